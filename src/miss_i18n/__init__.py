@@ -1,0 +1,3 @@
+"""miss-i18n: source HTML → gettext catalogs → offline machine drafts → localized pages."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,328 @@
+"""Localized pages, rebuilt from the source page by lookup.
+
+A translation only ever becomes text, or fills the placeholders its msgid has: every
+element and attribute of a built page comes from the source page or from this module
+(and then carries ``data-miss-i18n``). A translation whose placeholders do not match
+its source is not used; the source text stays and the report says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from babel import Locale
+from lxml import etree, html
+
+from .html import Run, Slot, locate
+from .markup import MarkupError, Placeholder, parse, shape, unescape_text
+
+MARK = "data-miss-i18n"
+Translations = Mapping[tuple[str | None, str], str]
+STYLE = """
+[data-miss-i18n="languages"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;text-align:end}
+[data-miss-i18n="languages"] summary{cursor:pointer;display:inline-block;padding:.25rem .6rem;
+border:1px solid #bbb;border-radius:.4rem;background:#fafafa}
+[data-miss-i18n="languages"] ul{list-style:none;margin:.4rem 0 0;padding:.5rem;columns:10rem;
+border:1px solid #ddd;border-radius:.4rem;background:#fff;text-align:start}
+[data-miss-i18n="languages"] li{margin:0;padding:.1rem 0;break-inside:avoid}
+[data-miss-i18n="languages"] a{text-decoration:none}
+[data-miss-i18n="languages"] a[aria-current]{font-weight:600}
+""".strip()
+
+
+def bcp47(locale: str) -> str:
+    """The language tag for ``lang``, ``hreflang`` and URLs: ``pt_BR`` → ``pt-BR``."""
+    return locale.replace("_", "-")
+
+
+def direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+def native_name(locale: str) -> str:
+    return Locale.parse(locale).get_display_name(locale) or locale
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page needs to know about the whole site."""
+
+    pages: Sequence[str]
+    source_locale: str
+    locales: Sequence[str]
+    base_url: str | None = None
+
+    @property
+    def all_locales(self) -> list[str]:
+        return [self.source_locale, *self.locales]
+
+    def path(self, locale: str, page: str) -> str:
+        return f"{bcp47(locale)}/{page}"
+
+    def href(self, from_path: str, locale: str, page: str) -> str:
+        target = self.path(locale, page)
+        if self.base_url:
+            return self.base_url + target
+        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+
+
+@dataclass
+class PageReport:
+    locale: str
+    page: str
+    segments: int = 0
+    translated: int = 0
+    rejected: list[str] = field(default_factory=list)
+    """Contexts whose translation did not match the source's placeholders."""
+
+
+def localize(
+    tree: etree._ElementTree,
+    page: str,
+    locale: str,
+    translations: Translations,
+    *,
+    site: Site,
+    chrome: Callable[[str], str] = lambda text: text,
+) -> tuple[bytes, PageReport]:
+    """Return the page for ``locale`` as bytes; ``tree`` is modified in place."""
+    report = PageReport(locale, page)
+    slots = locate(tree, page)
+    report.segments = len(slots)
+    tag = bcp47(locale)
+    rtl = direction(locale) == "rtl"
+    source_tag = bcp47(site.source_locale)
+    # Attributes first: runs copy their inline elements, attributes included.
+    for slot in sorted(slots, key=lambda s: s.run is not None):
+        found = translations.get((slot.segment.context, slot.segment.msgid))
+        if found is None or found == "":
+            if slot.run is not None and locale != site.source_locale:
+                _mark_fallback(slot.run, source_tag, rtl)
+            continue
+        if _apply(slot, found):
+            report.translated += 1
+        else:
+            report.rejected.append(slot.segment.context)
+            if slot.run is not None:
+                _mark_fallback(slot.run, source_tag, rtl)
+    root = tree.getroot()
+    root.set("lang", tag)
+    root.set("dir", "rtl" if rtl else "ltr")
+    _decorate(root, page, locale, site=site, chrome=chrome)
+    return serialize(tree), report
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    text = html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
+    return (str(text) if text.endswith("\n") else f"{text}\n").encode("utf-8")
+
+
+def _mark_fallback(run: Run, source_tag: str, rtl: bool) -> None:
+    """Text left in the source language says so, for screen readers and hyphenation."""
+    whole = run.prev is None and len(run.nodes) == len(run.parent)
+    if whole and run.parent.get("lang") is None:
+        run.parent.set("lang", source_tag)
+        if rtl:
+            run.parent.set("dir", "ltr")
+
+
+def _apply(slot: Slot, translation: str) -> bool:
+    if slot.attribute is not None:
+        try:
+            nodes = parse(translation)
+        except MarkupError:
+            return False
+        if any(not isinstance(node, str) for node in nodes):
+            return False
+        value = unescape_text(translation)
+        if slot.attribute == "":
+            slot.element.text = value
+        else:
+            slot.element.set(slot.attribute, value)
+        return True
+    assert slot.run is not None
+    try:
+        if shape(translation) != shape(slot.segment.msgid):
+            return False
+        tree = parse(translation)
+    except MarkupError:
+        return False
+    _fill(slot.run, tree, slot.placeholders)
+    return True
+
+
+class _Cursor:
+    """Where the next piece of text goes: an element's text or an element's tail."""
+
+    def __init__(self, element: etree._Element, tail: bool) -> None:
+        self.element = element
+        self.tail = tail
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        if self.tail:
+            self.element.tail = (self.element.tail or "") + text
+        else:
+            self.element.text = (self.element.text or "") + text
+
+
+def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._Element]) -> None:
+    start = run.start_text()
+    lead = start[: len(start) - len(start.lstrip(" \t\n\r\f"))]
+    end = run.end_text()
+    trail = end[len(end.rstrip(" \t\n\r\f")):]
+    parent = run.parent
+    for node in run.nodes:
+        parent.remove(node)
+    if run.prev is None:
+        parent.text = None
+        cursor = _Cursor(parent, tail=False)
+        index = 0
+    else:
+        run.prev.tail = None
+        cursor = _Cursor(run.prev, tail=True)
+        index = parent.index(run.prev) + 1
+    cursor.add(lead)
+    cursor = _emit(parent, index, cursor, nodes, sources)
+    cursor.add(trail)
+
+
+def _emit(parent: etree._Element, index: int, cursor: _Cursor,
+          nodes: Sequence[str | Placeholder], sources: dict[int, etree._Element]) -> _Cursor:
+    for node in nodes:
+        if isinstance(node, str):
+            cursor.add(node)
+            continue
+        source = sources[node.number]
+        if node.children is None:
+            element = copy.deepcopy(source)
+        else:
+            attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
+            element = parent.makeelement(source.tag, attributes)
+            _emit(element, 0, _Cursor(element, tail=False), node.children, sources)
+        element.tail = None
+        parent.insert(index, element)
+        index += 1
+        cursor = _Cursor(element, tail=True)
+    return cursor
+
+
+def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
+              chrome: Callable[[str], str]) -> None:
+    head = root.find("head")
+    if head is None:
+        head = root.makeelement("head", {})
+        root.insert(0, head)
+    here = site.path(locale, page)
+    if not any(m.get("charset") for m in head.iter("meta")):
+        charset = head.makeelement("meta", {"charset": "utf-8", MARK: "charset"})
+        charset.tail = "\n"
+        head.insert(0, charset)
+
+    def add(tag: str, attributes: dict[str, str], text: str | None = None) -> None:
+        element = etree.SubElement(head, tag, {**attributes, MARK: attributes.get(MARK, tag)})
+        element.text = text
+        element.tail = "\n"
+
+    if len(head) and not (head[-1].tail or "").endswith("\n"):
+        head[-1].tail = (head[-1].tail or "") + "\n"
+    for other in [*site.all_locales, None]:
+        add("link", {"rel": "alternate", "hreflang": "x-default" if other is None else bcp47(other),
+                     "href": site.href(here, other or site.source_locale, page),
+                     MARK: "alternate"})
+    if site.base_url:
+        add("link", {"rel": "canonical", "href": site.base_url + here})
+    add("style", {}, STYLE)
+    body = root.find("body")
+    assert body is not None
+    body.insert(0, switcher(body, here, locale, page, site=site, chrome=chrome))
+
+
+def switcher(parent: etree._Element, here: str, locale: str, page: str, *, site: Site,
+             chrome: Callable[[str], str]) -> etree._Element:
+    """The language menu: each language named in its own language."""
+    nav = parent.makeelement("nav", {MARK: "languages", "aria-label": chrome("Languages")})
+    details = etree.SubElement(nav, "details", {MARK: "menu"})
+    summary = etree.SubElement(details, "summary", {MARK: "current"})
+    summary.text = native_name(locale)
+    summary.tail = "\n"
+    items = etree.SubElement(details, "ul", {MARK: "list"})
+    items.text = "\n"
+    for other in site.all_locales:
+        item = etree.SubElement(items, "li", {MARK: "item"})
+        item.tail = "\n"
+        attributes = {"href": site.href(here, other, page), "hreflang": bcp47(other),
+                      "lang": bcp47(other), "dir": direction(other), MARK: "link"}
+        if other == locale:
+            attributes["aria-current"] = "page"
+        link = etree.SubElement(item, "a", attributes)
+        link.text = native_name(other)
+    nav.tail = "\n"
+    return nav
+
+
+def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
+    """``index.html``: every language, named in itself, linking to its pages."""
+    tag = bcp47(site.source_locale)
+    root = html.document_fromstring(
+        f'<html lang="{tag}" dir="ltr"><head><meta charset="utf-8"></head><body></body></html>'
+    )
+    head = root.find("head")
+    body = root.find("body")
+    assert head is not None and body is not None
+    etree.SubElement(head, "meta", {"name": "viewport",
+                                    "content": "width=device-width, initial-scale=1"})
+    title = etree.SubElement(head, "title")
+    title.text = titles.get((site.source_locale, site.pages[0]), "Languages")
+    for other in site.all_locales:
+        etree.SubElement(head, "link", {"rel": "alternate", "hreflang": bcp47(other),
+                                         "href": site.href("index.html", other, site.pages[0])})
+    style = etree.SubElement(head, "style", {MARK: "style"})
+    style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
+                  "padding:0 1rem}ul{columns:12rem}li{break-inside:avoid;margin:.2rem 0}")
+    main = etree.SubElement(body, "main", {MARK: "index"})
+    heading = etree.SubElement(main, "h1")
+    heading.text = title.text
+    listing = etree.SubElement(main, "ul", {MARK: "languages"})
+    for other in site.all_locales:
+        item = etree.SubElement(listing, "li", {"lang": bcp47(other), "dir": direction(other)})
+        if len(site.pages) == 1:
+            link = etree.SubElement(item, "a", {
+                "href": site.href("index.html", other, site.pages[0]),
+                "hreflang": bcp47(other)})
+            link.text = native_name(other)
+            continue
+        item.text = native_name(other)
+        pages = etree.SubElement(item, "ul")
+        for page in site.pages:
+            link = etree.SubElement(etree.SubElement(pages, "li"), "a", {
+                "href": site.href("index.html", other, page), "hreflang": bcp47(other)})
+            link.text = titles.get((other, page), page)
+    return serialize(root.getroottree())
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def sitemap(site: Site) -> bytes:
+    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page."""
+    namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
+    base = site.base_url or ""
+    for page in site.pages:
+        for locale in site.all_locales:
+            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = base + site.path(locale, page)
+            for other in [*site.all_locales, None]:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", {
+                    "rel": "alternate",
+                    "hreflang": "x-default" if other is None else bcp47(other),
+                    "href": base + site.path(other or site.source_locale, page),
+                })
+    return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True))

@@ -1,0 +1,350 @@
+"""The only module that reads and writes PO, POT and MO files.
+
+Files are written in GNU gettext's canonical no-wrap form (what ``msgcat --no-wrap``
+prints), so gettext tools, Poedit (which preserves formatting) and our own re-runs agree
+byte for byte: one message is one line, and a changed word is a one-line diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polib
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import PoFileError, read_po
+
+from . import __version__
+from .errors import CatalogError
+from .model import CatalogStats, Segment
+
+PROJECT = "miss-i18n"
+DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
+HEADER_ORDER = (
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+    "Content-Transfer-Encoding", "Plural-Forms",
+)
+MACHINE_FLAG = "machine-translated"  # our own flag on entries drafted by an engine
+Key = tuple[str | None, str]
+
+
+def format_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def key(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+# -- reading -----------------------------------------------------------------------------
+def read_babel(path: Path, locale: str | None = None) -> Catalog:
+    """Read with Babel, stopping at the first syntax error (reported as file:line)."""
+    if not path.is_file():  # polib would even parse a mistyped path as PO content
+        raise CatalogError("catalog does not exist; run `miss-i18n update` first", path=path)
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=locale, abort_invalid=True)
+    except PoFileError as exc:  # Babel counts lines from 0
+        message = str(exc).split(" on ")[0].split(" at line ")[0]
+        raise CatalogError(f"not a valid PO file ({message}); fix it or delete it and run "
+                           "`miss-i18n update`", path=path, line=exc.lineno + 1) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"not a UTF-8 PO file ({exc})", path=path) from None
+
+
+def load(path: Path) -> polib.POFile:
+    """Read a PO/POT file. A missing or invalid file is a CatalogError naming it."""
+    read_babel(path)  # strict syntax check first: polib forgives too much
+    try:
+        return polib.pofile(str(path), encoding="utf-8", wrapwidth=0)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise CatalogError(_polib_message(exc), path=path, line=_polib_line(exc)) from None
+
+
+def _polib_message(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"not a valid PO file ({text}); fix it or delete it and run `miss-i18n update`"
+
+
+def _polib_line(exc: Exception) -> int | None:
+    text = str(exc)
+    marker = "line "
+    if marker in text:
+        digits = text.split(marker, 1)[1].split(maxsplit=1)[0].strip(")(:,.")
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def load_optional(path: Path) -> polib.POFile | None:
+    return load(path) if path.exists() else None
+
+
+# -- writing: GNU canonical, no wrap ------------------------------------------------------
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def _string_lines(keyword: str, text: str, prefix: str = "") -> list[str]:
+    """``keyword "text"`` split after each embedded newline, as GNU gettext does."""
+    pieces: list[str] = []
+    rest = text
+    while "\n" in rest[:-1]:
+        cut = rest.index("\n") + 1
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if not pieces:
+        return [f'{prefix}{keyword} "{_escape(text)}"']
+    if rest:
+        pieces.append(rest)
+    return [f'{prefix}{keyword} ""'] + [f'{prefix}"{_escape(piece)}"' for piece in pieces]
+
+
+def _entry_lines(entry: polib.POEntry) -> list[str]:
+    lines: list[str] = []
+    lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")] if entry.tcomment else []
+    lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")] if entry.comment else []
+    if entry.occurrences and not entry.obsolete:
+        refs = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
+        lines.append("#: " + " ".join(refs))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    prefix = "#~ " if entry.obsolete else ""
+    previous = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines += _string_lines("msgctxt", entry.previous_msgctxt, previous)
+    if entry.previous_msgid is not None:
+        lines += _string_lines("msgid", entry.previous_msgid, previous)
+    if entry.previous_msgid_plural is not None:
+        lines += _string_lines("msgid_plural", entry.previous_msgid_plural, previous)
+    if entry.msgctxt is not None:
+        lines += _string_lines("msgctxt", entry.msgctxt, prefix)
+    lines += _string_lines("msgid", entry.msgid, prefix)
+    if entry.msgid_plural:
+        lines += _string_lines("msgid_plural", entry.msgid_plural, prefix)
+        for index in sorted(entry.msgstr_plural):
+            lines += _string_lines(f"msgstr[{index}]", entry.msgstr_plural[index], prefix)
+    else:
+        lines += _string_lines("msgstr", entry.msgstr, prefix)
+    return lines
+
+
+def header_text(metadata: dict[str, str]) -> str:
+    ordered = [k for k in HEADER_ORDER if k in metadata]
+    ordered += sorted(k for k in metadata if k not in HEADER_ORDER)
+    return "".join(f"{k}: {metadata[k]}\n" for k in ordered)
+
+
+def render(catalog: polib.POFile) -> str:
+    """The canonical text of a catalog (what ``msgcat --no-wrap`` would print)."""
+    header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata),
+                           tcomment=catalog.header,
+                           flags=["fuzzy"] if catalog.metadata_is_fuzzy else [])
+    blocks = [_entry_lines(header)]
+    active = [e for e in catalog if not e.obsolete]
+    obsolete = [e for e in catalog if e.obsolete]
+    blocks += [_entry_lines(e) for e in active]
+    blocks += [_entry_lines(e) for e in obsolete]
+    return "\n".join("\n".join(block) + "\n" for block in blocks)
+
+
+def to_bytes(catalog: polib.POFile) -> bytes:
+    return render(catalog).encode("utf-8")
+
+
+def mo_bytes(catalog: polib.POFile) -> bytes:
+    """A .mo image of the translated (non-fuzzy) entries, deterministic."""
+    compiled = polib.POFile(wrapwidth=0)
+    compiled.metadata = dict(catalog.metadata)
+    for entry in catalog.translated_entries():
+        compiled.append(entry)
+    return bytes(compiled.to_binary())
+
+
+# -- building -----------------------------------------------------------------------------
+def _base_metadata(date: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": f"{PROJECT} {__version__}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": date,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+
+
+def make_template(segments: Iterable[Segment], *, previous: polib.POFile | None,
+                  now: datetime) -> polib.POFile:
+    """The POT for these segments. Keeps the previous creation date if nothing changed."""
+    template = polib.POFile(wrapwidth=0)
+    template.header = (
+        "Translation template for miss-i18n, generated from the source pages.\n"
+        "Do not edit: run `miss-i18n extract` to regenerate it."
+    )
+    template.metadata = _base_metadata(format_date(now))
+    for segment in segments:
+        template.append(polib.POEntry(
+            msgctxt=segment.context, msgid=segment.msgid, msgstr="",
+            occurrences=[(segment.reference, "")] if segment.reference else [],
+            comment=segment.comment,
+        ))
+    return _keep_dates(template, previous)
+
+
+def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.POFile:
+    """Use the previous file's date headers when they are the only difference."""
+    if previous is None:
+        return catalog
+    candidate = polib.POFile(wrapwidth=0)
+    candidate.header = catalog.header
+    candidate.metadata = dict(catalog.metadata)
+    for name in DATE_KEYS:
+        if name in previous.metadata and name in candidate.metadata:
+            candidate.metadata[name] = previous.metadata[name]
+    candidate.extend(catalog)
+    return candidate if render(candidate) == render(previous) else catalog
+
+
+def plural_forms(locale: str) -> str:
+    plural = get_plural(locale)
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def language_name(locale: str) -> str:
+    return Locale.parse(locale).get_display_name("en") or locale
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    catalog: polib.POFile
+    added: int
+    fuzzied: int
+    obsoleted: int
+
+
+def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> MergeResult:
+    """The catalog for ``locale``: the template's entries with every translation kept.
+
+    Exact (context, msgid) matches keep their translation and flags. An entry whose
+    source changed keeps its old translation, marked fuzzy with the old msgid (``#|``).
+    A msgid moved to a new context reuses a translation of the same text, marked fuzzy.
+    Vanished translated entries become obsolete (``#~``); nothing translated is dropped.
+    """
+    catalog = polib.POFile(wrapwidth=0)
+    catalog.metadata = _merged_metadata(template, old, locale)
+    catalog.header = old.header if old is not None and old.header else (
+        f"{language_name(locale)} translation of miss-i18n.\n"
+        "Machine drafts are marked fuzzy and carry their provenance; review them."
+    )
+
+    old_entries = [e for e in old if e.msgid] if old is not None else []
+    exact = {key(e): e for e in old_entries}
+    by_context: dict[str | None, list[polib.POEntry]] = {}
+    by_msgid: dict[str, polib.POEntry] = {}
+    for entry in old_entries:
+        by_context.setdefault(entry.msgctxt, []).append(entry)
+        if _is_human(entry) and not entry.obsolete:
+            by_msgid.setdefault(entry.msgid, entry)
+    used: set[int] = set()
+    added = fuzzied = 0
+    for source in template:
+        found = exact.get(key(source))
+        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="",
+                              occurrences=list(source.occurrences), comment=source.comment)
+        if found is not None:
+            used.add(id(found))
+            _keep(entry, found)
+        else:
+            changed = [e for e in by_context.get(source.msgctxt, []) if id(e) not in used]
+            if changed:
+                before = changed[0]
+                used.add(id(before))
+                if before.msgstr:
+                    entry.msgstr = before.msgstr
+                    entry.tcomment = before.tcomment
+                    entry.flags = _fuzzy_flags(before.flags)
+                    entry.previous_msgid = before.msgid
+                    fuzzied += 1
+                else:
+                    added += 1
+            elif source.msgid in by_msgid:
+                twin = by_msgid[source.msgid]
+                entry.msgstr = twin.msgstr
+                entry.tcomment = twin.tcomment
+                entry.flags = _fuzzy_flags(twin.flags)
+                entry.previous_msgctxt = twin.msgctxt
+                entry.previous_msgid = twin.msgid
+                fuzzied += 1
+            else:
+                added += 1
+        catalog.append(entry)
+    catalog.extend(e for e in old_entries if e.obsolete and id(e) not in used)
+    gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
+    catalog.extend(gone)
+    return MergeResult(catalog, added, fuzzied, len(gone))
+
+
+def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
+                     locale: str) -> dict[str, str]:
+    """Header fields: the translators' own kept, the template's and the locale's set."""
+    metadata = dict(old.metadata) if old is not None else {}
+    metadata.update({k: v for k, v in template.metadata.items() if k != "PO-Revision-Date"})
+    metadata.setdefault("PO-Revision-Date", template.metadata["POT-Creation-Date"])
+    metadata.setdefault("Last-Translator", "")
+    metadata.setdefault("Language-Team", f"{language_name(locale)} <>")
+    metadata["Language"] = locale
+    metadata.setdefault("Plural-Forms", plural_forms(locale))
+    return metadata
+
+
+def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
+    """Translated entries whose source vanished, kept as ``#~`` so no work is lost."""
+    return [
+        polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
+                      flags=list(e.flags), obsolete=True)
+        for e in entries
+        if e.msgstr or any(e.msgstr_plural.values())
+    ]
+
+
+def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
+    """Carry a translation whose source is unchanged over, as it was."""
+    entry.msgstr = found.msgstr
+    entry.msgstr_plural = dict(found.msgstr_plural)
+    entry.tcomment = found.tcomment
+    entry.flags = list(found.flags)
+    if "fuzzy" in found.flags:
+        entry.previous_msgctxt = found.previous_msgctxt
+        entry.previous_msgid = found.previous_msgid
+
+
+def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
+    return ["fuzzy", *[f for f in flags if f != "fuzzy"]]
+
+
+def _is_human(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and MACHINE_FLAG not in entry.flags
+
+
+def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
+    active = [e for e in catalog if not e.obsolete and e.msgid]
+    fuzzy = [e for e in active if "fuzzy" in e.flags and e.msgstr]
+    translated = [e for e in active if e.translated()]
+    return CatalogStats(
+        locale=locale,
+        total=len(active),
+        translated=len(translated),
+        fuzzy=len(fuzzy),
+        untranslated=len(active) - len(translated) - len(fuzzy),
+        machine=sum(1 for e in active if MACHINE_FLAG in e.flags),
+        obsolete=sum(1 for e in catalog if e.obsolete),
+    )

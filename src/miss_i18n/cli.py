@@ -1,0 +1,305 @@
+"""The command line: thin wrappers over the stages. The only module that prints."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, catalog, pipeline
+from .checks import CheckContext, check_catalog, read_catalog
+from .config import Config, load_config
+from .errors import ConfigError, MissI18nError, ValidationFailed
+from .model import CatalogStats, Issue, Severity, WriteResult
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Group(click.Group):
+    """Turns every MissI18nError into one line on stderr and its exit code, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MissI18nError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(exc.exit_code)
+
+
+def now() -> datetime:
+    """The clock for date headers; SOURCE_DATE_EPOCH makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except ValueError:
+            raise ConfigError("SOURCE_DATE_EPOCH must be an integer number of seconds") from None
+    return datetime.now(tz=UTC)
+
+
+def project_options(function: F) -> F:
+    """Options every command shares, defined once."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
+        click.option("--source-dir", type=click.Path(path_type=Path),
+                     help="Folder of source .html pages (overrides the config)."),
+        click.option("--locales-dir", type=click.Path(path_type=Path),
+                     help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs."),
+        click.option("--output-dir", type=click.Path(path_type=Path),
+                     help="Folder the localized site is built into."),
+        click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+                     help="Work on this locale only; repeat for several (default: all)."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def check_option(function: F) -> F:
+    return click.option(
+        "--check", is_flag=True,
+        help="Write nothing; exit 3 naming every file that would change.")(function)
+
+
+def fuzzy_option(function: F) -> F:
+    return click.option(
+        "--include-fuzzy", is_flag=True,
+        help="Use fuzzy entries (machine drafts awaiting review) in built pages.")(function)
+
+
+def _config(options: dict[str, Any]) -> Config:
+    return load_config(
+        options.pop("config_path"),
+        source_dir=options.pop("source_dir"),
+        locales_dir=options.pop("locales_dir"),
+        output_dir=options.pop("output_dir"),
+        only_locales=options.pop("locales"),
+    )
+
+
+def with_config(function: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(function)
+    def wrapper(**options: Any) -> None:
+        config = _config(options)
+        function(config, **options)
+
+    return wrapper
+
+
+def _say(quiet: bool, message: str = "", **style: Any) -> None:
+    if not quiet:
+        click.secho(message, **style)
+
+
+def _report_writes(results: Sequence[WriteResult], quiet: bool, check: bool,
+                   command: str = "run") -> None:
+    changed = [r for r in results if r.changed]
+    for result in changed:
+        if check:
+            click.echo(f"would change: {result.path}", err=True)
+        else:
+            _say(quiet, f"  wrote {result.path}")
+    _say(quiet, f"{len(changed)} file(s) {'would change' if check else 'written'}, "
+                f"{len(results) - len(changed)} unchanged")
+    if check:
+        pipeline.ensure_fresh(results, command)
+
+
+def _table(rows: Sequence[CatalogStats], quiet: bool) -> None:
+    if quiet or not rows:
+        return
+    click.echo(f"{'locale':<8} {'entries':>7} {'translated':>10} {'fuzzy':>6} "
+               f"{'untranslated':>12} {'done':>6}")
+    for row in rows:
+        click.echo(f"{row.locale:<8} {row.total:>7} {row.translated:>10} {row.fuzzy:>6} "
+                   f"{row.untranslated:>12} {row.percent:>5.0f}%")
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
+                                          "auto_envvar_prefix": "MISS_I18N",
+                                          "show_default": True})
+@click.version_option(__version__, prog_name="miss-i18n")
+def main() -> None:
+    """Source HTML → gettext catalogs → offline machine drafts → localized pages.
+
+    Run `miss-i18n run` to do everything; the other commands run one stage each.
+    """
+
+
+@main.command()
+@project_options
+@check_option
+@with_config
+def extract(config: Config, *, check: bool, quiet: bool) -> None:
+    """Extract the source pages' text into the template (locales/<domain>.pot)."""
+    pot = pipeline.template(config, now())
+    output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
+    results = pipeline.commit([output], check=check, root=config.root)
+    _say(quiet, f"{results[0].path}: {len(pot)} entries")
+    _report_writes(results, quiet, check, "extract")
+
+
+@main.command()
+@project_options
+@check_option
+@with_config
+def update(config: Config, *, check: bool, quiet: bool) -> None:
+    """Create or merge each locale's catalog from the template, keeping translations."""
+    pot = catalog.load(config.pot_path)
+    catalogs = pipeline.merged(config, pot)
+    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
+                              root=config.root)
+    _table(pipeline.stats(catalogs), quiet)
+    _report_writes(results, quiet, check, "update")
+
+
+@main.command()
+@project_options
+@with_config
+def translate(config: Config, *, quiet: bool) -> None:
+    """Fill untranslated entries with offline machine drafts, marked fuzzy for review."""
+    catalogs = pipeline.load_catalogs(config)
+    rows = pipeline.stats(catalogs)
+    waiting = [row.locale for row in rows if row.untranslated]
+    _table(rows, quiet)
+    if waiting:
+        _say(quiet, f"no translation model installed for: {', '.join(waiting)}; "
+                    "add one with `miss-i18n models install PATH.argosmodel` (see README)",
+             fg="yellow")
+
+
+@main.command(name="check")
+@project_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", help="Output for people, or JSON for machines.")
+@click.option("--min-translated", type=click.FloatRange(0, 100), default=None,
+              metavar="PCT", help="Fail when a locale has less than PCT% translated.")
+@with_config
+def check_command(config: Config, *, output_format: str, min_translated: float | None,
+                  quiet: bool) -> None:
+    """Validate catalogs with Babel and the QA checks; exit 1 if any error is found."""
+    issues: list[Issue] = []
+    rows: list[CatalogStats] = []
+    for locale in config.targets:
+        path = config.po_path(locale)
+        shown = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(
+            path)
+        babel_catalog = read_catalog(path, locale)
+        issues.extend(check_catalog(babel_catalog, CheckContext(locale, shown, config.glossary)))
+        rows.append(catalog.stats(catalog.load(path), locale))
+    gated = [r.locale for r in rows if min_translated is not None and r.percent < min_translated]
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if output_format == "json":
+        click.echo(json.dumps({
+            "issues": [vars(i) | {"severity": i.severity.value} for i in issues],
+            "stats": [vars(r) | {"percent": round(r.percent, 1)} for r in rows],
+            "below_min_translated": gated,
+        }, ensure_ascii=False, indent=2))
+    else:
+        _print_issues(issues, quiet)
+        _table(rows, quiet)
+    if errors or gated:
+        reasons = []
+        if errors:
+            reasons.append(f"{len(errors)} error(s)")
+        if gated:
+            reasons.append(f"below {min_translated:g}% translated: {', '.join(gated)}")
+        raise ValidationFailed("check failed: " + "; ".join(reasons))
+
+
+def _print_issues(issues: Sequence[Issue], quiet: bool) -> None:
+    current = None
+    for issue in issues:
+        if quiet and issue.severity is not Severity.ERROR:
+            continue
+        if issue.path != current:
+            current = issue.path
+            click.secho(issue.path, bold=True)
+        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
+        colour = "red" if issue.severity is Severity.ERROR else "yellow"
+        label = click.style(f"{issue.severity.value}[{issue.check}]", fg=colour)
+        context = f" ({issue.context})" if issue.context else ""
+        click.echo(f"  {where}: {label}: {issue.message}{context}")
+
+
+@main.command(name="compile")
+@project_options
+@check_option
+@with_config
+def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
+    """Compile each catalog to a .mo file (fuzzy entries left out)."""
+    catalogs = pipeline.load_catalogs(config)
+    results = pipeline.commit(pipeline.mo_outputs(config, catalogs), check=check,
+                              root=config.root)
+    _report_writes(results, quiet, check, "compile")
+
+
+@main.command()
+@project_options
+@check_option
+@fuzzy_option
+@with_config
+def build(config: Config, *, check: bool, include_fuzzy: bool, quiet: bool) -> None:
+    """Build the localized pages, index.html and sitemap.xml into the output folder."""
+    catalogs = pipeline.load_catalogs(config)
+    outputs, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=include_fuzzy)
+    results = pipeline.commit(outputs, check=check, root=config.root)
+    _report_pages(pages, quiet)
+    _report_writes(results, quiet, check, "build")
+
+
+def _report_pages(pages: Sequence[Any], quiet: bool) -> None:
+    for report in pages:
+        for context in report.rejected:
+            click.secho(f"warning: {report.locale}/{report.page}: translation of {context} "
+                        "does not match its placeholders; the source text was kept",
+                        fg="yellow", err=True)
+
+
+@main.command()
+@project_options
+@with_config
+def status(config: Config, *, quiet: bool) -> None:
+    """Show entries, translated, fuzzy and untranslated counts per locale."""
+    _table(pipeline.stats(pipeline.load_catalogs(config)), quiet=False)
+
+
+@main.command()
+@project_options
+@check_option
+@fuzzy_option
+@with_config
+def run(config: Config, *, check: bool, include_fuzzy: bool, quiet: bool) -> None:
+    """Run every stage: extract, update, translate, compile, build."""
+    pot = pipeline.template(config, now())
+    catalogs = pipeline.merged(config, pot)
+    outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
+    outputs += pipeline.catalog_outputs(config, catalogs)
+    outputs += pipeline.mo_outputs(config, catalogs)
+    site, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=include_fuzzy)
+    if check and not config.output_dir.exists():
+        _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
+                    "but not compared")
+    else:
+        outputs += site
+    results = pipeline.commit(outputs, check=check, root=config.root)
+    _report_pages(pages, quiet)
+    _table(pipeline.stats(catalogs), quiet)
+    _report_writes(results, quiet, check, "run")
+
+
+def entry_point() -> None:  # pragma: no cover - console script shim
+    main(prog_name="miss-i18n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

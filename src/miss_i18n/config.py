@@ -1,0 +1,226 @@
+"""`[tool.miss-i18n]` in pyproject.toml plus command-line overrides, validated once."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError
+
+TABLE = "miss-i18n"
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms that must appear unchanged, and preferred renderings per locale."""
+
+    do_not_translate: tuple[str, ...] = ()
+    preferred: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a stage needs to know about the project, already validated."""
+
+    root: Path
+    source_dir: Path
+    locales_dir: Path
+    output_dir: Path
+    domain: str = "miss"
+    source_locale: str = "en"
+    locales: tuple[str, ...] = ()
+    """Every configured target locale: pages link to all of them."""
+    targets: tuple[str, ...] = ()
+    """The locales this run works on (all of ``locales`` unless narrowed with --locale)."""
+    base_url: str | None = None
+    models_dir: Path = Path(".miss-i18n/models")
+    memory_path: Path = Path(".miss-i18n/memory.sqlite3")
+    glossary: Glossary = field(default_factory=Glossary)
+
+    @property
+    def pot_path(self) -> Path:
+        return self.locales_dir / f"{self.domain}.pot"
+
+    def po_path(self, locale: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def mo_path(self, locale: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.mo"
+
+
+def normalize_locale(code: str) -> str:
+    """Return Babel's canonical form of a locale code (``pt-br`` → ``pt_BR``).
+
+    Raises ConfigError for codes Babel does not know.
+    """
+    text = code.strip()
+    sep = "-" if "-" in text else "_"
+    try:
+        return str(Locale.parse(text, sep=sep))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ConfigError(
+            f"unknown locale {code!r}: use a Babel/CLDR code such as 'de', 'pt_BR' or 'zh'"
+        ) from None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` that has a [tool.miss-i18n] table."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and TABLE in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc}); fix the syntax", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read ({exc.strerror})", path=path) from None
+
+
+def _string(table: Mapping[str, Any], key: str, default: str, path: Path) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"[tool.{TABLE}] {key} must be a non-empty string", path=path)
+    return value
+
+
+def _string_list(table: Mapping[str, Any], key: str, path: Path) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"[tool.{TABLE}] {key} must be a list of strings", path=path)
+    return list(value)
+
+
+def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
+    raw = table.get("glossary", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[tool.{TABLE}.glossary] must be a table", path=path)
+    keep = _string_list(raw, "do-not-translate", path)
+    preferred_raw = raw.get("preferred", {})
+    if not isinstance(preferred_raw, dict):
+        raise ConfigError(f"[tool.{TABLE}.glossary.preferred] must be a table", path=path)
+    preferred: dict[str, dict[str, str]] = {}
+    for locale, terms in sorted(preferred_raw.items()):
+        if not isinstance(terms, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in terms.items()
+        ):
+            raise ConfigError(
+                f"[tool.{TABLE}.glossary.preferred.{locale}] must map terms to strings", path=path
+            )
+        preferred[normalize_locale(locale)] = dict(terms)
+    return Glossary(do_not_translate=tuple(keep), preferred=preferred)
+
+
+def load_config(
+    pyproject: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    source_dir: Path | None = None,
+    locales_dir: Path | None = None,
+    output_dir: Path | None = None,
+    models_dir: Path | None = None,
+    only_locales: Sequence[str] = (),
+) -> Config:
+    """Read and validate the configuration; command-line values win over the file."""
+    here = (cwd or Path.cwd()).resolve()
+    if pyproject is None:
+        pyproject = find_pyproject(here)
+        if pyproject is None:
+            raise ConfigError(
+                "no pyproject.toml with a [tool.miss-i18n] table here or above; "
+                "run inside the project or pass --config PATH"
+            )
+    elif not pyproject.is_file():
+        raise ConfigError(
+            f"config file {pyproject} does not exist; pass an existing pyproject.toml"
+        )
+    pyproject = pyproject.resolve()
+    table = _read_toml(pyproject).get("tool", {}).get(TABLE)
+    if not isinstance(table, dict):
+        raise ConfigError(f"no [tool.{TABLE}] table; add one (see README)", path=pyproject)
+    root = pyproject.parent
+
+    def folder(key: str, default: str, override: Path | None) -> Path:
+        if override is not None:
+            return (here / override).resolve()
+        return (root / _string(table, key, default, pyproject)).resolve()
+
+    source_locale = normalize_locale(_string(table, "source-locale", "en", pyproject))
+    locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
+    targets = narrow(locales, only_locales)
+    base_url = table.get("base-url")
+    if base_url is not None and (not isinstance(base_url, str) or "://" not in base_url):
+        raise ConfigError(
+            f"[tool.{TABLE}] base-url must be an absolute URL such as 'https://example.org/'",
+            path=pyproject,
+        )
+    if isinstance(base_url, str) and not base_url.endswith("/"):
+        base_url += "/"
+    domain = _string(table, "domain", "miss", pyproject)
+    if "/" in domain or domain.startswith("."):
+        raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
+    return Config(
+        root=root,
+        source_dir=folder("source-dir", "source", source_dir),
+        locales_dir=folder("locales-dir", "locales", locales_dir),
+        output_dir=folder("output-dir", "build/site", output_dir),
+        domain=domain,
+        source_locale=source_locale,
+        locales=locales,
+        targets=targets,
+        base_url=base_url,
+        models_dir=folder("models-dir", ".miss-i18n/models", models_dir),
+        memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
+        glossary=_glossary(table, pyproject),
+    )
+
+
+def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:
+    seen: list[str] = []
+    for code in codes:
+        try:
+            locale = normalize_locale(code)
+        except ConfigError as exc:
+            raise ConfigError(f"[tool.{TABLE}] locales: {exc.message}", path=path) from None
+        if locale == source_locale:
+            raise ConfigError(
+                f"[tool.{TABLE}] locales lists the source locale {locale!r}; remove it",
+                path=path,
+            )
+        if locale in seen:
+            raise ConfigError(f"[tool.{TABLE}] locales lists {locale!r} twice", path=path)
+        seen.append(locale)
+    if not seen:
+        raise ConfigError(f"[tool.{TABLE}] locales is empty; list the target locales", path=path)
+    return tuple(seen)
+
+
+def narrow(locales: tuple[str, ...], only: Sequence[str]) -> tuple[str, ...]:
+    """The configured locales restricted to ``only`` (all of them when ``only`` is empty)."""
+    if not only:
+        return locales
+    chosen: list[str] = []
+    for code in only:
+        locale = normalize_locale(code)
+        if locale not in locales:
+            raise ConfigError(
+                f"--locale {code}: not a configured target locale; add it to "
+                f"[tool.{TABLE}] locales first"
+            )
+        if locale not in chosen:
+            chosen.append(locale)
+    return tuple(loc for loc in locales if loc in chosen)
+
+
+def with_targets(config: Config, only: Sequence[str]) -> Config:
+    return replace(config, targets=narrow(config.locales, only))

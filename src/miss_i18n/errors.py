@@ -1,0 +1,82 @@
+"""One exception hierarchy. Every error says what went wrong and what to do next.
+
+The CLI turns these into a one-line message and the class's ``exit_code``; the core
+never prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExitCode:
+    """Process exit codes, documented in README.md."""
+
+    OK = 0
+    CHECK_FAILED = 1  # `check` found errors (or a --min-translated gate failed)
+    USAGE = 2  # bad command line or configuration
+    STALE = 3  # --check: files would change
+    INPUT = 4  # unreadable or invalid input file (HTML, PO, model package)
+    ENGINE = 5  # machine translation engine failed
+
+
+class MissI18nError(Exception):
+    """Base class: a message for people, an optional location, an exit code."""
+
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ConfigError(MissI18nError):
+    """Bad configuration or command-line values."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ExtractError(MissI18nError):
+    """A source page could not be read or segmented."""
+
+
+class CatalogError(MissI18nError):
+    """A PO/POT/MO file could not be read or is invalid."""
+
+
+class BuildError(MissI18nError):
+    """A localized page could not be assembled."""
+
+
+class EngineError(MissI18nError):
+    """A machine translation engine failed."""
+
+    exit_code = ExitCode.ENGINE
+
+
+class ModelNotFound(EngineError):
+    """No installed model serves a language pair."""
+
+
+class ModelPackageError(MissI18nError):
+    """An .argosmodel file is corrupt or not a translation package."""
+
+
+class ValidationFailed(MissI18nError):
+    """`check` found errors."""
+
+    exit_code = ExitCode.CHECK_FAILED
+
+
+class StaleError(MissI18nError):
+    """`--check` mode found files that would change."""
+
+    exit_code = ExitCode.STALE

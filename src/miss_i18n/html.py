@@ -1,0 +1,443 @@
+"""Reading source pages and cutting them into segments.
+
+The same walk serves `extract` (to write the template) and `build` (to find, in a fresh
+parse of the page, where each translation goes), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, html
+
+from .errors import ExtractError
+from .markup import escape_text
+from .model import Segment
+
+# Phrasing elements that become placeholders with content: <1>…</1>.
+INLINE = frozenset(
+    "a abbr acronym b bdi bdo big button cite code data del dfn em font i ins kbd "
+    "label mark nobr q rp rt ruby s samp small span strike strong sub sup time tt u "
+    "var".split()
+)
+# Elements kept whole: inside a block they become <n/>; their content is never extracted.
+OPAQUE = frozenset(
+    "area audio br canvas embed iframe img input math meter noscript object output "
+    "picture progress script select style svg template textarea video wbr".split()
+)
+# Never walked into at block level either.
+SKIP = frozenset(
+    "script style template noscript svg math iframe object canvas textarea select".split()
+)
+PRESERVE_WHITESPACE = frozenset({"pre", "listing", "plaintext", "textarea"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_HTML_SPACE_CHARS = " \t\n\r\f"
+_DOUBLE_SPACE = re.compile(r"  +")
+# Attribute values that are text for people.
+ANY_ELEMENT_ATTRIBUTES = ("title", "aria-label")
+ELEMENT_ATTRIBUTES = {
+    "img": ("alt",),
+    "area": ("alt",),
+    "input": ("alt", "placeholder"),
+    "textarea": ("placeholder",),
+}
+META_NAMES = frozenset(
+    {"description", "og:title", "og:description", "og:image:alt", "twitter:title",
+     "twitter:description", "twitter:image:alt"}
+)
+KIND = {
+    "title": "Page title",
+    "h1": "Main heading", "h2": "Section heading", "h3": "Subsection heading",
+    "h4": "Heading (level 4)", "h5": "Heading (level 5)", "h6": "Heading (level 6)",
+    "p": "Paragraph", "li": "List item", "dt": "Term in a definition list",
+    "dd": "Definition", "td": "Table cell", "th": "Table header cell",
+    "caption": "Table caption", "figcaption": "Figure caption", "blockquote": "Quotation",
+    "summary": "Summary of a disclosure widget", "label": "Form label", "button": "Button",
+    "option": "Option in a list", "legend": "Form group legend",
+    "pre": "Preformatted text (spaces and line breaks are kept)",
+}
+ATTRIBUTE_KIND = {
+    "alt": "Alternative text (alt), read when the image is not shown,",
+    "title": "Tooltip (title)",
+    "aria-label": "Accessible name (aria-label), read by screen readers,",
+    "placeholder": "Placeholder text (placeholder)",
+    "content": "Page metadata",
+}
+
+
+def read_page(path: Path) -> etree._ElementTree:
+    """Parse a page. UTF-8 unless the page declares another charset."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read page ({exc.strerror})", path=path) from None
+    return parse_page(data, path)
+
+
+def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+        encoding: str | None = "utf-8"
+    except UnicodeDecodeError:
+        encoding = None  # let libxml2 honour the page's <meta charset>
+    parser = html.HTMLParser(encoding=encoding, remove_comments=False, remove_blank_text=False)
+    try:
+        root = html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
+    if root is None or root.find("body") is None:
+        raise ExtractError("not an HTML page (no <body>); check the file", path=path)
+    return root.getroottree()
+
+
+def is_element(node: object) -> bool:
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+def normalize_space(text: str) -> str:
+    return _HTML_SPACE.sub(" ", text)
+
+
+def _translate_flag(element: etree._Element, inherited: bool) -> bool:
+    value = (element.get("translate") or "").strip().lower()
+    if value == "no":
+        return False
+    if value in {"yes", ""} and value:
+        return True
+    if "notranslate" in (element.get("class") or "").split():
+        return False
+    return inherited
+
+
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
+
+
+@dataclass
+class Run:
+    """Consecutive text and inline elements of one container, between block children.
+
+    It starts in ``parent.text`` (when ``prev`` is None) or ``prev.tail`` and covers
+    ``nodes`` with their tails.
+    """
+
+    parent: etree._Element
+    prev: etree._Element | None
+    nodes: list[etree._Element]
+    preserve: bool
+
+    def start_text(self) -> str:
+        holder = self.parent.text if self.prev is None else self.prev.tail
+        return holder or ""
+
+    def end_text(self) -> str:
+        if self.nodes:
+            return self.nodes[-1].tail or ""
+        return self.start_text()
+
+
+@dataclass
+class Slot:
+    """Where one segment lives in a parsed page."""
+
+    segment: Segment
+    element: etree._Element
+    attribute: str | None = None
+    run: Run | None = None
+    placeholders: dict[int, etree._Element] = field(default_factory=dict)
+    opaque: frozenset[int] = frozenset()
+
+
+class _Walker:
+    def __init__(self, tree: etree._ElementTree, page: str) -> None:
+        self.root = tree.getroot()
+        self.page = page
+        self.prefix = page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
+        counts = Counter(el.get("id") for el in self.root.iter() if is_element(el))
+        self.unique_ids = {key for key, count in counts.items() if key and count == 1}
+        self.paths: dict[etree._Element, str] = {}
+        self.inline_cache: dict[etree._Element, bool] = {}
+        self.slots: list[Slot] = []
+
+    # -- identity ---------------------------------------------------------------------
+    def path(self, element: etree._Element) -> str:
+        cached = self.paths.get(element)
+        if cached is not None:
+            return cached
+        ident = element.get("id")
+        parent = element.getparent()
+        if ident in self.unique_ids:
+            result = f"#{ident}"
+        elif parent is None:
+            result = ""
+        else:
+            same = [c for c in parent if is_element(c) and c.tag == element.tag]
+            index = same.index(element) + 1
+            step = element.tag if index == 1 else f"{element.tag}[{index}]"
+            base = self.path(parent)
+            result = f"{base}/{step}" if base else step
+        self.paths[element] = result
+        return result
+
+    def anchor(self, element: etree._Element | None) -> str:
+        while element is not None:
+            ident = element.get("id")
+            if ident in self.unique_ids:
+                return str(ident)
+            element = element.getparent()
+        return ""
+
+    def context(self, path: str) -> str:
+        return f"{self.prefix}:{path}"
+
+    # -- classification ---------------------------------------------------------------
+    def is_inline(self, node: etree._Element) -> bool:
+        if not is_element(node):
+            return True  # comments and processing instructions flow with the text
+        cached = self.inline_cache.get(node)
+        if cached is None:
+            tag = node.tag
+            cached = tag in OPAQUE or (tag in INLINE and all(self.is_inline(c) for c in node))
+            self.inline_cache[node] = cached
+        return cached
+
+    # -- walking ----------------------------------------------------------------------
+    def walk(self) -> list[Slot]:
+        head = self.root.find("head")
+        if head is not None:
+            self.walk_head(head)
+        body = self.root.find("body")
+        if body is not None:
+            self.walk_block(body, _translate_flag(self.root, inherited=True), preserve=False)
+        return self.slots
+
+    def walk_head(self, head: etree._Element) -> None:
+        for element in head:
+            if not is_element(element):
+                continue
+            if element.tag == "title":
+                text = normalize_space(element.text or "").strip()
+                if _has_letters(text):
+                    segment = Segment(self.page, self.context(self.path(element)),
+                                      escape_text(text), "", KIND["title"])
+                    self.slots.append(Slot(segment, element, attribute=""))
+            elif element.tag == "meta":
+                name = (element.get("name") or element.get("property") or "").lower()
+                if name in META_NAMES:
+                    self.add_attribute(element, "content", f"Page metadata ({name})",
+                                       path=f"head/meta[{name}]")
+
+    def add_attribute(
+        self, element: etree._Element, attribute: str, kind: str, path: str | None = None
+    ) -> None:
+        value = element.get(attribute)
+        if value is None:
+            return
+        text = normalize_space(value).strip(_HTML_SPACE_CHARS)
+        if not _has_letters(text):
+            return
+        path = f"{path or self.path(element)}@{attribute}"
+        segment = Segment(self.page, self.context(path), escape_text(text),
+                          self.anchor(element), kind)
+        self.slots.append(Slot(segment, element, attribute=attribute))
+
+    def attributes(self, element: etree._Element) -> None:
+        tag = element.tag
+        for attribute in (*ELEMENT_ATTRIBUTES.get(tag, ()), *ANY_ELEMENT_ATTRIBUTES):
+            if element.get(attribute) is not None:
+                what = ATTRIBUTE_KIND[attribute]
+                self.add_attribute(element, attribute, f"{what} of <{tag}>")
+        if tag == "input" and (element.get("type") or "").lower() in {"submit", "button", "reset"}:
+            self.add_attribute(element, "value", "Button label (value of <input>)")
+
+    def walk_block(self, block: etree._Element, translatable: bool, preserve: bool) -> None:
+        if block.tag in SKIP:
+            return
+        translatable = _translate_flag(block, translatable)
+        preserve = preserve or block.tag in PRESERVE_WHITESPACE
+        if translatable:
+            self.attributes(block)
+        mixed = any(not self.is_inline(child) for child in block)
+        current: list[etree._Element] = []
+        prev: etree._Element | None = None
+        number = 0
+
+        def flush() -> None:
+            nonlocal number
+            run = Run(block, prev, current, preserve)
+            if translatable:
+                inner = self.unwrap(run)
+                if self.run_has_text(inner):
+                    number += 1
+                    path = self.path(block)
+                    if mixed:
+                        path += "/text()" if number == 1 else f"/text()[{number}]"
+                    self.add_run(block, inner, path)
+            for node in run.nodes:
+                self.walk_inline_attributes(node, translatable)
+
+        for child in block:
+            if self.is_inline(child):
+                current.append(child)
+                continue
+            flush()
+            current = []
+            prev = child
+            self.walk_block(child, translatable, preserve)
+        flush()
+
+    def walk_inline_attributes(self, node: etree._Element, translatable: bool) -> None:
+        if not is_element(node) or node.tag in SKIP:
+            return
+        translatable = _translate_flag(node, translatable)
+        if not translatable:
+            return
+        self.attributes(node)
+        if node.tag not in OPAQUE:
+            for child in node:
+                self.walk_inline_attributes(child, translatable)
+
+    def keeps_whole(self, node: etree._Element) -> bool:
+        """An inline element that becomes ``<n/>``."""
+        if node.tag in OPAQUE or not _translate_flag(node, inherited=True):
+            return True
+        return not _has_letters(_all_text(node)) and not any(
+            is_element(c) for c in node
+        )
+
+    def unwrap(self, run: Run) -> Run:
+        """A run that is exactly one inline element becomes that element's content."""
+        while True:
+            elements = [n for n in run.nodes if is_element(n)]
+            if (
+                len(run.nodes) != 1
+                or len(elements) != 1
+                or run.start_text().strip(_HTML_SPACE_CHARS)
+                or (elements[0].tail or "").strip(_HTML_SPACE_CHARS)
+                or self.keeps_whole(elements[0])
+            ):
+                return run
+            inner = elements[0]
+            preserve = run.preserve or inner.tag in PRESERVE_WHITESPACE
+            run = Run(inner, None, list(inner), preserve)
+
+    def run_has_text(self, run: Run) -> bool:
+        if _has_letters(run.start_text()):
+            return True
+        for node in run.nodes:
+            if _has_letters(node.tail or ""):
+                return True
+            if (is_element(node) and not self.keeps_whole(node)
+                    and _has_letters("".join(_visible_text(node)))):
+                return True
+        return False
+
+    def add_run(self, block: etree._Element, run: Run, path: str) -> None:
+        placeholders: dict[int, etree._Element] = {}
+        opaque: set[int] = set()
+        legend: list[str] = []
+
+        def text(value: str | None) -> str:
+            value = value or ""
+            return escape_text(value if run.preserve else normalize_space(value))
+
+        def render(nodes: list[etree._Element]) -> str:
+            out: list[str] = []
+            for node in nodes:
+                if is_element(node):
+                    number = len(placeholders) + 1
+                    placeholders[number] = node
+                    if self.keeps_whole(node):
+                        opaque.add(number)
+                        out.append(f"<{number}/>")
+                        legend.append(_describe_whole(number, node))
+                    else:
+                        legend.append(f"<{number}>…</{number}> is <{node.tag}>")
+                        out.append(f"<{number}>{text(node.text)}{render(list(node))}</{number}>")
+                out.append(text(node.tail))
+            return "".join(out)
+
+        body = text(run.start_text()) + render(run.nodes)
+        if not run.preserve:  # a comment between two spaces leaves two
+            body = _DOUBLE_SPACE.sub(" ", body)
+        msgid = body.strip(_HTML_SPACE_CHARS)
+        kind = KIND.get(block.tag, f"Text in <{block.tag}>")
+        if run.parent is not block:
+            kind += f" (all of it inside <{run.parent.tag}>)"
+        comment = kind + (". Markup: " + "; ".join(legend) + "." if legend else "")
+        segment = Segment(self.page, self.context(path), msgid, self.anchor(block), comment)
+        self.slots.append(Slot(segment, block, run=run, placeholders=placeholders,
+                               opaque=frozenset(opaque)))
+
+
+def _all_text(node: etree._Element) -> str:
+    return "".join(str(text) for text in node.itertext())
+
+
+def _visible_text(node: etree._Element) -> Iterator[str]:
+    """Text of an inline element, leaving out what is kept whole or not translated."""
+    if node.text:
+        yield node.text
+    for child in node:
+        if is_element(child) and child.tag not in OPAQUE and _translate_flag(child, True):
+            yield from _visible_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _describe_whole(number: int, node: etree._Element) -> str:
+    if node.tag == "br":
+        return f"<{number}/> is a line break"
+    if node.tag == "img":
+        return f"<{number}/> is an image"
+    words = normalize_space(_all_text(node)).strip() if node.tag not in SKIP else ""
+    if words and len(words) <= 60:
+        return f"<{number}/> is <{node.tag}> “{words}”, kept as it is"
+    return f"<{number}/> is <{node.tag}>, kept as it is"
+
+
+def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
+    """Every segment of a parsed page with the place it lives, in document order."""
+    slots = _Walker(tree, page).walk()
+    seen: set[str] = set()
+    for slot in slots:
+        if slot.segment.context in seen:  # pragma: no cover - paths are unique by construction
+            raise ExtractError(f"two segments share the context {slot.segment.context!r}")
+        seen.add(slot.segment.context)
+    return slots
+
+
+def list_pages(source_dir: Path) -> list[str]:
+    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
+    if not source_dir.is_dir():
+        raise ExtractError(
+            "source folder does not exist; create it or pass --source-dir", path=source_dir
+        )
+    pages = sorted(
+        path.relative_to(source_dir).as_posix()
+        for path in source_dir.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in {".html", ".htm"}
+        and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
+    )
+    if not pages:
+        raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
+    return pages
+
+
+def extract_page(path: Path, page: str) -> list[Segment]:
+    return [slot.segment for slot in locate(read_page(path), page)]
+
+
+def extract(source_dir: Path) -> list[Segment]:
+    """Segments of every page in ``source_dir``, pages in name order, blocks in page order."""
+    segments: list[Segment] = []
+    for page in list_pages(source_dir):
+        segments.extend(extract_page(source_dir / page, page))
+    return segments

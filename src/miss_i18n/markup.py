@@ -1,0 +1,101 @@
+"""The msgid/msgstr mini-language: plain text plus numbered placeholders.
+
+``<1>…</1>`` stands for an inline element with content, ``<2/>`` for one kept whole.
+A literal ``<`` in text is written ``&lt;`` (and an ``&`` that would read as ``&lt;`` or
+``&amp;`` is written ``&amp;``), so decoding is exact. Nothing here parses HTML: a
+translation can only reorder and fill the placeholders its source has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")
+_ESCAPED = re.compile(r"&(lt|amp);")
+_NEEDS_AMP = re.compile(r"&(?=(?:lt|amp);)")
+
+
+class MarkupError(ValueError):
+    """A string whose placeholders are unbalanced or unknown."""
+
+
+def escape_text(text: str) -> str:
+    """Text as it appears in a msgid: ``<`` and ambiguous ``&`` escaped."""
+    return _NEEDS_AMP.sub("&amp;", text).replace("<", "&lt;")
+
+
+def unescape_text(text: str) -> str:
+    return _ESCAPED.sub(lambda m: "<" if m.group(1) == "lt" else "&", text)
+
+
+@dataclass
+class Placeholder:
+    """A placeholder in a parsed string; ``children is None`` for the ``<n/>`` form."""
+
+    number: int
+    children: list[Node] | None = field(default=None)
+
+
+Node = str | Placeholder
+
+
+def parse(text: str) -> list[Node]:
+    """Parse text with placeholders into a tree. Raises MarkupError when unbalanced."""
+    root: list[Node] = []
+    stack: list[tuple[int, list[Node]]] = [(0, root)]
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > position:
+            stack[-1][1].append(unescape_text(text[position : match.start()]))
+        position = match.end()
+        empty, opening, closing = match.groups()
+        if empty is not None:
+            stack[-1][1].append(Placeholder(int(empty)))
+        elif opening is not None:
+            children: list[Node] = []
+            stack[-1][1].append(Placeholder(int(opening), children))
+            stack.append((int(opening), children))
+        else:
+            number = int(closing)
+            if len(stack) == 1 or stack[-1][0] != number:
+                raise MarkupError(f"</{number}> closes a placeholder that is not open")
+            stack.pop()
+    if len(stack) > 1:
+        raise MarkupError(f"<{stack[-1][0]}> is never closed")
+    if position < len(text):
+        root.append(unescape_text(text[position:]))
+    return root
+
+
+def walk(nodes: list[Node], parent: int = 0) -> Iterator[tuple[Placeholder, int]]:
+    """Every placeholder with the number of its enclosing placeholder (0 for top level)."""
+    for node in nodes:
+        if isinstance(node, Placeholder):
+            yield node, parent
+            if node.children is not None:
+                yield from walk(node.children, node.number)
+
+
+def shape(text: str) -> dict[int, tuple[int, bool]]:
+    """Placeholder number → (enclosing number, is ``<n/>``). Raises MarkupError.
+
+    Two strings with equal shapes have the same placeholders, nested the same way.
+    A number used twice is an error.
+    """
+    result: dict[int, tuple[int, bool]] = {}
+    for node, parent in walk(parse(text)):
+        if node.number in result:
+            raise MarkupError(f"<{node.number}> is used twice")
+        result[node.number] = (parent, node.children is None)
+    return result
+
+
+def plain_text(text: str) -> str:
+    """The text with placeholders removed (for checks on numbers, terms, punctuation)."""
+    return unescape_text(_TOKEN.sub("", text))
+
+
+def has_placeholders(text: str) -> bool:
+    return _TOKEN.search(text) is not None

@@ -1,0 +1,72 @@
+"""Named data that flows between stages. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit of a source page: a block's text or an attribute value.
+
+    ``msgid`` is text plus numbered placeholders (``<1>…</1>``, ``<2/>``) standing for the
+    inline elements of the block; the elements themselves stay in the source page.
+    """
+
+    page: str
+    """Page file name relative to the source folder, with ``/`` separators."""
+    context: str
+    """``msgctxt``: page plus a structural path, stable across edits elsewhere on the page."""
+    msgid: str
+    anchor: str
+    """The nearest element id (or ``""``), so a reference reads ``page.html#anchor``."""
+    comment: str
+    """What the element is, and what its placeholders stand for, for the translator."""
+
+    @property
+    def reference(self) -> str:
+        return f"{self.page}#{self.anchor}" if self.anchor else self.page
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem a check found in one catalog entry (or in the catalog header)."""
+
+    check: str
+    severity: Severity
+    message: str
+    path: str
+    line: int | None = None
+    context: str | None = None
+    msgid: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """Counts per catalog. Fuzzy entries are never counted as translated."""
+
+    locale: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    machine: int = 0
+    obsolete: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a stage did to one output file."""
+
+    path: str
+    changed: bool

@@ -1,0 +1,144 @@
+"""The stages chained: each computes its outputs in memory; `commit` writes or compares.
+
+Computing first and writing last is what makes ``--check`` exact: the check mode runs the
+very same code and only skips the final write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import polib
+
+from . import catalog
+from .build import PageReport, Site, index_page, localize, sitemap
+from .config import Config
+from .errors import StaleError
+from .files import would_change, write_if_changed
+from .html import extract, list_pages, parse_page, read_page
+from .markup import unescape_text
+from .model import CatalogStats, Segment, WriteResult
+
+CHROME = (
+    Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
+            comment="Accessible name of the language menu that the build adds to every page"),
+)
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    data: bytes
+
+
+@dataclass
+class Outcome:
+    """What a command did, for the CLI to report."""
+
+    written: list[WriteResult] = field(default_factory=list)
+    stats: list[CatalogStats] = field(default_factory=list)
+    pages: list[PageReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def commit(outputs: Iterable[Output], *, check: bool, root: Path) -> list[WriteResult]:
+    """Write every output that differs (atomically); in check mode only compare."""
+    results: list[WriteResult] = []
+    for output in outputs:
+        name = _display(output.path, root)
+        if check:
+            results.append(WriteResult(name, would_change(output.path, output.data)))
+        else:
+            results.append(WriteResult(name, write_if_changed(output.path, output.data)))
+    return results
+
+
+def ensure_fresh(results: Iterable[WriteResult], command: str) -> None:
+    """Raise StaleError when a check-mode commit found files that would change."""
+    stale = [r.path for r in results if r.changed]
+    if stale:
+        raise StaleError(
+            f"{len(stale)} file(s) out of date (first: {stale[0]}); "
+            f"run `miss-i18n {command}` and commit the result"
+        )
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- extract ------------------------------------------------------------------------------
+def template(config: Config, now: datetime) -> polib.POFile:
+    segments = [*extract(config.source_dir), *CHROME]
+    previous = catalog.load_optional(config.pot_path)
+    return catalog.make_template(segments, previous=previous, now=now)
+
+
+# -- update -------------------------------------------------------------------------------
+def merged(config: Config, pot: polib.POFile) -> dict[str, polib.POFile]:
+    return {
+        locale: catalog.merge(pot, catalog.load_optional(config.po_path(locale)), locale).catalog
+        for locale in config.targets
+    }
+
+
+def load_catalogs(config: Config) -> dict[str, polib.POFile]:
+    return {locale: catalog.load(config.po_path(locale)) for locale in config.targets}
+
+
+def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
+    return [Output(config.po_path(loc), catalog.to_bytes(po)) for loc, po in catalogs.items()]
+
+
+def mo_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
+    return [Output(config.mo_path(loc), catalog.mo_bytes(po)) for loc, po in catalogs.items()]
+
+
+def stats(catalogs: Mapping[str, polib.POFile]) -> list[CatalogStats]:
+    return [catalog.stats(po, locale) for locale, po in catalogs.items()]
+
+
+# -- build --------------------------------------------------------------------------------
+def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | None, str], str]:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in po
+        if entry.msgstr and not entry.obsolete
+        and (include_fuzzy or "fuzzy" not in entry.flags)
+    }
+
+
+def site_outputs(
+    config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
+) -> tuple[list[Output], list[PageReport]]:
+    pages = list_pages(config.source_dir)
+    site = Site(pages, config.source_locale, config.locales, config.base_url)
+    outputs: list[Output] = []
+    reports: list[PageReport] = []
+    titles: dict[tuple[str, str], str] = {}
+    sources = {page: (config.source_dir / page).read_bytes() for page in pages}
+    for page in pages:
+        read_page(config.source_dir / page)  # clear error for an unreadable page
+        for locale in [config.source_locale, *config.targets]:
+            po = catalogs.get(locale)
+            found = translations_of(po, include_fuzzy) if po is not None else {}
+            tree = parse_page(sources[page], config.source_dir / page)
+
+            def chrome(text: str, found: Mapping[tuple[str | None, str], str] = found) -> str:
+                menu = CHROME[0]
+                return unescape_text(found.get((menu.context, text), text))
+
+            data, report = localize(tree, page, locale, found, site=site, chrome=chrome)
+            title = tree.getroot().findtext("head/title")
+            titles[(locale, page)] = (title or page).strip()
+            outputs.append(Output(config.output_dir / site.path(locale, page), data))
+            reports.append(report)
+    outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
+    outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
+    return outputs, reports

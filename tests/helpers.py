@@ -1,0 +1,83 @@
+"""Helpers for tests: what a page shows and how it is built, comparable across languages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import polib
+from lxml import etree
+
+from miss_i18n.build import MARK, Site, localize
+from miss_i18n.html import locate, parse_page
+from miss_i18n.pipeline import translations_of
+
+HIDDEN = {"script", "style", "template", "head"}
+# libxml2 percent-encodes non-ASCII characters in these when it writes HTML: same URL.
+URL_ATTRIBUTES = {"href", "src", "action", "name"}
+
+
+def _body(data: bytes) -> etree._Element:
+    root = parse_page(data).getroot()
+    body = root.find("body")
+    assert body is not None
+    return body
+
+
+def visible_text(data: bytes) -> str:
+    """The body's text as a browser shows it (whitespace collapsed), build additions left out."""
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        if element.get(MARK) is not None:
+            return
+        if element.text and element.tag not in HIDDEN:
+            parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in HIDDEN:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(_body(data))
+    return re.sub(r"[ \t\n\r\f]+", " ", "".join(parts)).strip()
+
+
+def structure(data: bytes, ignore: tuple[str, ...] = ()
+              ) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Every body element with its attributes, in document order, build additions left out.
+
+    ``ignore`` names attributes to leave out (``lang``/``dir`` that mark source-language
+    fallback text on a partly translated page).
+    """
+    out = []
+    for element in _body(data).iter():
+        if not isinstance(element.tag, str):
+            continue
+        if any(a.get(MARK) is not None for a in (element, *element.iterancestors())):
+            continue
+        attributes = {
+            name: unquote(value) if name in URL_ATTRIBUTES else value
+            for name, value in element.attrib.items()
+            if name not in ignore
+        }
+        out.append((element.tag, tuple(sorted(attributes.items()))))
+    return out
+
+
+def identity_catalog(data: bytes, page: str) -> dict[tuple[str | None, str], str]:
+    """msgstr = msgid for every segment, as `msgen` makes it."""
+    return {(s.segment.context, s.segment.msgid): s.segment.msgid
+            for s in locate(parse_page(data), page)}
+
+
+def build_with(data: bytes, page: str, locale: str,
+               translations: dict[tuple[str | None, str], str]) -> bytes:
+    site = Site([page], "en", [locale])
+    built, _report = localize(parse_page(data), page, locale, translations, site=site)
+    return built
+
+
+def po_translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
+    """What a build uses by default: translated, non-fuzzy entries."""
+    return translations_of(po, include_fuzzy=False)

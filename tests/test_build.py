@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ARTICLE, GOLDEN, PAGES, golden
+from helpers import build_with, identity_catalog, po_translations, structure, visible_text
+from miss_i18n.build import Site, index_page, localize, sitemap
+from miss_i18n.html import locate, parse_page
+from miss_i18n.markup import escape_text
+
+REAL_PAGES = sorted(PAGES.glob("*.html"))
+FALLBACK = ("lang", "dir")
+
+
+@pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)
+def test_identity_translation_rebuilds_the_same_page(path: Path) -> None:
+    """With msgstr = msgid (what msgen makes), the page shows the same text and elements."""
+    data = path.read_bytes()
+    built = build_with(data, path.name, "de", identity_catalog(data, path.name))
+    assert visible_text(built) == visible_text(data)
+    assert structure(built) == structure(data)
+
+
+def test_translated_page_golden() -> None:
+    """tricky.html + tricky.de.po → tricky.de.expected.html."""
+    data = (PAGES / "tricky.html").read_bytes()
+    translations = po_translations(polib.pofile(str(GOLDEN / "tricky.de.po")))
+    built = build_with(data, "tricky.html", "de", translations)
+    golden(GOLDEN / "tricky.de.expected.html", built.decode())
+
+
+def test_a_translation_can_never_inject_markup() -> None:
+    data = (PAGES / "tricky.html").read_bytes()
+    slots = {s.segment.context: s.segment.msgid for s in locate(parse_page(data), "t.html")}
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)"> &lt;b&gt;'
+    translations = {(ctx, msgid): evil for ctx, msgid in slots.items()
+                    if "<" not in msgid.replace("&lt;", "")}
+    built = build_with(data, "t.html", "de", translations).decode()
+    assert "<script>alert" not in built and "<img src=x" not in built
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in built
+    tags = [tag for tag, _attributes in structure(built.encode())]
+    assert tags == [tag for tag, _attributes in structure(data)]
+
+
+@pytest.mark.parametrize("bad", [
+    "Zeile eins<1/>zwei <2>Link</2>, <3>fett <4>x</4></3>",  # <5/> missing
+    "Zeile eins<1/>zwei <2>Link</2>, <3>fett</3> <4>x</4> und <5/>.",  # <4> moved out
+    "Zeile eins<1/>zwei <2>Link</2>, <3>fett <4>x</4></3> und <5/> <6/>.",  # <6/> unknown
+    "Zeile <1>eins",  # unbalanced
+])
+def test_mismatched_placeholders_keep_the_source(bad: str) -> None:
+    data = (PAGES / "tricky.html").read_bytes()
+    [slot] = [s for s in locate(parse_page(data), "t.html") if s.segment.context == "t:body/p"]
+    site = Site(["t.html"], "en", ["de"])
+    built, report = localize(parse_page(data), "t.html", "de",
+                             {("t:body/p", slot.segment.msgid): bad}, site=site)
+    assert report.rejected == ["t:body/p"]
+    assert visible_text(built) == visible_text(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]),
+                        min_size=1, max_size=12), min_size=5, max_size=5))
+def test_any_text_survives_as_text(words: list[str]) -> None:
+    data = (PAGES / "tricky.html").read_bytes()
+    [slot] = [s for s in locate(parse_page(data), "t.html") if s.segment.context == "t:body/p"]
+    text = [escape_text(w) for w in words]
+    translation = (f"{text[0]}<1/>{text[1]}<2>{text[2]}</2><3>{text[3]}<4>x</4></3>"
+                   f"<5/>{text[4]}")
+    built = build_with(data, "t.html", "de", {("t:body/p", slot.segment.msgid): translation})
+    assert structure(built, FALLBACK) == structure(data, FALLBACK)
+
+
+def test_rtl_page_and_links() -> None:
+    data = ARTICLE.read_bytes()
+    page = ARTICLE.name
+    site = Site([page], "en", ["de", "ar"])
+    built, _ = localize(parse_page(data), page, "ar", {}, site=site)
+    root = parse_page(built).getroot()
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    links = {e.get("hreflang"): e.get("href") for e in root.iter("link")}
+    assert links == {"en": f"../en/{page}", "de": f"../de/{page}", "ar": page,
+                     "x-default": f"../en/{page}"}
+    names = [a.text for a in root.iterfind(".//nav[@data-miss-i18n]//a")]
+    assert names == ["English", "Deutsch", "العربية"]
+    # untranslated text says it is English, read left to right
+    heading = root.find(".//h1")
+    assert heading is not None and (heading.get("lang"), heading.get("dir")) == ("en", "ltr")
+
+
+def test_sitemap_and_index() -> None:
+    site = Site(["a.html"], "en", ["pt_BR"], base_url="https://x.example/")
+    xml = sitemap(site).decode()
+    assert "<loc>https://x.example/pt-BR/a.html</loc>" in xml
+    assert ('<xhtml:link rel="alternate" hreflang="x-default" '
+            'href="https://x.example/en/a.html"/>') in xml
+    index = index_page(site, {("en", "a.html"): "A"}).decode()
+    assert 'hreflang="pt-BR">português (Brasil)</a>' in index

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import ARTICLE
+from miss_i18n import catalog
+from miss_i18n.errors import CatalogError
+from miss_i18n.html import extract_page
+from miss_i18n.model import Segment
+
+CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
+LATER = datetime(2026, 6, 1, tzinfo=UTC)
+needs_gettext = pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext missing")
+
+
+def seg(context: str, msgid: str) -> Segment:
+    return Segment("p.html", f"p:{context}", msgid, "", "Paragraph")
+
+
+def pot(*segments: Segment) -> polib.POFile:
+    return catalog.make_template(segments, previous=None, now=CLOCK)
+
+
+def test_new_catalog_headers_come_from_cldr() -> None:
+    result = catalog.merge(pot(seg("a", "Hello")), None, "ar")
+    meta = result.catalog.metadata
+    assert meta["Language"] == "ar"
+    assert meta["Plural-Forms"].startswith("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1")
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert not result.catalog.metadata_is_fuzzy
+    assert result.added == 1
+
+
+def test_merge_keeps_human_work_and_marks_changed_source_fuzzy() -> None:
+    old = catalog.merge(pot(seg("a", "Hello"), seg("b", "Old text"), seg("c", "Gone")),
+                        None, "de").catalog
+    for entry, text in zip(old, ["Hallo", "Alter Text", "Weg"], strict=True):
+        entry.msgstr = text
+    old[0].tcomment = "checked by Anna"
+    new = catalog.merge(pot(seg("a", "Hello"), seg("b", "New text"), seg("moved", "Hello")),
+                        old, "de")
+    kept, changed, moved, gone = new.catalog
+    assert (kept.msgstr, kept.flags, kept.tcomment) == ("Hallo", [], "checked by Anna")
+    assert (changed.msgstr, changed.flags, changed.previous_msgid) == (
+        "Alter Text", ["fuzzy"], "Old text")
+    assert (moved.msgstr, moved.flags, moved.previous_msgctxt) == ("Hallo", ["fuzzy"], "p:a")
+    assert gone.obsolete and gone.msgstr == "Weg"
+    assert (new.fuzzied, new.obsoleted) == (2, 1)
+    # an obsolete translation comes back when its source does
+    again = catalog.merge(pot(seg("c", "Gone")), new.catalog, "de").catalog
+    assert again[0].msgstr == "Weg" and not again[0].obsolete
+
+
+def test_template_date_changes_only_with_content() -> None:
+    first = pot(seg("a", "Hello"))
+    same = catalog.make_template([seg("a", "Hello")], previous=first, now=LATER)
+    assert catalog.render(same) == catalog.render(first)
+    other = catalog.make_template([seg("a", "Hi")], previous=first, now=LATER)
+    assert other.metadata["POT-Creation-Date"] == "2026-06-01 00:00+0000"
+
+
+def test_stats_never_count_fuzzy_as_translated() -> None:
+    po = catalog.merge(pot(seg("a", "A"), seg("b", "B"), seg("c", "C")), None, "de").catalog
+    po[0].msgstr = "A!"
+    po[1].msgstr, po[1].flags = "B?", ["fuzzy"]
+    stats = catalog.stats(po, "de")
+    assert (stats.total, stats.translated, stats.fuzzy, stats.untranslated) == (3, 1, 1, 1)
+
+
+@needs_gettext
+def test_written_files_are_gettext_canonical(tmp_path: Path) -> None:
+    segments = extract_page(ARTICLE, ARTICLE.name)
+    po = catalog.merge(catalog.make_template(segments, previous=None, now=CLOCK), None, "de")
+    po.catalog[3].msgstr = 'Mit "Anführungszeichen"\nund Zeilenumbruch'
+    po.catalog[4].msgstr, po.catalog[4].flags = "Unsicher", ["fuzzy"]
+    path = tmp_path / "de.po"
+    path.write_bytes(catalog.to_bytes(po.catalog))
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert canonical == path.read_bytes()
+    assert catalog.render(catalog.load(path)) == path.read_text()
+    subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "de.mo"), str(path)], check=True)
+
+
+def test_a_missing_or_broken_catalog_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="catalog does not exist"):
+        catalog.load(tmp_path / "nope.po")
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid "a"\nmsgstr "b"\nnonsense here\n')
+    with pytest.raises(CatalogError) as caught:
+        catalog.load(broken)
+    assert str(caught.value) == (
+        f"{broken}:3: not a valid PO file (Unknown or misformatted keyword); fix it or "
+        "delete it and run `miss-i18n update`")

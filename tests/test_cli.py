@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from miss_i18n.cli import main
+
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
+COMMANDS = sorted(main.commands)
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    code, output = invoke(command, "--help")
+    assert code == 0
+    assert "Usage: main " + command in output
+    assert "--locale" in output
+
+
+def test_run_builds_the_site_and_a_second_run_changes_nothing(project: Path) -> None:
+    code, output = invoke("run")
+    assert code == 0, output
+    assert "de            33          0      0           33     0%" in output
+    site = project / "site"
+    for tag in ("en", "de", "ar", "pt-BR"):
+        assert (site / tag / "minimally-invasive-spine-surgery.html").is_file()
+    assert (site / "index.html").is_file() and (site / "sitemap.xml").is_file()
+    before = snapshot(project)
+    code, output = invoke("run")
+    assert code == 0
+    assert "0 file(s) written" in output
+    assert snapshot(project) == before
+    code, output = invoke("run", "--check")
+    assert code == 0, output
+
+
+def test_check_mode_names_stale_files_and_writes_nothing(project: Path) -> None:
+    assert invoke("run")[0] == 0
+    page = project / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text().replace("Smaller scars", "Smaller scar"))
+    before = snapshot(project)
+    code, output = invoke("run", "--check")
+    assert code == 3
+    assert "would change: locales/miss.pot" in output
+    assert "would change: locales/de/LC_MESSAGES/miss.po" in output
+    assert "error: 8 file(s) out of date (first: locales/miss.pot); run `miss-i18n run`" in (
+        output)
+    assert snapshot(project) == before
+
+
+def test_human_translation_survives_a_source_change(project: Path) -> None:
+    assert invoke("run", "-l", "de")[0] == 0
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    text = po.read_text()
+    text = text.replace('msgid "Smaller scars"\nmsgstr ""',
+                        'msgid "Smaller scars"\nmsgstr "Kleinere Narben"')
+    text = text.replace('msgid "Lower risk of infection"\nmsgstr ""',
+                        'msgid "Lower risk of infection"\nmsgstr "Geringeres Infektionsrisiko"')
+    po.write_text(text)
+    page = project / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text().replace("Smaller scars", "Smaller scars only"))
+    assert invoke("run", "-l", "de")[0] == 0
+    merged = po.read_text()
+    assert ('#, fuzzy\n#| msgid "Smaller scars"\nmsgctxt "minimally-invasive-spine-surgery:'
+            '#advantages/ul/li[7]"\nmsgid "Smaller scars only"\nmsgstr "Kleinere Narben"') in merged
+    assert 'msgstr "Geringeres Infektionsrisiko"' in merged
+    built = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+    assert "<li>Geringeres Infektionsrisiko</li>" in built
+    assert "Kleinere Narben" not in built  # fuzzy: only with --include-fuzzy
+    assert invoke("build", "-l", "de", "--include-fuzzy")[0] == 0
+    built = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+    assert "<li>Kleinere Narben</li>" in built
+
+
+@needs_gettext
+def test_every_catalog_passes_msgfmt_check(project: Path) -> None:
+    assert invoke("run")[0] == 0
+    files = [*sorted((project / "locales").rglob("*.po")), project / "locales" / "miss.pot"]
+    for path in files:
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    for path in sorted((project / "locales").rglob("*.mo")):
+        subprocess.run(["msgunfmt", str(path)], check=True, capture_output=True)
+
+
+def test_bad_input_gives_one_line_and_an_exit_code(project: Path) -> None:
+    code, output = invoke("update")
+    assert (code, output) == (4, f"error: {project}/locales/miss.pot: catalog does not exist; "
+                                 "run `miss-i18n update` first\n")
+    code, output = invoke("run", "-l", "xx")
+    assert code == 2
+    assert output == ("error: unknown locale 'xx': use a Babel/CLDR code such as 'de', "
+                      "'pt_BR' or 'zh'\n")
+    code, output = invoke("run", "-l", "fr")
+    assert (code, output) == (2, "error: --locale fr: not a configured target locale; add it "
+                                 "to [tool.miss-i18n] locales first\n")
+    (project / "pyproject.toml").write_text('[tool.miss-i18n]\nlocales = ["de", "klingon"]\n')
+    code, output = invoke("status")
+    assert code == 2
+    assert "locales: unknown locale 'klingon'" in output

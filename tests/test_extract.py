@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE, GOLDEN, PAGES, golden
+from miss_i18n import catalog
+from miss_i18n.errors import ExtractError
+from miss_i18n.html import extract, extract_page
+
+CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("page", [ARTICLE, PAGES / "tricky.html"], ids=lambda p: p.stem)
+def test_extract_golden(page: Path) -> None:
+    segments = extract_page(page, page.name)
+    pot = catalog.make_template(segments, previous=None, now=CLOCK)
+    golden(GOLDEN / f"{page.stem}.pot", catalog.render(pot))
+
+
+def test_article_sections_and_placeholders() -> None:
+    segments = {s.context: s for s in extract_page(ARTICLE, ARTICLE.name)}
+    lead = segments["minimally-invasive-spine-surgery:#lead"]
+    assert lead.msgid.startswith("<1>Minimally Invasive Spine Surgery</1> (<2>MISS</2>) is")
+    assert "href" not in "".join(s.msgid for s in segments.values())
+    assert segments["minimally-invasive-spine-surgery:#procedures/ul/li"].msgid.startswith(
+        "<1>Lumbar discectomy</1>: Removal")
+    assert segments["minimally-invasive-spine-surgery:#credits/p[2]"].msgid == (
+        "<1>Contributors:</1> <2/>")
+    assert lead.reference == "minimally-invasive-spine-surgery.html#lead"
+
+
+def test_nothing_hidden_reaches_the_catalog() -> None:
+    text = "\n".join(s.msgid for s in extract_page(PAGES / "tricky.html", "tricky.html"))
+    for hidden in ("not text", "color: red", "must never reach", "Not extracted", "Brand text",
+                   "do_not_touch", "raw textarea"):
+        assert hidden not in text
+    assert "But this one is." in text
+
+
+def test_contexts_are_stable_when_other_blocks_change(tmp_path: Path) -> None:
+    original = ARTICLE.read_text()
+    changed = original.replace("<li>Smaller scars</li>", "<li>Smaller scars</li><li>New</li>")
+    changed = changed.replace("Recovery from minimally", "Healing from minimally")
+    (tmp_path / "a.html").write_text(original)
+    (tmp_path / "b.html").write_text(changed)
+    before = {s.context: s.msgid for s in extract_page(tmp_path / "a.html", "x.html")}
+    after = {s.context: s.msgid for s in extract_page(tmp_path / "b.html", "x.html")}
+    differing = {c for c in before if before[c] != after.get(c)}
+    assert differing == {"x:#recovery/p"}
+    assert set(after) - set(before) == {"x:#advantages/ul/li[8]"}
+
+
+def test_several_pages_in_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "index.html").write_text("<html><body><p>Home</p></body></html>")
+    (tmp_path / "guides" / "a.htm").write_text("<html><body><p>Guide</p></body></html>")
+    (tmp_path / ".hidden.html").write_text("<html><body><p>Hidden</p></body></html>")
+    assert [(s.page, s.context) for s in extract(tmp_path)] == [
+        ("guides/a.htm", "guides/a:body/p"), ("index.html", "index:body/p")]
+
+
+def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ExtractError, match=r"no \.html pages in the source folder"):
+        extract(tmp_path)
+    with pytest.raises(ExtractError, match="source folder does not exist"):
+        extract(tmp_path / "missing")
