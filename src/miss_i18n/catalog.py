@@ -29,7 +29,7 @@ HEADER_ORDER = (
     "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
     "Content-Transfer-Encoding", "Plural-Forms",
 )
-MACHINE_FLAG = "machine-translated"  # our own flag on entries drafted by an engine
+MACHINE_MARK = "machine-translated:"  # translator-comment line on engine drafts
 Key = tuple[str | None, str]
 
 
@@ -327,12 +327,20 @@ def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
         entry.previous_msgid = found.previous_msgid
 
 
+def is_machine(entry: polib.POEntry) -> bool:
+    """An engine's draft: its translator comment carries our provenance line.
+
+    A comment, not a flag: GNU msgcat and msgmerge drop flags they do not know.
+    """
+    return any(line.startswith(MACHINE_MARK) for line in entry.tcomment.split("\n"))
+
+
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
     return ["fuzzy", *[f for f in flags if f != "fuzzy"]]
 
 
 def _is_human(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags and MACHINE_FLAG not in entry.flags
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not is_machine(entry)
 
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
@@ -345,6 +353,6 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         translated=len(translated),
         fuzzy=len(fuzzy),
         untranslated=len(active) - len(translated) - len(fuzzy),
-        machine=sum(1 for e in active if MACHINE_FLAG in e.flags),
+        machine=sum(1 for e in active if is_machine(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
     )

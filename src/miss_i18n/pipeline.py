@@ -6,7 +6,7 @@ very same code and only skips the final write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +16,14 @@ import polib
 from . import catalog
 from .build import PageReport, Site, index_page, localize, sitemap
 from .config import Config
+from .engines.base import Progress
 from .errors import StaleError
 from .files import would_change, write_if_changed
 from .html import extract, list_pages, parse_page, read_page
 from .markup import unescape_text
+from .memory import Memory
 from .model import CatalogStats, Segment, WriteResult
+from .translate import Chooser, LocaleResult, translate_catalog
 
 CHROME = (
     Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
@@ -102,6 +105,24 @@ def mo_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Out
 
 def stats(catalogs: Mapping[str, polib.POFile]) -> list[CatalogStats]:
     return [catalog.stats(po, locale) for locale, po in catalogs.items()]
+
+
+# -- translate ---------------------------------------------------------------------------
+def translate_all(
+    config: Config,
+    catalogs: Mapping[str, polib.POFile],
+    choose: Chooser,
+    *,
+    now: datetime,
+    progress: Callable[[str], Progress | None] = lambda _locale: None,
+) -> list[LocaleResult]:
+    """Machine drafts for every catalog, through the project's translation memory."""
+    with Memory(config.memory_path) as memory:
+        return [
+            translate_catalog(po, locale, choose, memory, now=now,
+                              keep=config.glossary.do_not_translate, progress=progress(locale))
+            for locale, po in catalogs.items()
+        ]
 
 
 # -- build --------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Offline machine translation engines behind one interface (see base.py)."""

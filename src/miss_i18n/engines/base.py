@@ -1,0 +1,76 @@
+"""The interface every machine translation engine implements.
+
+An engine translates plain-text sentences: no markup, no placeholders, no PO files.
+Markup protection, sentence splitting, batching across a catalog, the translation
+memory and provenance live in ``miss_i18n.translate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` with sentence counts while a batch runs."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One engine model serving one language pair."""
+
+    engine: str
+    """Engine name, e.g. ``"argos"``."""
+    model: str
+    """Model identifier, e.g. ``"translate-en_de-1_0"``."""
+    version: str
+    """Model (package) version, e.g. ``"1.0"``."""
+    source: str
+    """Engine's source language code, e.g. ``"en"``."""
+    target: str
+    """Engine's target language code, e.g. ``"pt"``."""
+    locale: str
+    """The Babel locale this model serves here, e.g. ``"pt_BR"``."""
+    note: str = ""
+    """Anything a reviewer should know, e.g. "served by a pt model (regional variant)"."""
+
+    @property
+    def provenance(self) -> str:
+        """The line written into each drafted entry (see translate.PROVENANCE_PREFIX)."""
+        text = f"{self.engine} {self.model} {self.version} ({self.source}→{self.target})"
+        return f"{text}; {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an engine can run on this machine, and why not."""
+
+    available: bool
+    reason: str = ""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A machine translation engine. Implementations must never touch the network."""
+
+    name: str
+
+    def availability(self) -> Availability:
+        """Cheap check (no model loading) that the engine's software is installed."""
+        ...
+
+    def models(self) -> list[ModelInfo]:
+        """Every installed model (cheap: reads metadata, loads nothing)."""
+        ...
+
+    def model_for(self, source_locale: str, target_locale: str) -> ModelInfo | None:
+        """The model serving this Babel locale pair, or None."""
+        ...
+
+    def translate(self, model: ModelInfo, sentences: Sequence[str],
+                  progress: Progress | None = None) -> list[str]:
+        """Translate plain sentences, in order; one output per input.
+
+        Loads the model on first use. Raises ``EngineError`` on failure.
+        """
+        ...

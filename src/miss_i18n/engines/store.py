@@ -1,0 +1,396 @@
+"""A project-local store of Argos Translate model packages (``.argosmodel`` files).
+
+The store is a folder (by default ``.miss-i18n/models`` in the project) laid out exactly
+like argostranslate's ``ARGOS_PACKAGES_DIR``: one folder per package, each holding
+``metadata.json``. So argostranslate's own loader can read it (point
+``ARGOS_PACKAGES_DIR`` at it), and nothing is installed into the user's home.
+
+Why not ``argostranslate.package.install_from_path``: importing argostranslate takes
+seconds and creates folders in the home directory, and its installer extracts straight
+into the live folder without checking anything (a zip entry named ``../x`` lands outside
+it; a half-written package breaks every later load). Here a package is validated first,
+extracted into a staging folder beside the store, and renamed into place, so the store
+only ever holds complete packages, and a bad file leaves it exactly as it was.
+
+The staging folder sits beside the store, not in it, on purpose: argostranslate fails
+on any folder in ``ARGOS_PACKAGES_DIR`` without ``metadata.json``, so a temporary folder
+inside the store would break concurrent (or, after a crash, every later) argos load.
+Being in the same parent folder keeps the final renames on one file system (atomic).
+
+Only ``zipfile`` and ``json``: no argostranslate, no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from miss_i18n.errors import ModelNotFound, ModelPackageError
+
+PACKAGE_SUFFIX = ".argosmodel"
+METADATA = "metadata.json"
+REQUIRED_KEYS = ("package_version", "from_code", "from_name", "to_code", "to_name")
+REQUIRED_FILES = ("model/model.bin", "model/config.json")
+TOKENIZERS = ("sentencepiece.model", "bpe.model")
+MAX_METADATA_BYTES = 1 << 20
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_PAIR = re.compile(r"([A-Za-z]{2,3})[-_]([A-Za-z]{2,3})")
+_HOW_TO_GET = "get a fresh copy of the .argosmodel file"
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    """One package in the store, as its metadata.json describes it."""
+
+    name: str
+    """Package folder name, e.g. ``translate-en_de-1_0``."""
+    from_code: str
+    to_code: str
+    from_name: str
+    to_name: str
+    version: str
+    """``package_version`` from metadata.json, e.g. ``"1.0"``."""
+    path: Path
+    """The package folder in the store."""
+    argos_version: str = ""
+    target_prefix: str = ""
+    """Token the decoder must start with (multilingual models); usually empty."""
+    tokenizer: str = "sentencepiece.model"
+    """The package's tokenizer file: ``sentencepiece.model`` or ``bpe.model``."""
+
+    @property
+    def pair(self) -> str:
+        """``en_de``: the argos-style language pair."""
+        return f"{self.from_code}_{self.to_code}"
+
+    @property
+    def label(self) -> str:
+        """One line for listings: ``translate-en_de-1_0  English → German  1.0``."""
+        return f"{self.name}  {self.from_name} → {self.to_name}  {self.version}"
+
+
+@dataclass(frozen=True)
+class _Archive:
+    """A validated .argosmodel: its file, top-level folder and metadata."""
+
+    path: Path
+    top: str
+    metadata: dict[str, Any]
+    members: tuple[zipfile.ZipInfo, ...]
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return str(self.metadata["from_code"]), str(self.metadata["to_code"])
+
+
+class ModelStore:
+    """Install, list and remove Argos Translate packages in one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def get(self, name: str) -> InstalledModel | None:
+        """The installed package with this folder name, or None (reads one metadata.json)."""
+        folder = self.root / name
+        if not _SAFE_NAME.fullmatch(name) or not folder.is_dir():
+            return None
+        return self._read(folder)
+
+    # -- installing ------------------------------------------------------------------
+
+    def install(self, path: Path) -> list[InstalledModel]:
+        """Install an .argosmodel file, or every ``*.argosmodel`` in a folder.
+
+        Everything is validated and extracted before the store changes. A package for a
+        language pair that is already installed replaces the old one (same name or not):
+        argostranslate serves one model per pair, and two would make its choice depend on
+        folder order.
+        """
+        archives = [_check_archive(p) for p in _archives_in(path)]
+        _refuse_duplicates(archives)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
+                                    "choose another folder", path=self.root) from error
+        installed = []
+        with self._staging() as staging:
+            for number, archive in enumerate(archives):
+                _extract(archive, staging / f"new-{number}")
+            for number, archive in enumerate(archives):
+                new = staging / f"new-{number}" / archive.top
+                self._swap_in(new, archive, staging / f"old-{number}")
+                installed.append(self._read(self.root / archive.top))
+        return installed
+
+    def _swap_in(self, new: Path, archive: _Archive, trash: Path) -> None:
+        """Move packages ``archive`` replaces to ``trash``, then ``new`` into the store.
+
+        Each step is one rename (atomic); if the last fails, the old packages go back.
+        """
+        replaced = [m.path for m in self.list()
+                    if m.name == archive.top or (m.from_code, m.to_code) == archive.pair]
+        trash.mkdir()
+        moved = []
+        try:
+            for folder in replaced:
+                moved.append((folder, folder.rename(trash / folder.name)))
+            new.rename(self.root / archive.top)
+        except OSError as error:
+            for original, parked in reversed(moved):
+                parked.rename(original)
+            raise ModelPackageError(f"cannot move the package into the model store "
+                                    f"({error.strerror}); check its permissions",
+                                    path=self.root) from error
+
+    # -- removing --------------------------------------------------------------------
+
+    def remove(self, spec: str) -> list[InstalledModel]:
+        """Remove packages by folder name (``translate-en_de-1_0``) or pair (``en_de``).
+
+        Raises ModelNotFound when nothing matches, naming what is installed.
+        """
+        models = self.list()
+        chosen = [m for m in models if m.name == spec]
+        pair = _PAIR.fullmatch(spec.strip())
+        if not chosen and pair:
+            wanted = (pair[1].lower(), pair[2].lower())
+            chosen = [m for m in models if (m.from_code.lower(), m.to_code.lower()) == wanted]
+        if not chosen:
+            installed = ", ".join(m.name for m in models) or "none"
+            raise ModelNotFound(f"no installed model matches {spec!r} (give a package name "
+                                f"or a pair such as en_de); installed: {installed}")
+        with self._staging() as staging:
+            for model in chosen:
+                try:
+                    model.path.rename(staging / model.name)
+                except OSError as error:
+                    raise ModelPackageError(f"cannot remove the package ({error.strerror}); "
+                                            "check the folder's permissions",
+                                            path=model.path) from error
+        return chosen
+
+    @contextmanager
+    def _staging(self) -> Iterator[Path]:
+        """A temporary folder beside the store (same file system), always cleaned up."""
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
+                                       dir=self.root.parent))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    # -- reading (last: the method name `list` would shadow the builtin in the
+    # annotations of methods defined after it) ------------------------------------
+
+    def list(self) -> list[InstalledModel]:
+        """Every installed package, sorted by language pair then name.
+
+        Raises ModelPackageError for a folder argostranslate could not load either.
+        """
+        if not self.root.is_dir():
+            return []
+        models = [self._read(folder) for folder in self.root.iterdir() if folder.is_dir()]
+        return sorted(models, key=lambda m: (m.from_code, m.to_code, m.name))
+
+    def _read(self, folder: Path) -> InstalledModel:
+        """The InstalledModel for one package folder (reads metadata.json only)."""
+        try:
+            metadata = _parse_metadata(folder / METADATA)
+        except ModelPackageError as error:
+            problem = error.message.split(";")[0]
+            raise ModelPackageError(
+                f"not a complete model package ({problem}), and every folder in the model "
+                "store must be one: remove it, or install its .argosmodel again",
+                path=folder) from None
+        tokenizer = next((t for t in TOKENIZERS if (folder / t).is_file()), TOKENIZERS[0])
+        return _model(folder, metadata, tokenizer)
+
+
+# -- validation (pure: reads the zip, writes nothing) --------------------------------
+
+
+def _archives_in(path: Path) -> list[Path]:
+    """The .argosmodel files that ``path`` names: itself, or those in the folder."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise ModelPackageError("no such file or folder; give an .argosmodel file or a "
+                                "folder holding some", path=path)
+    found = sorted(p for p in path.glob(f"*{PACKAGE_SUFFIX}") if p.is_file())
+    if found:
+        return found
+    if (path / METADATA).is_file():
+        raise ModelPackageError("this is an unpacked package folder; give the "
+                                ".argosmodel file it came from", path=path)
+    raise ModelPackageError(f"no *{PACKAGE_SUFFIX} files in this folder", path=path)
+
+
+def _refuse_duplicates(archives: list[_Archive]) -> None:
+    """Two packages in one install for the same pair or folder: which one wins is unclear."""
+    seen: dict[object, Path] = {}
+    for archive in archives:
+        for key in (archive.top, archive.pair):
+            if key in seen:
+                raise ModelPackageError(
+                    f"{archive.path.name} and {seen[key].name} both provide "
+                    f"{'_'.join(archive.pair)}; install only one of them", path=archive.path)
+            seen[key] = archive.path
+
+
+def _check_archive(path: Path) -> _Archive:
+    """Validate an .argosmodel without extracting it; raise ModelPackageError if bad."""
+    if not zipfile.is_zipfile(path):
+        raise ModelPackageError(f"not a zip archive, so not an .argosmodel package "
+                                f"(truncated or wrong file?); {_HOW_TO_GET}", path=path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = tuple(archive.infolist())
+            top = _check_members(members)
+            metadata = _read_zip_metadata(archive, f"{top}/{METADATA}")
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ModelPackageError(f"unreadable zip archive ({error}); {_HOW_TO_GET}",
+                                path=path) from None
+    except ModelPackageError as error:
+        raise ModelPackageError(error.message, path=path) from None
+    return _Archive(path, top, metadata, members)
+
+
+def _check_members(members: tuple[zipfile.ZipInfo, ...]) -> str:
+    """Safe entry names, one top-level folder, the required files; returns the folder."""
+    if not members:
+        raise ModelPackageError(f"the zip archive is empty; {_HOW_TO_GET}")
+    names: set[str] = set()
+    for member in members:
+        name = "/".join(_safe_parts(member))
+        if name in names:
+            raise ModelPackageError(f"the archive holds {name!r} twice; {_HOW_TO_GET}")
+        names.add(name)
+    tops = sorted({name.split("/")[0] for name in names})
+    if len(tops) != 1:
+        shown = ", ".join(map(repr, tops[:5])) + (", …" if len(tops) > 5 else "")
+        raise ModelPackageError(f"an .argosmodel holds exactly one top-level folder, this "
+                                f"one holds {len(tops)}: {shown}; {_HOW_TO_GET}")
+    top = tops[0]
+    if any(m.filename == top for m in members if not m.is_dir()):
+        raise ModelPackageError(f"no top-level folder, only the file {top!r}; {_HOW_TO_GET}")
+    if not _SAFE_NAME.fullmatch(top):
+        raise ModelPackageError(f"unusable package folder name {top!r}; {_HOW_TO_GET}")
+    missing = [f for f in (METADATA, *REQUIRED_FILES) if f"{top}/{f}" not in names]
+    if not any(f"{top}/{t}" in names for t in TOKENIZERS):
+        missing.append(" or ".join(TOKENIZERS))
+    if missing:
+        raise ModelPackageError(f"not a complete translation package: {top}/ lacks "
+                                f"{', '.join(missing)}; {_HOW_TO_GET}")
+    return top
+
+
+def _safe_parts(member: zipfile.ZipInfo) -> tuple[str, ...]:
+    """The entry's path parts; refuses anything that could land outside the package."""
+    raw = member.filename
+    parts = tuple(raw.rstrip("/").split("/"))
+    unsafe = (not raw or raw.startswith("/") or "\\" in raw or "\0" in raw
+              or re.match(r"[A-Za-z]:", raw) is not None
+              or any(p in ("", ".", "..") for p in parts)
+              or PurePosixPath(raw).is_absolute())
+    if unsafe:
+        raise ModelPackageError(f"unsafe path {raw!r} in the archive (it could write "
+                                f"outside the package folder); do not install this file")
+    kind_bits = stat.S_IFMT(member.external_attr >> 16)  # 0: no Unix type recorded
+    if kind_bits not in (0, stat.S_IFREG, stat.S_IFDIR):
+        kind = "a symbolic link" if kind_bits == stat.S_IFLNK else "a special file"
+        raise ModelPackageError(f"{raw!r} in the archive is {kind}, which a model package "
+                                f"never needs; do not install this file")
+    return parts
+
+
+def _read_zip_metadata(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
+    """metadata.json from inside the zip, checked."""
+    if archive.getinfo(name).file_size > MAX_METADATA_BYTES:
+        raise ModelPackageError(f"{name} is implausibly large; {_HOW_TO_GET}")
+    return _check_metadata(archive.read(name), name)
+
+
+def _parse_metadata(path: Path) -> dict[str, Any]:
+    """metadata.json from an installed package folder, checked."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelPackageError(f"no {METADATA}") from None
+    except OSError as error:
+        raise ModelPackageError(f"cannot read {METADATA} ({error.strerror})") from None
+    return _check_metadata(data, METADATA)
+
+
+def _check_metadata(data: bytes, name: str) -> dict[str, Any]:
+    """Parsed metadata with the keys argostranslate and this project rely on."""
+    try:
+        metadata = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"{name} is not valid JSON ({error}); {_HOW_TO_GET}") from None
+    if not isinstance(metadata, dict):
+        raise ModelPackageError(f"{name} is not a JSON object; {_HOW_TO_GET}")
+    missing = [k for k in REQUIRED_KEYS
+               if not isinstance(metadata.get(k), str) or not metadata[k].strip()]
+    if missing:
+        raise ModelPackageError(f"{name} lacks {', '.join(missing)} (or they are not "
+                                f"text); {_HOW_TO_GET}")
+    kind = metadata.get("type", "translate")
+    if kind != "translate":
+        raise ModelPackageError(f"{name} says type {kind!r}: not a translation package; "
+                                "install a translate-<from>_<to> package instead")
+    for key in ("from_code", "to_code"):
+        if not _LANGUAGE_CODE.fullmatch(metadata[key]):
+            raise ModelPackageError(f"{name}: {key} {metadata[key]!r} is not a language "
+                                    f"code; {_HOW_TO_GET}")
+    if not isinstance(metadata.get("target_prefix", ""), str):
+        raise ModelPackageError(f"{name}: target_prefix is not text; {_HOW_TO_GET}")
+    return metadata
+
+
+def _model(folder: Path, metadata: dict[str, Any], tokenizer: str) -> InstalledModel:
+    """An InstalledModel from checked metadata."""
+    return InstalledModel(
+        name=folder.name, from_code=metadata["from_code"], to_code=metadata["to_code"],
+        from_name=metadata["from_name"], to_name=metadata["to_name"],
+        version=metadata["package_version"], path=folder,
+        argos_version=str(metadata.get("argos_version", "")),
+        target_prefix=metadata.get("target_prefix", ""), tokenizer=tokenizer)
+
+
+# -- extraction (into staging only) ---------------------------------------------------
+
+
+def _extract(archive: _Archive, into: Path) -> None:
+    """Write the package's files under ``into`` (a staging folder, never the store).
+
+    Only regular files and folders, with ordinary permissions; a CRC or read error
+    becomes ModelPackageError (the store has not been touched yet).
+    """
+    into.mkdir()
+    try:
+        with zipfile.ZipFile(archive.path) as zf:
+            for member in archive.members:
+                target = into.joinpath(*_safe_parts(member))
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(member) as source, target.open("xb") as sink:
+                    shutil.copyfileobj(source, sink, 1 << 20)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
+                                path=archive.path) from None
+    except OSError as error:
+        raise ModelPackageError(f"cannot extract the package ({error}); check free disk "
+                                "space and permissions", path=archive.path) from None

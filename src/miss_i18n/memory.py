@@ -1,0 +1,84 @@
+"""Translation memory: an embedded SQLite store of machine-translated sentences.
+
+Keyed by engine, model, model version, language pair and source sentence, so a re-run
+with nothing new loads no model, identical sentences across pages and catalogs are
+translated once, and a new model version never reuses an old version's output.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from .engines.base import ModelInfo
+from .errors import MissI18nError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sentences (
+    engine TEXT NOT NULL,
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (engine, model, version, source_lang, target_lang, source)
+) WITHOUT ROWID;
+"""
+
+
+class Memory:
+    """Open with ``Memory(path)`` (``None`` keeps it in memory only); use as a context."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path) if path is not None else ":memory:")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise MissI18nError(
+                f"cannot open the translation memory ({exc}); delete it to start afresh",
+                path=path) from None
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @staticmethod
+    def _key(model: ModelInfo) -> tuple[str, str, str, str, str]:
+        return (model.engine, model.model, model.version, model.source, model.target)
+
+    def lookup(self, model: ModelInfo, sentences: Iterable[str]) -> dict[str, str]:
+        """The remembered translations of those of ``sentences`` that have one."""
+        wanted = sorted(set(sentences))
+        found: dict[str, str] = {}
+        key = self._key(model)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT source, target FROM sentences WHERE engine=? AND model=? AND version=?"
+                f" AND source_lang=? AND target_lang=? AND source IN ({marks})", (*key, *chunk))
+            found.update(dict(rows))
+        return found
+
+    def store(self, model: ModelInfo, pairs: Sequence[tuple[str, str]]) -> None:
+        key = self._key(model)
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(*key, source, target) for source, target in pairs])
+
+    def __len__(self) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        return int(row[0])

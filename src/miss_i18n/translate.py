@@ -1,0 +1,329 @@
+"""The translate stage: machine drafts for the entries that need one.
+
+Only untranslated entries, and fuzzy machine drafts whose source changed, are touched:
+a human translation never is. Placeholders never reach an engine: each entry is cut into
+plain-text units, units into sentences, and every sentence of a catalog goes to the
+engine in one batched call (after the translation memory). Placeholders are then put
+back and verified; a draft is marked fuzzy and carries a provenance line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import polib
+
+from .catalog import MACHINE_MARK, format_date, is_machine
+from .engines.base import Engine, ModelInfo, Progress
+from .markup import MarkupError, Node, Placeholder, escape_text, parse, shape
+from .memory import Memory
+from .sentences import joiner, split_sentences
+
+PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separately; check"\
+    " the word order"
+Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
+
+
+def needs_translation(entry: polib.POEntry) -> bool:
+    """Untranslated, or a fuzzy machine draft whose source changed since it was made."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    if not entry.msgstr:
+        return True
+    return "fuzzy" in entry.flags and is_machine(entry) and entry.previous_msgid is not None
+
+
+@dataclass(frozen=True)
+class LocaleResult:
+    """What the translate stage did for one locale."""
+
+    locale: str
+    model: ModelInfo | None
+    waiting: int
+    """Entries that needed a translation."""
+    drafted: int = 0
+    piecewise: int = 0
+    failed: int = 0
+    sentences: int = 0
+    from_memory: int = 0
+    from_engine: int = 0
+
+
+# -- cutting entries into units ------------------------------------------------------------
+def _has_letters(text: str) -> bool:
+    return any(char.isalpha() for char in text)
+
+
+def _plain(nodes: Sequence[Node]) -> str:
+    return "".join(n if isinstance(n, str) else _plain(n.children or []) for n in nodes)
+
+
+def _sections(nodes: Sequence[Node]) -> list[list[Node] | Placeholder]:
+    """Split at top-level ``<n/>``: each section is translated as one text."""
+    out: list[list[Node] | Placeholder] = [[]]
+    for node in nodes:
+        if isinstance(node, Placeholder) and node.children is None:
+            out.extend([node, []])
+        else:
+            section = out[-1]
+            assert isinstance(section, list)
+            section.append(node)
+    return out
+
+
+def _pairs(section: Sequence[Node]) -> list[Placeholder]:
+    return [n for n in section if isinstance(n, Placeholder) and n.children is not None]
+
+
+def units_whole(nodes: Sequence[Node]) -> list[str]:
+    units: list[str] = []
+    for section in _sections(nodes):
+        if isinstance(section, list):
+            units.append(_plain(section))
+            units.extend(_plain(p.children or []) for p in _pairs(section))
+    return units
+
+
+def units_piecewise(nodes: Sequence[Node]) -> list[str]:
+    units: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            units.append(node)
+        elif node.children is not None:
+            units.extend(units_piecewise(node.children))
+    return units
+
+
+# -- putting translations back -------------------------------------------------------------
+Lookup = Callable[[str], str]
+
+
+def assemble_whole(nodes: Sequence[Node], tr: Lookup) -> str | None:
+    """Each section translated whole, each inner text found again in it; None if not."""
+    out: list[str] = []
+    for section in _sections(nodes):
+        if isinstance(section, Placeholder):
+            out.append(f"<{section.number}/>")
+            continue
+        full = tr(_plain(section))
+        spans: list[tuple[int, int, int]] = []
+        position = 0
+        for pair in _pairs(section):
+            if any(isinstance(c, Placeholder) for c in pair.children or []):
+                return None
+            inner = tr(_plain(pair.children or [])).strip()
+            found = _find_once(full, inner, position)
+            if found is None:
+                return None
+            spans.append((found, found + len(inner), pair.number))
+            position = found + len(inner)
+        piece: list[str] = []
+        cursor = 0
+        for start, end, number in spans:
+            piece.append(escape_text(full[cursor:start]))
+            piece.append(f"<{number}>{escape_text(full[start:end])}</{number}>")
+            cursor = end
+        piece.append(escape_text(full[cursor:]))
+        out.append("".join(piece))
+    return "".join(out)
+
+
+def _find_once(text: str, part: str, start: int) -> int | None:
+    """Where ``part`` occurs in ``text`` after ``start``, if exactly once (any case)."""
+    if not part:
+        return None
+    for haystack, needle in ((text, part), (text.casefold(), part.casefold())):
+        if len(haystack) != len(text):
+            return None  # case folding changed lengths: positions would not map back
+        first = haystack.find(needle, start)
+        if first >= 0 and haystack.find(needle, first + 1) < 0:
+            return first
+    return None
+
+
+def assemble_piecewise(nodes: Sequence[Node], tr: Lookup) -> str:
+    """Every text run translated on its own; the placeholders stay exactly where they were."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(escape_text(tr(node)))
+        elif node.children is None:
+            out.append(f"<{node.number}/>")
+        else:
+            out.append(f"<{node.number}>{assemble_piecewise(node.children, tr)}</{node.number}>")
+    return "".join(out)
+
+
+# -- the stage -----------------------------------------------------------------------------
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    if not core:
+        return text, "", ""
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    return lead, core, trail
+
+
+class Protector:
+    """Hides do-not-translate terms from the engine behind number tokens it copies.
+
+    Engines copy numbers; they translate words ("MISS" → "SEÑORITA"). Each term becomes
+    a fixed token; after translation the token must come back exactly as often as it went
+    in, or the unprotected translation of the same sentence is used instead.
+    """
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        self.patterns = [(re.compile(rf"(?<!\w){re.escape(t)}(?!\w)"), t, f"{TOKEN_BASE + i}")
+                         for i, t in enumerate(terms) if t.strip()]
+
+    def protect(self, sentence: str) -> str:
+        if any(token in sentence for _p, _t, token in self.patterns):
+            return sentence  # the text already holds a token: leave it alone
+        for pattern, _term, token in self.patterns:
+            sentence = pattern.sub(token, sentence)
+        return sentence
+
+    def restore(self, protected: str, output: str) -> str | None:
+        for _pattern, term, token in self.patterns:
+            if output.count(token) != protected.count(token):
+                return None
+            output = output.replace(token, term)
+        return output
+
+
+TOKEN_BASE = 9071
+
+
+def translate_catalog(
+    po: polib.POFile,
+    locale: str,
+    choose: Chooser,
+    memory: Memory,
+    *,
+    now: datetime,
+    keep: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> LocaleResult:
+    """Fill the entries of ``po`` that need it with fuzzy machine drafts, in place."""
+    jobs = [entry for entry in po if needs_translation(entry)]
+    if not jobs:
+        return LocaleResult(locale, None, 0)
+    chosen = choose(locale)
+    if chosen is None:
+        return LocaleResult(locale, None, len(jobs))
+    engine, model = chosen
+    parsed: list[tuple[polib.POEntry, list[Node]]] = []
+    for entry in jobs:
+        try:
+            parsed.append((entry, parse(entry.msgid)))
+        except MarkupError:  # a hand-edited template; leave the entry to people
+            continue
+    units: list[str] = []
+    for _entry, nodes in parsed:
+        units += units_whole(nodes) + units_piecewise(nodes)
+    protector = Protector(keep)
+    originals = {s for u in units if _has_letters(u) for s in split_sentences(_split_space(u)[1])}
+    sentences = sorted({protector.protect(s) for s in originals})
+    known = memory.lookup(model, sentences)
+    missing = [s for s in sentences if s not in known]
+    _fill(engine, model, memory, missing, known=known, progress=progress)
+    # A term the engine did not copy back: translate that sentence unprotected instead.
+    retry = sorted(s for s in originals if (p := protector.protect(s)) != s
+                   and protector.restore(p, known.get(p, "")) is None and s not in known)
+    _fill(engine, model, memory, retry, known=known, progress=progress)
+    missing += retry
+    sentences += retry
+    glue = joiner(locale)
+
+    def _best(sentence: str) -> str:
+        protected = protector.protect(sentence)
+        if protected != sentence:
+            restored = protector.restore(protected, known.get(protected, ""))
+            if restored is not None and restored.strip():
+                return restored
+        return known.get(sentence, "")
+
+    def tr(unit: str) -> str:
+        lead, core, trail = _split_space(unit)
+        if not _has_letters(core):
+            return unit
+        pieces = [_best(s) for s in split_sentences(core)]
+        if not all(p.strip() for p in pieces):
+            raise _EmptyOutput
+        return lead + glue.join(p.strip() for p in pieces) + trail
+
+    drafted = piecewise = failed = 0
+    for entry, nodes in parsed:
+        try:
+            text, split = _draft(entry.msgid, nodes, tr)
+        except _EmptyOutput:
+            failed += 1
+            continue
+        if text is None:
+            failed += 1
+            continue
+        _record(entry, text, model, split)
+        drafted += 1
+        piecewise += split
+    if drafted:
+        po.metadata["PO-Revision-Date"] = format_date(now)
+    return LocaleResult(locale, model, len(jobs), drafted, piecewise, failed,
+                        len(sentences), len(sentences) - len(missing), len(missing))
+
+
+def _fill(engine: Engine, model: ModelInfo, memory: Memory, sentences: list[str], *,
+          known: dict[str, str], progress: Progress | None) -> None:
+    """Translate ``sentences`` in one engine call, remembering the results."""
+    if not sentences:
+        return
+    output = engine.translate(model, sentences, progress)
+    fresh = list(zip(sentences, output, strict=True))
+    memory.store(model, [(s, t) for s, t in fresh if t.strip()])
+    known.update(fresh)
+
+
+class _EmptyOutput(Exception):
+    """The engine returned nothing for a sentence."""
+
+
+def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup) -> tuple[str | None, bool]:
+    """The translation with every placeholder back in place (verified), and how."""
+    expected = shape(msgid)
+    whole = assemble_whole(nodes, tr)
+    if whole is not None and _same_shape(whole, expected):
+        return whole, False
+    pieces = assemble_piecewise(nodes, tr)
+    if _same_shape(pieces, expected):
+        return pieces, bool(expected)
+    return None, False
+
+
+def _same_shape(text: str, expected: dict[int, tuple[int, bool]]) -> bool:
+    try:
+        return shape(text) == expected
+    except MarkupError:
+        return False
+
+
+def provenance_line(model: ModelInfo, piecewise: bool) -> str:
+    line = f"{MACHINE_MARK} {model.provenance}"
+    return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
+
+
+def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool) -> None:
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    kept = [line for line in entry.tcomment.split("\n")
+            if line and not line.startswith(MACHINE_MARK)] if entry.tcomment else []
+    entry.tcomment = "\n".join([*kept, provenance_line(model, piecewise)])
+
+
+def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
+    """Locales that needed drafts but have no engine model."""
+    return [r.locale for r in results if r.model is None and r.waiting]

@@ -1,0 +1,484 @@
+"""The catalog checks, each pinned on a tiny PO file that Babel really parses."""
+
+# The translations below are meant to hold other scripts' digits and punctuation.
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+
+from conftest import ROOT
+from miss_i18n.checks import (
+    CHECKS,
+    ENTRY_CHECKS,
+    CheckContext,
+    check_catalog,
+    check_file,
+    check_header,
+    check_placeholders,
+    read_catalog,
+)
+from miss_i18n.config import Glossary, load_config
+from miss_i18n.errors import CatalogError
+from miss_i18n.model import Issue, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+SHOWN = "locales/xx/LC_MESSAGES/miss.po"
+CONTEXT = "page:#p"
+FIRST = 16
+"""Line of the first entry's msgid: 13 header lines, a blank line, then msgctxt."""
+needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None,
+                                  reason="GNU gettext (msgfmt) missing: apt-get install gettext")
+
+
+# -- building PO files ----------------------------------------------------------------------
+def _quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped.replace("\t", "\\t") + '"'
+
+
+def header(locale: str = "de", *, language: str | None = None, plural: str | None = None,
+           fuzzy: bool = False) -> str:
+    """A header like the one `update` writes; ``""`` for a field leaves it out."""
+    forms = get_plural(locale)
+    fields = [
+        ("Project-Id-Version", "miss-i18n 0.1.0"),
+        ("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", "2026-01-01 00:00+0000"),
+        ("PO-Revision-Date", "2026-01-01 00:00+0000"),
+        ("Last-Translator", ""),
+        ("Language-Team", "Test <>"),
+        ("Language", locale if language is None else language),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", plural if plural is not None
+         else f"nplurals={forms.num_plurals}; plural={forms.plural_expr};"),
+    ]
+    lines = ["#, fuzzy"] if fuzzy else []
+    lines += ['msgid ""', 'msgstr ""']
+    lines += [_quote(f"{name}: {value}\n") for name, value in fields
+              if value or name in {"Report-Msgid-Bugs-To", "Last-Translator"}]
+    return "\n".join(lines) + "\n"
+
+
+def entry(msgid: str, msgstr: str, *, context: str = CONTEXT, flags: str = "",
+          comment: str = "") -> str:
+    lines = [f"# {comment}"] if comment else []
+    lines += [f"#, {flags}"] if flags else []
+    lines += [f"msgctxt {_quote(context)}", f"msgid {_quote(msgid)}", f"msgstr {_quote(msgstr)}"]
+    return "\n".join(lines) + "\n"
+
+
+def write(tmp_path: Path, *entries: str, head: str | None = None, locale: str = "de") -> Path:
+    path = tmp_path / "miss.po"
+    text = "\n".join([header(locale) if head is None else head, *entries])
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(tmp_path: Path, *entries: str, locale: str = "de", head: str | None = None,
+        glossary: Glossary | None = None) -> list[Issue]:
+    path = write(tmp_path, *entries, head=head, locale=locale)
+    return check_file(path, locale, glossary or Glossary(), SHOWN)
+
+
+def issue(check: str, severity: Severity, message: str, msgid: str | None, *,
+          line: int | None = FIRST, context: str | None = CONTEXT) -> Issue:
+    if msgid is None:
+        line = context = None
+    return Issue(check, severity, message, SHOWN, line, context, msgid)
+
+
+def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issue]:
+    """The issues of a catalog holding a single translated entry."""
+    locale = str(options.pop("locale", "de"))
+    glossary = options.pop("glossary", None)
+    assert glossary is None or isinstance(glossary, Glossary)
+    assert not options
+    return run(tmp_path, entry(msgid, msgstr), locale=locale, glossary=glossary)
+
+
+# -- the registry ---------------------------------------------------------------------------
+SPEC = {
+    "header-language": ERROR, "header-plural-forms": ERROR, "header-fuzzy": ERROR,
+    "babel": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
+    "do-not-translate": ERROR, "numbers": WARNING, "preferred-term": WARNING,
+    "whitespace": WARNING, "end-punctuation": WARNING,
+}
+
+
+def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
+    assert {check.name: check.severity for check in CHECKS} == SPEC
+    assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 9
+
+
+def test_check_context_keeps_its_positional_form() -> None:
+    ctx = CheckContext("pt_BR", SHOWN, Glossary())
+    assert (ctx.locale, ctx.path, ctx.language, ctx.catalog) == ("pt_BR", SHOWN, "pt", None)
+
+
+# -- clean catalogs -------------------------------------------------------------------------
+GLOSSARY = Glossary(
+    do_not_translate=("MISS", "WikiMD"),
+    preferred={"de": {"spine surgery": "Wirbelsäulenchirurgie"},
+               "pt": {"spine surgery": "cirurgia da coluna"}},
+)
+CLEAN = (
+    entry("Minimally invasive spine surgery", "Minimalinvasive Wirbelsäulenchirurgie"),
+    entry("<1>Minimally Invasive Spine Surgery</1> (<2>MISS</2>) uses 3.5 mm tubes, "
+          "see https://example.org/miss or write to info@example.org.",
+          "<1>Minimalinvasive Wirbelsäulenchirurgie</1> (<2>MISS</2>) nutzt 3,5-mm-Röhren, "
+          "siehe https://example.org/miss oder schreiben Sie an info@example.org.",
+          context="page:#lead"),
+    entry("<1>Contributors:</1> <2/>", "<1>Mitwirkende:</1> <2/>", context="page:#c"),
+    entry("Values &lt; 1,000 are rare", "Werte &lt; 1.000 sind selten", context="page:#v"),
+    entry("WikiMD is not a substitute for professional medical advice.",
+          "WikiMD ist kein Ersatz für eine professionelle ärztliche Beratung.",
+          context="page:#w", flags="fuzzy"),
+    entry("Untranslated: 42 items at https://example.org/ <1>x</1>", "", context="page:#u"),
+    entry(" Faster recovery times\n", " Schnellere Genesung\n", context="page:#r"),
+    "#~ msgctxt \"page:#gone\"\n#~ msgid \"<1>Gone</1> 7\"\n#~ msgstr \"<2>Weg</2>\"\n",
+)
+
+
+def test_clean_catalog_has_no_issues(tmp_path: Path) -> None:
+    assert run(tmp_path, *CLEAN, glossary=GLOSSARY) == []
+
+
+@needs_msgfmt
+def test_clean_catalog_passes_msgfmt_check(tmp_path: Path) -> None:
+    path = write(tmp_path, *CLEAN)
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_in_memory_catalog_uses_babels_header(tmp_path: Path) -> None:
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add("<1>MRI</1> scans", "MRT-Scans", context=CONTEXT, lineno=3)
+    ctx = CheckContext("de", SHOWN, Glossary())
+    assert list(check_header(catalog, ctx)) == []
+    assert check_catalog(catalog, ctx) == [
+        issue("placeholders", ERROR, "placeholders differ: missing <1>…</1>", "<1>MRI</1> scans",
+              line=3)]
+
+
+# -- header -------------------------------------------------------------------------------
+DE_FORMS = "'nplurals=2; plural=(n != 1);'"
+HEADER_CASES = {
+    "wrong language": (header(language="fr"),
+                       issue("header-language", ERROR, "Language header is 'fr', expected 'de'",
+                             None)),
+    "no language": (header(language=""),
+                    issue("header-language", ERROR, "Language header is missing, expected 'de'",
+                          None)),
+    "wrong plural forms": (header(plural="nplurals=1; plural=0;"),
+                           issue("header-plural-forms", ERROR,
+                                 f"Plural-Forms is 'nplurals=1; plural=0;', CLDR says {DE_FORMS}",
+                                 None)),
+    "no plural forms": (header(plural=""),
+                        issue("header-plural-forms", ERROR,
+                              f"Plural-Forms header is missing, CLDR says {DE_FORMS}", None)),
+    "fuzzy header": (header(fuzzy=True),
+                     issue("header-fuzzy", ERROR,
+                           "the header is marked fuzzy, so compilers skip the whole file; remove "
+                           "the fuzzy flag from the header", None)),
+}
+
+
+@pytest.mark.parametrize("case", list(HEADER_CASES))
+def test_header_checks(tmp_path: Path, case: str) -> None:
+    head, expected = HEADER_CASES[case]
+    assert run(tmp_path, entry("Overview", "Überblick"), head=head) == [expected]
+
+
+def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:
+    assert run(tmp_path, entry("Overview", "Überblick"), head="#, no-wrap\n" + header()) == []
+
+
+def test_file_without_header_is_reported(tmp_path: Path) -> None:
+    assert run(tmp_path, entry("Overview", "Überblick"), head="") == [
+        HEADER_CASES["no language"][1], HEADER_CASES["no plural forms"][1]]
+
+
+def test_header_accepts_a_dashed_language_and_loose_plural_spacing(tmp_path: Path) -> None:
+    head = header("pt_BR", language="pt-BR", plural="nplurals=2;plural=(n > 1)")
+    assert run(tmp_path, entry("Overview", "Visão geral"), head=head, locale="pt_BR") == []
+
+
+# -- Babel's checkers -----------------------------------------------------------------------
+def test_babel_python_format(tmp_path: Path) -> None:
+    msgid = "%(count)d files in %(folder)s"
+    issues = run(tmp_path, entry(msgid, "%(anzahl)d Dateien in %(folder)s", flags="python-format"))
+    assert issues == [issue("babel", ERROR, "unknown named placeholder 'anzahl'", msgid,
+                            line=FIRST + 1)]
+
+
+# -- placeholders ---------------------------------------------------------------------------
+PLACEHOLDER_CASES = [
+    ("<1>MRI</1> scans", "MRT-Scans", "placeholders differ: missing <1>…</1>"),
+    ("<1>MRI</1> scans", "<1>MRT</1>-Scans <3/>", "placeholders differ: unknown <3/>"),
+    ("<1>MRI</1> and <2>CT</2>", "<1>MRT</1> und <4>CT</4>",
+     "placeholders differ: missing <2>…</2>; unknown <4>…</4>"),
+    ("<1>MRI</1> scans", "<1>MRT-Scans", "broken placeholders: <1> is never closed"),
+    ("<1>MRI</1> scans", "MRT</1>-Scans", "broken placeholders: </1> closes a placeholder that "
+     "is not open"),
+    ("<1>MRI</1> scans", "<1>MRT</1>-Scans und <1>CT</1>",
+     "broken placeholders: <1> is used twice"),
+    ("<1>Credits</1> <2/>", "<1>Danksagung</1> <2>x</2>",
+     "placeholders changed form: <2>…</2> should be <2/>"),
+    ("<1>a <2>b</2></1>", "<1>a</1> <2>b</2>",
+     "placeholders nested differently: <2>…</2> should be inside <1>…</1>"),
+    ("<1>a</1> <2/>", "<1>a <2/></1>", "placeholders nested differently: <2/> should be at top "
+     "level"),
+]
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "message"), PLACEHOLDER_CASES)
+def test_placeholders(tmp_path: Path, msgid: str, msgstr: str, message: str) -> None:
+    assert one(tmp_path, msgid, msgstr) == [issue("placeholders", ERROR, message, msgid)]
+
+
+def test_placeholders_may_be_reordered(tmp_path: Path) -> None:
+    assert one(tmp_path, "<1>Vertebroplasty</1> and <2>Kyphoplasty</2>",
+               "<2>Kyphoplastie</2> und <1>Vertebroplastie</1>") == []
+
+
+def test_placeholder_check_skips_untranslated_entries() -> None:
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add("<1>MRI</1>", "", context=CONTEXT)
+    message = catalog.get("<1>MRI</1>", CONTEXT)
+    assert message is not None
+    assert list(check_placeholders(message, CheckContext("de", SHOWN))) == []
+
+
+# -- typed markup ---------------------------------------------------------------------------
+def test_raw_markup_html_tag(tmp_path: Path) -> None:
+    msgid = "Bold text"
+    assert one(tmp_path, msgid, "<b>Fetter</b> Text <br/>") == [issue(
+        "raw-markup", ERROR, "text looks like an HTML tag (<b>, </b>, <br/>); only <n>…</n> and "
+        "<n/> placeholders are allowed", msgid)]
+
+
+def test_raw_markup_unescaped_less_than(tmp_path: Path) -> None:
+    msgid = "values &lt; 5 mm"
+    assert one(tmp_path, msgid, "Werte < 5 mm") == [issue(
+        "raw-markup", ERROR, "raw '<' in the translation; write a literal '<' as &lt;", msgid)]
+
+
+def test_malformed_placeholder_is_a_typed_tag_and_broken_placeholders(tmp_path: Path) -> None:
+    msgid = "<1>MRI</1> scans"
+    assert one(tmp_path, msgid, "< 1>MRT</1>-Scans") == [
+        issue("placeholders", ERROR,
+              "broken placeholders: </1> closes a placeholder that is not open", msgid),
+        issue("raw-markup", ERROR, "text looks like an HTML tag (< 1>); only <n>…</n> and <n/> "
+              "placeholders are allowed", msgid),
+    ]
+
+
+# -- URLs and e-mail addresses ---------------------------------------------------------------
+def test_url_changed(tmp_path: Path) -> None:
+    msgid = "See https://example.org/guide (or www.who.int)."
+    assert one(tmp_path, msgid, "Siehe https://example.org/anleitung (oder www.who.int).") == [
+        issue("urls", ERROR, "URL or e-mail address missing or changed: "
+              "https://example.org/guide", msgid)]
+
+
+def test_email_changed(tmp_path: Path) -> None:
+    msgid = "Write to info@example.org or https://example.org/contact."
+    assert one(tmp_path, msgid, "Schreiben Sie an info@beispiel.de.") == [
+        issue("urls", ERROR, "URL or e-mail address missing or changed: "
+              "https://example.org/contact, info@example.org", msgid)]
+
+
+def test_url_next_to_cjk_text_and_punctuation(tmp_path: Path) -> None:
+    assert one(tmp_path, "See https://example.org/a_(b).", "参见https://example.org/a_(b)。",
+               locale="zh") == []
+
+
+# -- glossary -------------------------------------------------------------------------------
+def test_do_not_translate_term_changed(tmp_path: Path) -> None:
+    msgid = "WikiMD explains MISS."
+    assert one(tmp_path, msgid, "WikiMD erklärt MIC.", glossary=GLOSSARY) == [issue(
+        "do-not-translate", ERROR, "do-not-translate term changed or missing: 'MISS'", msgid)]
+
+
+def test_do_not_translate_is_whole_word_and_case_sensitive(tmp_path: Path) -> None:
+    assert one(tmp_path, "Do not miss MISSING data", "Verpassen Sie keine fehlenden Daten",
+               glossary=GLOSSARY) == []
+
+
+def test_do_not_translate_accepts_inflection(tmp_path: Path) -> None:
+    assert one(tmp_path, "MISS is safe", "MISS'in güvenli olduğu", locale="tr",
+               glossary=GLOSSARY) == []
+
+
+def test_preferred_rendering_missing(tmp_path: Path) -> None:
+    msgid = "Spine surgery heals."
+    assert one(tmp_path, msgid, "Rückenchirurgie heilt.", glossary=GLOSSARY) == [issue(
+        "preferred-term", WARNING, "preferred rendering missing: 'spine surgery' should be "
+        "rendered as 'Wirbelsäulenchirurgie'", msgid)]
+
+
+def test_preferred_rendering_of_the_language_applies_to_its_regions(tmp_path: Path) -> None:
+    msgid = "About spine surgery"
+    assert one(tmp_path, msgid, "Sobre cirurgia espinhal", locale="pt_BR",
+               glossary=GLOSSARY) == [issue(
+        "preferred-term", WARNING, "preferred rendering missing: 'spine surgery' should be "
+        "rendered as 'cirurgia da coluna'", msgid)]
+    assert one(tmp_path, msgid, "Sobre Cirurgia da Coluna", locale="pt_BR",
+               glossary=GLOSSARY) == []
+
+
+# -- numbers --------------------------------------------------------------------------------
+def test_number_missing(tmp_path: Path) -> None:
+    msgid = "Recovery takes 3.5 to 6 weeks for 1,000 patients"
+    assert one(tmp_path, msgid, "Die Genesung dauert 3,5 Wochen bei 1.000 Patienten") == [
+        issue("numbers", WARNING, "number missing from the translation: 6", msgid)]
+
+
+@pytest.mark.parametrize(("locale", "msgstr"), [
+    ("fr", "La guérison dure de 3,5 à 6 semaines pour 1 000 patients"),
+    ("fr", "La guérison dure de 3,5 à 6 semaines pour 1\u202f000 patients"),
+    ("ar", "يستغرق التعافي من ٣٫٥ إلى ٦ أسابيع لـ ١٬٠٠٠ مريض"),
+    ("fa", "بهبودی ۳٫۵ تا ۶ هفته برای ۱٬۰۰۰ بیمار طول می‌کشد"),
+    ("hi", "१,००० मरीज़ों के लिए स्वास्थ्य लाभ में ३.५ से ६ सप्ताह लगते हैं"),
+    ("bn", "১,০০০ রোগীর আরোগ্যে ৩.৫ থেকে ৬ সপ্তাহ লাগে"),
+    ("ja", "１，０００人の患者の回復には３.５〜６週間かかります"),
+], ids=["fr-space", "fr-narrow-nbsp", "ar", "fa", "hi", "bn", "ja-fullwidth"])
+def test_numbers_in_other_digit_systems(tmp_path: Path, locale: str, msgstr: str) -> None:
+    assert one(tmp_path, "Recovery takes 3.5 to 6 weeks for 1,000 patients", msgstr,
+               locale=locale) == []
+
+
+# -- whitespace -----------------------------------------------------------------------------
+def test_whitespace_differs(tmp_path: Path) -> None:
+    msgid = " Faster recovery\n"
+    assert one(tmp_path, msgid, "Schnellere Genesung ") == [issue(
+        "whitespace", WARNING, "leading whitespace '' where the source has ' '; trailing "
+        "whitespace ' ' where the source has '\\n'", msgid)]
+
+
+# -- end punctuation ------------------------------------------------------------------------
+@pytest.mark.parametrize(("msgid", "msgstr", "message"), [
+    ("Smaller scars.", "Kleinere Narben",
+     "the source ends with '.' but the translation has no end punctuation"),
+    ("Overview", "Überblick:",
+     "the translation ends with ':' but the source has no end punctuation"),
+    ("Is it safe?", "Es ist sicher.", "the source ends with '?' but the translation ends with '.'"),
+    ("The advantages include:", "Die Vorteile sind…",
+     "the source ends with ':' but the translation ends with '…'"),
+])
+def test_end_punctuation(tmp_path: Path, msgid: str, msgstr: str, message: str) -> None:
+    assert one(tmp_path, msgid, msgstr) == [issue("end-punctuation", WARNING, message, msgid)]
+
+
+OTHER_SCRIPTS = [
+    ("zh", "Smaller scars.", "疤痕更小。"),
+    ("zh", "The advantages include:", "优点包括："),
+    ("ja", "Is it safe?", "安全ですか？"),
+    ("ja", "Wait...", "待って……"),
+    ("ur", "Smaller scars.", "چھوٹے نشانات۔"),
+    ("ur", "Is it safe?", "کیا یہ محفوظ ہے؟"),
+    ("ar", "Is it safe?", "هل هو آمن؟"),
+    ("hi", "Smaller scars.", "छोटे निशान।"),
+    ("mr", "Smaller scars.", "लहान व्रण।"),
+    ("bn", "Smaller scars.", "ছোট দাগ।"),
+    ("pa", "Smaller scars.", "ਛੋਟੇ ਨਿਸ਼ਾਨ।"),
+    ("el", "Is it safe?", "Είναι ασφαλές;"),
+    ("th", "Smaller scars.", "แผลเป็นเล็กลง"),
+    ("my", "Is it safe?", "ဘေးကင်းပါသလား။"),
+    ("de", "He said: \u201cStop.\u201d", "Er sagte: \u201eHalt.\u201c"),
+    ("fr", "Is it safe?", "Est-ce sûr\u00a0?"),
+]
+
+
+@pytest.mark.parametrize(("locale", "msgid", "msgstr"), OTHER_SCRIPTS,
+                         ids=[case[0] for case in OTHER_SCRIPTS])
+def test_end_punctuation_of_other_scripts(tmp_path: Path, locale: str, msgid: str,
+                                          msgstr: str) -> None:
+    assert one(tmp_path, msgid, msgstr, locale=locale) == []
+
+
+# -- what is checked ------------------------------------------------------------------------
+def test_fuzzy_machine_draft_is_checked_at_the_same_severity(tmp_path: Path) -> None:
+    msgid = "<1>MRI</1> scans"
+    draft = entry(msgid, "MRT-Scans", context="page:#m", flags="fuzzy",
+                  comment="machine-translated: argos en→de")
+    issues = run(tmp_path, entry("Overview", "Überblick"), draft)
+    # the first entry takes 3 lines and a blank one; the draft's msgid follows 3 lines later
+    assert issues == [issue("placeholders", ERROR, "placeholders differ: missing <1>…</1>",
+                            msgid, line=FIRST + 4 + 2, context="page:#m")]
+
+
+def test_untranslated_and_obsolete_entries_are_not_checked(tmp_path: Path) -> None:
+    obsolete = "#~ msgctxt \"page:#old\"\n#~ msgid \"<1>MRI</1> 7\"\n#~ msgstr \"<b>MRT</b>.\"\n"
+    assert run(tmp_path, entry("<1>MRI</1> 7 <2/>.", ""), obsolete) == []
+
+
+def test_issues_come_in_file_order_then_check_order(tmp_path: Path) -> None:
+    first, second = "Smaller scars.", "<1>MRI</1> 3 scans."
+    issues = run(tmp_path, entry(first, "Kleinere Narben"),
+                 entry(second, "MRT-Scans", context="page:#m"))
+    assert [(i.line, i.check) for i in issues] == [
+        (FIRST, "end-punctuation"), (FIRST + 4, "placeholders"), (FIRST + 4, "numbers"),
+        (FIRST + 4, "end-punctuation"),
+    ]
+
+
+# -- reading --------------------------------------------------------------------------------
+@pytest.mark.parametrize(("after", "line", "reason"), [
+    ('msgstrr "Überblick"\n', FIRST + 1, "Unknown or misformatted keyword"),
+    ('msgctxt "page:#q"\nmsgid "Next"\nmsgstr "Weiter"\n', FIRST,
+     "missing msgstr for msgid 'Overview'"),
+])
+def test_syntax_error_names_file_and_line(tmp_path: Path, after: str, line: int,
+                                          reason: str) -> None:
+    path = tmp_path / "miss.po"
+    path.write_text(f'{header()}\nmsgctxt "{CONTEXT}"\nmsgid "Overview"\n{after}',
+                    encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        read_catalog(path, "de")
+    assert caught.value.line == line
+    assert str(caught.value) == (f"{path}:{line}: not a valid PO file ({reason}); fix it or "
+                                 "delete it and run `miss-i18n update`")
+
+
+def test_missing_catalog_is_a_catalog_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="catalog does not exist"):
+        check_file(tmp_path / "nope.po", "de", Glossary(), SHOWN)
+
+
+# -- the catalogs this repository ships -------------------------------------------------------
+SHIPPED = sorted((ROOT / "locales").glob("*/LC_MESSAGES/miss.po"))
+
+
+def test_the_repository_ships_catalogs() -> None:
+    assert SHIPPED, "no locales/*/LC_MESSAGES/miss.po found"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.parent.parent.name for p in SHIPPED])
+def test_shipped_catalog_has_no_errors(path: Path) -> None:
+    locale = path.parent.parent.name
+    glossary = load_config(ROOT / "pyproject.toml").glossary
+    shown = str(path.relative_to(ROOT))
+    errors = [i for i in check_file(path, locale, glossary, shown) if i.severity is ERROR]
+    assert errors == []
+
+
+@needs_msgfmt
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.parent.parent.name for p in SHIPPED])
+def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,290 @@
+"""The model store: installs .argosmodel packages safely into an ARGOS_PACKAGES_DIR layout."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from miss_i18n.engines.store import InstalledModel, ModelStore
+from miss_i18n.errors import ModelNotFound, ModelPackageError
+
+MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
+DE = MODELS / "translate-en_de-1_0.argosmodel"
+ES = MODELS / "translate-en_es-1_0.argosmodel"
+
+Entries = dict[str, bytes]
+
+
+def entries_of(archive: Path) -> Entries:
+    """Every file entry of a zip (directories left out)."""
+    with zipfile.ZipFile(archive) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
+
+
+def write_zip(path: Path, entries: Entries, *, symlink: str | None = None) -> Path:
+    """A zip of ``entries``; ``symlink`` names an extra entry marked as a symbolic link."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        if symlink is not None:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = 0o120777 << 16
+            zf.writestr(info, "/etc/passwd")
+    return path
+
+
+def renamed(entries: Entries, old: str, new: str) -> Entries:
+    """The same package under another top-level folder name."""
+    return {new + name[len(old):]: data for name, data in entries.items()}
+
+
+def with_metadata(entries: Entries, top: str, **changes: object) -> Entries:
+    """The same package with metadata.json keys changed (None removes a key)."""
+    metadata = json.loads(entries[f"{top}/metadata.json"])
+    for key, value in changes.items():
+        if value is None:
+            metadata.pop(key, None)
+        else:
+            metadata[key] = value
+    return {**entries, f"{top}/metadata.json": json.dumps(metadata).encode()}
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under ``folder`` with its bytes (None for folders)."""
+    return {str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes()
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ModelStore:
+    """An empty store in a project folder (staging folders would appear beside it)."""
+    return ModelStore(tmp_path / "project" / ".miss-i18n" / "models")
+
+
+def test_install_file(store: ModelStore) -> None:
+    [model] = store.install(DE)
+    assert model == InstalledModel(
+        name="translate-en_de-1_0", from_code="en", to_code="de", from_name="English",
+        to_name="German", version="1.0", path=store.root / "translate-en_de-1_0",
+        argos_version="1.9")
+    assert model.pair == "en_de"
+    assert model.label == "translate-en_de-1_0  English → German  1.0"
+    assert store.list() == [model]
+    for name in ("metadata.json", "model/model.bin", "model/config.json",
+                 "sentencepiece.model", "spacy/meta.json"):
+        assert (model.path / name).is_file()
+
+
+def test_install_folder_and_list_sorted(store: ModelStore) -> None:
+    installed = store.install(MODELS)
+    assert [m.name for m in installed] == ["translate-en_de-1_0", "translate-en_es-1_0"]
+    assert store.list() == installed
+    assert [m.label for m in store.list()] == [
+        "translate-en_de-1_0  English → German  1.0",
+        "translate-en_es-1_0  English → Spanish  1.0",
+    ]
+    assert store.get("translate-en_es-1_0") == installed[1]
+    assert store.get("translate-xx_yy-1_0") is None
+    assert store.get("../models") is None
+
+
+def test_layout_is_an_argos_packages_dir(store: ModelStore) -> None:
+    """Exactly one folder per package, each with metadata.json; no leftovers anywhere."""
+    store.install(MODELS)
+    assert sorted(p.name for p in store.root.iterdir()) == [
+        "translate-en_de-1_0", "translate-en_es-1_0"]
+    assert all((p / "metadata.json").is_file() for p in store.root.iterdir())
+    assert sorted(p.name for p in store.root.parent.iterdir()) == ["models"]
+    assert entries_of(DE) == {
+        f"translate-en_de-1_0/{p.relative_to(store.root / 'translate-en_de-1_0').as_posix()}":
+        p.read_bytes() for p in (store.root / "translate-en_de-1_0").rglob("*") if p.is_file()}
+
+
+def test_list_of_a_missing_store_is_empty_and_creates_nothing(tmp_path: Path) -> None:
+    assert ModelStore(tmp_path / "nothing" / "models").list() == []
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_reinstall_replaces(store: ModelStore) -> None:
+    [first] = store.install(DE)
+    (first.path / "stale.txt").write_text("from an older install")
+    (first.path / "model" / "model.bin").write_bytes(b"damaged")
+    [again] = store.install(DE)
+    assert again == first
+    assert not (again.path / "stale.txt").exists()
+    assert (again.path / "model" / "model.bin").read_bytes() == \
+        entries_of(DE)["translate-en_de-1_0/model/model.bin"]
+    assert sorted(p.name for p in store.root.parent.iterdir()) == ["models"]
+
+
+def test_newer_package_for_the_same_pair_replaces_the_old(store: ModelStore,
+                                                          tmp_path: Path) -> None:
+    store.install(MODELS)
+    newer = renamed(entries_of(DE), "translate-en_de-1_0", "translate-en_de-1_1")
+    newer = with_metadata(newer, "translate-en_de-1_1", package_version="1.1")
+    [model] = store.install(write_zip(tmp_path / "newer.argosmodel", newer))
+    assert (model.name, model.version) == ("translate-en_de-1_1", "1.1")
+    assert [m.name for m in store.list()] == ["translate-en_de-1_1", "translate-en_es-1_0"]
+
+
+@pytest.mark.parametrize("spec", ["translate-en_de-1_0", "en_de", "en-de", "EN_DE"])
+def test_remove(store: ModelStore, spec: str) -> None:
+    store.install(MODELS)
+    [removed] = store.remove(spec)
+    assert removed.name == "translate-en_de-1_0"
+    assert not removed.path.exists()
+    assert [m.name for m in store.list()] == ["translate-en_es-1_0"]
+    assert sorted(p.name for p in store.root.parent.iterdir()) == ["models"]
+
+
+def test_remove_unknown_says_what_is_installed(store: ModelStore) -> None:
+    store.install(ES)
+    before = snapshot(store.root.parent)
+    with pytest.raises(ModelNotFound, match=r"'en_fr'.*installed: translate-en_es-1_0"):
+        store.remove("en_fr")
+    assert snapshot(store.root.parent) == before
+
+
+def _corrupt_data(tmp: Path) -> Path:
+    """A zip whose directory is fine but whose model.bin bytes are damaged (bad CRC)."""
+    data = bytearray(DE.read_bytes())
+    with zipfile.ZipFile(DE) as zf:
+        info = zf.getinfo("translate-en_de-1_0/model/model.bin")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 100
+    data[start:start + 64] = bytes(64)
+    path = tmp / "crc.argosmodel"
+    path.write_bytes(bytes(data))
+    return path
+
+
+TOP = "translate-en_de-1_0"
+BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "not a zip": (lambda t: _text(t, "x.argosmodel", "<html>404</html>"), "not a zip archive"),
+    "truncated": (lambda t: _bytes(t, "t.argosmodel", DE.read_bytes()[:50_000]),
+                  "not a zip archive"),
+    "bad CRC": (_corrupt_data, "corrupt data in the archive"),
+    "empty zip": (lambda t: write_zip(t / "e.argosmodel", {}), "empty"),
+    "two top folders": (lambda t: write_zip(t / "two.argosmodel", {
+        **entries_of(DE), **renamed(entries_of(ES), "translate-en_es-1_0", "other")}),
+        "exactly one top-level folder"),
+    "no top folder": (lambda t: write_zip(t / "flat.argosmodel", {
+        name.split("/", 1)[1]: data for name, data in entries_of(DE).items()}),
+        "exactly one top-level folder"),
+    "missing keys": (lambda t: write_zip(t / "k.argosmodel", with_metadata(
+        entries_of(DE), TOP, to_code=None, package_version=None)),
+        "lacks package_version, to_code"),
+    "metadata not JSON": (lambda t: write_zip(t / "j.argosmodel", {
+        **entries_of(DE), f"{TOP}/metadata.json": b"{from_code: en"}), "not valid JSON"),
+    "not a translate package": (lambda t: write_zip(t / "s.argosmodel", with_metadata(
+        entries_of(DE), TOP, type="sbd")), "not a translation package"),
+    "no model.bin": (lambda t: write_zip(t / "m.argosmodel", {
+        k: v for k, v in entries_of(DE).items() if not k.endswith("model.bin")}),
+        "lacks model/model.bin"),
+    "no tokenizer": (lambda t: write_zip(t / "tok.argosmodel", {
+        k: v for k, v in entries_of(DE).items() if not k.endswith("sentencepiece.model")}),
+        "sentencepiece.model or bpe.model"),
+    "zip-slip ..": (lambda t: write_zip(t / "slip.argosmodel", {
+        **entries_of(DE), f"{TOP}/../../evil.txt": b"owned"}), "unsafe path"),
+    "absolute path": (lambda t: write_zip(t / "abs.argosmodel", {
+        **entries_of(DE), "/tmp/evil.txt": b"owned"}), "unsafe path"),
+    "symlink": (lambda t: write_zip(t / "link.argosmodel", entries_of(DE),
+                                    symlink=f"{TOP}/model/link"), "symbolic link"),
+}
+
+
+def _text(tmp: Path, name: str, text: str) -> Path:
+    (tmp / name).write_text(text)
+    return tmp / name
+
+
+def _bytes(tmp: Path, name: str, data: bytes) -> Path:
+    (tmp / name).write_bytes(data)
+    return tmp / name
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_package_leaves_the_store_as_it_was(store: ModelStore, tmp_path: Path,
+                                                case: str) -> None:
+    make, message = BAD[case]
+    store.install(DE)
+    (store.root / TOP / "marker").write_text("must survive")
+    packages = tmp_path / "incoming"
+    packages.mkdir()
+    bad = make(packages)
+    before = snapshot(tmp_path)
+    with pytest.raises(ModelPackageError, match=message) as caught:
+        store.install(bad)
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(f"{bad}: ")
+    assert snapshot(tmp_path) == before  # nothing written anywhere under tmp_path either
+
+
+def test_a_bad_package_in_a_folder_installs_nothing(store: ModelStore, tmp_path: Path) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / DE.name).write_bytes(DE.read_bytes())
+    (incoming / "z-broken.argosmodel").write_bytes(DE.read_bytes()[:1000])
+    with pytest.raises(ModelPackageError, match=r"z-broken\.argosmodel: not a zip archive"):
+        store.install(incoming)
+    assert not store.root.parent.exists()
+
+
+def test_two_packages_for_one_pair_in_one_install(store: ModelStore, tmp_path: Path) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / DE.name).write_bytes(DE.read_bytes())
+    write_zip(incoming / "copy.argosmodel",
+              renamed(entries_of(DE), TOP, "translate-en_de-2_0"))
+    with pytest.raises(ModelPackageError, match="both provide en_de; install only one"):
+        store.install(incoming)
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda t: t / "missing.argosmodel", "no such file or folder"),
+    (lambda t: t, r"no \*\.argosmodel files"),
+])
+def test_nothing_to_install(store: ModelStore, tmp_path: Path,
+                            make: Callable[[Path], Path], message: str) -> None:
+    with pytest.raises(ModelPackageError, match=message):
+        store.install(make(tmp_path))
+
+
+def test_an_unpacked_package_folder_is_refused_with_a_hint(store: ModelStore) -> None:
+    store.install(DE)
+    with pytest.raises(ModelPackageError, match=r"unpacked package folder; give the \.argosmodel"):
+        ModelStore(store.root.parent / "other").install(store.root / TOP)
+
+
+def test_a_foreign_folder_in_the_store_is_reported(store: ModelStore) -> None:
+    """argostranslate fails on such a folder too, so the store says so, with the fix."""
+    store.install(DE)
+    (store.root / "notes").mkdir()
+    with pytest.raises(ModelPackageError, match=r"notes: not a complete model package "
+                                                r"\(no metadata.json\).*remove it"):
+        store.list()
+
+
+def test_store_imports_nothing_heavy() -> None:
+    """The store and the engine import neither argostranslate nor CTranslate2 up front."""
+    code = ("import sys, miss_i18n.engines.store, miss_i18n.engines.argos; "
+            "print(sorted(m for m in ('argostranslate', 'ctranslate2', 'sentencepiece', "
+            "'torch', 'spacy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONWARNINGS": "error"})
+    assert done.stdout.strip() == "[]"
+
+
+def test_zip_helpers_roundtrip(tmp_path: Path) -> None:
+    """The helpers above build what they claim (guards the negative tests)."""
+    path = write_zip(tmp_path / "x.zip", {"a/b": b"1"}, symlink="a/c")
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
+        assert [i.filename for i in zf.infolist()] == ["a/b", "a/c"]
