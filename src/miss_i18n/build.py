@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -18,9 +18,19 @@ from lxml import etree, html
 
 from .html import Run, Slot, locate
 from .markup import MarkupError, Placeholder, parse, shape, unescape_text
+from .model import Segment
 
 MARK = "data-miss-i18n"
 Translations = Mapping[tuple[str | None, str], str]
+# Text the build itself adds to pages; extracted into the template like page text.
+CHROME = (
+    Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
+            comment="Accessible name of the language menu that the build adds to every page"),
+    Segment(page="", context="miss-i18n:machine-notice",
+            msgid="Parts of this page were translated by machine and not yet reviewed.",
+            anchor="", comment="Notice the build adds to a page that shows machine "
+            "translations awaiting review"),
+)
 STYLE = """
 [data-miss-i18n="languages"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;text-align:end}
 [data-miss-i18n="languages"] summary{cursor:pointer;display:inline-block;padding:.25rem .6rem;
@@ -30,6 +40,8 @@ border:1px solid #ddd;border-radius:.4rem;background:#fff;text-align:start}
 [data-miss-i18n="languages"] li{margin:0;padding:.1rem 0;break-inside:avoid}
 [data-miss-i18n="languages"] a{text-decoration:none}
 [data-miss-i18n="languages"] a[aria-current]{font-weight:600}
+[data-miss-i18n="machine-notice"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;
+padding:.4rem .7rem;border-radius:.4rem;background:#eef4ff;border:1px solid #c9d8f5}
 """.strip()
 
 
@@ -75,6 +87,8 @@ class PageReport:
     page: str
     segments: int = 0
     translated: int = 0
+    drafts: int = 0
+    """Fuzzy entries (machine drafts awaiting review) shown on the page."""
     rejected: list[str] = field(default_factory=list)
     """Contexts whose translation did not match the source's placeholders."""
 
@@ -86,9 +100,13 @@ def localize(
     translations: Translations,
     *,
     site: Site,
-    chrome: Callable[[str], str] = lambda text: text,
+    drafts: Collection[tuple[str | None, str]] = frozenset(),
 ) -> tuple[bytes, PageReport]:
-    """Return the page for ``locale`` as bytes; ``tree`` is modified in place."""
+    """Return the page for ``locale`` as bytes; ``tree`` is modified in place.
+
+    ``drafts`` are the keys of ``translations`` that await review (fuzzy): a page that
+    shows one says so in a notice.
+    """
     report = PageReport(locale, page)
     slots = locate(tree, page)
     report.segments = len(slots)
@@ -104,6 +122,8 @@ def localize(
             continue
         if _apply(slot, found):
             report.translated += 1
+            key = (slot.segment.context, slot.segment.msgid)
+            report.drafts += key in drafts
         else:
             report.rejected.append(slot.segment.context)
             if slot.run is not None:
@@ -111,7 +131,9 @@ def localize(
     root = tree.getroot()
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
-    _decorate(root, page, locale, site=site, chrome=chrome)
+    _decorate(root, page, locale, site=site,
+              chrome=lambda s: unescape_text(translations.get((s.context, s.msgid), s.msgid)),
+              notice=report.drafts > 0)
     return serialize(tree), report
 
 
@@ -212,7 +234,7 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
 
 
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
-              chrome: Callable[[str], str]) -> None:
+              chrome: Callable[[Segment], str], notice: bool) -> None:
     head = root.find("head")
     if head is None:
         head = root.makeelement("head", {})
@@ -239,13 +261,18 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
     add("style", {}, STYLE)
     body = root.find("body")
     assert body is not None
-    body.insert(0, switcher(body, here, locale, page, site=site, chrome=chrome))
+    if notice:
+        note = body.makeelement("p", {MARK: "machine-notice", "role": "note"})
+        note.text = chrome(CHROME[1])
+        note.tail = "\n"
+        body.insert(0, note)
+    body.insert(0, switcher(body, here, locale, page, site=site, label=chrome(CHROME[0])))
 
 
 def switcher(parent: etree._Element, here: str, locale: str, page: str, *, site: Site,
-             chrome: Callable[[str], str]) -> etree._Element:
+             label: str) -> etree._Element:
     """The language menu: each language named in its own language."""
-    nav = parent.makeelement("nav", {MARK: "languages", "aria-label": chrome("Languages")})
+    nav = parent.makeelement("nav", {MARK: "languages", "aria-label": label})
     details = etree.SubElement(nav, "details", {MARK: "menu"})
     summary = etree.SubElement(details, "summary", {MARK: "current"})
     summary.text = native_name(locale)

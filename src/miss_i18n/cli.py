@@ -76,8 +76,9 @@ def check_option(function: F) -> F:
 
 def fuzzy_option(function: F) -> F:
     return click.option(
-        "--include-fuzzy", is_flag=True,
-        help="Use fuzzy entries (machine drafts awaiting review) in built pages.")(function)
+        "--include-fuzzy/--exclude-fuzzy", default=None, show_default=False,
+        help="Show fuzzy entries (machine drafts awaiting review) in built pages, with a "
+             "notice [default: include-fuzzy in the config, else exclude].")(function)
 
 
 def _config(options: dict[str, Any]) -> Config:
@@ -301,10 +302,11 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
 @check_option
 @fuzzy_option
 @with_config
-def build(config: Config, *, check: bool, include_fuzzy: bool, quiet: bool) -> None:
+def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
     catalogs = pipeline.load_catalogs(config)
-    outputs, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=include_fuzzy)
+    fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
+    outputs, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
     results = pipeline.commit(outputs, check=check, root=config.root)
     _report_pages(pages, quiet)
     _report_writes(results, quiet, check, "build")
@@ -333,7 +335,7 @@ def status(config: Config, *, quiet: bool) -> None:
 @engine_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
-def run(config: Config, *, check: bool, include_fuzzy: bool, engine: str | None,
+def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,
         no_translate: bool, quiet: bool) -> None:
     """Run every stage: extract, update, translate, compile, build.
 
@@ -347,7 +349,8 @@ def run(config: Config, *, check: bool, include_fuzzy: bool, engine: str | None,
     outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
     outputs += pipeline.catalog_outputs(config, catalogs)
     outputs += pipeline.mo_outputs(config, catalogs)
-    site, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=include_fuzzy)
+    fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
+    site, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
     if check and not config.output_dir.exists():
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")

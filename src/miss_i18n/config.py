@@ -61,6 +61,8 @@ class Config:
     memory_path: Path = Path(".miss-i18n/memory.sqlite3")
     glossary: Glossary = field(default_factory=Glossary)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+    include_fuzzy: bool = False
+    """Show fuzzy entries (drafts awaiting review) in built pages, with a notice."""
 
     @property
     def pot_path(self) -> Path:
@@ -203,7 +205,15 @@ def load_config(
         memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
         glossary=_glossary(table, pyproject),
         translate=_translate_settings(table, pyproject),
+        include_fuzzy=_flag(table, "include-fuzzy", pyproject),
     )
+
+
+def _flag(table: Mapping[str, Any], key: str, path: Path) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"[tool.{TABLE}] {key} must be true or false", path=path)
+    return value
 
 
 def _engine_list(value: object, where: str, path: Path) -> tuple[str, ...]:

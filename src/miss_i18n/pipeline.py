@@ -14,21 +14,15 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .build import PageReport, Site, index_page, localize, sitemap
+from .build import CHROME, PageReport, Site, index_page, localize, sitemap
 from .config import Config
 from .engines.base import Progress
 from .errors import StaleError
 from .files import would_change, write_if_changed
 from .html import extract, list_pages, parse_page, read_page
-from .markup import unescape_text
 from .memory import Memory
-from .model import CatalogStats, Segment, WriteResult
+from .model import CatalogStats, WriteResult
 from .translate import Chooser, LocaleResult, translate_catalog
-
-CHROME = (
-    Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
-            comment="Accessible name of the language menu that the build adds to every page"),
-)
 
 
 @dataclass(frozen=True)
@@ -149,13 +143,9 @@ def site_outputs(
         for locale in [config.source_locale, *config.targets]:
             po = catalogs.get(locale)
             found = translations_of(po, include_fuzzy) if po is not None else {}
+            drafts = {(e.msgctxt, e.msgid) for e in po if "fuzzy" in e.flags} if po else set()
             tree = parse_page(sources[page], config.source_dir / page)
-
-            def chrome(text: str, found: Mapping[tuple[str | None, str], str] = found) -> str:
-                menu = CHROME[0]
-                return unescape_text(found.get((menu.context, text), text))
-
-            data, report = localize(tree, page, locale, found, site=site, chrome=chrome)
+            data, report = localize(tree, page, locale, found, site=site, drafts=drafts)
             title = tree.getroot().findtext("head/title")
             titles[(locale, page)] = (title or page).strip()
             outputs.append(Output(config.output_dir / site.path(locale, page), data))
