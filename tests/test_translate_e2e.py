@@ -1,0 +1,133 @@
+"""The translate stage end to end, with the real argos fixture models (tests/fixtures)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_project
+from miss_i18n.cli import main
+from miss_i18n.engines.argos import ArgosEngine
+from miss_i18n.markup import shape
+
+MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
+PAIRS = json.loads((MODELS / "pairs.json").read_text())
+PAGE = "minimally-invasive-spine-surgery.html"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The article, locales de/es/fr, the fixture models in the project's own store."""
+    root = make_project(tmp_path / "project", ("de", "es", "fr"),
+                        extra='[tool.miss-i18n.translate]\nengines = ["argos"]\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    code, output = invoke("models", "install", str(MODELS))
+    assert code == 0, output
+    assert "installed translate-en_de-1_0: en → de version 1.0" in output
+    return root
+
+
+def po_text(root: Path, locale: str) -> str:
+    return (root / "locales" / locale / "LC_MESSAGES" / "miss.po").read_text()
+
+
+def entry_block(text: str, msgid: str) -> str:
+    """The lines of the entry whose msgid is ``msgid``."""
+    for block in text.split("\n\n"):
+        if f'\nmsgid "{msgid}"\n' in f"\n{block}\n":
+            return block
+    raise AssertionError(f"no entry for {msgid!r}")
+
+
+def test_run_drafts_with_provenance_and_names_locales_without_model(project: Path) -> None:
+    code, output = invoke("run", "--exclude-fuzzy")
+    assert code == 0, output
+    assert "de: 34 draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
+    assert ("no engine or model for 1 locale(s): fr; they stay untranslated. Add a model with "
+            "`miss-i18n models install PATH.argosmodel`") in output
+    de = po_text(project, "de")
+    whole = [(s, t) for s, t in PAIRS["translate-en_de-1_0"]["pairs"] if f'msgid "{s}"\n' in de]
+    assert len(whole) >= 10
+    for source, target in whole:
+        block = entry_block(de, source)
+        assert f'msgstr "{target}"' in block
+        assert "# machine-translated: argos translate-en_de-1_0 1.0 (en→de)" in block
+        assert "#, fuzzy" in block
+    assert 'msgstr ""' not in de.split("\n\n", 1)[1]  # every entry drafted
+    assert 'msgstr ""\n\n' not in po_text(project, "es")
+    assert "machine-translated" not in po_text(project, "fr")
+    # fuzzy drafts stay off the page unless asked for
+    page = (project / "site" / "de" / PAGE).read_text()
+    assert "<li>Kleinere Narben</li>" not in page
+    assert invoke("build", "-l", "de", "--include-fuzzy")[0] == 0
+    page = (project / "site" / "de" / PAGE).read_text()
+    assert "<li>Kleinere Narben</li>" in page
+    assert "<h2>Überblick</h2>" in page
+    assert 'data-miss-i18n="machine-notice"' in page
+
+
+def test_placeholders_come_back_in_every_draft(project: Path) -> None:
+    assert invoke("run")[0] == 0
+    for block in po_text(project, "de").split("\n\n")[1:]:
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        msgstr = re.search(r'^msgstr "(.*)"$', block, re.M)
+        assert msgid is not None and msgstr is not None
+        assert shape(msgstr.group(1)) == shape(msgid.group(1))
+    block = entry_block(po_text(project, "de"), "<1>Lumbar discectomy</1>: Removal of a portion "
+                        "of a herniated disc in the lower back to relieve nerve pressure.")
+    assert 'msgstr "<1>Lumbale Diskektomie</1>' in block
+
+
+def test_a_second_run_loads_no_model(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke("run")[0] == 0
+    before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a model was loaded")
+
+    monkeypatch.setattr(ArgosEngine, "_load", refuse)
+    code, output = invoke("run")
+    assert code == 0, output
+    assert {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()} == before
+    # even with the catalogs gone, the translation memory answers without a model
+    for po in (project / "locales").rglob("*.po"):
+        po.unlink()
+    code, output = invoke("run", "-l", "de")
+    assert code == 0, output
+    assert "de: 34 draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
+    assert "from memory, 0 translated" in output
+
+
+def test_a_human_translation_survives_any_number_of_runs(project: Path) -> None:
+    assert invoke("run", "-l", "de")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    text = path.read_text()
+    draft = entry_block(text, "Smaller scars")
+    human = ("# checked by Anna\n" + draft.split("\n", 1)[1]
+             .replace("#, fuzzy\n", "").replace('msgstr "Kleinere Narben"',
+                                                'msgstr "Kleinere Narben (geprüft)"'))
+    untouched = entry_block(text, "Lower risk of infection").replace(
+        'msgstr "Geringeres Infektionsrisiko"', 'msgstr "Weniger Infektionen"').replace(
+        "#, fuzzy\n", "")
+    text = text.replace(draft, human).replace(entry_block(text, "Lower risk of infection"),
+                                              untouched)
+    path.write_text(text)
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("Reduced postoperative pain", "Less pain"))
+    for _ in range(3):
+        assert invoke("run", "-l", "de")[0] == 0
+        assert invoke("translate", "-l", "de")[0] == 0
+    after = path.read_text()
+    assert human in after
+    assert untouched in after
+    assert 'msgid "Less pain"' in after
