@@ -310,17 +310,19 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
                                          "href": site.href("index.html", other, site.pages[0])})
     style = etree.SubElement(head, "style", {MARK: "style"})
     style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
-                  "padding:0 1rem}ul{columns:12rem}li{break-inside:avoid;margin:.2rem 0}")
+                  "padding:0 1rem}[data-miss-i18n=languages]{list-style:none;padding:0;"
+                  "display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));"
+                  "gap:.3rem 1rem}[data-miss-i18n=languages] ul{padding-inline-start:1.2rem}")
     main = etree.SubElement(body, "main", {MARK: "index"})
     heading = etree.SubElement(main, "h1")
     heading.text = title.text
     listing = etree.SubElement(main, "ul", {MARK: "languages"})
     for other in site.all_locales:
-        item = etree.SubElement(listing, "li", {"lang": bcp47(other), "dir": direction(other)})
+        item = etree.SubElement(listing, "li", {"lang": bcp47(other)})
         if len(site.pages) == 1:
             link = etree.SubElement(item, "a", {
                 "href": site.href("index.html", other, site.pages[0]),
-                "hreflang": bcp47(other)})
+                "hreflang": bcp47(other), "dir": direction(other)})
             link.text = native_name(other)
             continue
         item.text = native_name(other)
