@@ -100,4 +100,4 @@ def test_sitemap_and_index() -> None:
     assert ('<xhtml:link rel="alternate" hreflang="x-default" '
             'href="https://x.example/en/a.html"/>') in xml
     index = index_page(site, {("en", "a.html"): "A"}).decode()
-    assert 'hreflang="pt-BR">português (Brasil)</a>' in index
+    assert 'hreflang="pt-BR" dir="ltr">português (Brasil)</a>' in index
