@@ -4,12 +4,14 @@ from pathlib import Path
 
 import polib
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, GOLDEN, PAGES, golden
+from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
 from miss_i18n.build import Site, index_page, localize, sitemap
+from miss_i18n.cli import main
 from miss_i18n.html import locate, parse_page
 from miss_i18n.markup import escape_text
 
@@ -101,3 +103,29 @@ def test_sitemap_and_index() -> None:
             'href="https://x.example/en/a.html"/>') in xml
     index = index_page(site, {("en", "a.html"): "A"}).decode()
     assert 'hreflang="pt-BR" dir="ltr">português (Brasil)</a>' in index
+
+
+def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    root = make_project(tmp_path / "p", ("de",))
+    guides = root / "source" / "guides"
+    (guides / "img").mkdir(parents=True)
+    (guides / "img" / "spine 1.png").write_bytes(b"\x89PNG fake")
+    (root / "source" / "style.css").write_text("p{}")
+    (guides / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="../style.css"></head><body>'
+        '<p><img src="img/spine%201.png" srcset="img/spine%201.png 2x" alt="Spine">'
+        '<a href="../minimally-invasive-spine-surgery.html#overview">Overview</a> '
+        '<a href="https://example.org/x.png">out</a> <a href="#top">top</a></p></body></html>')
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site = root / "site"
+    assert (site / "guides" / "img" / "spine 1.png").read_bytes() == b"\x89PNG fake"
+    built = (site / "de" / "guides" / "a.html").read_text()
+    assert 'href="../../style.css"' in built
+    assert 'src="../../guides/img/spine%201.png"' in built
+    assert 'srcset="../../guides/img/spine%201.png 2x"' in built
+    assert 'href="../minimally-invasive-spine-surgery.html#overview"' in built
+    assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built

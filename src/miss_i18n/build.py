@@ -12,6 +12,7 @@ import copy
 import posixpath
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from babel import Locale
 from lxml import etree, html
@@ -66,6 +67,8 @@ class Site:
     source_locale: str
     locales: Sequence[str]
     base_url: str | None = None
+    assets: frozenset[str] = frozenset()
+    """Files of the source folder (images, CSS…) copied once to the output root."""
 
     @property
     def all_locales(self) -> list[str]:
@@ -129,12 +132,50 @@ def localize(
             if slot.run is not None:
                 _mark_fallback(slot.run, source_tag, rtl)
     root = tree.getroot()
+    _relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site,
               chrome=lambda s: unescape_text(translations.get((s.context, s.msgid), s.msgid)),
               notice=report.drafts > 0)
     return serialize(tree), report
+
+
+URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite")
+
+
+def _relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
+    """Relative links to copied assets, made to work from the page's locale folder.
+
+    Links between pages stay as they are: each locale folder mirrors the source folder.
+    """
+    if not assets:
+        return
+    source_dir = posixpath.dirname(page)
+    out_dir = posixpath.dirname(here)
+
+    def relink(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return url
+        target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+        if target not in assets:
+            return url
+        moved = posixpath.relpath(target, out_dir or ".")
+        return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in URL_ATTRIBUTES:
+            value = element.get(name)
+            if value is not None and relink(value) != value:
+                element.set(name, relink(value))
+        srcset = element.get("srcset")
+        if srcset is not None:
+            items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]
+            element.set("srcset", ", ".join(
+                " ".join([relink(item[0]), *item[1:]]) for item in items))
 
 
 def serialize(tree: etree._ElementTree) -> bytes:

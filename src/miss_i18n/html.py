@@ -413,19 +413,31 @@ def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
     return slots
 
 
-def list_pages(source_dir: Path) -> list[str]:
-    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
+def _source_files(source_dir: Path) -> list[str]:
     if not source_dir.is_dir():
         raise ExtractError(
             "source folder does not exist; create it or pass --source-dir", path=source_dir
         )
-    pages = sorted(
+    return sorted(
         path.relative_to(source_dir).as_posix()
         for path in source_dir.rglob("*")
         if path.is_file()
-        and path.suffix.lower() in {".html", ".htm"}
         and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
     )
+
+
+def _is_page(name: str) -> bool:
+    return name.lower().endswith((".html", ".htm"))
+
+
+def list_assets(source_dir: Path) -> list[str]:
+    """Every other file of ``source_dir`` (images, CSS, …): the build copies them."""
+    return [name for name in _source_files(source_dir) if not _is_page(name)]
+
+
+def list_pages(source_dir: Path) -> list[str]:
+    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
+    pages = [name for name in _source_files(source_dir) if _is_page(name)]
     if not pages:
         raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
     return pages

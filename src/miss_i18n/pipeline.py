@@ -19,7 +19,7 @@ from .config import Config
 from .engines.base import Progress
 from .errors import StaleError
 from .files import would_change, write_if_changed
-from .html import extract, list_pages, parse_page, read_page
+from .html import extract, list_assets, list_pages, parse_page, read_page
 from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .translate import Chooser, LocaleResult, translate_catalog
@@ -133,8 +133,10 @@ def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
 ) -> tuple[list[Output], list[PageReport]]:
     pages = list_pages(config.source_dir)
-    site = Site(pages, config.source_locale, config.locales, config.base_url)
-    outputs: list[Output] = []
+    assets = list_assets(config.source_dir)
+    site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
+    outputs = [Output(config.output_dir / name, (config.source_dir / name).read_bytes())
+               for name in assets]
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
     sources = {page: (config.source_dir / page).read_bytes() for page in pages}
