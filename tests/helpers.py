@@ -81,3 +81,22 @@ def build_with(data: bytes, page: str, locale: str,
 def po_translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
     """What a build uses by default: translated, non-fuzzy entries."""
     return translations_of(po, include_fuzzy=False)
+
+
+# Sentences from source/minimally-invasive-spine-surgery.html, plus one with numbers and
+# the marks Apertium uses for unknown words (*, #, @), which must come through as text.
+ENGINE_SENTENCES = [
+    "Minimally Invasive Spine Surgery (MISS) is a type of surgery that utilizes "
+    "specialized techniques to access the spine through small incisions.",
+    "Lower risk of infection",
+    "Less blood loss during surgery",
+    "Lumbar discectomy: Removal of a portion of a herniated disc in the lower back "
+    "to relieve nerve pressure.",
+    "Laminectomy: Removal of the lamina (part of the vertebral bone) to relieve "
+    "pressure on the spinal cord or nerves.",
+    "Vertebroplasty and Kyphoplasty: Procedures to stabilize compressed vertebrae "
+    "and relieve pain.",
+    "These may include infection, bleeding, nerve damage, and the possibility of not "
+    "fully resolving the patient's symptoms.",
+    "Recovery takes 2 to 6 weeks* in 95% of cases (#3 @ the clinic).",
+]

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from helpers import ENGINE_SENTENCES
 from miss_i18n.engines.apertium import ApertiumEngine, unwrap, wrap
 from miss_i18n.engines.base import Engine, ModelInfo
 from miss_i18n.errors import EngineError
@@ -26,22 +27,8 @@ ENGINE = ApertiumEngine()
 SPANISH = ENGINE.model_for("en", "es") if ENGINE.availability().available else None
 needs_apertium = pytest.mark.skipif(SPANISH is None, reason=INSTALL)
 
-# From source/minimally-invasive-spine-surgery.html, plus one sentence with the marks
-# Apertium itself uses for unknown words (*, #, @), which must come through as text.
 SENTENCES = [
-    "Minimally Invasive Spine Surgery (MISS) is a type of surgery that utilizes "
-    "specialized techniques to access the spine through small incisions.",
-    "Lower risk of infection",
-    "Less blood loss during surgery",
-    "Lumbar discectomy: Removal of a portion of a herniated disc in the lower back "
-    "to relieve nerve pressure.",
-    "Laminectomy: Removal of the lamina (part of the vertebral bone) to relieve "
-    "pressure on the spinal cord or nerves.",
-    "Vertebroplasty and Kyphoplasty: Procedures to stabilize compressed vertebrae "
-    "and relieve pain.",
-    "These may include infection, bleeding, nerve damage, and the possibility of not "
-    "fully resolving the patient's symptoms.",
-    "Recovery takes 2 to 6 weeks* in 95% of cases (#3 @ the clinic).",
+    *ENGINE_SENTENCES,
     "Contributors: Prab R. Tumpati, MD",
     "Reduced postoperative pain",
 ]

