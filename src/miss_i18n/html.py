@@ -69,13 +69,17 @@ ATTRIBUTE_KIND = {
 }
 
 
+def read_bytes(path: Path) -> bytes:
+    """A source file's bytes; an unreadable file is an ExtractError naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read ({exc.strerror}); check the file", path=path) from None
+
+
 def read_page(path: Path) -> etree._ElementTree:
     """Parse a page. UTF-8 unless the page declares another charset."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"cannot read page ({exc.strerror})", path=path) from None
-    return parse_page(data, path)
+    return parse_page(read_bytes(path), path)
 
 
 def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:

@@ -19,7 +19,7 @@ from .config import Config
 from .engines.base import Progress
 from .errors import StaleError
 from .files import would_change, write_if_changed
-from .html import extract, list_assets, list_pages, parse_page, read_page
+from .html import extract, list_assets, list_pages, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .translate import Chooser, LocaleResult, translate_catalog
@@ -135,13 +135,12 @@ def site_outputs(
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
-    outputs = [Output(config.output_dir / name, (config.source_dir / name).read_bytes())
+    outputs = [Output(config.output_dir / name, read_bytes(config.source_dir / name))
                for name in assets]
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
-    sources = {page: (config.source_dir / page).read_bytes() for page in pages}
+    sources = {page: read_bytes(config.source_dir / page) for page in pages}
     for page in pages:
-        read_page(config.source_dir / page)  # clear error for an unreadable page
         for locale in [config.source_locale, *config.targets]:
             po = catalogs.get(locale)
             found = translations_of(po, include_fuzzy) if po is not None else {}
