@@ -107,8 +107,11 @@ def test_every_catalog_passes_msgfmt_check(project: Path) -> None:
 
 def test_bad_input_gives_one_line_and_an_exit_code(project: Path) -> None:
     code, output = invoke("update")
-    assert (code, output) == (4, f"error: {project}/locales/miss.pot: catalog does not exist; "
-                                 "run `miss-i18n update` first\n")
+    assert (code, output) == (4, f"error: {project}/locales/miss.pot: template does not "
+                                 "exist; run `miss-i18n extract` first\n")
+    code, output = invoke("build")
+    assert (code, output) == (4, f"error: {project}/locales/de/LC_MESSAGES/miss.po: catalog "
+                                 "does not exist; run `miss-i18n update` first\n")
     code, output = invoke("run", "-l", "xx")
     assert code == 2
     assert output == ("error: unknown locale 'xx': use a Babel/CLDR code such as 'de', "

@@ -45,6 +45,9 @@ def key(entry: polib.POEntry) -> Key:
 def read_babel(path: Path, locale: str | None = None) -> Catalog:
     """Read with Babel, stopping at the first syntax error (reported as file:line)."""
     if not path.is_file():  # polib would even parse a mistyped path as PO content
+        if path.suffix == ".pot":
+            raise CatalogError("template does not exist; run `miss-i18n extract` first",
+                               path=path)
         raise CatalogError("catalog does not exist; run `miss-i18n update` first", path=path)
     try:
         with path.open("rb") as handle:
