@@ -123,3 +123,24 @@ def test_bad_input_gives_one_line_and_an_exit_code(project: Path) -> None:
     code, output = invoke("status")
     assert code == 2
     assert "locales: unknown locale 'klingon'" in output
+
+
+def test_files_the_build_no_longer_makes_are_removed_and_nothing_else(project: Path) -> None:
+    extra = project / "source" / "extra.html"
+    extra.write_text("<html><body><p>Extra page</p></body></html>")
+    assert invoke("run")[0] == 0
+    mine = project / "site" / "notes.txt"
+    mine.write_text("not the build's")
+    assert (project / "site" / "ar" / "extra.html").is_file()
+    assert invoke("run", "-l", "de")[0] == 0  # a narrowed build removes nothing
+    assert (project / "site" / "ar" / "extra.html").is_file()
+    extra.unlink()
+    code, output = invoke("run", "--check")
+    assert code == 3
+    assert "would remove: site/ar/extra.html" in output
+    code, output = invoke("run")
+    assert code == 0, output
+    assert "removed site/ar/extra.html" in output
+    assert not any(p.name == "extra.html" for p in (project / "site").rglob("*"))
+    assert mine.read_text() == "not the build's"
+    assert invoke("run", "--check")[0] == 0

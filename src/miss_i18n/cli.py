@@ -110,9 +110,10 @@ def _report_writes(results: Sequence[WriteResult], quiet: bool, check: bool,
     changed = [r for r in results if r.changed]
     for result in changed:
         if check:
-            click.echo(f"would change: {result.path}", err=True)
+            verb = "would remove" if result.removed else "would change"
+            click.echo(f"{verb}: {result.path}", err=True)
         else:
-            _say(quiet, f"  wrote {result.path}")
+            _say(quiet, f"  {'removed' if result.removed else 'wrote'} {result.path}")
     _say(quiet, f"{len(changed)} file(s) {'would change' if check else 'written'}, "
                 f"{len(results) - len(changed)} unchanged")
     if check:
@@ -306,8 +307,9 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
     catalogs = pipeline.load_catalogs(config)
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    outputs, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
+    outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
     results = pipeline.commit(outputs, check=check, root=config.root)
+    results += pipeline.prune(config, gone, check=check)
     _report_pages(pages, quiet)
     _report_writes(results, quiet, check, "build")
 
@@ -350,13 +352,13 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
     outputs += pipeline.catalog_outputs(config, catalogs)
     outputs += pipeline.mo_outputs(config, catalogs)
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    site, pages = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
+    site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
     if check and not config.output_dir.exists():
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
-    else:
-        outputs += site
-    results = pipeline.commit(outputs, check=check, root=config.root)
+        site, gone = [], []
+    results = pipeline.commit([*outputs, *site], check=check, root=config.root)
+    results += pipeline.prune(config, gone, check=check)
     _report_pages(pages, quiet)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, check, "run")

@@ -70,3 +70,5 @@ class WriteResult:
 
     path: str
     changed: bool
+    removed: bool = False
+    """The file is (or in check mode would be) deleted: the build no longer makes it."""

@@ -6,7 +6,7 @@ very same code and only skips the final write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +50,37 @@ def commit(outputs: Iterable[Output], *, check: bool, root: Path) -> list[WriteR
             results.append(WriteResult(name, would_change(output.path, output.data)))
         else:
             results.append(WriteResult(name, write_if_changed(output.path, output.data)))
+    return results
+
+
+MANIFEST = ".miss-i18n-files"
+"""In the output folder: every file the last build wrote, so a later one can remove those
+it no longer makes (a dropped page or locale) and nothing else."""
+
+
+def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[str]]:
+    """The new manifest, and the files of the old one that the build no longer makes."""
+    path = config.output_dir / MANIFEST
+    old = set(read_bytes(path).decode("utf-8").split()) if path.is_file() else set()
+    new = {o.path.relative_to(config.output_dir).as_posix() for o in outputs}
+    if config.targets != config.locales:  # a narrowed build keeps the other locales' files
+        new |= old
+    listing = "".join(f"{name}\n" for name in sorted(new)).encode("utf-8")
+    return Output(path, listing), sorted(old - new)
+
+
+def prune(config: Config, names: Sequence[str], *, check: bool) -> list[WriteResult]:
+    """Delete files an earlier build wrote and this one no longer makes."""
+    results = []
+    for name in names:
+        target = config.output_dir / name
+        if not check and target.is_file():
+            target.unlink()
+            for folder in target.parents:
+                if folder == config.output_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        results.append(WriteResult(_display(target, config.root), True, removed=True))
     return results
 
 
@@ -131,7 +162,8 @@ def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | N
 
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
-) -> tuple[list[Output], list[PageReport]]:
+) -> tuple[list[Output], list[PageReport], list[str]]:
+    """The site's files, the report of each page, and files of the last build to remove."""
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
@@ -153,4 +185,6 @@ def site_outputs(
             reports.append(report)
     outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
-    return outputs, reports
+    manifest, gone = _manifest(config, outputs)
+    outputs.append(manifest)
+    return outputs, reports, gone
