@@ -203,8 +203,11 @@ def _apply(slot: Slot, translation: str) -> bool:
         value = unescape_text(translation)
         if slot.attribute == "":
             slot.element.text = value
-        else:
-            slot.element.set(slot.attribute, value)
+        else:  # keep the spacing around the value as the page had it
+            old = slot.element.get(slot.attribute) or ""
+            core = old.strip(" \t\n\r\f")
+            start = old.find(core) if core else len(old)
+            slot.element.set(slot.attribute, old[:start] + value + old[start + len(core):])
         return True
     assert slot.run is not None
     try:

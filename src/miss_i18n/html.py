@@ -243,7 +243,10 @@ class _Walker:
         value = element.get(attribute)
         if value is None:
             return
-        text = normalize_space(value).strip(_HTML_SPACE_CHARS)
+        # A tooltip shows its line breaks; other attribute text is read as one line.
+        text = value.strip(_HTML_SPACE_CHARS)
+        if attribute != "title":
+            text = normalize_space(text)
         if not _has_letters(text):
             return
         path = f"{path or self.path(element)}@{attribute}"
