@@ -16,6 +16,7 @@ from miss_i18n.translate import (
     assemble_piecewise,
     assemble_whole,
     needs_translation,
+    split_edges,
     units_piecewise,
     units_whole,
 )
@@ -87,3 +88,11 @@ def test_memory_is_keyed_by_model_version(tmp_path: Path) -> None:
         assert memory.lookup(MODEL, ["Hello", "Bye"]) == {"Hello": "Hallo"}
         assert memory.lookup(newer, ["Hello"]) == {}
         assert len(memory) == 1
+
+
+
+def test_brackets_at_the_edges_of_a_piece_never_reach_the_engine() -> None:
+    assert split_edges(") is a type.") == (") ", "is a type.", "")
+    assert split_edges("Surgery (") == ("", "Surgery", " (")
+    assert split_edges(" (") == (" (", "", "")
+    assert split_edges("  ") == ("  ", "", "")

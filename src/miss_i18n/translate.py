@@ -158,13 +158,20 @@ def assemble_piecewise(nodes: Sequence[Node], tr: Lookup) -> str:
 
 
 # -- the stage -----------------------------------------------------------------------------
-def _split_space(text: str) -> tuple[str, str, str]:
-    core = text.strip()
-    if not core:
-        return text, "", ""
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):]
-    return lead, core, trail
+_EDGES = re.compile(r"^([\s)\]}»”’,;:]*)(.*?)([\s(\[{«“‘]*)$", re.S)
+
+
+def split_edges(text: str) -> tuple[str, str, str]:
+    """Split off what an engine should not see at a piece's edges: spaces, a closing
+    bracket or comma that ends the previous piece, an opening bracket for the next one.
+
+    A piece between placeholders such as ``) is a type of…`` loses its ``)`` in most
+    engines; kept aside, it comes back exactly.
+    """
+    match = _EDGES.match(text)
+    assert match is not None  # the pattern matches any string
+    lead, core, trail = match.groups()
+    return (text, "", "") if not core else (lead, core, trail)
 
 
 class Protector:
@@ -225,7 +232,7 @@ def translate_catalog(
     for _entry, nodes in parsed:
         units += units_whole(nodes) + units_piecewise(nodes)
     protector = Protector(keep)
-    originals = {s for u in units if _has_letters(u) for s in split_sentences(_split_space(u)[1])}
+    originals = {s for u in units if _has_letters(u) for s in split_sentences(split_edges(u)[1])}
     sentences = sorted({protector.protect(s) for s in originals})
     known = memory.lookup(model, sentences)
     missing = [s for s in sentences if s not in known]
@@ -247,7 +254,7 @@ def translate_catalog(
         return known.get(sentence, "")
 
     def tr(unit: str) -> str:
-        lead, core, trail = _split_space(unit)
+        lead, core, trail = split_edges(unit)
         if not _has_letters(core):
             return unit
         pieces = [_best(s) for s in split_sentences(core)]
