@@ -131,3 +131,22 @@ def test_a_human_translation_survives_any_number_of_runs(project: Path) -> None:
     assert human in after
     assert untouched in after
     assert 'msgid "Less pain"' in after
+
+
+def test_model_store_commands(project: Path, tmp_path: Path) -> None:
+    code, output = invoke("models", "list")
+    assert (code, output) == (0, "en → de  translate-en_de-1_0  version 1.0\n"
+                                 "en → es  translate-en_es-1_0  version 1.0\n")
+    code, output = invoke("models", "remove", "en_fr")
+    assert code == 2
+    assert output.startswith("error: no installed model matches 'en_fr'")
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("not a zip")
+    code, output = invoke("models", "install", str(bad))
+    assert code == 4
+    assert output == (f"error: {bad}: not a zip archive, so not an .argosmodel package "
+                      "(truncated or wrong file?); get a fresh copy of the .argosmodel file\n")
+    assert invoke("models", "remove", "en-de") == (0, "removed translate-en_de-1_0\n")
+    code, output = invoke("engines")
+    assert "  de       " not in output
+    assert "waiting for a model: de, fr" in output

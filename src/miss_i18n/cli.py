@@ -19,7 +19,7 @@ from .config import ENGINES, Config, load_config
 from .engines.base import Progress
 from .engines.registry import Engines
 from .engines.store import ModelStore
-from .errors import ConfigError, MissI18nError, ValidationFailed
+from .errors import ConfigError, MissI18nError, ModelNotFound, ValidationFailed
 from .model import CatalogStats, Issue, Severity, WriteResult
 from .translate import waiting_locales
 
@@ -455,7 +455,11 @@ def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: 
     """Remove models by package name (translate-en_de-1_0) or pair (en_de)."""
     store = _store(config_path, models_dir)
     for spec in specs:
-        for model in store.remove(spec):
+        try:
+            removed = store.remove(spec)
+        except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
+            raise ConfigError(exc.message) from None
+        for model in removed:
             _say(quiet, f"removed {model.name}")
 
 
