@@ -356,6 +356,6 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         translated=len(translated),
         fuzzy=len(fuzzy),
         untranslated=len(active) - len(translated) - len(fuzzy),
-        machine=sum(1 for e in active if is_machine(e)),
+        machine=sum(1 for e in fuzzy if is_machine(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
     )

@@ -124,10 +124,10 @@ def _table(rows: Sequence[CatalogStats], quiet: bool) -> None:
     if quiet or not rows:
         return
     click.echo(f"{'locale':<8} {'entries':>7} {'translated':>10} {'fuzzy':>6} "
-               f"{'untranslated':>12} {'done':>6}")
+               f"{'(machine)':>9} {'untranslated':>12} {'done':>6}")
     for row in rows:
         click.echo(f"{row.locale:<8} {row.total:>7} {row.translated:>10} {row.fuzzy:>6} "
-                   f"{row.untranslated:>12} {row.percent:>5.0f}%")
+                   f"{row.machine:>9} {row.untranslated:>12} {row.percent:>5.0f}%")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -256,7 +256,7 @@ def check_command(config: Config, *, output_format: str, min_translated: float |
     if output_format == "json":
         click.echo(json.dumps({
             "issues": [vars(i) | {"severity": i.severity.value} for i in issues],
-            "stats": [vars(r) | {"percent": round(r.percent, 1)} for r in rows],
+            "stats": _stats_json(rows),
             "below_min_translated": gated,
         }, ensure_ascii=False, indent=2))
     else:
@@ -322,12 +322,22 @@ def _report_pages(pages: Sequence[Any], quiet: bool) -> None:
                         fg="yellow", err=True)
 
 
+def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
+    return [vars(r) | {"percent": round(r.percent, 1)} for r in rows]
+
+
 @main.command()
 @project_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", help="A table for people, or JSON for machines.")
 @with_config
-def status(config: Config, *, quiet: bool) -> None:
-    """Show entries, translated, fuzzy and untranslated counts per locale."""
-    _table(pipeline.stats(pipeline.load_catalogs(config)), quiet=False)
+def status(config: Config, *, output_format: str, quiet: bool) -> None:
+    """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
+    rows = pipeline.stats(pipeline.load_catalogs(config))
+    if output_format == "json":
+        click.echo(json.dumps(_stats_json(rows), ensure_ascii=False, indent=2))
+    else:
+        _table(rows, quiet=False)
 
 
 @main.command()

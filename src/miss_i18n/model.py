@@ -57,6 +57,7 @@ class CatalogStats:
     fuzzy: int
     untranslated: int
     machine: int = 0
+    """Fuzzy entries that are machine drafts awaiting review."""
     obsolete: int = 0
 
     @property
