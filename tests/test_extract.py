@@ -8,7 +8,7 @@ import pytest
 from conftest import ARTICLE, GOLDEN, PAGES, golden
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
-from miss_i18n.html import extract, extract_page
+from miss_i18n.html import extract, extract_page, locate, parse_page
 
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -67,3 +67,14 @@ def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:
         extract(tmp_path)
     with pytest.raises(ExtractError, match="source folder does not exist"):
         extract(tmp_path / "missing")
+
+
+def test_deep_pages_lose_nothing_or_fail_clearly() -> None:
+    def page(depth: int) -> bytes:
+        return (f"<html><body>{'<div>' * depth}<p>deep <b>text</b></p>{'</div>' * depth}"
+                "</body></html>").encode()
+
+    [slot] = locate(parse_page(page(300)), "p.html")  # libxml2 alone drops it past 256
+    assert slot.segment.msgid == "deep <1>text</1>"
+    with pytest.raises(ExtractError, match="nested too deeply to walk"):
+        locate(parse_page(page(3000)), "p.html")

@@ -90,7 +90,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
         encoding: str | None = "utf-8"
     except UnicodeDecodeError:
         encoding = None  # let libxml2 honour the page's <meta charset>
-    parser = html.HTMLParser(encoding=encoding, remove_comments=False, remove_blank_text=False)
+    # huge_tree: libxml2 otherwise drops, silently, whatever is nested over 256 deep.
+    parser = html.HTMLParser(encoding=encoding, remove_comments=False, remove_blank_text=False,
+                             huge_tree=True)
     try:
         root = html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -411,7 +413,11 @@ def _describe_whole(number: int, node: etree._Element) -> str:
 
 def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
     """Every segment of a parsed page with the place it lives, in document order."""
-    slots = _Walker(tree, page).walk()
+    try:
+        slots = _Walker(tree, page).walk()
+    except RecursionError:
+        raise ExtractError(f"{page}: elements are nested too deeply to walk; flatten the "
+                           "page's markup") from None
     seen: set[str] = set()
     for slot in slots:
         if slot.segment.context in seen:  # pragma: no cover - paths are unique by construction
