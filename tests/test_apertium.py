@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import ENGINE_SENTENCES
-from miss_i18n.engines.apertium import ApertiumEngine, unwrap, wrap
-from miss_i18n.engines.base import Engine, ModelInfo
+from miss_i18n.engines.apertium import ApertiumEngine, from_html, to_html, unwrap, wrap
+from miss_i18n.engines.base import Engine, MarkupEngine, ModelInfo
 from miss_i18n.errors import EngineError
+from miss_i18n.markup import MarkupError, escape_text, shape
 
 INSTALL = "apertium is not installed: apt-get install apertium apertium-eng-spa"
 ENGINE = ApertiumEngine()
@@ -264,3 +267,26 @@ def test_a_model_of_another_engine_is_refused() -> None:
     other = ModelInfo("argos", "translate-en_es-1_0", "1.0", "en", "es", "es")
     with pytest.raises(EngineError, match="belongs to argos"):
         ApertiumEngine().translate(other, ["Pain."])
+
+
+@needs_apertium
+def test_markup_moves_with_its_words() -> None:
+    assert SPANISH is not None and isinstance(ENGINE, MarkupEngine)
+    texts = ["The <1>red</1> car<2/> is fast &lt; slow.",
+             "Imaging such as <1>MRI</1>s, <2>CT</2> scans, and X-rays.",
+             "<1>Contributors:</1> <2/>"]
+    out = ENGINE.translate_markup(SPANISH, texts)
+    assert out[0] == "El coche <1>rojo</1><2/> es rápido &lt; lento."
+    assert [shape(t) for t in out] == [shape(t) for t in texts]
+    assert out[2] == "<1>Colaboradores:</1> <2/>"
+
+
+@given(st.lists(st.one_of(st.text(max_size=5).map(escape_text),
+                          st.sampled_from(["<1>", "</1>", "<2/>", "<3>x</3>"])), max_size=6))
+def test_the_markup_wire_format_round_trips(parts: list[str]) -> None:
+    text = "".join(parts).strip()
+    try:
+        shape(text)
+    except MarkupError:
+        return  # only well-formed segments are sent; every result's shape() is checked
+    assert from_html(to_html(text)) == text

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import make_project
 from miss_i18n.cli import main
+from miss_i18n.engines.apertium import ApertiumEngine
 from miss_i18n.engines.argos import ArgosEngine
 from miss_i18n.markup import shape
 
@@ -150,3 +151,29 @@ def test_model_store_commands(project: Path, tmp_path: Path) -> None:
     code, output = invoke("engines")
     assert "  de       " not in output
     assert "waiting for a model: de, fr" in output
+
+
+@pytest.mark.skipif(not ApertiumEngine().availability().available
+                    or ApertiumEngine().model_for("en", "es") is None,
+                    reason="apertium is not installed: apt-get install apertium apertium-eng-spa")
+def test_apertium_moves_markup_itself_and_keeps_protected_terms(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p", ("es",), extra=(
+        '[tool.miss-i18n.translate]\nengines = ["apertium"]\n'
+        '[tool.miss-i18n.glossary]\ndo-not-translate = ["MISS"]\n'))
+    monkeypatch.chdir(root)
+    code, output = invoke("run")
+    assert code == 0, output
+    assert "es: 34 draft(s) by apertium eng-spa" in output
+    assert "piecewise" not in output  # every entry with markup came back whole
+    es = po_text(root, "es")
+    lead = entry_block(es, "<1>Minimally Invasive Spine Surgery</1> (<2>MISS</2>) is a type of "
+                       "surgery that utilizes specialized techniques to access the spine through "
+                       "small incisions. This approach contrasts with traditional open spine "
+                       "surgery, which often requires larger incisions and may result in more "
+                       "significant damage to the muscles surrounding the spine. The goal of "
+                       "minimally invasive spine surgery is to reduce the physical trauma to the "
+                       "patient, decrease the risk of complications, and facilitate a quicker "
+                       "recovery period.")
+    assert "(<2>MISS</2>) es un tipo de cirugía" in lead
+    assert "# machine-translated: apertium eng-spa" in lead and "rule-based draft" in lead

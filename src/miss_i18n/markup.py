@@ -69,6 +69,28 @@ def parse(text: str) -> list[Node]:
     return root
 
 
+Token = str | tuple[int, str]
+"""Unescaped text, or a placeholder as (number, "open" | "close" | "empty")."""
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The text and placeholders of a string, in order, without checking their balance."""
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > position:
+            yield unescape_text(text[position:match.start()])
+        position = match.end()
+        empty, opening, closing = match.groups()
+        if empty is not None:
+            yield int(empty), "empty"
+        elif opening is not None:
+            yield int(opening), "open"
+        else:
+            yield int(closing), "close"
+    if position < len(text):
+        yield unescape_text(text[position:])
+
+
 def walk(nodes: list[Node], parent: int = 0) -> Iterator[tuple[Placeholder, int]]:
     """Every placeholder with the number of its enclosing placeholder (0 for top level)."""
     for node in nodes:

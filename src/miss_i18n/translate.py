@@ -17,8 +17,16 @@ from datetime import datetime
 import polib
 
 from .catalog import MACHINE_MARK, format_date, is_machine
-from .engines.base import Engine, ModelInfo, Progress
-from .markup import MarkupError, Node, Placeholder, escape_text, parse, shape
+from .engines.base import Engine, MarkupEngine, ModelInfo, Progress
+from .markup import (
+    MarkupError,
+    Node,
+    Placeholder,
+    escape_text,
+    has_placeholders,
+    parse,
+    shape,
+)
 from .memory import Memory
 from .sentences import joiner, split_sentences
 
@@ -262,10 +270,12 @@ def translate_catalog(
             raise _EmptyOutput
         return lead + glue.join(p.strip() for p in pieces) + trail
 
+    marked = _markup_drafts(engine, model, memory, protector=protector, progress=progress,
+                            msgids=[entry.msgid for entry, _nodes in parsed])
     drafted = piecewise = failed = 0
     for entry, nodes in parsed:
         try:
-            text, split = _draft(entry.msgid, nodes, tr)
+            text, split = _draft(entry.msgid, nodes, tr, marked.get(entry.msgid))
         except _EmptyOutput:
             failed += 1
             continue
@@ -296,9 +306,42 @@ class _EmptyOutput(Exception):
     """The engine returned nothing for a sentence."""
 
 
-def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup) -> tuple[str | None, bool]:
-    """The translation with every placeholder back in place (verified), and how."""
+MARKUP_KEY = "\x1f"
+"""Prefix of translation-memory keys for whole segments with markup (never in a sentence)."""
+
+
+def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protector: Protector,
+                   progress: Progress | None, msgids: Sequence[str]) -> dict[str, str]:
+    """Whole segments with placeholders, from an engine that moves markup itself."""
+    if not isinstance(engine, MarkupEngine):
+        return {}
+    protected = {msgid: protector.protect(msgid) for msgid in msgids if has_placeholders(msgid)}
+    keys = sorted({MARKUP_KEY + text for text in protected.values()})
+    known = memory.lookup(model, keys)
+    missing = [key for key in keys if key not in known]
+    if missing:
+        output = engine.translate_markup(model, [key[1:] for key in missing], progress)
+        fresh = list(zip(missing, output, strict=True))
+        memory.store(model, [(k, t) for k, t in fresh if t.strip()])
+        known.update(fresh)
+    drafts = {}
+    for msgid, text in protected.items():
+        restored = protector.restore(text, known.get(MARKUP_KEY + text, ""))
+        if restored:
+            drafts[msgid] = restored
+    return drafts
+
+
+def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup,
+           marked: str | None = None) -> tuple[str | None, bool]:
+    """The translation with every placeholder back in place (verified), and how.
+
+    First an engine's own markup-aware draft, then the whole text with the placeholder
+    contents found again, then the pieces between placeholders one by one.
+    """
     expected = shape(msgid)
+    if marked is not None and _same_shape(marked, expected):
+        return marked, False
     whole = assemble_whole(nodes, tr)
     if whole is not None and _same_shape(whole, expected):
         return whole, False

@@ -35,6 +35,7 @@ from babel.core import Locale, UnknownLocaleError, get_global
 
 from miss_i18n.engines.base import Availability, ModelInfo, Progress
 from miss_i18n.errors import EngineError
+from miss_i18n.markup import escape_text, tokens
 
 NAME = "apertium"
 INSTALL_HINT = "apt-get install apertium apertium-eng-spa"
@@ -159,7 +160,23 @@ class ApertiumEngine:
             progress(len(results), len(results))
         return results
 
-    def _run(self, mode: str, sentences: Sequence[str]) -> list[str]:
+    def translate_markup(self, model: ModelInfo, texts: Sequence[str],
+                         progress: Progress | None = None) -> list[str]:
+        """Whole segments with their placeholders as inline HTML tags, in one run.
+
+        Apertium's HTML mode keeps tags beside the words they wrap, even where the
+        target language reorders them ("the <1>red</1> car" → "el coche <1>rojo</1>").
+        """
+        if model.engine != NAME:
+            raise EngineError(f"model {model.model!r} belongs to {model.engine}, not apertium; "
+                              "pick it with the apertium engine's model_for()")
+        output = self._run(model.model, [to_html(t) for t in texts], markup=True) if texts \
+            else []
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return [from_html(text) for text in output]
+
+    def _run(self, mode: str, sentences: Sequence[str], *, markup: bool = False) -> list[str]:
         """One process for the whole batch; raises EngineError on any mismatch."""
         if not (self.datadir / "modes" / f"{mode}.mode").is_file():
             raise EngineError(f"the Apertium pair {mode!r} is not installed in {self.datadir}: "
@@ -167,19 +184,58 @@ class ApertiumEngine:
         timeout = self.timeout_s if self.timeout_s is not None \
             else BASE_TIMEOUT_S + PER_SENTENCE_TIMEOUT_S * len(sentences)
         command = [self.executable, "-d", str(self.datadir), "-f", "html", "-u", mode]
-        output = _communicate(command, wrap(sentences).encode("utf-8"), timeout)
-        return unwrap(output.decode("utf-8", errors="replace"), len(sentences))
+        output = _communicate(command, wrap(sentences, markup=markup).encode("utf-8"), timeout)
+        return unwrap(output.decode("utf-8", errors="replace"), len(sentences), markup=markup)
 
 
 # -- the wire format ---------------------------------------------------------------
 
-def wrap(sentences: Iterable[str]) -> str:
-    """Each sentence as its own numbered block, escaped so that its text stays text."""
-    return "".join(f'<p id="s{i}">{html.escape(s, quote=False)}</p>\n'
+def wrap(sentences: Iterable[str], *, markup: bool = False) -> str:
+    """Each sentence as its own numbered block, escaped so that its text stays text
+    (``markup``: the sentences are HTML already, made by ``to_html``)."""
+    return "".join(f'<p id="s{i}">{s if markup else html.escape(s, quote=False)}</p>\n'
                    for i, s in enumerate(sentences))
 
 
-def unwrap(document: str, count: int) -> list[str]:
+_PLACEHOLDER_TAG = re.compile(r'<span data-p="(\d+)">|</span>|<br data-p="(\d+)">')
+
+
+def to_html(text: str) -> str:
+    """Placeholder language → HTML that Apertium's deformatter treats as inline tags."""
+    out: list[str] = []
+    for token in tokens(text):
+        if isinstance(token, str):
+            out.append(html.escape(token, quote=False))
+        elif token[1] == "empty":
+            out.append(f'<br data-p="{token[0]}">')
+        elif token[1] == "open":
+            out.append(f'<span data-p="{token[0]}">')
+        else:
+            out.append("</span>")
+    return "".join(out)
+
+
+def from_html(document: str) -> str:
+    """Apertium's HTML back into the placeholder language (unchecked: the caller checks)."""
+    out: list[str] = []
+    stack: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER_TAG.finditer(document):
+        out.append(escape_text(html.unescape(document[position:match.start()])))
+        position = match.end()
+        opened, empty = match.groups()
+        if opened is not None:
+            stack.append(opened)
+            out.append(f"<{opened}>")
+        elif empty is not None:
+            out.append(f"<{empty}/>")
+        else:
+            out.append(f"</{stack.pop()}>" if stack else "</0>")  # </0>: fails the check
+    out.append(escape_text(html.unescape(document[position:])))
+    return "".join(out).strip()
+
+
+def unwrap(document: str, count: int, *, markup: bool = False) -> list[str]:
     """The blocks back, in order; exactly ``count`` of them numbered 0..count-1."""
     blocks = _BLOCK.findall(document)
     numbers = [int(number) for number, _ in blocks]
@@ -187,7 +243,7 @@ def unwrap(document: str, count: int) -> list[str]:
         raise EngineError(f"apertium returned {len(blocks)} sentences for {count} "
                           "(or out of order); report this with the input that caused it")
     # Apertium may put a space at a block's start; the sentence never had one.
-    return [html.unescape(text).strip() for _, text in blocks]
+    return [text.strip() if markup else html.unescape(text).strip() for _, text in blocks]
 
 
 def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:

@@ -74,3 +74,18 @@ class Engine(Protocol):
         Loads the model on first use. Raises ``EngineError`` on failure.
         """
         ...
+
+
+@runtime_checkable
+class MarkupEngine(Engine, Protocol):
+    """An engine that can also move inline markup with the words it belongs to.
+
+    Its input and output are in the placeholder language of ``miss_i18n.markup``
+    (``<1>…</1>``, ``<2/>``, ``&lt;``). The caller verifies every result's placeholders and
+    falls back to plain-text translation where they do not match.
+    """
+
+    def translate_markup(self, model: ModelInfo, texts: Sequence[str],
+                         progress: Progress | None = None) -> list[str]:
+        """Translate whole segments, placeholders included; one output per input."""
+        ...
