@@ -1,10 +1,11 @@
 """The translate stage: machine drafts for the entries that need one.
 
 Only untranslated entries, and fuzzy machine drafts whose source changed, are touched:
-a human translation never is. Placeholders never reach an engine: each entry is cut into
-plain-text units, units into sentences, and every sentence of a catalog goes to the
-engine in one batched call (after the translation memory). Placeholders are then put
-back and verified; a draft is marked fuzzy and carries a provenance line.
+a human translation never is. Placeholders never reach a plain-text engine: each entry is
+cut into plain-text units, units into sentences, and every sentence of a catalog goes to
+the engine in one batched call (after the translation memory); an engine that moves
+markup itself (``MarkupEngine``) also gets whole segments. Placeholders are put back and
+verified; a draft is marked fuzzy and carries a provenance line.
 """
 
 from __future__ import annotations
