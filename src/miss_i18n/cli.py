@@ -208,7 +208,7 @@ def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
             else ""
         failed = f", {result.failed} failed (left untranslated)" if result.failed else ""
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
-                    f"{detail}{failed}; {result.sentences} sentence(s): "
+                    f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     waiting = waiting_locales(results)
     if waiting:

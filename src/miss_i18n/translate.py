@@ -24,7 +24,6 @@ from .markup import (
     Node,
     Placeholder,
     escape_text,
-    has_placeholders,
     parse,
     shape,
 )
@@ -56,7 +55,8 @@ class LocaleResult:
     drafted: int = 0
     piecewise: int = 0
     failed: int = 0
-    sentences: int = 0
+    texts: int = 0
+    """Sentences (or, for a markup-aware engine, whole segments) the drafts needed."""
     from_memory: int = 0
     from_engine: int = 0
 
@@ -237,46 +237,20 @@ def translate_catalog(
             parsed.append((entry, parse(entry.msgid)))
         except MarkupError:  # a hand-edited template; leave the entry to people
             continue
-    units: list[str] = []
-    for _entry, nodes in parsed:
-        units += units_whole(nodes) + units_piecewise(nodes)
     protector = Protector(keep)
-    originals = {s for u in units if _has_letters(u) for s in split_sentences(split_edges(u)[1])}
-    sentences = sorted({protector.protect(s) for s in originals})
-    known = memory.lookup(model, sentences)
-    missing = [s for s in sentences if s not in known]
-    _fill(engine, model, memory, missing, known=known, progress=progress)
-    # A term the engine did not copy back: translate that sentence unprotected instead.
-    retry = sorted(s for s in originals if (p := protector.protect(s)) != s
-                   and protector.restore(p, known.get(p, "")) is None and s not in known)
-    _fill(engine, model, memory, retry, known=known, progress=progress)
-    missing += retry
-    sentences += retry
-    glue = joiner(locale)
-
-    def _best(sentence: str) -> str:
-        protected = protector.protect(sentence)
-        if protected != sentence:
-            restored = protector.restore(protected, known.get(protected, ""))
-            if restored is not None and restored.strip():
-                return restored
-        return known.get(sentence, "")
-
-    def tr(unit: str) -> str:
-        lead, core, trail = split_edges(unit)
-        if not _has_letters(core):
-            return unit
-        pieces = [_best(s) for s in split_sentences(core)]
-        if not all(p.strip() for p in pieces):
-            raise _EmptyOutput
-        return lead + glue.join(p.strip() for p in pieces) + trail
-
-    marked = _markup_drafts(engine, model, memory, protector=protector, progress=progress,
-                            msgids=[entry.msgid for entry, _nodes in parsed])
+    marked, asked, fresh = _markup_drafts(engine, model, memory, protector=protector,
+                                          progress=progress,
+                                          msgids=[entry.msgid for entry, _nodes in parsed])
+    units: list[str] = []
+    for entry, nodes in parsed:
+        if entry.msgid not in marked:  # the sentence path, for what the engine left
+            units += units_whole(nodes) + units_piecewise(nodes)
+    path = _SentencePath(engine, model, memory, protector, joiner(locale))
+    path.translate(units, progress)
     drafted = piecewise = failed = 0
     for entry, nodes in parsed:
         try:
-            text, split = _draft(entry.msgid, nodes, tr, marked.get(entry.msgid))
+            text, split = _draft(entry.msgid, nodes, path.lookup, marked.get(entry.msgid))
         except _EmptyOutput:
             failed += 1
             continue
@@ -288,19 +262,65 @@ def translate_catalog(
         piecewise += split
     if drafted:
         po.metadata["PO-Revision-Date"] = format_date(now)
+    texts = path.asked + asked
+    translated = path.translated + fresh
     return LocaleResult(locale, model, len(jobs), drafted, piecewise, failed,
-                        len(sentences), len(sentences) - len(missing), len(missing))
+                        texts, texts - translated, translated)
 
 
-def _fill(engine: Engine, model: ModelInfo, memory: Memory, sentences: list[str], *,
-          known: dict[str, str], progress: Progress | None) -> None:
-    """Translate ``sentences`` in one engine call, remembering the results."""
-    if not sentences:
-        return
-    output = engine.translate(model, sentences, progress)
-    fresh = list(zip(sentences, output, strict=True))
-    memory.store(model, [(s, t) for s, t in fresh if t.strip()])
-    known.update(fresh)
+class _SentencePath:
+    """Units → sentences → memory → one batched engine call → units translated."""
+
+    def __init__(self, engine: Engine, model: ModelInfo, memory: Memory, protector: Protector,
+                 glue: str) -> None:
+        self.engine, self.model, self.memory = engine, model, memory
+        self.protector = protector
+        self.glue = glue
+        self.known: dict[str, str] = {}
+        self.asked = self.translated = 0
+
+    def translate(self, units: Iterable[str], progress: Progress | None) -> None:
+        protector = self.protector
+        originals = {s for u in units if _has_letters(u)
+                     for s in split_sentences(split_edges(u)[1])}
+        sentences = sorted({protector.protect(s) for s in originals})
+        self.known = self.memory.lookup(self.model, sentences)
+        missing = [s for s in sentences if s not in self.known]
+        self._fill(missing, progress)
+        # A term the engine did not copy back: translate that sentence unprotected instead.
+        retry = sorted(s for s in originals if (p := protector.protect(s)) != s
+                       and protector.restore(p, self.known.get(p, "")) is None
+                       and s not in self.known)
+        self._fill(retry, progress)
+        self.asked = len(sentences) + len(retry)
+        self.translated = len(missing) + len(retry)
+
+    def _fill(self, sentences: list[str], progress: Progress | None) -> None:
+        """Translate ``sentences`` in one engine call, remembering the results."""
+        if not sentences:
+            return
+        output = self.engine.translate(self.model, sentences, progress)
+        fresh = list(zip(sentences, output, strict=True))
+        self.memory.store(self.model, [(s, t) for s, t in fresh if t.strip()])
+        self.known.update(fresh)
+
+    def _best(self, sentence: str) -> str:
+        protected = self.protector.protect(sentence)
+        if protected != sentence:
+            restored = self.protector.restore(protected, self.known.get(protected, ""))
+            if restored is not None and restored.strip():
+                return restored
+        return self.known.get(sentence, "")
+
+    def lookup(self, unit: str) -> str:
+        """A unit's translation, its edges kept; raises _EmptyOutput if a sentence has none."""
+        lead, core, trail = split_edges(unit)
+        if not _has_letters(core):
+            return unit
+        pieces = [self._best(s) for s in split_sentences(core)]
+        if not all(p.strip() for p in pieces):
+            raise _EmptyOutput
+        return lead + self.glue.join(p.strip() for p in pieces) + trail
 
 
 class _EmptyOutput(Exception):
@@ -312,11 +332,17 @@ MARKUP_KEY = "\x1f"
 
 
 def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protector: Protector,
-                   progress: Progress | None, msgids: Sequence[str]) -> dict[str, str]:
-    """Whole segments with placeholders, from an engine that moves markup itself."""
+                   progress: Progress | None, msgids: Sequence[str]
+                   ) -> tuple[dict[str, str], int, int]:
+    """Whole segments, placeholders and all, from an engine that moves markup itself.
+
+    One engine call for the catalog; only drafts whose placeholders check out are kept,
+    and the sentence path handles the rest. Returns the drafts, how many texts were
+    needed, and how many of those the engine translated (the rest came from memory).
+    """
     if not isinstance(engine, MarkupEngine):
-        return {}
-    protected = {msgid: protector.protect(msgid) for msgid in msgids if has_placeholders(msgid)}
+        return {}, 0, 0
+    protected = {msgid: protector.protect(msgid) for msgid in msgids}
     keys = sorted({MARKUP_KEY + text for text in protected.values()})
     known = memory.lookup(model, keys)
     missing = [key for key in keys if key not in known]
@@ -328,9 +354,9 @@ def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protecto
     drafts = {}
     for msgid, text in protected.items():
         restored = protector.restore(text, known.get(MARKUP_KEY + text, ""))
-        if restored:
+        if restored and restored.strip() and _same_shape(restored, shape(msgid)):
             drafts[msgid] = restored
-    return drafts
+    return drafts, len(keys), len(missing)
 
 
 def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup,
