@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from miss_i18n.cli import main
+from miss_i18n.cli import _progress, main
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
 COMMANDS = sorted(
@@ -144,3 +144,13 @@ def test_files_the_build_no_longer_makes_are_removed_and_nothing_else(project: P
     assert not any(p.name == "extra.html" for p in (project / "site").rglob("*"))
     assert mine.read_text() == "not the build's"
     assert invoke("run", "--check")[0] == 0
+
+
+def test_progress_bars_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _progress(quiet=True, tty=True)("de") is None
+    assert _progress(quiet=False, tty=False)("de") is None
+    bar = _progress(quiet=False, tty=True)("de")
+    assert bar is not None
+    for done, total in ((3, 10), (10, 10), (1, 2), (2, 2)):  # two engine calls
+        bar(done, total)
+    assert capsys.readouterr().err.count("translating de") == 2

@@ -174,26 +174,35 @@ def engine_option(function: F) -> F:
         help="Use only this engine (default: the configured preference per locale).")(function)
 
 
-def _progress(quiet: bool) -> Callable[[str], Progress | None]:
+class _Bar:
+    """The progress bar of one locale: a fresh bar for each engine call (each batch)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None or total != self.total or done < self.bar.pos:
+            self.close()
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+            self.total = total
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _progress(quiet: bool, tty: bool | None = None) -> Callable[[str], Progress | None]:
     """A progress bar per locale, on a terminal only (``--quiet`` turns it off)."""
-    if quiet or not sys.stderr.isatty():
+    if quiet or not (sys.stderr.isatty() if tty is None else tty):
         return lambda _locale: None
-
-    def for_locale(locale: str) -> Progress:
-        bar: list[Any] = []
-
-        def update(done: int, total: int) -> None:
-            if not bar:
-                bar.append(click.progressbar(length=total, label=f"translating {locale}",
-                                             file=sys.stderr))
-                bar[0].__enter__()
-            bar[0].update(done - bar[0].pos)
-            if done >= total:
-                bar[0].__exit__(None, None, None)
-
-        return update
-
-    return for_locale
+    return lambda locale: _Bar(f"translating {locale}")
 
 
 def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
