@@ -253,12 +253,13 @@ def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:
                                    stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
         raise EngineError(f"cannot run {command[0]} ({exc.strerror}): {INSTALL_HINT}") from exc
-    try:
-        stdout, stderr = process.communicate(data, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        _kill_group(process)
-        raise EngineError(f"apertium {command[-1]} timed out after {timeout:.0f} s; "
-                          "translate fewer sentences at once or raise the timeout") from exc
+    with process:  # closes every pipe, whatever happens
+        try:
+            stdout, stderr = process.communicate(data, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(process)
+            raise EngineError(f"apertium {command[-1]} timed out after {timeout:.0f} s; "
+                              "translate fewer sentences at once or raise the timeout") from exc
     if process.returncode != 0:
         message = (stderr or stdout).decode("utf-8", errors="replace").strip()
         first = message.splitlines()[0] if message else "no message"
