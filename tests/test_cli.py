@@ -154,3 +154,16 @@ def test_progress_bars_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) ->
     for done, total in ((3, 10), (10, 10), (1, 2), (2, 2)):  # two engine calls
         bar(done, total)
     assert capsys.readouterr().err.count("translating de") == 2
+
+
+def test_the_manifest_can_name_nothing_outside_the_site(project: Path) -> None:
+    (project / "source" / "img 1.png").write_bytes(b"png")
+    assert invoke("run")[0] == 0
+    assert "img 1.png\n" in (project / "site" / ".miss-i18n-files").read_text()
+    assert invoke("run", "--check")[0] == 0  # a name with a space is one name
+    outside = project / "keep.txt"
+    outside.write_text("mine")
+    manifest = project / "site" / ".miss-i18n-files"
+    manifest.write_text(manifest.read_text() + "../keep.txt\n")
+    assert invoke("run")[0] == 0
+    assert outside.read_text() == "mine"

@@ -169,8 +169,8 @@ def _relink_assets(root: etree._Element, page: str, here: str, assets: frozenset
             continue
         for name in URL_ATTRIBUTES:
             value = element.get(name)
-            if value is not None and relink(value) != value:
-                element.set(name, relink(value))
+            if value is not None and (moved := relink(value)) != value:
+                element.set(name, moved)
         srcset = element.get("srcset")
         if srcset is not None:
             items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]

@@ -61,7 +61,8 @@ it no longer makes (a dropped page or locale) and nothing else."""
 def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[str]]:
     """The new manifest, and the files of the old one that the build no longer makes."""
     path = config.output_dir / MANIFEST
-    old = set(read_bytes(path).decode("utf-8").split()) if path.is_file() else set()
+    old = set(read_bytes(path).decode("utf-8").splitlines()) if path.is_file() else set()
+    old = {name for name in old if _inside(config.output_dir, name)}  # never outside it
     new = {o.path.relative_to(config.output_dir).as_posix() for o in outputs}
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new |= old
@@ -69,12 +70,20 @@ def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[s
     return Output(path, listing), sorted(old - new)
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """Whether ``name`` (from a manifest someone could have edited) stays in ``folder``."""
+    root = folder.resolve()
+    return bool(name) and (root / name).resolve().is_relative_to(root)
+
+
 def prune(config: Config, names: Sequence[str], *, check: bool) -> list[WriteResult]:
     """Delete files an earlier build wrote and this one no longer makes."""
     results = []
     for name in names:
         target = config.output_dir / name
-        if not check and target.is_file():
+        if not target.is_file():
+            continue
+        if not check:
             target.unlink()
             for folder in target.parents:
                 if folder == config.output_dir or any(folder.iterdir()):
