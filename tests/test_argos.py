@@ -1,7 +1,11 @@
 """The argos engine: real (tiny) models, our batched path, and argostranslate's own path.
 
-The fixture models (tools/make_test_model.py) memorised short segments of the article
-with human translations (tests/fixtures/models/pairs.json), so exact outputs are known.
+What a model says depends on the CPU (CTranslate2 picks its GEMM backend by CPU), so
+expected outputs come from an oracle run on this machine (tests/oracle.py: raw CTranslate2
+with argostranslate's settings, one sentence a call) and from argostranslate itself. Only
+the fixtures' memorised pairs (tests/fixtures/models/pairs.json) are named as strings:
+tools/make_test_model.py asserts that each wins by MIN_MARGIN on every CPU backend, and
+test_memorised_pairs_lead_by_the_margin_here checks that on this machine.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import Any
 
 import pytest
 
+from helpers import ENGINE_SENTENCES
 from miss_i18n.engines.argos import ArgosEngine, argos_codes, babel_locale
 from miss_i18n.engines.base import Availability, Engine, ModelInfo
 from miss_i18n.engines.store import ModelStore
 from miss_i18n.errors import EngineError, ModelNotFound
+from oracle import MIN_MARGIN, ArgosOracle
 
 pytest.importorskip("ctranslate2", reason="the argos engine needs ctranslate2 ([mt] extra)")
 pytest.importorskip("sentencepiece", reason="the argos engine needs sentencepiece")
@@ -52,6 +58,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ModelStore:
 @pytest.fixture(scope="module")
 def engine(store: ModelStore) -> ArgosEngine:
     return ArgosEngine(store)
+
+
+@pytest.fixture(scope="module")
+def oracles(store: ModelStore) -> dict[str, ArgosOracle]:
+    """Target code -> the oracle for that fixture package."""
+    return {str(spec["to_code"]): ArgosOracle(store.root / name) for name, spec in PAIRS.items()}
 
 
 def model(engine: ArgosEngine, target: str) -> ModelInfo:
@@ -130,16 +142,43 @@ def test_one_batched_call_recalls_every_pair(engine: ArgosEngine, name: str) -> 
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
-def test_tiny_batches_give_the_same_outputs(store: ModelStore) -> None:
-    """Batch composition does not change outputs; progress comes after every batch."""
-    small = ArgosEngine(store, inter_threads=1, max_batch_tokens=8, batch_sentences=2)
-    memorised = pairs("translate-en_de-1_0")
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_memorised_pairs_lead_by_the_margin_here(oracles: dict[str, ArgosOracle],
+                                                 name: str) -> None:
+    """What lets the tests above name outputs: a wide margin on this CPU's backend too.
+
+    If this fails, this CPU's backend is one tools/make_test_model.py does not check yet:
+    add it to BACKENDS there and remake the fixtures.
+    """
+    found = oracles[str(PAIRS[name]["to_code"])].margins([s for s, _ in pairs(name)])
+    for source, target in pairs(name):
+        output, margin = found[source]
+        assert (output, margin >= MIN_MARGIN) == (target, True), (source, margin)
+
+
+BATCH_SETTINGS = [
+    {},
+    {"inter_threads": 1, "max_batch_tokens": 8, "batch_sentences": 2},
+    {"inter_threads": 2, "intra_threads": 0, "max_batch_tokens": 64, "batch_sentences": 5},
+]
+
+
+@pytest.mark.parametrize("settings", BATCH_SETTINGS, ids=["defaults", "tiny", "auto-threads"])
+@pytest.mark.parametrize("target", ["de", "es"])
+def test_batched_outputs_equal_the_oracle(store: ModelStore, oracles: dict[str, ArgosOracle],
+                                          settings: dict[str, int], target: str) -> None:
+    """Unseen text too: sorting, batching and threads change no output; progress comes
+    after every batch and ends at the total."""
+    engine = ArgosEngine(store, **settings)
+    sources = [*ENGINE_SENTENCES, *UNSEEN, *(s for s, _ in pairs(f"translate-en_{target}-1_0"))]
     calls: list[tuple[int, int]] = []
-    outputs = small.translate(model(small, "de"), [s for s, _ in memorised],
-                              lambda done, total: calls.append((done, total)))
-    assert outputs == [t for _, t in memorised]
-    assert len(calls) >= len(memorised) // 2
-    assert calls[-1] == (len(memorised), len(memorised))
+    outputs = engine.translate(model(engine, target), sources,
+                               lambda done, total: calls.append((done, total)))
+    assert outputs == [oracles[target].translate(s) for s in sources]
+    assert calls[-1] == (len(sources), len(sources))
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    if settings.get("batch_sentences") == 2:
+        assert len(calls) >= len(sources) // 2
 
 
 def test_nothing_to_translate(engine: ArgosEngine) -> None:
@@ -243,3 +282,26 @@ def test_argostranslate_gives_the_same_outputs_offline(engine: ArgosEngine, stor
         assert result["outputs"][code] == ours
         assert ours[:len(pairs(name))] == [t for _, t in pairs(name)]
     assert sorted(p.name for p in store.root.iterdir()) == sorted(PAIRS)  # argos added nothing
+
+
+LEAN_SCRIPT = """
+import json, sys
+from pathlib import Path
+from miss_i18n.engines.argos import ArgosEngine
+from miss_i18n.engines.store import ModelStore
+engine = ArgosEngine(ModelStore(Path(sys.argv[1])))
+info = engine.model_for("en", "de")
+print(json.dumps({"outputs": engine.translate(info, ["Smaller scars", "Spinal fusion"]),
+                  "heavy": sorted(m for m in ("argostranslate", "torch", "stanza", "spacy")
+                                  if m in sys.modules)}))
+"""
+
+
+def test_translating_imports_no_argostranslate_torch_or_spacy(store: ModelStore) -> None:
+    """The [mt] extra is only ctranslate2 and sentencepiece: the engine needs no more."""
+    done = subprocess.run([sys.executable, "-c", LEAN_SCRIPT, str(store.root)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["heavy"] == []
+    assert result["outputs"][0] == "Kleinere Narben"

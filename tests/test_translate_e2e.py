@@ -1,11 +1,19 @@
-"""The translate stage end to end, with the real argos fixture models (tests/fixtures)."""
+"""The translate stage end to end, with the real argos fixture models (tests/fixtures).
+
+What the tiny models say about unseen text depends on the CPU, so the catalog a run writes
+is compared with the one the same stage writes when an oracle on this machine
+(tests/oracle.py: raw CTranslate2, one sentence a call) is the engine. Only memorised
+pairs, which win by a wide margin on every CPU backend, are named as strings.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
+import polib
 import pytest
 from click.testing import CliRunner
 
@@ -13,7 +21,11 @@ from conftest import make_project
 from miss_i18n.cli import main
 from miss_i18n.engines.apertium import ApertiumEngine
 from miss_i18n.engines.argos import ArgosEngine
+from miss_i18n.engines.store import ModelStore
 from miss_i18n.markup import shape
+from miss_i18n.memory import Memory
+from miss_i18n.translate import LocaleResult, translate_catalog
+from oracle import OracleEngine
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
 PAIRS = json.loads((MODELS / "pairs.json").read_text())
@@ -50,23 +62,60 @@ def entry_block(text: str, msgid: str) -> str:
     raise AssertionError(f"no entry for {msgid!r}")
 
 
+def catalog(root: Path, locale: str) -> polib.POFile:
+    return polib.pofile(str(root / "locales" / locale / "LC_MESSAGES" / "miss.po"))
+
+
+def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:
+    """Draft ``po`` in place as the translate stage does with the oracle as its engine."""
+    store = ModelStore(root / ".miss-i18n" / "models")
+    info = ArgosEngine(store).model_for("en", locale)
+    assert info is not None
+    oracle = OracleEngine(store.root)
+    with Memory(None) as memory:
+        return translate_catalog(po, locale, lambda _locale: (oracle, info), memory,
+                                 now=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+def drafts(po: polib.POFile) -> dict[tuple[str | None, str], tuple[str, bool, str]]:
+    return {(e.msgctxt, e.msgid): (e.msgstr, e.fuzzy, e.tcomment) for e in po}
+
+
+def summary(result: LocaleResult) -> str:
+    """The start of the line `run` prints for a drafted locale."""
+    assert result.model is not None
+    return f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
+
+
+def test_run_drafts_what_the_model_says(project: Path) -> None:
+    """Every draft, provenance line and count equals the oracle's, on any CPU."""
+    assert invoke("run", "--no-translate")[0] == 0
+    expected = {locale: catalog(project, locale) for locale in ("de", "es")}
+    code, output = invoke("run", "--exclude-fuzzy")
+    assert code == 0, output
+    for locale, po in expected.items():
+        result = oracle_drafts(project, po, locale)
+        assert result.drafted >= 20
+        assert summary(result) in output
+        assert drafts(catalog(project, locale)) == drafts(po)
+    assert ("no engine or model for 1 locale(s): fr; they stay untranslated. Add a model with "
+            "`miss-i18n models install PATH.argosmodel`") in output
+    assert "machine-translated" not in po_text(project, "fr")
+
+
 def test_run_drafts_with_provenance_and_names_locales_without_model(project: Path) -> None:
     code, output = invoke("run", "--exclude-fuzzy")
     assert code == 0, output
-    assert "de: 34 draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
-    assert ("no engine or model for 1 locale(s): fr; they stay untranslated. Add a model with "
-            "`miss-i18n models install PATH.argosmodel`") in output
+    assert "de: " in output and " draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
+    assert "no engine or model for 1 locale(s): fr" in output
     de = po_text(project, "de")
     whole = [(s, t) for s, t in PAIRS["translate-en_de-1_0"]["pairs"] if f'msgid "{s}"\n' in de]
     assert len(whole) >= 10
-    for source, target in whole:
+    for source, target in whole:  # memorised by a wide margin: the same on every CPU
         block = entry_block(de, source)
         assert f'msgstr "{target}"' in block
         assert "# machine-translated: argos translate-en_de-1_0 1.0 (en→de)" in block
         assert "#, fuzzy" in block
-    assert 'msgstr ""' not in de.split("\n\n", 1)[1]  # every entry drafted
-    assert 'msgstr ""\n\n' not in po_text(project, "es")
-    assert "machine-translated" not in po_text(project, "fr")
     # fuzzy drafts stay off the page unless asked for
     page = (project / "site" / "de" / PAGE).read_text()
     assert "<li>Kleinere Narben</li>" not in page
@@ -79,18 +128,21 @@ def test_run_drafts_with_provenance_and_names_locales_without_model(project: Pat
 
 def test_placeholders_come_back_in_every_draft(project: Path) -> None:
     assert invoke("run")[0] == 0
+    drafted = 0
     for block in po_text(project, "de").split("\n\n")[1:]:
         msgid = re.search(r'^msgid "(.*)"$', block, re.M)
         msgstr = re.search(r'^msgstr "(.*)"$', block, re.M)
         assert msgid is not None and msgstr is not None
-        assert shape(msgstr.group(1)) == shape(msgid.group(1))
-    block = entry_block(po_text(project, "de"), "<1>Lumbar discectomy</1>: Removal of a portion "
-                        "of a herniated disc in the lower back to relieve nerve pressure.")
-    assert 'msgstr "<1>Lumbale Diskektomie</1>' in block
+        if msgstr.group(1):  # an entry the model said nothing for stays untranslated
+            assert shape(msgstr.group(1)) == shape(msgid.group(1))
+            drafted += "<1>" in msgid.group(1)
+    assert drafted >= 5
 
 
 def test_a_second_run_loads_no_model(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert invoke("run")[0] == 0
+    code, output = invoke("run")
+    assert code == 0
+    [first] = [line for line in output.splitlines() if line.startswith("de: ")]
     before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
 
     def refuse(*_args: object, **_kwargs: object) -> None:
@@ -105,7 +157,7 @@ def test_a_second_run_loads_no_model(project: Path, monkeypatch: pytest.MonkeyPa
         po.unlink()
     code, output = invoke("run", "-l", "de")
     assert code == 0, output
-    assert "de: 34 draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
+    assert first.split(";")[0] in output  # the same drafts (and failures, if any)
     assert "from memory, 0 translated" in output
 
 

@@ -301,7 +301,9 @@ class _SentencePath:
             return
         output = self.engine.translate(self.model, sentences, progress)
         fresh = list(zip(sentences, output, strict=True))
-        self.memory.store(self.model, [(s, t) for s, t in fresh if t.strip()])
+        # Empty outputs too: the model says nothing for them, and a rerun must not load it
+        # to hear that again (a new model version has a memory of its own).
+        self.memory.store(self.model, fresh)
         self.known.update(fresh)
 
     def _best(self, sentence: str) -> str:
@@ -349,7 +351,7 @@ def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protecto
     if missing:
         output = engine.translate_markup(model, [key[1:] for key in missing], progress)
         fresh = list(zip(missing, output, strict=True))
-        memory.store(model, [(k, t) for k, t in fresh if t.strip()])
+        memory.store(model, fresh)  # empty ones too, as in _SentencePath._fill
         known.update(fresh)
     drafts = {}
     for msgid, text in protected.items():
