@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 import pytest
 
 from miss_i18n.catalog import MACHINE_MARK
-from miss_i18n.engines.base import ModelInfo
+from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
 from miss_i18n.sentences import split_sentences
@@ -17,6 +19,7 @@ from miss_i18n.translate import (
     assemble_whole,
     needs_translation,
     split_edges,
+    translate_catalog,
     units_piecewise,
     units_whole,
 )
@@ -96,3 +99,35 @@ def test_brackets_at_the_edges_of_a_piece_never_reach_the_engine() -> None:
     assert split_edges("Surgery (") == ("", "Surgery", " (")
     assert split_edges(" (") == (" (", "", "")
     assert split_edges("  ") == ("  ", "", "")
+
+
+class SilentOnOneEngine:
+    """A fake engine (not a translation: it upper-cases) that says nothing for one input;
+    for testing what the stage does around an engine."""
+
+    name = "fake"
+
+    def __init__(self, silent: str) -> None:
+        self.silent = silent
+        self.calls: list[list[str]] = []
+
+    def translate(self, model: ModelInfo, sentences: Sequence[str],
+                  progress: Progress | None = None) -> list[str]:
+        self.calls.append(list(sentences))
+        return ["" if s == self.silent else s.upper() for s in sentences]
+
+
+def test_an_empty_output_is_remembered_so_a_rerun_asks_no_engine(tmp_path: Path) -> None:
+    """The entry stays untranslated (never filled with anything fake), counted as failed;
+    the next run gets the same answer from memory without loading a model."""
+    fake = SilentOnOneEngine("Bye")
+    outcomes = []
+    for _ in range(2):
+        po = polib.POFile()
+        po.extend([polib.POEntry(msgid="Hello"), polib.POEntry(msgid="Bye")])
+        with Memory(tmp_path / "tm.sqlite3") as memory:
+            result = translate_catalog(po, "de", lambda _locale: (fake, MODEL), memory,
+                                       now=datetime(2025, 1, 1, tzinfo=UTC))
+        outcomes.append((result.drafted, result.failed, [e.msgstr for e in po]))
+    assert outcomes == [(1, 1, ["HELLO", ""])] * 2
+    assert fake.calls == [["Bye", "Hello"]]
