@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import make_project
+from miss_i18n.catalog import to_bytes
 from miss_i18n.cli import main
 from miss_i18n.engines.apertium import ApertiumEngine
 from miss_i18n.engines.argos import ArgosEngine
@@ -229,3 +232,45 @@ def test_apertium_moves_markup_itself_and_keeps_protected_terms(
                        "recovery period.")
     assert "(<2>MISS</2>) es un tipo de cirugía" in lead
     assert "# machine-translated: apertium eng-spa" in lead and "rule-based draft" in lead
+
+
+def _accept_by_hand(text: str, block: str) -> str:
+    return text.replace(block, block.replace("#, fuzzy\n", "").replace(
+        'msgstr "Ventajas"', 'msgstr "Beneficios"'))
+
+
+def _accept_with_msgattrib(path: Path, block: str) -> str:
+    """msgattrib --clear-fuzzy on the whole file (as a reviewer might), then an edit."""
+    done = subprocess.run(["msgattrib", "--clear-fuzzy", "--no-wrap", str(path)],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.replace('msgstr "Ventajas"', 'msgstr "Beneficios"')
+
+
+@pytest.mark.parametrize("how", ["hand", "msgattrib", "poedit"])
+def test_an_accepted_draft_is_human_work_from_then_on(project: Path, how: str) -> None:
+    """Clearing fuzzy accepts a draft, whatever comments it keeps: when its source changes
+    it is kept, fuzzy with `#|`, its provenance renamed, and no engine replaces it."""
+    if how == "msgattrib" and shutil.which("msgattrib") is None:
+        pytest.skip("gettext is not installed: apt-get install gettext")
+    assert invoke("run", "-l", "es")[0] == 0
+    path = project / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    text = path.read_text()
+    block = entry_block(text, "Advantages")
+    assert "# machine-translated: argos" in block and 'msgstr "Ventajas"' in block
+    if how == "msgattrib":
+        text = _accept_with_msgattrib(path, block)
+    else:
+        text = _accept_by_hand(text, block)
+    if how == "poedit":  # Poedit keeps a file's canonical form: what msgcat --no-wrap prints
+        text = to_bytes(polib.pofile(text)).decode()
+    path.write_text(text)
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("<h2>Advantages</h2>", "<h2>Benefits</h2>"))
+    for _ in range(2):
+        code, output = invoke("run", "-l", "es")
+        assert code == 0, output
+    kept = entry_block(path.read_text(), "Benefits")
+    assert 'msgstr "Beneficios"' in kept
+    assert '#| msgid "Advantages"' in kept and "#, fuzzy" in kept
+    assert "# accepted machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
+    assert "machine-translated" not in kept

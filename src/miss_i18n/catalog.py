@@ -30,6 +30,8 @@ HEADER_ORDER = (
     "Content-Transfer-Encoding", "Plural-Forms",
 )
 MACHINE_MARK = "machine-translated:"  # translator-comment line on engine drafts
+ACCEPTED_MARK = "accepted machine draft:"
+"""What the provenance line of a draft a person accepted becomes once its source changes."""
 Key = tuple[str | None, str]
 
 
@@ -255,7 +257,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     by_msgid: dict[str, polib.POEntry] = {}
     for entry in old_entries:
         by_context.setdefault(entry.msgctxt, []).append(entry)
-        if _is_human(entry) and not entry.obsolete:
+        if is_accepted(entry) and not entry.obsolete:
             by_msgid.setdefault(entry.msgid, entry)
     used: set[int] = set()
     added = fuzzied = 0
@@ -273,7 +275,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                 used.add(id(before))
                 if before.msgstr:
                     entry.msgstr = before.msgstr
-                    entry.tcomment = before.tcomment
+                    entry.tcomment = _carried_comment(before)
                     entry.flags = _fuzzy_flags(before.flags)
                     entry.previous_msgid = before.msgid
                     fuzzied += 1
@@ -282,7 +284,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
             elif source.msgid in by_msgid:
                 twin = by_msgid[source.msgid]
                 entry.msgstr = twin.msgstr
-                entry.tcomment = twin.tcomment
+                entry.tcomment = _carried_comment(twin)
                 entry.flags = _fuzzy_flags(twin.flags)
                 entry.previous_msgctxt = twin.msgctxt
                 entry.previous_msgid = twin.msgid
@@ -338,12 +340,34 @@ def is_machine(entry: polib.POEntry) -> bool:
     return any(line.startswith(MACHINE_MARK) for line in entry.tcomment.split("\n"))
 
 
+def is_accepted(entry: polib.POEntry) -> bool:
+    """A translation a person accepted: not fuzzy, whatever comments it carries.
+
+    Clearing fuzzy (Poedit, Weblate, ``msgattrib --clear-fuzzy``, a hand edit) is how
+    every tool says "reviewed"; a draft's provenance line often stays behind.
+    """
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags
+
+
+def _carried_comment(entry: polib.POEntry) -> str:
+    """The translator comment of a translation that moves to a changed source.
+
+    An accepted draft is a person's work from then on. Marked fuzzy for the changed
+    source, its provenance line would make it a machine draft again, which the next
+    ``translate`` replaces; so the line stays as history under another name
+    (``# accepted machine draft: …``) and no engine ever replaces the entry.
+    """
+    if not is_accepted(entry):
+        return entry.tcomment
+    return "\n".join(ACCEPTED_MARK + line[len(MACHINE_MARK):]
+                     if line.startswith(MACHINE_MARK) else line
+                     for line in entry.tcomment.split("\n"))
+
+
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
     return ["fuzzy", *[f for f in flags if f != "fuzzy"]]
 
 
-def _is_human(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not is_machine(entry)
 
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
