@@ -78,3 +78,15 @@ def test_deep_pages_lose_nothing_or_fail_clearly() -> None:
     assert slot.segment.msgid == "deep <1>text</1>"
     with pytest.raises(ExtractError, match="nested too deeply to walk"):
         locate(parse_page(page(3000)), "p.html")
+
+
+def test_twenty_thousand_siblings_each_get_their_position() -> None:
+    """Positions are counted once per parent (asking each of 20,000 paragraphs to scan its
+    siblings took over 5 minutes); bench/bench_extract.py measures the scaling."""
+    body = "".join(f"<p>Paragraph {i}.</p><h2>Heading {i}</h2>" for i in range(20_000))
+    data = f"<html><head><title>T</title></head><body>{body}</body></html>".encode()
+    contexts = [slot.segment.context for slot in locate(parse_page(data), "big.html")]
+    assert len(contexts) == 40_001
+    assert contexts[1:5] == ["big:body/p", "big:body/h2", "big:body/p[2]", "big:body/h2[2]"]
+    assert contexts[-2:] == ["big:body/p[20000]", "big:body/h2[20000]"]
+    assert len(set(contexts)) == len(contexts)

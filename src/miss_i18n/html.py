@@ -168,6 +168,7 @@ class _Walker:
         counts = Counter(el.get("id") for el in self.root.iter() if is_element(el))
         self.unique_ids = {key for key, count in counts.items() if key and count == 1}
         self.paths: dict[etree._Element, str] = {}
+        self.positions: dict[etree._Element, dict[etree._Element, int]] = {}
         self.inline_cache: dict[etree._Element, bool] = {}
         self.slots: list[Slot] = []
 
@@ -183,13 +184,29 @@ class _Walker:
         elif parent is None:
             result = ""
         else:
-            same = [c for c in parent if is_element(c) and c.tag == element.tag]
-            index = same.index(element) + 1
+            index = self.position(parent, element)
             step = element.tag if index == 1 else f"{element.tag}[{index}]"
             base = self.path(parent)
             result = f"{base}/{step}" if base else step
         self.paths[element] = result
         return result
+
+    def position(self, parent: etree._Element, element: etree._Element) -> int:
+        """``element``'s 1-based position among ``parent``'s children of its tag.
+
+        Counted once per parent for all its children: asking each child to scan its
+        siblings made a page of 20,000 paragraphs take minutes.
+        """
+        known = self.positions.get(parent)
+        if known is None:
+            counts: Counter[object] = Counter()
+            known = {}
+            for child in parent:
+                if is_element(child):
+                    counts[child.tag] += 1
+                    known[child] = counts[child.tag]
+            self.positions[parent] = known
+        return known[element]
 
     def anchor(self, element: etree._Element | None) -> str:
         while element is not None:
