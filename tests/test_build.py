@@ -129,3 +129,29 @@ def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
     assert 'srcset="../../guides/img/spine%201.png 2x"' in built
     assert 'href="../minimally-invasive-spine-surgery.html#overview"' in built
     assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built
+
+
+@pytest.mark.parametrize("declaration", [
+    '<meta charset="windows-1252">',
+    '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    "<meta http-equiv='content-type' content='text/html;charset=\"iso-8859-1\"'>",
+])
+def test_a_page_in_another_charset_is_written_as_utf8_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declaration: str) -> None:
+    root = make_project(tmp_path / "p", ("de",))
+    page = (f"<html><head>{declaration}<title>Caf\u00e9</title></head>"
+            "<body><p>Na\u00efve \u2013 r\u00e9sum\u00e9</p></body></html>")
+    (root / "source" / "legacy.html").write_bytes(page.encode("cp1252"))
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "--no-translate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for locale in ("en", "de"):
+        built = (root / "site" / locale / "legacy.html").read_bytes().decode("utf-8")
+        assert "Na\u00efve \u2013 r\u00e9sum\u00e9" in built
+        head = parse_page(built.encode()).getroot().find("head")
+        assert head is not None
+        declared = [m.get("charset") or m.get("content") for m in head.iter("meta")
+                    if m.get("charset") or m.get("http-equiv")]
+        assert declared
+        assert all("utf-8" in str(value).lower() for value in declared)
+        assert "1252" not in built and "8859" not in built

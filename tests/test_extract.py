@@ -90,3 +90,20 @@ def test_twenty_thousand_siblings_each_get_their_position() -> None:
     assert contexts[1:5] == ["big:body/p", "big:body/h2", "big:body/p[2]", "big:body/h2[2]"]
     assert contexts[-2:] == ["big:body/p[20000]", "big:body/h2[20000]"]
     assert len(set(contexts)) == len(contexts)
+
+
+@pytest.mark.parametrize(("declared", "codec", "text"), [
+    ("koi8-r", "koi8_r", "Хирургия позвоночника"),
+    ("shift_jis", "shift_jis", "脊椎手術"),
+    ("windows-1252", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),
+    ("iso-8859-1", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # the HTML standard reads it so
+    ("rot13", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # not a text encoding: ignored
+    ("no-such-charset", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),
+    ("", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # undeclared legacy page
+])
+def test_a_page_is_read_in_the_charset_a_browser_would_use(declared: str, codec: str,
+                                                           text: str) -> None:
+    meta = f'<meta charset="{declared}">' if declared else ""
+    data = f"<html><head>{meta}<title>T</title></head><body><p>{text}</p></body></html>"
+    [_title, paragraph] = locate(parse_page(data.encode(codec)), "x.html")
+    assert paragraph.segment.msgid == text

@@ -284,7 +284,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         head = root.makeelement("head", {})
         root.insert(0, head)
     here = site.path(locale, page)
-    if not any(m.get("charset") for m in head.iter("meta")):
+    if not _declare_utf8(head):
         charset = head.makeelement("meta", {"charset": "utf-8", MARK: "charset"})
         charset.tail = "\n"
         head.insert(0, charset)
@@ -311,6 +311,27 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         note.tail = "\n"
         body.insert(0, note)
     body.insert(0, switcher(body, here, locale, page, site=site, label=chrome(CHROME[0])))
+
+
+def _declare_utf8(head: etree._Element) -> bool:
+    """Make the page's charset declarations say UTF-8, what every page is written in.
+
+    A windows-1252 page keeps its meaning when read (html.page_encoding), but written as
+    UTF-8 under its old ``<meta charset="windows-1252">`` a browser would show mojibake.
+    libxml2's serializer leaves most ``<meta http-equiv="Content-Type">`` out, so only a
+    ``<meta charset>`` counts as a declaration; returns whether the page has one.
+    """
+    declared = False
+    for meta in head.iter("meta"):
+        charset = meta.get("charset")
+        if charset is not None:
+            declared = True
+            if charset.strip().lower() not in ("utf-8", "utf8"):
+                meta.set("charset", "utf-8")
+        elif (meta.get("http-equiv") or "").strip().lower() == "content-type" and (
+                "utf-8" not in (meta.get("content") or "").lower()):
+            meta.set("content", "text/html; charset=utf-8")
+    return declared
 
 
 def switcher(parent: etree._Element, here: str, locale: str, page: str, *, site: Site,
