@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 import polib
 from lxml import etree
@@ -13,8 +12,6 @@ from miss_i18n.html import locate, parse_page
 from miss_i18n.pipeline import translations_of
 
 HIDDEN = {"script", "style", "template", "head"}
-# libxml2 percent-encodes non-ASCII characters in these when it writes HTML: same URL.
-URL_ATTRIBUTES = {"href", "src", "action", "name"}
 
 
 def _body(data: bytes) -> etree._Element:
@@ -56,11 +53,8 @@ def structure(data: bytes, ignore: tuple[str, ...] = ()
             continue
         if any(a.get(MARK) is not None for a in (element, *element.iterancestors())):
             continue
-        attributes = {
-            name: unquote(value) if name in URL_ATTRIBUTES else value
-            for name, value in element.attrib.items()
-            if name not in ignore
-        }
+        attributes = {name: value for name, value in element.attrib.items()
+                      if name not in ignore}
         out.append((element.tag, tuple(sorted(attributes.items()))))
     return out
 

@@ -155,3 +155,27 @@ def test_a_page_in_another_charset_is_written_as_utf8_and_says_so(
         assert declared
         assert all("utf-8" in str(value).lower() for value in declared)
         assert "1252" not in built and "8859" not in built
+
+
+def test_links_the_build_writes_are_encoded_and_page_links_are_kept_as_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page name is never read as a query, fragment or entity; a page's own links come
+    out byte for byte (libxml2 would percent-encode `Bézier` and spaces)."""
+    root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n')
+    (root / "source" / "sub dir").mkdir()
+    page = ('<html><head><title>T</title></head><body><p>See <a href="https://en.wikipedia'
+            '.org/wiki/B\u00e9zier_curve">B\u00e9zier</a>, <a href="other page.html#a b">'
+            'this</a> and <a href="x?a=1&amp;b=2">that</a>.</p></body></html>')
+    (root / "source" / "sub dir" / "x&y#z?.html").write_text(page, encoding="utf-8")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "--no-translate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    built = (root / "site" / "de" / "sub dir" / "x&y#z?.html").read_text("utf-8")
+    url = "https://example.org/en/sub%20dir/x%26y%23z%3F.html"
+    assert f'<link rel="alternate" hreflang="en" href="{url}"' in built
+    assert f'<link rel="canonical" href="{url.replace("/en/", "/de/")}"' in built
+    assert ('href="https://en.wikipedia.org/wiki/B\u00e9zier_curve"' in built
+            and 'href="other page.html#a b"' in built and 'href="x?a=1&amp;b=2"' in built)
+    sitemap_xml = (root / "site" / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{url}</loc>" in sitemap_xml
+    assert "x&amp;y" not in sitemap_xml and "sub dir" not in sitemap_xml

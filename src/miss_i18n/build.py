@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -75,13 +76,28 @@ class Site:
         return [self.source_locale, *self.locales]
 
     def path(self, locale: str, page: str) -> str:
+        """The output file's path below the site root (a file name, not a URL)."""
         return f"{bcp47(locale)}/{page}"
 
+    def url(self, locale: str, page: str) -> str:
+        """The page's absolute URL (with ``base_url``) or its root-relative URL path."""
+        return (self.base_url or "") + url_path(self.path(locale, page))
+
     def href(self, from_path: str, locale: str, page: str) -> str:
-        target = self.path(locale, page)
+        """A link from the file ``from_path`` to a page: absolute with ``base_url``."""
         if self.base_url:
-            return self.base_url + target
-        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+            return self.url(locale, page)
+        target = self.path(locale, page)
+        return url_path(posixpath.relpath(target, posixpath.dirname(from_path) or "."))
+
+
+def url_path(path: str) -> str:
+    """A file path as a URL path: ``sub dir/x&y#z?.html`` → ``sub%20dir/x%26y%23z%3F.html``.
+
+    Every character outside RFC 3986's unreserved set is percent-encoded (UTF-8), so a
+    page name never turns into a query, a fragment or an entity.
+    """
+    return quote(path, safe="/")
 
 
 @dataclass
@@ -178,9 +194,47 @@ def _relink_assets(root: etree._Element, page: str, here: str, assets: frozenset
                 " ".join([relink(item[0]), *item[1:]]) for item in items))
 
 
+# What libxml2's HTML serializer leaves alone in href, src, action and <a name>; it
+# percent-encodes everything else there (spaces, non-ASCII: Bézier → B%C3%A9zier).
+_URI_SAFE = re.compile(r"[A-Za-z0-9\-_.!~*'()@/:=?;#%&,+]*")
+_ESCAPED_URI_ATTRIBUTES = ("href", "src", "action")
+
+
 def serialize(tree: etree._ElementTree) -> bytes:
-    text = html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
-    return (str(text) if text.endswith("\n") else f"{text}\n").encode("utf-8")
+    """The page as UTF-8 HTML, every attribute value exactly as in the tree.
+
+    URL attributes that libxml2 would percent-encode are swapped for ASCII tokens while it
+    writes, then put back escaped as HTML attribute text: a page's own links come out
+    byte for byte as written (and links we write are already encoded).
+    """
+    kept: dict[str, str] = {}
+    risky = [(element, name) for element in tree.iter() if isinstance(element.tag, str)
+             for name in (*_ESCAPED_URI_ATTRIBUTES, "name")
+             if (name != "name" or element.tag == "a")
+             and not _URI_SAFE.fullmatch(element.get(name) or "")]
+    if risky:
+        plain = _tostring(tree)
+        nonce = next(n for n in range(len(plain) + 1) if f"miss-i18n-uri-{n}-" not in plain)
+        for index, (element, name) in enumerate(risky):
+            token = f"miss-i18n-uri-{nonce}-{index}"
+            kept[token] = element.get(name) or ""
+            element.set(name, token)
+    text = _tostring(tree)
+    for element, name in risky:
+        token = element.get(name) or ""
+        element.set(name, kept[token])
+        text = text.replace(f'"{token}"', f'"{_attribute_text(kept[token])}"', 1)
+    return (text if text.endswith("\n") else f"{text}\n").encode("utf-8")
+
+
+def _tostring(tree: etree._ElementTree) -> str:
+    return str(html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode",
+                             method="html"))
+
+
+def _attribute_text(value: str) -> str:
+    return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 def _mark_fallback(run: Run, source_tag: str, rtl: bool) -> None:
@@ -301,7 +355,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
                      "href": site.href(here, other or site.source_locale, page),
                      MARK: "alternate"})
     if site.base_url:
-        add("link", {"rel": "canonical", "href": site.base_url + here})
+        add("link", {"rel": "canonical", "href": site.url(locale, page)})
     add("style", {}, STYLE)
     body = root.find("body")
     assert body is not None
@@ -407,16 +461,15 @@ def sitemap(site: Site) -> bytes:
     """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page."""
     namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
-    base = site.base_url or ""
     for page in site.pages:
         for locale in site.all_locales:
             url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = base + site.path(locale, page)
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(locale, page)
             for other in [*site.all_locales, None]:
                 etree.SubElement(url, f"{{{XHTML_NS}}}link", {
                     "rel": "alternate",
                     "hreflang": "x-default" if other is None else bcp47(other),
-                    "href": base + site.path(other or site.source_locale, page),
+                    "href": site.url(other or site.source_locale, page),
                 })
     return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8",
                                 pretty_print=True))
