@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden
+from helpers import build_with
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
 from miss_i18n.html import extract, extract_page, locate, parse_page
@@ -107,3 +108,20 @@ def test_a_page_is_read_in_the_charset_a_browser_would_use(declared: str, codec:
     data = f"<html><head>{meta}<title>T</title></head><body><p>{text}</p></body></html>"
     [_title, paragraph] = locate(parse_page(data.encode(codec)), "x.html")
     assert paragraph.segment.msgid == text
+
+
+def test_attributes_of_elements_kept_whole_are_extracted() -> None:
+    """A textarea's placeholder, an iframe's title, a select's aria-label are text for
+    people; a script's attributes and anything inside these elements are not."""
+    data = (b'<html><head><title>T</title></head><body><form><textarea placeholder="Your '
+            b'question" title="Ask">Default text</textarea></form><iframe title="Map of the '
+            b'clinic" src="m"></iframe><script title="not text">var a</script><select '
+            b'aria-label="Pick one"><option>First option</option></select></body></html>')
+    segments = {s.segment.context: s.segment.msgid for s in locate(parse_page(data), "x.html")}
+    assert segments == {
+        "x:head/title": "T", "x:body/form/textarea@placeholder": "Your question",
+        "x:body/form/textarea@title": "Ask", "x:body/iframe@title": "Map of the clinic",
+        "x:body/select@aria-label": "Pick one"}
+    built = build_with(data, "x.html", "de", {(c, m): m.upper() for c, m in segments.items()})
+    assert b'placeholder="YOUR QUESTION"' in built and b'title="MAP OF THE CLINIC"' in built
+    assert b">Default text</textarea>" in built and b'title="not text"' in built

@@ -34,6 +34,9 @@ OPAQUE = frozenset(
 SKIP = frozenset(
     "script style template noscript svg math iframe object canvas textarea select".split()
 )
+# Of those, the ones whose own attributes are still text for people (textarea placeholder,
+# an iframe's title, a select's aria-label).
+SKIP_WITH_ATTRIBUTES = SKIP - {"script", "style", "template"}
 PRESERVE_WHITESPACE = frozenset({"pre", "listing", "plaintext", "textarea"})
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _HTML_SPACE_CHARS = " \t\n\r\f"
@@ -317,6 +320,7 @@ class _Walker:
 
     def walk_block(self, block: etree._Element, translatable: bool, preserve: bool) -> None:
         if block.tag in SKIP:
+            self.walk_inline_attributes(block, translatable)
             return
         translatable = _translate_flag(block, translatable)
         preserve = preserve or block.tag in PRESERVE_WHITESPACE
@@ -352,7 +356,7 @@ class _Walker:
         flush()
 
     def walk_inline_attributes(self, node: etree._Element, translatable: bool) -> None:
-        if not is_element(node) or node.tag in SKIP:
+        if not is_element(node) or (node.tag in SKIP and node.tag not in SKIP_WITH_ATTRIBUTES):
             return
         translatable = _translate_flag(node, translatable)
         if not translatable:
