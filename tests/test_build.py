@@ -179,3 +179,52 @@ def test_links_the_build_writes_are_encoded_and_page_links_are_kept_as_written(
     sitemap_xml = (root / "site" / "sitemap.xml").read_text("utf-8")
     assert f"<loc>{url}</loc>" in sitemap_xml
     assert "x&amp;y" not in sitemap_xml and "sub dir" not in sitemap_xml
+
+
+def _links(page: str) -> dict[str, list[str]]:
+    """hrefs of the language menu and of the hreflang alternates, and the canonical."""
+    root = parse_page(page.encode()).getroot()
+    return {
+        "menu": [a.get("href") or "" for a in root.iter("a")
+                 if a.get("data-miss-i18n") == "link"],
+        "alternates": [link.get("href") or "" for link in root.iter("link")
+                       if link.get("rel") == "alternate"],
+        "canonical": [link.get("href") or "" for link in root.iter("link")
+                      if link.get("rel") == "canonical"],
+    }
+
+
+@pytest.mark.parametrize("override", [None, "", "https://cdn.example.net/docs"])
+def test_people_click_relative_links_search_engines_get_absolute_ones(
+        project_with_base_url: Path, override: str | None) -> None:
+    """The site works opened from disk: menu and index links are relative whatever the
+    base URL; hreflang alternates, canonical and sitemap use it (`--base-url ""` clears)."""
+    args = ["run", "--no-translate"] + ([] if override is None else ["--base-url", override])
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site = project_with_base_url / "site"
+    base = {None: "https://miss-i18n.example/", "": None,
+            "https://cdn.example.net/docs": "https://cdn.example.net/docs/"}[override]
+    links = _links((site / "de" / ARTICLE.name).read_text("utf-8"))
+    assert len(links["menu"]) == 3 and all("://" not in h for h in links["menu"])
+    for href in links["menu"]:  # every link leads to a built page
+        assert (site / "de" / href).resolve().is_file()
+    index = _links((site / "index.html").read_text("utf-8"))
+    assert all("://" not in h for h in index["menu"])
+    if base is None:
+        assert links["canonical"] == []
+        assert all("://" not in h for h in links["alternates"])
+        assert "://" not in (site / "sitemap.xml").read_text("utf-8").split("?>", 1)[1].replace(
+            "http://www.sitemaps.org", "").replace("http://www.w3.org", "")
+    else:
+        assert links["canonical"] == [f"{base}de/{ARTICLE.name}"]
+        assert all(h.startswith(base) for h in links["alternates"])
+        assert f"<loc>{base}en/{ARTICLE.name}</loc>" in (site / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.fixture
+def project_with_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_project(tmp_path / "p", ("de", "ar"),
+                        extra='base-url = "https://miss-i18n.example/"\n')
+    monkeypatch.chdir(root)
+    return root

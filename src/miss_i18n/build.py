@@ -84,11 +84,15 @@ class Site:
         return (self.base_url or "") + url_path(self.path(locale, page))
 
     def href(self, from_path: str, locale: str, page: str) -> str:
-        """A link from the file ``from_path`` to a page: absolute with ``base_url``."""
-        if self.base_url:
-            return self.url(locale, page)
+        """A link people click, from the file ``from_path`` to a page: always relative, so
+        the site works wherever it is opened (from disk, a preview server, a subfolder)."""
         target = self.path(locale, page)
         return url_path(posixpath.relpath(target, posixpath.dirname(from_path) or "."))
+
+    def alternate(self, from_path: str, locale: str, page: str) -> str:
+        """A link for search engines (hreflang alternates): absolute with ``base_url``,
+        as they require; relative without one."""
+        return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
 
 
 def url_path(path: str) -> str:
@@ -352,7 +356,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         head[-1].tail = (head[-1].tail or "") + "\n"
     for other in [*site.all_locales, None]:
         add("link", {"rel": "alternate", "hreflang": "x-default" if other is None else bcp47(other),
-                     "href": site.href(here, other or site.source_locale, page),
+                     "href": site.alternate(here, other or site.source_locale, page),
                      MARK: "alternate"})
     if site.base_url:
         add("link", {"rel": "canonical", "href": site.url(locale, page)})
@@ -425,8 +429,9 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     title = etree.SubElement(head, "title")
     title.text = titles.get((site.source_locale, site.pages[0]), "Languages")
     for other in site.all_locales:
-        etree.SubElement(head, "link", {"rel": "alternate", "hreflang": bcp47(other),
-                                         "href": site.href("index.html", other, site.pages[0])})
+        etree.SubElement(head, "link", {
+            "rel": "alternate", "hreflang": bcp47(other),
+            "href": site.alternate("index.html", other, site.pages[0])})
     style = etree.SubElement(head, "style", {MARK: "style"})
     style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
                   "padding:0 1rem}[data-miss-i18n=languages]{list-style:none;padding:0;"

@@ -74,6 +74,14 @@ def check_option(function: F) -> F:
         help="Write nothing; exit 3 naming every file that would change.")(function)
 
 
+def base_url_option(function: F) -> F:
+    return click.option(
+        "--base-url", metavar="URL",
+        help="Absolute URL the site is published at, for hreflang, canonical and sitemap "
+             "links (overrides base-url in the config; an empty value clears it). Links "
+             "people click are always relative.")(function)
+
+
 def fuzzy_option(function: F) -> F:
     return click.option(
         "--include-fuzzy/--exclude-fuzzy", default=None, show_default=False,
@@ -88,6 +96,7 @@ def _config(options: dict[str, Any]) -> Config:
         locales_dir=options.pop("locales_dir"),
         output_dir=options.pop("output_dir"),
         only_locales=options.pop("locales"),
+        base_url=options.pop("base_url", None),
     )
 
 
@@ -311,6 +320,7 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
 @project_options
 @check_option
 @fuzzy_option
+@base_url_option
 @with_config
 def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
@@ -353,6 +363,7 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @project_options
 @check_option
 @fuzzy_option
+@base_url_option
 @engine_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config

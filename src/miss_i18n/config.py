@@ -155,6 +155,7 @@ def load_config(
     output_dir: Path | None = None,
     models_dir: Path | None = None,
     only_locales: Sequence[str] = (),
+    base_url: str | None = None,
 ) -> Config:
     """Read and validate the configuration; command-line values win over the file."""
     here = (cwd or Path.cwd()).resolve()
@@ -183,14 +184,8 @@ def load_config(
     source_locale = normalize_locale(_string(table, "source-locale", "en", pyproject))
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
     targets = narrow(locales, only_locales)
-    base_url = table.get("base-url")
-    if base_url is not None and (not isinstance(base_url, str) or "://" not in base_url):
-        raise ConfigError(
-            f"[tool.{TABLE}] base-url must be an absolute URL such as 'https://example.org/'",
-            path=pyproject,
-        )
-    if isinstance(base_url, str) and not base_url.endswith("/"):
-        base_url += "/"
+    base_url = _base_url(table.get("base-url") if base_url is None else (base_url or None),
+                         pyproject)
     domain = _string(table, "domain", "miss", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
@@ -210,6 +205,17 @@ def load_config(
         translate=_translate_settings(table, pyproject),
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
     )
+
+
+def _base_url(value: object, path: Path) -> str | None:
+    """An absolute URL ending in ``/``, or None (an empty --base-url clears the config's)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or "://" not in value:
+        raise ConfigError(
+            f"[tool.{TABLE}] base-url must be an absolute URL such as 'https://example.org/' "
+            "(an empty --base-url means none)", path=path)
+    return value if value.endswith("/") else value + "/"
 
 
 def _flag(table: Mapping[str, Any], key: str, path: Path) -> bool:
