@@ -167,3 +167,20 @@ def test_the_manifest_can_name_nothing_outside_the_site(project: Path) -> None:
     manifest.write_text(manifest.read_text() + "../keep.txt\n")
     assert invoke("run")[0] == 0
     assert outside.read_text() == "mine"
+
+
+def test_mo_files_are_build_outputs_the_gate_checks_only_where_they_exist(project: Path) -> None:
+    """A fresh clone has no .mo files (git-ignored): `run --check` passes; a stale one that
+    exists is named."""
+    assert CliRunner().invoke(main, ["run"]).exit_code == 0
+    mos = sorted((project / "locales").rglob("*.mo"))
+    assert len(mos) == 3
+    for mo in mos:
+        mo.unlink()
+    result = CliRunner().invoke(main, ["run", "--check"])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(main, ["compile"]).exit_code == 0
+    mos[0].write_bytes(b"stale")
+    result = CliRunner().invoke(main, ["run", "--check"])
+    assert result.exit_code == 3
+    assert f"would change: {mos[0].relative_to(project)}" in result.output
