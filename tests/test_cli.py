@@ -184,3 +184,23 @@ def test_mo_files_are_build_outputs_the_gate_checks_only_where_they_exist(projec
     result = CliRunner().invoke(main, ["run", "--check"])
     assert result.exit_code == 3
     assert f"would change: {mos[0].relative_to(project)}" in result.output
+
+
+def test_a_narrowed_build_links_only_pages_that_exist(project: Path) -> None:
+    """`build -l de` into a fresh folder: index, menu and sitemap name en and de only;
+    after a full build, a narrowed one keeps linking every built locale."""
+    assert invoke("run", "-l", "de")[0] == 0
+    index = (project / "site" / "index.html").read_text()
+    assert 'hreflang="de"' in index and 'hreflang="en"' in index
+    assert 'hreflang="ar"' not in index and 'hreflang="pt-BR"' not in index
+    assert 'hreflang="ar"' not in (project / "site" / "sitemap.xml").read_text()
+    assert invoke("run")[0] == 0
+    assert invoke("run", "-l", "de")[0] == 0
+    page = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+    assert 'hreflang="ar"' in page and 'hreflang="pt-BR"' in page
+
+
+def test_quiet_prints_nothing_on_success(project: Path) -> None:
+    """-q prints only errors: not the table, not the locales waiting for a model."""
+    result = CliRunner().invoke(main, ["run", "-q"])
+    assert (result.exit_code, result.output) == (0, "")

@@ -229,7 +229,7 @@ def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     waiting = waiting_locales(results)
-    if waiting:
+    if waiting and not quiet:  # a warning, not an error: -q prints only errors
         click.secho(
             f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; they stay "
             "untranslated. Add a model with `miss-i18n models install PATH.argosmodel` "

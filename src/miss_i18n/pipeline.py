@@ -7,7 +7,7 @@ very same code and only skips the final write.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -176,6 +176,11 @@ def site_outputs(
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
+    # A narrowed build (-l) links the locales it builds and those an earlier build left in
+    # the output folder, never pages that do not exist.
+    linked = [locale for locale in config.locales if locale in config.targets or all(
+        (config.output_dir / site.path(locale, page)).is_file() for page in pages)]
+    site = replace(site, locales=linked)
     outputs = [Output(config.output_dir / name, read_bytes(config.source_dir / name))
                for name in assets]
     reports: list[PageReport] = []
