@@ -32,6 +32,11 @@ CHROME = (
             msgid="Parts of this page were translated by machine and not yet reviewed.",
             anchor="", comment="Notice the build adds to a page that shows machine "
             "translations awaiting review"),
+    Segment(page="", context="miss-i18n:review-notice",
+            msgid="Parts of this page are translations of an earlier version of the text, "
+                  "awaiting review.",
+            anchor="", comment="Notice the build adds to a page that shows translations a "
+            "person made of an earlier version of the source (fuzzy after a source change)"),
 )
 STYLE = """
 [data-miss-i18n="languages"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;text-align:end}
@@ -42,7 +47,7 @@ border:1px solid #ddd;border-radius:.4rem;background:#fff;text-align:start}
 [data-miss-i18n="languages"] li{margin:0;padding:.1rem 0;break-inside:avoid}
 [data-miss-i18n="languages"] a{text-decoration:none}
 [data-miss-i18n="languages"] a[aria-current]{font-weight:600}
-[data-miss-i18n="machine-notice"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;
+[data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;
 padding:.4rem .7rem;border-radius:.4rem;background:#eef4ff;border:1px solid #c9d8f5}
 """.strip()
 
@@ -111,7 +116,9 @@ class PageReport:
     segments: int = 0
     translated: int = 0
     drafts: int = 0
-    """Fuzzy entries (machine drafts awaiting review) shown on the page."""
+    """Fuzzy entries that are machine drafts awaiting review, shown on the page."""
+    stale: int = 0
+    """Fuzzy entries that are a person's translation of an earlier source, shown."""
     rejected: list[str] = field(default_factory=list)
     """Contexts whose translation did not match the source's placeholders."""
 
@@ -124,11 +131,13 @@ def localize(
     *,
     site: Site,
     drafts: Collection[tuple[str | None, str]] = frozenset(),
+    stale: Collection[tuple[str | None, str]] = frozenset(),
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.
 
-    ``drafts`` are the keys of ``translations`` that await review (fuzzy): a page that
-    shows one says so in a notice.
+    ``drafts`` and ``stale`` are the keys of ``translations`` that await review (fuzzy):
+    machine drafts, and people's translations of an earlier source. A page that shows
+    either says so in a notice of its own kind.
     """
     report = PageReport(locale, page)
     slots = locate(tree, page)
@@ -147,6 +156,7 @@ def localize(
             report.translated += 1
             key = (slot.segment.context, slot.segment.msgid)
             report.drafts += key in drafts
+            report.stale += key in stale
         else:
             report.rejected.append(slot.segment.context)
             if slot.run is not None:
@@ -155,9 +165,10 @@ def localize(
     _relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
-    _decorate(root, page, locale, site=site,
-              chrome=lambda s: unescape_text(translations.get((s.context, s.msgid), s.msgid)),
-              notice=report.drafts > 0)
+    notices = [notice for notice, shown in ((CHROME[1], report.drafts), (CHROME[2], report.stale))
+               if shown]
+    _decorate(root, page, locale, site=site, chrome=lambda s: translations.get(
+        (s.context, s.msgid)), notices=notices)
     return serialize(tree), report
 
 
@@ -336,7 +347,7 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
 
 
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
-              chrome: Callable[[Segment], str], notice: bool) -> None:
+              chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
     head = root.find("head")
     if head is None:
         head = root.makeelement("head", {})
@@ -363,12 +374,17 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
     add("style", {}, STYLE)
     body = root.find("body")
     assert body is not None
-    if notice:
-        note = body.makeelement("p", {MARK: "machine-notice", "role": "note"})
-        note.text = chrome(CHROME[1])
+    for notice in reversed(notices):
+        note = body.makeelement("p", {MARK: notice.context.split(":", 1)[1], "role": "note"})
+        translated = chrome(notice)
+        note.text = unescape_text(translated or notice.msgid)
+        if not translated and locale != site.source_locale:  # read as English, laid out ltr
+            note.set("lang", bcp47(site.source_locale))
+            note.set("dir", direction(site.source_locale))
         note.tail = "\n"
         body.insert(0, note)
-    body.insert(0, switcher(body, here, locale, page, site=site, label=chrome(CHROME[0])))
+    label = unescape_text(chrome(CHROME[0]) or CHROME[0].msgid)
+    body.insert(0, switcher(body, here, locale, page, site=site, label=label))
 
 
 def _declare_utf8(head: etree._Element) -> bool:

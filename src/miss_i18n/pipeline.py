@@ -190,9 +190,12 @@ def site_outputs(
         for locale in [config.source_locale, *config.targets]:
             po = catalogs.get(locale)
             found = translations_of(po, include_fuzzy) if po is not None else {}
-            drafts = {(e.msgctxt, e.msgid) for e in po if "fuzzy" in e.flags} if po else set()
+            fuzzy = [e for e in po if e.fuzzy] if po is not None else []
+            drafts = {(e.msgctxt, e.msgid) for e in fuzzy if catalog.is_machine(e)}
+            stale = {(e.msgctxt, e.msgid) for e in fuzzy if not catalog.is_machine(e)}
             tree = parse_page(sources[page], config.source_dir / page)
-            data, report = localize(tree, page, locale, found, site=site, drafts=drafts)
+            data, report = localize(tree, page, locale, found, site=site, drafts=drafts,
+                                    stale=stale)
             title = tree.getroot().findtext("head/title")
             titles[(locale, page)] = (title or page).strip()
             outputs.append(Output(config.output_dir / site.path(locale, page), data))
