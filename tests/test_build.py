@@ -161,7 +161,8 @@ def test_links_the_build_writes_are_encoded_and_page_links_are_kept_as_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page name is never read as a query, fragment or entity; a page's own links come
     out byte for byte (libxml2 would percent-encode `Bézier` and spaces)."""
-    root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n')
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/"\npublish-threshold = 0\n')
     (root / "source" / "sub dir").mkdir()
     page = ('<html><head><title>T</title></head><body><p>See <a href="https://en.wikipedia'
             '.org/wiki/B\u00e9zier_curve">B\u00e9zier</a>, <a href="other page.html#a b">'
@@ -224,7 +225,37 @@ def test_people_click_relative_links_search_engines_get_absolute_ones(
 
 @pytest.fixture
 def project_with_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = make_project(tmp_path / "p", ("de", "ar"),
-                        extra='base-url = "https://miss-i18n.example/"\n')
+    root = make_project(tmp_path / "p", ("de", "ar"), extra=(
+        'base-url = "https://miss-i18n.example/"\npublish-threshold = 0\n'))
     monkeypatch.chdir(root)
     return root
+
+
+def test_a_locale_below_the_publish_threshold_is_a_preview(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An untranslated locale is built, but search engines and the menu never see it as a
+    translation (duplicate content); the index lists it apart, with its progress."""
+    root = make_project(tmp_path / "p", ("de", "ar"),
+                        extra='base-url = "https://example.org/"\n')
+    monkeypatch.chdir(root)
+    assert CliRunner().invoke(main, ["run", "--no-translate"]).exit_code == 0
+    po_path = root / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:  # a person translated every entry (msgen-style)
+        entry.msgstr = entry.msgid
+    po.save(str(po_path))
+    result = CliRunner().invoke(main, ["run", "--no-translate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site = root / "site"
+    de = (site / "de" / ARTICLE.name).read_text("utf-8")
+    ar = (site / "ar" / ARTICLE.name).read_text("utf-8")
+    assert 'hreflang="de"' in de and 'hreflang="ar"' not in de
+    assert '<meta name="robots" content="noindex"' in ar and 'rel="alternate"' not in ar
+    assert 'aria-current="page"' in ar  # its own menu still shows where the reader is
+    sitemap_xml = (site / "sitemap.xml").read_text("utf-8")
+    assert "/de/" in sitemap_xml and "/ar/" not in sitemap_xml
+    index = (site / "index.html").read_text("utf-8")
+    published, previews = index.split("Previews: less than 50% translated")
+    assert 'hreflang="de"' in published and 'hreflang="ar"' not in published
+    assert 'hreflang="ar"' in previews and ">0%</span>" in previews
+    assert ">100%</span>" in published

@@ -25,6 +25,7 @@ from .model import Segment
 MARK = "data-miss-i18n"
 Translations = Mapping[tuple[str | None, str], str]
 # Text the build itself adds to pages; extracted into the template like page text.
+CHROME_CONTEXT = "miss-i18n:"
 CHROME = (
     Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
             comment="Accessible name of the language menu that the build adds to every page"),
@@ -75,10 +76,23 @@ class Site:
     base_url: str | None = None
     assets: frozenset[str] = frozenset()
     """Files of the source folder (images, CSS…) copied once to the output root."""
+    progress: Mapping[str, float] = field(default_factory=dict)
+    """Percent of the site's text each locale shows translated (absent: complete)."""
+    threshold: float = 0.0
+    """Locales below it are built for preview only: marked noindex, and left out of the
+    hreflang alternates, the sitemap and the language menu (the index lists them)."""
 
     @property
     def all_locales(self) -> list[str]:
         return [self.source_locale, *self.locales]
+
+    def is_published(self, locale: str) -> bool:
+        return locale == self.source_locale or self.progress.get(locale, 100.0) >= self.threshold
+
+    @property
+    def published(self) -> list[str]:
+        """The locales search engines and the language menu are told about."""
+        return [locale for locale in self.all_locales if self.is_published(locale)]
 
     def path(self, locale: str, page: str) -> str:
         """The output file's path below the site root (a file name, not a URL)."""
@@ -365,12 +379,16 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
 
     if len(head) and not (head[-1].tail or "").endswith("\n"):
         head[-1].tail = (head[-1].tail or "") + "\n"
-    for other in [*site.all_locales, None]:
-        add("link", {"rel": "alternate", "hreflang": "x-default" if other is None else bcp47(other),
-                     "href": site.alternate(here, other or site.source_locale, page),
-                     MARK: "alternate"})
-    if site.base_url:
-        add("link", {"rel": "canonical", "href": site.url(locale, page)})
+    if not site.is_published(locale):  # a preview: mostly source text under another lang
+        add("meta", {"name": "robots", "content": "noindex", MARK: "preview"})
+    else:
+        for other in [*site.published, None]:
+            add("link", {"rel": "alternate",
+                         "hreflang": "x-default" if other is None else bcp47(other),
+                         "href": site.alternate(here, other or site.source_locale, page),
+                         MARK: "alternate"})
+        if site.base_url:
+            add("link", {"rel": "canonical", "href": site.url(locale, page)})
     add("style", {}, STYLE)
     body = root.find("body")
     assert body is not None
@@ -419,6 +437,8 @@ def switcher(parent: etree._Element, here: str, locale: str, page: str, *, site:
     items = etree.SubElement(details, "ul", {MARK: "list"})
     items.text = "\n"
     for other in site.all_locales:
+        if other != locale and not site.is_published(other):
+            continue
         item = etree.SubElement(items, "li", {MARK: "item"})
         item.tail = "\n"
         attributes = {"href": site.href(here, other, page), "hreflang": bcp47(other),
@@ -444,7 +464,7 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
                                     "content": "width=device-width, initial-scale=1"})
     title = etree.SubElement(head, "title")
     title.text = titles.get((site.source_locale, site.pages[0]), "Languages")
-    for other in site.all_locales:
+    for other in site.published:
         etree.SubElement(head, "link", {
             "rel": "alternate", "hreflang": bcp47(other),
             "href": site.alternate("index.html", other, site.pages[0])})
@@ -452,26 +472,44 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
                   "padding:0 1rem}[data-miss-i18n=languages]{list-style:none;padding:0;"
                   "display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));"
-                  "gap:.3rem 1rem}[data-miss-i18n=languages] ul{padding-inline-start:1.2rem}")
+                  "gap:.3rem 1rem}[data-miss-i18n=languages] ul{padding-inline-start:1.2rem}"
+                  "[data-miss-i18n=progress]{display:inline-block;min-width:4ch;color:#555;"
+                  "font-size:.85em;font-variant-numeric:tabular-nums}")
     main = etree.SubElement(body, "main", {MARK: "index"})
     heading = etree.SubElement(main, "h1")
     heading.text = title.text
-    listing = etree.SubElement(main, "ul", {MARK: "languages"})
-    for other in site.all_locales:
+    _language_list(main, site, site.published, titles)
+    previews = [other for other in site.all_locales if not site.is_published(other)]
+    if previews:
+        heading = etree.SubElement(main, "h2", {MARK: "previews"})
+        heading.text = (f"Previews: less than {site.threshold:g}% translated, not published "
+                        "to search engines")
+        _language_list(main, site, previews, titles)
+    return serialize(root.getroottree())
+
+
+def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
+                   titles: Mapping[tuple[str, str], str]) -> None:
+    """A grid of languages, each named in itself with its progress, linking to its pages."""
+    listing = etree.SubElement(parent, "ul", {MARK: "languages"})
+    for other in locales:
         item = etree.SubElement(listing, "li", {"lang": bcp47(other)})
+        progress = etree.SubElement(item, "span", {MARK: "progress", "lang": "zxx"})
+        progress.text = f"{site.progress.get(other, 100.0):.0f}%"
+        progress.tail = " "
         if len(site.pages) == 1:
             link = etree.SubElement(item, "a", {
                 "href": site.href("index.html", other, site.pages[0]),
                 "hreflang": bcp47(other), "dir": direction(other)})
             link.text = native_name(other)
             continue
-        item.text = native_name(other)
+        name = etree.SubElement(item, "span", {"dir": direction(other)})
+        name.text = native_name(other)
         pages = etree.SubElement(item, "ul")
         for page in site.pages:
             link = etree.SubElement(etree.SubElement(pages, "li"), "a", {
                 "href": site.href("index.html", other, page), "hreflang": bcp47(other)})
             link.text = titles.get((other, page), page)
-    return serialize(root.getroottree())
 
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -483,10 +521,10 @@ def sitemap(site: Site) -> bytes:
     namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
     for page in site.pages:
-        for locale in site.all_locales:
+        for locale in site.published:
             url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
             etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(locale, page)
-            for other in [*site.all_locales, None]:
+            for other in [*site.published, None]:
                 etree.SubElement(url, f"{{{XHTML_NS}}}link", {
                     "rel": "alternate",
                     "hreflang": "x-default" if other is None else bcp47(other),

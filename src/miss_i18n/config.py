@@ -65,6 +65,9 @@ class Config:
     glossary: Glossary = field(default_factory=Glossary)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     include_fuzzy: bool = False
+    publish_threshold: float = 50.0
+    """Percent of the site's text a locale must show translated to be published: below it
+    its pages are built for preview only (noindex; no hreflang, sitemap or menu entry)."""
     """Show fuzzy entries (drafts awaiting review) in built pages, with a notice."""
 
     @property
@@ -204,6 +207,7 @@ def load_config(
         glossary=_glossary(table, pyproject),
         translate=_translate_settings(table, pyproject),
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
+        publish_threshold=_percent(table, "publish-threshold", 50.0, pyproject),
     )
 
 
@@ -216,6 +220,14 @@ def _base_url(value: object, path: Path) -> str | None:
             f"[tool.{TABLE}] base-url must be an absolute URL such as 'https://example.org/' "
             "(an empty --base-url means none)", path=path)
     return value if value.endswith("/") else value + "/"
+
+
+def _percent(table: Mapping[str, Any], key: str, default: float, path: Path) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ConfigError(f"[tool.{TABLE}] {key} must be a percentage from 0 to 100",
+                          path=path)
+    return float(value)
 
 
 def _flag(table: Mapping[str, Any], key: str, path: Path) -> bool:

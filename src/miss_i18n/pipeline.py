@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .build import CHROME, PageReport, Site, index_page, localize, sitemap
+from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
 from .engines.base import Progress
 from .errors import StaleError
@@ -169,6 +169,15 @@ def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | N
     }
 
 
+def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
+    """How much of the pages' text (the build's own notices aside) a locale shows
+    translated: what decides whether it is published."""
+    entries = [e for e in po if e.msgid and not e.obsolete
+               and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
+    shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy))
+    return 100.0 * shown / len(entries) if entries else 100.0
+
+
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
 ) -> tuple[list[Output], list[PageReport], list[str]]:
@@ -180,7 +189,8 @@ def site_outputs(
     # the output folder, never pages that do not exist.
     linked = [locale for locale in config.locales if locale in config.targets or all(
         (config.output_dir / site.path(locale, page)).is_file() for page in pages)]
-    site = replace(site, locales=linked)
+    progress = {locale: shown_percent(po, include_fuzzy) for locale, po in catalogs.items()}
+    site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
     outputs = [Output(config.output_dir / name, read_bytes(config.source_dir / name))
                for name in assets]
     reports: list[PageReport] = []
