@@ -50,6 +50,7 @@ border:1px solid #ddd;border-radius:.4rem;background:#fff;text-align:start}
 [data-miss-i18n="languages"] a[aria-current]{font-weight:600}
 [data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin:0 0 1rem;
 padding:.4rem .7rem;border-radius:.4rem;background:#eef4ff;border:1px solid #c9d8f5}
+:is(ul,ol):dir(rtl)>li[dir=ltr],:is(ul,ol):dir(ltr)>li[dir=rtl]{list-style-position:inside}
 """.strip()
 
 
