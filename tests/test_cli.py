@@ -16,7 +16,7 @@ COMMANDS = sorted(
 )
 COMMANDS = sorted(c for group in COMMANDS for c in group)
 STAGES = ["build", "check", "compile", "engines", "extract", "run", "status", "translate",
-          "update"]
+          "update", "xliff export", "xliff import"]  # import: --locales-dir
 
 
 def invoke(*args: str) -> tuple[int, str]:

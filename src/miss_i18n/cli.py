@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, catalog, pipeline
+from . import __version__, catalog, pipeline, xliff
 from .checks import check_file
 from .config import ENGINES, Config, load_config
 from .engines.base import Progress
 from .engines.registry import Engines
 from .engines.store import ModelStore
-from .errors import ConfigError, MissI18nError, ModelNotFound, ValidationFailed
+from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, ValidationFailed
 from .model import CatalogStats, Issue, Severity, WriteResult
 from .translate import waiting_locales
 
@@ -492,6 +492,98 @@ def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: 
             raise ConfigError(exc.message) from None
         for model in removed:
             _say(quiet, f"removed {model.name}")
+
+
+# -- XLIFF for CAT tools -------------------------------------------------------------------
+XLIFF_DIR = Path("build") / "xliff"
+
+
+def xliff_options(function: F) -> F:
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
+        click.option("--locales-dir", type=click.Path(path_type=Path),
+                     help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return check_option(function)
+
+
+@main.group(name="xliff")
+def xliff_group() -> None:
+    """Hand catalogs to CAT tools as XLIFF 2.0 and take the work back, losing nothing.
+
+    `export` then `import` of an unedited file leaves every catalog byte for byte as it
+    was; a segment set to final (or reviewed) is accepted: no longer fuzzy.
+    """
+
+
+@xliff_group.command("export")
+@xliff_options
+@click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+              help="Export this locale only; repeat for several (default: all).")
+@click.option("--output-dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the <locale>.xlf files [default: build/xliff in the project "
+                   "root].")
+def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: bool,
+                 check: bool, locales: tuple[str, ...], output_dir: Path | None) -> None:
+    """Write one XLIFF 2.0 file per locale (<locale>.xlf) for CAT tools."""
+    config = load_config(config_path, locales_dir=locales_dir, only_locales=locales)
+    folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
+    outputs = []
+    for locale in config.targets:
+        path = config.po_path(locale)
+        original = path.relative_to(config.root).as_posix() if path.is_relative_to(
+            config.root) else path.name
+        data = xliff.export(catalog.load(path), source_locale=config.source_locale,
+                            locale=locale, original=original)
+        outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
+    results = pipeline.commit(outputs, check=check, root=config.root)
+    _report_writes(results, quiet, check, "xliff export")
+
+
+def _read_xliff(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read ({exc.strerror}); check the path", path=path) from None
+
+
+@xliff_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@xliff_options
+def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
+                 locales_dir: Path | None, quiet: bool, check: bool) -> None:
+    """Bring translations and states from XLIFF files back into their catalogs.
+
+    Every file is read and checked before any catalog is written: a malformed file or a
+    translation with broken placeholders writes nothing.
+    """
+    config = load_config(config_path, locales_dir=locales_dir)
+    catalogs: dict[str, Any] = {}
+    done: list[tuple[Path, str, xliff.ImportResult]] = []
+    for path in files:
+        document = xliff.read(_read_xliff(path), path)
+        locale = xliff.locale_of(document, config.source_locale, config.locales)
+        current = catalogs[locale] if locale in catalogs else catalog.load(
+            config.po_path(locale))
+        result = xliff.apply(current, document)
+        catalogs[locale] = result.catalog
+        done.append((path, locale, result))
+    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
+                              root=config.root)
+    for path, locale, result in done:
+        for unit in result.unknown:
+            if not quiet:
+                click.secho(f"warning: {path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) is "
+                            f"not in the {locale} catalog any more (its source changed or "
+                            "vanished): not imported; export again and redo it",
+                            fg="yellow", err=True)
+        _say(quiet, f"{path} → {locale}: {result.updated} entries updated, "
+                    f"{result.accepted} accepted, {len(result.unknown)} not found")
+    _report_writes(results, quiet, check, "xliff import")
 
 
 def entry_point() -> None:  # pragma: no cover - console script shim

@@ -1,0 +1,655 @@
+"""XLIFF 2.0 for CAT tools: one catalog in, one document out, and the work back in.
+
+Pure: bytes and catalogs in, bytes and catalogs out; the CLI reads and writes the files.
+
+The mapping (README "XLIFF for CAT tools"):
+
+- One document per locale: ``<xliff version="2.0" srcLang="en" trgLang="pt-BR">`` (BCP 47
+  tags: ``pt_BR`` → ``pt-BR``) holding one ``<file original="locales/…/miss.po">``.
+- The PO header travels in the file: its fields as ``<mda:meta type="Language">es</…>``
+  in an ``<mda:metadata>`` group (XLIFF's own metadata module), its comment and flags as
+  file-level notes.
+- One ``<unit>`` per entry, obsolete (``#~``) ones included (``mi:obsolete="yes"`` and
+  ``translate="no"``). Its ``id`` is a hash of msgctxt and msgid, so it is the same in
+  every export; ``name`` is the msgctxt. Notes carry everything else of the entry, one
+  category each: ``po:translator`` (``#`` lines, the provenance line among them),
+  ``po:extracted`` (``#.``), ``po:reference`` (one per ``#:`` reference), ``po:flags``
+  (``#,``), ``po:previous-msgctxt`` / ``po:previous-msgid`` (``#|``). With them the
+  document alone rebuilds the catalog byte for byte (``to_catalog``).
+- Text is plain text; placeholders are inline codes a CAT tool protects: ``<n>…</n`` is
+  ``<pc id="n">…</pc>``, ``<n/>`` is ``<ph id="n"/>``, ``&lt;``/``&amp;`` are the plain
+  characters, and a character XML cannot hold (a control character) is
+  ``<cp hex="0007"/>``. A msgid or msgstr that does not parse in our placeholder
+  language, or a msgstr whose placeholders differ from its msgid's, is given as its
+  exact text instead (``mi:plain="source"``/``"target"`` on the unit, and a note saying
+  so): never lost, never guessed at.
+- States: untranslated → ``initial`` (no ``<target>``); a fuzzy machine draft →
+  ``translated`` with ``subState="miss-i18n:machine"``; any other fuzzy entry →
+  ``translated``; not fuzzy → ``final``.
+
+Importing reads only targets and states back, into the project's current catalog; the
+catalog keeps its own comments and references. A unit whose target and state are what the
+export wrote leaves its entry untouched, so export + import changes no byte. Otherwise:
+``final`` or ``reviewed`` is the translator's acceptance (fuzzy and ``#|`` cleared, the
+entry is human work from then on, its provenance line kept as history); ``translated`` or
+``initial`` with a target is a draft (fuzzy); an empty target makes the entry
+untranslated. A machine draft whose text a translator changed keeps its fuzzy mark but is
+no longer a machine draft: its provenance line becomes ``# edited machine draft: …``, so
+no engine replaces it. A changed target whose placeholders differ from its source's
+refuses the whole import (nothing is written); units the catalog no longer has are
+reported, not imported.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polib
+from lxml import etree
+
+from .catalog import MACHINE_MARK, is_machine
+from .errors import CatalogError
+from .markup import MarkupError, Node, escape_text, parse, shape
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+MI_NS = "urn:miss-i18n:xliff:1"
+NSMAP = {None: XLIFF_NS, "mda": MDA_NS, "mi": MI_NS}
+VERSIONS = ("2.0", "2.1")  # 2.1 keeps the 2.0 namespace and core
+MACHINE_SUBSTATE = "miss-i18n:machine"
+EDITED_MARK = "edited machine draft:"
+"""What a draft's provenance line becomes when a translator changed its text (still fuzzy)."""
+HEADER_GROUP = "po:header"
+FILE_ID = "catalog"
+
+_X = f"{{{XLIFF_NS}}}"
+_MDA = f"{{{MDA_NS}}}"
+_MI = f"{{{MI_NS}}}"
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Characters XML 1.0 cannot hold at all (written as <cp/> in source and target).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_STATES = ("initial", "translated", "reviewed", "final")
+
+
+def language_tag(locale: str) -> str:
+    """The BCP 47 tag of a Babel locale code (``pt_BR`` → ``pt-BR``)."""
+    return locale.replace("_", "-")
+
+
+def unit_ids(entries: list[polib.POEntry]) -> list[str]:
+    """Stable unit ids: a hash of (obsolete, msgctxt, msgid), numbered if ever repeated."""
+    seen: dict[str, int] = {}
+    ids = []
+    for entry in entries:
+        ctxt = "\x00" if entry.msgctxt is None else "\x01" + entry.msgctxt
+        digest = hashlib.sha256(f"{ctxt}\x04{entry.msgid}".encode()).hexdigest()[:16]
+        base = ("o" if entry.obsolete else "u") + digest
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
+def _entries(po: polib.POFile) -> list[polib.POEntry]:
+    """The entries in the order the catalog is written: active first, then obsolete."""
+    return [e for e in po if not e.obsolete] + [e for e in po if e.obsolete]
+
+
+def export_state(entry: polib.POEntry) -> tuple[str, str | None]:
+    """The XLIFF state (and subState) of an entry."""
+    if not entry.msgstr:
+        return "initial", None
+    if "fuzzy" in entry.flags:
+        return "translated", MACHINE_SUBSTATE if is_machine(entry) else None
+    return "final", None
+
+
+# -- writing ------------------------------------------------------------------------------
+def _nodes(text: str) -> list[Node] | str:
+    """The parsed text, or why it cannot be given as text plus inline codes.
+
+    Only a string we would write back identically is parsed: ``&amp;x`` (an escape that
+    was not needed) stays plain text rather than come back as ``&x``.
+    """
+    try:
+        shape(text)
+        nodes = parse(text)
+    except MarkupError as exc:
+        return str(exc)
+    if _unparse(nodes) != text:
+        return "escapes not in miss-i18n's canonical form"
+    return nodes
+
+
+def _unparse(nodes: list[Node]) -> str:
+    out = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(escape_text(node))
+        elif node.children is None:
+            out.append(f"<{node.number}/>")
+        else:
+            out.append(f"<{node.number}>{_unparse(node.children)}</{node.number}>")
+    return "".join(out)
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    """Add text at the end of ``parent``'s content, control characters as <cp/>."""
+    position = 0
+    for match in _NOT_XML.finditer(text):
+        _add_string(parent, text[position:match.start()])
+        char = match.group()
+        if 0xD800 <= ord(char) <= 0xDFFF:  # a lone surrogate has no code point to give
+            raise ValueError("a lone surrogate")
+        etree.SubElement(parent, _X + "cp", hex=f"{ord(char):04X}")
+        position = match.end()
+    _add_string(parent, text[position:])
+
+
+def _add_string(parent: etree._Element, text: str) -> None:
+    if not text:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _fill(parent: etree._Element, content: list[Node] | str) -> None:
+    if isinstance(content, str):
+        _append_text(parent, content)
+        return
+    for node in content:
+        if isinstance(node, str):
+            _append_text(parent, node)
+        elif node.children is None:
+            etree.SubElement(parent, _X + "ph", id=str(node.number))
+        else:
+            _fill(etree.SubElement(parent, _X + "pc", id=str(node.number)), node.children)
+
+
+def _checked(text: str, what: str, entry: polib.POEntry) -> str:
+    """Text for an attribute or note, which cannot hold control characters."""
+    if _NOT_XML.search(text):
+        raise CatalogError(
+            f"the {what} of msgctxt {entry.msgctxt!r} msgid {entry.msgid[:40]!r} holds a "
+            "control character XLIFF cannot carry; remove it from the catalog and export again")
+    return text
+
+
+def _note(notes: etree._Element, category: str, text: str, entry: polib.POEntry,
+          applies_to: str | None = None) -> None:
+    note = etree.SubElement(notes, _X + "note", category=category)
+    if applies_to:
+        note.set("appliesTo", applies_to)
+    note.text = _checked(text, category, entry)
+
+
+def _contents(entry: polib.POEntry) -> tuple[list[Node] | str, list[Node] | str, str, str]:
+    """Source and target as nodes, or as their exact text with the reason why."""
+    parsed_source = _nodes(entry.msgid)
+    source_reason = parsed_source if isinstance(parsed_source, str) else ""
+    source = entry.msgid if isinstance(parsed_source, str) else parsed_source
+    if not entry.msgstr:
+        return source, "", source_reason, ""
+    parsed = _nodes(entry.msgstr)
+    if source_reason:
+        target_reason = "its source is given as exact text"
+    elif isinstance(parsed, str):
+        target_reason = parsed
+    elif shape(entry.msgstr) != shape(entry.msgid):
+        target_reason = "its placeholders differ from the source's"
+    else:
+        return source, parsed, "", ""
+    return source, entry.msgstr, source_reason, target_reason
+
+
+def _unit(file: etree._Element, entry: polib.POEntry, unit_id: str) -> None:
+    if entry.msgid_plural or entry.previous_msgid_plural is not None:
+        raise CatalogError(f"msgctxt {entry.msgctxt!r}: plural entries cannot be exported to "
+                           "XLIFF; miss-i18n's own catalogs have none")
+    unit = etree.SubElement(file, _X + "unit", id=unit_id)
+    if entry.msgctxt is not None:
+        unit.set("name", _checked(entry.msgctxt, "msgctxt", entry))
+    if entry.obsolete:
+        unit.set("translate", "no")
+        unit.set(_MI + "obsolete", "yes")
+    source, target, source_reason, target_reason = _contents(entry)
+    plain = [name for name, reason in (("source", source_reason), ("target", target_reason))
+             if reason]
+    if plain:
+        unit.set(_MI + "plain", " ".join(plain))
+    notes = etree.SubElement(unit, _X + "notes")
+    if entry.tcomment:
+        _note(notes, "po:translator", entry.tcomment, entry)
+    if entry.comment:
+        _note(notes, "po:extracted", entry.comment, entry)
+    for path, line in entry.occurrences:
+        _note(notes, "po:reference", f"{path}:{line}" if line else path, entry)
+    if entry.flags:
+        _note(notes, "po:flags", ", ".join(entry.flags), entry)
+    if entry.previous_msgctxt is not None:
+        _note(notes, "po:previous-msgctxt", entry.previous_msgctxt, entry)
+    if entry.previous_msgid is not None:
+        _note(notes, "po:previous-msgid", entry.previous_msgid, entry)
+    if source_reason:
+        _note(notes, "miss-i18n:plain-text", f"this source is given as its exact text "
+              f"({source_reason}):"
+              " keep its <n>…</n> and <n/> placeholders as typed", entry, "source")
+    if target_reason:
+        _note(notes, "miss-i18n:plain-text", f"this translation is given as its exact text "
+              f"({target_reason}): give it the source's <n>…</n> and <n/> placeholders",
+              entry, "target")
+    if not len(notes):
+        unit.remove(notes)
+    state, sub_state = export_state(entry)
+    segment = etree.SubElement(unit, _X + "segment", state=state)
+    if sub_state:
+        segment.set("subState", sub_state)
+    element = etree.SubElement(segment, _X + "source")
+    element.set(_SPACE, "preserve")
+    _fill(element, source)
+    if entry.msgstr:
+        element = etree.SubElement(segment, _X + "target")
+        element.set(_SPACE, "preserve")
+        _fill(element, target)
+
+
+_STRUCTURE = {_X + name for name in ("xliff", "file", "notes", "unit", "segment")} | {
+    _MDA + "metadata", _MDA + "metaGroup"}
+
+
+def _indent(element: etree._Element, level: int = 0) -> None:
+    """Indent the structural elements only: text in source, target and notes is data."""
+    if element.tag not in _STRUCTURE or not len(element):
+        return
+    inner = "\n" + "  " * (level + 1)
+    element.text = inner
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = inner
+    element[-1].tail = "\n" + "  " * level
+
+
+def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) -> bytes:
+    """The XLIFF 2.0 document of one catalog (deterministic: no dates, no tool stamps).
+
+    ``original`` names the catalog (its path in the project). Raises CatalogError for an
+    entry XLIFF cannot carry (a plural entry, a control character in a comment).
+    """
+    root = etree.Element(_X + "xliff", nsmap=NSMAP)  # type: ignore[arg-type]
+    root.set("version", "2.0")
+    root.set("srcLang", language_tag(source_locale))
+    root.set("trgLang", language_tag(locale))
+    file = etree.SubElement(root, _X + "file", id=FILE_ID, original=original,
+                            canResegment="no")
+    header = polib.POEntry(msgid="")
+    metadata = etree.SubElement(file, _MDA + "metadata")
+    group = etree.SubElement(metadata, _MDA + "metaGroup", category=HEADER_GROUP)
+    for name, value in po.metadata.items():
+        meta = etree.SubElement(group, _MDA + "meta", type=_checked(name, "header", header))
+        meta.text = _checked(value, "header", header)
+    if not len(group):
+        file.remove(metadata)
+    notes = etree.SubElement(file, _X + "notes")
+    if po.header:
+        _note(notes, "po:header-comment", po.header, header)
+    if po.metadata_is_fuzzy:
+        _note(notes, "po:header-flags", "fuzzy", header)
+    if not len(notes):
+        file.remove(notes)
+    entries = _entries(po)
+    try:
+        for entry, unit_id in zip(entries, unit_ids(entries), strict=True):
+            _unit(file, entry, unit_id)
+    except ValueError as exc:
+        raise CatalogError(f"a string holds {exc}, which no XML file can carry; fix the "
+                           "catalog and export again") from None
+    _indent(root)
+    text = etree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'.encode()
+
+
+# -- reading ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Unit:
+    """What a translator sends back for one entry."""
+
+    id: str
+    line: int | None
+    msgctxt: str | None
+    msgid: str
+    target: str
+    state: str
+
+
+@dataclass
+class Document:
+    """An XLIFF document we can import: its locale, its units, and the catalog it rebuilds."""
+
+    path: Path
+    source_lang: str
+    target_lang: str
+    original: str | None
+    units: list[Unit]
+    catalog: polib.POFile
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _fail(path: Path, message: str, line: int | None = None) -> CatalogError:
+    return CatalogError(message, path=path, line=line)
+
+
+def _parse_xml(data: bytes, path: Path) -> etree._Element:
+    """Parse untrusted XML: no DTD, no entities, no network, libxml2's size limits kept."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        reason = str(exc.msg).split(" (line ")[0].split(", line ")[0]
+        raise _fail(path, f"not well-formed XML ({reason}); fix the file or export it again "
+                          "from your CAT tool", exc.lineno or None) from None
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _fail(path, "XLIFF with a DOCTYPE is refused (entities are never expanded); "
+                          "export the file again without one", 1)
+    return root
+
+
+def _qname(element: etree._Element) -> str:
+    tag = etree.QName(element)
+    if tag.namespace == XLIFF_NS:
+        return f"<{tag.localname}>"
+    return f"<{tag.localname}> in {tag.namespace}" if tag.namespace else f"<{tag.localname}>"
+
+
+def _number(element: etree._Element, attribute: str, path: Path) -> str:
+    value = element.get(attribute, "")
+    if not value.isascii() or not value.isdigit():
+        raise _fail(path, f"inline code {_qname(element)} has {attribute}={value!r}, not one "
+                          "of this unit's placeholder numbers; restore the codes of the "
+                          "source", _line(element))
+    return str(int(value))
+
+
+def _decode(element: etree._Element, markup: bool, path: Path) -> str:
+    """Source or target content as a catalog string (our placeholders, our escapes)."""
+    out: list[str] = []
+
+    def text(value: str | None) -> None:
+        if value:
+            out.append(escape_text(value) if markup else value)
+
+    def walk(parent: etree._Element) -> None:
+        text(parent.text)
+        for child in parent:
+            if not isinstance(child.tag, str):  # an entity reference left unexpanded
+                raise _fail(path, "an entity reference in a translation is refused; type "
+                                  "the character itself", _line(child))
+            name = child.tag
+            if name == _X + "pc":
+                number = _number(child, "id", path)
+                out.append(f"<{number}>")
+                walk(child)
+                out.append(f"</{number}>")
+            elif name == _X + "ph":
+                out.append(f"<{_number(child, 'id', path)}/>")
+            elif name == _X + "sc":
+                out.append(f"<{_number(child, 'id', path)}>")
+            elif name == _X + "ec":
+                out.append(f"</{_number(child, 'startRef', path)}>")
+            elif name == _X + "cp":
+                try:
+                    out.append(chr(int(child.get("hex", ""), 16)))
+                except ValueError:
+                    raise _fail(path, f"<cp hex={child.get('hex')!r}> is not a character",
+                                _line(child)) from None
+            elif name == _X + "mrk":  # an annotation around text: keep the text
+                walk(child)
+            elif name in (_X + "sm", _X + "em"):  # annotation markers carry no text
+                pass
+            else:
+                raise _fail(path, f"unknown inline element {_qname(child)} in a translation; "
+                                  "keep only text and the source's codes", _line(child))
+            text(child.tail)
+
+    walk(element)
+    return "".join(out)
+
+
+def _notes(unit: etree._Element) -> list[tuple[str, str]]:
+    return [(note.get("category", ""), note.text or "")
+            for note in unit.iterfind(f"{_X}notes/{_X}note")]
+
+
+def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
+    """The catalog entry a unit describes (the notes give what is not source or target)."""
+    entry = polib.POEntry(msgctxt=unit.get("name"), msgid=source, msgstr=target,
+                          obsolete=unit.get(_MI + "obsolete") == "yes")
+    translator, extracted = [], []
+    for category, text in _notes(unit):
+        if category == "po:translator":
+            translator.append(text)
+        elif category == "po:extracted":
+            extracted.append(text)
+        elif category == "po:reference":
+            where, _, line = text.rpartition(":")
+            entry.occurrences.append((where, line) if where and line.isdigit() else (text, ""))
+        elif category == "po:flags":
+            entry.flags = [flag.strip() for flag in text.split(",") if flag.strip()]
+        elif category == "po:previous-msgctxt":
+            entry.previous_msgctxt = text
+        elif category == "po:previous-msgid":
+            entry.previous_msgid = text
+    entry.tcomment = "\n".join(translator)
+    entry.comment = "\n".join(extracted)
+    return entry
+
+
+def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple[str, bool]:
+    """The source or target text of a unit's segments (and ignorables) joined, and whether
+    any segment has one."""
+    parts: list[str] = []
+    found = False
+    for part in unit:
+        if part.tag not in (_X + "segment", _X + "ignorable"):
+            continue
+        element = part.find(_X + what)
+        if element is not None:
+            found = True
+            parts.append(_decode(element, markup, path))
+    return "".join(parts), found
+
+
+def _unit_state(unit: etree._Element, path: Path) -> str:
+    """The least advanced state of a unit's segments (a CAT tool may have split it)."""
+    states = []
+    for segment in unit.iterfind(_X + "segment"):
+        state = segment.get("state", "initial")
+        if state not in _STATES:
+            raise _fail(path, f"unknown segment state {state!r}; use one of "
+                              f"{', '.join(_STATES)}", _line(segment))
+        states.append(_STATES.index(state))
+    if not states:
+        raise _fail(path, f"unit {unit.get('id')!r} has no <segment>; export the file again",
+                    _line(unit))
+    return _STATES[min(states)]
+
+
+def read(data: bytes, path: Path) -> Document:
+    """Parse an XLIFF 2 document we exported (and a translator edited).
+
+    Untrusted input: malformed XML, a DOCTYPE, another root, namespace or version is one
+    CatalogError naming the file and line.
+    """
+    root = _parse_xml(data, path)
+    if root.tag != _X + "xliff":
+        raise _fail(path, f"not an XLIFF 2.0 document (root element {_qname(root)}, expected "
+                          f"<xliff> in {XLIFF_NS}); export it as XLIFF 2.0", _line(root))
+    version = root.get("version", "")
+    if version not in VERSIONS:
+        raise _fail(path, f"XLIFF version {version!r} is not supported; export it as XLIFF 2.0",
+                    _line(root))
+    target_lang = root.get("trgLang")
+    if not target_lang:
+        raise _fail(path, "the <xliff> element has no trgLang: cannot tell which catalog it "
+                          "belongs to; export it again with `miss-i18n xliff export`",
+                    _line(root))
+    files = root.findall(_X + "file")
+    if len(files) != 1:
+        raise _fail(path, f"{len(files)} <file> elements, expected one per document (one "
+                          "catalog); export each locale on its own", _line(root))
+    file = files[0]
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {meta.get("type", ""): meta.text or "" for meta in file.iterfind(
+        f"{_MDA}metadata/{_MDA}metaGroup[@category='{HEADER_GROUP}']/{_MDA}meta")}
+    notes = dict(_notes(file))
+    po.header = notes.get("po:header-comment", "")
+    po.metadata_is_fuzzy = "fuzzy" in notes.get("po:header-flags", "")
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for unit in file.iter(_X + "unit"):
+        unit_id = unit.get("id", "")
+        if not unit_id or unit_id in seen:
+            raise _fail(path, f"a <unit> with {'a repeated' if unit_id else 'no'} id; export "
+                              "the file again", _line(unit))
+        seen.add(unit_id)
+        plain = set(unit.get(_MI + "plain", "").split())
+        source, _ = _content(unit, "source", "source" not in plain, path)
+        target, _ = _content(unit, "target", "target" not in plain, path)
+        entry = _entry(unit, source, target)
+        po.append(entry)
+        units.append(Unit(unit_id, _line(unit), entry.msgctxt, source, target,
+                          _unit_state(unit, path)))
+    return Document(path, root.get("srcLang", ""), target_lang, file.get("original"), units,
+                    po)
+
+
+def to_catalog(document: Document) -> polib.POFile:
+    """The catalog the document describes on its own (header, entries, obsolete ones)."""
+    return copy.deepcopy(document.catalog)
+
+
+# -- importing ----------------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    """What an import did to one catalog."""
+
+    catalog: polib.POFile
+    updated: int = 0
+    accepted: int = 0
+    """Of the updated: entries the translator marked final/reviewed that were not before."""
+    unknown: list[Unit] = field(default_factory=list)
+    """Units the catalog has no entry for (its source changed or vanished since export)."""
+
+
+def _kind(text: str, state: str) -> str:
+    if not text:
+        return "untranslated"
+    return "accepted" if state in ("final", "reviewed") else "fuzzy"
+
+
+def _current(entry: polib.POEntry) -> str:
+    if not entry.msgstr:
+        return "untranslated"
+    return "fuzzy" if "fuzzy" in entry.flags else "accepted"
+
+
+def _placeholder_problem(entry: polib.POEntry, text: str) -> str | None:
+    try:
+        expected = shape(entry.msgid)
+    except MarkupError:
+        return None  # the source is not in our language: nothing to hold the target to
+    try:
+        found = shape(text)
+    except MarkupError as exc:
+        return str(exc)
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        extra = sorted(set(found) - set(expected))
+        if missing:
+            return "missing " + ", ".join(f"<{n}>" for n in missing)
+        if extra:
+            return "unknown " + ", ".join(f"<{n}>" for n in extra)
+        return "placeholders nested or closed differently"
+    return None
+
+
+def _edited(tcomment: str) -> str:
+    return "\n".join(EDITED_MARK + line[len(MACHINE_MARK):] if line.startswith(MACHINE_MARK)
+                     else line for line in tcomment.split("\n"))
+
+
+def _set(entry: polib.POEntry, text: str, kind: str) -> None:
+    others = [flag for flag in entry.flags if flag != "fuzzy"]
+    if kind == "fuzzy":
+        if is_machine(entry) and text != entry.msgstr:
+            entry.tcomment = _edited(entry.tcomment)
+        entry.flags = ["fuzzy", *others]
+    else:
+        entry.flags = others
+        entry.previous_msgctxt = entry.previous_msgid = None
+    entry.msgstr = text
+
+
+def apply(po: polib.POFile, document: Document) -> ImportResult:
+    """The catalog with the document's targets and states (``po`` is not changed).
+
+    Raises CatalogError naming the first unit (and the count) whose changed target's
+    placeholders differ from its source's: then nothing is imported.
+    """
+    result = ImportResult(copy.deepcopy(po))
+    entries = _entries(result.catalog)
+    by_id: Mapping[str, polib.POEntry] = dict(zip(unit_ids(entries), entries, strict=True))
+    refused: list[tuple[Unit, str]] = []
+    for unit in document.units:
+        entry = by_id.get(unit.id)
+        if entry is None:
+            result.unknown.append(unit)
+            continue
+        kind = _kind(unit.target, unit.state)
+        if unit.target == entry.msgstr and kind == _current(entry):
+            continue
+        problem = _placeholder_problem(entry, unit.target) if unit.target else None
+        if problem is not None:
+            refused.append((unit, problem))
+            continue
+        if kind == "accepted" and _current(entry) != "accepted":
+            result.accepted += 1
+        _set(entry, unit.target, kind)
+        result.updated += 1
+    if refused:
+        unit, problem = refused[0]
+        others = f" (and {len(refused) - 1} more unit(s))" if len(refused) > 1 else ""
+        raise _fail(document.path, f"unit {unit.id} ({unit.msgctxt}): the translation's "
+                                   f"placeholders do not match the source's ({problem})"
+                                   f"{others}; keep the source's inline codes in your CAT tool "
+                                   "and import again; nothing was imported", unit.line)
+    return result
+
+
+def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) -> str:
+    """The configured locale a document's trgLang names; its srcLang must be the source's."""
+    if document.source_lang.lower() != language_tag(source_locale).lower():
+        raise _fail(document.path, f"srcLang {document.source_lang!r} is not the project's "
+                                   f"source locale {language_tag(source_locale)!r}; export "
+                                   "the file again from this project")
+    found = {language_tag(loc).lower(): loc for loc in locales}.get(
+        document.target_lang.lower())
+    if found is None:
+        raise _fail(document.path, f"trgLang {document.target_lang!r} is not one of the "
+                                   "project's locales; add it to the config or export the "
+                                   "right locale")
+    return found
+

@@ -1,0 +1,480 @@
+"""XLIFF 2.0 export/import: lossless round trips, the translator's edits, hostile files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import ROOT, make_project
+from miss_i18n import catalog, xliff
+from miss_i18n.cli import main
+from miss_i18n.errors import CatalogError
+from miss_i18n.translate import needs_translation
+
+X = "{urn:oasis:names:tc:xliff:document:2.0}"
+MI = "{urn:miss-i18n:xliff:1}"
+REPOSITORY = sorted((ROOT / "locales").glob("*/LC_MESSAGES/miss.po"))
+ADVANTAGES = "minimally-invasive-spine-surgery:#advantages/h2"
+LEAD = "minimally-invasive-spine-surgery:#lead"
+
+HOSTILE = r'''# A header comment
+# on two lines
+msgid ""
+msgstr ""
+"Project-Id-Version: hostile 1\n"
+"Language: ar\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 ? 3 : 4);\n"
+"X-Odd: a: b <c> & d\n"
+
+# a translator's note
+# machine-translated: argos translate-en_ar-1_0 1.0 (en→ar)
+#. extracted, line one
+#. line two <b>not markup</b> & more
+#: a.html#x b.html:12 c.html
+#, fuzzy, python-format
+#| msgctxt "old:#x"
+#| msgid "Old <1>text</1>"
+msgctxt "page:#x"
+msgid "Nested <1>bold <2>and <3/> inner</2></1> &lt;tag> &amp;lt; & done"
+msgstr "RLMمرحبا <1>غامق <2>و <3/> داخلي</2></1> &lt;tag> &amp;lt; & تم 🦴"
+
+#. Untranslated
+msgctxt "page:#empty"
+msgid "Nothing yet"
+msgstr ""
+
+# machine-translated: argos translate-en_ar-1_0 1.0 (en→ar)
+msgctxt "page:#accepted"
+msgid "Accepted draft"
+msgstr "مسودة مقبولة"
+
+#, fuzzy
+msgctxt "page:#broken"
+msgid "A <1>link</1> and <2/>"
+msgstr "<1>رابط</2> و"
+
+msgctxt "page:#clean"
+msgid "A <1>link</1> and <2/>"
+msgstr "<1>رابط</1> و <2/>"
+
+msgctxt "page:#differs"
+msgid "A <1>link</1> and <2/>"
+msgstr "<1>رابط</1> فقط"
+
+msgctxt "page:#odd-escape"
+msgid "&amp;x and <1/>"
+msgstr "&amp;x و <1/>"
+
+msgctxt ""
+msgid "Empty context, tabs\tbell\a and\r returns"
+msgstr "  spaced\t\a\r  "
+
+msgid "No context\nand two lines\n"
+msgstr "بلا سياق\nوسطران\n"
+
+msgctxt "page:#twice"
+msgid "<1>a</1><1>b</1>"
+msgstr "<1>x</1><1>y</1>"
+
+# an old note
+#, fuzzy
+#~ msgctxt "gone:#old"
+#~ msgid "Gone <1>away</1>"
+#~ msgstr "ذهب <1>بعيدا</1>"
+'''.replace("RLM", "\u200f")  # a right-to-left mark opens the Arabic msgstr
+
+
+def canonical(path: Path, text: str) -> bytes:
+    """Write ``text`` as a catalog in canonical form; return its bytes."""
+    path.write_text(text, encoding="utf-8")
+    data = catalog.to_bytes(catalog.load(path))
+    path.write_bytes(data)
+    assert catalog.to_bytes(catalog.load(path)) == data
+    return data
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    path = tmp_path / "hostile.po"
+    canonical(path, HOSTILE)
+    return path
+
+
+def round_trip(path: Path, locale: str) -> tuple[bytes, bytes, xliff.ImportResult]:
+    """(rebuilt from the XLIFF alone, imported into the catalog, the import's result)."""
+    po = catalog.load(path)
+    data = xliff.export(po, source_locale="en", locale=locale, original=path.name)
+    structurally_valid(data)
+    document = xliff.read(data, Path(f"{locale}.xlf"))
+    result = xliff.apply(po, document)
+    return (catalog.to_bytes(xliff.to_catalog(document)), catalog.to_bytes(result.catalog),
+            result)
+
+
+def structurally_valid(data: bytes) -> etree._Element:
+    """The core of XLIFF 2.0's schema (the XSD is not available offline): namespace,
+    version, languages, one file, units with unique ids, notes before one or more segments,
+    each with a source; states known; a target's codes are its source's."""
+    root = etree.fromstring(data)
+    assert root.tag == X + "xliff" and root.get("version") == "2.0"
+    assert root.get("srcLang") and root.get("trgLang")
+    files = root.findall(X + "file")
+    assert len(files) == 1 and files[0].get("id")
+    ids = set()
+    units = files[0].findall(X + "unit")
+    assert units and [c.tag for c in files[0]][-len(units):] == [X + "unit"] * len(units)
+    for unit in units:
+        assert unit.get("id") not in ids
+        ids.add(unit.get("id"))
+        tags = [child.tag for child in unit]
+        assert tags in ([X + "notes", X + "segment"], [X + "segment"])
+        segment = unit.find(X + "segment")
+        assert segment is not None
+        assert segment.get("state") in ("initial", "translated", "reviewed", "final")
+        assert [c.tag for c in segment] in ([X + "source"], [X + "source", X + "target"])
+        source, target = segment.find(X + "source"), segment.find(X + "target")
+        assert source is not None
+        codes = {e.get("id") for e in source.iter(X + "pc", X + "ph")}
+        if target is not None:
+            assert {e.get("id") for e in target.iter(X + "pc", X + "ph")} <= codes
+        for note in unit.iterfind(f"{X}notes/{X}note"):
+            assert note.get("category") and len(note) == 0
+    return root
+
+
+# -- the format --------------------------------------------------------------------------
+@pytest.mark.parametrize("path", REPOSITORY, ids=lambda p: p.parts[-3])
+def test_every_repository_catalog_round_trips_byte_for_byte(path: Path) -> None:
+    original = path.read_bytes()
+    rebuilt, imported, result = round_trip(path, path.parts[-3])
+    assert rebuilt == original
+    assert imported == original
+    assert (result.updated, result.accepted, result.unknown) == (0, 0, [])
+
+
+def test_all_42_catalogs_are_covered() -> None:
+    assert len(REPOSITORY) == 42
+
+
+def test_a_hostile_catalog_round_trips_byte_for_byte(hostile: Path) -> None:
+    original = hostile.read_bytes()
+    assert b"\\a" in original and b"#~ msgid" in original and b"#| msgid" in original
+    rebuilt, imported, result = round_trip(hostile, "ar")
+    assert rebuilt == original
+    assert imported == original
+    assert result.updated == 0
+
+
+def test_placeholders_are_inline_codes_and_escapes_plain_text(hostile: Path) -> None:
+    data = xliff.export(catalog.load(hostile), source_locale="en", locale="ar",
+                        original="hostile.po")
+    root = structurally_valid(data)
+    units = {u.get("name"): u for u in root.iter(X + "unit")}
+    source = etree.tostring(units["page:#x"].find(f"{X}segment/{X}source"), encoding="unicode")
+    assert ('>Nested <pc id="1">bold <pc id="2">and <ph id="3"/> inner</pc></pc> &lt;tag&gt; '
+            '&amp;lt; &amp; done</source>') in source
+    assert units["page:#x"].find(X + "segment").get("subState") == "miss-i18n:machine"
+    assert units["page:#x"].find(X + "segment").get("state") == "translated"
+    assert units["page:#empty"].find(X + "segment").get("state") == "initial"
+    assert units["page:#empty"].find(f"{X}segment/{X}target") is None
+    assert units["page:#accepted"].find(X + "segment").get("state") == "final"
+    # a target that does not parse is its exact text, with a note
+    for name in ("page:#broken", "page:#differs"):
+        assert units[name].get(MI + "plain") == "target"
+        assert units[name].find(f"{X}notes/{X}note[@appliesTo='target']") is not None
+    assert units["page:#broken"].findtext(f"{X}segment/{X}target") == "<1>رابط</2> و"
+    for name in ("page:#odd-escape", "page:#twice"):
+        assert units[name].get(MI + "plain") == "source target"
+    obsolete = units["gone:#old"]
+    assert (obsolete.get(MI + "obsolete"), obsolete.get("translate")) == ("yes", "no")
+    assert None in units  # the entry without msgctxt has no name
+
+
+def test_the_same_catalog_exports_the_same_bytes_and_pt_br_is_tagged_pt_dash_br() -> None:
+    path = ROOT / "locales" / "pt_BR" / "LC_MESSAGES" / "miss.po"
+    first = xliff.export(catalog.load(path), source_locale="en", locale="pt_BR", original="x")
+    assert first == xliff.export(catalog.load(path), source_locale="en", locale="pt_BR",
+                                 original="x")
+    assert b'srcLang="en" trgLang="pt-BR"' in first
+    assert first.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:'
+                            b'names:tc:xliff:document:2.0"')
+
+
+def test_characters_xml_cannot_hold_travel_as_cp() -> None:
+    po = polib.POFile(wrapwidth=0)
+    po.append(polib.POEntry(msgctxt="c", msgid="bell\x07 <1/>", msgstr="\x07\x1b <1/>\r"))
+    data = xliff.export(po, source_locale="en", locale="de", original="x")
+    assert b'bell<cp hex="0007"/> <ph id="1"/></source>' in data
+    assert b'<cp hex="0007"/><cp hex="001B"/> <ph id="1"/>&#13;</target>' in data
+    rebuilt = xliff.to_catalog(xliff.read(data, Path("de.xlf")))
+    assert catalog.to_bytes(rebuilt) == catalog.to_bytes(po)
+    po[0].tcomment = "a \x07 in a comment"
+    with pytest.raises(CatalogError, match="holds a control character XLIFF cannot carry"):
+        xliff.export(po, source_locale="en", locale="de", original="x")
+
+
+def test_plural_entries_are_refused_on_export(tmp_path: Path) -> None:
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="one", msgid_plural="many", msgstr_plural={0: "", 1: ""}))
+    with pytest.raises(CatalogError, match="plural entries cannot be exported"):
+        xliff.export(po, source_locale="en", locale="de", original="x")
+
+
+# -- importing edits (the core, on the hostile catalog) ------------------------------------
+def edited(data: bytes, name: str | None, target: str | None, state: str) -> bytes:
+    """The document with one unit's target replaced (inner XML) and its state set."""
+    root = etree.fromstring(data)
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == name)
+    segment = unit.find(X + "segment")
+    segment.set("state", state)
+    segment.attrib.pop("subState", None)
+    old = segment.find(X + "target")
+    if old is not None:
+        segment.remove(old)
+    if target is not None:
+        new = etree.fromstring(f'<target xmlns="urn:oasis:names:tc:xliff:document:2.0">'
+                               f'{target}</target>')
+        segment.append(new)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def import_edit(path: Path, name: str | None, target: str | None, state: str) -> polib.POFile:
+    po = catalog.load(path)
+    data = xliff.export(po, source_locale="en", locale="ar", original="x")
+    document = xliff.read(edited(data, name, target, state), Path("ar.xlf"))
+    return xliff.apply(po, document).catalog
+
+
+def entry(po: polib.POFile, msgctxt: str | None) -> polib.POEntry:
+    return next(e for e in po if e.msgctxt == msgctxt and not e.obsolete)
+
+
+def test_final_accepts_an_edited_draft(hostile: Path) -> None:
+    po = import_edit(hostile, "page:#x", 'جديد <pc id="1">غامق <pc id="2">و <ph id="3"/>'
+                     '</pc></pc> &lt;tag&gt; &amp;', "final")
+    accepted = entry(po, "page:#x")
+    assert accepted.msgstr == "جديد <1>غامق <2>و <3/></2></1> &lt;tag> &"
+    assert accepted.flags == ["python-format"]
+    assert (accepted.previous_msgctxt, accepted.previous_msgid) == (None, None)
+    assert catalog.is_accepted(accepted) and not needs_translation(accepted)
+    assert "machine-translated: argos" in accepted.tcomment  # history, not a machine mark
+    # everything else is as it was
+    before = catalog.render(catalog.load(hostile)).split("\n\n")
+    after = catalog.render(po).split("\n\n")
+    assert [b for b, a in zip(before, after, strict=True) if b != a] == [before[1]]
+
+
+def test_an_edited_draft_left_translated_stays_fuzzy_but_is_no_machine_draft(
+        hostile: Path) -> None:
+    po = import_edit(hostile, "page:#x", 'x <pc id="1">y <pc id="2">z <ph id="3"/></pc></pc>',
+                     "translated")
+    draft = entry(po, "page:#x")
+    assert draft.msgstr == "x <1>y <2>z <3/></2></1>"
+    assert draft.flags == ["fuzzy", "python-format"]
+    assert draft.previous_msgid == "Old <1>text</1>"
+    assert "# edited machine draft: argos" in "# " + draft.tcomment.split("\n")[1]
+    assert not catalog.is_machine(draft)
+
+
+def test_states_map_to_fuzzy_and_back(hostile: Path) -> None:
+    po = import_edit(hostile, "page:#empty", "Todavía nada", "translated")
+    assert (entry(po, "page:#empty").msgstr, entry(po, "page:#empty").flags) == (
+        "Todavía nada", ["fuzzy"])
+    po = import_edit(hostile, "page:#accepted", "مسودة مقبولة", "reviewed")
+    assert entry(po, "page:#accepted").flags == []  # reviewed = final: nothing changes
+    po = import_edit(hostile, "page:#accepted", "مسودة مقبولة", "translated")
+    assert entry(po, "page:#accepted").flags == ["fuzzy"]
+    po = import_edit(hostile, "page:#accepted", None, "initial")
+    assert (entry(po, "page:#accepted").msgstr, entry(po, "page:#accepted").flags) == ("", [])
+
+
+def test_a_broken_target_can_be_fixed_through_the_xliff(hostile: Path) -> None:
+    po = import_edit(hostile, "page:#broken", "&lt;1>رابط&lt;/1> و &lt;2/>", "final")
+    assert entry(po, "page:#broken").msgstr == "<1>رابط</1> و <2/>"
+    assert entry(po, "page:#broken").flags == []
+
+
+@pytest.mark.parametrize(("target", "problem"), [
+    ('<pc id="1">رابط</pc> و', "missing <2>"),
+    ('<pc id="1">رابط</pc> <ph id="2"/> <ph id="7"/>', "unknown <7>"),
+    ('<pc id="1">رابط <ph id="2"/></pc>', "placeholders nested or closed differently"),
+    ('<pc id="1">رابط</pc> &lt;2/&gt;', "missing <2>"),  # typed as text: it stays text
+])
+def test_a_target_with_broken_placeholders_refuses_the_import(
+        hostile: Path, target: str, problem: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        import_edit(hostile, "page:#clean", target, "final")
+    message = str(caught.value)
+    assert message.startswith("ar.xlf:")
+    assert (f"(page:#clean): the translation's placeholders do not match the source's "
+            f"({problem}); keep the source's inline codes in your CAT tool and import again; "
+            "nothing was imported") in message
+
+
+def test_units_the_catalog_no_longer_has_are_reported(hostile: Path) -> None:
+    po = catalog.load(hostile)
+    data = xliff.export(po, source_locale="en", locale="ar", original="x")
+    entry(po, "page:#empty").msgid = "Nothing yet, changed"
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert [(u.msgctxt, u.msgid) for u in result.unknown] == [("page:#empty", "Nothing yet")]
+    assert result.updated == 0
+
+
+# -- hostile files --------------------------------------------------------------------------
+XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+       b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" '
+       b'trgLang="es"><file id="f"><unit id="u"><segment><source>a</source>'
+       b'<target>&e;</target></segment></unit></file></xliff>')
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"<xliff", "x.xlf:1: not well-formed XML (Couldn't find end of Start Tag xliff"),
+    (b"", "x.xlf:1: not well-formed XML (Document is empty"),
+    (XXE, "x.xlf:1: XLIFF with a DOCTYPE is refused (entities are never expanded); export "
+          "the file again without one"),
+    (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>',
+     "x.xlf:1: not an XLIFF 2.0 document (root element <xliff> in "
+     "urn:oasis:names:tc:xliff:document:1.2, expected <xliff> in "
+     "urn:oasis:names:tc:xliff:document:2.0); export it as XLIFF 2.0"),
+    (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="3.0"/>',
+     "x.xlf:1: XLIFF version '3.0' is not supported; export it as XLIFF 2.0"),
+    (b'<html/>', "x.xlf:1: not an XLIFF 2.0 document (root element <html>, expected"),
+])
+def test_bad_files_are_one_clear_error(data: bytes, message: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        xliff.read(data, Path("x.xlf"))
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+# -- the command line ----------------------------------------------------------------------
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def translated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with the repository's es, pt_BR and ar catalogs (drafts, untranslated)."""
+    root = make_project(tmp_path / "project", locales=("es", "pt_BR", "ar"))
+    (root / "locales").mkdir()
+    shutil.copy(ROOT / "locales" / "miss.pot", root / "locales")
+    for locale in ("es", "pt_BR", "ar"):
+        shutil.copytree(ROOT / "locales" / locale, root / "locales" / locale)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("update", "--check")[0] == 0
+    return root
+
+
+def test_cli_export_then_import_changes_no_byte(translated: Path) -> None:
+    before = snapshot(translated / "locales")
+    code, output = invoke("xliff", "export")
+    assert code == 0, output
+    assert "  wrote build/xliff/es.xlf\n" in output and "3 file(s) written" in output
+    files = sorted((translated / "build" / "xliff").iterdir())
+    assert [f.name for f in files] == ["ar.xlf", "es.xlf", "pt_BR.xlf"]
+    code, output = invoke("xliff", "import", *map(str, files))
+    assert code == 0, output
+    assert "0 entries updated, 0 accepted, 0 not found" in output
+    assert "0 file(s) written, 3 unchanged" in output
+    assert snapshot(translated / "locales") == before
+    assert invoke("xliff", "export", "--check")[0] == 0
+
+
+def test_cli_export_one_locale_elsewhere_and_check(translated: Path) -> None:
+    code, output = invoke("xliff", "export", "-l", "pt_BR", "--output-dir", "out", "-q")
+    assert (code, output) == (0, "")
+    assert [p.name for p in (translated / "out").iterdir()] == ["pt_BR.xlf"]
+    po = translated / "locales" / "pt_BR" / "LC_MESSAGES" / "miss.po"
+    po.write_text(po.read_text().replace("#, fuzzy\n", "", 1))
+    code, output = invoke("xliff", "export", "-l", "pt_BR", "--output-dir", "out", "--check")
+    assert code == 3
+    assert "would change: out/pt_BR.xlf" in output
+    assert "run `miss-i18n xliff export`" in output
+
+
+def test_cli_import_of_an_accepted_edit(translated: Path) -> None:
+    assert invoke("xliff", "export", "-l", "es")[0] == 0
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, "Beneficios", "final"))
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    before = po.read_text()
+    code, output = invoke("xliff", "import", "--check", str(xlf))
+    assert code == 3 and "would change: locales/es/LC_MESSAGES/miss.po" in output
+    assert po.read_text() == before
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert "es.xlf → es: 1 entries updated, 1 accepted, 0 not found" in output
+    after = po.read_text()
+    assert after == before.replace(
+        '#, fuzzy\nmsgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
+        'msgid "Advantages"\nmsgstr "Ventajas"',
+        'msgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
+        'msgid "Advantages"\nmsgstr "Beneficios"')
+    assert invoke("update", "--check")[0] == 0  # the pipeline agrees with what was written
+    assert invoke("xliff", "import", str(xlf))[1].endswith("0 file(s) written, 1 unchanged\n")
+
+
+def test_cli_refuses_broken_placeholders_and_writes_nothing(translated: Path) -> None:
+    assert invoke("xliff", "export")[0] == 0
+    folder = translated / "build" / "xliff"
+    good = folder / "es.xlf"
+    good.write_bytes(edited(good.read_bytes(), ADVANTAGES, "Beneficios", "final"))
+    bad = folder / "pt_BR.xlf"
+    bad.write_bytes(edited(bad.read_bytes(), LEAD, '<pc id="1">Cirurgia</pc> sem sigla',
+                           "final"))
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(good), str(bad))
+    assert code == 4
+    assert output.count("\n") == 1
+    assert output.startswith(f"error: {bad}:")
+    assert f"({LEAD}): the translation's placeholders do not match the source's (missing <2>)" \
+        in output
+    assert snapshot(translated) == before
+
+
+@pytest.mark.parametrize("data", [XXE, b"<xliff><unit>", b"\xff\xfe not xml"])
+def test_cli_bad_xml_is_one_line_exit_4_nothing_written(translated: Path, data: bytes) -> None:
+    path = translated / "in.xlf"
+    path.write_bytes(data)
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(path))
+    assert code == 4
+    assert output.startswith(f"error: {path}") and output.count("\n") == 1
+    assert "Traceback" not in output
+    assert snapshot(translated) == before
+
+
+def test_cli_reports_units_the_catalog_lost_and_a_wrong_locale(translated: Path) -> None:
+    assert invoke("xliff", "export", "-l", "ar")[0] == 0
+    xlf = translated / "build" / "xliff" / "ar.xlf"
+    root = etree.fromstring(xlf.read_bytes())
+    unit = next(root.iter(X + "unit"))
+    unit.set("id", "u0000000000000000")
+    xlf.write_bytes(etree.tostring(root))
+    unit = next(etree.fromstring(xlf.read_bytes()).iter(X + "unit"))
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0
+    assert (f"warning: {xlf}:{unit.sourceline}: unit u0000000000000000 "
+            f"({unit.get('name')}) is not in the ar catalog any more") in output
+    assert "0 entries updated, 0 accepted, 1 not found" in output
+    root.set("trgLang", "de")
+    xlf.write_bytes(etree.tostring(root))
+    code, output = invoke("xliff", "import", str(xlf))
+    assert (code, output) == (4, f"error: {xlf}: trgLang 'de' is not one of the project's "
+                                 "locales; add it to the config or export the right locale\n")
+    code, output = invoke("xliff", "import", "missing.xlf")
+    assert (code, output) == (4, "error: missing.xlf: cannot read (No such file or directory); "
+                                 "check the path\n")
