@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -290,8 +291,13 @@ def test_states_map_to_fuzzy_and_back(hostile: Path) -> None:
     assert entry(po, "page:#accepted").flags == []  # reviewed = final: nothing changes
     po = import_edit(hostile, "page:#accepted", "مسودة مقبولة", "translated")
     assert entry(po, "page:#accepted").flags == ["fuzzy"]
-    po = import_edit(hostile, "page:#accepted", None, "initial")
+    po = import_edit(hostile, "page:#accepted", "", "initial")
     assert (entry(po, "page:#accepted").msgstr, entry(po, "page:#accepted").flags) == ("", [])
+    po = import_edit(hostile, "page:#x", "", "final")  # an empty target: untranslated
+    assert (entry(po, "page:#x").msgstr, entry(po, "page:#x").flags) == ("", ["python-format"])
+    for state in ("initial", "final"):  # a tool that drops the target changes nothing
+        po = import_edit(hostile, "page:#accepted", None, state)
+        assert catalog.to_bytes(po) == hostile.read_bytes()
 
 
 def test_a_broken_target_can_be_fixed_through_the_xliff(hostile: Path) -> None:
@@ -424,7 +430,18 @@ def test_cli_import_of_an_accepted_edit(translated: Path) -> None:
         'msgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
         'msgid "Advantages"\nmsgstr "Beneficios"')
     assert invoke("update", "--check")[0] == 0  # the pipeline agrees with what was written
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
     assert invoke("xliff", "import", str(xlf))[1].endswith("0 file(s) written, 1 unchanged\n")
+    # accepted in the CAT tool = a person's work: a source edit keeps it (fuzzy, #|)
+    page = translated / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text().replace(">Advantages<", ">Benefits<"))
+    assert invoke("extract")[0] == 0 and invoke("update")[0] == 0
+    assert ('# accepted machine draft: apertium eng-spa 0.8.1-2 (en→es); rule-based draft\n'
+            '#. Section heading\n#: minimally-invasive-spine-surgery.html#advantages\n'
+            '#, fuzzy\n#| msgid "Advantages"\n'
+            'msgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
+            'msgid "Benefits"\nmsgstr "Beneficios"\n') in po.read_text()
 
 
 def test_cli_refuses_broken_placeholders_and_writes_nothing(translated: Path) -> None:

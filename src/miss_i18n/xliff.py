@@ -16,7 +16,7 @@ The mapping (README "XLIFF for CAT tools"):
   ``po:extracted`` (``#.``), ``po:reference`` (one per ``#:`` reference), ``po:flags``
   (``#,``), ``po:previous-msgctxt`` / ``po:previous-msgid`` (``#|``). With them the
   document alone rebuilds the catalog byte for byte (``to_catalog``).
-- Text is plain text; placeholders are inline codes a CAT tool protects: ``<n>…</n`` is
+- Text is plain text; placeholders are inline codes a CAT tool protects: ``<n>…</n>`` is
   ``<pc id="n">…</pc>``, ``<n/>`` is ``<ph id="n"/>``, ``&lt;``/``&amp;`` are the plain
   characters, and a character XML cannot hold (a control character) is
   ``<cp hex="0007"/>``. A msgid or msgstr that does not parse in our placeholder
@@ -32,12 +32,12 @@ catalog keeps its own comments and references. A unit whose target and state are
 export wrote leaves its entry untouched, so export + import changes no byte. Otherwise:
 ``final`` or ``reviewed`` is the translator's acceptance (fuzzy and ``#|`` cleared, the
 entry is human work from then on, its provenance line kept as history); ``translated`` or
-``initial`` with a target is a draft (fuzzy); an empty target makes the entry
-untranslated. A machine draft whose text a translator changed keeps its fuzzy mark but is
-no longer a machine draft: its provenance line becomes ``# edited machine draft: …``, so
-no engine replaces it. A changed target whose placeholders differ from its source's
-refuses the whole import (nothing is written); units the catalog no longer has are
-reported, not imported.
+``initial`` with a target is a draft (fuzzy); an empty ``<target/>`` makes the entry
+untranslated, a unit without one leaves it as it is. A machine draft whose text a
+translator changed keeps its fuzzy mark but is no longer a machine draft: its provenance
+line becomes ``# edited machine draft: …``, so no engine replaces it. A changed target
+whose placeholders differ from its source's refuses the whole import (nothing is
+written); units the catalog no longer has are reported, not imported.
 """
 
 from __future__ import annotations
@@ -326,6 +326,8 @@ class Unit:
     msgctxt: str | None
     msgid: str
     target: str
+    has_target: bool
+    """Whether the unit has a ``<target>`` at all (an empty one empties the entry)."""
     state: str
 
 
@@ -527,10 +529,10 @@ def read(data: bytes, path: Path) -> Document:
         seen.add(unit_id)
         plain = set(unit.get(_MI + "plain", "").split())
         source, _ = _content(unit, "source", "source" not in plain, path)
-        target, _ = _content(unit, "target", "target" not in plain, path)
+        target, has_target = _content(unit, "target", "target" not in plain, path)
         entry = _entry(unit, source, target)
         po.append(entry)
-        units.append(Unit(unit_id, _line(unit), entry.msgctxt, source, target,
+        units.append(Unit(unit_id, _line(unit), entry.msgctxt, source, target, has_target,
                           _unit_state(unit, path)))
     return Document(path, root.get("srcLang", ""), target_lang, file.get("original"), units,
                     po)
@@ -619,6 +621,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             result.unknown.append(unit)
             continue
         kind = _kind(unit.target, unit.state)
+        if not unit.has_target and entry.msgstr:
+            continue  # a tool that drops a target has not emptied the translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
         problem = _placeholder_problem(entry, unit.target) if unit.target else None
