@@ -20,11 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-import polib
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
-from .catalog import read_babel
+from .catalog import metadata, read_syntax, to_babel
 from .config import Glossary
 from .markup import MarkupError, plain_text, shape
 from .model import Issue, Severity
@@ -101,11 +100,9 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     The header fields are also kept as written, so that check_header sees a missing
     Language or Plural-Forms field (Babel fills both in from ``locale``).
     """
-    catalog = read_babel(path, locale)
-    try:
-        fields = dict(polib.pofile(str(path), encoding="utf-8", wrapwidth=0).metadata)
-    except (OSError, ValueError, UnicodeDecodeError):  # pragma: no cover - Babel read it
-        return catalog
+    parsed = read_syntax(path)
+    catalog = to_babel(parsed, locale)
+    fields = metadata(parsed.header)
     # Babel parses the header's flags; without a header it reports the catalog as fuzzy.
     _HEADERS[catalog] = _Header(fields, fuzzy=bool(fields) and catalog.fuzzy)
     return catalog
