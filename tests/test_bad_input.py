@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from miss_i18n.cli import main
 from miss_i18n.config import load_config
+from miss_i18n.po_syntax import parse
 
 STAGES = ["check", "update", "translate", "compile", "build", "run", "status"]
 ENTRY = 'msgid "Smaller scars"\nmsgstr ""'
@@ -104,3 +105,107 @@ def test_a_broken_catalog_is_one_line_exit_4_and_nothing_changes(
     code, output = invoke(command)
     assert (code, output) == (4, f"error: {path}:{line}: {message}\n")
     assert snapshot(project) == before
+
+
+# -- text a page cannot hold ------------------------------------------------------------------
+PAGE = "minimally-invasive-spine-surgery.html"
+SHOWN = "locales/de/LC_MESSAGES/miss.po"
+TITLE = "minimally-invasive-spine-surgery:head/title"
+DESCRIPTION = "minimally-invasive-spine-surgery:head/meta[description]@content"
+HEADING = "minimally-invasive-spine-surgery:#overview/h2"
+LEAD = "minimally-invasive-spine-surgery:#lead"
+
+
+def translate_entry(data: bytes, context: str, msgstr: bytes) -> bytes:
+    """Give the (untranslated) entry of ``context`` this msgstr, written as PO text."""
+    start = data.index(f'msgctxt "{context}"'.encode())
+    empty = data.index(b'msgstr ""\n', start)
+    return data[:empty] + b'msgstr "' + msgstr + b'"\n' + data[empty + len(b'msgstr ""\n'):]
+
+
+def entry_line(data: bytes, context: str) -> int:
+    """The line of the msgid after ``context`` (where issues are reported)."""
+    return line_of(data, f'msgctxt "{context}"'.encode()) + 1
+
+
+UNUSABLE = {  # context: (msgstr as PO text, the characters named)
+    TITLE: (b"Minimalinvasive\\bWirbels\xc3\xa4ulenchirurgie", "U+0008"),
+    DESCRIPTION: (b"Beschreibung \x01 mit \\x00 und \\177", "U+0001, U+0000, U+007F"),
+    HEADING: (b"\xc3\x9cber\\a\\033blick \xc2\x85 \xef\xb7\x90", "U+0007, U+001B, U+0085, U+FDD0"),
+}
+
+
+def unusable_project(project: Path) -> Path:
+    def change(data: bytes) -> bytes:
+        for context, (msgstr, _named) in UNUSABLE.items():
+            data = translate_entry(data, context, msgstr)
+        return data
+    return edited(project, change)
+
+
+def test_characters_a_page_cannot_hold_are_check_errors(project: Path) -> None:
+    path = unusable_project(project)
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de", "-q")
+    assert code == 1
+    lines = [line for line in output.splitlines() if "unusable-characters" in line]
+    assert lines == [
+        f"  {SHOWN}:{entry_line(data, context)}: error[unusable-characters]: the translation "
+        f"holds characters a web page cannot hold ({named}); remove them ({context})"
+        for context, (_msgstr, named) in UNUSABLE.items()]
+    assert output.endswith("error: check failed: 3 error(s)\n")
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("command", ["build", "run"])
+def test_the_build_keeps_the_source_text_and_says_why(project: Path, command: str) -> None:
+    path = unusable_project(project)
+    data = path.read_bytes()
+    code, output = invoke(command, "-l", "de", "--include-fuzzy", "--no-translate"
+                          if command == "run" else "--include-fuzzy")
+    assert code == 0, output
+    for context, (_msgstr, named) in UNUSABLE.items():
+        assert (f"warning: de/{PAGE}: translation of {context} holds characters a web page "
+                f"cannot hold ({named}); the source text was kept\n") in output
+    page = (project / "site" / "de" / PAGE).read_text(encoding="utf-8")
+    source = (project / "source" / PAGE).read_text(encoding="utf-8")
+    assert "<title>Minimally invasive spine surgery</title>" in page
+    assert '<h2 lang="en">Overview</h2>' in page or ">Overview</h2>" in page
+    assert 'content="Minimally Invasive Spine Surgery (MISS) is a type' in page
+    assert "Beschreibung" not in page and "blick" not in page
+    assert "<title>Minimally invasive spine surgery</title>" in source
+    if command == "build":
+        assert path.read_bytes() == data
+    else:  # `run` writes the catalog as msgcat would (\\x00 as the character): same values
+        assert parse(path.read_bytes()).entries == parse(data).entries
+
+
+def test_placeholders_nested_a_thousand_deep(project: Path) -> None:
+    deep = b"<1>" * 1000 + b"Minimalinvasive" + b"</1>" * 1000
+    path = edited(project, lambda data: translate_entry(data, LEAD, deep))
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de", "-q")
+    assert code == 1
+    assert (f"  {SHOWN}:{entry_line(data, LEAD)}: error[placeholders]: broken placeholders: "
+            f"placeholders are nested more than 100 deep ({LEAD})\n") in output
+    code, output = invoke("build", "-l", "de")
+    assert code == 0, output
+    assert (f"warning: de/{PAGE}: translation of {LEAD} does not match its placeholders; the "
+            "source text was kept\n") in output
+    assert "Minimalinvasive" not in (project / "site" / "de" / PAGE).read_text(encoding="utf-8")
+    assert path.read_bytes() == data
+
+
+def test_a_bidi_override_the_source_lacks_is_a_warning(project: Path) -> None:
+    path = edited(project, lambda data: translate_entry(
+        data, HEADING, "\u202eÜberblick\u202c \u2067x\u2069 \u200f".encode()))
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de")
+    assert code == 0, output
+    assert (f"  {SHOWN}:{entry_line(data, HEADING)}: warning[bidi-controls]: the translation "
+            "adds bidirectional controls (U+202E, U+202C, U+2067, U+2069) that can make it read "
+            f"otherwise than it is written; remove them unless you meant them ({HEADING})\n"
+            ) in output
+    code, output = invoke("check", "-l", "de", "--strict")
+    assert code == 1
+    assert path.read_bytes() == data

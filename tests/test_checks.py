@@ -110,8 +110,9 @@ def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issu
 SPEC = {
     "header-language": ERROR, "header-plural-forms": ERROR, "header-fuzzy": ERROR,
     "babel": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
-    "do-not-translate": ERROR, "numbers": WARNING, "preferred-term": WARNING,
-    "whitespace": WARNING, "end-punctuation": WARNING,
+    "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
+    "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
+    "bidi-controls": WARNING,
 }
 
 
@@ -119,7 +120,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert {check.name: check.severity for check in CHECKS} == SPEC
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 9
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 11
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -284,6 +285,70 @@ def test_malformed_placeholder_is_a_typed_tag_and_broken_placeholders(tmp_path: 
         issue("raw-markup", ERROR, "text looks like an HTML tag (< 1>); only <n>…</n> and <n/> "
               "placeholders are allowed", msgid),
     ]
+
+
+# -- characters a page cannot hold ----------------------------------------------------------
+UNUSABLE = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                             *range(0x7F, 0xA0)]] + [
+    "\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"]
+
+
+@pytest.mark.parametrize("char", UNUSABLE, ids=[f"U+{ord(c):04X}" for c in UNUSABLE])
+def test_unusable_characters(tmp_path: Path, char: str) -> None:
+    msgid = "Lower risk"
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add(msgid, f"Geringeres{char}Risiko", context=CONTEXT, lineno=FIRST)
+    assert check_catalog(catalog, CheckContext("de", SHOWN)) == [issue(
+        "unusable-characters", ERROR, "the translation holds characters a web page cannot hold "
+        f"(U+{ord(char):04X}); remove them", msgid)]
+
+
+def test_unusable_characters_read_from_a_file(tmp_path: Path) -> None:
+    msgid = "Lower risk"
+    path = write(tmp_path, f'msgctxt "{CONTEXT}"\nmsgid "{msgid}"\n'
+                           'msgstr "Geringeres\\bRisiko\\0 \\x01\x02"\n')
+    assert check_file(path, "de", Glossary(), SHOWN) == [issue(
+        "unusable-characters", ERROR, "the translation holds characters a web page cannot hold "
+        "(U+0008, U+0000, U+0001, U+0002); remove them", msgid)]
+
+
+def test_tab_newline_and_carriage_return_are_usable(tmp_path: Path) -> None:
+    assert one(tmp_path, "a\tb\nc\rd", "A\tB\nC\rD") == []
+
+
+def test_a_lone_surrogate_is_unusable() -> None:
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add("Lower risk", "Geringer\ud800", context=CONTEXT, lineno=FIRST)
+    [found] = check_catalog(catalog, CheckContext("de", SHOWN))
+    assert found.message == ("the translation holds characters a web page cannot hold "
+                             "(U+D800); remove them")
+
+
+def test_placeholders_nested_too_deep(tmp_path: Path) -> None:
+    msgid = "<1>Lower</1> risk"
+    deep = "<1>" * 1000 + "x" + "</1>" * 1000
+    assert one(tmp_path, msgid, deep) == [issue(
+        "placeholders", ERROR, "broken placeholders: placeholders are nested more than 100 deep",
+        msgid)]
+
+
+# -- bidirectional controls ------------------------------------------------------------------
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+        "\u2069"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_the_source_lacks(tmp_path: Path, char: str) -> None:
+    msgid = "Lower risk"
+    assert one(tmp_path, msgid, f"Geringeres {char}Risiko") == [issue(
+        "bidi-controls", WARNING, f"the translation adds bidirectional controls (U+{ord(char):04X})"
+        " that can make it read otherwise than it is written; remove them unless you meant them",
+        msgid)]
+
+
+def test_bidi_controls_of_the_source_and_rtl_marks_are_fine(tmp_path: Path) -> None:
+    assert one(tmp_path, "\u2067abc\u2069 x", "\u2067abc\u2069 \u200fس\u200e\u061c",
+               locale="ar") == []
 
 
 # -- URLs and e-mail addresses ---------------------------------------------------------------
