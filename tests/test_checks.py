@@ -203,6 +203,19 @@ def test_header_checks(tmp_path: Path, case: str) -> None:
     assert run(tmp_path, entry("Overview", "Überblick"), head=head) == [expected]
 
 
+@pytest.mark.parametrize(("head", "expected"), [
+    (header(language="!!!"), [issue("header-language", ERROR,
+                                    "Language header is '!!!', expected 'de'", None)]),
+    (header(plural="nplurals=x; plural=n>;"), [issue(
+        "header-plural-forms", ERROR, "Plural-Forms is 'nplurals=x; plural=n>;', CLDR says "
+        f"{DE_FORMS}", None)]),
+    (header().replace("2026-01-01 00:00+0000", "garbage"), []),
+], ids=["language", "plural-forms", "dates"])
+def test_header_fields_babel_cannot_parse_are_reported_not_raised(
+        tmp_path: Path, head: str, expected: list[Issue]) -> None:
+    assert run(tmp_path, entry("Overview", "Überblick"), head=head) == expected
+
+
 def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:
     assert run(tmp_path, entry("Overview", "Überblick"), head="#, no-wrap\n" + header()) == []
 

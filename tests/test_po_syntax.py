@@ -179,6 +179,8 @@ def test_escapes_mean_what_msgfmt_says() -> None:
     assert [e.msgstr for e in parsed.entries[1:]] == [
         "\a\b\f\v\t\r\n\\\"AAA1B", "ää"]
     assert parse(CORPUS["NUL escapes"]).entries[1].msgstr == "a\x00b\x00g\x00"
+    raw_nul = parse(H + b'msgid "a"\nmsgstr "\x000\x00\\303\\244"\n')
+    assert raw_nul.entries[1].msgstr == "\x000\x00ä"
     latin = parse(CORPUS["ISO-8859-1"])
     assert (latin.charset, latin.entries[1].msgstr) == ("ISO-8859-1", "Größe")
     assert parse(CORPUS["SHIFT_JIS with a backslash byte"]).entries[1].msgstr == "表"

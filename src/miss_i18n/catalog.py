@@ -8,7 +8,7 @@ byte for byte: one message is one line, and a changed word is a one-line diff.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -141,7 +141,9 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
 def to_babel(parsed: po_syntax.PoFile, locale: str | None = None) -> Catalog:
     """The Babel form of a strictly read file, for Babel's checkers."""
     catalog = Catalog(locale=locale)
-    for entry in parsed.entries:
+    header = parsed.header
+    for written in parsed.entries:
+        entry = _babel_header(written, locale) if written is header else written
         comments = _Comments.of(entry)
         key: str | tuple[str, str] = (
             entry.msgid if entry.msgid_plural is None else (entry.msgid, entry.msgid_plural))
@@ -155,6 +157,19 @@ def to_babel(parsed: po_syntax.PoFile, locale: str | None = None) -> Catalog:
         else:
             catalog[key] = message
     return catalog
+
+
+def _babel_header(header: po_syntax.PoEntry, locale: str | None) -> po_syntax.PoEntry:
+    """The header without the fields Babel cannot parse (a Language of ``!!!``, a date of
+    ``garbage``): it raises on them, and our own checks report them from the file."""
+    usable = []
+    for name, value in metadata(header).items():
+        try:
+            Catalog(locale=locale).mime_headers = [(name, value)]
+        except (ValueError, TypeError, LookupError, ArithmeticError):
+            continue
+        usable.append(f"{name}: {value}\n")
+    return replace(header, msgstr="".join(usable))
 
 
 def read_babel(path: Path, locale: str | None = None) -> Catalog:

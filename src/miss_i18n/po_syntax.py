@@ -88,12 +88,15 @@ class PoFile:
 _SPACE = " \t\r\f\v"
 _TOKEN = re.compile(r"""
     (?P<space>[ \t\r\f\v]+)
-  | "(?P<string>(?:[^"\\]|\\.)*)"
+  | "(?P<string>[^"\\]*(?:\\.[^"\\]*)*)"
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
   | (?P<number>[0-9]+)
   | (?P<bracket>[\[\]])
   | (?P<comment>\#.*)
 """, re.VERBOSE | re.DOTALL)
+_SIMPLE_LINE = re.compile(
+    r'[ \t\r\f\v]*(?:(msgctxt|msgid_plural|msgid|msgstr)[ \t\r\f\v]*)?"([^"\\]*(?:\\.[^"\\]*)*)"'
+    r"[ \t\r\f\v]*", re.DOTALL)
 _BARE = re.compile(r'[^ \t\r\f\v"#]*')
 _ESCAPE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))", re.DOTALL)
 _SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a",
@@ -121,6 +124,16 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
                 previous, position = True, position + 1
         elif line.startswith("#|", position):
             previous, position = True, position + 2
+        elif line.startswith("#", position):
+            yield _Token("comment", line[position + 1:], number, False, False)
+            continue
+        simple = _SIMPLE_LINE.fullmatch(line, position)
+        if simple is not None:  # the common line: [keyword] "string", at one match
+            keyword, body = simple.groups()
+            if keyword is not None:
+                yield _Token(keyword, keyword, number, obsolete, previous)
+            yield _Token("string", _unescape(body, number, codec), number, obsolete, previous)
+            continue
         end = len(line)
         while position < end:
             match = _TOKEN.match(line, position)
@@ -161,40 +174,35 @@ def _unescape(body: str, line: int, codec: str) -> str:
     """A string's value; msgfmt's escapes only. Octal and hex escapes are bytes."""
     if "\\" not in body:
         return body
-    raw: list[int] = []
-
-    def replace(match: re.Match[str]) -> str:
+    pieces: list[str | int] = []
+    position = 0
+    for match in _ESCAPE.finditer(body):
+        pieces.append(body[position:match.start()])
+        position = match.end()
         simple, octal, hexadecimal, other = match.groups()
         if simple is not None:
-            return _SIMPLE[simple]
-        if other is not None:
+            pieces.append(_SIMPLE[simple])
+        elif other is not None:
             raise PoSyntaxError(f"invalid escape '\\{other}' in a string; write a backslash "
-                                f"as '\\\\'", line)
-        value = int(octal, 8) if octal is not None else int(hexadecimal, 16)
-        value &= 0xFF  # msgfmt keeps the low byte
-        if value < 0x80:
-            return chr(value)
-        raw.append(value)
-        return f"\x00{len(raw) - 1}\x00"  # a byte to join with its neighbours below
-
-    text = _ESCAPE.sub(replace, body)
-    if raw:
-        text = _join_bytes(text, raw, line, codec)
-    return text
+                                "as '\\\\'", line)
+        else:  # msgfmt keeps the low byte
+            value = (int(octal, 8) if octal is not None else int(hexadecimal, 16)) & 0xFF
+            pieces.append(chr(value) if value < 0x80 else value)
+    pieces.append(body[position:])
+    text = [piece for piece in pieces if isinstance(piece, str)]
+    if len(text) == len(pieces):
+        return "".join(text)
+    return _join_bytes(pieces, line, codec)
 
 
-_BYTE_MARK = re.compile(r"\x00(\d+)\x00")
-
-
-def _join_bytes(text: str, raw: list[int], line: int, codec: str) -> str:
-    """Octal or hex escapes of bytes >= 0x80, decoded together with the text around them."""
+def _join_bytes(pieces: list[str | int], line: int, codec: str) -> str:
+    """Escaped bytes >= 0x80 (``\\303\\244``), decoded with the text around them."""
     data = bytearray()
-    position = 0
-    for match in _BYTE_MARK.finditer(text):
-        data += text[position:match.start()].encode(codec)
-        data.append(raw[int(match.group(1))])
-        position = match.end()
-    data += text[position:].encode(codec)
+    for piece in pieces:
+        if isinstance(piece, int):
+            data.append(piece)
+        else:
+            data += piece.encode(codec)
     try:
         return data.decode(codec)
     except UnicodeDecodeError:
