@@ -254,3 +254,20 @@ def test_an_accepted_catalog_is_written_back_as_msgcat_writes_it(tmp_path: Path,
     assert ours == canonical
     path.write_bytes(ours)
     assert catalog.to_bytes(catalog.load(path)) == ours
+
+
+@needs_gettext
+@pytest.mark.parametrize("case", ["ISO-8859-1", "CP1252", "SHIFT_JIS with a backslash byte"])
+def test_another_charset_is_read_and_written_as_utf8_as_msgconv_does(tmp_path: Path,
+                                                                    case: str) -> None:
+    path = tmp_path / "case.po"
+    path.write_bytes(CORPUS[case])
+    po = catalog.load(path)
+    converted = subprocess.run(["msgconv", "--to-code=UTF-8", "--no-wrap", str(path)],
+                               capture_output=True, check=True).stdout
+    assert catalog.to_bytes(po) == converted
+    mo = tmp_path / "case.mo"
+    mo.write_bytes(catalog.mo_bytes(po))
+    shown = subprocess.run(["msgunfmt", "--no-wrap", str(mo)], capture_output=True,
+                           check=True).stdout
+    assert shown == converted

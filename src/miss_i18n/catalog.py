@@ -7,6 +7,7 @@ byte for byte: one message is one line, and a changed word is a one-line diff.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -117,6 +118,9 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
     header = parsed.header
     po.metadata = metadata(header)
+    if parsed.codec != "utf-8" and "Content-Type" in po.metadata:  # we write UTF-8 only
+        po.metadata["Content-Type"] = re.sub(r"charset=\S*", "charset=UTF-8",
+                                             po.metadata["Content-Type"])
     if header is not None:
         comments = _Comments.of(header)
         po.header = "\n".join(comments.translator)
