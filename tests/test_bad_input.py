@@ -107,6 +107,21 @@ def test_a_broken_catalog_is_one_line_exit_4_and_nothing_changes(
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize("command", ["extract", "update", "run"])
+def test_a_broken_template_is_one_line_exit_4_and_nothing_changes(project: Path,
+                                                                   command: str) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    template = load_config(project / "pyproject.toml").pot_path
+    data = template.read_bytes().replace(b'msgid "Smaller scars"', b'msgid "Smaller scars')
+    template.write_bytes(data)
+    before = snapshot(project)
+    code, output = invoke(command)
+    line = line_of(data, b'msgid "Smaller scars')
+    assert (code, output) == (
+        4, f'error: {template}:{line}: a string is not closed on its line; end it with "\n')
+    assert snapshot(project) == before
+
+
 # -- text a page cannot hold ------------------------------------------------------------------
 PAGE = "minimally-invasive-spine-surgery.html"
 SHOWN = "locales/de/LC_MESSAGES/miss.po"

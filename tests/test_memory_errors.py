@@ -98,6 +98,22 @@ def test_a_journal_that_cannot_be_written(tmp_path: Path) -> None:
     expect(caught, path, READ_ONLY.format("disk I/O error"))
 
 
+def test_a_memory_another_process_holds(tmp_path: Path) -> None:
+    path = filled(tmp_path / "tm.sqlite3")
+    memory = Memory(path)
+    other = sqlite3.connect(path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        memory._db.execute("PRAGMA busy_timeout = 0")  # fail at once rather than in 5 s
+        with pytest.raises(TranslationMemoryError) as caught:
+            memory.store(MODEL, [("new", "NEW")])
+    finally:
+        other.rollback()
+        other.close()
+    expect(caught, path, "the translation memory is in use by another process (database is "
+                         "locked); wait for it to finish and run again")
+
+
 def as_another_user(action: Callable[[], None]) -> str:
     """Run ``action`` without root's power over permissions; what it raised, as text."""
     if os.geteuid() != 0:

@@ -71,6 +71,7 @@ CORPUS: dict[str, bytes] = {
     "obsolete entries": H + OK + b'\n#~ msgid "old"\n#~ msgstr "alt"\n#~ "er"\n',
     "obsolete plural and previous": P + b'#~| msgid "p"\n#~ msgid "a"\n#~ msgid_plural "as"\n'
                                         b'#~ msgstr[0] "b"\n#~ msgstr[1] "bs"\n',
+    "obsolete with comments": H + b'#~ # translator\n#~ #, fuzzy\n#~ msgid "a"\n#~ msgstr "b"\n',
     "obsolete split by a blank line": H + b'#~ msgid "a"\n\n#~ msgstr "b"\n',
     "lone #~ line": H + b'#~\n' + OK,
     "ISO-8859-1": head("ISO-8859-1") + b'msgid "a"\nmsgstr "Gr\xf6\xdfe"\n',

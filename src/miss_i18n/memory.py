@@ -36,6 +36,10 @@ _READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "disk i/o
 def _error(exc: sqlite3.Error | OSError, path: Path | None) -> TranslationMemoryError:
     """One line: what went wrong with the file, and that deleting it loses nothing."""
     text = str(exc) or type(exc).__name__
+    if "locked" in text.lower() or "busy" in text.lower():
+        return TranslationMemoryError(
+            f"the translation memory is in use by another process ({text}); wait for it to "
+            "finish and run again", path=path)
     if isinstance(exc, OSError) or any(word in text.lower() for word in _READ_ONLY):
         return TranslationMemoryError(
             f"cannot write the translation memory ({text}); make it and its folder writable, "

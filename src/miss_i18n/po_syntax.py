@@ -162,8 +162,8 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
                     raise PoSyntaxError(f"unknown keyword {word!r}; put text in quotes (the "
                                         f"keywords are {', '.join(KEYWORDS)})", number)
                 yield _Token(word, word, number, obsolete, previous)
-            elif kind == "comment":
-                if not obsolete and not previous:
+            elif kind == "comment":  # "#~ # text" comments an obsolete entry, as msgcat reads it
+                if not previous:
                     yield _Token("comment", match.group()[1:], number, False, False)
             else:
                 yield _Token(match.group() if kind == "bracket" else "number", match.group(),
