@@ -162,6 +162,7 @@ STRICTER = {
     "a domain line": H + b'domain "other"\n' + OK,
     "bad UTF-8 in a comment": H + b"# \xff\n" + OK,
     "escapes that are not UTF-8": H + b'msgid "a"\nmsgstr "\\377"\n',
+    "a charset Python cannot decode (VISCII)": head("VISCII") + OK,
 }
 
 
@@ -225,13 +226,22 @@ REFUSED_MESSAGES = {
     "charset zlib_codec": (1, "charset 'zlib_codec' in the Content-Type header is not a text "
                               "encoding gettext knows; convert the file to UTF-8 and declare "
                               "charset=UTF-8"),
+    "a charset Python cannot decode (VISCII)": (1, "charset 'VISCII' is not supported here; "
+                                                   "convert the file to UTF-8 (iconv) and "
+                                                   "declare charset=UTF-8"),
+    "a domain line": (5, "a 'domain' line is not supported; keep one domain per catalog and "
+                         "remove the line"),
+    "escapes that are not UTF-8": (6, "octal or hex escapes in a string are not valid utf-8 "
+                                      "text; write the characters themselves"),
+    "bad UTF-8 in a comment": (5, "bytes that are not valid UTF-8 (the header's charset); save "
+                                  "the file as UTF-8 or declare its real charset"),
 }
 
 
 @pytest.mark.parametrize("case", list(REFUSED_MESSAGES))
 def test_each_refusal_names_the_line_and_what_to_do(case: str) -> None:
     with pytest.raises(PoSyntaxError) as caught:
-        parse(CORPUS[case])
+        parse({**CORPUS, **STRICTER}[case])
     assert (caught.value.line, caught.value.message) == REFUSED_MESSAGES[case]
 
 

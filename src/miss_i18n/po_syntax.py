@@ -12,8 +12,10 @@ What it enforces, as msgfmt does: quoted strings closed on their line; the escap
 only between entries; ``#~`` on every line of an obsolete entry or none; no second entry
 with the same msgctxt and msgid (obsolete ones included); a charset that gettext knows
 as portable (msgfmt warns about any other, and we could not read it as text) and bytes
-that decode in it. Stricter than msgfmt, and said so: a ``domain`` line, and bytes
-that do not decode anywhere in the file (msgfmt only looks inside strings).
+that decode in it. Stricter than msgfmt, and said so: a ``domain`` line; bytes that do
+not decode anywhere in the file (msgfmt only looks inside strings) or octal and hex
+escapes that do not make text; the three portable charsets Python has no codec for
+(EUC-TW, GEORGIAN-PS, VISCII).
 
 Not here: what msgfmt checks per message after parsing (a msgid and msgstr that do not
 both end with a newline, format strings, plural counts); `check` reports those.
