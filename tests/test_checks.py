@@ -345,6 +345,12 @@ def test_placeholders_nested_too_deep(tmp_path: Path) -> None:
         msgid)]
 
 
+def test_a_msgid_nested_too_deep_is_not_a_translators_error(tmp_path: Path) -> None:
+    deep = "".join(f"<{n}>" for n in range(1, 102)) + "x" + "".join(
+        f"</{n}>" for n in range(101, 0, -1))
+    assert one(tmp_path, deep, deep.replace("x", "y")) == []
+
+
 # -- bidirectional controls ------------------------------------------------------------------
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
         "\u2069"]
