@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
-from miss_i18n.build import Site, index_page, localize, sitemap
+from miss_i18n.build import Rejection, Site, index_page, localize, sitemap
 from miss_i18n.cli import main
 from miss_i18n.html import locate, parse_page
 from miss_i18n.markup import escape_text
@@ -61,7 +61,7 @@ def test_mismatched_placeholders_keep_the_source(bad: str) -> None:
     site = Site(["t.html"], "en", ["de"])
     built, report = localize(parse_page(data), "t.html", "de",
                              {("t:body/p", slot.segment.msgid): bad}, site=site)
-    assert report.rejected == ["t:body/p"]
+    assert report.rejected == [Rejection("t:body/p", "does not match its placeholders")]
     assert visible_text(built) == visible_text(data)
 
 
@@ -259,3 +259,11 @@ def test_a_locale_below_the_publish_threshold_is_a_preview(
     assert 'hreflang="de"' in published and 'hreflang="ar"' not in published
     assert 'hreflang="ar"' in previews and ">0%</span>" in previews
     assert ">100%</span>" in published
+
+
+def test_the_builds_own_text_falls_back_to_english_when_unusable() -> None:
+    data = (PAGES / "tricky.html").read_bytes()
+    site = Site(["t.html"], "en", ["de"])
+    menu = {("miss-i18n:language-menu", "Languages"): "Spra\x01chen"}
+    built, report = localize(parse_page(data), "t.html", "de", menu, site=site)
+    assert b'aria-label="Languages"' in built and report.rejected == []

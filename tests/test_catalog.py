@@ -96,5 +96,5 @@ def test_a_missing_or_broken_catalog_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as caught:
         catalog.load(broken)
     assert str(caught.value) == (
-        f"{broken}:3: not a valid PO file (Unknown or misformatted keyword); fix it or "
-        "delete it and run `miss-i18n update`")
+        f"{broken}:3: unknown keyword 'nonsense'; put text in quotes (the keywords are "
+        "msgctxt, msgid, msgid_plural, msgstr)")

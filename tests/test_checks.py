@@ -110,8 +110,9 @@ def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issu
 SPEC = {
     "header-language": ERROR, "header-plural-forms": ERROR, "header-fuzzy": ERROR,
     "babel": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
-    "do-not-translate": ERROR, "numbers": WARNING, "preferred-term": WARNING,
-    "whitespace": WARNING, "end-punctuation": WARNING,
+    "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
+    "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
+    "bidi-controls": WARNING,
 }
 
 
@@ -119,7 +120,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert {check.name: check.severity for check in CHECKS} == SPEC
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 9
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 11
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -200,6 +201,19 @@ HEADER_CASES = {
 def test_header_checks(tmp_path: Path, case: str) -> None:
     head, expected = HEADER_CASES[case]
     assert run(tmp_path, entry("Overview", "Überblick"), head=head) == [expected]
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    (header(language="!!!"), [issue("header-language", ERROR,
+                                    "Language header is '!!!', expected 'de'", None)]),
+    (header(plural="nplurals=x; plural=n>;"), [issue(
+        "header-plural-forms", ERROR, "Plural-Forms is 'nplurals=x; plural=n>;', CLDR says "
+        f"{DE_FORMS}", None)]),
+    (header().replace("2026-01-01 00:00+0000", "garbage"), []),
+], ids=["language", "plural-forms", "dates"])
+def test_header_fields_babel_cannot_parse_are_reported_not_raised(
+        tmp_path: Path, head: str, expected: list[Issue]) -> None:
+    assert run(tmp_path, entry("Overview", "Überblick"), head=head) == expected
 
 
 def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:
@@ -284,6 +298,76 @@ def test_malformed_placeholder_is_a_typed_tag_and_broken_placeholders(tmp_path: 
         issue("raw-markup", ERROR, "text looks like an HTML tag (< 1>); only <n>…</n> and <n/> "
               "placeholders are allowed", msgid),
     ]
+
+
+# -- characters a page cannot hold ----------------------------------------------------------
+UNUSABLE = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                             *range(0x7F, 0xA0)]] + [
+    "\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"]
+
+
+@pytest.mark.parametrize("char", UNUSABLE, ids=[f"U+{ord(c):04X}" for c in UNUSABLE])
+def test_unusable_characters(tmp_path: Path, char: str) -> None:
+    msgid = "Lower risk"
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add(msgid, f"Geringeres{char}Risiko", context=CONTEXT, lineno=FIRST)
+    assert check_catalog(catalog, CheckContext("de", SHOWN)) == [issue(
+        "unusable-characters", ERROR, "the translation holds characters a web page cannot hold "
+        f"(U+{ord(char):04X}); remove them", msgid)]
+
+
+def test_unusable_characters_read_from_a_file(tmp_path: Path) -> None:
+    msgid = "Lower risk"
+    path = write(tmp_path, f'msgctxt "{CONTEXT}"\nmsgid "{msgid}"\n'
+                           'msgstr "Geringeres\\bRisiko\\0 \\x01\x02"\n')
+    assert check_file(path, "de", Glossary(), SHOWN) == [issue(
+        "unusable-characters", ERROR, "the translation holds characters a web page cannot hold "
+        "(U+0008, U+0000, U+0001, U+0002); remove them", msgid)]
+
+
+def test_tab_newline_and_carriage_return_are_usable(tmp_path: Path) -> None:
+    assert one(tmp_path, "a\tb\nc\rd", "A\tB\nC\rD") == []
+
+
+def test_a_lone_surrogate_is_unusable() -> None:
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add("Lower risk", "Geringer\ud800", context=CONTEXT, lineno=FIRST)
+    [found] = check_catalog(catalog, CheckContext("de", SHOWN))
+    assert found.message == ("the translation holds characters a web page cannot hold "
+                             "(U+D800); remove them")
+
+
+def test_placeholders_nested_too_deep(tmp_path: Path) -> None:
+    msgid = "<1>Lower</1> risk"
+    deep = "<1>" * 1000 + "x" + "</1>" * 1000
+    assert one(tmp_path, msgid, deep) == [issue(
+        "placeholders", ERROR, "broken placeholders: placeholders are nested more than 100 deep",
+        msgid)]
+
+
+def test_a_msgid_nested_too_deep_is_not_a_translators_error(tmp_path: Path) -> None:
+    deep = "".join(f"<{n}>" for n in range(1, 102)) + "x" + "".join(
+        f"</{n}>" for n in range(101, 0, -1))
+    assert one(tmp_path, deep, deep.replace("x", "y")) == []
+
+
+# -- bidirectional controls ------------------------------------------------------------------
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+        "\u2069"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_the_source_lacks(tmp_path: Path, char: str) -> None:
+    msgid = "Lower risk"
+    assert one(tmp_path, msgid, f"Geringeres {char}Risiko") == [issue(
+        "bidi-controls", WARNING, f"the translation adds bidirectional controls (U+{ord(char):04X})"
+        " that can make it read otherwise than it is written; remove them unless you meant them",
+        msgid)]
+
+
+def test_bidi_controls_of_the_source_and_rtl_marks_are_fine(tmp_path: Path) -> None:
+    assert one(tmp_path, "\u2067abc\u2069 x", "\u2067abc\u2069 \u200fس\u200e\u061c",
+               locale="ar") == []
 
 
 # -- URLs and e-mail addresses ---------------------------------------------------------------
@@ -438,9 +522,10 @@ def test_issues_come_in_file_order_then_check_order(tmp_path: Path) -> None:
 
 # -- reading --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("after", "line", "reason"), [
-    ('msgstrr "Überblick"\n', FIRST + 1, "Unknown or misformatted keyword"),
+    ('msgstrr "Überblick"\n', FIRST + 1, "unknown keyword 'msgstrr'; put text in quotes (the "
+     "keywords are msgctxt, msgid, msgid_plural, msgstr)"),
     ('msgctxt "page:#q"\nmsgid "Next"\nmsgstr "Weiter"\n', FIRST,
-     "missing msgstr for msgid 'Overview'"),
+     'msgid has no msgstr; add msgstr "" after it'),
 ])
 def test_syntax_error_names_file_and_line(tmp_path: Path, after: str, line: int,
                                           reason: str) -> None:
@@ -450,8 +535,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path, after: str, line: int,
     with pytest.raises(CatalogError) as caught:
         read_catalog(path, "de")
     assert caught.value.line == line
-    assert str(caught.value) == (f"{path}:{line}: not a valid PO file ({reason}); fix it or "
-                                 "delete it and run `miss-i18n update`")
+    assert str(caught.value) == f"{path}:{line}: {reason}"
 
 
 def test_missing_catalog_is_a_catalog_error(tmp_path: Path) -> None:

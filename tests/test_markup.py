@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from miss_i18n.markup import (
+    MAX_DEPTH,
     MarkupError,
     Placeholder,
     escape_text,
@@ -12,6 +13,8 @@ from miss_i18n.markup import (
     plain_text,
     shape,
     unescape_text,
+    unusable_characters,
+    walk,
 )
 
 
@@ -47,3 +50,27 @@ def test_unbalanced_placeholders_are_errors(text: str, message: str) -> None:
 def test_a_number_used_twice_is_an_error() -> None:
     with pytest.raises(MarkupError, match="<1> is used twice"):
         shape("<1>a</1><1>b</1>")
+
+
+def nested(depth: int) -> str:
+    return "".join(f"<{n}>" for n in range(1, depth + 1)) + "x" + "".join(
+        f"</{n}>" for n in range(depth, 0, -1))
+
+
+def test_nesting_is_bounded_and_never_recursion() -> None:
+    assert shape(nested(MAX_DEPTH)) == {n: (n - 1, False) for n in range(1, MAX_DEPTH + 1)}
+    for depth in (MAX_DEPTH + 1, 1000, 100_000):
+        with pytest.raises(MarkupError, match="placeholders are nested more than 100 deep"):
+            shape(nested(depth))
+
+
+def test_walk_goes_in_document_order() -> None:
+    tree = parse("<1>a<2/><3>b<4>c</4></3></1><5/>")
+    assert [(node.number, parent) for node, parent in walk(tree)] == [
+        (1, 0), (2, 1), (3, 1), (4, 3), (5, 0)]
+
+
+def test_unusable_characters_each_once_in_order() -> None:
+    text = "a\x00b\x08\t\n\r\x7f\x85\ud800\ufdd0\U0001fffe\U0010ffff ok\u202e\x00 \u00a0é"
+    assert unusable_characters(text) == [
+        "\x00", "\x08", "\x7f", "\x85", "\ud800", "\ufdd0", "\U0001fffe", "\U0010ffff"]

@@ -19,7 +19,16 @@ from babel import Locale
 from lxml import etree, html
 
 from .html import Run, Slot, locate
-from .markup import MarkupError, Placeholder, parse, shape, unescape_text
+from .markup import (
+    MarkupError,
+    Placeholder,
+    describe,
+    has_placeholders,
+    parse,
+    shape,
+    unescape_text,
+    unusable_characters,
+)
 from .model import Segment
 
 MARK = "data-miss-i18n"
@@ -124,6 +133,18 @@ def url_path(path: str) -> str:
     return quote(path, safe="/")
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A translation the page could not use: its entry's context and why."""
+
+    context: str
+    reason: str
+    """Completes "the translation of <context> …"."""
+
+
+MISMATCH = "does not match its placeholders"
+
+
 @dataclass
 class PageReport:
     locale: str
@@ -134,8 +155,9 @@ class PageReport:
     """Fuzzy entries that are machine drafts awaiting review, shown on the page."""
     stale: int = 0
     """Fuzzy entries that are a person's translation of an earlier source, shown."""
-    rejected: list[str] = field(default_factory=list)
-    """Contexts whose translation did not match the source's placeholders."""
+    rejected: list[Rejection] = field(default_factory=list)
+    """Translations not used (placeholders that do not match, characters a page cannot
+    hold): the source text stays."""
 
 
 def localize(
@@ -167,13 +189,14 @@ def localize(
             if slot.run is not None and locale != site.source_locale:
                 _mark_fallback(slot.run, source_tag, rtl)
             continue
-        if _apply(slot, found):
+        reason = _apply(slot, found)
+        if reason is None:
             report.translated += 1
             key = (slot.segment.context, slot.segment.msgid)
             report.drafts += key in drafts
             report.stale += key in stale
         else:
-            report.rejected.append(slot.segment.context)
+            report.rejected.append(Rejection(slot.segment.context, reason))
             if slot.run is not None:
                 _mark_fallback(slot.run, source_tag, rtl)
     root = tree.getroot()
@@ -182,8 +205,8 @@ def localize(
     root.set("dir", "rtl" if rtl else "ltr")
     notices = [notice for notice, shown in ((CHROME[1], report.drafts), (CHROME[2], report.stale))
                if shown]
-    _decorate(root, page, locale, site=site, chrome=lambda s: translations.get(
-        (s.context, s.msgid)), notices=notices)
+    _decorate(root, page, locale, site=site, chrome=lambda s: _chrome(s, translations),
+              notices=notices)
     return serialize(tree), report
 
 
@@ -276,14 +299,26 @@ def _mark_fallback(run: Run, source_tag: str, rtl: bool) -> None:
             run.parent.set("dir", "ltr")
 
 
-def _apply(slot: Slot, translation: str) -> bool:
+def _chrome(segment: Segment, translations: Translations) -> str | None:
+    """The build's own text in the page's language; None when untranslated or unusable."""
+    found = translations.get((segment.context, segment.msgid))
+    if not found or has_placeholders(found) or unusable_characters(found):
+        return None
+    return found
+
+
+def _apply(slot: Slot, translation: str) -> str | None:
+    """Put the translation in place; or leave the page alone and say why not."""
+    unusable = unusable_characters(translation)
+    if unusable:
+        return f"holds characters a web page cannot hold ({describe(unusable)})"
     if slot.attribute is not None:
         try:
             nodes = parse(translation)
         except MarkupError:
-            return False
+            return MISMATCH
         if any(not isinstance(node, str) for node in nodes):
-            return False
+            return MISMATCH
         value = unescape_text(translation)
         if slot.attribute == "":
             slot.element.text = value
@@ -292,16 +327,16 @@ def _apply(slot: Slot, translation: str) -> bool:
             core = old.strip(" \t\n\r\f")
             start = old.find(core) if core else len(old)
             slot.element.set(slot.attribute, old[:start] + value + old[start + len(core):])
-        return True
+        return None
     assert slot.run is not None
     try:
         if shape(translation) != shape(slot.segment.msgid):
-            return False
+            return MISMATCH
         tree = parse(translation)
     except MarkupError:
-        return False
+        return MISMATCH
     _fill(slot.run, tree, slot.placeholders)
-    return True
+    return None
 
 
 class _Cursor:

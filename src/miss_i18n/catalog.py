@@ -7,18 +7,18 @@ byte for byte: one message is one line, and a changed word is a one-line diff.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import PoFileError, read_po
 
-from . import __version__
+from . import __version__, po_syntax
 from .errors import CatalogError
 from .model import CatalogStats, Segment
 
@@ -43,47 +43,147 @@ def key(entry: polib.POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
 
 
-# -- reading -----------------------------------------------------------------------------
-def read_babel(path: Path, locale: str | None = None) -> Catalog:
-    """Read with Babel, stopping at the first syntax error (reported as file:line)."""
+# -- reading ------------------------------------------------------------------------------
+def read_syntax(path: Path) -> po_syntax.PoFile:
+    """Read a PO/POT file strictly (what msgfmt accepts), or a CatalogError naming file:line.
+
+    The file is only read: a catalog we refuse is never rewritten.
+    """
     if not path.is_file():  # polib would even parse a mistyped path as PO content
         if path.suffix == ".pot":
             raise CatalogError("template does not exist; run `miss-i18n extract` first",
                                path=path)
         raise CatalogError("catalog does not exist; run `miss-i18n update` first", path=path)
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=locale, abort_invalid=True)
-    except PoFileError as exc:  # Babel counts lines from 0
-        message = str(exc).split(" on ")[0].split(" at line ")[0]
-        raise CatalogError(f"not a valid PO file ({message}); fix it or delete it and run "
-                           "`miss-i18n update`", path=path, line=exc.lineno + 1) from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise CatalogError(f"not a UTF-8 PO file ({exc})", path=path) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read it ({exc.strerror}); check its permissions",
+                           path=path) from None
+    try:
+        return po_syntax.parse(data)
+    except po_syntax.PoSyntaxError as exc:
+        raise CatalogError(exc.message, path=path, line=exc.line) from None
+
+
+def metadata(header: po_syntax.PoEntry | None) -> dict[str, str]:
+    """The header's fields as polib reads them: ``Name: value`` lines, continuations joined."""
+    fields: dict[str, str] = {}
+    if header is None or not header.msgstr:
+        return fields
+    name = None
+    for line in header.msgstr.splitlines():
+        if ":" in line:
+            name, value = line.split(":", 1)
+            fields[name] = value.strip()
+        elif name is not None:
+            fields[name] += "\n" + line.strip()
+    return fields
+
+
+@dataclass
+class _Comments:
+    """An entry's comment lines, sorted by kind as polib and Babel sort them."""
+
+    translator: list[str]
+    extracted: list[str]
+    references: list[tuple[str, str]]
+    flags: list[str]
+
+    @classmethod
+    def of(cls, entry: po_syntax.PoEntry) -> _Comments:
+        comments = cls([], [], [], [])
+        for line in entry.comments:
+            text = line.rstrip()
+            kind, rest = text[:1], text[1:]
+            if kind == ",":
+                comments.flags += [f.strip() for f in rest.split(",") if f.strip()]
+            elif kind == ":":
+                comments.references += [_reference(r) for r in rest.split()]
+            elif kind == ".":
+                comments.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+            else:
+                words = text.lstrip("#")
+                comments.translator.append(words[1:] if words.startswith(" ") else words)
+        return comments
+
+
+def _reference(text: str) -> tuple[str, str]:
+    path, _, line = text.rpartition(":")
+    return (path, line) if path and line.isdigit() else (text, "")
+
+
+def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
+    """The polib form of a strictly read file (polib's own reader forgives too much and
+    misreads ``\\a``, octal and hex escapes)."""
+    po = polib.POFile(wrapwidth=0)
+    header = parsed.header
+    po.metadata = metadata(header)
+    if parsed.codec != "utf-8" and "Content-Type" in po.metadata:  # we write UTF-8 only
+        po.metadata["Content-Type"] = re.sub(r"charset=\S*", "charset=UTF-8",
+                                             po.metadata["Content-Type"])
+    if header is not None:
+        comments = _Comments.of(header)
+        po.header = "\n".join(comments.translator)
+        po.metadata_is_fuzzy = "fuzzy" in comments.flags
+    for entry in parsed.entries:
+        if entry is header:
+            continue
+        comments = _Comments.of(entry)
+        po.append(polib.POEntry(
+            msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr or "",
+            msgid_plural=entry.msgid_plural or "",
+            msgstr_plural=dict(enumerate(entry.msgstr_plural)),
+            obsolete=entry.obsolete, flags=comments.flags,
+            tcomment="\n".join(comments.translator), comment="\n".join(comments.extracted),
+            occurrences=comments.references, previous_msgctxt=entry.previous_msgctxt,
+            previous_msgid=entry.previous_msgid,
+            previous_msgid_plural=entry.previous_msgid_plural, linenum=entry.line,
+        ))
+    return po
+
+
+def to_babel(parsed: po_syntax.PoFile, locale: str | None = None) -> Catalog:
+    """The Babel form of a strictly read file, for Babel's checkers."""
+    catalog = Catalog(locale=locale)
+    header = parsed.header
+    for written in parsed.entries:
+        entry = _babel_header(written, locale) if written is header else written
+        comments = _Comments.of(entry)
+        key: str | tuple[str, str] = (
+            entry.msgid if entry.msgid_plural is None else (entry.msgid, entry.msgid_plural))
+        message = Message(
+            key, entry.msgstr if entry.msgstr is not None else tuple(entry.msgstr_plural),
+            [(path, int(line)) for path, line in comments.references if line], set(comments.flags),
+            comments.extracted, comments.translator, previous_id=entry.previous_msgid or (),
+            lineno=entry.line, context=entry.msgctxt)
+        if entry.obsolete:
+            catalog.obsolete[key] = message
+        else:
+            catalog[key] = message
+    return catalog
+
+
+def _babel_header(header: po_syntax.PoEntry, locale: str | None) -> po_syntax.PoEntry:
+    """The header without the fields Babel cannot parse (a Language of ``!!!``, a date of
+    ``garbage``): it raises on them, and our own checks report them from the file."""
+    usable = []
+    for name, value in metadata(header).items():
+        try:
+            Catalog(locale=locale).mime_headers = [(name, value)]
+        except (ValueError, TypeError, LookupError, ArithmeticError):
+            continue
+        usable.append(f"{name}: {value}\n")
+    return replace(header, msgstr="".join(usable))
+
+
+def read_babel(path: Path, locale: str | None = None) -> Catalog:
+    """Read strictly (a syntax error is a CatalogError naming file:line) into Babel's form."""
+    return to_babel(read_syntax(path), locale)
 
 
 def load(path: Path) -> polib.POFile:
     """Read a PO/POT file. A missing or invalid file is a CatalogError naming it."""
-    read_babel(path)  # strict syntax check first: polib forgives too much
-    try:
-        return polib.pofile(str(path), encoding="utf-8", wrapwidth=0)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise CatalogError(_polib_message(exc), path=path, line=_polib_line(exc)) from None
-
-
-def _polib_message(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"not a valid PO file ({text}); fix it or delete it and run `miss-i18n update`"
-
-
-def _polib_line(exc: Exception) -> int | None:
-    text = str(exc)
-    marker = "line "
-    if marker in text:
-        digits = text.split(marker, 1)[1].split(maxsplit=1)[0].strip(")(:,.")
-        if digits.isdigit():
-            return int(digits)
-    return None
+    return to_polib(read_syntax(path))
 
 
 def load_optional(path: Path) -> polib.POFile | None:

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-import polib
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
-from .catalog import read_babel
+from .catalog import metadata, read_syntax, to_babel
 from .config import Glossary
-from .markup import MarkupError, plain_text, shape
+from .markup import MarkupError, describe, plain_text, shape, unusable_characters
 from .model import Issue, Severity
 
 
@@ -75,10 +74,16 @@ NUMBERS = Check("numbers", _W, "every number of the source (any digit system)")
 PREFERRED_TERM = Check("preferred-term", _W, "glossary preferred renderings for the locale")
 WHITESPACE = Check("whitespace", _W, "leading and trailing whitespace as in the source")
 END_PUNCTUATION = Check("end-punctuation", _W, "sentence-final punctuation as in the source")
+UNUSABLE_CHARACTERS = Check("unusable-characters", _E,
+                            "no character a web page cannot hold (controls, lone surrogates, "
+                            "noncharacters)")
+BIDI_CONTROLS = Check("bidi-controls", _W,
+                      "no bidirectional embedding, override or isolate the source lacks")
 
 CHECKS: tuple[Check, ...] = (
     HEADER_LANGUAGE, HEADER_PLURAL_FORMS, HEADER_FUZZY, BABEL, PLACEHOLDERS, RAW_MARKUP, URLS,
-    DO_NOT_TRANSLATE, NUMBERS, PREFERRED_TERM, WHITESPACE, END_PUNCTUATION,
+    DO_NOT_TRANSLATE, UNUSABLE_CHARACTERS, NUMBERS, PREFERRED_TERM, WHITESPACE,
+    END_PUNCTUATION, BIDI_CONTROLS,
 )
 """Every check, in report order: the names and severities are part of the interface."""
 
@@ -101,11 +106,9 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     The header fields are also kept as written, so that check_header sees a missing
     Language or Plural-Forms field (Babel fills both in from ``locale``).
     """
-    catalog = read_babel(path, locale)
-    try:
-        fields = dict(polib.pofile(str(path), encoding="utf-8", wrapwidth=0).metadata)
-    except (OSError, ValueError, UnicodeDecodeError):  # pragma: no cover - Babel read it
-        return catalog
+    parsed = read_syntax(path)
+    catalog = to_babel(parsed, locale)
+    fields = metadata(parsed.header)
     # Babel parses the header's flags; without a header it reports the catalog as fuzzy.
     _HEADERS[catalog] = _Header(fields, fuzzy=bool(fields) and catalog.fuzzy)
     return catalog
@@ -199,7 +202,7 @@ def check_placeholders(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
     source, target = pair
     try:
         expected = shape(source)
-    except MarkupError:  # pragma: no cover - extract never writes such a msgid
+    except MarkupError:  # a hand-written msgid, or one nested past MAX_DEPTH: never usable
         return
     try:
         found = shape(target)
@@ -468,9 +471,41 @@ def check_end_punctuation(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
             ctx, entry)
 
 
+def check_unusable_characters(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """Characters a page cannot hold (the build keeps the source text instead)."""
+    pair = _text(entry)
+    if pair is None:
+        return
+    found = unusable_characters(pair[1])
+    if found:
+        yield UNUSABLE_CHARACTERS.issue(
+            f"the translation holds characters a web page cannot hold ({describe(found)}); "
+            "remove them", ctx, entry)
+
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: they can make text read otherwise than it is
+stored ("Trojan Source"). The marks U+200E, U+200F and U+061C are ordinary in RTL text."""
+
+
+def check_bidi_controls(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """Bidirectional controls the source does not have."""
+    pair = _text(entry)
+    if pair is None:
+        return
+    source, target = pair
+    added = [char for char in dict.fromkeys(_BIDI.findall(target)) if char not in source]
+    if added:
+        yield BIDI_CONTROLS.issue(
+            f"the translation adds bidirectional controls ({describe(added)}) that can make "
+            "it read otherwise than it is written; remove them unless you meant them",
+            ctx, entry)
+
+
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
     check_babel, check_placeholders, check_raw_markup, check_urls, check_do_not_translate,
-    check_numbers, check_preferred_terms, check_whitespace, check_end_punctuation,
+    check_unusable_characters, check_numbers, check_preferred_terms, check_whitespace,
+    check_end_punctuation, check_bidi_controls,
 )
 """Every entry check, in report order (errors first)."""
 

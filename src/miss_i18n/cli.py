@@ -335,9 +335,9 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
 
 def _report_pages(pages: Sequence[Any], quiet: bool) -> None:
     for report in pages:
-        for context in report.rejected:
-            click.secho(f"warning: {report.locale}/{report.page}: translation of {context} "
-                        "does not match its placeholders; the source text was kept",
+        for rejected in report.rejected:
+            click.secho(f"warning: {report.locale}/{report.page}: translation of "
+                        f"{rejected.context} {rejected.reason}; the source text was kept",
                         fg="yellow", err=True)
 
 

@@ -66,6 +66,10 @@ class ModelNotFound(EngineError):
     """No installed model serves a language pair."""
 
 
+class TranslationMemoryError(MissI18nError):
+    """The translation memory (an SQLite cache) is damaged, foreign or not writable."""
+
+
 class ModelPackageError(MissI18nError):
     """An .argosmodel file is corrupt or not a translation package."""
 

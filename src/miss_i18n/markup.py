@@ -9,10 +9,20 @@ translation can only reorder and fill the placeholders its source has.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 _TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")
+MAX_DEPTH = 100
+"""Placeholders nested deeper than this make a string invalid: no real page comes near
+it, and everything that walks a parsed string stays far from Python's recursion limit."""
+# What a web page cannot hold (lxml refuses most of it; HTML calls the rest errors): C0
+# controls but tab, newline and carriage return; DEL and C1 controls; lone surrogates;
+# noncharacters.
+_UNUSABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
+    + "]")
 _ESCAPED = re.compile(r"&(lt|amp);")
 _NEEDS_AMP = re.compile(r"&(?=(?:lt|amp);)")
 
@@ -54,6 +64,8 @@ def parse(text: str) -> list[Node]:
         if empty is not None:
             stack[-1][1].append(Placeholder(int(empty)))
         elif opening is not None:
+            if len(stack) > MAX_DEPTH:
+                raise MarkupError(f"placeholders are nested more than {MAX_DEPTH} deep")
             children: list[Node] = []
             stack[-1][1].append(Placeholder(int(opening), children))
             stack.append((int(opening), children))
@@ -92,12 +104,20 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def walk(nodes: list[Node], parent: int = 0) -> Iterator[tuple[Placeholder, int]]:
-    """Every placeholder with the number of its enclosing placeholder (0 for top level)."""
-    for node in nodes:
-        if isinstance(node, Placeholder):
-            yield node, parent
+    """Every placeholder with the number of its enclosing placeholder (0 for top level).
+
+    In document order, without recursion.
+    """
+    pending: list[tuple[Iterator[Node], int]] = [(iter(nodes), parent)]
+    while pending:
+        children, number = pending[-1]
+        node = next(children, None)
+        if node is None:
+            pending.pop()
+        elif isinstance(node, Placeholder):
+            yield node, number
             if node.children is not None:
-                yield from walk(node.children, node.number)
+                pending.append((iter(node.children), node.number))
 
 
 def shape(text: str) -> dict[int, tuple[int, bool]]:
@@ -121,3 +141,13 @@ def plain_text(text: str) -> str:
 
 def has_placeholders(text: str) -> bool:
     return _TOKEN.search(text) is not None
+
+
+def unusable_characters(text: str) -> list[str]:
+    """The characters of text that a web page cannot hold, each once, in order."""
+    return list(dict.fromkeys(_UNUSABLE.findall(text)))
+
+
+def describe(characters: Iterable[str]) -> str:
+    """``U+0008, U+202E`` for a message."""
+    return ", ".join(f"U+{ord(char):04X}" for char in characters)

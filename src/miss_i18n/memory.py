@@ -8,12 +8,13 @@ translated once, and a new model version never reuses an old version's output.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from .engines.base import ModelInfo
-from .errors import MissI18nError
+from .errors import TranslationMemoryError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sentences (
@@ -29,8 +30,31 @@ CREATE TABLE IF NOT EXISTS sentences (
 """
 
 
+_READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "disk i/o")
+
+
+def _error(exc: sqlite3.Error | OSError, path: Path | None) -> TranslationMemoryError:
+    """One line: what went wrong with the file, and that deleting it loses nothing."""
+    text = str(exc) or type(exc).__name__
+    if "locked" in text.lower() or "busy" in text.lower():
+        return TranslationMemoryError(
+            f"the translation memory is in use by another process ({text}); wait for it to "
+            "finish and run again", path=path)
+    if isinstance(exc, OSError) or any(word in text.lower() for word in _READ_ONLY):
+        return TranslationMemoryError(
+            f"cannot write the translation memory ({text}); make it and its folder writable, "
+            "or delete it: it is only a cache", path=path)
+    return TranslationMemoryError(
+        f"the translation memory is damaged or not ours ({text}); delete it: it is only a "
+        "cache and fills again as you translate", path=path)
+
+
 class Memory:
-    """Open with ``Memory(path)`` (``None`` keeps it in memory only); use as a context."""
+    """Open with ``Memory(path)`` (``None`` keeps it in memory only); use as a context.
+
+    Every database error, whenever it happens (a page found corrupt mid-run, a foreign
+    table, a file or folder made read-only), is a TranslationMemoryError.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -38,11 +62,20 @@ class Memory:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path) if path is not None else ":memory:")
-            self._db.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:
-            raise MissI18nError(
-                f"cannot open the translation memory ({exc}); delete it to start afresh",
-                path=path) from None
+            raise _error(exc, path) from None
+        with self._guard():
+            self._db.executescript(SCHEMA)
+            self._db.execute("SELECT engine, model, version, source_lang, target_lang, source, "
+                             "target FROM sentences LIMIT 1").fetchall()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise _error(exc, self.path) from None
 
     def __enter__(self) -> Memory:
         return self
@@ -52,7 +85,8 @@ class Memory:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        with self._guard():
+            self._db.close()
 
     @staticmethod
     def _key(model: ModelInfo) -> tuple[str, str, str, str, str]:
@@ -63,22 +97,25 @@ class Memory:
         wanted = sorted(set(sentences))
         found: dict[str, str] = {}
         key = self._key(model)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT source, target FROM sentences WHERE engine=? AND model=? AND version=?"
-                f" AND source_lang=? AND target_lang=? AND source IN ({marks})", (*key, *chunk))
-            found.update(dict(rows))
+        with self._guard():
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT source, target FROM sentences WHERE engine=? AND model=? AND "
+                    f"version=? AND source_lang=? AND target_lang=? AND source IN ({marks})",
+                    (*key, *chunk))
+                found.update(dict(rows))
         return found
 
     def store(self, model: ModelInfo, pairs: Sequence[tuple[str, str]]) -> None:
         key = self._key(model)
-        with self._db:
+        with self._guard(), self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*key, source, target) for source, target in pairs])
 
     def __len__(self) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        with self._guard():
+            row = self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()
         return int(row[0])

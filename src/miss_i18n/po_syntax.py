@@ -1,0 +1,393 @@
+"""A strict reader of PO/POT files: accepts exactly what GNU msgfmt accepts as syntax.
+
+polib and Babel forgive too much (an unterminated string, an unquoted msgstr, a
+duplicate entry) and each understands a different subset of the escapes, so a broken
+catalog used to be read as something else and silently rewritten. This module reads the
+raw bytes first, the way msgfmt's lexer and grammar do, and stops at the first problem
+with its line and what to do. One pass over the lines, linear in the file's size.
+
+What it enforces, as msgfmt does: quoted strings closed on their line; the escapes
+``\\n \\t \\b \\r \\f \\v \\a \\\\ \\" \\ooo \\xhh`` and no other; keywords in the order
+``[#| previous] [msgctxt] msgid [msgid_plural] msgstr | msgstr[0] msgstr[1]…``; comments
+only between entries; ``#~`` on every line of an obsolete entry or none; no second entry
+with the same msgctxt and msgid (obsolete ones included); a charset that gettext knows
+as portable (msgfmt warns about any other, and we could not read it as text) and bytes
+that decode in it. Stricter than msgfmt, and said so: a ``domain`` line; bytes that do
+not decode anywhere in the file (msgfmt only looks inside strings) or octal and hex
+escapes that do not make text; the three portable charsets Python has no codec for
+(EUC-TW, GEORGIAN-PS, VISCII).
+
+Not here: what msgfmt checks per message after parsing (a msgid and msgstr that do not
+both end with a newline, format strings, plural counts); `check` reports those.
+
+The result holds every field of every entry, so it could later replace polib's parse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+BOM = b"\xef\xbb\xbf"
+DEFAULT_CHARSET = "UTF-8"
+# The charsets gettext calls portable (po-charset.c); msgfmt warns about any other.
+_NUMBERED = (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)
+PORTABLE_CHARSETS = frozenset({
+    "ASCII", "ANSI_X3.4-1968", "US-ASCII",
+    *(f"ISO-8859-{n}" for n in _NUMBERED), *(f"ISO_8859-{n}" for n in _NUMBERED),
+    "KOI8-R", "KOI8-U", "KOI8-T", "CP850", "CP866", "CP874", "CP932", "CP949", "CP950",
+    *(f"CP125{n}" for n in range(8)), "GB2312", "EUC-JP", "EUC-KR", "EUC-TW", "BIG5",
+    "BIG5-HKSCS", "GBK", "GB18030", "SHIFT_JIS", "JOHAB", "TIS-620", "VISCII", "GEORGIAN-PS",
+    "UTF-8",
+})
+
+
+class PoSyntaxError(ValueError):
+    """The first thing msgfmt would refuse: a line (1-based, or None) and a message."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class PoEntry:
+    """One entry as written: strings decoded, comments as their lines after ``#``."""
+
+    line: int
+    """The line of its msgid (where msgfmt reports it)."""
+    msgid: str
+    msgstr: str | None = None
+    """None for an entry with plural forms."""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    obsolete: bool = False
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PoFile:
+    entries: tuple[PoEntry, ...]
+    charset: str
+    """The declared charset as written (UTF-8 when none is declared)."""
+    codec: str
+    """Python's name for it."""
+
+    @property
+    def header(self) -> PoEntry | None:
+        return next((e for e in self.entries
+                     if not e.obsolete and e.msgctxt is None and e.msgid == ""), None)
+
+
+# -- lexing -------------------------------------------------------------------------------
+_SPACE = " \t\r\f\v"
+_TOKEN = re.compile(r"""
+    (?P<space>[ \t\r\f\v]+)
+  | "(?P<string>[^"\\]*(?:\\.[^"\\]*)*)"
+  | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
+  | (?P<number>[0-9]+)
+  | (?P<bracket>[\[\]])
+  | (?P<comment>\#.*)
+""", re.VERBOSE | re.DOTALL)
+_SIMPLE_LINE = re.compile(
+    r'[ \t\r\f\v]*(?:(msgctxt|msgid_plural|msgid|msgstr)[ \t\r\f\v]*)?"([^"\\]*(?:\\.[^"\\]*)*)"'
+    r"[ \t\r\f\v]*", re.DOTALL)
+_BARE = re.compile(r'[^ \t\r\f\v"#]*')
+_ESCAPE = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.?))", re.DOTALL)
+_SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a",
+           "\\": "\\", '"': '"'}
+KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str  # a keyword, "string", "number", "[", "]", "comment"
+    value: str
+    line: int
+    obsolete: bool
+    previous: bool
+
+
+def _tokens(text: str, codec: str) -> Iterator[_Token]:
+    """The tokens of ``text``, line by line."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        obsolete = previous = False
+        position = len(line) - len(line.lstrip(_SPACE))
+        if line.startswith("#~", position):
+            obsolete, position = True, position + 2
+            if line.startswith("|", position):
+                previous, position = True, position + 1
+        elif line.startswith("#|", position):
+            previous, position = True, position + 2
+        elif line.startswith("#", position):
+            yield _Token("comment", line[position + 1:], number, False, False)
+            continue
+        simple = _SIMPLE_LINE.fullmatch(line, position)
+        if simple is not None:  # the common line: [keyword] "string", at one match
+            keyword, body = simple.groups()
+            if keyword is not None:
+                yield _Token(keyword, keyword, number, obsolete, previous)
+            yield _Token("string", _unescape(body, number, codec), number, obsolete, previous)
+            continue
+        end = len(line)
+        while position < end:
+            match = _TOKEN.match(line, position)
+            if match is None:
+                char = line[position]
+                if char == '"':
+                    raise PoSyntaxError('a string is not closed on its line; end it with "',
+                                        number)
+                raise PoSyntaxError(f"unexpected {char!r} outside a string; put text in quotes",
+                                    number)
+            position = match.end()
+            kind = match.lastgroup
+            if kind == "space":
+                continue
+            if kind == "string":
+                value = _unescape(match.group("string"), number, codec)
+                yield _Token("string", value, number, obsolete, previous)
+            elif kind == "word":
+                word = match.group()
+                if word == "domain":
+                    raise PoSyntaxError("a 'domain' line is not supported; keep one domain "
+                                        "per catalog and remove the line", number)
+                if word not in KEYWORDS:
+                    bare = _BARE.match(line, match.start())
+                    word = bare.group() if bare else word  # the whole bare word, for the message
+                    raise PoSyntaxError(f"unknown keyword {word!r}; put text in quotes (the "
+                                        f"keywords are {', '.join(KEYWORDS)})", number)
+                yield _Token(word, word, number, obsolete, previous)
+            elif kind == "comment":  # "#~ # text" comments an obsolete entry, as msgcat reads it
+                if not previous:
+                    yield _Token("comment", match.group()[1:], number, False, False)
+            else:
+                yield _Token(match.group() if kind == "bracket" else "number", match.group(),
+                             number, obsolete, previous)
+
+
+def _unescape(body: str, line: int, codec: str) -> str:
+    """A string's value; msgfmt's escapes only. Octal and hex escapes are bytes."""
+    if "\\" not in body:
+        return body
+    pieces: list[str | int] = []
+    position = 0
+    for match in _ESCAPE.finditer(body):
+        pieces.append(body[position:match.start()])
+        position = match.end()
+        simple, octal, hexadecimal, other = match.groups()
+        if simple is not None:
+            pieces.append(_SIMPLE[simple])
+        elif other is not None:
+            raise PoSyntaxError(f"invalid escape '\\{other}' in a string; write a backslash "
+                                "as '\\\\'", line)
+        else:  # msgfmt keeps the low byte
+            value = (int(octal, 8) if octal is not None else int(hexadecimal, 16)) & 0xFF
+            pieces.append(chr(value) if value < 0x80 else value)
+    pieces.append(body[position:])
+    text = [piece for piece in pieces if isinstance(piece, str)]
+    if len(text) == len(pieces):
+        return "".join(text)
+    return _join_bytes(pieces, line, codec)
+
+
+def _join_bytes(pieces: list[str | int], line: int, codec: str) -> str:
+    """Escaped bytes >= 0x80 (``\\303\\244``), decoded with the text around them."""
+    data = bytearray()
+    for piece in pieces:
+        if isinstance(piece, int):
+            data.append(piece)
+        else:
+            data += piece.encode(codec)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        raise PoSyntaxError(f"octal or hex escapes in a string are not valid {codec} text; "
+                            "write the characters themselves", line) from None
+
+
+# -- parsing ------------------------------------------------------------------------------
+class _Parser:
+    """msgfmt's grammar over the tokens, one entry at a time."""
+
+    def __init__(self, tokens: Iterator[_Token]) -> None:
+        self._tokens = tokens
+        self._next: _Token | None = None
+        self._advance()
+
+    def _advance(self) -> None:
+        self._next = next(self._tokens, None)
+
+    def _take(self) -> _Token:
+        token = self._next
+        assert token is not None
+        self._advance()
+        return token
+
+    def _strings(self, keyword: _Token, previous: bool) -> str:
+        parts: list[str] = []
+        while (token := self._next) is not None and token.kind == "string" \
+                and token.previous == previous:
+            self._check_same(keyword, token)
+            parts.append(self._take().value)
+        if not parts:
+            raise PoSyntaxError(f"{keyword.value} is not followed by a quoted string; "
+                                f"write {keyword.value} \"…\"", keyword.line)
+        return "".join(parts)
+
+    @staticmethod
+    def _check_same(first: _Token, token: _Token) -> None:
+        if token.obsolete != first.obsolete:
+            raise PoSyntaxError("an entry is partly obsolete; put #~ before every line of an "
+                                "obsolete entry or none", token.line)
+
+    def _is(self, kind: str, previous: bool = False) -> bool:
+        token = self._next
+        return token is not None and token.kind == kind and token.previous == previous
+
+    def entries(self) -> Iterator[PoEntry]:
+        comments: list[str] = []
+        while (token := self._next) is not None:
+            if token.kind == "comment":
+                comments.append(self._take().value)
+                continue
+            yield self._entry(token, tuple(comments))
+            comments = []
+
+    def _entry(self, first: _Token, comments: tuple[str, ...]) -> PoEntry:
+        fields: dict[str, str | None] = {}
+        if first.previous:
+            if self._is("msgctxt", True):
+                fields["previous_msgctxt"] = self._strings(self._take(), True)
+            if not self._is("msgid", True):
+                raise self._unexpected("#| msgid")
+            fields["previous_msgid"] = self._strings(self._take(), True)
+            if self._is("msgid_plural", True):
+                fields["previous_msgid_plural"] = self._strings(self._take(), True)
+        if self._next is not None:
+            self._check_same(first, self._next)
+        if self._is("msgctxt"):
+            fields["msgctxt"] = self._strings(self._take(), False)
+        if not self._is("msgid"):
+            raise self._unexpected("msgid")
+        msgid_token = self._take()
+        msgid = self._strings(msgid_token, False)
+        if self._is("msgid_plural"):
+            plural = self._strings(self._take(), False)
+            forms = self._plural_forms(msgid_token)
+            return PoEntry(msgid_token.line, msgid, None, fields.get("msgctxt"), plural,
+                           forms, first.obsolete, fields.get("previous_msgctxt"),
+                           fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
+                           comments)
+        if not self._is("msgstr"):
+            raise PoSyntaxError('msgid has no msgstr; add msgstr "" after it',
+                                msgid_token.line)
+        keyword = self._take()
+        self._check_same(first, keyword)
+        if self._is("["):
+            raise PoSyntaxError('msgstr[n] without msgid_plural; write msgstr "…"',
+                                msgid_token.line)
+        msgstr = self._strings(keyword, False)
+        return PoEntry(msgid_token.line, msgid, msgstr, fields.get("msgctxt"), None, (),
+                       first.obsolete, fields.get("previous_msgctxt"),
+                       fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
+                       comments)
+
+    def _plural_forms(self, msgid: _Token) -> tuple[str, ...]:
+        forms: list[str] = []
+        while self._is("msgstr"):
+            keyword = self._take()
+            self._check_same(msgid, keyword)
+            if not self._is("["):
+                raise PoSyntaxError("msgid_plural with a plain msgstr; write msgstr[0], "
+                                    "msgstr[1]…", keyword.line)
+            self._take()
+            number = self._take() if self._is("number") else None
+            if number is None or not self._is("]"):
+                raise PoSyntaxError("a malformed plural form; write msgstr[n]", keyword.line)
+            self._take()
+            if int(number.value) != len(forms):
+                raise PoSyntaxError(f"plural form msgstr[{int(number.value)}] where "
+                                    f"msgstr[{len(forms)}] is due; number them 0, 1, 2…",
+                                    keyword.line)
+            forms.append(self._strings(keyword, False))
+        if not forms:
+            raise PoSyntaxError('msgid_plural has no msgstr[0]; add msgstr[0] ""',
+                                msgid.line)
+        return tuple(forms)
+
+    def _unexpected(self, wanted: str) -> PoSyntaxError:
+        token = self._next
+        if token is None:
+            return PoSyntaxError(f"the file ends where {wanted} is due; complete the entry",
+                                 None)
+        shown = {"string": "a string", "comment": "a comment"}.get(token.kind, token.value)
+        if token.previous:
+            shown = f"#| {shown}"
+        return PoSyntaxError(f"{shown} where {wanted} is due; write [msgctxt] msgid "
+                             "[msgid_plural] msgstr, comments between entries", token.line)
+
+
+def _header_charset(header: PoEntry | None) -> str:
+    """The charset the header declares, read as gettext does (up to the next space)."""
+    if header is None or header.msgstr is None:
+        return DEFAULT_CHARSET
+    start = header.msgstr.find("charset=")
+    if start < 0:
+        return DEFAULT_CHARSET
+    value = header.msgstr[start + len("charset="):]
+    return re.split(r"[ \t\n]", value, maxsplit=1)[0]
+
+
+def _codec(charset: str, line: int | None) -> str:
+    if charset.upper() not in PORTABLE_CHARSETS:
+        raise PoSyntaxError(f"charset {charset!r} in the Content-Type header is not a text "
+                            "encoding gettext knows; convert the file to UTF-8 and declare "
+                            "charset=UTF-8", line)
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        raise PoSyntaxError(f"charset {charset!r} is not supported here; convert the file to "
+                            "UTF-8 (iconv) and declare charset=UTF-8", line) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse(data: bytes) -> PoFile:
+    """Parse a PO/POT file's bytes. Raises PoSyntaxError at the first problem."""
+    if data.startswith(BOM):
+        raise PoSyntaxError("the file starts with a byte order mark (BOM); save it as UTF-8 "
+                            "without BOM", 1)
+    # Until the header says otherwise, read bytes as themselves, as msgfmt does.
+    header = None
+    for entry in _Parser(_tokens(data.decode("latin-1"), "latin-1")).entries():
+        if not entry.obsolete and entry.msgctxt is None and entry.msgid == "":
+            header = entry
+            break
+    charset = _header_charset(header)
+    codec = _codec(charset, header.line if header else None)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise PoSyntaxError(f"bytes that are not valid {charset} (the header's charset); save "
+                            f"the file as {charset} or declare its real charset",
+                            _line_of(data, exc.start)) from None
+    parser = _Parser(_tokens(text, codec))
+    entries = tuple(parser.entries())
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in entries:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            what = "the header" if key == (None, "") else "this msgctxt and msgid"
+            raise PoSyntaxError(f"{what} already appears at line {seen[key]}; keep one of the "
+                                "two entries", entry.line)
+        seen[key] = entry.line
+    return PoFile(entries, charset, codec)

@@ -1,0 +1,226 @@
+"""Hostile and broken catalogs through the command line: one line, an exit code, no file
+touched (issue 14)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from miss_i18n.cli import main
+from miss_i18n.config import load_config
+from miss_i18n.po_syntax import parse
+
+STAGES = ["check", "update", "translate", "compile", "build", "run", "status"]
+ENTRY = 'msgid "Smaller scars"\nmsgstr ""'
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def catalog_path(project: Path) -> Path:
+    return load_config(project / "pyproject.toml").po_path("de")
+
+
+def edited(project: Path, change: Callable[[bytes], bytes]) -> Path:
+    """The project built once, then its German catalog changed by ``change``."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = catalog_path(project)
+    path.write_bytes(change(path.read_bytes()))
+    return path
+
+
+def line_of(data: bytes, needle: bytes) -> int:
+    return data[:data.index(needle)].count(b"\n") + 1
+
+
+def translated(text: str) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        assert ENTRY.encode() in data
+        return data.replace(ENTRY.encode(), f'msgid "Smaller scars"\nmsgstr {text}'.encode())
+    return change
+
+
+def with_charset(charset: str) -> Callable[[bytes], bytes]:
+    return lambda data: data.replace(b"charset=UTF-8", f"charset={charset}".encode())
+
+
+def duplicated(data: bytes) -> bytes:
+    return data + b'\nmsgctxt "miss-i18n:language-menu"\nmsgid "Languages"\nmsgstr "Sprachen"\n'
+
+
+CASES: dict[str, tuple[Callable[[bytes], bytes], bytes, str]] = {
+    # name: (change, a byte string on the line reported, message)
+    "unterminated": (translated('"unterminated'), b'msgstr "unterminated',
+                     'a string is not closed on its line; end it with "'),
+    "unquoted": (translated("Größe"), "msgstr Größe".encode(),
+                 "unknown keyword 'Größe'; put text in quotes (the keywords are msgctxt, msgid, "
+                 "msgid_plural, msgstr)"),
+    "bad escape": (translated('"Narben\\q"'), b"Narben", "invalid escape '\\q' in a string; "
+                   "write a backslash as '\\\\'"),
+    "duplicate": (duplicated, b'"Sprachen"', "this msgctxt and msgid already appears at line "
+                  "{first}; keep one of the two entries"),
+    "charset foo": (with_charset("foo"), b'msgid ""',
+                    "charset 'foo' in the Content-Type header is not a text encoding gettext "
+                    "knows; convert the file to UTF-8 and declare charset=UTF-8"),
+    "charset rot13": (with_charset("rot13"), b'msgid ""',
+                      "charset 'rot13' in the Content-Type header is not a text encoding gettext "
+                      "knows; convert the file to UTF-8 and declare charset=UTF-8"),
+    "charset hex": (with_charset("hex"), b'msgid ""',
+                    "charset 'hex' in the Content-Type header is not a text encoding gettext "
+                    "knows; convert the file to UTF-8 and declare charset=UTF-8"),
+    "charset zlib_codec": (with_charset("zlib_codec"), b'msgid ""',
+                           "charset 'zlib_codec' in the Content-Type header is not a text "
+                           "encoding gettext knows; convert the file to UTF-8 and declare "
+                           "charset=UTF-8"),
+    "not UTF-8": (lambda data: data.replace(ENTRY.encode(), b'msgid "Smaller scars"\n'
+                                                        b'msgstr "Gr\xf6\xdfe"'),
+                  b'msgstr "Gr', "bytes that are not valid UTF-8 (the header's charset); save "
+                  "the file as UTF-8 or declare its real charset"),
+}
+
+
+@pytest.mark.parametrize("command", STAGES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_broken_catalog_is_one_line_exit_4_and_nothing_changes(
+        project: Path, case: str, command: str) -> None:
+    change, needle, message = CASES[case]
+    path = edited(project, change)
+    data = path.read_bytes()
+    line = line_of(data, needle)
+    if case == "duplicate":
+        first = line_of(data, b'msgid "Languages"')
+        line = data[:data.rindex(b'msgid "Languages"')].count(b"\n") + 1
+        message = message.format(first=first)
+    before = snapshot(project)
+    code, output = invoke(command)
+    assert (code, output) == (4, f"error: {path}:{line}: {message}\n")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("command", ["extract", "update", "run"])
+def test_a_broken_template_is_one_line_exit_4_and_nothing_changes(project: Path,
+                                                                   command: str) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    template = load_config(project / "pyproject.toml").pot_path
+    data = template.read_bytes().replace(b'msgid "Smaller scars"', b'msgid "Smaller scars')
+    template.write_bytes(data)
+    before = snapshot(project)
+    code, output = invoke(command)
+    line = line_of(data, b'msgid "Smaller scars')
+    assert (code, output) == (
+        4, f'error: {template}:{line}: a string is not closed on its line; end it with "\n')
+    assert snapshot(project) == before
+
+
+# -- text a page cannot hold ------------------------------------------------------------------
+PAGE = "minimally-invasive-spine-surgery.html"
+SHOWN = "locales/de/LC_MESSAGES/miss.po"
+TITLE = "minimally-invasive-spine-surgery:head/title"
+DESCRIPTION = "minimally-invasive-spine-surgery:head/meta[description]@content"
+HEADING = "minimally-invasive-spine-surgery:#overview/h2"
+LEAD = "minimally-invasive-spine-surgery:#lead"
+
+
+def translate_entry(data: bytes, context: str, msgstr: bytes) -> bytes:
+    """Give the (untranslated) entry of ``context`` this msgstr, written as PO text."""
+    start = data.index(f'msgctxt "{context}"'.encode())
+    empty = data.index(b'msgstr ""\n', start)
+    return data[:empty] + b'msgstr "' + msgstr + b'"\n' + data[empty + len(b'msgstr ""\n'):]
+
+
+def entry_line(data: bytes, context: str) -> int:
+    """The line of the msgid after ``context`` (where issues are reported)."""
+    return line_of(data, f'msgctxt "{context}"'.encode()) + 1
+
+
+UNUSABLE = {  # context: (msgstr as PO text, the characters named)
+    TITLE: (b"Minimalinvasive\\bWirbels\xc3\xa4ulenchirurgie", "U+0008"),
+    DESCRIPTION: (b"Beschreibung \x01 mit \\x00 und \\177", "U+0001, U+0000, U+007F"),
+    HEADING: (b"\xc3\x9cber\\a\\033blick \xc2\x85 \xef\xb7\x90", "U+0007, U+001B, U+0085, U+FDD0"),
+}
+
+
+def unusable_project(project: Path) -> Path:
+    def change(data: bytes) -> bytes:
+        for context, (msgstr, _named) in UNUSABLE.items():
+            data = translate_entry(data, context, msgstr)
+        return data
+    return edited(project, change)
+
+
+def test_characters_a_page_cannot_hold_are_check_errors(project: Path) -> None:
+    path = unusable_project(project)
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de", "-q")
+    assert code == 1
+    lines = [line for line in output.splitlines() if "unusable-characters" in line]
+    assert lines == [
+        f"  {SHOWN}:{entry_line(data, context)}: error[unusable-characters]: the translation "
+        f"holds characters a web page cannot hold ({named}); remove them ({context})"
+        for context, (_msgstr, named) in UNUSABLE.items()]
+    assert output.endswith("error: check failed: 3 error(s)\n")
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("command", ["build", "run"])
+def test_the_build_keeps_the_source_text_and_says_why(project: Path, command: str) -> None:
+    path = unusable_project(project)
+    data = path.read_bytes()
+    code, output = invoke(command, "-l", "de", "--include-fuzzy", "--no-translate"
+                          if command == "run" else "--include-fuzzy")
+    assert code == 0, output
+    for context, (_msgstr, named) in UNUSABLE.items():
+        assert (f"warning: de/{PAGE}: translation of {context} holds characters a web page "
+                f"cannot hold ({named}); the source text was kept\n") in output
+    page = (project / "site" / "de" / PAGE).read_text(encoding="utf-8")
+    source = (project / "source" / PAGE).read_text(encoding="utf-8")
+    assert "<title>Minimally invasive spine surgery</title>" in page
+    assert '<h2 lang="en">Overview</h2>' in page or ">Overview</h2>" in page
+    assert 'content="Minimally Invasive Spine Surgery (MISS) is a type' in page
+    assert "Beschreibung" not in page and "blick" not in page
+    assert "<title>Minimally invasive spine surgery</title>" in source
+    if command == "build":
+        assert path.read_bytes() == data
+    else:  # `run` writes the catalog as msgcat would (\\x00 as the character): same values
+        assert parse(path.read_bytes()).entries == parse(data).entries
+
+
+def test_placeholders_nested_a_thousand_deep(project: Path) -> None:
+    deep = b"<1>" * 1000 + b"Minimalinvasive" + b"</1>" * 1000
+    path = edited(project, lambda data: translate_entry(data, LEAD, deep))
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de", "-q")
+    assert code == 1
+    assert (f"  {SHOWN}:{entry_line(data, LEAD)}: error[placeholders]: broken placeholders: "
+            f"placeholders are nested more than 100 deep ({LEAD})\n") in output
+    code, output = invoke("build", "-l", "de")
+    assert code == 0, output
+    assert (f"warning: de/{PAGE}: translation of {LEAD} does not match its placeholders; the "
+            "source text was kept\n") in output
+    assert "Minimalinvasive" not in (project / "site" / "de" / PAGE).read_text(encoding="utf-8")
+    assert path.read_bytes() == data
+
+
+def test_a_bidi_override_the_source_lacks_is_a_warning(project: Path) -> None:
+    path = edited(project, lambda data: translate_entry(
+        data, HEADING, "\u202eÜberblick\u202c \u2067x\u2069 \u200f".encode()))
+    data = path.read_bytes()
+    code, output = invoke("check", "-l", "de")
+    assert code == 0, output
+    assert (f"  {SHOWN}:{entry_line(data, HEADING)}: warning[bidi-controls]: the translation "
+            "adds bidirectional controls (U+202E, U+202C, U+2067, U+2069) that can make it read "
+            f"otherwise than it is written; remove them unless you meant them ({HEADING})\n"
+            ) in output
+    code, output = invoke("check", "-l", "de", "--strict")
+    assert code == 1
+    assert path.read_bytes() == data

@@ -1,0 +1,284 @@
+"""The strict PO reader: the same verdict as GNU msgfmt on hostile and odd catalogs.
+
+msgfmt's verdict is ``msgfmt --check-format -o /dev/null``: it accepts a file when it exits
+0 without warning that the charset "is not a portable encoding name" (then it reads bytes
+it cannot convert; we cannot read them as text at all, so we refuse). The corpus holds no
+format flags and no msgid/msgstr pair that differ in a leading or trailing newline: those
+are msgfmt's checks after parsing, which `check` reports as warnings, not syntax.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from miss_i18n import catalog
+from miss_i18n.po_syntax import PoSyntaxError, parse
+
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None or shutil.which("msgcat") is None,
+                                   reason="GNU gettext (msgfmt, msgcat) missing: apt-get install "
+                                          "gettext")
+
+
+def head(charset: str | None = "UTF-8", plural: bool = False) -> bytes:
+    lines = ['msgid ""', 'msgstr ""']
+    if charset is not None:
+        lines.append(f'"Content-Type: text/plain; charset={charset}\\n"')
+    if plural:
+        lines.append('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')
+    return ("\n".join(lines) + "\n\n").encode("ascii")
+
+
+H = head()
+P = head(plural=True)
+OK = b'msgid "a"\nmsgstr "b"\n'
+
+CORPUS: dict[str, bytes] = {
+    # accepted
+    "plain": H + OK,
+    "empty file": b"",
+    "blank lines only": b"\n  \n\t\n",
+    "comments only": b"# a comment\n#. extracted\n#: ref.html:3\n",
+    "no header": OK,
+    "no header, UTF-8 text": 'msgid "a"\nmsgstr "Größe"\n'.encode(),
+    "header without charset": b'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n' + OK,
+    "header not first": OK + b"\n" + H,
+    "all escapes": H + b'msgid "a"\nmsgstr "\\a\\b\\f\\v\\t\\r\\n\\\\\\"\\101\\x41\\1011\\x4142"\n',
+    "NUL escapes": H + b'msgid "a"\nmsgstr "a\\0b\\x00g\\000"\n',
+    "octal and hex bytes of UTF-8": H + b'msgid "a"\nmsgstr "\\303\\244 \\xc3\\xa4"\n',
+    "continuation lines": H + b'msgid ""\n"a"\n"b"\nmsgstr ""\n"c"\n\n"d"\n',
+    "keywords without space": H + b'msgid"a"\nmsgstr"b"\n',
+    "indented keywords": H + b'  msgid "a"\n\tmsgstr "b"\n',
+    "two strings on a line": H + b'msgid "a" "b"\nmsgstr "c"\n',
+    "form feed outside strings": H + b'msgid "a"\f\nmsgstr "b"\v\n',
+    "raw controls in strings": H + b'msgid "a"\nmsgstr "x\x01\x07\x1b\x7f\ty\rz"\n',
+    "raw NUL in a string": H + b'msgid "a"\nmsgstr "x\x00y"\n',
+    "CRLF line ends": H.replace(b"\n", b"\r\n") + OK.replace(b"\n", b"\r\n"),
+    "no final newline": H + OK[:-1],
+    "comments everywhere": H + b'# t\n#. e\n#: r:1\n#, fuzzy\n#| msgid "old"\nmsgid "a"\n'
+                                b'msgstr "b"\n# trailing\n#no space\n',
+    "previous context and plural": P + b'#| msgctxt "x"\n#| msgid "y"\n#| msgid_plural "ys"\n'
+                                       b'msgid "a"\nmsgstr "b"\n',
+    "context": H + b'msgctxt "c"\nmsgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "b"\n',
+    "empty context": H + b'msgctxt ""\nmsgid ""\nmsgstr "x"\n',
+    "plural entry": P + b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "bs"\n',
+    "plural with spaces and 00": P + b'msgid "a"\nmsgid_plural "as"\nmsgstr [ 00 ] "b"\n'
+                                     b'msgstr[1] "bs"\n',
+    "obsolete entries": H + OK + b'\n#~ msgid "old"\n#~ msgstr "alt"\n#~ "er"\n',
+    "obsolete plural and previous": P + b'#~| msgid "p"\n#~ msgid "a"\n#~ msgid_plural "as"\n'
+                                        b'#~ msgstr[0] "b"\n#~ msgstr[1] "bs"\n',
+    "obsolete with comments": H + b'#~ # translator\n#~ #, fuzzy\n#~ msgid "a"\n#~ msgstr "b"\n',
+    "obsolete split by a blank line": H + b'#~ msgid "a"\n\n#~ msgstr "b"\n',
+    "lone #~ line": H + b'#~\n' + OK,
+    "ISO-8859-1": head("ISO-8859-1") + b'msgid "a"\nmsgstr "Gr\xf6\xdfe"\n',
+    "iso-8859-2 lower case": head("iso-8859-2") + OK,
+    "SHIFT_JIS with a backslash byte": head("SHIFT_JIS") + b'msgid "a"\nmsgstr "\x95\x5c"\n',
+    "CP1252": head("CP1252") + b'msgid "a"\nmsgstr "\x80"\n',
+    # refused
+    "unterminated string": H + b'msgid "a"\nmsgstr "unterminated\n',
+    "unquoted msgstr": H + 'msgid "a"\nmsgstr Größe\n'.encode(),
+    "unknown keyword": H + OK + b'nonsense here\n',
+    "upper-case keyword": H + b'MSGID "a"\nmsgstr "b"\n',
+    "string ends in a backslash": H + b'msgid "a"\nmsgstr "b\\"\n',
+    "bad escape q": H + b'msgid "a"\nmsgstr "b\\q"\n',
+    "bad escape quote": H + b'msgid "a"\nmsgstr "\\\'"\n',
+    "bad escape 8": H + b'msgid "a"\nmsgstr "\\8"\n',
+    "bad escape x without digits": H + b'msgid "a"\nmsgstr "\\xg"\n',
+    "msgstr before msgid": H + b'msgstr "b"\nmsgid "a"\n',
+    "msgctxt after msgid": H + b'msgid "a"\nmsgctxt "c"\nmsgstr "b"\n',
+    "two msgctxt": H + b'msgctxt "x"\nmsgctxt "y"\nmsgid "a"\nmsgstr "b"\n',
+    "missing msgstr": H + b'msgid "a"\n\nmsgid "b"\nmsgstr "c"\n',
+    "keyword without string": H + b'msgid\nmsgstr "b"\n',
+    "comment inside an entry": H + b'msgid "a"\n# hello\nmsgstr "b"\n',
+    "comment after a string": H + b'msgid "a" # c\nmsgstr "b"\n',
+    "comment between #| and msgid": H + b'#| msgid "old"\n#, fuzzy\nmsgid "a"\nmsgstr "b"\n',
+    "#| msgctxt without #| msgid": H + b'#| msgctxt "x"\nmsgid "a"\nmsgstr "b"\n',
+    "#| msgstr": H + b'#| msgstr "x"\nmsgid "a"\nmsgstr "b"\n',
+    "plural forms out of order": P + b'msgid "a"\nmsgid_plural "as"\nmsgstr[1] "b"\n'
+                                     b'msgstr[0] "bs"\n',
+    "plural form missing": P + b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[2] "c"\n',
+    "msgstr[0] without msgid_plural": H + b'msgid "a"\nmsgstr[0] "b"\n',
+    "msgid_plural with plain msgstr": P + b'msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n',
+    "partly obsolete": H + b'#~ msgid "old"\nmsgstr "x"\n',
+    "obsolete without msgstr": H + b'#~ msgid "old"\n',
+    "duplicate": H + OK + b"\n" + OK.replace(b'"b"', b'"c"'),
+    "duplicate with context": H + b'msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\n'
+                                  b'msgctxt "x"\nmsgid "a"\nmsgstr "c"\n',
+    "duplicate split differently": H + b'msgid "ab"\nmsgstr "b"\n\nmsgid "a"\n"b"\nmsgstr "c"\n',
+    "duplicate obsolete": H + OK + b'\n#~ msgid "a"\n#~ msgstr "c"\n',
+    "two obsolete duplicates": H + b'#~ msgid "a"\n#~ msgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n',
+    "two headers": H + b'msgid ""\nmsgstr "x"\n',
+    "NUL outside a string": H + b'msgid "a"\nmsgstr "b"\x00\n',
+    "UTF-8 BOM": b"\xef\xbb\xbf" + H + OK,
+    "UTF-16": (H + OK).decode().encode("utf-16"),
+    "bad UTF-8 in a string": H + b'msgid "a"\nmsgstr "b\xff"\n',
+    "charset foo": head("foo") + 'msgid "a"\nmsgstr "Größe"\n'.encode(),
+    "charset hex": head("hex") + OK,
+    "charset rot13": head("rot13") + OK,
+    "charset zlib_codec": head("zlib_codec") + OK,
+    "charset base64": head("base64") + OK,
+    "charset utf8 (Python's alias)": head("utf8") + OK,
+    "charset latin1 (Python's alias)": head("latin1") + OK,
+    "charset UTF-16": head("UTF-16") + OK,
+    "charset CHARSET (a template's placeholder)": head("CHARSET") + OK,
+    "charset in quotes": head('\\"UTF-8\\"') + OK,
+}
+
+
+def msgfmt_accepts(path: Path) -> bool:
+    result = subprocess.run(["msgfmt", "--check-format", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True, check=False,
+                            env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""})
+    return result.returncode == 0 and "is not a portable encoding name" not in result.stderr
+
+
+def we_accept(data: bytes) -> bool:
+    try:
+        parse(data)
+    except PoSyntaxError:
+        return False
+    return True
+
+
+def test_the_corpus_is_large_and_has_both_verdicts() -> None:
+    verdicts = [we_accept(data) for data in CORPUS.values()]
+    assert len(CORPUS) >= 40
+    assert verdicts.count(True) >= 20 and verdicts.count(False) >= 20
+
+
+@needs_gettext
+@pytest.mark.parametrize("case", list(CORPUS))
+def test_we_accept_exactly_what_msgfmt_accepts(tmp_path: Path, case: str) -> None:
+    path = tmp_path / "case.po"
+    path.write_bytes(CORPUS[case])
+    assert we_accept(CORPUS[case]) == msgfmt_accepts(path)
+
+
+STRICTER = {
+    "a domain line": H + b'domain "other"\n' + OK,
+    "bad UTF-8 in a comment": H + b"# \xff\n" + OK,
+    "escapes that are not UTF-8": H + b'msgid "a"\nmsgstr "\\377"\n',
+    "a charset Python cannot decode (VISCII)": head("VISCII") + OK,
+}
+
+
+@needs_gettext
+@pytest.mark.parametrize("case", list(STRICTER))
+def test_where_we_are_stricter_than_msgfmt(tmp_path: Path, case: str) -> None:
+    """Files msgfmt takes that we could not read as one domain of text: refused, said so."""
+    path = tmp_path / "case.po"
+    path.write_bytes(STRICTER[case])
+    assert msgfmt_accepts(path)
+    assert not we_accept(STRICTER[case])
+
+
+def test_escapes_mean_what_msgfmt_says() -> None:
+    parsed = parse(CORPUS["all escapes"] + b'\nmsgid "u"\nmsgstr "\\303\\244\\xc3\\xa4"\n')
+    assert [e.msgstr for e in parsed.entries[1:]] == [
+        "\a\b\f\v\t\r\n\\\"AAA1B", "ää"]
+    assert parse(CORPUS["NUL escapes"]).entries[1].msgstr == "a\x00b\x00g\x00"
+    raw_nul = parse(H + b'msgid "a"\nmsgstr "\x000\x00\\303\\244"\n')
+    assert raw_nul.entries[1].msgstr == "\x000\x00ä"
+    latin = parse(CORPUS["ISO-8859-1"])
+    assert (latin.charset, latin.entries[1].msgstr) == ("ISO-8859-1", "Größe")
+    assert parse(CORPUS["SHIFT_JIS with a backslash byte"]).entries[1].msgstr == "表"
+
+
+def test_entries_keep_every_field() -> None:
+    obsolete_plural = CORPUS["obsolete plural and previous"][len(P):].replace(b'"a"', b'"z"')
+    parsed = parse(CORPUS["comments everywhere"] + obsolete_plural)
+    header, active, obsolete = parsed.entries
+    assert header.msgid == "" and parsed.header is header
+    assert (active.line, active.msgid, active.msgstr, active.previous_msgid) == (
+        10, "a", "b", "old")
+    assert active.comments == (" t", ". e", ": r:1", ", fuzzy")
+    assert (obsolete.obsolete, obsolete.msgid_plural, obsolete.msgstr_plural,
+            obsolete.previous_msgid) == (True, "as", ("b", "bs"), "p")
+
+
+REFUSED_MESSAGES = {
+    "unterminated string": (6, 'a string is not closed on its line; end it with "'),
+    "unquoted msgstr": (6, "unknown keyword 'Größe'; put text in quotes (the keywords are msgctxt, "
+                           "msgid, msgid_plural, msgstr)"),
+    "bad escape q": (6, "invalid escape '\\q' in a string; write a backslash as '\\\\'"),
+    "msgstr before msgid": (5, "msgstr where msgid is due; write [msgctxt] msgid [msgid_plural] "
+                               "msgstr, comments between entries"),
+    "missing msgstr": (5, 'msgid has no msgstr; add msgstr "" after it'),
+    "partly obsolete": (6, "an entry is partly obsolete; put #~ before every line of an "
+                           "obsolete entry or none"),
+    "duplicate": (8, "this msgctxt and msgid already appears at line 5; keep one of the two "
+                     "entries"),
+    "duplicate obsolete": (8, "this msgctxt and msgid already appears at line 5; keep one of "
+                              "the two entries"),
+    "two headers": (5, "the header already appears at line 1; keep one of the two entries"),
+    "plural forms out of order": (8, "plural form msgstr[1] where msgstr[0] is due; number "
+                                     "them 0, 1, 2…"),
+    "UTF-8 BOM": (1, "the file starts with a byte order mark (BOM); save it as UTF-8 without "
+                     "BOM"),
+    "bad UTF-8 in a string": (6, "bytes that are not valid UTF-8 (the header's charset); save "
+                                 "the file as UTF-8 or declare its real charset"),
+    "charset foo": (1, "charset 'foo' in the Content-Type header is not a text encoding gettext "
+                       "knows; convert the file to UTF-8 and declare charset=UTF-8"),
+    "charset zlib_codec": (1, "charset 'zlib_codec' in the Content-Type header is not a text "
+                              "encoding gettext knows; convert the file to UTF-8 and declare "
+                              "charset=UTF-8"),
+    "a charset Python cannot decode (VISCII)": (1, "charset 'VISCII' is not supported here; "
+                                                   "convert the file to UTF-8 (iconv) and "
+                                                   "declare charset=UTF-8"),
+    "a domain line": (5, "a 'domain' line is not supported; keep one domain per catalog and "
+                         "remove the line"),
+    "escapes that are not UTF-8": (6, "octal or hex escapes in a string are not valid utf-8 "
+                                      "text; write the characters themselves"),
+    "bad UTF-8 in a comment": (5, "bytes that are not valid UTF-8 (the header's charset); save "
+                                  "the file as UTF-8 or declare its real charset"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_MESSAGES))
+def test_each_refusal_names_the_line_and_what_to_do(case: str) -> None:
+    with pytest.raises(PoSyntaxError) as caught:
+        parse({**CORPUS, **STRICTER}[case])
+    assert (caught.value.line, caught.value.message) == REFUSED_MESSAGES[case]
+
+
+ROUND_TRIP = [c for c in CORPUS if we_accept(CORPUS[c]) and CORPUS[c].startswith(H)
+              and "NUL" not in c]
+
+
+@needs_gettext
+@pytest.mark.parametrize("case", ROUND_TRIP)
+def test_an_accepted_catalog_is_written_back_as_msgcat_writes_it(tmp_path: Path,
+                                                                 case: str) -> None:
+    """Every value read exactly: our writer gives what msgcat --no-wrap gives.
+
+    Not for NUL: msgcat cuts a string there (C strings); we keep it, and `check` reports it.
+    """
+    path = tmp_path / "case.po"
+    path.write_bytes(CORPUS[case])
+    ours = catalog.to_bytes(catalog.load(path))
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert ours == canonical
+    path.write_bytes(ours)
+    assert catalog.to_bytes(catalog.load(path)) == ours
+
+
+@needs_gettext
+@pytest.mark.parametrize("case", ["ISO-8859-1", "CP1252", "SHIFT_JIS with a backslash byte"])
+def test_another_charset_is_read_and_written_as_utf8_as_msgconv_does(tmp_path: Path,
+                                                                    case: str) -> None:
+    path = tmp_path / "case.po"
+    path.write_bytes(CORPUS[case])
+    po = catalog.load(path)
+    converted = subprocess.run(["msgconv", "--to-code=UTF-8", "--no-wrap", str(path)],
+                               capture_output=True, check=True).stdout
+    assert catalog.to_bytes(po) == converted
+    mo = tmp_path / "case.mo"
+    mo.write_bytes(catalog.mo_bytes(po))
+    shown = subprocess.run(["msgunfmt", "--no-wrap", str(mo)], capture_output=True,
+                           check=True).stdout
+    assert shown == converted
