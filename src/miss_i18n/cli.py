@@ -21,6 +21,7 @@ from .engines.registry import Engines
 from .engines.store import ModelStore
 from .errors import ConfigError, MissI18nError, ModelNotFound, ValidationFailed
 from .model import CatalogStats, Issue, Severity, WriteResult
+from .report import markdown_status
 from .translate import waiting_locales
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -347,14 +348,21 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
 
 @main.command()
 @project_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", help="A table for people, or JSON for machines.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="A table for people, JSON for machines, or a Markdown "
+                                   "table (with each locale published or preview) for CI "
+                                   "job summaries.")
 @with_config
 def status(config: Config, *, output_format: str, quiet: bool) -> None:
     """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    rows = pipeline.stats(pipeline.load_catalogs(config))
+    catalogs = pipeline.load_catalogs(config)
+    rows = pipeline.stats(catalogs)
     if output_format == "json":
         click.echo(json.dumps(_stats_json(rows), ensure_ascii=False, indent=2))
+    elif output_format == "markdown":
+        published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
+                     >= config.publish_threshold for locale, po in catalogs.items()}
+        click.echo(markdown_status(rows, published), nl=False)
     else:
         _table(rows, quiet=False)
 
