@@ -14,14 +14,17 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, catalog, pipeline
+from .archive import archive_format, site_archive
 from .checks import check_file
 from .config import ENGINES, Config, load_config
 from .engines.base import Progress
 from .engines.registry import Engines
 from .engines.store import ModelStore
 from .errors import ConfigError, MissI18nError, ModelNotFound, ValidationFailed
+from .files import write_if_changed
 from .model import CatalogStats, Issue, Severity, WriteResult
 from .report import markdown_status
+from .serve import make_server
 from .translate import waiting_locales
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -500,6 +503,63 @@ def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: 
             raise ConfigError(exc.message) from None
         for model in removed:
             _say(quiet, f"removed {model.name}")
+
+
+def site_options(function: F) -> F:
+    """Options of the commands that work on the built site only."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
+        click.option("--output-dir", type=click.Path(path_type=Path),
+                     help="Folder the localized site was built into."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command()
+@site_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000,
+              help="Port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1",
+              help="Address to listen on; the default is reachable from this machine only.")
+def serve(config_path: Path | None, output_dir: Path | None, port: int, host: str,
+          quiet: bool) -> None:
+    """Preview the built site on localhost (read-only), until Ctrl-C."""
+    config = load_config(config_path, output_dir=output_dir)
+    log = None if quiet else functools.partial(click.echo, err=True)
+    server = make_server(config.output_dir, host, port, log=log)
+    with server:
+        click.echo(f"serving {_shown(config.output_dir, config.root)} at {server.url} "
+                   "(Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            _say(quiet, "stopped")
+
+
+@main.command(name="export")
+@site_options
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Archive to write, *.zip or *.tar.gz [default: the output folder's name "
+                   "plus .zip, next to it: build/site.zip].")
+def export_command(config_path: Path | None, output_dir: Path | None, output: Path | None,
+                   quiet: bool) -> None:
+    """Write the built site as one reproducible archive for hand-off."""
+    config = load_config(config_path, output_dir=output_dir)
+    target = output if output is not None else config.output_dir.with_name(
+        f"{config.output_dir.name}.zip")
+    data, count = site_archive(config.output_dir, archive_format(target), skip=target)
+    changed = write_if_changed(target, data)
+    _say(quiet, f"{'wrote' if changed else 'unchanged:'} {_shown(target, config.root)} "
+                f"({count} files, {len(data)} bytes)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
 
 
 def entry_point() -> None:  # pragma: no cover - console script shim
