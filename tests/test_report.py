@@ -94,13 +94,19 @@ def test_the_report_shows_progress_state_findings_pages_and_rejections(project: 
 
 def test_the_report_of_a_published_locale_and_no_rejections(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", ("de",), extra="publish-threshold = 0\n")
+    for number in range(3):  # four pages: each row folds its list of them
+        (root / "source" / f"p{number}.html").write_text(
+            f"<html><head><title>Page {number}</title></head><body><p>Text {number}</p>"
+            "</body></html>")
     runner = CliRunner()
     args = ["--config", str(root / "pyproject.toml")]
     assert runner.invoke(main, ["run", "--no-translate", "-q", *args]).exit_code == 0
     report = (root / "site" / "report.html").read_text("utf-8")
     assert ">Published</span>" in report and ">Preview<" not in report
     assert "None: every translation has its source's placeholders." in report
-    assert "1 published, 0 previews" in report
+    assert "1 language besides English, 4 pages: 1 published, 0 previews." in report
+    assert report.count("<summary>4 pages</summary>") == 1
+    assert '<a href="de/p2.html" hreflang="de" lang="de" dir="ltr">Page 2</a>' in report
 
 
 def test_status_markdown_table(project: Path) -> None:

@@ -21,6 +21,8 @@ from .checks import CheckContext, check_catalog
 from .config import Glossary
 from .model import CatalogStats, Severity
 
+FOLDED_PAGES = 3
+"""More pages than this are listed in a <details> element in each language's row."""
 REPORT = "report.html"
 """The report's file name at the output root (``index.html`` links to it)."""
 
@@ -208,6 +210,9 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
         _add(issues, "code", f"miss-i18n check -l {locale}")
 
     links = _add(tr, "td")
+    if len(site.pages) > FOLDED_PAGES:  # a long list stays out of the way until asked for
+        links = _add(links, "details")
+        _add(links, "summary", f"{len(site.pages)} pages")
     listing = _add(links, "ul", data_miss_i18n="pages")
     for page in site.pages:
         item = _add(listing, "li")
