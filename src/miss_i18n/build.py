@@ -521,6 +521,10 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
         heading.text = (f"Previews: less than {site.threshold:g}% translated, not published "
                         "to search engines")
         _language_list(main, site, previews, titles)
+    footer = etree.SubElement(main, "p", {MARK: "report"})
+    link = etree.SubElement(footer, "a", {"href": "report.html"})
+    link.text = "Translation report"
+    link.tail = ": progress, drafts awaiting review and check findings of every language."
     return serialize(root.getroottree())
 
 

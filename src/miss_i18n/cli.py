@@ -14,13 +14,17 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, catalog, pipeline, xliff
+from .archive import archive_format, site_archive
 from .checks import check_file
 from .config import ENGINES, Config, load_config
 from .engines.base import Progress
 from .engines.registry import Engines
 from .engines.store import ModelStore
 from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, ValidationFailed
+from .files import write_if_changed
 from .model import CatalogStats, Issue, Severity, WriteResult
+from .report import markdown_status
+from .serve import make_server
 from .translate import waiting_locales
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -347,14 +351,21 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
 
 @main.command()
 @project_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", help="A table for people, or JSON for machines.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="A table for people, JSON for machines, or a Markdown "
+                                   "table (with each locale published or preview) for CI "
+                                   "job summaries.")
 @with_config
 def status(config: Config, *, output_format: str, quiet: bool) -> None:
     """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    rows = pipeline.stats(pipeline.load_catalogs(config))
+    catalogs = pipeline.load_catalogs(config)
+    rows = pipeline.stats(catalogs)
     if output_format == "json":
         click.echo(json.dumps(_stats_json(rows), ensure_ascii=False, indent=2))
+    elif output_format == "markdown":
+        published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
+                     >= config.publish_threshold for locale, po in catalogs.items()}
+        click.echo(markdown_status(rows, published), nl=False)
     else:
         _table(rows, quiet=False)
 
@@ -584,6 +595,63 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
         _say(quiet, f"{path} → {locale}: {result.updated} entries updated, "
                     f"{result.accepted} accepted, {len(result.unknown)} not found")
     _report_writes(results, quiet, check, "xliff import")
+
+
+def site_options(function: F) -> F:
+    """Options of the commands that work on the built site only."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
+        click.option("--output-dir", type=click.Path(path_type=Path),
+                     help="Folder the localized site was built into."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command()
+@site_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000,
+              help="Port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1",
+              help="Address to listen on; the default is reachable from this machine only.")
+def serve(config_path: Path | None, output_dir: Path | None, port: int, host: str,
+          quiet: bool) -> None:
+    """Preview the built site on localhost (read-only), until Ctrl-C."""
+    config = load_config(config_path, output_dir=output_dir)
+    log = None if quiet else functools.partial(click.echo, err=True)
+    server = make_server(config.output_dir, host, port, log=log)
+    with server:
+        click.echo(f"serving {_shown(config.output_dir, config.root)} at {server.url} "
+                   "(Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            _say(quiet, "stopped")
+
+
+@main.command(name="export")
+@site_options
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Archive to write, *.zip or *.tar.gz [default: the output folder's name "
+                   "plus .zip, next to it: build/site.zip].")
+def export_command(config_path: Path | None, output_dir: Path | None, output: Path | None,
+                   quiet: bool) -> None:
+    """Write the built site as one reproducible archive for hand-off."""
+    config = load_config(config_path, output_dir=output_dir)
+    target = output if output is not None else config.output_dir.with_name(
+        f"{config.output_dir.name}.zip")
+    data, count = site_archive(config.output_dir, archive_format(target), skip=target)
+    changed = write_if_changed(target, data)
+    _say(quiet, f"{'wrote' if changed else 'unchanged:'} {_shown(target, config.root)} "
+                f"({count} files, {len(data)} bytes)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
 
 
 def entry_point() -> None:  # pragma: no cover - console script shim

@@ -22,6 +22,7 @@ from .files import would_change, write_if_changed
 from .html import extract, list_assets, list_pages, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
+from .report import REPORT, count_findings, report_page
 from .translate import Chooser, LocaleResult, translate_catalog
 
 
@@ -212,6 +213,8 @@ def site_outputs(
             reports.append(report)
     outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
+    outputs.append(Output(config.output_dir / REPORT, report_page(
+        site, stats(catalogs), reports, titles, count_findings(catalogs, config.glossary))))
     manifest, gone = _manifest(config, outputs)
     outputs.append(manifest)
     return outputs, reports, gone

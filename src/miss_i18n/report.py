@@ -1,0 +1,259 @@
+"""What content teams look at: ``report.html`` in the built site, and a Markdown table.
+
+Both are made from data the build already has (catalog counts, each page's report, the
+site's publish decisions) and never touch files: the pipeline adds the page to the site's
+outputs like ``index.html``, and the CLI prints the table.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polib
+from babel.messages.pofile import read_po
+from lxml import etree, html
+
+from . import catalog
+from .build import PageReport, Site, bcp47, direction, native_name, serialize
+from .checks import CheckContext, check_catalog
+from .config import Glossary
+from .model import CatalogStats, Severity
+
+FOLDED_PAGES = 3
+"""More pages than this are listed in a <details> element in each language's row."""
+REPORT = "report.html"
+"""The report's file name at the output root (``index.html`` links to it)."""
+
+
+@dataclass(frozen=True)
+class Findings:
+    """How many issues `check` finds in one catalog, by severity."""
+
+    errors: int = 0
+    warnings: int = 0
+
+
+def count_findings(catalogs: Mapping[str, polib.POFile], glossary: Glossary
+                   ) -> dict[str, Findings]:
+    """Run the checks of `miss-i18n check` on the catalogs as the build sees them.
+
+    The catalogs are read back by Babel from the bytes they are written as, so a run
+    counts the merged catalogs it is about to write. Babel fills in a missing Language
+    header from the locale, so that one header finding is left to `check`.
+    """
+    found: dict[str, Findings] = {}
+    for locale, po in catalogs.items():
+        babel = read_po(io.BytesIO(catalog.to_bytes(po)), locale=locale)
+        issues = check_catalog(babel, CheckContext(locale, locale, glossary))
+        errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
+        found[locale] = Findings(errors, len(issues) - errors)
+    return found
+
+
+STYLE = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
+color:#1d1d1f}
+h1,h2{line-height:1.2}
+a{color:#0b57d0}
+[data-miss-i18n=scroll]{overflow-x:auto}
+table{border-collapse:collapse;inline-size:100%;min-inline-size:44rem}
+caption{text-align:start;font-weight:600;padding:.4rem 0}
+th,td{text-align:start;vertical-align:top;padding:.55rem .6rem;border-block-end:1px solid #e3e3e3}
+thead th{font-size:.85em;color:#555;font-weight:600;border-block-end:2px solid #ccc}
+tbody th{font-weight:600}
+code{font-size:.85em;color:#555}
+[data-miss-i18n=bar]{display:flex;block-size:.8rem;border-radius:.4rem;overflow:hidden;
+background:#e6e6e6;min-inline-size:12rem;margin:.2rem 0 .35rem}
+[data-miss-i18n=bar] span{display:block}
+[data-miss-i18n=counts],[data-miss-i18n=legend]{list-style:none;margin:0;padding:0;
+display:flex;flex-wrap:wrap;gap:.1rem 1rem;font-size:.85em;font-variant-numeric:tabular-nums}
+[data-miss-i18n=legend]{margin:0 0 1rem;font-size:.9em}
+[data-kind]::before{content:"";display:inline-block;inline-size:.7em;block-size:.7em;
+border-radius:.2em;margin-inline-end:.35em;background:var(--c)}
+[data-miss-i18n=bar] [data-kind]::before{content:none}
+[data-miss-i18n=bar] [data-kind]{background:var(--c)}
+[data-kind=translated]{--c:#2e7d32}
+[data-kind=drafts]{--c:#1e88e5}
+[data-kind=stale]{--c:#f9a825}
+[data-kind=untranslated]{--c:#c4c4c4}
+[data-state]{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-size:.85em;
+font-weight:600}
+[data-state=published]{background:#e3f3e4;color:#1b5e20}
+[data-state=preview]{background:#fff3d6;color:#7a4f00}
+meter{inline-size:4rem;vertical-align:middle}
+[data-miss-i18n=site]{white-space:nowrap}
+[data-miss-i18n=findings][data-severity=error]{color:#b3261e;font-weight:600}
+[data-miss-i18n=pages]{margin:0;padding-inline-start:1.1rem}
+[data-miss-i18n=shown]{display:block;font-size:.85em;color:#555}
+[data-state]+meter{margin-inline-start:.3rem}
+td{font-size:.95em}
+[data-miss-i18n=rejected] li{margin:.2rem 0}
+""".strip()
+
+KINDS = (  # kind, short label, what the legend says
+    ("translated", "translated", "Translated (reviewed, or written by a person)"),
+    ("drafts", "drafts", "Machine drafts awaiting review"),
+    ("stale", "earlier source", "A person's translation of an earlier source, awaiting review"),
+    ("untranslated", "untranslated", "Untranslated"),
+)
+
+
+def _add(parent: etree._Element, tag: str, text: str | None = None, **attributes: str
+         ) -> etree._Element:
+    element = etree.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): v
+                                             for k, v in attributes.items()})
+    element.text = text
+    return element
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageReport],
+                titles: Mapping[tuple[str, str], str],
+                findings: Mapping[str, Findings] | None = None) -> bytes:
+    """``report.html``: each language's progress, publish state, check findings and pages,
+    then the translations the build could not use.
+
+    ``stats`` are the catalogs' counts (as `status` shows them); ``pages`` the build's
+    report of each page; ``findings`` what `check` finds per locale (None: not counted).
+    """
+    tag = bcp47(site.source_locale)
+    root = html.document_fromstring(
+        f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head>'
+        '<meta charset="utf-8"></head><body></body></html>')
+    head, body = root.find("head"), root.find("body")
+    assert head is not None and body is not None
+    _add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    _add(head, "meta", name="robots", content="noindex")  # for the team, not for search
+    _add(head, "title", "Translation report")
+    _add(head, "style", STYLE)
+    main = _add(body, "main", data_miss_i18n="report")
+    _add(main, "h1", "Translation report")
+    by_page = {(report.locale, report.page): report for report in pages}
+    published = sum(1 for row in stats if site.is_published(row.locale))
+    summary = _add(main, "p")
+    summary.text = (
+        f"{_plural(len(stats), 'language', 'languages')} besides "
+        f"{native_name(site.source_locale)}, {_plural(len(site.pages), 'page', 'pages')}: "
+        f"{published} published, {len(stats) - published} "
+        f"{'preview' if len(stats) - published == 1 else 'previews'}. A language is "
+        f"published once {site.threshold:g}% of its text shows translated; below that its "
+        "pages are built as previews, hidden from search engines and language menus. ")
+    _add(summary, "a", "All languages", href="index.html").tail = "."
+
+    legend = _add(main, "ul", data_miss_i18n="legend", aria_label="Legend")
+    for kind, _label, meaning in KINDS:
+        _add(legend, "li", meaning, data_kind=kind)
+    wrapper = _add(main, "div", data_miss_i18n="scroll")
+    table = _add(wrapper, "table", data_miss_i18n="locales")
+    _add(table, "caption", "Progress by language (catalog entries)")
+    header = _add(_add(table, "thead"), "tr")
+    for name in ("Language", "Entries", "Site", "Check findings", "Pages"):
+        _add(header, "th", name, scope="col")
+    rows = _add(table, "tbody")
+    for row in stats:
+        _locale_row(rows, row, site=site, by_page=by_page, titles=titles,
+                    found=(findings or {}).get(row.locale))
+    _rejected(main, site, pages)
+    return serialize(root.getroottree())
+
+
+def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
+                by_page: Mapping[tuple[str, str], PageReport],
+                titles: Mapping[tuple[str, str], str], found: Findings | None) -> None:
+    locale = row.locale
+    tr = _add(parent, "tr", id=f"locale-{bcp47(locale)}")
+    tr.tail = "\n"
+    name = _add(tr, "th", scope="row")
+    _add(name, "span", native_name(locale), lang=bcp47(locale),
+         dir=direction(locale)).tail = " "
+    _add(name, "code", bcp47(locale))
+
+    stale = row.fuzzy - row.machine
+    counts = dict(zip((kind for kind, _label, _meaning in KINDS),
+                      (row.translated, row.machine, stale, row.untranslated), strict=True))
+    cell = _add(tr, "td")
+    bar = _add(cell, "div", data_miss_i18n="bar", aria_hidden="true")
+    for kind, count in counts.items():
+        if count and row.total:
+            _add(bar, "span", data_kind=kind, style=f"inline-size:{100 * count / row.total:.2f}%")
+    listing = _add(cell, "ul", data_miss_i18n="counts")
+    for kind, label, _meaning in KINDS:
+        _add(listing, "li", f"{counts[kind]} {label}", data_kind=kind)
+    _add(listing, "li", f"of {row.total} entries ({row.percent:.0f}% translated)")
+
+    state = _add(tr, "td", data_miss_i18n="site")
+    shown = site.progress.get(locale, 100.0)
+    is_published = site.is_published(locale)
+    _add(state, "span", "Published" if is_published else "Preview",
+         data_state="published" if is_published else "preview").tail = " "
+    meter = _add(state, "meter", f"{shown:.0f}%", min="0", max="100",
+                 low=f"{site.threshold:g}", optimum="100", value=f"{shown:.1f}")
+    meter.set("aria-label", "Text shown translated")
+    meter.tail = f" {shown:.0f}% shown"
+
+    issues = _add(tr, "td")
+    if found is None:
+        issues.text = "not counted"
+    elif not found.errors and not found.warnings:
+        issues.text = "none"
+    else:
+        text = f"{_plural(found.errors, 'error', 'errors')}, " \
+               f"{_plural(found.warnings, 'warning', 'warnings')}"
+        _add(issues, "span", text, data_miss_i18n="findings",
+             data_severity="error" if found.errors else "warning")
+        _add(issues, "br")
+        _add(issues, "code", f"miss-i18n check -l {locale}")
+
+    links = _add(tr, "td")
+    if len(site.pages) > FOLDED_PAGES:  # a long list stays out of the way until asked for
+        links = _add(links, "details")
+        _add(links, "summary", f"{len(site.pages)} pages")
+    listing = _add(links, "ul", data_miss_i18n="pages")
+    for page in site.pages:
+        item = _add(listing, "li")
+        _add(item, "a", titles.get((locale, page), page), href=site.href(REPORT, locale, page),
+             hreflang=bcp47(locale), lang=bcp47(locale), dir=direction(locale))
+        report = by_page.get((locale, page))
+        if report is not None:
+            _add(item, "span", f"{report.translated} of {report.segments} shown translated",
+                 data_miss_i18n="shown", lang=bcp47(site.source_locale),
+                 dir=direction(site.source_locale))
+
+
+def _rejected(parent: etree._Element, site: Site, pages: Sequence[PageReport]) -> None:
+    _add(parent, "h2", "Translations not used")
+    rejected = [report for report in pages if report.rejected]
+    if not rejected:
+        _add(parent, "p", "None: every translation could be used.")
+        return
+    _add(parent, "p", "A translation the page cannot use (placeholders that differ from its "
+                      "source's, characters a page cannot hold) is not shown: the page keeps "
+                      "the source text. Fix them in the catalog; `miss-i18n check` names "
+                      "each one.")
+    listing = _add(parent, "ul", data_miss_i18n="rejected")
+    for report in rejected:
+        item = _add(listing, "li")
+        _add(item, "a", site.path(report.locale, report.page),
+             href=site.href(REPORT, report.locale, report.page)).tail = ": "
+        for number, rejection in enumerate(report.rejected):
+            code = _add(item, "code", rejection.context)
+            code.tail = f" ({rejection.reason})"
+            if number < len(report.rejected) - 1:
+                code.tail += ", "
+
+
+def markdown_status(rows: Sequence[CatalogStats], published: Mapping[str, bool]) -> str:
+    """`status --format markdown`: the text table's columns plus each locale's site state,
+    as a GitHub-flavoured Markdown table (for CI job summaries)."""
+    lines = ["| locale | entries | translated | fuzzy | (machine) | untranslated | done | site |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        state = "published" if published.get(row.locale, True) else "preview"
+        lines.append(f"| {row.locale} | {row.total} | {row.translated} | {row.fuzzy} | "
+                     f"{row.machine} | {row.untranslated} | {row.percent:.0f}% | {state} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""report.html in the built site, and `status --format markdown`, for content teams."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import make_project
+from miss_i18n.catalog import MACHINE_MARK
+from miss_i18n.cli import main
+from miss_i18n.html import parse_page
+
+PAGE = "minimally-invasive-spine-surgery.html"
+CTX = "minimally-invasive-spine-surgery:"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def review_state(project: Path) -> Path:
+    """The de catalog with one of each: a person's translation, a machine draft, a person's
+    translation of an earlier source (fuzzy, no provenance), and a translation whose
+    placeholders do not match (the build rejects it, `check` reports it)."""
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    entries = {entry.msgctxt: entry for entry in po}
+    entries[f"{CTX}#overview/h2"].msgstr = "Überblick"
+    draft = entries[f"{CTX}#advantages/h2"]
+    draft.msgstr = "Vorteile"
+    draft.flags.append("fuzzy")
+    draft.tcomment = f"{MACHINE_MARK} fake-engine test 1.0 (en→de)"
+    stale = entries[f"{CTX}#title"]
+    stale.msgstr = "Minimal-invasive Wirbelsäulenchirurgie"
+    stale.flags.append("fuzzy")
+    entries[f"{CTX}#lead"].msgstr = "<1>Minimal-invasive Wirbelsäulenchirurgie ist kaputt"
+    po.save(str(path))
+    return path
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_the_report_shows_progress_state_findings_pages_and_rejections(project: Path) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    review_state(project)
+    code, output = invoke("build", "--include-fuzzy")
+    assert code == 0, output
+    site = project / "site"
+    report = site / "report.html"
+    assert "report.html" in (site / ".miss-i18n-files").read_text().splitlines()
+    root = parse_page(report.read_bytes()).getroot()
+    rows = {row.get("id"): row for row in root.iter("tr") if row.get("id")}
+    assert list(rows) == ["locale-de", "locale-ar", "locale-pt-BR"]
+    de = rows["locale-de"]
+    counts = [_text(li) for li in de.iterfind(".//ul[@data-miss-i18n='counts']/li")]
+    assert counts == ["2 translated", "1 drafts", "1 earlier source", "31 untranslated",
+                      "of 35 entries (6% translated)"]
+    bar = [(span.get("data-kind"), span.get("style"))
+           for span in de.iterfind(".//div[@data-miss-i18n='bar']/span")]
+    assert bar == [("translated", "inline-size:5.71%"), ("drafts", "inline-size:2.86%"),
+                   ("stale", "inline-size:2.86%"), ("untranslated", "inline-size:88.57%")]
+    meter = de.find(".//meter")
+    assert meter is not None and meter.get("value") == "12.5"  # 4 of 32 page texts shown
+    assert meter.get("low") == "50" and meter.text == "12%"
+    assert "Preview" in _text(de)
+    findings = de.find(".//*[@data-miss-i18n='findings']")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "-l", "de"])
+    checked = json.loads(result.stdout)["issues"]
+    errors = sum(1 for issue in checked if issue["severity"] == "error")
+    assert errors >= 1  # what `check` says, counted the same way
+    assert findings is not None and _text(findings) == (
+        f"{errors} error{'s' * (errors != 1)}, {len(checked) - errors} "
+        f"warning{'s' * (len(checked) - errors != 1)}")
+    assert _text(rows["locale-ar"].findall("td")[2]) == "none"
+    [link] = de.iterfind(".//ul[@data-miss-i18n='pages']//a")
+    assert link.get("href") == f"de/{PAGE}" and (site / "de" / PAGE).is_file()
+    # the rejected translation is named with a link to its page
+    [item] = root.iterfind(".//ul[@data-miss-i18n='rejected']/li")
+    assert _text(item) == f"de/{PAGE}: {CTX}#lead (does not match its placeholders)"
+    # nothing outside the site: no scripts, no external URLs
+    assert not list(root.iter("script"))
+    assert all("://" not in (e.get("href") or "") + (e.get("src") or "") for e in root.iter())
+    index = (site / "index.html").read_text("utf-8")
+    assert '<a href="report.html">Translation report</a>' in index
+    assert invoke("build", "--include-fuzzy", "--check")[0] == 0  # reproducible
+
+
+def test_the_report_of_a_published_locale_and_no_rejections(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", ("de",), extra="publish-threshold = 0\n")
+    for number in range(3):  # four pages: each row folds its list of them
+        (root / "source" / f"p{number}.html").write_text(
+            f"<html><head><title>Page {number}</title></head><body><p>Text {number}</p>"
+            "</body></html>")
+    runner = CliRunner()
+    args = ["--config", str(root / "pyproject.toml")]
+    assert runner.invoke(main, ["run", "--no-translate", "-q", *args]).exit_code == 0
+    report = (root / "site" / "report.html").read_text("utf-8")
+    assert ">Published</span>" in report and ">Preview<" not in report
+    assert "None: every translation could be used." in report
+    assert "1 language besides English, 4 pages: 1 published, 0 previews." in report
+    assert report.count("<summary>4 pages</summary>") == 1
+    assert '<a href="de/p2.html" hreflang="de" lang="de" dir="ltr">Page 2</a>' in report
+
+
+def test_status_markdown_table(project: Path) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    for entry in po:  # a person translated every entry (msgen-style)
+        entry.msgstr = entry.msgid
+    po.save(str(path))
+    code, output = invoke("status", "--format", "markdown")
+    assert code == 0
+    assert output == (
+        "| locale | entries | translated | fuzzy | (machine) | untranslated | done | site |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---|\n"
+        "| de | 35 | 35 | 0 | 0 | 0 | 100% | published |\n"
+        "| ar | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
+        "| pt_BR | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
+    )
