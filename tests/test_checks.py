@@ -112,7 +112,8 @@ SPEC = {
     "babel": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
     "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
     "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
-    "bidi-controls": WARNING,
+    "bidi-controls": WARNING, "repeated-words": WARNING, "double-spaces": WARNING,
+    "untranslated": WARNING, "script": WARNING,
 }
 
 
@@ -120,7 +121,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert {check.name: check.severity for check in CHECKS} == SPEC
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 11
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 15
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -566,3 +567,44 @@ def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
     result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+# -- draft QA -----------------------------------------------------------------------------
+@pytest.mark.parametrize("case", [
+    ("pt_BR", "Vertebroplasty and Kyphoplasty", "Vertebroplastia e e Cifoplastia",
+     "repeated-words", "repeated word: 'e e'"),
+    ("de", "The the spine", "Die die Wirbelsäule und und", "repeated-words",
+     "repeated word: 'Die die', 'und und'"),
+    ("es", "Small incisions", "Incisiones  pequeñas", "double-spaces",
+     "double space between words; use one"),
+    ("de", "Lower risk of infection", "Lower risk of infection", "untranslated",
+     "the translation is the source text, untranslated; translate it (or keep it and say "
+     "why in a comment)"),
+    ("zh", "Lower risk of infection", "Lower risk of 感染", "script",
+     "11 of 13 letters are Latin, but zh is written in Cjk script; translate the Latin text"),
+    ("ar", "Recovery", "Recuperation", "script",
+     "12 of 12 letters are Latin, but ar is written in Arabic script; translate the Latin "
+     "text"),
+])
+def test_draft_qa(tmp_path: Path, case: tuple[str, str, str, str, str]) -> None:
+    locale, msgid, msgstr, check, message = case
+    assert one(tmp_path, msgid, msgstr, locale=locale) == [
+        issue(check, WARNING, message, msgid)]
+
+
+@pytest.mark.parametrize(("locale", "msgid", "msgstr"), [
+    ("de", "MISS", "MISS"),  # a kept term is not untranslated text
+    ("de", "3.5 mm", "3.5 mm"),
+    ("zh", "WikiMD and MISS", "WikiMD 和 MISS"),  # kept terms may be Latin anywhere
+    ("ja", "See https://example.org/miss", "https://example.org/miss を参照"),
+    ("sr_Latn", "Recovery", "Oporavak"),  # Serbian in Latin script
+    ("zh", "Recovery", "恢复"),
+    ("de", "Bora Bora", "Bora Bora"),  # the source doubles it: untranslated, not repeated
+])
+def test_draft_qa_leaves_good_translations_alone(tmp_path: Path, locale: str, msgid: str,
+                                                 msgstr: str) -> None:
+    found = one(tmp_path, msgid, msgstr, locale=locale, glossary=GLOSSARY)
+    assert [i for i in found if i.check in {"repeated-words", "double-spaces", "untranslated",
+                                            "script"}] == ([] if msgid != "Bora Bora" else [
+        issue("untranslated", WARNING, "the translation is the source text, untranslated; "
+              "translate it (or keep it and say why in a comment)", msgid)])

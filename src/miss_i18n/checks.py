@@ -80,10 +80,16 @@ UNUSABLE_CHARACTERS = Check("unusable-characters", _E,
 BIDI_CONTROLS = Check("bidi-controls", _W,
                       "no bidirectional embedding, override or isolate the source lacks")
 
+REPEATED_WORDS = Check("repeated-words", _W, "no word doubled ('e e', 'the the') unless the "
+                       "source doubles it")
+DOUBLE_SPACES = Check("double-spaces", _W, "no run of spaces the source does not have")
+UNTRANSLATED = Check("untranslated", _W, "not the source text left as it is")
+SCRIPT = Check("script", _W, "written in the locale's script (no Latin-only text in zh, ar, "
+               "hi…)")
 CHECKS: tuple[Check, ...] = (
     HEADER_LANGUAGE, HEADER_PLURAL_FORMS, HEADER_FUZZY, BABEL, PLACEHOLDERS, RAW_MARKUP, URLS,
     DO_NOT_TRANSLATE, UNUSABLE_CHARACTERS, NUMBERS, PREFERRED_TERM, WHITESPACE,
-    END_PUNCTUATION, BIDI_CONTROLS,
+    END_PUNCTUATION, BIDI_CONTROLS, REPEATED_WORDS, DOUBLE_SPACES, UNTRANSLATED, SCRIPT,
 )
 """Every check, in report order: the names and severities are part of the interface."""
 
@@ -502,10 +508,111 @@ def check_bidi_controls(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
             ctx, entry)
 
 
+# -- draft QA: what machine drafts get wrong (pofilter's and Weblate's checks) -------------
+_REPEATED = re.compile(r"(?<!\w)([^\W\d_]+)(?:\s+\1)+(?!\w)", re.IGNORECASE)
+
+
+def _repeats(text: str) -> list[str]:
+    return [match.group(0) for match in _REPEATED.finditer(text)]
+
+
+def check_repeated_words(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """A word twice in a row ("e e"), which the source does not do."""
+    pair = _plain(entry)
+    if pair is None:
+        return
+    source, target = pair
+    doubled = [found for found in dict.fromkeys(_repeats(target))
+               if not any(found.lower() == other.lower() for other in _repeats(source))]
+    if doubled:
+        yield REPEATED_WORDS.issue("repeated word: " + _listed(repr(d) for d in doubled),
+                                   ctx, entry)
+
+
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def check_double_spaces(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """Two or more spaces between words where the source has none."""
+    pair = _plain(entry)
+    if pair is None:
+        return
+    source, target = pair
+    if _SPACES.search(target) and not _SPACES.search(source):
+        yield DOUBLE_SPACES.issue("double space between words; use one", ctx, entry)
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text if char.isalpha())
+
+
+def _without_kept(text: str, ctx: CheckContext) -> str:
+    """The text less glossary terms kept as written and URLs, which stay Latin anywhere."""
+    for term in ctx.glossary.do_not_translate:
+        if term:
+            text = text.replace(term, " ")
+    for address in _addresses(text):
+        text = text.replace(address, " ")
+    return text
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+"""A word of three letters or more: "mm", "a b" are not text to translate."""
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{4,}")
+
+
+def check_untranslated(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """The translation is the source as it was, though it has words to translate."""
+    pair = _plain(entry)
+    if pair is None or ctx.language == "en":
+        return
+    source, target = pair
+    if source.strip() == target.strip() and _WORD.search(_without_kept(source, ctx)):
+        yield UNTRANSLATED.issue("the translation is the source text, untranslated; "
+                                 "translate it (or keep it and say why in a comment)",
+                                 ctx, entry)
+
+
+# Languages of the project's kind not written in the Latin alphabet, with their script's
+# name as Unicode character names start (CJK ideographs, kana and hangul for zh, ja, ko).
+_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "zh": ("CJK",), "ja": ("CJK", "HIRAGANA", "KATAKANA"), "ko": ("HANGUL", "CJK"),
+    "hi": ("DEVANAGARI",), "mr": ("DEVANAGARI",), "ne": ("DEVANAGARI",),
+    "bn": ("BENGALI",), "pa": ("GURMUKHI",), "gu": ("GUJARATI",), "ta": ("TAMIL",),
+    "te": ("TELUGU",), "kn": ("KANNADA",), "ml": ("MALAYALAM",), "si": ("SINHALA",),
+    "th": ("THAI",), "lo": ("LAO",), "my": ("MYANMAR",), "km": ("KHMER",),
+    "ar": ("ARABIC",), "fa": ("ARABIC",), "ur": ("ARABIC",), "ps": ("ARABIC",),
+    "he": ("HEBREW",), "yi": ("HEBREW",), "el": ("GREEK",), "ru": ("CYRILLIC",),
+    "uk": ("CYRILLIC",), "bg": ("CYRILLIC",), "sr": ("CYRILLIC",), "mk": ("CYRILLIC",),
+    "be": ("CYRILLIC",), "kk": ("CYRILLIC",), "ka": ("GEORGIAN",), "hy": ("ARMENIAN",),
+    "am": ("ETHIOPIC",),
+}
+
+
+def check_script(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+    """Mostly Latin letters in a language written in another script (an engine that
+    echoed English, or wrote a transliteration)."""
+    scripts = _SCRIPTS.get(ctx.language)
+    pair = _plain(entry)
+    if scripts is None or pair is None or "_Latn" in ctx.locale:
+        return
+    source, target = pair
+    if source.strip() == target.strip():
+        return  # check_untranslated says it
+    kept = _without_kept(target, ctx)
+    letters = _letters(kept)
+    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
+    if _LATIN_WORD.search(kept) and latin * 2 > len(letters):
+        yield SCRIPT.issue(f"{latin} of {len(letters)} letters are Latin, but "
+                           f"{ctx.locale} is written in {scripts[0].title()} script; "
+                           "translate the Latin text", ctx, entry)
+
+
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
     check_babel, check_placeholders, check_raw_markup, check_urls, check_do_not_translate,
     check_unusable_characters, check_numbers, check_preferred_terms, check_whitespace,
-    check_end_punctuation, check_bidi_controls,
+    check_end_punctuation, check_bidi_controls, check_repeated_words, check_double_spaces,
+    check_untranslated, check_script,
 )
 """Every entry check, in report order (errors first)."""
 
