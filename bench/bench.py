@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -339,10 +340,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run) are what matters")
     if len(locales) < 42:
         say(f"NOTE: {len(locales)} locales, not the 42 of a full run")
+    started = time.perf_counter()
     ratios: dict[str, float | None] = dict.fromkeys(RATIOS)
     if not args.skip_mt:
         ratios.update(bench_mt(args, say))
     ratios.update(bench_pipeline(args, tt_bin, locales, say))
+    say(f"bench.py took {time.perf_counter() - started:.0f} s; the ratios:")
     print(format_ratios(ratios))
     return 0
 
