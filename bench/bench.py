@@ -155,6 +155,14 @@ def make_project(root: Path, factor: int, locales: Sequence[str]) -> tuple[int, 
     return pages
 
 
+def expect_pages(folder: Path, pattern: str, pages: int, locales: Sequence[str]) -> None:
+    """Stop unless a measured run wrote at least one page per page and locale."""
+    wrote = sum(1 for _ in folder.glob(pattern))
+    if wrote < pages * len(locales):
+        raise SystemExit(f"{folder} holds {wrote} pages, not {pages} x {len(locales)} "
+                         "locales: the measured run did not do the whole work")
+
+
 def cli_env(src: Path) -> dict[str, str]:
     """The environment of every measured command: the src under test, fixed dates."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISS_I18N_")}
@@ -252,6 +260,7 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             project = Path(tmp) / f"ours-{scale}x"
             sizes[scale] = make_project(project, scale, locales)
             first[scale] = measure([ours], project, env)
+            expect_pages(project / "site", "*/*.html", sizes[scale][0], locales)
             pages, size = sizes[scale]
             say(f"  first run {scale:>2}x ({pages:>4} pages, {size / 1e6:5.2f} MB): "
                        f"{first[scale].seconds:7.2f} s, "
@@ -282,6 +291,7 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             (work / "po").mkdir()
             (work / "out").mkdir()
             tt = measure(tt_commands(tt_bin, locales), work, env)
+            expect_pages(work / "out", "*/*.html", sizes[top][0], locales)
             say(f"  translate-toolkit html2po + pot2po + po2html {top}x: "
                        f"{tt.seconds:7.2f} s, peak {tt.peak_mb:6.1f} MB")
             ratios["nonmt_vs_tt"] = tt.seconds / first[top].seconds
