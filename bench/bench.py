@@ -1,0 +1,369 @@
+"""Benchmark harness of issue 15: MT, the non-MT stages, reruns, edits, memory and scaling.
+
+Not a test. One run measures, side by side in one process tree on the machine at hand,
+so that the ratios it ends with are meaningful even where absolute times are noisy:
+
+1. MT: our ``ArgosEngine.translate`` vs argostranslate's ``translate()`` loop vs raw
+   CTranslate2 at its best batching, on the same model and real sentences (the
+   functions of bench/bench_translate.py);
+2. the non-MT stages (``miss-i18n run --no-translate``, first run, in a temporary
+   project) vs translate-toolkit's ``html2po`` + ``pot2po`` + ``po2html`` doing the same
+   work (extract, one catalog per locale, one page per page and locale) on the same
+   pages and locales;
+3. an unchanged rerun vs the first run, and 4. a one-paragraph edit vs the first run;
+5. peak memory: the largest RSS of the measured process (``ru_maxrss`` of a fresh
+   wrapper process's children, one wrapper per measurement);
+6. scaling: first runs at 1x, 4x and 16x the pages (time per page at 16x over 1x).
+
+Pages: the article (source/) and the real multi-generator pages of tests/pages/,
+replicated under new names to reach each size. Every command is the real CLI
+(``python -m miss_i18n.cli`` with PYTHONPATH at the src under test). translate-toolkit
+lives in a separate venv, never in the project's dependencies::
+
+    python3 -m venv /work/bench-venv
+    /work/bench-venv/bin/pip install translate-toolkit rapidfuzz
+    .venv/bin/python bench/bench.py --quick --tt-bin /work/bench-venv/bin
+
+The output ends with one ``name: value`` line per ratio (see RATIOS).
+"""
+
+# Imports of this project's modules and of bench_translate are lazy on purpose (PLC0415):
+# only after sys.path points at the src under test.
+# ruff: noqa: PLC0415
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PAGES = [ROOT / "source" / "minimally-invasive-spine-surgery.html",
+         *sorted((ROOT / "tests" / "pages").glob("*.html"))]
+FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "models" / "translate-en_de-1_0.argosmodel"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "miss-i18n" / "bench"
+TT_ENV = "BENCH_TT_BIN"
+
+# The ratio lines, in the order they are printed (the last lines of the output).
+RATIOS = ("mt_vs_raw_ct2", "mt_vs_argos_loop", "nonmt_vs_tt", "rerun_vs_first",
+          "edit_vs_first", "scaling_16x_vs_1x", "peak_mb_16x_vs_1x")
+SCALES = (1, 4, 16)
+# The tiny fixture model is about 100 times faster than the realistic one: more sentences,
+# so that its times are not lost in the timer's and the thread pool's noise.
+FIXTURE_SENTENCES = 400
+# --quick: a spread of scripts and directions (rtl, CJK, Indic, Cyrillic, Latin).
+QUICK_LOCALES = ("de", "ar", "zh", "ja", "ru", "hi", "pt_BR", "he")
+# The one-paragraph edit: one phrase of the article's lead paragraph.
+EDIT = (b"facilitate a quicker recovery period.", b"facilitate a faster recovery period.")
+
+PYPROJECT = """\
+[tool.miss-i18n]
+source-dir = "source"
+locales-dir = "locales"
+output-dir = "site"
+domain = "miss"
+source-locale = "en"
+base-url = "https://miss-i18n.example/"
+locales = [{locales}]
+"""
+
+# Runs the commands it is given one after another and reports their wall time and the
+# largest RSS among them. A fresh process per measurement, so that RUSAGE_CHILDREN holds
+# only the measured commands (ru_maxrss is the largest single process, in KiB on Linux).
+MEASURE = r"""
+import json, resource, subprocess, sys, time
+job = json.load(sys.stdin)
+started = time.perf_counter()
+for command in job["commands"]:
+    done = subprocess.run(command, cwd=job["cwd"], env=job["env"], check=False,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(f"{' '.join(command)} exited {done.returncode}:\n"
+                         f"{done.stderr[-3000:]}")
+        sys.exit(1)
+seconds = time.perf_counter() - started
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak_kib / 1024}))
+"""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Wall seconds of a measured run and the peak RSS of its largest process."""
+
+    seconds: float
+    peak_mb: float
+
+
+def format_ratios(ratios: Mapping[str, float | None]) -> str:
+    """The closing ``name: value`` lines, in RATIOS order; n/a for what was skipped."""
+    return "\n".join(f"{name}: {'n/a' if ratios.get(name) is None else f'{ratios[name]:.4g}'}"
+                     for name in RATIOS)
+
+
+def parse_ratios(output: str) -> dict[str, float | None]:
+    """The ratio lines of a bench.py output, for scripts that compare runs."""
+    found: dict[str, float | None] = {}
+    for line in output.splitlines():
+        name, sep, value = line.partition(": ")
+        if sep and name in RATIOS:
+            found[name] = None if value.strip() == "n/a" else float(value)
+    return found
+
+
+def measure(commands: Sequence[Sequence[str]], cwd: Path, env: Mapping[str, str]) -> Measured:
+    """Run ``commands`` in a fresh wrapper process; their wall time and peak RSS."""
+    job = json.dumps({"commands": [list(c) for c in commands], "cwd": str(cwd),
+                      "env": dict(env)})
+    done = subprocess.run([sys.executable, "-c", MEASURE], input=job, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"a measured command failed in {cwd}:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return Measured(float(result["seconds"]), float(result["peak_mb"]))
+
+
+def replicate(source: Path, factor: int) -> tuple[int, int]:
+    """Write ``factor`` copies of every page into ``source``; (pages, bytes)."""
+    source.mkdir(parents=True)
+    pages = size = 0
+    for page in PAGES:
+        data = page.read_bytes()
+        for copy in range(factor):
+            name = page.name if copy == 0 else f"{page.stem}-copy{copy}{page.suffix}"
+            (source / name).write_bytes(data)
+            pages += 1
+            size += len(data)
+    return pages, size
+
+
+def make_project(root: Path, factor: int, locales: Sequence[str]) -> tuple[int, int]:
+    """A project of the replicated pages and ``locales``; (pages, bytes)."""
+    pages = replicate(root / "source", factor)
+    listed = ", ".join(f'"{locale}"' for locale in locales)
+    (root / "pyproject.toml").write_text(PYPROJECT.format(locales=listed), encoding="utf-8")
+    return pages
+
+
+def expect_pages(folder: Path, pattern: str, pages: int, locales: Sequence[str]) -> None:
+    """Stop unless a measured run wrote at least one page per page and locale."""
+    wrote = sum(1 for _ in folder.glob(pattern))
+    if wrote < pages * len(locales):
+        raise SystemExit(f"{folder} holds {wrote} pages, not {pages} x {len(locales)} "
+                         "locales: the measured run did not do the whole work")
+
+
+def cli_env(src: Path) -> dict[str, str]:
+    """The environment of every measured command: the src under test, fixed dates."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MISS_I18N_")}
+    env.update(PYTHONPATH=str(src), SOURCE_DATE_EPOCH="1764000000")
+    return env
+
+
+def ours_command(args: argparse.Namespace) -> list[str]:
+    return [str(args.python), "-m", "miss_i18n.cli", "run", "--no-translate", "-q"]
+
+
+def tt_commands(tt_bin: Path, locales: Sequence[str]) -> list[list[str]]:
+    """translate-toolkit doing what ``run --no-translate`` does: extract, update, build."""
+    commands = [[str(tt_bin / "html2po"), "--progress=none", "-P", "-i", "source",
+                 "-o", "pot"]]
+    for locale in locales:
+        commands.append([str(tt_bin / "pot2po"), "--progress=none", "-i", "pot",
+                         "-o", f"po/{locale}"])
+        commands.append([str(tt_bin / "po2html"), "--progress=none", "-t", "source",
+                         "-i", f"po/{locale}", "-o", f"out/{locale}"])
+    return commands
+
+
+def find_tt(given: Path | None) -> Path | None:
+    """The folder holding html2po, pot2po and po2html: --tt-bin, $BENCH_TT_BIN, PATH."""
+    if given is None and os.environ.get(TT_ENV):
+        given = Path(os.environ[TT_ENV])
+    if given is None and (found := shutil.which("html2po")):
+        given = Path(found).parent
+    if given is None:
+        return None
+    missing = [t for t in ("html2po", "pot2po", "po2html") if not (given / t).is_file()]
+    if missing:
+        raise SystemExit(f"{given} has no {', '.join(missing)}: point --tt-bin (or "
+                         f"${TT_ENV}) at the bin/ of a venv with translate-toolkit")
+    return given
+
+
+def bench_mt(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, float]:
+    """Section 1: ours vs the argos loop vs raw CTranslate2 (bench_translate's code)."""
+    sys.path.insert(0, str(BENCH))
+    import bench_translate as bt
+
+    sys.path.insert(0, str(args.src))  # the src under test, ahead of bench_translate's
+    from miss_i18n.engines.store import ModelStore
+
+    corpus = bt.real_sentences()
+    cached = args.cache / f"{bt.PACKAGE}.argosmodel"
+    if cached.exists():
+        archive = cached
+    elif args.quick:
+        archive = FIXTURE_MODEL
+        if not args.sentences_given:
+            args.sentences = FIXTURE_SENTENCES
+        say(f"NOTE: the realistic benchmark model is not cached ({cached}); --quick uses "
+            f"the tiny fixture model {archive.relative_to(ROOT)} instead ({args.sentences} "
+            "sentences, as it is fast), so the MT figures are not those of a realistic "
+            "model (run bench/bench_translate.py once, about 5 minutes, to cache it)")
+    else:
+        archive = bt.ensure_model(args.cache, corpus[:200])
+    sentences = (corpus * (args.sentences // len(corpus) + 1))[:args.sentences]
+    settings = argparse.Namespace(inter_threads=2, intra_threads=1, batch_sentences=12,
+                                  max_batch_tokens=2048, beam_size=4, repeat=args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ModelStore(Path(tmp) / "models")
+        [installed] = store.install(archive)
+        _, ours, our_out = bt.time_ours(store, sentences, settings)
+        raw, raw_setting, raw_out = bt.time_raw(installed.path, sentences, settings)
+        argos, argos_out = bt.time_argos_loop(store, sentences)
+    n = len(sentences)
+    say(f"MT: model {archive.name}, {n} real sentences, best of {args.repeat} "
+               "for ours and raw")
+    for label, seconds in (("ours (ArgosEngine.translate, one call)", ours),
+                           ("argostranslate translate() per sentence", argos),
+                           (f"raw CTranslate2 ({raw_setting})", raw)):
+        say(f"  {label:<58} {seconds:7.2f} s {n / seconds:8.1f} segments/s")
+    say(f"  outputs equal: ours = raw {sum(map(str.__eq__, our_out, raw_out))}/{n}, "
+               f"ours = argos loop {sum(map(str.__eq__, our_out, argos_out))}/{n}")
+    return {"mt_vs_raw_ct2": raw / ours, "mt_vs_argos_loop": argos / ours}
+
+
+def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Sequence[str],
+                   say: Callable[[str], None]) -> dict[str, float | None]:
+    """Sections 2-6: first runs at each scale, TT, rerun and edit at the largest."""
+    env = cli_env(args.src)
+    ours = ours_command(args)
+    first: dict[int, Measured] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    ratios: dict[str, float | None] = {}
+    top = SCALES[-1]
+    say(f"non-MT stages: `run --no-translate`, {len(locales)} locales "
+               f"({', '.join(locales)})")
+    with tempfile.TemporaryDirectory(prefix="miss-i18n-bench-") as tmp:
+        for scale in SCALES:
+            project = Path(tmp) / f"ours-{scale}x"
+            sizes[scale] = make_project(project, scale, locales)
+            first[scale] = measure([ours], project, env)
+            expect_pages(project / "site", "*/*.html", sizes[scale][0], locales)
+            pages, size = sizes[scale]
+            say(f"  first run {scale:>2}x ({pages:>4} pages, {size / 1e6:5.2f} MB): "
+                       f"{first[scale].seconds:7.2f} s, "
+                       f"{1000 * first[scale].seconds / pages:7.1f} ms/page, "
+                       f"peak {first[scale].peak_mb:6.1f} MB")
+            if scale != top:
+                shutil.rmtree(project)
+        project = Path(tmp) / f"ours-{top}x"
+        rerun = measure([ours], project, env)
+        say(f"  unchanged rerun {top}x: {rerun.seconds:7.2f} s, "
+                   f"peak {rerun.peak_mb:6.1f} MB")
+        article = project / "source" / PAGES[0].name
+        text = article.read_bytes()
+        if EDIT[0] not in text:
+            raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update EDIT "
+                             "in bench/bench.py")
+        article.write_bytes(text.replace(EDIT[0], EDIT[1], 1))
+        edit = measure([ours], project, env)
+        say(f"  one-paragraph edit {top}x: {edit.seconds:7.2f} s, "
+                   f"peak {edit.peak_mb:6.1f} MB")
+        shutil.rmtree(project)
+        if tt_bin is None:
+            say("  translate-toolkit: skipped (--skip-tt)")
+            ratios["nonmt_vs_tt"] = None
+        else:
+            work = Path(tmp) / f"tt-{top}x"
+            replicate(work / "source", top)
+            (work / "po").mkdir()
+            (work / "out").mkdir()
+            tt = measure(tt_commands(tt_bin, locales), work, env)
+            expect_pages(work / "out", "*/*.html", sizes[top][0], locales)
+            say(f"  translate-toolkit html2po + pot2po + po2html {top}x: "
+                       f"{tt.seconds:7.2f} s, peak {tt.peak_mb:6.1f} MB")
+            ratios["nonmt_vs_tt"] = tt.seconds / first[top].seconds
+    low = SCALES[0]
+    per_page = {s: first[s].seconds / sizes[s][0] for s in SCALES}
+    ratios.update(rerun_vs_first=rerun.seconds / first[top].seconds,
+                  edit_vs_first=edit.seconds / first[top].seconds,
+                  scaling_16x_vs_1x=per_page[top] / per_page[low],
+                  peak_mb_16x_vs_1x=first[top].peak_mb / first[low].peak_mb)
+    return ratios
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure every section, print the figures, end with the ratio lines."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"a few minutes: {len(QUICK_LOCALES)} locales, 60 sentences, "
+                             "the fixture model if the realistic one is not cached")
+    parser.add_argument("--locales", help="comma-separated locales (default: all of the "
+                        "repository's pyproject.toml; --quick: "
+                        f"{','.join(QUICK_LOCALES)})")
+    parser.add_argument("--sentences", type=int, help="MT sentences (default 200, --quick 60)")
+    parser.add_argument("--repeat", type=int, help="MT: best of N (default 3, --quick 2)")
+    parser.add_argument("--tt-bin", type=Path,
+                        help=f"bin/ folder with translate-toolkit's html2po, pot2po, po2html "
+                             f"(default: ${TT_ENV}, else PATH)")
+    parser.add_argument("--skip-tt", action="store_true", help="leave out translate-toolkit")
+    parser.add_argument("--skip-mt", action="store_true", help="leave out the MT section")
+    parser.add_argument("--src", type=Path, default=ROOT / "src",
+                        help="the miss_i18n sources under test (default: this checkout's)")
+    parser.add_argument("--python", type=Path, default=Path(sys.executable),
+                        help="the Python that runs the CLI (default: this one)")
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help=f"where the realistic MT model is cached (default {CACHE})")
+    args = parser.parse_args(argv)
+    args.src = args.src.resolve()
+    args.sentences_given = args.sentences is not None
+    args.sentences = args.sentences or (60 if args.quick else 200)
+    args.repeat = args.repeat or (2 if args.quick else 3)
+    if args.locales:
+        locales: Sequence[str] = [loc.strip() for loc in args.locales.split(",") if loc.strip()]
+    elif args.quick:
+        locales = QUICK_LOCALES
+    else:
+        config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        locales = config["tool"]["miss-i18n"]["locales"]
+    tt_bin = None if args.skip_tt else find_tt(args.tt_bin)
+    if tt_bin is None and not args.skip_tt:
+        raise SystemExit(f"translate-toolkit not found: create its venv (python3 -m venv "
+                         f"/work/bench-venv && /work/bench-venv/bin/pip install "
+                         f"translate-toolkit rapidfuzz), then pass --tt-bin "
+                         f"/work/bench-venv/bin or set {TT_ENV}; or --skip-tt")
+
+    say(f"bench.py{' --quick' if args.quick else ''}: src {args.src}, {os.cpu_count()} CPUs; "
+        "timings are noisy on a shared machine, the ratios (measured side by side in this "
+        "run) are what matters")
+    if len(locales) < 42:
+        say(f"NOTE: {len(locales)} locales, not the 42 of a full run")
+    started = time.perf_counter()
+    ratios: dict[str, float | None] = dict.fromkeys(RATIOS)
+    if not args.skip_mt:
+        ratios.update(bench_mt(args, say))
+    ratios.update(bench_pipeline(args, tt_bin, locales, say))
+    say(f"bench.py took {time.perf_counter() - started:.0f} s; the ratios:")
+    print(format_ratios(ratios))
+    return 0
+
+
+def say(line: str) -> None:
+    """Print a line of figures at once, so that a long run shows its progress."""
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
