@@ -195,8 +195,11 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
             "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(char, char) for char in text)
+    return text.translate(_ESCAPE_TABLE)
 
 
 def _string_lines(keyword: str, text: str, prefix: str = "") -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, catalog, pipeline, xliff
+from . import __version__, catalog, pipeline, rerun, xliff
 from .archive import archive_format, site_archive
 from .checks import check_file
 from .config import ENGINES, Config, load_config
@@ -219,7 +219,8 @@ def _progress(quiet: bool, tty: bool | None = None) -> Callable[[str], Progress 
 
 
 def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
-               quiet: bool) -> None:
+               quiet: bool) -> list[str]:
+    """Draft what needs it; returns the notes for people (locales waiting for a model)."""
     engines = Engines(config, forced=engine)
     results = pipeline.translate_all(config, catalogs, engines.choose, now=now(),
                                      progress=_progress(quiet))
@@ -233,11 +234,13 @@ def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     waiting = waiting_locales(results)
-    if waiting and not quiet:  # a warning, not an error: -q prints only errors
-        click.secho(
-            f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; they stay "
-            "untranslated. Add a model with `miss-i18n models install PATH.argosmodel` "
-            "(see `miss-i18n engines`)", fg="yellow", err=True)
+    notes = [f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; they "
+             "stay untranslated. Add a model with `miss-i18n models install PATH.argosmodel` "
+             "(see `miss-i18n engines`)"] if waiting else []
+    for note in notes:
+        if not quiet:  # a warning, not an error: -q prints only errors
+            click.secho(note, fg="yellow", err=True)
+    return notes
 
 
 @main.command()
@@ -337,12 +340,14 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
     _report_writes(results, quiet, check, "build")
 
 
-def _report_pages(pages: Sequence[Any], quiet: bool) -> None:
-    for report in pages:
-        for rejected in report.rejected:
-            click.secho(f"warning: {report.locale}/{report.page}: translation of "
-                        f"{rejected.context} {rejected.reason}; the source text was kept",
-                        fg="yellow", err=True)
+def _report_pages(pages: Sequence[Any], quiet: bool) -> list[str]:
+    """Warn of each translation a page could not use; returns the lines printed."""
+    lines = [f"warning: {report.locale}/{report.page}: translation of {rejected.context} "
+             f"{rejected.reason}; the source text was kept"
+             for report in pages for rejected in report.rejected]
+    for line in lines:
+        click.secho(line, fg="yellow", err=True)
+    return lines
 
 
 def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
@@ -385,10 +390,23 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
     With --check nothing is translated, so the gate answers the same with or without
     models installed.
     """
+    options = {"include_fuzzy": include_fuzzy, "engine": engine, "no_translate": no_translate}
+    if not check:
+        last = rerun.unchanged(config, options)
+        if last is not None:
+            for line in last.warnings:
+                click.secho(line, fg="yellow", err=True)
+            for line in last.notes:
+                _say(quiet, line, fg="yellow", err=True)
+            _table(last.stats, quiet)
+            _say(quiet, f"nothing changed since the last run: 0 file(s) written, "
+                        f"{len(last.outputs)} unchanged")
+            return
     pot = pipeline.template(config, now())
     catalogs = pipeline.merged(config, pot)
+    notes: list[str] = []
     if not check and not no_translate:
-        _translate(config, catalogs, engine, quiet)
+        notes = _translate(config, catalogs, engine, quiet)
     outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
     outputs += pipeline.catalog_outputs(config, catalogs)
     # .mo files are build outputs (git-ignored): the gate compares those that exist.
@@ -401,9 +419,13 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
         site, gone = [], []
     results = pipeline.commit([*outputs, *site], check=check, root=config.root)
     results += pipeline.prune(config, gone, check=check)
-    _report_pages(pages, quiet)
-    _table(pipeline.stats(catalogs), quiet)
+    warnings = _report_pages(pages, quiet)
+    rows = pipeline.stats(catalogs)
+    _table(rows, quiet)
     _report_writes(results, quiet, check, "run")
+    if not check:
+        rerun.save(config, options, [o.path for o in [*outputs, *site]], stats=rows,
+                   warnings=warnings, notes=notes)
 
 
 @main.command()

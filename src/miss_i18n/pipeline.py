@@ -179,6 +179,21 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
     return 100.0 * shown / len(entries) if entries else 100.0
 
 
+Key = tuple[str | None, str]
+
+
+def _lookup(po: polib.POFile | None, include_fuzzy: bool
+            ) -> tuple[dict[Key, str], set[Key], set[Key]]:
+    """What a build looks translations up in, once per locale: the translations shown,
+    and which of them are machine drafts and people's translations of an earlier source."""
+    if po is None:
+        return {}, set(), set()
+    fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
+    drafts: set[Key] = {(e.msgctxt, e.msgid) for e in fuzzy if catalog.is_machine(e)}
+    stale: set[Key] = {(e.msgctxt, e.msgid) for e in fuzzy if not catalog.is_machine(e)}
+    return translations_of(po, include_fuzzy), drafts, stale
+
+
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
 ) -> tuple[list[Output], list[PageReport], list[str]]:
@@ -197,13 +212,10 @@ def site_outputs(
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
     sources = {page: read_bytes(config.source_dir / page) for page in pages}
+    lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy)
+               for locale in [config.source_locale, *config.targets]}
     for page in pages:
-        for locale in [config.source_locale, *config.targets]:
-            po = catalogs.get(locale)
-            found = translations_of(po, include_fuzzy) if po is not None else {}
-            fuzzy = [e for e in po if e.fuzzy] if po is not None else []
-            drafts = {(e.msgctxt, e.msgid) for e in fuzzy if catalog.is_machine(e)}
-            stale = {(e.msgctxt, e.msgid) for e in fuzzy if not catalog.is_machine(e)}
+        for locale, (found, drafts, stale) in lookups.items():
             tree = parse_page(sources[page], config.source_dir / page)
             data, report = localize(tree, page, locale, found, site=site, drafts=drafts,
                                     stale=stale)

