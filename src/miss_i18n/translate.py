@@ -291,9 +291,11 @@ class _SentencePath:
         retry = sorted(s for s in originals if (p := protector.protect(s)) != s
                        and protector.restore(p, self.known.get(p, "")) is None
                        and s not in self.known)
-        self._fill(retry, progress)
+        self.known.update(self.memory.lookup(self.model, retry))  # a rerun loads no model
+        unknown = [s for s in retry if s not in self.known]
+        self._fill(unknown, progress)
         self.asked = len(sentences) + len(retry)
-        self.translated = len(missing) + len(retry)
+        self.translated = len(missing) + len(unknown)
 
     def _fill(self, sentences: list[str], progress: Progress | None) -> None:
         """Translate ``sentences`` in one engine call, remembering the results."""
