@@ -13,6 +13,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -178,3 +179,36 @@ def test_the_argos_store_stays_an_argos_packages_dir(project: Path) -> None:
     assert not models.exists() or not any(models.iterdir())
     assert json.loads((project / ".miss-i18n" / "models-nllb" / "nllb-tiny" /
                        "miss-i18n.json").read_text("utf-8"))["family"] == "NLLB-200"
+
+
+def test_all_locales_share_one_model_load_and_one_batched_call(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stage sends every locale's new sentences to one translate_many call first."""
+    calls: list[list[str]] = []
+    opened: list[str] = []
+    many, real_open = NllbEngine.translate_many, NllbEngine._open
+
+    def spy_many(self: NllbEngine, jobs: Any, progress: Any = None) -> list[list[str]]:
+        calls.append([model.locale for model, _ in jobs])
+        return many(self, jobs, progress)
+
+    def spy_open(self: NllbEngine, installed: Any) -> Any:
+        opened.append(installed.name)
+        return real_open(self, installed)
+
+    monkeypatch.setattr(NllbEngine, "translate_many", spy_many)
+    monkeypatch.setattr(NllbEngine, "_open", spy_open)
+    code, output = invoke("run")
+    assert code == 0, output
+    assert calls[0] == [loc for loc in OUR_LOCALES if loc != "pt"]  # pt: as pt_BR, below
+    assert all(len(call) == 1 for call in calls[1:])  # retries of unprotected sentences
+    assert opened == ["nllb-tiny"]
+    for locale in OUR_LOCALES:
+        match = re.search(rf"^{locale}: .*; (\d+) text\(s\): (\d+) from memory, (\d+) "
+                          "translated$", output, re.M)
+        assert match is not None, locale
+        texts, remembered, translated = map(int, match.groups())
+        if locale == "pt":  # pt_BR, before it, had the same model, token and sentences
+            assert (remembered, translated) == (texts, 0)
+        else:
+            assert (remembered, translated) == (0, texts)
