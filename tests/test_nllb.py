@@ -286,6 +286,9 @@ def test_one_mixed_locale_call_equals_the_oracle(store: NllbStore, oracle: NllbO
     assert engine.loads == 1
     total = sum(len(s) for _, s in jobs)
     assert calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    if settings.get("batch_sentences") == 2:
+        assert len(calls) >= total // 4  # after every batch
     for token, pairs in PAIRS.items():  # named: they win by a margin on every backend
         [row] = [out for (model, _), out in zip(jobs, outputs, strict=True)
                  if model.target == token]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,18 +255,27 @@ class NllbEngine:
         by_model: dict[str, list[int]] = {}
         for number, (model, _) in enumerate(jobs):
             by_model.setdefault(model.model, []).append(number)
-        lines: dict[tuple[int, int, int], list[str]] = {}
-        done = 0
+        prepared = []
         for numbers in by_model.values():
             first = jobs[numbers[0]][0]
             loaded = self._load(first)
-            parts = self._examples(loaded, [(n, *jobs[n]) for n in numbers])
-            texts = self._run(loaded, first.model, [example for _, example in parts])
+            prepared.append((first.model, loaded,
+                             self._examples(loaded, [(n, *jobs[n]) for n in numbers])))
+        count = sum(len(parts) for _, _, parts in prepared)
+        finished = 0
+
+        def tick(examples: int) -> None:
+            """After each batch: the share of examples done, in sentences."""
+            nonlocal finished
+            finished += examples
+            if progress is not None and finished < count:
+                progress(total * finished // count, total)
+
+        lines: dict[tuple[int, int, int], list[str]] = {}
+        for name, loaded, parts in prepared:
+            texts = self._run(loaded, name, [example for _, example in parts], tick)
             for (key, _), text in zip(parts, texts, strict=True):
                 lines.setdefault(key, []).append(text)
-            done += sum(len(jobs[n][1]) for n in numbers)
-            if progress is not None and done < total:
-                progress(done, total)
         if progress is not None:
             progress(total, total)
 
@@ -307,8 +316,10 @@ class NllbEngine:
                               f"{model.source}; use a model that covers it")
         return token[0]
 
-    def _run(self, loaded: _Loaded, name: str, examples: list[_Example]) -> list[str]:
-        """Every example translated, in order, in length-sorted batches run in parallel."""
+    def _run(self, loaded: _Loaded, name: str, examples: list[_Example],
+             tick: Callable[[int], None]) -> list[str]:
+        """Every example translated, in order, in length-sorted batches run in parallel;
+        ``tick(n)`` after each batch of ``n``."""
         outputs = [""] * len(examples)
         order = sorted(range(len(examples)), key=lambda i: len(examples[i].pieces))
         chunks = list(self._chunks(order, examples))
@@ -317,6 +328,7 @@ class NllbEngine:
             for chunk, results in zip(chunks, pending, strict=True):
                 for index, result in zip(chunk, results, strict=True):
                     outputs[index] = self._text(loaded, result.result().hypotheses[0])
+                tick(len(chunk))
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"CTranslate2 failed to translate with {name} "
                               f"({_one_line(error)}); check the model folder, or install it "
