@@ -209,13 +209,12 @@ class NllbEngine:
         return Availability(True)
 
     def models(self) -> list[ModelInfo]:
-        """One entry per installed folder and language it has a token for (sorted)."""
+        """One entry per installed folder and target language it has a token for."""
         out = []
         for model in self.store.list():
-            for token in sorted(model.languages):
-                out.append(ModelInfo(NAME, model.name, model.version, self.source_locale,
-                                     token,
-                                     token))
+            source = language_token(model.family, self.source_locale)
+            out += [ModelInfo(NAME, model.name, model.version, self.source_locale, token, token)
+                    for token in sorted(model.languages) if source is None or token != source[0]]
         return out
 
     def model_for(self, source_locale: str, target_locale: str) -> ModelInfo | None:
