@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -361,3 +363,23 @@ def test_unloadable_model_is_an_engine_error(tmp_path: Path) -> None:
 def test_bad_settings_are_refused(store: NllbStore) -> None:
     with pytest.raises(EngineError, match="must be positive"):
         NllbEngine(store, beam_size=0)
+
+
+LEAN_SCRIPT = """
+import json, sys
+from pathlib import Path
+from miss_i18n.engines.nllb import NllbEngine
+from miss_i18n.engines.nllb_store import NllbStore
+engine = NllbEngine(NllbStore(Path(sys.argv[1])))
+print(json.dumps({"outputs": engine.translate(engine.model_for("en", "hi"), ["Smaller scars"]),
+                  "heavy": sorted(m for m in ("transformers", "torch", "argostranslate")
+                                  if m in sys.modules)}))
+"""
+
+
+def test_translating_imports_no_transformers_or_torch(store: NllbStore) -> None:
+    """At run time the engine needs CTranslate2 and SentencePiece only."""
+    done = subprocess.run([sys.executable, "-c", LEAN_SCRIPT, str(store.root)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout) == {"outputs": ["छोटे निशान"], "heavy": []}
