@@ -10,7 +10,13 @@ something: batching, sorting, threads and detokenization there change nothing.
 
 Also a script, for tools/make_test_model.py: ``python tests/oracle.py margins PACKAGE
 SOURCE...`` prints, as JSON, each source's best output and the score gap to the second
-hypothesis, under whatever backend the environment selects.
+hypothesis, under whatever backend the environment selects; ``nllb-margins FOLDER`` does
+the same for an NLLB-200 / M2M-100 folder, reading ``[[source, language token], ...]``
+from stdin (for tools/make_nllb_test_model.py).
+
+``NllbOracle`` is CTranslate2's documented NLLB recipe, one sentence a call: source tokens
+``[<src_lang>] + pieces + ["</s>"]``, ``target_prefix=[[<tgt_lang>]]``, the first output
+token dropped, ``sp.decode``. It too shares no code with ``miss_i18n.engines.nllb``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from typing import Any
 # argostranslate 1.11, translate.apply_packaged_translation
 BEAM_SIZE = 4
 LENGTH_PENALTY = 0.2
+NLLB_MAX_DECODING_LENGTH = 512
+"""The NLLB engine's output cap (miss_i18n.engines.nllb.MAX_DECODING_LENGTH): NLLB's own
+length limit; CTranslate2's default of 256 could cut a long sentence's translation."""
 MIN_MARGIN = 1.5
 """How far (log-probability) every memorised pair of a test fixture must lead the second
 hypothesis on every CPU backend: tools/make_test_model.py asserts it when it makes them."""
@@ -99,10 +108,81 @@ class OracleEngine:
         return out
 
 
+class NllbOracle:
+    """An NLLB-200 or M2M-100 CTranslate2 folder (``sentencepiece.bpe.model`` beside it)."""
+
+    def __init__(self, folder: Path, source_token: str = "eng_Latn") -> None:
+        import ctranslate2  # noqa: PLC0415
+        import sentencepiece  # noqa: PLC0415
+
+        self.source_token = source_token
+        self.sp: Any = sentencepiece.SentencePieceProcessor(
+            model_file=str(folder / "sentencepiece.bpe.model"))
+        self.translator: Any = ctranslate2.Translator(str(folder), device="cpu",
+                                                      compute_type="auto", intra_threads=1)
+
+    def _hypotheses(self, text: str, target_token: str, count: int) -> Any:
+        tokens = [self.source_token, *self.sp.encode(text, out_type=str), "</s>"]
+        return self.translator.translate_batch(
+            [tokens], target_prefix=[[target_token]], beam_size=BEAM_SIZE,
+            num_hypotheses=count, max_decoding_length=NLLB_MAX_DECODING_LENGTH,
+            return_scores=True)[0]
+
+    def _text(self, pieces: list[str]) -> str:
+        text: str = self.sp.decode(pieces[1:])
+        return text
+
+    def translate(self, text: str, target_token: str) -> str:
+        """``text`` into the language ``target_token`` names (``deu_Latn``), line by
+        line (a line break is not in NLLB's vocabulary), empty lines kept."""
+        return "\n".join(self._text(self._hypotheses(line, target_token, 1).hypotheses[0])
+                         if line.strip() else "" for line in text.split("\n"))
+
+    def margins(self, jobs: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
+        """Each (source, language token)'s best output and how far its log-probability
+        leads every other hypothesis of the beam with another text (another segmentation
+        of the same text is no rival). Beam search ranks by length-normalized scores;
+        the lead is in whole-sequence log-probability (``score_batch``), the units of
+        ``MIN_MARGIN`` and of the argos fixtures' margins."""
+        out = []
+        for source, token in jobs:
+            result = self._hypotheses(source, token, BEAM_SIZE)
+            texts = [self._text(h) for h in result.hypotheses]
+            tokens = [self.source_token, *self.sp.encode(source, out_type=str), "</s>"]
+            scored = self.translator.score_batch([tokens] * len(result.hypotheses),
+                                                 [list(h) for h in result.hypotheses])
+            totals = [sum(s.log_probs) for s in scored]
+            rivals = [t for text, t in zip(texts, totals, strict=True) if text != texts[0]]
+            out.append((texts[0], totals[0] - max(rivals, default=float("-inf"))))
+        return out
+
+
+class NllbOracleEngine:
+    """The NLLB oracle as an ``Engine`` (sentences only), for ``translate_catalog``."""
+
+    name = "oracle"
+
+    def __init__(self, folder: Path) -> None:
+        self.oracle = NllbOracle(folder)
+
+    def translate(self, model: Any, sentences: Sequence[str],
+                  progress: Callable[[int, int], None] | None = None) -> list[str]:
+        out = [self.oracle.translate(sentence, model.target) for sentence in sentences]
+        if progress is not None:
+            progress(len(out), len(out))
+        return out
+
+
 def main(argv: Sequence[str]) -> int:
-    """``margins PACKAGE SOURCE...``: JSON {source: [output, margin]} on stdout."""
+    """``margins PACKAGE SOURCE...``: JSON {source: [output, margin]} on stdout;
+    ``nllb-margins FOLDER`` < ``[[source, token], ...]``: JSON [[output, margin], ...]."""
+    if len(argv) == 2 and argv[0] == "nllb-margins":
+        jobs = [(str(s), str(t)) for s, t in json.load(sys.stdin)]
+        print(json.dumps(NllbOracle(Path(argv[1])).margins(jobs), ensure_ascii=False))
+        return 0
     if len(argv) < 2 or argv[0] != "margins":
-        print("usage: oracle.py margins PACKAGE SOURCE...", file=sys.stderr)
+        print("usage: oracle.py margins PACKAGE SOURCE... | nllb-margins FOLDER < JOBS",
+              file=sys.stderr)
         return 2
     oracle = ArgosOracle(Path(argv[1]))
     print(json.dumps(oracle.margins(argv[2:]), ensure_ascii=False))

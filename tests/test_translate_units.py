@@ -131,3 +131,33 @@ def test_an_empty_output_is_remembered_so_a_rerun_asks_no_engine(tmp_path: Path)
         outcomes.append((result.drafted, result.failed, [e.msgstr for e in po]))
     assert outcomes == [(1, 1, ["HELLO", ""])] * 2
     assert fake.calls == [["Bye", "Hello"]]
+
+
+class TokenManglingEngine:
+    """A fake engine (not a translation: it upper-cases) that does not copy the number
+    tokens do-not-translate terms hide behind; for testing the stage's fallback."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def translate(self, model: ModelInfo, sentences: Sequence[str],
+                  progress: Progress | None = None) -> list[str]:
+        self.calls.append(list(sentences))
+        return [s.upper().replace("9071", "NINE") for s in sentences]
+
+
+def test_a_fallback_for_a_mangled_term_is_remembered_too(tmp_path: Path) -> None:
+    """The unprotected retry's output is in the memory: a rerun asks no engine."""
+    fake = TokenManglingEngine()
+    outcomes = []
+    for _ in range(2):
+        po = polib.POFile()
+        po.append(polib.POEntry(msgid="MISS is a surgery"))
+        with Memory(tmp_path / "tm.sqlite3") as memory:
+            result = translate_catalog(po, "de", lambda _locale: (fake, MODEL), memory,
+                                       now=datetime(2025, 1, 1, tzinfo=UTC), keep=("MISS",))
+        outcomes.append((result.drafted, result.from_engine, po[0].msgstr))
+    assert outcomes == [(1, 2, "MISS IS A SURGERY"), (1, 0, "MISS IS A SURGERY")]
+    assert fake.calls == [["9071 is a surgery"], ["MISS is a surgery"]]

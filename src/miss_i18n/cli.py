@@ -17,7 +17,9 @@ from . import __version__, catalog, pipeline, rerun, xliff
 from .archive import archive_format, site_archive
 from .checks import check_file
 from .config import ENGINES, Config, load_config
+from .engines import nllb_store
 from .engines.base import Progress
+from .engines.nllb import NllbEngine
 from .engines.registry import Engines
 from .engines.store import ModelStore
 from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, ValidationFailed
@@ -439,9 +441,8 @@ def engines(config: Config, *, quiet: bool) -> None:
             click.style("not available", fg="yellow")
         click.echo(f"{row.name}: {state}" + (f" ({row.availability.reason})"
                                              if row.availability.reason else ""))
-        for model in row.models:
-            note = f" [{model.note}]" if model.note else ""
-            click.echo(f"  {model.source} → {model.target}  {model.model} {model.version}{note}")
+        for (source, name, version), targets in _grouped(row.models):
+            click.echo(f"  {source} → {targets}  {name} {version}")
         if row.availability.available and not row.models:
             click.echo("  no models installed")
     click.echo("Per locale (first engine in the configured order with a model):")
@@ -455,7 +456,20 @@ def engines(config: Config, *, quiet: bool) -> None:
         click.echo(f"  {locale:<8} {chosen[0].name}: {chosen[1].model} {chosen[1].version}{note}")
     if waiting:
         click.echo(f"  waiting for a model: {', '.join(waiting)}")
-        click.echo("Add one with `miss-i18n models install PATH.argosmodel`.")
+        click.echo("Add one with `miss-i18n models install PATH.argosmodel`, or an NLLB-200 "
+                   "folder for every locale at once (see README).")
+
+
+def _grouped(models: Sequence[Any]) -> list[tuple[tuple[str, str, str], str]]:
+    """One line per model: a multilingual one (nllb) lists its targets on one line."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for model in models:
+        note = f" [{model.note}]" if model.note else ""
+        groups.setdefault((model.source, model.model, model.version), []).append(
+            model.target + note)
+    return [(key, ", ".join(targets) if len(targets) < 4 else
+             f"{len(targets)} languages ({', '.join(targets)})")
+            for key, targets in groups.items()]
 
 
 def store_options(function: F) -> F:
@@ -472,13 +486,9 @@ def store_options(function: F) -> F:
     return function
 
 
-def _store(config_path: Path | None, models_dir: Path | None) -> ModelStore:
-    return ModelStore(load_config(config_path, models_dir=models_dir).models_dir)
-
-
 @main.group()
 def models() -> None:
-    """Install, list and remove argos translation models (.argosmodel files).
+    """Install, list and remove translation models (.argosmodel files, NLLB-200/M2M-100).
 
     Models live in a project-local store, never in your global argos folder, and are
     used fully offline. No registry ships them: bring the files yourself.
@@ -490,23 +500,44 @@ def models() -> None:
 @store_options
 def models_install(paths: tuple[Path, ...], config_path: Path | None,
                    models_dir: Path | None, quiet: bool) -> None:
-    """Install .argosmodel files, or every one in a folder."""
-    store = _store(config_path, models_dir)
+    """Install .argosmodel files (or every one in a folder), or an NLLB-200 / M2M-100
+    CTranslate2 folder (or a .zip / .tar.gz of one)."""
+    config = load_config(config_path, models_dir=models_dir)
+    store = ModelStore(config.models_dir)
     for path in paths:
-        for model in store.install(path):
-            _say(quiet, f"installed {model.name}: {model.from_code} → {model.to_code} "
-                        f"version {model.version}")
+        if nllb_store.is_candidate(path):
+            model = nllb_store.NllbStore(nllb_store.store_for(config.models_dir)).install(path)
+            _say(quiet, f"installed {model.name}: {model.family} {model.version}, "
+                        f"{_nllb_coverage(config, model)}")
+            continue
+        for installed in store.install(path):
+            _say(quiet, f"installed {installed.name}: {installed.from_code} → "
+                        f"{installed.to_code} version {installed.version}")
+
+
+def _nllb_coverage(config: Config, model: nllb_store.InstalledNllb) -> str:
+    """Which configured locales an NLLB/M2M-100 folder serves, and which it has no token for."""
+    served = [loc for loc in config.locales
+              if NllbEngine.info(model, config.source_locale, loc) is not None]
+    missing = [loc for loc in config.locales if loc not in served]
+    text = f"serves {len(served)} of {len(config.locales)} locales: {', '.join(served) or '-'}"
+    return text + (f"; no token in this model for: {', '.join(missing)}" if missing else "")
 
 
 @models.command("list")
 @store_options
 def models_list(config_path: Path | None, models_dir: Path | None, quiet: bool) -> None:
     """List installed models with their language pairs and versions."""
-    store = _store(config_path, models_dir)
+    config = load_config(config_path, models_dir=models_dir)
+    store = ModelStore(config.models_dir)
     installed = store.list()
     for model in installed:
         click.echo(f"{model.from_code} → {model.to_code}  {model.name}  version {model.version}")
-    if not installed:
+    multilingual = nllb_store.NllbStore(nllb_store.store_for(config.models_dir)).list()
+    for nllb in multilingual:
+        click.echo(f"{config.source_locale} → *  {nllb.name}  {nllb.family} {nllb.version}  "
+                   f"{_nllb_coverage(config, nllb)}")
+    if not installed and not multilingual:
         click.echo(f"no models in {store.root}; add one with "
                    "`miss-i18n models install PATH.argosmodel`")
 
@@ -516,9 +547,15 @@ def models_list(config_path: Path | None, models_dir: Path | None, quiet: bool) 
 @store_options
 def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: Path | None,
                   quiet: bool) -> None:
-    """Remove models by package name (translate-en_de-1_0) or pair (en_de)."""
-    store = _store(config_path, models_dir)
+    """Remove models by package or folder name (translate-en_de-1_0, nllb-600m) or pair
+    (en_de)."""
+    config = load_config(config_path, models_dir=models_dir)
+    store = ModelStore(config.models_dir)
+    multilingual = nllb_store.NllbStore(nllb_store.store_for(config.models_dir))
     for spec in specs:
+        if multilingual.remove(spec) is not None:
+            _say(quiet, f"removed {spec}")
+            continue
         try:
             removed = store.remove(spec)
         except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault

@@ -16,14 +16,14 @@ import polib
 from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
-from .engines.base import Progress
+from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import StaleError
 from .files import would_change, write_if_changed
 from .html import extract, list_assets, list_pages, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .report import REPORT, count_findings, report_page
-from .translate import Chooser, LocaleResult, translate_catalog
+from .translate import Chooser, LocaleResult, pending_sentences, translate_catalog
 
 
 @dataclass(frozen=True)
@@ -151,13 +151,53 @@ def translate_all(
     now: datetime,
     progress: Callable[[str], Progress | None] = lambda _locale: None,
 ) -> list[LocaleResult]:
-    """Machine drafts for every catalog, through the project's translation memory."""
+    """Machine drafts for every catalog, through the project's translation memory.
+
+    Locales that one multi-locale engine serves (nllb) are translated together first, in
+    shared batches, into the memory; each catalog is then drafted from it as usual.
+    """
+    keep = config.glossary.do_not_translate
     with Memory(config.memory_path) as memory:
-        return [
-            translate_catalog(po, locale, choose, memory, now=now,
-                              keep=config.glossary.do_not_translate, progress=progress(locale))
+        early = _translate_together(catalogs, choose, memory, keep, progress)
+        results = [
+            translate_catalog(po, locale, choose, memory, now=now, keep=keep,
+                              progress=progress(locale))
             for locale, po in catalogs.items()
         ]
+    return [replace(r, from_memory=r.from_memory - early.get(r.locale, 0),
+                    from_engine=r.from_engine + early.get(r.locale, 0)) for r in results]
+
+
+def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,
+                        keep: Sequence[str], progress: Callable[[str], Progress | None]
+                        ) -> dict[str, int]:
+    """One ``translate_many`` call per multi-locale engine for all its locales' new
+    sentences, stored in the memory; how many each locale got."""
+    groups: dict[int, tuple[MultiLocaleEngine, list[tuple[str, ModelInfo, list[str]]]]] = {}
+    seen: dict[tuple[str, ...], set[str]] = {}  # pt and pt_BR may share one memory key
+    for locale, po in catalogs.items():
+        found = pending_sentences(po, locale, choose, memory, keep=keep)
+        if found is None:
+            continue
+        engine, model, sentences = found
+        if not isinstance(engine, MultiLocaleEngine):
+            continue
+        asked = seen.setdefault((model.engine, model.model, model.version, model.source,
+                                 model.target), set())  # the memory's key
+        sentences = [s for s in sentences if s not in asked]
+        asked.update(sentences)
+        if sentences:
+            groups.setdefault(id(engine), (engine, []))[1].append((locale, model, sentences))
+    done: dict[str, int] = {}
+    for engine, jobs in groups.values():
+        if len(jobs) < 2:
+            continue  # one locale: translate_catalog makes the same call
+        outputs = engine.translate_many([(model, sentences) for _, model, sentences in jobs],
+                                        progress(f"{len(jobs)} locales"))
+        for (locale, model, sentences), output in zip(jobs, outputs, strict=True):
+            memory.store(model, list(zip(sentences, output, strict=True)))
+            done[locale] = len(sentences)
+    return done
 
 
 # -- build --------------------------------------------------------------------------------

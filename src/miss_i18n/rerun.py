@@ -7,10 +7,10 @@ nothing: it is skipped, and what that run reported is shown again.
 
 Inputs: the miss-i18n code itself, pyproject.toml, the run's options, every file below
 the source folder, the POT and the catalogs, and what the translate stage could use (the
-model store's packages, the engines' installed versions). Outputs: every file the run
-wrote, by SHA-256. The record lives in ``.miss-i18n/last-run.json`` (git-ignored); a
-missing, damaged or foreign record only means a full run. A run that fails leaves the
-record as it was: what it changed no longer matches it.
+model stores' files by name, size and time, the engines' installed versions). Outputs:
+every file the run wrote, by SHA-256. The record lives in ``.miss-i18n/last-run.json``
+(git-ignored); a missing, damaged or foreign record only means a full run. A run that
+fails leaves the record as it was: what it changed no longer matches it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .engines.nllb_store import store_for
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
@@ -78,9 +79,14 @@ def inputs_digest(config: Config, options: Mapping[str, Any]) -> str:
     add("pyproject", pyproject.read_bytes() if pyproject.is_file() else b"")
     add("options", json.dumps(options, sort_keys=True, default=str).encode())
     add("config", repr(config).encode())
-    for folder in (config.source_dir, config.models_dir):
+    for path in _files(config.source_dir):
+        add(f"file:{path}", path.read_bytes() if path.is_file() else b"")
+    # Model stores hold gigabytes: their files count by name, size and time (the stores
+    # install and remove packages by renaming whole folders, so any change shows).
+    for folder in (config.models_dir, store_for(config.models_dir)):
         for path in _files(folder):
-            add(f"file:{path}", path.read_bytes() if path.is_file() else b"")
+            info = path.lstat()
+            add(f"model:{path}", f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}".encode())
     for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
         add(f"catalog:{path}", path.read_bytes() if path.is_file() else b"\0missing")
     for name in _ENGINE_PACKAGES:

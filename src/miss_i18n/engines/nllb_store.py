@@ -1,0 +1,346 @@
+"""A project-local store of NLLB-200 and M2M-100 CTranslate2 model folders.
+
+A user converts a model once (``ct2-transformers-converter --model
+facebook/nllb-200-distilled-600M --quantization int8 --output_dir nllb-600m``) and copies
+the tokenizer's ``sentencepiece.bpe.model`` beside it. ``install`` takes that folder (or a
+.zip / .tar.gz of it), checks it, and copies it into the store atomically: the copy is
+made in a staging folder beside the store and renamed into place, so the store only ever
+holds complete folders.
+
+Where: beside the argos store, never in it (``<models-dir>-nllb``, by default
+``.miss-i18n/models-nllb``). The argos store must stay a valid ``ARGOS_PACKAGES_DIR``, in
+which argostranslate fails on any folder without ``metadata.json``.
+
+Each installed folder gets ``miss-i18n.json``, written at install time: the model
+family (read from the vocabulary: ``eng_Latn`` tokens are NLLB-200, ``__en__`` tokens
+M2M-100), the language tokens it holds, and a SHA-256 digest of its files. Listing and
+choosing models reads only that small file; an NLLB vocabulary has 256,000 entries and
+``model.bin`` is hundreds of megabytes.
+
+Only the standard library: no CTranslate2, no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import stat
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from miss_i18n.errors import ModelPackageError
+
+NLLB = "NLLB-200"
+M2M100 = "M2M-100"
+INFO = "miss-i18n.json"
+WEIGHTS = "model.bin"
+CONFIG = "config.json"
+VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt")
+TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model")
+ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
+UNPACKED = "unpacked"
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_NLLB_TOKEN = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
+_M2M_TOKEN = re.compile(r"__[a-z]{2,3}__")
+_HOW_TO_MAKE = ("convert it with ct2-transformers-converter and copy the tokenizer's "
+                "sentencepiece.bpe.model beside model.bin (see README)")
+
+
+def store_for(models_dir: Path) -> Path:
+    """The NLLB store that goes with an argos store: ``<models-dir>-nllb`` beside it."""
+    return models_dir.with_name(f"{models_dir.name}-nllb")
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether ``models install PATH`` should treat ``path`` as an NLLB/M2M-100 model:
+    an archive, or a folder holding a CTranslate2 model rather than .argosmodel files."""
+    if path.is_file():
+        return path.name.lower().endswith(ARCHIVES)
+    return path.is_dir() and any((path / name).exists() for name in
+                                 (WEIGHTS, CONFIG, *VOCABULARIES, *TOKENIZERS))
+
+
+@dataclass(frozen=True)
+class InstalledNllb:
+    """One model folder in the store, as its miss-i18n.json describes it."""
+
+    name: str
+    """The folder name, e.g. ``nllb-600m``."""
+    path: Path
+    family: str
+    """``NLLB-200`` or ``M2M-100``."""
+    languages: frozenset[str]
+    """The language tokens in its vocabulary (``deu_Latn`` or ``__de__``)."""
+    digest: str
+    """SHA-256 of its files (names and contents), hex."""
+    tokenizer: str = TOKENIZERS[0]
+
+    @property
+    def version(self) -> str:
+        """What provenance and the translation memory name the model version by."""
+        return f"sha256:{self.digest[:12]}"
+
+
+class NllbStore:
+    """Install, list and remove NLLB-200 / M2M-100 folders in one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def get(self, name: str) -> InstalledNllb | None:
+        """The installed folder with this name, or None."""
+        folder = self.root / name
+        if not _SAFE_NAME.fullmatch(name) or not folder.is_dir():
+            return None
+        return _read(folder)
+
+    def list(self) -> list[InstalledNllb]:
+        """Every installed model, by name."""
+        if not self.root.is_dir():
+            return []
+        return [_read(f) for f in sorted(self.root.iterdir()) if f.is_dir()]
+
+    def install(self, path: Path) -> InstalledNllb:
+        """Check and copy a model folder (or a .zip / .tar.gz of one) into the store.
+
+        A model of the same name is replaced. Raises ModelPackageError naming what is
+        wrong; the store is then unchanged.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
+                                    "choose another folder", path=self.root) from error
+        if not path.exists():
+            raise ModelPackageError("no such file or folder; give an NLLB-200 or M2M-100 "
+                                    "model folder, or a .zip / .tar.gz of one", path=path)
+        with self._staging() as staging:
+            folder = _unpack(path, staging) if path.is_file() else path
+            name = _name(path if folder.name == UNPACKED else folder, path)
+            info = _check(folder, path)
+            new = staging / "new" / name
+            try:
+                shutil.copytree(folder, new, symlinks=False,
+                                ignore=shutil.ignore_patterns(INFO))
+            except (OSError, shutil.Error) as error:
+                raise ModelPackageError(f"cannot copy the model ({error}); check free disk "
+                                        "space and permissions", path=path) from None
+            info["digest"] = _digest(new)
+            (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
+            self._swap_in(new, staging / "old")
+        installed = self.get(name)
+        assert installed is not None
+        return installed
+
+    def remove(self, name: str) -> InstalledNllb | None:
+        """Remove the folder with this name; None if there is none."""
+        installed = self.get(name)
+        if installed is None:
+            return None
+        with self._staging() as staging:
+            try:
+                installed.path.rename(staging / name)
+            except OSError as error:
+                raise ModelPackageError(f"cannot remove the model ({error.strerror}); check "
+                                        "the folder's permissions", path=installed.path) from error
+        return installed
+
+    def _swap_in(self, new: Path, trash: Path) -> None:
+        """Move an old folder of the same name to ``trash``, then ``new`` into the store."""
+        target = self.root / new.name
+        moved = False
+        try:
+            if target.exists():
+                trash.mkdir()
+                target.rename(trash / new.name)
+                moved = True
+            new.rename(target)
+        except OSError as error:
+            if moved:
+                (trash / new.name).rename(target)
+            raise ModelPackageError(f"cannot move the model into the store ({error.strerror});"
+                                    " check its permissions", path=self.root) from error
+
+    @contextmanager
+    def _staging(self) -> Iterator[Path]:
+        """A temporary folder beside the store (same file system), always cleaned up."""
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
+                                       dir=self.root.parent))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read(folder: Path) -> InstalledNllb:
+    """The InstalledNllb of a store folder (reads miss-i18n.json only)."""
+    try:
+        info = json.loads((folder / INFO).read_text("utf-8"))
+        model = InstalledNllb(
+            name=folder.name, path=folder, family=str(info["family"]),
+            languages=frozenset(str(t) for t in info["languages"]),
+            digest=str(info["digest"]), tokenizer=str(info["tokenizer"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelPackageError(f"not a complete model folder (no readable {INFO}), and every "
+                                "folder in the NLLB model store must be one: remove it, or "
+                                "install the model again", path=folder) from None
+    if model.family not in (NLLB, M2M100) or model.tokenizer not in TOKENIZERS:
+        raise ModelPackageError(f"{INFO} is not one this version wrote; install the model "
+                                "again", path=folder)
+    return model
+
+
+def _check(folder: Path, given: Path) -> dict[str, Any]:
+    """What install writes into miss-i18n.json, after checking every required file."""
+    missing = [n for n in (WEIGHTS, CONFIG) if not (folder / n).is_file()]
+    vocabulary = next((folder / n for n in VOCABULARIES if (folder / n).is_file()), None)
+    tokenizer = next((n for n in TOKENIZERS if (folder / n).is_file()), None)
+    if vocabulary is None:
+        missing.append(" or ".join(VOCABULARIES))
+    if tokenizer is None:
+        missing.append(" or ".join(TOKENIZERS))
+    if missing:
+        raise ModelPackageError(f"not an NLLB-200 or M2M-100 CTranslate2 model: no "
+                                f"{', '.join(missing)}; {_HOW_TO_MAKE}", path=given)
+    try:
+        config = json.loads((folder / CONFIG).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelPackageError(f"{CONFIG} is not valid JSON ({error}); {_HOW_TO_MAKE}",
+                                path=given) from None
+    if not isinstance(config, dict):
+        raise ModelPackageError(f"{CONFIG} is not a JSON object; {_HOW_TO_MAKE}", path=given)
+    assert vocabulary is not None and tokenizer is not None
+    tokens = _vocabulary(vocabulary, given)
+    nllb = sorted(t for t in tokens if _NLLB_TOKEN.fullmatch(t))
+    m2m = sorted(t for t in tokens if _M2M_TOKEN.fullmatch(t))
+    if "eng_Latn" in nllb:
+        family, languages = NLLB, nllb
+    elif "__en__" in m2m:
+        family, languages = M2M100, m2m
+    else:
+        raise ModelPackageError(f"{vocabulary.name} has no eng_Latn (NLLB-200) or __en__ "
+                                "(M2M-100) language token: not a model this engine can drive "
+                                "from English", path=given)
+    if "</s>" not in tokens:
+        raise ModelPackageError(f"{vocabulary.name} has no </s> token; {_HOW_TO_MAKE}",
+                                path=given)
+    return {"family": family, "languages": languages, "tokenizer": tokenizer}
+
+
+def _vocabulary(path: Path, given: Path) -> set[str]:
+    """The tokens of a CTranslate2 vocabulary file (JSON list, or one token a line)."""
+    try:
+        text = path.read_text("utf-8")
+        if path.suffix == ".json":
+            tokens = json.loads(text)
+            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+                raise ValueError("not a JSON list of tokens")
+            return set(tokens)
+        return set(text.splitlines())
+    except (OSError, ValueError) as error:
+        raise ModelPackageError(f"unreadable vocabulary {path.name} ({error}); "
+                                f"{_HOW_TO_MAKE}", path=given) from None
+
+
+def _digest(folder: Path) -> str:
+    """SHA-256 over the files' relative names and contents, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _name(named: Path, given: Path) -> str:
+    """The store name: the folder's, or the archive's without its suffix."""
+    name = named.name
+    for suffix in ARCHIVES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    if not _SAFE_NAME.fullmatch(name):
+        raise ModelPackageError(f"unusable model folder name {name!r}: use letters, digits, "
+                                "'.', '_' and '-'", path=given)
+    return name
+
+
+def _unpack(archive: Path, staging: Path) -> Path:
+    """Extract a .zip / .tar(.gz) into staging; the model folder inside it."""
+    into = staging / UNPACKED
+    into.mkdir()
+    lower = archive.name.lower()
+    try:
+        if lower.endswith(".zip"):
+            _unzip(archive, into)
+        elif lower.endswith((".tar.gz", ".tgz", ".tar")):
+            _untar(archive, into)
+        else:
+            raise ModelPackageError(f"not a model folder or a .zip / .tar.gz archive; "
+                                    f"{_HOW_TO_MAKE}", path=archive)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as error:
+        raise ModelPackageError(f"unreadable archive ({_one_line(error)}); get a fresh copy",
+                                path=archive) from None
+    entries = list(into.iterdir())
+    if len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return into
+
+
+def _safe(name: str, archive: Path) -> tuple[str, ...]:
+    """An archive entry's path parts; refuses anything that could land outside."""
+    parts = tuple(p for p in name.rstrip("/").split("/") if p not in ("", "."))
+    if (not parts or name.startswith("/") or "\\" in name or "\0" in name
+            or ".." in parts or re.match(r"[A-Za-z]:", name) or PurePosixPath(name).is_absolute()):
+        raise ModelPackageError(f"unsafe path {name!r} in the archive (it could write outside "
+                                "the model folder); do not install this file", path=archive)
+    return parts
+
+
+def _unzip(archive: Path, into: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for member in zf.infolist():
+            parts = _safe(member.filename, archive)
+            kind = stat.S_IFMT(member.external_attr >> 16)
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                raise ModelPackageError(f"{member.filename!r} in the archive is a link or a "
+                                        "special file, which a model never needs; do not "
+                                        "install this file", path=archive)
+            target = into.joinpath(*parts)
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as source, target.open("xb") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+
+
+def _untar(archive: Path, into: Path) -> None:
+    with tarfile.open(archive) as tf:
+        for member in tf:
+            parts = _safe(member.name, archive)
+            if not (member.isfile() or member.isdir()):
+                raise ModelPackageError(f"{member.name!r} in the archive is a link or a "
+                                        "special file, which a model never needs; do not "
+                                        "install this file", path=archive)
+            target = into.joinpath(*parts)
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = tf.extractfile(member)
+            assert source is not None  # a regular file
+            with source, target.open("xb") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+
+
+def _one_line(error: BaseException) -> str:
+    return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
