@@ -60,3 +60,64 @@ def test_no_config_and_bad_toml(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.miss-i18n\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(tmp_path / "pyproject.toml", cwd=tmp_path)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('output-dir = "source"',
+     "source-dir (source) and output-dir (source) are the same folder"),
+    ('output-dir = "source/site"',
+     "source-dir (source) and output-dir (source/site) overlap: output-dir is inside "
+     "source-dir"),
+    ('output-dir = "."', "source-dir (source) and output-dir (.) overlap: source-dir is inside "
+     "output-dir"),
+    ('locales-dir = "source/locales"',
+     "source-dir (source) and locales-dir (source/locales) overlap: locales-dir is inside "
+     "source-dir"),
+    ('source-dir = "locales/pages"',
+     "source-dir (locales/pages) and locales-dir (locales) overlap: source-dir is inside "
+     "locales-dir"),
+    ('output-dir = "locales"',
+     "locales-dir (locales) and output-dir (locales) are the same folder"),
+    ('output-dir = "locales/site"',
+     "locales-dir (locales) and output-dir (locales/site) overlap: output-dir is inside "
+     "locales-dir"),
+    ('locales-dir = "site/po"\noutput-dir = "site"',
+     "locales-dir (site/po) and output-dir (site) overlap: locales-dir is inside output-dir"),
+    ('output-dir = "./source/../source/"',
+     "source-dir (source) and output-dir (source) are the same folder"),
+])
+def test_source_locales_and_output_folders_never_overlap(tmp_path: Path, body: str,
+                                                         message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f'locales = ["de"]\n{body}'), cwd=tmp_path)
+    assert str(caught.value) == (f"{tmp_path / 'pyproject.toml'}: [tool.miss-i18n] {message}; "
+                                 "give each its own folder")
+
+
+def test_overlap_through_a_link_or_an_override_is_refused_too(tmp_path: Path) -> None:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "source")
+    with pytest.raises(ConfigError, match=r"source-dir \(source\) and output-dir \(source\) "
+                                          "are the same folder"):
+        load_config(write(tmp_path, 'locales = ["de"]\noutput-dir = "out"'), cwd=tmp_path)
+    with pytest.raises(ConfigError, match=r"output-dir \(source/x\) overlap"):
+        load_config(write(tmp_path, 'locales = ["de"]'), cwd=tmp_path,
+                    output_dir=Path("source/x"))
+
+
+@pytest.mark.parametrize("key", ["source-dir", "locales-dir", "output-dir"])
+def test_a_folder_linked_out_of_the_project_is_refused(tmp_path: Path, key: str) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "linked").symlink_to(outside)
+    path = root / "pyproject.toml"
+    path.write_text(f'[tool.miss-i18n]\nlocales = ["de"]\n{key} = "linked"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, cwd=root)
+    assert str(caught.value) == (f"{path}: {key} linked is a link to {outside}, outside the "
+                                 "project; name the real folder in the configuration")
+    # named outside the project on purpose: the user's choice
+    path.write_text(f'[tool.miss-i18n]\nlocales = ["de"]\n{key} = "{outside}"\n')
+    assert outside in vars(load_config(path, cwd=root)).values()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -183,9 +184,9 @@ def load_config(
     root = pyproject.parent
 
     def folder(key: str, default: str, override: Path | None) -> Path:
-        if override is not None:
-            return (here / override).resolve()
-        return (root / _string(table, key, default, pyproject)).resolve()
+        written = here / override if override is not None else \
+            root / _string(table, key, default, pyproject)
+        return _real_folder(key, written, root, pyproject)
 
     source_locale = normalize_locale(_string(table, "source-locale", "en", pyproject))
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
@@ -195,11 +196,15 @@ def load_config(
     domain = _string(table, "domain", "miss", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
+    folders = {key: folder(key, default, override) for key, default, override in (
+        ("source-dir", "source", source_dir), ("locales-dir", "locales", locales_dir),
+        ("output-dir", "build/site", output_dir))}
+    _apart(folders, root, pyproject)
     return Config(
         root=root,
-        source_dir=folder("source-dir", "source", source_dir),
-        locales_dir=folder("locales-dir", "locales", locales_dir),
-        output_dir=folder("output-dir", "build/site", output_dir),
+        source_dir=folders["source-dir"],
+        locales_dir=folders["locales-dir"],
+        output_dir=folders["output-dir"],
         domain=domain,
         source_locale=source_locale,
         locales=locales,
@@ -231,6 +236,48 @@ def _percent(table: Mapping[str, Any], key: str, default: float, path: Path) -> 
         raise ConfigError(f"[tool.{TABLE}] {key} must be a percentage from 0 to 100",
                           path=path)
     return float(value)
+
+
+def _real_folder(key: str, written: Path, root: Path, pyproject: Path) -> Path:
+    """The folder ``written`` names, links resolved.
+
+    A folder named inside the project that is a link out of it (``locales -> /etc``, planted
+    in a checkout) is refused: the tool would read and write outside the project. A folder
+    the configuration names outside the project (``/srv/www``, ``../site``) is the user's
+    explicit choice and stays allowed.
+    """
+    lexical = Path(os.path.normpath(written))
+    real = lexical.resolve()
+    if lexical.is_relative_to(root) and not real.is_relative_to(root):
+        raise ConfigError(f"{key} {lexical.relative_to(root)} is a link to {real}, outside the "
+                          "project; name the real folder in the configuration", path=pyproject)
+    return real
+
+
+def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path) -> None:
+    """Source, locales and output folders must not overlap.
+
+    An output folder inside the source folder would be extracted as pages on the next run;
+    a source or locales folder inside the output folder could be pruned by a build.
+    """
+    named = list(folders.items())
+    for index, (key, path) in enumerate(named):
+        for other_key, other in named[index + 1:]:
+            if path == other:
+                how = "are the same folder"
+            elif other.is_relative_to(path):
+                how = f"overlap: {other_key} is inside {key}"
+            elif path.is_relative_to(other):
+                how = f"overlap: {key} is inside {other_key}"
+            else:
+                continue
+            raise ConfigError(f"[tool.{TABLE}] {key} ({_shown(path, root)}) and {other_key} "
+                              f"({_shown(other, root)}) {how}; give each its own folder",
+                              path=pyproject)
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _flag(table: Mapping[str, Any], key: str, path: Path) -> bool:
