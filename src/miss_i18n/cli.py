@@ -164,7 +164,7 @@ def extract(config: Config, *, check: bool, quiet: bool) -> None:
     """Extract the source pages' text into the template (locales/<domain>.pot)."""
     pot = pipeline.template(config, now())
     output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
-    results = pipeline.commit([output], check=check, root=config.root)
+    results = pipeline.commit([output], check=check, config=config)
     _say(quiet, f"{results[0].path}: {len(pot)} entries")
     _report_writes(results, quiet, check, "extract")
 
@@ -178,7 +178,7 @@ def update(config: Config, *, check: bool, quiet: bool) -> None:
     pot = catalog.load(config.pot_path)
     catalogs = pipeline.merged(config, pot)
     results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                              root=config.root)
+                              config=config)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, check, "update")
 
@@ -254,7 +254,7 @@ def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
     catalogs = pipeline.load_catalogs(config)
     _translate(config, catalogs, engine, quiet)
     results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=False,
-                              root=config.root)
+                              config=config)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, False, "translate")
 
@@ -321,7 +321,7 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
     """Compile each catalog to a .mo file (fuzzy entries left out)."""
     catalogs = pipeline.load_catalogs(config)
     results = pipeline.commit(pipeline.mo_outputs(config, catalogs), check=check,
-                              root=config.root)
+                              config=config)
     _report_writes(results, quiet, check, "compile")
 
 
@@ -336,7 +336,7 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
     catalogs = pipeline.load_catalogs(config)
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
     outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
-    results = pipeline.commit(outputs, check=check, root=config.root)
+    results = pipeline.commit(outputs, check=check, config=config)
     results += pipeline.prune(config, gone, check=check)
     _report_pages(pages, quiet)
     _report_writes(results, quiet, check, "build")
@@ -419,7 +419,7 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
         site, gone = [], []
-    results = pipeline.commit([*outputs, *site], check=check, root=config.root)
+    results = pipeline.commit([*outputs, *site], check=check, config=config)
     results += pipeline.prune(config, gone, check=check)
     warnings = _report_pages(pages, quiet)
     rows = pipeline.stats(catalogs)
@@ -610,7 +610,7 @@ def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: b
         data = xliff.export(catalog.load(path), source_locale=config.source_locale,
                             locale=locale, original=original)
         outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
-    results = pipeline.commit(outputs, check=check, root=config.root)
+    results = pipeline.commit(outputs, check=check, config=config, also=[folder])
     _report_writes(results, quiet, check, "xliff export")
 
 
@@ -643,7 +643,7 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
         catalogs[locale] = result.catalog
         done.append((path, locale, result))
     results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                              root=config.root)
+                              config=config)
     for path, locale, result in done:
         for unit in result.unknown:
             if not quiet:
@@ -703,7 +703,7 @@ def export_command(config_path: Path | None, output_dir: Path | None, output: Pa
     target = output if output is not None else config.output_dir.with_name(
         f"{config.output_dir.name}.zip")
     data, count = site_archive(config.output_dir, archive_format(target), skip=target)
-    changed = write_if_changed(target, data)
+    changed = write_if_changed(target.absolute(), data, target.absolute().parent)
     _say(quiet, f"{'wrote' if changed else 'unchanged:'} {_shown(target, config.root)} "
                 f"({count} files, {len(data)} bytes)")
 

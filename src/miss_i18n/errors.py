@@ -74,6 +74,10 @@ class ModelPackageError(MissI18nError):
     """An .argosmodel file is corrupt or not a translation package."""
 
 
+class PathError(MissI18nError):
+    """A path leads where the tool must not read or write: through a link out of its folder."""
+
+
 class ValidationFailed(MissI18nError):
     """`check` found errors."""
 

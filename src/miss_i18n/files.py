@@ -7,14 +7,36 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import MissI18nError
+from .errors import MissI18nError, PathError
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def ensure_inside(path: Path, folder: Path) -> None:
+    """Raise PathError unless ``path`` stays in ``folder`` once links are followed.
+
+    Checks the file itself when it exists (or is a link), else its nearest existing folder:
+    a linked ``locales/de`` or ``site/en`` must never make the tool read or write elsewhere.
+    """
+    root = folder.resolve()
+    if not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder))):
+        raise PathError(f"not inside {folder}; miss-i18n only writes inside its folders",
+                        path=path)
+    probe = Path(os.path.normpath(path))
+    while not (probe.exists() or probe.is_symlink()) and probe not in (folder, probe.parent):
+        probe = probe.parent
+    target = probe.resolve()
+    if not target.is_relative_to(root):
+        shown = probe.relative_to(folder) if probe.is_relative_to(folder) else probe
+        raise PathError(f"{shown} is a link to {target}, outside {folder}; replace the link "
+                        "with a real folder or file", path=path)
+
+
+def write_if_changed(path: Path, data: bytes, within: Path) -> bool:
     """Replace ``path`` with ``data`` atomically; do nothing if it already holds ``data``.
 
-    Returns whether the file changed. A crash mid-write leaves the old file intact.
+    Returns whether the file changed. A crash mid-write leaves the old file intact. The
+    file must stay inside the folder ``within``, links followed (else PathError).
     """
+    ensure_inside(path, within)
     try:
         if path.read_bytes() == data:
             return False
@@ -30,6 +52,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         raise MissI18nError(f"cannot write ({exc.strerror}); check permissions",
                             path=path) from None
     temp = Path(temp_name)
+    try:
+        ensure_inside(temp, within)  # a folder swapped for a link since the check above
+    except PathError:
+        os.close(handle)
+        temp.unlink()
+        raise
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -49,7 +77,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def would_change(path: Path, data: bytes) -> bool:
+def would_change(path: Path, data: bytes, within: Path) -> bool:
+    ensure_inside(path, within)
     try:
         return path.read_bytes() != data
     except FileNotFoundError:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from . import source
 from .errors import ExtractError
 from .markup import escape_text
 from .model import Segment
@@ -480,36 +481,6 @@ def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
     return slots
 
 
-def _source_files(source_dir: Path) -> list[str]:
-    if not source_dir.is_dir():
-        raise ExtractError(
-            "source folder does not exist; create it or pass --source-dir", path=source_dir
-        )
-    return sorted(
-        path.relative_to(source_dir).as_posix()
-        for path in source_dir.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(source_dir).parts)
-    )
-
-
-def _is_page(name: str) -> bool:
-    return name.lower().endswith((".html", ".htm"))
-
-
-def list_assets(source_dir: Path) -> list[str]:
-    """Every other file of ``source_dir`` (images, CSS, …): the build copies them."""
-    return [name for name in _source_files(source_dir) if not _is_page(name)]
-
-
-def list_pages(source_dir: Path) -> list[str]:
-    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
-    pages = [name for name in _source_files(source_dir) if _is_page(name)]
-    if not pages:
-        raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
-    return pages
-
-
 def extract_page(path: Path, page: str) -> list[Segment]:
     return [slot.segment for slot in locate(read_page(path), page)]
 
@@ -517,6 +488,7 @@ def extract_page(path: Path, page: str) -> list[Segment]:
 def extract(source_dir: Path) -> list[Segment]:
     """Segments of every page in ``source_dir``, pages in name order, blocks in page order."""
     segments: list[Segment] = []
-    for page in list_pages(source_dir):
-        segments.extend(extract_page(source_dir / page, page))
+    for page in source.list_pages(source_dir):
+        tree = parse_page(source.read(source_dir, page), source_dir / page)
+        segments.extend(slot.segment for slot in locate(tree, page))
     return segments

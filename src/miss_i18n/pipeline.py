@@ -17,12 +17,13 @@ from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
-from .errors import StaleError
-from .files import would_change, write_if_changed
-from .html import extract, list_assets, list_pages, parse_page, read_bytes
+from .errors import PathError, StaleError
+from .files import ensure_inside, would_change, write_if_changed
+from .html import extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .report import REPORT, count_findings, report_page
+from .source import list_assets, list_pages, read
 from .translate import Chooser, LocaleResult, pending_sentences, translate_catalog
 
 
@@ -42,16 +43,35 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def commit(outputs: Iterable[Output], *, check: bool, root: Path) -> list[WriteResult]:
-    """Write every output that differs (atomically); in check mode only compare."""
+def commit(outputs: Iterable[Output], *, check: bool, config: Config,
+           also: Sequence[Path] = ()) -> list[WriteResult]:
+    """Write every output that differs (atomically); in check mode only compare.
+
+    Every output lives in the locales or the output folder (or a folder of ``also``, such
+    as the XLIFF folder), and never leaves it through a link: all are checked before the
+    first is written.
+    """
+    outputs = list(outputs)
+    for output in outputs:
+        ensure_inside(output.path, _folder_of(config, output.path, also))
     results: list[WriteResult] = []
     for output in outputs:
-        name = _display(output.path, root)
+        name = _display(output.path, config.root)
+        within = _folder_of(config, output.path, also)
         if check:
-            results.append(WriteResult(name, would_change(output.path, output.data)))
+            results.append(WriteResult(name, would_change(output.path, output.data, within)))
         else:
-            results.append(WriteResult(name, write_if_changed(output.path, output.data)))
+            results.append(WriteResult(name, write_if_changed(output.path, output.data,
+                                                              within)))
     return results
+
+
+def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:
+    for folder in (config.locales_dir, config.output_dir, *also):
+        if path.is_relative_to(folder):
+            return folder
+    raise PathError("not inside the locales or the output folder; miss-i18n writes nothing "
+                    "else", path=path)
 
 
 MANIFEST = ".miss-i18n-files"
@@ -121,13 +141,20 @@ def template(config: Config, now: datetime) -> polib.POFile:
 # -- update -------------------------------------------------------------------------------
 def merged(config: Config, pot: polib.POFile) -> dict[str, polib.POFile]:
     return {
-        locale: catalog.merge(pot, catalog.load_optional(config.po_path(locale)), locale).catalog
+        locale: catalog.merge(pot, catalog.load_optional(_po(config, locale)), locale).catalog
         for locale in config.targets
     }
 
 
 def load_catalogs(config: Config) -> dict[str, polib.POFile]:
-    return {locale: catalog.load(config.po_path(locale)) for locale in config.targets}
+    return {locale: catalog.load(_po(config, locale)) for locale in config.targets}
+
+
+def _po(config: Config, locale: str) -> Path:
+    """A catalog's path, once sure no link (``locales/de -> /x``) leads it elsewhere."""
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    return path
 
 
 def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
@@ -247,11 +274,10 @@ def site_outputs(
         (config.output_dir / site.path(locale, page)).is_file() for page in pages)]
     progress = {locale: shown_percent(po, include_fuzzy) for locale, po in catalogs.items()}
     site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
-    outputs = [Output(config.output_dir / name, read_bytes(config.source_dir / name))
-               for name in assets]
+    outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
-    sources = {page: read_bytes(config.source_dir / page) for page in pages}
+    sources = {page: read(config.source_dir, page) for page in pages}
     lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy)
                for locale in [config.source_locale, *config.targets]}
     for page in pages:

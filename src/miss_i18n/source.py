@@ -1,0 +1,81 @@
+"""The source folder: which files are pages, which are assets, and reading them safely.
+
+Pages come from contributors, the machine does not: nothing here ever reads outside the
+source folder. A symbolic link whose target is outside it (``passwd.html -> /etc/passwd``)
+is refused rather than skipped, so that a planted link stops the run loudly instead of
+quietly dropping (or, before, publishing) a file; a link to a folder is refused as well
+(it would loop or duplicate every page below it). A link to a file inside the folder is
+an alias and is read as that file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import ExtractError
+
+
+def _check_link(path: Path, root: Path) -> bool:
+    """Whether the link ``path`` is a file to list; raise if it leads anywhere unsafe."""
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        raise ExtractError(f"a link to {target}, outside the source folder; copy the file "
+                           "in or remove the link", path=path)
+    if target.is_dir():
+        raise ExtractError("a link to a folder; the source folder may hold links to files "
+                           "only: copy the folder in or remove the link", path=path)
+    return target.is_file()
+
+
+def source_files(source_dir: Path) -> list[str]:
+    """Every file of ``source_dir`` (relative, ``/``-separated), hidden ones left out."""
+    if not source_dir.is_dir():
+        raise ExtractError(
+            "source folder does not exist; create it or pass --source-dir", path=source_dir
+        )
+    root = source_dir.resolve()
+    names: list[str] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in dirs:
+            if (here / name).is_symlink():
+                _check_link(here / name, root)
+        for name in files:
+            path = here / name
+            if name.startswith(".") or (path.is_symlink() and not _check_link(path, root)):
+                continue
+            if path.is_file():
+                names.append(path.relative_to(root).as_posix())
+    return sorted(names)
+
+
+def read(source_dir: Path, name: str) -> bytes:
+    """The bytes of the source file ``name``; never a file outside ``source_dir``."""
+    path = source_dir / name
+    root = source_dir.resolve()
+    if not path.resolve().is_relative_to(root):
+        raise ExtractError(f"leads outside the source folder (to {path.resolve()}); copy the "
+                           "file in or remove the link", path=path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read ({exc.strerror}); check the file", path=path) from None
+
+
+def _is_page(name: str) -> bool:
+    return name.lower().endswith((".html", ".htm"))
+
+
+def list_assets(source_dir: Path) -> list[str]:
+    """Every other file of ``source_dir`` (images, CSS, …): the build copies them."""
+    return [name for name in source_files(source_dir) if not _is_page(name)]
+
+
+def list_pages(source_dir: Path) -> list[str]:
+    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
+    pages = [name for name in source_files(source_dir) if _is_page(name)]
+    if not pages:
+        raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
+    return pages
