@@ -63,7 +63,7 @@ def test_check_mode_names_stale_files_and_writes_nothing(project: Path) -> None:
     assert code == 3
     assert "would change: locales/miss.pot" in output
     assert "would change: locales/de/LC_MESSAGES/miss.po" in output
-    assert "error: 8 file(s) out of date (first: locales/miss.pot); run `miss-i18n run`" in (
+    assert "error: 9 file(s) out of date (first: locales/miss.pot); run `miss-i18n run`" in (
         output)
     assert snapshot(project) == before
 

@@ -130,3 +130,103 @@ def test_a_linked_folder_of_the_site_never_makes_the_build_write_outside(
     assert invoke("build") == (4, message)
     assert invoke("run", "--no-translate") == (4, message)
     assert tree(project) == before and tree(outside) == elsewhere
+
+
+# -- prune (issue 14, item 10) -------------------------------------------------------------
+def _kept(name: str) -> str:
+    return (f"warning: {name}: no longer built, but not what the build wrote there (changed "
+            "since, or not recorded); kept: delete it yourself if unwanted\n")
+
+
+def _without_manifest(snapshot: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in snapshot.items() if not k.endswith(".miss-i18n-files")}
+
+
+def test_the_manifest_records_a_digest_of_each_file(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    lines = (project / "site" / ".miss-i18n-files").read_text().splitlines()
+    assert len(lines) == 4 + 3  # a page per language, index.html, sitemap.xml, report.html
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((project / "site" / name).read_bytes()).hexdigest() == digest
+
+
+def test_a_users_files_survive_a_tampered_manifest(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    site = project / "site"
+    (site / "CNAME").write_text("example.org\n")
+    (site / "assets").mkdir()
+    (site / "assets" / "user.css").write_text("body{}")
+    manifest = site / ".miss-i18n-files"
+    wrong = hashlib.sha256(b"something else").hexdigest()
+    manifest.write_text(manifest.read_text() + "CNAME\nassets/user.css\n"
+                        f"{wrong}  CNAME\n{wrong}  assets/user.css\n../pyproject.toml\n"
+                        f"{wrong}  ../pyproject.toml\n/etc/passwd\n")
+    before = tree(project)
+    code, output = invoke("build", "-q")
+    assert code == 0
+    assert output == _kept("site/CNAME") + _kept("site/assets/user.css")
+    assert _without_manifest(tree(project)) == _without_manifest(before)
+    assert "CNAME" not in manifest.read_text()
+    assert invoke("build", "-q") == (0, "")  # no longer named: nothing to say
+
+
+def test_a_file_changed_since_the_build_wrote_it_is_kept(project: Path) -> None:
+    extra = project / "source" / "extra.html"
+    extra.write_text("<html><body><p>Extra page</p></body></html>")
+    (project / "source" / "user.css").write_text("p{}")
+    assert invoke("run", "-q")[0] == 0
+    (project / "site" / "de" / "extra.html").write_text("edited by hand")
+    (project / "site" / "user.css").write_text("p{color:red}")
+    extra.unlink()
+    (project / "source" / "user.css").unlink()
+    code, output = invoke("run", "--check", "-q")
+    assert code == 3
+    assert "would remove: site/ar/extra.html\n" in output
+    assert "would remove: site/de/extra.html" not in output
+    code, output = invoke("build", "-q")
+    assert code == 0
+    assert output == _kept("site/de/extra.html") + _kept("site/user.css")
+    assert not (project / "site" / "ar" / "extra.html").exists()
+    assert (project / "site" / "de" / "extra.html").read_text() == "edited by hand"
+    assert (project / "site" / "user.css").read_text() == "p{color:red}"
+
+
+def test_an_old_manifest_without_digests_removes_nothing(project: Path) -> None:
+    extra = project / "source" / "extra.html"
+    extra.write_text("<html><body><p>Extra page</p></body></html>")
+    assert invoke("run", "-q")[0] == 0
+    manifest = project / "site" / ".miss-i18n-files"
+    manifest.write_text("".join(line.split("  ", 1)[1] + "\n"
+                                for line in manifest.read_text().splitlines()))
+    extra.unlink()
+    code, output = invoke("build", "-q")
+    assert code == 0
+    assert output == "".join(_kept(f"site/{tag}/extra.html") for tag in ("ar", "de", "en",
+                                                                         "pt-BR"))
+    assert all((project / "site" / tag / "extra.html").is_file()
+               for tag in ("ar", "de", "en", "pt-BR"))
+    assert all("  " in line for line in manifest.read_text().splitlines())
+
+
+def test_output_folder_at_the_project_root_deletes_nothing_of_the_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text("<html><body><p>Hello</p></body></html>")
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.miss-i18n]\nsource-dir = "../pages"\nlocales-dir = "../po"\noutput-dir = "."\n'
+        'locales = ["de"]\n')
+    (root / "README.md").write_text("# mine\n")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("run", "-q")[0] == 0
+    manifest = root / ".miss-i18n-files"
+    wrong = hashlib.sha256(b"x").hexdigest()
+    manifest.write_text(manifest.read_text() + "README.md\npyproject.toml\n"
+                        f"{wrong}  README.md\n../pages/a.html\n../po/de/LC_MESSAGES/miss.po\n")
+    before = tree(tmp_path)
+    code, output = invoke("build", "-q")
+    assert (code, output) == (0, _kept("README.md") + _kept("pyproject.toml"))
+    assert _without_manifest(tree(tmp_path)) == _without_manifest(before)

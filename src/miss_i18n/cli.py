@@ -337,9 +337,19 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
     outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
     results = pipeline.commit(outputs, check=check, config=config)
-    results += pipeline.prune(config, gone, check=check)
+    results += _prune(config, gone, check)
     _report_pages(pages, quiet)
     _report_writes(results, quiet, check, "build")
+
+
+def _prune(config: Config, gone: Sequence[pipeline.Recorded], check: bool
+           ) -> list[WriteResult]:
+    pruned = pipeline.prune(config, gone, check=check)
+    for name in pruned.kept:
+        click.secho(f"warning: {name}: no longer built, but not what the build wrote there "
+                    "(changed since, or not recorded); kept: delete it yourself if unwanted",
+                    fg="yellow", err=True)
+    return pruned.removed
 
 
 def _report_pages(pages: Sequence[Any], quiet: bool) -> list[str]:
@@ -420,7 +430,7 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
                     "but not compared")
         site, gone = [], []
     results = pipeline.commit([*outputs, *site], check=check, config=config)
-    results += pipeline.prune(config, gone, check=check)
+    results += _prune(config, gone, check)
     warnings = _report_pages(pages, quiet)
     rows = pipeline.stats(catalogs)
     _table(rows, quiet)

@@ -6,6 +6,8 @@ very same code and only skips the final write.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -75,20 +77,58 @@ def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:
 
 
 MANIFEST = ".miss-i18n-files"
-"""In the output folder: every file the last build wrote, so a later one can remove those
-it no longer makes (a dropped page or locale) and nothing else."""
+"""In the output folder: every file the last build wrote, with the SHA-256 of what it
+wrote (``sha256sum`` format), so a later build can remove those it no longer makes (a
+dropped page or locale) and nothing else: a file whose content differs (a user's edit, a
+user's own ``CNAME``) is not ours and is kept."""
+_ENTRY = re.compile(r"([0-9a-f]{64})  (.+)")
 
 
-def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[str]]:
-    """The new manifest, and the files of the old one that the build no longer makes."""
+@dataclass(frozen=True)
+class Recorded:
+    """A manifest line: a file name and the digest of what the build wrote there.
+
+    ``digest`` is None for a line of the old format (names only): not provably ours.
+    """
+
+    name: str
+    digest: str | None
+
+
+@dataclass
+class Pruned:
+    removed: list[WriteResult] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Files the build no longer makes but did not remove: changed since it wrote them."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(config: Config) -> dict[str, str | None]:
     path = config.output_dir / MANIFEST
-    old = set(read_bytes(path).decode("utf-8").splitlines()) if path.is_file() else set()
-    old = {name for name in old if _inside(config.output_dir, name)}  # never outside it
-    new = {o.path.relative_to(config.output_dir).as_posix() for o in outputs}
+    if not path.is_file():
+        return {}
+    ensure_inside(path, config.output_dir)
+    entries: dict[str, str | None] = {}
+    for line in read_bytes(path).decode("utf-8", "replace").splitlines():
+        match = _ENTRY.fullmatch(line)
+        name, recorded = (match.group(2), match.group(1)) if match else (line, None)
+        if _inside(config.output_dir, name):  # never outside it
+            entries[name] = recorded
+    return entries
+
+
+def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[Recorded]]:
+    """The new manifest, and the files of the old one that the build no longer makes."""
+    old = _read_manifest(config)
+    new = {o.path.relative_to(config.output_dir).as_posix(): digest(o.data) for o in outputs}
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
-        new |= old
-    listing = "".join(f"{name}\n" for name in sorted(new)).encode("utf-8")
-    return Output(path, listing), sorted(old - new)
+        new = {name: sha for name, sha in old.items() if sha is not None} | new
+    listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
+    return Output(config.output_dir / MANIFEST, listing), [
+        Recorded(name, sha) for name, sha in sorted(old.items()) if name not in new]
 
 
 def _inside(folder: Path, name: str) -> bool:
@@ -97,12 +137,24 @@ def _inside(folder: Path, name: str) -> bool:
     return bool(name) and (root / name).resolve().is_relative_to(root)
 
 
-def prune(config: Config, names: Sequence[str], *, check: bool) -> list[WriteResult]:
-    """Delete files an earlier build wrote and this one no longer makes."""
-    results = []
-    for name in names:
-        target = config.output_dir / name
-        if not target.is_file():
+def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
+    """Delete files an earlier build wrote and this one no longer makes.
+
+    Only a regular file inside the output folder whose content is still, byte for byte,
+    what the manifest says the build wrote; anything else is kept.
+    """
+    pruned = Pruned()
+    for entry in gone:
+        target = config.output_dir / entry.name
+        try:
+            ensure_inside(target, config.output_dir)
+        except PathError:
+            continue
+        if target.is_symlink() or not target.is_file():
+            continue
+        shown = _display(target, config.root)
+        if entry.digest is None or digest(read_bytes(target)) != entry.digest:
+            pruned.kept.append(shown)
             continue
         if not check:
             target.unlink()
@@ -110,8 +162,8 @@ def prune(config: Config, names: Sequence[str], *, check: bool) -> list[WriteRes
                 if folder == config.output_dir or any(folder.iterdir()):
                     break
                 folder.rmdir()
-        results.append(WriteResult(_display(target, config.root), True, removed=True))
-    return results
+        pruned.removed.append(WriteResult(shown, True, removed=True))
+    return pruned
 
 
 def ensure_fresh(results: Iterable[WriteResult], command: str) -> None:
@@ -263,7 +315,7 @@ def _lookup(po: polib.POFile | None, include_fuzzy: bool
 
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
-) -> tuple[list[Output], list[PageReport], list[str]]:
+) -> tuple[list[Output], list[PageReport], list[Recorded]]:
     """The site's files, the report of each page, and files of the last build to remove."""
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
