@@ -21,12 +21,18 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every file below ``root`` with its digest, links as where they point."""
+    """Every file below ``root`` with its digest, links as where they point.
+
+    The tool's own state in .miss-i18n/ is left out: the lock names whichever process
+    holds it, and each run records its inputs.
+    """
     out = {}
     for folder, dirs, files in os.walk(root):
         for name in [*dirs, *files]:
             path = Path(folder) / name
             key = path.relative_to(root).as_posix()
+            if key.startswith(".miss-i18n/"):
+                continue
             if path.is_symlink():
                 out[key] = f"-> {path.readlink()}"
             elif path.is_file():
@@ -230,3 +236,50 @@ def test_output_folder_at_the_project_root_deletes_nothing_of_the_project(
     code, output = invoke("build", "-q")
     assert (code, output) == (0, _kept("README.md") + _kept("pyproject.toml"))
     assert _without_manifest(tree(tmp_path)) == _without_manifest(before)
+
+
+# -- leftovers of a killed run (issue 14, item 15) -----------------------------------------
+def test_temporary_files_of_a_killed_run_are_reported_and_removed(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    messages = project / "locales" / "de" / "LC_MESSAGES"
+    ours = [messages / ".miss.po.k3j2h1g0.miss-i18n.tmp",
+            messages / ".miss.po.a_b3c4d5.tmp",  # an older version's name, beside miss.po
+            project / "locales" / ".miss.pot.zz99yy88.miss-i18n.tmp",
+            project / "site" / "de" / f".{PAGE}.q1w2e3r4.miss-i18n.tmp"]
+    for path in ours:
+        path.write_bytes(b"partial")
+    theirs = [messages / ".notes.txt.abcd1234.tmp",  # the old pattern, but no such output
+              messages / ".miss.po.abc.tmp", messages / "miss.po.k3j2h1g0.miss-i18n.tmp",
+              project / "source" / ".x.html.k3j2h1g0.miss-i18n.tmp",  # not a folder we write
+              project / "site" / "de" / ".link.abcdefgh.miss-i18n.tmp"]
+    for path in theirs[:-1]:
+        path.write_bytes(b"mine")
+    theirs[-1].symlink_to(project / "pyproject.toml")
+    before = tree(project)
+    code, output = invoke("run", "--check", "-q")
+    assert code == 3
+    assert output == "".join(f"would remove: {p.relative_to(project).as_posix()}\n"
+                             for p in sorted(ours)) + (
+        "error: 4 file(s) out of date (first: locales/.miss.pot.zz99yy88.miss-i18n.tmp); "
+        "run `miss-i18n run` and commit the result\n")
+    assert tree(project) == before
+    code, output = invoke("run", "--no-translate")
+    assert code == 0
+    for path in sorted(ours):
+        assert f"  removed {path.relative_to(project).as_posix()}\n" in output
+    assert not any(p.exists() for p in ours)
+    after = tree(project)
+    assert after == {k: v for k, v in before.items()
+                     if k not in {p.relative_to(project).as_posix() for p in ours}}
+    assert invoke("run", "--check", "-q") == (0, "")
+
+
+def test_leftovers_are_removed_even_when_the_rerun_is_skipped(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    left = project / "locales" / "de" / "LC_MESSAGES" / ".miss.po.k3j2h1g0.miss-i18n.tmp"
+    left.write_bytes(b"partial")  # a run killed before it replaced anything
+    code, output = invoke("run")
+    assert code == 0
+    assert output.endswith("  removed locales/de/LC_MESSAGES/.miss.po.k3j2h1g0.miss-i18n.tmp\n"
+                           "nothing changed since the last run: 1 file(s) written, 15 unchanged\n")
+    assert not left.exists()

@@ -411,7 +411,11 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
             for line in last.notes:
                 _say(quiet, line, fg="yellow", err=True)
             _table(last.stats, quiet)
-            _say(quiet, f"nothing changed since the last run: 0 file(s) written, "
+            # a run killed before it replaced anything changed no output, but left these
+            removed = pipeline.clean(map(Path, last.outputs), check=False, config=config)
+            for result in removed:
+                _say(quiet, f"  removed {result.path}")
+            _say(quiet, f"nothing changed since the last run: {len(removed)} file(s) written, "
                         f"{len(last.outputs)} unchanged")
             return
     pot = pipeline.template(config, now())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from .errors import MissI18nError, PathError
@@ -30,6 +32,33 @@ def ensure_inside(path: Path, folder: Path) -> None:
                         "with a real folder or file", path=path)
 
 
+TEMP_SUFFIX = ".miss-i18n.tmp"
+"""A file being written is ``.<name>.<8 random>.miss-i18n.tmp`` beside it until it is
+complete: a run killed mid-write leaves one behind, and the next run removes it."""
+_TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+_OLD_TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+"""Earlier versions named it without the marker: such a file is ours only beside its file."""
+
+
+def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
+    """Temporary files a killed run left in ``folder``, which holds the files ``names``.
+
+    Only regular files whose name is our own pattern: a user's file is never taken for one.
+    """
+    try:
+        entries = sorted(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_file():
+            continue
+        old = _OLD_TEMP.fullmatch(entry.name)
+        if _TEMP.fullmatch(entry.name) or (old and old.group(1) in names):
+            found.append(entry)
+    return found
+
+
 def write_if_changed(path: Path, data: bytes, within: Path) -> bool:
     """Replace ``path`` with ``data`` atomically; do nothing if it already holds ``data``.
 
@@ -46,7 +75,7 @@ def write_if_changed(path: Path, data: bytes, within: Path) -> bool:
         raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
                                              dir=path.parent)
     except OSError as exc:
         raise MissI18nError(f"cannot write ({exc.strerror}); check permissions",

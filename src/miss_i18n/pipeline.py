@@ -20,7 +20,7 @@ from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localiz
 from .config import Config
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import PathError, StaleError
-from .files import ensure_inside, would_change, write_if_changed
+from .files import ensure_inside, leftovers, would_change, write_if_changed
 from .html import extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
@@ -56,7 +56,7 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
     outputs = list(outputs)
     for output in outputs:
         ensure_inside(output.path, _folder_of(config, output.path, also))
-    results: list[WriteResult] = []
+    results = clean([o.path for o in outputs], check=check, config=config)
     for output in outputs:
         name = _display(output.path, config.root)
         within = _folder_of(config, output.path, also)
@@ -65,6 +65,20 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
         else:
             results.append(WriteResult(name, write_if_changed(output.path, output.data,
                                                               within)))
+    return results
+
+
+def clean(paths: Iterable[Path], *, check: bool, config: Config) -> list[WriteResult]:
+    """Remove (in check mode: report) temporary files a killed run left beside ``paths``."""
+    folders: dict[Path, set[str]] = {}
+    for path in paths:
+        folders.setdefault(path.parent, set()).add(path.name)
+    results = []
+    for folder, names in sorted(folders.items()):
+        for path in leftovers(folder, names):
+            if not check:
+                path.unlink(missing_ok=True)
+            results.append(WriteResult(_display(path, config.root), True, removed=True))
     return results
 
 
