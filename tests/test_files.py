@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import codecs
+import gzip
 import hashlib
+import io
 import os
+import random
+import struct
+import sys
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from miss_i18n.cli import main
+from miss_i18n.html import locate, parse_page
 
 PAGE = "minimally-invasive-spine-surgery.html"
 PASSWD = "root:x:0:0:root:/root:/bin/bash\n"
@@ -283,3 +292,91 @@ def test_leftovers_are_removed_even_when_the_rerun_is_skipped(project: Path) -> 
     assert output.endswith("  removed locales/de/LC_MESSAGES/.miss.po.k3j2h1g0.miss-i18n.tmp\n"
                            "nothing changed since the last run: 1 file(s) written, 15 unchanged\n")
     assert not left.exists()
+# -- bytes, not names, make a page (issue 14, item 12) -------------------------------------
+def _png() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def _elf() -> bytes:
+    data = Path(sys.executable).resolve().read_bytes()[:4096]
+    if not data.startswith(b"\x7fELF"):  # pragma: no cover - not Linux
+        pytest.skip("the interpreter is not an ELF file here")
+    return data
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.html", "<p>hi</p>")
+    return buffer.getvalue()
+
+
+SIMPLE = "<html><head><title>Ünï</title></head><body><p>Grüße</p>\n<p>x</p></body></html>"
+NOT_PAGES = {
+    "random": (lambda: random.Random(14).randbytes(4096),
+               "not an HTML page: control byte 0x{}, binary data; fix or remove the file"),
+    "elf": (_elf, "not an HTML page but an ELF executable; remove it from the source folder "
+                  "or give it its real extension"),
+    "png": (_png, "not an HTML page but a PNG image; remove it from the source folder or "
+                  "give it its real extension"),
+    "pdf": (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "not an HTML page but a PDF document; remove it from the source folder or give "
+            "it its real extension"),
+    "gzip": (lambda: gzip.compress(SIMPLE.encode(), mtime=0),
+             "not an HTML page but gzip data; remove it from the source folder or give it its "
+             "real extension"),
+    "zip": (_zip, "not an HTML page but a ZIP archive; remove it from the source folder or "
+                  "give it its real extension"),
+    "nul": (lambda: SIMPLE.replace("<p>x", "<p>a\x00b").encode(),
+            "2: not an HTML page: control byte 0x00, binary data (UTF-16 without a byte order "
+            "mark?); fix or remove the file"),
+    "control": (lambda: SIMPLE.replace("<p>x", "<p>a\x01b").encode(),
+                "2: not an HTML page: control byte 0x01, binary data; fix or remove the file"),
+    "utf-16 without bom": (lambda: SIMPLE.encode("utf-16-le"),
+                           "1: not an HTML page: control byte 0x00, binary data (UTF-16 without "
+                           "a byte order mark?); fix or remove the file"),
+    "utf-16 garbage": (lambda: codecs.BOM_UTF16_LE + SIMPLE.encode("utf-16-le")[:-1],
+                       "not an HTML page: not valid UTF-16-LE after its byte order mark; fix "
+                       "or remove the file"),
+    "utf-16 with controls": (lambda: codecs.BOM_UTF16_BE + "<p>\x02</p>".encode("utf-16-be"),
+                             "1: not an HTML page: control byte 0x02, binary data; fix or remove "
+                             "the file"),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_PAGES)
+def test_a_file_named_html_that_is_not_html_is_refused(project: Path, kind: str) -> None:
+    assert invoke("run", "-q")[0] == 0
+    make, message = NOT_PAGES[kind]
+    data = make()
+    bad = project / "source" / "bad.html"
+    bad.write_bytes(data)
+    if kind == "random":
+        first = next(b for b in data if b < 0x20 and b not in (9, 10, 12, 13, 27))
+        line = data[:data.index(first)].count(b"\n") + 1
+        message = f"{line}: " + message.format(f"{first:02X}")
+    before = tree(project)
+    for command in ("extract", "build", "run"):
+        code, output = invoke(command, "-q")
+        where = f"{bad}:" if message[0].isdigit() else f"{bad}: "
+        assert (code, output) == (4, f"error: {where}{message}\n"), command
+    assert tree(project) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be-bom",
+                                      "windows-1252", "shift_jis", "iso-8859-7"])
+def test_real_html_in_other_encodings_is_still_a_page(encoding: str) -> None:
+    text = {"shift_jis": "日本語のテキスト", "iso-8859-7": "Καλημέρα"}.get(
+        encoding, "Grüße “quoted”" if encoding == "windows-1252" else "Grüße, 日本")
+    meta = f'<meta charset="{encoding}">' if encoding in ("windows-1252", "shift_jis",
+                                                           "iso-8859-7") else ""
+    page = f"<html><head>{meta}<title>T</title></head><body><p>{text}</p></body></html>"
+    if encoding == "utf-16-be-bom":
+        data = codecs.BOM_UTF16_BE + page.encode("utf-16-be")
+    else:
+        data = page.encode(encoding)
+    assert [s.segment.msgid for s in locate(parse_page(data), "a.html")] == ["T", text]

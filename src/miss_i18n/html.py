@@ -126,6 +126,7 @@ def page_encoding(data: bytes) -> str:
 def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
     is the same whatever the page's charset, and every page is written as UTF-8."""
+    source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = data.decode(page_encoding(data), errors="replace")
     # huge_tree: libxml2 otherwise drops, silently, whatever is nested over 256 deep.
     parser = html.HTMLParser(encoding="utf-8", remove_comments=False, remove_blank_text=False,

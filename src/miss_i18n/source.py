@@ -6,11 +6,17 @@ is refused rather than skipped, so that a planted link stops the run loudly inst
 quietly dropping (or, before, publishing) a file; a link to a folder is refused as well
 (it would loop or duplicate every page below it). A link to a file inside the folder is
 an alias and is read as that file.
+
+A page is known by its bytes, not its name: a file named ``.html`` that is an image, an
+executable or any binary data is refused (exit 4) rather than skipped, for the same
+reason: it is a mistake to fix, and skipping it would publish a site without the page.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from pathlib import Path
 
 from .errors import ExtractError
@@ -79,3 +85,46 @@ def list_pages(source_dir: Path) -> list[str]:
     if not pages:
         raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
     return pages
+
+
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\x7fELF", "an ELF executable"),
+    (b"%PDF-", "a PDF document"), (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip data"), (b"RIFF", "a RIFF file (WebP, WAV, AVI)"),
+    (b"\x00asm", "a WebAssembly module"), (b"SQLite format 3\x00", "an SQLite database"),
+)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Bytes that never occur in text (WHATWG MIME sniffing's "binary data bytes"): a page in
+# any ASCII-compatible encoding, or in ISO-2022 (which uses ESC), holds none of them.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_BINARY_BYTES = re.compile(_BINARY.pattern.encode())
+
+
+def sniff(data: bytes, path: Path | None = None) -> None:
+    """Raise ExtractError unless ``data`` can be an HTML page (text, not binary data)."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise ExtractError(f"not an HTML page but {kind}; remove it from the source "
+                               "folder or give it its real extension", path=path)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise ExtractError(f"not an HTML page: not valid {encoding.upper()} after its "
+                                   "byte order mark; fix or remove the file", path=path) from None
+            found = _BINARY.search(text)
+            if found:
+                _binary(ord(found.group()), text.count("\n", 0, found.start()) + 1, path)
+            return
+    hit = _BINARY_BYTES.search(data)
+    if hit:
+        _binary(hit.group()[0], data.count(b"\n", 0, hit.start()) + 1, path)
+
+
+def _binary(code: int, line: int, path: Path | None) -> None:
+    hint = " (UTF-16 without a byte order mark?)" if code == 0 else ""
+    raise ExtractError(f"not an HTML page: control byte 0x{code:02X}, binary data{hint}; "
+                       "fix or remove the file", path=path, line=line)
