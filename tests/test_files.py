@@ -9,7 +9,9 @@ import io
 import os
 import random
 import struct
+import subprocess
 import sys
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from miss_i18n import lock, pipeline
 from miss_i18n.cli import main
 from miss_i18n.html import locate, parse_page
 
@@ -40,7 +43,7 @@ def tree(root: Path) -> dict[str, str]:
         for name in [*dirs, *files]:
             path = Path(folder) / name
             key = path.relative_to(root).as_posix()
-            if key.startswith(".miss-i18n/"):
+            if "/.miss-i18n/" in f"/{key}":
                 continue
             if path.is_symlink():
                 out[key] = f"-> {path.readlink()}"
@@ -380,3 +383,158 @@ def test_real_html_in_other_encodings_is_still_a_page(encoding: str) -> None:
     else:
         data = page.encode(encoding)
     assert [s.segment.msgid for s in locate(parse_page(data), "a.html")] == ["T", text]
+
+
+# -- compare-and-swap writes, one run at a time (issue 14, item 6) -------------------------
+EDIT = 'msgid "Smaller scars"\nmsgstr "Kleinere Narben"'
+
+
+def _edit_catalog(project: Path) -> Path:
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po.write_text(po.read_text().replace('msgid "Smaller scars"\nmsgstr ""', EDIT))
+    return po
+
+
+def _change_source(project: Path) -> None:
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("Lower risk of infection", "Lower infection risk"))
+
+
+@pytest.mark.parametrize(("command", "stage"), [
+    ("update", "catalog_outputs"), ("run", "site_outputs"), ("translate", "catalog_outputs")])
+def test_a_catalog_saved_during_a_run_is_not_overwritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch, command: str, stage: str) -> None:
+    assert invoke("run", "-q")[0] == 0
+    _change_source(project)
+    if command == "translate":  # something for translate to write: a catalog out of date
+        assert invoke("update", "-q")[0] == 0
+    original = getattr(pipeline, stage)
+    edited: list[dict[str, str]] = []
+
+    def stage_then_edit(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)
+        if not edited:
+            before = tree(project)
+            po = _edit_catalog(project)
+            edited.append(tree(project))
+            assert edited[0] != before, po
+        return result
+
+    monkeypatch.setattr(pipeline, stage, stage_then_edit)
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    code, output = invoke(command, "-q", *(["--no-translate"] if command == "run" else []))
+    assert (code, output) == (6, f"error: {po}: changed on disk while miss-i18n was running; "
+                                 "nothing was written: run the command again to take the edit "
+                                 "in\n")
+    assert tree(project) == edited[0]  # the edit, and nothing else
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    assert invoke("run", "-q", "--no-translate")[0] == 0
+    assert EDIT in po.read_text()
+
+
+def test_a_catalog_saved_while_the_run_writes_is_not_overwritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke("run", "-q")[0] == 0
+    _change_source(project)
+    original = pipeline.write_if_changed
+
+    def write_then_edit(path: Path, *args: object) -> bool:
+        changed = original(path, *args)  # type: ignore[arg-type]
+        if path.name == "miss.pot":
+            _edit_catalog(project)
+        return changed
+
+    monkeypatch.setattr(pipeline, "write_if_changed", write_then_edit)
+    pot_before = (project / "locales" / "miss.pot").read_text()
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    code, output = invoke("run", "-q", "--no-translate")
+    assert (code, output) == (6, f"error: {po}: changed on disk while miss-i18n was writing; "
+                                 "not overwritten (files before it were written): run the "
+                                 "command again\n")
+    assert EDIT in po.read_text()
+    assert (project / "locales" / "miss.pot").read_text() != pot_before  # written before
+    assert "Lower infection risk" not in po.read_text()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from miss_i18n.lock import project_lock
+with project_lock(Path(sys.argv[1]), shared=sys.argv[2] == "shared"):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def _holder(project: Path, mode: str = "exclusive") -> subprocess.Popen[str]:
+    src = Path(__file__).resolve().parent.parent / "src"
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(project), mode], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(src)})
+    assert process.stdout is not None and process.stdout.readline() == "locked\n"
+    return process
+
+
+def _release(process: subprocess.Popen[str], kill: bool = False) -> None:
+    assert process.stdin is not None and process.stdout is not None
+    if kill:
+        process.kill()
+    process.stdin.close()
+    process.stdout.close()
+    assert process.wait(timeout=60) == (-9 if kill else 0)
+
+
+def test_a_second_run_waits_then_refuses(project: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "WAIT", 0.2)
+    assert invoke("run", "-q")[0] == 0
+    _change_source(project)
+    holder = _holder(project)
+    before = tree(project)
+    try:
+        for command in ("run", "extract", "build", "update", "compile", "translate"):
+            code, output = invoke(command, "-q")
+            assert (code, output) == (6, f"error: {project / '.miss-i18n' / 'lock'}: another "
+                                         f"miss-i18n run (process {holder.pid}) is working on "
+                                         "this project; run again when it has finished\n")
+        assert invoke("run", "--check", "-q")[0] == 6  # a check waits for a writer too
+        assert invoke("status")[0] == 0 and invoke("check", "-q")[0] == 0  # pure reads
+    finally:
+        _release(holder)
+    assert tree(project) == before
+    assert invoke("run", "-q", "--no-translate")[0] == 0
+
+
+def test_checks_share_the_lock(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "WAIT", 0.2)
+    assert invoke("run", "-q")[0] == 0
+    holder = _holder(project, "shared")
+    try:
+        assert invoke("run", "--check", "-q") == (0, "")
+        assert invoke("run", "-q")[0] == 6
+    finally:
+        _release(holder)
+
+
+def test_a_run_waits_for_the_lock_to_be_released(project: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "WAIT", 120.0)  # generous: released long before
+    holder = _holder(project)
+    timer = threading.Timer(0.3, lambda: _release(holder))
+    timer.start()
+    try:
+        code, output = invoke("run", "-q", "--no-translate")
+    finally:
+        timer.join()
+    assert (code, output) == (0, "")
+
+
+def test_a_killed_run_leaves_no_stale_lock(project: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "WAIT", 0.2)
+    holder = _holder(project)
+    _release(holder, kill=True)
+    assert (project / ".miss-i18n" / "lock").read_text() == f"{holder.pid}\n"  # left behind
+    assert invoke("run", "-q", "--no-translate") == (0, "")
+    assert (project / ".miss-i18n" / "lock").read_text() == ""

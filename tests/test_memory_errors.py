@@ -192,7 +192,7 @@ def test_the_command_line_says_it_in_one_line(project: Path) -> None:
     assert runner.invoke(main, ["extract", "-q"]).exit_code == 0
     assert runner.invoke(main, ["update", "-q"]).exit_code == 0
     path = project / ".miss-i18n" / "memory.sqlite3"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)  # the project lock lives there too
     path.write_bytes(b"\x00" * 5000)
     result = runner.invoke(main, ["translate", "-q"], catch_exceptions=False)
     assert (result.exit_code, result.output) == (

@@ -23,7 +23,8 @@ from .engines.nllb import NllbEngine
 from .engines.registry import Engines
 from .engines.store import ModelStore
 from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, ValidationFailed
-from .files import write_if_changed
+from .files import Snapshot, write_if_changed
+from .lock import project_lock
 from .model import CatalogStats, Issue, Severity, WriteResult
 from .report import markdown_status
 from .serve import make_server
@@ -115,6 +116,16 @@ def with_config(function: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+def locked(function: Callable[..., None]) -> Callable[..., None]:
+    """Hold the project lock while the command runs: shared with --check, else exclusive."""
+    @functools.wraps(function)
+    def wrapper(config: Config, **options: Any) -> None:
+        with project_lock(config.root, shared=bool(options.get("check"))):
+            function(config, **options)
+
+    return wrapper
+
+
 def _say(quiet: bool, message: str = "", **style: Any) -> None:
     if not quiet:
         click.secho(message, **style)
@@ -160,11 +171,13 @@ def main() -> None:
 @project_options
 @check_option
 @with_config
+@locked
 def extract(config: Config, *, check: bool, quiet: bool) -> None:
     """Extract the source pages' text into the template (locales/<domain>.pot)."""
-    pot = pipeline.template(config, now())
+    seen = Snapshot()
+    pot = pipeline.template(config, now(), seen=seen)
     output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
-    results = pipeline.commit([output], check=check, config=config)
+    results = pipeline.commit([output], check=check, config=config, seen=seen)
     _say(quiet, f"{results[0].path}: {len(pot)} entries")
     _report_writes(results, quiet, check, "extract")
 
@@ -173,12 +186,14 @@ def extract(config: Config, *, check: bool, quiet: bool) -> None:
 @project_options
 @check_option
 @with_config
+@locked
 def update(config: Config, *, check: bool, quiet: bool) -> None:
     """Create or merge each locale's catalog from the template, keeping translations."""
+    seen = Snapshot()
     pot = catalog.load(config.pot_path)
-    catalogs = pipeline.merged(config, pot)
+    catalogs = pipeline.merged(config, pot, seen=seen)
     results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                              config=config)
+                              config=config, seen=seen)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, check, "update")
 
@@ -249,12 +264,14 @@ def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
 @project_options
 @engine_option
 @with_config
+@locked
 def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
     """Fill untranslated entries with offline machine drafts, marked fuzzy for review."""
-    catalogs = pipeline.load_catalogs(config)
+    seen = Snapshot()
+    catalogs = pipeline.load_catalogs(config, seen=seen)
     _translate(config, catalogs, engine, quiet)
     results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=False,
-                              config=config)
+                              config=config, seen=seen)
     _table(pipeline.stats(catalogs), quiet)
     _report_writes(results, quiet, False, "translate")
 
@@ -317,11 +334,13 @@ def _print_issues(issues: Sequence[Issue], quiet: bool) -> None:
 @project_options
 @check_option
 @with_config
+@locked
 def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
     """Compile each catalog to a .mo file (fuzzy entries left out)."""
-    catalogs = pipeline.load_catalogs(config)
+    seen = Snapshot()
+    catalogs = pipeline.load_catalogs(config, seen=seen)
     results = pipeline.commit(pipeline.mo_outputs(config, catalogs), check=check,
-                              config=config)
+                              config=config, seen=seen)
     _report_writes(results, quiet, check, "compile")
 
 
@@ -331,12 +350,15 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
 @fuzzy_option
 @base_url_option
 @with_config
+@locked
 def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
-    catalogs = pipeline.load_catalogs(config)
+    seen = Snapshot()
+    catalogs = pipeline.load_catalogs(config, seen=seen)
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
-    results = pipeline.commit(outputs, check=check, config=config)
+    outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
+                                                 seen=seen)
+    results = pipeline.commit(outputs, check=check, config=config, seen=seen)
     results += _prune(config, gone, check)
     _report_pages(pages, quiet)
     _report_writes(results, quiet, check, "build")
@@ -375,7 +397,7 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
 @with_config
 def status(config: Config, *, output_format: str, quiet: bool) -> None:
     """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    catalogs = pipeline.load_catalogs(config)
+    catalogs = pipeline.load_catalogs(config, seen=Snapshot())
     rows = pipeline.stats(catalogs)
     if output_format == "json":
         click.echo(json.dumps(_stats_json(rows), ensure_ascii=False, indent=2))
@@ -395,6 +417,7 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @engine_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
+@locked
 def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,
         no_translate: bool, quiet: bool) -> None:
     """Run every stage: extract, update, translate, compile, build.
@@ -418,8 +441,9 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
             _say(quiet, f"nothing changed since the last run: {len(removed)} file(s) written, "
                         f"{len(last.outputs)} unchanged")
             return
-    pot = pipeline.template(config, now())
-    catalogs = pipeline.merged(config, pot)
+    seen = Snapshot()
+    pot = pipeline.template(config, now(), seen=seen)
+    catalogs = pipeline.merged(config, pot, seen=seen)
     notes: list[str] = []
     if not check and not no_translate:
         notes = _translate(config, catalogs, engine, quiet)
@@ -428,12 +452,13 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
     # .mo files are build outputs (git-ignored): the gate compares those that exist.
     outputs += [o for o in pipeline.mo_outputs(config, catalogs) if not check or o.path.exists()]
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy)
+    site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
+                                              seen=seen)
     if check and not config.output_dir.exists():
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
         site, gone = [], []
-    results = pipeline.commit([*outputs, *site], check=check, config=config)
+    results = pipeline.commit([*outputs, *site], check=check, config=config, seen=seen)
     results += _prune(config, gone, check)
     warnings = _report_pages(pages, quiet)
     rows = pipeline.stats(catalogs)
@@ -615,17 +640,19 @@ def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: b
                  check: bool, locales: tuple[str, ...], output_dir: Path | None) -> None:
     """Write one XLIFF 2.0 file per locale (<locale>.xlf) for CAT tools."""
     config = load_config(config_path, locales_dir=locales_dir, only_locales=locales)
-    folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
-    outputs = []
-    for locale in config.targets:
-        path = config.po_path(locale)
-        original = path.relative_to(config.root).as_posix() if path.is_relative_to(
-            config.root) else path.name
-        data = xliff.export(catalog.load(path), source_locale=config.source_locale,
-                            locale=locale, original=original)
-        outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
-    results = pipeline.commit(outputs, check=check, config=config, also=[folder])
-    _report_writes(results, quiet, check, "xliff export")
+    seen = Snapshot()
+    with project_lock(config.root, shared=check):
+        folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
+        outputs = []
+        for locale in config.targets:
+            path = pipeline.catalog_path(config, locale, seen)
+            original = path.relative_to(config.root).as_posix() if path.is_relative_to(
+                config.root) else path.name
+            data = xliff.export(catalog.load(path), source_locale=config.source_locale,
+                                locale=locale, original=original)
+            outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
+        results = pipeline.commit(outputs, check=check, config=config, seen=seen, also=[folder])
+        _report_writes(results, quiet, check, "xliff export")
 
 
 def _read_xliff(path: Path) -> bytes:
@@ -646,28 +673,30 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
     translation with broken placeholders writes nothing.
     """
     config = load_config(config_path, locales_dir=locales_dir)
-    catalogs: dict[str, Any] = {}
-    done: list[tuple[Path, str, xliff.ImportResult]] = []
-    for path in files:
-        document = xliff.read(_read_xliff(path), path)
-        locale = xliff.locale_of(document, config.source_locale, config.locales)
-        current = catalogs[locale] if locale in catalogs else catalog.load(
-            config.po_path(locale))
-        result = xliff.apply(current, document)
-        catalogs[locale] = result.catalog
-        done.append((path, locale, result))
-    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                              config=config)
-    for path, locale, result in done:
-        for unit in result.unknown:
-            if not quiet:
-                click.secho(f"warning: {path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) is "
-                            f"not in the {locale} catalog any more (its source changed or "
-                            "vanished): not imported; export again and redo it",
-                            fg="yellow", err=True)
-        _say(quiet, f"{path} → {locale}: {result.updated} entries updated, "
-                    f"{result.accepted} accepted, {len(result.unknown)} not found")
-    _report_writes(results, quiet, check, "xliff import")
+    seen = Snapshot()
+    with project_lock(config.root, shared=check):
+        catalogs: dict[str, Any] = {}
+        done: list[tuple[Path, str, xliff.ImportResult]] = []
+        for path in files:
+            document = xliff.read(_read_xliff(path), path)
+            locale = xliff.locale_of(document, config.source_locale, config.locales)
+            current = catalogs[locale] if locale in catalogs else catalog.load(
+                pipeline.catalog_path(config, locale, seen))
+            result = xliff.apply(current, document)
+            catalogs[locale] = result.catalog
+            done.append((path, locale, result))
+        results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
+                                  config=config, seen=seen)
+        for path, locale, result in done:
+            for unit in result.unknown:
+                if not quiet:
+                    click.secho(f"warning: {path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) is "
+                                f"not in the {locale} catalog any more (its source changed or "
+                                "vanished): not imported; export again and redo it",
+                                fg="yellow", err=True)
+            _say(quiet, f"{path} → {locale}: {result.updated} entries updated, "
+                        f"{result.accepted} accepted, {len(result.unknown)} not found")
+        _report_writes(results, quiet, check, "xliff import")
 
 
 def site_options(function: F) -> F:

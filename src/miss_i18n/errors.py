@@ -18,6 +18,7 @@ class ExitCode:
     STALE = 3  # --check: files would change
     INPUT = 4  # unreadable or invalid input file (HTML, PO, model package)
     ENGINE = 5  # machine translation engine failed
+    CONFLICT = 6  # another run holds the project, or a file changed during the run
 
 
 class MissI18nError(Exception):
@@ -72,6 +73,12 @@ class TranslationMemoryError(MissI18nError):
 
 class ModelPackageError(MissI18nError):
     """An .argosmodel file is corrupt or not a translation package."""
+
+
+class ConflictError(MissI18nError):
+    """Another run holds the project, or a file the run read changed before it was written."""
+
+    exit_code = ExitCode.CONFLICT
 
 
 class PathError(MissI18nError):

@@ -3,13 +3,47 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
-from .errors import MissI18nError, PathError
+from .errors import ConflictError, MissI18nError, PathError
+
+ABSENT = ""
+"""The digest the snapshot records for a file that did not exist."""
+
+
+def _digest_of(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ABSENT
+    except OSError as exc:
+        raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
+
+
+class Snapshot:
+    """What each input file held when the run read it, so that a write can tell whether
+    someone (a translator saving a catalog) changed it since: such a file is not overwritten.
+
+    A file is hashed before it is parsed: a change in between makes the write refuse (at
+    worst a needless refusal, never a lost edit).
+    """
+
+    def __init__(self) -> None:
+        self.digests: dict[Path, str] = {}
+
+    def read(self, path: Path) -> Path:
+        """Record ``path`` as read now (the first read counts) and return it."""
+        if path not in self.digests:
+            self.digests[path] = _digest_of(path)
+        return path
+
+    def changed(self, path: Path) -> bool:
+        return path in self.digests and _digest_of(path) != self.digests[path]
 
 
 def ensure_inside(path: Path, folder: Path) -> None:
@@ -59,20 +93,28 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
     return found
 
 
-def write_if_changed(path: Path, data: bytes, within: Path) -> bool:
+def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None = None) -> bool:
     """Replace ``path`` with ``data`` atomically; do nothing if it already holds ``data``.
 
     Returns whether the file changed. A crash mid-write leaves the old file intact. The
-    file must stay inside the folder ``within``, links followed (else PathError).
+    file must stay inside the folder ``within``, links followed (else PathError). With
+    ``expected`` (a digest from a Snapshot), a file that no longer holds what the run read
+    is not overwritten (ConflictError); only the instant between that check and the
+    rename is left to chance.
     """
     ensure_inside(path, within)
     try:
-        if path.read_bytes() == data:
-            return False
+        current: bytes | None = path.read_bytes()
     except FileNotFoundError:
-        pass
+        current = None
     except OSError as exc:
         raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
+    if current == data:
+        return False
+    now = ABSENT if current is None else hashlib.sha256(current).hexdigest()
+    if expected is not None and now != expected:
+        raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
+                            "before it were written): run the command again", path=path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,

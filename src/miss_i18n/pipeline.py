@@ -19,8 +19,8 @@ from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
-from .errors import PathError, StaleError
-from .files import ensure_inside, leftovers, would_change, write_if_changed
+from .errors import ConflictError, PathError, StaleError
+from .files import Snapshot, ensure_inside, leftovers, would_change, write_if_changed
 from .html import extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
@@ -46,16 +46,23 @@ class Outcome:
 
 
 def commit(outputs: Iterable[Output], *, check: bool, config: Config,
-           also: Sequence[Path] = ()) -> list[WriteResult]:
+           seen: Snapshot, also: Sequence[Path] = ()) -> list[WriteResult]:
     """Write every output that differs (atomically); in check mode only compare.
 
     Every output lives in the locales or the output folder (or a folder of ``also``, such
     as the XLIFF folder), and never leaves it through a link: all are checked before the
-    first is written.
+    first is written. A file the run read (``seen``) and someone changed since is not
+    overwritten: when that is found before writing, nothing is written at all, since the
+    other outputs (its .mo, its pages) were computed from the old version; the translation
+    memory keeps the drafts, so running again is cheap.
     """
     outputs = list(outputs)
     for output in outputs:
         ensure_inside(output.path, _folder_of(config, output.path, also))
+        if not check and seen.changed(output.path):
+            raise ConflictError("changed on disk while miss-i18n was running; nothing was "
+                                "written: run the command again to take the edit in",
+                                path=output.path)
     results = clean([o.path for o in outputs], check=check, config=config)
     for output in outputs:
         name = _display(output.path, config.root)
@@ -63,8 +70,8 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
         if check:
             results.append(WriteResult(name, would_change(output.path, output.data, within)))
         else:
-            results.append(WriteResult(name, write_if_changed(output.path, output.data,
-                                                              within)))
+            results.append(WriteResult(name, write_if_changed(
+                output.path, output.data, within, seen.digests.get(output.path))))
     return results
 
 
@@ -120,8 +127,8 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_manifest(config: Config) -> dict[str, str | None]:
-    path = config.output_dir / MANIFEST
+def _read_manifest(config: Config, seen: Snapshot) -> dict[str, str | None]:
+    path = seen.read(config.output_dir / MANIFEST)
     if not path.is_file():
         return {}
     ensure_inside(path, config.output_dir)
@@ -134,9 +141,10 @@ def _read_manifest(config: Config) -> dict[str, str | None]:
     return entries
 
 
-def _manifest(config: Config, outputs: Sequence[Output]) -> tuple[Output, list[Recorded]]:
+def _manifest(config: Config, outputs: Sequence[Output], seen: Snapshot
+              ) -> tuple[Output, list[Recorded]]:
     """The new manifest, and the files of the old one that the build no longer makes."""
-    old = _read_manifest(config)
+    old = _read_manifest(config, seen)
     new = {o.path.relative_to(config.output_dir).as_posix(): digest(o.data) for o in outputs}
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: sha for name, sha in old.items() if sha is not None} | new
@@ -198,29 +206,30 @@ def _display(path: Path, root: Path) -> str:
 
 
 # -- extract ------------------------------------------------------------------------------
-def template(config: Config, now: datetime) -> polib.POFile:
+def template(config: Config, now: datetime, *, seen: Snapshot) -> polib.POFile:
     segments = [*extract(config.source_dir), *CHROME]
-    previous = catalog.load_optional(config.pot_path)
+    previous = catalog.load_optional(seen.read(config.pot_path))
     return catalog.make_template(segments, previous=previous, now=now)
 
 
 # -- update -------------------------------------------------------------------------------
-def merged(config: Config, pot: polib.POFile) -> dict[str, polib.POFile]:
+def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, polib.POFile]:
     return {
-        locale: catalog.merge(pot, catalog.load_optional(_po(config, locale)), locale).catalog
+        locale: catalog.merge(pot, catalog.load_optional(catalog_path(config, locale, seen)),
+                              locale).catalog
         for locale in config.targets
     }
 
 
-def load_catalogs(config: Config) -> dict[str, polib.POFile]:
-    return {locale: catalog.load(_po(config, locale)) for locale in config.targets}
+def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:
+    return {locale: catalog.load(catalog_path(config, locale, seen)) for locale in config.targets}
 
 
-def _po(config: Config, locale: str) -> Path:
+def catalog_path(config: Config, locale: str, seen: Snapshot) -> Path:
     """A catalog's path, once sure no link (``locales/de -> /x``) leads it elsewhere."""
     path = config.po_path(locale)
     ensure_inside(path, config.locales_dir)
-    return path
+    return seen.read(path)
 
 
 def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
@@ -328,7 +337,8 @@ def _lookup(po: polib.POFile | None, include_fuzzy: bool
 
 
 def site_outputs(
-    config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool
+    config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
+    seen: Snapshot
 ) -> tuple[list[Output], list[PageReport], list[Recorded]]:
     """The site's files, the report of each page, and files of the last build to remove."""
     pages = list_pages(config.source_dir)
@@ -359,6 +369,6 @@ def site_outputs(
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
     outputs.append(Output(config.output_dir / REPORT, report_page(
         site, stats(catalogs), reports, titles, count_findings(catalogs, config.glossary))))
-    manifest, gone = _manifest(config, outputs)
+    manifest, gone = _manifest(config, outputs, seen)
     outputs.append(manifest)
     return outputs, reports, gone
