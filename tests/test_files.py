@@ -353,7 +353,7 @@ NOT_PAGES = {
 
 @pytest.mark.parametrize("kind", NOT_PAGES)
 def test_a_file_named_html_that_is_not_html_is_refused(project: Path, kind: str) -> None:
-    assert invoke("run", "-q")[0] == 0
+    assert invoke("extract", "-q")[0] == 0
     make, message = NOT_PAGES[kind]
     data = make()
     bad = project / "source" / "bad.html"
@@ -363,7 +363,7 @@ def test_a_file_named_html_that_is_not_html_is_refused(project: Path, kind: str)
         line = data[:data.index(first)].count(b"\n") + 1
         message = f"{line}: " + message.format(f"{first:02X}")
     before = tree(project)
-    for command in ("extract", "build", "run"):
+    for command in ("extract", "run"):
         code, output = invoke(command, "-q")
         where = f"{bad}:" if message[0].isdigit() else f"{bad}: "
         assert (code, output) == (4, f"error: {where}{message}\n"), command
