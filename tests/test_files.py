@@ -538,3 +538,31 @@ def test_a_killed_run_leaves_no_stale_lock(project: Path,
     assert (project / ".miss-i18n" / "lock").read_text() == f"{holder.pid}\n"  # left behind
     assert invoke("run", "-q", "--no-translate") == (0, "")
     assert (project / ".miss-i18n" / "lock").read_text() == ""
+
+
+def test_a_check_on_a_fresh_checkout_writes_not_even_the_lock(project: Path) -> None:
+    before = tree(project)
+    assert invoke("extract", "--check", "-q")[0] == 3
+    assert tree(project) == before and not (project / ".miss-i18n").exists()
+
+
+def test_prune_never_follows_a_link_and_the_build_never_writes_through_one(
+        project: Path, outside: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    site = project / "site"
+    (site / "old").symlink_to(outside)
+    manifest = site / ".miss-i18n-files"
+    passwd = hashlib.sha256(PASSWD.encode()).hexdigest()
+    manifest.write_text(manifest.read_text() + f"{passwd}  old/passwd\n")
+    before, elsewhere = tree(project), tree(outside)
+    assert invoke("build", "-q") == (0, "")
+    assert _without_manifest(tree(project)) == _without_manifest(before)
+    assert tree(outside) == elsewhere
+    page = site / "de" / PAGE
+    page.unlink()
+    page.symlink_to(outside / "passwd")
+    before = tree(project)
+    assert invoke("build", "-q") == (4, f"error: {page}: de/{PAGE} is a link to "
+                                        f"{outside / 'passwd'}, outside {site}; replace the link "
+                                        "with a real folder or file\n")
+    assert tree(project) == before and tree(outside) == elsewhere

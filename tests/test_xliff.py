@@ -366,8 +366,9 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below ``root``; the project lock (.miss-i18n/lock) is no output."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != "lock"}
 
 
 @pytest.fixture

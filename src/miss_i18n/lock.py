@@ -27,10 +27,13 @@ WAIT = 10.0
 def project_lock(root: Path, *, shared: bool, wait: float | None = None) -> Iterator[None]:
     path = root / LOCK
     try:
-        path.parent.mkdir(exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        if shared:  # a check writes nothing, not even the lock: no lock file, no writer yet
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        else:
+            path.parent.mkdir(exist_ok=True)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        if shared:  # a read-only checkout: a check writes nothing, it may go unlocked
+        if shared:
             yield
             return
         raise ConflictError(f"cannot create the project lock ({exc.strerror}); check "
