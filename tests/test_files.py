@@ -566,3 +566,11 @@ def test_prune_never_follows_a_link_and_the_build_never_writes_through_one(
                                         f"{outside / 'passwd'}, outside {site}; replace the link "
                                         "with a real folder or file\n")
     assert tree(project) == before and tree(outside) == elsewhere
+
+
+def test_a_loop_of_links_is_refused(project: Path) -> None:
+    (project / "source" / "a.html").symlink_to(project / "source" / "b.html")
+    (project / "source" / "b.html").symlink_to(project / "source" / "a.html")
+    assert invoke("run", "-q") == (4, f"error: {project / 'source' / 'a.html'}: a loop of "
+                                      "links; remove the link\n")
+    assert not (project / "locales").exists() and not (project / "site").exists()

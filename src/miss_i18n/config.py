@@ -186,6 +186,8 @@ def load_config(
     def folder(key: str, default: str, override: Path | None) -> Path:
         written = here / override if override is not None else \
             root / _string(table, key, default, pyproject)
+        if key == "models-dir":  # a model store linked in from elsewhere, shared: fine
+            return written.resolve()
         return _real_folder(key, written, root, pyproject)
 
     source_locale = normalize_locale(_string(table, "source-locale", "en", pyproject))
@@ -247,7 +249,11 @@ def _real_folder(key: str, written: Path, root: Path, pyproject: Path) -> Path:
     explicit choice and stays allowed.
     """
     lexical = Path(os.path.normpath(written))
-    real = lexical.resolve()
+    try:
+        real = lexical.resolve()
+    except RuntimeError:  # Python < 3.13: a loop of links
+        raise ConfigError(f"{key} {lexical} is a loop of links; name a real folder",
+                          path=pyproject) from None
     if lexical.is_relative_to(root) and not real.is_relative_to(root):
         raise ConfigError(f"{key} {lexical.relative_to(root)} is a link to {real}, outside the "
                           "project; name the real folder in the configuration", path=pyproject)

@@ -46,20 +46,28 @@ class Snapshot:
         return path in self.digests and _digest_of(path) != self.digests[path]
 
 
+def resolved(path: Path) -> Path:
+    """``path`` with every link followed; a loop of links is a PathError."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python < 3.13 raises RuntimeError on a loop
+        raise PathError("a loop of links; remove the link", path=path) from None
+
+
 def ensure_inside(path: Path, folder: Path) -> None:
     """Raise PathError unless ``path`` stays in ``folder`` once links are followed.
 
     Checks the file itself when it exists (or is a link), else its nearest existing folder:
     a linked ``locales/de`` or ``site/en`` must never make the tool read or write elsewhere.
     """
-    root = folder.resolve()
+    root = resolved(folder)
     if not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder))):
         raise PathError(f"not inside {folder}; miss-i18n only writes inside its folders",
                         path=path)
     probe = Path(os.path.normpath(path))
     while not (probe.exists() or probe.is_symlink()) and probe not in (folder, probe.parent):
         probe = probe.parent
-    target = probe.resolve()
+    target = resolved(probe)
     if not target.is_relative_to(root):
         shown = probe.relative_to(folder) if probe.is_relative_to(folder) else probe
         raise PathError(f"{shown} is a link to {target}, outside {folder}; replace the link "

@@ -20,7 +20,7 @@ from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localiz
 from .config import Config
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
-from .files import Snapshot, ensure_inside, leftovers, would_change, write_if_changed
+from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
@@ -156,7 +156,10 @@ def _manifest(config: Config, outputs: Sequence[Output], seen: Snapshot
 def _inside(folder: Path, name: str) -> bool:
     """Whether ``name`` (from a manifest someone could have edited) stays in ``folder``."""
     root = folder.resolve()
-    return bool(name) and (root / name).resolve().is_relative_to(root)
+    try:
+        return bool(name) and resolved(root / name).is_relative_to(root)
+    except PathError:
+        return False
 
 
 def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:

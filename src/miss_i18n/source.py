@@ -20,11 +20,12 @@ import re
 from pathlib import Path
 
 from .errors import ExtractError
+from .files import resolved
 
 
 def _check_link(path: Path, root: Path) -> bool:
     """Whether the link ``path`` is a file to list; raise if it leads anywhere unsafe."""
-    target = path.resolve()
+    target = resolved(path)
     if not target.is_relative_to(root):
         raise ExtractError(f"a link to {target}, outside the source folder; copy the file "
                            "in or remove the link", path=path)
@@ -44,11 +45,11 @@ def source_files(source_dir: Path) -> list[str]:
     names: list[str] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in dirs:
             if (here / name).is_symlink():
                 _check_link(here / name, root)
-        for name in files:
+        for name in sorted(files):  # the first problem reported is the same on every machine
             path = here / name
             if name.startswith(".") or (path.is_symlink() and not _check_link(path, root)):
                 continue
@@ -60,10 +61,10 @@ def source_files(source_dir: Path) -> list[str]:
 def read(source_dir: Path, name: str) -> bytes:
     """The bytes of the source file ``name``; never a file outside ``source_dir``."""
     path = source_dir / name
-    root = source_dir.resolve()
-    if not path.resolve().is_relative_to(root):
-        raise ExtractError(f"leads outside the source folder (to {path.resolve()}); copy the "
-                           "file in or remove the link", path=path)
+    target = resolved(path)
+    if not target.is_relative_to(resolved(source_dir)):
+        raise ExtractError(f"leads outside the source folder (to {target}); copy the file in "
+                           "or remove the link", path=path)
     try:
         return path.read_bytes()
     except OSError as exc:
