@@ -121,3 +121,14 @@ def test_a_folder_linked_out_of_the_project_is_refused(tmp_path: Path, key: str)
     # named outside the project on purpose: the user's choice
     path.write_text(f'[tool.miss-i18n]\nlocales = ["de"]\n{key} = "{outside}"\n')
     assert outside in vars(load_config(path, cwd=root)).values()
+
+
+def test_a_model_store_may_be_linked_in_from_elsewhere(tmp_path: Path) -> None:
+    shared = tmp_path / "shared-models"
+    shared.mkdir()
+    root = tmp_path / "project"
+    (root / ".miss-i18n").mkdir(parents=True)
+    (root / ".miss-i18n" / "models").symlink_to(shared)
+    path = root / "pyproject.toml"
+    path.write_text('[tool.miss-i18n]\nlocales = ["de"]\n')
+    assert load_config(path, cwd=root).models_dir == shared

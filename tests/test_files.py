@@ -345,6 +345,8 @@ NOT_PAGES = {
     "utf-16 garbage": (lambda: codecs.BOM_UTF16_LE + SIMPLE.encode("utf-16-le")[:-1],
                        "not an HTML page: not valid UTF-16-LE after its byte order mark; fix "
                        "or remove the file"),
+    "utf-32": (lambda: SIMPLE.encode("utf-32"), "not an HTML page: UTF-32, which browsers do "
+                                                "not read; save it as UTF-8"),
     "utf-16 with controls": (lambda: codecs.BOM_UTF16_BE + "<p>\x02</p>".encode("utf-16-be"),
                              "1: not an HTML page: control byte 0x02, binary data; fix or remove "
                              "the file"),

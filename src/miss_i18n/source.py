@@ -95,8 +95,7 @@ _SIGNATURES = (
     (b"\x1f\x8b", "gzip data"), (b"RIFF", "a RIFF file (WebP, WAV, AVI)"),
     (b"\x00asm", "a WebAssembly module"), (b"SQLite format 3\x00", "an SQLite database"),
 )
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # Bytes that never occur in text (WHATWG MIME sniffing's "binary data bytes"): a page in
 # any ASCII-compatible encoding, or in ISO-2022 (which uses ESC), holds none of them.
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
@@ -109,6 +108,9 @@ def sniff(data: bytes, path: Path | None = None) -> None:
         if data.startswith(signature):
             raise ExtractError(f"not an HTML page but {kind}; remove it from the source "
                                "folder or give it its real extension", path=path)
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ExtractError("not an HTML page: UTF-32, which browsers do not read; save it as "
+                           "UTF-8", path=path)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
