@@ -12,7 +12,7 @@ from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
 from miss_i18n.build import Rejection, Site, index_page, localize, sitemap
 from miss_i18n.cli import main
-from miss_i18n.html import locate, parse_page
+from miss_i18n.html import Located, locate, parse_page
 from miss_i18n.markup import escape_text
 
 REAL_PAGES = sorted(PAGES.glob("*.html"))
@@ -267,3 +267,18 @@ def test_the_builds_own_text_falls_back_to_english_when_unusable() -> None:
     menu = {("miss-i18n:language-menu", "Languages"): "Spra\x01chen"}
     built, report = localize(parse_page(data), "t.html", "de", menu, site=site)
     assert b'aria-label="Languages"' in built and report.rejected == []
+
+
+@pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)
+def test_a_page_walked_once_builds_every_locale_as_a_fresh_walk_would(path: Path) -> None:
+    """`Located.fresh()` (copy the tree, map the slots) gives the bytes of a new parse."""
+    data = path.read_bytes()
+    translations = {key: text.upper() for key, text in identity_catalog(data, path.name).items()}
+    site = Site([path.name], "en", ["de", "ar"])
+    located = Located.of(parse_page(data), path.name)
+    for locale in ("de", "ar", "de"):
+        tree, slots = located.fresh()
+        once = localize(tree, path.name, locale, translations, site=site, slots=slots)
+        again = localize(parse_page(data), path.name, locale, translations, site=site)
+        assert once[0] == again[0]
+        assert once[1] == again[1]

@@ -169,15 +169,19 @@ def localize(
     site: Site,
     drafts: Collection[tuple[str | None, str]] = frozenset(),
     stale: Collection[tuple[str | None, str]] = frozenset(),
+    slots: list[Slot] | None = None,
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.
+
+    ``slots`` are the tree's own (``html.Located.fresh``), or None to walk it here.
 
     ``drafts`` and ``stale`` are the keys of ``translations`` that await review (fuzzy):
     machine drafts, and people's translations of an earlier source. A page that shows
     either says so in a notice of its own kind.
     """
     report = PageReport(locale, page)
-    slots = locate(tree, page)
+    if slots is None:
+        slots = locate(tree, page)
     report.segments = len(slots)
     tag = bcp47(locale)
     rtl = direction(locale) == "rtl"

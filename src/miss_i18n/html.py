@@ -7,10 +7,11 @@ parse of the page, where each translation goes), so the two can never disagree.
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree, html
@@ -480,6 +481,37 @@ def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
             raise ExtractError(f"two segments share the context {slot.segment.context!r}")
         seen.add(slot.segment.context)
     return slots
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed page and its slots, walked once; ``fresh()`` gives a copy per locale."""
+
+    tree: etree._ElementTree
+    slots: list[Slot]
+
+    @classmethod
+    def of(cls, tree: etree._ElementTree, page: str) -> Located:
+        return cls(tree, locate(tree, page))
+
+    def fresh(self) -> tuple[etree._ElementTree, list[Slot]]:
+        """An untouched copy of the tree and the same slots pointing into it.
+
+        Building a page changes its tree, so each locale needs its own; copying the tree
+        (libxml2, in C) and mapping the slots onto it costs a fraction of walking it again.
+        """
+        tree = copy.deepcopy(self.tree)
+        twin = dict(zip(self.tree.getroot().iter(), tree.getroot().iter(), strict=True))
+        slots = []
+        for slot in self.slots:
+            run = slot.run
+            slots.append(replace(
+                slot, element=twin[slot.element],
+                run=None if run is None else Run(
+                    twin[run.parent], None if run.prev is None else twin[run.prev],
+                    [twin[node] for node in run.nodes], run.preserve),
+                placeholders={n: twin[e] for n, e in slot.placeholders.items()}))
+        return tree, slots
 
 
 def extract_page(path: Path, page: str) -> list[Segment]:

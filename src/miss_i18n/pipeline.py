@@ -21,7 +21,7 @@ from .config import Config
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
-from .html import extract, parse_page, read_bytes
+from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .report import REPORT, count_findings, report_page
@@ -360,10 +360,11 @@ def site_outputs(
     lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy)
                for locale in [config.source_locale, *config.targets]}
     for page in pages:
+        located = Located.of(parse_page(sources[page], config.source_dir / page), page)
         for locale, (found, drafts, stale) in lookups.items():
-            tree = parse_page(sources[page], config.source_dir / page)
+            tree, slots = located.fresh()
             data, report = localize(tree, page, locale, found, site=site, drafts=drafts,
-                                    stale=stale)
+                                    stale=stale, slots=slots)
             title = tree.getroot().findtext("head/title")
             titles[(locale, page)] = (title or page).strip()
             outputs.append(Output(config.output_dir / site.path(locale, page), data))
