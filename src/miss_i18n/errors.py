@@ -6,7 +6,13 @@ never prints.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line (a library's may span several)."""
+    return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
 
 
 class ExitCode:

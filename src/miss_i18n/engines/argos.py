@@ -22,7 +22,6 @@ anything else heavy until a translation runs. Nothing here touches the network.
 from __future__ import annotations
 
 import importlib.util
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import Any
 
 from miss_i18n.engines.base import Availability, ModelInfo, Progress
 from miss_i18n.engines.store import InstalledModel, ModelStore
-from miss_i18n.errors import EngineError, ModelNotFound
+from miss_i18n.errors import EngineError, ModelNotFound, one_line
 
 NAME = "argos"
 LENGTH_PENALTY = 0.2  # argostranslate 1.11, translate.apply_packaged_translation
@@ -186,7 +185,7 @@ class ArgosEngine:
                 tracker.finished(chunk)
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"CTranslate2 failed to translate with {model.model} "
-                              f"({_one_line(error)}); check the package, or reinstall it"
+                              f"({one_line(error)}); check the package, or reinstall it"
                               ) from error
         tracker.report_end()
         joined: list[list[str]] = [[] for _ in sentences]
@@ -256,7 +255,7 @@ class ArgosEngine:
                 str(installed.path / "model"), device="cpu", compute_type="auto",
                 inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         except (RuntimeError, OSError, ValueError) as error:
-            raise EngineError(f"CTranslate2 cannot load {installed.name} ({_one_line(error)}); "
+            raise EngineError(f"CTranslate2 cannot load {installed.name} ({one_line(error)}); "
                               "install the package again, or a CTranslate2 version that "
                               "reads it") from error
         return _Loaded(translator, tokenizer, installed.target_prefix)
@@ -312,8 +311,4 @@ def _info(model: InstalledModel, locale: str, note: str = "") -> ModelInfo:
     return ModelInfo(engine=NAME, model=model.name, version=model.version,
                      source=model.from_code, target=model.to_code, locale=locale, note=note)
 
-
-def _one_line(error: BaseException) -> str:
-    """An exception's message on one line."""
-    return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
 

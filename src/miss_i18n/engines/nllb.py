@@ -31,7 +31,7 @@ from typing import Any
 
 from miss_i18n.engines.base import Availability, ModelInfo, Progress
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
-from miss_i18n.errors import EngineError, ModelNotFound
+from miss_i18n.errors import EngineError, ModelNotFound, one_line
 from miss_i18n.sentences import joiner
 
 NAME = "nllb"
@@ -330,7 +330,7 @@ class NllbEngine:
                 tick(len(chunk))
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"CTranslate2 failed to translate with {name} "
-                              f"({_one_line(error)}); check the model folder, or install it "
+                              f"({one_line(error)}); check the model folder, or install it "
                               "again") from error
         return outputs
 
@@ -397,7 +397,7 @@ class NllbEngine:
                 str(installed.path), device="cpu", compute_type="auto",
                 inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         except (RuntimeError, OSError, ValueError) as error:
-            raise EngineError(f"CTranslate2 cannot load {installed.name} ({_one_line(error)}); "
+            raise EngineError(f"CTranslate2 cannot load {installed.name} ({one_line(error)}); "
                               "install the folder again, or a CTranslate2 version that reads "
                               "it") from error
         return _Loaded(translator, tokenizer)
@@ -420,7 +420,3 @@ def split_pieces(pieces: list[str], limit: int) -> list[list[str]]:
         rest = rest[cut:]
     return [*parts, rest] if rest or not parts else parts
 
-
-def _one_line(error: BaseException) -> str:
-    """An exception's message on one line."""
-    return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__

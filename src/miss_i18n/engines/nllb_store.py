@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from miss_i18n.errors import ModelPackageError
+from miss_i18n.errors import ModelPackageError, one_line
 
 NLLB = "NLLB-200"
 M2M100 = "M2M-100"
@@ -287,7 +287,7 @@ def _unpack(archive: Path, staging: Path) -> Path:
             raise ModelPackageError(f"not a model folder or a .zip / .tar.gz archive; "
                                     f"{_HOW_TO_MAKE}", path=archive)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as error:
-        raise ModelPackageError(f"unreadable archive ({_one_line(error)}); get a fresh copy",
+        raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     entries = list(into.iterdir())
     if len(entries) == 1 and entries[0].is_dir():
@@ -341,6 +341,3 @@ def _untar(archive: Path, into: Path) -> None:
             with source, target.open("xb") as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
 
-
-def _one_line(error: BaseException) -> str:
-    return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
