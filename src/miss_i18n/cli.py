@@ -43,24 +43,37 @@ class Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
-def project_options(function: F) -> F:
-    """Options every command shares, defined once."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path),
-                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
-        click.option("--source-dir", type=click.Path(path_type=Path),
-                     help="Folder of source .html pages (overrides the config)."),
-        click.option("--locales-dir", type=click.Path(path_type=Path),
-                     help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs."),
-        click.option("--output-dir", type=click.Path(path_type=Path),
-                     help="Folder the localized site is built into."),
-        click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
-                     help="Work on this locale only; repeat for several (default: all)."),
-        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path),
+    help="pyproject.toml holding [tool.miss-i18n] (default: nearest one).")
+LOCALES_DIR_OPTION = click.option(
+    "--locales-dir", type=click.Path(path_type=Path),
+    help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs.")
+QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+
+
+def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying click options in the order they are listed (as --help shows)."""
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+project_options = options(
+    CONFIG_OPTION,
+    click.option("--source-dir", type=click.Path(path_type=Path),
+                 help="Folder of source .html pages (overrides the config)."),
+    LOCALES_DIR_OPTION,
+    click.option("--output-dir", type=click.Path(path_type=Path),
+                 help="Folder the localized site is built into."),
+    click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+                 help="Work on this locale only; repeat for several (default: all)."),
+    QUIET_OPTION,
+)
+"""Options every pipeline command shares, defined once."""
 
 
 def check_option(function: F) -> F:
@@ -479,18 +492,13 @@ def _grouped(models: Sequence[Any]) -> list[tuple[tuple[str, str, str], str]]:
             for key, targets in groups.items()]
 
 
-def store_options(function: F) -> F:
-    options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path),
-                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
-        click.option("--models-dir", type=click.Path(path_type=Path),
-                     help="The model store (default: models-dir in the config, "
-                          "else .miss-i18n/models)."),
-        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+store_options = options(
+    CONFIG_OPTION,
+    click.option("--models-dir", type=click.Path(path_type=Path),
+                 help="The model store (default: models-dir in the config, else "
+                      ".miss-i18n/models)."),
+    QUIET_OPTION,
+)
 
 
 @main.group()
@@ -575,17 +583,7 @@ def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: 
 XLIFF_DIR = Path("build") / "xliff"
 
 
-def xliff_options(function: F) -> F:
-    options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path),
-                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
-        click.option("--locales-dir", type=click.Path(path_type=Path),
-                     help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs."),
-        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return check_option(function)
+xliff_options = options(CONFIG_OPTION, LOCALES_DIR_OPTION, QUIET_OPTION, check_option)
 
 
 @main.group(name="xliff")
@@ -667,18 +665,13 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
         _report_writes(results, quiet, check, "xliff import")
 
 
-def site_options(function: F) -> F:
-    """Options of the commands that work on the built site only."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(path_type=Path),
-                     help="pyproject.toml holding [tool.miss-i18n] (default: nearest one)."),
-        click.option("--output-dir", type=click.Path(path_type=Path),
-                     help="Folder the localized site was built into."),
-        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+site_options = options(
+    CONFIG_OPTION,
+    click.option("--output-dir", type=click.Path(path_type=Path),
+                 help="Folder the localized site was built into."),
+    QUIET_OPTION,
+)
+"""Options of the commands that work on the built site only."""
 
 
 @main.command()
