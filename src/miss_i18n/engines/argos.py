@@ -21,12 +21,12 @@ anything else heavy until a translation runs. Nothing here touches the network.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from miss_i18n.engines import ct2
 from miss_i18n.engines.base import Availability, ModelInfo, Progress
 from miss_i18n.engines.store import InstalledModel, ModelStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
@@ -137,12 +137,7 @@ class ArgosEngine:
 
     def availability(self) -> Availability:
         """Whether CTranslate2 and SentencePiece are installed (imports neither)."""
-        missing = [m for m in ("ctranslate2", "sentencepiece")
-                   if importlib.util.find_spec(m) is None]
-        if missing:
-            return Availability(False, f"{' and '.join(missing)} not installed: pip install "
-                                       f"{' '.join(missing)} (or the project's [mt] extra)")
-        return Availability(True)
+        return ct2.availability()
 
     def models(self) -> list[ModelInfo]:
         """Every installed package (reads metadata.json files, loads nothing)."""
@@ -176,7 +171,9 @@ class ArgosEngine:
         outputs = [""] * len(lines)
         tracker = _Progress(owners, [not t for t in tokens], progress)
         order = sorted((i for i in range(len(lines)) if tokens[i]), key=lambda i: len(tokens[i]))
-        chunks = list(self._chunks(order, tokens))
+        chunks = list(ct2.batches(order, [len(t) + 1 for t in tokens],  # + </s>
+                                  max_tokens=self.max_batch_tokens,
+                                  max_sentences=self.batch_sentences))
         try:
             pending = [self._submit(loaded, [tokens[i] for i in chunk]) for chunk in chunks]
             for chunk, results in zip(chunks, pending, strict=True):
@@ -192,23 +189,6 @@ class ArgosEngine:
         for owner, output in zip(owners, outputs, strict=True):
             joined[owner].append(output)
         return ["\n".join(parts) for parts in joined]
-
-    def _chunks(self, order: list[int], tokens: list[list[str]]) -> Iterator[list[int]]:
-        """Consecutive runs of the length-sorted sentences that fit one batch.
-
-        A batch's cost is its size times its longest input (padding included), plus the
-        end-of-sentence token. A sentence longer than the budget gets a batch of its own.
-        """
-        chunk: list[int] = []
-        for index in order:
-            width = len(tokens[index]) + 1
-            if chunk and ((len(chunk) + 1) * width > self.max_batch_tokens
-                          or len(chunk) == self.batch_sentences):
-                yield chunk
-                chunk = []
-            chunk.append(index)
-        if chunk:
-            yield chunk
 
     def _submit(self, loaded: _Loaded, batch: list[list[str]]) -> list[Any]:
         """Queue one batch; CTranslate2's workers decode queued batches in parallel."""

@@ -22,13 +22,13 @@ ctranslate2 and sentencepiece are imported only when a translation runs.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from miss_i18n.engines import ct2
 from miss_i18n.engines.base import Availability, ModelInfo, Progress
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
@@ -201,12 +201,7 @@ class NllbEngine:
 
     def availability(self) -> Availability:
         """Whether CTranslate2 and SentencePiece are installed (imports neither)."""
-        missing = [m for m in ("ctranslate2", "sentencepiece")
-                   if importlib.util.find_spec(m) is None]
-        if missing:
-            return Availability(False, f"{' and '.join(missing)} not installed: pip install "
-                                       f"{' '.join(missing)} (or the project's [mt] extra)")
-        return Availability(True)
+        return ct2.availability()
 
     def models(self) -> list[ModelInfo]:
         """One entry per installed folder and target language it has a token for."""
@@ -321,7 +316,9 @@ class NllbEngine:
         ``tick(n)`` after each batch of ``n``."""
         outputs = [""] * len(examples)
         order = sorted(range(len(examples)), key=lambda i: len(examples[i].pieces))
-        chunks = list(self._chunks(order, examples))
+        chunks = list(ct2.batches(order, [len(e.pieces) + 2 for e in examples],  # + tokens
+                                  max_tokens=self.max_batch_tokens,
+                                  max_sentences=self.batch_sentences))
         try:
             pending = [self._submit(loaded, [examples[i] for i in chunk]) for chunk in chunks]
             for chunk, results in zip(chunks, pending, strict=True):
@@ -333,19 +330,6 @@ class NllbEngine:
                               f"({one_line(error)}); check the model folder, or install it "
                               "again") from error
         return outputs
-
-    def _chunks(self, order: list[int], examples: list[_Example]) -> Iterator[list[int]]:
-        """Consecutive runs of the sorted examples that fit one batch (padding counted)."""
-        chunk: list[int] = []
-        for index in order:
-            width = len(examples[index].pieces) + 2
-            if chunk and ((len(chunk) + 1) * width > self.max_batch_tokens
-                          or len(chunk) == self.batch_sentences):
-                yield chunk
-                chunk = []
-            chunk.append(index)
-        if chunk:
-            yield chunk
 
     def _submit(self, loaded: _Loaded, batch: list[_Example]) -> list[Any]:
         """Queue one batch; each example carries its own target language token."""
