@@ -24,7 +24,7 @@ from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, Val
 from .files import Snapshot, write_if_changed
 from .lock import project_lock
 from .model import CatalogStats, Issue, Severity, WriteResult
-from .project import Project, now
+from .project import Project, now, rejected_lines
 from .report import markdown_status
 from .serve import make_server
 from .translate import LocaleResult, waiting_locales
@@ -362,7 +362,7 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
                                                  seen=seen)
     results = pipeline.commit(outputs, check=check, config=config, seen=seen)
     results += _prune(config, gone, check)
-    _report_pages(pages, quiet)
+    _warn(rejected_lines(pages))
     _report_writes(results, quiet, check, "build")
 
 
@@ -380,14 +380,9 @@ def _warn_kept(kept: Sequence[str]) -> None:
                     fg="yellow", err=True)
 
 
-def _report_pages(pages: Sequence[Any], quiet: bool) -> list[str]:
-    """Warn of each translation a page could not use; returns the lines printed."""
-    lines = [f"warning: {report.locale}/{report.page}: translation of {rejected.context} "
-             f"{rejected.reason}; the source text was kept"
-             for report in pages for rejected in report.rejected]
+def _warn(lines: Sequence[str]) -> None:
     for line in lines:
         click.secho(line, fg="yellow", err=True)
-    return lines
 
 
 def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
@@ -436,8 +431,7 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
     if not result.site_compared:
         _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
-    for line in result.rejected:
-        click.secho(line, fg="yellow", err=True)
+    _warn(result.rejected)
     _warn_kept(result.kept)
     _table(result.stats, quiet)
     if result.skipped:

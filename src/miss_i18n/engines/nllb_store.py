@@ -22,6 +22,7 @@ Only the standard library: no CTranslate2, no network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -34,8 +35,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
+from miss_i18n.engines.store import extract_member
 from miss_i18n.errors import ModelPackageError, one_line
 
 NLLB = "NLLB-200"
@@ -305,22 +307,19 @@ def _safe(name: str, archive: Path) -> tuple[str, ...]:
     return parts
 
 
+def _special(name: str, archive: Path) -> ModelPackageError:
+    return ModelPackageError(f"{name!r} in the archive is a link or a special file, which a "
+                             "model never needs; do not install this file", path=archive)
+
+
 def _unzip(archive: Path, into: Path) -> None:
     with zipfile.ZipFile(archive) as zf:
         for member in zf.infolist():
             parts = _safe(member.filename, archive)
-            kind = stat.S_IFMT(member.external_attr >> 16)
-            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-                raise ModelPackageError(f"{member.filename!r} in the archive is a link or a "
-                                        "special file, which a model never needs; do not "
-                                        "install this file", path=archive)
-            target = into.joinpath(*parts)
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(member) as source, target.open("xb") as sink:
-                shutil.copyfileobj(source, sink, 1 << 20)
+            if stat.S_IFMT(member.external_attr >> 16) not in (0, stat.S_IFREG, stat.S_IFDIR):
+                raise _special(member.filename, archive)
+            extract_member(into, parts, member.is_dir(),
+                           functools.partial(zf.open, member))
 
 
 def _untar(archive: Path, into: Path) -> None:
@@ -328,16 +327,13 @@ def _untar(archive: Path, into: Path) -> None:
         for member in tf:
             parts = _safe(member.name, archive)
             if not (member.isfile() or member.isdir()):
-                raise ModelPackageError(f"{member.name!r} in the archive is a link or a "
-                                        "special file, which a model never needs; do not "
-                                        "install this file", path=archive)
-            target = into.joinpath(*parts)
-            if member.isdir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source = tf.extractfile(member)
-            assert source is not None  # a regular file
-            with source, target.open("xb") as sink:
-                shutil.copyfileobj(source, sink, 1 << 20)
+                raise _special(member.name, archive)
+            source = tf.extractfile(member) if member.isfile() else None
+            extract_member(into, parts, member.isdir(),
+                           functools.partial(_opened, source))
+
+
+def _opened(source: IO[bytes] | None) -> IO[bytes]:
+    assert source is not None  # a regular file
+    return source
 

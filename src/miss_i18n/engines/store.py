@@ -22,17 +22,18 @@ Only ``zipfile`` and ``json``: no argostranslate, no network.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from miss_i18n.errors import ModelNotFound, ModelPackageError
 
@@ -371,6 +372,19 @@ def _model(folder: Path, metadata: dict[str, Any], tokenizer: str) -> InstalledM
 # -- extraction (into staging only) ---------------------------------------------------
 
 
+def extract_member(into: Path, parts: tuple[str, ...], is_dir: bool,
+                   open_source: Callable[[], IO[bytes]]) -> None:
+    """Write one archive entry (already checked safe) below ``into``: a folder, or a new
+    file (``xb``: never over one that is there)."""
+    target = into.joinpath(*parts)
+    if is_dir:
+        target.mkdir(parents=True, exist_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open_source() as source, target.open("xb") as sink:
+        shutil.copyfileobj(source, sink, 1 << 20)
+
+
 def _extract(archive: _Archive, into: Path) -> None:
     """Write the package's files under ``into`` (a staging folder, never the store).
 
@@ -381,13 +395,8 @@ def _extract(archive: _Archive, into: Path) -> None:
     try:
         with zipfile.ZipFile(archive.path) as zf:
             for member in archive.members:
-                target = into.joinpath(*_safe_parts(member))
-                if member.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(member) as source, target.open("xb") as sink:
-                    shutil.copyfileobj(source, sink, 1 << 20)
+                extract_member(into, _safe_parts(member), member.is_dir(),
+                               functools.partial(zf.open, member))
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
                                 path=archive.path) from None
