@@ -282,3 +282,17 @@ def test_a_page_walked_once_builds_every_locale_as_a_fresh_walk_would(path: Path
         again = localize(parse_page(data), path.name, locale, translations, site=site)
         assert once[0] == again[0]
         assert once[1] == again[1]
+
+
+def test_comments_inside_a_translated_paragraph_are_kept() -> None:
+    """Comments have no placeholder: those before the text stay first, the others follow
+    the translation (inside the element that held them), in their order."""
+    data = (b"<!DOCTYPE html><html lang=en><head><title>T</title></head><body>"
+            b"<p><!--#include virtual=\"/lead.html\" -->Hello <!-- a --><b>big <!-- b -->"
+            b"world</b> end<?php echo 1 ?></p></body></html>")
+    [slot] = [s for s in locate(parse_page(data), "t.html") if s.run is not None]
+    assert slot.segment.msgid == "Hello <1>big world</1> end"
+    built = build_with(data, "t.html", "de", {
+        (slot.segment.context, slot.segment.msgid): "Hallo <1>große Welt</1> Ende"}).decode()
+    assert ('<p><!--#include virtual="/lead.html" -->Hallo <b>große Welt<!-- b --></b> Ende'
+            '<!-- a --><!--?php echo 1 ?--></p>') in built

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from babel import Locale
 from lxml import etree, html
 
-from .html import Run, Slot, locate
+from .html import Run, Slot, is_element, locate
 from .markup import (
     MarkupError,
     Placeholder,
@@ -365,6 +365,7 @@ def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._El
     end = run.end_text()
     trail = end[len(end.rstrip(" \t\n\r\f")):]
     parent = run.parent
+    leading, later = _run_comments(run)
     for node in run.nodes:
         parent.remove(node)
     if run.prev is None:
@@ -376,12 +377,43 @@ def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._El
         cursor = _Cursor(run.prev, tail=True)
         index = parent.index(run.prev) + 1
     cursor.add(lead)
-    cursor = _emit(parent, index, cursor, nodes, sources)
+    index, cursor = _keep(parent, index, cursor, leading)
+    index, cursor = _emit(parent, index, cursor, nodes, sources)
+    index, cursor = _keep(parent, index, cursor, later)
     cursor.add(trail)
 
 
+def _run_comments(run: Run) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The comments (and processing instructions) among a run's nodes, which have no
+    placeholder: those before any of its text or elements stay first, the others follow
+    the translation (a translation's word order has no place for them)."""
+    leading: list[etree._Element] = []
+    later: list[etree._Element] = []
+    text_before = bool(run.start_text().strip(" \t\n\r\f"))
+    for node in run.nodes:
+        if is_element(node):
+            text_before = True
+        else:
+            (later if text_before else leading).append(node)
+        text_before = text_before or bool((node.tail or "").strip(" \t\n\r\f"))
+    return leading, later
+
+
+def _keep(parent: etree._Element, index: int, cursor: _Cursor,
+          comments: Sequence[etree._Element]) -> tuple[int, _Cursor]:
+    """Put a translated run's comments back, in their order, at ``index``."""
+    for comment in comments:
+        kept = copy.copy(comment)
+        kept.tail = None
+        parent.insert(index, kept)
+        index += 1
+        cursor = _Cursor(kept, tail=True)
+    return index, cursor
+
+
 def _emit(parent: etree._Element, index: int, cursor: _Cursor,
-          nodes: Sequence[str | Placeholder], sources: dict[int, etree._Element]) -> _Cursor:
+          nodes: Sequence[str | Placeholder], sources: dict[int, etree._Element]
+          ) -> tuple[int, _Cursor]:
     for node in nodes:
         if isinstance(node, str):
             cursor.add(node)
@@ -392,12 +424,13 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
         else:
             attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
             element = parent.makeelement(source.tag, attributes)
-            _emit(element, 0, _Cursor(element, tail=False), node.children, sources)
+            inside = _emit(element, 0, _Cursor(element, tail=False), node.children, sources)
+            _keep(element, *inside, [c for c in source if not is_element(c)])
         element.tail = None
         parent.insert(index, element)
         index += 1
         cursor = _Cursor(element, tail=True)
-    return cursor
+    return index, cursor
 
 
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
