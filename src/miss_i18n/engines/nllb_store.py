@@ -29,15 +29,12 @@ import re
 import shutil
 import stat
 import tarfile
-import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from miss_i18n.engines.store import extract_member
+from miss_i18n.engines.store import SAFE_NAME, FolderStore, extract_member
 from miss_i18n.errors import ModelPackageError, one_line
 
 NLLB = "NLLB-200"
@@ -49,7 +46,6 @@ VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt")
 TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model")
 ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
 UNPACKED = "unpacked"
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _NLLB_TOKEN = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 _M2M_TOKEN = re.compile(r"__[a-z]{2,3}__")
 _HOW_TO_MAKE = ("convert it with ct2-transformers-converter and copy the tokenizer's "
@@ -91,24 +87,15 @@ class InstalledNllb:
         return f"sha256:{self.digest[:12]}"
 
 
-class NllbStore:
+class NllbStore(FolderStore[InstalledNllb]):
     """Install, list and remove NLLB-200 / M2M-100 folders in one folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def get(self, name: str) -> InstalledNllb | None:
-        """The installed folder with this name, or None."""
-        folder = self.root / name
-        if not _SAFE_NAME.fullmatch(name) or not folder.is_dir():
-            return None
+    def _read(self, folder: Path) -> InstalledNllb:
         return _read(folder)
 
     def list(self) -> list[InstalledNllb]:
         """Every installed model, by name."""
-        if not self.root.is_dir():
-            return []
-        return [_read(f) for f in sorted(self.root.iterdir()) if f.is_dir()]
+        return self._installed()
 
     def install(self, path: Path) -> InstalledNllb:
         """Check and copy a model folder (or a .zip / .tar.gz of one) into the store.
@@ -116,11 +103,7 @@ class NllbStore:
         A model of the same name is replaced. Raises ModelPackageError naming what is
         wrong; the store is then unchanged.
         """
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
-                                    "choose another folder", path=self.root) from error
+        self._create()
         if not path.exists():
             raise ModelPackageError("no such file or folder; give an NLLB-200 or M2M-100 "
                                     "model folder, or a .zip / .tar.gz of one", path=path)
@@ -170,17 +153,6 @@ class NllbStore:
                 (trash / new.name).rename(target)
             raise ModelPackageError(f"cannot move the model into the store ({error.strerror});"
                                     " check its permissions", path=self.root) from error
-
-    @contextmanager
-    def _staging(self) -> Iterator[Path]:
-        """A temporary folder beside the store (same file system), always cleaned up."""
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
-                                       dir=self.root.parent))
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
 
 def _read(folder: Path) -> InstalledNllb:
     """The InstalledNllb of a store folder (reads miss-i18n.json only)."""
@@ -269,7 +241,7 @@ def _name(named: Path, given: Path) -> str:
     for suffix in ARCHIVES:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    if not _SAFE_NAME.fullmatch(name):
+    if not SAFE_NAME.fullmatch(name):
         raise ModelPackageError(f"unusable model folder name {name!r}: use letters, digits, "
                                 "'.', '_' and '-'", path=given)
     return name

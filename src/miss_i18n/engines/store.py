@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 from miss_i18n.errors import ModelNotFound, ModelPackageError
 
@@ -43,10 +43,11 @@ REQUIRED_KEYS = ("package_version", "from_code", "from_name", "to_code", "to_nam
 REQUIRED_FILES = ("model/model.bin", "model/config.json")
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 MAX_METADATA_BYTES = 1 << 20
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _PAIR = re.compile(r"([A-Za-z]{2,3})[-_]([A-Za-z]{2,3})")
 _HOW_TO_GET = "get a fresh copy of the .argosmodel file"
+Model = TypeVar("Model")
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,49 @@ class _Archive:
         return str(self.metadata["from_code"]), str(self.metadata["to_code"])
 
 
-class ModelStore:
-    """Install, list and remove Argos Translate packages in one folder."""
+class FolderStore(Generic[Model]):
+    """A folder of installed models, one sub-folder each: what the argos and NLLB stores
+    share (finding, creating, staging beside the store); ``_read`` makes one model."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def get(self, name: str) -> InstalledModel | None:
-        """The installed package with this folder name, or None (reads one metadata.json)."""
+    def get(self, name: str) -> Model | None:
+        """The installed model in the folder of this name, or None."""
         folder = self.root / name
-        if not _SAFE_NAME.fullmatch(name) or not folder.is_dir():
+        if not SAFE_NAME.fullmatch(name) or not folder.is_dir():
             return None
         return self._read(folder)
+
+    def _read(self, folder: Path) -> Model:
+        raise NotImplementedError
+
+    def _installed(self) -> list[Model]:
+        """Every installed model, in folder-name order."""
+        if not self.root.is_dir():
+            return []
+        return [self._read(f) for f in sorted(self.root.iterdir()) if f.is_dir()]
+
+    def _create(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
+                                    "choose another folder", path=self.root) from error
+
+    @contextmanager
+    def _staging(self) -> Iterator[Path]:
+        """A temporary folder beside the store (same file system), always cleaned up."""
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
+                                       dir=self.root.parent))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class ModelStore(FolderStore[InstalledModel]):
+    """Install, list and remove Argos Translate packages in one folder."""
 
     # -- installing ------------------------------------------------------------------
 
@@ -119,11 +151,7 @@ class ModelStore:
         """
         archives = [_check_archive(p) for p in _archives_in(path)]
         _refuse_duplicates(archives)
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
-                                    "choose another folder", path=self.root) from error
+        self._create()
         installed = []
         with self._staging() as staging:
             for number, archive in enumerate(archives):
@@ -181,16 +209,6 @@ class ModelStore:
                                             path=model.path) from error
         return chosen
 
-    @contextmanager
-    def _staging(self) -> Iterator[Path]:
-        """A temporary folder beside the store (same file system), always cleaned up."""
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
-                                       dir=self.root.parent))
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
     # -- reading (last: the method name `list` would shadow the builtin in the
     # annotations of methods defined after it) ------------------------------------
 
@@ -199,10 +217,7 @@ class ModelStore:
 
         Raises ModelPackageError for a folder argostranslate could not load either.
         """
-        if not self.root.is_dir():
-            return []
-        models = [self._read(folder) for folder in self.root.iterdir() if folder.is_dir()]
-        return sorted(models, key=lambda m: (m.from_code, m.to_code, m.name))
+        return sorted(self._installed(), key=lambda m: (m.from_code, m.to_code, m.name))
 
     def _read(self, folder: Path) -> InstalledModel:
         """The InstalledModel for one package folder (reads metadata.json only)."""
@@ -285,7 +300,7 @@ def _check_members(members: tuple[zipfile.ZipInfo, ...]) -> str:
     top = tops[0]
     if any(m.filename == top for m in members if not m.is_dir()):
         raise ModelPackageError(f"no top-level folder, only the file {top!r}; {_HOW_TO_GET}")
-    if not _SAFE_NAME.fullmatch(top):
+    if not SAFE_NAME.fullmatch(top):
         raise ModelPackageError(f"unusable package folder name {top!r}; {_HOW_TO_GET}")
     missing = [f for f in (METADATA, *REQUIRED_FILES) if f"{top}/{f}" not in names]
     if not any(f"{top}/{t}" in names for t in TOKENIZERS):
