@@ -171,6 +171,31 @@ def test_catalogs_and_site_are_byte_identical_to_the_local_run(
 
 
 @needs_dask
+def test_nllb_locales_on_workers_equal_the_shared_local_batches(
+        tmp_path: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locally one multi-locale call serves every locale; on Dask each locale's shards
+    go their own way: the same catalogs, and pt and pt_BR (one memory key) asked once."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    made = []
+    for name in ("local", "dask"):
+        root = make_project(tmp_path / name, ("de", "ar", "zh", "pt_BR", "pt"),
+                            extra=SETTINGS.replace('"argos"', '"nllb"'))
+        pyproject = str(root / "pyproject.toml")
+        assert invoke("models", "install", str(MODELS / "nllb-tiny"), "--config",
+                      pyproject)[0] == 0
+        scheduler = ["--scheduler", cluster.scheduler_address] if name == "dask" else []
+        code, output = invoke("run", "--config", pyproject, *scheduler)
+        assert code == 0, output
+        made.append((files(root), memory(root), output))
+    (local, local_memory, local_output), (there, there_memory, output) = made
+    assert there == local
+    assert there_memory == local_memory
+    drafted = [line for line in output.splitlines() if "draft(s) by nllb" in line]
+    assert len(drafted) == 5
+    assert drafted == [line for line in local_output.splitlines() if "draft(s) by" in line]
+
+
+@needs_dask
 def test_the_scheduler_from_the_environment_and_the_config(
         local: Path, project: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pyproject = project / "pyproject.toml"
