@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.util
 import os
 import re
 import socket
@@ -40,7 +39,12 @@ from miss_i18n.translate import TOKEN_BASE
 pytest.importorskip("ctranslate2", reason="the argos engine needs ctranslate2 ([mt] extra)")
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
-HAS_DASK = importlib.util.find_spec("distributed") is not None
+try:
+    import distributed  # noqa: F401 (only whether it imports)
+except ImportError:
+    HAS_DASK = False
+else:
+    HAS_DASK = True
 needs_dask = pytest.mark.skipif(not HAS_DASK, reason="Dask distributed is not installed "
                                                      "(the [dask] or [test] extra)")
 SETTINGS = """\
