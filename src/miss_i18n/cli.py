@@ -105,6 +105,7 @@ def _config(options: dict[str, Any]) -> Config:
         output_dir=options.pop("output_dir"),
         only_locales=options.pop("locales"),
         base_url=options.pop("base_url", None),
+        scheduler=options.pop("scheduler", None),
     )
 
 
@@ -205,6 +206,14 @@ def engine_option(function: F) -> F:
         help="Use only this engine (default: the configured preference per locale).")(function)
 
 
+def scheduler_option(function: F) -> F:
+    return click.option(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="Send the engine work to this Dask scheduler (tcp://host:8786; needs the "
+             "[dask] extra); catalogs and the translation memory stay here [default: "
+             "scheduler in [tool.miss-i18n.translate], else this process].")(function)
+
+
 class _Bar:
     """The progress bar of one locale: a fresh bar for each engine call (each batch)."""
 
@@ -265,6 +274,7 @@ def _report_translations(results: Sequence[LocaleResult], waiting: Sequence[str]
 @main.command()
 @project_options
 @engine_option
+@scheduler_option
 @with_config
 @locked
 def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
@@ -416,6 +426,7 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @fuzzy_option
 @base_url_option
 @engine_option
+@scheduler_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
 def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,

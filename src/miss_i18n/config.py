@@ -44,6 +44,11 @@ class TranslateSettings:
     batch_sentences: int = 12
     """Sentences per CTranslate2 batch (12 measured fastest here: bench/README.md)."""
     max_batch_tokens: int = 2048
+    scheduler: str | None = None
+    """A Dask scheduler (``tcp://host:8786``) to send the engine work to; None: this
+    process does it (see executors.py)."""
+    shard_sentences: int = 256
+    """Sentences per task sent to a Dask worker: enough for length-sorted batches."""
 
     def order(self, locale: str) -> tuple[str, ...]:
         return self.locale_engines.get(locale, self.engines)
@@ -163,6 +168,7 @@ def load_config(
     models_dir: Path | None = None,
     only_locales: Sequence[str] = (),
     base_url: str | None = None,
+    scheduler: str | None = None,
 ) -> Config:
     """Read and validate the configuration; command-line values win over the file."""
     here = (cwd or Path.cwd()).resolve()
@@ -215,7 +221,7 @@ def load_config(
         models_dir=folder("models-dir", ".miss-i18n/models", models_dir),
         memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
         glossary=_glossary(table, pyproject),
-        translate=_translate_settings(table, pyproject),
+        translate=_scheduled(_translate_settings(table, pyproject), scheduler),
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
         publish_threshold=_percent(table, "publish-threshold", 50.0, pyproject),
     )
@@ -303,6 +309,22 @@ def _engine_list(value: object, where: str, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _scheduled(settings: TranslateSettings, scheduler: str | None) -> TranslateSettings:
+    """The settings with the command line's --scheduler (an empty one means none)."""
+    if scheduler is None:
+        return settings
+    return replace(settings, scheduler=_scheduler(scheduler, "--scheduler", None))
+
+
+def _scheduler(value: object, where: str, path: Path | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "://" not in value or value != value.strip():
+        raise ConfigError(f"{where} must be a Dask scheduler address such as "
+                          "'tcp://host:8786'", path=path)
+    return value
+
+
 def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettings:
     raw = table.get("translate", {})
     where = f"[tool.{TABLE}.translate]"
@@ -319,14 +341,16 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
     numbers: dict[str, int] = {}
     for key, default, low in (("inter-threads", 2, 1), ("intra-threads", 1, 0),
                               ("beam-size", 4, 1), ("batch-sentences", 12, 1),
-                              ("max-batch-tokens", 2048, 16)):
+                              ("max-batch-tokens", 2048, 16), ("shard-sentences", 256, 1)):
         value = raw.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ConfigError(f"{where} {key} must be an integer >= {low}", path=path)
         numbers[key] = value
     return TranslateSettings(engines, per_locale, numbers["inter-threads"],
                              numbers["intra-threads"], numbers["beam-size"],
-                             numbers["batch-sentences"], numbers["max-batch-tokens"])
+                             numbers["batch-sentences"], numbers["max-batch-tokens"],
+                             _scheduler(raw.get("scheduler"), f"{where} scheduler", path),
+                             numbers["shard-sentences"])
 
 
 def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:

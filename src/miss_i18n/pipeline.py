@@ -18,8 +18,9 @@ import polib
 from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
-from .engines.base import ModelInfo, MultiLocaleEngine, Progress
+from .engines.base import Engine, ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
+from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
@@ -255,15 +256,24 @@ def translate_all(
     *,
     now: datetime,
     progress: Callable[[str], Progress | None] = lambda _locale: None,
+    executor: Executor | None = None,
 ) -> list[LocaleResult]:
     """Machine drafts for every catalog, through the project's translation memory.
 
     Locales that one multi-locale engine serves (nllb) are translated together first, in
-    shared batches, into the memory; each catalog is then drafted from it as usual.
+    shared batches, into the memory; each catalog is then drafted from it as usual. With a
+    Dask scheduler configured (or an ``executor``), all the engine work goes there first
+    instead, shard by shard, each stored as it completes; the drafting then loads no model.
     """
     keep = config.glossary.do_not_translate
+    if executor is None:
+        executor = executor_for(config)
     with Memory(config.memory_path) as memory:
-        early = _translate_together(catalogs, choose, memory, keep, progress)
+        if executor is None:
+            early = _translate_together(catalogs, choose, memory, keep, progress)
+        else:
+            early = _translate_elsewhere(config, catalogs, choose, memory, executor=executor,
+                                         progress=progress)
         results = [
             translate_catalog(po, locale, choose, memory, now=now, keep=keep,
                               progress=progress(locale))
@@ -273,25 +283,34 @@ def translate_all(
                     from_engine=r.from_engine + early.get(r.locale, 0)) for r in results]
 
 
+def _pending(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,
+             keep: Sequence[str]) -> list[tuple[str, Engine, ModelInfo, list[str]]]:
+    """Per locale, the sentences its engine must still translate (pending_sentences); one
+    that two locales would ask under one memory key (pt and pt_BR) goes with the first."""
+    pending = []
+    seen: dict[tuple[str, ...], set[str]] = {}
+    for locale, po in catalogs.items():
+        found = pending_sentences(po, locale, choose, memory, keep=keep)
+        if found is None:
+            continue
+        engine, model, sentences = found
+        asked = seen.setdefault((model.engine, model.model, model.version, model.source,
+                                 model.target), set())  # the memory's key
+        sentences = [s for s in sentences if s not in asked]
+        asked.update(sentences)
+        if sentences:
+            pending.append((locale, engine, model, sentences))
+    return pending
+
+
 def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,
                         keep: Sequence[str], progress: Callable[[str], Progress | None]
                         ) -> dict[str, int]:
     """One ``translate_many`` call per multi-locale engine for all its locales' new
     sentences, stored in the memory; how many each locale got."""
     groups: dict[int, tuple[MultiLocaleEngine, list[tuple[str, ModelInfo, list[str]]]]] = {}
-    seen: dict[tuple[str, ...], set[str]] = {}  # pt and pt_BR may share one memory key
-    for locale, po in catalogs.items():
-        found = pending_sentences(po, locale, choose, memory, keep=keep)
-        if found is None:
-            continue
-        engine, model, sentences = found
-        if not isinstance(engine, MultiLocaleEngine):
-            continue
-        asked = seen.setdefault((model.engine, model.model, model.version, model.source,
-                                 model.target), set())  # the memory's key
-        sentences = [s for s in sentences if s not in asked]
-        asked.update(sentences)
-        if sentences:
+    for locale, engine, model, sentences in _pending(catalogs, choose, memory, keep):
+        if isinstance(engine, MultiLocaleEngine):
             groups.setdefault(id(engine), (engine, []))[1].append((locale, model, sentences))
     done: dict[str, int] = {}
     for engine, jobs in groups.values():
@@ -302,6 +321,30 @@ def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, m
         for (locale, model, sentences), output in zip(jobs, outputs, strict=True):
             memory.store(model, list(zip(sentences, output, strict=True)))
             done[locale] = len(sentences)
+    return done
+
+
+def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
+                         choose: Chooser, memory: Memory, *, executor: Executor,
+                         progress: Callable[[str], Progress | None]) -> dict[str, int]:
+    """Every locale's engine work, cut in shards and run by ``executor``, each shard's
+    outputs stored in the memory as it completes (a failure later loses none of them);
+    how many sentences each locale got."""
+    keep = config.glossary.do_not_translate
+    done: dict[str, int] = {}
+
+    def store(shard: Shard, outputs: list[str]) -> None:
+        memory.store(shard.model, list(zip(shard.sentences, outputs, strict=True)))
+        done[shard.locale] = done.get(shard.locale, 0) + len(shard.sentences)
+
+    for _round in range(2):  # the sentences, then the unprotected retries they call for
+        cut = [shard for locale, engine, model, sentences in _pending(catalogs, choose, memory,
+                                                                      keep)
+               for shard in shards(locale, EngineSpec.of(engine.name, config), model,
+                                   sentences, config.translate.shard_sentences)]
+        if not cut:
+            break
+        executor.run(cut, store, progress(f"{len(cut)} shard(s)"))
     return done
 
 

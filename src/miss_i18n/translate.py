@@ -283,21 +283,27 @@ def _units(parsed: Iterable[tuple[polib.POEntry, list[Node]]],
 def pending_sentences(po: polib.POFile, locale: str, choose: Chooser, memory: Memory, *,
                       keep: Sequence[str] = ()) -> tuple[Engine, ModelInfo, list[str]] | None:
     """The engine, model and sentences that ``translate_catalog`` would send to the engine
-    first (those the memory lacks), computed without translating anything.
+    given what the memory holds now, computed without translating anything: the sentences
+    the memory lacks, and (once their protected form is remembered) the unprotected retries
+    of those whose translation lost a do-not-translate term.
 
-    So the sentences of many locales can go to one multi-locale engine call first (see
-    pipeline.translate_all); ``translate_catalog`` then finds them in the memory. None for
-    a locale with nothing to do or no model, and for a markup engine (whose sentences
-    depend on its own drafts).
+    So the sentences of many locales can go to one multi-locale engine call first, or to
+    other machines (see pipeline.translate_all); ``translate_catalog`` then finds them in
+    the memory. None for a locale with nothing to do or no model, and for a markup engine
+    (whose sentences depend on its own drafts).
     """
     jobs = [entry for entry in po if needs_translation(entry)]
     chosen = choose(locale) if jobs else None
     if chosen is None or isinstance(chosen[0], MarkupEngine):
         return None
     engine, model = chosen
-    _originals, sentences = _SentencePath.sentences(_units(_parsed(jobs), {}), Protector(keep))
+    protector = Protector(keep)
+    originals, sentences = _SentencePath.sentences(_units(_parsed(jobs), {}), protector)
     known = memory.lookup(model, sentences)
-    return engine, model, [s for s in sentences if s not in known]
+    missing = [s for s in sentences if s not in known]
+    retry = _SentencePath.retries(originals, protector, known)
+    retry = [s for s in retry if s not in memory.lookup(model, retry)]
+    return engine, model, missing + retry
 
 
 class _SentencePath:
@@ -318,16 +324,21 @@ class _SentencePath:
                      for s in split_sentences(split_edges(u)[1])}
         return originals, sorted({protector.protect(s) for s in originals})
 
+    @staticmethod
+    def retries(originals: Iterable[str], protector: Protector, known: Mapping[str, str]
+                ) -> list[str]:
+        """Sentences whose known translation lost a protected term (the engine did not copy
+        it back): to translate unprotected instead, where that is not known already."""
+        return sorted(s for s in originals if (p := protector.protect(s)) != s and p in known
+                      and protector.restore(p, known[p]) is None and s not in known)
+
     def translate(self, units: Iterable[str], progress: Progress | None) -> None:
         protector = self.protector
         originals, sentences = self.sentences(units, protector)
         self.known = self.memory.lookup(self.model, sentences)
         missing = [s for s in sentences if s not in self.known]
         self._fill(missing, progress)
-        # A term the engine did not copy back: translate that sentence unprotected instead.
-        retry = sorted(s for s in originals if (p := protector.protect(s)) != s
-                       and protector.restore(p, self.known.get(p, "")) is None
-                       and s not in self.known)
+        retry = self.retries(originals, protector, self.known)
         self.known.update(self.memory.lookup(self.model, retry))  # a rerun loads no model
         unknown = [s for s in retry if s not in self.known]
         self._fill(unknown, progress)

