@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -365,6 +365,3 @@ def narrow(locales: tuple[str, ...], only: Sequence[str]) -> tuple[str, ...]:
             chosen.append(locale)
     return tuple(loc for loc in locales if loc in chosen)
 
-
-def with_targets(config: Config, only: Sequence[str]) -> Config:
-    return replace(config, targets=narrow(config.locales, only))

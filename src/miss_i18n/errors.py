@@ -25,6 +25,7 @@ class ExitCode:
     INPUT = 4  # unreadable or invalid input file (HTML, PO, model package)
     ENGINE = 5  # machine translation engine failed
     CONFLICT = 6  # another run holds the project, or a file changed during the run
+    IO = 7  # an output could not be written, or the translation memory (a cache) failed
 
 
 class MissI18nError(Exception):
@@ -59,10 +60,6 @@ class CatalogError(MissI18nError):
     """A PO/POT/MO file could not be read or is invalid."""
 
 
-class BuildError(MissI18nError):
-    """A localized page could not be assembled."""
-
-
 class EngineError(MissI18nError):
     """A machine translation engine failed."""
 
@@ -73,8 +70,17 @@ class ModelNotFound(EngineError):
     """No installed model serves a language pair."""
 
 
+class WriteError(MissI18nError):
+    """An output file could not be written: permissions, free space. Not bad input."""
+
+    exit_code = ExitCode.IO
+
+
 class TranslationMemoryError(MissI18nError):
-    """The translation memory (an SQLite cache) is damaged, foreign or not writable."""
+    """The translation memory (an SQLite cache) is damaged, foreign, locked or not
+    writable: a fault of the cache, not of the input, and deleting it loses nothing."""
+
+    exit_code = ExitCode.IO
 
 
 class ModelPackageError(MissI18nError):
