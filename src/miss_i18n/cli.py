@@ -17,7 +17,6 @@ from .config import ENGINES, Config, load_config
 from .errors import MissI18nError
 from .model import CatalogStats, Issue, Severity
 from .project import ProgressFactory, Project
-from .report import markdown_status
 from .results import Multilingual, Written
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -333,7 +332,7 @@ def status(project: Project, *, output_format: str, quiet: bool) -> None:
     if output_format == "json":
         click.echo(json.dumps(_stats_json(result.stats), ensure_ascii=False, indent=2))
     elif output_format == "markdown":
-        click.echo(markdown_status(result.stats, result.published), nl=False)
+        click.echo(result.markdown, nl=False)
     else:
         _table(result.stats, quiet=False)
 

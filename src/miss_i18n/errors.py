@@ -70,19 +70,6 @@ class ModelNotFound(EngineError):
     """No installed model serves a language pair."""
 
 
-class WriteError(MissI18nError):
-    """An output file could not be written: permissions, free space. Not bad input."""
-
-    exit_code = ExitCode.IO
-
-
-class TranslationMemoryError(MissI18nError):
-    """The translation memory (an SQLite cache) is damaged, foreign, locked or not
-    writable: a fault of the cache, not of the input, and deleting it loses nothing."""
-
-    exit_code = ExitCode.IO
-
-
 class ModelPackageError(MissI18nError):
     """An .argosmodel file is corrupt or not a translation package."""
 
@@ -107,3 +94,18 @@ class StaleError(MissI18nError):
     """`--check` mode found files that would change."""
 
     exit_code = ExitCode.STALE
+
+
+class StorageError(MissI18nError):
+    """What the tool writes failed, not what it reads: an output file or the memory."""
+
+    exit_code = ExitCode.IO
+
+
+class WriteError(StorageError):
+    """An output file could not be written: permissions, free space."""
+
+
+class TranslationMemoryError(StorageError):
+    """The translation memory (an SQLite cache) is damaged, foreign, locked or not
+    writable; deleting it loses nothing."""

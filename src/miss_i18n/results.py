@@ -135,6 +135,14 @@ class StatusResult:
     published: dict[str, bool]
     """Per locale: whether the site publishes it (shown translation above the threshold)."""
 
+    @property
+    def markdown(self) -> str:
+        """The table as GitHub-flavoured Markdown, with each locale's site state (for CI
+        job summaries)."""
+        from .report import markdown_status  # noqa: PLC0415 - loads Babel and lxml
+
+        return markdown_status(self.stats, self.published)
+
 
 @dataclass(frozen=True)
 class Choice:
