@@ -17,7 +17,7 @@ from .config import ENGINES, Config, load_config
 from .errors import MissI18nError
 from .model import CatalogStats, Issue, Severity
 from .project import ProgressFactory, Project
-from .results import Multilingual, Written
+from .results import Multilingual, TranslateResult, Written
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -212,9 +212,8 @@ def _progress(quiet: bool, tty: bool | None = None) -> ProgressFactory:
     return lambda locale: _Bar(f"translating {locale}")
 
 
-def _report_translations(results: Sequence[Any], waiting: Sequence[str], quiet: bool
-                         ) -> None:
-    for result in results:
+def _report_translations(translated: TranslateResult, quiet: bool) -> None:
+    for result in translated.translations:
         if result.model is None:
             continue
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
@@ -223,7 +222,7 @@ def _report_translations(results: Sequence[Any], waiting: Sequence[str], quiet: 
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
-    if waiting:  # a warning, not an error: -q prints only errors
+    if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
         _say(quiet, f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; "
                     "they stay untranslated. Add a model with `miss-i18n models install "
                     "PATH.argosmodel` (see `miss-i18n engines`)", fg="yellow", err=True)
@@ -236,7 +235,7 @@ def _report_translations(results: Sequence[Any], waiting: Sequence[str], quiet: 
 def translate(project: Project, *, engine: str | None, quiet: bool) -> None:
     """Fill untranslated entries with offline machine drafts, marked fuzzy for review."""
     result = project.translate(engine=engine, progress=_progress(quiet))
-    _report_translations(result.translations, result.waiting, quiet)
+    _report_translations(result, quiet)
     _table(result.stats, quiet)
     _report_writes(result, quiet)
 
@@ -354,7 +353,7 @@ def run(project: Project, *, check: bool, include_fuzzy: bool | None, engine: st
     """
     result = project.run(check=check, include_fuzzy=include_fuzzy, engine=engine,
                          translate=not no_translate, progress=_progress(quiet))
-    _report_translations(result.translations, result.waiting, quiet)
+    _report_translations(result, quiet)
     if not result.site_compared:
         _say(quiet, f"{project.config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
