@@ -39,7 +39,7 @@ def filled(path: Path) -> Path:
 def expect(caught: pytest.ExceptionInfo[TranslationMemoryError], path: Path,
            message: str) -> None:
     assert str(caught.value) == f"{path}: {message}"
-    assert caught.value.exit_code == ExitCode.INPUT
+    assert caught.value.exit_code == ExitCode.IO
 
 
 def test_pages_corrupted_after_opening(tmp_path: Path) -> None:
@@ -196,5 +196,5 @@ def test_the_command_line_says_it_in_one_line(project: Path) -> None:
     path.write_bytes(b"\x00" * 5000)
     result = runner.invoke(main, ["translate", "-q"], catch_exceptions=False)
     assert (result.exit_code, result.output) == (
-        4, f"error: {path}: {DAMAGED.format('file is not a database')}\n")
+        ExitCode.IO, f"error: {path}: {DAMAGED.format('file is not a database')}\n")
     assert path.read_bytes() == b"\x00" * 5000

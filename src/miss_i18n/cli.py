@@ -1,4 +1,5 @@
-"""The command line: thin wrappers over the stages. The only module that prints."""
+"""The command line: parse options, make one call to the Python API (``Project``), render
+its result, raise its ``error``. The only module that prints; no pipeline logic here."""
 
 from __future__ import annotations
 
@@ -11,23 +12,12 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, catalog, pipeline, xliff
-from .archive import archive_format, site_archive
-from .checks import check_file
+from . import __version__
 from .config import ENGINES, Config, load_config
-from .engines import nllb_store
-from .engines.base import Progress
-from .engines.nllb import NllbEngine
-from .engines.registry import Engines
-from .engines.store import ModelStore
-from .errors import CatalogError, ConfigError, MissI18nError, ModelNotFound, ValidationFailed
-from .files import Snapshot, write_if_changed
-from .lock import project_lock
-from .model import CatalogStats, Issue, Severity, WriteResult
-from .project import Project, now, rejected_lines
-from .report import markdown_status
-from .serve import make_server
-from .translate import LocaleResult, waiting_locales
+from .errors import MissI18nError
+from .model import CatalogStats, Issue, Severity
+from .project import ProgressFactory, Project
+from .results import Multilingual, TranslateResult, Written
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,23 +99,19 @@ def _config(options: dict[str, Any]) -> Config:
     )
 
 
-def with_config(function: Callable[..., None]) -> Callable[..., None]:
+def with_project(function: Callable[..., None]) -> Callable[..., None]:
+    """Load the configuration from the shared options and pass the command its Project."""
     @functools.wraps(function)
     def wrapper(**options: Any) -> None:
-        config = _config(options)
-        function(config, **options)
+        function(Project(_config(options)), **options)
 
     return wrapper
 
 
-def locked(function: Callable[..., None]) -> Callable[..., None]:
-    """Hold the project lock while the command runs: shared with --check, else exclusive."""
-    @functools.wraps(function)
-    def wrapper(config: Config, **options: Any) -> None:
-        with project_lock(config.root, shared=bool(options.get("check"))):
-            function(config, **options)
-
-    return wrapper
+def _fail(error: MissI18nError | None) -> None:
+    """A result's gate: its error, if any, becomes the exit (after it was rendered)."""
+    if error is not None:
+        raise error
 
 
 def _say(quiet: bool, message: str = "", **style: Any) -> None:
@@ -133,19 +119,18 @@ def _say(quiet: bool, message: str = "", **style: Any) -> None:
         click.secho(message, **style)
 
 
-def _report_writes(results: Sequence[WriteResult], quiet: bool, check: bool,
-                   command: str = "run") -> None:
-    changed = [r for r in results if r.changed]
-    for result in changed:
-        if check:
-            verb = "would remove" if result.removed else "would change"
-            click.echo(f"{verb}: {result.path}", err=True)
+def _report_writes(result: Written, quiet: bool) -> None:
+    """What was written (or, with --check, would change); then the stale gate (exit 3)."""
+    changed = result.changed
+    for write in changed:
+        if result.check:
+            verb = "would remove" if write.removed else "would change"
+            click.echo(f"{verb}: {write.path}", err=True)
         else:
-            _say(quiet, f"  {'removed' if result.removed else 'wrote'} {result.path}")
-    _say(quiet, f"{len(changed)} file(s) {'would change' if check else 'written'}, "
-                f"{len(results) - len(changed)} unchanged")
-    if check:
-        pipeline.ensure_fresh(results, command)
+            _say(quiet, f"  {'removed' if write.removed else 'wrote'} {write.path}")
+    _say(quiet, f"{len(changed)} file(s) {'would change' if result.check else 'written'}, "
+                f"{len(result.writes) - len(changed)} unchanged")
+    _fail(result.error)
 
 
 def _table(rows: Sequence[CatalogStats], quiet: bool) -> None:
@@ -172,32 +157,23 @@ def main() -> None:
 @main.command()
 @project_options
 @check_option
-@with_config
-@locked
-def extract(config: Config, *, check: bool, quiet: bool) -> None:
+@with_project
+def extract(project: Project, *, check: bool, quiet: bool) -> None:
     """Extract the source pages' text into the template (locales/<domain>.pot)."""
-    seen = Snapshot()
-    pot = pipeline.template(config, now(), seen=seen)
-    output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
-    results = pipeline.commit([output], check=check, config=config, seen=seen)
-    _say(quiet, f"{results[0].path}: {len(pot)} entries")
-    _report_writes(results, quiet, check, "extract")
+    result = project.extract(check=check)
+    _say(quiet, f"{result.template}: {result.entries} entries")
+    _report_writes(result, quiet)
 
 
 @main.command()
 @project_options
 @check_option
-@with_config
-@locked
-def update(config: Config, *, check: bool, quiet: bool) -> None:
+@with_project
+def update(project: Project, *, check: bool, quiet: bool) -> None:
     """Create or merge each locale's catalog from the template, keeping translations."""
-    seen = Snapshot()
-    pot = catalog.load(config.pot_path)
-    catalogs = pipeline.merged(config, pot, seen=seen)
-    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                              config=config, seen=seen)
-    _table(pipeline.stats(catalogs), quiet)
-    _report_writes(results, quiet, check, "update")
+    result = project.update(check=check)
+    _table(result.stats, quiet)
+    _report_writes(result, quiet)
 
 
 def engine_option(function: F) -> F:
@@ -238,25 +214,15 @@ class _Bar:
             self.bar = None
 
 
-def _progress(quiet: bool, tty: bool | None = None) -> Callable[[str], Progress | None]:
+def _progress(quiet: bool, tty: bool | None = None) -> ProgressFactory:
     """A progress bar per locale, on a terminal only (``--quiet`` turns it off)."""
     if quiet or not (sys.stderr.isatty() if tty is None else tty):
         return lambda _locale: None
     return lambda locale: _Bar(f"translating {locale}")
 
 
-def _translate(config: Config, catalogs: dict[str, Any], engine: str | None,
-               quiet: bool) -> None:
-    """Draft what needs it, and say what was done."""
-    engines = Engines(config, forced=engine)
-    results = pipeline.translate_all(config, catalogs, engines.choose, now=now(),
-                                     progress=_progress(quiet))
-    _report_translations(results, waiting_locales(results), quiet)
-
-
-def _report_translations(results: Sequence[LocaleResult], waiting: Sequence[str],
-                         quiet: bool) -> None:
-    for result in results:
+def _report_translations(translated: TranslateResult, quiet: bool) -> None:
+    for result in translated.translations:
         if result.model is None:
             continue
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
@@ -265,7 +231,7 @@ def _report_translations(results: Sequence[LocaleResult], waiting: Sequence[str]
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
-    if waiting:  # a warning, not an error: -q prints only errors
+    if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
         _say(quiet, f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; "
                     "they stay untranslated. Add a model with `miss-i18n models install "
                     "PATH.argosmodel` (see `miss-i18n engines`)", fg="yellow", err=True)
@@ -275,17 +241,13 @@ def _report_translations(results: Sequence[LocaleResult], waiting: Sequence[str]
 @project_options
 @engine_option
 @scheduler_option
-@with_config
-@locked
-def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
+@with_project
+def translate(project: Project, *, engine: str | None, quiet: bool) -> None:
     """Fill untranslated entries with offline machine drafts, marked fuzzy for review."""
-    seen = Snapshot()
-    catalogs = pipeline.load_catalogs(config, seen=seen)
-    _translate(config, catalogs, engine, quiet)
-    results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=False,
-                              config=config, seen=seen)
-    _table(pipeline.stats(catalogs), quiet)
-    _report_writes(results, quiet, False, "translate")
+    result = project.translate(engine=engine, progress=_progress(quiet))
+    _report_translations(result, quiet)
+    _table(result.stats, quiet)
+    _report_writes(result, quiet)
 
 
 @main.command(name="check")
@@ -295,36 +257,21 @@ def translate(config: Config, *, engine: str | None, quiet: bool) -> None:
 @click.option("--min-translated", type=click.FloatRange(0, 100), default=None,
               metavar="PCT", help="Fail when a locale has less than PCT% translated.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@with_config
-def check_command(config: Config, *, output_format: str, min_translated: float | None,
+@with_project
+def check_command(project: Project, *, output_format: str, min_translated: float | None,
                   strict: bool, quiet: bool) -> None:
     """Validate catalogs with Babel and the QA checks; exit 1 if any error is found."""
-    issues: list[Issue] = []
-    rows: list[CatalogStats] = []
-    for locale in config.targets:
-        path = config.po_path(locale)
-        shown = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(
-            path)
-        issues.extend(check_file(path, locale, config.glossary, shown))
-        rows.append(catalog.stats(catalog.load(path), locale))
-    gated = [r.locale for r in rows if min_translated is not None and r.percent < min_translated]
-    errors = [i for i in issues if strict or i.severity is Severity.ERROR]
+    result = project.check(strict=strict, min_translated=min_translated)
     if output_format == "json":
         click.echo(json.dumps({
-            "issues": [vars(i) | {"severity": i.severity.value} for i in issues],
-            "stats": _stats_json(rows),
-            "below_min_translated": gated,
+            "issues": [vars(i) | {"severity": i.severity.value} for i in result.issues],
+            "stats": _stats_json(result.stats),
+            "below_min_translated": result.below_min_translated,
         }, ensure_ascii=False, indent=2))
     else:
-        _print_issues(issues, quiet)
-        _table(rows, quiet)
-    if errors or gated:
-        reasons = []
-        if errors:
-            reasons.append(f"{len(errors)} error(s)")
-        if gated:
-            reasons.append(f"below {min_translated:g}% translated: {', '.join(gated)}")
-        raise ValidationFailed("check failed: " + "; ".join(reasons))
+        _print_issues(result.issues, quiet)
+        _table(result.stats, quiet)
+    _fail(result.error)
 
 
 def _print_issues(issues: Sequence[Issue], quiet: bool) -> None:
@@ -345,15 +292,10 @@ def _print_issues(issues: Sequence[Issue], quiet: bool) -> None:
 @main.command(name="compile")
 @project_options
 @check_option
-@with_config
-@locked
-def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
+@with_project
+def compile_command(project: Project, *, check: bool, quiet: bool) -> None:
     """Compile each catalog to a .mo file (fuzzy entries left out)."""
-    seen = Snapshot()
-    catalogs = pipeline.load_catalogs(config, seen=seen)
-    results = pipeline.commit(pipeline.mo_outputs(config, catalogs), check=check,
-                              config=config, seen=seen)
-    _report_writes(results, quiet, check, "compile")
+    _report_writes(project.compile(check=check), quiet)
 
 
 @main.command()
@@ -361,26 +303,13 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
 @check_option
 @fuzzy_option
 @base_url_option
-@with_config
-@locked
-def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
+@with_project
+def build(project: Project, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
-    seen = Snapshot()
-    catalogs = pipeline.load_catalogs(config, seen=seen)
-    fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-    outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                 seen=seen)
-    results = pipeline.commit(outputs, check=check, config=config, seen=seen)
-    results += _prune(config, gone, check)
-    _warn(rejected_lines(pages))
-    _report_writes(results, quiet, check, "build")
-
-
-def _prune(config: Config, gone: Sequence[pipeline.Recorded], check: bool
-           ) -> list[WriteResult]:
-    pruned = pipeline.prune(config, gone, check=check)
-    _warn_kept(pruned.kept)
-    return pruned.removed
+    result = project.build(check=check, include_fuzzy=include_fuzzy)
+    _warn_kept(result.kept)
+    _warn(result.rejected)
+    _report_writes(result, quiet)
 
 
 def _warn_kept(kept: Sequence[str]) -> None:
@@ -405,19 +334,16 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
               default="text", help="A table for people, JSON for machines, or a Markdown "
                                    "table (with each locale published or preview) for CI "
                                    "job summaries.")
-@with_config
-def status(config: Config, *, output_format: str, quiet: bool) -> None:
+@with_project
+def status(project: Project, *, output_format: str, quiet: bool) -> None:
     """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    catalogs = pipeline.load_catalogs(config, seen=Snapshot())
-    rows = pipeline.stats(catalogs)
+    result = project.status()
     if output_format == "json":
-        click.echo(json.dumps(_stats_json(rows), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_stats_json(result.stats), ensure_ascii=False, indent=2))
     elif output_format == "markdown":
-        published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
-                     >= config.publish_threshold for locale, po in catalogs.items()}
-        click.echo(markdown_status(rows, published), nl=False)
+        click.echo(result.markdown, nl=False)
     else:
-        _table(rows, quiet=False)
+        _table(result.stats, quiet=False)
 
 
 @main.command()
@@ -428,19 +354,19 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @engine_option
 @scheduler_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
-@with_config
-def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,
+@with_project
+def run(project: Project, *, check: bool, include_fuzzy: bool | None, engine: str | None,
         no_translate: bool, quiet: bool) -> None:
     """Run every stage: extract, update, translate, compile, build.
 
     With --check nothing is translated, so the gate answers the same with or without
     models installed. An unchanged rerun is skipped (see README).
     """
-    result = Project(config).run(check=check, include_fuzzy=include_fuzzy, engine=engine,
-                                 translate=not no_translate, progress=_progress(quiet))
-    _report_translations(result.translations, result.waiting, quiet)
+    result = project.run(check=check, include_fuzzy=include_fuzzy, engine=engine,
+                         translate=not no_translate, progress=_progress(quiet))
+    _report_translations(result, quiet)
     if not result.site_compared:
-        _say(quiet, f"{config.output_dir} does not exist: the site was built in memory "
+        _say(quiet, f"{project.config.output_dir} does not exist: the site was built in memory "
                     "but not compared")
     _warn(result.rejected)
     _warn_kept(result.kept)
@@ -452,16 +378,16 @@ def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str 
         _say(quiet, f"nothing changed since the last run: {len(changed)} file(s) written, "
                     f"{len(result.writes) - len(changed)} unchanged")
         return
-    _report_writes(result.writes, quiet, check, "run")
+    _report_writes(result, quiet)
 
 
 @main.command()
 @project_options
-@with_config
-def engines(config: Config, *, quiet: bool) -> None:
+@with_project
+def engines(project: Project, *, quiet: bool) -> None:
     """List the engines (available or not, and why), their pairs, and who drafts each locale."""
-    found = Engines(config)
-    for row in found.status():
+    result = project.engines()
+    for row in result.engines:
         state = click.style("available", fg="green") if row.availability.available else \
             click.style("not available", fg="yellow")
         click.echo(f"{row.name}: {state}" + (f" ({row.availability.reason})"
@@ -471,16 +397,12 @@ def engines(config: Config, *, quiet: bool) -> None:
         if row.availability.available and not row.models:
             click.echo("  no models installed")
     click.echo("Per locale (first engine in the configured order with a model):")
-    waiting = []
-    for locale in config.targets:
-        chosen = found.choose(locale)
-        if chosen is None:
-            waiting.append(locale)
-            continue
-        note = f" [{chosen[1].note}]" if chosen[1].note else ""
-        click.echo(f"  {locale:<8} {chosen[0].name}: {chosen[1].model} {chosen[1].version}{note}")
-    if waiting:
-        click.echo(f"  waiting for a model: {', '.join(waiting)}")
+    for chosen in result.chosen:
+        model = chosen.model
+        note = f" [{model.note}]" if model.note else ""
+        click.echo(f"  {chosen.locale:<8} {chosen.engine}: {model.model} {model.version}{note}")
+    if result.waiting:
+        click.echo(f"  waiting for a model: {', '.join(result.waiting)}")
         click.echo("Add one with `miss-i18n models install PATH.argosmodel`, or an NLLB-200 "
                    "folder for every locale at once (see README).")
 
@@ -522,43 +444,39 @@ def models_install(paths: tuple[Path, ...], config_path: Path | None,
                    models_dir: Path | None, quiet: bool) -> None:
     """Install .argosmodel files (or every one in a folder), or an NLLB-200 / M2M-100
     CTranslate2 folder (or a .zip / .tar.gz of one)."""
-    config = load_config(config_path, models_dir=models_dir)
-    store = ModelStore(config.models_dir)
-    for path in paths:
-        if nllb_store.is_candidate(path):
-            model = nllb_store.NllbStore(nllb_store.store_for(config.models_dir)).install(path)
+    result = Project.load(config_path, models_dir=models_dir).install_models(paths)
+    for installed in result.installed:
+        if isinstance(installed, Multilingual):
+            model = installed.model
             _say(quiet, f"installed {model.name}: {model.family} {model.version}, "
-                        f"{_nllb_coverage(config, model)}")
-            continue
-        for installed in store.install(path):
+                        f"{_coverage(installed)}")
+        else:
             _say(quiet, f"installed {installed.name}: {installed.from_code} → "
                         f"{installed.to_code} version {installed.version}")
 
 
-def _nllb_coverage(config: Config, model: nllb_store.InstalledNllb) -> str:
+def _coverage(model: Multilingual) -> str:
     """Which configured locales an NLLB/M2M-100 folder serves, and which it has no token for."""
-    served = [loc for loc in config.locales
-              if NllbEngine.info(model, config.source_locale, loc) is not None]
-    missing = [loc for loc in config.locales if loc not in served]
-    text = f"serves {len(served)} of {len(config.locales)} locales: {', '.join(served) or '-'}"
-    return text + (f"; no token in this model for: {', '.join(missing)}" if missing else "")
+    total = len(model.served) + len(model.missing)
+    text = (f"serves {len(model.served)} of {total} locales: "
+            f"{', '.join(model.served) or '-'}")
+    return text + (f"; no token in this model for: {', '.join(model.missing)}"
+                   if model.missing else "")
 
 
 @models.command("list")
 @store_options
 def models_list(config_path: Path | None, models_dir: Path | None, quiet: bool) -> None:
     """List installed models with their language pairs and versions."""
-    config = load_config(config_path, models_dir=models_dir)
-    store = ModelStore(config.models_dir)
-    installed = store.list()
-    for model in installed:
+    project = Project.load(config_path, models_dir=models_dir)
+    result = project.models()
+    for model in result.installed:
         click.echo(f"{model.from_code} → {model.to_code}  {model.name}  version {model.version}")
-    multilingual = nllb_store.NllbStore(nllb_store.store_for(config.models_dir)).list()
-    for nllb in multilingual:
-        click.echo(f"{config.source_locale} → *  {nllb.name}  {nllb.family} {nllb.version}  "
-                   f"{_nllb_coverage(config, nllb)}")
-    if not installed and not multilingual:
-        click.echo(f"no models in {store.root}; add one with "
+    for nllb in result.multilingual:
+        click.echo(f"{project.config.source_locale} → *  {nllb.model.name}  "
+                   f"{nllb.model.family} {nllb.model.version}  {_coverage(nllb)}")
+    if not result.installed and not result.multilingual:
+        click.echo(f"no models in {result.store}; add one with "
                    "`miss-i18n models install PATH.argosmodel`")
 
 
@@ -569,25 +487,12 @@ def models_remove(specs: tuple[str, ...], config_path: Path | None, models_dir: 
                   quiet: bool) -> None:
     """Remove models by package or folder name (translate-en_de-1_0, nllb-600m) or pair
     (en_de)."""
-    config = load_config(config_path, models_dir=models_dir)
-    store = ModelStore(config.models_dir)
-    multilingual = nllb_store.NllbStore(nllb_store.store_for(config.models_dir))
-    for spec in specs:
-        if multilingual.remove(spec) is not None:
-            _say(quiet, f"removed {spec}")
-            continue
-        try:
-            removed = store.remove(spec)
-        except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
-            raise ConfigError(exc.message) from None
-        for model in removed:
-            _say(quiet, f"removed {model.name}")
+    result = Project.load(config_path, models_dir=models_dir).remove_models(specs)
+    for name in result.removed:
+        _say(quiet, f"removed {name}")
 
 
 # -- XLIFF for CAT tools -------------------------------------------------------------------
-XLIFF_DIR = Path("build") / "xliff"
-
-
 xliff_options = options(CONFIG_OPTION, LOCALES_DIR_OPTION, QUIET_OPTION, check_option)
 
 
@@ -610,27 +515,8 @@ def xliff_group() -> None:
 def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: bool,
                  check: bool, locales: tuple[str, ...], output_dir: Path | None) -> None:
     """Write one XLIFF 2.0 file per locale (<locale>.xlf) for CAT tools."""
-    config = load_config(config_path, locales_dir=locales_dir, only_locales=locales)
-    seen = Snapshot()
-    with project_lock(config.root, shared=check):
-        folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
-        outputs = []
-        for locale in config.targets:
-            path = pipeline.catalog_path(config, locale, seen)
-            original = path.relative_to(config.root).as_posix() if path.is_relative_to(
-                config.root) else path.name
-            data = xliff.export(catalog.load(path), source_locale=config.source_locale,
-                                locale=locale, original=original)
-            outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
-        results = pipeline.commit(outputs, check=check, config=config, seen=seen, also=[folder])
-        _report_writes(results, quiet, check, "xliff export")
-
-
-def _read_xliff(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read ({exc.strerror}); check the path", path=path) from None
+    project = Project.load(config_path, locales_dir=locales_dir, only_locales=locales)
+    _report_writes(project.export_xliff(output_dir=output_dir, check=check), quiet)
 
 
 @xliff_group.command("import")
@@ -643,31 +529,18 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
     Every file is read and checked before any catalog is written: a malformed file or a
     translation with broken placeholders writes nothing.
     """
-    config = load_config(config_path, locales_dir=locales_dir)
-    seen = Snapshot()
-    with project_lock(config.root, shared=check):
-        catalogs: dict[str, Any] = {}
-        done: list[tuple[Path, str, xliff.ImportResult]] = []
-        for path in files:
-            document = xliff.read(_read_xliff(path), path)
-            locale = xliff.locale_of(document, config.source_locale, config.locales)
-            current = catalogs[locale] if locale in catalogs else catalog.load(
-                pipeline.catalog_path(config, locale, seen))
-            result = xliff.apply(current, document)
-            catalogs[locale] = result.catalog
-            done.append((path, locale, result))
-        results = pipeline.commit(pipeline.catalog_outputs(config, catalogs), check=check,
-                                  config=config, seen=seen)
-        for path, locale, result in done:
-            for unit in result.unknown:
-                if not quiet:
-                    click.secho(f"warning: {path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) is "
-                                f"not in the {locale} catalog any more (its source changed or "
-                                "vanished): not imported; export again and redo it",
-                                fg="yellow", err=True)
-            _say(quiet, f"{path} → {locale}: {result.updated} entries updated, "
-                        f"{result.accepted} accepted, {len(result.unknown)} not found")
-        _report_writes(results, quiet, check, "xliff import")
+    project = Project.load(config_path, locales_dir=locales_dir)
+    result = project.import_xliff(files, check=check)
+    for done in result.imports:
+        for unit in done.unknown:
+            if not quiet:
+                click.secho(f"warning: {done.path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) "
+                            f"is not in the {done.locale} catalog any more (its source changed "
+                            "or vanished): not imported; export again and redo it",
+                            fg="yellow", err=True)
+        _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
+                    f"{done.accepted} accepted, {len(done.unknown)} not found")
+    _report_writes(result, quiet)
 
 
 site_options = options(
@@ -688,12 +561,10 @@ site_options = options(
 def serve(config_path: Path | None, output_dir: Path | None, port: int, host: str,
           quiet: bool) -> None:
     """Preview the built site on localhost (read-only), until Ctrl-C."""
-    config = load_config(config_path, output_dir=output_dir)
     log = None if quiet else functools.partial(click.echo, err=True)
-    server = make_server(config.output_dir, host, port, log=log)
-    with server:
-        click.echo(f"serving {_shown(config.output_dir, config.root)} at {server.url} "
-                   "(Ctrl-C to stop)")
+    preview = Project.load(config_path, output_dir=output_dir).preview(host, port, log=log)
+    with preview.server as server:
+        click.echo(f"serving {preview.folder} at {server.url} (Ctrl-C to stop)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -708,22 +579,9 @@ def serve(config_path: Path | None, output_dir: Path | None, port: int, host: st
 def export_command(config_path: Path | None, output_dir: Path | None, output: Path | None,
                    quiet: bool) -> None:
     """Write the built site as one reproducible archive for hand-off."""
-    config = load_config(config_path, output_dir=output_dir)
-    target = output if output is not None else config.output_dir.with_name(
-        f"{config.output_dir.name}.zip")
-    data, count = site_archive(config.output_dir, archive_format(target), skip=target)
-    changed = write_if_changed(target.absolute(), data, target.absolute().parent)
-    _say(quiet, f"{'wrote' if changed else 'unchanged:'} {_shown(target, config.root)} "
-                f"({count} files, {len(data)} bytes)")
-
-
-def _shown(path: Path, root: Path) -> str:
-    absolute = path.absolute()
-    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
-
-
-def entry_point() -> None:  # pragma: no cover - console script shim
-    main(prog_name="miss-i18n")
+    result = Project.load(config_path, output_dir=output_dir).export_site(output)
+    _say(quiet, f"{'wrote' if result.changed else 'unchanged:'} {result.archive} "
+                f"({result.files} files, {result.size} bytes)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -389,6 +389,3 @@ def narrow(locales: tuple[str, ...], only: Sequence[str]) -> tuple[str, ...]:
             chosen.append(locale)
     return tuple(loc for loc in locales if loc in chosen)
 
-
-def with_targets(config: Config, only: Sequence[str]) -> Config:
-    return replace(config, targets=narrow(config.locales, only))

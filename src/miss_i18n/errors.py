@@ -25,6 +25,7 @@ class ExitCode:
     INPUT = 4  # unreadable or invalid input file (HTML, PO, model package)
     ENGINE = 5  # machine translation engine failed
     CONFLICT = 6  # another run holds the project, or a file changed during the run
+    IO = 7  # an output could not be written, or the translation memory (a cache) failed
 
 
 class MissI18nError(Exception):
@@ -59,10 +60,6 @@ class CatalogError(MissI18nError):
     """A PO/POT/MO file could not be read or is invalid."""
 
 
-class BuildError(MissI18nError):
-    """A localized page could not be assembled."""
-
-
 class EngineError(MissI18nError):
     """A machine translation engine failed."""
 
@@ -71,10 +68,6 @@ class EngineError(MissI18nError):
 
 class ModelNotFound(EngineError):
     """No installed model serves a language pair."""
-
-
-class TranslationMemoryError(MissI18nError):
-    """The translation memory (an SQLite cache) is damaged, foreign or not writable."""
 
 
 class ModelPackageError(MissI18nError):
@@ -101,3 +94,18 @@ class StaleError(MissI18nError):
     """`--check` mode found files that would change."""
 
     exit_code = ExitCode.STALE
+
+
+class StorageError(MissI18nError):
+    """What the tool writes failed, not what it reads: an output file or the memory."""
+
+    exit_code = ExitCode.IO
+
+
+class WriteError(StorageError):
+    """An output file could not be written: permissions, free space."""
+
+
+class TranslationMemoryError(StorageError):
+    """The translation memory (an SQLite cache) is damaged, foreign, locked or not
+    writable; deleting it loses nothing."""

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
-from .errors import ConflictError, MissI18nError, PathError
+from .errors import ConflictError, MissI18nError, PathError, WriteError
 
 ABSENT = ""
 """The digest the snapshot records for a file that did not exist."""
@@ -115,8 +115,8 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
         current: bytes | None = path.read_bytes()
     except FileNotFoundError:
         current = None
-    except OSError as exc:
-        raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
+    except OSError as exc:  # the output, not an input: a fault of the folder we write
+        raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
     if current == data:
         return False
     now = ABSENT if current is None else hashlib.sha256(current).hexdigest()
@@ -128,7 +128,7 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
                                              dir=path.parent)
     except OSError as exc:
-        raise MissI18nError(f"cannot write ({exc.strerror}); check permissions",
+        raise WriteError(f"cannot write ({exc.strerror}); check permissions",
                             path=path) from None
     temp = Path(temp_name)
     try:
@@ -147,7 +147,7 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise MissI18nError(f"cannot write ({exc.strerror}); check permissions and free space",
+        raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
                             path=path) from None
     except BaseException:
         with contextlib.suppress(OSError):

@@ -19,7 +19,7 @@ from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
 from .config import Config
 from .engines.base import Engine, ModelInfo, MultiLocaleEngine, Progress
-from .errors import ConflictError, PathError, StaleError
+from .errors import ConflictError, PathError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import Located, extract, parse_page, read_bytes
@@ -34,16 +34,6 @@ from .translate import Chooser, LocaleResult, pending_sentences, translate_catal
 class Output:
     path: Path
     data: bytes
-
-
-@dataclass
-class Outcome:
-    """What a command did, for the CLI to report."""
-
-    written: list[WriteResult] = field(default_factory=list)
-    stats: list[CatalogStats] = field(default_factory=list)
-    pages: list[PageReport] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def commit(outputs: Iterable[Output], *, check: bool, config: Config,
@@ -190,16 +180,6 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
                 folder.rmdir()
         pruned.removed.append(WriteResult(shown, True, removed=True))
     return pruned
-
-
-def ensure_fresh(results: Iterable[WriteResult], command: str) -> None:
-    """Raise StaleError when a check-mode commit found files that would change."""
-    stale = [r.path for r in results if r.changed]
-    if stale:
-        raise StaleError(
-            f"{len(stale)} file(s) out of date (first: {stale[0]}); "
-            f"run `miss-i18n {command}` and commit the result"
-        )
 
 
 def _display(path: Path, root: Path) -> str:

@@ -4,52 +4,68 @@
 
     project = Project.load()                  # the nearest pyproject.toml
     result = project.run(check=True)          # what `miss-i18n run --check` computes
-    stale = [w.path for w in result.writes if w.changed]
+    stale = [w.path for w in result.changed]
+    report = project.check(strict=True)       # CheckResult: issues, stats, failed, reasons
 
-The CLI parses options, calls this, renders the result and maps it to an exit code.
+Every command of the CLI is one method here (``extract``, ``update``, ``translate``,
+``check``, ``compile``, ``build``, ``run``, ``status``, ``engines``, the models and XLIFF
+commands, ``export_site``, ``preview``); each returns a result from ``miss_i18n.results``
+whose ``error``, when set, is what the command fails with. The CLI parses options, calls
+one method, renders the result and raises its ``error``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import catalog, pipeline, rerun
+from . import catalog, pipeline, rerun, xliff
+from .archive import archive_format, site_archive
 from .build import PageReport
+from .checks import check_file
 from .config import Config, load_config
+from .engines import nllb_store
 from .engines.base import Progress
+from .engines.nllb import NllbEngine
 from .engines.registry import Engines
-from .errors import ConfigError
-from .files import Snapshot
+from .engines.store import InstalledModel, ModelStore
+from .errors import CatalogError, ConfigError, ModelNotFound
+from .files import Snapshot, write_if_changed
 from .lock import project_lock
-from .model import CatalogStats, WriteResult
+from .model import CatalogStats, Issue, WriteResult
+from .results import (
+    BuildResult,
+    CheckResult,
+    Choice,
+    CompileResult,
+    EnginesResult,
+    ExportResult,
+    ExtractResult,
+    InstallResult,
+    ModelsResult,
+    Multilingual,
+    Preview,
+    RemoveResult,
+    RunResult,
+    StatusResult,
+    TranslateResult,
+    UpdateResult,
+    XliffExportResult,
+    XliffImport,
+    XliffImportResult,
+)
+from .serve import make_server
 from .translate import LocaleResult, waiting_locales
 
 ProgressFactory = Callable[[str], Progress | None]
+"""Given a locale, the progress callback of its engine calls (or None)."""
 
-
-@dataclass(frozen=True)
-class RunResult:
-    """What `run` did (or, with ``check``, would do)."""
-
-    writes: list[WriteResult]
-    stats: list[CatalogStats]
-    translations: list[LocaleResult] = field(default_factory=list)
-    """One per locale the translate stage looked at (empty when it did not run)."""
-    waiting: list[str] = field(default_factory=list)
-    """Locales that needed drafts but have no engine or model."""
-    rejected: list[str] = field(default_factory=list)
-    """One line per translation a page could not use (the source text was kept)."""
-    kept: list[str] = field(default_factory=list)
-    """Files an earlier build wrote that are no longer built but were changed since: kept."""
-    skipped: bool = False
-    """Nothing changed since the last run, so nothing ran (see ``rerun``)."""
-    site_compared: bool = True
-    """False when ``check`` found no output folder to compare the site with."""
+XLIFF_DIR = Path("build") / "xliff"
+"""Where `xliff export` writes, in the project root, unless told otherwise."""
 
 
 def now() -> datetime:
@@ -63,6 +79,12 @@ def now() -> datetime:
     return datetime.now(tz=UTC)
 
 
+def shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project root when inside it."""
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
+
+
 def rejected_lines(pages: Sequence[PageReport]) -> list[str]:
     """One warning line per translation a page could not use."""
     return [f"warning: {report.locale}/{report.page}: translation of {rejected.context} "
@@ -71,7 +93,11 @@ def rejected_lines(pages: Sequence[PageReport]) -> list[str]:
 
 
 class Project:
-    """One miss-i18n project: its configuration and the stages that work on it."""
+    """One miss-i18n project: its configuration and the stages that work on it.
+
+    The methods that write hold the project lock (shared with ``check``, which writes
+    nothing and compares instead), as the CLI commands do.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -82,9 +108,101 @@ class Project:
         ``overrides`` are load_config's (source_dir, locales_dir, only_locales, …)."""
         return cls(load_config(pyproject, **overrides))
 
-    def status(self) -> list[CatalogStats]:
-        """Entries, translated, fuzzy and untranslated counts per target locale."""
-        return pipeline.stats(pipeline.load_catalogs(self.config, seen=Snapshot()))
+    @contextmanager
+    def _locked(self, check: bool) -> Iterator[Snapshot]:
+        """The project lock, and the snapshot of what the command reads (see commit)."""
+        with project_lock(self.config.root, shared=check):
+            yield Snapshot()
+
+    def _commit(self, outputs: Sequence[pipeline.Output], check: bool, seen: Snapshot,
+                also: Sequence[Path] = ()) -> list[WriteResult]:
+        return pipeline.commit(outputs, check=check, config=self.config, seen=seen, also=also)
+
+    # -- the stages ---------------------------------------------------------------------
+    def extract(self, *, check: bool = False,
+                clock: Callable[[], datetime] = now) -> ExtractResult:
+        """The source pages' text into the template (locales/<domain>.pot)."""
+        config = self.config
+        with self._locked(check) as seen:
+            pot = pipeline.template(config, clock(), seen=seen)
+            output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
+            writes = self._commit([output], check, seen)
+        return ExtractResult(writes=writes, check=check, command="extract",
+                             template=shown(config.pot_path, config.root), entries=len(pot))
+
+    def update(self, *, check: bool = False) -> UpdateResult:
+        """Each locale's catalog created or merged from the template, translations kept."""
+        config = self.config
+        with self._locked(check) as seen:
+            catalogs = pipeline.merged(config, catalog.load(config.pot_path), seen=seen)
+            writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
+        return UpdateResult(writes=writes, check=check, command="update",
+                            stats=pipeline.stats(catalogs))
+
+    def translate(self, *, engine: str | None = None,
+                  progress: ProgressFactory = lambda _locale: None,
+                  clock: Callable[[], datetime] = now) -> TranslateResult:
+        """Untranslated entries filled with machine drafts (fuzzy), through the memory;
+        ``engine`` forces one engine instead of the configured order."""
+        config = self.config
+        with self._locked(False) as seen:
+            catalogs = pipeline.load_catalogs(config, seen=seen)
+            translations = pipeline.translate_all(
+                config, catalogs, Engines(config, forced=engine).choose, now=clock(),
+                progress=progress)
+            writes = self._commit(pipeline.catalog_outputs(config, catalogs), False, seen)
+        return TranslateResult(writes=writes, command="translate",
+                               stats=pipeline.stats(catalogs), translations=translations,
+                               waiting=waiting_locales(translations))
+
+    def check(self, *, strict: bool = False, min_translated: float | None = None
+              ) -> CheckResult:
+        """Every catalog validated (Babel and the QA checks); the result says whether the
+        gate fails: any error (any warning too, with ``strict``), or a locale under
+        ``min_translated`` percent translated."""
+        config = self.config
+        issues: list[Issue] = []
+        rows: list[CatalogStats] = []
+        for locale in config.targets:
+            path = config.po_path(locale)
+            issues.extend(check_file(path, locale, config.glossary, shown(path, config.root)))
+            rows.append(catalog.stats(catalog.load(path), locale))
+        gated = [r.locale for r in rows
+                 if min_translated is not None and r.percent < min_translated]
+        return CheckResult(issues=issues, stats=rows, below_min_translated=gated,
+                           min_translated=min_translated, strict=strict)
+
+    def compile(self, *, check: bool = False) -> CompileResult:
+        """Each catalog compiled to a .mo file (fuzzy entries left out)."""
+        config = self.config
+        with self._locked(check) as seen:
+            catalogs = pipeline.load_catalogs(config, seen=seen)
+            writes = self._commit(pipeline.mo_outputs(config, catalogs), check, seen)
+        return CompileResult(writes=writes, check=check, command="compile")
+
+    def build(self, *, check: bool = False, include_fuzzy: bool | None = None
+              ) -> BuildResult:
+        """The localized pages, index.html, sitemap.xml and report.html; files an
+        earlier build wrote and this one no longer makes are removed (if still ours)."""
+        config = self.config
+        with self._locked(check) as seen:
+            catalogs = pipeline.load_catalogs(config, seen=seen)
+            fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
+            outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
+                                                         seen=seen)
+            writes = self._commit(outputs, check, seen)
+            pruned = pipeline.prune(config, gone, check=check)
+        return BuildResult(writes=[*writes, *pruned.removed], check=check, command="build",
+                           rejected=rejected_lines(pages), kept=list(pruned.kept))
+
+    def status(self) -> StatusResult:
+        """Entries, translated, fuzzy and untranslated counts per target locale, and
+        whether the site publishes each."""
+        config = self.config
+        catalogs = pipeline.load_catalogs(config, seen=Snapshot())
+        published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
+                     >= config.publish_threshold for locale, po in catalogs.items()}
+        return StatusResult(stats=pipeline.stats(catalogs), published=published)
 
     def run(self, *, check: bool = False, include_fuzzy: bool | None = None,
             engine: str | None = None, translate: bool = True,
@@ -93,7 +211,7 @@ class Project:
         """Every stage: extract, update, translate, compile, build; then prune.
 
         With ``check`` nothing is written or translated, so the answer is the same with
-        or without models. Holds the project lock (shared with ``check``).
+        or without models. An unchanged rerun is skipped (``skipped``).
         """
         config = self.config
         with project_lock(config.root, shared=check):
@@ -107,7 +225,7 @@ class Project:
                     removed = pipeline.clean(map(Path, last.outputs), check=False,
                                              config=config)
                     unchanged = [WriteResult(name, False) for name in last.outputs]
-                    return RunResult([*removed, *unchanged], last.stats,
+                    return RunResult(writes=[*removed, *unchanged], stats=last.stats,
                                      waiting=last.waiting, rejected=last.rejected,
                                      skipped=True)
             return self._run(check=check, include_fuzzy=include_fuzzy, engine=engine,
@@ -137,14 +255,136 @@ class Project:
         compared = not check or config.output_dir.exists()
         if not compared:
             site, gone = [], []
-        writes = pipeline.commit([*outputs, *site], check=check, config=config, seen=seen)
+        writes = self._commit([*outputs, *site], check, seen)
         pruned = pipeline.prune(config, gone, check=check)
         waiting = waiting_locales(translations)
-        result = RunResult([*writes, *pruned.removed], pipeline.stats(catalogs), translations,
-                           waiting, rejected_lines(pages), list(pruned.kept),
-                           site_compared=compared)
+        result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
+                           stats=pipeline.stats(catalogs), translations=translations,
+                           waiting=waiting, rejected=rejected_lines(pages),
+                           kept=list(pruned.kept), site_compared=compared)
         if not check:
             rerun.save(config, options, [o.path for o in [*outputs, *site]],
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 
+    # -- engines and models -------------------------------------------------------------
+    def engines(self) -> EnginesResult:
+        """Every engine (available or not, and why) with its models, and which one
+        drafts each target locale."""
+        found = Engines(self.config)
+        rows = found.status()
+        chosen: list[Choice] = []
+        waiting: list[str] = []
+        for locale in self.config.targets:
+            pick = found.choose(locale)
+            if pick is None:
+                waiting.append(locale)
+            else:
+                chosen.append(Choice(locale, pick[0].name, pick[1]))
+        return EnginesResult(engines=rows, chosen=chosen, waiting=waiting)
+
+    def _multilingual(self) -> nllb_store.NllbStore:
+        return nllb_store.NllbStore(nllb_store.store_for(self.config.models_dir))
+
+    def _coverage(self, model: nllb_store.InstalledNllb) -> Multilingual:
+        """Which configured locales a multilingual model serves, which it has no token for."""
+        config = self.config
+        served = [loc for loc in config.locales
+                  if NllbEngine.info(model, config.source_locale, loc) is not None]
+        return Multilingual(model, served, [loc for loc in config.locales if loc not in served])
+
+    def models(self) -> ModelsResult:
+        """The models in the project's store."""
+        store = ModelStore(self.config.models_dir)
+        return ModelsResult(store=store.root, installed=store.list(),
+                            multilingual=[self._coverage(m) for m in self._multilingual().list()])
+
+    def install_models(self, paths: Sequence[Path]) -> InstallResult:
+        """Install .argosmodel files (or every one in a folder), or NLLB-200 / M2M-100
+        CTranslate2 folders (or a .zip / .tar.gz of one)."""
+        store = ModelStore(self.config.models_dir)
+        installed: list[InstalledModel | Multilingual] = []
+        for path in paths:
+            if nllb_store.is_candidate(path):
+                installed.append(self._coverage(self._multilingual().install(path)))
+            else:
+                installed.extend(store.install(path))
+        return InstallResult(installed=installed)
+
+    def remove_models(self, specs: Sequence[str]) -> RemoveResult:
+        """Remove models by package or folder name, or by language pair (``en_de``)."""
+        store = ModelStore(self.config.models_dir)
+        multilingual = self._multilingual()
+        removed: list[str] = []
+        for spec in specs:
+            if multilingual.remove(spec) is not None:
+                removed.append(spec)
+                continue
+            try:
+                removed.extend(model.name for model in store.remove(spec))
+            except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
+                raise ConfigError(exc.message) from None
+        return RemoveResult(removed=removed)
+
+    # -- XLIFF for CAT tools ------------------------------------------------------------
+    def export_xliff(self, *, output_dir: Path | None = None,
+                     check: bool = False) -> XliffExportResult:
+        """One XLIFF 2.0 file per target locale (``<locale>.xlf``), in ``output_dir``
+        (default: build/xliff in the project root)."""
+        config = self.config
+        with self._locked(check) as seen:
+            folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
+            outputs = []
+            for locale in config.targets:
+                path = pipeline.catalog_path(config, locale, seen)
+                original = path.relative_to(config.root).as_posix() if path.is_relative_to(
+                    config.root) else path.name
+                data = xliff.export(catalog.load(path), source_locale=config.source_locale,
+                                    locale=locale, original=original)
+                outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
+            writes = self._commit(outputs, check, seen, also=[folder])
+        return XliffExportResult(writes=writes, check=check)
+
+    def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> XliffImportResult:
+        """Translations and states from XLIFF files back into their catalogs. Every file
+        is read and checked before any catalog is written."""
+        config = self.config
+        with self._locked(check) as seen:
+            catalogs: dict[str, Any] = {}
+            done: list[XliffImport] = []
+            for path in files:
+                document = xliff.read(_read(path), path)
+                locale = xliff.locale_of(document, config.source_locale, config.locales)
+                current = catalogs[locale] if locale in catalogs else catalog.load(
+                    pipeline.catalog_path(config, locale, seen))
+                result = xliff.apply(current, document)
+                catalogs[locale] = result.catalog
+                done.append(XliffImport(path, locale, result.updated, result.accepted,
+                                        list(result.unknown)))
+            writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
+        return XliffImportResult(writes=writes, check=check, imports=done)
+
+    # -- the built site -----------------------------------------------------------------
+    def export_site(self, output: Path | None = None) -> ExportResult:
+        """The built site as one reproducible archive (*.zip or *.tar.gz; default: the
+        output folder's name plus .zip, next to it)."""
+        config = self.config
+        target = output if output is not None else config.output_dir.with_name(
+            f"{config.output_dir.name}.zip")
+        data, count = site_archive(config.output_dir, archive_format(target), skip=target)
+        changed = write_if_changed(target.absolute(), data, target.absolute().parent)
+        return ExportResult(archive=shown(target, config.root), changed=changed, files=count,
+                            size=len(data))
+
+    def preview(self, host: str = "127.0.0.1", port: int = 8000, *,
+                log: Callable[[str], None] | None = None) -> Preview:
+        """A read-only server for the built site, bound (port 0: any free one)."""
+        server = make_server(self.config.output_dir, host, port, log=log)
+        return Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read ({exc.strerror}); check the path", path=path) from None

@@ -1,0 +1,233 @@
+"""What each ``Project`` method returns: frozen results, for the CLI or a script to read.
+
+A result also carries the verdict of its gate (``error``): the exception the CLI raises
+after rendering the rest, so the decision of what fails, and the one line that says why,
+is the core's. Nothing here prints or touches files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import MissI18nError, StaleError, ValidationFailed
+from .model import CatalogStats, Issue, Severity, WriteResult
+
+if TYPE_CHECKING:
+    from .engines.base import ModelInfo
+    from .engines.nllb_store import InstalledNllb
+    from .engines.registry import EngineStatus
+    from .engines.store import InstalledModel
+    from .serve import SiteServer
+    from .translate import LocaleResult
+    from .xliff import Unit
+
+
+@dataclass(frozen=True, kw_only=True)
+class Written:
+    """Files a command wrote or removed (with ``check``: would), unchanged ones included."""
+
+    writes: list[WriteResult]
+    check: bool = False
+    command: str = "run"
+    """The command that brings the files up to date, for the stale gate's message."""
+
+    @property
+    def changed(self) -> list[WriteResult]:
+        return [w for w in self.writes if w.changed]
+
+    @property
+    def error(self) -> MissI18nError | None:
+        """With ``check``, files that would change are the gate's failure (exit 3)."""
+        stale = [w.path for w in self.changed]
+        if not self.check or not stale:
+            return None
+        return StaleError(f"{len(stale)} file(s) out of date (first: {stale[0]}); "
+                          f"run `miss-i18n {self.command}` and commit the result")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtractResult(Written):
+    template: str
+    """The template's path as shown (relative to the project root)."""
+    entries: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateResult(Written):
+    stats: list[CatalogStats]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranslateResult(Written):
+    stats: list[CatalogStats]
+    translations: list[LocaleResult] = field(default_factory=list)
+    """One per locale the translate stage looked at (empty when it did not run)."""
+    waiting: list[str] = field(default_factory=list)
+    """Locales that needed drafts but have no engine or model."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompileResult(Written):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildResult(Written):
+    rejected: list[str] = field(default_factory=list)
+    """One line per translation a page could not use (the source text was kept)."""
+    kept: list[str] = field(default_factory=list)
+    """Files an earlier build wrote that are no longer built but were changed since: kept."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResult(TranslateResult, BuildResult):
+    """What `run` did (or, with ``check``, would do)."""
+
+    skipped: bool = False
+    """Nothing changed since the last run, so nothing ran (see ``rerun``)."""
+    site_compared: bool = True
+    """False when ``check`` found no output folder to compare the site with."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    """What `check` found, and whether its gate fails."""
+
+    issues: list[Issue]
+    stats: list[CatalogStats]
+    below_min_translated: list[str] = field(default_factory=list)
+    """Locales under ``min_translated`` percent translated."""
+    min_translated: float | None = None
+    strict: bool = False
+    """Warnings count as errors."""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if self.strict or i.severity is Severity.ERROR]
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the gate fails, one phrase per reason; empty when it passes."""
+        reasons = []
+        if self.errors:
+            reasons.append(f"{len(self.errors)} error(s)")
+        if self.below_min_translated:
+            reasons.append(f"below {self.min_translated:g}% translated: "
+                           f"{', '.join(self.below_min_translated)}")
+        return reasons
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def error(self) -> MissI18nError | None:
+        """The gate's failure (exit 1), or None."""
+        return ValidationFailed("check failed: " + "; ".join(self.reasons)) if self.failed \
+            else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusResult:
+    stats: list[CatalogStats]
+    published: dict[str, bool]
+    """Per locale: whether the site publishes it (shown translation above the threshold)."""
+
+    @property
+    def markdown(self) -> str:
+        """The table as GitHub-flavoured Markdown, with each locale's site state (for CI
+        job summaries)."""
+        from .report import markdown_status  # noqa: PLC0415 - loads Babel and lxml
+
+        return markdown_status(self.stats, self.published)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The engine and model that draft one locale."""
+
+    locale: str
+    engine: str
+    model: ModelInfo
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnginesResult:
+    engines: list[EngineStatus]
+    """Every engine, available or not (and why), with its models."""
+    chosen: list[Choice]
+    """Per target locale with a model: the first engine in the configured order."""
+    waiting: list[str]
+    """Target locales no engine has a model for."""
+
+
+@dataclass(frozen=True)
+class Multilingual:
+    """An installed NLLB-200 / M2M-100 model and the configured locales it serves."""
+
+    model: InstalledNllb
+    served: list[str]
+    missing: list[str]
+    """Configured locales the model has no language token for."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelsResult:
+    store: Path
+    installed: list[InstalledModel]
+    """Language-pair packages (.argosmodel)."""
+    multilingual: list[Multilingual]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstallResult:
+    installed: list[InstalledModel | Multilingual]
+    """In the order given: the packages of each path, or the multilingual model."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveResult:
+    removed: list[str]
+    """The names removed: a multilingual model's as given, each package's own."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class XliffExportResult(Written):
+    command: str = "xliff export"
+
+
+@dataclass(frozen=True)
+class XliffImport:
+    """What one XLIFF file did to its locale's catalog."""
+
+    path: Path
+    locale: str
+    updated: int
+    accepted: int
+    unknown: list[Unit]
+    """Units whose entry is gone from the catalog: not imported."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class XliffImportResult(Written):
+    command: str = "xliff import"
+    imports: list[XliffImport]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportResult:
+    archive: str
+    """The archive's path as shown (relative to the project root when inside it)."""
+    changed: bool
+    files: int
+    size: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preview:
+    server: SiteServer
+    """Bound and ready: ``serve_forever`` until interrupted, inside ``with server``."""
+    folder: str
+    """The site folder as shown."""
