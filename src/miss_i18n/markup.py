@@ -134,9 +134,14 @@ def shape(text: str) -> dict[int, tuple[int, bool]]:
     return result
 
 
+def strip_placeholders(text: str) -> str:
+    """The string less its placeholder tokens, escapes kept (``&lt;`` stays ``&lt;``)."""
+    return _TOKEN.sub("", text)
+
+
 def plain_text(text: str) -> str:
     """The text with placeholders removed (for checks on numbers, terms, punctuation)."""
-    return unescape_text(_TOKEN.sub("", text))
+    return unescape_text(strip_placeholders(text))
 
 
 def has_placeholders(text: str) -> bool:
