@@ -390,7 +390,7 @@ def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
     entry.msgstr_plural = dict(found.msgstr_plural)
     entry.tcomment = found.tcomment
     entry.flags = list(found.flags)
-    if "fuzzy" in found.flags:
+    if found.fuzzy:
         entry.previous_msgctxt = found.previous_msgctxt
         entry.previous_msgid = found.previous_msgid
 
@@ -409,7 +409,7 @@ def is_accepted(entry: polib.POEntry) -> bool:
     Clearing fuzzy (Poedit, Weblate, ``msgattrib --clear-fuzzy``, a hand edit) is how
     every tool says "reviewed"; a draft's provenance line often stays behind.
     """
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags
+    return bool(entry.msgstr) and not entry.fuzzy
 
 
 def _carried_comment(entry: polib.POEntry) -> str:
@@ -435,7 +435,7 @@ def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
     active = [e for e in catalog if not e.obsolete and e.msgid]
-    fuzzy = [e for e in active if "fuzzy" in e.flags and e.msgstr]
+    fuzzy = [e for e in active if e.fuzzy and e.msgstr]
     translated = [e for e in active if e.translated()]
     return CatalogStats(
         locale=locale,

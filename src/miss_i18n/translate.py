@@ -41,7 +41,7 @@ def needs_translation(entry: polib.POEntry) -> bool:
         return False
     if not entry.msgstr:
         return True
-    return "fuzzy" in entry.flags and is_machine(entry) and entry.previous_msgid is not None
+    return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None
 
 
 @dataclass(frozen=True)
@@ -433,7 +433,7 @@ def provenance_line(model: ModelInfo, piecewise: bool) -> str:
 
 def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool) -> None:
     entry.msgstr = text
-    if "fuzzy" not in entry.flags:
+    if not entry.fuzzy:
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
