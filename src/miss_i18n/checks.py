@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -287,10 +287,16 @@ _URL = re.compile(rf"(?<![A-Za-z0-9])(?:(?:https?|ftps?)://|www\.){_URL_CHAR}+",
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+_URL_HINT = re.compile(r"://|www\.", re.IGNORECASE)
+"""What every URL holds: most texts have none, and this scan is far cheaper than _URL's."""
+
+
 def _addresses(text: str) -> list[str]:
     """URLs and e-mail addresses in text, without the punctuation of the sentence."""
-    found = [_trim_url(match.group()) for match in _URL.finditer(text)]
-    found += [match.group() for match in _EMAIL.finditer(text)]
+    found = ([_trim_url(match.group()) for match in _URL.finditer(text)]
+             if _URL_HINT.search(text) else [])
+    if "@" in text:
+        found += [match.group() for match in _EMAIL.finditer(text)]
     return list(dict.fromkeys(found))
 
 
@@ -454,11 +460,17 @@ _CLOSERS = (  # quotes and brackets that may follow the final mark, in any scrip
 def _ending(text: str, language: str) -> tuple[str, str] | None:
     """(kind, mark) of the sentence punctuation ending text, or None."""
     text = text.rstrip().rstrip(_CLOSERS).rstrip()
-    marks = _ENDINGS | _LOCAL_ENDINGS.get(language, {})
-    for mark in sorted(marks, key=len, reverse=True):
+    for mark, kind in _marks(language):
         if text.endswith(mark):
-            return marks[mark], mark
+            return kind, mark
     return None
+
+
+@cache
+def _marks(language: str) -> tuple[tuple[str, str], ...]:
+    """(mark, kind) of the language's end punctuation, longest marks first."""
+    marks = _ENDINGS | _LOCAL_ENDINGS.get(language, {})
+    return tuple((mark, marks[mark]) for mark in sorted(marks, key=len, reverse=True))
 
 
 @entry_check("end-punctuation", _W, "sentence-final punctuation as in the source")
@@ -524,7 +536,12 @@ def check_double_spaces(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 
 def _letters(text: str) -> str:
-    return "".join(char for char in text if char.isalpha())
+    return "".join(filter(str.isalpha, text))
+
+
+@lru_cache(maxsize=4096)
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
 
 
 def _without_kept(text: str, ctx: CheckContext) -> str:
@@ -580,9 +597,11 @@ def check_script(text: Text, ctx: CheckContext) -> Iterator[str]:
     if text.plain_source.strip() == text.plain_target.strip():
         return  # check_untranslated says it
     kept = _without_kept(text.plain_target, ctx)
+    if not _LATIN_WORD.search(kept):
+        return
     letters = _letters(kept)
-    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
-    if _LATIN_WORD.search(kept) and latin * 2 > len(letters):
+    latin = sum(map(_is_latin, letters))
+    if latin * 2 > len(letters):
         yield (f"{latin} of {len(letters)} letters are Latin, but {ctx.locale} is written in "
                f"{scripts[0].title()} script; translate the Latin text")
 
