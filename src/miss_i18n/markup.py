@@ -148,6 +148,12 @@ def has_placeholders(text: str) -> bool:
     return _TOKEN.search(text) is not None
 
 
+def has_letters(text: str) -> bool:
+    """Whether text holds a letter: text without one (numbers, symbols, punctuation) is
+    neither extracted nor sent to an engine."""
+    return any(char.isalpha() for char in text)
+
+
 def unusable_characters(text: str) -> list[str]:
     """The characters of text that a web page cannot hold, each once, in order."""
     return list(dict.fromkeys(_UNUSABLE.findall(text)))

@@ -24,6 +24,7 @@ from .markup import (
     Node,
     Placeholder,
     escape_text,
+    has_letters,
     parse,
     shape,
 )
@@ -62,10 +63,6 @@ class LocaleResult:
 
 
 # -- cutting entries into units ------------------------------------------------------------
-def _has_letters(text: str) -> bool:
-    return any(char.isalpha() for char in text)
-
-
 def _plain(nodes: Sequence[Node]) -> str:
     return "".join(n if isinstance(n, str) else _plain(n.children or []) for n in nodes)
 
@@ -314,7 +311,7 @@ class _SentencePath:
     @staticmethod
     def sentences(units: Iterable[str], protector: Protector) -> tuple[set[str], list[str]]:
         """The units' sentences, and the same protected, sorted (what the engine gets)."""
-        originals = {s for u in units if _has_letters(u)
+        originals = {s for u in units if has_letters(u)
                      for s in split_sentences(split_edges(u)[1])}
         return originals, sorted({protector.protect(s) for s in originals})
 
@@ -356,7 +353,7 @@ class _SentencePath:
     def lookup(self, unit: str) -> str:
         """A unit's translation, its edges kept; raises _EmptyOutput if a sentence has none."""
         lead, core, trail = split_edges(unit)
-        if not _has_letters(core):
+        if not has_letters(core):
             return unit
         pieces = [self._best(s) for s in split_sentences(core)]
         if not all(p.strip() for p in pieces):
