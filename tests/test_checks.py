@@ -139,6 +139,15 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert all(check.summary and "\n" not in check.summary for check in CHECKS)
 
 
+def test_readme_names_every_check_with_its_severity() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Checks\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    for check in CHECKS:
+        [row] = [row for row in rows if f"`{check.name}`" in row]
+        assert row.rstrip(" |").endswith(check.severity.value), check.name
+
+
 def test_a_second_check_of_the_same_name_is_refused() -> None:
     with pytest.raises(ValueError, match="two checks are named 'urls'"):
         entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
