@@ -52,7 +52,6 @@ def main() -> None:
     rows = {
         "po_syntax.parse": lambda: parse(data),
         "catalog.load (parse + polib form)": lambda: catalog.load(path),
-        "catalog.read_babel (parse + Babel form)": lambda: catalog.read_babel(path, "de"),
         "polib.pofile (the old load)": lambda: polib.pofile(str(path), encoding="utf-8",
                                                             wrapwidth=0),
         "babel read_po (the old syntax check)": lambda: read_po(io.BytesIO(data), locale="de",

@@ -8,22 +8,27 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import polib
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
 from conftest import ROOT
+from miss_i18n import po_syntax
+from miss_i18n.catalog import plural_forms
 from miss_i18n.checks import (
     CHECKS,
     ENTRY_CHECKS,
+    HEADER_CHECKS,
     CheckContext,
+    Header,
     check_catalog,
     check_file,
     check_header,
-    check_placeholders,
-    read_catalog,
+    entry_check,
 )
 from miss_i18n.config import Glossary, load_config
 from miss_i18n.errors import CatalogError
@@ -97,6 +102,14 @@ def issue(check: str, severity: Severity, message: str, msgid: str | None, *,
     return Issue(check, severity, message, SHOWN, line, context, msgid)
 
 
+def in_memory(*entries: polib.POEntry, locale: str = "de") -> polib.POFile:
+    """A catalog as the pipeline holds it before writing it (no file, no line numbers)."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": locale, "Plural-Forms": plural_forms(locale)}
+    po.extend(entries)
+    return po
+
+
 def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issue]:
     """The issues of a catalog holding a single translated entry."""
     locale = str(options.pop("locale", "de"))
@@ -122,11 +135,28 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
     assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 15
+    assert [check.name for check in HEADER_CHECKS] == list(SPEC)[:3]
+    assert all(check.summary and "\n" not in check.summary for check in CHECKS)
+
+
+def test_readme_names_every_check_with_its_severity() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Checks\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    for check in CHECKS:
+        [row] = [row for row in rows if f"`{check.name}`" in row]
+        assert row.rstrip(" |").endswith(check.severity.value), check.name
+
+
+def test_a_second_check_of_the_same_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="two checks are named 'urls'"):
+        entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
+    assert len(ENTRY_CHECKS) == 15
 
 
 def test_check_context_keeps_its_positional_form() -> None:
     ctx = CheckContext("pt_BR", SHOWN, Glossary())
-    assert (ctx.locale, ctx.path, ctx.language, ctx.catalog) == ("pt_BR", SHOWN, "pt", None)
+    assert (ctx.locale, ctx.path, ctx.language, ctx.header) == ("pt_BR", SHOWN, "pt", Header())
 
 
 # -- clean catalogs -------------------------------------------------------------------------
@@ -165,14 +195,39 @@ def test_clean_catalog_passes_msgfmt_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_in_memory_catalog_uses_babels_header(tmp_path: Path) -> None:
-    catalog = Catalog(locale="de", fuzzy=False)
-    catalog.add("<1>MRI</1> scans", "MRT-Scans", context=CONTEXT, lineno=3)
+def test_in_memory_catalog_is_checked_as_it_would_be_written(tmp_path: Path) -> None:
+    catalog = in_memory(polib.POEntry(msgctxt=CONTEXT, msgid="<1>MRI</1> scans",
+                                      msgstr="MRT-Scans"))
     ctx = CheckContext("de", SHOWN, Glossary())
     assert list(check_header(catalog, ctx)) == []
-    assert check_catalog(catalog, ctx) == [
-        issue("placeholders", ERROR, "placeholders differ: missing <1>…</1>", "<1>MRI</1> scans",
-              line=3)]
+    found = [issue("placeholders", ERROR, "placeholders differ: missing <1>…</1>",
+                   "<1>MRI</1> scans", line=None)]
+    assert check_catalog(catalog, ctx) == found
+    path = tmp_path / "miss.po"
+    catalog.save(str(path))
+    assert [replace(i, line=None) for i in check_file(path, "de", Glossary(), SHOWN)] == found
+
+
+def test_a_file_is_read_and_parsed_once_and_no_babel_catalog_is_built(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, entry("%(count)d files", "%(anzahl)d Dateien"),
+                 '#, python-format\nmsgid "%d file"\nmsgid_plural "%d files"\n'
+                 'msgstr[0] "%d Datei"\n')
+    parses: list[int] = []
+    real_parse = po_syntax.parse
+
+    def counted(data: bytes) -> po_syntax.PoFile:
+        parses.append(len(data))
+        return real_parse(data)
+
+    def no_catalog(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a Babel Catalog was built")
+
+    monkeypatch.setattr(po_syntax, "parse", counted)
+    monkeypatch.setattr(Catalog, "__init__", no_catalog)
+    assert [i.message for i in check_file(path, "de", Glossary(), SHOWN)] == [
+        "unknown named placeholder 'anzahl'", "Wrong number of plural forms (expected 2)"]
+    assert parses == [path.stat().st_size]
 
 
 # -- header -------------------------------------------------------------------------------
@@ -239,6 +294,43 @@ def test_babel_python_format(tmp_path: Path) -> None:
                             line=FIRST + 1)]
 
 
+PLURAL = 'msgid "{one}"\nmsgid_plural "{many}"\n{forms}'
+
+
+def plural(one: str, many: str, *forms: str) -> str:
+    return PLURAL.format(one=one, many=many, forms="".join(
+        f'msgstr[{n}] "{form}"\n' for n, form in enumerate(forms)))
+
+
+BABEL_CASES = {
+    # Babel reads any msgid holding a %-format as python-format, flagged or not
+    "unflagged python-format": ("de", None, entry("%(count)d files", "%(anzahl)d Dateien"),
+                                ["unknown named placeholder 'anzahl'"]),
+    "python-format ok": ("de", None, entry("%d%% of %s", "%d%% von %s"), []),
+    "plural forms ok": ("de", None, plural("%d file", "%d files", "%d Datei", "%d Dateien"), []),
+    "untranslated plural, ok": ("de", None, plural("%d file", "%d files", "", ""), []),
+    "untranslated plural, too many forms": ("ja", None, plural("%d file", "%d files", "", ""),
+                                            ["Wrong number of plural forms (expected 1)"]),
+    "too few forms, then a bad placeholder": (
+        "de", None, plural("%(n)d file", "%(n)d files", "%(x)d Datei"),
+        ["Wrong number of plural forms (expected 2)", "unknown named placeholder 'x'"]),
+    "plural form checked against msgid_plural": (
+        "de", None, plural("one file", "%(n)d files", "eine Datei", "%(m)d Dateien"),
+        ["unknown named placeholder 'm'"]),
+    "the header's nplurals counts": ("de", header(plural="nplurals=3; plural=n%3;"),
+                                     plural("%d file", "%d files", "%d Datei", "%d Dateien"),
+                                     ["Wrong number of plural forms (expected 3)"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BABEL_CASES))
+def test_babels_checkers(tmp_path: Path, case: str) -> None:
+    locale, head, text, messages = BABEL_CASES[case]
+    found = run(tmp_path, text, locale=locale, head=head)
+    assert [(i.check, i.line, i.message) for i in found if i.check == "babel"] == [
+        ("babel", FIRST if text.startswith("msgctxt") else FIRST - 1, m) for m in messages]
+
+
 # -- placeholders ---------------------------------------------------------------------------
 PLACEHOLDER_CASES = [
     ("<1>MRI</1> scans", "MRT-Scans", "placeholders differ: missing <1>…</1>"),
@@ -270,11 +362,8 @@ def test_placeholders_may_be_reordered(tmp_path: Path) -> None:
 
 
 def test_placeholder_check_skips_untranslated_entries() -> None:
-    catalog = Catalog(locale="de", fuzzy=False)
-    catalog.add("<1>MRI</1>", "", context=CONTEXT)
-    message = catalog.get("<1>MRI</1>", CONTEXT)
-    assert message is not None
-    assert list(check_placeholders(message, CheckContext("de", SHOWN))) == []
+    catalog = in_memory(polib.POEntry(msgctxt=CONTEXT, msgid="<1>MRI</1>", msgstr=""))
+    assert check_catalog(catalog, CheckContext("de", SHOWN)) == []
 
 
 # -- typed markup ---------------------------------------------------------------------------
@@ -310,8 +399,8 @@ UNUSABLE = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
 @pytest.mark.parametrize("char", UNUSABLE, ids=[f"U+{ord(c):04X}" for c in UNUSABLE])
 def test_unusable_characters(tmp_path: Path, char: str) -> None:
     msgid = "Lower risk"
-    catalog = Catalog(locale="de", fuzzy=False)
-    catalog.add(msgid, f"Geringeres{char}Risiko", context=CONTEXT, lineno=FIRST)
+    catalog = in_memory(polib.POEntry(msgctxt=CONTEXT, msgid=msgid,
+                                      msgstr=f"Geringeres{char}Risiko", linenum=FIRST))
     assert check_catalog(catalog, CheckContext("de", SHOWN)) == [issue(
         "unusable-characters", ERROR, "the translation holds characters a web page cannot hold "
         f"(U+{ord(char):04X}); remove them", msgid)]
@@ -331,8 +420,8 @@ def test_tab_newline_and_carriage_return_are_usable(tmp_path: Path) -> None:
 
 
 def test_a_lone_surrogate_is_unusable() -> None:
-    catalog = Catalog(locale="de", fuzzy=False)
-    catalog.add("Lower risk", "Geringer\ud800", context=CONTEXT, lineno=FIRST)
+    catalog = in_memory(polib.POEntry(msgctxt=CONTEXT, msgid="Lower risk",
+                                      msgstr="Geringer\ud800"))
     [found] = check_catalog(catalog, CheckContext("de", SHOWN))
     assert found.message == ("the translation holds characters a web page cannot hold "
                              "(U+D800); remove them")
@@ -534,7 +623,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path, after: str, line: int,
     path.write_text(f'{header()}\nmsgctxt "{CONTEXT}"\nmsgid "Overview"\n{after}',
                     encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
-        read_catalog(path, "de")
+        check_file(path, "de", Glossary(), SHOWN)
     assert caught.value.line == line
     assert str(caught.value) == f"{path}:{line}: {reason}"
 

@@ -6,13 +6,19 @@ import json
 from pathlib import Path
 
 import polib
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from conftest import make_project
+from miss_i18n import catalog, po_syntax
 from miss_i18n.catalog import MACHINE_MARK
+from miss_i18n.checks import check_file
 from miss_i18n.cli import main
+from miss_i18n.config import load_config
 from miss_i18n.html import parse_page
+from miss_i18n.model import Severity
+from miss_i18n.report import Findings, count_findings
 
 PAGE = "minimally-invasive-spine-surgery.html"
 CTX = "minimally-invasive-spine-surgery:"
@@ -126,3 +132,28 @@ def test_status_markdown_table(project: Path) -> None:
         "| ar | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
         "| pt_BR | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
     )
+
+
+def test_findings_are_counted_on_the_catalogs_in_memory(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build counts on the catalogs it holds: nothing rendered or parsed again, and the
+    counts are those `check` reports for the files written from them."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    review_state(project)
+    config = load_config(project / "pyproject.toml")
+    paths = {locale: project / "locales" / locale / "LC_MESSAGES" / "miss.po"
+             for locale in ("de", "ar")}
+    catalogs = {locale: catalog.load(path) for locale, path in paths.items()}
+    expected = {}
+    for locale, path in paths.items():
+        issues = check_file(path, locale, config.glossary, str(path))
+        errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
+        expected[locale] = Findings(errors, len(issues) - errors)
+
+    def refused(*args: object) -> None:
+        raise AssertionError("count_findings rendered or parsed a catalog again")
+
+    monkeypatch.setattr(catalog, "render", refused)
+    monkeypatch.setattr(po_syntax, "parse", refused)
+    found = count_findings(catalogs, config.glossary)
+    assert found == expected and found["de"].errors >= 1

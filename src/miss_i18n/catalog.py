@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
 from . import __version__, po_syntax
@@ -140,45 +139,6 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
             previous_msgid_plural=entry.previous_msgid_plural, linenum=entry.line,
         ))
     return po
-
-
-def to_babel(parsed: po_syntax.PoFile, locale: str | None = None) -> Catalog:
-    """The Babel form of a strictly read file, for Babel's checkers."""
-    catalog = Catalog(locale=locale)
-    header = parsed.header
-    for written in parsed.entries:
-        entry = _babel_header(written, locale) if written is header else written
-        comments = _Comments.of(entry)
-        key: str | tuple[str, str] = (
-            entry.msgid if entry.msgid_plural is None else (entry.msgid, entry.msgid_plural))
-        message = Message(
-            key, entry.msgstr if entry.msgstr is not None else tuple(entry.msgstr_plural),
-            [(path, int(line)) for path, line in comments.references if line], set(comments.flags),
-            comments.extracted, comments.translator, previous_id=entry.previous_msgid or (),
-            lineno=entry.line, context=entry.msgctxt)
-        if entry.obsolete:
-            catalog.obsolete[key] = message
-        else:
-            catalog[key] = message
-    return catalog
-
-
-def _babel_header(header: po_syntax.PoEntry, locale: str | None) -> po_syntax.PoEntry:
-    """The header without the fields Babel cannot parse (a Language of ``!!!``, a date of
-    ``garbage``): it raises on them, and our own checks report them from the file."""
-    usable = []
-    for name, value in metadata(header).items():
-        try:
-            Catalog(locale=locale).mime_headers = [(name, value)]
-        except (ValueError, TypeError, LookupError, ArithmeticError):
-            continue
-        usable.append(f"{name}: {value}\n")
-    return replace(header, msgstr="".join(usable))
-
-
-def read_babel(path: Path, locale: str | None = None) -> Catalog:
-    """Read strictly (a syntax error is a CatalogError naming file:line) into Babel's form."""
-    return to_babel(read_syntax(path), locale)
 
 
 def load(path: Path) -> polib.POFile:
@@ -430,7 +390,7 @@ def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
     entry.msgstr_plural = dict(found.msgstr_plural)
     entry.tcomment = found.tcomment
     entry.flags = list(found.flags)
-    if "fuzzy" in found.flags:
+    if found.fuzzy:
         entry.previous_msgctxt = found.previous_msgctxt
         entry.previous_msgid = found.previous_msgid
 
@@ -449,7 +409,7 @@ def is_accepted(entry: polib.POEntry) -> bool:
     Clearing fuzzy (Poedit, Weblate, ``msgattrib --clear-fuzzy``, a hand edit) is how
     every tool says "reviewed"; a draft's provenance line often stays behind.
     """
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags
+    return bool(entry.msgstr) and not entry.fuzzy
 
 
 def _carried_comment(entry: polib.POEntry) -> str:
@@ -475,7 +435,7 @@ def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
     active = [e for e in catalog if not e.obsolete and e.msgid]
-    fuzzy = [e for e in active if "fuzzy" in e.flags and e.msgstr]
+    fuzzy = [e for e in active if e.fuzzy and e.msgstr]
     translated = [e for e in active if e.translated()]
     return CatalogStats(
         locale=locale,

@@ -1,14 +1,23 @@
-"""Catalog checks: Babel reads the file, then small functions, one per check.
+"""Catalog checks: one registry of small functions, run on the catalog every stage reads.
 
-Every entry check has the same signature ``(entry, context) -> Iterable[Issue]``, a
-stable kebab-case name (shown in the report and in JSON) and a fixed severity; header
-checks take the catalog instead of an entry. Checks look at translated text only (a
-non-empty msgstr), fuzzy entries included: a machine draft with broken placeholders is
-reported like any other translation, at the same severity. No check fixes anything.
-Untranslated and fuzzy entries are counted (``catalog.stats``), not reported.
+A check is a function registered with its stable kebab-case name, its fixed severity and
+a one-line summary beside it (``@entry_check(...)``, ``@header_check(...)``), in report
+order: errors first. It yields one message per problem; the runner makes the Issue
+(path, line, msgctxt, msgid). Checks run on the polib model that ``catalog.load`` builds
+from the strict parse (``po_syntax``), so a file is read and parsed once, and the build
+counts findings on the very catalogs it writes (``report.count_findings``).
 
-Entries with plural forms are left to Babel's own checkers: the extractor never writes
-them, and the build never uses them.
+The runner does what every entry check would otherwise repeat: it skips the header,
+obsolete and untranslated entries and those with plural forms (the extractor never writes
+them, the build never uses them), and hands each check the entry's text pair (``Text``),
+its placeholder-free form computed once on first use. Fuzzy entries are checked: a
+machine draft with broken placeholders is reported like any other translation, at the
+same severity. No check fixes anything. Untranslated and fuzzy entries are counted
+(``catalog.stats``), not reported.
+
+Babel's own checkers (python-format placeholders, the number of plural forms) run on every
+active entry, translated or not, as Babel runs them; they are computed from the same
+parse, with no Babel catalog built.
 """
 
 from __future__ import annotations
@@ -17,16 +26,50 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from weakref import WeakKeyDictionary
+from typing import TypeVar
 
-from babel.messages.catalog import Catalog, Message
+import polib
+from babel.messages.catalog import PYTHON_FORMAT, Message, TranslationError
+from babel.messages.checkers import python_format
 from babel.messages.plurals import get_plural
 
-from .catalog import metadata, read_syntax, to_babel
+from .catalog import load, plural_forms
 from .config import Glossary
-from .markup import MarkupError, describe, plain_text, shape, unusable_characters
+from .markup import (
+    MarkupError,
+    describe,
+    plain_text,
+    shape,
+    strip_placeholders,
+    unusable_characters,
+)
 from .model import Issue, Severity
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Header:
+    """The catalog's header fields as written (``Name: value``) and its fuzzy flag."""
+
+    fields: Mapping[str, str] = field(default_factory=dict)
+    fuzzy: bool = False
+
+    @classmethod
+    def of(cls, catalog: polib.POFile) -> Header:
+        # Without a field there is nothing for a compiler to skip: not reported as fuzzy.
+        return cls(catalog.metadata, bool(catalog.metadata) and bool(catalog.metadata_is_fuzzy))
+
+    def nplurals(self, locale: str) -> int:
+        """The plural forms an entry must have: the header's ``nplurals`` if it has a
+        readable one (as Babel and msgfmt read it), else CLDR's for the locale."""
+        found = _NPLURALS.search(self.fields.get("Plural-Forms", ""))
+        return int(found.group(1)) if found else get_plural(locale).num_plurals
+
+
+_NPLURALS = re.compile(r"(?:^|;)\s*nplurals\s*=\s*(\d+)\s*(?:;|$)")
 
 
 @dataclass(frozen=True)
@@ -35,185 +78,161 @@ class CheckContext:
     path: str
     """The catalog's path as the report shows it."""
     glossary: Glossary = field(default_factory=Glossary)
-    catalog: Catalog | None = field(default=None, compare=False, repr=False)
-    """The catalog being checked (set by check_catalog; Babel's plural checker needs it)."""
+    header: Header = field(default_factory=Header, compare=False, repr=False)
+    """The header of the catalog being checked (set by check_catalog)."""
 
     @property
     def language(self) -> str:
         return self.locale.split("_")[0]
 
 
+@dataclass
+class Text:
+    """An entry as its checks see it, made once per entry by the runner."""
+
+    entry: polib.POEntry
+    source: str
+    """The msgid, placeholders and escapes as written."""
+    target: str
+    """The msgstr."""
+
+    @cached_property
+    def plain_source(self) -> str:
+        """The msgid as text: placeholders removed, ``&lt;`` decoded."""
+        return plain_text(self.source)
+
+    @cached_property
+    def plain_target(self) -> str:
+        return plain_text(self.target)
+
+
+# -- the registry -------------------------------------------------------------------------
+HeaderFunction = Callable[[Header, CheckContext], Iterable[str]]
+EntryFunction = Callable[[Text, CheckContext], Iterable[str]]
+_H = TypeVar("_H", bound=HeaderFunction)
+_F = TypeVar("_F", bound=EntryFunction)
+
+
 @dataclass(frozen=True)
 class Check:
-    """A check's stable name and its fixed severity."""
+    """A check's stable name, its fixed severity and what it checks, in one line."""
 
     name: str
     severity: Severity
     summary: str
 
-    def issue(self, message: str, ctx: CheckContext, entry: Message | None = None) -> Issue:
-        return Issue(
-            check=self.name, severity=self.severity, message=message, path=ctx.path,
-            line=entry.lineno if entry is not None else None,
-            context=entry.context if entry is not None else None,
-            msgid=str(entry.id) if entry is not None else None,
-        )
 
-
-_E, _W = Severity.ERROR, Severity.WARNING  # short names for the table below
-HEADER_LANGUAGE = Check("header-language", _E, "the Language header names the catalog's locale")
-HEADER_PLURAL_FORMS = Check("header-plural-forms", _E,
-                            "the Plural-Forms header agrees with CLDR for the locale")
-HEADER_FUZZY = Check("header-fuzzy", _E, "the header is not fuzzy")
-BABEL = Check("babel", _E, "Babel's own checkers (python-format, number of plural forms)")
-PLACEHOLDERS = Check("placeholders", _E, "<n>…</n> and <n/> as in the source, nested the same")
-RAW_MARKUP = Check("raw-markup", _E, "no raw '<' outside placeholders (no typed HTML tags)")
-URLS = Check("urls", _E, "every URL and e-mail address of the source, unchanged")
-DO_NOT_TRANSLATE = Check("do-not-translate", _E, "glossary do-not-translate terms, unchanged")
-NUMBERS = Check("numbers", _W, "every number of the source (any digit system)")
-PREFERRED_TERM = Check("preferred-term", _W, "glossary preferred renderings for the locale")
-WHITESPACE = Check("whitespace", _W, "leading and trailing whitespace as in the source")
-END_PUNCTUATION = Check("end-punctuation", _W, "sentence-final punctuation as in the source")
-UNUSABLE_CHARACTERS = Check("unusable-characters", _E,
-                            "no character a web page cannot hold (controls, lone surrogates, "
-                            "noncharacters)")
-BIDI_CONTROLS = Check("bidi-controls", _W,
-                      "no bidirectional embedding, override or isolate the source lacks")
-
-REPEATED_WORDS = Check("repeated-words", _W, "no word doubled ('e e', 'the the') unless the "
-                       "source doubles it")
-DOUBLE_SPACES = Check("double-spaces", _W, "no run of spaces the source does not have")
-UNTRANSLATED = Check("untranslated", _W, "not the source text left as it is")
-SCRIPT = Check("script", _W, "written in the locale's script (no Latin-only text in zh, ar, "
-               "hi…)")
-CHECKS: tuple[Check, ...] = (
-    HEADER_LANGUAGE, HEADER_PLURAL_FORMS, HEADER_FUZZY, BABEL, PLACEHOLDERS, RAW_MARKUP, URLS,
-    DO_NOT_TRANSLATE, UNUSABLE_CHARACTERS, NUMBERS, PREFERRED_TERM, WHITESPACE,
-    END_PUNCTUATION, BIDI_CONTROLS, REPEATED_WORDS, DOUBLE_SPACES, UNTRANSLATED, SCRIPT,
-)
-"""Every check, in report order: the names and severities are part of the interface."""
-
-
-# -- reading ------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Header:
-    """The header as written in the file (Babel keeps only what it understands)."""
-
-    fields: Mapping[str, str]
-    fuzzy: bool
+class HeaderCheck(Check):
+    run: HeaderFunction
 
 
-_HEADERS: WeakKeyDictionary[Catalog, _Header] = WeakKeyDictionary()
+@dataclass(frozen=True)
+class EntryCheck(Check):
+    run: EntryFunction
+    every_entry: bool = False
+    """Run on every active entry, untranslated and plural ones too (Babel's checkers)."""
 
 
-def read_catalog(path: Path, locale: str) -> Catalog:
-    """Read with Babel, aborting on the first syntax error (reported as file:line).
-
-    The header fields are also kept as written, so that check_header sees a missing
-    Language or Plural-Forms field (Babel fills both in from ``locale``).
-    """
-    parsed = read_syntax(path)
-    catalog = to_babel(parsed, locale)
-    fields = metadata(parsed.header)
-    # Babel parses the header's flags; without a header it reports the catalog as fuzzy.
-    _HEADERS[catalog] = _Header(fields, fuzzy=bool(fields) and catalog.fuzzy)
-    return catalog
+_HEADER_CHECKS: list[HeaderCheck] = []
+_ENTRY_CHECKS: list[EntryCheck] = []
 
 
-def _header(catalog: Catalog) -> _Header:
-    """The file's own header, or what Babel made of it for a catalog built in memory."""
-    known = _HEADERS.get(catalog)
-    if known is not None:
-        return known
-    return _Header(dict(catalog.mime_headers), bool(catalog.fuzzy))
+def _unique(name: str) -> str:
+    if name in {c.name for c in (*_HEADER_CHECKS, *_ENTRY_CHECKS)}:
+        raise ValueError(f"two checks are named {name!r}")
+    return name
 
 
-# -- header checks ------------------------------------------------------------------------
-HeaderCheck = Callable[[Catalog, CheckContext], Iterable[Issue]]
+def header_check(name: str, severity: Severity, summary: str) -> Callable[[_H], _H]:
+    """Register a header check; the order of registration is the report's order."""
+    def register(function: _H) -> _H:
+        _HEADER_CHECKS.append(HeaderCheck(_unique(name), severity, summary, function))
+        return function
+    return register
 
 
-def check_header_language(catalog: Catalog, ctx: CheckContext) -> Iterator[Issue]:
-    language = _header(catalog).fields.get("Language", "").strip()
-    if not language:
-        yield HEADER_LANGUAGE.issue(f"Language header is missing, expected {ctx.locale!r}", ctx)
-    elif language.replace("-", "_") != ctx.locale:
-        yield HEADER_LANGUAGE.issue(f"Language header is {language!r}, expected {ctx.locale!r}",
-                                    ctx)
-
-
-def check_header_plural_forms(catalog: Catalog, ctx: CheckContext) -> Iterator[Issue]:
-    plural = get_plural(ctx.locale)
-    expected = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
-    found = _header(catalog).fields.get("Plural-Forms", "").strip()
-    if not found:
-        yield HEADER_PLURAL_FORMS.issue(f"Plural-Forms header is missing, CLDR says {expected!r}",
-                                        ctx)
-    elif _squeeze(found) != _squeeze(expected):
-        yield HEADER_PLURAL_FORMS.issue(f"Plural-Forms is {found!r}, CLDR says {expected!r}", ctx)
-
-
-def _squeeze(plural_forms: str) -> str:
-    return "".join(plural_forms.split()).rstrip(";")
-
-
-def check_header_fuzzy(catalog: Catalog, ctx: CheckContext) -> Iterator[Issue]:
-    if _header(catalog).fuzzy:
-        yield HEADER_FUZZY.issue("the header is marked fuzzy, so compilers skip the whole file; "
-                                 "remove the fuzzy flag from the header", ctx)
-
-
-HEADER_CHECKS: tuple[HeaderCheck, ...] = (
-    check_header_language, check_header_plural_forms, check_header_fuzzy,
-)
-
-
-def check_header(catalog: Catalog, ctx: CheckContext) -> Iterator[Issue]:
-    """Language and Plural-Forms agree with the locale; the header is not fuzzy."""
-    for check in HEADER_CHECKS:
-        yield from check(catalog, ctx)
-
-
-# -- entry checks -------------------------------------------------------------------------
-EntryCheck = Callable[[Message, CheckContext], Iterable[Issue]]
-
-
-def _text(entry: Message) -> tuple[str, str] | None:
-    """(msgid, msgstr) of a translated singular entry, or None."""
-    if not isinstance(entry.id, str) or not isinstance(entry.string, str) or not entry.string:
-        return None
-    return entry.id, entry.string
-
-
-def _plain(entry: Message) -> tuple[str, str] | None:
-    """(msgid, msgstr) as text: placeholders removed, ``&lt;`` decoded."""
-    pair = _text(entry)
-    return None if pair is None else (plain_text(pair[0]), plain_text(pair[1]))
+def entry_check(name: str, severity: Severity, summary: str, *,
+                every_entry: bool = False) -> Callable[[_F], _F]:
+    """Register an entry check; the order of registration is the report's order."""
+    def register(function: _F) -> _F:
+        _ENTRY_CHECKS.append(EntryCheck(_unique(name), severity, summary, function,
+                                        every_entry))
+        return function
+    return register
 
 
 def _listed(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def check_babel(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
-    """Babel's checkers: python-format placeholders, number of plural forms."""
-    for error in entry.check(ctx.catalog):
-        yield BABEL.issue(str(error), ctx, entry)
+# -- header checks ------------------------------------------------------------------------
+@header_check("header-language", _E, "the Language header names the catalog's locale")
+def check_header_language(header: Header, ctx: CheckContext) -> Iterator[str]:
+    language = header.fields.get("Language", "").strip()
+    if not language:
+        yield f"Language header is missing, expected {ctx.locale!r}"
+    elif language.replace("-", "_") != ctx.locale:
+        yield f"Language header is {language!r}, expected {ctx.locale!r}"
 
 
-def check_placeholders(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
-    """Placeholders <n>…</n> and <n/> identical in set, form and nesting."""
-    pair = _text(entry)
-    if pair is None:
+@header_check("header-plural-forms", _E, "the Plural-Forms header agrees with CLDR for the "
+              "locale")
+def check_header_plural_forms(header: Header, ctx: CheckContext) -> Iterator[str]:
+    expected = plural_forms(ctx.locale)
+    found = header.fields.get("Plural-Forms", "").strip()
+    if not found:
+        yield f"Plural-Forms header is missing, CLDR says {expected!r}"
+    elif _squeeze(found) != _squeeze(expected):
+        yield f"Plural-Forms is {found!r}, CLDR says {expected!r}"
+
+
+def _squeeze(plural_forms: str) -> str:
+    return "".join(plural_forms.split()).rstrip(";")
+
+
+@header_check("header-fuzzy", _E, "the header is not fuzzy")
+def check_header_fuzzy(header: Header, ctx: CheckContext) -> Iterator[str]:
+    if header.fuzzy:
+        yield ("the header is marked fuzzy, so compilers skip the whole file; remove the "
+               "fuzzy flag from the header")
+
+
+# -- entry checks -------------------------------------------------------------------------
+@entry_check("babel", _E, "Babel's own checkers (python-format, number of plural forms)",
+             every_entry=True)
+def check_babel(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """Babel's checkers, in its order: the number of plural forms, then python-format
+    placeholders (on any msgid that reads as a format string, as Babel flags them)."""
+    entry = text.entry
+    if entry.msgid_plural:
+        forms = tuple(entry.msgstr_plural[n] for n in sorted(entry.msgstr_plural))
+        expected = ctx.header.nplurals(ctx.locale)
+        if len(forms) != expected:
+            yield f"Wrong number of plural forms (expected {expected})"
+        message = Message((entry.msgid, entry.msgid_plural), forms)
+    elif PYTHON_FORMAT.search(entry.msgid):
+        message = Message(entry.msgid, entry.msgstr)
+    else:
         return
-    source, target = pair
+    if "python-format" in message.flags:
+        try:
+            python_format(None, message)
+        except TranslationError as error:
+            yield str(error)
+
+
+@entry_check("placeholders", _E, "<n>…</n> and <n/> as in the source, nested the same")
+def check_placeholders(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """Placeholders <n>…</n> and <n/> identical in set, form and nesting."""
     try:
-        expected = shape(source)
+        expected = shape(text.source)
     except MarkupError:  # a hand-written msgid, or one nested past MAX_DEPTH: never usable
         return
     try:
-        found = shape(target)
+        found = shape(text.target)
     except MarkupError as exc:  # unbalanced, or a number used twice
-        yield PLACEHOLDERS.issue(f"broken placeholders: {exc}", ctx, entry)
+        yield f"broken placeholders: {exc}"
         return
     missing = sorted(set(expected) - set(found))
     extra = sorted(set(found) - set(expected))
@@ -223,19 +242,17 @@ def check_placeholders(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
     if extra:
         parts.append("unknown " + _listed(_show(n, found[n][1]) for n in extra))
     if parts:
-        yield PLACEHOLDERS.issue("placeholders differ: " + "; ".join(parts), ctx, entry)
+        yield "placeholders differ: " + "; ".join(parts)
         return
     changed = [n for n in sorted(expected) if expected[n][1] != found[n][1]]
     if changed:
-        yield PLACEHOLDERS.issue("placeholders changed form: " + _listed(
-            f"{_show(n, found[n][1])} should be {_show(n, expected[n][1])}" for n in changed),
-            ctx, entry)
+        yield "placeholders changed form: " + _listed(
+            f"{_show(n, found[n][1])} should be {_show(n, expected[n][1])}" for n in changed)
         return
     moved = [n for n in sorted(expected) if expected[n] != found[n]]
     if moved:
-        yield PLACEHOLDERS.issue("placeholders nested differently: " + _listed(
-            f"{_show(n, found[n][1])} should be {_where(expected[n][0])}" for n in moved),
-            ctx, entry)
+        yield "placeholders nested differently: " + _listed(
+            f"{_show(n, found[n][1])} should be {_where(expected[n][0])}" for n in moved)
 
 
 def _show(number: int, empty: bool) -> str:
@@ -246,28 +263,23 @@ def _where(parent: int) -> str:
     return "at top level" if parent == 0 else f"inside <{parent}>…</{parent}>"
 
 
-_TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")  # the placeholder tokens of markup.py
 _TAG_LIKE = re.compile(r"<!--.*?-->|<[/!?]?\s*[A-Za-z0-9][^<>]{0,200}>", re.DOTALL)
 
 
-def check_raw_markup(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("raw-markup", _E, "no raw '<' outside placeholders (no typed HTML tags)")
+def check_raw_markup(text: Text, ctx: CheckContext) -> Iterator[str]:
     """A raw ``<`` outside placeholders: a typed tag, or a ``<`` that should be ``&lt;``."""
-    pair = _text(entry)
-    if pair is None:
+    target = strip_placeholders(text.target)
+    if "<" not in target:
         return
-    source, target = pair
-    text = _TOKEN.sub("", target)
-    if "<" not in text:
-        return
-    source = _TOKEN.sub("", source)  # a msgid has none, unless written by hand
+    source = strip_placeholders(text.source)  # a msgid has none, unless written by hand
     known = set(_TAG_LIKE.findall(source))
-    tags = [tag for tag in dict.fromkeys(_TAG_LIKE.findall(text)) if tag not in known]
+    tags = [tag for tag in dict.fromkeys(_TAG_LIKE.findall(target)) if tag not in known]
     if tags:
-        yield RAW_MARKUP.issue(f"text looks like an HTML tag ({_listed(tags)}); only <n>…</n> "
-                               "and <n/> placeholders are allowed", ctx, entry)
-    elif "<" in _TAG_LIKE.sub("", text) and "<" not in _TAG_LIKE.sub("", source):
-        yield RAW_MARKUP.issue("raw '<' in the translation; write a literal '<' as &lt;",
-                               ctx, entry)
+        yield (f"text looks like an HTML tag ({_listed(tags)}); only <n>…</n> and <n/> "
+               "placeholders are allowed")
+    elif "<" in _TAG_LIKE.sub("", target) and "<" not in _TAG_LIKE.sub("", source):
+        yield "raw '<' in the translation; write a literal '<' as &lt;"
 
 
 _URL_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
@@ -275,10 +287,16 @@ _URL = re.compile(rf"(?<![A-Za-z0-9])(?:(?:https?|ftps?)://|www\.){_URL_CHAR}+",
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+_URL_HINT = re.compile(r"://|www\.", re.IGNORECASE)
+"""What every URL holds: most texts have none, and this scan is far cheaper than _URL's."""
+
+
 def _addresses(text: str) -> list[str]:
     """URLs and e-mail addresses in text, without the punctuation of the sentence."""
-    found = [_trim_url(match.group()) for match in _URL.finditer(text)]
-    found += [match.group() for match in _EMAIL.finditer(text)]
+    found = ([_trim_url(match.group()) for match in _URL.finditer(text)]
+             if _URL_HINT.search(text) else [])
+    if "@" in text:
+        found += [match.group() for match in _EMAIL.finditer(text)]
     return list(dict.fromkeys(found))
 
 
@@ -293,38 +311,44 @@ def _trim_url(url: str) -> str:
     return url
 
 
-def check_urls(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("urls", _E, "every URL and e-mail address of the source, unchanged")
+def check_urls(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every URL and e-mail address of the source appears unchanged in the translation."""
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
-    present = set(_addresses(target))
-    missing = [address for address in _addresses(source) if address not in present]
+    present = set(_addresses(text.plain_target))
+    missing = [address for address in _addresses(text.plain_source) if address not in present]
     if missing:
-        yield URLS.issue(f"URL or e-mail address missing or changed: {_listed(missing)}",
-                         ctx, entry)
+        yield f"URL or e-mail address missing or changed: {_listed(missing)}"
 
 
 def _has_word(term: str, text: str, flags: int = 0) -> bool:
     return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags) is not None
 
 
-def check_do_not_translate(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("do-not-translate", _E, "glossary do-not-translate terms, unchanged")
+def check_do_not_translate(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Glossary terms found in the source (whole word, same case) stay unchanged.
 
     In the translation the term only has to occur as written, so an inflected form
     (MISS'in, MISS-Verfahren) or one next to CJK text counts.
     """
-    pair = _plain(entry)
-    if pair is None or not ctx.glossary.do_not_translate:
+    if not ctx.glossary.do_not_translate:
         return
-    source, target = pair
+    source, target = text.plain_source, text.plain_target
     missing = [term for term in dict.fromkeys(ctx.glossary.do_not_translate)
                if term and _has_word(term, source) and term not in target]
     if missing:
-        yield DO_NOT_TRANSLATE.issue("do-not-translate term changed or missing: "
-                                     + _listed(repr(term) for term in missing), ctx, entry)
+        yield "do-not-translate term changed or missing: " + _listed(
+            repr(term) for term in missing)
+
+
+@entry_check("unusable-characters", _E, "no character a web page cannot hold (controls, "
+             "lone surrogates, noncharacters)")
+def check_unusable_characters(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """Characters a page cannot hold (the build keeps the source text instead)."""
+    found = unusable_characters(text.target)
+    if found:
+        yield (f"the translation holds characters a web page cannot hold ({describe(found)}); "
+               "remove them")
 
 
 # Digits of any decimal system (\d is Unicode), grouped by . , ' and the right single
@@ -345,21 +369,18 @@ def _numbers(text: str) -> dict[str, str]:
     return found
 
 
-def check_numbers(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("numbers", _W, "every number of the source (any digit system)")
+def check_numbers(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every number of the source appears in the translation, in any digit system.
 
     Group and decimal separators may change with the locale (1,000 → 1.000, 3.5 → 3,5 or
     Arabic-Indic digits with the Arabic decimal separator).
     """
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
-    present = _numbers(target)
-    missing = [shown for digits, shown in _numbers(source).items() if digits not in present]
+    present = _numbers(text.plain_target)
+    missing = [shown for digits, shown in _numbers(text.plain_source).items()
+               if digits not in present]
     if missing:
-        yield NUMBERS.issue(f"number missing from the translation: {_listed(missing)}",
-                            ctx, entry)
+        yield f"number missing from the translation: {_listed(missing)}"
 
 
 def _preferred(glossary: Glossary, ctx: CheckContext) -> dict[str, str]:
@@ -370,35 +391,30 @@ def _preferred(glossary: Glossary, ctx: CheckContext) -> dict[str, str]:
     return terms
 
 
-def check_preferred_terms(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("preferred-term", _W, "glossary preferred renderings for the locale")
+def check_preferred_terms(text: Text, ctx: CheckContext) -> Iterator[str]:
     """A glossary term in the source (whole word, any case) uses the preferred rendering."""
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
+    source, target = text.plain_source, text.plain_target
     wanted = _preferred(ctx.glossary, ctx)
     missing = [f"{term!r} should be rendered as {rendering!r}"
                for term, rendering in wanted.items()
                if term and _has_word(term, source, re.IGNORECASE)
                and rendering.casefold() not in target.casefold()]
     if missing:
-        yield PREFERRED_TERM.issue("preferred rendering missing: " + "; ".join(missing),
-                                   ctx, entry)
+        yield "preferred rendering missing: " + "; ".join(missing)
 
 
-def check_whitespace(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("whitespace", _W, "leading and trailing whitespace as in the source")
+def check_whitespace(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Leading and trailing whitespace of the translation match the source's."""
-    pair = _text(entry)
-    if pair is None:
-        return
-    source, target = pair
+    source, target = text.source, text.target
     parts = []
     for side, cut in (("leading", _leading), ("trailing", _trailing)):
         if cut(source) != cut(target):
             parts.append(f"{side} whitespace {cut(target)!r} where the source has "
                          f"{cut(source)!r}")
     if parts:
-        yield WHITESPACE.issue("; ".join(parts), ctx, entry)
+        yield "; ".join(parts)
 
 
 def _leading(text: str) -> str:
@@ -444,49 +460,34 @@ _CLOSERS = (  # quotes and brackets that may follow the final mark, in any scrip
 def _ending(text: str, language: str) -> tuple[str, str] | None:
     """(kind, mark) of the sentence punctuation ending text, or None."""
     text = text.rstrip().rstrip(_CLOSERS).rstrip()
-    marks = _ENDINGS | _LOCAL_ENDINGS.get(language, {})
-    for mark in sorted(marks, key=len, reverse=True):
+    for mark, kind in _marks(language):
         if text.endswith(mark):
-            return marks[mark], mark
+            return kind, mark
     return None
 
 
-def check_end_punctuation(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@cache
+def _marks(language: str) -> tuple[tuple[str, str], ...]:
+    """(mark, kind) of the language's end punctuation, longest marks first."""
+    marks = _ENDINGS | _LOCAL_ENDINGS.get(language, {})
+    return tuple((mark, marks[mark]) for mark in sorted(marks, key=len, reverse=True))
+
+
+@entry_check("end-punctuation", _W, "sentence-final punctuation as in the source")
+def check_end_punctuation(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Sentence-final punctuation of the source kept, in the target script's form."""
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
-    expected = _ending(source, "")
-    found = _ending(target, ctx.language)
+    expected = _ending(text.plain_source, "")
+    found = _ending(text.plain_target, ctx.language)
     if expected is None and found is not None:
-        yield END_PUNCTUATION.issue(
-            f"the translation ends with '{found[1]}' but the source has no end punctuation",
-            ctx, entry)
+        yield f"the translation ends with '{found[1]}' but the source has no end punctuation"
     elif expected is not None and found is None:
         if expected[0] == "." and ctx.language in _NO_FULL_STOP:
             return
-        yield END_PUNCTUATION.issue(
-            f"the source ends with '{expected[1]}' but the translation has no end punctuation",
-            ctx, entry)
+        yield f"the source ends with '{expected[1]}' but the translation has no end punctuation"
     elif expected is not None and found is not None and expected[0] != found[0]:
         if ctx.language in _ONE_FULL_STOP and {expected[0], found[0]} <= {".", "!", "?"}:
             return
-        yield END_PUNCTUATION.issue(
-            f"the source ends with '{expected[1]}' but the translation ends with '{found[1]}'",
-            ctx, entry)
-
-
-def check_unusable_characters(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
-    """Characters a page cannot hold (the build keeps the source text instead)."""
-    pair = _text(entry)
-    if pair is None:
-        return
-    found = unusable_characters(pair[1])
-    if found:
-        yield UNUSABLE_CHARACTERS.issue(
-            f"the translation holds characters a web page cannot hold ({describe(found)}); "
-            "remove them", ctx, entry)
+        yield f"the source ends with '{expected[1]}' but the translation ends with '{found[1]}'"
 
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -494,18 +495,15 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 stored ("Trojan Source"). The marks U+200E, U+200F and U+061C are ordinary in RTL text."""
 
 
-def check_bidi_controls(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("bidi-controls", _W, "no bidirectional embedding, override or isolate the "
+             "source lacks")
+def check_bidi_controls(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Bidirectional controls the source does not have."""
-    pair = _text(entry)
-    if pair is None:
-        return
-    source, target = pair
-    added = [char for char in dict.fromkeys(_BIDI.findall(target)) if char not in source]
+    added = [char for char in dict.fromkeys(_BIDI.findall(text.target))
+             if char not in text.source]
     if added:
-        yield BIDI_CONTROLS.issue(
-            f"the translation adds bidirectional controls ({describe(added)}) that can make "
-            "it read otherwise than it is written; remove them unless you meant them",
-            ctx, entry)
+        yield (f"the translation adds bidirectional controls ({describe(added)}) that can make "
+               "it read otherwise than it is written; remove them unless you meant them")
 
 
 # -- draft QA: what machine drafts get wrong (pofilter's and Weblate's checks) -------------
@@ -516,34 +514,34 @@ def _repeats(text: str) -> list[str]:
     return [match.group(0) for match in _REPEATED.finditer(text)]
 
 
-def check_repeated_words(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("repeated-words", _W, "no word doubled ('e e', 'the the') unless the source "
+             "doubles it")
+def check_repeated_words(text: Text, ctx: CheckContext) -> Iterator[str]:
     """A word twice in a row ("e e"), which the source does not do."""
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
-    doubled = [found for found in dict.fromkeys(_repeats(target))
-               if not any(found.lower() == other.lower() for other in _repeats(source))]
+    doubled = [found for found in dict.fromkeys(_repeats(text.plain_target))
+               if not any(found.lower() == other.lower()
+                          for other in _repeats(text.plain_source))]
     if doubled:
-        yield REPEATED_WORDS.issue("repeated word: " + _listed(repr(d) for d in doubled),
-                                   ctx, entry)
+        yield "repeated word: " + _listed(repr(d) for d in doubled)
 
 
 _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
-def check_double_spaces(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("double-spaces", _W, "no run of spaces the source does not have")
+def check_double_spaces(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Two or more spaces between words where the source has none."""
-    pair = _plain(entry)
-    if pair is None:
-        return
-    source, target = pair
-    if _SPACES.search(target) and not _SPACES.search(source):
-        yield DOUBLE_SPACES.issue("double space between words; use one", ctx, entry)
+    if _SPACES.search(text.plain_target) and not _SPACES.search(text.plain_source):
+        yield "double space between words; use one"
 
 
 def _letters(text: str) -> str:
-    return "".join(char for char in text if char.isalpha())
+    return "".join(filter(str.isalpha, text))
+
+
+@lru_cache(maxsize=4096)
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
 
 
 def _without_kept(text: str, ctx: CheckContext) -> str:
@@ -561,16 +559,15 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{4,}")
 
 
-def check_untranslated(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("untranslated", _W, "not the source text left as it is")
+def check_untranslated(text: Text, ctx: CheckContext) -> Iterator[str]:
     """The translation is the source as it was, though it has words to translate."""
-    pair = _plain(entry)
-    if pair is None or ctx.language == "en":
+    if ctx.language == "en":
         return
-    source, target = pair
-    if source.strip() == target.strip() and _WORD.search(_without_kept(source, ctx)):
-        yield UNTRANSLATED.issue("the translation is the source text, untranslated; "
-                                 "translate it (or keep it and say why in a comment)",
-                                 ctx, entry)
+    source = text.plain_source
+    if source.strip() == text.plain_target.strip() and _WORD.search(_without_kept(source, ctx)):
+        yield ("the translation is the source text, untranslated; translate it (or keep it "
+               "and say why in a comment)")
 
 
 # Languages of the project's kind not written in the Latin alphabet, with their script's
@@ -589,48 +586,59 @@ _SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_script(entry: Message, ctx: CheckContext) -> Iterator[Issue]:
+@entry_check("script", _W, "written in the locale's script (no Latin-only text in zh, ar, "
+             "hi…)")
+def check_script(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Mostly Latin letters in a language written in another script (an engine that
     echoed English, or wrote a transliteration)."""
     scripts = _SCRIPTS.get(ctx.language)
-    pair = _plain(entry)
-    if scripts is None or pair is None or "_Latn" in ctx.locale:
+    if scripts is None or "_Latn" in ctx.locale:
         return
-    source, target = pair
-    if source.strip() == target.strip():
+    if text.plain_source.strip() == text.plain_target.strip():
         return  # check_untranslated says it
-    kept = _without_kept(target, ctx)
+    kept = _without_kept(text.plain_target, ctx)
+    if not _LATIN_WORD.search(kept):
+        return
     letters = _letters(kept)
-    latin = sum(1 for char in letters if unicodedata.name(char, "").startswith("LATIN"))
-    if _LATIN_WORD.search(kept) and latin * 2 > len(letters):
-        yield SCRIPT.issue(f"{latin} of {len(letters)} letters are Latin, but "
-                           f"{ctx.locale} is written in {scripts[0].title()} script; "
-                           "translate the Latin text", ctx, entry)
+    latin = sum(map(_is_latin, letters))
+    if latin * 2 > len(letters):
+        yield (f"{latin} of {len(letters)} letters are Latin, but {ctx.locale} is written in "
+               f"{scripts[0].title()} script; translate the Latin text")
 
 
-ENTRY_CHECKS: tuple[EntryCheck, ...] = (
-    check_babel, check_placeholders, check_raw_markup, check_urls, check_do_not_translate,
-    check_unusable_characters, check_numbers, check_preferred_terms, check_whitespace,
-    check_end_punctuation, check_bidi_controls, check_repeated_words, check_double_spaces,
-    check_untranslated, check_script,
-)
-"""Every entry check, in report order (errors first)."""
+HEADER_CHECKS: tuple[HeaderCheck, ...] = tuple(_HEADER_CHECKS)
+ENTRY_CHECKS: tuple[EntryCheck, ...] = tuple(_ENTRY_CHECKS)
+CHECKS: tuple[Check, ...] = (*HEADER_CHECKS, *ENTRY_CHECKS)
+"""Every check, in report order: the names and severities are part of the interface."""
 
 
 # -- running ------------------------------------------------------------------------------
-def check_catalog(catalog: Catalog, ctx: CheckContext) -> list[Issue]:
-    """Header issues first, then each entry's issues in file order."""
-    if ctx.catalog is not catalog:
-        ctx = replace(ctx, catalog=catalog)
+def check_header(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Issue]:
+    """Language and Plural-Forms agree with the locale; the header is not fuzzy."""
+    header = Header.of(catalog)
+    for check in HEADER_CHECKS:
+        for message in check.run(header, ctx):
+            yield Issue(check.name, check.severity, message, ctx.path)
+
+
+def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Issue]:
+    """Header issues first, then each entry's issues in file order, in check order."""
+    ctx = replace(ctx, header=Header.of(catalog))
     issues = list(check_header(catalog, ctx))
     for entry in catalog:
-        if not entry.id:
+        if entry.obsolete or not entry.msgid:
             continue
+        text = Text(entry, entry.msgid, entry.msgstr)
+        translated = bool(entry.msgstr) and not entry.msgid_plural
         for check in ENTRY_CHECKS:
-            issues.extend(check(entry, ctx))
+            if translated or check.every_entry:
+                issues.extend(
+                    Issue(check.name, check.severity, message, ctx.path, entry.linenum,
+                          entry.msgctxt, entry.msgid)
+                    for message in check.run(text, ctx))
     return issues
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:
-    """Read one catalog (CatalogError on a syntax error) and run every check on it."""
-    return check_catalog(read_catalog(path, locale), CheckContext(locale, shown_path, glossary))
+    """Read one catalog once (CatalogError on a syntax error) and run every check on it."""
+    return check_catalog(load(path), CheckContext(locale, shown_path, glossary))

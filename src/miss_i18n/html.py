@@ -18,7 +18,7 @@ from lxml import etree, html
 
 from . import source
 from .errors import ExtractError
-from .markup import escape_text
+from .markup import escape_text, has_letters
 from .model import Segment
 
 # Phrasing elements that become placeholders with content: <1>…</1>.
@@ -160,10 +160,6 @@ def _translate_flag(element: etree._Element, inherited: bool) -> bool:
     return inherited
 
 
-def _has_letters(text: str) -> bool:
-    return any(char.isalpha() for char in text)
-
-
 @dataclass
 class Run:
     """Consecutive text and inline elements of one container, between block children.
@@ -285,7 +281,7 @@ class _Walker:
                 continue
             if element.tag == "title":
                 text = normalize_space(element.text or "").strip()
-                if _has_letters(text):
+                if has_letters(text):
                     segment = Segment(self.page, self.context(self.path(element)),
                                       escape_text(text), "", KIND["title"])
                     self.slots.append(Slot(segment, element, attribute=""))
@@ -305,7 +301,7 @@ class _Walker:
         text = value.strip(_HTML_SPACE_CHARS)
         if attribute != "title":
             text = normalize_space(text)
-        if not _has_letters(text):
+        if not has_letters(text):
             return
         path = f"{path or self.path(element)}@{attribute}"
         segment = Segment(self.page, self.context(path), escape_text(text),
@@ -373,7 +369,7 @@ class _Walker:
         """An inline element that becomes ``<n/>``."""
         if node.tag in OPAQUE or not _translate_flag(node, inherited=True):
             return True
-        return not _has_letters(_all_text(node)) and not any(
+        return not has_letters(_all_text(node)) and not any(
             is_element(c) for c in node
         )
 
@@ -394,13 +390,13 @@ class _Walker:
             run = Run(inner, None, list(inner), preserve)
 
     def run_has_text(self, run: Run) -> bool:
-        if _has_letters(run.start_text()):
+        if has_letters(run.start_text()):
             return True
         for node in run.nodes:
-            if _has_letters(node.tail or ""):
+            if has_letters(node.tail or ""):
                 return True
             if (is_element(node) and not self.keeps_whole(node)
-                    and _has_letters("".join(_visible_text(node)))):
+                    and has_letters("".join(_visible_text(node)))):
                 return True
         return False
 

@@ -134,13 +134,24 @@ def shape(text: str) -> dict[int, tuple[int, bool]]:
     return result
 
 
+def strip_placeholders(text: str) -> str:
+    """The string less its placeholder tokens, escapes kept (``&lt;`` stays ``&lt;``)."""
+    return _TOKEN.sub("", text)
+
+
 def plain_text(text: str) -> str:
     """The text with placeholders removed (for checks on numbers, terms, punctuation)."""
-    return unescape_text(_TOKEN.sub("", text))
+    return unescape_text(strip_placeholders(text))
 
 
 def has_placeholders(text: str) -> bool:
     return _TOKEN.search(text) is not None
+
+
+def has_letters(text: str) -> bool:
+    """Whether text holds a letter: text without one (numbers, symbols, punctuation) is
+    neither extracted nor sent to an engine."""
+    return any(char.isalpha() for char in text)
 
 
 def unusable_characters(text: str) -> list[str]:

@@ -334,7 +334,7 @@ def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | N
         (entry.msgctxt, entry.msgid): entry.msgstr
         for entry in po
         if entry.msgstr and not entry.obsolete
-        and (include_fuzzy or "fuzzy" not in entry.flags)
+        and (include_fuzzy or not entry.fuzzy)
     }
 
 

@@ -7,15 +7,12 @@ outputs like ``index.html``, and the CLI prints the table.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polib
-from babel.messages.pofile import read_po
 from lxml import etree, html
 
-from . import catalog
 from .build import PageReport, Site, bcp47, direction, native_name, serialize
 from .checks import CheckContext, check_catalog
 from .config import Glossary
@@ -37,16 +34,15 @@ class Findings:
 
 def count_findings(catalogs: Mapping[str, polib.POFile], glossary: Glossary
                    ) -> dict[str, Findings]:
-    """Run the checks of `miss-i18n check` on the catalogs as the build sees them.
+    """Run the checks of `miss-i18n check` on the catalogs as the build has them.
 
-    The catalogs are read back by Babel from the bytes they are written as, so a run
-    counts the merged catalogs it is about to write. Babel fills in a missing Language
-    header from the locale, so that one header finding is left to `check`.
+    They are the very catalogs a run is about to write, checked as they are in memory:
+    nothing is rendered or parsed again, and the counts are those `check` gives for the
+    written files.
     """
     found: dict[str, Findings] = {}
     for locale, po in catalogs.items():
-        babel = read_po(io.BytesIO(catalog.to_bytes(po)), locale=locale)
-        issues = check_catalog(babel, CheckContext(locale, locale, glossary))
+        issues = check_catalog(po, CheckContext(locale, locale, glossary))
         errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
         found[locale] = Findings(errors, len(issues) - errors)
     return found

@@ -24,6 +24,7 @@ from .markup import (
     Node,
     Placeholder,
     escape_text,
+    has_letters,
     parse,
     shape,
 )
@@ -41,7 +42,7 @@ def needs_translation(entry: polib.POEntry) -> bool:
         return False
     if not entry.msgstr:
         return True
-    return "fuzzy" in entry.flags and is_machine(entry) and entry.previous_msgid is not None
+    return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,6 @@ class LocaleResult:
 
 
 # -- cutting entries into units ------------------------------------------------------------
-def _has_letters(text: str) -> bool:
-    return any(char.isalpha() for char in text)
-
-
 def _plain(nodes: Sequence[Node]) -> str:
     return "".join(n if isinstance(n, str) else _plain(n.children or []) for n in nodes)
 
@@ -320,7 +317,7 @@ class _SentencePath:
     @staticmethod
     def sentences(units: Iterable[str], protector: Protector) -> tuple[set[str], list[str]]:
         """The units' sentences, and the same protected, sorted (what the engine gets)."""
-        originals = {s for u in units if _has_letters(u)
+        originals = {s for u in units if has_letters(u)
                      for s in split_sentences(split_edges(u)[1])}
         return originals, sorted({protector.protect(s) for s in originals})
 
@@ -367,7 +364,7 @@ class _SentencePath:
     def lookup(self, unit: str) -> str:
         """A unit's translation, its edges kept; raises _EmptyOutput if a sentence has none."""
         lead, core, trail = split_edges(unit)
-        if not _has_letters(core):
+        if not has_letters(core):
             return unit
         pieces = [self._best(s) for s in split_sentences(core)]
         if not all(p.strip() for p in pieces):
@@ -444,7 +441,7 @@ def provenance_line(model: ModelInfo, piecewise: bool) -> str:
 
 def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool) -> None:
     entry.msgstr = text
-    if "fuzzy" not in entry.flags:
+    if not entry.fuzzy:
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None

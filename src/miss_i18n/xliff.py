@@ -104,7 +104,7 @@ def export_state(entry: polib.POEntry) -> tuple[str, str | None]:
     """The XLIFF state (and subState) of an entry."""
     if not entry.msgstr:
         return "initial", None
-    if "fuzzy" in entry.flags:
+    if entry.fuzzy:
         return "translated", MACHINE_SUBSTATE if is_machine(entry) else None
     return "final", None
 
@@ -565,7 +565,7 @@ def _kind(text: str, state: str) -> str:
 def _current(entry: polib.POEntry) -> str:
     if not entry.msgstr:
         return "untranslated"
-    return "fuzzy" if "fuzzy" in entry.flags else "accepted"
+    return "fuzzy" if entry.fuzzy else "accepted"
 
 
 def _placeholder_problem(entry: polib.POEntry, text: str) -> str | None:
