@@ -30,6 +30,9 @@ HEADER_ORDER = (
     "Content-Transfer-Encoding", "Plural-Forms",
 )
 MACHINE_MARK = "machine-translated:"  # translator-comment line on engine drafts
+TM_MARK = "translation memory:"
+"""Translator-comment line on a draft taken from a person's translation imported from a TMX
+file (``# translation memory: file.tmx``): fuzzy for review, but never an engine's."""
 ACCEPTED_MARK = "accepted machine draft:"
 """What the provenance line of a draft a person accepted becomes once its source changes."""
 Key = tuple[str | None, str]
@@ -441,6 +444,11 @@ def is_machine(entry: polib.POEntry) -> bool:
     A comment, not a flag: GNU msgcat and msgmerge drop flags they do not know.
     """
     return any(line.startswith(MACHINE_MARK) for line in entry.tcomment.split("\n"))
+
+
+def is_from_memory(entry: polib.POEntry) -> bool:
+    """A draft taken from an imported human translation (see ``TM_MARK``)."""
+    return any(line.startswith(TM_MARK) for line in entry.tcomment.split("\n"))
 
 
 def is_accepted(entry: polib.POEntry) -> bool:

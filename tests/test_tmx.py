@@ -1,0 +1,268 @@
+"""TMX import: human translations from other tools become fuzzy drafts before any engine."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from miss_i18n import catalog
+from miss_i18n.cli import main
+from miss_i18n.tmx import match_locale
+
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
+OVERVIEW = "minimally-invasive-spine-surgery:#overview/h2"
+ADVANTAGES = "minimally-invasive-spine-surgery:#advantages/h2"
+MEMORY = Path(".miss-i18n") / "memory.sqlite3"
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4">
+  <header creationtool="test" creationtoolversion="1" segtype="sentence" o-tmf="none"
+          adminlang="en-US" srclang="en-US" datatype="plaintext"/>
+  <body>
+"""
+TAIL = "  </body>\n</tmx>\n"
+
+# pt-BR and de (region variants and case as other tools write them), a language the
+# project lacks (fr), another script of one it has (zh-TW is not zh), spaces as a tool
+# may wrap them, a unit without the source language.
+PEOPLE = HEAD + """\
+    <tu tuid="1">
+      <tuv xml:lang="en-US"><seg>Overview</seg></tuv>
+      <tuv xml:lang="de-DE"><seg>Überblick</seg></tuv>
+      <tuv xml:lang="PT-br"><seg>Visão geral</seg></tuv>
+      <tuv xml:lang="fr"><seg>Aperçu</seg></tuv>
+    </tu>
+    <tu tuid="2">
+      <tuv xml:lang="en"><seg>
+        Advantages
+      </seg></tuv>
+      <tuv xml:lang="de"><seg>Vorteile &amp; Nutzen</seg></tuv>
+      <tuv xml:lang="pt-BR"><seg>Vantagens (&lt;3 dias)</seg></tuv>
+      <tuv xml:lang="zh-TW"><seg>優點</seg></tuv>
+    </tu>
+    <tu tuid="3">
+      <tuv xml:lang="de"><seg>Nur Deutsch</seg></tuv>
+    </tu>
+""" + TAIL
+
+INLINE = HEAD + """\
+    <tu>
+      <tuv xml:lang="en"><seg><bpt i="1">&lt;b&gt;</bpt>Overview<ept i="1">&lt;/b&gt;</ept>
+        </seg></tuv>
+      <tuv xml:lang="de"><seg><bpt i="1">&lt;b&gt;</bpt>Überblick<ept i="1">&lt;/b&gt;</ept>
+        </seg></tuv>
+    </tu>
+    <tu>
+      <tuv xml:lang="en"><seg>Advantages</seg></tuv>
+      <tuv xml:lang="de"><seg>Vorteile<ph x="1">&lt;br/&gt;</ph></seg></tuv>
+      <tuv xml:lang="ar"><seg>المزايا</seg></tuv>
+    </tu>
+""" + TAIL
+
+ENTITY = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx [
+  <!ENTITY lol "Overview">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<tmx version="1.4"><header/><body>
+  <tu><tuv xml:lang="en"><seg>&lol2;</seg></tuv><tuv xml:lang="de"><seg>Boom</seg></tuv></tu>
+</body></tmx>
+"""
+
+MALFORMED = HEAD + """\
+    <tu>
+      <tuv xml:lang="en"><seg>Overview</seg></tuv>
+      <tuv xml:lang="de"><seg>Überblick</tuv>
+    </tu>
+""" + TAIL
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def entry(project: Path, locale: str, msgctxt: str) -> polib.POEntry:
+    po = catalog.load(project / "locales" / locale / "LC_MESSAGES" / "miss.po")
+    found = next(e for e in po if e.msgctxt == msgctxt)
+    assert isinstance(found, polib.POEntry)
+    return found
+
+
+def human_rows(project: Path) -> list[tuple[str, ...]]:
+    if not (project / MEMORY).exists():
+        return []
+    with sqlite3.connect(project / MEMORY) as db:
+        return sorted(db.execute("SELECT * FROM human"))
+
+
+@pytest.fixture
+def started(project: Path) -> Path:
+    """The project with its catalogs made (nothing translated)."""
+    code, output = invoke("run", "--no-translate", "-q")
+    assert code == 0, output
+    return project
+
+
+PEOPLE_REPORT = """\
+people.tmx: 3 unit(s)
+  de: 2 imported (2 new, 0 updated), 0 already in the memory; 1 skipped (1 no segment in \
+the source language)
+  fr: 1 skipped (1 not one of the project's locales)
+  pt_BR: 2 imported (2 new, 0 updated), 0 already in the memory
+  zh-TW: 1 skipped (1 not one of the project's locales)
+"""
+
+
+@needs_gettext
+def test_imported_translations_become_fuzzy_drafts_with_their_own_provenance(
+        started: Path) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx") == (0, PEOPLE_REPORT)
+    assert human_rows(started) == [
+        ("en", "de", "Advantages", "Vorteile & Nutzen", "people.tmx"),
+        ("en", "de", "Overview", "Überblick", "people.tmx"),
+        ("en", "pt_BR", "Advantages", "Vantagens (&lt;3 dias)", "people.tmx"),
+        ("en", "pt_BR", "Overview", "Visão geral", "people.tmx"),
+    ]
+    code, output = invoke("translate", "--engine", "apertium")  # no engine for these locales
+    assert code == 0, output
+    assert "de: 2 draft(s) from human translations in the translation memory (imported TMX)" \
+        in output
+    for locale, overview, advantages in (("de", "Überblick", "Vorteile & Nutzen"),
+                                         ("pt_BR", "Visão geral", "Vantagens (&lt;3 dias)")):
+        for msgctxt, text in ((OVERVIEW, overview), (ADVANTAGES, advantages)):
+            drafted = entry(started, locale, msgctxt)
+            assert drafted.msgstr == text
+            assert drafted.flags == ["fuzzy"]
+            assert drafted.tcomment == "translation memory: people.tmx"
+            assert not catalog.is_machine(drafted)
+        po = catalog.load(started / "locales" / locale / "LC_MESSAGES" / "miss.po")
+        assert catalog.stats(po, locale).machine == 0
+        path = started / "locales" / locale / "LC_MESSAGES" / "miss.po"
+        done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    assert entry(started, "ar", OVERVIEW).msgstr == ""
+
+
+def test_importing_twice_adds_nothing(started: Path) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx")[0] == 0
+    rows = human_rows(started)
+    code, output = invoke("tm", "import", "people.tmx")
+    assert code == 0
+    assert "  de: 0 imported (0 new, 0 updated), 2 already in the memory; 1 skipped " \
+           "(1 no segment in the source language)\n" in output
+    assert human_rows(started) == rows
+    # a later file with another translation of the same source replaces it
+    (started / "later.tmx").write_text(PEOPLE.replace("Überblick", "Übersicht"), "utf-8")
+    code, output = invoke("tm", "import", "later.tmx", "-q")
+    assert (code, output) == (0, "")
+    assert ("en", "de", "Overview", "Übersicht", "later.tmx") in human_rows(started)
+    assert len(human_rows(started)) == len(rows)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (MALFORMED, "bad.tmx:9: not well-formed XML (Opening and ending tag mismatch: seg line 9 "
+                "and tuv); fix the file or export it again from your CAT tool; nothing was "
+                "imported"),
+    (ENTITY, "bad.tmx:3: declares entities (lol, lol2), which are never expanded; remove the "
+             "declarations and type the text itself; nothing was imported"),
+    ("<xliff version='2.0'/>", "bad.tmx:1: not a TMX file (its root element is <xliff>, not "
+                               "<tmx>); nothing was imported"),
+    ("", "bad.tmx:1: not well-formed XML (Document is empty); fix the file or export it "
+         "again from your CAT tool; nothing was imported"),
+])
+def test_a_bad_file_imports_nothing_not_even_the_good_one_before_it(
+        started: Path, content: str, message: str) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    (started / "bad.tmx").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["tm", "import", "people.tmx", "bad.tmx"])
+    assert result.exit_code == 4
+    assert result.output == f"error: {message}\n"
+    assert human_rows(started) == []
+
+
+def test_an_entity_is_never_expanded_into_the_memory(started: Path) -> None:
+    (started / "bad.tmx").write_text(ENTITY, encoding="utf-8")
+    assert CliRunner().invoke(main, ["tm", "import", "bad.tmx"]).exit_code == 4
+    assert not any("Overview" in value for row in human_rows(started) for value in row)
+
+
+def test_segments_with_inline_markup_are_skipped_and_counted(started: Path) -> None:
+    (started / "inline.tmx").write_text(INLINE, encoding="utf-8")
+    assert invoke("tm", "import", "inline.tmx") == (0, """\
+inline.tmx: 2 unit(s)
+  ar: 1 imported (1 new, 0 updated), 0 already in the memory
+  de: 2 skipped (2 inline markup)
+""")
+    assert human_rows(started) == [("en", "ar", "Advantages", "المزايا", "inline.tmx")]
+
+
+def test_only_untranslated_entries_and_machine_drafts_take_a_human_translation(
+        started: Path) -> None:
+    path = started / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    for item in po:
+        if item.msgctxt == OVERVIEW:  # a person's translation: never touched
+            item.msgstr = "Übersicht"
+        elif item.msgctxt == ADVANTAGES:  # an engine's draft: a person's beats it
+            item.msgstr = "Vorzüge"
+            item.flags = ["fuzzy"]
+            item.tcomment = "a note\nmachine-translated: argos translate-en_de-1_0 1.0 (en→de)"
+    path.write_bytes(catalog.to_bytes(po))
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    code, output = invoke("translate", "--engine", "apertium", "-l", "de")
+    assert code == 0, output
+    kept = entry(started, "de", OVERVIEW)
+    assert (kept.msgstr, kept.flags, kept.tcomment) == ("Übersicht", [], "")
+    replaced = entry(started, "de", ADVANTAGES)
+    assert (replaced.msgstr, replaced.flags, replaced.tcomment) == (
+        "Vorteile & Nutzen", ["fuzzy"], "a note\ntranslation memory: people.tmx")
+    # a second translate changes nothing
+    before = path.read_bytes()
+    assert invoke("translate", "--engine", "apertium", "-l", "de")[0] == 0
+    assert path.read_bytes() == before
+
+
+def test_an_import_makes_the_next_run_draft_although_nothing_else_changed(
+        started: Path) -> None:
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0
+    code, output = invoke("run", "--engine", "apertium")
+    assert "nothing changed since the last run" in output
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    code, output = invoke("run", "--engine", "apertium")
+    assert code == 0, output
+    assert "nothing changed" not in output
+    assert entry(started, "pt_BR", OVERVIEW).msgstr == "Visão geral"
+
+
+@pytest.mark.parametrize(("tag", "locales", "expected"), [
+    ("pt-BR", ("de", "pt_BR"), "pt_BR"),
+    ("PT-br", ("de", "pt_BR"), "pt_BR"),
+    ("pt_BR", ("pt", "pt_BR"), "pt_BR"),
+    ("pt-PT", ("pt", "pt_BR"), "pt"),
+    ("pt-PT", ("pt_BR",), None),
+    ("zh-CN", ("zh", "ja"), "zh"),
+    ("zh-Hans", ("zh",), "zh"),
+    ("zh-TW", ("zh",), None),
+    ("zh-TW", ("zh", "zh_Hant"), "zh_Hant"),
+    ("de-AT", ("de",), "de"),
+    ("EN-us", ("en",), "en"),
+    ("iw", ("he",), "he"),
+    ("x-klingon", ("de",), None),
+    ("", ("de",), None),
+])
+def test_language_tags_match_the_project_locales(tag: str, locales: tuple[str, ...],
+                                                 expected: str | None) -> None:
+    assert match_locale(tag, locales) == expected
