@@ -10,9 +10,16 @@ a whole msgid.
 
 The file is untrusted: entities are never expanded (a file that declares any is
 refused), nothing is fetched, libxml2's size limits stay on. A file that is not
-well-formed or not TMX is refused whole, naming file:line. Segments with inline markup
-(``<bpt>``, ``<ept>``, ``<ph>``, ``<it>``, ``<hi>``, ``<ut>``, ``<sub>``) are skipped and
-counted: their codes do not say which of our placeholders they stand for.
+well-formed or not TMX is refused whole, naming file:line.
+
+Inline codes become our placeholders where that is exact: in the source segment, in order
+of appearance, each paired ``<bpt i="n">…<ept i="n">`` becomes ``<k>…</k>`` and each
+``<ph>`` becomes ``<k/>`` (k = 1, 2, … as our msgids number inline elements); in a
+translation, the same ``i`` (and, for ``<ph>``, the same ``x``, else the same position
+among the ``<ph>``) stands for the same placeholder, and its placeholders must be the
+source's, nested the same way. The codes' own content (the native markup) is never read.
+Anything else is skipped and counted: isolated or unpaired codes (``<it>``, a ``<bpt>``
+without its ``<ept>``), ``<hi>``, ``<sub>``, ``<ut>``, codes a translation does not share.
 """
 
 from __future__ import annotations
@@ -29,10 +36,11 @@ from lxml import etree
 
 from .errors import TmxError
 from .html import normalize_space
-from .markup import escape_text, unusable_characters
+from .markup import MarkupError, escape_text, plain_text, shape, unusable_characters
 from .memory import HumanTranslation
 
-INLINE = "inline markup"
+INLINE = "inline codes that do not map to placeholders"
+CODES_DIFFER = "inline codes that differ from the source's"
 NO_SOURCE = "no segment in the source language"
 NOT_A_LOCALE = "not one of the project's locales"
 EMPTY = "empty segment"
@@ -136,19 +144,78 @@ def _parse(data: bytes, path: Path) -> etree._Element:
     return root
 
 
-def _segment(tuv: etree._Element) -> tuple[str | None, str]:
+@dataclass
+class _Codes:
+    """How a unit's source numbered its inline codes; a translation reads them back."""
+
+    pairs: dict[str, int] = field(default_factory=dict)
+    """``<bpt>``/``<ept>`` ``i`` → placeholder number."""
+    points: dict[str, int] = field(default_factory=dict)
+    """``<ph>`` ``x`` (or ``#position``) → placeholder number."""
+    count: int = 0
+
+
+class _Unmapped(Exception):
+    """A segment whose codes cannot become placeholders; the reason is the message."""
+
+
+def _content(seg: etree._Element, codes: _Codes, numbering: bool) -> str:
+    """A segment as msgid text: escaped text, and its codes as placeholders."""
+    out: list[str] = [escape_text(seg.text or "")]
+    opened: list[int] = []
+    points = 0
+
+    def number(table: dict[str, int], key: str) -> int:
+        if numbering:
+            if not key or key in table:
+                raise _Unmapped(INLINE)
+            codes.count += 1
+            table[key] = codes.count
+        elif key not in table:
+            raise _Unmapped(CODES_DIFFER)
+        return table[key]
+
+    for child in seg:
+        name = child.tag if isinstance(child.tag, str) else ""  # "": an entity left as is
+        if name == "bpt":
+            opened.append(number(codes.pairs, child.get("i", "")))
+            out.append(f"<{opened[-1]}>")
+        elif name == "ept":
+            if not opened or codes.pairs.get(child.get("i", "")) != opened[-1]:
+                raise _Unmapped(INLINE)
+            out.append(f"</{opened.pop()}>")
+        elif name == "ph":
+            points += 1
+            out.append(f"<{number(codes.points, child.get('x') or f'#{points}')}/>")
+        else:
+            raise _Unmapped(INLINE)
+        out.append(escape_text(child.tail or ""))
+    if opened:
+        raise _Unmapped(INLINE)
+    return "".join(out)
+
+
+def _segment(tuv: etree._Element, codes: _Codes, numbering: bool) -> tuple[str | None, str]:
     """A ``<tuv>``'s segment as msgid text, or None and why it cannot be used."""
     seg = tuv.find("seg")
     if seg is None:
         return None, EMPTY
-    if len(seg):  # an inline code, or an entity reference left unexpanded
-        return None, INLINE
-    text = normalize_space(seg.text or "").strip()
-    if not text:
+    try:
+        text = normalize_space(_content(seg, codes, numbering)).strip()
+    except _Unmapped as exc:
+        return None, str(exc)
+    if not plain_text(text).strip():
         return None, EMPTY
     if unusable_characters(text):
         return None, UNUSABLE
-    return escape_text(text), ""
+    return text, ""
+
+
+def _same_codes(source: str, target: str) -> bool:
+    try:
+        return shape(source) == shape(target)
+    except MarkupError:
+        return False
 
 
 def read(data: bytes, path: Path, *, source_locale: str, locales: Sequence[str]) -> TmxFile:
@@ -158,35 +225,42 @@ def read(data: bytes, path: Path, *, source_locale: str, locales: Sequence[str])
     declares entities.
     """
     root = _parse(data, path)
-    targets = tuple(locales)
     result = TmxFile(path)
-    origin = path.name
     for unit in root.iterfind("body/tu"):
         result.units += 1
-        sources: set[str | None] = set()
-        found: dict[str, set[str]] = {}
-        for tuv in unit.iterfind("tuv"):
-            tag = tuv.get(_LANG) or tuv.get("lang") or ""
-            text, reason = _segment(tuv)
-            if match_locale(tag, (source_locale,)) is not None:
-                sources.add(text if text is not None else f"\0{reason}")
-                continue
-            locale = match_locale(tag, targets)
-            if locale is None:
-                result.skip(tag or "(no xml:lang)", NOT_A_LOCALE)
-            elif text is None:
-                result.skip(locale, reason)
-            else:
-                found.setdefault(locale, set()).add(text)
-        source = next(iter(sources)) if len(sources) == 1 else None
-        for locale, texts in found.items():
-            if source is None:
-                result.skip(locale, NO_SOURCE if not sources else SEVERAL_SOURCES)
-            elif source.startswith("\0"):
-                result.skip(locale, source[1:])
-            elif len(texts) > 1:
-                result.skip(locale, SEVERAL)
-            else:
-                result.translations.append(
-                    HumanTranslation(locale, source, next(iter(texts)), origin))
+        _unit(unit, result, source_locale, tuple(locales))
     return result
+
+
+def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
+          locales: tuple[str, ...]) -> None:
+    """Add one ``<tu>``'s translations to ``result``, or count why each was skipped."""
+    codes = _Codes()
+    sources: set[tuple[str | None, str]] = set()
+    targets: list[tuple[str, etree._Element]] = []
+    for tuv in unit.iterfind("tuv"):
+        tag = tuv.get(_LANG) or tuv.get("lang") or ""
+        if match_locale(tag, (source_locale,)) is not None:  # it numbers the codes
+            sources.add(_segment(tuv, codes if not sources else _Codes(), True))
+        else:
+            targets.append((tag, tuv))
+    source, why = next(iter(sources)) if len(sources) == 1 else (
+        None, NO_SOURCE if not sources else SEVERAL_SOURCES)
+    found: dict[str, set[str]] = {}
+    for tag, tuv in targets:
+        locale = match_locale(tag, locales)
+        text, reason = _segment(tuv, codes, False) if source is not None else (None, why)
+        if locale is None:
+            result.skip(tag or "(no xml:lang)", NOT_A_LOCALE)
+        elif text is None:
+            result.skip(locale, reason)
+        else:
+            found.setdefault(locale, set()).add(text)
+    for locale, texts in found.items():
+        text = next(iter(texts))
+        if len(texts) > 1:
+            result.skip(locale, SEVERAL)
+        elif source is None or not _same_codes(source, text):
+            result.skip(locale, CODES_DIFFER)
+        else:
+            result.translations.append(HumanTranslation(locale, source, text, result.path.name))
