@@ -280,6 +280,58 @@ def test_only_untranslated_entries_and_machine_drafts_take_a_human_translation(
     assert path.read_bytes() == before
 
 
+def _change_the_overview_heading(project: Path) -> None:
+    page = project / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text("utf-8").replace("<h2>Overview</h2>",
+                                                    "<h2>Overview of the method</h2>"), "utf-8")
+    code, output = invoke("run", "--engine", "apertium", "-q")
+    assert code == 0, output
+
+
+NEW_OVERVIEW = HEAD + """\
+    <tu><tuv xml:lang="en"><seg>Overview of the method</seg></tuv>
+      <tuv xml:lang="de"><seg>Überblick über die Methode</seg></tuv></tu>
+""" + TAIL
+
+
+def test_a_draft_from_the_memory_whose_source_changed_takes_the_new_translation(
+        started: Path) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    _change_the_overview_heading(started)
+    stale = entry(started, "de", OVERVIEW)
+    assert (stale.msgstr, stale.flags, stale.previous_msgid, stale.tcomment) == (
+        "Überblick", ["fuzzy"], "Overview", "translation memory: people.tmx")
+    (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0
+    fresh = entry(started, "de", OVERVIEW)
+    assert (fresh.msgid, fresh.msgstr, fresh.flags, fresh.previous_msgid, fresh.tcomment) == (
+        "Overview of the method", "Überblick über die Methode", ["fuzzy"], None,
+        "translation memory: new.tmx")
+
+
+def test_an_accepted_draft_from_the_memory_is_a_persons_work_when_its_source_changes(
+        started: Path) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    path = started / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    for item in po:  # accepted as Poedit does: fuzzy cleared, the comment left
+        if item.msgctxt == OVERVIEW:
+            item.flags = []
+    path.write_bytes(catalog.to_bytes(po))
+    _change_the_overview_heading(started)
+    (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0
+    kept = entry(started, "de", OVERVIEW)
+    assert (kept.msgstr, kept.flags, kept.previous_msgid, kept.tcomment) == (
+        "Überblick", ["fuzzy"], "Overview", "accepted translation memory draft: people.tmx")
+
+
 def test_an_import_makes_the_next_run_draft_although_nothing_else_changed(
         started: Path) -> None:
     assert invoke("run", "--engine", "apertium", "-q")[0] == 0

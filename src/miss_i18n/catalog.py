@@ -35,6 +35,8 @@ TM_MARK = "translation memory:"
 file (``# translation memory: file.tmx``): fuzzy for review, but never an engine's."""
 ACCEPTED_MARK = "accepted machine draft:"
 """What the provenance line of a draft a person accepted becomes once its source changes."""
+ACCEPTED_TM_MARK = "accepted translation memory draft:"
+"""The same for a draft taken from the translation memory (``TM_MARK``)."""
 Key = tuple[str | None, str]
 
 
@@ -466,13 +468,15 @@ def _carried_comment(entry: polib.POEntry) -> str:
     An accepted draft is a person's work from then on. Marked fuzzy for the changed
     source, its provenance line would make it a machine draft again, which the next
     ``translate`` replaces; so the line stays as history under another name
-    (``# accepted machine draft: …``) and no engine ever replaces the entry.
+    (``# accepted machine draft: …``, ``# accepted translation memory draft: …``) and
+    neither an engine nor the translation memory ever replaces the entry.
     """
     if not is_accepted(entry):
         return entry.tcomment
-    return "\n".join(ACCEPTED_MARK + line[len(MACHINE_MARK):]
-                     if line.startswith(MACHINE_MARK) else line
-                     for line in entry.tcomment.split("\n"))
+    renamed = {MACHINE_MARK: ACCEPTED_MARK, TM_MARK: ACCEPTED_TM_MARK}
+    return "\n".join(next((renamed[mark] + line[len(mark):] for mark in renamed
+                           if line.startswith(mark)), line)
+                      for line in entry.tcomment.split("\n"))
 
 
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
