@@ -202,8 +202,10 @@ def test_importing_twice_adds_nothing(started: Path) -> None:
              "declarations and type the text itself; nothing was imported"),
     ("<xliff version='2.0'/>", "bad.tmx:1: not a TMX file (its root element is <xliff>, not "
                                "<tmx>); nothing was imported"),
-    ("", "bad.tmx:1: not well-formed XML (Document is empty); fix the file or export it "
+    ("", "bad.tmx:1: not well-formed XML (no element found); fix the file or export it "
          "again from your CAT tool; nothing was imported"),
+    ("<tmx version='1.4'>\n<header/>\n</tmx>", "bad.tmx:1: not a TMX file (no <body>); "
+                                               "nothing was imported"),
 ])
 def test_a_bad_file_imports_nothing_not_even_the_good_one_before_it(
         started: Path, content: str, message: str) -> None:

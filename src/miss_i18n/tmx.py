@@ -25,7 +25,8 @@ without its ``<ept>``), ``<hi>``, ``<sub>``, ``<ut>``, codes a translation does 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,17 +116,8 @@ def _line(element: etree._Element) -> int | None:
     return line if isinstance(line, int) else None
 
 
-def _parse(data: bytes, path: Path) -> etree._Element:
-    """Parse untrusted XML: no entities expanded, no network, libxml2's size limits kept."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        reason = str(exc.msg).split(" (line ")[0].split(", line ")[0]
-        raise TmxError(f"not well-formed XML ({reason}); fix the file or export it again "
-                       "from your CAT tool; nothing was imported", path=path,
-                       line=exc.lineno or None) from None
+def _check_root(root: etree._Element, data: bytes, path: Path) -> None:
+    """Refuse a document that declares entities, or whose root is not ``<tmx>``."""
     docinfo: Any = root.getroottree().docinfo
     declared = docinfo.internalDTD is not None and list(docinfo.internalDTD.entities())
     if declared:
@@ -134,14 +126,42 @@ def _parse(data: bytes, path: Path) -> etree._Element:
         raise TmxError(f"declares entities ({', '.join(e.name for e in declared)}), which "
                        "are never expanded; remove the declarations and type the text "
                        "itself; nothing was imported", path=path, line=line)
-    if not isinstance(root.tag, str) or etree.QName(root).localname != "tmx" or \
-            etree.QName(root).namespace is not None:
+    if etree.QName(root).localname != "tmx" or etree.QName(root).namespace is not None:
         raise TmxError(f"not a TMX file (its root element is <{etree.QName(root).localname}>, "
                        "not <tmx>); nothing was imported", path=path, line=_line(root))
-    if root.find("body") is None:
-        raise TmxError("not a TMX file (no <body>); nothing was imported", path=path,
-                       line=_line(root))
-    return root
+
+
+def _units(data: bytes, path: Path) -> Iterator[etree._Element]:
+    """The ``<tu>`` elements of untrusted TMX, one at a time, each dropped once read (a
+    large memory stays small in memory): no entities expanded, no network, libxml2's
+    size limits kept. Raises TmxError naming file:line."""
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                             resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    depth, body = 0, False
+    try:
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    _check_root(element, data, path)
+                body = body or (depth == 2 and element.tag == "body")
+                continue
+            depth -= 1
+            parent = element.getparent()
+            if depth == 2 and element.tag == "tu" and parent is not None and \
+                    parent.tag == "body":
+                yield element
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        reason = str(exc.msg).split(" (line ")[0].split(", line ")[0]
+        raise TmxError(f"not well-formed XML ({reason}); fix the file or export it again "
+                       "from your CAT tool; nothing was imported", path=path,
+                       line=exc.lineno or 1) from None
+    if not body:
+        raise TmxError("not a TMX file (no <body>); nothing was imported", path=path, line=1)
 
 
 @dataclass
@@ -211,11 +231,11 @@ def _segment(tuv: etree._Element, codes: _Codes, numbering: bool) -> tuple[str |
     return text, ""
 
 
-def _same_codes(source: str, target: str) -> bool:
+def _shape(text: str) -> dict[int, tuple[int, bool]] | None:
     try:
-        return shape(source) == shape(target)
+        return shape(text)
     except MarkupError:
-        return False
+        return None
 
 
 def read(data: bytes, path: Path, *, source_locale: str, locales: Sequence[str]) -> TmxFile:
@@ -224,9 +244,8 @@ def read(data: bytes, path: Path, *, source_locale: str, locales: Sequence[str])
     Raises TmxError (naming file:line) for a file that is not well-formed TMX, or that
     declares entities.
     """
-    root = _parse(data, path)
     result = TmxFile(path)
-    for unit in root.iterfind("body/tu"):
+    for unit in _units(data, path):
         result.units += 1
         _unit(unit, result, source_locale, tuple(locales))
     return result
@@ -246,6 +265,7 @@ def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
             targets.append((tag, tuv))
     source, why = next(iter(sources)) if len(sources) == 1 else (
         None, NO_SOURCE if not sources else SEVERAL_SOURCES)
+    expected = _shape(source) if source is not None else None
     found: dict[str, set[str]] = {}
     for tag, tuv in targets:
         locale = match_locale(tag, locales)
@@ -260,7 +280,7 @@ def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
         text = next(iter(texts))
         if len(texts) > 1:
             result.skip(locale, SEVERAL)
-        elif source is None or not _same_codes(source, text):
+        elif source is None or expected is None or _shape(text) != expected:
             result.skip(locale, CODES_DIFFER)
         else:
             result.translations.append(HumanTranslation(locale, source, text, result.path.name))
