@@ -11,8 +11,9 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from miss_i18n import catalog
+from miss_i18n import Project, catalog
 from miss_i18n.cli import main
+from miss_i18n.memory import Added
 from miss_i18n.tmx import match_locale
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
@@ -175,6 +176,23 @@ def test_imported_translations_become_fuzzy_drafts_with_their_own_provenance(
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
     assert entry(started, "ar", OVERVIEW).msgstr == ""
+
+
+def test_the_python_api_imports_and_returns_what_it_did(started: Path) -> None:
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    project = Project.load(started / "pyproject.toml")
+    result = project.import_tm([started / "people.tmx"])
+    [done] = result.imports
+    assert (done.path, done.units) == (started / "people.tmx", 3)
+    assert done.added == {"de": Added(new=2), "pt_BR": Added(new=2)}
+    assert done.skipped == {"de": {"no segment in the source language": 1},
+                            "fr": {"not one of the project's locales": 1},
+                            "zh-TW": {"not one of the project's locales": 1}}
+    again = project.import_tm([started / "people.tmx"]).imports[0].added
+    assert again == {"de": Added(unchanged=2), "pt_BR": Added(unchanged=2)}
+    drafted = project.translate(engine="apertium")
+    assert {r.locale: r.from_people for r in drafted.translations} == {
+        "de": 2, "ar": 0, "pt_BR": 2}
 
 
 def test_importing_twice_adds_nothing(started: Path) -> None:
