@@ -1,8 +1,9 @@
 """Built pages as a browser lays them out: headless Chromium, pages opened from disk.
 
-Runs where Chromium is installed (`.ci/run` installs Debian's `chromium`); skipped,
-visibly, otherwise. A probe script appended to a copy of a built page measures what a
-reader would see and writes it into the DOM, which `--dump-dom` prints.
+Runs where Chromium is installed (`.ci/run` installs Debian's `chromium`, `fonts-noto-core`
+and `fonts-noto-cjk`); skipped, visibly, otherwise. A probe script appended to a copy of a
+built page measures what a reader would see and writes it into the DOM, which
+`--dump-dom` prints; `--screenshot` shows that the page paints.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +52,10 @@ document.body.append(out);
 """
 
 
-def probe(page: Path) -> dict[str, Any]:
+def probe(page: Path, script: str = PROBE) -> dict[str, Any]:
     """What Chromium measures on ``page`` (a copy with the probe script appended)."""
     copy = page.with_name(f"probe-{page.name}")
-    copy.write_bytes(page.read_bytes().replace(b"</body>", PROBE.encode() + b"</body>"))
+    copy.write_bytes(page.read_bytes().replace(b"</body>", script.encode() + b"</body>"))
     assert CHROMIUM is not None
     done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                            "--dump-dom", copy.as_uri()],
@@ -98,3 +101,153 @@ def test_every_language_menu_link_opens_a_page_from_disk(site: Path) -> None:
         for link in links:
             assert link.startswith("file://")
             assert Path(link.removeprefix("file://")).is_file(), link
+
+
+# -- every script: an ltr, an rtl and a CJK page, translated ---------------------------------
+HAS_CJK_FONTS = shutil.which("fc-list") is not None and all(
+    family in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    for family in ("Noto Sans CJK JP", "Noto Sans CJK SC"))
+needs_cjk_fonts = pytest.mark.skipif(not HAS_CJK_FONTS,
+                                     reason="Noto CJK fonts missing: apt-get install "
+                                            "fonts-noto-cjk")
+
+# A translator's work for the title and two headings, brought in as a TMX file (what the
+# test writes itself: people's translations, not machine output).
+TRANSLATED = {
+    "Minimally invasive spine surgery": {"de": "Minimalinvasive Wirbelsäulenchirurgie",
+                                         "ar": "جراحة العمود الفقري طفيفة التوغل",
+                                         "ja": "低侵襲脊椎手術"},
+    "Overview": {"de": "Überblick", "ar": "نظرة عامة", "ja": "概要"},
+    "Advantages": {"de": "Vorteile", "ar": "المزايا", "ja": "利点"},
+}
+
+MEASURE = r"""
+<script>
+const textBox = (element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return range.getBoundingClientRect();
+};
+const column = (element) => {
+  const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+  return {left: box.left + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth),
+          right: box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth)};
+};
+const glyphs = (font, text) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 240; canvas.height = 90;
+  const context = canvas.getContext("2d");
+  context.font = font; context.textBaseline = "top"; context.fillStyle = "#000";
+  context.fillText(text, 4, 4);
+  return Array.from(context.getImageData(0, 0, 240, 90).data).join(",");
+};
+const heading = document.querySelector("#overview h2");
+const text = textBox(heading), box = column(heading);
+const family = getComputedStyle(heading).fontFamily;
+const used = glyphs(`64px ${family}`, "直骨");
+const stacks = {};
+for (const lang of ["zh", "zh-TW", "ja", "ko", "hi", "ta", "ar", "ur", "he", "th", "my"]) {
+  const span = document.createElement("span");
+  span.lang = lang;
+  document.body.append(span);
+  stacks[lang] = getComputedStyle(span).fontFamily.split(",")[0].replaceAll('"', "");
+  span.remove();
+}
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify({
+  direction: getComputedStyle(document.documentElement).direction,
+  heading: heading.textContent, lang: heading.closest("[lang]").lang,
+  fromLeft: text.left - box.left, fromRight: box.right - text.right,
+  family: family,
+  japaneseForms: used === glyphs('64px "Noto Sans CJK JP"', "直骨"),
+  chineseForms: used === glyphs('64px "Noto Sans CJK SC"', "直骨"),
+  tofu: used === glyphs(`64px ${family}`, "\u{10FFFD}\u{10FFFD}"),
+  stacks: stacks,
+});
+document.body.append(out);
+</script>
+"""
+
+
+def screenshot(page: Path, out: Path) -> bytes:
+    """A PNG of ``page`` as headless Chromium paints it."""
+    assert CHROMIUM is not None
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                           "--hide-scrollbars", "--window-size=900,1100",
+                           f"--screenshot={out}", page.as_uri()],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert out.is_file(), done.stderr[-2000:]
+    return out.read_bytes()
+
+
+def png_values(data: bytes) -> tuple[int, int, int]:
+    """Width, height, and how many distinct byte values its pixel rows hold (a blank
+    page, one colour, gives a handful whatever the PNG filters; text gives hundreds)."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    position, idat, size = 8, b"", (0, 0)
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            size = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        position += 12 + length
+    return size[0], size[1], len(set(zlib.decompress(idat)))
+
+
+@pytest.fixture(scope="module")
+def scripts_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The article for de (ltr), ar (rtl) and ja (CJK), its title and headings translated
+    by people (imported from TMX, shown as drafts)."""
+    root = make_project(tmp_path_factory.mktemp("scripts") / "p", ("de", "ar", "ja"),
+                        extra="publish-threshold = 0\ninclude-fuzzy = true\n")
+    config = ["--config", str(root / "pyproject.toml")]
+    units = "".join(
+        "<tu><tuv xml:lang='en'><seg>" + source + "</seg></tuv>"
+        + "".join(f"<tuv xml:lang='{lang}'><seg>{text}</seg></tuv>" for lang, text in rows.items())
+        + "</tu>\n" for source, rows in TRANSLATED.items())
+    (root / "people.tmx").write_text(f"<tmx version='1.4'><header/><body>\n{units}</body></tmx>",
+                                     encoding="utf-8")
+    for command in (["tm", "import", str(root / "people.tmx")],
+                    ["run", "--engine", "apertium"]):  # no engine model: people's text only
+        result = CliRunner().invoke(main, [*command, *config, "-q"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.mark.parametrize(("locale", "direction"), [("de", "ltr"), ("ar", "rtl"), ("ja", "ltr")])
+def test_each_script_paints_its_text_at_the_start_of_the_column(
+        scripts_site: Path, tmp_path: Path, locale: str, direction: str) -> None:
+    page = scripts_site / locale / ARTICLE.name
+    width, height, values = png_values(screenshot(page, tmp_path / f"{locale}.png"))
+    assert (width, height) == (900, 1100)
+    assert values > 50, f"the {locale} page painted (next to) nothing"
+    seen = probe(page, MEASURE)
+    assert (seen["direction"], seen["heading"], seen["lang"]) == (
+        direction, TRANSLATED["Overview"][locale], locale)
+    start, end = ("fromRight", "fromLeft") if direction == "rtl" else ("fromLeft", "fromRight")
+    assert abs(seen[start]) < 1, seen  # the heading starts at the column's start edge
+    assert seen[end] > 300, seen  # and a short heading leaves the far side empty
+
+
+@needs_cjk_fonts
+def test_a_japanese_page_renders_with_a_japanese_cjk_font(scripts_site: Path) -> None:
+    seen = probe(scripts_site / "ja" / ARTICLE.name, MEASURE)
+    assert seen["family"].startswith('"Noto Sans CJK JP"')
+    assert seen["japaneseForms"] and not seen["chineseForms"] and not seen["tofu"], seen
+
+
+def test_every_script_gets_its_own_font_stack_and_latin_keeps_the_pages_own(
+        scripts_site: Path) -> None:
+    assert probe(scripts_site / "de" / ARTICLE.name, MEASURE)["family"].startswith(
+        "system-ui")  # the source page's own font
+    stacks = probe(scripts_site / "ar" / ARTICLE.name, MEASURE)["stacks"]
+    assert stacks == {
+        "zh": "Noto Sans CJK SC", "zh-TW": "Noto Sans CJK TC", "ja": "Noto Sans CJK JP",
+        "ko": "Noto Sans CJK KR", "hi": "Noto Sans Devanagari", "ta": "Noto Sans Tamil",
+        "ar": "Noto Naskh Arabic", "ur": "Noto Nastaliq Urdu", "he": "Noto Sans Hebrew",
+        "th": "Noto Sans Thai", "my": "Noto Sans Myanmar",
+    }

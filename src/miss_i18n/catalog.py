@@ -29,8 +29,13 @@ HEADER_ORDER = (
     "Content-Transfer-Encoding", "Plural-Forms",
 )
 MACHINE_MARK = "machine-translated:"  # translator-comment line on engine drafts
+TM_MARK = "translation memory:"
+"""Translator-comment line on a draft taken from a person's translation imported from a TMX
+file (``# translation memory: file.tmx``): fuzzy for review, but never an engine's."""
 ACCEPTED_MARK = "accepted machine draft:"
 """What the provenance line of a draft a person accepted becomes once its source changes."""
+ACCEPTED_TM_MARK = "accepted translation memory draft:"
+"""The same for a draft taken from the translation memory (``TM_MARK``)."""
 Key = tuple[str | None, str]
 
 
@@ -403,6 +408,11 @@ def is_machine(entry: polib.POEntry) -> bool:
     return any(line.startswith(MACHINE_MARK) for line in entry.tcomment.split("\n"))
 
 
+def is_from_memory(entry: polib.POEntry) -> bool:
+    """A draft taken from an imported human translation (see ``TM_MARK``)."""
+    return any(line.startswith(TM_MARK) for line in entry.tcomment.split("\n"))
+
+
 def is_accepted(entry: polib.POEntry) -> bool:
     """A translation a person accepted: not fuzzy, whatever comments it carries.
 
@@ -418,13 +428,15 @@ def _carried_comment(entry: polib.POEntry) -> str:
     An accepted draft is a person's work from then on. Marked fuzzy for the changed
     source, its provenance line would make it a machine draft again, which the next
     ``translate`` replaces; so the line stays as history under another name
-    (``# accepted machine draft: …``) and no engine ever replaces the entry.
+    (``# accepted machine draft: …``, ``# accepted translation memory draft: …``) and
+    neither an engine nor the translation memory ever replaces the entry.
     """
     if not is_accepted(entry):
         return entry.tcomment
-    return "\n".join(ACCEPTED_MARK + line[len(MACHINE_MARK):]
-                     if line.startswith(MACHINE_MARK) else line
-                     for line in entry.tcomment.split("\n"))
+    renamed = {MACHINE_MARK: ACCEPTED_MARK, TM_MARK: ACCEPTED_TM_MARK}
+    return "\n".join(next((renamed[mark] + line[len(mark):] for mark in renamed
+                           if line.startswith(mark)), line)
+                      for line in entry.tcomment.split("\n"))
 
 
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:

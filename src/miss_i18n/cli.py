@@ -17,7 +17,7 @@ from .config import ENGINES, Config, load_config
 from .errors import MissI18nError
 from .model import CatalogStats, Issue, Severity
 from .project import ProgressFactory, Project
-from .results import Multilingual, TranslateResult, Written
+from .results import Multilingual, TmImport, TranslateResult, Written
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -223,6 +223,9 @@ def _progress(quiet: bool, tty: bool | None = None) -> ProgressFactory:
 
 def _report_translations(translated: TranslateResult, quiet: bool) -> None:
     for result in translated.translations:
+        if result.from_people:
+            _say(quiet, f"{result.locale}: {result.from_people} draft(s) from human translations "
+                        "in the translation memory (imported TMX)")
         if result.model is None:
             continue
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
@@ -541,6 +544,48 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found")
     _report_writes(result, quiet)
+
+
+# -- TMX into the translation memory ------------------------------------------------------
+@main.group(name="tm")
+def tm_group() -> None:
+    """The translation memory: bring in human translations made with other tools.
+
+    Imported translations become fuzzy drafts (`# translation memory: FILE`) for the
+    entries whose whole source they match, before any engine runs.
+    """
+
+
+@tm_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@options(CONFIG_OPTION, QUIET_OPTION)
+def tm_import(files: tuple[Path, ...], *, config_path: Path | None, quiet: bool) -> None:
+    """Import the human translations of TMX files into the translation memory.
+
+    Every file is read and checked first: a malformed one imports nothing at all.
+    Importing a file again adds nothing; a later translation of the same source replaces
+    the earlier one. Run `miss-i18n translate` (or `run`) to draft from them.
+    """
+    for done in Project.load(config_path).import_tm(files).imports:
+        for line in _tm_lines(done):
+            _say(quiet, line)
+
+
+def _tm_lines(done: TmImport) -> list[str]:
+    """One line per locale (and per language the project lacks): imported, skipped, why."""
+    lines = [f"{done.path}: {done.units} unit(s)"]
+    for where in sorted(set(done.added) | set(done.skipped)):
+        parts = []
+        if where in done.added:
+            added = done.added[where]
+            parts.append(f"{added.new + added.updated} imported ({added.new} new, "
+                         f"{added.updated} updated), {added.unchanged} already in the memory")
+        reasons = done.skipped.get(where, {})
+        if reasons:
+            parts.append(f"{sum(reasons.values())} skipped (" + ", ".join(
+                f"{count} {reason}" for reason, count in sorted(reasons.items())) + ")")
+        lines.append(f"  {where}: " + "; ".join(parts))
+    return lines
 
 
 site_options = options(

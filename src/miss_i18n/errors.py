@@ -52,6 +52,10 @@ class ConfigError(MissI18nError):
     exit_code = ExitCode.USAGE
 
 
+class TmxError(MissI18nError):
+    """A TMX file (translation memory exchange) could not be read or is not TMX."""
+
+
 class ExtractError(MissI18nError):
     """A source page could not be read or segmented."""
 

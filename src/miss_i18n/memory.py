@@ -1,15 +1,21 @@
-"""Translation memory: an embedded SQLite store of machine-translated sentences.
+"""Translation memory: an embedded SQLite store of machine-translated sentences, and of
+human translations imported from TMX files.
 
-Keyed by engine, model, model version, language pair and source sentence, so a re-run
-with nothing new loads no model, identical sentences across pages and catalogs are
-translated once, and a new model version never reuses an old version's output.
+Machine sentences are keyed by engine, model, model version, language pair and source
+sentence, so a re-run with nothing new loads no model, identical sentences across pages
+and catalogs are translated once, and a new model version never reuses an old version's
+output. Human translations live in a table of their own (never mistaken for an engine's
+output), keyed by source language, locale and whole source segment (a msgid), with the
+name of the file they came from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -27,7 +33,36 @@ CREATE TABLE IF NOT EXISTS sentences (
     target TEXT NOT NULL,
     PRIMARY KEY (engine, model, version, source_lang, target_lang, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS human (
+    source_lang TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (source_lang, locale, source)
+) WITHOUT ROWID;
 """
+
+
+@dataclass(frozen=True)
+class HumanTranslation:
+    """A person's translation of a whole segment (a msgid), from an imported file."""
+
+    locale: str
+    source: str
+    target: str
+    origin: str
+    """The name of the file it came from (e.g. ``glossary.tmx``): the draft's provenance."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What storing human translations did for one locale."""
+
+    new: int = 0
+    updated: int = 0
+    """Sources the memory had with another target: the imported one replaced it."""
+    unchanged: int = 0
 
 
 _READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "disk i/o")
@@ -68,6 +103,8 @@ class Memory:
             self._db.executescript(SCHEMA)
             self._db.execute("SELECT engine, model, version, source_lang, target_lang, source, "
                              "target FROM sentences LIMIT 1").fetchall()
+            self._db.execute("SELECT source_lang, locale, source, target, origin FROM human "
+                             "LIMIT 1").fetchall()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -114,6 +151,54 @@ class Memory:
             self._db.executemany(
                 "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*key, source, target) for source, target in pairs])
+
+    def add_human(self, source_lang: str, translations: Sequence[HumanTranslation]
+                  ) -> dict[str, Added]:
+        """Store human translations (a later one for the same source replaces an earlier
+        one); per locale, how many were new, changed or already there. Idempotent."""
+        counts: dict[str, dict[str, int]] = {}
+        with self._guard(), self._db:
+            for item in translations:
+                row = self._db.execute(
+                    "SELECT target FROM human WHERE source_lang=? AND locale=? AND source=?",
+                    (source_lang, item.locale, item.source)).fetchone()
+                kind = "new" if row is None else "unchanged" if row[0] == item.target \
+                    else "updated"
+                tally = counts.setdefault(item.locale, {})
+                tally[kind] = tally.get(kind, 0) + 1
+                if kind != "unchanged":
+                    self._db.execute("INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?, ?)",
+                                     (source_lang, item.locale, item.source, item.target,
+                                      item.origin))
+        return {locale: Added(**tally) for locale, tally in sorted(counts.items())}
+
+    def human(self, source_lang: str, locale: str, sources: Iterable[str]
+              ) -> dict[str, tuple[str, str]]:
+        """The imported human translations of those of ``sources`` that have one:
+        source → (target, origin)."""
+        wanted = sorted(set(sources))
+        found: dict[str, tuple[str, str]] = {}
+        with self._guard():
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT source, target, origin FROM human WHERE source_lang=? AND "
+                    f"locale=? AND source IN ({marks})", (source_lang, locale, *chunk))
+                found.update((source, (target, origin)) for source, target, origin in rows)
+        return found
+
+    def human_digest(self) -> str:
+        """A digest of every imported human translation (what a run's drafts depend on)."""
+        hasher = hashlib.sha256()
+        with self._guard():
+            for row in self._db.execute("SELECT source_lang, locale, source, target, origin "
+                                        "FROM human ORDER BY source_lang, locale, source"):
+                for value in row:
+                    data = str(value).encode("utf-8", "surrogatepass")
+                    hasher.update(f"{len(data)}\0".encode())
+                    hasher.update(data)
+        return hasher.hexdigest()
 
     def __len__(self) -> int:
         with self._guard():

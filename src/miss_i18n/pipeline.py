@@ -27,7 +27,13 @@ from .memory import Memory
 from .model import CatalogStats, WriteResult
 from .report import REPORT, count_findings, report_page
 from .source import list_assets, list_pages, read
-from .translate import Chooser, LocaleResult, pending_sentences, translate_catalog
+from .translate import (
+    Chooser,
+    LocaleResult,
+    human_drafts,
+    pending_sentences,
+    translate_catalog,
+)
 
 
 @dataclass(frozen=True)
@@ -240,7 +246,8 @@ def translate_all(
 ) -> list[LocaleResult]:
     """Machine drafts for every catalog, through the project's translation memory.
 
-    Locales that one multi-locale engine serves (nllb) are translated together first, in
+    Human translations imported into the memory (TMX) come first, whole msgids only.
+    Then locales that one multi-locale engine serves (nllb) are translated together, in
     shared batches, into the memory; each catalog is then drafted from it as usual. With a
     Dask scheduler configured (or an ``executor``), all the engine work goes there first
     instead, shard by shard, each stored as it completes; the drafting then loads no model.
@@ -249,6 +256,8 @@ def translate_all(
     if executor is None:
         executor = executor_for(config)
     with Memory(config.memory_path) as memory:
+        human = {locale: human_drafts(po, locale, memory, source_locale=config.source_locale,
+                                      now=now) for locale, po in catalogs.items()}
         if executor is None:
             early = _translate_together(catalogs, choose, memory, keep, progress)
         else:
@@ -260,7 +269,8 @@ def translate_all(
             for locale, po in catalogs.items()
         ]
     return [replace(r, from_memory=r.from_memory - early.get(r.locale, 0),
-                    from_engine=r.from_engine + early.get(r.locale, 0)) for r in results]
+                    from_engine=r.from_engine + early.get(r.locale, 0),
+                    from_people=human[r.locale]) for r in results]
 
 
 def _pending(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,

@@ -8,10 +8,10 @@
     report = project.check(strict=True)       # CheckResult: issues, stats, failed, reasons
 
 Every command of the CLI is one method here (``extract``, ``update``, ``translate``,
-``check``, ``compile``, ``build``, ``run``, ``status``, ``engines``, the models and XLIFF
-commands, ``export_site``, ``preview``); each returns a result from ``miss_i18n.results``
-whose ``error``, when set, is what the command fails with. The CLI parses options, calls
-one method, renders the result and raises its ``error``.
+``check``, ``compile``, ``build``, ``run``, ``status``, ``engines``, the models, XLIFF
+and TMX commands, ``export_site``, ``preview``); each returns a result from
+``miss_i18n.results`` whose ``error``, when set, is what the command fails with. The CLI
+parses options, calls one method, renders the result and raises its ``error``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import catalog, pipeline, rerun, xliff
+from . import catalog, pipeline, rerun, tmx, xliff
 from .archive import archive_format, site_archive
 from .build import PageReport
 from .checks import check_file
@@ -33,9 +33,10 @@ from .engines.base import Progress
 from .engines.nllb import NllbEngine
 from .engines.registry import Engines
 from .engines.store import InstalledModel, ModelStore
-from .errors import CatalogError, ConfigError, ModelNotFound
+from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
 from .files import Snapshot, write_if_changed
 from .lock import project_lock
+from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
 from .results import (
     BuildResult,
@@ -52,6 +53,8 @@ from .results import (
     RemoveResult,
     RunResult,
     StatusResult,
+    TmImport,
+    TmImportResult,
     TranslateResult,
     UpdateResult,
     XliffExportResult,
@@ -363,6 +366,28 @@ class Project:
                                         list(result.unknown)))
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
         return XliffImportResult(writes=writes, check=check, imports=done)
+
+    # -- the translation memory ---------------------------------------------------------
+    def import_tm(self, files: Sequence[Path]) -> TmImportResult:
+        """People's translations from TMX files into the translation memory, for the
+        translate stage to draft from. Every file is read and checked before anything is
+        stored: a malformed one imports nothing at all. Importing again adds nothing."""
+        config = self.config
+        read = []
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise TmxError(f"cannot read it ({exc.strerror}); check the path",
+                               path=path) from None
+            read.append(tmx.read(data, path, source_locale=config.source_locale,
+                                 locales=config.locales))
+        done = []
+        with self._locked(False), Memory(config.memory_path) as memory:
+            for found in read:
+                added = memory.add_human(config.source_locale, found.translations)
+                done.append(TmImport(found.path, found.units, added, found.skipped))
+        return TmImportResult(imports=done)
 
     # -- the built site -----------------------------------------------------------------
     def export_site(self, output: Path | None = None) -> ExportResult:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polib
 from lxml import etree, html
 
-from .build import PageReport, Site, bcp47, direction, native_name, serialize
+from .build import SCRIPT_FONTS, PageReport, Site, bcp47, direction, native_name, serialize
 from .checks import CheckContext, check_catalog
 from .config import Glossary
 from .model import CatalogStats, Severity
@@ -49,23 +49,24 @@ def count_findings(catalogs: Mapping[str, polib.POFile], glossary: Glossary
 
 
 STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
-color:#1d1d1f}
+body{font:16px/1.5 system-ui,sans-serif;max-inline-size:72rem;margin-block:2rem;
+margin-inline:auto;padding-block:0;padding-inline:1rem;color:#1d1d1f}
 h1,h2{line-height:1.2}
 a{color:#0b57d0}
 [data-miss-i18n=scroll]{overflow-x:auto}
 table{border-collapse:collapse;inline-size:100%;min-inline-size:44rem}
-caption{text-align:start;font-weight:600;padding:.4rem 0}
-th,td{text-align:start;vertical-align:top;padding:.55rem .6rem;border-block-end:1px solid #e3e3e3}
+caption{text-align:start;font-weight:600;padding-block:.4rem;padding-inline:0}
+th,td{text-align:start;vertical-align:top;padding-block:.55rem;padding-inline:.6rem;
+border-block-end:1px solid #e3e3e3}
 thead th{font-size:.85em;color:#555;font-weight:600;border-block-end:2px solid #ccc}
 tbody th{font-weight:600}
 code{font-size:.85em;color:#555}
 [data-miss-i18n=bar]{display:flex;block-size:.8rem;border-radius:.4rem;overflow:hidden;
-background:#e6e6e6;min-inline-size:12rem;margin:.2rem 0 .35rem}
+background:#e6e6e6;min-inline-size:12rem;margin-block:.2rem .35rem;margin-inline:0}
 [data-miss-i18n=bar] span{display:block}
 [data-miss-i18n=counts],[data-miss-i18n=legend]{list-style:none;margin:0;padding:0;
 display:flex;flex-wrap:wrap;gap:.1rem 1rem;font-size:.85em;font-variant-numeric:tabular-nums}
-[data-miss-i18n=legend]{margin:0 0 1rem;font-size:.9em}
+[data-miss-i18n=legend]{margin-block:0 1rem;margin-inline:0;font-size:.9em}
 [data-kind]::before{content:"";display:inline-block;inline-size:.7em;block-size:.7em;
 border-radius:.2em;margin-inline-end:.35em;background:var(--c)}
 [data-miss-i18n=bar] [data-kind]::before{content:none}
@@ -74,7 +75,7 @@ border-radius:.2em;margin-inline-end:.35em;background:var(--c)}
 [data-kind=drafts]{--c:#1e88e5}
 [data-kind=stale]{--c:#f9a825}
 [data-kind=untranslated]{--c:#c4c4c4}
-[data-state]{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-size:.85em;
+[data-state]{display:inline-block;padding-block:0;padding-inline:.45rem;border-radius:.3rem;font-size:.85em;
 font-weight:600}
 [data-state=published]{background:#e3f3e4;color:#1b5e20}
 [data-state=preview]{background:#fff3d6;color:#7a4f00}
@@ -85,8 +86,8 @@ meter{inline-size:4rem;vertical-align:middle}
 [data-miss-i18n=shown]{display:block;font-size:.85em;color:#555}
 [data-state]+meter{margin-inline-start:.3rem}
 td{font-size:.95em}
-[data-miss-i18n=rejected] li{margin:.2rem 0}
-""".strip()
+[data-miss-i18n=rejected] li{margin-block:.2rem;margin-inline:0}
+""".strip() + "\n" + SCRIPT_FONTS
 
 KINDS = (  # kind, short label, what the legend says
     ("translated", "translated", "Translated (reviewed, or written by a person)"),

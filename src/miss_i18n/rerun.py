@@ -7,7 +7,8 @@ nothing: it is skipped, and what that run reported is shown again.
 
 Inputs: the miss-i18n code itself, pyproject.toml, the run's options, every file below
 the source folder, the POT and the catalogs, and what the translate stage could use (the
-model stores' files by name, size and time, the engines' installed versions). Outputs:
+model stores' files by name, size and time, the engines' installed versions, the human
+translations imported into the memory). Outputs:
 every file the run wrote, by SHA-256. The record lives in ``.miss-i18n/last-run.json``
 (git-ignored); a missing, damaged or foreign record only means a full run. A run that
 fails leaves the record as it was: what it changed no longer matches it.
@@ -27,6 +28,8 @@ from typing import Any
 
 from .config import Config
 from .engines.nllb_store import store_for
+from .errors import TranslationMemoryError
+from .memory import Memory
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
@@ -95,12 +98,24 @@ def inputs_digest(config: Config, options: Mapping[str, Any]) -> str:
         except importlib.metadata.PackageNotFoundError:
             version = "absent"
         add(f"package:{name}", version.encode())
+    add("imported", _imported(config.memory_path).encode())
     apertium = shutil.which("apertium")
     add("apertium", str(apertium).encode())
     modes = Path("/usr/share/apertium/modes")
     add("apertium-modes", "\n".join(sorted(p.name for p in modes.glob("*.mode"))).encode()
         if modes.is_dir() else b"")
     return hasher.hexdigest()
+
+
+def _imported(memory: Path) -> str:
+    """The digest of the human translations imported into the memory (TMX), if any."""
+    if not memory.is_file():
+        return ""
+    try:
+        with Memory(memory) as opened:
+            return opened.human_digest()
+    except TranslationMemoryError:
+        return "unreadable"  # a full run reports it
 
 
 def _record_path(config: Config) -> Path:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .engines.nllb_store import InstalledNllb
     from .engines.registry import EngineStatus
     from .engines.store import InstalledModel
+    from .memory import Added
     from .serve import SiteServer
     from .translate import LocaleResult
     from .xliff import Unit
@@ -214,6 +215,23 @@ class XliffImport:
 class XliffImportResult(Written):
     command: str = "xliff import"
     imports: list[XliffImport]
+
+
+@dataclass(frozen=True)
+class TmImport:
+    """What one TMX file brought into the translation memory."""
+
+    path: Path
+    units: int
+    added: dict[str, Added]
+    """Per project locale: translations new to the memory, changed, already there."""
+    skipped: dict[str, dict[str, int]]
+    """Per locale (or language tag the project lacks): reason → segments skipped."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TmImportResult:
+    imports: list[TmImport]
 
 
 @dataclass(frozen=True, kw_only=True)

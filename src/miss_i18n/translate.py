@@ -17,7 +17,7 @@ from datetime import datetime
 
 import polib
 
-from .catalog import MACHINE_MARK, format_date, is_machine
+from .catalog import MACHINE_MARK, TM_MARK, format_date, is_from_memory, is_machine
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress
 from .markup import (
     MarkupError,
@@ -60,6 +60,52 @@ class LocaleResult:
     """Sentences (or, for a markup-aware engine, whole segments) the drafts needed."""
     from_memory: int = 0
     from_engine: int = 0
+    from_people: int = 0
+    """Drafts taken whole from human translations imported into the memory (TMX)."""
+
+
+# -- human translations from the memory ---------------------------------------------------
+def wants_human(entry: polib.POEntry) -> bool:
+    """Untranslated, a fuzzy machine draft (a person's translation beats it), or a draft
+    from the memory whose source changed: what an imported human translation may fill.
+    Nothing a person wrote or accepted, and no draft already taken from the memory for
+    this very source."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    if not entry.msgstr:
+        return True
+    return "fuzzy" in entry.flags and (is_machine(entry) or (
+        is_from_memory(entry) and entry.previous_msgid is not None))
+
+
+def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale: str,
+                 now: datetime) -> int:
+    """Give every entry that wants one the human translation the memory has for its whole
+    msgid, as a fuzzy draft with a ``# translation memory: file`` line; how many.
+
+    Before any engine, so those entries never reach one; never marked as machine output.
+    A translation whose placeholders differ from the msgid's is not used.
+    """
+    jobs = [entry for entry in po if wants_human(entry)]
+    if not jobs:
+        return 0
+    found = memory.human(source_locale, locale, (entry.msgid for entry in jobs))
+    done = 0
+    for entry in jobs:
+        if entry.msgid not in found:
+            continue
+        text, origin = found[entry.msgid]
+        try:
+            expected = shape(entry.msgid)
+        except MarkupError:
+            continue
+        if not text.strip() or not _same_shape(text, expected):
+            continue
+        _record_line(entry, text, f"{TM_MARK} {origin}")
+        done += 1
+    if done:
+        po.metadata["PO-Revision-Date"] = format_date(now)
+    return done
 
 
 # -- cutting entries into units ------------------------------------------------------------
@@ -440,14 +486,19 @@ def provenance_line(model: ModelInfo, piecewise: bool) -> str:
 
 
 def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool) -> None:
+    _record_line(entry, text, provenance_line(model, piecewise))
+
+
+def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
+    """A fuzzy draft with one provenance line (an earlier draft's line replaced)."""
     entry.msgstr = text
     if not entry.fuzzy:
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
     kept = [line for line in entry.tcomment.split("\n")
-            if line and not line.startswith(MACHINE_MARK)] if entry.tcomment else []
-    entry.tcomment = "\n".join([*kept, provenance_line(model, piecewise)])
+            if line and not line.startswith((MACHINE_MARK, TM_MARK))] if entry.tcomment else []
+    entry.tcomment = "\n".join([*kept, provenance])
 
 
 def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
