@@ -94,3 +94,30 @@ ENGINE_SENTENCES = [
     "fully resolving the patient's symptoms.",
     "Recovery takes 2 to 6 weeks* in 95% of cases (#3 @ the clinic).",
 ]
+
+
+CONFIDENCE = re.compile(r"; confidence ([01]\.\d\d)(?=;|$)", re.M)
+CONFIDENCE_STEP = 0.01
+"""Confidences are shown to 2 decimals: an engine and the oracle a few float32 ulps apart
+(another batch shape) may round to neighbours, never further apart."""
+
+
+def drafts(po: polib.POFile) -> dict[tuple[str | None, str], tuple[str, bool, str]]:
+    """Each entry's text, fuzzy flag and comments, the confidence number taken out."""
+    return {(e.msgctxt, e.msgid): (e.msgstr, e.fuzzy, CONFIDENCE.sub("; confidence", e.tcomment))
+            for e in po}
+
+
+def confidences(po: polib.POFile) -> dict[tuple[str | None, str], float]:
+    """The confidence on each entry's provenance line that has one."""
+    return {(e.msgctxt, e.msgid): float(m.group(1)) for e in po
+            if (m := CONFIDENCE.search(e.tcomment))}
+
+
+def assert_same_drafts(actual: polib.POFile, expected: polib.POFile) -> None:
+    """The same drafts and provenance; the same confidences, to the shown precision."""
+    assert drafts(actual) == drafts(expected)
+    mine, theirs = confidences(actual), confidences(expected)
+    assert mine.keys() == theirs.keys()
+    for key, value in mine.items():
+        assert abs(value - theirs[key]) <= CONFIDENCE_STEP + 1e-9, key

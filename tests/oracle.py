@@ -14,6 +14,13 @@ hypothesis, under whatever backend the environment selects; ``nllb-margins FOLDE
 the same for an NLLB-200 / M2M-100 folder, reading ``[[source, language token], ...]``
 from stdin (for tools/make_nllb_test_model.py).
 
+Scores: each oracle also says how sure the model was (``scored``): the beam's own
+``return_scores`` hypothesis score turned back into a mean log-probability per generated
+token (CTranslate2 4.x divides the summed log-probability of the generated tokens and
+``</s>`` by ``(returned tokens + </s>) ** length_penalty``), and ``forced_mean`` asks
+``score_batch`` for the log-probability of each token of a given output, a second path
+through the model that pins that reading down.
+
 ``NllbOracle`` is CTranslate2's documented NLLB recipe, one sentence a call: source tokens
 ``[<src_lang>] + pieces + ["</s>"]``, ``target_prefix=[[<tgt_lang>]]``, the first output
 token dropped, ``sp.decode``. It too shares no code with ``miss_i18n.engines.nllb``.
@@ -24,18 +31,29 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 # argostranslate 1.11, translate.apply_packaged_translation
 BEAM_SIZE = 4
 LENGTH_PENALTY = 0.2
+ARGOS_MAX_DECODING_LENGTH = 256  # CTranslate2's default, which argostranslate keeps
+NLLB_LENGTH_PENALTY = 1.0  # CTranslate2's default
 NLLB_MAX_DECODING_LENGTH = 512
 """The NLLB engine's output cap (miss_i18n.engines.nllb.MAX_DECODING_LENGTH): NLLB's own
 length limit; CTranslate2's default of 256 could cut a long sentence's translation."""
 MIN_MARGIN = 1.5
 """How far (log-probability) every memorised pair of a test fixture must lead the second
 hypothesis on every CPU backend: tools/make_test_model.py asserts it when it makes them."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An output and its mean log-probability per token (what ``translate_scored`` gives)."""
+
+    text: str
+    score: float | None
 
 
 class ArgosOracle:
@@ -71,6 +89,26 @@ class ArgosOracle:
         return "\n".join(self._text(self._hypotheses(line, 1).hypotheses[0])
                          if line.strip() else "" for line in text.split("\n"))
 
+    def scored(self, text: str) -> tuple[str, float | None]:
+        """``translate(text)`` and the lowest mean log-probability per token of its lines."""
+        means = []
+        for line in text.split("\n"):
+            if self.sp.encode(line, out_type=str):
+                result = self._hypotheses(line, 1)
+                means.append(_mean(result.scores[0], len(result.hypotheses[0]),
+                                   1 if self.prefix else 0, LENGTH_PENALTY,
+                                   ARGOS_MAX_DECODING_LENGTH))
+        return self.translate(text), min(means) if means else None
+
+    def forced_mean(self, line: str) -> float:
+        """The mean log-probability per token of ``translate(line)``'s tokens and
+        ``</s>``, each scored by ``score_batch`` (a forced prefix not counted)."""
+        tokens = self.sp.encode(line, out_type=str)
+        output = list(self._hypotheses(line, 1).hypotheses[0])
+        scored = self.translator.score_batch([tokens], [output])[0].log_probs
+        skip = 1 if self.prefix else 0
+        return float(sum(scored[skip:]) / len(scored[skip:]))
+
     def margins(self, sources: Sequence[str]) -> dict[str, tuple[str, float]]:
         """Each source's best output and its score lead over the second hypothesis."""
         out = {}
@@ -101,8 +139,12 @@ class OracleEngine:
 
     def translate(self, model: Any, sentences: Sequence[str],
                   progress: Callable[[int, int], None] | None = None) -> list[str]:
+        return [out.text for out in self.translate_scored(model, sentences, progress)]
+
+    def translate_scored(self, model: Any, sentences: Sequence[str],
+                         progress: Callable[[int, int], None] | None = None) -> list[Scored]:
         oracle = self.oracle(model.model)
-        out = [oracle.translate(sentence) for sentence in sentences]
+        out = [Scored(*oracle.scored(sentence)) for sentence in sentences]
         if progress is not None:
             progress(len(out), len(out))
         return out
@@ -126,7 +168,7 @@ class NllbOracle:
         return self.translator.translate_batch(
             [tokens], target_prefix=[[target_token]], beam_size=BEAM_SIZE,
             num_hypotheses=count, max_decoding_length=NLLB_MAX_DECODING_LENGTH,
-            return_scores=True)[0]
+            length_penalty=NLLB_LENGTH_PENALTY, return_scores=True)[0]
 
     def _text(self, pieces: list[str]) -> str:
         text: str = self.sp.decode(pieces[1:])
@@ -137,6 +179,24 @@ class NllbOracle:
         line (a line break is not in NLLB's vocabulary), empty lines kept."""
         return "\n".join(self._text(self._hypotheses(line, target_token, 1).hypotheses[0])
                          if line.strip() else "" for line in text.split("\n"))
+
+    def scored(self, text: str, target_token: str) -> tuple[str, float | None]:
+        """``translate`` and the lowest mean log-probability per token of its lines."""
+        means = []
+        for line in text.split("\n"):
+            if line.strip():
+                result = self._hypotheses(line, target_token, 1)
+                means.append(_mean(result.scores[0], len(result.hypotheses[0]), 1,
+                                   NLLB_LENGTH_PENALTY, NLLB_MAX_DECODING_LENGTH))
+        return self.translate(text, target_token), min(means) if means else None
+
+    def forced_mean(self, line: str, target_token: str) -> float:
+        """The mean log-probability per token of ``translate``'s output tokens and
+        ``</s>``, each scored by ``score_batch`` (the language token not counted)."""
+        tokens = [self.source_token, *self.sp.encode(line, out_type=str), "</s>"]
+        output = list(self._hypotheses(line, target_token, 1).hypotheses[0])
+        scored = self.translator.score_batch([tokens], [output])[0].log_probs
+        return float(sum(scored[1:]) / len(scored[1:]))
 
     def margins(self, jobs: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
         """Each (source, language token)'s best output and how far its log-probability
@@ -167,10 +227,22 @@ class NllbOracleEngine:
 
     def translate(self, model: Any, sentences: Sequence[str],
                   progress: Callable[[int, int], None] | None = None) -> list[str]:
-        out = [self.oracle.translate(sentence, model.target) for sentence in sentences]
+        return [out.text for out in self.translate_scored(model, sentences, progress)]
+
+    def translate_scored(self, model: Any, sentences: Sequence[str],
+                         progress: Callable[[int, int], None] | None = None) -> list[Scored]:
+        out = [Scored(*self.oracle.scored(sentence, model.target)) for sentence in sentences]
         if progress is not None:
             progress(len(out), len(out))
         return out
+
+
+def _mean(score: float, returned: int, prefix: int, length_penalty: float,
+          max_decoding_length: int) -> float:
+    """A ``return_scores`` score as a mean log-probability per generated token."""
+    finished = returned < max_decoding_length  # else cut off: no </s> was generated
+    length = returned + finished
+    return score * length**length_penalty / (length - prefix)
 
 
 def main(argv: Sequence[str]) -> int:

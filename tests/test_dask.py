@@ -31,7 +31,7 @@ from miss_i18n.catalog import to_bytes
 from miss_i18n.cli import main
 from miss_i18n.config import load_config
 from miss_i18n.engines.argos import ArgosEngine
-from miss_i18n.engines.base import ModelInfo, Progress
+from miss_i18n.engines.base import ModelInfo, Progress, Scored, translate_scored
 from miss_i18n.executors import EngineSpec, Shard, Store, translate_shard
 from miss_i18n.files import Snapshot
 from miss_i18n.translate import TOKEN_BASE
@@ -83,9 +83,19 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 def memory(root: Path) -> set[tuple[str, ...]]:
-    """Every row of the project's translation memory."""
+    """Every row of the project's translation memory, but its score (see ``scores``)."""
     with sqlite3.connect(root / MEMORY) as db:
-        return set(db.execute("SELECT * FROM sentences"))
+        return set(db.execute("SELECT engine, model, version, source_lang, target_lang, "
+                              "source, target FROM sentences"))
+
+
+def scores(root: Path) -> dict[tuple[str, ...], float | None]:
+    """Each row's score. A batch of another shape may sum a few float32 ulps apart (see
+    tests/test_confidence.py), so compare them with pytest.approx(abs=1e-4)."""
+    with sqlite3.connect(root / MEMORY) as db:
+        return {tuple(row[:-1]): row[-1] for row in db.execute(
+            "SELECT engine, model, version, source_lang, target_lang, source, score "
+            "FROM sentences")}
 
 
 def report(output: str) -> list[str]:
@@ -189,6 +199,7 @@ def test_catalogs_and_site_are_byte_identical_to_the_local_run(
     assert code == 0, output
     assert files(project) == files(local)
     assert memory(project) == memory(local)
+    assert scores(project) == pytest.approx(scores(local), abs=1e-4)
     assert report(output) == report((local / "output.txt").read_text())
     # every sentence was translated once, on a worker, in several shards per locale
     sent = translated(log)
@@ -283,14 +294,14 @@ def test_a_run_that_fails_keeps_every_finished_shard(
     assert kept and kept < memory(local)  # the shards finished before, stored as they came
     assert len(kept) <= len(translated(log))
     asked: list[tuple[str, str]] = []
-    translate = ArgosEngine.translate
+    translate = ArgosEngine.translate_scored
 
     def record(self: ArgosEngine, model: ModelInfo, sentences: Sequence[str],
-               progress: Progress | None = None) -> list[str]:
+               progress: Progress | None = None) -> list[Scored]:
         asked.extend((model.target, s) for s in sentences)
         return translate(self, model, sentences, progress)
 
-    monkeypatch.setattr(ArgosEngine, "translate", record)
+    monkeypatch.setattr(ArgosEngine, "translate_scored", record)
     code, output = invoke("run", "--config", str(project / "pyproject.toml"))
     assert code == 0, output
     assert files(project) == files(local)
@@ -392,7 +403,7 @@ class InProcess:
     def run(self, shards: Sequence[Shard], store: Store, progress: Progress | None) -> None:
         self.rounds.append(list(shards))
         for shard in reversed(shards):
-            store(shard, self.engine.translate(shard.model, shard.sentences))
+            store(shard, translate_scored(self.engine, shard.model, shard.sentences))
 
 
 def fake(engine: FakeEngine, locale: str) -> tuple[FakeEngine, ModelInfo]:

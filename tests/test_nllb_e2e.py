@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import make_project
+from helpers import assert_same_drafts
 from miss_i18n.cli import main
 from miss_i18n.engines.nllb import NllbEngine
 from miss_i18n.engines.nllb_store import NllbStore, store_for
@@ -64,9 +65,6 @@ def version(root: Path) -> str:
 def catalog(root: Path, locale: str) -> polib.POFile:
     return polib.pofile(str(root / "locales" / locale / "LC_MESSAGES" / "miss.po"))
 
-
-def drafts(po: polib.POFile) -> dict[tuple[str | None, str], tuple[str, bool, str]]:
-    return {(e.msgctxt, e.msgid): (e.msgstr, e.fuzzy, e.tcomment) for e in po}
 
 
 def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:
@@ -140,7 +138,7 @@ def test_run_drafts_every_locale_with_what_the_model_says(project: Path) -> None
             assert shape(entry.msgstr) == shape(entry.msgid)
     for locale, po in expected.items():
         result = oracle_drafts(project, po, locale)
-        assert drafts(catalog(project, locale)) == drafts(po), locale
+        assert_same_drafts(catalog(project, locale), po)
         assert f"{locale}: {result.drafted} draft(s) by " in output
     assert "no engine or model" not in output
     for token, pairs in PAIRS.items():  # memorised by a wide margin: the same on every CPU
@@ -184,12 +182,13 @@ def test_the_argos_store_stays_an_argos_packages_dir(project: Path) -> None:
 
 def test_all_locales_share_one_model_load_and_one_batched_call(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stage sends every locale's new sentences to one translate_many call first."""
+    """The stage sends every locale's new sentences to one translate_many_scored call
+    first (translate_many without the scores)."""
     calls: list[list[str]] = []
     opened: list[str] = []
-    many, real_open = NllbEngine.translate_many, NllbEngine._open
+    many, real_open = NllbEngine.translate_many_scored, NllbEngine._open
 
-    def spy_many(self: NllbEngine, jobs: Any, progress: Any = None) -> list[list[str]]:
+    def spy_many(self: NllbEngine, jobs: Any, progress: Any = None) -> list[list[Any]]:
         calls.append([model.locale for model, _ in jobs])
         return many(self, jobs, progress)
 
@@ -197,7 +196,7 @@ def test_all_locales_share_one_model_load_and_one_batched_call(
         opened.append(installed.name)
         return real_open(self, installed)
 
-    monkeypatch.setattr(NllbEngine, "translate_many", spy_many)
+    monkeypatch.setattr(NllbEngine, "translate_many_scored", spy_many)
     monkeypatch.setattr(NllbEngine, "_open", spy_open)
     code, output = invoke("run")
     assert code == 0, output

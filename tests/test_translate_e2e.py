@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import make_project
+from helpers import assert_same_drafts
 from miss_i18n.catalog import to_bytes
 from miss_i18n.cli import main
 from miss_i18n.engines.apertium import ApertiumEngine
@@ -80,9 +81,6 @@ def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:
                                  now=datetime(2025, 1, 1, tzinfo=UTC))
 
 
-def drafts(po: polib.POFile) -> dict[tuple[str | None, str], tuple[str, bool, str]]:
-    return {(e.msgctxt, e.msgid): (e.msgstr, e.fuzzy, e.tcomment) for e in po}
-
 
 def summary(result: LocaleResult) -> str:
     """The start of the line `run` prints for a drafted locale."""
@@ -100,7 +98,7 @@ def test_run_drafts_what_the_model_says(project: Path) -> None:
         result = oracle_drafts(project, po, locale)
         assert result.drafted >= 20
         assert summary(result) in output
-        assert drafts(catalog(project, locale)) == drafts(po)
+        assert_same_drafts(catalog(project, locale), po)
     assert ("no engine or model for 1 locale(s): fr; they stay untranslated. Add a model with "
             "`miss-i18n models install PATH.argosmodel`") in output
     assert "machine-translated" not in po_text(project, "fr")
@@ -232,6 +230,7 @@ def test_apertium_moves_markup_itself_and_keeps_protected_terms(
                        "recovery period.")
     assert "(<2>MISS</2>) es un tipo de cirugía" in lead
     assert "# machine-translated: apertium eng-spa" in lead and "rule-based draft" in lead
+    assert "confidence" not in es  # a rule-based engine gives no score: no number is shown
 
 
 def _accept_by_hand(text: str, block: str) -> str:

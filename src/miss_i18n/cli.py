@@ -337,16 +337,46 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
               default="text", help="A table for people, JSON for machines, or a Markdown "
                                    "table (with each locale published or preview) for CI "
                                    "job summaries.")
+@click.option("--least-confident", "least", type=click.IntRange(min=0), default=0,
+              metavar="N", help="Also list each locale's N machine drafts the engine was "
+                                "least sure of (file:line, confidence, text): review those "
+                                "first.")
 @with_project
-def status(project: Project, *, output_format: str, quiet: bool) -> None:
+def status(project: Project, *, output_format: str, least: int, quiet: bool) -> None:
     """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    result = project.status()
+    result = project.status(least_confident=least)
+    weakest = result.least_confident
     if output_format == "json":
-        click.echo(json.dumps(_stats_json(result.stats), ensure_ascii=False, indent=2))
+        found = _stats_json(result.stats)
+        for row in found if least else []:
+            locale = row["locale"]
+            row["least_confident"] = [
+                {"confidence": d.confidence, "file": result.files[locale], "line": d.line,
+                 "msgctxt": d.msgctxt, "msgid": d.msgid, "references": list(d.references)}
+                for d in weakest[locale]]
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
     elif output_format == "markdown":
         click.echo(result.markdown, nl=False)
     else:
         _table(result.stats, quiet=False)
+    if least and output_format == "text":
+        click.echo("Least confident machine drafts (review these first):")
+        for locale, drafts in weakest.items():
+            if not drafts:
+                click.echo(f"{locale}: no draft carries a confidence")
+                continue
+            click.echo(f"{locale}: {len(drafts)} of {result.scored[locale]} scored drafts")
+            for d in drafts:
+                line = f":{d.line}" if d.line else ""
+                click.echo(f"  {d.confidence:.2f}  {result.files[locale]}{line}  {d.excerpt()}")
+    elif least and output_format == "markdown":
+        click.echo("\n**Least confident machine drafts** (review these first)\n")
+        for locale, drafts in weakest.items():
+            for d in drafts:
+                line = f":{d.line}" if d.line else ""
+                text = d.excerpt().replace("`", "'")
+                click.echo(f"- {locale} {d.confidence:.2f} `{result.files[locale]}{line}` "
+                           f"`{text}`")
 
 
 @main.command()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import Config, TranslateSettings
-from .engines.base import Engine, ModelInfo, Progress
+from .engines.base import Engine, ModelInfo, Progress, Scored, translate_scored
 from .errors import EngineError, MissI18nError, one_line
 
 
@@ -101,12 +101,13 @@ def engine_for(spec: EngineSpec) -> Engine:
         return _ENGINES[spec]
 
 
-def translate_shard(spec: EngineSpec, model: ModelInfo, sentences: Sequence[str]) -> list[str]:
-    """The task a worker runs: one call of the engine's own translate."""
-    return engine_for(spec).translate(model, sentences)
+def translate_shard(spec: EngineSpec, model: ModelInfo, sentences: Sequence[str]
+                    ) -> list[Scored]:
+    """The task a worker runs: one call of the engine's own translate, with its scores."""
+    return translate_scored(engine_for(spec), model, sentences)
 
 
-Store = Callable[[Shard, list[str]], None]
+Store = Callable[[Shard, list[Scored]], None]
 
 
 class Executor(Protocol):
@@ -171,7 +172,7 @@ class DaskExecutor:
                     progress(done, total)
 
 
-def _outputs(status: str, result: Any, shard: Shard) -> list[str]:
+def _outputs(status: str, result: Any, shard: Shard) -> list[Scored]:
     """A task's outputs; its failure as one of our errors (one line)."""
     if status != "finished":  # an error comes as (type, exception, traceback)
         error = result[1] if isinstance(result, tuple) else result
@@ -181,7 +182,7 @@ def _outputs(status: str, result: Any, shard: Shard) -> list[str]:
         raise ClusterError(f"a Dask worker failed on {shard.label} ({type(error).__name__}: "
                            f"{one_line(error)[:200]}); the shards finished before it are in "
                            "the translation memory: run again to translate the rest")
-    outputs: list[str] = result
+    outputs: list[Scored] = result
     if len(outputs) != len(shard.sentences):
         raise ClusterError(f"a Dask worker returned {len(outputs)} outputs for the "
                            f"{len(shard.sentences)} sentences of {shard.label}; check that "

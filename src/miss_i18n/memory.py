@@ -7,6 +7,9 @@ and catalogs are translated once, and a new model version never reuses an old ve
 output. Human translations live in a table of their own (never mistaken for an engine's
 output), keyed by source language, locale and whole source segment (a msgid), with the
 name of the file they came from.
+Each machine output keeps the engine's score (its mean log-probability per token, or
+NULL for an engine without scores and for rows stored before scores were kept), so a
+re-run writes the same confidence without asking the model.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     target_lang TEXT NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
+    score REAL,
     PRIMARY KEY (engine, model, version, source_lang, target_lang, source)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS human (
@@ -105,6 +109,22 @@ class Memory:
                              "target FROM sentences LIMIT 1").fetchall()
             self._db.execute("SELECT source_lang, locale, source, target, origin FROM human "
                              "LIMIT 1").fetchall()
+            self._scored = self._migrate()
+
+    def _migrate(self) -> bool:
+        """Add the score column to a memory made before scores were kept; whether the
+        table has it (a read-only old memory is read without scores)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sentences)")}
+        if "score" in columns:
+            return True
+        try:
+            with self._db:
+                self._db.execute("ALTER TABLE sentences ADD COLUMN score REAL")
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).lower():
+                return False
+            raise
+        return True
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -131,26 +151,43 @@ class Memory:
 
     def lookup(self, model: ModelInfo, sentences: Iterable[str]) -> dict[str, str]:
         """The remembered translations of those of ``sentences`` that have one."""
+        return {source: text for source, (text, _score)
+                in self.lookup_scored(model, sentences).items()}
+
+    def lookup_scored(self, model: ModelInfo, sentences: Iterable[str]
+                      ) -> dict[str, tuple[str, float | None]]:
+        """The remembered translations, each with its score (None: none was kept)."""
         wanted = sorted(set(sentences))
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, float | None]] = {}
         key = self._key(model)
+        score = "score" if self._scored else "NULL"
         with self._guard():
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    "SELECT source, target FROM sentences WHERE engine=? AND model=? AND "
-                    f"version=? AND source_lang=? AND target_lang=? AND source IN ({marks})",
-                    (*key, *chunk))
-                found.update(dict(rows))
+                    f"SELECT source, target, {score} FROM sentences WHERE engine=? AND "
+                    "model=? AND version=? AND source_lang=? AND target_lang=? AND source "
+                    f"IN ({marks})", (*key, *chunk))
+                found.update((source, (target, value)) for source, target, value in rows)
         return found
 
-    def store(self, model: ModelInfo, pairs: Sequence[tuple[str, str]]) -> None:
+    def store(self, model: ModelInfo, pairs: Sequence[tuple[str, str]],
+              scores: Sequence[float | None] | None = None) -> None:
+        """Remember ``(source, translation)`` pairs, with the engine's scores if any."""
         key = self._key(model)
+        values = scores if scores is not None else [None] * len(pairs)
+        rows: list[tuple[str | float | None, ...]] = [
+            (*key, source, target, score)
+            for (source, target), score in zip(pairs, values, strict=True)]
+        columns = "engine, model, version, source_lang, target_lang, source, target, score"
+        if not self._scored:  # a read-only old memory: fails as read-only, not as damaged
+            rows = [row[:-1] for row in rows]
+            columns = columns.removesuffix(", score")
+        marks = ", ".join("?" * columns.count(", ")) + ", ?"
         with self._guard(), self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(*key, source, target) for source, target in pairs])
+                f"INSERT OR REPLACE INTO sentences ({columns}) VALUES ({marks})", rows)
 
     def add_human(self, source_lang: str, translations: Sequence[HumanTranslation]
                   ) -> dict[str, Added]:

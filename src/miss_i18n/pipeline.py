@@ -17,15 +17,23 @@ import polib
 
 from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
+from .confidence import least_confident
 from .config import Config
-from .engines.base import Engine, ModelInfo, MultiLocaleEngine, Progress
+from .engines.base import (
+    Engine,
+    ModelInfo,
+    MultiLocaleEngine,
+    Progress,
+    Scored,
+    translate_many_scored,
+)
 from .errors import ConflictError, PathError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
-from .report import REPORT, count_findings, report_page
+from .report import REPORT, REPORT_DRAFTS, count_findings, report_page
 from .source import list_assets, list_pages, read
 from .translate import (
     Chooser,
@@ -306,10 +314,11 @@ def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, m
     for engine, jobs in groups.values():
         if len(jobs) < 2:
             continue  # one locale: translate_catalog makes the same call
-        outputs = engine.translate_many([(model, sentences) for _, model, sentences in jobs],
-                                        progress(f"{len(jobs)} locales"))
+        outputs = translate_many_scored(engine, [(model, sentences) for _, model, sentences
+                                                 in jobs], progress(f"{len(jobs)} locales"))
         for (locale, model, sentences), output in zip(jobs, outputs, strict=True):
-            memory.store(model, list(zip(sentences, output, strict=True)))
+            memory.store(model, [(s, o.text) for s, o in zip(sentences, output, strict=True)],
+                         [o.score for o in output])
             done[locale] = len(sentences)
     return done
 
@@ -323,8 +332,10 @@ def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
     keep = config.glossary.do_not_translate
     done: dict[str, int] = {}
 
-    def store(shard: Shard, outputs: list[str]) -> None:
-        memory.store(shard.model, list(zip(shard.sentences, outputs, strict=True)))
+    def store(shard: Shard, outputs: list[Scored]) -> None:
+        memory.store(shard.model, [(s, o.text) for s, o in zip(shard.sentences, outputs,
+                                                               strict=True)],
+                     [o.score for o in outputs])
         done[shard.locale] = done.get(shard.locale, 0) + len(shard.sentences)
 
     for _round in range(2):  # the sentences, then the unprotected retries they call for
@@ -405,7 +416,8 @@ def site_outputs(
     outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
     outputs.append(Output(config.output_dir / REPORT, report_page(
-        site, stats(catalogs), reports, titles, count_findings(catalogs, config.glossary))))
+        site, stats(catalogs), reports, titles, count_findings(catalogs, config.glossary),
+        weakest={locale: least_confident(po, REPORT_DRAFTS) for locale, po in catalogs.items()})))
     manifest, gone = _manifest(config, outputs, seen)
     outputs.append(manifest)
     return outputs, reports, gone

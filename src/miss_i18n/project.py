@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import catalog, pipeline, rerun, tmx, xliff
+from . import catalog, confidence, pipeline, rerun, tmx, xliff
 from .archive import archive_format, site_archive
 from .build import PageReport
 from .checks import check_file
@@ -198,14 +199,26 @@ class Project:
         return BuildResult(writes=[*writes, *pruned.removed], check=check, command="build",
                            rejected=rejected_lines(pages), kept=list(pruned.kept))
 
-    def status(self) -> StatusResult:
+    def status(self, *, least_confident: int = 0) -> StatusResult:
         """Entries, translated, fuzzy and untranslated counts per target locale, and
-        whether the site publishes each."""
+        whether the site publishes each; with ``least_confident``, that many of each
+        locale's least confident machine drafts (review those first)."""
         config = self.config
         catalogs = pipeline.load_catalogs(config, seen=Snapshot())
         published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
                      >= config.publish_threshold for locale, po in catalogs.items()}
-        return StatusResult(stats=pipeline.stats(catalogs), published=published)
+        result = StatusResult(stats=pipeline.stats(catalogs), published=published)
+        if not least_confident:
+            return result
+        scored = {locale: confidence.scored_drafts(po) for locale, po in catalogs.items()}
+        files = {}
+        for locale in catalogs:
+            path = config.po_path(locale)
+            files[locale] = str(path.relative_to(config.root)) \
+                if path.is_relative_to(config.root) else str(path)
+        return replace(result, least_confident={
+            locale: drafts[:least_confident] for locale, drafts in scored.items()},
+            scored={locale: len(drafts) for locale, drafts in scored.items()}, files=files)
 
     def run(self, *, check: bool = False, include_fuzzy: bool | None = None,
             engine: str | None = None, translate: bool = True,

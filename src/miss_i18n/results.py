@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .confidence import WeakDraft
 from .errors import MissI18nError, StaleError, ValidationFailed
 from .model import CatalogStats, Issue, Severity, WriteResult
 
@@ -135,6 +136,12 @@ class StatusResult:
     stats: list[CatalogStats]
     published: dict[str, bool]
     """Per locale: whether the site publishes it (shown translation above the threshold)."""
+    least_confident: dict[str, list[WeakDraft]] = field(default_factory=dict)
+    """Per locale, when asked for: its least confident machine drafts, least first."""
+    scored: dict[str, int] = field(default_factory=dict)
+    """Per locale, when asked for: how many of its drafts carry a confidence."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Per locale, when asked for: its catalog's path, relative to the project root."""
 
     @property
     def markdown(self) -> str:

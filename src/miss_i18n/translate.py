@@ -18,7 +18,8 @@ from datetime import datetime
 import polib
 
 from .catalog import MACHINE_MARK, TM_MARK, format_date, is_from_memory, is_machine
-from .engines.base import Engine, MarkupEngine, ModelInfo, Progress
+from .confidence import confidence_note, least
+from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
 from .markup import (
     MarkupError,
     Node,
@@ -279,20 +280,21 @@ def translate_catalog(
     marked, asked, fresh = _markup_drafts(engine, model, memory, protector=protector,
                                           progress=progress,
                                           msgids=[entry.msgid for entry, _nodes in parsed])
-    units = _units(parsed, marked)
     path = _SentencePath(engine, model, memory, protector, joiner(locale))
-    path.translate(units, progress)
+    path.translate(_units(parsed, marked), progress)
     drafted = piecewise = failed = 0
     for entry, nodes in parsed:
         try:
-            text, split = _draft(entry.msgid, nodes, path.lookup, marked.get(entry.msgid))
+            text, split, used = _draft(entry.msgid, nodes, path.lookup,
+                                        marked.get(entry.msgid))
         except _EmptyOutput:
             failed += 1
             continue
         if text is None:
             failed += 1
             continue
-        _record(entry, text, model, split)
+        score = None if used is None else path.score(used)
+        _record(entry, text, model, split, score)
         drafted += 1
         piecewise += split
     if drafted:
@@ -358,6 +360,7 @@ class _SentencePath:
         self.protector = protector
         self.glue = glue
         self.known: dict[str, str] = {}
+        self.scores: dict[str, float | None] = {}
         self.asked = self.translated = 0
 
     @staticmethod
@@ -378,34 +381,56 @@ class _SentencePath:
     def translate(self, units: Iterable[str], progress: Progress | None) -> None:
         protector = self.protector
         originals, sentences = self.sentences(units, protector)
-        self.known = self.memory.lookup(self.model, sentences)
+        self._remembered(sentences)
         missing = [s for s in sentences if s not in self.known]
         self._fill(missing, progress)
         retry = self.retries(originals, protector, self.known)
-        self.known.update(self.memory.lookup(self.model, retry))  # a rerun loads no model
+        self._remembered(retry)  # a rerun loads no model
         unknown = [s for s in retry if s not in self.known]
         self._fill(unknown, progress)
         self.asked = len(sentences) + len(retry)
         self.translated = len(missing) + len(unknown)
 
+    def _remembered(self, sentences: list[str]) -> None:
+        for source, (text, score) in self.memory.lookup_scored(self.model, sentences).items():
+            self.known[source] = text
+            self.scores[source] = score
+
     def _fill(self, sentences: list[str], progress: Progress | None) -> None:
         """Translate ``sentences`` in one engine call, remembering the results."""
         if not sentences:
             return
-        output = self.engine.translate(self.model, sentences, progress)
-        fresh = list(zip(sentences, output, strict=True))
+        output = translate_scored(self.engine, self.model, sentences, progress)
+        fresh = [(sentence, out.text) for sentence, out in zip(sentences, output, strict=True)]
         # Empty outputs too: the model says nothing for them, and a rerun must not load it
         # to hear that again (a new model version has a memory of its own).
-        self.memory.store(self.model, fresh)
+        self.memory.store(self.model, fresh, [out.score for out in output])
         self.known.update(fresh)
+        self.scores.update(zip(sentences, (out.score for out in output), strict=True))
 
-    def _best(self, sentence: str) -> str:
+    def _chosen(self, sentence: str) -> str:
+        """The sentence whose translation ``_best`` uses: protected or as it is."""
         protected = self.protector.protect(sentence)
         if protected != sentence:
             restored = self.protector.restore(protected, self.known.get(protected, ""))
             if restored is not None and restored.strip():
-                return restored
+                return protected
+        return sentence
+
+    def _best(self, sentence: str) -> str:
+        chosen = self._chosen(sentence)
+        if chosen != sentence:
+            restored = self.protector.restore(chosen, self.known.get(chosen, ""))
+            assert restored is not None  # _chosen checked it
+            return restored
         return self.known.get(sentence, "")
+
+    def score(self, units: Iterable[str]) -> float | None:
+        """How sure the engine was of the sentences these units were drafted from: the
+        least sure one's score, or None if any has none."""
+        return least(self.scores.get(self._chosen(sentence))
+                     for unit in units if has_letters(core := split_edges(unit)[1])
+                     for sentence in split_sentences(core))
 
     def lookup(self, unit: str) -> str:
         """A unit's translation, its edges kept; raises _EmptyOutput if a sentence has none."""
@@ -454,23 +479,26 @@ def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protecto
     return drafts, len(keys), len(missing)
 
 
-def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup,
-           marked: str | None = None) -> tuple[str | None, bool]:
-    """The translation with every placeholder back in place (verified), and how.
+def _draft(msgid: str, nodes: Sequence[Node], tr: Lookup, marked: str | None = None
+           ) -> tuple[str | None, bool, list[str] | None]:
+    """The translation with every placeholder back in place (verified), whether it was
+    made piecewise, and the units it was made from (None: an engine's markup draft).
 
     First an engine's own markup-aware draft, then the whole text with the placeholder
     contents found again, then the pieces between placeholders one by one.
     """
     expected = shape(msgid)
     if marked is not None and _same_shape(marked, expected):
-        return marked, False
+        return marked, False, None
     whole = assemble_whole(nodes, tr)
     if whole is not None and _same_shape(whole, expected):
-        return whole, False
+        # The words are the sections' translations; the inner texts' own translations
+        # were only looked for in them, so their scores say nothing about the draft.
+        return whole, False, [_plain(s) for s in _sections(nodes) if isinstance(s, list)]
     pieces = assemble_piecewise(nodes, tr)
     if _same_shape(pieces, expected):
-        return pieces, bool(expected)
-    return None, False
+        return pieces, bool(expected), units_piecewise(nodes)
+    return None, False, None
 
 
 def _same_shape(text: str, expected: dict[int, tuple[int, bool]]) -> bool:
@@ -480,13 +508,17 @@ def _same_shape(text: str, expected: dict[int, tuple[int, bool]]) -> bool:
         return False
 
 
-def provenance_line(model: ModelInfo, piecewise: bool) -> str:
+def provenance_line(model: ModelInfo, piecewise: bool, score: float | None = None) -> str:
+    """``machine-translated: <model>[; <note>][; confidence 0.42][; <piecewise note>]``."""
     line = f"{MACHINE_MARK} {model.provenance}"
+    if score is not None:
+        line = f"{line}; {confidence_note(score)}"
     return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
 
 
-def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool) -> None:
-    _record_line(entry, text, provenance_line(model, piecewise))
+def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool,
+            score: float | None = None) -> None:
+    _record_line(entry, text, provenance_line(model, piecewise, score))
 
 
 def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:

@@ -14,6 +14,8 @@ Decoding settings are argostranslate 1.11's own (``apply_packaged_translation``)
 for everything else (``max_input_length=1024``, ``max_decoding_length=256``),
 ``compute_type="auto"``; its detokenization is copied too. So a sentence translates here
 exactly as ``argostranslate.translate.translate()`` translates it (tests check this).
+Scores are asked for as well (``return_scores`` changes no output): each output's mean
+log-probability per token, which becomes the draft's confidence (miss_i18n.confidence).
 
 argostranslate is never imported (it takes seconds and imports torch); neither is
 anything else heavy until a translation runs. Nothing here touches the network.
@@ -27,12 +29,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from miss_i18n.engines import ct2
-from miss_i18n.engines.base import Availability, ModelInfo, Progress
+from miss_i18n.engines.base import Availability, ModelInfo, Progress, Scored
 from miss_i18n.engines.store import InstalledModel, ModelStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
 
 NAME = "argos"
 LENGTH_PENALTY = 0.2  # argostranslate 1.11, translate.apply_packaged_translation
+MAX_DECODING_LENGTH = 256  # CTranslate2's default, which argostranslate keeps
 SPACE_MARKER = "▁"  # SentencePiece's word-start marker (U+2581)
 
 # Babel locales that one argos code serves exactly (argos's index uses pb and zt).
@@ -155,12 +158,18 @@ class ArgosEngine:
 
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:
-        """Translate plain sentences, in order, in length-sorted batches.
+        """Translate plain sentences, in order (see ``translate_scored``)."""
+        return [out.text for out in self.translate_scored(model, sentences, progress)]
+
+    def translate_scored(self, model: ModelInfo, sentences: Sequence[str],
+                         progress: Progress | None = None) -> list[Scored]:
+        """Translate plain sentences, in order, in length-sorted batches, with scores.
 
         Like argostranslate, each line of a sentence that spans lines is translated on
         its own and the lines are joined again; empty lines stay empty without reaching
-        the model. ``progress`` counts whole sentences. Raises ModelNotFound if the
-        package is gone, EngineError if CTranslate2 fails.
+        the model. A sentence's score is its least sure line's (ct2.mean_log_prob).
+        ``progress`` counts whole sentences. Raises ModelNotFound if the package is gone,
+        EngineError if CTranslate2 fails.
         """
         if not sentences:
             return []
@@ -169,16 +178,23 @@ class ArgosEngine:
         lines = [line for sentence in sentences for line in sentence.split("\n")]
         tokens: list[list[str]] = loaded.tokenizer.encode(lines, out_type=str)
         outputs = [""] * len(lines)
+        scores: list[float | None] = [None] * len(lines)
         tracker = _Progress(owners, [not t for t in tokens], progress)
         order = sorted((i for i in range(len(lines)) if tokens[i]), key=lambda i: len(tokens[i]))
         chunks = list(ct2.batches(order, [len(t) + 1 for t in tokens],  # + </s>
                                   max_tokens=self.max_batch_tokens,
                                   max_sentences=self.batch_sentences))
+        prefix = 1 if loaded.target_prefix else 0
         try:
             pending = [self._submit(loaded, [tokens[i] for i in chunk]) for chunk in chunks]
             for chunk, results in zip(chunks, pending, strict=True):
                 for index, result in zip(chunk, results, strict=True):
-                    outputs[index] = _detokenize(loaded, result.result().hypotheses[0])
+                    found = result.result()
+                    hypothesis = found.hypotheses[0]
+                    outputs[index] = _detokenize(loaded, hypothesis)
+                    scores[index] = ct2.mean_log_prob(
+                        found.scores[0], hypothesis, prefix=prefix,
+                        length_penalty=LENGTH_PENALTY, max_decoding_length=MAX_DECODING_LENGTH)
                 tracker.finished(chunk)
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"CTranslate2 failed to translate with {model.model} "
@@ -186,9 +202,13 @@ class ArgosEngine:
                               ) from error
         tracker.report_end()
         joined: list[list[str]] = [[] for _ in sentences]
-        for owner, output in zip(owners, outputs, strict=True):
+        least: list[list[float]] = [[] for _ in sentences]
+        for owner, output, score in zip(owners, outputs, scores, strict=True):
             joined[owner].append(output)
-        return ["\n".join(parts) for parts in joined]
+            if score is not None:
+                least[owner].append(score)
+        return [Scored("\n".join(parts), min(found, default=None))
+                for parts, found in zip(joined, least, strict=True)]
 
     def _submit(self, loaded: _Loaded, batch: list[list[str]]) -> list[Any]:
         """Queue one batch; CTranslate2's workers decode queued batches in parallel."""
@@ -196,7 +216,7 @@ class ArgosEngine:
         results: list[Any] = loaded.translator.translate_batch(
             batch, target_prefix=prefix, asynchronous=True, max_batch_size=0,
             beam_size=self.beam_size, num_hypotheses=1, length_penalty=LENGTH_PENALTY,
-            replace_unknowns=True)
+            replace_unknowns=True, max_decoding_length=MAX_DECODING_LENGTH, return_scores=True)
         return results
 
     def _load(self, model: ModelInfo) -> _Loaded:

@@ -42,6 +42,17 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """One output and how sure the model was of it."""
+
+    text: str
+    score: float | None
+    """Mean log-probability per target token (``</s>`` included, a forced target prefix
+    not), the minimum over the parts a sentence was cut into; None where the engine gives
+    no score (rule-based engines, an empty output)."""
+
+
+@dataclass(frozen=True)
 class Availability:
     """Whether an engine can run on this machine, and why not."""
 
@@ -99,3 +110,46 @@ class MultiLocaleEngine(Engine, Protocol):
                        progress: Progress | None = None) -> list[list[str]]:
         """Each job's sentences translated with its model; one output list per job."""
         ...
+
+
+@runtime_checkable
+class Scoring(Protocol):
+    """What an engine that says how sure its model was of each output adds."""
+
+    def translate_scored(self, model: ModelInfo, sentences: Sequence[str],
+                         progress: Progress | None = None) -> list[Scored]:
+        """``translate``, each output with its score; one per input."""
+        ...
+
+
+@runtime_checkable
+class ScoringEngine(Engine, Scoring, Protocol):
+    """An engine that scores its outputs (argos, nllb: CTranslate2's hypothesis score)."""
+
+
+@runtime_checkable
+class ManyScoring(Protocol):
+    """What a multi-locale engine that scores its outputs adds (nllb)."""
+
+    def translate_many_scored(self, jobs: Sequence[tuple[ModelInfo, Sequence[str]]],
+                              progress: Progress | None = None) -> list[list[Scored]]:
+        """``translate_many``, each output with its score."""
+        ...
+
+
+def translate_scored(engine: Engine, model: ModelInfo, sentences: Sequence[str],
+                     progress: Progress | None = None) -> list[Scored]:
+    """Any engine's outputs with scores: those it gives, else None for each."""
+    if isinstance(engine, Scoring):
+        return engine.translate_scored(model, sentences, progress)
+    return [Scored(text, None) for text in engine.translate(model, sentences, progress)]
+
+
+def translate_many_scored(engine: MultiLocaleEngine,
+                          jobs: Sequence[tuple[ModelInfo, Sequence[str]]],
+                          progress: Progress | None = None) -> list[list[Scored]]:
+    """Any multi-locale engine's outputs with scores: those it gives, else None for each."""
+    if isinstance(engine, ManyScoring):
+        return engine.translate_many_scored(jobs, progress)
+    return [[Scored(text, None) for text in texts]
+            for texts in engine.translate_many(jobs, progress)]

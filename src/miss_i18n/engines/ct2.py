@@ -34,3 +34,23 @@ def batches(order: Sequence[int], widths: Sequence[int], *, max_tokens: int,
         chunk.append(index)
     if chunk:
         yield chunk
+
+
+def mean_log_prob(score: float, hypothesis: Sequence[str], *, prefix: int,
+                  length_penalty: float, max_decoding_length: int) -> float | None:
+    """The mean log-probability per generated token of a ``return_scores`` hypothesis.
+
+    CTranslate2 (4.x) returns a beam hypothesis's summed log-probability divided by
+    ``length ** length_penalty``. The sum covers the generated tokens and ``</s>``, not a
+    forced target prefix (its steps score 0); ``length`` counts the returned tokens
+    (prefix included) plus ``</s>``. An output that ran into ``max_decoding_length``
+    (prefix included) has no ``</s>``. tests/test_confidence.py checks this against
+    ``score_batch``, which scores each token of a given output on its own. None when
+    nothing was generated.
+    """
+    end = 1 if len(hypothesis) < max_decoding_length else 0
+    generated = len(hypothesis) - prefix + end
+    if generated <= 0:
+        return None
+    total: float = score * (len(hypothesis) + end) ** length_penalty
+    return total / generated

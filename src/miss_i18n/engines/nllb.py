@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from miss_i18n.engines import ct2
-from miss_i18n.engines.base import Availability, ModelInfo, Progress
+from miss_i18n.engines.base import Availability, ModelInfo, Progress, Scored
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
 from miss_i18n.sentences import joiner
@@ -39,6 +39,8 @@ MAX_INPUT_TOKENS = 512
 """NLLB-200's training length, language token and ``</s>`` included."""
 MAX_DECODING_LENGTH = 512
 """Output tokens at most (CTranslate2's default of 256 could cut a long translation)."""
+LENGTH_PENALTY = 1.0
+"""CTranslate2's default (scores normalised by length), made explicit for the scores."""
 WORD_START = "▁"  # SentencePiece's word-start marker (U+2581)
 _CLAUSE_END = re.compile(r"[,;:.!?。，；：、)\]]$")
 
@@ -236,12 +238,24 @@ class NllbEngine:
         """Translate plain sentences into one locale (see ``translate_many``)."""
         return self.translate_many([(model, sentences)], progress)[0]
 
+    def translate_scored(self, model: ModelInfo, sentences: Sequence[str],
+                         progress: Progress | None = None) -> list[Scored]:
+        """``translate``, each output with its score (see ``translate_many_scored``)."""
+        return self.translate_many_scored([(model, sentences)], progress)[0]
+
     def translate_many(self, jobs: Sequence[tuple[ModelInfo, Sequence[str]]],
                        progress: Progress | None = None) -> list[list[str]]:
+        """Translate several locales' sentences (see ``translate_many_scored``)."""
+        return [[out.text for out in outputs]
+                for outputs in self.translate_many_scored(jobs, progress)]
+
+    def translate_many_scored(self, jobs: Sequence[tuple[ModelInfo, Sequence[str]]],
+                              progress: Progress | None = None) -> list[list[Scored]]:
         """Translate several locales' sentences in the same length-sorted batches.
 
         Each line of a sentence is translated on its own (NLLB has no line break token);
-        empty lines stay empty without reaching the model. ``progress`` counts sentences
+        empty lines stay empty without reaching the model. A sentence's score is that of
+        its least sure line or part (ct2.mean_log_prob). ``progress`` counts sentences
         of all jobs together. Raises ModelNotFound if a folder is gone, EngineError if
         CTranslate2 fails.
         """
@@ -266,10 +280,13 @@ class NllbEngine:
                 progress(total * finished // count, total)
 
         lines: dict[tuple[int, int, int], list[str]] = {}
+        least: dict[tuple[int, int], list[float]] = {}
         for name, loaded, parts in prepared:
-            texts = self._run(loaded, name, [example for _, example in parts], tick)
-            for (key, _), text in zip(parts, texts, strict=True):
-                lines.setdefault(key, []).append(text)
+            outputs = self._run(loaded, name, [example for _, example in parts], tick)
+            for (key, _), output in zip(parts, outputs, strict=True):
+                lines.setdefault(key, []).append(output.text)
+                if output.score is not None:
+                    least.setdefault(key[:2], []).append(output.score)
         if progress is not None:
             progress(total, total)
 
@@ -277,7 +294,8 @@ class NllbEngine:
             parts = lines.get((job, sentence, number), [])
             return joiner(jobs[job][0].locale).join(parts) if all(parts) else ""
 
-        return [["\n".join(line(job, n, k) for k in range(sentence.count("\n") + 1))
+        return [[Scored("\n".join(line(job, n, k) for k in range(sentence.count("\n") + 1)),
+                        min(least.get((job, n), []), default=None))
                  for n, sentence in enumerate(sentences)]
                 for job, (_, sentences) in enumerate(jobs)]
 
@@ -311,10 +329,10 @@ class NllbEngine:
         return token[0]
 
     def _run(self, loaded: _Loaded, name: str, examples: list[_Example],
-             tick: Callable[[int], None]) -> list[str]:
-        """Every example translated, in order, in length-sorted batches run in parallel;
-        ``tick(n)`` after each batch of ``n``."""
-        outputs = [""] * len(examples)
+             tick: Callable[[int], None]) -> list[Scored]:
+        """Every example translated and scored, in order, in length-sorted batches run in
+        parallel; ``tick(n)`` after each batch of ``n``."""
+        outputs = [Scored("", None)] * len(examples)
         order = sorted(range(len(examples)), key=lambda i: len(examples[i].pieces))
         chunks = list(ct2.batches(order, [len(e.pieces) + 2 for e in examples],  # + tokens
                                   max_tokens=self.max_batch_tokens,
@@ -323,7 +341,12 @@ class NllbEngine:
             pending = [self._submit(loaded, [examples[i] for i in chunk]) for chunk in chunks]
             for chunk, results in zip(chunks, pending, strict=True):
                 for index, result in zip(chunk, results, strict=True):
-                    outputs[index] = self._text(loaded, result.result().hypotheses[0])
+                    found = result.result()
+                    hypothesis = found.hypotheses[0]
+                    text = self._text(loaded, hypothesis)
+                    outputs[index] = Scored(text, ct2.mean_log_prob(
+                        found.scores[0], hypothesis, prefix=1, length_penalty=LENGTH_PENALTY,
+                        max_decoding_length=self.max_decoding_length) if text else None)
                 tick(len(chunk))
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"CTranslate2 failed to translate with {name} "
@@ -337,7 +360,8 @@ class NllbEngine:
             [[e.source, *e.pieces, "</s>"] for e in batch],
             target_prefix=[[e.target] for e in batch], asynchronous=True, max_batch_size=0,
             beam_size=self.beam_size, num_hypotheses=1, max_input_length=0,
-            max_decoding_length=self.max_decoding_length)
+            max_decoding_length=self.max_decoding_length, length_penalty=LENGTH_PENALTY,
+            return_scores=True)
         return results
 
     def _text(self, loaded: _Loaded, pieces: list[str]) -> str:
