@@ -23,13 +23,12 @@ anything else heavy until a translation runs. Nothing here touches the network.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from miss_i18n.engines import ct2
-from miss_i18n.engines.base import Availability, ModelInfo, Progress, Scored
+from miss_i18n.engines.base import ModelInfo, Progress, Scored
 from miss_i18n.engines.store import InstalledModel, ModelStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
 
@@ -106,7 +105,7 @@ class _Loaded:
     target_prefix: str
 
 
-class ArgosEngine:
+class ArgosEngine(ct2.Ct2Engine[_Loaded]):
     """Argos Translate packages from a ModelStore, translated in large batches."""
 
     name = NAME
@@ -125,22 +124,10 @@ class ArgosEngine:
         6 MB model and about twice as fast with a 61 MB one (32k vocabulary, 6+6 layers),
         and faster than one raw ``translate_batch`` call with 2048-token batches.
         """
-        if min(inter_threads, beam_size, max_batch_tokens, batch_sentences) < 1 or (
-                intra_threads < 0):
-            raise EngineError("argos engine settings must be positive (intra_threads may "
-                              "be 0 for CTranslate2's automatic choice)")
+        super().__init__(inter_threads=inter_threads, intra_threads=intra_threads,
+                         beam_size=beam_size, max_batch_tokens=max_batch_tokens,
+                         batch_sentences=batch_sentences)
         self.store = store
-        self.inter_threads = inter_threads
-        self.intra_threads = intra_threads
-        self.beam_size = beam_size
-        self.max_batch_tokens = max_batch_tokens
-        self.batch_sentences = batch_sentences
-        self._loaded: dict[tuple[str, int, int], _Loaded] = {}
-        self._lock = threading.Lock()
-
-    def availability(self) -> Availability:
-        """Whether CTranslate2 and SentencePiece are installed (imports neither)."""
-        return ct2.availability()
 
     def models(self) -> list[ModelInfo]:
         """Every installed package (reads metadata.json files, loads nothing)."""
@@ -225,39 +212,18 @@ class ArgosEngine:
         if installed is None:
             raise ModelNotFound(f"model {model.model} is not installed in {self.store.root}; "
                                 "install its .argosmodel file")
-        try:
-            weights = (installed.path / "model" / "model.bin").stat()
-        except OSError as error:
-            raise ModelNotFound(f"model {model.model} has no model/model.bin; install its "
-                                ".argosmodel file again") from error
-        key = (installed.name, weights.st_ino, weights.st_mtime_ns)
-        with self._lock:
-            if key not in self._loaded:
-                self._loaded = {k: v for k, v in self._loaded.items() if k[0] != key[0]}
-                self._loaded[key] = self._open(installed)
-            return self._loaded[key]
+        return self._cached(installed.name, installed.path / "model" / "model.bin",
+                            f"model {model.model} has no model/model.bin; install its "
+                            ".argosmodel file again", lambda: self._open(installed))
 
     def _open(self, installed: InstalledModel) -> _Loaded:
         """Load the CTranslate2 model and the package's SentencePiece model."""
         if installed.tokenizer != "sentencepiece.model":
             raise EngineError(f"{installed.name} uses {installed.tokenizer} (BPE), which the "
                               "argos engine does not support; install a SentencePiece package")
-        try:  # imported only when a translation runs: they are large and often absent
-            import ctranslate2  # noqa: PLC0415
-            import sentencepiece  # noqa: PLC0415
-        except ImportError as error:
-            raise EngineError(f"{error.name} is not installed: pip install ctranslate2 "
-                              "sentencepiece (or the project's [mt] extra)") from error
-        try:
-            tokenizer = sentencepiece.SentencePieceProcessor(
-                model_file=str(installed.path / "sentencepiece.model"))
-            translator = ctranslate2.Translator(
-                str(installed.path / "model"), device="cpu", compute_type="auto",
-                inter_threads=self.inter_threads, intra_threads=self.intra_threads)
-        except (RuntimeError, OSError, ValueError) as error:
-            raise EngineError(f"CTranslate2 cannot load {installed.name} ({one_line(error)}); "
-                              "install the package again, or a CTranslate2 version that "
-                              "reads it") from error
+        translator, tokenizer = self._open_translator(
+            installed.name, installed.path / "model", installed.path / "sentencepiece.model",
+            "the package")
         return _Loaded(translator, tokenizer, installed.target_prefix)
 
 

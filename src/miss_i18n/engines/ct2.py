@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from miss_i18n.engines.base import Availability
+from miss_i18n.errors import EngineError, ModelNotFound, one_line
+
+Loaded = TypeVar("Loaded")
 
 
 def availability() -> Availability:
@@ -54,3 +60,72 @@ def mean_log_prob(score: float, hypothesis: Sequence[str], *, prefix: int,
         return None
     total: float = score * (len(hypothesis) + end) ** length_penalty
     return total / generated
+
+
+class Ct2Engine(Generic[Loaded]):
+    """The thread and batch settings and the model cache of an engine on CTranslate2.
+
+    ``inter_threads`` batches run in parallel, each on ``intra_threads`` threads; a batch
+    holds at most ``batch_sentences`` sentences and ``max_batch_tokens`` tokens counting
+    padding (the argos engine's docstring says how the defaults were measured). A loaded
+    model is kept until its weights file changes on disk (another inode or mtime).
+    """
+
+    name: str
+
+    def __init__(self, *, inter_threads: int, intra_threads: int, beam_size: int,
+                 max_batch_tokens: int, batch_sentences: int) -> None:
+        if min(inter_threads, beam_size, max_batch_tokens, batch_sentences) < 1 or (
+                intra_threads < 0):
+            raise EngineError(f"{self.name} engine settings must be positive (intra_threads "
+                              "may be 0 for CTranslate2's automatic choice)")
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.beam_size = beam_size
+        self.max_batch_tokens = max_batch_tokens
+        self.batch_sentences = batch_sentences
+        self._loaded: dict[tuple[str, int, int], Loaded] = {}
+        self._lock = threading.Lock()
+        self.loads = 0
+        """How many times a model was loaded (tests check that one load serves all)."""
+
+    def availability(self) -> Availability:
+        """Whether CTranslate2 and SentencePiece are installed (imports neither)."""
+        return availability()
+
+    def _cached(self, name: str, weights: Path, missing: str, load: Callable[[], Loaded]
+                ) -> Loaded:
+        """The model ``name`` from the cache, or ``load()`` if its ``weights`` changed;
+        ModelNotFound with ``missing`` when the weights file is gone."""
+        try:
+            found = weights.stat()
+        except OSError as error:
+            raise ModelNotFound(missing) from error
+        key = (name, found.st_ino, found.st_mtime_ns)
+        with self._lock:
+            if key not in self._loaded:
+                self._loaded = {k: v for k, v in self._loaded.items() if k[0] != name}
+                self._loaded[key] = load()
+                self.loads += 1
+            return self._loaded[key]
+
+    def _open_translator(self, name: str, model_dir: Path, tokenizer: Path, what: str
+                         ) -> tuple[Any, Any]:
+        """CTranslate2's translator and the SentencePiece model, loaded (``what``: the
+        package or the folder, for the message that says to install it again)."""
+        try:  # imported only when a translation runs: they are large and often absent
+            import ctranslate2  # noqa: PLC0415
+            import sentencepiece  # noqa: PLC0415
+        except ImportError as error:
+            raise EngineError(f"{error.name} is not installed: pip install ctranslate2 "
+                              "sentencepiece (or the project's [mt] extra)") from error
+        try:
+            processor = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer))
+            translator = ctranslate2.Translator(
+                str(model_dir), device="cpu", compute_type="auto",
+                inter_threads=self.inter_threads, intra_threads=self.intra_threads)
+        except (RuntimeError, OSError, ValueError) as error:
+            raise EngineError(f"CTranslate2 cannot load {name} ({one_line(error)}); install "
+                              f"{what} again, or a CTranslate2 version that reads it"
+                              ) from error
+        return translator, processor

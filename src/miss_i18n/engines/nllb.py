@@ -23,13 +23,12 @@ ctranslate2 and sentencepiece are imported only when a translation runs.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from miss_i18n.engines import ct2
-from miss_i18n.engines.base import Availability, ModelInfo, Progress, Scored
+from miss_i18n.engines.base import ModelInfo, Progress, Scored
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
 from miss_i18n.sentences import joiner
@@ -171,7 +170,7 @@ class _Example:
     target: str
 
 
-class NllbEngine:
+class NllbEngine(ct2.Ct2Engine[_Loaded]):
     """NLLB-200 and M2M-100 folders from an NllbStore; all locales in the same batches."""
 
     name = NAME
@@ -183,27 +182,16 @@ class NllbEngine:
                  ) -> None:
         """The argos engine's thread and batch settings (measured there), NLLB's limits;
         ``source_locale`` only labels ``models()``."""
-        if min(inter_threads, beam_size, max_batch_tokens, batch_sentences,
-               max_decoding_length) < 1 or intra_threads < 0 or max_input_tokens < 3:
-            raise EngineError("nllb engine settings must be positive (intra_threads may be 0 "
-                              "for CTranslate2's automatic choice)")
+        super().__init__(inter_threads=inter_threads, intra_threads=intra_threads,
+                         beam_size=beam_size, max_batch_tokens=max_batch_tokens,
+                         batch_sentences=batch_sentences)
+        if max_decoding_length < 1 or max_input_tokens < 3:
+            raise EngineError("nllb engine settings must be positive (max_input_tokens at "
+                              "least 3)")
         self.store = store
-        self.inter_threads = inter_threads
-        self.intra_threads = intra_threads
-        self.beam_size = beam_size
-        self.max_batch_tokens = max_batch_tokens
-        self.batch_sentences = batch_sentences
         self.max_input_tokens = max_input_tokens
         self.max_decoding_length = max_decoding_length
         self.source_locale = source_locale
-        self._loaded: dict[tuple[str, int, int], _Loaded] = {}
-        self._lock = threading.Lock()
-        self.loads = 0
-        """How many times a model was loaded (tests check that one load serves all)."""
-
-    def availability(self) -> Availability:
-        """Whether CTranslate2 and SentencePiece are installed (imports neither)."""
-        return ct2.availability()
 
     def models(self) -> list[ModelInfo]:
         """One entry per installed folder and target language it has a token for."""
@@ -377,37 +365,14 @@ class NllbEngine:
         if installed is None:
             raise ModelNotFound(f"model {model.model} is not installed in {self.store.root}; "
                                 "install its folder with `miss-i18n models install`")
-        try:
-            weights = (installed.path / "model.bin").stat()
-        except OSError as error:
-            raise ModelNotFound(f"model {model.model} has no model.bin; install its folder "
-                                "again") from error
-        key = (installed.name, weights.st_ino, weights.st_mtime_ns)
-        with self._lock:
-            if key not in self._loaded:
-                self._loaded = {k: v for k, v in self._loaded.items() if k[0] != key[0]}
-                self._loaded[key] = self._open(installed)
-                self.loads += 1
-            return self._loaded[key]
+        return self._cached(installed.name, installed.path / "model.bin",
+                            f"model {model.model} has no model.bin; install its folder again",
+                            lambda: self._open(installed))
 
     def _open(self, installed: InstalledNllb) -> _Loaded:
         """Load the CTranslate2 model and its SentencePiece model."""
-        try:  # imported only when a translation runs: they are large and often absent
-            import ctranslate2  # noqa: PLC0415
-            import sentencepiece  # noqa: PLC0415
-        except ImportError as error:
-            raise EngineError(f"{error.name} is not installed: pip install ctranslate2 "
-                              "sentencepiece (or the project's [mt] extra)") from error
-        try:
-            tokenizer = sentencepiece.SentencePieceProcessor(
-                model_file=str(installed.path / installed.tokenizer))
-            translator = ctranslate2.Translator(
-                str(installed.path), device="cpu", compute_type="auto",
-                inter_threads=self.inter_threads, intra_threads=self.intra_threads)
-        except (RuntimeError, OSError, ValueError) as error:
-            raise EngineError(f"CTranslate2 cannot load {installed.name} ({one_line(error)}); "
-                              "install the folder again, or a CTranslate2 version that reads "
-                              "it") from error
+        translator, tokenizer = self._open_translator(
+            installed.name, installed.path, installed.path / installed.tokenizer, "the folder")
         return _Loaded(translator, tokenizer)
 
 
