@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from miss_i18n.html import locate, parse_page
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import locate
 
 
 def page(paragraphs: int) -> bytes:

@@ -8,8 +8,9 @@ import polib
 from lxml import etree
 
 from miss_i18n.build import MARK, Site, localize
-from miss_i18n.html import locate, parse_page
+from miss_i18n.pages import parse_page
 from miss_i18n.pipeline import translations_of
+from miss_i18n.segments import locate
 
 HIDDEN = {"script", "style", "template", "head"}
 

@@ -12,8 +12,9 @@ from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
 from miss_i18n.build import Rejection, Site, index_page, localize, sitemap
 from miss_i18n.cli import main
-from miss_i18n.html import Located, locate, parse_page
 from miss_i18n.markup import escape_text
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import Located, locate
 
 REAL_PAGES = sorted(PAGES.glob("*.html"))
 FALLBACK = ("lang", "dir")

@@ -11,8 +11,8 @@ import pytest
 from conftest import ARTICLE
 from miss_i18n import catalog
 from miss_i18n.errors import CatalogError
-from miss_i18n.html import extract_page
 from miss_i18n.model import Segment
+from miss_i18n.segments import extract_page
 
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 LATER = datetime(2026, 6, 1, tzinfo=UTC)

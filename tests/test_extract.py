@@ -9,7 +9,8 @@ from conftest import ARTICLE, GOLDEN, PAGES, golden
 from helpers import build_with
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
-from miss_i18n.html import extract, extract_page, locate, parse_page
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import extract, extract_page, locate
 
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 

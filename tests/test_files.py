@@ -21,7 +21,8 @@ from click.testing import CliRunner
 
 from miss_i18n import lock, pipeline
 from miss_i18n.cli import main
-from miss_i18n.html import locate, parse_page
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import locate
 
 PAGE = "minimally-invasive-spine-surgery.html"
 PASSWD = "root:x:0:0:root:/root:/bin/bash\n"

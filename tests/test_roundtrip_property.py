@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import build_with, identity_catalog, structure, visible_text
-from miss_i18n.html import locate, parse_page
 from miss_i18n.markup import parse, shape
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import locate
 
 WORDS = st.sampled_from(["spine", "MRI", " ", "  ", "\n", "a < b", "&", "R&D", "x",
                          "é", "مرحبا", "中文", "1.5", "<1>", "&lt;", "&amp;"])

@@ -18,7 +18,6 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from babel import Locale
 from lxml import etree, html
 
-from .html import Run, Slot, is_element, locate
 from .markup import (
     MarkupError,
     Placeholder,
@@ -30,6 +29,7 @@ from .markup import (
     unusable_characters,
 )
 from .model import Segment
+from .segments import Run, Slot, is_element, locate
 
 MARK = "data-miss-i18n"
 Translations = Mapping[tuple[str | None, str], str]

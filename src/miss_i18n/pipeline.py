@@ -30,10 +30,11 @@ from .engines.base import (
 from .errors import ConflictError, PathError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
-from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
+from .pages import parse_page, read_bytes
 from .report import REPORT, REPORT_DRAFTS, count_findings, report_page
+from .segments import Located, extract
 from .source import list_assets, list_pages, read
 from .translate import (
     Chooser,

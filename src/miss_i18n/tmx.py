@@ -36,9 +36,9 @@ from babel.core import get_global
 from lxml import etree
 
 from .errors import TmxError
-from .html import normalize_space
 from .markup import MarkupError, escape_text, plain_text, shape, unusable_characters
 from .memory import HumanTranslation
+from .segments import normalize_space
 
 INLINE = "inline codes that do not map to placeholders"
 CODES_DIFFER = "inline codes that differ from the source's"

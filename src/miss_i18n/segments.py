@@ -1,4 +1,4 @@
-"""Reading source pages and cutting them into segments.
+"""Cutting a parsed page into segments: the text a translator sees, and where it lives.
 
 The same walk serves `extract` (to write the template) and `build` (to find, in a fresh
 parse of the page, where each translation goes), so the two can never disagree.
@@ -6,7 +6,6 @@ parse of the page, where each translation goes), so the two can never disagree.
 
 from __future__ import annotations
 
-import codecs
 import copy
 import re
 from collections import Counter
@@ -14,12 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import etree
 
 from . import source
 from .errors import ExtractError
 from .markup import escape_text, has_letters
 from .model import Segment
+from .pages import parse_page, read_page
 
 # Phrasing elements that become placeholders with content: <1>…</1>.
 INLINE = frozenset(
@@ -73,72 +73,6 @@ ATTRIBUTE_KIND = {
     "placeholder": "Placeholder text (placeholder)",
     "content": "Page metadata",
 }
-
-
-def read_bytes(path: Path) -> bytes:
-    """A source file's bytes; an unreadable file is an ExtractError naming it."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ExtractError(f"cannot read ({exc.strerror}); check the file", path=path) from None
-
-
-def read_page(path: Path) -> etree._ElementTree:
-    """Parse a page. UTF-8 unless the page declares another charset."""
-    return parse_page(read_bytes(path), path)
-
-
-# A charset label in the page's first 1024 bytes, as <meta charset> or http-equiv gives it.
-_DECLARED = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-# Labels the HTML standard reads as windows-1252 (browsers never use real ISO-8859-1).
-_WINDOWS_1252 = {"ascii", "us-ascii", "latin1", "l1", "iso-8859-1", "iso8859-1", "iso_8859-1",
-                 "iso88591", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
-
-
-def page_encoding(data: bytes) -> str:
-    """The encoding a browser would read ``data`` in (a simplified HTML-standard sniff).
-
-    A byte-order mark wins; then valid UTF-8 is UTF-8; then the page's declared charset
-    (a label Python does not know as a text encoding, such as ``rot13``, is ignored);
-    then windows-1252, the standard's default for undeclared legacy pages.
-    """
-    for mark, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
-                       (b"\xfe\xff", "utf-16")):
-        if data.startswith(mark):
-            return name
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    found = _DECLARED.search(data[:1024])
-    label = found.group(1).decode("ascii").lower() if found else ""
-    if label in _WINDOWS_1252 or not label:
-        return "cp1252"
-    try:
-        info = codecs.lookup(label)
-    except LookupError:
-        return "cp1252"
-    if not getattr(info, "_is_text_encoding", True) or info.name.startswith("utf-16"):
-        return "cp1252"
-    return info.name
-
-
-def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
-    """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
-    is the same whatever the page's charset, and every page is written as UTF-8."""
-    source.sniff(data, path)  # bytes, not the name, say whether it is a page
-    text = data.decode(page_encoding(data), errors="replace")
-    # huge_tree: libxml2 otherwise drops, silently, whatever is nested over 256 deep.
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=False, remove_blank_text=False,
-                             huge_tree=True)
-    try:
-        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
-    if root is None or root.find("body") is None:
-        raise ExtractError("not an HTML page (no <body>); check the file", path=path)
-    return root.getroottree()
 
 
 def is_element(node: object) -> bool:
