@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from babel import Locale
 from lxml import etree, html
 
+from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE
 from .markup import (
     MarkupError,
     Placeholder,
@@ -33,23 +34,6 @@ from .segments import Run, Slot, is_element, locate
 
 MARK = "data-miss-i18n"
 Translations = Mapping[tuple[str | None, str], str]
-# Text the build itself adds to pages; extracted into the template like page text.
-CHROME_CONTEXT = "miss-i18n:"
-CHROME = (
-    Segment(page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
-            comment="Accessible name of the language menu that the build adds to every page"),
-    Segment(page="", context="miss-i18n:machine-notice",
-            msgid="Parts of this page were translated by machine and not yet reviewed.",
-            anchor="", comment="Notice the build adds to a page that shows machine "
-            "translations awaiting review"),
-    Segment(page="", context="miss-i18n:review-notice",
-            msgid="Parts of this page are translations of an earlier version of the text, "
-                  "awaiting review.",
-            anchor="", comment="Notice the build adds to a page that shows translations a "
-            "person made of an earlier version of the source (fuzzy after a source change)"),
-)
-
-
 def _stack(*families: str) -> str:
     """The script's fonts, then the system's (for Latin text: a Noto font of a script
     may have none, and English left untranslated inherits the stack), then generic."""
@@ -260,7 +244,8 @@ def localize(
     _relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
-    notices = [notice for notice, shown in ((CHROME[1], report.drafts), (CHROME[2], report.stale))
+    notices = [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
+                                            (REVIEW_NOTICE, report.stale))
                if shown]
     _decorate(root, page, locale, site=site, chrome=lambda s: _chrome(s, translations),
               notices=notices)
@@ -527,7 +512,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
             note.set("dir", direction(site.source_locale))
         note.tail = "\n"
         body.insert(0, note)
-    label = unescape_text(chrome(CHROME[0]) or CHROME[0].msgid)
+    label = unescape_text(chrome(LANGUAGE_MENU) or LANGUAGE_MENU.msgid)
     body.insert(0, switcher(body, here, locale, page, site=site, label=label))
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
+from .build import PageReport, Site, index_page, localize, sitemap
+from .chrome import CHROME, CHROME_CONTEXT
 from .confidence import least_confident
 from .config import Config
 from .engines.base import (
