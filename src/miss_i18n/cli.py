@@ -90,6 +90,13 @@ def base_url_option(function: F) -> F:
              "people click are always relative.")(function)
 
 
+def jobs_option(function: F) -> F:
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+        help="Processes for building pages and catalogs (1: in this process) [default: "
+             "jobs in the config, else one per core when the work is large enough].")(function)
+
+
 def fuzzy_option(function: F) -> F:
     return click.option(
         "--include-fuzzy/--exclude-fuzzy", default=None, show_default=False,
@@ -105,6 +112,7 @@ def _config(options: dict[str, Any]) -> Config:
         output_dir=options.pop("output_dir"),
         only_locales=options.pop("locales"),
         base_url=options.pop("base_url", None),
+        jobs=options.pop("jobs", None),
     )
 
 
@@ -351,6 +359,7 @@ def compile_command(config: Config, *, check: bool, quiet: bool) -> None:
 @check_option
 @fuzzy_option
 @base_url_option
+@jobs_option
 @with_config
 @locked
 def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
@@ -416,6 +425,7 @@ def status(config: Config, *, output_format: str, quiet: bool) -> None:
 @fuzzy_option
 @base_url_option
 @engine_option
+@jobs_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_config
 def run(config: Config, *, check: bool, include_fuzzy: bool | None, engine: str | None,

@@ -17,14 +17,15 @@ import polib
 
 from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
-from .config import Config
+from .config import Config, Glossary
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
 from .model import CatalogStats, WriteResult
-from .report import REPORT, count_findings, report_page
+from .parallel import jobs_for, map_shared
+from .report import REPORT, Findings, count_findings, report_page
 from .source import list_assets, list_pages, read
 from .translate import Chooser, LocaleResult, pending_sentences, translate_catalog
 
@@ -236,11 +237,29 @@ def catalog_path(config: Config, locale: str, seen: Snapshot) -> Path:
 
 
 def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
-    return [Output(config.po_path(loc), catalog.to_bytes(po)) for loc, po in catalogs.items()]
+    datas = map_shared(_catalog_bytes, catalogs, list(catalogs), _catalog_jobs(config, catalogs))
+    return [Output(config.po_path(loc), data) for loc, data in zip(catalogs, datas, strict=True)]
 
 
 def mo_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
-    return [Output(config.mo_path(loc), catalog.mo_bytes(po)) for loc, po in catalogs.items()]
+    datas = map_shared(_mo_bytes, catalogs, list(catalogs), _catalog_jobs(config, catalogs))
+    return [Output(config.mo_path(loc), data) for loc, data in zip(catalogs, datas, strict=True)]
+
+
+def _catalog_bytes(catalogs: Mapping[str, polib.POFile], locale: str) -> bytes:
+    return catalog.to_bytes(catalogs[locale])
+
+
+def _mo_bytes(catalogs: Mapping[str, polib.POFile], locale: str) -> bytes:
+    return catalog.mo_bytes(catalogs[locale])
+
+
+ENTRIES_PER_UNIT = 100
+"""About as much catalog work (rendering, compiling, checking) as building one page."""
+
+
+def _catalog_jobs(config: Config, catalogs: Mapping[str, polib.POFile]) -> int:
+    return jobs_for(config.jobs, sum(len(po) for po in catalogs.values()) // ENTRIES_PER_UNIT)
 
 
 def stats(catalogs: Mapping[str, polib.POFile]) -> list[CatalogStats]:
@@ -339,6 +358,37 @@ def _lookup(po: polib.POFile | None, include_fuzzy: bool
     return translations_of(po, include_fuzzy), drafts, stale
 
 
+@dataclass(frozen=True)
+class _SiteWork:
+    """What building any page in any locale needs (handed to workers by fork)."""
+
+    config: Config
+    site: Site
+    locales: Sequence[str]
+    lookups: Mapping[str, tuple[dict[Key, str], set[Key], set[Key]]]
+
+
+def _build_page(work: _SiteWork, page: str) -> list[tuple[bytes, PageReport, str]]:
+    """One source page in every locale: parsed and walked once, copied per locale."""
+    config = work.config
+    located = Located.of(parse_page(read(config.source_dir, page), config.source_dir / page),
+                         page)
+    built = []
+    for locale in work.locales:
+        found, drafts, stale = work.lookups[locale]
+        tree, slots = located.fresh()
+        data, report = localize(tree, page, locale, found, site=work.site, drafts=drafts,
+                                stale=stale, slots=slots)
+        title = tree.getroot().findtext("head/title")
+        built.append((data, report, (title or page).strip()))
+    return built
+
+
+def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) -> Findings:
+    catalogs, glossary = shared
+    return count_findings({locale: catalogs[locale]}, glossary)[locale]
+
+
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
     seen: Snapshot
@@ -356,23 +406,22 @@ def site_outputs(
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
-    sources = {page: read(config.source_dir, page) for page in pages}
-    lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy)
-               for locale in [config.source_locale, *config.targets]}
-    for page in pages:
-        located = Located.of(parse_page(sources[page], config.source_dir / page), page)
-        for locale, (found, drafts, stale) in lookups.items():
-            tree, slots = located.fresh()
-            data, report = localize(tree, page, locale, found, site=site, drafts=drafts,
-                                    stale=stale, slots=slots)
-            title = tree.getroot().findtext("head/title")
-            titles[(locale, page)] = (title or page).strip()
+    locales = [config.source_locale, *config.targets]
+    work = _SiteWork(config, site, locales, {
+        locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales})
+    jobs = jobs_for(config.jobs, len(pages) * len(locales))
+    for page, built in zip(pages, map_shared(_build_page, work, pages, jobs), strict=True):
+        for locale, (data, report, title) in zip(locales, built, strict=True):
+            titles[(locale, page)] = title
             outputs.append(Output(config.output_dir / site.path(locale, page), data))
             reports.append(report)
+    findings = dict(zip(catalogs, map_shared(_findings, (catalogs, config.glossary),
+                                             list(catalogs), _catalog_jobs(config, catalogs)),
+                        strict=True))
     outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
     outputs.append(Output(config.output_dir / REPORT, report_page(
-        site, stats(catalogs), reports, titles, count_findings(catalogs, config.glossary))))
+        site, stats(catalogs), reports, titles, findings)))
     manifest, gone = _manifest(config, outputs, seen)
     outputs.append(manifest)
     return outputs, reports, gone
