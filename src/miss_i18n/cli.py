@@ -368,7 +368,7 @@ def build(config: Config, *, check: bool, include_fuzzy: bool | None, quiet: boo
     catalogs = pipeline.load_catalogs(config, seen=seen)
     fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
     outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                 seen=seen)
+                                                 seen=seen, check=check)
     results = pipeline.commit(outputs, check=check, config=config, seen=seen)
     results += _prune(config, gone, check)
     _warn(rejected_lines(pages))

@@ -17,6 +17,7 @@ import polib
 
 from . import catalog
 from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
+from .buildcache import Built, PageCache, site_salt
 from .config import Config, Glossary
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
@@ -366,22 +367,55 @@ class _SiteWork:
     site: Site
     locales: Sequence[str]
     lookups: Mapping[str, tuple[dict[Key, str], set[Key], set[Key]]]
+    salts: Mapping[str, str]
+    """Per locale: buildcache.site_salt."""
+    cache: PageCache
 
 
-def _build_page(work: _SiteWork, page: str) -> list[tuple[bytes, PageReport, str]]:
-    """One source page in every locale: parsed and walked once, copied per locale."""
+@dataclass
+class _PageBuilds:
+    """One source page in every locale, and the cache entries that hold it."""
+
+    built: list[Built]
+    entries: list[str]
+    rebuilt: int
+    """How many of ``built`` were built now (the rest came from the cache)."""
+
+
+def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
+    """One source page in every locale: from the cache, or parsed and walked once (only if
+    some locale needs it) and copied per locale."""
     config = work.config
-    located = Located.of(parse_page(read(config.source_dir, page), config.source_dir / page),
-                         page)
-    built = []
+    cache = work.cache
+    source = read(config.source_dir, page)
+    source_key = cache.source_key(page, source)
+    located: Located | None = None
+    keys = cache.slot_keys(source_key)
+    if keys is None:
+        located = Located.of(parse_page(source, config.source_dir / page), page)
+        keys = [(slot.segment.context, slot.segment.msgid) for slot in located.slots]
+        cache.put_slot_keys(source_key, keys)
+    done = _PageBuilds([], [cache.name(source_key, keys=True)], 0)
     for locale in work.locales:
         found, drafts, stale = work.lookups[locale]
+        key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
+                             drafts=drafts, stale=stale)
+        done.entries.append(cache.name(key))
+        hit = cache.get(key, locale, page)
+        if hit is not None:
+            done.built.append(hit)
+            continue
+        if located is None:
+            located = Located.of(parse_page(source, config.source_dir / page), page)
         tree, slots = located.fresh()
         data, report = localize(tree, page, locale, found, site=work.site, drafts=drafts,
                                 stale=stale, slots=slots)
         title = tree.getroot().findtext("head/title")
-        built.append((data, report, (title or page).strip()))
-    return built
+        built = Built(data, report, (title or page).strip())
+        cache.put(key, built)
+        done.built.append(built)
+        done.rebuilt += 1
+    return done
 
 
 def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) -> Findings:
@@ -391,9 +425,13 @@ def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) 
 
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
-    seen: Snapshot
+    seen: Snapshot, check: bool = False
 ) -> tuple[list[Output], list[PageReport], list[Recorded]]:
-    """The site's files, the report of each page, and files of the last build to remove."""
+    """The site's files, the report of each page, and files of the last build to remove.
+
+    Pages come from the build cache (buildcache.py) where their inputs are unchanged;
+    ``check`` only reads it.
+    """
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
@@ -407,14 +445,20 @@ def site_outputs(
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
     locales = [config.source_locale, *config.targets]
-    work = _SiteWork(config, site, locales, {
-        locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales})
+    lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales}
+    cache = PageCache.of(config.root, store=not check)
+    work = _SiteWork(config, site, locales, lookups, {
+        locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
-    for page, built in zip(pages, map_shared(_build_page, work, pages, jobs), strict=True):
-        for locale, (data, report, title) in zip(locales, built, strict=True):
-            titles[(locale, page)] = title
-            outputs.append(Output(config.output_dir / site.path(locale, page), data))
-            reports.append(report)
+    entries: list[str] = []
+    for page, done in zip(pages, map_shared(_build_page, work, pages, jobs), strict=True):
+        entries += done.entries
+        for locale, built in zip(locales, done.built, strict=True):
+            titles[(locale, page)] = built.title
+            outputs.append(Output(config.output_dir / site.path(locale, page), built.data))
+            reports.append(built.report)
+    if config.targets == config.locales:  # a narrowed build keeps the other locales' pages
+        cache.keep_only(entries)
     findings = dict(zip(catalogs, map_shared(_findings, (catalogs, config.glossary),
                                              list(catalogs), _catalog_jobs(config, catalogs)),
                         strict=True))

@@ -133,7 +133,7 @@ class Project:
                     if not check or o.path.exists()]
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                  seen=seen)
+                                                  seen=seen, check=check)
         compared = not check or config.output_dir.exists()
         if not compared:
             site, gone = [], []
