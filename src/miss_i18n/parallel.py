@@ -15,6 +15,7 @@ pickle), so the CLI prints the same line and exits with the same code.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -81,6 +82,12 @@ def map_shared(function: Callable[[S, K], R], shared: S, keys: Sequence[K],
     if jobs <= 1 or not can_fork():
         return [function(shared, key) for key in keys]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_hold,
-                             initargs=(function, shared)) as pool:
-        return list(pool.map(_call, keys, chunksize=max(1, len(keys) // (4 * jobs))))
+    # The workers' garbage collector would otherwise walk (and so copy, page by page) every
+    # object they inherit: frozen, they share the parent's memory as it is.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_hold,
+                                 initargs=(function, shared)) as pool:
+            return list(pool.map(_call, keys, chunksize=max(1, len(keys) // (4 * jobs))))
+    finally:
+        gc.unfreeze()

@@ -6,6 +6,7 @@ very same code and only skips the final write.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -219,15 +220,38 @@ def template(config: Config, now: datetime, *, seen: Snapshot) -> polib.POFile:
 
 # -- update -------------------------------------------------------------------------------
 def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, polib.POFile]:
-    return {
-        locale: catalog.merge(pot, catalog.load_optional(catalog_path(config, locale, seen)),
-                              locale).catalog
-        for locale in config.targets
-    }
+    """Each catalog read and merged with the template: in worker processes when the
+    catalogs are large (reading one is most of the work; sending it back costs a tenth)."""
+    paths = {locale: catalog_path(config, locale, seen) for locale in config.targets}
+    return dict(zip(paths, map_shared(_merge, (pot, paths), list(paths),
+                                      _reading_jobs(config, paths.values())), strict=True))
 
 
 def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:
-    return {locale: catalog.load(catalog_path(config, locale, seen)) for locale in config.targets}
+    paths = {locale: catalog_path(config, locale, seen) for locale in config.targets}
+    return dict(zip(paths, map_shared(_load, paths, list(paths),
+                                      _reading_jobs(config, paths.values())), strict=True))
+
+
+def _merge(shared: tuple[polib.POFile, Mapping[str, Path]], locale: str) -> polib.POFile:
+    pot, paths = shared
+    return catalog.merge(pot, catalog.load_optional(paths[locale]), locale).catalog
+
+
+def _load(paths: Mapping[str, Path], locale: str) -> polib.POFile:
+    return catalog.load(paths[locale])
+
+
+BYTES_PER_UNIT = 30_000
+"""About 100 entries of a catalog as written: as much work to read as building a page."""
+
+
+def _reading_jobs(config: Config, paths: Iterable[Path]) -> int:
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return jobs_for(config.jobs, size // BYTES_PER_UNIT)
 
 
 def catalog_path(config: Config, locale: str, seen: Snapshot) -> Path:
