@@ -90,7 +90,7 @@ def test_two_processes_write_what_one_process_writes(twins: tuple[Path, Path],
     monkeypatch.chdir(two)
     code, multi = invoke("run", "--no-translate", "--jobs", "2")
     assert code == 0, multi
-    assert set(used) == {2}  # pages, catalogs, .mo files and findings
+    assert set(used) == {2}  # the pages, the catalogs' check findings
     assert multi == single
     expected = snapshot(one, "locales", "site")
     assert snapshot(two, "locales", "site") == expected

@@ -1,12 +1,12 @@
-"""Per-locale work spread over processes: both cores for the build, the catalogs, the .mo.
+"""Page builds and per-locale checks spread over processes: both cores for the build.
 
-Each locale's pages, catalog text and .mo image depend only on what every locale shares
-(the parsed source pages, the site, the catalogs) and on that locale, so the locales are
-mapped over a pool of forked worker processes. Forking hands each worker the shared state
-as it is in memory (parsed lxml trees included, which cannot be pickled) at no copying
-cost; only the locale's name goes in and its results (bytes, reports) come back. Results
-come back in the order of the locales asked for, so the outputs, and the order they are
-written in, are those of the in-process run byte for byte.
+Each source page is built in every locale from what all pages share (the site, each
+locale's translations) and the page itself, and each catalog is checked on its own, so
+pages (and catalogs) are mapped over a pool of forked worker processes. Forking hands
+each worker the shared state as it is in memory, at no copying cost; only a page's (or
+locale's) name goes in and its results (bytes, reports) come back. Results come back in
+the order asked for, so the outputs, and the order they are written in, are those of
+the in-process run byte for byte.
 
 Where ``fork`` does not exist (Windows, and macOS where it is unsafe) the work runs in
 process. An exception raised in a worker is raised again here, as itself (our errors
