@@ -18,8 +18,18 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .build import CHROME, CHROME_CONTEXT, PageReport, Site, index_page, localize, sitemap
-from .buildcache import Built, PageCache, site_salt
+from .build import (
+    CHROME,
+    CHROME_CONTEXT,
+    PageReport,
+    Site,
+    direction,
+    index_page,
+    localize,
+    native_name,
+    sitemap,
+)
+from .buildcache import Built, PageCache, code_digest, site_salt
 from .config import Config, Glossary
 from .engines.base import ModelInfo, MultiLocaleEngine, Progress
 from .errors import ConflictError, PathError, StaleError
@@ -468,6 +478,10 @@ def site_outputs(
     work = _SiteWork(config, site, locales, lookups, {
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
+    for locale in site.all_locales:  # loaded once here, not once in every worker
+        native_name(locale)
+        direction(locale)
+    code_digest()
     entries: list[str] = []
     for page, done in zip(pages, map_shared(_build_page, work, pages, jobs), strict=True):
         entries += done.entries
