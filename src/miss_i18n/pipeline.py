@@ -7,10 +7,8 @@ very same code and only skips the final write.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -78,37 +76,15 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                                 "written: run the command again to take the edit in",
                                 path=output.path)
     results = clean([o.path for o in outputs], check=check, config=config)
-
-    def one(output: Output) -> WriteResult:
+    for output in outputs:
         name = _display(output.path, config.root)
         within = _folder_of(config, output.path, also)
         if check:
-            return WriteResult(name, would_change(output.path, output.data, within))
-        return WriteResult(name, write_if_changed(output.path, output.data, within,
-                                                  seen.digests.get(output.path)))
-
-    # Files the run read (catalogs) are written one by one, in order, so that one changed
-    # meanwhile stops the writing there; the others (pages, .mo files: most of the files)
-    # by a few threads, which wait on the disk (fsync) together rather than in turn.
-    for unread, group in itertools.groupby(outputs, lambda o: o.path not in seen.digests):
-        batch = list(group)
-        if unread and len(batch) >= WRITE_BATCH:
-            with ThreadPoolExecutor(WRITERS) as pool:
-                futures = [pool.submit(one, output) for output in batch]
-                try:
-                    results += [future.result() for future in futures]
-                except BaseException:  # the first error in order stops the rest
-                    for future in futures:
-                        future.cancel()
-                    raise
+            results.append(WriteResult(name, would_change(output.path, output.data, within)))
         else:
-            results += map(one, batch)
+            results.append(WriteResult(name, write_if_changed(
+                output.path, output.data, within, seen.digests.get(output.path))))
     return results
-
-
-WRITERS = 4
-WRITE_BATCH = 16
-"""Fewer files than this are written in this thread."""
 
 
 def clean(paths: Iterable[Path], *, check: bool, config: Config) -> list[WriteResult]:
