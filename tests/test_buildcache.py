@@ -141,17 +141,35 @@ def test_check_reads_the_cache_but_writes_nothing(project: Path,
 def test_a_full_build_keeps_only_the_entries_it_used(project: Path,
                                                      built: list[tuple[str, str]]) -> None:
     (project / "source" / OTHERS[0]).unlink()
-    stray = project / ".miss-i18n" / "pages" / "zz" / "zz-stray.html"
-    stray.parent.mkdir()
-    stray.write_bytes(b"not ours")
+    stray = project / ".miss-i18n" / "pages" / "ab" / ("ab" + "0" * 62 + ".html")
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"an entry of an earlier build")
+    foreign = [project / ".miss-i18n" / "pages" / "ab" / "notes.html",
+               project / ".miss-i18n" / "pages" / "zz" / ("0" * 64 + ".html")]
+    for path in foreign:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"someone's file: not named as ours are, kept")
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     assert built == []
-    assert len(entry_files(project)) == 2 * len(LOCALES)
     assert not stray.exists()
+    assert all(path.exists() for path in foreign)
+    assert len(entry_files(project)) == 2 * len(LOCALES) + len(foreign)
     # a build narrowed to one locale removes no entry
     kept = entry_files(project)
     assert invoke("build", "--jobs", "1", "--locale", "de")[0] == 0
     assert set(kept) <= set(entry_files(project))
+
+
+def test_a_cache_folder_linked_elsewhere_is_not_used(project: Path, tmp_path: Path,
+                                                     built: list[tuple[str, str]]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(project / ".miss-i18n" / "pages", elsewhere)
+    (project / ".miss-i18n" / "pages").symlink_to(elsewhere)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    (project / "source" / OTHERS[0]).unlink()  # a full build would clean the unused
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert len(built) == 2 * len(LOCALES)  # nothing read from it
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
 
 
 def test_the_key_covers_the_code_and_libraries() -> None:

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ from lxml import etree
 from .build import CHROME, PageReport, Rejection, Site
 
 FOLDER = Path(".miss-i18n") / "pages"
+_BUCKET = re.compile(r"[0-9a-f]{2}")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)")
+_TEMPORARY = re.compile(r"\.[a-z0-9_]{8}\.tmp")
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 Key = tuple[str | None, str]
@@ -88,13 +92,18 @@ class Built:
 class PageCache:
     """Built pages and pages' entry keys under ``folder``; ``store`` False only reads."""
 
-    def __init__(self, folder: Path, *, store: bool = True) -> None:
+    def __init__(self, folder: Path, *, store: bool = True, usable: bool = True) -> None:
         self.folder = folder
-        self.store = store
+        self.store = store and usable
+        self.usable = usable
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
-        return cls(root / FOLDER, store=store)
+        """The project's cache; unused (not read, written or cleaned) where a link leads
+        it out of the project's own ``.miss-i18n`` folder."""
+        folder = root / FOLDER
+        linked = any(path.is_symlink() for path in (folder.parent, folder))
+        return cls(folder, store=store, usable=not linked)
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
@@ -157,6 +166,8 @@ class PageCache:
 
     def _load(self, name: str, key: str) -> tuple[dict[str, Any], bytes] | None:
         """An entry's fields and bytes, if the file is whole and was stored under ``key``."""
+        if not self.usable:
+            return None
         try:
             raw = self._path(name).read_bytes()
         except OSError:
@@ -194,16 +205,21 @@ class PageCache:
                     temp.unlink()
 
     def keep_only(self, names: Iterable[str]) -> int:
-        """Remove every entry (and stray temporary file) but those named; how many went."""
+        """Remove every entry (and temporary file) of ours but those named; how many went.
+
+        Only files named as this module names them, in its two-letter folders: anything
+        else someone put there is left alone.
+        """
         if not self.store or not self.folder.is_dir():
             return 0
         kept = set(names)
         removed = 0
         for folder in self.folder.iterdir():
-            if folder.is_symlink() or not folder.is_dir():
+            if folder.is_symlink() or not folder.is_dir() or not _BUCKET.fullmatch(folder.name):
                 continue
             for path in folder.iterdir():
-                if path.name not in kept and path.is_file() and not path.is_symlink():
+                ours = _ENTRY.fullmatch(path.name) or _TEMPORARY.fullmatch(path.name)
+                if ours and path.name not in kept and path.is_file() and not path.is_symlink():
                     with contextlib.suppress(OSError):
                         path.unlink()
                         removed += 1
