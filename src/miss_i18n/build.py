@@ -293,6 +293,13 @@ def _relink_assets(root: etree._Element, page: str, here: str, assets: frozenset
 # percent-encodes everything else there (spaces, non-ASCII: Bézier → B%C3%A9zier).
 _URI_SAFE = re.compile(r"[A-Za-z0-9\-_.!~*'()@/:=?;#%&,+]*")
 _ESCAPED_URI_ATTRIBUTES = ("href", "src", "action")
+_URI_CARRIERS = etree.XPath("//*[@href or @src or @action or (self::a and @name)]")
+
+
+def _uri_carriers(tree: etree._ElementTree) -> list[etree._Element]:
+    """The elements that may hold one, in document order (libxml2 finds them, in C)."""
+    found = _URI_CARRIERS(tree)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
@@ -303,7 +310,7 @@ def serialize(tree: etree._ElementTree) -> bytes:
     byte for byte as written (and links we write are already encoded).
     """
     kept: dict[str, str] = {}
-    risky = [(element, name) for element in tree.iter() if isinstance(element.tag, str)
+    risky = [(element, name) for element in _uri_carriers(tree)
              for name in (*_ESCAPED_URI_ATTRIBUTES, "name")
              if (name != "name" or element.tag == "a")
              and not _URI_SAFE.fullmatch(element.get(name) or "")]

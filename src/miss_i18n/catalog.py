@@ -163,12 +163,18 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
+
+
 def _escape(text: str) -> str:
-    return text.translate(_ESCAPE_TABLE)
+    # Most text needs no escape: finding that out (in C) is cheaper than translating.
+    return text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text
 
 
 def _string_lines(keyword: str, text: str, prefix: str = "") -> list[str]:
     """``keyword "text"`` split after each embedded newline, as GNU gettext does."""
+    if "\n" not in text[:-1]:  # one line: the common case
+        return [f'{prefix}{keyword} "{_escape(text)}"']
     pieces: list[str] = []
     rest = text
     while "\n" in rest[:-1]:

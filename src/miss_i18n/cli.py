@@ -80,6 +80,13 @@ def base_url_option(function: F) -> F:
              "people click are always relative.")(function)
 
 
+def jobs_option(function: F) -> F:
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+        help="Processes for building pages and catalogs (1: in this process) [default: "
+             "jobs in the config, else one per core when the work is large enough].")(function)
+
+
 def fuzzy_option(function: F) -> F:
     return click.option(
         "--include-fuzzy/--exclude-fuzzy", default=None, show_default=False,
@@ -96,6 +103,7 @@ def _config(options: dict[str, Any]) -> Config:
         only_locales=options.pop("locales"),
         base_url=options.pop("base_url", None),
         scheduler=options.pop("scheduler", None),
+        jobs=options.pop("jobs", None),
     )
 
 
@@ -306,6 +314,7 @@ def compile_command(project: Project, *, check: bool, quiet: bool) -> None:
 @check_option
 @fuzzy_option
 @base_url_option
+@jobs_option
 @with_project
 def build(project: Project, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
     """Build the localized pages, index.html and sitemap.xml into the output folder."""
@@ -386,6 +395,7 @@ def status(project: Project, *, output_format: str, least: int, quiet: bool) -> 
 @base_url_option
 @engine_option
 @scheduler_option
+@jobs_option
 @click.option("--no-translate", is_flag=True, help="Skip machine translation.")
 @with_project
 def run(project: Project, *, check: bool, include_fuzzy: bool | None, engine: str | None,

@@ -78,6 +78,10 @@ class Config:
     """Percent of the site's text a locale must show translated to be published: below it
     its pages are built for preview only (noindex; no hreflang, sitemap or menu entry)."""
     """Show fuzzy entries (drafts awaiting review) in built pages, with a notice."""
+    jobs: int | None = field(default=None, repr=False)
+    """Processes for the per-locale and per-page work (1: in this process; None: chosen by
+    the size of the work, see parallel.py). Not in ``repr``: outputs do not depend on it,
+    so a rerun with another count is still an unchanged rerun."""
 
     @property
     def pot_path(self) -> Path:
@@ -169,6 +173,7 @@ def load_config(
     only_locales: Sequence[str] = (),
     base_url: str | None = None,
     scheduler: str | None = None,
+    jobs: int | None = None,
 ) -> Config:
     """Read and validate the configuration; command-line values win over the file."""
     here = (cwd or Path.cwd()).resolve()
@@ -224,7 +229,17 @@ def load_config(
         translate=_scheduled(_translate_settings(table, pyproject), scheduler),
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
         publish_threshold=_percent(table, "publish-threshold", 50.0, pyproject),
+        jobs=_jobs(table, pyproject) if jobs is None else jobs,
     )
+
+
+def _jobs(table: Mapping[str, Any], path: Path) -> int | None:
+    value = table.get("jobs")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or value < 1):
+        raise ConfigError(f"[tool.{TABLE}] jobs must be a whole number of processes, 1 or "
+                          "more (1 works in one process)", path=path)
+    return value
 
 
 def _base_url(value: object, path: Path) -> str | None:

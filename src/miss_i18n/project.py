@@ -193,7 +193,7 @@ class Project:
             catalogs = pipeline.load_catalogs(config, seen=seen)
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
             outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                         seen=seen)
+                                                         seen=seen, check=check)
             writes = self._commit(outputs, check, seen)
             pruned = pipeline.prune(config, gone, check=check)
         return BuildResult(writes=[*writes, *pruned.removed], check=check, command="build",
@@ -267,7 +267,7 @@ class Project:
                     if not check or o.path.exists()]
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                  seen=seen)
+                                                  seen=seen, check=check)
         compared = not check or config.output_dir.exists()
         if not compared:
             site, gone = [], []

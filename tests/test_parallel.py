@@ -1,0 +1,153 @@
+"""The per-locale and per-page work over worker processes (--jobs): the same bytes, the
+same errors, as the run in one process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from conftest import PAGES, make_project
+from miss_i18n import parallel, pipeline
+from miss_i18n.catalog import MACHINE_MARK
+from miss_i18n.cli import main
+from miss_i18n.errors import ExtractError
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
+LOCALES = ("de", "ar", "pt_BR", "zh")
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path, *folders: str) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in folders for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def fill(po_path: Path, every: int) -> None:
+    """Stand-in translations (not MT: the source text marked, to tell pages apart): every
+    ``every``-th entry a person's, the next one a machine draft (fuzzy, with provenance)."""
+    po = polib.pofile(str(po_path), wrapwidth=0)
+    for index, entry in enumerate(e for e in po if not e.obsolete):
+        if index % every == 0:
+            entry.msgstr = f"«{entry.msgid}»"
+        elif index % every == 1:
+            entry.msgstr = f"‹{entry.msgid}›"
+            entry.flags = ["fuzzy"]
+            entry.tcomment = f"{MACHINE_MARK} fake-engine test 1.0 (en→{po_path.parts[-3]})"
+    po.save(str(po_path))
+
+
+@pytest.fixture
+def twins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Two identical projects (the article, the real pages of tests/pages, four locales,
+    part translated) after a first run, for runs with different --jobs to compare."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    one = make_project(tmp_path / "one", LOCALES, 'include-fuzzy = true\n')
+    for page in sorted(PAGES.glob("*.html")):
+        shutil.copy(page, one / "source" / page.name)
+    monkeypatch.chdir(one)
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    for every, locale in enumerate(LOCALES[:3], start=2):
+        fill(one / "locales" / locale / "LC_MESSAGES" / "miss.po", every)
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+    return one, two
+
+
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process counts each map over locales or pages used."""
+    used: list[int] = []
+    real = pipeline.map_shared
+
+    def counting(function: Callable[[Any, Any], Any], shared: Any, keys: Sequence[Any],
+                 jobs: int) -> list[Any]:
+        used.append(min(jobs, len(keys)))
+        return real(function, shared, keys, jobs)
+
+    monkeypatch.setattr(pipeline, "map_shared", counting)
+    return used
+
+
+@needs_fork
+def test_two_processes_write_what_one_process_writes(twins: tuple[Path, Path],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    one, two = twins
+    used = spy(monkeypatch)
+    monkeypatch.chdir(one)
+    code, single = invoke("run", "--no-translate", "--jobs", "1")
+    assert code == 0, single
+    assert set(used) == {1}
+    used.clear()
+    monkeypatch.chdir(two)
+    code, multi = invoke("run", "--no-translate", "--jobs", "2")
+    assert code == 0, multi
+    assert set(used) == {2}  # the pages, the catalogs' check findings
+    assert multi == single
+    expected = snapshot(one, "locales", "site")
+    assert snapshot(two, "locales", "site") == expected
+    assert any(name.endswith(".mo") for name in expected)
+    drafts = expected["site/de/minimally-invasive-spine-surgery.html"]
+    assert b'data-miss-i18n="machine-notice"' in drafts and "«".encode() in drafts
+    # and the build and compile commands alone
+    for command in (["build"], ["compile"]):
+        monkeypatch.chdir(one)
+        assert invoke(*command, "--locale", "de")[0] == 0
+        monkeypatch.chdir(two)
+        assert invoke(*command, "--locale", "de")[0] == 0
+    assert snapshot(two, "locales", "site") == snapshot(one, "locales", "site")
+    shutil.rmtree(two / ".miss-i18n" / "pages")  # the gate builds every page, in workers
+    gate = invoke("run", "--check", "--jobs", "2")
+    assert gate == invoke("run", "--check", "--jobs", "1")
+    assert gate[0] == 3  # the site of the narrowed build above is not the full run's
+    assert not (two / ".miss-i18n" / "pages").exists()
+
+
+@needs_fork
+def test_an_error_in_a_worker_is_the_same_line_and_exit_code(
+        twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pipeline.localize
+
+    def failing(tree: Any, page: str, locale: str, *args: Any, **kwargs: Any) -> Any:
+        if locale == "ar" and page == "tricky.html":
+            raise ExtractError("cannot be built (test)", path=Path(page), line=3)
+        return real(tree, page, locale, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "localize", failing)  # inherited by forked workers
+    outcomes = []
+    for jobs, root in zip(("1", "2"), twins, strict=True):
+        monkeypatch.chdir(root)
+        before = snapshot(root, "locales", "site")
+        outcomes.append(invoke("run", "--no-translate", "--jobs", jobs))
+        assert snapshot(root, "locales", "site") == before
+    assert outcomes[0] == outcomes[1]
+    code, output = outcomes[0]
+    assert code == 4
+    assert output.strip().splitlines()[-1] == "error: tricky.html:3: cannot be built (test)"
+
+
+def test_jobs_must_be_a_positive_whole_number(project: Path) -> None:
+    code, output = invoke("run", "--no-translate", "--jobs", "0")
+    assert code == 2 and "--jobs" in output
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "jobs = 0\n")
+    code, output = invoke("run", "--no-translate")
+    assert code == 2
+    assert output.strip().endswith("[tool.miss-i18n] jobs must be a whole number of "
+                                   "processes, 1 or more (1 works in one process)")
+
+
+def test_small_work_stays_in_process_unless_told() -> None:
+    assert parallel.jobs_for(None, parallel.MIN_WORK - 1) == 1
+    assert parallel.jobs_for(1, 10_000) == 1
+    if parallel.can_fork():
+        assert parallel.jobs_for(3, 1) == 3
+        assert parallel.jobs_for(None, 10_000) == parallel.default_jobs()
