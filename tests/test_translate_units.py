@@ -9,10 +9,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from miss_i18n.catalog import MACHINE_MARK
 from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
+from miss_i18n.provenance import MACHINE_MARK
 from miss_i18n.sentences import split_sentences
 from miss_i18n.translate import (
     assemble_piecewise,
