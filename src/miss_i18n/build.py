@@ -29,10 +29,10 @@ from .markup import (
     unescape_text,
     unusable_characters,
 )
-from .model import Segment
+from .model import Key, Segment
 
 MARK = "data-miss-i18n"
-Translations = Mapping[tuple[str | None, str], str]
+Translations = Mapping[Key, str]
 # Text the build itself adds to pages; extracted into the template like page text.
 CHROME_CONTEXT = "miss-i18n:"
 CHROME = (
@@ -220,8 +220,8 @@ def localize(
     translations: Translations,
     *,
     site: Site,
-    drafts: Collection[tuple[str | None, str]] = frozenset(),
-    stale: Collection[tuple[str | None, str]] = frozenset(),
+    drafts: Collection[Key] = frozenset(),
+    stale: Collection[Key] = frozenset(),
     slots: list[Slot] | None = None,
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.

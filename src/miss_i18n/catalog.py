@@ -19,7 +19,7 @@ from babel.messages.plurals import get_plural
 
 from . import __version__, po_syntax
 from .errors import CatalogError
-from .model import CatalogStats, Segment
+from .model import CatalogStats, Key, Segment
 from .provenance import accepted, is_accepted
 
 # Re-exported: pipeline.py reads it as catalog.is_machine.
@@ -32,7 +32,6 @@ HEADER_ORDER = (
     "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
     "Content-Transfer-Encoding", "Plural-Forms",
 )
-Key = tuple[str | None, str]
 
 
 def format_date(moment: datetime) -> str:

@@ -32,7 +32,7 @@ from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .html import Located, extract, parse_page, read_bytes
 from .memory import Memory
-from .model import CatalogStats, WriteResult
+from .model import CatalogStats, Key, WriteResult
 from .report import REPORT, REPORT_DRAFTS, count_findings, report_page
 from .source import list_assets, list_pages, read
 from .translate import (
@@ -350,7 +350,7 @@ def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
 
 
 # -- build --------------------------------------------------------------------------------
-def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | None, str], str]:
+def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
     return {
         (entry.msgctxt, entry.msgid): entry.msgstr
         for entry in po
@@ -366,9 +366,6 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
     shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy))
     return 100.0 * shown / len(entries) if entries else 100.0
-
-
-Key = tuple[str | None, str]
 
 
 def _lookup(po: polib.POFile | None, include_fuzzy: bool

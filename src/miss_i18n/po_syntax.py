@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .model import Key
+
 BOM = b"\xef\xbb\xbf"
 DEFAULT_CHARSET = "UTF-8"
 # The charsets gettext calls portable (po-charset.c); msgfmt warns about any other.
@@ -382,7 +384,7 @@ def parse(data: bytes) -> PoFile:
                             _line_of(data, exc.start)) from None
     parser = _Parser(_tokens(text, codec))
     entries = tuple(parser.entries())
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: dict[Key, int] = {}
     for entry in entries:
         key = (entry.msgctxt, entry.msgid)
         if key in seen:
