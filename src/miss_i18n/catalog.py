@@ -358,7 +358,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     catalog.extend(e for e in old_entries if e.obsolete and id(e) not in used)
     gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
     catalog.extend(gone)
-    return MergeResult(catalog, added, fuzzied, len(gone))
+    return MergeResult(catalog=catalog, added=added, fuzzied=fuzzied, obsoleted=len(gone))
 
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,

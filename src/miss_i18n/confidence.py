@@ -67,8 +67,9 @@ def scored_drafts(po: polib.POFile) -> list[WeakDraft]:
         if value is None:
             continue
         refs = tuple(path + (f":{line}" if line else "") for path, line in entry.occurrences)
-        found.append((value, position, WeakDraft(value, entry.linenum or None,
-                                                 entry.msgctxt, entry.msgid, refs)))
+        found.append((value, position, WeakDraft(
+            confidence=value, line=entry.linenum or None, msgctxt=entry.msgctxt,
+            msgid=entry.msgid, references=refs)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [draft for _value, _position, draft in found]
 

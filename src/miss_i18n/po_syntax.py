@@ -283,10 +283,13 @@ class _Parser:
         if self._is("msgid_plural"):
             plural = self._strings(self._take(), False)
             forms = self._plural_forms(msgid_token)
-            return PoEntry(msgid_token.line, msgid, None, fields.get("msgctxt"), plural,
-                           forms, first.obsolete, fields.get("previous_msgctxt"),
-                           fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
-                           comments)
+            return PoEntry(line=msgid_token.line, msgid=msgid, msgstr=None,
+                           msgctxt=fields.get("msgctxt"), msgid_plural=plural,
+                           msgstr_plural=forms, obsolete=first.obsolete,
+                           previous_msgctxt=fields.get("previous_msgctxt"),
+                           previous_msgid=fields.get("previous_msgid"),
+                           previous_msgid_plural=fields.get("previous_msgid_plural"),
+                           comments=comments)
         if not self._is("msgstr"):
             raise PoSyntaxError('msgid has no msgstr; add msgstr "" after it',
                                 msgid_token.line)
@@ -296,10 +299,13 @@ class _Parser:
             raise PoSyntaxError('msgstr[n] without msgid_plural; write msgstr "…"',
                                 msgid_token.line)
         msgstr = self._strings(keyword, False)
-        return PoEntry(msgid_token.line, msgid, msgstr, fields.get("msgctxt"), None, (),
-                       first.obsolete, fields.get("previous_msgctxt"),
-                       fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
-                       comments)
+        return PoEntry(line=msgid_token.line, msgid=msgid, msgstr=msgstr,
+                       msgctxt=fields.get("msgctxt"), msgid_plural=None, msgstr_plural=(),
+                       obsolete=first.obsolete,
+                       previous_msgctxt=fields.get("previous_msgctxt"),
+                       previous_msgid=fields.get("previous_msgid"),
+                       previous_msgid_plural=fields.get("previous_msgid_plural"),
+                       comments=comments)
 
     def _plural_forms(self, msgid: _Token) -> tuple[str, ...]:
         forms: list[str] = []

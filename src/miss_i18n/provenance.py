@@ -133,8 +133,9 @@ def parse_line(line: str) -> Provenance | None:
         return None
     text = line[len(kind.value):].strip()
     found = _CONFIDENCE.search(line)
-    return Provenance(kind, text, float(found.group(1)) if found else None,
-                      line.endswith(f"; {PIECEWISE_NOTE}"))
+    return Provenance(kind=kind, text=text,
+                      confidence=float(found.group(1)) if found else None,
+                      piecewise=line.endswith(f"; {PIECEWISE_NOTE}"))
 
 
 def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:

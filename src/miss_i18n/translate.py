@@ -269,10 +269,10 @@ def translate_catalog(
     """Fill the entries of ``po`` that need it with fuzzy machine drafts, in place."""
     jobs = [entry for entry in po if needs_translation(entry)]
     if not jobs:
-        return LocaleResult(locale, None, 0)
+        return LocaleResult(locale=locale, model=None, waiting=0)
     chosen = choose(locale)
     if chosen is None:
-        return LocaleResult(locale, None, len(jobs))
+        return LocaleResult(locale=locale, model=None, waiting=len(jobs))
     engine, model = chosen
     parsed = _parsed(jobs)
     protector = Protector(keep)
@@ -300,8 +300,9 @@ def translate_catalog(
         po.metadata["PO-Revision-Date"] = format_date(now)
     texts = path.asked + asked
     translated = path.translated + fresh
-    return LocaleResult(locale, model, len(jobs), drafted, piecewise, failed,
-                        texts, texts - translated, translated)
+    return LocaleResult(locale=locale, model=model, waiting=len(jobs), drafted=drafted,
+                        piecewise=piecewise, failed=failed, texts=texts,
+                        from_memory=texts - translated, from_engine=translated)
 
 
 def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Node]]]:

@@ -530,10 +530,11 @@ def read(data: bytes, path: Path) -> Document:
         target, has_target = _content(unit, "target", "target" not in plain, path)
         entry = _entry(unit, source, target)
         po.append(entry)
-        units.append(Unit(unit_id, _line(unit), entry.msgctxt, source, target, has_target,
-                          _unit_state(unit, path)))
-    return Document(path, root.get("srcLang", ""), target_lang, file.get("original"), units,
-                    po)
+        units.append(Unit(id=unit_id, line=_line(unit), msgctxt=entry.msgctxt, msgid=source,
+                          target=target, has_target=has_target,
+                          state=_unit_state(unit, path)))
+    return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
+                    original=file.get("original"), units=units, catalog=po)
 
 
 def to_catalog(document: Document) -> polib.POFile:

@@ -198,7 +198,8 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
         out = []
         for model in self.store.list():
             source = language_token(model.family, self.source_locale)
-            out += [ModelInfo(NAME, model.name, model.version, self.source_locale, token, token)
+            out += [ModelInfo(engine=NAME, model=model.name, version=model.version,
+                              source=self.source_locale, target=token, locale=token)
                     for token in sorted(model.languages) if source is None or token != source[0]]
         return out
 
@@ -218,8 +219,9 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
         target = language_token(model.family, target_locale)
         if source is None or target is None or not {source[0], target[0]} <= model.languages:
             return None
-        return ModelInfo(NAME, model.name, model.version, source_locale, target[0],
-                         target_locale, target[1])
+        return ModelInfo(engine=NAME, model=model.name, version=model.version,
+                         source=source_locale, target=target[0], locale=target_locale,
+                         note=target[1])
 
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:
