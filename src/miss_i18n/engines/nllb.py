@@ -30,7 +30,7 @@ from typing import Any
 from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress, Scored
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
-from miss_i18n.errors import EngineError, ModelNotFound, one_line
+from miss_i18n.errors import EngineError, one_line
 from miss_i18n.sentences import joiner
 
 NAME = "nllb"
@@ -328,14 +328,12 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
                                   max_tokens=self.max_batch_tokens,
                                   max_sentences=self.batch_sentences))
         try:
-            pending = [self._submit(loaded, [examples[i] for i in chunk]) for chunk in chunks]
-            for chunk, results in zip(chunks, pending, strict=True):
-                for index, result in zip(chunk, results, strict=True):
-                    found = result.result()
-                    hypothesis = found.hypotheses[0]
+            for chunk, done in ct2.decoded(
+                    chunks, lambda chunk: self._submit(loaded, [examples[i] for i in chunk])):
+                for index, hypothesis, score in done:
                     text = self._text(loaded, hypothesis)
                     outputs[index] = Scored(text, ct2.mean_log_prob(
-                        found.scores[0], hypothesis, prefix=1, length_penalty=LENGTH_PENALTY,
+                        score, hypothesis, prefix=1, length_penalty=LENGTH_PENALTY,
                         max_decoding_length=self.max_decoding_length) if text else None)
                 tick(len(chunk))
         except (RuntimeError, ValueError) as error:
@@ -363,13 +361,10 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
 
     def _load(self, model: ModelInfo) -> _Loaded:
         """The loaded model, from the cache unless the folder changed on disk."""
-        installed = self.store.get(model.model)
-        if installed is None:
-            raise ModelNotFound(f"model {model.model} is not installed in {self.store.root}; "
-                                "install its folder with `miss-i18n models install`")
-        return self._cached(installed.name, installed.path / "model.bin",
-                            f"model {model.model} has no model.bin; install its folder again",
-                            lambda: self._open(installed))
+        return self._load_installed(
+            model.model, self.store.get(model.model), self.store.root, weights="model.bin",
+            install="install its folder with `miss-i18n models install`",
+            again="install its folder again", load=self._open)
 
     def _open(self, installed: InstalledNllb) -> _Loaded:
         """Load the CTranslate2 model and its SentencePiece model."""
