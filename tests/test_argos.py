@@ -208,6 +208,22 @@ def test_missing_model_is_model_not_found(engine: ArgosEngine) -> None:
         engine.translate(gone, ["Overview"])
 
 
+def test_a_model_whose_weights_are_gone_says_to_install_it_again(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path / "models")
+    [installed] = store.install(MODELS / "translate-en_de-1_0.argosmodel")
+    engine = ArgosEngine(store)
+    gone = ModelInfo("argos", "translate-en_fr-1_0", "1.0", "en", "fr", "fr")
+    with pytest.raises(ModelNotFound) as caught:
+        engine.translate(gone, ["Overview"])
+    assert str(caught.value) == (f"model translate-en_fr-1_0 is not installed in {store.root}; "
+                                 "install its .argosmodel file")
+    (installed.path / "model" / "model.bin").unlink()
+    with pytest.raises(ModelNotFound) as caught:
+        engine.translate(model(engine, "de"), ["Overview"])
+    assert str(caught.value) == ("model translate-en_de-1_0 has no model/model.bin; install "
+                                 "its .argosmodel file again")
+
+
 def test_unloadable_model_is_an_engine_error(tmp_path: Path) -> None:
     store = ModelStore(tmp_path / "models")
     [installed] = store.install(MODELS / "translate-en_de-1_0.argosmodel")

@@ -28,11 +28,12 @@ import polib
 import pytest
 
 from helpers import ENGINE_SENTENCES
-from miss_i18n import catalog
+from miss_i18n import catalog, provenance
 from miss_i18n.confidence import least_confident
 from miss_i18n.engines.base import ModelInfo, Scored, translate_scored
 from miss_i18n.memory import Memory
-from miss_i18n.translate import PIECEWISE_NOTE, translate_catalog
+from miss_i18n.provenance import PIECEWISE_NOTE
+from miss_i18n.translate import translate_catalog
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
 TOLERANCE = 1e-4
@@ -450,5 +451,5 @@ def test_the_number_survives_gettext_tools_and_the_xliff_round_trip(tmp_path: Pa
     done = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True, check=True)
     path.write_bytes(done.stdout)
     again = catalog.load(path)
-    assert [catalog.is_machine(e) for e in again] == [catalog.is_machine(e) for e in po]
+    assert [provenance.is_machine(e) for e in again] == [provenance.is_machine(e) for e in po]
     assert least_confident(again, 10) == least_confident(po, 10)

@@ -349,6 +349,22 @@ def test_missing_model_is_model_not_found(engine: NllbEngine) -> None:
         engine.translate(gone, ["Overview"])
 
 
+def test_a_model_whose_weights_are_gone_says_to_install_it_again(tmp_path: Path) -> None:
+    store = NllbStore(store_for(tmp_path / "models"))
+    installed = store.install(FIXTURE)
+    engine = NllbEngine(store)
+    gone = ModelInfo("nllb", "nllb-gone", "sha256:0", "en", "deu_Latn", "de")
+    with pytest.raises(ModelNotFound) as caught:
+        engine.translate(gone, ["Overview"])
+    assert str(caught.value) == (f"model nllb-gone is not installed in {store.root}; install "
+                                 "its folder with `miss-i18n models install`")
+    (installed.path / "model.bin").unlink()
+    with pytest.raises(ModelNotFound) as caught:
+        engine.translate(info(engine, "de"), ["Overview"])
+    assert str(caught.value) == (f"model {installed.name} has no model.bin; install its "
+                                 "folder again")
+
+
 def test_unloadable_model_is_an_engine_error(tmp_path: Path) -> None:
     store = NllbStore(tmp_path / "store")
     installed = store.install(FIXTURE)

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from conftest import PAGES, make_project
 from miss_i18n import parallel, pipeline
-from miss_i18n.catalog import MACHINE_MARK
 from miss_i18n.cli import main
 from miss_i18n.errors import ExtractError
+from miss_i18n.provenance import MACHINE_MARK
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
 LOCALES = ("de", "ar", "pt_BR", "zh")

@@ -12,12 +12,12 @@ from lxml import etree
 
 from conftest import make_project
 from miss_i18n import catalog, po_syntax
-from miss_i18n.catalog import MACHINE_MARK
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
 from miss_i18n.config import load_config
 from miss_i18n.model import Severity
 from miss_i18n.pages import parse_page
+from miss_i18n.provenance import MACHINE_MARK
 from miss_i18n.report import Findings, count_findings
 
 PAGE = "minimally-invasive-spine-surgery.html"

@@ -11,7 +11,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from miss_i18n import Project, catalog
+from miss_i18n import Project, catalog, provenance
 from miss_i18n.cli import main
 from miss_i18n.memory import Added
 from miss_i18n.tmx import match_locale
@@ -168,7 +168,7 @@ def test_imported_translations_become_fuzzy_drafts_with_their_own_provenance(
             assert drafted.msgstr == text
             assert drafted.flags == ["fuzzy"]
             assert drafted.tcomment == "translation memory: people.tmx"
-            assert not catalog.is_machine(drafted)
+            assert not provenance.is_machine(drafted)
         po = catalog.load(started / "locales" / locale / "LC_MESSAGES" / "miss.po")
         assert catalog.stats(po, locale).machine == 0
         path = started / "locales" / locale / "LC_MESSAGES" / "miss.po"

@@ -9,12 +9,17 @@ from pathlib import Path
 import polib
 import pytest
 
-from miss_i18n.catalog import MACHINE_MARK
+from miss_i18n import catalog
 from miss_i18n.engines.base import ModelInfo, Progress
+from miss_i18n.errors import EngineError
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
+from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE
 from miss_i18n.sentences import split_sentences
 from miss_i18n.translate import (
+    TOKEN_BASE,
+    LocaleResult,
+    Protector,
     assemble_piecewise,
     assemble_whole,
     needs_translation,
@@ -101,26 +106,215 @@ def test_brackets_at_the_edges_of_a_piece_never_reach_the_engine() -> None:
     assert split_edges("  ") == ("  ", "", "")
 
 
-class SilentOnOneEngine:
-    """A fake engine (not a translation: it upper-cases) that says nothing for one input;
-    for testing what the stage does around an engine."""
+# -- around an engine, with a fake one ---------------------------------------------------------
+FAKE_MODEL = ModelInfo("fake", "reverse-upper", "1", "en", "de", "de")
+FAKE_LINE = "machine-translated: fake reverse-upper 1 (en→de)"
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class FakeEngine:
+    """A fake engine for testing the code around engines, not a translation: it reverses
+    the order of a sentence's words and upper-cases them ("Read the guide." → "GUIDE.
+    THE READ"). It can also say nothing for one input, mangle the number tokens that hide
+    do-not-translate terms, or fail."""
 
     name = "fake"
 
-    def __init__(self, silent: str) -> None:
-        self.silent = silent
+    def __init__(self, *, silent: str = "", mangle: bool = False, fail: bool = False) -> None:
+        self.silent, self.mangle, self.fail = silent, mangle, fail
         self.calls: list[list[str]] = []
+
+    def transform(self, sentence: str) -> str:
+        if sentence == self.silent:
+            return ""
+        out = " ".join(reversed(sentence.split())).upper()
+        return out.replace(str(TOKEN_BASE), "NINE") if self.mangle else out
 
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:
         self.calls.append(list(sentences))
-        return ["" if s == self.silent else s.upper() for s in sentences]
+        if self.fail:
+            raise EngineError("the fake engine failed")
+        return [self.transform(s) for s in sentences]
+
+
+def run(po: polib.POFile, engine: FakeEngine, memory: Memory | None = None,
+        keep: Sequence[str] = ()) -> LocaleResult:
+    with memory or Memory(None) as store:
+        return translate_catalog(po, "de", lambda _locale: (engine, FAKE_MODEL), store,
+                                 now=NOW, keep=keep)
+
+
+def catalog_of(*entries: polib.POEntry) -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"PO-Revision-Date": "2020-01-01 00:00+0000"}
+    po.extend(entries)
+    return po
+
+
+# Protector
+def test_a_protected_term_goes_out_as_a_number_and_comes_back() -> None:
+    protector = Protector(["MISS", "Dr. Lee"])
+    protected = protector.protect("MISS helps. Ask Dr. Lee about MISS.")
+    assert protected == "9071 helps. Ask 9072 about 9071."
+    assert protector.restore(protected, "9072 HILFT 9071, 9071.") == "Dr. Lee HILFT MISS, MISS."
+
+
+def test_only_whole_terms_are_protected() -> None:
+    protector = Protector(["MISS", "  "])  # a blank term protects nothing
+    assert protector.protect("MISSION MISSes a MISS-like MISS_x") == (
+        "MISSION MISSes a 9071-like MISS_x")
+    assert protector.protect("nothing here") == "nothing here"
+
+
+def test_a_term_the_engine_drops_or_repeats_gives_no_translation() -> None:
+    protector = Protector(["MISS"])
+    protected = protector.protect("MISS and MISS")
+    assert protector.restore(protected, "9071 UND") is None  # dropped once
+    assert protector.restore(protected, "UND") is None  # dropped
+    assert protector.restore(protected, "9071 9071 9071") is None  # one too many
+    assert protector.restore(protected, "9071 UND 9071") == "MISS UND MISS"
+
+
+def test_overlapping_terms_come_back_exactly() -> None:
+    """The first listed term that matches wins; whichever it is, the text comes back."""
+    text = "the MISS Center and MISS"
+    for terms in (["MISS", "MISS Center"], ["MISS Center", "MISS"]):
+        protector = Protector(terms)
+        protected = protector.protect(text)
+        assert "MISS" not in protected
+        assert protector.restore(protected, protected) == text
+
+
+def test_regex_characters_in_terms_are_plain_text() -> None:
+    protector = Protector(["C++", "Node.js", "(MISS)", "a|b"])
+    protected = protector.protect("C++ and Node.js (MISS), not NodeXjs or a or b; a|b.")
+    assert protected == "9071 and 9072 9073, not NodeXjs or a or b; 9074."
+    assert protector.restore(protected, protected) == (
+        "C++ and Node.js (MISS), not NodeXjs or a or b; a|b.")
+
+
+def test_text_that_already_holds_a_token_is_left_alone() -> None:
+    protector = Protector(["MISS"])
+    assert protector.protect("MISS costs 9071 euros") == "MISS costs 9071 euros"
+
+
+# translate_catalog
+def test_only_untranslated_entries_and_stale_drafts_get_drafts_and_the_rest_is_untouched(
+        ) -> None:
+    fresh = polib.POEntry(msgid="Read the guide.")
+    stale = polib.POEntry(msgid="Call us today.", msgstr="OLD", flags=["fuzzy"],
+                          tcomment=f"{MACHINE_MARK} other m 1 (en→de)",
+                          previous_msgid="Call us.")
+    others = [
+        polib.POEntry(msgid="Human.", msgstr="Mensch."),
+        polib.POEntry(msgid="Human fuzzy.", msgstr="Alt.", flags=["fuzzy"],
+                      previous_msgid="Human old."),
+        polib.POEntry(msgid="Current draft.", msgstr="ENTWURF.", flags=["fuzzy"],
+                      tcomment=f"{MACHINE_MARK} other m 1 (en→de)"),
+        polib.POEntry(msgid="Reviewed draft.", msgstr="Geprüft.",
+                      tcomment=f"{MACHINE_MARK} other m 1 (en→de)", previous_msgid="Old."),
+        polib.POEntry(msgid="Gone.", msgstr="Weg.", obsolete=True),
+        polib.POEntry(msgid="Gone untranslated.", obsolete=True),
+        polib.POEntry(msgid="One file", msgid_plural="{n} files", msgstr_plural={0: "", 1: ""}),
+    ]
+    po = catalog_of(fresh, stale, *others)
+    before = [str(e) for e in others]
+    engine = FakeEngine()
+    result = run(po, engine)
+    assert engine.calls == [["Call us today.", "Read the guide."]]
+    assert [fresh.msgstr, stale.msgstr] == ["GUIDE. THE READ", "TODAY. US CALL"]
+    assert [(e.flags, e.tcomment) for e in (fresh, stale)] == [(["fuzzy"], FAKE_LINE)] * 2
+    assert [str(e) for e in others] == before
+    assert (result.waiting, result.drafted, result.failed, result.from_engine) == (2, 2, 0, 2)
+    assert po.metadata["PO-Revision-Date"] == "2025-01-01 00:00+0000"
+
+
+def test_a_draft_is_fuzzy_with_one_provenance_line_and_a_persons_comment_kept() -> None:
+    stale = polib.POEntry(msgid="Call us today.", msgstr="OLD", flags=["fuzzy", "no-wrap"],
+                          tcomment=f"ask Ana first\n{MACHINE_MARK} other m 1 (en→de)",
+                          previous_msgid="Call us.", previous_msgctxt="old")
+    po = catalog_of(stale)
+    run(po, FakeEngine())
+    assert stale.flags == ["fuzzy", "no-wrap"]
+    assert stale.tcomment == f"ask Ana first\n{FAKE_LINE}"
+    assert stale.previous_msgid is None and stale.previous_msgctxt is None
+
+
+def test_placeholders_come_back_around_the_words_they_held() -> None:
+    entry = polib.POEntry(msgid="Read <1>the guide</1> now.<2/>Then call.")
+    run(catalog_of(entry), FakeEngine())
+    assert entry.msgstr == "NOW. <1>GUIDE THE</1> READ<2/>CALL. THEN"
+    assert entry.tcomment == FAKE_LINE
+
+
+def test_markup_not_found_again_in_the_whole_translation_is_put_back_piece_by_piece(
+        ) -> None:
+    """"go" comes back twice in the whole sentence's translation, so where its markup
+    goes is not known: each piece is translated alone, and the line says so."""
+    entry = polib.POEntry(msgid="Go <1>go</1>.")
+    result = run(catalog_of(entry), FakeEngine())
+    assert entry.msgstr == "GO <1>GO</1>."
+    assert entry.tcomment == f"{FAKE_LINE}; {PIECEWISE_NOTE}"
+    assert (result.drafted, result.piecewise) == (1, 1)
+
+
+def test_an_entry_whose_pieces_cannot_all_be_translated_stays_untranslated() -> None:
+    broken = polib.POEntry(msgid="Broken <1>tag")  # a hand-edited template
+    silent = polib.POEntry(msgid="Read <1>the guide</1> now.")
+    po = catalog_of(broken, silent)
+    result = run(po, FakeEngine(silent="the guide"))
+    for entry in (broken, silent):
+        assert (entry.msgstr, entry.flags, entry.tcomment) == ("", [], "")
+    assert (result.waiting, result.drafted, result.failed) == (2, 0, 1)
+    assert po.metadata["PO-Revision-Date"] == "2020-01-01 00:00+0000"
+
+
+def test_sentences_the_memory_has_make_no_engine_call(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite3"
+    with Memory(path) as memory:
+        memory.store(FAKE_MODEL, [("Read the guide.", "GUIDE. THE READ")])
+    entry = polib.POEntry(msgid="Read the guide.")
+    engine = FakeEngine()
+    result = run(catalog_of(entry), engine, Memory(path))
+    assert engine.calls == []
+    assert entry.msgstr == "GUIDE. THE READ"
+    assert (result.drafted, result.from_memory, result.from_engine) == (1, 1, 0)
+
+
+def test_a_protected_term_reaches_the_engine_as_a_number() -> None:
+    entry = polib.POEntry(msgid="MISS heals backs.")
+    engine = FakeEngine()
+    run(catalog_of(entry), engine, keep=("MISS",))
+    assert engine.calls == [["9071 heals backs."]]
+    assert entry.msgstr == "BACKS. HEALS MISS"
+
+
+def test_an_engine_error_leaves_the_catalog_and_the_memory_as_they_were(
+        tmp_path: Path) -> None:
+    entry = polib.POEntry(msgid="Read the guide.")
+    po = catalog_of(entry)
+    before = catalog.render(po)
+    with pytest.raises(EngineError, match="the fake engine failed"):
+        run(po, FakeEngine(fail=True), Memory(tmp_path / "tm.sqlite3"))
+    assert catalog.render(po) == before
+    with Memory(tmp_path / "tm.sqlite3") as memory:
+        assert len(memory) == 0
+
+
+def test_a_locale_without_a_model_is_counted_as_waiting() -> None:
+    entry = polib.POEntry(msgid="Read the guide.")
+    po = catalog_of(entry)
+    with Memory(None) as memory:
+        result = translate_catalog(po, "de", lambda _locale: None, memory, now=NOW)
+    assert (result.model, result.waiting, result.drafted) == (None, 1, 0)
+    assert entry.msgstr == ""
 
 
 def test_an_empty_output_is_remembered_so_a_rerun_asks_no_engine(tmp_path: Path) -> None:
     """The entry stays untranslated (never filled with anything fake), counted as failed;
     the next run gets the same answer from memory without loading a model."""
-    fake = SilentOnOneEngine("Bye")
+    fake = FakeEngine(silent="Bye")
     outcomes = []
     for _ in range(2):
         po = polib.POFile()
@@ -133,24 +327,9 @@ def test_an_empty_output_is_remembered_so_a_rerun_asks_no_engine(tmp_path: Path)
     assert fake.calls == [["Bye", "Hello"]]
 
 
-class TokenManglingEngine:
-    """A fake engine (not a translation: it upper-cases) that does not copy the number
-    tokens do-not-translate terms hide behind; for testing the stage's fallback."""
-
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def translate(self, model: ModelInfo, sentences: Sequence[str],
-                  progress: Progress | None = None) -> list[str]:
-        self.calls.append(list(sentences))
-        return [s.upper().replace("9071", "NINE") for s in sentences]
-
-
 def test_a_fallback_for_a_mangled_term_is_remembered_too(tmp_path: Path) -> None:
     """The unprotected retry's output is in the memory: a rerun asks no engine."""
-    fake = TokenManglingEngine()
+    fake = FakeEngine(mangle=True)
     outcomes = []
     for _ in range(2):
         po = polib.POFile()
@@ -159,5 +338,5 @@ def test_a_fallback_for_a_mangled_term_is_remembered_too(tmp_path: Path) -> None
             result = translate_catalog(po, "de", lambda _locale: (fake, MODEL), memory,
                                        now=datetime(2025, 1, 1, tzinfo=UTC), keep=("MISS",))
         outcomes.append((result.drafted, result.from_engine, po[0].msgstr))
-    assert outcomes == [(1, 2, "MISS IS A SURGERY"), (1, 0, "MISS IS A SURGERY")]
+    assert outcomes == [(1, 2, "SURGERY A IS MISS"), (1, 0, "SURGERY A IS MISS")]
     assert fake.calls == [["9071 is a surgery"], ["MISS is a surgery"]]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import ROOT, make_project
-from miss_i18n import catalog, xliff
+from miss_i18n import catalog, provenance, xliff
 from miss_i18n.cli import main
 from miss_i18n.errors import CatalogError
 from miss_i18n.translate import needs_translation
@@ -263,7 +263,7 @@ def test_final_accepts_an_edited_draft(hostile: Path) -> None:
     assert accepted.msgstr == "جديد <1>غامق <2>و <3/></2></1> &lt;tag> &"
     assert accepted.flags == ["python-format"]
     assert (accepted.previous_msgctxt, accepted.previous_msgid) == (None, None)
-    assert catalog.is_accepted(accepted) and not needs_translation(accepted)
+    assert provenance.is_accepted(accepted) and not needs_translation(accepted)
     assert "machine-translated: argos" in accepted.tcomment  # history, not a machine mark
     # everything else is as it was
     before = catalog.render(catalog.load(hostile)).split("\n\n")
@@ -280,7 +280,7 @@ def test_an_edited_draft_left_translated_stays_fuzzy_but_is_no_machine_draft(
     assert draft.flags == ["fuzzy", "python-format"]
     assert draft.previous_msgid == "Old <1>text</1>"
     assert "# edited machine draft: argos" in "# " + draft.tcomment.split("\n")[1]
-    assert not catalog.is_machine(draft)
+    assert not provenance.is_machine(draft)
 
 
 def test_states_map_to_fuzzy_and_back(hostile: Path) -> None:

@@ -29,11 +29,11 @@ from .markup import (
     unescape_text,
     unusable_characters,
 )
-from .model import Segment
+from .model import Key, Segment
 from .segments import Run, Slot, is_element, locate
 
 MARK = "data-miss-i18n"
-Translations = Mapping[tuple[str | None, str], str]
+Translations = Mapping[Key, str]
 def _stack(*families: str) -> str:
     """The script's fonts, then the system's (for Latin text: a Noto font of a script
     may have none, and English left untranslated inherits the stack), then generic."""
@@ -204,8 +204,8 @@ def localize(
     translations: Translations,
     *,
     site: Site,
-    drafts: Collection[tuple[str | None, str]] = frozenset(),
-    stale: Collection[tuple[str | None, str]] = frozenset(),
+    drafts: Collection[Key] = frozenset(),
+    stale: Collection[Key] = frozenset(),
     slots: list[Slot] | None = None,
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.

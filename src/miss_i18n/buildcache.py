@@ -39,6 +39,7 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Site
 from .chrome import CHROME
+from .model import Key
 
 FOLDER = Path(".miss-i18n") / "pages"
 _BUCKET = re.compile(r"[0-9a-f]{2}")
@@ -46,7 +47,6 @@ _ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)")
 _TEMPORARY = re.compile(r"\.[a-z0-9_]{8}\.tmp")
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
-Key = tuple[str | None, str]
 
 
 @cache

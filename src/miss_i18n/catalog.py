@@ -19,7 +19,11 @@ from babel.messages.plurals import get_plural
 
 from . import __version__, po_syntax
 from .errors import CatalogError
-from .model import CatalogStats, Segment
+from .model import CatalogStats, Key, Segment
+from .provenance import accepted, is_accepted
+
+# Re-exported: pipeline.py reads it as catalog.is_machine.
+from .provenance import is_machine as is_machine  # noqa: PLC0414
 
 PROJECT = "miss-i18n"
 DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
@@ -28,15 +32,6 @@ HEADER_ORDER = (
     "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
     "Content-Transfer-Encoding", "Plural-Forms",
 )
-MACHINE_MARK = "machine-translated:"  # translator-comment line on engine drafts
-TM_MARK = "translation memory:"
-"""Translator-comment line on a draft taken from a person's translation imported from a TMX
-file (``# translation memory: file.tmx``): fuzzy for review, but never an engine's."""
-ACCEPTED_MARK = "accepted machine draft:"
-"""What the provenance line of a draft a person accepted becomes once its source changes."""
-ACCEPTED_TM_MARK = "accepted translation memory draft:"
-"""The same for a draft taken from the translation memory (``TM_MARK``)."""
-Key = tuple[str | None, str]
 
 
 def format_date(moment: datetime) -> str:
@@ -369,7 +364,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     catalog.extend(e for e in old_entries if e.obsolete and id(e) not in used)
     gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
     catalog.extend(gone)
-    return MergeResult(catalog, added, fuzzied, len(gone))
+    return MergeResult(catalog=catalog, added=added, fuzzied=fuzzied, obsoleted=len(gone))
 
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
@@ -406,49 +401,20 @@ def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
         entry.previous_msgid = found.previous_msgid
 
 
-def is_machine(entry: polib.POEntry) -> bool:
-    """An engine's draft: its translator comment carries our provenance line.
-
-    A comment, not a flag: GNU msgcat and msgmerge drop flags they do not know.
-    """
-    return any(line.startswith(MACHINE_MARK) for line in entry.tcomment.split("\n"))
-
-
-def is_from_memory(entry: polib.POEntry) -> bool:
-    """A draft taken from an imported human translation (see ``TM_MARK``)."""
-    return any(line.startswith(TM_MARK) for line in entry.tcomment.split("\n"))
-
-
-def is_accepted(entry: polib.POEntry) -> bool:
-    """A translation a person accepted: not fuzzy, whatever comments it carries.
-
-    Clearing fuzzy (Poedit, Weblate, ``msgattrib --clear-fuzzy``, a hand edit) is how
-    every tool says "reviewed"; a draft's provenance line often stays behind.
-    """
-    return bool(entry.msgstr) and not entry.fuzzy
-
-
 def _carried_comment(entry: polib.POEntry) -> str:
     """The translator comment of a translation that moves to a changed source.
 
     An accepted draft is a person's work from then on. Marked fuzzy for the changed
     source, its provenance line would make it a machine draft again, which the next
     ``translate`` replaces; so the line stays as history under another name
-    (``# accepted machine draft: …``, ``# accepted translation memory draft: …``) and
-    neither an engine nor the translation memory ever replaces the entry.
+    (``provenance.accepted``) and neither an engine nor the translation memory ever
+    replaces the entry.
     """
-    if not is_accepted(entry):
-        return entry.tcomment
-    renamed = {MACHINE_MARK: ACCEPTED_MARK, TM_MARK: ACCEPTED_TM_MARK}
-    return "\n".join(next((renamed[mark] + line[len(mark):] for mark in renamed
-                           if line.startswith(mark)), line)
-                      for line in entry.tcomment.split("\n"))
+    return accepted(entry.tcomment) if is_accepted(entry) else entry.tcomment
 
 
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
     return ["fuzzy", *[f for f in flags if f != "fuzzy"]]
-
-
 
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:

@@ -147,7 +147,8 @@ def _unique(name: str) -> str:
 def header_check(name: str, severity: Severity, summary: str) -> Callable[[_H], _H]:
     """Register a header check; the order of registration is the report's order."""
     def register(function: _H) -> _H:
-        _HEADER_CHECKS.append(HeaderCheck(_unique(name), severity, summary, function))
+        _HEADER_CHECKS.append(HeaderCheck(name=_unique(name), severity=severity,
+                                          summary=summary, run=function))
         return function
     return register
 
@@ -156,8 +157,9 @@ def entry_check(name: str, severity: Severity, summary: str, *,
                 every_entry: bool = False) -> Callable[[_F], _F]:
     """Register an entry check; the order of registration is the report's order."""
     def register(function: _F) -> _F:
-        _ENTRY_CHECKS.append(EntryCheck(_unique(name), severity, summary, function,
-                                        every_entry))
+        _ENTRY_CHECKS.append(EntryCheck(name=_unique(name), severity=severity,
+                                        summary=summary, run=function,
+                                        every_entry=every_entry))
         return function
     return register
 
@@ -618,7 +620,8 @@ def check_header(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Issue]:
     header = Header.of(catalog)
     for check in HEADER_CHECKS:
         for message in check.run(header, ctx):
-            yield Issue(check.name, check.severity, message, ctx.path)
+            yield Issue(check=check.name, severity=check.severity, message=message,
+                        path=ctx.path)
 
 
 def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Issue]:
@@ -633,8 +636,9 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Issue]:
         for check in ENTRY_CHECKS:
             if translated or check.every_entry:
                 issues.extend(
-                    Issue(check.name, check.severity, message, ctx.path, entry.linenum,
-                          entry.msgctxt, entry.msgid)
+                    Issue(check=check.name, severity=check.severity, message=message,
+                          path=ctx.path, line=entry.linenum, context=entry.msgctxt,
+                          msgid=entry.msgid)
                     for message in check.run(text, ctx))
     return issues
 

@@ -33,12 +33,16 @@ class Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
-CONFIG_OPTION = click.option(
-    "--config", "config_path", type=click.Path(path_type=Path),
-    help="pyproject.toml holding [tool.miss-i18n] (default: nearest one).")
-LOCALES_DIR_OPTION = click.option(
-    "--locales-dir", type=click.Path(path_type=Path),
-    help="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs.")
+def path_option(*names: str, text: str) -> Callable[[F], F]:
+    """An option naming a file or folder (a Path), with its --help ``text``."""
+    return click.option(*names, type=click.Path(path_type=Path), help=text)
+
+
+CONFIG_OPTION = path_option(
+    "--config", "config_path",
+    text="pyproject.toml holding [tool.miss-i18n] (default: nearest one).")
+LOCALES_DIR_OPTION = path_option(
+    "--locales-dir", text="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs.")
 QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 
 
@@ -54,11 +58,9 @@ def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 
 project_options = options(
     CONFIG_OPTION,
-    click.option("--source-dir", type=click.Path(path_type=Path),
-                 help="Folder of source .html pages (overrides the config)."),
+    path_option("--source-dir", text="Folder of source .html pages (overrides the config)."),
     LOCALES_DIR_OPTION,
-    click.option("--output-dir", type=click.Path(path_type=Path),
-                 help="Folder the localized site is built into."),
+    path_option("--output-dir", text="Folder the localized site is built into."),
     click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
                  help="Work on this locale only; repeat for several (default: all)."),
     QUIET_OPTION,
@@ -464,9 +466,8 @@ def _grouped(models: Sequence[Any]) -> list[tuple[tuple[str, str, str], str]]:
 
 store_options = options(
     CONFIG_OPTION,
-    click.option("--models-dir", type=click.Path(path_type=Path),
-                 help="The model store (default: models-dir in the config, else "
-                      ".miss-i18n/models)."),
+    path_option("--models-dir", text="The model store (default: models-dir in the config, "
+                                     "else .miss-i18n/models)."),
     QUIET_OPTION,
 )
 
@@ -630,8 +631,7 @@ def _tm_lines(done: TmImport) -> list[str]:
 
 site_options = options(
     CONFIG_OPTION,
-    click.option("--output-dir", type=click.Path(path_type=Path),
-                 help="Folder the localized site was built into."),
+    path_option("--output-dir", text="Folder the localized site was built into."),
     QUIET_OPTION,
 )
 """Options of the commands that work on the built site only."""

@@ -17,26 +17,17 @@ the report read it back from there. Nothing here prints or touches files.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polib
 
-from .catalog import MACHINE_MARK, is_machine
-
-LABEL = "confidence"
-_NOTE = re.compile(rf"; {LABEL} ([01]\.\d\d)(?=;|$)")
+from .provenance import draft_confidence, is_machine
 
 
 def confidence(score: float) -> float:
     """The number shown for a mean log-probability per token: exp, to 2 decimals."""
     return round(min(1.0, math.exp(score)), 2)
-
-
-def confidence_note(score: float) -> str:
-    """The provenance line's part for a score: ``confidence 0.42``."""
-    return f"{LABEL} {confidence(score):.2f}"
 
 
 def least(scores: Iterable[float | None]) -> float | None:
@@ -46,15 +37,6 @@ def least(scores: Iterable[float | None]) -> float | None:
     if not found or any(score is None for score in found):
         return None
     return min(score for score in found if score is not None)
-
-
-def draft_confidence(entry: polib.POEntry) -> float | None:
-    """The confidence on a machine draft's provenance line, or None if it has none."""
-    for line in entry.tcomment.split("\n"):
-        if line.startswith(MACHINE_MARK):
-            match = _NOTE.search(line)
-            return float(match.group(1)) if match else None
-    return None
 
 
 @dataclass(frozen=True)
@@ -85,8 +67,9 @@ def scored_drafts(po: polib.POFile) -> list[WeakDraft]:
         if value is None:
             continue
         refs = tuple(path + (f":{line}" if line else "") for path, line in entry.occurrences)
-        found.append((value, position, WeakDraft(value, entry.linenum or None,
-                                                 entry.msgctxt, entry.msgid, refs)))
+        found.append((value, position, WeakDraft(
+            confidence=value, line=entry.linenum or None, msgctxt=entry.msgctxt,
+            msgid=entry.msgid, references=refs)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [draft for _value, _position, draft in found]
 

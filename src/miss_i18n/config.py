@@ -361,11 +361,13 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ConfigError(f"{where} {key} must be an integer >= {low}", path=path)
         numbers[key] = value
-    return TranslateSettings(engines, per_locale, numbers["inter-threads"],
-                             numbers["intra-threads"], numbers["beam-size"],
-                             numbers["batch-sentences"], numbers["max-batch-tokens"],
-                             _scheduler(raw.get("scheduler"), f"{where} scheduler", path),
-                             numbers["shard-sentences"])
+    return TranslateSettings(
+        engines=engines, locale_engines=per_locale,
+        inter_threads=numbers["inter-threads"], intra_threads=numbers["intra-threads"],
+        beam_size=numbers["beam-size"], batch_sentences=numbers["batch-sentences"],
+        max_batch_tokens=numbers["max-batch-tokens"],
+        scheduler=_scheduler(raw.get("scheduler"), f"{where} scheduler", path),
+        shard_sentences=numbers["shard-sentences"])
 
 
 def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:

@@ -84,7 +84,9 @@ def shards(locale: str, spec: EngineSpec, model: ModelInfo, sentences: Sequence[
     """``sentences`` cut into shards of at most ``size``, as even as possible."""
     count = -(-len(sentences) // size)
     bounds = [len(sentences) * n // count for n in range(count + 1)]
-    return [Shard(locale, spec, model, tuple(sentences[bounds[n]:bounds[n + 1]]), n + 1, count)
+    return [Shard(locale=locale, spec=spec, model=model,
+                  sentences=tuple(sentences[bounds[n]:bounds[n + 1]]), number=n + 1,
+                  count=count)
             for n in range(count)]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+Key = tuple[str | None, str]
+"""A catalog entry's identity, ``(msgctxt, msgid)``: what gettext looks a translation up by."""
+
 
 @dataclass(frozen=True)
 class Segment:

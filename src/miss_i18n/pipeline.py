@@ -41,7 +41,7 @@ from .errors import ConflictError, PathError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
 from .memory import Memory
-from .model import CatalogStats, WriteResult
+from .model import CatalogStats, Key, WriteResult
 from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
 from .report import REPORT, REPORT_DRAFTS, Findings, count_findings, report_page
@@ -374,7 +374,7 @@ def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
 
 
 # -- build --------------------------------------------------------------------------------
-def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[tuple[str | None, str], str]:
+def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
     return {
         (entry.msgctxt, entry.msgid): entry.msgstr
         for entry in po
@@ -390,9 +390,6 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
     shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy))
     return 100.0 * shown / len(entries) if entries else 100.0
-
-
-Key = tuple[str | None, str]
 
 
 def _lookup(po: polib.POFile | None, include_fuzzy: bool

@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .model import Key
+
 BOM = b"\xef\xbb\xbf"
 DEFAULT_CHARSET = "UTF-8"
 # The charsets gettext calls portable (po-charset.c); msgfmt warns about any other.
@@ -281,10 +283,13 @@ class _Parser:
         if self._is("msgid_plural"):
             plural = self._strings(self._take(), False)
             forms = self._plural_forms(msgid_token)
-            return PoEntry(msgid_token.line, msgid, None, fields.get("msgctxt"), plural,
-                           forms, first.obsolete, fields.get("previous_msgctxt"),
-                           fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
-                           comments)
+            return PoEntry(line=msgid_token.line, msgid=msgid, msgstr=None,
+                           msgctxt=fields.get("msgctxt"), msgid_plural=plural,
+                           msgstr_plural=forms, obsolete=first.obsolete,
+                           previous_msgctxt=fields.get("previous_msgctxt"),
+                           previous_msgid=fields.get("previous_msgid"),
+                           previous_msgid_plural=fields.get("previous_msgid_plural"),
+                           comments=comments)
         if not self._is("msgstr"):
             raise PoSyntaxError('msgid has no msgstr; add msgstr "" after it',
                                 msgid_token.line)
@@ -294,10 +299,13 @@ class _Parser:
             raise PoSyntaxError('msgstr[n] without msgid_plural; write msgstr "…"',
                                 msgid_token.line)
         msgstr = self._strings(keyword, False)
-        return PoEntry(msgid_token.line, msgid, msgstr, fields.get("msgctxt"), None, (),
-                       first.obsolete, fields.get("previous_msgctxt"),
-                       fields.get("previous_msgid"), fields.get("previous_msgid_plural"),
-                       comments)
+        return PoEntry(line=msgid_token.line, msgid=msgid, msgstr=msgstr,
+                       msgctxt=fields.get("msgctxt"), msgid_plural=None, msgstr_plural=(),
+                       obsolete=first.obsolete,
+                       previous_msgctxt=fields.get("previous_msgctxt"),
+                       previous_msgid=fields.get("previous_msgid"),
+                       previous_msgid_plural=fields.get("previous_msgid_plural"),
+                       comments=comments)
 
     def _plural_forms(self, msgid: _Token) -> tuple[str, ...]:
         forms: list[str] = []
@@ -382,7 +390,7 @@ def parse(data: bytes) -> PoFile:
                             _line_of(data, exc.start)) from None
     parser = _Parser(_tokens(text, codec))
     entries = tuple(parser.entries())
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: dict[Key, int] = {}
     for entry in entries:
         key = (entry.msgctxt, entry.msgid)
         if key in seen:

@@ -375,8 +375,9 @@ class Project:
                     pipeline.catalog_path(config, locale, seen))
                 result = xliff.apply(current, document)
                 catalogs[locale] = result.catalog
-                done.append(XliffImport(path, locale, result.updated, result.accepted,
-                                        list(result.unknown)))
+                done.append(XliffImport(path=path, locale=locale, updated=result.updated,
+                                        accepted=result.accepted,
+                                        unknown=list(result.unknown)))
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
         return XliffImportResult(writes=writes, check=check, imports=done)
 
@@ -399,7 +400,8 @@ class Project:
         with self._locked(False), Memory(config.memory_path) as memory:
             for found in read:
                 added = memory.add_human(config.source_locale, found.translations)
-                done.append(TmImport(found.path, found.units, added, found.skipped))
+                done.append(TmImport(path=found.path, units=found.units, added=added,
+                                     skipped=found.skipped))
         return TmImportResult(imports=done)
 
     # -- the built site -----------------------------------------------------------------

@@ -128,10 +128,10 @@ def load(config: Config) -> LastRun | None:
         data = json.loads(_record_path(config).read_text("utf-8"))
         if data.get("format") != FORMAT:
             return None
-        return LastRun(str(data["inputs"]), dict(data["outputs"]),
-                       [CatalogStats(**row) for row in data["stats"]],
-                       [str(line) for line in data["rejected"]],
-                       [str(locale) for locale in data["waiting"]])
+        return LastRun(inputs=str(data["inputs"]), outputs=dict(data["outputs"]),
+                       stats=[CatalogStats(**row) for row in data["stats"]],
+                       rejected=[str(line) for line in data["rejected"]],
+                       waiting=[str(locale) for locale in data["waiting"]])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

@@ -283,4 +283,5 @@ def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
         elif source is None or expected is None or _shape(text) != expected:
             result.skip(locale, CODES_DIFFER)
         else:
-            result.translations.append(HumanTranslation(locale, source, text, result.path.name))
+            result.translations.append(HumanTranslation(
+                locale=locale, source=source, target=text, origin=result.path.name))

@@ -17,8 +17,8 @@ from datetime import datetime
 
 import polib
 
-from .catalog import MACHINE_MARK, TM_MARK, format_date, is_from_memory, is_machine
-from .confidence import confidence_note, least
+from .catalog import format_date
+from .confidence import confidence, least
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
 from .markup import (
     MarkupError,
@@ -30,10 +30,9 @@ from .markup import (
     shape,
 )
 from .memory import Memory
+from .provenance import is_from_memory, is_machine, machine_line, memory_line, with_line
 from .sentences import joiner, split_sentences
 
-PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separately; check"\
-    " the word order"
 Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
 
 
@@ -102,7 +101,7 @@ def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale
             continue
         if not text.strip() or not _same_shape(text, expected):
             continue
-        _record_line(entry, text, f"{TM_MARK} {origin}")
+        _record_line(entry, text, memory_line(origin))
         done += 1
     if done:
         po.metadata["PO-Revision-Date"] = format_date(now)
@@ -270,10 +269,10 @@ def translate_catalog(
     """Fill the entries of ``po`` that need it with fuzzy machine drafts, in place."""
     jobs = [entry for entry in po if needs_translation(entry)]
     if not jobs:
-        return LocaleResult(locale, None, 0)
+        return LocaleResult(locale=locale, model=None, waiting=0)
     chosen = choose(locale)
     if chosen is None:
-        return LocaleResult(locale, None, len(jobs))
+        return LocaleResult(locale=locale, model=None, waiting=len(jobs))
     engine, model = chosen
     parsed = _parsed(jobs)
     protector = Protector(keep)
@@ -301,8 +300,9 @@ def translate_catalog(
         po.metadata["PO-Revision-Date"] = format_date(now)
     texts = path.asked + asked
     translated = path.translated + fresh
-    return LocaleResult(locale, model, len(jobs), drafted, piecewise, failed,
-                        texts, texts - translated, translated)
+    return LocaleResult(locale=locale, model=model, waiting=len(jobs), drafted=drafted,
+                        piecewise=piecewise, failed=failed, texts=texts,
+                        from_memory=texts - translated, from_engine=translated)
 
 
 def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Node]]]:
@@ -508,17 +508,11 @@ def _same_shape(text: str, expected: dict[int, tuple[int, bool]]) -> bool:
         return False
 
 
-def provenance_line(model: ModelInfo, piecewise: bool, score: float | None = None) -> str:
-    """``machine-translated: <model>[; <note>][; confidence 0.42][; <piecewise note>]``."""
-    line = f"{MACHINE_MARK} {model.provenance}"
-    if score is not None:
-        line = f"{line}; {confidence_note(score)}"
-    return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
-
-
 def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool,
             score: float | None = None) -> None:
-    _record_line(entry, text, provenance_line(model, piecewise, score))
+    shown = None if score is None else confidence(score)
+    _record_line(entry, text, machine_line(model.provenance, piecewise=piecewise,
+                                           confidence=shown))
 
 
 def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
@@ -528,9 +522,7 @@ def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
-    kept = [line for line in entry.tcomment.split("\n")
-            if line and not line.startswith((MACHINE_MARK, TM_MARK))] if entry.tcomment else []
-    entry.tcomment = "\n".join([*kept, provenance])
+    entry.tcomment = with_line(entry.tcomment, provenance)
 
 
 def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:

@@ -53,9 +53,9 @@ from typing import Any
 import polib
 from lxml import etree
 
-from .catalog import MACHINE_MARK, is_machine
 from .errors import CatalogError
 from .markup import MarkupError, Node, escape_text, parse, shape
+from .provenance import edited, is_machine
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -63,8 +63,6 @@ MI_NS = "urn:miss-i18n:xliff:1"
 NSMAP = {None: XLIFF_NS, "mda": MDA_NS, "mi": MI_NS}
 VERSIONS = ("2.0", "2.1")  # 2.1 keeps the 2.0 namespace and core
 MACHINE_SUBSTATE = "miss-i18n:machine"
-EDITED_MARK = "edited machine draft:"
-"""What a draft's provenance line becomes when a translator changed its text (still fuzzy)."""
 HEADER_GROUP = "po:header"
 FILE_ID = "catalog"
 
@@ -532,10 +530,11 @@ def read(data: bytes, path: Path) -> Document:
         target, has_target = _content(unit, "target", "target" not in plain, path)
         entry = _entry(unit, source, target)
         po.append(entry)
-        units.append(Unit(unit_id, _line(unit), entry.msgctxt, source, target, has_target,
-                          _unit_state(unit, path)))
-    return Document(path, root.get("srcLang", ""), target_lang, file.get("original"), units,
-                    po)
+        units.append(Unit(id=unit_id, line=_line(unit), msgctxt=entry.msgctxt, msgid=source,
+                          target=target, has_target=has_target,
+                          state=_unit_state(unit, path)))
+    return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
+                    original=file.get("original"), units=units, catalog=po)
 
 
 def to_catalog(document: Document) -> polib.POFile:
@@ -588,16 +587,11 @@ def _placeholder_problem(entry: polib.POEntry, text: str) -> str | None:
     return None
 
 
-def _edited(tcomment: str) -> str:
-    return "\n".join(EDITED_MARK + line[len(MACHINE_MARK):] if line.startswith(MACHINE_MARK)
-                     else line for line in tcomment.split("\n"))
-
-
 def _set(entry: polib.POEntry, text: str, kind: str) -> None:
     others = [flag for flag in entry.flags if flag != "fuzzy"]
     if kind == "fuzzy":
         if is_machine(entry) and text != entry.msgstr:
-            entry.tcomment = _edited(entry.tcomment)
+            entry.tcomment = edited(entry.tcomment)
         entry.flags = ["fuzzy", *others]
     else:
         entry.flags = others

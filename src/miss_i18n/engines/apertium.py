@@ -27,7 +27,7 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -118,8 +118,7 @@ class ApertiumEngine:
                 info = self._info(mode)
                 note = (f"{RULE_BASED_NOTE}; regional variant: {wanted} served by "
                         f"the {mode.name} mode")
-                return ModelInfo(info.engine, info.model, info.version, info.source,
-                                 info.target, wanted, note)
+                return replace(info, locale=wanted, note=note)
         return None
 
     def _info(self, mode: _Mode) -> ModelInfo:
@@ -284,7 +283,8 @@ def _parse_mode(path: Path) -> _Mode | None:
         return None
     source, target = _language(_iso(match["source"])), _language(_iso(match["target"]))
     locale, extra = _variant_locale(target, match["variant"] or "")
-    return _Mode(path.stem, path, source, target, locale, extra)
+    return _Mode(name=path.stem, path=path, source=source, target=target, locale=locale,
+                 extra=extra)
 
 
 def _variant_locale(target: str, variant: str) -> tuple[str, str]:
@@ -318,7 +318,8 @@ def _parse(locale: str) -> Locale | None:
 
 def _info(mode: _Mode, version: str) -> ModelInfo:
     note = f"{RULE_BASED_NOTE}; variant {mode.extra}" if mode.extra else RULE_BASED_NOTE
-    return ModelInfo(NAME, mode.name, version, mode.source, mode.target, mode.locale, note)
+    return ModelInfo(engine=NAME, model=mode.name, version=version, source=mode.source,
+                     target=mode.target, locale=mode.locale, note=note)
 
 
 def _packages_of(mode_file: Path) -> list[str]:

@@ -30,7 +30,7 @@ from typing import Any
 from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress, Scored
 from miss_i18n.engines.store import InstalledModel, ModelStore
-from miss_i18n.errors import EngineError, ModelNotFound, one_line
+from miss_i18n.errors import EngineError, one_line
 
 NAME = "argos"
 LENGTH_PENALTY = 0.2  # argostranslate 1.11, translate.apply_packaged_translation
@@ -173,14 +173,12 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
                                   max_sentences=self.batch_sentences))
         prefix = 1 if loaded.target_prefix else 0
         try:
-            pending = [self._submit(loaded, [tokens[i] for i in chunk]) for chunk in chunks]
-            for chunk, results in zip(chunks, pending, strict=True):
-                for index, result in zip(chunk, results, strict=True):
-                    found = result.result()
-                    hypothesis = found.hypotheses[0]
+            for chunk, done in ct2.decoded(
+                    chunks, lambda chunk: self._submit(loaded, [tokens[i] for i in chunk])):
+                for index, hypothesis, raw in done:
                     outputs[index] = _detokenize(loaded, hypothesis)
                     scores[index] = ct2.mean_log_prob(
-                        found.scores[0], hypothesis, prefix=prefix,
+                        raw, hypothesis, prefix=prefix,
                         length_penalty=LENGTH_PENALTY, max_decoding_length=MAX_DECODING_LENGTH)
                 tracker.finished(chunk)
         except (RuntimeError, ValueError) as error:
@@ -208,13 +206,10 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
 
     def _load(self, model: ModelInfo) -> _Loaded:
         """The loaded model, from the cache unless the package changed on disk."""
-        installed = self.store.get(model.model)
-        if installed is None:
-            raise ModelNotFound(f"model {model.model} is not installed in {self.store.root}; "
-                                "install its .argosmodel file")
-        return self._cached(installed.name, installed.path / "model" / "model.bin",
-                            f"model {model.model} has no model/model.bin; install its "
-                            ".argosmodel file again", lambda: self._open(installed))
+        return self._load_installed(
+            model.model, self.store.get(model.model), self.store.root,
+            weights="model/model.bin", install="install its .argosmodel file",
+            again="install its .argosmodel file again", load=self._open)
 
     def _open(self, installed: InstalledModel) -> _Loaded:
         """Load the CTranslate2 model and the package's SentencePiece model."""

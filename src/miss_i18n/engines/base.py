@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..provenance import model_text
+
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with sentence counts while a batch runs."""
 
@@ -36,9 +38,9 @@ class ModelInfo:
 
     @property
     def provenance(self) -> str:
-        """The line written into each drafted entry (see translate.PROVENANCE_PREFIX)."""
-        text = f"{self.engine} {self.model} {self.version} ({self.source}→{self.target})"
-        return f"{text}; {self.note}" if self.note else text
+        """How a draft's provenance line names the model (see ``provenance.machine_line``)."""
+        return model_text(engine=self.engine, model=self.model, version=self.version,
+                          source=self.source, target=self.target, note=self.note)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,25 @@ import importlib.util
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from miss_i18n.engines.base import Availability
 from miss_i18n.errors import EngineError, ModelNotFound, one_line
 
 Loaded = TypeVar("Loaded")
+
+
+class Installed(Protocol):
+    """An installed model as a model store lists it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+
+Found = TypeVar("Found", bound=Installed)
 
 
 def availability() -> Availability:
@@ -40,6 +53,18 @@ def batches(order: Sequence[int], widths: Sequence[int], *, max_tokens: int,
         chunk.append(index)
     if chunk:
         yield chunk
+
+
+def decoded(chunks: Sequence[list[int]], submit: Callable[[list[int]], list[Any]]
+            ) -> Iterator[tuple[list[int], list[tuple[int, list[str], float]]]]:
+    """Every chunk queued at once (CTranslate2's workers decode queued batches in
+    parallel), then, in order, each chunk with its sentences' best hypothesis (tokens) and
+    that hypothesis' score. CTranslate2's errors come out of the iteration."""
+    pending = [submit(chunk) for chunk in chunks]
+    for chunk, results in zip(chunks, pending, strict=True):
+        found = [result.result() for result in results]
+        yield chunk, [(index, best.hypotheses[0], best.scores[0])
+                      for index, best in zip(chunk, found, strict=True)]
 
 
 def mean_log_prob(score: float, hypothesis: Sequence[str], *, prefix: int,
@@ -108,6 +133,17 @@ class Ct2Engine(Generic[Loaded]):
                 self._loaded[key] = load()
                 self.loads += 1
             return self._loaded[key]
+
+    def _load_installed(self, model: str, installed: Found | None, root: Path, *,
+                        weights: str, install: str, again: str,
+                        load: Callable[[Found], Loaded]) -> Loaded:
+        """The installed ``model``, from the cache unless its ``weights`` file (relative to
+        its folder) changed on disk; ModelNotFound saying how to ``install`` it if it is
+        not in the store at ``root``, or to install it ``again`` if its weights are gone."""
+        if installed is None:
+            raise ModelNotFound(f"model {model} is not installed in {root}; {install}")
+        return self._cached(installed.name, installed.path / weights,
+                            f"model {model} has no {weights}; {again}", lambda: load(installed))
 
     def _open_translator(self, name: str, model_dir: Path, tokenizer: Path, what: str
                          ) -> tuple[Any, Any]:

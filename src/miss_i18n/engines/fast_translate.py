@@ -22,6 +22,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -72,7 +73,8 @@ class FastTranslateEngine:
         """The one bundled model, named from its metadata file (nothing is loaded)."""
         if _package_folder() is None:
             return []
-        return [ModelInfo(NAME, _model_name(), _version(), SOURCE, TARGET, TARGET)]
+        return [ModelInfo(engine=NAME, model=_model_name(), version=_version(), source=SOURCE,
+                          target=TARGET, locale=TARGET)]
 
     def model_for(self, source_locale: str, target_locale: str) -> ModelInfo | None:
         """pt_BR gets the model as it is; any other Portuguese gets it with a note."""
@@ -84,8 +86,7 @@ class FastTranslateEngine:
         model = models[0]
         if target == TARGET:
             return model
-        return ModelInfo(model.engine, model.model, model.version, model.source,
-                         model.target, target, REGIONAL_NOTE)
+        return replace(model, locale=target, note=REGIONAL_NOTE)
 
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:

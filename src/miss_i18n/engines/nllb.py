@@ -30,7 +30,7 @@ from typing import Any
 from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress, Scored
 from miss_i18n.engines.nllb_store import NLLB, InstalledNllb, NllbStore
-from miss_i18n.errors import EngineError, ModelNotFound, one_line
+from miss_i18n.errors import EngineError, one_line
 from miss_i18n.sentences import joiner
 
 NAME = "nllb"
@@ -198,7 +198,8 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
         out = []
         for model in self.store.list():
             source = language_token(model.family, self.source_locale)
-            out += [ModelInfo(NAME, model.name, model.version, self.source_locale, token, token)
+            out += [ModelInfo(engine=NAME, model=model.name, version=model.version,
+                              source=self.source_locale, target=token, locale=token)
                     for token in sorted(model.languages) if source is None or token != source[0]]
         return out
 
@@ -218,8 +219,9 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
         target = language_token(model.family, target_locale)
         if source is None or target is None or not {source[0], target[0]} <= model.languages:
             return None
-        return ModelInfo(NAME, model.name, model.version, source_locale, target[0],
-                         target_locale, target[1])
+        return ModelInfo(engine=NAME, model=model.name, version=model.version,
+                         source=source_locale, target=target[0], locale=target_locale,
+                         note=target[1])
 
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:
@@ -326,14 +328,12 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
                                   max_tokens=self.max_batch_tokens,
                                   max_sentences=self.batch_sentences))
         try:
-            pending = [self._submit(loaded, [examples[i] for i in chunk]) for chunk in chunks]
-            for chunk, results in zip(chunks, pending, strict=True):
-                for index, result in zip(chunk, results, strict=True):
-                    found = result.result()
-                    hypothesis = found.hypotheses[0]
+            for chunk, done in ct2.decoded(
+                    chunks, lambda chunk: self._submit(loaded, [examples[i] for i in chunk])):
+                for index, hypothesis, score in done:
                     text = self._text(loaded, hypothesis)
                     outputs[index] = Scored(text, ct2.mean_log_prob(
-                        found.scores[0], hypothesis, prefix=1, length_penalty=LENGTH_PENALTY,
+                        score, hypothesis, prefix=1, length_penalty=LENGTH_PENALTY,
                         max_decoding_length=self.max_decoding_length) if text else None)
                 tick(len(chunk))
         except (RuntimeError, ValueError) as error:
@@ -361,13 +361,10 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
 
     def _load(self, model: ModelInfo) -> _Loaded:
         """The loaded model, from the cache unless the folder changed on disk."""
-        installed = self.store.get(model.model)
-        if installed is None:
-            raise ModelNotFound(f"model {model.model} is not installed in {self.store.root}; "
-                                "install its folder with `miss-i18n models install`")
-        return self._cached(installed.name, installed.path / "model.bin",
-                            f"model {model.model} has no model.bin; install its folder again",
-                            lambda: self._open(installed))
+        return self._load_installed(
+            model.model, self.store.get(model.model), self.store.root, weights="model.bin",
+            install="install its folder with `miss-i18n models install`",
+            again="install its folder again", load=self._open)
 
     def _open(self, installed: InstalledNllb) -> _Loaded:
         """Load the CTranslate2 model and its SentencePiece model."""

@@ -1,0 +1,176 @@
+"""The provenance line: where a draft came from, written as a translator comment.
+
+Every draft carries one line saying who made it, in the entry's translator comment (a
+comment, not a flag: GNU msgcat and msgmerge drop flags they do not know, and every tool
+keeps translator comments)::
+
+    # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42
+    # machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; markup: …
+    # translation memory: old-site.tmx
+
+A line's first words say its kind (``Kind``); an engine draft's rest is the model
+(``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
+machine's confidence (see confidence.py) and whether the pieces between placeholders were
+translated one by one. Once a person accepts a draft and its source then changes, the
+line is kept as history under another kind (``accepted machine draft: …``), as it is when
+a person edits a draft in an XLIFF tool (``edited machine draft: …``). This module is the
+only one that writes or reads these lines; nothing here prints or touches files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polib
+
+
+class Kind(StrEnum):
+    """What a provenance line says made the draft (its text is the line's mark)."""
+
+    MACHINE = "machine-translated:"
+    """An engine's draft, awaiting review."""
+    MEMORY = "translation memory:"
+    """A person's translation imported from a TMX file: fuzzy for review, but never an
+    engine's."""
+    ACCEPTED_MACHINE = "accepted machine draft:"
+    """A machine draft a person accepted, carried to a changed source."""
+    ACCEPTED_MEMORY = "accepted translation memory draft:"
+    """The same for a draft taken from the translation memory."""
+    EDITED_MACHINE = "edited machine draft:"
+    """A machine draft a person changed in an XLIFF tool and left for review."""
+
+
+MACHINE_MARK = Kind.MACHINE.value
+TM_MARK = Kind.MEMORY.value
+ACCEPTED_MARK = Kind.ACCEPTED_MACHINE.value
+ACCEPTED_TM_MARK = Kind.ACCEPTED_MEMORY.value
+EDITED_MARK = Kind.EDITED_MACHINE.value
+
+PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separately; check"\
+    " the word order"
+CONFIDENCE_LABEL = "confidence"
+_CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
+_ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
+
+
+# -- making lines ---------------------------------------------------------------------------
+def model_text(*, engine: str, model: str, version: str, source: str, target: str,
+               note: str = "") -> str:
+    """How a line names a model: ``argos translate-en_de-1_0 1.0 (en→de)[; note]``."""
+    text = f"{engine} {model} {version} ({source}→{target})"
+    return f"{text}; {note}" if note else text
+
+
+def confidence_note(shown: float) -> str:
+    """The line's part for a confidence (a number between 0 and 1): ``confidence 0.42``."""
+    return f"{CONFIDENCE_LABEL} {shown:.2f}"
+
+
+def machine_line(model: str, *, piecewise: bool = False, confidence: float | None = None
+                 ) -> str:
+    """``machine-translated: <model>[; confidence 0.42][; <piecewise note>]``."""
+    line = f"{MACHINE_MARK} {model}"
+    if confidence is not None:
+        line = f"{line}; {confidence_note(confidence)}"
+    return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
+
+
+def memory_line(origin: str) -> str:
+    """``translation memory: <file>``: a draft from an imported human translation."""
+    return f"{TM_MARK} {origin}"
+
+
+def with_line(tcomment: str, line: str) -> str:
+    """A translator comment with ``line`` as its one draft provenance line (the earlier
+    draft's line replaced, a person's own comments and history lines kept)."""
+    kept = [old for old in tcomment.split("\n")
+            if old and not old.startswith((MACHINE_MARK, TM_MARK))] if tcomment else []
+    return "\n".join([*kept, line])
+
+
+def accepted(tcomment: str) -> str:
+    """The comment of an accepted draft that moves to a changed source: its draft line
+    renamed (``accepted machine draft: …``), so it no longer marks a draft."""
+    return "\n".join(next((renamed.value + line[len(mark):] for mark, renamed in
+                           _ACCEPTED.items() if line.startswith(mark)), line)
+                     for line in tcomment.split("\n"))
+
+
+def edited(tcomment: str) -> str:
+    """The comment of a machine draft a person changed: ``edited machine draft: …``."""
+    return "\n".join(EDITED_MARK + line[len(MACHINE_MARK):] if line.startswith(MACHINE_MARK)
+                     else line for line in tcomment.split("\n"))
+
+
+# -- reading lines ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Provenance:
+    """What one provenance line says."""
+
+    kind: Kind
+    text: str
+    """The rest of the line: the model (with the notes below) or the TMX file."""
+    confidence: float | None = None
+    piecewise: bool = False
+
+    @property
+    def model(self) -> str:
+        """The model part of a machine line, without the confidence and piecewise notes."""
+        text = self.text
+        if self.piecewise:
+            text = text.removesuffix(f"; {PIECEWISE_NOTE}")
+        if self.confidence is not None:
+            text = text.removesuffix(f"; {confidence_note(self.confidence)}")
+        return text
+
+
+def parse_line(line: str) -> Provenance | None:
+    """The provenance a translator-comment line states, or None for any other line."""
+    kind = next((k for k in Kind if line.startswith(k.value)), None)
+    if kind is None:
+        return None
+    text = line[len(kind.value):].strip()
+    found = _CONFIDENCE.search(line)
+    return Provenance(kind=kind, text=text,
+                      confidence=float(found.group(1)) if found else None,
+                      piecewise=line.endswith(f"; {PIECEWISE_NOTE}"))
+
+
+def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:
+    """The entry's first provenance line (of one of ``kinds``, if given), or None."""
+    for line in entry.tcomment.split("\n"):
+        found = parse_line(line)
+        if found is not None and (not kinds or found.kind in kinds):
+            return found
+    return None
+
+
+def _has(entry: polib.POEntry, mark: str) -> bool:
+    return any(line.startswith(mark) for line in entry.tcomment.split("\n"))
+
+
+def is_machine(entry: polib.POEntry) -> bool:
+    """An engine's draft: its translator comment carries a machine line."""
+    return _has(entry, MACHINE_MARK)
+
+
+def is_from_memory(entry: polib.POEntry) -> bool:
+    """A draft taken from an imported human translation (``translation memory: …``)."""
+    return _has(entry, TM_MARK)
+
+
+def is_accepted(entry: polib.POEntry) -> bool:
+    """A translation a person accepted: not fuzzy, whatever comments it carries.
+
+    Clearing fuzzy (Poedit, Weblate, ``msgattrib --clear-fuzzy``, a hand edit) is how
+    every tool says "reviewed"; a draft's provenance line often stays behind.
+    """
+    return bool(entry.msgstr) and not entry.fuzzy
+
+
+def draft_confidence(entry: polib.POEntry) -> float | None:
+    """The confidence on a machine draft's provenance line, or None if it has none."""
+    found = read(entry, Kind.MACHINE)
+    return None if found is None else found.confidence
