@@ -429,6 +429,9 @@ def test_the_report_lists_each_locales_least_confident_drafts(argos_project: Pat
     for row, draft in zip(rows, expected["de"], strict=True):
         text = row.xpath("string(td[2])")
         assert draft["msgid"].startswith(text.rstrip("…"))
+        if not draft["references"]:  # the build's own text (a notice): on every page
+            assert row.xpath("td[3]/a") == []
+            continue
         page_name, _, anchor = draft["references"][0].partition("#")
         assert row.xpath("td[3]/a/@href") == [f"de/{page_name}#{anchor}"]
         assert (argos_project / "site" / "de" / page_name).is_file()

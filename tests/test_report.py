@@ -67,12 +67,12 @@ def test_the_report_shows_progress_state_findings_pages_and_rejections(project: 
     assert list(rows) == ["locale-de", "locale-ar", "locale-pt-BR"]
     de = rows["locale-de"]
     counts = [_text(li) for li in de.iterfind(".//ul[@data-miss-i18n='counts']/li")]
-    assert counts == ["2 translated", "1 drafts", "1 earlier source", "31 untranslated",
-                      "of 35 entries (6% translated)"]
+    assert counts == ["2 translated", "1 drafts", "1 earlier source", "32 untranslated",
+                      "of 36 entries (6% translated)"]
     bar = [(span.get("data-kind"), span.get("style"))
            for span in de.iterfind(".//div[@data-miss-i18n='bar']/span")]
-    assert bar == [("translated", "inline-size:5.71%"), ("drafts", "inline-size:2.86%"),
-                   ("stale", "inline-size:2.86%"), ("untranslated", "inline-size:88.57%")]
+    assert bar == [("translated", "inline-size:5.56%"), ("drafts", "inline-size:2.78%"),
+                   ("stale", "inline-size:2.78%"), ("untranslated", "inline-size:88.89%")]
     meter = de.find(".//meter")
     assert meter is not None and meter.get("value") == "12.5"  # 4 of 32 page texts shown
     assert meter.get("low") == "50" and meter.text == "12%"
@@ -128,9 +128,9 @@ def test_status_markdown_table(project: Path) -> None:
     assert output == (
         "| locale | entries | translated | fuzzy | (machine) | untranslated | done | site |\n"
         "|---|---:|---:|---:|---:|---:|---:|---|\n"
-        "| de | 35 | 35 | 0 | 0 | 0 | 100% | published |\n"
-        "| ar | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
-        "| pt_BR | 35 | 0 | 0 | 0 | 35 | 0% | preview |\n"
+        "| de | 36 | 36 | 0 | 0 | 0 | 100% | published |\n"
+        "| ar | 36 | 0 | 0 | 0 | 36 | 0% | preview |\n"
+        "| pt_BR | 36 | 0 | 0 | 0 | 36 | 0% | preview |\n"
     )
 
 

@@ -384,3 +384,19 @@ def test_an_import_makes_the_next_run_draft_although_nothing_else_changed(
 def test_language_tags_match_the_project_locales(tag: str, locales: tuple[str, ...],
                                                  expected: str | None) -> None:
     assert match_locale(tag, locales) == expected
+
+
+def test_a_page_showing_memory_drafts_says_so_in_its_own_notice(started: Path) -> None:
+    """Not 'translated by machine', nor 'an earlier version of the text': a notice of its
+    own, and the report counts them as drafts awaiting review."""
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx")[0] == 0
+    code, output = invoke("run", "--engine", "apertium", "--include-fuzzy", "-q")
+    assert code == 0, output
+    po = catalog.load(started / "locales" / "de" / "LC_MESSAGES" / "miss.po")
+    assert catalog.stats(po, "de").memory == 2
+    page = next((started / "site" / "de").glob("*.html")).read_text("utf-8")
+    assert 'data-miss-i18n="memory-notice"' in page
+    assert 'data-miss-i18n="review-notice"' not in page
+    assert 'data-miss-i18n="machine-notice"' not in page
+    assert "Parts of this page come from a translation memory" in page

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from babel import Locale
 from lxml import etree, html
 
-from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE
+from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, MEMORY_NOTICE, REVIEW_NOTICE
 from .markup import (
     MarkupError,
     Placeholder,
@@ -182,6 +182,18 @@ class Rejection:
 MISMATCH = "does not match its placeholders"
 
 
+@dataclass(frozen=True)
+class Review:
+    """The shown translations that await review (fuzzy), by kind: each kind has a notice."""
+
+    drafts: Collection[Key] = frozenset()
+    """Machine drafts."""
+    stale: Collection[Key] = frozenset()
+    """People's translations of an earlier source."""
+    memory: Collection[Key] = frozenset()
+    """Drafts from the translation memory (TMX)."""
+
+
 @dataclass
 class PageReport:
     locale: str
@@ -192,6 +204,8 @@ class PageReport:
     """Fuzzy entries that are machine drafts awaiting review, shown on the page."""
     stale: int = 0
     """Fuzzy entries that are a person's translation of an earlier source, shown."""
+    memory: int = 0
+    """Fuzzy entries that are drafts from the translation memory (TMX), shown."""
     rejected: list[Rejection] = field(default_factory=list)
     """Translations not used (placeholders that do not match, characters a page cannot
     hold): the source text stays."""
@@ -204,18 +218,17 @@ def localize(
     translations: Translations,
     *,
     site: Site,
-    drafts: Collection[Key] = frozenset(),
-    stale: Collection[Key] = frozenset(),
+    review: Review | None = None,
     slots: list[Slot] | None = None,
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.
 
     ``slots`` are the tree's own (``html.Located.fresh``), or None to walk it here.
 
-    ``drafts`` and ``stale`` are the keys of ``translations`` that await review (fuzzy):
-    machine drafts, and people's translations of an earlier source. A page that shows
-    either says so in a notice of its own kind.
+    ``review`` names the keys of ``translations`` that await review (fuzzy), by kind: a
+    page that shows any says so in a notice of that kind.
     """
+    review = review or Review()
     report = PageReport(locale, page)
     if slots is None:
         slots = locate(tree, page)
@@ -234,8 +247,9 @@ def localize(
         if reason is None:
             report.translated += 1
             key = (slot.segment.context, slot.segment.msgid)
-            report.drafts += key in drafts
-            report.stale += key in stale
+            report.drafts += key in review.drafts
+            report.stale += key in review.stale
+            report.memory += key in review.memory
         else:
             report.rejected.append(Rejection(slot.segment.context, reason))
             if slot.run is not None:
@@ -245,6 +259,7 @@ def localize(
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
     notices = [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
+                                            (MEMORY_NOTICE, report.memory),
                                             (REVIEW_NOTICE, report.stale))
                if shown]
     _decorate(root, page, locale, site=site, chrome=lambda s: _chrome(s, translations),

@@ -28,7 +28,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +37,7 @@ from typing import Any
 import babel
 from lxml import etree
 
-from .build import PageReport, Rejection, Site
+from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
 from .model import Key
 
@@ -45,7 +45,7 @@ FOLDER = Path(".miss-i18n") / "pages"
 _BUCKET = re.compile(r"[0-9a-f]{2}")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)")
 _TEMPORARY = re.compile(r"\.[a-z0-9_]{8}\.tmp")
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -113,10 +113,10 @@ class PageCache:
 
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,
-                 translations: Mapping[Key, str], drafts: Collection[Key],
-                 stale: Collection[Key]) -> str:
+                 translations: Mapping[Key, str], review: Review) -> str:
         entries = [[context, msgid, translations.get((context, msgid)),
-                    (context, msgid) in drafts, (context, msgid) in stale]
+                    (context, msgid) in review.drafts, (context, msgid) in review.stale,
+                    (context, msgid) in review.memory]
                    for context, msgid in keys]
         return _digest(b"page", source_key.encode(), salt.encode(), _json(entries))
 
@@ -147,9 +147,11 @@ class PageCache:
             return None
         meta, data = found
         try:
-            report = PageReport(locale, page, int(meta["segments"]), int(meta["translated"]),
-                                int(meta["drafts"]), int(meta["stale"]),
-                                [Rejection(str(c), str(r)) for c, r in meta["rejected"]])
+            report = PageReport(
+                locale=locale, page=page, segments=int(meta["segments"]),
+                translated=int(meta["translated"]), drafts=int(meta["drafts"]),
+                stale=int(meta["stale"]), memory=int(meta["memory"]),
+                rejected=[Rejection(str(c), str(r)) for c, r in meta["rejected"]])
             return Built(data, report, str(meta["title"]))
         except (TypeError, ValueError, KeyError):
             return None
@@ -158,7 +160,7 @@ class PageCache:
         report = built.report
         self._save(self.name(key), key, {
             "title": built.title, "segments": report.segments, "translated": report.translated,
-            "drafts": report.drafts, "stale": report.stale,
+            "drafts": report.drafts, "stale": report.stale, "memory": report.memory,
             "rejected": [[r.context, r.reason] for r in report.rejected]}, built.data)
 
     # -- files ----------------------------------------------------------------------------

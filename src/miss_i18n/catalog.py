@@ -20,10 +20,7 @@ from babel.messages.plurals import get_plural
 from . import __version__, po_syntax
 from .errors import CatalogError
 from .model import CatalogStats, Key, Segment
-from .provenance import accepted, is_accepted
-
-# Re-exported: pipeline.py reads it as catalog.is_machine.
-from .provenance import is_machine as is_machine  # noqa: PLC0414
+from .provenance import accepted, is_accepted, is_from_memory, is_machine
 
 PROJECT = "miss-i18n"
 DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
@@ -429,4 +426,5 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         untranslated=len(active) - len(translated) - len(fuzzy),
         machine=sum(1 for e in fuzzy if is_machine(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
+        memory=sum(1 for e in fuzzy if is_from_memory(e)),
     )

@@ -23,5 +23,10 @@ REVIEW_NOTICE = Segment(
           "review.",
     anchor="", comment="Notice the build adds to a page that shows translations a person "
     "made of an earlier version of the source (fuzzy after a source change)")
-CHROME = (LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE)
+MEMORY_NOTICE = Segment(
+    page="", context="miss-i18n:memory-notice",
+    msgid="Parts of this page come from a translation memory and are not yet reviewed.",
+    anchor="", comment="Notice the build adds to a page that shows drafts taken from a "
+    "translation memory (translations imported from a TMX file), awaiting review")
+CHROME = (LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE, MEMORY_NOTICE)
 """In the template's order."""

@@ -62,6 +62,8 @@ class CatalogStats:
     machine: int = 0
     """Fuzzy entries that are machine drafts awaiting review."""
     obsolete: int = 0
+    memory: int = 0
+    """Fuzzy entries that are drafts from the translation memory (TMX), awaiting review."""
 
     @property
     def percent(self) -> float:

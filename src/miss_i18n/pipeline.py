@@ -18,6 +18,7 @@ import polib
 from . import catalog
 from .build import (
     PageReport,
+    Review,
     Site,
     direction,
     index_page,
@@ -44,6 +45,7 @@ from .memory import Memory
 from .model import CatalogStats, Key, WriteResult
 from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
+from .provenance import is_from_memory, is_machine
 from .report import REPORT, REPORT_DRAFTS, Findings, count_findings, report_page
 from .segments import Located, extract
 from .source import list_assets, list_pages, read
@@ -392,16 +394,16 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
     return 100.0 * shown / len(entries) if entries else 100.0
 
 
-def _lookup(po: polib.POFile | None, include_fuzzy: bool
-            ) -> tuple[dict[Key, str], set[Key], set[Key]]:
+def _lookup(po: polib.POFile | None, include_fuzzy: bool) -> tuple[dict[Key, str], Review]:
     """What a build looks translations up in, once per locale: the translations shown,
-    and which of them are machine drafts and people's translations of an earlier source."""
+    and which of them await review, of what kind."""
     if po is None:
-        return {}, set(), set()
+        return {}, Review()
     fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
-    drafts: set[Key] = {(e.msgctxt, e.msgid) for e in fuzzy if catalog.is_machine(e)}
-    stale: set[Key] = {(e.msgctxt, e.msgid) for e in fuzzy if not catalog.is_machine(e)}
-    return translations_of(po, include_fuzzy), drafts, stale
+    drafts = {(e.msgctxt, e.msgid) for e in fuzzy if is_machine(e)}
+    memory = {(e.msgctxt, e.msgid) for e in fuzzy if is_from_memory(e)}
+    stale = {(e.msgctxt, e.msgid) for e in fuzzy} - drafts - memory
+    return translations_of(po, include_fuzzy), Review(drafts=drafts, stale=stale, memory=memory)
 
 
 @dataclass(frozen=True)
@@ -411,7 +413,7 @@ class _SiteWork:
     config: Config
     site: Site
     locales: Sequence[str]
-    lookups: Mapping[str, tuple[dict[Key, str], set[Key], set[Key]]]
+    lookups: Mapping[str, tuple[dict[Key, str], Review]]
     salts: Mapping[str, str]
     """Per locale: buildcache.site_salt."""
     cache: PageCache
@@ -442,9 +444,9 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         cache.put_slot_keys(source_key, keys)
     done = _PageBuilds([], [cache.name(source_key, keys=True)], 0)
     for locale in work.locales:
-        found, drafts, stale = work.lookups[locale]
+        found, review = work.lookups[locale]
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
-                             drafts=drafts, stale=stale)
+                             review=review)
         done.entries.append(cache.name(key))
         hit = cache.get(key, locale, page)
         if hit is not None:
@@ -453,8 +455,8 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         if located is None:
             located = Located.of(parse_page(source, config.source_dir / page), page)
         tree, slots = located.fresh()
-        data, report = localize(tree, page, locale, found, site=work.site, drafts=drafts,
-                                stale=stale, slots=slots)
+        data, report = localize(tree, page, locale, found, site=work.site, review=review,
+                                slots=slots)
         title = tree.getroot().findtext("head/title")
         built = Built(data, report, (title or page).strip())
         cache.put(key, built)

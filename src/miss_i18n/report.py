@@ -95,7 +95,7 @@ td{font-size:.95em}
 
 KINDS = (  # kind, short label, what the legend says
     ("translated", "translated", "Translated (reviewed, or written by a person)"),
-    ("drafts", "drafts", "Machine drafts awaiting review"),
+    ("drafts", "drafts", "Drafts awaiting review: by machine, or from the translation memory"),
     ("stale", "earlier source", "A person's translation of an earlier source, awaiting review"),
     ("untranslated", "untranslated", "Untranslated"),
 )
@@ -178,9 +178,10 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
          dir=direction(locale)).tail = " "
     _add(name, "code", bcp47(locale))
 
-    stale = row.fuzzy - row.machine
+    drafts = row.machine + row.memory
     counts = dict(zip((kind for kind, _label, _meaning in KINDS),
-                      (row.translated, row.machine, stale, row.untranslated), strict=True))
+                      (row.translated, drafts, row.fuzzy - drafts, row.untranslated),
+                      strict=True))
     cell = _add(tr, "td")
     bar = _add(cell, "div", data_miss_i18n="bar", aria_hidden="true")
     for kind, count in counts.items():
