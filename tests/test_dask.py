@@ -130,13 +130,14 @@ def cluster() -> Iterator[Any]:
     here = [str(Path(miss_i18n.__file__).resolve().parent.parent), str(Path(__file__).parent)]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTHONPATH", os.pathsep.join([*here, os.environ.get("PYTHONPATH", "")]))
+        # the dashboard on a free port (8787 may be taken, e.g. by another suite), and
         # generous timeouts: on a loaded 2-core machine starting two worker processes that
         # import miss_i18n and CTranslate2 once took longer than the 30 s default
         slow = {"distributed.comm.timeouts.connect": "180s",
                 "distributed.comm.timeouts.tcp": "180s"}
         with dask.config.set(slow), distributed.LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None) as cluster:
+                dashboard_address=":0") as cluster:
             yield cluster
 
 
