@@ -196,10 +196,16 @@ class Review:
 
 @dataclass
 class PageReport:
+    """What building one page in one locale did (for the warnings and report.html)."""
+
     locale: str
+    """The locale built."""
     page: str
+    """The source page's name."""
     segments: int = 0
+    """Texts the page has (and the build's own)."""
     translated: int = 0
+    """Of those, shown translated (drafts included where the build shows them)."""
     drafts: int = 0
     """Fuzzy entries that are machine drafts awaiting review, shown on the page."""
     stale: int = 0

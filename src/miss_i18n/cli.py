@@ -164,10 +164,15 @@ def main() -> None:
     """
 
 
-@main.command()
-@project_options
-@check_option
-@with_project
+def stage_command(name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+    """A command that runs one stage: the shared options, --check, and its Project."""
+    def make(function: Callable[..., None]) -> click.Command:
+        return main.command(name=name)(project_options(check_option(with_project(function))))
+
+    return make
+
+
+@stage_command()
 def extract(project: Project, *, check: bool, quiet: bool) -> None:
     """Extract the source pages' text into the template (locales/<domain>.pot)."""
     result = project.extract(check=check)
@@ -175,10 +180,7 @@ def extract(project: Project, *, check: bool, quiet: bool) -> None:
     _report_writes(result, quiet)
 
 
-@main.command()
-@project_options
-@check_option
-@with_project
+@stage_command()
 def update(project: Project, *, check: bool, quiet: bool) -> None:
     """Create or merge each locale's catalog from the template, keeping translations."""
     result = project.update(check=check)
@@ -302,10 +304,7 @@ def _print_issues(issues: Sequence[Issue], quiet: bool) -> None:
         click.echo(f"  {where}: {label}: {issue.message}{context}")
 
 
-@main.command(name="compile")
-@project_options
-@check_option
-@with_project
+@stage_command("compile")
 def compile_command(project: Project, *, check: bool, quiet: bool) -> None:
     """Compile each catalog to a .mo file (fuzzy entries left out)."""
     _report_writes(project.compile(check=check), quiet)
