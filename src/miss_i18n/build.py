@@ -206,15 +206,16 @@ class PageReport:
     """Texts the page has (and the build's own)."""
     translated: int = 0
     """Of those, shown translated (drafts included where the build shows them)."""
+    rejected: list[Rejection] = field(default_factory=list)
+    """Translations not used (placeholders that do not match, characters a page cannot
+    hold): the source text stays."""
+    # Of the translated, those awaiting review, by kind (each kind has its notice):
     drafts: int = 0
     """Fuzzy entries that are machine drafts awaiting review, shown on the page."""
     stale: int = 0
     """Fuzzy entries that are a person's translation of an earlier source, shown."""
     memory: int = 0
     """Fuzzy entries that are drafts from the translation memory (TMX), shown."""
-    rejected: list[Rejection] = field(default_factory=list)
-    """Translations not used (placeholders that do not match, characters a page cannot
-    hold): the source text stays."""
 
 
 def localize(
