@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import polib
+from click.testing import CliRunner
 from lxml import etree
 
 from miss_i18n.build import MARK, Site, localize
+from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
 from miss_i18n.pipeline import translations_of
 from miss_i18n.segments import locate
@@ -122,3 +125,15 @@ def assert_same_drafts(actual: polib.POFile, expected: polib.POFile) -> None:
     assert mine.keys() == theirs.keys()
     for key, value in mine.items():
         assert abs(value - theirs[key]) <= CONFIDENCE_STEP + 1e-9, key
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """The CLI through click's runner: exit code and output."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path, *folders: str) -> dict[str, bytes]:
+    """Every file below ``folders`` of ``root``, by path: to compare two runs' outputs."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in folders for p in sorted((root / folder).rglob("*")) if p.is_file()}

@@ -7,19 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from miss_i18n.cli import main
+from helpers import invoke
 from miss_i18n.config import load_config
 from miss_i18n.po_syntax import parse
 
 STAGES = ["check", "update", "translate", "compile", "build", "run", "status"]
 ENTRY = 'msgid "Smaller scars"\nmsgstr ""'
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

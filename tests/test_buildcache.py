@@ -9,25 +9,14 @@ from typing import Any
 
 import polib
 import pytest
-from click.testing import CliRunner
 
 from conftest import ARTICLE, PAGES
+from helpers import invoke, snapshot
 from miss_i18n import buildcache, pipeline
-from miss_i18n.cli import main
 
 ARTICLE_PAGE = ARTICLE.name
 OTHERS = ("npm-docs-npm-ls.html", "tricky.html")
 LOCALES = ("en", "de", "ar")
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def snapshot(root: Path, *folders: str) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for folder in folders for p in sorted((root / folder).rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import invoke
 from miss_i18n.cli import _progress, main
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
@@ -17,11 +18,6 @@ COMMANDS = sorted(
 COMMANDS = sorted(c for group in COMMANDS for c in group)
 STAGES = ["build", "check", "compile", "engines", "extract", "run", "status", "translate",
           "update", "xliff export", "xliff import"]  # import: --locales-dir
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import miss_i18n
 from conftest import make_project
+from helpers import invoke
 from miss_i18n import executors, pipeline
 from miss_i18n.catalog import to_bytes
-from miss_i18n.cli import main
 from miss_i18n.config import load_config
 from miss_i18n.engines.argos import ArgosEngine
 from miss_i18n.engines.base import ModelInfo, Progress, Scored, translate_scored
@@ -59,11 +58,6 @@ do-not-translate = ["MISS"]
 
 MEMORY = Path(".miss-i18n") / "memory.sqlite3"
 NOW = datetime(2025, 11, 24, tzinfo=UTC)
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def make(root: Path) -> Path:

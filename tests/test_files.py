@@ -17,20 +17,14 @@ import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from helpers import invoke
 from miss_i18n import lock, pipeline
-from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import locate
 
 PAGE = "minimally-invasive-spine-surgery.html"
 PASSWD = "root:x:0:0:root:/root:/bin/bash\n"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def tree(root: Path) -> dict[str, str]:

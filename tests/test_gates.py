@@ -8,16 +8,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from click.testing import CliRunner
 
-from miss_i18n.cli import main
+from helpers import invoke
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def po_path(root: Path, locale: str) -> Path:

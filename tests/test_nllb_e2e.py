@@ -17,11 +17,9 @@ from typing import Any
 
 import polib
 import pytest
-from click.testing import CliRunner
 
 from conftest import make_project
-from helpers import assert_same_drafts
-from miss_i18n.cli import main
+from helpers import assert_same_drafts, invoke
 from miss_i18n.engines.nllb import NllbEngine
 from miss_i18n.engines.nllb_store import NllbStore, store_for
 from miss_i18n.markup import shape
@@ -37,11 +35,6 @@ LEAD = ("<1>Minimally Invasive Spine Surgery</1> (<2>MISS</2>) is a type of surg
 COMPARED = ("de", "ar", "hi", "zh", "te", "ja", "pt_BR", "sw")
 """Locales whose catalogs are compared entry by entry with the oracle's (all five memorised
 scripts, and some the fixture never saw)."""
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -64,7 +57,6 @@ def version(root: Path) -> str:
 
 def catalog(root: Path, locale: str) -> polib.POFile:
     return polib.pofile(str(root / "locales" / locale / "LC_MESSAGES" / "miss.po"))
-
 
 
 def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:

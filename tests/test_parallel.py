@@ -10,26 +10,15 @@ from typing import Any
 
 import polib
 import pytest
-from click.testing import CliRunner
 
 from conftest import PAGES, make_project
+from helpers import invoke, snapshot
 from miss_i18n import parallel, pipeline
-from miss_i18n.cli import main
 from miss_i18n.errors import ExtractError
 from miss_i18n.provenance import MACHINE_MARK
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
 LOCALES = ("de", "ar", "pt_BR", "zh")
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def snapshot(root: Path, *folders: str) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for folder in folders for p in sorted((root / folder).rglob("*")) if p.is_file()}
 
 
 def fill(po_path: Path, every: int) -> None:

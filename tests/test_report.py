@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import make_project
+from helpers import invoke
 from miss_i18n import catalog, po_syntax
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
@@ -22,11 +23,6 @@ from miss_i18n.report import Findings, count_findings
 
 PAGE = "minimally-invasive-spine-surgery.html"
 CTX = "minimally-invasive-spine-surgery:"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def review_state(project: Path) -> Path:

@@ -6,17 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from miss_i18n.cli import main
+from helpers import invoke
 
 PAGE = "minimally-invasive-spine-surgery.html"
 SKIPPED = "nothing changed since the last run"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -16,18 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import miss_i18n
-from miss_i18n.cli import main
+from helpers import invoke
 from miss_i18n.serve import SiteServer, make_server
 
 PAGE = "minimally-invasive-spine-surgery.html"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from helpers import invoke
 from miss_i18n import Project, catalog, provenance
 from miss_i18n.cli import main
 from miss_i18n.memory import Added
@@ -107,11 +108,6 @@ MALFORMED = HEAD + """\
       <tuv xml:lang="de"><seg>Überblick</tuv>
     </tu>
 """ + TAIL
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 def entry(project: Path, locale: str, msgctxt: str) -> polib.POEntry:

@@ -17,12 +17,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from click.testing import CliRunner
 
 from conftest import make_project
-from helpers import assert_same_drafts
+from helpers import assert_same_drafts, invoke
 from miss_i18n.catalog import to_bytes
-from miss_i18n.cli import main
 from miss_i18n.engines.apertium import ApertiumEngine
 from miss_i18n.engines.argos import ArgosEngine
 from miss_i18n.engines.store import ModelStore
@@ -34,11 +32,6 @@ from oracle import OracleEngine
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
 PAIRS = json.loads((MODELS / "pairs.json").read_text())
 PAGE = "minimally-invasive-spine-surgery.html"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -79,7 +72,6 @@ def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:
     with Memory(None) as memory:
         return translate_catalog(po, locale, lambda _locale: (oracle, info), memory,
                                  now=datetime(2025, 1, 1, tzinfo=UTC))
-
 
 
 def summary(result: LocaleResult) -> str:

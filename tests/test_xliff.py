@@ -8,12 +8,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
 from conftest import ROOT, make_project
+from helpers import invoke
 from miss_i18n import catalog, provenance, xliff
-from miss_i18n.cli import main
 from miss_i18n.errors import CatalogError
 from miss_i18n.translate import needs_translation
 
@@ -360,10 +359,6 @@ def test_bad_files_are_one_clear_error(data: bytes, message: str) -> None:
 
 
 # -- the command line ----------------------------------------------------------------------
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
-
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file below ``root``; the project lock (.miss-i18n/lock) is no output."""
