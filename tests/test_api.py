@@ -239,4 +239,5 @@ def test_a_write_failure_is_not_bad_input(project: Path) -> None:
     (project / "site" / "de").write_text("a file where the build writes a folder")
     result = runner.invoke(main, ["build", "-q"])
     assert result.exit_code == ExitCode.IO == 7
-    assert result.output.startswith(f"error: {project / 'site' / 'de'}/")
+    assert result.output == (f"error: {project / 'site' / 'de'}: a file where the build makes "
+                             "a folder; move or remove it\n")

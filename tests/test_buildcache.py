@@ -1,8 +1,10 @@
-"""The build cache: an edit rebuilds only the pages it touches, in each locale; a damaged
-or foreign cache entry is never trusted."""
+"""The build index: an edit rebuilds only the pages it touches, in each locale; a damaged
+index, or an output page someone changed, is never trusted."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,12 @@ def built(project: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str
     return calls
 
 
+INDEX = Path(".miss-i18n") / "pages.json"
+
+
 def fresh_build(project: Path) -> dict[str, bytes]:
-    """What a build without any cache writes (to compare the cached build with)."""
-    shutil.rmtree(project / ".miss-i18n" / "pages")
+    """What a build without any index writes (to compare the indexed build with)."""
+    (project / INDEX).unlink()
     shutil.rmtree(project / "site")
     assert invoke("build", "--jobs", "1")[0] == 0
     return snapshot(project, "site")
@@ -86,79 +91,115 @@ def test_nothing_changed_nothing_rebuilt_and_a_new_locale_builds_its_pages_only(
     assert len(built) == 3 * 4
 
 
-def entry_files(project: Path) -> list[Path]:
-    return sorted((project / ".miss-i18n" / "pages").rglob("*.html"))
-
-
-@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "foreign", "bad header",
-                                    "empty"])
-def test_a_damaged_or_foreign_entry_is_rebuilt_not_trusted(
+@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "not json", "empty",
+                                    "another version"])
+def test_a_damaged_or_foreign_index_is_ignored_and_replaced(
         project: Path, built: list[tuple[str, str]], damage: str) -> None:
     before = snapshot(project, "site")
-    entries = entry_files(project)
-    assert len(entries) == 3 * len(LOCALES)
-    target, other = entries[0], entries[1]
-    data = target.read_bytes()
+    index = project / INDEX
+    data = index.read_bytes()
     if damage == "flipped byte":
-        index = data.index(b"<html") + 2
-        data = data[:index] + bytes([data[index] ^ 1]) + data[index + 1:]
+        at = data.index(b'"sha256":"') + 12
+        data = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
     elif damage == "truncated":
         data = data[:-20]
-    elif damage == "foreign":
-        data = other.read_bytes()  # a valid entry, of another page or locale
-    elif damage == "bad header":
-        data = b"{not json\n" + data.partition(b"\n")[2]
-    else:
+    elif damage == "not json":
+        data = b"{not json" + data
+    elif damage == "empty":
         data = b""
-    target.write_bytes(data)
+    else:
+        whole = json.loads(data)
+        whole["format"] = buildcache.FORMAT - 1
+        data = json.dumps(whole).encode()
+    index.write_bytes(data)
     code, output = invoke("build", "--jobs", "1")
     assert code == 0, output
-    assert len(built) == 1  # that entry only
+    assert len(built) == 3 * len(LOCALES)  # every page: nothing was taken from it
     assert snapshot(project, "site") == before
-    assert target.read_bytes() != data  # replaced by a good one
+    assert json.loads(index.read_bytes())["format"] == buildcache.FORMAT  # a good one again
 
 
-def test_check_reads_the_cache_but_writes_nothing(project: Path,
+@pytest.mark.parametrize("change", ["edited", "removed", "replaced by another page",
+                                    "touched"])
+def test_an_output_page_changed_since_is_rebuilt(
+        project: Path, built: list[tuple[str, str]], change: str) -> None:
+    before = snapshot(project, "site")
+    target = project / "site" / "de" / OTHERS[0]
+    if change == "edited":
+        target.write_bytes(target.read_bytes().replace(b"<body", b"<body data-x", 1))
+    elif change == "removed":
+        target.unlink()
+    elif change == "replaced by another page":
+        target.write_bytes((project / "site" / "ar" / OTHERS[0]).read_bytes())
+    else:  # the same bytes, new times: hashed again, found equal, not rebuilt
+        os.utime(target, ns=(0, 0))
+    code, output = invoke("build", "--jobs", "1")
+    assert code == 0, output
+    assert built == ([] if change == "touched" else [(OTHERS[0], "de")])
+    assert snapshot(project, "site") == before
+    assert invoke("build", "--jobs", "1")[0] == 0  # and the index knows it again
+    assert built == ([] if change == "touched" else [(OTHERS[0], "de")])
+
+
+def rows(project: Path) -> dict[str, dict[str, object]]:
+    return dict(json.loads((project / INDEX).read_bytes())["pages"])
+
+
+def test_check_reads_the_index_but_writes_nothing(project: Path,
                                                   built: list[tuple[str, str]]) -> None:
-    shutil.rmtree(project / ".miss-i18n" / "pages")
+    index = (project / INDEX).read_bytes()
+    code, output = invoke("run", "--check", "--jobs", "1")
+    assert code == 0, output
+    assert built == []
+    (project / INDEX).unlink()
     code, output = invoke("run", "--check", "--jobs", "1")
     assert code == 0, output
     assert len(built) == 3 * len(LOCALES)
-    assert not (project / ".miss-i18n" / "pages").exists()
+    assert not (project / INDEX).exists()
+    assert index  # (what the first check read)
 
 
-def test_a_full_build_keeps_only_the_entries_it_used(project: Path,
-                                                     built: list[tuple[str, str]]) -> None:
+def test_a_full_build_keeps_only_the_rows_it_used(project: Path,
+                                                  built: list[tuple[str, str]]) -> None:
+    assert len(rows(project)) == 3 * len(LOCALES)
     (project / "source" / OTHERS[0]).unlink()
-    stray = project / ".miss-i18n" / "pages" / "ab" / ("ab" + "0" * 62 + ".html")
-    stray.parent.mkdir(exist_ok=True)
-    stray.write_bytes(b"an entry of an earlier build")
-    foreign = [project / ".miss-i18n" / "pages" / "ab" / "notes.html",
-               project / ".miss-i18n" / "pages" / "zz" / ("0" * 64 + ".html")]
-    for path in foreign:
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(b"someone's file: not named as ours are, kept")
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     assert built == []
-    assert not stray.exists()
-    assert all(path.exists() for path in foreign)
-    assert len(entry_files(project)) == 2 * len(LOCALES) + len(foreign)
-    # a build narrowed to one locale removes no entry
-    kept = entry_files(project)
+    kept = rows(project)
+    assert len(kept) == 2 * len(LOCALES)
+    assert not any(OTHERS[0] in str(row["path"]) for row in kept.values())
+    # a build narrowed to one locale removes no row
     assert invoke("build", "--jobs", "1", "--locale", "de")[0] == 0
-    assert set(kept) <= set(entry_files(project))
+    assert set(kept) <= set(rows(project))
 
 
-def test_a_cache_folder_linked_elsewhere_is_not_used(project: Path, tmp_path: Path,
-                                                     built: list[tuple[str, str]]) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    shutil.move(project / ".miss-i18n" / "pages", elsewhere)
-    (project / ".miss-i18n" / "pages").symlink_to(elsewhere)
-    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
-    (project / "source" / OTHERS[0]).unlink()  # a full build would clean the unused
+def test_the_folder_of_format_2_is_removed_but_not_what_is_not_ours(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    legacy = project / ".miss-i18n" / "pages"
+    ours = [legacy / "ab" / ("ab" + "0" * 62 + ".html"),
+            legacy / "cd" / ("cd" + "1" * 62 + ".keys")]
+    theirs = [legacy / "ab" / "notes.html", legacy / "zz" / ("0" * 64 + ".html")]
+    for path in [*ours, *theirs]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    page = project / "source" / ARTICLE_PAGE  # something to build, so the index is saved
+    page.write_bytes(page.read_bytes().replace(b"quicker", b"faster", 1))
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
-    assert len(built) == 2 * len(LOCALES)  # nothing read from it
-    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not any(path.exists() for path in ours)
+    assert not (legacy / "cd").exists()
+    assert all(path.exists() for path in theirs)
+
+
+def test_an_index_folder_linked_elsewhere_is_not_used(project: Path, tmp_path: Path,
+                                                      built: list[tuple[str, str]]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(project / ".miss-i18n", elsewhere)
+    (project / ".miss-i18n").symlink_to(elsewhere)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    assert invoke("build", "--jobs", "1")[0] == 0
+    assert len(built) == 3 * len(LOCALES)  # nothing read from it
+    after = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_the_key_covers_the_code_and_libraries() -> None:

@@ -1,23 +1,28 @@
-"""Built pages kept between runs, addressed by what they are made of.
+"""Built pages kept between runs: an index of what each page was made of and where it is.
 
 An edit to one paragraph changes one page, and one entry in each catalog: every other page
-of every locale would come out byte for byte as before. So each built page (its bytes, its
-report and title) is kept under ``.miss-i18n/pages/`` (git-ignored), named by a digest of
-everything its build reads:
+of every locale would come out byte for byte as before. So the build records, for each page
+it wrote, a digest of everything that build read, and the output file it wrote (its
+SHA-256, and its size and times as the file system gave them after the write):
 
 - the page's source bytes and name, and the code that builds it (this package's modules,
   lxml's, libxml2's and Babel's versions);
 - for each entry the page uses, in order: its context, msgid, the translation the build
-  shows (or none), and whether that is a machine draft or a stale translation;
+  shows (or none), and whether that is a machine draft, a stale translation or a memory
+  draft;
 - the locale, and what the page's language menu, alternates and notices read from the
   site: the locales linked and those published, the base URL, the assets, and the
   translations of the build's own text.
 
-Which entries a page uses is itself kept, by the page's digest, so a hit costs no parse.
-An entry holds a digest of its own content and the key it was stored under: a damaged,
-truncated or foreign file (another key's, another version's) is ignored and rebuilt,
-never trusted. Files are written atomically (a temporary file renamed); a full build
-removes the entries it did not use, so the folder holds one site's pages.
+A later build with the same digest for a page whose output file is still what it wrote
+(same size and times, as ``git status`` decides; else the same SHA-256) neither builds nor
+writes it. The output is its own cache: nothing is stored twice, and a page someone
+changed, damaged or removed in the output folder is rebuilt. Which entries a page uses is
+kept too, by the source's digest, so a hit costs no parse.
+
+The index is one file, ``.miss-i18n/pages.json`` (git-ignored), with a digest of its own
+content: a damaged, truncated or foreign index is ignored (every page is rebuilt), never
+trusted. It is replaced atomically; a full build keeps only the rows it used.
 """
 
 from __future__ import annotations
@@ -25,11 +30,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,13 +42,15 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
+from .files import write_if_changed
 from .model import Key
 
-FOLDER = Path(".miss-i18n") / "pages"
-_BUCKET = re.compile(r"[0-9a-f]{2}")
-_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)")
-_TEMPORARY = re.compile(r"\.[a-z0-9_]{8}\.tmp")
-FORMAT = 2
+INDEX = Path(".miss-i18n") / "pages.json"
+LEGACY = Path(".miss-i18n") / "pages"
+"""Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
+_LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
+_LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
+FORMAT = 3
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -70,7 +75,8 @@ def _digest(*parts: bytes) -> str:
 
 
 def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True).encode("utf-8")
 
 
 def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
@@ -81,30 +87,81 @@ def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
         [translations.get((c.context, c.msgid)) for c in CHROME]]))
 
 
+def signature(path: Path) -> list[int] | None:
+    """What the file system says of a file, to tell cheaply that it was not touched: size,
+    modification and change times, inode (the change time cannot be set back by hand)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
 @dataclass(frozen=True)
 class Built:
-    """A page built for one locale: what the pipeline needs of it."""
+    """A page of one locale as the build left it in the output folder."""
 
-    data: bytes
+    path: Path
+    digest: str
+    """SHA-256 of the file's bytes."""
+    changed: bool
+    """Whether the build wrote it (or, in check mode, would have)."""
     report: PageReport
     title: str
+    row: dict[str, Any] | None = None
+    """The index row to store for it, where the index does not hold it as it is."""
 
 
+def _report_row(built: PageReport) -> dict[str, Any]:
+    return {"segments": built.segments, "translated": built.translated,
+            "drafts": built.drafts, "stale": built.stale, "memory": built.memory,
+            "rejected": [[r.context, r.reason] for r in built.rejected]}
+
+
+def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | None:
+    try:
+        return PageReport(
+            locale=locale, page=page, segments=int(row["segments"]),
+            translated=int(row["translated"]), drafts=int(row["drafts"]),
+            stale=int(row["stale"]), memory=int(row["memory"]),
+            rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]])
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+@dataclass
 class PageCache:
-    """Built pages and pages' entry keys under ``folder``; ``store`` False only reads."""
+    """The index of built pages of a project (``store`` False: read only)."""
 
-    def __init__(self, folder: Path, *, store: bool = True, usable: bool = True) -> None:
-        self.folder = folder
-        self.store = store and usable
-        self.usable = usable
+    path: Path
+    store: bool = True
+    usable: bool = True
+    sources: dict[str, list[Key]] = field(default_factory=dict)
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
-        """The project's cache; unused (not read, written or cleaned) where a link leads
-        it out of the project's own ``.miss-i18n`` folder."""
-        folder = root / FOLDER
-        linked = any(path.is_symlink() for path in (folder.parent, folder))
-        return cls(folder, store=store, usable=not linked)
+        """The project's index, read; unused (not read or written) where a link leads
+        ``.miss-i18n`` or the index out of the project."""
+        path = root / INDEX
+        linked = any(p.is_symlink() for p in (path.parent, path))
+        found = cls(path, store=store and not linked, usable=not linked)
+        if not linked:
+            found._read()
+        return found
+
+    def _read(self) -> None:
+        try:
+            whole = json.loads(self.path.read_bytes())
+            body = {"sources": whole["sources"], "pages": whole["pages"]}
+            if (whole.get("format") != FORMAT or whole.get("code") != code_digest()
+                    or whole.get("digest") != _digest(_json(body))):
+                return
+            self.sources = {str(k): [(None if c is None else str(c), str(m)) for c, m in v]
+                            for k, v in body["sources"].items()}
+            self.pages = {str(k): dict(v) for k, v in body["pages"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self.sources, self.pages = {}, {}
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
@@ -120,110 +177,76 @@ class PageCache:
                    for context, msgid in keys]
         return _digest(b"page", source_key.encode(), salt.encode(), _json(entries))
 
-    @staticmethod
-    def name(key: str, *, keys: bool = False) -> str:
-        """The file name of a built page's entry (or, with ``keys``, a page's entry keys)."""
-        return f"{key}.keys" if keys else f"{key}.html"
-
-    # -- the entries a page uses ----------------------------------------------------------
+    # -- lookups (in the build's worker processes: the index is read before they fork) ---
     def slot_keys(self, source_key: str) -> list[Key] | None:
-        found = self._load(self.name(source_key, keys=True), source_key)
-        if found is None:
-            return None
-        meta, _ = found
-        try:
-            return [(None if c is None else str(c), str(m)) for c, m in meta["keys"]]
-        except (TypeError, ValueError, KeyError):
-            return None
+        return self.sources.get(source_key)
 
-    def put_slot_keys(self, source_key: str, keys: Sequence[Key]) -> None:
-        self._save(self.name(source_key, keys=True), source_key,
-                   {"keys": [list(k) for k in keys]}, b"")
-
-    # -- built pages ----------------------------------------------------------------------
-    def get(self, key: str, locale: str, page: str) -> Built | None:
-        found = self._load(self.name(key), key)
-        if found is None:
+    def get(self, key: str, path: Path, name: str, locale: str, page: str) -> Built | None:
+        """The page of ``key`` if the output file ``path`` (``name`` below the output
+        folder) is still what the build that recorded it wrote."""
+        row = self.pages.get(key)
+        if row is None or row.get("path") != name:
             return None
-        meta, data = found
-        try:
-            report = PageReport(
-                locale=locale, page=page, segments=int(meta["segments"]),
-                translated=int(meta["translated"]), drafts=int(meta["drafts"]),
-                stale=int(meta["stale"]), memory=int(meta["memory"]),
-                rejected=[Rejection(str(c), str(r)) for c, r in meta["rejected"]])
-            return Built(data, report, str(meta["title"]))
-        except (TypeError, ValueError, KeyError):
+        report = _report_of(row, locale, page)
+        now = signature(path)
+        if report is None or now is None:
             return None
-
-    def put(self, key: str, built: Built) -> None:
-        report = built.report
-        self._save(self.name(key), key, {
-            "title": built.title, "segments": report.segments, "translated": report.translated,
-            "drafts": report.drafts, "stale": report.stale, "memory": report.memory,
-            "rejected": [[r.context, r.reason] for r in report.rejected]}, built.data)
-
-    # -- files ----------------------------------------------------------------------------
-    def _path(self, name: str) -> Path:
-        return self.folder / name[:2] / name
-
-    def _load(self, name: str, key: str) -> tuple[dict[str, Any], bytes] | None:
-        """An entry's fields and bytes, if the file is whole and was stored under ``key``."""
-        if not self.usable:
-            return None
-        try:
-            raw = self._path(name).read_bytes()
-        except OSError:
-            return None
-        head, newline, data = raw.partition(b"\n")
-        try:
-            meta = json.loads(head)
-            if not (newline and isinstance(meta, dict) and meta.get("key") == key):
+        refreshed = None
+        if now != row.get("stat"):
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != row.get("sha256"):
+                    return None
+            except OSError:
                 return None
-            fields = {k: v for k, v in meta.items() if k != "digest"}
-            if meta.get("digest") != _digest(_json(sorted(fields.items())), data):
-                return None
-        except ValueError:
-            return None
-        return fields, data
+            refreshed = {**row, "stat": now}
+        return Built(path, str(row["sha256"]), False, report, str(row.get("title", page)),
+                     refreshed)
 
-    def _save(self, name: str, key: str, fields: dict[str, object], data: bytes) -> None:
-        """Best effort, atomically: a cache that cannot be written only costs a rebuild."""
+    @staticmethod
+    def row(name: str, built: Built) -> dict[str, Any]:
+        """A page's row; its file's signature is taken once the file is in place (save)."""
+        return {"path": name, "sha256": built.digest, "stat": None,
+                "title": built.title, **_report_row(built.report)}
+
+    # -- the index file -------------------------------------------------------------------
+    def save(self, sources: Mapping[str, list[Key]], pages: Mapping[str, dict[str, Any]],
+             *, output_dir: Path, full: bool) -> None:
+        """Record the rows of this build, once its pages are in ``output_dir``: only those
+        (``full``), or with the others kept. Best effort: an index that cannot be written
+        only costs a rebuild."""
         if not self.store:
             return
-        fields = {**fields, "key": key, "format": FORMAT}
-        meta = {**fields, "digest": _digest(_json(sorted(fields.items())), data)}
-        path = self._path(name)
-        temp: Path | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            temp = Path(temp_name)
-            with os.fdopen(handle, "wb") as out:
-                out.write(_json(meta) + b"\n" + data)
-            temp.replace(path)
-        except OSError:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    temp.unlink()
+        for row in pages.values():
+            if row["stat"] is None:
+                row["stat"] = signature(output_dir / row["path"])
+        if full:
+            self.sources, self.pages = dict(sources), dict(pages)
+        else:
+            self.sources.update(sources)
+            self.pages.update(pages)
+        body = {"sources": {k: [list(key) for key in v] for k, v in self.sources.items()},
+                "pages": self.pages}
+        data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(_json(body)),
+                      **body})
+        with contextlib.suppress(OSError, ValueError):
+            write_if_changed(self.path, data, self.path.parent.parent, durable=False)
+        self._remove_legacy()
 
-    def keep_only(self, names: Iterable[str]) -> int:
-        """Remove every entry (and temporary file) of ours but those named; how many went.
-
-        Only files named as this module names them, in its two-letter folders: anything
-        else someone put there is left alone.
-        """
-        if not self.store or not self.folder.is_dir():
-            return 0
-        kept = set(names)
-        removed = 0
-        for folder in self.folder.iterdir():
-            if folder.is_symlink() or not folder.is_dir() or not _BUCKET.fullmatch(folder.name):
+    def _remove_legacy(self) -> None:
+        """Format 2's folder of whole pages: its files of ours, and it once empty."""
+        folder = self.path.parent.parent / LEGACY
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        for bucket in folder.iterdir():
+            if bucket.is_symlink() or not bucket.is_dir() or not _LEGACY_BUCKET.fullmatch(
+                    bucket.name):
                 continue
-            for path in folder.iterdir():
-                ours = _ENTRY.fullmatch(path.name) or _TEMPORARY.fullmatch(path.name)
-                if ours and path.name not in kept and path.is_file() and not path.is_symlink():
+            for path in bucket.iterdir():
+                if _LEGACY_ENTRY.fullmatch(path.name) and path.is_file() \
+                        and not path.is_symlink():
                     with contextlib.suppress(OSError):
                         path.unlink()
-                        removed += 1
-        return removed
+            with contextlib.suppress(OSError):
+                bucket.rmdir()
+        with contextlib.suppress(OSError):
+            folder.rmdir()

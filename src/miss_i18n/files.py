@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConflictError, MissI18nError, PathError, WriteError
@@ -101,7 +102,8 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
     return found
 
 
-def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None = None) -> bool:
+def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None = None, *,
+                     durable: bool = True) -> bool:
     """Replace ``path`` with ``data`` atomically; do nothing if it already holds ``data``.
 
     Returns whether the file changed. A crash mid-write leaves the old file intact. The
@@ -109,6 +111,34 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
     ``expected`` (a digest from a Snapshot), a file that no longer holds what the run read
     is not overwritten (ConflictError); only the instant between that check and the
     rename is left to chance.
+
+    ``durable`` (catalogs, the template: files that hold people's work) also flushes the
+    data to the disk before the rename, so that even a power cut leaves the old file or
+    the new one. Outputs made from those (pages, .mo files, caches) skip it: a rename is
+    still atomic for every reader, and a file a power cut left empty is not what the run
+    wrote, so the next run writes it again.
+    """
+    staged = stage(path, data, within, expected, durable=durable)
+    if staged is None:
+        return False
+    publish(staged)
+    return True
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A complete new file beside the one it replaces, waiting to be renamed over it."""
+
+    temp: Path
+    path: Path
+
+
+def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
+          durable: bool = True) -> Staged | None:
+    """Write ``data`` to a temporary file beside ``path`` (None: ``path`` holds it already).
+
+    The checks and flags of write_if_changed; ``publish`` renames it into place,
+    ``discard`` removes it.
     """
     ensure_inside(path, within)
     try:
@@ -118,7 +148,7 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
     except OSError as exc:  # the output, not an input: a fault of the folder we write
         raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
     if current == data:
-        return False
+        return None
     now = ABSENT if current is None else hashlib.sha256(current).hexdigest()
     if expected is not None and now != expected:
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
@@ -135,25 +165,38 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
         ensure_inside(temp, within)  # a folder swapped for a link since the check above
     except PathError:
         os.close(handle)
-        temp.unlink()
+        discard(temp)
         raise
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         temp.chmod(0o644)
-        temp.replace(path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        discard(temp)
         raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
                             path=path) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        discard(temp)
         raise
-    return True
+    return Staged(temp, path)
+
+
+def publish(staged: Staged) -> None:
+    """Rename a staged file over its path (removed instead if that fails)."""
+    try:
+        staged.temp.replace(staged.path)
+    except OSError as exc:
+        discard(staged.temp)
+        raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
+                         path=staged.path) from None
+
+
+def discard(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
 
 
 def would_change(path: Path, data: bytes, within: Path) -> bool:

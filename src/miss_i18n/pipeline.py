@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -38,9 +39,20 @@ from .engines.base import (
     Scored,
     translate_many_scored,
 )
-from .errors import ConflictError, PathError
+from .errors import ConflictError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
-from .files import Snapshot, ensure_inside, leftovers, resolved, would_change, write_if_changed
+from .files import (
+    Snapshot,
+    Staged,
+    discard,
+    ensure_inside,
+    leftovers,
+    publish,
+    resolved,
+    stage,
+    would_change,
+    write_if_changed,
+)
 from .memory import Memory
 from .model import CatalogStats, Key, WriteResult
 from .pages import parse_page, read_bytes
@@ -65,33 +77,51 @@ class Output:
 
 
 def commit(outputs: Iterable[Output], *, check: bool, config: Config,
-           seen: Snapshot, also: Sequence[Path] = ()) -> list[WriteResult]:
-    """Write every output that differs (atomically); in check mode only compare.
+           seen: Snapshot, also: Sequence[Path] = (), staged: Sequence[Staged] = ()
+           ) -> list[WriteResult]:
+    """Write every output that differs (atomically), then rename the ``staged`` files
+    (pages written as they were built) into place; in check mode only compare.
 
     Every output lives in the locales or the output folder (or a folder of ``also``, such
     as the XLIFF folder), and never leaves it through a link: all are checked before the
     first is written. A file the run read (``seen``) and someone changed since is not
-    overwritten: when that is found before writing, nothing is written at all, since the
-    other outputs (its .mo, its pages) were computed from the old version; the translation
-    memory keeps the drafts, so running again is cheap.
+    overwritten: when that is found before writing, nothing is written at all (the staged
+    files are removed), since the other outputs (its .mo, its pages) were computed from
+    the old version; the translation memory keeps the drafts, so running again is cheap.
     """
     outputs = list(outputs)
-    for output in outputs:
-        ensure_inside(output.path, _folder_of(config, output.path, also))
-        if not check and seen.changed(output.path):
-            raise ConflictError("changed on disk while miss-i18n was running; nothing was "
-                                "written: run the command again to take the edit in",
-                                path=output.path)
-    results = clean([o.path for o in outputs], check=check, config=config)
-    for output in outputs:
-        name = _display(output.path, config.root)
-        within = _folder_of(config, output.path, also)
-        if check:
-            results.append(WriteResult(name, would_change(output.path, output.data, within)))
-        else:
-            results.append(WriteResult(name, write_if_changed(
-                output.path, output.data, within, seen.digests.get(output.path))))
+    pending = list(staged)
+    try:
+        for output in outputs:
+            ensure_inside(output.path, _folder_of(config, output.path, also))
+            if not check and seen.changed(output.path):
+                raise ConflictError("changed on disk while miss-i18n was running; nothing "
+                                    "was written: run the command again to take the edit in",
+                                    path=output.path)
+        results = clean([o.path for o in outputs], check=check, config=config)
+        for output in outputs:
+            name = _display(output.path, config.root)
+            within = _folder_of(config, output.path, also)
+            if check:
+                results.append(WriteResult(name, would_change(output.path, output.data,
+                                                              within)))
+            else:
+                results.append(WriteResult(name, write_if_changed(
+                    output.path, output.data, within, seen.digests.get(output.path),
+                    durable=_holds_work(config, output.path))))
+        while pending:
+            publish(pending[0])
+            pending.pop(0)
+    finally:
+        for left in pending:
+            discard(left.temp)
     return results
+
+
+def _holds_work(config: Config, path: Path) -> bool:
+    """Whether a file holds people's work (catalogs, the template), which a write must get
+    onto the disk before the rename; the rest is made from those (files.write_if_changed)."""
+    return path.is_relative_to(config.locales_dir) and path.suffix != ".mo"
 
 
 def clean(paths: Iterable[Path], *, check: bool, config: Config) -> list[WriteResult]:
@@ -160,11 +190,12 @@ def _read_manifest(config: Config, seen: Snapshot) -> dict[str, str | None]:
     return entries
 
 
-def _manifest(config: Config, outputs: Sequence[Output], seen: Snapshot
+def _manifest(config: Config, digests: Mapping[Path, str], seen: Snapshot
               ) -> tuple[Output, list[Recorded]]:
-    """The new manifest, and the files of the old one that the build no longer makes."""
+    """The new manifest (of the files the build made: their SHA-256 by path), and the
+    files of the old one that the build no longer makes."""
     old = _read_manifest(config, seen)
-    new = {o.path.relative_to(config.output_dir).as_posix(): digest(o.data) for o in outputs}
+    new = {path.relative_to(config.output_dir).as_posix(): sha for path, sha in digests.items()}
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: sha for name, sha in old.items() if sha is not None} | new
     listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
@@ -417,51 +448,66 @@ class _SiteWork:
     salts: Mapping[str, str]
     """Per locale: buildcache.site_salt."""
     cache: PageCache
+    check: bool
+    """Compare each page with the output folder's, write nothing."""
 
 
 @dataclass
 class _PageBuilds:
-    """One source page in every locale, and the cache entries that hold it."""
+    """One source page in every locale, as written (or compared), and the index rows."""
 
     built: list[Built]
-    entries: list[str]
-    rebuilt: int
-    """How many of ``built`` were built now (the rest came from the cache)."""
+    source_key: str
+    keys: list[Key] | None
+    """The entries the page uses, where the index does not hold them yet."""
+    rows: dict[str, dict[str, Any]]
+    """Every locale's index row, by page key."""
+    staged: list[Staged] = field(default_factory=list)
+    """The pages that changed, written beside their files (commit renames them)."""
 
 
 def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
-    """One source page in every locale: from the cache, or parsed and walked once (only if
-    some locale needs it) and copied per locale."""
+    """One source page in every locale, each written as soon as it is made: from the index
+    where the output is still what the same inputs made, else parsed and walked once (only
+    if some locale needs it) and copied per locale."""
     config = work.config
     cache = work.cache
     source = read(config.source_dir, page)
     source_key = cache.source_key(page, source)
     located: Located | None = None
     keys = cache.slot_keys(source_key)
+    done = _PageBuilds([], source_key, None, {})
     if keys is None:
         located = Located.of(parse_page(source, config.source_dir / page), page)
-        keys = [(slot.segment.context, slot.segment.msgid) for slot in located.slots]
-        cache.put_slot_keys(source_key, keys)
-    done = _PageBuilds([], [cache.name(source_key, keys=True)], 0)
+        keys = done.keys = [(slot.segment.context, slot.segment.msgid)
+                            for slot in located.slots]
     for locale in work.locales:
         found, review = work.lookups[locale]
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
                              review=review)
-        done.entries.append(cache.name(key))
-        hit = cache.get(key, locale, page)
+        name = work.site.path(locale, page)
+        path = config.output_dir / name
+        hit = cache.get(key, path, name, locale, page)
         if hit is not None:
             done.built.append(hit)
+            done.rows[key] = hit.row or cache.pages[key]
             continue
         if located is None:
             located = Located.of(parse_page(source, config.source_dir / page), page)
         tree, slots = located.fresh()
         data, report = localize(tree, page, locale, found, site=work.site, review=review,
                                 slots=slots)
-        title = tree.getroot().findtext("head/title")
-        built = Built(data, report, (title or page).strip())
-        cache.put(key, built)
+        title = (tree.getroot().findtext("head/title") or page).strip()
+        if work.check:
+            changed = would_change(path, data, config.output_dir)
+        else:
+            staged = stage(path, data, config.output_dir, durable=False)
+            changed = staged is not None
+            done.staged += [staged] if staged else []
+        built = Built(path, digest(data), changed, report, title)
         done.built.append(built)
-        done.rebuilt += 1
+        if not work.check:
+            done.rows[key] = cache.row(name, built)
     return done
 
 
@@ -470,14 +516,45 @@ def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) 
     return count_findings({locale: catalogs[locale]}, glossary)[locale]
 
 
+@dataclass(frozen=True)
+class IndexUpdate:
+    cache: PageCache
+    sources: dict[str, list[Key]]
+    rows: dict[str, dict[str, Any]]
+    output_dir: Path
+    full: bool
+
+    def save(self) -> None:
+        self.cache.save(self.sources, self.rows, output_dir=self.output_dir, full=self.full)
+
+
+@dataclass
+class SiteOutputs:
+    """A build: the pages it wrote (or compared) as it made them, and the files left to
+    commit (assets, index, sitemap, report, the manifest)."""
+
+    outputs: list[Output]
+    pages: list[WriteResult]
+    staged: list[Staged]
+    """The pages that changed: complete files beside theirs, for commit to rename."""
+    files: list[Path]
+    """The pages' files."""
+    index: IndexUpdate
+    """The build index's new rows: to save once the pages are in place."""
+    reports: list[PageReport]
+    gone: list[Recorded]
+    """Files of the last build that this one no longer makes (to prune)."""
+
+
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
     seen: Snapshot, check: bool = False
-) -> tuple[list[Output], list[PageReport], list[Recorded]]:
-    """The site's files, the report of each page, and files of the last build to remove.
+) -> SiteOutputs:
+    """Build the site: every page is written (``check``: compared) as soon as it is made,
+    so that the site is never held in memory; the rest is returned to commit.
 
-    Pages come from the build cache (buildcache.py) where their inputs are unchanged;
-    ``check`` only reads it.
+    Pages whose inputs are unchanged and whose output is still what the last build wrote
+    are neither built nor written (buildcache.py); ``check`` only reads the index.
     """
     pages = list_pages(config.source_dir)
     assets = list_assets(config.source_dir)
@@ -489,27 +566,47 @@ def site_outputs(
     progress = {locale: shown_percent(po, include_fuzzy) for locale, po in catalogs.items()}
     site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
-    reports: list[PageReport] = []
-    titles: dict[tuple[str, str], str] = {}
     locales = [config.source_locale, *config.targets]
+    page_paths = [config.output_dir / site.path(locale, page)
+                  for locale in locales for page in pages]
+    firsts = {path.parent: path for path in reversed(page_paths)}
+    for folder, first in sorted(firsts.items()):
+        ensure_inside(first, config.output_dir)  # its folder, once: the rest when written
+        if not check:
+            _make_folder(folder)
+    written = clean(page_paths, check=check, config=config)
     lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales}
     cache = PageCache.of(config.root, store=not check)
     work = _SiteWork(config, site, locales, lookups, {
-        locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache)
+        locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
+        check)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
     for locale in site.all_locales:  # loaded once here, not once in every worker
         native_name(locale)
         direction(locale)
     code_digest()
-    entries: list[str] = []
-    for page, done in zip(pages, map_shared(_build_page, work, pages, jobs), strict=True):
-        entries += done.entries
+    reports: list[PageReport] = []
+    titles: dict[tuple[str, str], str] = {}
+    digests: dict[Path, str] = {}
+    sources: dict[str, list[Key]] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    staged: list[Staged] = []
+    try:
+        builds = map_shared(_build_page, work, pages, jobs)
+    except BaseException:
+        clean(page_paths, check=False, config=config)  # what the workers staged
+        raise
+    for page, done in zip(pages, builds, strict=True):
+        staged += done.staged
+        sources[done.source_key] = done.keys or cache.sources[done.source_key]
+        rows.update(done.rows)
         for locale, built in zip(locales, done.built, strict=True):
             titles[(locale, page)] = built.title
-            outputs.append(Output(config.output_dir / site.path(locale, page), built.data))
+            digests[built.path] = built.digest
             reports.append(built.report)
-    if config.targets == config.locales:  # a narrowed build keeps the other locales' pages
-        cache.keep_only(entries)
+            written.append(WriteResult(_display(built.path, config.root), built.changed))
+    index = IndexUpdate(cache, sources, rows, config.output_dir,
+                        full=config.targets == config.locales)  # narrowed: keep the others
     findings = dict(zip(catalogs, map_shared(_findings, (catalogs, config.glossary),
                                              list(catalogs), _catalog_jobs(config, catalogs)),
                         strict=True))
@@ -518,6 +615,18 @@ def site_outputs(
     outputs.append(Output(config.output_dir / REPORT, report_page(
         site, stats(catalogs), reports, titles, findings,
         weakest={locale: least_confident(po, REPORT_DRAFTS) for locale, po in catalogs.items()})))
-    manifest, gone = _manifest(config, outputs, seen)
+    digests.update((o.path, digest(o.data)) for o in outputs)
+    manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
-    return outputs, reports, gone
+    return SiteOutputs(outputs, written, staged, page_paths, index, reports, gone)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError("a file where the build makes a folder; move or remove it",
+                         path=folder) from None
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder ({exc.strerror}); check permissions",
+                         path=folder) from None

@@ -35,7 +35,7 @@ from .engines.nllb import NllbEngine
 from .engines.registry import Engines
 from .engines.store import InstalledModel, ModelStore
 from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
-from .files import Snapshot, write_if_changed
+from .files import Snapshot, Staged, write_if_changed
 from .lock import project_lock
 from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
@@ -119,8 +119,10 @@ class Project:
             yield Snapshot()
 
     def _commit(self, outputs: Sequence[pipeline.Output], check: bool, seen: Snapshot,
-                also: Sequence[Path] = ()) -> list[WriteResult]:
-        return pipeline.commit(outputs, check=check, config=self.config, seen=seen, also=also)
+                also: Sequence[Path] = (), staged: Sequence[Staged] = ()
+                ) -> list[WriteResult]:
+        return pipeline.commit(outputs, check=check, config=self.config, seen=seen, also=also,
+                               staged=staged)
 
     # -- the stages ---------------------------------------------------------------------
     def extract(self, *, check: bool = False,
@@ -192,12 +194,14 @@ class Project:
         with self._locked(check) as seen:
             catalogs = pipeline.load_catalogs(config, seen=seen)
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-            outputs, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                         seen=seen, check=check)
-            writes = self._commit(outputs, check, seen)
-            pruned = pipeline.prune(config, gone, check=check)
-        return BuildResult(writes=[*writes, *pruned.removed], check=check, command="build",
-                           rejected=rejected_lines(pages), kept=list(pruned.kept))
+            built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
+                                          check=check)
+            writes = self._commit(built.outputs, check, seen, staged=built.staged)
+            built.index.save()
+            pruned = pipeline.prune(config, built.gone, check=check)
+        return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
+                           command="build", rejected=rejected_lines(built.reports),
+                           kept=list(pruned.kept))
 
     def status(self, *, least_confident: int = 0) -> StatusResult:
         """Entries, translated, fuzzy and untranslated counts per target locale, and
@@ -266,20 +270,23 @@ class Project:
         outputs += [o for o in pipeline.mo_outputs(config, catalogs)
                     if not check or o.path.exists()]
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-        site, pages, gone = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy,
-                                                  seen=seen, check=check)
+        built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
+                                      check=check)
         compared = not check or config.output_dir.exists()
-        if not compared:
-            site, gone = [], []
-        writes = self._commit([*outputs, *site], check, seen)
-        pruned = pipeline.prune(config, gone, check=check)
+        writes = self._commit([*outputs, *built.outputs] if compared else outputs, check, seen,
+                              staged=built.staged)
+        if compared:
+            writes += built.pages
+        built.index.save()
+        pruned = pipeline.prune(config, built.gone if compared else [], check=check)
         waiting = waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
                            stats=pipeline.stats(catalogs), translations=translations,
-                           waiting=waiting, rejected=rejected_lines(pages),
+                           waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
         if not check:
-            rerun.save(config, options, [o.path for o in [*outputs, *site]],
+            rerun.save(config, options, [*(o.path for o in [*outputs, *built.outputs]),
+                                         *built.files],
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 
