@@ -55,22 +55,25 @@ def resolved(path: Path) -> Path:
         raise PathError("a loop of links; remove the link", path=path) from None
 
 
-def ensure_inside(path: Path, folder: Path) -> None:
+def ensure_inside(path: Path, folder: Path, root: Path | None = None) -> None:
     """Raise PathError unless ``path`` stays in ``folder`` once links are followed.
 
     Checks the file itself when it exists (or is a link), else its nearest existing folder:
     a linked ``locales/de`` or ``site/en`` must never make the tool read or write elsewhere.
+    ``root``: ``folder`` resolved, where the caller checks many paths of one folder.
     """
-    root = resolved(folder)
-    if not Path(os.path.normpath(path)).is_relative_to(Path(os.path.normpath(folder))):
+    if root is None:
+        root = resolved(folder)
+    normal, top = os.path.normpath(path), os.path.normpath(folder)
+    if not (normal == top or normal.startswith(top.rstrip(os.sep) + os.sep)):
         raise PathError(f"not inside {folder}; miss-i18n only writes inside its folders",
                         path=path)
-    probe = Path(os.path.normpath(path))
-    while not (probe.exists() or probe.is_symlink()) and probe not in (folder, probe.parent):
-        probe = probe.parent
-    target = resolved(probe)
+    probe = normal  # strings, not Paths: this runs once per file written
+    while not os.path.lexists(probe) and probe not in (top, os.path.dirname(probe)):  # noqa: PTH120
+        probe = os.path.dirname(probe)  # noqa: PTH120
+    target = resolved(Path(probe))
     if not target.is_relative_to(root):
-        shown = probe.relative_to(folder) if probe.is_relative_to(folder) else probe
+        shown = os.path.relpath(probe, top) if probe.startswith(top) else probe
         raise PathError(f"{shown} is a link to {target}, outside {folder}; replace the link "
                         "with a real folder or file", path=path)
 
@@ -134,13 +137,13 @@ class Staged:
 
 
 def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
-          durable: bool = True) -> Staged | None:
+          durable: bool = True, root: Path | None = None) -> Staged | None:
     """Write ``data`` to a temporary file beside ``path`` (None: ``path`` holds it already).
 
     The checks and flags of write_if_changed; ``publish`` renames it into place,
-    ``discard`` removes it.
+    ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside).
     """
-    ensure_inside(path, within)
+    ensure_inside(path, within, root)
     try:
         current: bytes | None = path.read_bytes()
     except FileNotFoundError:
@@ -162,7 +165,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
                             path=path) from None
     temp = Path(temp_name)
     try:
-        ensure_inside(temp, within)  # a folder swapped for a link since the check above
+        ensure_inside(temp, within, root)  # a folder swapped for a link since the check
     except PathError:
         os.close(handle)
         discard(temp)
