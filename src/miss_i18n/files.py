@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,20 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
         old = _OLD_TEMP.fullmatch(entry.name)
         if _TEMP.fullmatch(entry.name) or (old and old.group(1) in names):
             found.append(entry)
+    return found
+
+
+def remove_leftovers(paths: Iterable[Path], *, check: bool) -> list[Path]:
+    """Remove (``check``: only list) the temporary files a killed run left beside ``paths``."""
+    folders: dict[Path, set[str]] = {}
+    for path in paths:
+        folders.setdefault(path.parent, set()).add(path.name)
+    found = []
+    for folder, names in sorted(folders.items()):
+        for path in leftovers(folder, names):
+            if not check:
+                path.unlink(missing_ok=True)
+            found.append(path)
     return found
 
 

@@ -46,8 +46,8 @@ from .files import (
     Staged,
     discard,
     ensure_inside,
-    leftovers,
     publish,
+    remove_leftovers,
     resolved,
     stage,
     would_change,
@@ -126,16 +126,8 @@ def _holds_work(config: Config, path: Path) -> bool:
 
 def clean(paths: Iterable[Path], *, check: bool, config: Config) -> list[WriteResult]:
     """Remove (in check mode: report) temporary files a killed run left beside ``paths``."""
-    folders: dict[Path, set[str]] = {}
-    for path in paths:
-        folders.setdefault(path.parent, set()).add(path.name)
-    results = []
-    for folder, names in sorted(folders.items()):
-        for path in leftovers(folder, names):
-            if not check:
-                path.unlink(missing_ok=True)
-            results.append(WriteResult(_display(path, config.root), True, removed=True))
-    return results
+    return [WriteResult(_display(path, config.root), True, removed=True)
+            for path in remove_leftovers(paths, check=check)]
 
 
 def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:

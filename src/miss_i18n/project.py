@@ -22,20 +22,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import catalog, confidence, pipeline, rerun, tmx, xliff
-from .archive import archive_format, site_archive
-from .build import PageReport
-from .checks import check_file
+from . import lazy, rerun
 from .config import Config, load_config
-from .engines import nllb_store
-from .engines.base import Progress
-from .engines.nllb import NllbEngine
-from .engines.registry import Engines
-from .engines.store import InstalledModel, ModelStore
 from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
-from .files import Snapshot, Staged, write_if_changed
+from .files import Snapshot, Staged, remove_leftovers, write_if_changed
 from .lock import project_lock
 from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
@@ -62,10 +54,25 @@ from .results import (
     XliffImport,
     XliffImportResult,
 )
-from .serve import make_server
-from .translate import LocaleResult, waiting_locales
 
-ProgressFactory = Callable[[str], Progress | None]
+# The pipeline and what only some commands use, loaded on first use (lazy.py): an
+# unchanged rerun reads none of them.
+if TYPE_CHECKING:
+    from . import archive, catalog, checks, confidence, pipeline, serve, tmx, xliff
+    from . import translate as drafting
+    from .build import PageReport
+    from .engines import base, nllb, nllb_store, registry
+    from .engines import store as model_store
+else:
+    archive, catalog, checks, confidence, pipeline, serve, tmx, xliff, drafting = (
+        lazy.module(f"miss_i18n.{name}") for name in (
+            "archive", "catalog", "checks", "confidence", "pipeline", "serve", "tmx", "xliff",
+            "translate"))
+    base, nllb, nllb_store, registry, model_store = (
+        lazy.module(f"miss_i18n.engines.{name}") for name in (
+            "base", "nllb", "nllb_store", "registry", "store"))
+
+ProgressFactory = Callable[[str], base.Progress | None]
 """Given a locale, the progress callback of its engine calls (or None)."""
 
 XLIFF_DIR = Path("build") / "xliff"
@@ -154,12 +161,12 @@ class Project:
         with self._locked(False) as seen:
             catalogs = pipeline.load_catalogs(config, seen=seen)
             translations = pipeline.translate_all(
-                config, catalogs, Engines(config, forced=engine).choose, now=clock(),
+                config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
                 progress=progress)
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), False, seen)
         return TranslateResult(writes=writes, command="translate",
                                stats=pipeline.stats(catalogs), translations=translations,
-                               waiting=waiting_locales(translations))
+                               waiting=drafting.waiting_locales(translations))
 
     def check(self, *, strict: bool = False, min_translated: float | None = None
               ) -> CheckResult:
@@ -171,7 +178,8 @@ class Project:
         rows: list[CatalogStats] = []
         for locale in config.targets:
             path = config.po_path(locale)
-            issues.extend(check_file(path, locale, config.glossary, shown(path, config.root)))
+            issues.extend(checks.check_file(path, locale, config.glossary,
+                                            shown(path, config.root)))
             rows.append(catalog.stats(catalog.load(path), locale))
         gated = [r.locale for r in rows
                  if min_translated is not None and r.percent < min_translated]
@@ -242,8 +250,9 @@ class Project:
                 if last is not None:
                     # a run killed before it replaced anything changed no output, but
                     # may have left its temporary files
-                    removed = pipeline.clean(map(Path, last.outputs), check=False,
-                                             config=config)
+                    removed = [WriteResult(shown(path, config.root), True, removed=True)
+                               for path in remove_leftovers(map(Path, last.outputs),
+                                                            check=False)]
                     unchanged = [WriteResult(name, False) for name in last.outputs]
                     return RunResult(writes=[*removed, *unchanged], stats=last.stats,
                                      waiting=last.waiting, rejected=last.rejected,
@@ -259,10 +268,10 @@ class Project:
         seen = Snapshot()
         pot = pipeline.template(config, clock(), seen=seen)
         catalogs = pipeline.merged(config, pot, seen=seen)
-        translations: list[LocaleResult] = []
+        translations: list[drafting.LocaleResult] = []
         if not check and translate:
             translations = pipeline.translate_all(
-                config, catalogs, Engines(config, forced=engine).choose, now=clock(),
+                config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
                 progress=progress)
         outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
         outputs += pipeline.catalog_outputs(config, catalogs)
@@ -279,7 +288,7 @@ class Project:
             writes += built.pages
         built.index.save()
         pruned = pipeline.prune(config, built.gone if compared else [], check=check)
-        waiting = waiting_locales(translations)
+        waiting = drafting.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
                            stats=pipeline.stats(catalogs), translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
@@ -294,7 +303,7 @@ class Project:
     def engines(self) -> EnginesResult:
         """Every engine (available or not, and why) with its models, and which one
         drafts each target locale."""
-        found = Engines(self.config)
+        found = registry.Engines(self.config)
         rows = found.status()
         chosen: list[Choice] = []
         waiting: list[str] = []
@@ -313,20 +322,20 @@ class Project:
         """Which configured locales a multilingual model serves, which it has no token for."""
         config = self.config
         served = [loc for loc in config.locales
-                  if NllbEngine.info(model, config.source_locale, loc) is not None]
+                  if nllb.NllbEngine.info(model, config.source_locale, loc) is not None]
         return Multilingual(model, served, [loc for loc in config.locales if loc not in served])
 
     def models(self) -> ModelsResult:
         """The models in the project's store."""
-        store = ModelStore(self.config.models_dir)
+        store = model_store.ModelStore(self.config.models_dir)
         return ModelsResult(store=store.root, installed=store.list(),
                             multilingual=[self._coverage(m) for m in self._multilingual().list()])
 
     def install_models(self, paths: Sequence[Path]) -> InstallResult:
         """Install .argosmodel files (or every one in a folder), or NLLB-200 / M2M-100
         CTranslate2 folders (or a .zip / .tar.gz of one)."""
-        store = ModelStore(self.config.models_dir)
-        installed: list[InstalledModel | Multilingual] = []
+        store = model_store.ModelStore(self.config.models_dir)
+        installed: list[model_store.InstalledModel | Multilingual] = []
         for path in paths:
             if nllb_store.is_candidate(path):
                 installed.append(self._coverage(self._multilingual().install(path)))
@@ -336,7 +345,7 @@ class Project:
 
     def remove_models(self, specs: Sequence[str]) -> RemoveResult:
         """Remove models by package or folder name, or by language pair (``en_de``)."""
-        store = ModelStore(self.config.models_dir)
+        store = model_store.ModelStore(self.config.models_dir)
         multilingual = self._multilingual()
         removed: list[str] = []
         for spec in specs:
@@ -418,7 +427,8 @@ class Project:
         config = self.config
         target = output if output is not None else config.output_dir.with_name(
             f"{config.output_dir.name}.zip")
-        data, count = site_archive(config.output_dir, archive_format(target), skip=target)
+        data, count = archive.site_archive(config.output_dir, archive.archive_format(target),
+                                           skip=target)
         changed = write_if_changed(target.absolute(), data, target.absolute().parent)
         return ExportResult(archive=shown(target, config.root), changed=changed, files=count,
                             size=len(data))
@@ -426,7 +436,7 @@ class Project:
     def preview(self, host: str = "127.0.0.1", port: int = 8000, *,
                 log: Callable[[str], None] | None = None) -> Preview:
         """A read-only server for the built site, bound (port 0: any free one)."""
-        server = make_server(self.config.output_dir, host, port, log=log)
+        server = serve.make_server(self.config.output_dir, host, port, log=log)
         return Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
 
 
