@@ -208,3 +208,30 @@ def test_the_key_covers_the_code_and_libraries() -> None:
     one = buildcache.PageCache.source_key("a.html", b"<p>x</p>")
     assert one != buildcache.PageCache.source_key("b.html", b"<p>x</p>")
     assert one != buildcache.PageCache.source_key("a.html", b"<p>y</p>")
+
+
+def test_extraction_parses_only_the_pages_whose_bytes_changed(
+        project: Path, built: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = pipeline.source_segments
+
+    def counting(source_dir: Path, page: str) -> Any:
+        parsed.append(page)
+        return real(source_dir, page)
+
+    monkeypatch.setattr(pipeline, "source_segments", counting)
+    pot = project / "locales" / "miss.pot"
+    before = pot.read_bytes()
+    assert invoke("extract")[0] == 0
+    assert parsed == []
+    assert pot.read_bytes() == before  # the template from the index is the parsed one
+    page = project / "source" / OTHERS[1]
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>One more paragraph.</p></body>"))
+    assert invoke("extract")[0] == 0
+    assert parsed == [OTHERS[1]]
+    with_index = pot.read_bytes()
+    (project / INDEX).unlink()
+    assert invoke("extract", "--check")[0] == 0  # parsing every page agrees
+    assert sorted(parsed[1:]) == sorted([ARTICLE_PAGE, *OTHERS])
+    assert not (project / INDEX).exists()
+    assert b"One more paragraph." in with_index

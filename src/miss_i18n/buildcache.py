@@ -17,8 +17,9 @@ SHA-256, and its size and times as the file system gave them after the write):
 A later build with the same digest for a page whose output file is still what it wrote
 (same size and times, as ``git status`` decides; else the same SHA-256) neither builds nor
 writes it. The output is its own cache: nothing is stored twice, and a page someone
-changed, damaged or removed in the output folder is rebuilt. Which entries a page uses is
-kept too, by the source's digest, so a hit costs no parse.
+changed, damaged or removed in the output folder is rebuilt. Each source page's segments
+are kept too, by the digest of its bytes (and the code): extraction reads them instead of
+parsing an unchanged page, and a page hit costs no parse.
 
 The index is one file, ``.miss-i18n/pages.json`` (git-ignored), with a digest of its own
 content: a damaged, truncated or foreign index is ignored (every page is rebuilt), never
@@ -43,7 +44,7 @@ from lxml import etree
 from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
 from .files import write_if_changed
-from .model import Key
+from .model import Key, Segment
 
 INDEX = Path(".miss-i18n") / "pages.json"
 LEGACY = Path(".miss-i18n") / "pages"
@@ -109,7 +110,7 @@ class Built:
     report: PageReport
     title: str
     row: dict[str, Any] | None = None
-    """The index row to store for it, where the index does not hold it as it is."""
+    """Its index row."""
 
 
 def _report_row(built: PageReport) -> dict[str, Any]:
@@ -131,13 +132,16 @@ def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | N
 
 @dataclass
 class PageCache:
-    """The index of built pages of a project (``store`` False: read only)."""
+    """The index of a project's pages (``store`` False: read only), for one run: what it
+    looks up and adds is what a full build keeps."""
 
     path: Path
     store: bool = True
     usable: bool = True
-    sources: dict[str, list[Key]] = field(default_factory=dict)
+    sources: dict[str, list[Segment]] = field(default_factory=dict)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    used_sources: set[str] = field(default_factory=set)
+    used_pages: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
@@ -157,7 +161,7 @@ class PageCache:
             if (whole.get("format") != FORMAT or whole.get("code") != code_digest()
                     or whole.get("digest") != _digest(_json(body))):
                 return
-            self.sources = {str(k): [(None if c is None else str(c), str(m)) for c, m in v]
+            self.sources = {str(k): [Segment(*map(str, fields)) for fields in v]
                             for k, v in body["sources"].items()}
             self.pages = {str(k): dict(v) for k, v in body["pages"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -177,9 +181,18 @@ class PageCache:
                    for context, msgid in keys]
         return _digest(b"page", source_key.encode(), salt.encode(), _json(entries))
 
-    # -- lookups (in the build's worker processes: the index is read before they fork) ---
-    def slot_keys(self, source_key: str) -> list[Key] | None:
+    # -- lookups (also in the build's workers: the index is read before they fork) -------
+    def segments(self, source_key: str) -> list[Segment] | None:
+        """The segments of a source page, by its source_key."""
         return self.sources.get(source_key)
+
+    def add_segments(self, source_key: str, segments: list[Segment]) -> None:
+        self.sources[source_key] = segments
+        self.used_sources.add(source_key)
+
+    def slot_keys(self, source_key: str) -> list[Key] | None:
+        found = self.sources.get(source_key)
+        return None if found is None else [(s.context, s.msgid) for s in found]
 
     def get(self, key: str, path: Path, name: str, locale: str, page: str) -> Built | None:
         """The page of ``key`` if the output file ``path`` (``name`` below the output
@@ -200,7 +213,11 @@ class PageCache:
                 return None
             refreshed = {**row, "stat": now}
         return Built(path, str(row["sha256"]), False, report, str(row.get("title", page)),
-                     refreshed)
+                     refreshed or row)
+
+    def add_page(self, key: str, row: dict[str, Any]) -> None:
+        self.pages[key] = row
+        self.used_pages.add(key)
 
     @staticmethod
     def row(name: str, built: Built) -> dict[str, Any]:
@@ -209,22 +226,21 @@ class PageCache:
                 "title": built.title, **_report_row(built.report)}
 
     # -- the index file -------------------------------------------------------------------
-    def save(self, sources: Mapping[str, list[Key]], pages: Mapping[str, dict[str, Any]],
-             *, output_dir: Path, full: bool) -> None:
-        """Record the rows of this build, once its pages are in ``output_dir``: only those
-        (``full``), or with the others kept. Best effort: an index that cannot be written
+    def save(self, output_dir: Path, *, full: bool) -> None:
+        """Write the index, once this run's pages are in ``output_dir``: with only what the
+        run used (``full``), or everything. Best effort: an index that cannot be written
         only costs a rebuild."""
         if not self.store:
             return
-        for row in pages.values():
+        for key in self.used_pages:
+            row = self.pages[key]
             if row["stat"] is None:
                 row["stat"] = signature(output_dir / row["path"])
         if full:
-            self.sources, self.pages = dict(sources), dict(pages)
-        else:
-            self.sources.update(sources)
-            self.pages.update(pages)
-        body = {"sources": {k: [list(key) for key in v] for k, v in self.sources.items()},
+            self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
+            self.pages = {k: v for k, v in self.pages.items() if k in self.used_pages}
+        body = {"sources": {k: [[s.page, s.context, s.msgid, s.anchor, s.comment] for s in v]
+                            for k, v in self.sources.items()},
                 "pages": self.pages}
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(_json(body)),
                       **body})

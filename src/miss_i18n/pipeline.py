@@ -54,7 +54,7 @@ from .files import (
     write_if_changed,
 )
 from .memory import Memory
-from .model import CatalogStats, Key, WriteResult
+from .model import CatalogStats, Key, Segment, WriteResult
 from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
 from .provenance import is_from_memory, is_machine
@@ -245,15 +245,28 @@ EXTRACT_UNITS = 2
 """Extracting a page costs about as much as building it in two locales (parallel.MIN_WORK)."""
 
 
-def template(config: Config, now: datetime, *, seen: Snapshot) -> polib.POFile:
-    """Every source page's segments (pages in name order; over processes where there are
-    enough), then the build's own, as the template."""
+def template(config: Config, now: datetime, *, seen: Snapshot,
+             index: PageCache | None = None) -> polib.POFile:
+    """Every source page's segments (pages in name order), then the build's own, as the
+    template: from the ``index`` for a page whose bytes it knows, else parsed (over
+    processes where there are enough pages)."""
     pages = list_pages(config.source_dir)
-    jobs = jobs_for(config.jobs, EXTRACT_UNITS * len(pages))
-    found = map_shared(source_segments, config.source_dir, pages, jobs)
-    segments = [*(segment for part in found for segment in part), *CHROME]
+    if index is None:
+        index = PageCache.of(config.root, store=False)
+    keys = [index.source_key(page, read(config.source_dir, page)) for page in pages]
+    missing = [page for page, key in zip(pages, keys, strict=True)
+               if index.segments(key) is None]
+    found = dict(zip(missing, map_shared(
+        source_segments, config.source_dir, missing,
+        jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
+    segments = []
+    for page, key in zip(pages, keys, strict=True):
+        known = index.segments(key)
+        page_segments = found[page] if known is None else known
+        index.add_segments(key, page_segments)
+        segments += page_segments
     previous = catalog.load_optional(seen.read(config.pot_path))
-    return catalog.make_template(segments, previous=previous, now=now)
+    return catalog.make_template([*segments, *CHROME], previous=previous, now=now)
 
 
 # -- update -------------------------------------------------------------------------------
@@ -467,8 +480,8 @@ class _PageBuilds:
 
     built: list[Built]
     source_key: str
-    keys: list[Key] | None
-    """The entries the page uses, where the index does not hold them yet."""
+    segments: list[Segment] | None
+    """The page's segments, where the index does not hold them yet."""
     rows: dict[str, dict[str, Any]]
     """Every locale's index row, by page key."""
     staged: list[Staged] = field(default_factory=list)
@@ -488,8 +501,8 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     done = _PageBuilds([], source_key, None, {})
     if keys is None:
         located = Located.of(parse_page(source, config.source_dir / page), page)
-        keys = done.keys = [(slot.segment.context, slot.segment.msgid)
-                            for slot in located.slots]
+        done.segments = [slot.segment for slot in located.slots]
+        keys = [(segment.context, segment.msgid) for segment in done.segments]
     for locale in work.locales:
         found, review = work.lookups[locale]
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
@@ -499,7 +512,8 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         hit = cache.get(key, path, name, locale, page)
         if hit is not None:
             done.built.append(hit)
-            done.rows[key] = hit.row or cache.pages[key]
+            if hit.row is not None:
+                done.rows[key] = hit.row
             continue
         if located is None:
             located = Located.of(parse_page(source, config.source_dir / page), page)
@@ -515,26 +529,13 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
             done.staged += [staged] if staged else []
         built = Built(path, digest(data), changed, report, title)
         done.built.append(built)
-        if not work.check:
-            done.rows[key] = cache.row(name, built)
+        done.rows[key] = cache.row(name, built)
     return done
 
 
 def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) -> Findings:
     catalogs, glossary = shared
     return count_findings({locale: catalogs[locale]}, glossary)[locale]
-
-
-@dataclass(frozen=True)
-class IndexUpdate:
-    cache: PageCache
-    sources: dict[str, list[Key]]
-    rows: dict[str, dict[str, Any]]
-    output_dir: Path
-    full: bool
-
-    def save(self) -> None:
-        self.cache.save(self.sources, self.rows, output_dir=self.output_dir, full=self.full)
 
 
 @dataclass
@@ -548,8 +549,8 @@ class SiteOutputs:
     """The pages that changed: complete files beside theirs, for commit to rename."""
     files: list[Path]
     """The pages' files."""
-    index: IndexUpdate
-    """The build index's new rows: to save once the pages are in place."""
+    index: PageCache
+    """The build index, with this build's rows: to save once the pages are in place."""
     reports: list[PageReport]
     gone: list[Recorded]
     """Files of the last build that this one no longer makes (to prune)."""
@@ -557,7 +558,7 @@ class SiteOutputs:
 
 def site_outputs(
     config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
-    seen: Snapshot, check: bool = False
+    seen: Snapshot, check: bool = False, index: PageCache | None = None
 ) -> SiteOutputs:
     """Build the site: every page is written (``check``: compared) as soon as it is made,
     so that the site is never held in memory; the rest is returned to commit.
@@ -585,7 +586,7 @@ def site_outputs(
             _make_folder(folder)
     written = clean(page_paths, check=check, config=config)
     lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales}
-    cache = PageCache.of(config.root, store=not check)
+    cache = PageCache.of(config.root, store=not check) if index is None else index
     work = _SiteWork(config, site, locales, lookups, {
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
         check, resolved(config.output_dir))
@@ -597,8 +598,6 @@ def site_outputs(
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
     digests: dict[Path, str] = {}
-    sources: dict[str, list[Key]] = {}
-    rows: dict[str, dict[str, Any]] = {}
     staged: list[Staged] = []
     try:
         builds = map_shared(_build_page, work, pages, jobs)
@@ -607,15 +606,17 @@ def site_outputs(
         raise
     for page, done in zip(pages, builds, strict=True):
         staged += done.staged
-        sources[done.source_key] = done.keys or cache.sources[done.source_key]
-        rows.update(done.rows)
+        if done.segments is not None:
+            cache.add_segments(done.source_key, done.segments)
+        else:
+            cache.used_sources.add(done.source_key)
+        for key, row in done.rows.items():
+            cache.add_page(key, row)
         for locale, built in zip(locales, done.built, strict=True):
             titles[(locale, page)] = built.title
             digests[built.path] = built.digest
             reports.append(built.report)
             written.append(WriteResult(_display(built.path, config.root), built.changed))
-    index = IndexUpdate(cache, sources, rows, config.output_dir,
-                        full=config.targets == config.locales)  # narrowed: keep the others
     findings = dict(zip(catalogs, map_shared(_findings, (catalogs, config.glossary),
                                              list(catalogs), _catalog_jobs(config, catalogs)),
                         strict=True))
@@ -627,7 +628,7 @@ def site_outputs(
     digests.update((o.path, digest(o.data)) for o in outputs)
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
-    return SiteOutputs(outputs, written, staged, page_paths, index, reports, gone)
+    return SiteOutputs(outputs, written, staged, page_paths, cache, reports, gone)
 
 
 def _make_folder(folder: Path) -> None:

@@ -58,16 +58,16 @@ from .results import (
 # The pipeline and what only some commands use, loaded on first use (lazy.py): an
 # unchanged rerun reads none of them.
 if TYPE_CHECKING:
-    from . import archive, catalog, checks, confidence, pipeline, serve, tmx, xliff
+    from . import archive, buildcache, catalog, checks, confidence, pipeline, serve, tmx, xliff
     from . import translate as drafting
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
 else:
-    archive, catalog, checks, confidence, pipeline, serve, tmx, xliff, drafting = (
+    archive, buildcache, catalog, checks, confidence, pipeline, serve, tmx, xliff, drafting = (
         lazy.module(f"miss_i18n.{name}") for name in (
-            "archive", "catalog", "checks", "confidence", "pipeline", "serve", "tmx", "xliff",
-            "translate"))
+            "archive", "buildcache", "catalog", "checks", "confidence", "pipeline", "serve",
+            "tmx", "xliff", "translate"))
     base, nllb, nllb_store, registry, model_store = (
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
@@ -137,9 +137,11 @@ class Project:
         """The source pages' text into the template (locales/<domain>.pot)."""
         config = self.config
         with self._locked(check) as seen:
-            pot = pipeline.template(config, clock(), seen=seen)
+            index = buildcache.PageCache.of(config.root, store=not check)
+            pot = pipeline.template(config, clock(), seen=seen, index=index)
             output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
             writes = self._commit([output], check, seen)
+            index.save(config.output_dir, full=False)
         return ExtractResult(writes=writes, check=check, command="extract",
                              template=shown(config.pot_path, config.root), entries=len(pot))
 
@@ -205,7 +207,7 @@ class Project:
             built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
                                           check=check)
             writes = self._commit(built.outputs, check, seen, staged=built.staged)
-            built.index.save()
+            built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = pipeline.prune(config, built.gone, check=check)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
                            command="build", rejected=rejected_lines(built.reports),
@@ -266,7 +268,8 @@ class Project:
              options: dict[str, Any]) -> RunResult:
         config = self.config
         seen = Snapshot()
-        pot = pipeline.template(config, clock(), seen=seen)
+        index = buildcache.PageCache.of(config.root, store=not check)
+        pot = pipeline.template(config, clock(), seen=seen, index=index)
         catalogs = pipeline.merged(config, pot, seen=seen)
         translations: list[drafting.LocaleResult] = []
         if not check and translate:
@@ -280,13 +283,13 @@ class Project:
                     if not check or o.path.exists()]
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
-                                      check=check)
+                                      check=check, index=index)
         compared = not check or config.output_dir.exists()
         writes = self._commit([*outputs, *built.outputs] if compared else outputs, check, seen,
                               staged=built.staged)
         if compared:
             writes += built.pages
-        built.index.save()
+        index.save(config.output_dir, full=config.targets == config.locales)
         pruned = pipeline.prune(config, built.gone if compared else [], check=check)
         waiting = drafting.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
