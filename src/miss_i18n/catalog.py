@@ -164,7 +164,7 @@ def _polib_entry(entry: po_syntax.PoEntry) -> polib.POEntry:
     made.msgid = entry.msgid
     made.msgstr = entry.msgstr or ""
     made.msgid_plural = entry.msgid_plural or ""
-    made.msgstr_plural = dict(enumerate(entry.msgstr_plural))
+    made.msgstr_plural = dict(enumerate(entry.msgstr_plural)) if entry.msgstr_plural else {}
     made.msgctxt = entry.msgctxt  # type: ignore[assignment]  # None is polib's own default
     made.obsolete = entry.obsolete
     made.encoding = polib.default_encoding
