@@ -101,7 +101,7 @@ class _Comments:
             if kind == ",":
                 flags += _flags(text)
             elif kind == ":":
-                references += _references(text)
+                references += [_reference(r) for r in text[1:].split()]
             elif kind == ".":
                 extracted.append(text[2:] if text[1:2] == " " else text[1:])
             else:
@@ -110,17 +110,12 @@ class _Comments:
         return cls(translator, extracted, references, flags)
 
 
-# The same flag and reference lines recur on thousands of entries: each is split once.
-@lru_cache(maxsize=4096)
+# The same flag lines recur on thousands of entries: each is split once. (References mostly
+# differ from entry to entry: caching them was slower.)
+@lru_cache(maxsize=256)
 def _flags(text: str) -> tuple[str, ...]:
     """The flags of a ``#,`` comment (``text`` from the comma on)."""
     return tuple(flag.strip() for flag in text[1:].split(",") if flag.strip())
-
-
-@lru_cache(maxsize=4096)
-def _references(text: str) -> tuple[tuple[str, str], ...]:
-    """The references of a ``#:`` comment (``text`` from the colon on)."""
-    return tuple(_reference(reference) for reference in text[1:].split())
 
 
 def _reference(text: str) -> tuple[str, str]:
