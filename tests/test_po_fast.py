@@ -214,7 +214,7 @@ def catalogs(draw: st.DrawFn) -> polib.POFile:
     return po
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(catalogs())
 def test_what_render_writes_is_read_fast_and_alike(po: polib.POFile) -> None:
     text = catalog.render(po)
@@ -231,7 +231,7 @@ COMMENTS = st.lists(st.sampled_from(["", " ", "~", "|", ",", ", fuzzy", ",fuzzy,
                                      "## t", "  t  ", "\tt", ", a\t"]) | TEXT, max_size=5)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(TEXT, COMMENTS, st.booleans()), max_size=5))
 def test_to_polib_on_any_comments(rows: list[tuple[str, list[str], bool]]) -> None:
     parsed = PoFile((PoEntry(1, "", "Language: de\n", comments=(" h", ", fuzzy")),
@@ -335,7 +335,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return data[:draw(st.integers(0, len(data)))] if draw(st.booleans()) else data
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(mutated())
 def test_mutated_files_are_declined_or_read_alike(data: bytes) -> None:
     assert_agrees(data)

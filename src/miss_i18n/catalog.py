@@ -142,7 +142,7 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
 
 
 # What polib.POEntry.__init__ sets, in its order (polib 1.2). Where polib's constructor sets
-# exactly these, entries are made without it: its 15 ``kwargs.get`` were a fifth of a load.
+# exactly these, entries are made without it: its 15 ``kwargs.get`` were half of to_polib.
 _POENTRY_ATTRIBUTES = (
     "msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "encoding",
     "comment", "tcomment", "occurrences", "flags", "previous_msgctxt", "previous_msgid",
