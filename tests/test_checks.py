@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
 from conftest import ROOT
-from miss_i18n import po_syntax
+from miss_i18n import po_fast, po_syntax
 from miss_i18n.catalog import plural_forms
 from miss_i18n.checks import (
     CHECKS,
@@ -214,16 +214,23 @@ def test_a_file_is_read_and_parsed_once_and_no_babel_catalog_is_built(
                  '#, python-format\nmsgid "%d file"\nmsgid_plural "%d files"\n'
                  'msgstr[0] "%d Datei"\n')
     parses: list[int] = []
-    real_parse = po_syntax.parse
+    real_parse, real_fast = po_syntax.parse, po_fast.parse
 
     def counted(data: bytes) -> po_syntax.PoFile:
         parses.append(len(data))
         return real_parse(data)
 
+    def counted_fast(data: bytes) -> po_syntax.PoFile | None:
+        parsed = real_fast(data)
+        if parsed is not None:  # else po_syntax.parse reads it, and counts
+            parses.append(len(data))
+        return parsed
+
     def no_catalog(*args: object, **kwargs: object) -> None:
         raise AssertionError("a Babel Catalog was built")
 
     monkeypatch.setattr(po_syntax, "parse", counted)
+    monkeypatch.setattr(po_fast, "parse", counted_fast)
     monkeypatch.setattr(Catalog, "__init__", no_catalog)
     assert [i.message for i in check_file(path, "de", Glossary(), SHOWN)] == [
         "unknown named placeholder 'anzahl'", "Wrong number of plural forms (expected 2)"]

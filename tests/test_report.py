@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import make_project
 from helpers import invoke
-from miss_i18n import catalog, po_syntax
+from miss_i18n import catalog, po_fast, po_syntax
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
 from miss_i18n.config import load_config
@@ -151,5 +151,6 @@ def test_findings_are_counted_on_the_catalogs_in_memory(
 
     monkeypatch.setattr(catalog, "render", refused)
     monkeypatch.setattr(po_syntax, "parse", refused)
+    monkeypatch.setattr(po_fast, "parse", refused)
     found = count_findings(catalogs, config.glossary)
     assert found == expected and found["de"].errors >= 1

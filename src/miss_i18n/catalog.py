@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from . import __version__, po_syntax
+from . import __version__, po_fast, po_syntax
 from .errors import CatalogError
 from .model import CatalogStats, Key, Segment
 from .provenance import accepted, is_accepted, is_from_memory, is_machine
@@ -55,6 +56,9 @@ def read_syntax(path: Path) -> po_syntax.PoFile:
     except OSError as exc:
         raise CatalogError(f"cannot read it ({exc.strerror}); check its permissions",
                            path=path) from None
+    parsed = po_fast.parse(data)  # the form we write, quickly; anything else strictly
+    if parsed is not None:
+        return parsed
     try:
         return po_syntax.parse(data)
     except po_syntax.PoSyntaxError as exc:
@@ -87,20 +91,31 @@ class _Comments:
 
     @classmethod
     def of(cls, entry: po_syntax.PoEntry) -> _Comments:
-        comments = cls([], [], [], [])
+        translator: list[str] = []
+        extracted: list[str] = []
+        references: list[tuple[str, str]] = []
+        flags: list[str] = []
         for line in entry.comments:
             text = line.rstrip()
-            kind, rest = text[:1], text[1:]
+            kind = text[:1]
             if kind == ",":
-                comments.flags += [f.strip() for f in rest.split(",") if f.strip()]
+                flags += _flags(text)
             elif kind == ":":
-                comments.references += [_reference(r) for r in rest.split()]
+                references += [_reference(r) for r in text[1:].split()]
             elif kind == ".":
-                comments.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+                extracted.append(text[2:] if text[1:2] == " " else text[1:])
             else:
                 words = text.lstrip("#")
-                comments.translator.append(words[1:] if words.startswith(" ") else words)
-        return comments
+                translator.append(words[1:] if words[:1] == " " else words)
+        return cls(translator, extracted, references, flags)
+
+
+# The same flag lines recur on thousands of entries: each is split once. (References mostly
+# differ from entry to entry: caching them was slower.)
+@lru_cache(maxsize=256)
+def _flags(text: str) -> tuple[str, ...]:
+    """The flags of a ``#,`` comment (``text`` from the comma on)."""
+    return tuple(flag.strip() for flag in text[1:].split(",") if flag.strip())
 
 
 def _reference(text: str) -> tuple[str, str]:
@@ -121,21 +136,57 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
         comments = _Comments.of(header)
         po.header = "\n".join(comments.translator)
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
-    for entry in parsed.entries:
-        if entry is header:
-            continue
-        comments = _Comments.of(entry)
-        po.append(polib.POEntry(
-            msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr or "",
-            msgid_plural=entry.msgid_plural or "",
-            msgstr_plural=dict(enumerate(entry.msgstr_plural)),
-            obsolete=entry.obsolete, flags=comments.flags,
-            tcomment="\n".join(comments.translator), comment="\n".join(comments.extracted),
-            occurrences=comments.references, previous_msgctxt=entry.previous_msgctxt,
-            previous_msgid=entry.previous_msgid,
-            previous_msgid_plural=entry.previous_msgid_plural, linenum=entry.line,
-        ))
+    make = _polib_entry if _BARE_POENTRY else _constructed_entry
+    po.extend([make(entry) for entry in parsed.entries if entry is not header])
     return po
+
+
+# What polib.POEntry.__init__ sets, in its order (polib 1.2). Where polib's constructor sets
+# exactly these, entries are made without it: its 15 ``kwargs.get`` were half of to_polib.
+_POENTRY_ATTRIBUTES = (
+    "msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "encoding",
+    "comment", "tcomment", "occurrences", "flags", "previous_msgctxt", "previous_msgid",
+    "previous_msgid_plural", "linenum",
+)
+_BARE_POENTRY = tuple(vars(polib.POEntry())) == _POENTRY_ATTRIBUTES
+_new = object.__new__
+
+
+def _polib_entry(entry: po_syntax.PoEntry) -> polib.POEntry:
+    """``_constructed_entry(entry)``, the same attributes set in the same order, faster."""
+    comments = _Comments.of(entry)
+    made: polib.POEntry = _new(polib.POEntry)
+    made.msgid = entry.msgid
+    made.msgstr = entry.msgstr or ""
+    made.msgid_plural = entry.msgid_plural or ""
+    made.msgstr_plural = dict(enumerate(entry.msgstr_plural)) if entry.msgstr_plural else {}
+    made.msgctxt = entry.msgctxt  # type: ignore[assignment]  # None is polib's own default
+    made.obsolete = entry.obsolete
+    made.encoding = polib.default_encoding
+    made.comment = "\n".join(comments.extracted)
+    made.tcomment = "\n".join(comments.translator)
+    made.occurrences = comments.references
+    made.flags = comments.flags
+    made.previous_msgctxt = entry.previous_msgctxt
+    made.previous_msgid = entry.previous_msgid
+    made.previous_msgid_plural = entry.previous_msgid_plural
+    made.linenum = entry.line
+    return made
+
+
+def _constructed_entry(entry: po_syntax.PoEntry) -> polib.POEntry:
+    """The polib entry for a parsed one, by polib's constructor."""
+    comments = _Comments.of(entry)
+    return polib.POEntry(
+        msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr or "",
+        msgid_plural=entry.msgid_plural or "",
+        msgstr_plural=dict(enumerate(entry.msgstr_plural)),
+        obsolete=entry.obsolete, flags=comments.flags,
+        tcomment="\n".join(comments.translator), comment="\n".join(comments.extracted),
+        occurrences=comments.references, previous_msgctxt=entry.previous_msgctxt,
+        previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural, linenum=entry.line,
+    )
 
 
 def load(path: Path) -> polib.POFile:
@@ -148,65 +199,63 @@ def load_optional(path: Path) -> polib.POFile | None:
 
 
 # -- writing: GNU canonical, no wrap ------------------------------------------------------
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
-            "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
-
-
-_ESCAPE_TABLE = str.maketrans(_ESCAPES)
-
-
+# Backslash first: the escapes after it add backslashes that must stay single.
+_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\t", "\\t"), ("\r", "\\r"),
+            ("\a", "\\a"), ("\b", "\\b"), ("\f", "\\f"), ("\v", "\\v"))
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 
 
 def _escape(text: str) -> str:
-    # Most text needs no escape: finding that out (in C) is cheaper than translating.
-    return text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text
+    # Most text needs no escape: finding that out (in C) is cheaper than replacing; and
+    # str.replace per escaped character is many times faster than str.translate.
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    for char, escaped in _ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
-def _string_lines(keyword: str, text: str, prefix: str = "") -> list[str]:
+def _add_string(lines: list[str], prefix: str, keyword: str, text: str) -> None:
     """``keyword "text"`` split after each embedded newline, as GNU gettext does."""
-    if "\n" not in text[:-1]:  # one line: the common case
-        return [f'{prefix}{keyword} "{_escape(text)}"']
-    pieces: list[str] = []
-    rest = text
-    while "\n" in rest[:-1]:
-        cut = rest.index("\n") + 1
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    if not pieces:
-        return [f'{prefix}{keyword} "{_escape(text)}"']
-    if rest:
-        pieces.append(rest)
-    return [f'{prefix}{keyword} ""'] + [f'{prefix}"{_escape(piece)}"' for piece in pieces]
+    newline = text.find("\n")
+    if newline < 0 or newline == len(text) - 1:  # one line: the common case
+        lines.append(f'{prefix}{keyword} "{_escape(text)}"')
+        return
+    pieces = text.split("\n")
+    lines.append(f'{prefix}{keyword} ""')
+    lines += [f'{prefix}"{_escape(piece)}\\n"' for piece in pieces[:-1]]
+    if pieces[-1]:
+        lines.append(f'{prefix}"{_escape(pieces[-1])}"')
 
 
-def _entry_lines(entry: polib.POEntry) -> list[str]:
-    lines: list[str] = []
-    lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")] if entry.tcomment else []
-    lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")] if entry.comment else []
+def _add_entry(lines: list[str], entry: polib.POEntry) -> None:
+    """An entry's lines: comments, previous strings, then its own strings."""
+    if entry.tcomment:
+        lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")]
+    if entry.comment:
+        lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")]
     if entry.occurrences and not entry.obsolete:
-        refs = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
-        lines.append("#: " + " ".join(refs))
+        lines.append("#: " + " ".join([f"{path}:{line}" if line else path
+                                       for path, line in entry.occurrences]))
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
-    prefix = "#~ " if entry.obsolete else ""
-    previous = "#~| " if entry.obsolete else "#| "
+    prefix, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
     if entry.previous_msgctxt is not None:
-        lines += _string_lines("msgctxt", entry.previous_msgctxt, previous)
+        _add_string(lines, previous, "msgctxt", entry.previous_msgctxt)
     if entry.previous_msgid is not None:
-        lines += _string_lines("msgid", entry.previous_msgid, previous)
+        _add_string(lines, previous, "msgid", entry.previous_msgid)
     if entry.previous_msgid_plural is not None:
-        lines += _string_lines("msgid_plural", entry.previous_msgid_plural, previous)
+        _add_string(lines, previous, "msgid_plural", entry.previous_msgid_plural)
     if entry.msgctxt is not None:
-        lines += _string_lines("msgctxt", entry.msgctxt, prefix)
-    lines += _string_lines("msgid", entry.msgid, prefix)
+        _add_string(lines, prefix, "msgctxt", entry.msgctxt)
+    _add_string(lines, prefix, "msgid", entry.msgid)
     if entry.msgid_plural:
-        lines += _string_lines("msgid_plural", entry.msgid_plural, prefix)
+        _add_string(lines, prefix, "msgid_plural", entry.msgid_plural)
         for index in sorted(entry.msgstr_plural):
-            lines += _string_lines(f"msgstr[{index}]", entry.msgstr_plural[index], prefix)
+            _add_string(lines, prefix, f"msgstr[{index}]", entry.msgstr_plural[index])
     else:
-        lines += _string_lines("msgstr", entry.msgstr, prefix)
-    return lines
+        _add_string(lines, prefix, "msgstr", entry.msgstr)
 
 
 def header_text(metadata: dict[str, str]) -> str:
@@ -220,12 +269,12 @@ def render(catalog: polib.POFile) -> str:
     header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata),
                            tcomment=catalog.header,
                            flags=["fuzzy"] if catalog.metadata_is_fuzzy else [])
-    blocks = [_entry_lines(header)]
-    active = [e for e in catalog if not e.obsolete]
-    obsolete = [e for e in catalog if e.obsolete]
-    blocks += [_entry_lines(e) for e in active]
-    blocks += [_entry_lines(e) for e in obsolete]
-    return "\n".join("\n".join(block) + "\n" for block in blocks)
+    lines: list[str] = []
+    _add_entry(lines, header)
+    for entry in [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]:
+        lines.append("")  # the blank line between entries
+        _add_entry(lines, entry)
+    return "\n".join(lines) + "\n"
 
 
 def to_bytes(catalog: polib.POFile) -> bytes:
