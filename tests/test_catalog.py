@@ -98,3 +98,15 @@ def test_a_missing_or_broken_catalog_is_a_clear_error(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{broken}:3: unknown keyword 'nonsense'; put text in quotes (the keywords are "
         "msgctxt, msgid, msgid_plural, msgstr)")
+
+
+def test_a_merged_entry_is_what_polibs_constructor_makes() -> None:
+    """merge builds its entries without polib's constructor: the same attributes, in the
+    same order, as the constructor gives."""
+    source = polib.POEntry(msgctxt="page:#a/p", msgid="Hello <1>world</1>",
+                           occurrences=[("page.html#a", "")], comment="A paragraph.")
+    made = catalog._template_entry(source)
+    expected = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="",
+                             occurrences=list(source.occurrences), comment=source.comment)
+    assert list(vars(made).items()) == list(vars(expected).items())
+    assert made.occurrences is not source.occurrences

@@ -351,6 +351,32 @@ class MergeResult:
     obsoleted: int
 
 
+def _template_entry(source: polib.POEntry) -> polib.POEntry:
+    """A new entry of the template's text and places, untranslated: what
+    ``polib.POEntry(msgctxt=…, msgid=…, occurrences=…, comment=…)`` makes, without its
+    constructor where that is safe (see _polib_entry)."""
+    if not _BARE_POENTRY:
+        return polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="",
+                             occurrences=list(source.occurrences), comment=source.comment)
+    made: polib.POEntry = _new(polib.POEntry)
+    made.msgid = source.msgid
+    made.msgstr = ""
+    made.msgid_plural = ""
+    made.msgstr_plural = {}
+    made.msgctxt = source.msgctxt
+    made.obsolete = False
+    made.encoding = polib.default_encoding
+    made.comment = source.comment
+    made.tcomment = ""
+    made.occurrences = list(source.occurrences)
+    made.flags = []
+    made.previous_msgctxt = None
+    made.previous_msgid = None
+    made.previous_msgid_plural = None
+    made.linenum = None
+    return made
+
+
 def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> MergeResult:
     """The catalog for ``locale``: the template's entries with every translation kept.
 
@@ -378,8 +404,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     added = fuzzied = 0
     for source in template:
         found = exact.get(key(source))
-        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="",
-                              occurrences=list(source.occurrences), comment=source.comment)
+        entry = _template_entry(source)
         if found is not None:
             used.add(id(found))
             _keep(entry, found)
