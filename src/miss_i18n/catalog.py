@@ -46,16 +46,26 @@ def read_syntax(path: Path) -> po_syntax.PoFile:
 
     The file is only read: a catalog we refuse is never rewritten.
     """
+    return parse_syntax(read_data(path), path)
+
+
+def read_data(path: Path) -> bytes:
+    """A PO/POT file's bytes; a missing or unreadable one is a CatalogError that says what
+    to do."""
     if not path.is_file():  # polib would even parse a mistyped path as PO content
         if path.suffix == ".pot":
             raise CatalogError("template does not exist; run `miss-i18n extract` first",
                                path=path)
         raise CatalogError("catalog does not exist; run `miss-i18n update` first", path=path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read it ({exc.strerror}); check its permissions",
                            path=path) from None
+
+
+def parse_syntax(data: bytes, path: Path) -> po_syntax.PoFile:
+    """The bytes of the PO/POT file ``path``, read strictly (read_syntax)."""
     parsed = po_fast.parse(data)  # the form we write, quickly; anything else strictly
     if parsed is not None:
         return parsed

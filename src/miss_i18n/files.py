@@ -26,6 +26,11 @@ def _digest_of(path: Path) -> str:
         raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
 
 
+def digest_of(data: bytes | None) -> str:
+    """A Snapshot's digest of a file's bytes (None: no such file)."""
+    return ABSENT if data is None else hashlib.sha256(data).hexdigest()
+
+
 class Snapshot:
     """What each input file held when the run read it, so that a write can tell whether
     someone (a translator saving a catalog) changed it since: such a file is not overwritten.
@@ -42,6 +47,11 @@ class Snapshot:
         if path not in self.digests:
             self.digests[path] = _digest_of(path)
         return path
+
+    def record(self, path: Path, digest: str) -> None:
+        """Record that the run read ``path`` elsewhere (a worker process), and what it held
+        (digest_of); the first read counts."""
+        self.digests.setdefault(path, digest)
 
     def changed(self, path: Path) -> bool:
         return path in self.digests and _digest_of(path) != self.digests[path]

@@ -44,6 +44,7 @@ from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
     Snapshot,
     Staged,
+    digest_of,
     discard,
     ensure_inside,
     publish,
@@ -271,13 +272,29 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
 
 # -- update -------------------------------------------------------------------------------
 def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, polib.POFile]:
-    # Read in this process: in workers (measured, 8 catalogs of 8,000 entries, 2 busy
-    # cores) sending each merged catalog back cost more than the second core saved.
-    return {
-        locale: catalog.merge(pot, catalog.load_optional(catalog_path(config, locale, seen)),
-                              locale).catalog
-        for locale in config.targets
-    }
+    """Each target locale's catalog read and merged with the template; over processes
+    where there are enough entries (a merged catalog pickles back in a third of the time
+    reading and merging it took)."""
+    locales = list(config.targets)
+    jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
+    catalogs = {}
+    for locale, (held, po) in zip(locales, map_shared(_merged_one, (config, pot), locales,
+                                                      jobs), strict=True):
+        seen.record(config.po_path(locale), held)
+        catalogs[locale] = po
+    return catalogs
+
+
+def _merged_one(shared: tuple[Config, polib.POFile], locale: str
+                ) -> tuple[str, polib.POFile]:
+    """A locale's catalog merged with the template, and the digest of what was read (the
+    Snapshot's, taken of the very bytes parsed)."""
+    config, pot = shared
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    data = catalog.read_data(path) if path.exists() else None
+    old = None if data is None else catalog.to_polib(catalog.parse_syntax(data, path))
+    return digest_of(data), catalog.merge(pot, old, locale).catalog
 
 
 def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:
