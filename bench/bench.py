@@ -224,7 +224,7 @@ def bench_mt(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, 
     else:
         archive = bt.ensure_model(args.cache, corpus[:200])
     sentences = (corpus * (args.sentences // len(corpus) + 1))[:args.sentences]
-    settings = argparse.Namespace(inter_threads=2, intra_threads=1, batch_sentences=12,
+    settings = argparse.Namespace(inter_threads=2, intra_threads=1, batch_sentences=8,
                                   max_batch_tokens=2048, beam_size=4, repeat=args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         store = ModelStore(Path(tmp) / "models")

@@ -248,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=200, help="how many (default 200)")
     parser.add_argument("--inter-threads", type=int, default=2, help="(a) (default 2)")
     parser.add_argument("--intra-threads", type=int, default=1, help="(a) (default 1)")
-    parser.add_argument("--batch-sentences", type=int, default=12, help="(a) (default 12)")
+    parser.add_argument("--batch-sentences", type=int, default=8, help="(a) (default 8)")
     parser.add_argument("--max-batch-tokens", type=int, default=2048, help="(a) (default 2048)")
     parser.add_argument("--beam-size", type=int, default=4, help="(a) and (c) (default 4)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N for (a), (c)")

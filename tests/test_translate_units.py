@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import polib
 import pytest
 
 from miss_i18n import catalog
+from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.errors import EngineError
 from miss_i18n.markup import parse
@@ -340,3 +343,31 @@ def test_a_fallback_for_a_mangled_term_is_remembered_too(tmp_path: Path) -> None
         outcomes.append((result.drafted, result.from_engine, po[0].msgstr))
     assert outcomes == [(1, 2, "SURGERY A IS MISS"), (1, 0, "SURGERY A IS MISS")]
     assert fake.calls == [["9071 is a surgery"], ["MISS is a surgery"]]
+
+
+def test_full_batches_are_queued_together_and_a_short_one_alone() -> None:
+    """ct2.decoded: runs of full chunks go to CTranslate2 in one call (cut again into
+    batches of the same size), up to GROUP_CHUNKS; a chunk cut short by the token budget
+    goes alone as one batch; results come back per chunk, in order. (A fake CTranslate2:
+    each result echoes its index.)"""
+    class Result:
+        def __init__(self, index: int) -> None:
+            self.index = index
+
+        def result(self) -> Any:
+            return SimpleNamespace(hypotheses=[[str(self.index)]], scores=[-float(self.index)])
+
+    calls: list[tuple[list[int], int]] = []
+
+    def submit(indices: list[int], size: int) -> list[Any]:
+        calls.append((indices, size))
+        return [Result(i) for i in indices]
+
+    full = [[2 * n, 2 * n + 1] for n in range(ct2.GROUP_CHUNKS + 5)]
+    short = [[100]]
+    chunks = [*full[:3], short[0], *full[3:]]
+    out = list(ct2.decoded(chunks, submit, max_sentences=2))
+    assert [chunk for chunk, _ in out] == chunks
+    assert all(done == [(i, [str(i)], -float(i)) for i in chunk] for chunk, done in out)
+    sizes = [(len(indices), size) for indices, size in calls]
+    assert sizes == [(6, 2), (1, 0), (2 * ct2.GROUP_CHUNKS, 2), (4, 2)]

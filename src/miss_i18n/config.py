@@ -41,7 +41,7 @@ class TranslateSettings:
     inter_threads: int = 2
     intra_threads: int = 1
     beam_size: int = 4
-    batch_sentences: int = 12
+    batch_sentences: int = 8
     """Sentences per CTranslate2 batch (12 measured fastest here: bench/README.md)."""
     max_batch_tokens: int = 2048
     scheduler: str | None = None
@@ -355,7 +355,7 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
     }
     numbers: dict[str, int] = {}
     for key, default, low in (("inter-threads", 2, 1), ("intra-threads", 1, 0),
-                              ("beam-size", 4, 1), ("batch-sentences", 12, 1),
+                              ("beam-size", 4, 1), ("batch-sentences", 8, 1),
                               ("max-batch-tokens", 2048, 16), ("shard-sentences", 256, 1)):
         value = raw.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:

@@ -1,7 +1,9 @@
-"""The stages chained: each computes its outputs in memory; `commit` writes or compares.
+"""The stages chained: each computes its outputs; `commit` writes or compares them.
 
 Computing first and writing last is what makes ``--check`` exact: the check mode runs the
-very same code and only skips the final write.
+very same code and only skips the final write. Pages are the one exception to "in
+memory": the build writes each beside its file as soon as it is made (``files.stage``),
+so the site is never held whole, and `commit` renames them into place with the rest.
 """
 
 from __future__ import annotations

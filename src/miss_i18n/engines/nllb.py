@@ -176,7 +176,7 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
     name = NAME
 
     def __init__(self, store: NllbStore, *, inter_threads: int = 2, intra_threads: int = 1,
-                 beam_size: int = 4, max_batch_tokens: int = 2048, batch_sentences: int = 12,
+                 beam_size: int = 4, max_batch_tokens: int = 2048, batch_sentences: int = 8,
                  max_input_tokens: int = MAX_INPUT_TOKENS,
                  max_decoding_length: int = MAX_DECODING_LENGTH, source_locale: str = "en"
                  ) -> None:
@@ -329,7 +329,9 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
                                   max_sentences=self.batch_sentences))
         try:
             for chunk, done in ct2.decoded(
-                    chunks, lambda chunk: self._submit(loaded, [examples[i] for i in chunk])):
+                    chunks, lambda chunk, size: self._submit(
+                        loaded, [examples[i] for i in chunk], size),
+                    max_sentences=self.batch_sentences):
                 for index, hypothesis, score in done:
                     text = self._text(loaded, hypothesis)
                     outputs[index] = Scored(text, ct2.mean_log_prob(
@@ -342,11 +344,13 @@ class NllbEngine(ct2.Ct2Engine[_Loaded]):
                               "again") from error
         return outputs
 
-    def _submit(self, loaded: _Loaded, batch: list[_Example]) -> list[Any]:
-        """Queue one batch; each example carries its own target language token."""
+    def _submit(self, loaded: _Loaded, batch: list[_Example], size: int) -> list[Any]:
+        """Queue one call, cut into batches of ``size`` (0: one batch); each example
+        carries its own target language token."""
         results: list[Any] = loaded.translator.translate_batch(
             [[e.source, *e.pieces, "</s>"] for e in batch],
-            target_prefix=[[e.target] for e in batch], asynchronous=True, max_batch_size=0,
+            target_prefix=[[e.target] for e in batch], asynchronous=True, max_batch_size=size,
+            batch_type="examples",
             beam_size=self.beam_size, num_hypotheses=1, max_input_length=0,
             max_decoding_length=self.max_decoding_length, length_penalty=LENGTH_PENALTY,
             return_scores=True)
