@@ -21,9 +21,10 @@ changed, damaged or removed in the output folder is rebuilt. Each source page's 
 are kept too, by the digest of its bytes (and the code): extraction reads them instead of
 parsing an unchanged page, and a page hit costs no parse.
 
-The index is one file, ``.miss-i18n/pages.json`` (git-ignored), with a digest of its own
-content: a damaged, truncated or foreign index is ignored (every page is rebuilt), never
-trusted. It is replaced atomically; a full build keeps only the rows it used.
+The index is one file, ``.miss-i18n/pages.json`` (git-ignored): a header line with a digest
+of the rest, then one JSON line per row. A damaged, truncated or foreign index is ignored
+(every page is rebuilt), never trusted. It is replaced atomically; a full build keeps only
+the rows it used.
 """
 
 from __future__ import annotations
@@ -155,15 +156,24 @@ class PageCache:
         return found
 
     def _read(self) -> None:
+        """The index file: a header line (format, code, the digest of the rest), then one
+        line per row; anything else leaves the index empty."""
         try:
-            whole = json.loads(self.path.read_bytes())
-            body = {"sources": whole["sources"], "pages": whole["pages"]}
-            if (whole.get("format") != FORMAT or whole.get("code") != code_digest()
-                    or whole.get("digest") != _digest(_json(body))):
+            head, newline, rest = self.path.read_bytes().partition(b"\n")
+            header = json.loads(head)
+            if not (newline and isinstance(header, dict) and header.get("format") == FORMAT
+                    and header.get("code") == code_digest()
+                    and header.get("digest") == _digest(rest)):
                 return
-            self.sources = {str(k): [Segment(*map(str, fields)) for fields in v]
-                            for k, v in body["sources"].items()}
-            self.pages = {str(k): dict(v) for k, v in body["pages"].items()}
+            sources: dict[str, list[Segment]] = {}
+            pages: dict[str, dict[str, Any]] = {}
+            for line in rest.splitlines():
+                kind, key, value = json.loads(line)
+                if kind == "source":
+                    sources[str(key)] = [Segment(*map(str, fields)) for fields in value]
+                else:
+                    pages[str(key)] = dict(value)
+            self.sources, self.pages = sources, pages
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.sources, self.pages = {}, {}
 
@@ -239,11 +249,14 @@ class PageCache:
         if full:
             self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
             self.pages = {k: v for k, v in self.pages.items() if k in self.used_pages}
-        body = {"sources": {k: [[s.page, s.context, s.msgid, s.anchor, s.comment] for s in v]
-                            for k, v in self.sources.items()},
-                "pages": self.pages}
-        data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(_json(body)),
-                      **body})
+        # One line per row, each serialized on its own: the index is as large as the
+        # site's text, and one json.dumps of it all held ten times its size in pieces.
+        rows = b"\n".join([
+            *(_json(["source", k, [[s.page, s.context, s.msgid, s.anchor, s.comment]
+                                   for s in v]]) for k, v in self.sources.items()),
+            *(_json(["page", k, v]) for k, v in self.pages.items())])
+        data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (
+            b"\n" + rows)
         with contextlib.suppress(OSError, ValueError):
             write_if_changed(self.path, data, self.path.parent.parent, durable=False)
         self._remove_legacy()
