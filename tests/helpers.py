@@ -12,8 +12,8 @@ from lxml import etree
 from miss_i18n.build import MARK, Site, localize
 from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
-from miss_i18n.pipeline import translations_of
 from miss_i18n.segments import locate
+from miss_i18n.summary import translations_of
 
 HIDDEN = {"script", "style", "template", "head"}
 

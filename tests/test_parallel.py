@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,14 @@ import pytest
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import parallel, pipeline
+from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
+from miss_i18n.files import Snapshot
 from miss_i18n.provenance import MACHINE_MARK
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
 LOCALES = ("de", "ar", "pt_BR", "zh")
+NOW = datetime(2025, 11, 24, tzinfo=UTC)
 
 
 def fill(po_path: Path, every: int) -> None:
@@ -140,3 +145,24 @@ def test_small_work_stays_in_process_unless_told() -> None:
     if parallel.can_fork():
         assert parallel.jobs_for(3, 1) == 3
         assert parallel.jobs_for(None, 10_000) == parallel.default_jobs()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
+        twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """run --no-translate summarizes each catalog in the process that merged it (the
+    catalogs never come back); the same as merging here and summarizing the catalogs."""
+    one, _ = twins
+    monkeypatch.chdir(one)
+    config = replace(load_config(), jobs=jobs)
+    pot = pipeline.template(config, NOW, seen=Snapshot())
+    here = pipeline.summaries_of(config, pipeline.merged(config, pot, seen=Snapshot()),
+                                 include_fuzzy=True)
+    seen = Snapshot()
+    there = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=True)
+    assert there == here
+    assert set(seen.digests) == {config.po_path(locale) for locale in LOCALES}
+    assert any(summary.review.drafts for summary in there.values())  # the fill's drafts
+    loaded = pipeline.loaded_summaries(config, seen=Snapshot(), include_fuzzy=False)
+    assert {locale: s.translations for locale, s in loaded.items()} != {
+        locale: s.translations for locale, s in there.items()}  # fuzzy ones left out

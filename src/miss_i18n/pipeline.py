@@ -30,9 +30,8 @@ from .build import (
     sitemap,
 )
 from .buildcache import Built, PageCache, code_digest, site_salt
-from .chrome import CHROME, CHROME_CONTEXT
-from .confidence import least_confident
-from .config import Config, Glossary
+from .chrome import CHROME
+from .config import Config
 from .engines.base import (
     Engine,
     ModelInfo,
@@ -60,10 +59,10 @@ from .memory import Memory
 from .model import CatalogStats, Key, Segment, WriteResult
 from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
-from .provenance import is_from_memory, is_machine
-from .report import REPORT, REPORT_DRAFTS, Findings, count_findings, report_page
+from .report import REPORT, report_page
 from .segments import Located, source_segments
 from .source import list_assets, list_pages, read
+from .summary import Summary, summarize
 from .translate import (
     Chooser,
     LocaleResult,
@@ -299,6 +298,81 @@ def _merged_one(shared: tuple[Config, polib.POFile], locale: str
     return digest_of(data), catalog.merge(pot, old, locale).catalog
 
 
+def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
+                     include_fuzzy: bool) -> dict[str, Summary]:
+    """``merged``, each catalog summarized (summary.py) where it was merged: the catalogs
+    themselves never reach this process."""
+    locales = list(config.targets)
+    jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
+    found = {}
+    for locale, (held, summary) in zip(locales, map_shared(
+            _merged_summary, (config, pot, include_fuzzy), locales, jobs), strict=True):
+        seen.record(config.po_path(locale), held)
+        found[locale] = summary
+    return found
+
+
+def _merged_summary(shared: tuple[Config, polib.POFile, bool], locale: str
+                    ) -> tuple[str, Summary]:
+    config, pot, include_fuzzy = shared
+    held, po = _merged_one((config, pot), locale)
+    return held, summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
+
+
+def summaries_of(config: Config, catalogs: Mapping[str, polib.POFile], *,
+                 include_fuzzy: bool) -> dict[str, Summary]:
+    """Each catalog summarized (over processes where there are enough entries)."""
+    locales = list(catalogs)
+    found = map_shared(_summary_of, (config, catalogs, include_fuzzy), locales,
+                       _catalog_jobs(config, catalogs))
+    return dict(zip(locales, found, strict=True))
+
+
+def _summary_of(shared: tuple[Config, Mapping[str, polib.POFile], bool], locale: str
+                ) -> Summary:
+    config, catalogs, include_fuzzy = shared
+    return summarize(catalogs[locale], locale, include_fuzzy=include_fuzzy,
+                     glossary=config.glossary)
+
+
+def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
+                     ) -> dict[str, Summary]:
+    """Each target locale's catalog read and summarized where it was read."""
+    locales = list(config.targets)
+    sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
+             for locale in locales]
+    jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
+    found = {}
+    for locale, (held, summary) in zip(locales, map_shared(
+            _loaded_summary, (config, include_fuzzy), locales, jobs), strict=True):
+        seen.record(config.po_path(locale), held)
+        found[locale] = summary
+    return found
+
+
+BYTES_PER_UNIT = 25_000
+"""About as much of a catalog file to read and summarize as building one page."""
+
+
+def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summary]:
+    config, include_fuzzy = shared
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    data = catalog.read_data(path)
+    po = catalog.to_polib(catalog.parse_syntax(data, path))
+    return digest_of(data), summarize(po, locale, include_fuzzy=include_fuzzy,
+                                      glossary=config.glossary)
+
+
+def summary_outputs(config: Config, summaries: Mapping[str, Summary], *, check: bool
+                    ) -> list[Output]:
+    """The catalogs, then their .mo files: build outputs (git-ignored), so in check mode
+    only those that exist are compared."""
+    outputs = [Output(config.po_path(locale), s.po) for locale, s in summaries.items()]
+    return outputs + [Output(config.mo_path(locale), s.mo) for locale, s in summaries.items()
+                      if not check or config.mo_path(locale).exists()]
+
+
 def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:
     return {locale: catalog.load(catalog_path(config, locale, seen)) for locale in config.targets}
 
@@ -446,36 +520,6 @@ def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
 
 
 # -- build --------------------------------------------------------------------------------
-def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
-    return {
-        (entry.msgctxt, entry.msgid): entry.msgstr
-        for entry in po
-        if entry.msgstr and not entry.obsolete
-        and (include_fuzzy or not entry.fuzzy)
-    }
-
-
-def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
-    """How much of the pages' text (the build's own notices aside) a locale shows
-    translated: what decides whether it is published."""
-    entries = [e for e in po if e.msgid and not e.obsolete
-               and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
-    shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy))
-    return 100.0 * shown / len(entries) if entries else 100.0
-
-
-def _lookup(po: polib.POFile | None, include_fuzzy: bool) -> tuple[dict[Key, str], Review]:
-    """What a build looks translations up in, once per locale: the translations shown,
-    and which of them await review, of what kind."""
-    if po is None:
-        return {}, Review()
-    fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
-    drafts = {(e.msgctxt, e.msgid) for e in fuzzy if is_machine(e)}
-    memory = {(e.msgctxt, e.msgid) for e in fuzzy if is_from_memory(e)}
-    stale = {(e.msgctxt, e.msgid) for e in fuzzy} - drafts - memory
-    return translations_of(po, include_fuzzy), Review(drafts=drafts, stale=stale, memory=memory)
-
-
 @dataclass(frozen=True)
 class _SiteWork:
     """What building any page in any locale needs (handed to workers by fork)."""
@@ -552,11 +596,6 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     return done
 
 
-def _findings(shared: tuple[Mapping[str, polib.POFile], Glossary], locale: str) -> Findings:
-    catalogs, glossary = shared
-    return count_findings({locale: catalogs[locale]}, glossary)[locale]
-
-
 @dataclass
 class SiteOutputs:
     """A build: the pages it wrote (or compared) as it made them, and the files left to
@@ -576,8 +615,8 @@ class SiteOutputs:
 
 
 def site_outputs(
-    config: Config, catalogs: Mapping[str, polib.POFile], *, include_fuzzy: bool,
-    seen: Snapshot, check: bool = False, index: PageCache | None = None
+    config: Config, summaries: Mapping[str, Summary], *, seen: Snapshot, check: bool = False,
+    index: PageCache | None = None
 ) -> SiteOutputs:
     """Build the site: every page is written (``check``: compared) as soon as it is made,
     so that the site is never held in memory; the rest is returned to commit.
@@ -592,7 +631,7 @@ def site_outputs(
     # the output folder, never pages that do not exist.
     linked = [locale for locale in config.locales if locale in config.targets or all(
         (config.output_dir / site.path(locale, page)).is_file() for page in pages)]
-    progress = {locale: shown_percent(po, include_fuzzy) for locale, po in catalogs.items()}
+    progress = {locale: summary.shown for locale, summary in summaries.items()}
     site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
@@ -604,7 +643,8 @@ def site_outputs(
         if not check:
             _make_folder(folder)
     written = clean(page_paths, check=check, config=config)
-    lookups = {locale: _lookup(catalogs.get(locale), include_fuzzy) for locale in locales}
+    lookups = {locale: (summaries[locale].translations, summaries[locale].review)
+               if locale in summaries else ({}, Review()) for locale in locales}
     cache = PageCache.of(config.root, store=not check) if index is None else index
     work = _SiteWork(config, site, locales, lookups, {
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
@@ -636,14 +676,12 @@ def site_outputs(
             digests[built.path] = built.digest
             reports.append(built.report)
             written.append(WriteResult(_display(built.path, config.root), built.changed))
-    findings = dict(zip(catalogs, map_shared(_findings, (catalogs, config.glossary),
-                                             list(catalogs), _catalog_jobs(config, catalogs)),
-                        strict=True))
     outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
     outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
     outputs.append(Output(config.output_dir / REPORT, report_page(
-        site, stats(catalogs), reports, titles, findings,
-        weakest={locale: least_confident(po, REPORT_DRAFTS) for locale, po in catalogs.items()})))
+        site, [s.stats for s in summaries.values()], reports, titles,
+        {locale: s.findings for locale, s in summaries.items()},
+        weakest={locale: s.weakest for locale, s in summaries.items()})))
     digests.update((o.path, digest(o.data)) for o in outputs)
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)

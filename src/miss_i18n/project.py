@@ -58,16 +58,27 @@ from .results import (
 # The pipeline and what only some commands use, loaded on first use (lazy.py): an
 # unchanged rerun reads none of them.
 if TYPE_CHECKING:
-    from . import archive, buildcache, catalog, checks, confidence, pipeline, serve, tmx, xliff
+    from . import (
+        archive,
+        buildcache,
+        catalog,
+        checks,
+        confidence,
+        pipeline,
+        serve,
+        summary,
+        tmx,
+        xliff,
+    )
     from . import translate as drafting
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
 else:
-    archive, buildcache, catalog, checks, confidence, pipeline, serve, tmx, xliff, drafting = (
-        lazy.module(f"miss_i18n.{name}") for name in (
-            "archive", "buildcache", "catalog", "checks", "confidence", "pipeline", "serve",
-            "tmx", "xliff", "translate"))
+    (archive, buildcache, catalog, checks, confidence, pipeline, serve, summary, tmx, xliff,
+     drafting) = (lazy.module(f"miss_i18n.{name}") for name in (
+        "archive", "buildcache", "catalog", "checks", "confidence", "pipeline", "serve",
+        "summary", "tmx", "xliff", "translate"))
     base, nllb, nllb_store, registry, model_store = (
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
@@ -202,10 +213,9 @@ class Project:
         earlier build wrote and this one no longer makes are removed (if still ours)."""
         config = self.config
         with self._locked(check) as seen:
-            catalogs = pipeline.load_catalogs(config, seen=seen)
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-            built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
-                                          check=check)
+            summaries = pipeline.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
+            built = pipeline.site_outputs(config, summaries, seen=seen, check=check)
             writes = self._commit(built.outputs, check, seen, staged=built.staged)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = pipeline.prune(config, built.gone, check=check)
@@ -219,7 +229,7 @@ class Project:
         locale's least confident machine drafts (review those first)."""
         config = self.config
         catalogs = pipeline.load_catalogs(config, seen=Snapshot())
-        published = {locale: pipeline.shown_percent(po, config.include_fuzzy)
+        published = {locale: summary.shown_percent(po, config.include_fuzzy)
                      >= config.publish_threshold for locale, po in catalogs.items()}
         result = StatusResult(stats=pipeline.stats(catalogs), published=published)
         if not least_confident:
@@ -270,20 +280,20 @@ class Project:
         seen = Snapshot()
         index = buildcache.PageCache.of(config.root, store=not check)
         pot = pipeline.template(config, clock(), seen=seen, index=index)
-        catalogs = pipeline.merged(config, pot, seen=seen)
+        fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         translations: list[drafting.LocaleResult] = []
         if not check and translate:
+            catalogs = pipeline.merged(config, pot, seen=seen)
             translations = pipeline.translate_all(
                 config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
                 progress=progress)
-        outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot))]
-        outputs += pipeline.catalog_outputs(config, catalogs)
-        # .mo files are build outputs (git-ignored): the gate compares those that exist.
-        outputs += [o for o in pipeline.mo_outputs(config, catalogs)
-                    if not check or o.path.exists()]
-        fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-        built = pipeline.site_outputs(config, catalogs, include_fuzzy=fuzzy, seen=seen,
-                                      check=check, index=index)
+            summaries = pipeline.summaries_of(config, catalogs, include_fuzzy=fuzzy)
+            del catalogs  # from here on, each locale's summary only (summary.py)
+        else:  # nothing to translate: the catalogs never leave the processes that merge them
+            summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy)
+        outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot)),
+                   *pipeline.summary_outputs(config, summaries, check=check)]
+        built = pipeline.site_outputs(config, summaries, seen=seen, check=check, index=index)
         compared = not check or config.output_dir.exists()
         writes = self._commit([*outputs, *built.outputs] if compared else outputs, check, seen,
                               staged=built.staged)
@@ -293,7 +303,8 @@ class Project:
         pruned = pipeline.prune(config, built.gone if compared else [], check=check)
         waiting = drafting.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
-                           stats=pipeline.stats(catalogs), translations=translations,
+                           stats=[s.stats for s in summaries.values()],
+                           translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
         if not check:
