@@ -115,7 +115,12 @@ def test_nllb_scores_are_the_oracles(nllb: tuple, locale: str) -> None:
     oracle = NllbOracle(store.root / "nllb-tiny")
     outputs = engine.translate_scored(model, SENTENCES)
     many = engine.translate_many_scored([(model, SENTENCES), (model, SENTENCES[:2])])
-    assert many == [outputs, outputs[:2]]
+    # The same texts; the same scores up to float rounding: a score's last bits depend on
+    # the batch it was decoded in (oneDNN without VNNI), and these calls batch differently.
+    assert [[o.text for o in found] for found in many] == [
+        [o.text for o in outputs], [o.text for o in outputs[:2]]]
+    for found, expected in zip([*many[0], *many[1]], [*outputs, *outputs[:2]], strict=True):
+        assert found.score == pytest.approx(expected.score, rel=1e-6)
     for sentence, output in zip(SENTENCES, outputs, strict=True):
         text, expected = oracle.scored(sentence, model.target)
         assert output.text == text
