@@ -73,8 +73,9 @@ def argos(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
 def nllb(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
     pytest.importorskip("ctranslate2")
     pytest.importorskip("sentencepiece")
+    from miss_i18n.engines import store_for  # noqa: PLC0415
     from miss_i18n.engines.nllb import NllbEngine  # noqa: PLC0415
-    from miss_i18n.engines.nllb_store import NllbStore, store_for  # noqa: PLC0415
+    from miss_i18n.engines.nllb_store import NllbStore  # noqa: PLC0415
 
     store = NllbStore(store_for(tmp_path_factory.mktemp("nllb") / "models"))
     store.install(MODELS / "nllb-tiny")

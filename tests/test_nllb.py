@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from helpers import ENGINE_SENTENCES
+from miss_i18n.engines import store_for
 from miss_i18n.engines.base import Availability, Engine, ModelInfo
 from miss_i18n.engines.nllb import (
     MAX_INPUT_TOKENS,
@@ -30,7 +31,7 @@ from miss_i18n.engines.nllb import (
     nllb_token,
     split_pieces,
 )
-from miss_i18n.engines.nllb_store import M2M100, NLLB, NllbStore, store_for
+from miss_i18n.engines.nllb_store import M2M100, NLLB, NllbStore
 from miss_i18n.errors import EngineError, ModelNotFound, ModelPackageError
 from miss_i18n.sentences import joiner
 from oracle import MIN_MARGIN, NllbOracle

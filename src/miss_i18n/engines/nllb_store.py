@@ -52,11 +52,6 @@ _HOW_TO_MAKE = ("convert it with ct2-transformers-converter and copy the tokeniz
                 "sentencepiece.bpe.model beside model.bin (see README)")
 
 
-def store_for(models_dir: Path) -> Path:
-    """The NLLB store that goes with an argos store: ``<models-dir>-nllb`` beside it."""
-    return models_dir.with_name(f"{models_dir.name}-nllb")
-
-
 def is_candidate(path: Path) -> bool:
     """Whether ``models install PATH`` should treat ``path`` as an NLLB/M2M-100 model:
     an archive, or a folder holding a CTranslate2 model rather than .argosmodel files."""

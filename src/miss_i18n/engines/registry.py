@@ -31,8 +31,9 @@ def make(name: str, models_dir: Path, settings: TranslateSettings, source_locale
                            batch_sentences=settings.batch_sentences,
                            max_batch_tokens=settings.max_batch_tokens)
     if name == "nllb":
+        from . import store_for  # noqa: PLC0415
         from .nllb import NllbEngine  # noqa: PLC0415
-        from .nllb_store import NllbStore, store_for  # noqa: PLC0415
+        from .nllb_store import NllbStore  # noqa: PLC0415
 
         return NllbEngine(NllbStore(store_for(models_dir)),
                           inter_threads=settings.inter_threads,
