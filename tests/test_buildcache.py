@@ -145,7 +145,7 @@ def test_an_output_page_changed_since_is_rebuilt(
 
 def rows(project: Path) -> dict[str, dict[str, object]]:
     lines = (project / INDEX).read_bytes().splitlines()[1:]
-    return {key: row for kind, key, row in map(json.loads, lines) if kind == "page"}
+    return {line[1]: line[2] for line in map(json.loads, lines) if line[0] == "page"}
 
 
 def test_check_reads_the_index_but_writes_nothing(project: Path,
@@ -216,13 +216,13 @@ def test_the_key_covers_the_code_and_libraries() -> None:
 def test_extraction_parses_only_the_pages_whose_bytes_changed(
         project: Path, built: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
-    real = pipeline.source_segments
+    real = pipeline.source_plan
 
     def counting(source_dir: Path, page: str) -> Any:
         parsed.append(page)
         return real(source_dir, page)
 
-    monkeypatch.setattr(pipeline, "source_segments", counting)
+    monkeypatch.setattr(pipeline, "source_plan", counting)
     pot = project / "locales" / "miss.pot"
     before = pot.read_bytes()
     assert invoke("extract")[0] == 0

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden
 from helpers import build_with
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
 from miss_i18n.pages import parse_page
-from miss_i18n.segments import extract, extract_page, locate
+from miss_i18n.segments import Located, extract, extract_page, locate
 
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -126,3 +128,22 @@ def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     built = build_with(data, "x.html", "de", {(c, m): m.upper() for c, m in segments.items()})
     assert b'placeholder="YOUR QUESTION"' in built and b'title="MAP OF THE CLINIC"' in built
     assert b">Default text</textarea>" in built and b'title="not text"' in built
+
+
+@pytest.mark.parametrize("page", [ARTICLE, *sorted(PAGES.glob("*.html"))], ids=lambda p: p.name)
+def test_a_plan_finds_the_slots_a_walk_finds(page: Path) -> None:
+    """Located.planned on a second parse of the same bytes: the same slots (by position),
+    and the same page built from them, as walking it again."""
+    data = page.read_bytes()
+    walked = Located.of(parse_page(data, page), page.name)
+    plan = walked.plan()
+    assert json.loads(json.dumps(plan)) == plan  # plain data
+    segments = [slot.segment for slot in walked.slots]
+    planned = Located.planned(parse_page(data, page), segments, plan)
+    assert planned.plan() == plan
+    assert [s.segment for s in planned.slots] == segments
+    again = Located.of(parse_page(data, page), page.name)
+    assert again.plan() == plan  # the walk is deterministic: a position names an element
+    for left, right in zip(planned.slots, again.slots, strict=True):
+        assert etree.tostring(left.element) == etree.tostring(right.element)
+        assert left.attribute == right.attribute and left.opaque == right.opaque

@@ -46,13 +46,14 @@ from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
 from .files import signature, write_if_changed
 from .model import Key, Segment
+from .segments import Plan
 
 INDEX = Path(".miss-i18n") / "pages.json"
 LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 3
+FORMAT = 4
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -130,6 +131,8 @@ class PageCache:
     store: bool = True
     usable: bool = True
     sources: dict[str, list[Segment]] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    """Where each source page's segments are (segments.Located.plan), by source key."""
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_sources: set[str] = field(default_factory=set)
     used_pages: set[str] = field(default_factory=set)
@@ -156,16 +159,19 @@ class PageCache:
                     and header.get("digest") == _digest(rest)):
                 return
             sources: dict[str, list[Segment]] = {}
+            plans: dict[str, Plan] = {}
             pages: dict[str, dict[str, Any]] = {}
             for line in rest.splitlines():
-                kind, key, value = json.loads(line)
+                kind, key, *value = json.loads(line)
                 if kind == "source":
-                    sources[str(key)] = [Segment(*map(str, fields)) for fields in value]
+                    found, plan = value
+                    sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
+                    plans[str(key)] = list(plan)
                 else:
-                    pages[str(key)] = dict(value)
-            self.sources, self.pages = sources, pages
+                    pages[str(key)] = dict(value[0])
+            self.sources, self.plans, self.pages = sources, plans, pages
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self.sources, self.pages = {}, {}
+            self.sources, self.plans, self.pages = {}, {}, {}
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
@@ -186,8 +192,12 @@ class PageCache:
         """The segments of a source page, by its source_key."""
         return self.sources.get(source_key)
 
-    def add_segments(self, source_key: str, segments: list[Segment]) -> None:
+    def plan(self, source_key: str) -> Plan | None:
+        return self.plans.get(source_key)
+
+    def add_source(self, source_key: str, segments: list[Segment], plan: Plan) -> None:
         self.sources[source_key] = segments
+        self.plans[source_key] = plan
         self.used_sources.add(source_key)
 
     def slot_keys(self, source_key: str) -> list[Key] | None:
@@ -238,12 +248,14 @@ class PageCache:
                 row["stat"] = signature(output_dir / row["path"])
         if full:
             self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
+            self.plans = {k: v for k, v in self.plans.items() if k in self.used_sources}
             self.pages = {k: v for k, v in self.pages.items() if k in self.used_pages}
         # One line per row, each serialized on its own: the index is as large as the
         # site's text, and one json.dumps of it all held ten times its size in pieces.
         rows = b"\n".join([
             *(_json(["source", k, [[s.page, s.context, s.msgid, s.anchor, s.comment]
-                                   for s in v]]) for k, v in self.sources.items()),
+                                   for s in v], self.plans[k]])
+              for k, v in self.sources.items()),
             *(_json(["page", k, v]) for k, v in self.pages.items())])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (
             b"\n" + rows)

@@ -60,7 +60,7 @@ from .model import CatalogStats, Key, Segment, WriteResult
 from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
-from .segments import Located, source_segments
+from .segments import Located, Plan, source_plan
 from .source import list_assets, list_pages, read
 from .summary import Summary, summarize
 from .translate import (
@@ -259,14 +259,17 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
     missing = [page for page, key in zip(pages, keys, strict=True)
                if index.segments(key) is None]
     found = dict(zip(missing, map_shared(
-        source_segments, config.source_dir, missing,
+        source_plan, config.source_dir, missing,
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
     segments = []
     for page, key in zip(pages, keys, strict=True):
         known = index.segments(key)
-        page_segments = found[page] if known is None else known
-        index.add_segments(key, page_segments)
-        segments += page_segments
+        if known is None:
+            known, plan = found[page]
+            index.add_source(key, known, plan)
+        else:
+            index.used_sources.add(key)
+        segments += known
     previous = catalog.load_optional(seen.read(config.pot_path))
     return catalog.make_template([*segments, *CHROME], previous=previous, now=now)
 
@@ -545,6 +548,8 @@ class _PageBuilds:
     source_key: str
     segments: list[Segment] | None
     """The page's segments, where the index does not hold them yet."""
+    plan: Plan | None
+    """And where they are (segments.Located.plan)."""
     rows: dict[str, dict[str, Any]]
     """Every locale's index row, by page key."""
     staged: list[Staged] = field(default_factory=list)
@@ -560,12 +565,13 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     source = read(config.source_dir, page)
     source_key = cache.source_key(page, source)
     located: Located | None = None
-    keys = cache.slot_keys(source_key)
-    done = _PageBuilds([], source_key, None, {})
-    if keys is None:
+    segments, plan = cache.segments(source_key), cache.plan(source_key)
+    done = _PageBuilds([], source_key, None, None, {})
+    if segments is None or plan is None:
         located = Located.of(parse_page(source, config.source_dir / page), page)
-        done.segments = [slot.segment for slot in located.slots]
-        keys = [(segment.context, segment.msgid) for segment in done.segments]
+        segments = done.segments = [slot.segment for slot in located.slots]
+        plan = done.plan = located.plan()
+    keys = [(segment.context, segment.msgid) for segment in segments]
     for locale in work.locales:
         found, review = work.lookups[locale]
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
@@ -578,8 +584,9 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
             if hit.row is not None:
                 done.rows[key] = hit.row
             continue
-        if located is None:
-            located = Located.of(parse_page(source, config.source_dir / page), page)
+        if located is None:  # where the template's extraction found them: no walk
+            located = Located.planned(parse_page(source, config.source_dir / page),
+                                      segments, plan)
         tree, slots = located.fresh()
         data, report = localize(tree, page, locale, found, site=work.site, review=review,
                                 slots=slots)
@@ -665,8 +672,8 @@ def site_outputs(
         raise
     for page, done in zip(pages, builds, strict=True):
         staged += done.staged
-        if done.segments is not None:
-            cache.add_segments(done.source_key, done.segments)
+        if done.segments is not None and done.plan is not None:
+            cache.add_source(done.source_key, done.segments, done.plan)
         else:
             cache.used_sources.add(done.source_key)
         for key, row in done.rows.items():

@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -115,6 +116,10 @@ class Run:
         if self.nodes:
             return self.nodes[-1].tail or ""
         return self.start_text()
+
+
+Plan = list[list[Any]]
+"""Slots by their elements' positions in document order (Located.plan)."""
 
 
 @dataclass
@@ -427,6 +432,35 @@ class Located:
         slots = locate(tree, page)
         return cls(tree, slots, {e: n for n, e in enumerate(tree.getroot().iter())})
 
+    def plan(self) -> Plan:
+        """The slots by their elements' positions: what ``planned`` needs to find them in
+        another parse of the same bytes without walking it (plain data: JSON, pickle)."""
+        at = self.order
+        return [[at[slot.element], slot.attribute,
+                 None if slot.run is None else [
+                     at[slot.run.parent], None if slot.run.prev is None else at[slot.run.prev],
+                     [at[node] for node in slot.run.nodes], slot.run.preserve],
+                 [[n, at[e]] for n, e in slot.placeholders.items()], sorted(slot.opaque)]
+                for slot in self.slots]
+
+    @classmethod
+    def planned(cls, tree: etree._ElementTree, segments: Sequence[Segment], plan: Plan
+                ) -> Located:
+        """The page parsed from the same bytes as the Located that made ``plan`` (and its
+        ``segments``), located without a walk: parsing is deterministic, so an element's
+        position in document order names it."""
+        elements = list(tree.getroot().iter())
+        slots = []
+        for segment, (element, attribute, run, placeholders, opaque) in zip(
+                segments, plan, strict=True):
+            slots.append(Slot(
+                segment, elements[element], attribute,
+                None if run is None else Run(
+                    elements[run[0]], None if run[1] is None else elements[run[1]],
+                    [elements[node] for node in run[2]], run[3]),
+                {n: elements[e] for n, e in placeholders}, frozenset(opaque)))
+        return cls(tree, slots, {e: n for n, e in enumerate(elements)})
+
     def fresh(self) -> tuple[etree._ElementTree, list[Slot]]:
         """An untouched copy of the tree and the same slots pointing into it.
 
@@ -458,8 +492,13 @@ def extract_page(path: Path, page: str) -> list[Segment]:
 
 def source_segments(source_dir: Path, page: str) -> list[Segment]:
     """The segments of the source page ``page`` (a name in ``source_dir``)."""
-    tree = parse_page(source.read(source_dir, page), source_dir / page)
-    return [slot.segment for slot in locate(tree, page)]
+    return source_plan(source_dir, page)[0]
+
+
+def source_plan(source_dir: Path, page: str) -> tuple[list[Segment], Plan]:
+    """The segments of the source page ``page``, and where they are (Located.plan)."""
+    located = Located.of(parse_page(source.read(source_dir, page), source_dir / page), page)
+    return [slot.segment for slot in located.slots], located.plan()
 
 
 def extract(source_dir: Path) -> list[Segment]:
