@@ -20,6 +20,7 @@ from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
 from miss_i18n.files import Snapshot
 from miss_i18n.provenance import MACHINE_MARK
+from miss_i18n.summary import summarize
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
 LOCALES = ("de", "ar", "pt_BR", "zh")
@@ -156,13 +157,19 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     monkeypatch.chdir(one)
     config = replace(load_config(), jobs=jobs)
     pot = pipeline.template(config, NOW, seen=Snapshot())
-    here = pipeline.summaries_of(config, pipeline.merged(config, pot, seen=Snapshot()),
-                                 include_fuzzy=True)
+    here = {locale: summarize(po, locale, include_fuzzy=True, glossary=config.glossary)
+            for locale, po in pipeline.merged(config, pot, seen=Snapshot()).items()}
     seen = Snapshot()
-    there = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=True)
-    assert there == here
+    there = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=True, check=True)
+    assert {locale: replace(s, files=()) for locale, s in there.items()} == here
     assert set(seen.digests) == {config.po_path(locale) for locale in LOCALES}
     assert any(summary.review.drafts for summary in there.values())  # the fill's drafts
+    # check mode: each catalog and each .mo compared, nothing written; the fill's
+    # translations are not in the .mo files of the first run
+    files = [f for s in there.values() for f in s.files]
+    assert [f.path.suffix for f in files] == [".po", ".mo"] * len(LOCALES)
+    assert all(f.staged is None for f in files)
+    assert [f.changed for f in files if f.path.suffix == ".mo"][:3] == [True] * 3
     loaded = pipeline.loaded_summaries(config, seen=Snapshot(), include_fuzzy=False)
     assert {locale: s.translations for locale, s in loaded.items()} != {
         locale: s.translations for locale, s in there.items()}  # fuzzy ones left out

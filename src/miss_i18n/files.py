@@ -170,6 +170,8 @@ class Staged:
 
     temp: Path
     path: Path
+    expected: str | None = None
+    """What ``path`` must still hold when it is replaced (a Snapshot digest), if anything."""
 
 
 def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
@@ -220,11 +222,16 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     except BaseException:
         discard(temp)
         raise
-    return Staged(temp, path)
+    return Staged(temp, path, expected)
 
 
 def publish(staged: Staged) -> None:
-    """Rename a staged file over its path (removed instead if that fails)."""
+    """Rename a staged file over its path (removed instead if that fails, or if the path
+    no longer holds what it was expected to: someone saved it meanwhile)."""
+    if staged.expected is not None and _digest_of(staged.path) != staged.expected:
+        discard(staged.temp)
+        raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
+                            "before it were written): run the command again", path=staged.path)
     try:
         staged.temp.replace(staged.path)
     except OSError as exc:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polib
 
@@ -62,7 +62,7 @@ from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
 from .segments import Located, Plan, source_plan
 from .source import list_assets, list_pages, read
-from .summary import Summary, summarize
+from .summary import Summary, stage_files, summarize
 from .translate import (
     Chooser,
     LocaleResult,
@@ -70,6 +70,8 @@ from .translate import (
     pending_sentences,
     translate_catalog,
 )
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,12 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
     outputs = list(outputs)
     pending = list(staged)
     try:
-        for output in outputs:
-            ensure_inside(output.path, _folder_of(config, output.path, also))
-            if not check and seen.changed(output.path):
+        for path in [*(o.path for o in outputs), *(s.path for s in pending)]:
+            ensure_inside(path, _folder_of(config, path, also))
+            if not check and seen.changed(path):
                 raise ConflictError("changed on disk while miss-i18n was running; nothing "
                                     "was written: run the command again to take the edit in",
-                                    path=output.path)
+                                    path=path)
         results = clean([o.path for o in outputs], check=check, config=config)
         for output in outputs:
             name = _display(output.path, config.root)
@@ -302,40 +304,64 @@ def _merged_one(shared: tuple[Config, polib.POFile], locale: str
 
 
 def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
-                     include_fuzzy: bool) -> dict[str, Summary]:
-    """``merged``, each catalog summarized (summary.py) where it was merged: the catalogs
-    themselves never reach this process."""
+                     include_fuzzy: bool, check: bool) -> dict[str, Summary]:
+    """``merged``, each catalog summarized and written beside its file (summary.py) where
+    it was merged: the catalogs themselves never reach this process."""
     locales = list(config.targets)
     jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
     found = {}
-    for locale, (held, summary) in zip(locales, map_shared(
-            _merged_summary, (config, pot, include_fuzzy), locales, jobs), strict=True):
+    for locale, (held, summary) in zip(locales, _summarized(
+            config, _merged_summary, (config, pot, include_fuzzy, check), locales, jobs),
+            strict=True):
         seen.record(config.po_path(locale), held)
         found[locale] = summary
     return found
 
 
-def _merged_summary(shared: tuple[Config, polib.POFile, bool], locale: str
+def _merged_summary(shared: tuple[Config, polib.POFile, bool, bool], locale: str
                     ) -> tuple[str, Summary]:
-    config, pot, include_fuzzy = shared
+    config, pot, include_fuzzy, check = shared
     held, po = _merged_one((config, pot), locale)
-    return held, summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
+    return held, _summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
+                                    check=check, expected=held)
 
 
-def summaries_of(config: Config, catalogs: Mapping[str, polib.POFile], *,
+def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_fuzzy: bool,
+                       check: bool, expected: str | None) -> Summary:
+    return replace(summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary),
+                   files=stage_files(po, config.po_path(locale), config.mo_path(locale),
+                                     within=config.locales_dir, check=check,
+                                     expected=expected))
+
+
+def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
+                locales: list[str], jobs: int) -> list[R]:
+    """``map_shared`` of a function that writes catalogs beside their files: if one fails,
+    what the others wrote is removed."""
+    try:
+        return map_shared(function, shared, locales, jobs)
+    except BaseException:
+        remove_leftovers([path for locale in locales
+                          for path in (config.po_path(locale), config.mo_path(locale))],
+                         check=False)
+        raise
+
+
+def summaries_of(config: Config, catalogs: Mapping[str, polib.POFile], *, seen: Snapshot,
                  include_fuzzy: bool) -> dict[str, Summary]:
-    """Each catalog summarized (over processes where there are enough entries)."""
+    """Each catalog summarized and written beside its file (over processes where there
+    are enough entries)."""
     locales = list(catalogs)
-    found = map_shared(_summary_of, (config, catalogs, include_fuzzy), locales,
-                       _catalog_jobs(config, catalogs))
+    found = _summarized(config, _summary_of, (config, catalogs, include_fuzzy, seen),
+                        locales, _catalog_jobs(config, catalogs))
     return dict(zip(locales, found, strict=True))
 
 
-def _summary_of(shared: tuple[Config, Mapping[str, polib.POFile], bool], locale: str
-                ) -> Summary:
-    config, catalogs, include_fuzzy = shared
-    return summarize(catalogs[locale], locale, include_fuzzy=include_fuzzy,
-                     glossary=config.glossary)
+def _summary_of(shared: tuple[Config, Mapping[str, polib.POFile], bool, Snapshot],
+                locale: str) -> Summary:
+    config, catalogs, include_fuzzy, seen = shared
+    return _summary_and_files(config, catalogs[locale], locale, include_fuzzy=include_fuzzy,
+                              check=False, expected=seen.digests.get(config.po_path(locale)))
 
 
 def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
@@ -367,13 +393,14 @@ def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summ
                                       glossary=config.glossary)
 
 
-def summary_outputs(config: Config, summaries: Mapping[str, Summary], *, check: bool
-                    ) -> list[Output]:
-    """The catalogs, then their .mo files: build outputs (git-ignored), so in check mode
-    only those that exist are compared."""
-    outputs = [Output(config.po_path(locale), s.po) for locale, s in summaries.items()]
-    return outputs + [Output(config.mo_path(locale), s.mo) for locale, s in summaries.items()
-                      if not check or config.mo_path(locale).exists()]
+def catalog_writes(config: Config, summaries: Mapping[str, Summary]
+                   ) -> tuple[list[WriteResult], list[Staged]]:
+    """What the summaries' processes did to the catalogs, then to their .mo files, and
+    the files they left for commit to rename."""
+    files = [f for s in summaries.values() for f in s.files if f.path.suffix != ".mo"]
+    files += [f for s in summaries.values() for f in s.files if f.path.suffix == ".mo"]
+    return ([WriteResult(_display(f.path, config.root), f.changed) for f in files],
+            [f.staged for f in files if f.staged is not None])
 
 
 def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:

@@ -28,7 +28,7 @@ from . import lazy, rerun
 from .config import Config, load_config
 from .engines import store_for
 from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
-from .files import Snapshot, Staged, remove_leftovers, write_if_changed
+from .files import Snapshot, Staged, discard, remove_leftovers, write_if_changed
 from .lock import project_lock
 from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
@@ -282,24 +282,40 @@ class Project:
         index = buildcache.PageCache.of(config.root, store=not check)
         pot = pipeline.template(config, clock(), seen=seen, index=index)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
+        # a killed run's temporary files, before the catalogs are written beside theirs
+        cleaned = pipeline.clean([path for locale in config.targets
+                                  for path in (config.po_path(locale), config.mo_path(locale))],
+                                 check=check, config=config)
         translations: list[drafting.LocaleResult] = []
         if not check and translate:
             catalogs = pipeline.merged(config, pot, seen=seen)
             translations = pipeline.translate_all(
                 config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
                 progress=progress)
-            summaries = pipeline.summaries_of(config, catalogs, include_fuzzy=fuzzy)
+            summaries = pipeline.summaries_of(config, catalogs, seen=seen, include_fuzzy=fuzzy)
             del catalogs  # from here on, each locale's summary only (summary.py)
         else:  # nothing to translate: the catalogs never leave the processes that merge them
-            summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy)
-        outputs = [pipeline.Output(config.pot_path, catalog.to_bytes(pot)),
-                   *pipeline.summary_outputs(config, summaries, check=check)]
-        built = pipeline.site_outputs(config, summaries, seen=seen, check=check, index=index)
+            summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy,
+                                                  check=check)
+        catalog_writes, staged = pipeline.catalog_writes(config, summaries)
+        template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
+        try:
+            built = pipeline.site_outputs(config, summaries, seen=seen, check=check,
+                                          index=index)
+        except BaseException:
+            for left in staged:
+                discard(left.temp)
+            raise
         compared = not check or config.output_dir.exists()
-        writes = self._commit([*outputs, *built.outputs] if compared else outputs, check, seen,
-                              staged=built.staged)
+        writes = self._commit([template, *built.outputs] if compared else [template], check,
+                              seen, staged=[*staged, *built.staged])
+        after = next(n for n, w in enumerate(writes) if not w.removed) + 1  # the template's
+        writes[after:after] = catalog_writes
         if compared:
             writes += built.pages
+        # what was removed first, by path; then the outputs in the order of the stages
+        writes = sorted([*cleaned, *(w for w in writes if w.removed)], key=lambda w: w.path) + [
+            w for w in writes if not w.removed]
         index.save(config.output_dir, full=config.targets == config.locales)
         pruned = pipeline.prune(config, built.gone if compared else [], check=check)
         waiting = drafting.waiting_locales(translations)
@@ -309,8 +325,9 @@ class Project:
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
         if not check:
-            rerun.save(config, options, [*(o.path for o in [*outputs, *built.outputs]),
-                                         *built.files],
+            rerun.save(config, options, [template.path,
+                                         *(f.path for s in summaries.values() for f in s.files),
+                                         *(o.path for o in built.outputs), *built.files],
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 

@@ -4,13 +4,15 @@ A catalog of a large site holds hundreds of thousands of polib objects; the stag
 translation need only its bytes, its .mo, its counts, the translations the build shows,
 the check's findings and the drafts to review first. A Summary holds those: it is made in
 the worker process that read and merged the catalog (or once the translate stage is done
-with it), comes back small, and the catalog itself is dropped, so that a run holds one
-catalog per process at a time rather than every locale's.
+with it), which also writes the catalog and its .mo beside their files for the commit to
+rename; it comes back small, and the catalog itself is dropped, so that a run holds one
+catalog per process at a time rather than every locale's (nor their bytes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import polib
 
@@ -19,18 +21,26 @@ from .build import Review
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
+from .files import Staged, stage, would_change
 from .model import CatalogStats, Key
 from .provenance import is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
 
 
 @dataclass(frozen=True)
+class CatalogFile:
+    """A catalog or .mo file as the process that made it left it: written beside its path
+    (``staged``, for commit to rename) if it changed, or only compared (check mode)."""
+
+    path: Path
+    changed: bool
+    staged: Staged | None = None
+
+
+@dataclass(frozen=True)
 class Summary:
     """One locale's finished catalog, as the outputs, the build and the report use it."""
 
-    po: bytes
-    """The catalog's canonical bytes (catalog.to_bytes)."""
-    mo: bytes
     stats: CatalogStats
     translations: dict[Key, str]
     """What the build shows: translated entries (fuzzy ones with ``include_fuzzy``)."""
@@ -42,16 +52,36 @@ class Summary:
     """What `check` finds in the catalog."""
     weakest: list[WeakDraft]
     """Its least confident drafts, for the report."""
+    files: tuple[CatalogFile, ...] = ()
+    """The catalog and its .mo, staged or compared (stage_files)."""
 
 
 def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
               glossary: Glossary) -> Summary:
     translations, review = lookup(po, include_fuzzy)
     return Summary(
-        po=catalog.to_bytes(po), mo=catalog.mo_bytes(po), stats=catalog.stats(po, locale),
-        translations=translations, review=review, shown=shown_percent(po, include_fuzzy),
+        stats=catalog.stats(po, locale), translations=translations, review=review,
+        shown=shown_percent(po, include_fuzzy),
         findings=count_findings({locale: po}, glossary)[locale],
         weakest=least_confident(po, REPORT_DRAFTS))
+
+
+def stage_files(po: polib.POFile, po_path: Path, mo_path: Path, *, within: Path, check: bool,
+                expected: str | None) -> tuple[CatalogFile, ...]:
+    """The catalog's canonical bytes and its .mo, each written beside its file where it
+    changed (the catalog flushed to disk: it holds people's work; ``expected``: the digest
+    of what the run read there, else ConflictError), or in check mode compared. The .mo is
+    a build output (git-ignored): in check mode only an existing one is compared."""
+    files = []
+    for path, data, durable in ((po_path, catalog.to_bytes(po), True),
+                                (mo_path, catalog.mo_bytes(po), False)):
+        if check:
+            if durable or path.exists():
+                files.append(CatalogFile(path, would_change(path, data, within)))
+            continue
+        staged = stage(path, data, within, expected if durable else None, durable=durable)
+        files.append(CatalogFile(path, staged is not None, staged))
+    return tuple(files)
 
 
 def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
