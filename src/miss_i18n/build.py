@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from babel import Locale
@@ -105,10 +106,12 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+@cache  # every page of every locale asks, for each language of its menu
 def direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
 
 
+@cache
 def native_name(locale: str) -> str:
     return Locale.parse(locale).get_display_name(locale) or locale
 
