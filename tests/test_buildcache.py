@@ -238,3 +238,28 @@ def test_extraction_parses_only_the_pages_whose_bytes_changed(
     assert sorted(parsed[1:]) == sorted([ARTICLE_PAGE, *OTHERS])
     assert not (project / INDEX).exists()
     assert b"One more paragraph." in with_index
+
+
+def test_a_page_key_changes_with_each_thing_the_page_shows() -> None:
+    from miss_i18n.build import Review  # noqa: PLC0415
+
+    keys = [(None, "a"), ("ctx", "b")]
+    base: dict[str, Any] = {"translations": {(None, "a"): "A"}, "review": Review()}
+    key = buildcache.PageCache.page_key("s", "salt", keys, **base)
+    assert key == buildcache.PageCache.page_key("s", "salt", keys, **base)
+    others = [
+        buildcache.PageCache.page_key("t", "salt", keys, **base),
+        buildcache.PageCache.page_key("s", "pepper", keys, **base),
+        buildcache.PageCache.page_key("s", "salt", keys[:1], **base),
+        buildcache.PageCache.page_key("s", "salt", keys, translations={(None, "a"): "B"},
+                                      review=Review()),
+        buildcache.PageCache.page_key("s", "salt", keys, translations={("ctx", "b"): "A"},
+                                      review=Review()),
+        buildcache.PageCache.page_key("s", "salt", keys, translations={(None, "a"): "A",
+                                                                       ("ctx", "b"): ""},
+                                      review=Review()),
+        *(buildcache.PageCache.page_key("s", "salt", keys, translations={(None, "a"): "A"},
+                                        review=Review(**{kind: {(None, "a")}}))
+          for kind in ("drafts", "stale", "memory")),
+    ]
+    assert len({key, *others}) == 1 + len(others)

@@ -53,7 +53,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 4
+FORMAT = 5
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -181,11 +181,22 @@ class PageCache:
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,
                  translations: Mapping[Key, str], review: Review) -> str:
-        entries = [[context, msgid, translations.get((context, msgid)),
-                    (context, msgid) in review.drafts, (context, msgid) in review.stale,
-                    (context, msgid) in review.memory]
-                   for context, msgid in keys]
-        return _digest(b"page", source_key.encode(), salt.encode(), _json(entries))
+        """The digest of a page's build: its source (whose bytes fix ``keys``, the entries
+        it uses, in order), the site's salt, and per entry the translation shown (or none)
+        and its review kind. Fed to the hash entry by entry, each length-prefixed: no
+        encoding of the whole (this runs once per page and locale)."""
+        hasher = hashlib.sha256(b"page\0" + source_key.encode() + b"\0" + salt.encode())
+        drafts, stale, memory = review.drafts, review.stale, review.memory
+        for key in keys:
+            shown = translations.get(key)
+            kind = (b"d" if key in drafts else b"-") + (b"s" if key in stale else b"-") + (
+                b"m" if key in memory else b"-")
+            if shown is None:
+                hasher.update(kind + b"\0none")
+            else:
+                text = shown.encode()
+                hasher.update(kind + len(text).to_bytes(8, "big") + text)
+        return hasher.hexdigest()
 
     # -- lookups (also in the build's workers: the index is read before they fork) -------
     def segments(self, source_key: str) -> list[Segment] | None:

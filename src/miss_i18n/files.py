@@ -175,13 +175,18 @@ class Staged:
 
 
 def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
-          durable: bool = True, root: Path | None = None) -> Staged | None:
+          durable: bool = True, root: Path | None = None,
+          folder_checked: bool = False) -> Staged | None:
     """Write ``data`` to a temporary file beside ``path`` (None: ``path`` holds it already).
 
     The checks and flags of write_if_changed; ``publish`` renames it into place,
     ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside).
+    ``folder_checked``: ``path``'s folder was found inside ``within`` in this run, so only
+    ``path`` itself being a link needs the whole check (the temporary file is checked
+    again either way).
     """
-    ensure_inside(path, within, root)
+    if not folder_checked or path.is_symlink():
+        ensure_inside(path, within, root)
     try:
         current: bytes | None = path.read_bytes()
     except FileNotFoundError:

@@ -621,7 +621,8 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         if work.check:
             changed = would_change(path, data, config.output_dir)
         else:
-            staged = stage(path, data, config.output_dir, durable=False, root=work.output_root)
+            staged = stage(path, data, config.output_dir, durable=False, root=work.output_root,
+                           folder_checked=True)  # site_outputs checked each locale's folder
             changed = staged is not None
             done.staged += [staged] if staged else []
         built = Built(path, digest(data), changed, report, title)
