@@ -44,7 +44,7 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
-from .files import signature, write_if_changed
+from .files import signature, still_holds, write_if_changed
 from .model import Key, Segment
 from .segments import Plan
 
@@ -211,9 +211,9 @@ class PageCache:
         self.plans[source_key] = plan
         self.used_sources.add(source_key)
 
-    def slot_keys(self, source_key: str) -> list[Key] | None:
-        found = self.sources.get(source_key)
-        return None if found is None else [(s.context, s.msgid) for s in found]
+    def use_source(self, source_key: str) -> None:
+        """Keep a source's row on a full save: this run used it as it was."""
+        self.used_sources.add(source_key)
 
     def get(self, key: str, path: Path, name: str, locale: str, page: str) -> Built | None:
         """The page of ``key`` if the output file ``path`` (``name`` below the output
@@ -222,19 +222,13 @@ class PageCache:
         if row is None or row.get("path") != name:
             return None
         report = _report_of(row, locale, page)
-        now = signature(path)
-        if report is None or now is None:
+        if report is None:
             return None
-        refreshed = None
-        if now != row.get("stat"):
-            try:
-                if hashlib.sha256(path.read_bytes()).hexdigest() != row.get("sha256"):
-                    return None
-            except OSError:
-                return None
-            refreshed = {**row, "stat": now}
+        now = still_holds(path, str(row.get("sha256")), row.get("stat"))
+        if now is None:
+            return None
         return Built(path, str(row["sha256"]), False, report, str(row.get("title", page)),
-                     refreshed or row)
+                     row if now == row.get("stat") else {**row, "stat": now})
 
     def add_page(self, key: str, row: dict[str, Any]) -> None:
         self.pages[key] = row

@@ -42,6 +42,19 @@ def signature(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
+def still_holds(path: Path, digest: str, seen: list[int] | None) -> list[int] | None:
+    """``path``'s signature now if the file still holds what had ``digest`` (SHA-256) when
+    its signature was ``seen``: the same signature is taken for the same bytes, as git
+    status does, else the bytes are hashed again. None: changed, or gone."""
+    now = signature(path)
+    if now is None or now == seen:
+        return now
+    try:
+        return now if hashlib.sha256(path.read_bytes()).hexdigest() == digest else None
+    except OSError:
+        return None
+
+
 class Snapshot:
     """What each input file held when the run read it, so that a write can tell whether
     someone (a translator saving a catalog) changed it since: such a file is not overwritten.
@@ -181,9 +194,9 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
 
     The checks and flags of write_if_changed; ``publish`` renames it into place,
     ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside).
-    ``folder_checked``: ``path``'s folder was found inside ``within`` in this run, so only
-    ``path`` itself being a link needs the whole check (the temporary file is checked
-    again either way).
+    ``folder_checked``: ``path``'s folder was made and found inside ``within`` in this run,
+    so only ``path`` itself being a link needs the whole check (the temporary file is
+    checked again either way).
     """
     if not folder_checked or path.is_symlink():
         ensure_inside(path, within, root)
@@ -195,12 +208,12 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
     if current == data:
         return None
-    now = ABSENT if current is None else hashlib.sha256(current).hexdigest()
-    if expected is not None and now != expected:
+    if expected is not None and digest_of(current) != expected:
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not folder_checked:  # else the folder exists: the caller made it
+            path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
                                              dir=path.parent)
     except OSError as exc:

@@ -270,7 +270,7 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
             known, plan = found[page]
             index.add_source(key, known, plan)
         else:
-            index.used_sources.add(key)
+            index.use_source(key)
         segments += known
     previous = catalog.load_optional(seen.read(config.pot_path))
     return catalog.make_template([*segments, *CHROME], previous=previous, now=now)
@@ -703,7 +703,7 @@ def site_outputs(
         if done.segments is not None and done.plan is not None:
             cache.add_source(done.source_key, done.segments, done.plan)
         else:
-            cache.used_sources.add(done.source_key)
+            cache.use_source(done.source_key)
         for key, row in done.rows.items():
             cache.add_page(key, row)
         for locale, built in zip(locales, done.built, strict=True):

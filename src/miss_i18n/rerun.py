@@ -30,7 +30,7 @@ from typing import Any
 from .config import Config
 from .engines import store_for
 from .errors import TranslationMemoryError
-from .files import signature
+from .files import signature, still_holds
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
@@ -171,13 +171,7 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
     if last is None or last.inputs != inputs_digest(config, options):
         return None
     for name, (digest, seen) in last.outputs.items():
-        path = Path(name)
-        if seen is not None and signature(path) == seen:
-            continue  # as git status decides: same size, times and inode
-        try:
-            if _digest(path.read_bytes()) != digest:
-                return None
-        except OSError:
+        if still_holds(Path(name), digest, seen) is None:
             return None
     return last
 

@@ -490,11 +490,6 @@ def extract_page(path: Path, page: str) -> list[Segment]:
     return [slot.segment for slot in locate(read_page(path), page)]
 
 
-def source_segments(source_dir: Path, page: str) -> list[Segment]:
-    """The segments of the source page ``page`` (a name in ``source_dir``)."""
-    return source_plan(source_dir, page)[0]
-
-
 def source_plan(source_dir: Path, page: str) -> tuple[list[Segment], Plan]:
     """The segments of the source page ``page``, and where they are (Located.plan)."""
     located = Located.of(parse_page(source.read(source_dir, page), source_dir / page), page)
@@ -504,4 +499,4 @@ def source_plan(source_dir: Path, page: str) -> tuple[list[Segment], Plan]:
 def extract(source_dir: Path) -> list[Segment]:
     """Segments of every page in ``source_dir``, pages in name order, blocks in page order."""
     return [segment for page in source.list_pages(source_dir)
-            for segment in source_segments(source_dir, page)]
+            for segment in source_plan(source_dir, page)[0]]
