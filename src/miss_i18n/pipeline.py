@@ -95,9 +95,11 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
     """
     outputs = list(outputs)
     pending = list(staged)
+    published = 0
     try:
+        for output in outputs:  # (a staged file was checked where it was written)
+            ensure_inside(output.path, _folder_of(config, output.path, also))
         for path in [*(o.path for o in outputs), *(s.path for s in pending)]:
-            ensure_inside(path, _folder_of(config, path, also))
             if not check and seen.changed(path):
                 raise ConflictError("changed on disk while miss-i18n was running; nothing "
                                     "was written: run the command again to take the edit in",
@@ -113,11 +115,11 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                 results.append(WriteResult(name, write_if_changed(
                     output.path, output.data, within, seen.digests.get(output.path),
                     durable=_holds_work(config, output.path))))
-        while pending:
-            publish(pending[0])
-            pending.pop(0)
+        for staged_file in pending:
+            publish(staged_file)
+            published += 1
     finally:
-        for left in pending:
+        for left in pending[published:]:  # not renamed into place: removed
             discard(left.temp)
     return results
 
@@ -283,24 +285,38 @@ def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, po
     reading and merging it took)."""
     locales = list(config.targets)
     jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
-    catalogs = {}
-    for locale, (held, po) in zip(locales, map_shared(_merged_one, (config, pot), locales,
-                                                      jobs), strict=True):
+    return _recorded(config, seen, locales, map_shared(_merged_one, (config, pot), locales,
+                                                       jobs))
+
+
+def _recorded(config: Config, seen: Snapshot, locales: Sequence[str],
+              results: Iterable[tuple[str, R]]) -> dict[str, R]:
+    """Per locale, what a worker made of its catalog; what it read (the digest it took of
+    the bytes it parsed) goes into ``seen``, as if read here."""
+    found = {}
+    for locale, (held, value) in zip(locales, results, strict=True):
         seen.record(config.po_path(locale), held)
-        catalogs[locale] = po
-    return catalogs
+        found[locale] = value
+    return found
+
+
+def _read_catalog(config: Config, locale: str, *, required: bool
+                  ) -> tuple[str, polib.POFile | None]:
+    """A locale's catalog (None: there is none yet, where not ``required``), and the
+    Snapshot's digest of the very bytes parsed."""
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    data = catalog.read_data(path) if required or path.exists() else None
+    return digest_of(data), (None if data is None
+                             else catalog.to_polib(catalog.parse_syntax(data, path)))
 
 
 def _merged_one(shared: tuple[Config, polib.POFile], locale: str
                 ) -> tuple[str, polib.POFile]:
-    """A locale's catalog merged with the template, and the digest of what was read (the
-    Snapshot's, taken of the very bytes parsed)."""
+    """A locale's catalog merged with the template, and the digest of what was read."""
     config, pot = shared
-    path = config.po_path(locale)
-    ensure_inside(path, config.locales_dir)
-    data = catalog.read_data(path) if path.exists() else None
-    old = None if data is None else catalog.to_polib(catalog.parse_syntax(data, path))
-    return digest_of(data), catalog.merge(pot, old, locale).catalog
+    held, old = _read_catalog(config, locale, required=False)
+    return held, catalog.merge(pot, old, locale).catalog
 
 
 def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
@@ -309,13 +325,8 @@ def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
     it was merged: the catalogs themselves never reach this process."""
     locales = list(config.targets)
     jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
-    found = {}
-    for locale, (held, summary) in zip(locales, _summarized(
-            config, _merged_summary, (config, pot, include_fuzzy, check), locales, jobs),
-            strict=True):
-        seen.record(config.po_path(locale), held)
-        found[locale] = summary
-    return found
+    return _recorded(config, seen, locales, _summarized(
+        config, _merged_summary, (config, pot, include_fuzzy, check), locales, jobs))
 
 
 def _merged_summary(shared: tuple[Config, polib.POFile, bool, bool], locale: str
@@ -371,12 +382,8 @@ def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
     sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
              for locale in locales]
     jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
-    found = {}
-    for locale, (held, summary) in zip(locales, map_shared(
-            _loaded_summary, (config, include_fuzzy), locales, jobs), strict=True):
-        seen.record(config.po_path(locale), held)
-        found[locale] = summary
-    return found
+    return _recorded(config, seen, locales, map_shared(
+        _loaded_summary, (config, include_fuzzy), locales, jobs))
 
 
 BYTES_PER_UNIT = 25_000
@@ -385,12 +392,9 @@ BYTES_PER_UNIT = 25_000
 
 def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summary]:
     config, include_fuzzy = shared
-    path = config.po_path(locale)
-    ensure_inside(path, config.locales_dir)
-    data = catalog.read_data(path)
-    po = catalog.to_polib(catalog.parse_syntax(data, path))
-    return digest_of(data), summarize(po, locale, include_fuzzy=include_fuzzy,
-                                      glossary=config.glossary)
+    held, po = _read_catalog(config, locale, required=True)
+    assert po is not None  # required: read_data raised otherwise
+    return held, summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
 
 
 def catalog_writes(config: Config, summaries: Mapping[str, Summary]
