@@ -644,8 +644,8 @@ class SiteOutputs:
     pages: list[WriteResult]
     staged: list[Staged]
     """The pages that changed: complete files beside theirs, for commit to rename."""
-    files: list[Path]
-    """The pages' files."""
+    digests: dict[Path, str]
+    """The SHA-256 of every file the build made (the manifest aside), pages included."""
     index: PageCache
     """The build index, with this build's rows: to save once the pages are in place."""
     reports: list[PageReport]
@@ -724,7 +724,7 @@ def site_outputs(
     digests.update((o.path, digest(o.data)) for o in outputs)
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
-    return SiteOutputs(outputs, written, staged, page_paths, cache, reports, gone)
+    return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
 
 
 def _make_folder(folder: Path) -> None:

@@ -28,7 +28,14 @@ from . import lazy, rerun
 from .config import Config, load_config
 from .engines import store_for
 from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
-from .files import Snapshot, Staged, discard, remove_leftovers, write_if_changed
+from .files import (
+    Snapshot,
+    Staged,
+    digest_of,
+    discard,
+    remove_leftovers,
+    write_if_changed,
+)
 from .lock import project_lock
 from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
@@ -325,9 +332,10 @@ class Project:
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
         if not check:
-            rerun.save(config, options, [template.path,
-                                         *(f.path for s in summaries.values() for f in s.files),
-                                         *(o.path for o in built.outputs), *built.files],
+            made = {template.path: digest_of(template.data),
+                    **{f.path: f.digest for s in summaries.values() for f in s.files},
+                    **built.digests, **{o.path: digest_of(o.data) for o in built.outputs}}
+            rerun.save(config, options, made,
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 

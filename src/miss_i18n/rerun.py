@@ -54,10 +54,6 @@ class LastRun:
     """Locales that needed drafts but had no engine or model."""
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _files(folder: Path) -> Iterable[Path]:
     """Every file below ``folder`` (links not followed), in a fixed order."""
     if not folder.is_dir():
@@ -176,16 +172,18 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
     return last
 
 
-def save(config: Config, options: Mapping[str, Any], outputs: Sequence[Path], *,
+def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str], *,
          stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str]
          ) -> None:
-    """Record a successful run (after it wrote everything). Best effort: a record that
-    cannot be written only costs the next run its shortcut."""
+    """Record a successful run (after it wrote everything): ``outputs``, the SHA-256 of
+    what it left in each file (known from writing them: not read again). Best effort: a
+    record that cannot be written only costs the next run its shortcut."""
+    signatures = {path: signature(path) for path in outputs}
     record = {
         "format": FORMAT,
         "inputs": inputs_digest(config, options),
-        "outputs": {str(path.absolute()): [_digest(path.read_bytes()), signature(path)]
-                    for path in outputs if path.is_file()},
+        "outputs": {str(path.absolute()): [sha, signatures[path]]
+                    for path, sha in outputs.items() if signatures[path] is not None},
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
         "waiting": list(waiting),

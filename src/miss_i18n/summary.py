@@ -21,7 +21,7 @@ from .build import Review
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
-from .files import Staged, stage, would_change
+from .files import Staged, digest_of, stage, would_change
 from .model import CatalogStats, Key
 from .provenance import is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
@@ -33,6 +33,8 @@ class CatalogFile:
     (``staged``, for commit to rename) if it changed, or only compared (check mode)."""
 
     path: Path
+    digest: str
+    """SHA-256 of what the file holds once the run is committed."""
     changed: bool
     staged: Staged | None = None
 
@@ -77,10 +79,11 @@ def stage_files(po: polib.POFile, po_path: Path, mo_path: Path, *, within: Path,
                                 (mo_path, catalog.mo_bytes(po), False)):
         if check:
             if durable or path.exists():
-                files.append(CatalogFile(path, would_change(path, data, within)))
+                files.append(CatalogFile(path, digest_of(data), would_change(path, data,
+                                                                             within)))
             continue
         staged = stage(path, data, within, expected if durable else None, durable=durable)
-        files.append(CatalogFile(path, staged is not None, staged))
+        files.append(CatalogFile(path, digest_of(data), staged is not None, staged))
     return tuple(files)
 
 
