@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+from urllib.parse import quote
 
 import polib
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
-from miss_i18n.build import Rejection, Site, index_page, localize, sitemap
+from miss_i18n.build import Rejection, Site, index_page, localize, plain_uris, sitemap
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page
@@ -272,17 +274,21 @@ def test_the_builds_own_text_falls_back_to_english_when_unusable() -> None:
 
 @pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)
 def test_a_page_walked_once_builds_every_locale_as_a_fresh_walk_would(path: Path) -> None:
-    """`Located.fresh()` (copy the tree, map the slots) gives the bytes of a new parse."""
+    """`Located.fresh()` (copy the tree, map the slots) gives the bytes of a new parse,
+    and so does skipping the URL escaping pass where the source page's URLs are plain."""
     data = path.read_bytes()
     translations = {key: text.upper() for key, text in identity_catalog(data, path.name).items()}
-    site = Site([path.name], "en", ["de", "ar"])
     located = Located.of(parse_page(data), path.name)
-    for locale in ("de", "ar", "de"):
-        tree, slots = located.fresh()
-        once = localize(tree, path.name, locale, translations, site=site, slots=slots)
-        again = localize(parse_page(data), path.name, locale, translations, site=site)
-        assert once[0] == again[0]
-        assert once[1] == again[1]
+    plain = plain_uris(located.tree)
+    for base_url in (None, "https://example.org/", "https://exämple.org/a b/"):
+        site = Site([path.name], "en", ["de", "ar"], base_url)
+        for locale in ("de", "ar", "de"):
+            tree, slots = located.fresh()
+            once = localize(tree, path.name, locale, translations, site=site, slots=slots,
+                            plain_uris=plain)
+            again = localize(parse_page(data), path.name, locale, translations, site=site)
+            assert once[0] == again[0]
+            assert once[1] == again[1]
 
 
 def test_comments_inside_a_translated_paragraph_are_kept() -> None:
@@ -297,3 +303,15 @@ def test_comments_inside_a_translated_paragraph_are_kept() -> None:
         (slot.segment.context, slot.segment.msgid): "Hallo <1>große Welt</1> Ende"}).decode()
     assert ('<p><!--#include virtual="/lead.html" -->Hallo <b>große Welt<!-- b --></b> Ende'
             '<!-- a --><!--?php echo 1 ?--></p>') in built
+
+
+@pytest.mark.parametrize("here", ["de/a.html", "ar/sub/b.html", "en/x y/é.html"])
+@pytest.mark.parametrize("page", ["a.html", "sub/b.html", "x y/é#?.html", "deep/er/c&d.html"])
+def test_href_is_the_relative_url_of_the_target(here: str, page: str) -> None:
+    """Site.href caches folders and names; its links are still exactly the relative path
+    of the target from the linking page, percent-encoded."""
+    site = Site([page], "en", ["de", "ar", "pt_BR"])
+    for locale in site.all_locales:
+        target = site.path(locale, page)
+        expected = quote(posixpath.relpath(target, posixpath.dirname(here)), safe="/")
+        assert site.href(here, locale, page) == expected

@@ -20,7 +20,8 @@ import pytest
 
 from helpers import invoke
 from miss_i18n import lock, pipeline
-from miss_i18n.files import TEMP_SUFFIX
+from miss_i18n.errors import PathError
+from miss_i18n.files import TEMP_SUFFIX, checked_folder, publish, stage
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import locate
 
@@ -144,6 +145,30 @@ def test_a_linked_folder_of_the_site_never_makes_the_build_write_outside(
     assert invoke("build") == (4, message)
     assert invoke("run", "--no-translate") == (4, message)
     assert tree(project) == before and tree(outside) == elsewhere
+
+
+def test_a_folder_swapped_for_a_link_after_its_check_is_not_written_through(
+        tmp_path: Path, outside: Path) -> None:
+    """stage() trusts a checked folder by its identity: the same path turned into a link
+    (to anywhere else) is checked in full again, and nothing lands outside."""
+    site = tmp_path / "site"
+    (site / "de").mkdir(parents=True)
+    checked = checked_folder(site / "de", site)
+    staged = stage(site / "de" / "a.html", b"<p>a</p>", site, durable=False, folder=checked)
+    assert staged is not None and staged.temp.parent == site / "de"
+    publish(staged)
+    (site / "de").rename(tmp_path / "old-de")
+    (site / "de").symlink_to(outside)
+    before = tree(outside)
+    with pytest.raises(PathError, match="is a link to"):
+        stage(site / "de" / "b.html", b"<p>b</p>", site, durable=False, folder=checked)
+    assert tree(outside) == before
+    (site / "de").unlink()
+    (site / "de").mkdir()  # a new real folder inside: another identity, still allowed
+    again = stage(site / "de" / "c.html", b"<p>c</p>", site, durable=False, folder=checked)
+    assert again is not None
+    publish(again)
+    assert (site / "de" / "c.html").read_bytes() == b"<p>c</p>"
 
 
 # -- prune (issue 14, item 10) -------------------------------------------------------------

@@ -156,12 +156,24 @@ class Site:
         """A link people click, from the file ``from_path`` to a page: always relative, so
         the site works wherever it is opened (from disk, a preview server, a subfolder)."""
         target = self.path(locale, page)
-        return url_path(posixpath.relpath(target, posixpath.dirname(from_path) or "."))
+        folder, name = posixpath.split(target)
+        up = _relative_folder(folder, posixpath.dirname(from_path))
+        return _quoted(name) if up == "." else f"{_quoted(up)}/{_quoted(name)}"
 
     def alternate(self, from_path: str, locale: str, page: str) -> str:
         """A link for search engines (hreflang alternates): absolute with ``base_url``,
         as they require; relative without one."""
         return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
+
+
+@cache  # a few folders, asked for every link of every page's menu and alternates
+def _relative_folder(folder: str, start: str) -> str:
+    return posixpath.relpath(folder or ".", start or ".")
+
+
+@cache
+def _quoted(path: str) -> str:
+    return url_path(path)
 
 
 def url_path(path: str) -> str:
@@ -230,6 +242,7 @@ def localize(
     site: Site,
     review: Review | None = None,
     slots: list[Slot] | None = None,
+    plain_uris: bool = False,
 ) -> tuple[bytes, PageReport]:
     """Return the page for ``locale`` as bytes; ``tree`` is modified in place.
 
@@ -237,6 +250,9 @@ def localize(
 
     ``review`` names the keys of ``translations`` that await review (fuzzy), by kind: a
     page that shows any says so in a notice of that kind.
+
+    ``plain_uris``: the source page's URLs are all written as they are (``plain_uris``
+    of its parse), so the serializer needs no escaping pass unless ``base_url`` does.
     """
     review = review or Review()
     report = PageReport(locale, page)
@@ -274,7 +290,7 @@ def localize(
                if shown]
     _decorate(root, page, locale, site=site, chrome=lambda s: _chrome(s, translations),
               notices=notices)
-    return serialize(tree), report
+    return serialize(tree, plain=plain_uris and _plain(site.base_url or "")), report
 
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite")
@@ -327,21 +343,38 @@ def _uri_carriers(tree: etree._ElementTree) -> list[etree._Element]:
     return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
-def serialize(tree: etree._ElementTree) -> bytes:
+def _risky(tree: etree._ElementTree) -> list[tuple[etree._Element, str]]:
+    """The URL attributes libxml2 would percent-encode, in document order."""
+    return [(element, name) for element in _uri_carriers(tree)
+            for name in (*_ESCAPED_URI_ATTRIBUTES, "name")
+            if (name != "name" or element.tag == "a") and not _plain(element.get(name) or "")]
+
+
+def _plain(url: str) -> bool:
+    return _URI_SAFE.fullmatch(url) is not None
+
+
+def plain_uris(tree: etree._ElementTree) -> bool:
+    """Whether libxml2 writes every URL of a source page as it is: then so it does in the
+    page's every build, whose other URLs are the build's own, percent-encoded (links,
+    relinked assets) or ``base_url``'s, or copies of the page's (inline elements of a
+    translation), and ``serialize`` can skip its search."""
+    return not _risky(tree)
+
+
+def serialize(tree: etree._ElementTree, *, plain: bool = False) -> bytes:
     """The page as UTF-8 HTML, every attribute value exactly as in the tree.
 
     URL attributes that libxml2 would percent-encode are swapped for ASCII tokens while it
     writes, then put back escaped as HTML attribute text: a page's own links come out
-    byte for byte as written (and links we write are already encoded).
+    byte for byte as written (and links we write are already encoded). ``plain``: the
+    caller knows there are none (``plain_uris``).
     """
     kept: dict[str, str] = {}
-    risky = [(element, name) for element in _uri_carriers(tree)
-             for name in (*_ESCAPED_URI_ATTRIBUTES, "name")
-             if (name != "name" or element.tag == "a")
-             and not _URI_SAFE.fullmatch(element.get(name) or "")]
+    risky = [] if plain else _risky(tree)
     if risky:
-        plain = _tostring(tree)
-        nonce = next(n for n in range(len(plain) + 1) if f"miss-i18n-uri-{n}-" not in plain)
+        before = _tostring(tree)
+        nonce = next(n for n in range(len(before) + 1) if f"miss-i18n-uri-{n}-" not in before)
         for index, (element, name) in enumerate(risky):
             token = f"miss-i18n-uri-{nonce}-{index}"
             kept[token] = element.get(name) or ""

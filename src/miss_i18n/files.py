@@ -187,18 +187,35 @@ class Staged:
     """What ``path`` must still hold when it is replaced (a Snapshot digest), if anything."""
 
 
+FolderId = tuple[int, int]
+"""A folder's device and inode (``os.stat``, links followed): where it really is."""
+
+
+def checked_folder(folder: Path, within: Path, root: Path | None = None) -> FolderId:
+    """Check that the existing ``folder`` is inside ``within`` (ensure_inside) and return
+    its FolderId, for ``stage`` to tell cheaply that it is still the same folder."""
+    ensure_inside(folder, within, root)
+    try:
+        found = folder.stat()
+    except OSError as exc:
+        raise WriteError(f"cannot read the folder ({exc.strerror}); check permissions",
+                         path=folder) from None
+    return found.st_dev, found.st_ino
+
+
 def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
           durable: bool = True, root: Path | None = None,
-          folder_checked: bool = False) -> Staged | None:
+          folder: FolderId | None = None) -> Staged | None:
     """Write ``data`` to a temporary file beside ``path`` (None: ``path`` holds it already).
 
     The checks and flags of write_if_changed; ``publish`` renames it into place,
     ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside).
-    ``folder_checked``: ``path``'s folder was made and found inside ``within`` in this run,
-    so only ``path`` itself being a link needs the whole check (the temporary file is
-    checked again either way).
+    ``folder``: ``path``'s folder exists and was found inside ``within`` in this run
+    (checked_folder), so only ``path`` itself being a link needs the whole check; the
+    temporary file is checked again either way, by the folder's identity where it is
+    still the one checked (one stat, not a walk of every link on the way).
     """
-    if not folder_checked or path.is_symlink():
+    if folder is None or path.is_symlink():
         ensure_inside(path, within, root)
     try:
         current: bytes | None = path.read_bytes()
@@ -212,7 +229,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=path)
     try:
-        if not folder_checked:  # else the folder exists: the caller made it
+        if folder is None:  # else the folder exists: the caller made it
             path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
                                              dir=path.parent)
@@ -220,19 +237,20 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         raise WriteError(f"cannot write ({exc.strerror}); check permissions",
                             path=path) from None
     temp = Path(temp_name)
-    try:
-        ensure_inside(temp, within, root)  # a folder swapped for a link since the check
+    try:  # a folder swapped for a link since the check
+        if folder is None or _folder_id(temp.parent) != folder:
+            ensure_inside(temp, within, root)
     except PathError:
         os.close(handle)
         discard(temp)
         raise
     try:
         with os.fdopen(handle, "wb") as out:
+            os.fchmod(out.fileno(), 0o644)
             out.write(data)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
-        temp.chmod(0o644)
     except OSError as exc:
         discard(temp)
         raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
@@ -241,6 +259,14 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         discard(temp)
         raise
     return Staged(temp, path, expected)
+
+
+def _folder_id(folder: Path) -> FolderId | None:
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def publish(staged: Staged) -> None:

@@ -27,6 +27,7 @@ from .build import (
     index_page,
     localize,
     native_name,
+    plain_uris,
     sitemap,
 )
 from .buildcache import Built, PageCache, code_digest, site_salt
@@ -43,8 +44,10 @@ from .engines.base import (
 from .errors import ConflictError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
+    FolderId,
     Snapshot,
     Staged,
+    checked_folder,
     digest_of,
     discard,
     ensure_inside,
@@ -569,6 +572,8 @@ class _SiteWork:
     """Compare each page with the output folder's, write nothing."""
     output_root: Path
     """The output folder, links followed (files.ensure_inside)."""
+    folders: Mapping[Path, FolderId]
+    """The pages' folders, made and checked (files.checked_folder); none in a check."""
 
 
 @dataclass
@@ -596,6 +601,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     source = read(config.source_dir, page)
     source_key = cache.source_key(page, source)
     located: Located | None = None
+    plain: bool | None = None
     segments, plan = cache.segments(source_key), cache.plan(source_key)
     done = _PageBuilds([], source_key, None, None, {})
     if segments is None or plan is None:
@@ -618,15 +624,17 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         if located is None:  # where the template's extraction found them: no walk
             located = Located.planned(parse_page(source, config.source_dir / page),
                                       segments, plan)
+        if plain is None:
+            plain = plain_uris(located.tree)
         tree, slots = located.fresh()
         data, report = localize(tree, page, locale, found, site=work.site, review=review,
-                                slots=slots)
+                                slots=slots, plain_uris=plain)
         title = (tree.getroot().findtext("head/title") or page).strip()
         if work.check:
             changed = would_change(path, data, config.output_dir)
         else:
             staged = stage(path, data, config.output_dir, durable=False, root=work.output_root,
-                           folder_checked=True)  # site_outputs checked each locale's folder
+                           folder=work.folders[path.parent])
             changed = staged is not None
             done.staged += [staged] if staged else []
         built = Built(path, digest(data), changed, report, title)
@@ -677,17 +685,20 @@ def site_outputs(
     page_paths = [config.output_dir / site.path(locale, page)
                   for locale in locales for page in pages]
     firsts = {path.parent: path for path in reversed(page_paths)}
+    output_root = resolved(config.output_dir)
+    folders: dict[Path, FolderId] = {}
     for folder, first in sorted(firsts.items()):
-        ensure_inside(first, config.output_dir)  # its folder, once: the rest when written
+        ensure_inside(first, config.output_dir, output_root)  # the rest when written
         if not check:
             _make_folder(folder)
+            folders[folder] = checked_folder(folder, config.output_dir, output_root)
     written = clean(page_paths, check=check, config=config)
     lookups = {locale: (summaries[locale].translations, summaries[locale].review)
                if locale in summaries else ({}, Review()) for locale in locales}
     cache = PageCache.of(config.root, store=not check) if index is None else index
     work = _SiteWork(config, site, locales, lookups, {
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
-        check, resolved(config.output_dir))
+        check, output_root, folders)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
     for locale in site.all_locales:  # loaded once here, not once in every worker
         native_name(locale)
