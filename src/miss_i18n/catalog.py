@@ -239,15 +239,57 @@ def _add_string(lines: list[str], prefix: str, keyword: str, text: str) -> None:
         lines.append(f'{prefix}"{_escape(pieces[-1])}"')
 
 
+_SHARED_LINES = 1 << 17
+"""Rendered template lines kept (about two per entry): every locale's catalog has them."""
+
+
+@lru_cache(maxsize=_SHARED_LINES)
+def _source_lines(comment: str, places: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """An entry's extracted comment and places, as the template gives every locale."""
+    lines = [f"#. {line}".rstrip() for line in comment.split("\n")] if comment else []
+    if places:
+        lines.append("#: " + " ".join([f"{path}:{line}" if line else path
+                                       for path, line in places]))
+    return tuple(lines)
+
+
+@lru_cache(maxsize=_SHARED_LINES)
+def _string_lines(prefix: str, keyword: str, text: str) -> tuple[str, ...]:
+    """_add_string of a template string (msgctxt, msgid), the same in every locale."""
+    lines: list[str] = []
+    _add_string(lines, prefix, keyword, text)
+    return tuple(lines)
+
+
+@lru_cache(maxsize=_SHARED_LINES)
+def _untranslated_lines(msgctxt: str | None, msgid: str) -> tuple[str, ...]:
+    lines: list[str] = []
+    if msgctxt is not None:
+        _add_string(lines, "", "msgctxt", msgctxt)
+    _add_string(lines, "", "msgid", msgid)
+    lines.append('msgstr ""')
+    return tuple(lines)
+
+
 def _add_entry(lines: list[str], entry: polib.POEntry) -> None:
-    """An entry's lines: comments, previous strings, then its own strings."""
+    """An entry's lines: comments, previous strings, then its own strings.
+
+    The lines every locale shares with the template (its comment, places, msgctxt and
+    msgid) are rendered once per process and reused: the catalogs of a run are mostly
+    those."""
     if entry.tcomment:
         lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")]
-    if entry.comment:
-        lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")]
-    if entry.occurrences and not entry.obsolete:
-        lines.append("#: " + " ".join([f"{path}:{line}" if line else path
-                                       for path, line in entry.occurrences]))
+    places = () if entry.obsolete else entry.occurrences
+    if entry.comment or places:
+        try:
+            lines += _source_lines(entry.comment, tuple(places))
+        except TypeError:  # unhashable places (lists, not tuples): not shared
+            lines += _source_lines.__wrapped__(entry.comment, places)
+    if not entry.msgstr and not entry.flags and entry.previous_msgid is None \
+            and entry.previous_msgctxt is None and not entry.msgid_plural \
+            and entry.previous_msgid_plural is None and not entry.obsolete:
+        lines += _untranslated_lines(entry.msgctxt, entry.msgid)  # most of a new catalog
+        return
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
     prefix, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
@@ -258,8 +300,8 @@ def _add_entry(lines: list[str], entry: polib.POEntry) -> None:
     if entry.previous_msgid_plural is not None:
         _add_string(lines, previous, "msgid_plural", entry.previous_msgid_plural)
     if entry.msgctxt is not None:
-        _add_string(lines, prefix, "msgctxt", entry.msgctxt)
-    _add_string(lines, prefix, "msgid", entry.msgid)
+        lines += _string_lines(prefix, "msgctxt", entry.msgctxt)
+    lines += _string_lines(prefix, "msgid", entry.msgid)
     if entry.msgid_plural:
         _add_string(lines, prefix, "msgid_plural", entry.msgid_plural)
         for index in sorted(entry.msgstr_plural):
