@@ -15,6 +15,7 @@ import pytest
 from conftest import ARTICLE, PAGES
 from helpers import invoke, snapshot
 from miss_i18n import buildcache, pipeline
+from miss_i18n.skeleton import PageBuilder
 
 ARTICLE_PAGE = ARTICLE.name
 OTHERS = ("npm-docs-npm-ls.html", "tricky.html")
@@ -31,13 +32,13 @@ def built(project: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str
     pyproject.write_text(pyproject.read_text().replace('"de", "ar", "pt_BR"', '"de", "ar"'))
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     calls: list[tuple[str, str]] = []
-    real = pipeline.localize
+    real = PageBuilder.build
 
-    def counting(tree: Any, page: str, locale: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append((page, locale))
-        return real(tree, page, locale, *args, **kwargs)
+    def counting(self: PageBuilder, locale: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append((self.page, locale))
+        return real(self, locale, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "localize", counting)
+    monkeypatch.setattr(PageBuilder, "build", counting)
     return calls
 
 

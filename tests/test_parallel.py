@@ -20,6 +20,7 @@ from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
 from miss_i18n.files import Snapshot
 from miss_i18n.provenance import MACHINE_MARK
+from miss_i18n.skeleton import PageBuilder
 from miss_i18n.summary import summarize
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
@@ -109,14 +110,14 @@ def test_two_processes_write_what_one_process_writes(twins: tuple[Path, Path],
 @needs_fork
 def test_an_error_in_a_worker_is_the_same_line_and_exit_code(
         twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pipeline.localize
+    real = PageBuilder.build
 
-    def failing(tree: Any, page: str, locale: str, *args: Any, **kwargs: Any) -> Any:
-        if locale == "ar" and page == "tricky.html":
-            raise ExtractError("cannot be built (test)", path=Path(page), line=3)
-        return real(tree, page, locale, *args, **kwargs)
+    def failing(self: PageBuilder, locale: str, *args: Any, **kwargs: Any) -> Any:
+        if locale == "ar" and self.page == "tricky.html":
+            raise ExtractError("cannot be built (test)", path=Path(self.page), line=3)
+        return real(self, locale, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "localize", failing)  # inherited by forked workers
+    monkeypatch.setattr(PageBuilder, "build", failing)  # inherited by forked workers
     outcomes = []
     for jobs, root in zip(("1", "2"), twins, strict=True):
         monkeypatch.chdir(root)

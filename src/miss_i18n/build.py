@@ -281,22 +281,18 @@ def localize(
             if slot.run is not None:
                 _mark_fallback(slot.run, source_tag, rtl)
     root = tree.getroot()
-    _relink_assets(root, page, site.path(locale, page), site.assets)
+    relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
-    notices = [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
-                                            (MEMORY_NOTICE, report.memory),
-                                            (REVIEW_NOTICE, report.stale))
-               if shown]
-    _decorate(root, page, locale, site=site, chrome=lambda s: _chrome(s, translations),
-              notices=notices)
-    return serialize(tree, plain=plain_uris and _plain(site.base_url or "")), report
+    _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
+              notices=notices_of(report))
+    return serialize(tree, plain=plain_uris and plain_url(site.base_url or "")), report
 
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite")
 
 
-def _relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
+def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
@@ -347,10 +343,10 @@ def _risky(tree: etree._ElementTree) -> list[tuple[etree._Element, str]]:
     """The URL attributes libxml2 would percent-encode, in document order."""
     return [(element, name) for element in _uri_carriers(tree)
             for name in (*_ESCAPED_URI_ATTRIBUTES, "name")
-            if (name != "name" or element.tag == "a") and not _plain(element.get(name) or "")]
+            if (name != "name" or element.tag == "a") and not plain_url(element.get(name) or "")]
 
 
-def _plain(url: str) -> bool:
+def plain_url(url: str) -> bool:
     return _URI_SAFE.fullmatch(url) is not None
 
 
@@ -406,7 +402,15 @@ def _mark_fallback(run: Run, source_tag: str, rtl: bool) -> None:
             run.parent.set("dir", "ltr")
 
 
-def _chrome(segment: Segment, translations: Translations) -> str | None:
+def notices_of(report: PageReport) -> list[Segment]:
+    """The notices a page shows, in their order: what it shows that awaits review."""
+    return [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
+                                         (MEMORY_NOTICE, report.memory),
+                                         (REVIEW_NOTICE, report.stale))
+            if shown]
+
+
+def chrome_text(segment: Segment, translations: Translations) -> str | None:
     """The build's own text in the page's language; None when untranslated or unusable."""
     found = translations.get((segment.context, segment.msgid))
     if not found or has_placeholders(found) or unusable_characters(found):
@@ -414,35 +418,47 @@ def _chrome(segment: Segment, translations: Translations) -> str | None:
     return found
 
 
-def _apply(slot: Slot, translation: str) -> str | None:
-    """Put the translation in place; or leave the page alone and say why not."""
+def usable(translation: str, msgid: str, *, attribute: bool
+           ) -> tuple[str | None, list[str | Placeholder]]:
+    """Whether a page can show the translation of ``msgid``: (None, its parsed text), or
+    (why not, []). An attribute's text (``attribute``) cannot hold placeholders."""
     unusable = unusable_characters(translation)
     if unusable:
-        return f"holds characters a web page cannot hold ({describe(unusable)})"
-    if slot.attribute is not None:
-        try:
+        return f"holds characters a web page cannot hold ({describe(unusable)})", []
+    try:
+        if attribute:
             nodes = parse(translation)
-        except MarkupError:
-            return MISMATCH
-        if any(not isinstance(node, str) for node in nodes):
-            return MISMATCH
+            return (MISMATCH, []) if any(not isinstance(n, str) for n in nodes) else (
+                None, nodes)
+        if shape(translation) != shape(msgid):
+            return MISMATCH, []
+        return None, parse(translation)
+    except MarkupError:
+        return MISMATCH, []
+
+
+def attribute_value(old: str, value: str) -> str:
+    """An attribute's translated value, with the spacing around it as the page had it."""
+    core = old.strip(" \t\n\r\f")
+    start = old.find(core) if core else len(old)
+    return old[:start] + value + old[start + len(core):]
+
+
+def _apply(slot: Slot, translation: str) -> str | None:
+    """Put the translation in place; or leave the page alone and say why not."""
+    reason, nodes = usable(translation, slot.segment.msgid, attribute=slot.attribute is not None)
+    if reason is not None:
+        return reason
+    if slot.attribute is not None:
         value = unescape_text(translation)
         if slot.attribute == "":
             slot.element.text = value
-        else:  # keep the spacing around the value as the page had it
-            old = slot.element.get(slot.attribute) or ""
-            core = old.strip(" \t\n\r\f")
-            start = old.find(core) if core else len(old)
-            slot.element.set(slot.attribute, old[:start] + value + old[start + len(core):])
+        else:
+            slot.element.set(slot.attribute,
+                             attribute_value(slot.element.get(slot.attribute) or "", value))
         return None
     assert slot.run is not None
-    try:
-        if shape(translation) != shape(slot.segment.msgid):
-            return MISMATCH
-        tree = parse(translation)
-    except MarkupError:
-        return MISMATCH
-    _fill(slot.run, tree, slot.placeholders)
+    _fill(slot.run, nodes, slot.placeholders)
     return None
 
 
@@ -468,7 +484,7 @@ def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._El
     end = run.end_text()
     trail = end[len(end.rstrip(" \t\n\r\f")):]
     parent = run.parent
-    leading, later = _run_comments(run)
+    leading, later = run_comments(run)
     for node in run.nodes:
         parent.remove(node)
     if run.prev is None:
@@ -486,7 +502,7 @@ def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._El
     cursor.add(trail)
 
 
-def _run_comments(run: Run) -> tuple[list[etree._Element], list[etree._Element]]:
+def run_comments(run: Run) -> tuple[list[etree._Element], list[etree._Element]]:
     """The comments (and processing instructions) among a run's nodes, which have no
     placeholder: those before any of its text or elements stay first, the others follow
     the translation (a translation's word order has no place for them)."""
@@ -536,25 +552,32 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
     return index, cursor
 
 
-def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
-              chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
+def prepare_head(root: etree._Element) -> etree._Element:
+    """The page's head, made if missing, declaring UTF-8 and ending its last line: what
+    the build does to it in every locale before adding its own elements."""
     head = root.find("head")
     if head is None:
         head = root.makeelement("head", {})
         root.insert(0, head)
-    here = site.path(locale, page)
     if not _declare_utf8(head):
         charset = head.makeelement("meta", {"charset": "utf-8", MARK: "charset"})
         charset.tail = "\n"
         head.insert(0, charset)
+    if len(head) and not (head[-1].tail or "").endswith("\n"):
+        head[-1].tail = (head[-1].tail or "") + "\n"
+    return head
+
+
+def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
+              chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
+    head = prepare_head(root)
+    here = site.path(locale, page)
 
     def add(tag: str, attributes: dict[str, str], text: str | None = None) -> None:
         element = etree.SubElement(head, tag, {**attributes, MARK: attributes.get(MARK, tag)})
         element.text = text
         element.tail = "\n"
 
-    if len(head) and not (head[-1].tail or "").endswith("\n"):
-        head[-1].tail = (head[-1].tail or "") + "\n"
     if not site.is_published(locale):  # a preview: mostly source text under another lang
         add("meta", {"name": "robots", "content": "noindex", MARK: "preview"})
     else:

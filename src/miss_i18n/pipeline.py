@@ -25,7 +25,6 @@ from .build import (
     Site,
     direction,
     index_page,
-    localize,
     native_name,
     plain_uris,
     sitemap,
@@ -64,6 +63,7 @@ from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
 from .segments import Located, Plan, source_plan
+from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
 from .summary import Summary, stage_files, summarize
 from .translate import (
@@ -601,7 +601,6 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     source = read(config.source_dir, page)
     source_key = cache.source_key(page, source)
     located: Located | None = None
-    plain: bool | None = None
     segments, plan = cache.segments(source_key), cache.plan(source_key)
     done = _PageBuilds([], source_key, None, None, {})
     if segments is None or plan is None:
@@ -609,27 +608,30 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         segments = done.segments = [slot.segment for slot in located.slots]
         plan = done.plan = located.plan()
     keys = [(segment.context, segment.msgid) for segment in segments]
+    built: list[Built | None] = []
+    page_keys: list[str] = []
+    due: list[tuple[int, str, str]] = []  # (where, locale, output name)
     for locale in work.locales:
         found, review = work.lookups[locale]
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
                              review=review)
         name = work.site.path(locale, page)
+        hit = cache.get(key, config.output_dir / name, name, locale, page)
+        if hit is None:
+            due.append((len(built), locale, name))
+        built.append(hit)
+        page_keys.append(key)
+    builder: PageBuilder | None = None
+    for where, locale, name in due:
+        if builder is None:
+            if located is None:  # where the template's extraction found them: no walk
+                located = Located.planned(parse_page(source, config.source_dir / page),
+                                          segments, plan)
+            builder = PageBuilder(located, page, work.site, plain=plain_uris(located.tree),
+                                  due=len(due))
+        found, review = work.lookups[locale]
+        data, report, title = builder.build(locale, found, review)
         path = config.output_dir / name
-        hit = cache.get(key, path, name, locale, page)
-        if hit is not None:
-            done.built.append(hit)
-            if hit.row is not None:
-                done.rows[key] = hit.row
-            continue
-        if located is None:  # where the template's extraction found them: no walk
-            located = Located.planned(parse_page(source, config.source_dir / page),
-                                      segments, plan)
-        if plain is None:
-            plain = plain_uris(located.tree)
-        tree, slots = located.fresh()
-        data, report = localize(tree, page, locale, found, site=work.site, review=review,
-                                slots=slots, plain_uris=plain)
-        title = (tree.getroot().findtext("head/title") or page).strip()
         if work.check:
             changed = would_change(path, data, config.output_dir)
         else:
@@ -637,9 +639,11 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
                            folder=work.folders[path.parent])
             changed = staged is not None
             done.staged += [staged] if staged else []
-        built = Built(path, digest(data), changed, report, title)
-        done.built.append(built)
-        done.rows[key] = cache.row(name, built)
+        made = Built(path, digest(data), changed, report, title)
+        built[where] = replace(made, row=cache.row(name, made))
+    done.built = [b for b in built if b is not None]
+    done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
+                 if b.row is not None}
     return done
 
 

@@ -1,0 +1,574 @@
+"""A source page compiled once into the text its every locale shares, and the places where
+locales differ: building the page in one more locale is then joining strings, with no copy
+of the tree and no run of the serializer.
+
+The skeleton is libxml2's own serialization of the page, relinked and with its head
+prepared as ``build.localize`` does in every locale, with markers at the places a locale
+fills: each run of text (its source text, or its translation), each translated attribute,
+the language marks of text left untranslated, the root's ``lang`` and ``dir``, the head's
+links and the language menu. What goes there is written here with libxml2's escaping,
+which is checked against libxml2 itself once per process and element (``_escapes_alike``).
+
+A page the skeleton cannot express is built the old way (``compile`` returns None): a page
+whose text holds the marker characters, whose URLs libxml2 rewrites, whose text starts
+directly in ``<body>``, or where a language mark would change an attribute in place. The
+caller also builds the page once through ``build.localize`` and keeps the skeleton only
+if both give the same bytes (``verified``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from lxml import etree, html
+
+from .build import (
+    MARK,
+    STYLE,
+    PageReport,
+    Rejection,
+    Review,
+    Site,
+    Translations,
+    attribute_value,
+    bcp47,
+    chrome_text,
+    direction,
+    localize,
+    native_name,
+    notices_of,
+    plain_uris,
+    plain_url,
+    prepare_head,
+    relink_assets,
+    run_comments,
+    serialize,
+    usable,
+)
+from .chrome import LANGUAGE_MENU
+from .markup import Placeholder, unescape_text
+from .model import Key
+from .segments import Located, Run, is_element
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile('(?<==)"\ue000(a)(\\d+)\ue001"|\ue000([b-zA-Z])(\\d+)\ue001')
+"""A place: an attribute's value with its quotes (libxml2 picks them by the value), or any
+other kind of place."""
+_MARKER_CHARS = re.compile("[\ue000\ue001]")
+
+# Marker kinds: a run's start and end, an attribute's value, the title's text, a run
+# parent's lang and dir marks (the whole ` name="…"` is the place), the root's lang and
+# dir values, where the head's additions and the body's menu go.
+RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
+LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
+
+Part = str | tuple[str, int]
+"""Text as written, or a place: (kind, index)."""
+
+
+def _marker(kind: str, index: int = 0) -> str:
+    return f"{_OPEN}{kind}{index}{_CLOSE}"
+
+
+@dataclass(frozen=True)
+class _Element:
+    """A run's inline element as a translation copies it: whole, or its tags around new
+    content (then followed by its own comments)."""
+
+    whole: list[Part]
+    start: list[Part]
+    end: str
+    comments: str
+
+
+@dataclass(frozen=True)
+class _Run:
+    lead: str
+    trail: str
+    """The spacing around the run's text, kept around a translation (escaped)."""
+    leading: str
+    later: str
+    """Its comments, written: before its text, and after (build.run_comments)."""
+    elements: dict[int, _Element]
+    """Its inline elements, by placeholder number."""
+    markable: bool
+    """Left in the source language, it says so on its element (build._mark_fallback)."""
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A page compiled for ``render``: see the module's docstring."""
+
+    page: str
+    parts: list[Part]
+    keys: list[Key]
+    """Each slot's (context, msgid), in the page's order."""
+    order: list[int]
+    """The slots in the order build.localize applies them (attributes first)."""
+    runs: dict[int, _Run]
+    sources: dict[int, list[Part]]
+    """By slot index: each run, and its text as the page has it."""
+    attributes: dict[int, tuple[str, str]]
+    """By slot index: the attribute's name ("" for an element's text: the title) and its
+    source value."""
+    title: tuple[int | None, str | None]
+    """The slot that is the head's first title, if any, and that title's source text."""
+
+
+def compile_page(located: Located, page: str, site: Site) -> Skeleton | None:
+    """The page's skeleton, or None where it cannot express the page (the module's
+    docstring). ``located`` is left as it is (its copy is marked)."""
+    if not _escapes_alike("p") or (site.base_url and not plain_url(site.base_url)) \
+            or not plain_uris(located.tree):
+        return None
+    tree, slots = located.fresh()
+    root = tree.getroot()
+    if _MARKER_CHARS.search(etree.tostring(tree, encoding="unicode")):
+        return None
+    relink_assets(root, page, site.path(site.source_locale, page), site.assets)
+    head = prepare_head(root)
+    body = root.find("body")
+    if body is None:
+        return None
+    attributes: dict[int, tuple[str, str]] = {}
+    for index, slot in enumerate(slots):  # first: runs' elements are written with them
+        name = slot.attribute
+        if name == "":
+            attributes[index] = ("", slot.element.text or "")
+            slot.element.text = _marker(TITLE, index)
+        elif name is not None:
+            attributes[index] = (name, slot.element.get(name) or "")
+            slot.element.set(name, _marker(ATTRIBUTE, index))
+    runs: dict[int, _Run] = {}
+    for index, slot in enumerate(slots):
+        run = slot.run
+        if run is None:
+            continue
+        if run.parent is body and run.prev is None:
+            return None  # the menu would go inside the run's text
+        compiled = _compile_run(run, slot.placeholders, slot.opaque)
+        if compiled is None:
+            return None
+        runs[index] = compiled
+        if compiled.markable:
+            if run.parent.get("dir") is not None:
+                return None
+            run.parent.set("lang", _marker(LANG_MARK, index))
+            run.parent.set("dir", _marker(DIR_MARK, index))
+        _enclose(run, index)
+    root.set("lang", _marker(ROOT_LANG))
+    root.set("dir", _marker(ROOT_DIR))
+    if len(head):
+        head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
+    else:
+        head.text = (head.text or "") + _marker(HEAD)
+    body.text = (body.text or "") + _marker(BODY)
+    found = _parts(serialize(tree, plain=True).decode("utf-8"))
+    if found is None:
+        return None
+    parts, sources = found
+    if set(sources) != set(runs) or len(runs) + len(attributes) != len(slots):
+        return None
+    title_element = root.find("head/title")
+    title_slot = next((i for i, s in enumerate(slots)
+                       if s.attribute == "" and s.element is title_element), None)
+    order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
+    return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
+                    runs, sources, attributes,
+                    (title_slot, located.tree.getroot().findtext("head/title")))
+
+
+def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
+                 opaque: Collection[int]) -> _Run | None:
+    if not _escapes_alike(str(run.parent.tag)):
+        return None
+    elements: dict[int, _Element] = {}
+    for number, element in placeholders.items():
+        written = _written(element)
+        whole = _fragment(written)
+        if not whole:
+            return None
+        if number in opaque:  # always copied whole, as libxml2 wrote it
+            elements[number] = _Element(whole, [], "", "")
+            continue
+        # libxml2 writes `>` in attribute values as &gt; (_escapes_alike): the first one
+        # ends the start tag.
+        tag = str(element.tag)
+        end_tag = f"</{tag}>"
+        opening = _fragment(written[: written.find(">") + 1])
+        if not _escapes_alike(tag) or not opening or not written.endswith(end_tag):
+            return None
+        comments = "".join(_written(c) for c in element if not is_element(c))
+        elements[number] = _Element(whole, opening, end_tag, comments)
+    start, end = run.start_text(), run.end_text()
+    leading, later = run_comments(run)
+    whole_parent = run.prev is None and len(run.nodes) == len(run.parent)
+    return _Run(_text(start[: len(start) - len(start.lstrip(SPACE))]),
+                _text(end[len(end.rstrip(SPACE)):]),
+                "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
+                elements, whole_parent and run.parent.get("lang") is None)
+
+
+SPACE = " \t\n\r\f"
+
+
+def _fragment(written: str) -> list[Part]:
+    """An element written without its tail, as parts (its attributes may hold markers);
+    [] if it holds any other marker."""
+    if _OPEN not in written and _CLOSE not in written:
+        return [written]
+    parts = _split(written)
+    if parts is None or any(not isinstance(p, str) and p[0] != ATTRIBUTE for p in parts):
+        return []
+    return parts
+
+
+def _written(node: etree._Element) -> str:
+    return str(html.tostring(node, encoding="unicode", method="html", with_tail=False))
+
+
+def _enclose(run: Run, index: int) -> None:
+    """Markers around the run's text: at the start of its first text, after its last."""
+    start, end = _marker(RUN_START, index), _marker(RUN_END, index)
+    if run.prev is None:
+        run.parent.text = start + (run.parent.text or "")
+    else:
+        run.prev.tail = start + (run.prev.tail or "")
+    if run.nodes:
+        run.nodes[-1].tail = (run.nodes[-1].tail or "") + end
+    elif run.prev is None:
+        run.parent.text = (run.parent.text or "") + end
+    else:
+        run.prev.tail = (run.prev.tail or "") + end
+
+
+def _split(text: str) -> list[Part] | None:
+    """Text and markers; None if a marker character is left over (an escaped marker)."""
+    parts: list[Part] = []
+    position = 0
+    for match in _MARKER.finditer(text):
+        if match.start() > position:
+            parts.append(text[position:match.start()])
+        kind, number = match.group(1, 2) if match.group(1) else match.group(3, 4)
+        parts.append((kind, int(number)))
+        position = match.end()
+    if position < len(text):
+        parts.append(text[position:])
+    if _MARKER_CHARS.search(_MARKER.sub("", text)):
+        return None
+    return parts
+
+
+def _parts(text: str) -> tuple[list[Part], dict[int, list[Part]]] | None:
+    """The page's parts, each run one place, and each run's source text as parts; each
+    language mark's whole `` name="…"`` is its place."""
+    flat = _split(text)
+    if flat is None:
+        return None
+    top: list[Part] = []
+    sources: dict[int, list[Part]] = {}
+    current, open_run = top, -1
+    for part in flat:
+        if isinstance(part, str):
+            current.append(part)
+            continue
+        kind, index = part
+        if kind == RUN_START:
+            if open_run >= 0:
+                return None
+            top.append(part)
+            current, open_run = [], index
+        elif kind == RUN_END:
+            if open_run != index:
+                return None
+            sources[index] = current
+            current, open_run = top, -1
+        elif kind in (LANG_MARK, DIR_MARK):
+            opening = f' {"lang" if kind == LANG_MARK else "dir"}="'
+            before = top[-1] if top else None
+            if current is not top or not isinstance(before, str) \
+                    or not before.endswith(opening):
+                return None
+            top[-1] = before[: -len(opening)]
+            top.append(part)
+        else:
+            if current is not top and kind != ATTRIBUTE:
+                return None
+            current.append(part)
+    if open_run >= 0:
+        return None
+    joined = _joined(top)
+    if joined is None or any(_joined(source) != source for source in sources.values()):
+        return None
+    return joined, sources
+
+
+def _joined(parts: list[Part]) -> list[Part] | None:
+    """Adjacent texts joined, empty ones dropped; a language mark's closing quote taken
+    off the text after it (None if it is not there)."""
+    out: list[Part] = []
+    after_mark = False
+    for part in parts:
+        if isinstance(part, str):
+            text = part
+            if after_mark:
+                if not text.startswith('"'):
+                    return None
+                text, after_mark = text[1:], False
+            if out and isinstance(out[-1], str):
+                out[-1] += text
+            elif text:
+                out.append(text)
+            continue
+        if after_mark:
+            return None
+        out.append(part)
+        after_mark = part[0] in (LANG_MARK, DIR_MARK)
+    return None if after_mark else out
+
+
+# -- a locale's page ------------------------------------------------------------------------
+def render(skeleton: Skeleton, locale: str, translations: Translations, *, site: Site,
+           review: Review | None = None) -> tuple[bytes, PageReport, str]:
+    """What ``build.localize`` makes of the page in ``locale``, and the page's title."""
+    filled = _Filled(PageReport(locale, skeleton.page))
+    filled.report.segments = len(skeleton.keys)
+    title = _fill(filled, skeleton, locale, translations, site=site, review=review or Review())
+    rtl = direction(locale) == "rtl"
+    here = site.path(locale, skeleton.page)
+    source_tag = bcp47(site.source_locale)
+    places = {
+        (ROOT_LANG, 0): bcp47(locale), (ROOT_DIR, 0): "rtl" if rtl else "ltr",
+        (HEAD, 0): _head(site, locale, skeleton.page, here),
+        (BODY, 0): _menu(site, locale, skeleton.page, here, translations=translations,
+                         report=filled.report),
+    }
+    values, written, marked = filled.values, filled.runs, filled.marked
+    out: list[str] = []
+    for part in skeleton.parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        kind, index = part
+        if kind == RUN_START:
+            out.append(written[index] if index in written else
+                       "".join(_resolved(skeleton.sources[index], values, skeleton)))
+        elif kind in (ATTRIBUTE, TITLE):
+            out.append(values[index] if index in values else _source_value(skeleton, index))
+        elif kind == LANG_MARK:
+            out.append(f' lang="{source_tag}"' if index in marked else "")
+        elif kind == DIR_MARK:
+            out.append(' dir="ltr"' if index in marked and rtl else "")
+        else:
+            out.append(places[part])
+    return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
+
+
+@dataclass
+class _Filled:
+    """What a locale puts in a skeleton's places."""
+
+    report: PageReport
+    values: dict[int, str] = field(default_factory=dict)
+    """Translated attributes (and title), written."""
+    runs: dict[int, str] = field(default_factory=dict)
+    """Translated runs, written."""
+    marked: set[int] = field(default_factory=set)
+    """Runs left in the source language that say so."""
+
+
+def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Translations, *,
+          site: Site, review: Review) -> str | None:
+    """build.localize's loop over the slots; returns the page's title."""
+    report = filled.report
+    title_slot, title = skeleton.title
+    for index in skeleton.order:
+        key = skeleton.keys[index]
+        found = translations.get(key)
+        run = skeleton.runs.get(index)
+        if not found:
+            if run is not None and locale != site.source_locale and run.markable:
+                filled.marked.add(index)
+            continue
+        reason, nodes = usable(found, key[1], attribute=run is None)
+        if reason is not None:
+            report.rejected.append(Rejection(key[0] or "", reason))
+            if run is not None and run.markable:
+                filled.marked.add(index)
+            continue
+        report.translated += 1
+        report.drafts += key in review.drafts
+        report.stale += key in review.stale
+        report.memory += key in review.memory
+        if run is not None:
+            filled.runs[index] = "".join(_run_text(run, nodes, filled.values, skeleton))
+            continue
+        name, old = skeleton.attributes[index]
+        value = unescape_text(found)
+        filled.values[index] = _text(value) if name == "" else _attribute(
+            attribute_value(old, value))
+        if index == title_slot:
+            title = value
+    return title
+
+
+def _source_value(skeleton: Skeleton, index: int) -> str:
+    name, old = skeleton.attributes[index]
+    return _text(old) if name == "" else _attribute(old)
+
+
+def _resolved(parts: Sequence[Part], values: Mapping[int, str], skeleton: Skeleton
+              ) -> list[str]:
+    return [part if isinstance(part, str) else
+            values[part[1]] if part[1] in values else _source_value(skeleton, part[1])
+            for part in parts]
+
+
+def _run_text(run: _Run, nodes: Sequence[str | Placeholder], values: Mapping[int, str],
+              skeleton: Skeleton) -> list[str]:
+    """A translated run as build._fill leaves it, written."""
+    out = [run.lead, run.leading]
+
+    def emit(nodes: Sequence[str | Placeholder]) -> None:
+        for node in nodes:
+            if isinstance(node, str):
+                out.append(_text(node))
+                continue
+            element = run.elements[node.number]
+            if node.children is None:
+                out.extend(_resolved(element.whole, values, skeleton))
+            else:
+                out.extend(_resolved(element.start, values, skeleton))
+                emit(node.children)
+                out.append(element.comments)
+                out.append(element.end)
+
+    emit(nodes)
+    out += [run.later, run.trail]
+    return out
+
+
+def _head(site: Site, locale: str, page: str, here: str) -> str:
+    """What build._decorate adds to the head."""
+    out = []
+    if not site.is_published(locale):
+        out.append(f'<meta name="robots" content="noindex" {MARK}="preview">\n')
+    else:
+        for other in [*site.published, None]:
+            tag = "x-default" if other is None else bcp47(other)
+            href = site.alternate(here, other or site.source_locale, page)
+            out.append(f'<link rel="alternate" hreflang={_attribute(tag)} '
+                       f'href={_attribute(href)} {MARK}="alternate">\n')
+        if site.base_url:
+            out.append(f'<link rel="canonical" href={_attribute(site.url(locale, page))} '
+                       f'{MARK}="link">\n')
+    out.append(f'<style {MARK}="style">{STYLE}</style>\n')
+    return "".join(out)
+
+
+def _menu(site: Site, locale: str, page: str, here: str, *, translations: Translations,
+          report: PageReport) -> str:
+    """What build._decorate puts first in the body: the language menu, then the notices."""
+    label = unescape_text(chrome_text(LANGUAGE_MENU, translations) or LANGUAGE_MENU.msgid)
+    out = [f'<nav {MARK}="languages" aria-label={_attribute(label)}><details {MARK}="menu">'
+           f'<summary {MARK}="current">{_text(native_name(locale))}</summary>\n'
+           f'<ul {MARK}="list">\n']
+    for other in site.all_locales:
+        if other != locale and not site.is_published(other):
+            continue
+        tag = _attribute(bcp47(other))  # quoted
+        current = ' aria-current="page"' if other == locale else ""
+        out.append(f'<li {MARK}="item"><a href={_attribute(site.href(here, other, page))} '
+                   f'hreflang={tag} lang={tag} dir="{direction(other)}" {MARK}="link"'
+                   f'{current}>{_text(native_name(other))}</a></li>\n')
+    out.append("</ul></details></nav>\n")
+    source_tag, source_dir = bcp47(site.source_locale), direction(site.source_locale)
+    for notice in notices_of(report):
+        translated = chrome_text(notice, translations)
+        marks = "" if translated or locale == site.source_locale else (
+            f' lang="{source_tag}" dir="{source_dir}"')
+        out.append(f'<p {MARK}={_attribute(notice.context.split(":", 1)[1])} role="note"'
+                   f'{marks}>{_text(unescape_text(translated or notice.msgid))}</p>\n')
+    return "".join(out)
+
+
+# -- escaping, as libxml2 writes an HTML page ----------------------------------------------
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value, quoted: in single quotes where it holds a double quote and
+    no single one, else in double quotes (a double quote in it escaped)."""
+    if '"' in value and "'" not in value:
+        return f"'{_text(value)}'"
+    return f'"{_text(value).replace(chr(34), "&quot;")}"'
+
+
+_PROBE = ("\n\t\r" + "".join(chr(c) for c in range(32, 127)) + "&{&amp;&#1;\xa0\xe9\u2028"
+          "\ufeff\U0001f600\ue002 ")
+
+
+_QUOTED = 'a "quoted" & <value>'
+
+
+@cache
+def _escapes_alike(tag: str) -> bool:
+    """Whether libxml2 writes text in ``tag``, and attribute values, as ``_text`` and
+    ``_attribute`` do (it writes script and style raw; versions differ)."""
+    parser = etree.HTMLParser(encoding="utf-8")
+    root = etree.fromstring(b"<html><head></head><body></body></html>", parser)
+    parent = root.find("head" if tag == "title" else "body")
+    if parent is None:
+        return False
+    try:
+        element = etree.SubElement(parent, tag, {"title": _PROBE, "alt": _QUOTED})
+    except ValueError:
+        return False
+    element.text = _PROBE
+    written = str(html.tostring(element, encoding="unicode", method="html", with_tail=False))
+    return written == (f"<{tag} title={_attribute(_PROBE)} alt={_attribute(_QUOTED)}>"
+                       f"{_text(_PROBE)}</{tag}>")
+
+
+# -- building a page in its locales -----------------------------------------------------------
+COMPILE_FROM = 3
+"""Compiling a page costs about two builds through lxml (measured on this project's pages):
+worth it from this many builds of the page on."""
+
+
+class PageBuilder:
+    """One source page built in each locale it needs: through ``build.localize`` at first;
+    where at least ``COMPILE_FROM`` builds are due, the page is compiled and, once the
+    skeleton gave the same bytes, report and title as that first build, through it."""
+
+    def __init__(self, located: Located, page: str, site: Site, *, plain: bool,
+                 due: int) -> None:
+        self.located = located
+        self.page = page
+        self.site = site
+        self.plain = plain
+        """The source's URLs are all written as they are (build.plain_uris): a skeleton
+        needs that."""
+        self.skeleton: Skeleton | None = None
+        self.compile = plain and due >= COMPILE_FROM
+        """Whether the next lxml build is to be checked against a skeleton."""
+
+    def build(self, locale: str, translations: Translations, review: Review
+              ) -> tuple[bytes, PageReport, str]:
+        if self.skeleton is not None:
+            return render(self.skeleton, locale, translations, site=self.site, review=review)
+        tree, slots = self.located.fresh()
+        data, report = localize(tree, self.page, locale, translations, site=self.site,
+                                review=review, slots=slots, plain_uris=self.plain)
+        made = (data, report, (tree.getroot().findtext("head/title") or self.page).strip())
+        if self.compile:
+            self.compile = False
+            skeleton = compile_page(self.located, self.page, self.site)
+            if skeleton is not None and render(skeleton, locale, translations, site=self.site,
+                                               review=review) == made:
+                self.skeleton = skeleton
+        return made

@@ -1,0 +1,137 @@
+"""A page compiled once (skeleton.py) builds every locale byte for byte as build.localize
+does on a fresh copy of the tree: the same bytes, report and title, whatever the
+translations (missing, rejected, with markup, reordered, with characters to escape), the
+locale (the source, left-to-right, right-to-left, a preview) and the site."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ARTICLE, PAGES
+from miss_i18n.build import Review, Site, localize, plain_uris
+from miss_i18n.markup import Placeholder, parse
+from miss_i18n.model import Key
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import Located
+from miss_i18n.skeleton import PageBuilder, compile_page, render
+
+SOURCES = [ARTICLE, *sorted(PAGES.glob("*.html"))]
+LOCALES = ("en", "de", "ar", "he", "zh")
+
+
+def _variant(msgid: str, rng: random.Random) -> str | None:
+    """One translation of ``msgid``: none, usable (with text to escape, reordered), or
+    one a page cannot use."""
+    choice = rng.randrange(9)
+    if choice == 0:
+        return None
+    if choice == 1:
+        return ""
+    if choice == 2:
+        return msgid.upper()
+    if choice == 3:  # text that libxml2 escapes, around the placeholders
+        return f'&amp; "quoted" > {msgid} &lt; \u00e9\u2028\U0001f600'
+    if choice == 4:  # the placeholders in reverse order, their text kept
+        nodes = parse(msgid)
+        return "".join(reversed([_written(node) for node in nodes])) or "x"
+    if choice == 5:  # a placeholder dropped: rejected as not matching
+        return msgid.replace("<1>", "", 1) if "<1>" in msgid else msgid + " <9/>"
+    if choice == 6:
+        return msgid + "\x01"  # a character a page cannot hold
+    if choice == 7:
+        return "  \n" + msgid[::-1].replace(">", "").replace("<", "") + " \t"
+    return msgid
+
+
+def _written(node: str | Placeholder) -> str:
+    if isinstance(node, str):
+        return node.replace("&", "&amp;").replace("<", "&lt;")
+    if node.children is None:
+        return f"<{node.number}/>"
+    return f"<{node.number}>{''.join(_written(c) for c in node.children)}</{node.number}>"
+
+
+def _translations(keys: list[Key], seed: int) -> tuple[dict[Key, str], Review]:
+    rng = random.Random(seed)
+    found = {}
+    for key in keys:
+        text = _variant(key[1], rng)
+        if text is not None:
+            found[key] = text
+    shown = sorted(key for key, text in found.items() if text)
+    return found, Review(drafts=frozenset(shown[::3]), stale=frozenset(shown[1::5]),
+                         memory=frozenset(shown[2::7]))
+
+
+def _site(path: Path, kind: int) -> Site:
+    if kind == 0:
+        return Site([path.name], "en", ["de", "ar", "he", "zh"])
+    if kind == 1:  # absolute alternates and a canonical link; Hebrew and Chinese previews
+        return Site([path.name, "sub/other page.html"], "en", ["de", "ar", "he", "zh"],
+                    "https://example.org/docs/", progress={"he": 10.0, "zh": 0.0},
+                    threshold=50.0)
+    return Site([path.name], "ar", ["en", "de"], None)  # a right-to-left source
+
+
+def _localized(located: Located, page: str, locale: str, found: dict[Key, str], *,
+               site: Site, review: Review) -> tuple[bytes, object, str]:
+    tree, slots = located.fresh()
+    data, report = localize(tree, page, locale, found, site=site, review=review, slots=slots)
+    return data, report, (tree.getroot().findtext("head/title") or page).strip()
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), site_kind=st.integers(0, 2))
+def test_a_skeleton_builds_each_locale_as_localize_does(path: Path, seed: int,
+                                                        site_kind: int) -> None:
+    located = Located.of(parse_page(path.read_bytes()), path.name)
+    site = _site(path, site_kind)
+    skeleton = compile_page(located, path.name, site)
+    if skeleton is None:
+        assert path.name == "rustdoc-std-detect-index.html"  # text starts in <body>
+        return
+    found, review = _translations(skeleton.keys, seed)
+    for locale in (*site.all_locales, "en"):
+        assert render(skeleton, locale, found, site=site, review=review) == _localized(
+            located, path.name, locale, found, site=site, review=review)
+
+
+def test_pages_a_skeleton_cannot_express_are_built_through_lxml() -> None:
+    """Text right at the start of <body>, a mark on an element with its own dir, URLs
+    libxml2 rewrites, marker characters in the page: no skeleton, and PageBuilder gives
+    localize's bytes all the same."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    pages = [
+        b"<html><body>Text first <b>bold</b><p>Para</p></body></html>",
+        b"<html><body><p dir=ltr>Para with its own direction</p></body></html>",
+        "<html><body><p>See <a href='B\u00e9zier curve.html'>this</a></p></body></html>"
+        .encode(),
+        "<html><body><p>A private \ue000a0\ue001 character</p></body></html>".encode(),
+    ]
+    for data in pages:
+        located = Located.of(parse_page(data), "t.html")
+        assert compile_page(located, "t.html", site) is None
+        builder = PageBuilder(located, "t.html", site, plain=plain_uris(located.tree), due=9)
+        for locale in ("en", "de", "ar", "ar"):
+            assert builder.build(locale, {}, Review()) == _localized(
+                located, "t.html", locale, {}, site=site, review=Review())
+        assert builder.skeleton is None
+
+
+def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
+    located = Located.of(parse_page(ARTICLE.read_bytes()), ARTICLE.name)
+    site = Site([ARTICLE.name], "en", ["de", "ar"])
+    few = PageBuilder(located, ARTICLE.name, site, plain=True, due=2)
+    few.build("en", {}, Review())
+    assert few.skeleton is None  # two builds: compiling would cost more than it saves
+    many = PageBuilder(located, ARTICLE.name, site, plain=True, due=3)
+    first = many.build("en", {}, Review())
+    assert many.skeleton is not None
+    assert first == _localized(located, ARTICLE.name, "en", {}, site=site,
+                                review=Review())
