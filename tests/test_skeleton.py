@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ARTICLE, PAGES
+from miss_i18n import skeleton
 from miss_i18n.build import Review, Site, localize, plain_uris
 from miss_i18n.markup import Placeholder, parse
 from miss_i18n.model import Key
@@ -135,3 +136,24 @@ def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
     assert many.skeleton is not None
     assert first == _localized(located, ARTICLE.name, "en", {}, site=site,
                                 review=Review())
+
+
+def test_an_element_the_skeleton_cannot_write_sends_the_page_back_to_lxml(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inline elements are written when a translation first needs one: one the skeleton
+    cannot write (here, as if libxml2 escaped text in <b> its own way) ends the skeleton
+    for that page, and that locale and the next are built through lxml."""
+    data = b"<html><body><p>Hello <b>big</b> world</p></body></html>"
+    located = Located.of(parse_page(data), "t.html")
+    site = Site(["t.html"], "en", ["de", "ar"])
+    builder = PageBuilder(located, "t.html", site, plain=True, due=3)
+    assert builder.build("en", {}, Review()) == _localized(
+        located, "t.html", "en", {}, site=site, review=Review())
+    assert builder.skeleton is not None
+    [key] = builder.skeleton.keys
+    found = {key: "Hallo <1>große</1> Welt"}
+    monkeypatch.setattr(skeleton, "_escapes_alike", lambda tag: tag != "b")
+    for locale in ("de", "ar"):
+        assert builder.build(locale, found, Review()) == _localized(
+            located, "t.html", locale, found, site=site, review=Review())
+    assert builder.skeleton is None

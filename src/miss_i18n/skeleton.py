@@ -92,10 +92,26 @@ class _Run:
     leading: str
     later: str
     """Its comments, written: before its text, and after (build.run_comments)."""
-    elements: dict[int, _Element]
-    """Its inline elements, by placeholder number."""
+    placeholders: Mapping[int, etree._Element]
+    """Its inline elements, by placeholder number (in the marked copy of the page)."""
+    opaque: Collection[int]
+    """Those always copied whole."""
     markable: bool
     """Left in the source language, it says so on its element (build._mark_fallback)."""
+    elements: dict[int, _Element] = field(default_factory=dict)
+    """Its inline elements as written, once a translation needed them (``element``)."""
+
+    def element(self, number: int) -> _Element:
+        """Placeholder ``number``'s element, written; _Inexpressible where it cannot be."""
+        found = self.elements.get(number)
+        if found is None:
+            found = self.elements[number] = _compile_element(
+                self.placeholders[number], whole_only=number in self.opaque)
+        return found
+
+
+class _Inexpressible(Exception):
+    """A translation needs an inline element the skeleton cannot write (render)."""
 
 
 @dataclass(frozen=True)
@@ -183,33 +199,36 @@ def compile_page(located: Located, page: str, site: Site) -> Skeleton | None:
 
 def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
                  opaque: Collection[int]) -> _Run | None:
+    """What a run needs in every locale. Its inline elements are written only when a
+    translation first needs them (a page left untranslated never does)."""
     if not _escapes_alike(str(run.parent.tag)):
         return None
-    elements: dict[int, _Element] = {}
-    for number, element in placeholders.items():
-        written = _written(element)
-        whole = _fragment(written)
-        if not whole:
-            return None
-        if number in opaque:  # always copied whole, as libxml2 wrote it
-            elements[number] = _Element(whole, [], "", "")
-            continue
-        # libxml2 writes `>` in attribute values as &gt; (_escapes_alike): the first one
-        # ends the start tag.
-        tag = str(element.tag)
-        end_tag = f"</{tag}>"
-        opening = _fragment(written[: written.find(">") + 1])
-        if not _escapes_alike(tag) or not opening or not written.endswith(end_tag):
-            return None
-        comments = "".join(_written(c) for c in element if not is_element(c))
-        elements[number] = _Element(whole, opening, end_tag, comments)
     start, end = run.start_text(), run.end_text()
     leading, later = run_comments(run)
     whole_parent = run.prev is None and len(run.nodes) == len(run.parent)
     return _Run(_text(start[: len(start) - len(start.lstrip(SPACE))]),
                 _text(end[len(end.rstrip(SPACE)):]),
                 "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
-                elements, whole_parent and run.parent.get("lang") is None)
+                dict(placeholders), frozenset(opaque),
+                whole_parent and run.parent.get("lang") is None)
+
+
+def _compile_element(element: etree._Element, *, whole_only: bool) -> _Element:
+    written = _written(element)
+    whole = _fragment(written)
+    if not whole:
+        raise _Inexpressible
+    if whole_only:  # always copied whole, as libxml2 wrote it
+        return _Element(whole, [], "", "")
+    # libxml2 writes `>` in attribute values as &gt; (_escapes_alike): the first one ends
+    # the start tag.
+    tag = str(element.tag)
+    end_tag = f"</{tag}>"
+    opening = _fragment(written[: written.find(">") + 1])
+    if not _escapes_alike(tag) or not opening or not written.endswith(end_tag):
+        raise _Inexpressible
+    comments = "".join(_written(c) for c in element if not is_element(c))
+    return _Element(whole, opening, end_tag, comments)
 
 
 SPACE = " \t\n\r\f"
@@ -437,7 +456,7 @@ def _run_text(run: _Run, nodes: Sequence[str | Placeholder], values: Mapping[int
             if isinstance(node, str):
                 out.append(_text(node))
                 continue
-            element = run.elements[node.number]
+            element = run.element(node.number)
             if node.children is None:
                 out.extend(_resolved(element.whole, values, skeleton))
             else:
@@ -560,7 +579,11 @@ class PageBuilder:
     def build(self, locale: str, translations: Translations, review: Review
               ) -> tuple[bytes, PageReport, str]:
         if self.skeleton is not None:
-            return render(self.skeleton, locale, translations, site=self.site, review=review)
+            try:
+                return render(self.skeleton, locale, translations, site=self.site,
+                              review=review)
+            except _Inexpressible:
+                self.skeleton = None
         tree, slots = self.located.fresh()
         data, report = localize(tree, self.page, locale, translations, site=self.site,
                                 review=review, slots=slots, plain_uris=self.plain)
@@ -568,7 +591,10 @@ class PageBuilder:
         if self.compile:
             self.compile = False
             skeleton = compile_page(self.located, self.page, self.site)
-            if skeleton is not None and render(skeleton, locale, translations, site=self.site,
-                                               review=review) == made:
-                self.skeleton = skeleton
+            try:
+                if skeleton is not None and render(
+                        skeleton, locale, translations, site=self.site, review=review) == made:
+                    self.skeleton = skeleton
+            except _Inexpressible:
+                pass
         return made
