@@ -288,6 +288,9 @@ class Project:
         seen = Snapshot()
         index = buildcache.PageCache.of(config.root, store=not check)
         pot = pipeline.template(config, clock(), seen=seen, index=index)
+        # rendered before the catalogs: every locale's untranslated entry is rendered as the
+        # template's is, and the worker processes inherit those lines (catalog.render)
+        template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         # a killed run's temporary files, before the catalogs are written beside theirs
         cleaned = pipeline.clean([path for locale in config.targets
@@ -305,7 +308,6 @@ class Project:
             summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy,
                                                   check=check)
         catalog_writes, staged = pipeline.catalog_writes(config, summaries)
-        template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
         try:
             built = pipeline.site_outputs(config, summaries, seen=seen, check=check,
                                           index=index)
