@@ -209,6 +209,13 @@ class Memory:
                                       item.origin))
         return {locale: Added(**tally) for locale, tally in sorted(counts.items())}
 
+    def has_human(self, source_lang: str, locale: str) -> bool:
+        """Whether any human translation into ``locale`` was imported."""
+        with self._guard():
+            return self._db.execute(
+                "SELECT 1 FROM human WHERE source_lang=? AND locale=? LIMIT 1",
+                (source_lang, locale)).fetchone() is not None
+
     def human(self, source_lang: str, locale: str, sources: Iterable[str]
               ) -> dict[str, tuple[str, str]]:
         """The imported human translations of those of ``sources`` that have one:

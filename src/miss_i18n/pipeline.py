@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -314,6 +314,11 @@ def _read_catalog(config: Config, locale: str, *, required: bool
                              else catalog.to_polib(catalog.parse_syntax(data, path)))
 
 
+def _parsed_catalog(config: Config, locale: str) -> tuple[str, None]:
+    """The digest of a locale's catalog, once parsed (CatalogError if it cannot be)."""
+    return _read_catalog(config, locale, required=False)[0], None
+
+
 def _merged_one(shared: tuple[Config, polib.POFile], locale: str
                 ) -> tuple[str, polib.POFile]:
     """A locale's catalog merged with the template, and the digest of what was read."""
@@ -323,10 +328,12 @@ def _merged_one(shared: tuple[Config, polib.POFile], locale: str
 
 
 def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
-                     include_fuzzy: bool, check: bool) -> dict[str, Summary]:
+                     include_fuzzy: bool, check: bool,
+                     locales: Sequence[str] | None = None) -> dict[str, Summary]:
     """``merged``, each catalog summarized and written beside its file (summary.py) where
-    it was merged: the catalogs themselves never reach this process."""
-    locales = list(config.targets)
+    it was merged: the catalogs themselves never reach this process. ``locales``: those
+    of the targets (default: all)."""
+    locales = list(config.targets if locales is None else locales)
     jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
     return _recorded(config, seen, locales, _summarized(
         config, _merged_summary, (config, pot, include_fuzzy, check), locales, jobs))
@@ -359,23 +366,6 @@ def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
                           for path in (config.po_path(locale), config.mo_path(locale))],
                          check=False)
         raise
-
-
-def summaries_of(config: Config, catalogs: Mapping[str, polib.POFile], *, seen: Snapshot,
-                 include_fuzzy: bool) -> dict[str, Summary]:
-    """Each catalog summarized and written beside its file (over processes where there
-    are enough entries)."""
-    locales = list(catalogs)
-    found = _summarized(config, _summary_of, (config, catalogs, include_fuzzy, seen),
-                        locales, _catalog_jobs(config, catalogs))
-    return dict(zip(locales, found, strict=True))
-
-
-def _summary_of(shared: tuple[Config, Mapping[str, polib.POFile], bool, Snapshot],
-                locale: str) -> Summary:
-    config, catalogs, include_fuzzy, seen = shared
-    return _summary_and_files(config, catalogs[locale], locale, include_fuzzy=include_fuzzy,
-                              check=False, expected=seen.digests.get(config.po_path(locale)))
 
 
 def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
@@ -450,6 +440,109 @@ def stats(catalogs: Mapping[str, polib.POFile]) -> list[CatalogStats]:
 
 
 # -- translate ---------------------------------------------------------------------------
+Drafting = Iterator[tuple[str, polib.POFile, int]]
+"""Catalogs given the memory's human translations, with how many each took."""
+
+
+@dataclass
+class HeldCatalogs:
+    """Catalogs held in memory (``translate``), each given its human translations once."""
+
+    catalogs: Mapping[str, polib.POFile]
+    source_locale: str
+    now: datetime
+    taken: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def locales(self) -> list[str]:
+        return list(self.catalogs)
+
+    def each(self, memory: Memory, only: Collection[str] | None = None) -> Drafting:
+        """The catalogs (of the locales ``only``), one after the other."""
+        for locale, po in self.catalogs.items():
+            if only is not None and locale not in only:
+                continue
+            if locale not in self.taken:
+                self.taken[locale] = human_drafts(po, locale, memory,
+                                                  source_locale=self.source_locale,
+                                                  now=self.now)
+            yield locale, po, self.taken[locale]
+
+
+@dataclass
+class ReadCatalogs:
+    """Each locale's catalog read and merged with ``pot`` again on every pass, so that a
+    run never holds two (``run``). A catalog whose bytes changed since the run first read
+    it is a ConflictError: every pass must draft what the first one saw."""
+
+    config: Config
+    pot: polib.POFile
+    locales: Sequence[str]
+    seen: Snapshot
+    now: datetime
+
+    def each(self, memory: Memory, only: Collection[str] | None = None) -> Drafting:
+        config = self.config
+        for locale in self.locales:
+            if only is not None and locale not in only:
+                continue
+            held, po = _merged_one((config, self.pot), locale)
+            path = config.po_path(locale)
+            if self.seen.digests.setdefault(path, held) != held:
+                raise ConflictError("changed on disk while miss-i18n was translating; not "
+                                    "overwritten: run the command again", path=path)
+            yield locale, po, human_drafts(po, locale, memory,
+                                           source_locale=config.source_locale, now=self.now)
+            del po
+
+
+CatalogPass = HeldCatalogs | ReadCatalogs
+
+
+def drafted_summaries(config: Config, pot: polib.POFile, choose: Chooser, *, seen: Snapshot,
+                      include_fuzzy: bool, now: datetime,
+                      progress: Callable[[str], Progress | None] = lambda _locale: None,
+                      ) -> tuple[dict[str, Summary], list[LocaleResult]]:
+    """A run's translate stage, holding one catalog at a time however many locales.
+
+    A locale an engine or the memory's human translations can draft for is read, merged,
+    drafted, summarized and written beside its file before the next is read (ReadCatalogs;
+    a multi-locale engine's shared batches read them once more, first). The others have
+    nothing to draft: they go as in ``merged_summaries``, over processes.
+    """
+    human: set[str] = set()
+    if config.memory_path.exists():
+        with Memory(config.memory_path) as memory:
+            human = {locale for locale in config.targets
+                     if memory.has_human(config.source_locale, locale)}
+    draftable = [locale for locale in config.targets
+                 if locale in human or choose(locale) is not None]
+    others = [locale for locale in config.targets if locale not in draftable]
+    found = merged_summaries(config, pot, seen=seen, include_fuzzy=include_fuzzy, check=False,
+                             locales=others) if others else {}
+    # every catalog read (and so found valid) before the memory is opened, let alone written
+    _recorded(config, seen, draftable, map_shared(_parsed_catalog, config, draftable, jobs_for(
+        config.jobs, len(pot) * len(draftable) // ENTRIES_PER_UNIT)))
+
+    def drafted(locale: str, po: polib.POFile) -> None:
+        found[locale] = _summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
+                                           check=False,
+                                           expected=seen.digests.get(config.po_path(locale)))
+
+    try:
+        results = draft_each(config, ReadCatalogs(config, pot, draftable, seen, now), choose,
+                             now=now, progress=progress, drafted=drafted)
+    except BaseException:
+        remove_leftovers([path for locale in config.targets
+                          for path in (config.po_path(locale), config.mo_path(locale))],
+                         check=False)
+        raise
+    results += [LocaleResult(locale, None, waiting=found[locale].needing) for locale in others]
+    order = {locale: n for n, locale in enumerate(config.targets)}
+    return ({locale: found[locale] for locale in config.targets},
+            sorted(results, key=lambda result: order[result.locale]))
+
+
 def translate_all(
     config: Config,
     catalogs: Mapping[str, polib.POFile],
@@ -459,6 +552,21 @@ def translate_all(
     progress: Callable[[str], Progress | None] = lambda _locale: None,
     executor: Executor | None = None,
 ) -> list[LocaleResult]:
+    """Machine drafts for every catalog, in place (draft_each of the catalogs held)."""
+    return draft_each(config, HeldCatalogs(catalogs, config.source_locale, now), choose,
+                      now=now, progress=progress, executor=executor)
+
+
+def draft_each(
+    config: Config,
+    catalogs: CatalogPass,
+    choose: Chooser,
+    *,
+    now: datetime,
+    progress: Callable[[str], Progress | None] = lambda _locale: None,
+    executor: Executor | None = None,
+    drafted: Callable[[str, polib.POFile], None] | None = None,
+) -> list[LocaleResult]:
     """Machine drafts for every catalog, through the project's translation memory.
 
     Human translations imported into the memory (TMX) come first, whole msgids only.
@@ -466,35 +574,37 @@ def translate_all(
     shared batches, into the memory; each catalog is then drafted from it as usual. With a
     Dask scheduler configured (or an ``executor``), all the engine work goes there first
     instead, shard by shard, each stored as it completes; the drafting then loads no model.
+    ``drafted`` gets each catalog once it is drafted (before the next is read).
     """
     keep = config.glossary.do_not_translate
     if executor is None:
         executor = executor_for(config)
+    results = []
     with Memory(config.memory_path) as memory:
-        human = {locale: human_drafts(po, locale, memory, source_locale=config.source_locale,
-                                      now=now) for locale, po in catalogs.items()}
         if executor is None:
             early = _translate_together(catalogs, choose, memory, keep, progress)
         else:
-            early = _translate_elsewhere(config, catalogs, choose, memory, executor=executor,
-                                         progress=progress)
-        results = [
-            translate_catalog(po, locale, choose, memory, now=now, keep=keep,
-                              progress=progress(locale))
-            for locale, po in catalogs.items()
-        ]
-    return [replace(r, from_memory=r.from_memory - early.get(r.locale, 0),
-                    from_engine=r.from_engine + early.get(r.locale, 0),
-                    from_people=human[r.locale]) for r in results]
+            early = _translate_elsewhere(config, catalogs, choose, memory,
+                                         executor=executor, progress=progress)
+        for locale, po, human in catalogs.each(memory):
+            result = translate_catalog(po, locale, choose, memory, now=now, keep=keep,
+                                       progress=progress(locale))
+            results.append(replace(result, from_memory=result.from_memory - early.get(locale, 0),
+                                   from_engine=result.from_engine + early.get(locale, 0),
+                                   from_people=human))
+            if drafted is not None:
+                drafted(locale, po)
+    return results
 
 
-def _pending(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,
-             keep: Sequence[str]) -> list[tuple[str, Engine, ModelInfo, list[str]]]:
+def _pending(catalogs: Iterable[tuple[str, polib.POFile, int]], choose: Chooser,
+             memory: Memory, keep: Sequence[str]
+             ) -> list[tuple[str, Engine, ModelInfo, list[str]]]:
     """Per locale, the sentences its engine must still translate (pending_sentences); one
     that two locales would ask under one memory key (pt and pt_BR) goes with the first."""
     pending = []
     seen: dict[tuple[str, ...], set[str]] = {}
-    for locale, po in catalogs.items():
+    for locale, po, _human in catalogs:
         found = pending_sentences(po, locale, choose, memory, keep=keep)
         if found is None:
             continue
@@ -508,13 +618,23 @@ def _pending(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memo
     return pending
 
 
-def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, memory: Memory,
+def _translate_together(catalogs: CatalogPass, choose: Chooser, memory: Memory,
                         keep: Sequence[str], progress: Callable[[str], Progress | None]
                         ) -> dict[str, int]:
     """One ``translate_many`` call per multi-locale engine for all its locales' new
-    sentences, stored in the memory; how many each locale got."""
+    sentences, stored in the memory; how many each locale got. Only the catalogs of
+    locales that share such an engine are read for it."""
+    sharing: dict[int, list[str]] = {}
+    for locale in catalogs.locales:
+        chosen = choose(locale)
+        if chosen is not None and isinstance(chosen[0], MultiLocaleEngine):
+            sharing.setdefault(id(chosen[0]), []).append(locale)
+    wanted = {locale for locales in sharing.values() if len(locales) > 1 for locale in locales}
+    if not wanted:
+        return {}
     groups: dict[int, tuple[MultiLocaleEngine, list[tuple[str, ModelInfo, list[str]]]]] = {}
-    for locale, engine, model, sentences in _pending(catalogs, choose, memory, keep):
+    for locale, engine, model, sentences in _pending(catalogs.each(memory, wanted), choose,
+                                                     memory, keep):
         if isinstance(engine, MultiLocaleEngine):
             groups.setdefault(id(engine), (engine, []))[1].append((locale, model, sentences))
     done: dict[str, int] = {}
@@ -530,7 +650,7 @@ def _translate_together(catalogs: Mapping[str, polib.POFile], choose: Chooser, m
     return done
 
 
-def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
+def _translate_elsewhere(config: Config, catalogs: CatalogPass,
                          choose: Chooser, memory: Memory, *, executor: Executor,
                          progress: Callable[[str], Progress | None]) -> dict[str, int]:
     """Every locale's engine work, cut in shards and run by ``executor``, each shard's
@@ -545,9 +665,10 @@ def _translate_elsewhere(config: Config, catalogs: Mapping[str, polib.POFile],
                      [o.score for o in outputs])
         done[shard.locale] = done.get(shard.locale, 0) + len(shard.sentences)
 
+    engines = {locale for locale in catalogs.locales if choose(locale) is not None}
     for _round in range(2):  # the sentences, then the unprotected retries they call for
-        cut = [shard for locale, engine, model, sentences in _pending(catalogs, choose, memory,
-                                                                      keep)
+        cut = [shard for locale, engine, model, sentences in _pending(
+                   catalogs.each(memory, engines), choose, memory, keep)
                for shard in shards(locale, EngineSpec.of(engine.name, config), model,
                                    sentences, config.translate.shard_sentences)]
         if not cut:

@@ -297,13 +297,10 @@ class Project:
                                   for path in (config.po_path(locale), config.mo_path(locale))],
                                  check=check, config=config)
         translations: list[drafting.LocaleResult] = []
-        if not check and translate:
-            catalogs = pipeline.merged(config, pot, seen=seen)
-            translations = pipeline.translate_all(
-                config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
-                progress=progress)
-            summaries = pipeline.summaries_of(config, catalogs, seen=seen, include_fuzzy=fuzzy)
-            del catalogs  # from here on, each locale's summary only (summary.py)
+        if not check and translate:  # one catalog held at a time, however many locales
+            summaries, translations = pipeline.drafted_summaries(
+                config, pot, registry.Engines(config, forced=engine).choose, seen=seen,
+                include_fuzzy=fuzzy, now=clock(), progress=progress)
         else:  # nothing to translate: the catalogs never leave the processes that merge them
             summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy,
                                                   check=check)

@@ -25,6 +25,7 @@ from .files import Staged, digest_of, stage, would_change
 from .model import CatalogStats, Key
 from .provenance import is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
+from .translate import needs_translation
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Summary:
     """What `check` finds in the catalog."""
     weakest: list[WeakDraft]
     """Its least confident drafts, for the report."""
+    needing: int
+    """Entries an engine would draft (translate.needs_translation)."""
     files: tuple[CatalogFile, ...] = ()
     """The catalog and its .mo, staged or compared (stage_files)."""
 
@@ -65,7 +68,8 @@ def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
         stats=catalog.stats(po, locale), translations=translations, review=review,
         shown=shown_percent(po, include_fuzzy),
         findings=count_findings({locale: po}, glossary)[locale],
-        weakest=least_confident(po, REPORT_DRAFTS))
+        weakest=least_confident(po, REPORT_DRAFTS),
+        needing=sum(1 for entry in po if needs_translation(entry)))
 
 
 def stage_files(po: polib.POFile, po_path: Path, mo_path: Path, *, within: Path, check: bool,
