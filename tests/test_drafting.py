@@ -17,6 +17,7 @@ from miss_i18n.catalog import to_bytes
 from miss_i18n.config import load_config
 from miss_i18n.engines.base import ModelInfo
 from miss_i18n.files import Snapshot
+from miss_i18n.incremental import Template
 from test_dask import NOW, SETTINGS, FakeEngine, fake
 
 LOCALES = ("de", "es", "ar", "fr")
@@ -56,8 +57,8 @@ def _one_at_a_time(root: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(pipeline, "translate_catalog", counting)
     summaries, results = pipeline.drafted_summaries(
-        config, pot, functools.partial(_choose, FakeEngine()), seen=Snapshot(),
-        include_fuzzy=False, now=NOW)
+        config, Template(pot, "", None, None), functools.partial(_choose, FakeEngine()),
+        seen=Snapshot(), include_fuzzy=False, now=NOW)
     written = {}
     for locale, summary in summaries.items():
         [po] = [f for f in summary.files if f.path.suffix == ".po"]

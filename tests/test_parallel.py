@@ -19,6 +19,7 @@ from miss_i18n import parallel, pipeline
 from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
 from miss_i18n.files import Snapshot
+from miss_i18n.incremental import Template
 from miss_i18n.provenance import MACHINE_MARK
 from miss_i18n.skeleton import PageBuilder
 from miss_i18n.summary import summarize
@@ -161,7 +162,8 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     here = {locale: summarize(po, locale, include_fuzzy=True, glossary=config.glossary)
             for locale, po in pipeline.merged(config, pot, seen=Snapshot()).items()}
     seen = Snapshot()
-    there = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=True, check=True)
+    there = pipeline.merged_summaries(config, Template(pot, "", None, None), seen=seen,
+                                      include_fuzzy=True, check=True)
     assert {locale: replace(s, files=()) for locale, s in there.items()} == here
     assert set(seen.digests) == {config.po_path(locale) for locale in LOCALES}
     assert any(summary.review.drafts for summary in there.values())  # the fill's drafts

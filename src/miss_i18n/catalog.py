@@ -271,7 +271,7 @@ def _untranslated_lines(msgctxt: str | None, msgid: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _add_entry(lines: list[str], entry: polib.POEntry) -> None:
+def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     """An entry's lines: comments, previous strings, then its own strings.
 
     The lines every locale shares with the template (its comment, places, msgctxt and
@@ -322,10 +322,10 @@ def render(catalog: polib.POFile) -> str:
                            tcomment=catalog.header,
                            flags=["fuzzy"] if catalog.metadata_is_fuzzy else [])
     lines: list[str] = []
-    _add_entry(lines, header)
+    add_entry(lines, header)
     for entry in [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]:
         lines.append("")  # the blank line between entries
-        _add_entry(lines, entry)
+        add_entry(lines, entry)
     return "\n".join(lines) + "\n"
 
 

@@ -631,16 +631,20 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Issue]:
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
-        text = Text(entry, entry.msgid, entry.msgstr)
-        translated = bool(entry.msgstr) and not entry.msgid_plural
-        for check in ENTRY_CHECKS:
-            if translated or check.every_entry:
-                issues.extend(
-                    Issue(check=check.name, severity=check.severity, message=message,
-                          path=ctx.path, line=entry.linenum, context=entry.msgctxt,
-                          msgid=entry.msgid)
-                    for message in check.run(text, ctx))
+        issues.extend(entry_issues(entry, ctx))
     return issues
+
+
+def entry_issues(entry: polib.POEntry, ctx: CheckContext) -> Iterator[Issue]:
+    """One active entry's issues, in check order (``ctx.header``: its catalog's)."""
+    text = Text(entry, entry.msgid, entry.msgstr)
+    translated = bool(entry.msgstr) and not entry.msgid_plural
+    for check in ENTRY_CHECKS:
+        if translated or check.every_entry:
+            for message in check.run(text, ctx):
+                yield Issue(check=check.name, severity=check.severity, message=message,
+                            path=ctx.path, line=entry.linenum, context=entry.msgctxt,
+                            msgid=entry.msgid)
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:

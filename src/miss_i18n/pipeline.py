@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import polib
 
-from . import catalog
+from . import catalog, incremental
 from .build import (
     PageReport,
     Review,
@@ -30,6 +30,7 @@ from .build import (
     sitemap,
 )
 from .buildcache import Built, PageCache, code_digest, site_salt
+from .checks import CheckContext
 from .chrome import CHROME
 from .config import Config
 from .engines.base import (
@@ -57,6 +58,7 @@ from .files import (
     would_change,
     write_if_changed,
 )
+from .incremental import Template
 from .memory import Memory
 from .model import CatalogStats, Key, Segment, WriteResult
 from .pages import parse_page, read_bytes
@@ -283,7 +285,22 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
             index.use_source(key)
         segments += known
     previous = catalog.load_optional(seen.read(config.pot_path))
-    return catalog.make_template([*segments, *CHROME], previous=previous, now=now)
+    made = catalog.make_template([*segments, *CHROME], previous=previous, now=now)
+    _PREVIOUS[id(made)] = previous
+    return made
+
+
+_PREVIOUS: dict[int, polib.POFile | None] = {}
+"""The template each ``template`` call replaced, by the new one's id (template_state)."""
+
+
+def template_state(config: Config, pot: polib.POFile, data: bytes, seen: Snapshot
+                   ) -> Template:
+    """The template ``pot`` (as ``data``) and the one it replaces, for incremental.update:
+    the replaced one as ``template`` read it from disk, with the digest the run took."""
+    previous = _PREVIOUS.pop(id(pot), None)
+    return Template(pot, digest_of(data), previous,
+                    seen.digests.get(config.pot_path) if previous is not None else None)
 
 
 # -- update -------------------------------------------------------------------------------
@@ -332,32 +349,61 @@ def _merged_one(shared: tuple[Config, polib.POFile], locale: str
     return held, catalog.merge(pot, old, locale).catalog
 
 
-def merged_summaries(config: Config, pot: polib.POFile, *, seen: Snapshot,
+def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
                      include_fuzzy: bool, check: bool,
                      locales: Sequence[str] | None = None) -> dict[str, Summary]:
     """``merged``, each catalog summarized and written beside its file (summary.py) where
-    it was merged: the catalogs themselves never reach this process. ``locales``: those
-    of the targets (default: all)."""
+    it was merged: the catalogs themselves never reach this process. A catalog the last
+    run wrote is merged only where the template changed (incremental.py). ``locales``:
+    those of the targets (default: all)."""
     locales = list(config.targets if locales is None else locales)
-    jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
+    jobs = jobs_for(config.jobs, len(template.pot) * len(locales) // ENTRIES_PER_UNIT)
     return _recorded(config, seen, locales, _summarized(
-        config, _merged_summary, (config, pot, include_fuzzy, check), locales, jobs))
+        config, _merged_summary, (config, template, include_fuzzy, check), locales, jobs))
 
 
-def _merged_summary(shared: tuple[Config, polib.POFile, bool, bool], locale: str
+def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
                     ) -> tuple[str, Summary]:
-    config, pot, include_fuzzy, check = shared
-    held, po = _merged_one((config, pot), locale)
-    return held, _summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
-                                    check=check, expected=held)
+    config, template, include_fuzzy, check = shared
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    data = catalog.read_data(path) if path.exists() else None
+    done = None if data is None else incremental.update(config, template, locale, data)
+    if done is not None:
+        return done.held, _files_of(
+            config, locale, data=done.data, header=done.header, facts=done.facts,
+            include_fuzzy=include_fuzzy, check=check, expected=done.held,
+            template=template.digest)
+    old = None if data is None else catalog.to_polib(catalog.parse_syntax(data, path))
+    po = catalog.merge(template.pot, old, locale).catalog
+    return digest_of(data), _summary_and_files(
+        config, po, locale, include_fuzzy=include_fuzzy, check=check,
+        expected=digest_of(data), template=template.digest)
 
 
 def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_fuzzy: bool,
-                       check: bool, expected: str | None) -> Summary:
-    return replace(summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary),
-                   files=stage_files(po, config.po_path(locale), config.mo_path(locale),
-                                     within=config.locales_dir, check=check,
-                                     expected=expected))
+                       check: bool, expected: str | None, template: str) -> Summary:
+    """A merged (and maybe drafted) catalog's summary, its files staged (or compared),
+    and its record for the next run (incremental.py)."""
+    facts = incremental.facts_of(po, CheckContext(locale, locale, config.glossary))
+    return _files_of(config, locale, data=catalog.to_bytes(po), header=po, facts=facts,
+                     include_fuzzy=include_fuzzy, check=check, expected=expected,
+                     template=template)
+
+
+def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
+              facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
+              expected: str | None, template: str) -> Summary:
+    ctx = CheckContext(locale, locale, config.glossary)
+    summary = incremental.summary_of(facts, incremental.header_findings(header, ctx), locale,
+                                     include_fuzzy=include_fuzzy)
+    files = stage_files(config.po_path(locale), config.mo_path(locale),
+                        (data, incremental.mo_of(header.metadata, facts)),
+                        within=config.locales_dir, check=check, expected=expected)
+    if not check:
+        incremental.save(config, locale, data=data, template=template,
+                         metadata=header.metadata, facts=facts)
+    return replace(summary, files=files)
 
 
 def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
@@ -504,7 +550,7 @@ class ReadCatalogs:
 CatalogPass = HeldCatalogs | ReadCatalogs
 
 
-def drafted_summaries(config: Config, pot: polib.POFile, choose: Chooser, *, seen: Snapshot,
+def drafted_summaries(config: Config, template: Template, choose: Chooser, *, seen: Snapshot,
                       include_fuzzy: bool, now: datetime,
                       progress: Callable[[str], Progress | None] = lambda _locale: None,
                       ) -> tuple[dict[str, Summary], list[LocaleResult]]:
@@ -523,8 +569,9 @@ def drafted_summaries(config: Config, pot: polib.POFile, choose: Chooser, *, see
     draftable = [locale for locale in config.targets
                  if locale in human or choose(locale) is not None]
     others = [locale for locale in config.targets if locale not in draftable]
-    found = merged_summaries(config, pot, seen=seen, include_fuzzy=include_fuzzy, check=False,
-                             locales=others) if others else {}
+    pot = template.pot
+    found = merged_summaries(config, template, seen=seen, include_fuzzy=include_fuzzy,
+                             check=False, locales=others) if others else {}
     # every catalog read (and so found valid) before the memory is opened, let alone written
     _recorded(config, seen, draftable, map_shared(_parsed_catalog, config, draftable, jobs_for(
         config.jobs, len(pot) * len(draftable) // ENTRIES_PER_UNIT)))
@@ -532,7 +579,8 @@ def drafted_summaries(config: Config, pot: polib.POFile, choose: Chooser, *, see
     def drafted(locale: str, po: polib.POFile) -> None:
         found[locale] = _summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
                                            check=False,
-                                           expected=seen.digests.get(config.po_path(locale)))
+                                           expected=seen.digests.get(config.po_path(locale)),
+                                           template=template.digest)
 
     try:
         results = draft_each(config, ReadCatalogs(config, pot, draftable, seen, now), choose,

@@ -291,6 +291,7 @@ class Project:
         # rendered before the catalogs: every locale's untranslated entry is rendered as the
         # template's is, and the worker processes inherit those lines (catalog.render)
         template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
+        state = pipeline.template_state(config, pot, template.data, seen)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         # a killed run's temporary files, before the catalogs are written beside theirs
         cleaned = pipeline.clean([path for locale in config.targets
@@ -299,11 +300,11 @@ class Project:
         translations: list[drafting.LocaleResult] = []
         if not check and translate:  # one catalog held at a time, however many locales
             summaries, translations = pipeline.drafted_summaries(
-                config, pot, registry.Engines(config, forced=engine).choose, seen=seen,
+                config, state, registry.Engines(config, forced=engine).choose, seen=seen,
                 include_fuzzy=fuzzy, now=clock(), progress=progress)
         else:  # nothing to translate: the catalogs never leave the processes that merge them
-            summaries = pipeline.merged_summaries(config, pot, seen=seen, include_fuzzy=fuzzy,
-                                                  check=check)
+            summaries = pipeline.merged_summaries(config, state, seen=seen,
+                                                  include_fuzzy=fuzzy, check=check)
         catalog_writes, staged = pipeline.catalog_writes(config, summaries)
         try:
             built = pipeline.site_outputs(config, summaries, seen=seen, check=check,

@@ -72,15 +72,15 @@ def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
         needing=sum(1 for entry in po if needs_translation(entry)))
 
 
-def stage_files(po: polib.POFile, po_path: Path, mo_path: Path, *, within: Path, check: bool,
-                expected: str | None) -> tuple[CatalogFile, ...]:
+def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, within: Path,
+                check: bool, expected: str | None) -> tuple[CatalogFile, ...]:
     """The catalog's canonical bytes and its .mo, each written beside its file where it
     changed (the catalog flushed to disk: it holds people's work; ``expected``: the digest
     of what the run read there, else ConflictError), or in check mode compared. The .mo is
     a build output (git-ignored): in check mode only an existing one is compared."""
+    po_data, mo_data = made
     files = []
-    for path, data, durable in ((po_path, catalog.to_bytes(po), True),
-                                (mo_path, catalog.mo_bytes(po), False)):
+    for path, data, durable in ((po_path, po_data, True), (mo_path, mo_data, False)):
         if check:
             if durable or path.exists():
                 files.append(CatalogFile(path, digest_of(data), would_change(path, data,

@@ -1,0 +1,333 @@
+"""A catalog brought up to a template that changed in a few entries, without reading the
+rest of it.
+
+Every catalog a run writes leaves a record (``.miss-i18n/catalogs/<locale>.json``): the
+catalog's SHA-256, the SHA-256 of the template it was merged with, and per entry the facts
+its summary needs (``Fact``: its text, flags, check counts, confidence). A later run that
+finds the catalog byte for byte as recorded, and that template still on disk as the one the
+new template replaces, merges only the entries whose template entry changed
+(``catalog.merge``, against the entries they may take a translation from) and keeps every
+other entry's text as written; the summary is added up from the facts (``summary_of``).
+
+Anything it cannot prove equal to the whole merge goes the whole way (``update`` returns
+None): a catalog edited since (by a person, another tool), a record of other code, a new
+msgid that could take a translation from elsewhere in the catalog, an obsolete entry
+coming back. ``tests/test_incremental.py`` holds it to the whole merge, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from . import catalog
+from .build import Review
+from .buildcache import code_digest
+from .checks import CheckContext, Header, check_header, entry_issues
+from .chrome import CHROME_CONTEXT
+from .confidence import WeakDraft
+from .config import Config, Glossary
+from .errors import MissI18nError
+from .files import digest_of
+from .model import CatalogStats, Key, Severity
+from .provenance import draft_confidence, is_accepted, is_from_memory, is_machine
+from .report import REPORT_DRAFTS, Findings
+from .summary import Summary
+from .translate import needs_translation
+
+FORMAT = 1
+RECORDS = Path(".miss-i18n") / "catalogs"
+
+OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL = (
+    1 << n for n in range(8))
+
+Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
+"""An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
+above), errors and warnings the checks find in it, the confidence of a draft that has one
+(else None), and where its source text is (for such a draft)."""
+
+
+# -- facts, and a summary from them --------------------------------------------------------
+def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
+    """Every entry's facts, in the catalog's order (what ``summary.summarize`` reads)."""
+    ctx = replace(ctx, header=Header.of(po))
+    found: list[Fact] = []
+    for entry in po:
+        machine = is_machine(entry)
+        flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
+                 | TRANSLATED * entry.translated() | MACHINE * machine
+                 | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
+                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural))
+        errors = warnings = 0
+        if not entry.obsolete and entry.msgid:
+            for issue in entry_issues(entry, ctx):
+                if issue.severity is Severity.ERROR:
+                    errors += 1
+                else:
+                    warnings += 1
+        sure = None
+        references: list[str] = []
+        if not entry.obsolete and entry.msgstr and entry.fuzzy and machine:
+            sure = draft_confidence(entry)
+            if sure is not None:
+                references = [path + (f":{line}" if line else "")
+                              for path, line in entry.occurrences]
+        found.append((entry.msgctxt, entry.msgid, entry.msgstr, flags, errors, warnings,
+                      sure, references))
+    return found
+
+
+def header_findings(po: polib.POFile, ctx: CheckContext) -> tuple[int, int]:
+    """(errors, warnings) of the header checks."""
+    issues = list(check_header(po, replace(ctx, header=Header.of(po))))
+    errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
+    return errors, len(issues) - errors
+
+
+def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
+               include_fuzzy: bool) -> Summary:
+    """What ``summary.summarize`` makes of the catalog whose facts these are."""
+    total = translated = fuzzy = machine = memory = obsolete = needing = 0
+    errors, warnings = header
+    translations: dict[Key, str] = {}
+    drafts: set[Key] = set()
+    from_memory: set[Key] = set()
+    stale: set[Key] = set()
+    pages = shown = 0
+    weak: list[tuple[float, int, WeakDraft]] = []
+    for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, references) in enumerate(
+            facts):
+        if flags & OBSOLETE:
+            obsolete += 1
+            continue
+        key = (msgctxt, msgid)
+        total += 1
+        translated += bool(flags & TRANSLATED)
+        needing += bool(flags & NEEDS)
+        errors += bad
+        warnings += doubtful
+        is_fuzzy = bool(flags & FUZZY)
+        if is_fuzzy:
+            if flags & MACHINE:
+                drafts.add(key)
+            if flags & MEMORY:
+                from_memory.add(key)
+            if not flags & (MACHINE | MEMORY):
+                stale.add(key)
+            if msgstr:
+                fuzzy += 1
+                machine += bool(flags & MACHINE)
+                memory += bool(flags & MEMORY)
+        if msgstr and (include_fuzzy or not is_fuzzy):
+            translations[key] = msgstr
+        if not (msgctxt or "").startswith(CHROME_CONTEXT):
+            pages += 1
+            shown += bool(msgstr) and (include_fuzzy or not is_fuzzy)
+        if sure is not None:
+            weak.append((sure, position, WeakDraft(confidence=sure, line=None, msgctxt=msgctxt,
+                                                   msgid=msgid, references=tuple(references))))
+    weak.sort(key=lambda item: (item[0], item[1]))
+    return Summary(
+        stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
+                           untranslated=total - translated - fuzzy, machine=machine,
+                           obsolete=obsolete, memory=memory),
+        translations=translations,
+        review=Review(drafts=drafts, stale=stale, memory=from_memory),
+        shown=100.0 * shown / pages if pages else 100.0,
+        findings=Findings(errors, warnings),
+        weakest=[draft for _sure, _position, draft in weak[:max(REPORT_DRAFTS, 0)]],
+        needing=needing)
+
+
+def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:
+    """``catalog.mo_bytes`` of the catalog whose header and facts these are."""
+    compiled = polib.POFile(wrapwidth=0)
+    compiled.metadata = dict(metadata)
+    for msgctxt, msgid, msgstr, flags, *_rest in facts:
+        if flags & TRANSLATED:
+            compiled.append(polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgstr=msgstr))
+    return bytes(compiled.to_binary())
+
+
+# -- the record -----------------------------------------------------------------------------
+def context(locale: str, glossary: Glossary, metadata: dict[str, str]) -> str:
+    """What the facts' check counts depend on besides the entry: the code, the locale, the
+    glossary and the header's plural forms."""
+    return hashlib.sha256(repr((code_digest(), FORMAT, locale, glossary,
+                                metadata.get("Plural-Forms"))).encode()).hexdigest()
+
+
+def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
+         facts: list[Fact]) -> None:
+    """Record a catalog as it is about to be committed. Best effort: a record that
+    cannot be written only costs the next run its shortcut; one that describes a catalog
+    never committed (the run failed) does not match the file, and is not used."""
+    path = config.root / RECORDS / f"{locale}.json"
+    record = {"format": FORMAT, "catalog": digest_of(data), "template": template,
+              "context": context(locale, config.glossary, metadata), "facts": facts}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+                             "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
+
+
+def _load(config: Config, locale: str) -> dict[str, Any] | None:
+    path = config.root / RECORDS / f"{locale}.json"
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("format") != FORMAT \
+            or not isinstance(record.get("facts"), list):
+        return None
+    return record
+
+
+# -- the update -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Template:
+    """The template a run made, and the one it replaces (as it was on disk)."""
+
+    pot: polib.POFile
+    digest: str
+    """SHA-256 of the template as written."""
+    previous: polib.POFile | None
+    previous_digest: str | None
+
+
+@dataclass(frozen=True)
+class Updated:
+    """A catalog brought up to the template without reading it whole."""
+
+    held: str
+    """The digest of the catalog as read (a Snapshot's)."""
+    data: bytes
+    header: polib.POFile
+    """Its header (metadata, comment), no entries."""
+    facts: list[Fact]
+
+
+def update(config: Config, template: Template, locale: str, data: bytes) -> Updated | None:
+    """The catalog ``data`` (``locale``'s, as read) merged with the template as
+    ``catalog.merge`` would merge it, if its record shows that only the entries the
+    template changed need merging; None where the whole merge must run."""
+    previous = template.previous
+    record = _load(config, locale)
+    if previous is None or record is None or record.get("catalog") != digest_of(data) \
+            or record.get("template") != template.previous_digest:
+        return None
+    try:
+        return _update(config, locale, template.pot, previous, data=data, record=record)
+    except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
+        return None  # a record or file other than ours: the whole way
+
+
+@dataclass
+class _Plan:
+    """Per entry of the new template, the old entry whose text it keeps (None: merged);
+    the entries to merge; the old entries they may take a translation from."""
+
+    keep: list[int | None]
+    todo: list[polib.POEntry]
+    wanted: list[int]
+
+
+def _update(config: Config, locale: str, pot: polib.POFile, previous: polib.POFile, *,
+            data: bytes, record: dict[str, Any]) -> Updated | None:
+    facts: list[Fact] = [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], list(f[7]))
+                         for f in record["facts"]]
+    text = data.decode("utf-8")
+    if not text.endswith("\n"):
+        return None
+    blocks = text[:-1].split("\n\n")
+    plan = _plan(pot, previous, facts) if len(blocks) == len(facts) + 1 else None
+    if plan is None:
+        return None
+    old_po = catalog.to_polib(catalog.parse_syntax(
+        ("\n\n".join([blocks[0], *(blocks[1 + n] for n in plan.wanted)]) + "\n").encode(),
+        config.po_path(locale)))
+    keys = {(e.msgctxt, e.msgid) for e in old_po}
+    contexts = {e.msgctxt for e in old_po}
+    accepted = {f[1] for f in facts[:len(previous)] if f[3] & ACCEPTED}
+    if any((e.msgctxt, e.msgid) not in keys and e.msgctxt not in contexts
+           and e.msgid in accepted for e in plan.todo):
+        return None  # it could take a twin's translation from anywhere: the whole merge
+    reduced = polib.POFile(wrapwidth=0)
+    reduced.metadata = pot.metadata
+    reduced.extend(plan.todo)
+    merged = catalog.merge(reduced, old_po, locale).catalog
+    if context(locale, config.glossary, merged.metadata) != record.get("context"):
+        return None
+    header = polib.POFile(wrapwidth=0)
+    header.metadata = merged.metadata
+    header.header = merged.header
+    header.metadata_is_fuzzy = merged.metadata_is_fuzzy
+    merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
+    fresh = iter(zip(merged[:len(plan.todo)], merged_facts, strict=False))
+    kept: list[str] = []
+    new_facts: list[Fact] = []
+    for old in plan.keep:
+        if old is None:
+            entry, fact = next(fresh)
+            kept.append(_written(entry))
+            new_facts.append(fact)
+        else:
+            kept.append(blocks[1 + old])
+            new_facts.append(facts[old])
+    kept += [_written(entry) for entry in merged[len(plan.todo):]]
+    new_facts += merged_facts[len(plan.todo):]
+    written = "\n\n".join([catalog.render(header)[:-1], *kept]) + "\n"
+    return Updated(digest_of(data), written.encode("utf-8"), header, new_facts)
+
+
+def _plan(pot: polib.POFile, previous: polib.POFile, facts: list[Fact]) -> _Plan | None:
+    """What to keep and what to merge; None unless the facts are those of a catalog merged
+    with ``previous`` (its entries in that order, then the obsolete ones) and no obsolete
+    entry comes back."""
+    count = len(previous)
+    if len(facts) < count or any(f[3] & PLURAL for f in facts) \
+            or any(f[3] & OBSOLETE for f in facts[:count]) \
+            or not all(f[3] & OBSOLETE for f in facts[count:]) \
+            or any((f[0], f[1]) != (e.msgctxt, e.msgid)
+                   for f, e in zip(facts, previous, strict=False)):
+        return None
+    where = {(e.msgctxt, e.msgid): n for n, e in enumerate(previous)}
+    gone = {(f[0], f[1]) for f in facts[count:]}
+    plan = _Plan([], [], [])
+    matched: set[int] = set()
+    changed: set[int] = set()
+    for entry in pot:
+        key = (entry.msgctxt, entry.msgid)
+        if key in gone:
+            return None  # an obsolete entry comes back
+        old = where.get(key)
+        if old is not None:
+            matched.add(old)
+            before = previous[old]
+            if before.comment == entry.comment and before.occurrences == entry.occurrences:
+                plan.keep.append(old)
+                continue
+            changed.add(old)
+        plan.keep.append(None)
+        plan.todo.append(entry)
+    # The old entries a changed one may take its translation from: its own (comments
+    # changed), the vanished ones, the obsolete ones (contexts are unique in a template,
+    # so its fuzzy match by context is always among those).
+    plan.wanted = sorted(changed | (set(range(count)) - matched)) + list(
+        range(count, len(facts)))
+    return plan
+
+
+def _written(entry: polib.POEntry) -> str:
+    lines: list[str] = []
+    catalog.add_entry(lines, entry)
+    return "\n".join(lines)
