@@ -1,0 +1,184 @@
+"""A catalog merged only where the template changed (incremental.py) is byte for byte the
+catalog the whole merge makes, with the same .mo, summary, report and pages; and a summary
+added up from an entry's facts is the one summary.summarize makes of the catalog."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+
+from conftest import PAGES, make_project
+from helpers import invoke, snapshot
+from miss_i18n import catalog, incremental
+from miss_i18n.checks import CheckContext
+from miss_i18n.config import Glossary
+from miss_i18n.summary import summarize
+
+OTHERS = ("tricky.html", "npm-docs-npm-ls.html")
+ARTICLE = "minimally-invasive-spine-surgery.html"
+LOCALES = ("de", "ar")
+MACHINE = "machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.{n:02d}"
+MEMORY = "translation memory: glossary.tmx"
+
+
+def _translate(po: polib.POFile) -> None:
+    """Every kind of entry a catalog holds: accepted, machine drafts with a confidence,
+    drafts from the memory, stale fuzzy ones, some with issues, and untranslated."""
+    for n, entry in enumerate(e for e in po if e.msgid and not e.obsolete):
+        kind = n % 7
+        if kind == 6:
+            continue
+        entry.msgstr = entry.msgid.upper() if kind != 5 else entry.msgid + "  x"  # spaces
+        if kind in (1, 2):
+            entry.flags = ["fuzzy"]
+            entry.tcomment = MACHINE.format(n=n % 100)
+        elif kind == 3:
+            entry.flags = ["fuzzy"]
+            entry.tcomment = MEMORY
+        elif kind == 4:
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = entry.msgid + " before"
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose catalogs hold every kind of entry, after a run that recorded them."""
+    root = make_project(tmp_path / "recorded", LOCALES)
+    for name in OTHERS:
+        shutil.copy(PAGES / name, root / "source" / name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    monkeypatch.chdir(root)
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    for locale in LOCALES:
+        path = root / "locales" / locale / "LC_MESSAGES" / "miss.po"
+        po = catalog.load(path)
+        _translate(po)
+        path.write_bytes(catalog.to_bytes(po))
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0  # the whole way: recorded
+    assert all((root / incremental.RECORDS / f"{locale}.json").is_file() for locale in LOCALES)
+    return root
+
+
+def _replace(path: Path, old: bytes, new: bytes) -> None:
+    data = path.read_bytes()
+    assert old in data, old
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def _edit(root: Path, edit: str) -> None:
+    source = root / "source"
+    if edit == "paragraph":
+        _replace(source / ARTICLE, b"facilitate a quicker recovery period.",
+                 b"facilitate a faster recovery period.")
+    elif edit == "title":
+        _replace(source / "tricky.html", b"<title>", b"<title>New ")
+    elif edit == "paragraph removed":
+        data = (source / ARTICLE).read_bytes()
+        start = data.index(b"<p>", data.index(b"<p>") + 1)
+        (source / ARTICLE).write_bytes(data[:start] + data[data.index(b"</p>", start) + 4:])
+    elif edit == "paragraph added":
+        _replace(source / "npm-docs-npm-ls.html", b"</body>",
+                 b"<p>A new closing paragraph.</p></body>")
+    elif edit == "anchor":  # an id: the paragraph's context changes, and its neighbours'
+        _replace(source / ARTICLE, b"<p>", b'<p id="first-paragraph">')
+    elif edit == "markup":  # the same text in another element: its comment changes
+        _replace(source / ARTICLE, b"<strong>Credits:</strong>", b"<em>Credits:</em>")
+    elif edit == "page removed":
+        (source / "tricky.html").unlink()
+    elif edit == "page added":
+        shutil.copy(PAGES / "rust-reference-introduction.html", source / "added.html")
+    elif edit == "nothing":
+        (source / ARTICLE).touch()
+
+
+EDITS = ("paragraph", "title", "paragraph removed", "paragraph added", "anchor", "markup",
+         "page removed", "page added", "nothing")
+SHORT = ("paragraph", "title", "markup", "page removed", "nothing")
+"""The edits the shortcut must take (the others may need the whole merge)."""
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_incremental_update_writes_what_the_whole_merge_writes(
+        recorded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    shortcut, whole = tmp_path / "shortcut", tmp_path / "whole"
+    shutil.copytree(recorded, shortcut)
+    shutil.copytree(recorded, whole)
+    shutil.rmtree(whole / incremental.RECORDS)
+    updated: list[str] = []
+    real = incremental._update
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        done = real(*args, **kwargs)
+        updated.append("yes" if done is not None else "no")
+        return done
+
+    monkeypatch.setattr(incremental, "_update", counting)
+    outputs = []
+    for root in (shortcut, whole):
+        _edit(root, edit)
+        monkeypatch.chdir(root)
+        code, output = invoke("run", "--no-translate", "--jobs", "1")
+        assert code == 0, output
+        outputs.append((output, snapshot(root, "locales", "site")))
+    assert outputs[0] == outputs[1]
+    assert updated[:2] == ["yes", "yes"] or edit not in SHORT
+    assert updated[2:] == []  # the whole way: no record, no shortcut tried
+
+
+def test_a_catalog_edited_since_its_record_goes_the_whole_way(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = recorded / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    next(e for e in po if e.msgid and not e.msgstr).msgstr = "Von Hand"
+    path.write_bytes(catalog.to_bytes(po))
+    _edit(recorded, "paragraph")
+    tried: list[bool] = []
+    real = incremental._update
+    monkeypatch.setattr(incremental, "_update",
+                        lambda *a, **k: tried.append(True) or real(*a, **k))
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert len(tried) == 1  # ar only: de's bytes are not the recorded ones
+    assert "Von Hand" in path.read_text("utf-8")
+
+
+def test_a_summary_from_facts_is_the_summary_of_the_catalog(recorded: Path) -> None:
+    for locale in LOCALES:
+        po = catalog.load(recorded / "locales" / locale / "LC_MESSAGES" / "miss.po")
+        for entry in po:  # as a merge leaves them: no lines
+            entry.linenum = None
+        glossary = Glossary(do_not_translate=("MISS",))
+        ctx = CheckContext(locale, locale, glossary)
+        facts = incremental.facts_of(po, ctx)
+        for include_fuzzy in (False, True):
+            made = incremental.summary_of(facts, incremental.header_findings(po, ctx), locale,
+                                          include_fuzzy=include_fuzzy)
+            assert made == summarize(po, locale, include_fuzzy=include_fuzzy,
+                                     glossary=glossary)
+        assert incremental.mo_of(po.metadata, facts) == catalog.mo_bytes(po)
+        assert any(f[6] is not None for f in facts) and any(f[4] or f[5] for f in facts)
+
+
+def test_entries_that_come_back_from_obsolete_take_the_whole_way(
+        recorded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page removed (its translated entries kept as obsolete), then put back: its
+    entries come back with their translations, as the whole merge brings them back."""
+    shortcut, whole = tmp_path / "shortcut", tmp_path / "whole"
+    outputs = []
+    for root in (shortcut, whole):
+        shutil.copytree(recorded, root)
+        monkeypatch.chdir(root)
+        _edit(root, "page removed")
+        assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+        if root == whole:
+            shutil.rmtree(whole / incremental.RECORDS)
+        shutil.copy(PAGES / "tricky.html", root / "source" / "tricky.html")
+        assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+        outputs.append(snapshot(root, "locales", "site"))
+    assert outputs[0] == outputs[1]
+    po = catalog.load(shortcut / "locales" / "de" / "LC_MESSAGES" / "miss.po")
+    assert not [e for e in po if e.obsolete]
+    assert any(e.msgstr for e in po if (e.msgctxt or "").startswith("tricky:"))
