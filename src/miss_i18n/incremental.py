@@ -40,7 +40,7 @@ from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
-FORMAT = 1
+FORMAT = 2
 RECORDS = Path(".miss-i18n") / "catalogs"
 
 OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL = (
@@ -166,10 +166,18 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
          facts: list[Fact]) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
-    never committed (the run failed) does not match the file, and is not used."""
+    never committed (the run failed) does not match the file, and is not used.
+
+    The active entries are the template's, in its order: their keys are not stored (the
+    next run takes them from that template), only what else their facts hold."""
+    active = [f for f in facts if not f[3] & OBSOLETE]
+    if any(f[3] & PLURAL for f in facts) or any(not f[3] & OBSOLETE
+                                                for f in facts[len(active):]):
+        return  # not the shape of a merged catalog: no shortcut next time
     path = config.root / RECORDS / f"{locale}.json"
     record = {"format": FORMAT, "catalog": digest_of(data), "template": template,
-              "context": context(locale, config.glossary, metadata), "facts": facts}
+              "context": context(locale, config.glossary, metadata),
+              "active": [f[2:] for f in active], "obsolete": facts[len(active):]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
@@ -187,21 +195,60 @@ def _load(config: Config, locale: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("format") != FORMAT \
-            or not isinstance(record.get("facts"), list):
+            or not isinstance(record.get("active"), list) \
+            or not isinstance(record.get("obsolete"), list):
         return None
     return record
 
 
 # -- the update -----------------------------------------------------------------------------
 @dataclass(frozen=True)
+class Diff:
+    """How a template differs from the one it replaces: the same for every locale."""
+
+    keep: list[int | None]
+    """Per entry of the new template, the old entry whose text a catalog keeps (None:
+    the entry is merged)."""
+    todo: list[int]
+    """The new entries to merge."""
+    changed: list[int]
+    """Old entries whose key stays but whose comments or places changed."""
+    vanished: list[int]
+    """Old entries whose key is gone."""
+    keys: frozenset[Key]
+    """The new template's keys."""
+
+    @classmethod
+    def of(cls, pot: polib.POFile, previous: polib.POFile) -> Diff:
+        where = {(e.msgctxt, e.msgid): n for n, e in enumerate(previous)}
+        keep: list[int | None] = []
+        todo: list[int] = []
+        changed: list[int] = []
+        for number, entry in enumerate(pot):
+            old = where.pop((entry.msgctxt, entry.msgid), None)
+            if old is not None:
+                before = previous[old]
+                if before.comment == entry.comment and before.occurrences == entry.occurrences:
+                    keep.append(old)
+                    continue
+                changed.append(old)
+            keep.append(None)
+            todo.append(number)
+        return cls(keep, todo, changed, sorted(where.values()),
+                   frozenset((e.msgctxt, e.msgid) for e in pot))
+
+
+@dataclass(frozen=True)
 class Template:
-    """The template a run made, and the one it replaces (as it was on disk)."""
+    """The template a run made, and the one it replaces (as it was on disk), with how
+    they differ (computed once, before the worker processes fork)."""
 
     pot: polib.POFile
     digest: str
     """SHA-256 of the template as written."""
     previous: polib.POFile | None
     previous_digest: str | None
+    diff: Diff | None = None
 
 
 @dataclass(frozen=True)
@@ -220,62 +267,66 @@ def update(config: Config, template: Template, locale: str, data: bytes) -> Upda
     """The catalog ``data`` (``locale``'s, as read) merged with the template as
     ``catalog.merge`` would merge it, if its record shows that only the entries the
     template changed need merging; None where the whole merge must run."""
-    previous = template.previous
+    previous, diff = template.previous, template.diff
+    if previous is None or diff is None:
+        return None
     record = _load(config, locale)
-    if previous is None or record is None or record.get("catalog") != digest_of(data) \
-            or record.get("template") != template.previous_digest:
+    if record is None or record.get("catalog") != digest_of(data) \
+            or record.get("template") != template.previous_digest \
+            or len(record["active"]) != len(previous):
         return None
     try:
-        return _update(config, locale, template.pot, previous, data=data, record=record)
+        if any(f[1] & (OBSOLETE | PLURAL) for f in record["active"]):
+            return None
+        facts: list[Fact] = [(e.msgctxt, e.msgid, f[0], f[1], f[2], f[3], f[4], f[5])
+                             for e, f in zip(previous, record["active"], strict=True)]
+        facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
+                  for f in record["obsolete"]]
+        return _update(config, locale, template.pot, diff, data=data, facts=facts,
+                       recorded=str(record.get("context")))
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
-@dataclass
-class _Plan:
-    """Per entry of the new template, the old entry whose text it keeps (None: merged);
-    the entries to merge; the old entries they may take a translation from."""
-
-    keep: list[int | None]
-    todo: list[polib.POEntry]
-    wanted: list[int]
-
-
-def _update(config: Config, locale: str, pot: polib.POFile, previous: polib.POFile, *,
-            data: bytes, record: dict[str, Any]) -> Updated | None:
-    facts: list[Fact] = [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], list(f[7]))
-                         for f in record["facts"]]
+def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
+            facts: list[Fact], recorded: str) -> Updated | None:
     text = data.decode("utf-8")
-    if not text.endswith("\n"):
-        return None
-    blocks = text[:-1].split("\n\n")
-    plan = _plan(pot, previous, facts) if len(blocks) == len(facts) + 1 else None
-    if plan is None:
-        return None
+    count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
+    # (the old template's entries: those kept, changed or vanished)
+    blocks = text[:-1].split("\n\n") if text.endswith("\n") else []
+    if len(blocks) != len(facts) + 1 or any(
+            (f[0], f[1]) in diff.keys or not f[3] & OBSOLETE for f in facts[count:]):
+        return None  # not as recorded, or an obsolete entry comes back
+    # The old entries a changed one may take its translation from: its own (comments
+    # changed), the vanished ones, the obsolete ones (contexts are unique in a template,
+    # so its fuzzy match by context is always among those).
+    wanted = sorted([*diff.changed, *diff.vanished]) + list(range(count, len(facts)))
     old_po = catalog.to_polib(catalog.parse_syntax(
-        ("\n\n".join([blocks[0], *(blocks[1 + n] for n in plan.wanted)]) + "\n").encode(),
+        ("\n\n".join([blocks[0], *(blocks[1 + n] for n in wanted)]) + "\n").encode(),
         config.po_path(locale)))
+    todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
     contexts = {e.msgctxt for e in old_po}
-    accepted = {f[1] for f in facts[:len(previous)] if f[3] & ACCEPTED}
-    if any((e.msgctxt, e.msgid) not in keys and e.msgctxt not in contexts
-           and e.msgid in accepted for e in plan.todo):
-        return None  # it could take a twin's translation from anywhere: the whole merge
+    if any((e.msgctxt, e.msgid) not in keys and e.msgctxt not in contexts for e in todo):
+        accepted = {f[1] for f in facts[:count] if f[3] & ACCEPTED}
+        if any((e.msgctxt, e.msgid) not in keys and e.msgctxt not in contexts
+               and e.msgid in accepted for e in todo):
+            return None  # it could take a twin's translation from anywhere: the whole merge
     reduced = polib.POFile(wrapwidth=0)
     reduced.metadata = pot.metadata
-    reduced.extend(plan.todo)
+    reduced.extend(todo)
     merged = catalog.merge(reduced, old_po, locale).catalog
-    if context(locale, config.glossary, merged.metadata) != record.get("context"):
+    if context(locale, config.glossary, merged.metadata) != recorded:
         return None
     header = polib.POFile(wrapwidth=0)
     header.metadata = merged.metadata
     header.header = merged.header
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
-    fresh = iter(zip(merged[:len(plan.todo)], merged_facts, strict=False))
+    fresh = iter(zip(merged[:len(todo)], merged_facts, strict=False))
     kept: list[str] = []
     new_facts: list[Fact] = []
-    for old in plan.keep:
+    for old in diff.keep:
         if old is None:
             entry, fact = next(fresh)
             kept.append(_written(entry))
@@ -283,48 +334,10 @@ def _update(config: Config, locale: str, pot: polib.POFile, previous: polib.POFi
         else:
             kept.append(blocks[1 + old])
             new_facts.append(facts[old])
-    kept += [_written(entry) for entry in merged[len(plan.todo):]]
-    new_facts += merged_facts[len(plan.todo):]
+    kept += [_written(entry) for entry in merged[len(todo):]]
+    new_facts += merged_facts[len(todo):]
     written = "\n\n".join([catalog.render(header)[:-1], *kept]) + "\n"
     return Updated(digest_of(data), written.encode("utf-8"), header, new_facts)
-
-
-def _plan(pot: polib.POFile, previous: polib.POFile, facts: list[Fact]) -> _Plan | None:
-    """What to keep and what to merge; None unless the facts are those of a catalog merged
-    with ``previous`` (its entries in that order, then the obsolete ones) and no obsolete
-    entry comes back."""
-    count = len(previous)
-    if len(facts) < count or any(f[3] & PLURAL for f in facts) \
-            or any(f[3] & OBSOLETE for f in facts[:count]) \
-            or not all(f[3] & OBSOLETE for f in facts[count:]) \
-            or any((f[0], f[1]) != (e.msgctxt, e.msgid)
-                   for f, e in zip(facts, previous, strict=False)):
-        return None
-    where = {(e.msgctxt, e.msgid): n for n, e in enumerate(previous)}
-    gone = {(f[0], f[1]) for f in facts[count:]}
-    plan = _Plan([], [], [])
-    matched: set[int] = set()
-    changed: set[int] = set()
-    for entry in pot:
-        key = (entry.msgctxt, entry.msgid)
-        if key in gone:
-            return None  # an obsolete entry comes back
-        old = where.get(key)
-        if old is not None:
-            matched.add(old)
-            before = previous[old]
-            if before.comment == entry.comment and before.occurrences == entry.occurrences:
-                plan.keep.append(old)
-                continue
-            changed.add(old)
-        plan.keep.append(None)
-        plan.todo.append(entry)
-    # The old entries a changed one may take its translation from: its own (comments
-    # changed), the vanished ones, the obsolete ones (contexts are unique in a template,
-    # so its fuzzy match by context is always among those).
-    plan.wanted = sorted(changed | (set(range(count)) - matched)) + list(
-        range(count, len(facts)))
-    return plan
 
 
 def _written(entry: polib.POEntry) -> str:

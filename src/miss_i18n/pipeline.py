@@ -300,7 +300,8 @@ def template_state(config: Config, pot: polib.POFile, data: bytes, seen: Snapsho
     the replaced one as ``template`` read it from disk, with the digest the run took."""
     previous = _PREVIOUS.pop(id(pot), None)
     return Template(pot, digest_of(data), previous,
-                    seen.digests.get(config.pot_path) if previous is not None else None)
+                    seen.digests.get(config.pot_path) if previous is not None else None,
+                    None if previous is None else incremental.Diff.of(pot, previous))
 
 
 # -- update -------------------------------------------------------------------------------
