@@ -162,6 +162,11 @@ def context(locale: str, glossary: Glossary, metadata: dict[str, str]) -> str:
                                 metadata.get("Plural-Forms"))).encode()).hexdigest()
 
 
+_UNTOUCHED: tuple[str, int, int, int, float | None, list[str]] = ("", NEEDS, 0, 0, None, [])
+"""The facts (keys aside) of an entry no one translated and no check finds fault with:
+most of a new catalog, recorded as 0."""
+
+
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
          facts: list[Fact]) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
@@ -177,7 +182,8 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
     path = config.root / RECORDS / f"{locale}.json"
     record = {"format": FORMAT, "catalog": digest_of(data), "template": template,
               "context": context(locale, config.glossary, metadata),
-              "active": [f[2:] for f in active], "obsolete": facts[len(active):]}
+              "active": [0 if f[2:] == _UNTOUCHED else f[2:] for f in active],
+              "obsolete": facts[len(active):]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
@@ -276,9 +282,9 @@ def update(config: Config, template: Template, locale: str, data: bytes) -> Upda
             or len(record["active"]) != len(previous):
         return None
     try:
-        if any(f[1] & (OBSOLETE | PLURAL) for f in record["active"]):
+        if any(f != 0 and f[1] & (OBSOLETE | PLURAL) for f in record["active"]):
             return None
-        facts: list[Fact] = [(e.msgctxt, e.msgid, f[0], f[1], f[2], f[3], f[4], f[5])
+        facts: list[Fact] = [(e.msgctxt, e.msgid, *(_UNTOUCHED if f == 0 else f))
                              for e, f in zip(previous, record["active"], strict=True)]
         facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
                   for f in record["obsolete"]]

@@ -148,7 +148,8 @@ def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:
 
 
 def _has(entry: polib.POEntry, mark: str) -> bool:
-    return any(line.startswith(mark) for line in entry.tcomment.split("\n"))
+    comment = entry.tcomment
+    return bool(comment) and (comment.startswith(mark) or f"\n{mark}" in comment)
 
 
 def is_machine(entry: polib.POEntry) -> bool:
