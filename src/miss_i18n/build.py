@@ -106,14 +106,34 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
-@cache  # every page of every locale asks, for each language of its menu
+_LOCALES: dict[str, tuple[str, str]] = {}
+"""Per locale, its name in itself and its direction: Babel's, loaded once per process
+(every page of every locale asks, for each language of its menu), or learnt from the
+process that merged the locale's catalog (``learn``)."""
+
+
+def locale_names(locale: str) -> tuple[str, str]:
+    """The locale's name in itself, and its direction (``ltr`` or ``rtl``)."""
+    found = _LOCALES.get(locale)
+    if found is None:
+        parsed = Locale.parse(locale)
+        found = _LOCALES[locale] = (
+            parsed.get_display_name(locale) or locale,
+            "rtl" if parsed.character_order == "right-to-left" else "ltr")
+    return found
+
+
+def learn(known: Mapping[str, tuple[str, str]]) -> None:
+    """What other processes found (locale_names), so this one loads no locale data."""
+    _LOCALES.update(known)
+
+
 def direction(locale: str) -> str:
-    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+    return locale_names(locale)[1]
 
 
-@cache
 def native_name(locale: str) -> str:
-    return Locale.parse(locale).get_display_name(locale) or locale
+    return locale_names(locale)[0]
 
 
 @dataclass(frozen=True)

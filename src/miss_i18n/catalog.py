@@ -376,6 +376,9 @@ def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.P
     """Use the previous file's date headers when they are the only difference."""
     if previous is None:
         return catalog
+    if [(e.msgctxt, e.msgid) for e in previous if not e.obsolete] != [
+            (e.msgctxt, e.msgid) for e in catalog] or any(e.obsolete for e in previous):
+        return catalog  # other entries: their texts differ, whatever the dates (no render)
     candidate = polib.POFile(wrapwidth=0)
     candidate.header = catalog.header
     candidate.metadata = dict(catalog.metadata)

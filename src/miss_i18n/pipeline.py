@@ -23,9 +23,9 @@ from .build import (
     PageReport,
     Review,
     Site,
-    direction,
     index_page,
-    native_name,
+    learn,
+    locale_names,
     plain_uris,
     sitemap,
 )
@@ -404,7 +404,7 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
     if not check:
         incremental.save(config, locale, data=data, template=template,
                          metadata=header.metadata, facts=facts)
-    return replace(summary, files=files)
+    return replace(summary, files=files, names=locale_names(locale))
 
 
 def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
@@ -879,9 +879,7 @@ def site_outputs(
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
         check, output_root, folders)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
-    for locale in site.all_locales:  # loaded once here, not once in every worker
-        native_name(locale)
-        direction(locale)
+    _know_locales(site, summaries)
     code_digest()
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
@@ -915,6 +913,14 @@ def site_outputs(
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
     return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+
+
+def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:
+    """Every locale's name and direction, known here before the workers fork: from the
+    processes that merged the catalogs where they sent them, else loaded once here."""
+    learn({locale: s.names for locale, s in summaries.items() if s.names is not None})
+    for locale in site.all_locales:
+        locale_names(locale)
 
 
 def _make_folder(folder: Path) -> None:

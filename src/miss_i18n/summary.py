@@ -11,7 +11,7 @@ catalog per process at a time rather than every locale's (nor their bytes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -57,6 +57,9 @@ class Summary:
     """Its least confident drafts, for the report."""
     needing: int
     """Entries an engine would draft (translate.needs_translation)."""
+    names: tuple[str, str] | None = field(default=None, compare=False)
+    """The locale's name in itself and its direction (build.locale_names), where the
+    process that made the summary knew them (not the catalog's: left out of ==)."""
     files: tuple[CatalogFile, ...] = ()
     """The catalog and its .mo, staged or compared (stage_files)."""
 
