@@ -266,6 +266,13 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
     """Every source page's segments (pages in name order), then the build's own, as the
     template: from the ``index`` for a page whose bytes it knows, else parsed (over
     processes where there are enough pages)."""
+    return template_and_previous(config, now, seen=seen, index=index)[0]
+
+
+def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
+                          index: PageCache | None = None
+                          ) -> tuple[polib.POFile, polib.POFile | None]:
+    """``template``, and the template on disk it replaces (None if there is none)."""
     pages = list_pages(config.source_dir)
     if index is None:
         index = PageCache.of(config.root, store=False)
@@ -285,20 +292,14 @@ def template(config: Config, now: datetime, *, seen: Snapshot,
             index.use_source(key)
         segments += known
     previous = catalog.load_optional(seen.read(config.pot_path))
-    made = catalog.make_template([*segments, *CHROME], previous=previous, now=now)
-    _PREVIOUS[id(made)] = previous
-    return made
+    return catalog.make_template([*segments, *CHROME], previous=previous, now=now), previous
 
 
-_PREVIOUS: dict[int, polib.POFile | None] = {}
-"""The template each ``template`` call replaced, by the new one's id (template_state)."""
-
-
-def template_state(config: Config, pot: polib.POFile, data: bytes, seen: Snapshot
-                   ) -> Template:
+def template_state(config: Config, pot: polib.POFile, previous: polib.POFile | None,
+                   data: bytes, seen: Snapshot) -> Template:
     """The template ``pot`` (as ``data``) and the one it replaces, for incremental.update:
-    the replaced one as ``template`` read it from disk, with the digest the run took."""
-    previous = _PREVIOUS.pop(id(pot), None)
+    the replaced one as ``template_and_previous`` read it from disk, with the digest the
+    run took of it."""
     return Template(pot, digest_of(data), previous,
                     seen.digests.get(config.pot_path) if previous is not None else None,
                     None if previous is None else incremental.Diff.of(pot, previous))

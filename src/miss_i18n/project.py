@@ -287,11 +287,11 @@ class Project:
         config = self.config
         seen = Snapshot()
         index = buildcache.PageCache.of(config.root, store=not check)
-        pot = pipeline.template(config, clock(), seen=seen, index=index)
+        pot, previous = pipeline.template_and_previous(config, clock(), seen=seen, index=index)
         # rendered before the catalogs: every locale's untranslated entry is rendered as the
         # template's is, and the worker processes inherit those lines (catalog.render)
         template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
-        state = pipeline.template_state(config, pot, template.data, seen)
+        state = pipeline.template_state(config, pot, previous, template.data, seen)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         # a killed run's temporary files, before the catalogs are written beside theirs
         cleaned = pipeline.clean([path for locale in config.targets
