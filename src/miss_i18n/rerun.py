@@ -169,7 +169,14 @@ def load(config: Config) -> LastRun | None:
 def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
     """The last run, if this one would change nothing: same inputs, outputs intact."""
     last = load(config)
-    if last is None or last.inputs != inputs_digest(config, options):
+    if last is None:
+        return None
+    # The catalogs the last run wrote, if still as it left them (same signature, else the
+    # same SHA-256), count by the digests it recorded: no catalog is read to find that out.
+    catalogs = {config.pot_path, *(config.po_path(locale) for locale in config.targets)}
+    known = {Path(name): digest for name, (digest, seen) in last.outputs.items()
+             if Path(name) in catalogs and still_holds(Path(name), digest, seen) is not None}
+    if last.inputs != inputs_digest(config, options, known):
         return None
     for name, (digest, seen) in last.outputs.items():
         if still_holds(Path(name), digest, seen) is None:
