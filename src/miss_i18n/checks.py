@@ -610,6 +610,8 @@ def check_script(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 HEADER_CHECKS: tuple[HeaderCheck, ...] = tuple(_HEADER_CHECKS)
 ENTRY_CHECKS: tuple[EntryCheck, ...] = tuple(_ENTRY_CHECKS)
+EVERY_ENTRY_CHECKS = tuple(check for check in ENTRY_CHECKS if check.every_entry)
+"""Those that also run on untranslated and plural entries, in the same order."""
 CHECKS: tuple[Check, ...] = (*HEADER_CHECKS, *ENTRY_CHECKS)
 """Every check, in report order: the names and severities are part of the interface."""
 
@@ -639,12 +641,11 @@ def entry_issues(entry: polib.POEntry, ctx: CheckContext) -> Iterator[Issue]:
     """One active entry's issues, in check order (``ctx.header``: its catalog's)."""
     text = Text(entry, entry.msgid, entry.msgstr)
     translated = bool(entry.msgstr) and not entry.msgid_plural
-    for check in ENTRY_CHECKS:
-        if translated or check.every_entry:
-            for message in check.run(text, ctx):
-                yield Issue(check=check.name, severity=check.severity, message=message,
-                            path=ctx.path, line=entry.linenum, context=entry.msgctxt,
-                            msgid=entry.msgid)
+    for check in ENTRY_CHECKS if translated else EVERY_ENTRY_CHECKS:
+        for message in check.run(text, ctx):
+            yield Issue(check=check.name, severity=check.severity, message=message,
+                        path=ctx.path, line=entry.linenum, context=entry.msgctxt,
+                        msgid=entry.msgid)
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:
