@@ -182,3 +182,17 @@ def test_entries_that_come_back_from_obsolete_take_the_whole_way(
     po = catalog.load(shortcut / "locales" / "de" / "LC_MESSAGES" / "miss.po")
     assert not [e for e in po if e.obsolete]
     assert any(e.msgstr for e in po if (e.msgctxt or "").startswith("tricky:"))
+
+
+def test_records_behind_a_link_are_neither_read_nor_written(
+        recorded: Path, tmp_path: Path) -> None:
+    """A `.miss-i18n/catalogs` that is a link to elsewhere is not used: nothing is written
+    there, and the run goes the whole way."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    records = recorded / incremental.RECORDS
+    shutil.rmtree(records)
+    records.symlink_to(elsewhere)
+    _edit(recorded, "paragraph")
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert list(elsewhere.iterdir()) == []

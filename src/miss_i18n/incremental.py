@@ -17,6 +17,7 @@ coming back. ``tests/test_incremental.py`` holds it to the whole merge, byte for
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft
 from .config import Config, Glossary
 from .errors import MissI18nError
-from .files import digest_of
+from .files import digest_of, write_if_changed
 from .model import CatalogStats, Key, Severity
 from .provenance import draft_confidence, is_accepted, is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings
@@ -179,23 +180,32 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
     if any(f[3] & PLURAL for f in facts) or any(not f[3] & OBSOLETE
                                                 for f in facts[len(active):]):
         return  # not the shape of a merged catalog: no shortcut next time
-    path = config.root / RECORDS / f"{locale}.json"
+    path = _record(config, locale)
+    if path is None:
+        return
     record = {"format": FORMAT, "catalog": digest_of(data), "template": template,
               "context": context(locale, config.glossary, metadata),
               "active": [0 if f[2:] == _UNTOUCHED else f[2:] for f in active],
               "obsolete": facts[len(active):]}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")),
-                             "utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass
+    with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
+        write_if_changed(path, json.dumps(record, ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8"),
+                         config.root, durable=False)
+
+
+def _record(config: Config, locale: str) -> Path | None:
+    """Where a locale's record is; None where a link is on the way (then it is neither
+    read nor written, as the build index)."""
+    path = config.root / RECORDS / f"{locale}.json"
+    if any(p.is_symlink() for p in (path.parent.parent, path.parent, path)):
+        return None
+    return path
 
 
 def _load(config: Config, locale: str) -> dict[str, Any] | None:
-    path = config.root / RECORDS / f"{locale}.json"
+    path = _record(config, locale)
+    if path is None:
+        return None
     try:
         record = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
