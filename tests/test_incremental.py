@@ -4,18 +4,21 @@ added up from an entry's facts is the one summary.summarize makes of the catalog
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import catalog, incremental
 from miss_i18n.checks import CheckContext
-from miss_i18n.config import Glossary
+from miss_i18n.config import Glossary, load_config
 from miss_i18n.summary import summarize
 
 OTHERS = ("tricky.html", "npm-docs-npm-ls.html")
@@ -196,3 +199,76 @@ def test_records_behind_a_link_are_neither_read_nor_written(
     _edit(recorded, "paragraph")
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     assert list(elsewhere.iterdir()) == []
+
+
+def _entry(context: str, msgid: str, comment: str = "Paragraph.",
+           place: str = "page.html") -> polib.POEntry:
+    return polib.POEntry(msgctxt=context, msgid=msgid, msgstr="", comment=comment,
+                         occurrences=[(place, "")])
+
+
+def _template(entries: list[polib.POEntry]) -> polib.POFile:
+    pot = polib.POFile(wrapwidth=0)
+    pot.metadata = {"Project-Id-Version": "miss-i18n test", "POT-Creation-Date":
+                    "2026-11-26 00:00+0000", "MIME-Version": "1.0",
+                    "Content-Type": "text/plain; charset=UTF-8",
+                    "Content-Transfer-Encoding": "8bit"}
+    pot.extend(entries)
+    return pot
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32))
+def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory: Any) -> None:
+    """Random templates, catalogs (accepted, drafts, stale, obsolete, untranslated) and
+    template edits (texts changed, comments changed, entries removed, added, moved to
+    another context): wherever the shortcut answers, it answers what the whole merge
+    does, byte for byte, with the same facts."""
+    rng = random.Random(seed)
+    root = make_project(tmp_path_factory.mktemp("random"), ("de",))
+    config = load_config(root / "pyproject.toml")
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+    old_entries = [_entry(f"page:p[{n}]", f"{rng.choice(words)} {n % 5}",
+                          comment=rng.choice(["Paragraph.", "Heading."]))
+                   for n in range(rng.randrange(3, 14))]
+    previous = _template(old_entries)
+    po = catalog.merge(previous, None, "de").catalog
+    for entry in po:
+        kind = rng.randrange(5)
+        if kind:
+            entry.msgstr = entry.msgid.upper()
+        if kind in (2, 3):
+            entry.flags = ["fuzzy"]
+            entry.tcomment = MACHINE.format(n=rng.randrange(100)) if kind == 2 else ""
+    if rng.random() < 0.5:  # an earlier template's translated entry, kept as obsolete
+        po.append(polib.POEntry(msgctxt="page:gone", msgid=rng.choice(words),
+                                msgstr="WEG", obsolete=True))
+    data = catalog.to_bytes(po)
+    po = catalog.to_polib(catalog.parse_syntax(data, Path("de.po")))
+    ctx = CheckContext("de", "de", config.glossary)
+    facts = incremental.facts_of(po, ctx)
+    new_entries = [_entry(e.msgctxt or "", e.msgid, e.comment) for e in old_entries]
+    for _ in range(rng.randrange(1, 4)):
+        n = rng.randrange(len(new_entries))
+        edit = rng.randrange(5)
+        if edit == 0:
+            new_entries[n].msgid += " changed"
+        elif edit == 1:
+            new_entries[n].comment += " Changed."
+        elif edit == 2 and len(new_entries) > 1:
+            del new_entries[n]
+        elif edit == 3:
+            new_entries.insert(n, _entry(f"page:new{n}-{rng.randrange(99)}",
+                                         rng.choice([*words, "fresh"])))
+        else:
+            new_entries[n].msgctxt = f"page:moved{n}"
+    pot = _template(new_entries)
+    diff = incremental.Diff.of(pot, previous)
+    done = incremental._update(config, "de", pot, diff, data=data, facts=facts,
+                               recorded=incremental.context("de", config.glossary,
+                                                            po.metadata))
+    whole = catalog.merge(pot, po, "de").catalog
+    if done is None:
+        return  # not proven equal: the caller goes the whole way
+    assert done.data == catalog.to_bytes(whole)
+    assert done.facts == incremental.facts_of(whole, ctx)
