@@ -287,7 +287,8 @@ def update(config: Config, template: Template, locale: str, data: bytes) -> Upda
     if previous is None or diff is None:
         return None
     record = _load(config, locale)
-    if record is None or record.get("catalog") != digest_of(data) \
+    held = digest_of(data)
+    if record is None or record.get("catalog") != held \
             or record.get("template") != template.previous_digest \
             or len(record["active"]) != len(previous):
         return None
@@ -298,18 +299,22 @@ def update(config: Config, template: Template, locale: str, data: bytes) -> Upda
                              for e, f in zip(previous, record["active"], strict=True)]
         facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
                   for f in record["obsolete"]]
-        return _update(config, locale, template.pot, diff, data=data, facts=facts,
+        done = _update(config, locale, template.pot, diff, data=data, facts=facts,
                        recorded=str(record.get("context")))
+        return None if done is None else Updated(held, *done)
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
 def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
-            facts: list[Fact], recorded: str) -> Updated | None:
-    text = data.decode("utf-8")
+            facts: list[Fact], recorded: str
+            ) -> tuple[bytes, polib.POFile, list[Fact]] | None:
+    """The catalog's new bytes, its header and its facts (Updated), or None. It works on
+    the bytes: the file is UTF-8, as the record shows (its digest is that of what a run
+    wrote), and no UTF-8 sequence holds a newline."""
     count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
     # (the old template's entries: those kept, changed or vanished)
-    blocks = text[:-1].split("\n\n") if text.endswith("\n") else []
+    blocks = data[:-1].split(b"\n\n") if data.endswith(b"\n") else []
     if len(blocks) != len(facts) + 1 or any(
             (f[0], f[1]) in diff.keys or not f[3] & OBSOLETE for f in facts[count:]):
         return None  # not as recorded, or an obsolete entry comes back
@@ -318,7 +323,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     # so its fuzzy match by context is always among those).
     wanted = sorted([*diff.changed, *diff.vanished]) + list(range(count, len(facts)))
     old_po = catalog.to_polib(catalog.parse_syntax(
-        ("\n\n".join([blocks[0], *(blocks[1 + n] for n in wanted)]) + "\n").encode(),
+        b"\n\n".join([blocks[0], *(blocks[1 + n] for n in wanted)]) + b"\n",
         config.po_path(locale)))
     todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
@@ -340,20 +345,20 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
     fresh = iter(zip(merged[:len(todo)], merged_facts, strict=False))
-    kept: list[str] = []
+    kept: list[bytes] = []
     new_facts: list[Fact] = []
     for old in diff.keep:
         if old is None:
             entry, fact = next(fresh)
-            kept.append(_written(entry))
+            kept.append(_written(entry).encode("utf-8"))
             new_facts.append(fact)
         else:
             kept.append(blocks[1 + old])
             new_facts.append(facts[old])
-    kept += [_written(entry) for entry in merged[len(todo):]]
+    kept += [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
     new_facts += merged_facts[len(todo):]
-    written = "\n\n".join([catalog.render(header)[:-1], *kept]) + "\n"
-    return Updated(digest_of(data), written.encode("utf-8"), header, new_facts)
+    written = b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *kept]) + b"\n"
+    return written, header, new_facts
 
 
 def _written(entry: polib.POEntry) -> str:
