@@ -37,7 +37,6 @@ from .files import (
     write_if_changed,
 )
 from .lock import project_lock
-from .memory import Memory
 from .model import CatalogStats, Issue, WriteResult
 from .results import (
     BuildResult,
@@ -78,15 +77,16 @@ if TYPE_CHECKING:
         tmx,
         xliff,
     )
+    from . import memory as tm
     from . import translate as drafting
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
 else:
     (archive, buildcache, catalog, checks, confidence, pipeline, serve, summary, tmx, xliff,
-     drafting) = (lazy.module(f"miss_i18n.{name}") for name in (
+     drafting, tm) = (lazy.module(f"miss_i18n.{name}") for name in (
         "archive", "buildcache", "catalog", "checks", "confidence", "pipeline", "serve",
-        "summary", "tmx", "xliff", "translate"))
+        "summary", "tmx", "xliff", "translate", "memory"))
     base, nllb, nllb_store, registry, model_store = (
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
@@ -453,7 +453,7 @@ class Project:
             read.append(tmx.read(data, path, source_locale=config.source_locale,
                                  locales=config.locales))
         done = []
-        with self._locked(False), Memory(config.memory_path) as memory:
+        with self._locked(False), tm.Memory(config.memory_path) as memory:
             for found in read:
                 added = memory.add_human(config.source_locale, found.translations)
                 done.append(TmImport(path=found.path, units=found.units, added=added,
