@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import catalog, incremental
+from miss_i18n import catalog, incremental, pipeline
 from miss_i18n.checks import CheckContext
 from miss_i18n.config import Glossary, load_config
+from miss_i18n.files import Snapshot
 from miss_i18n.summary import summarize
 
 OTHERS = ("tricky.html", "npm-docs-npm-ls.html")
@@ -273,3 +274,20 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
     data, _header, facts = done
     assert data == catalog.to_bytes(whole)
     assert facts == incremental.facts_of(whole, ctx)
+
+
+@pytest.mark.parametrize("locale", ["de", "ar", "zh", "pt_BR"])
+def test_a_new_catalog_is_the_template_body_under_its_header(
+        recorded: Path, locale: str) -> None:
+    """A locale without a catalog gets the whole merge's bytes and facts, written as its
+    header and the template's own entries."""
+    config = load_config(recorded / "pyproject.toml")
+    pot = catalog.load(config.pot_path)
+    state = pipeline.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
+    made = incremental.fresh(config, state, locale)
+    assert made is not None
+    data, header, facts = made
+    whole = catalog.merge(pot, None, locale).catalog
+    assert data == catalog.to_bytes(whole)
+    assert header.metadata == whole.metadata
+    assert facts == incremental.facts_of(whole, CheckContext(locale, locale, config.glossary))

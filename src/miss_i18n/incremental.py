@@ -265,6 +265,9 @@ class Template:
     previous: polib.POFile | None
     previous_digest: str | None
     diff: Diff | None = None
+    body: bytes | None = None
+    """The template as written, its header left out: every new catalog's entries, which
+    are the template's, untranslated (``fresh``)."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,25 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     new_facts += merged_facts[len(todo):]
     written = b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *kept]) + b"\n"
     return written, header, new_facts
+
+
+def fresh(config: Config, template: Template, locale: str
+          ) -> tuple[bytes, polib.POFile, list[Fact]] | None:
+    """A new catalog for ``locale`` (there is none yet): ``catalog.merge`` of the template
+    with nothing, written as its header and then the template's own entries, which are
+    untranslated and render as the template's do; and its facts, taken from the template's
+    entries (the same fields) under the new catalog's header. None without the body."""
+    if template.body is None:
+        return None
+    nothing = polib.POFile(wrapwidth=0)
+    nothing.metadata = template.pot.metadata
+    header = catalog.merge(nothing, None, locale).catalog
+    view = polib.POFile(wrapwidth=0)
+    view.metadata = header.metadata
+    view.metadata_is_fuzzy = header.metadata_is_fuzzy
+    view.extend(template.pot)
+    facts = facts_of(view, CheckContext(locale, locale, config.glossary))
+    return catalog.render(header)[:-1].encode("utf-8") + template.body, header, facts
 
 
 def _written(entry: polib.POEntry) -> str:

@@ -302,7 +302,20 @@ def template_state(config: Config, pot: polib.POFile, previous: polib.POFile | N
     run took of it."""
     return Template(pot, digest_of(data), previous,
                     seen.digests.get(config.pot_path) if previous is not None else None,
-                    None if previous is None else incremental.Diff.of(pot, previous))
+                    None if previous is None else incremental.Diff.of(pot, previous),
+                    _body(pot, data))
+
+
+def _body(pot: polib.POFile, data: bytes) -> bytes | None:
+    """The template's bytes after its header (the blank line before its first entry on),
+    where they are what its entries render to: entries made by make_template, untranslated,
+    without flags, none obsolete."""
+    start = data.find(b"\n\n")
+    if start < 0 or any(e.msgstr or e.flags or e.obsolete or e.tcomment or e.msgid_plural
+                        or e.previous_msgid is not None or e.previous_msgctxt is not None
+                        for e in pot):
+        return None
+    return data[start:]
 
 
 # -- update -------------------------------------------------------------------------------
@@ -375,6 +388,13 @@ def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
         return done.held, _files_of(
             config, locale, data=done.data, header=done.header, facts=done.facts,
             include_fuzzy=include_fuzzy, check=check, expected=done.held,
+            template=template.digest)
+    new = incremental.fresh(config, template, locale) if data is None else None
+    if new is not None:  # a new locale: its catalog is the template's body under its header
+        written, header, facts = new
+        return digest_of(None), _files_of(
+            config, locale, data=written, header=header, facts=facts,
+            include_fuzzy=include_fuzzy, check=check, expected=digest_of(None),
             template=template.digest)
     old = None if data is None else catalog.to_polib(catalog.parse_syntax(data, path))
     po = catalog.merge(template.pot, old, locale).catalog
