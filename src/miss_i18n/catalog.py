@@ -271,6 +271,16 @@ def _untranslated_lines(msgctxt: str | None, msgid: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def is_fresh(entry: polib.POEntry) -> bool:
+    """Untranslated and unmarked, as a template's entry and as ``merge`` makes one of it:
+    no msgstr, flags, translator comment, previous strings or plural; not obsolete. Such
+    an entry is written the same in the template and in every catalog."""
+    return not (entry.msgstr or entry.flags or entry.tcomment or entry.msgid_plural
+                or entry.obsolete or entry.previous_msgid is not None
+                or entry.previous_msgctxt is not None
+                or entry.previous_msgid_plural is not None)
+
+
 def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     """An entry's lines: comments, previous strings, then its own strings.
 
@@ -285,9 +295,7 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
             lines += _source_lines(entry.comment, tuple(places))
         except TypeError:  # unhashable places (lists, not tuples): not shared
             lines += _source_lines.__wrapped__(entry.comment, places)
-    if not entry.msgstr and not entry.flags and entry.previous_msgid is None \
-            and entry.previous_msgctxt is None and not entry.msgid_plural \
-            and entry.previous_msgid_plural is None and not entry.obsolete:
+    if is_fresh(entry):
         lines += _untranslated_lines(entry.msgctxt, entry.msgid)  # most of a new catalog
         return
     if entry.flags:

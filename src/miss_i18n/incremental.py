@@ -270,27 +270,20 @@ class Template:
     are the template's, untranslated (``fresh``)."""
 
 
-@dataclass(frozen=True)
-class Updated:
-    """A catalog brought up to the template without reading it whole."""
-
-    held: str
-    """The digest of the catalog as read (a Snapshot's)."""
-    data: bytes
-    header: polib.POFile
-    """Its header (metadata, comment), no entries."""
-    facts: list[Fact]
+Made = tuple[bytes, polib.POFile, list[Fact]]
+"""A catalog made without the whole merge: its bytes, its header (metadata, comment, no
+entries) and its facts (``update``, ``fresh``)."""
 
 
-def update(config: Config, template: Template, locale: str, data: bytes) -> Updated | None:
-    """The catalog ``data`` (``locale``'s, as read) merged with the template as
-    ``catalog.merge`` would merge it, if its record shows that only the entries the
-    template changed need merging; None where the whole merge must run."""
+def update(config: Config, template: Template, locale: str, data: bytes, held: str
+           ) -> Made | None:
+    """The catalog ``data`` (``locale``'s, as read; ``held``: its SHA-256) merged with the
+    template as ``catalog.merge`` would merge it, if its record shows that only the
+    entries the template changed need merging; None where the whole merge must run."""
     previous, diff = template.previous, template.diff
     if previous is None or diff is None:
         return None
     record = _load(config, locale)
-    held = digest_of(data)
     if record is None or record.get("catalog") != held \
             or record.get("template") != template.previous_digest \
             or len(record["active"]) != len(previous):
@@ -302,17 +295,15 @@ def update(config: Config, template: Template, locale: str, data: bytes) -> Upda
                              for e, f in zip(previous, record["active"], strict=True)]
         facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
                   for f in record["obsolete"]]
-        done = _update(config, locale, template.pot, diff, data=data, facts=facts,
+        return _update(config, locale, template.pot, diff, data=data, facts=facts,
                        recorded=str(record.get("context")))
-        return None if done is None else Updated(held, *done)
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
 def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
-            facts: list[Fact], recorded: str
-            ) -> tuple[bytes, polib.POFile, list[Fact]] | None:
-    """The catalog's new bytes, its header and its facts (Updated), or None. It works on
+            facts: list[Fact], recorded: str) -> Made | None:
+    """The catalog's new bytes, its header and its facts, or None. It works on
     the bytes: the file is UTF-8, as the record shows (its digest is that of what a run
     wrote), and no UTF-8 sequence holds a newline."""
     count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
@@ -364,8 +355,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     return written, header, new_facts
 
 
-def fresh(config: Config, template: Template, locale: str
-          ) -> tuple[bytes, polib.POFile, list[Fact]] | None:
+def fresh(config: Config, template: Template, locale: str) -> Made | None:
     """A new catalog for ``locale`` (there is none yet): ``catalog.merge`` of the template
     with nothing, written as its header and then the template's own entries, which are
     untranslated and render as the template's do; and its facts, taken from the template's

@@ -311,9 +311,7 @@ def _body(pot: polib.POFile, data: bytes) -> bytes | None:
     where they are what its entries render to: entries made by make_template, untranslated,
     without flags, none obsolete."""
     start = data.find(b"\n\n")
-    if start < 0 or any(e.msgstr or e.flags or e.obsolete or e.tcomment or e.msgid_plural
-                        or e.previous_msgid is not None or e.previous_msgctxt is not None
-                        for e in pot):
+    if start < 0 or not all(catalog.is_fresh(entry) for entry in pot):
         return None
     return data[start:]
 
@@ -344,11 +342,17 @@ def _read_catalog(config: Config, locale: str, *, required: bool
                   ) -> tuple[str, polib.POFile | None]:
     """A locale's catalog (None: there is none yet, where not ``required``), and the
     Snapshot's digest of the very bytes parsed."""
+    data = _catalog_bytes(config, locale, required=required)
+    return digest_of(data), (None if data is None else catalog.to_polib(
+        catalog.parse_syntax(data, config.po_path(locale))))
+
+
+def _catalog_bytes(config: Config, locale: str, *, required: bool) -> bytes | None:
+    """A locale's catalog file as it is (None: there is none yet, where not
+    ``required``), once sure no link leads it out of the locales folder."""
     path = config.po_path(locale)
     ensure_inside(path, config.locales_dir)
-    data = catalog.read_data(path) if required or path.exists() else None
-    return digest_of(data), (None if data is None
-                             else catalog.to_polib(catalog.parse_syntax(data, path)))
+    return catalog.read_data(path) if required or path.exists() else None
 
 
 def _parsed_catalog(config: Config, locale: str) -> tuple[str, None]:
@@ -380,27 +384,22 @@ def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
 def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
                     ) -> tuple[str, Summary]:
     config, template, include_fuzzy, check = shared
-    path = config.po_path(locale)
-    ensure_inside(path, config.locales_dir)
-    data = catalog.read_data(path) if path.exists() else None
-    done = None if data is None else incremental.update(config, template, locale, data)
-    if done is not None:
-        return done.held, _files_of(
-            config, locale, data=done.data, header=done.header, facts=done.facts,
-            include_fuzzy=include_fuzzy, check=check, expected=done.held,
-            template=template.digest)
-    new = incremental.fresh(config, template, locale) if data is None else None
-    if new is not None:  # a new locale: its catalog is the template's body under its header
-        written, header, facts = new
-        return digest_of(None), _files_of(
+    data = _catalog_bytes(config, locale, required=False)
+    held = digest_of(data)
+    # the shortcuts: only what the template changed merged, or a new locale's catalog
+    # written as the template's body under its header (incremental.py)
+    made = incremental.fresh(config, template, locale) if data is None else (
+        incremental.update(config, template, locale, data, held))
+    if made is not None:
+        written, header, facts = made
+        return held, _files_of(
             config, locale, data=written, header=header, facts=facts,
-            include_fuzzy=include_fuzzy, check=check, expected=digest_of(None),
-            template=template.digest)
-    old = None if data is None else catalog.to_polib(catalog.parse_syntax(data, path))
+            include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest)
+    old = None if data is None else catalog.to_polib(
+        catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
-    return digest_of(data), _summary_and_files(
-        config, po, locale, include_fuzzy=include_fuzzy, check=check,
-        expected=digest_of(data), template=template.digest)
+    return held, _summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
+                                    check=check, expected=held, template=template.digest)
 
 
 def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_fuzzy: bool,
