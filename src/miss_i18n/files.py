@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import errno
 import hashlib
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,42 +217,48 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     temporary file is checked again either way, by the folder's identity where it is
     still the one checked (one stat, not a walk of every link on the way).
     """
-    if folder is None or path.is_symlink():
-        ensure_inside(path, within, root)
+    name = os.fspath(path)  # strings, not Paths: this runs once per page and locale
     try:
-        current: bytes | None = path.read_bytes()
+        found = os.lstat(name)
     except FileNotFoundError:
-        current = None
-    except OSError as exc:  # the output, not an input: a fault of the folder we write
+        found = None
+    except OSError as exc:
         raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
+    if folder is None or (found is not None and stat.S_ISLNK(found.st_mode)):
+        ensure_inside(path, within, root)
+    current = None if found is None else _read(path)
     if current == data:
         return None
     if expected is not None and digest_of(current) != expected:
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=path)
+    parent = os.path.dirname(name)  # noqa: PTH120
     try:
         if folder is None:  # else the folder exists: the caller made it
             path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
-                                             dir=path.parent)
+        handle, temp_name = _create_temp(parent, os.path.basename(name))  # noqa: PTH119
     except OSError as exc:
         raise WriteError(f"cannot write ({exc.strerror}); check permissions",
                             path=path) from None
     temp = Path(temp_name)
     try:  # a folder swapped for a link since the check
-        if folder is None or _folder_id(temp.parent) != folder:
+        if folder is None or _folder_id(parent) != folder:
             ensure_inside(temp, within, root)
     except PathError:
         os.close(handle)
         discard(temp)
         raise
     try:
-        with os.fdopen(handle, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)
-            out.write(data)
+        try:
+            os.fchmod(handle, 0o644)
+            with memoryview(data) as view:
+                written = 0
+                while written < len(view):
+                    written += os.write(handle, view[written:])
             if durable:
-                out.flush()
-                os.fsync(out.fileno())
+                os.fsync(handle)
+        finally:
+            os.close(handle)
     except OSError as exc:
         discard(temp)
         raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
@@ -261,12 +269,38 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     return Staged(temp, path, expected)
 
 
-def _folder_id(folder: Path) -> FolderId | None:
+def _folder_id(folder: str) -> FolderId | None:
     try:
-        found = folder.stat()
+        found = os.stat(folder)  # noqa: PTH116 - a string: once per page written
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # a link to nothing
+        return None
+    except OSError as exc:  # the output, not an input: a fault of the folder we write
+        raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(
+    os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
+    """A new, empty temporary file for ``name`` in ``folder`` (``.<name>.<8 random>``
+    TEMP_SUFFIX, as tempfile.mkstemp makes them, readable only by us until complete)."""
+    for _ in range(100):
+        random = base64.b32encode(os.urandom(5)).decode().lower()
+        temp = os.path.join(folder, f".{name}.{random}{TEMP_SUFFIX}")  # noqa: PTH118
+        try:
+            return os.open(temp, _TEMP_FLAGS, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name")
 
 
 def publish(staged: Staged) -> None:
