@@ -33,18 +33,18 @@ def digest_of(data: bytes | None) -> str:
     return ABSENT if data is None else hashlib.sha256(data).hexdigest()
 
 
-def signature(path: Path) -> list[int] | None:
+def signature(path: str | Path) -> list[int] | None:
     """What the file system says of a file, to tell cheaply that it was not touched since:
     size, modification and change times, inode (the change time cannot be set back by
     hand). None: no such file."""
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def still_holds(path: Path, digest: str, seen: list[int] | None) -> list[int] | None:
+def still_holds(path: str | Path, digest: str, seen: list[int] | None) -> list[int] | None:
     """``path``'s signature now if the file still holds what had ``digest`` (SHA-256) when
     its signature was ``seen``: the same signature is taken for the same bytes, as git
     status does, else the bytes are hashed again. None: changed, or gone."""
@@ -52,7 +52,8 @@ def still_holds(path: Path, digest: str, seen: list[int] | None) -> list[int] | 
     if now is None or now == seen:
         return now
     try:
-        return now if hashlib.sha256(path.read_bytes()).hexdigest() == digest else None
+        with open(path, "rb") as opened:  # noqa: PTH123 - a string: once per output
+            return now if hashlib.sha256(opened.read()).hexdigest() == digest else None
     except OSError:
         return None
 
@@ -142,17 +143,18 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
     return found
 
 
-def remove_leftovers(paths: Iterable[Path], *, check: bool) -> list[Path]:
+def remove_leftovers(paths: Iterable[str | Path], *, check: bool) -> list[Path]:
     """Remove (``check``: only list) the temporary files a killed run left beside ``paths``."""
-    folders: dict[Path, set[str]] = {}
-    for path in paths:
-        folders.setdefault(path.parent, set()).add(path.name)
-    found = []
+    folders: dict[str, set[str]] = {}
+    for path in paths:  # strings: an unchanged rerun passes every output
+        folder, sep, name = str(path).rpartition(os.sep)
+        folders.setdefault(folder or sep or os.curdir, set()).add(name)
+    found: list[Path] = []
     for folder, names in sorted(folders.items()):
-        for path in leftovers(folder, names):
+        for left in leftovers(Path(folder), names):
             if not check:
-                path.unlink(missing_ok=True)
-            found.append(path)
+                left.unlink(missing_ok=True)
+            found.append(left)
     return found
 
 

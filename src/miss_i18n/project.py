@@ -91,7 +91,7 @@ else:
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
 
-ProgressFactory = Callable[[str], base.Progress | None]
+ProgressFactory = Callable[[str], "base.Progress | None"]
 """Given a locale, the progress callback of its engine calls (or None)."""
 
 XLIFF_DIR = Path("build") / "xliff"
@@ -271,7 +271,7 @@ class Project:
                     # a run killed before it replaced anything changed no output, but
                     # may have left its temporary files
                     removed = [WriteResult(shown(path, config.root), True, removed=True)
-                               for path in remove_leftovers(map(Path, last.outputs),
+                               for path in remove_leftovers(last.outputs,
                                                             check=False)]
                     unchanged = [WriteResult(name, False) for name in last.outputs]
                     return RunResult(writes=[*removed, *unchanged], stats=last.stats,

@@ -173,13 +173,14 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
         return None
     # The catalogs the last run wrote, if still as it left them (same signature, else the
     # same SHA-256), count by the digests it recorded: no catalog is read to find that out.
-    catalogs = {config.pot_path, *(config.po_path(locale) for locale in config.targets)}
+    catalogs = {str(path.absolute())
+                for path in (config.pot_path, *map(config.po_path, config.targets))}
     known = {Path(name): digest for name, (digest, seen) in last.outputs.items()
-             if Path(name) in catalogs and still_holds(Path(name), digest, seen) is not None}
+             if name in catalogs and still_holds(name, digest, seen) is not None}
     if last.inputs != inputs_digest(config, options, known):
         return None
     for name, (digest, seen) in last.outputs.items():
-        if still_holds(Path(name), digest, seen) is None:
+        if still_holds(name, digest, seen) is None:
             return None
     return last
 
