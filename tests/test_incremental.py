@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import catalog, incremental, pipeline
-from miss_i18n.checks import CheckContext
+from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Glossary, load_config
 from miss_i18n.files import Snapshot
 from miss_i18n.summary import summarize
@@ -291,3 +291,24 @@ def test_a_new_catalog_is_the_template_body_under_its_header(
     assert data == catalog.to_bytes(whole)
     assert header.metadata == whole.metadata
     assert facts == incremental.facts_of(whole, CheckContext(locale, locale, config.glossary))
+
+
+def test_new_catalogs_of_several_locales_share_the_templates_facts(recorded: Path) -> None:
+    """``fresh`` takes the template's entries' facts once: each locale's equal its own whole
+    merge's, whatever order the locales come in."""
+    config = load_config(recorded / "pyproject.toml")
+    pot = catalog.load(config.pot_path)
+    state = pipeline.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
+    for locale in ("ja", "ar", "de", "pt_BR", "ja", "zh"):
+        made = incremental.fresh(config, state, locale)
+        assert made is not None
+        whole = catalog.merge(pot, None, locale).catalog
+        assert made[2] == incremental.facts_of(
+            whole, CheckContext(locale, locale, config.glossary))
+    assert len(state.fresh_facts) == 1
+
+
+def test_only_babels_checks_meet_untranslated_entries() -> None:
+    """What ``Template.fresh_facts`` relies on: a new check that also runs on untranslated
+    entries must be looked at there."""
+    assert [check.name for check in EVERY_ENTRY_CHECKS] == ["babel"]

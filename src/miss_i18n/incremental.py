@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +268,11 @@ class Template:
     body: bytes | None = None
     """The template as written, its header left out: every new catalog's entries, which
     are the template's, untranslated (``fresh``)."""
+    fresh_facts: list[list[Fact]] = field(default_factory=list, compare=False, repr=False)
+    """Per process, filled by the first ``fresh``: the facts of the template's entries in a
+    new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:
+    untranslated, without flags or plural) meet only Babel's checks, which find nothing in
+    an empty translation whatever the header."""
 
 
 Made = tuple[bytes, polib.POFile, list[Fact]]
@@ -369,8 +374,11 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
     view.metadata = header.metadata
     view.metadata_is_fuzzy = header.metadata_is_fuzzy
     view.extend(template.pot)
-    facts = facts_of(view, CheckContext(locale, locale, config.glossary))
-    return catalog.render(header)[:-1].encode("utf-8") + template.body, header, facts
+    if not template.fresh_facts:
+        template.fresh_facts.append(facts_of(view, CheckContext(locale, locale,
+                                                                config.glossary)))
+    return (catalog.render(header)[:-1].encode("utf-8") + template.body, header,
+            list(template.fresh_facts[0]))
 
 
 def _written(entry: polib.POEntry) -> str:

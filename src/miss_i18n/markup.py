@@ -151,7 +151,12 @@ def has_placeholders(text: str) -> bool:
 def has_letters(text: str) -> bool:
     """Whether text holds a letter: text without one (numbers, symbols, punctuation) is
     neither extracted nor sent to an engine."""
+    if text.isascii():  # the letters str.isalpha finds there, searched in C
+        return _ASCII_LETTER.search(text) is not None
     return any(char.isalpha() for char in text)
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 def unusable_characters(text: str) -> list[str]:

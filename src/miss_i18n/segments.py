@@ -144,6 +144,7 @@ class _Walker:
         self.paths: dict[etree._Element, str] = {}
         self.positions: dict[etree._Element, dict[etree._Element, int]] = {}
         self.inline_cache: dict[etree._Element, bool] = {}
+        self.whole_cache: dict[etree._Element, bool] = {}
         self.slots: list[Slot] = []
 
     # -- identity ---------------------------------------------------------------------
@@ -271,6 +272,9 @@ class _Walker:
 
         def flush() -> None:
             nonlocal number
+            if not current and not has_letters((block.text if prev is None else prev.tail)
+                                               or ""):
+                return  # between two blocks: no text, nothing inline
             run = Run(block, prev, current, preserve)
             if translatable:
                 inner = self.unwrap(run)
@@ -306,11 +310,12 @@ class _Walker:
 
     def keeps_whole(self, node: etree._Element) -> bool:
         """An inline element that becomes ``<n/>``."""
-        if node.tag in OPAQUE or not _translate_flag(node, inherited=True):
-            return True
-        return not has_letters(_all_text(node)) and not any(
-            is_element(c) for c in node
-        )
+        cached = self.whole_cache.get(node)
+        if cached is None:
+            cached = self.whole_cache[node] = (
+                node.tag in OPAQUE or not _translate_flag(node, inherited=True)
+                or (not has_letters(_all_text(node)) and not any(is_element(c) for c in node)))
+        return cached
 
     def unwrap(self, run: Run) -> Run:
         """A run that is exactly one inline element becomes that element's content."""
