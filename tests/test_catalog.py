@@ -101,8 +101,8 @@ def test_a_missing_or_broken_catalog_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_merged_entry_is_what_polibs_constructor_makes() -> None:
-    """merge builds its entries without polib's constructor: the same attributes, in the
-    same order, as the constructor gives."""
+    """merge and make_template build their entries without polib's constructor
+    (catalog._fresh_entry): the same attributes, in the same order, as it gives."""
     source = polib.POEntry(msgctxt="page:#a/p", msgid="Hello <1>world</1>",
                            occurrences=[("page.html#a", "")], comment="A paragraph.")
     made = catalog._template_entry(source)

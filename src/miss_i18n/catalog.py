@@ -371,12 +371,9 @@ def make_template(segments: Iterable[Segment], *, previous: polib.POFile | None,
         "Do not edit: run `miss-i18n extract` to regenerate it."
     )
     template.metadata = _base_metadata(format_date(now))
-    for segment in segments:
-        template.append(polib.POEntry(
-            msgctxt=segment.context, msgid=segment.msgid, msgstr="",
-            occurrences=[(segment.reference, "")] if segment.reference else [],
-            comment=segment.comment,
-        ))
+    template.extend([_fresh_entry(segment.context, segment.msgid,
+                                  [(segment.reference, "")] if segment.reference else [],
+                                  segment.comment) for segment in segments])
     return _keep_dates(template, previous)
 
 
@@ -415,23 +412,28 @@ class MergeResult:
 
 
 def _template_entry(source: polib.POEntry) -> polib.POEntry:
-    """A new entry of the template's text and places, untranslated: what
-    ``polib.POEntry(msgctxt=…, msgid=…, occurrences=…, comment=…)`` makes, without its
-    constructor where that is safe (see _polib_entry)."""
+    """A new entry of the template's text and places, untranslated."""
+    return _fresh_entry(source.msgctxt, source.msgid, list(source.occurrences), source.comment)
+
+
+def _fresh_entry(msgctxt: str | None, msgid: str, occurrences: list[tuple[str, str]],
+                 comment: str) -> polib.POEntry:
+    """What ``polib.POEntry(msgctxt=…, msgid=…, msgstr="", occurrences=…, comment=…)``
+    makes, without its constructor where that is safe (see _polib_entry)."""
     if not _BARE_POENTRY:
-        return polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="",
-                             occurrences=list(source.occurrences), comment=source.comment)
+        return polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgstr="", occurrences=occurrences,
+                             comment=comment)
     made: polib.POEntry = _new(polib.POEntry)
-    made.msgid = source.msgid
+    made.msgid = msgid
     made.msgstr = ""
     made.msgid_plural = ""
     made.msgstr_plural = {}
-    made.msgctxt = source.msgctxt
+    made.msgctxt = msgctxt  # type: ignore[assignment]  # None is polib's own default
     made.obsolete = False
     made.encoding = polib.default_encoding
-    made.comment = source.comment
+    made.comment = comment
     made.tcomment = ""
-    made.occurrences = list(source.occurrences)
+    made.occurrences = occurrences
     made.flags = []
     made.previous_msgctxt = None
     made.previous_msgid = None

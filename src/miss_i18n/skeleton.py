@@ -54,9 +54,9 @@ from .model import Key
 from .segments import Located, Run, is_element
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_MARKER = re.compile('(?<==)"\ue000(a)(\\d+)\ue001"|\ue000([b-zA-Z])(\\d+)\ue001')
-"""A place: an attribute's value with its quotes (libxml2 picks them by the value), or any
-other kind of place."""
+_MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")
+"""A place; an attribute's value with its quotes (libxml2 picks them by the value) is one
+(``_split``)."""
 _MARKER_CHARS = re.compile("[\ue000\ue001]")
 
 # Marker kinds: a run's start and end, an attribute's value, the title's text, a run
@@ -132,6 +132,19 @@ class Skeleton:
     source value."""
     title: tuple[int | None, str | None]
     """The slot that is the head's first title, if any, and that title's source text."""
+    static: list[str] = field(init=False, compare=False, repr=False)
+    """``parts`` with every place empty: a locale's page is a copy with its places filled."""
+    places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
+    """Each place in ``parts``: its position there, its kind and its number."""
+    written: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+    """By slot index: what a locale that leaves the slot as it is writes there (its
+    source text, written), where that does not depend on other slots' translations: an
+    attribute, or a run without attributes. Filled by ``render`` as it needs them."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "static", [p if isinstance(p, str) else "" for p in self.parts])
+        object.__setattr__(self, "places", [(n, p[0], p[1]) for n, p in enumerate(self.parts)
+                                            if not isinstance(p, str)])
 
 
 def compile_page(located: Located, page: str, site: Site) -> Skeleton | None:
@@ -267,16 +280,22 @@ def _enclose(run: Run, index: int) -> None:
 def _split(text: str) -> list[Part] | None:
     """Text and markers; None if a marker character is left over (an escaped marker)."""
     parts: list[Part] = []
-    position = 0
+    position = found = 0
     for match in _MARKER.finditer(text):
-        if match.start() > position:
-            parts.append(text[position:match.start()])
-        kind, number = match.group(1, 2) if match.group(1) else match.group(3, 4)
-        parts.append((kind, int(number)))
-        position = match.end()
+        start, end = match.span()
+        kind = match.group(1)
+        if kind == ATTRIBUTE:  # the place is the value with its quotes, after its `=`
+            if text[start - 2:start] != '="' or text[end:end + 1] != '"':
+                return None
+            start, end = start - 1, end + 1
+        if start > position:
+            parts.append(text[position:start])
+        parts.append((kind, int(match.group(2))))
+        position = end
+        found += 1
     if position < len(text):
         parts.append(text[position:])
-    if _MARKER_CHARS.search(_MARKER.sub("", text)):
+    if text.count(_OPEN) != found or text.count(_CLOSE) != found:
         return None
     return parts
 
@@ -359,30 +378,29 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
     rtl = direction(locale) == "rtl"
     here = site.path(locale, skeleton.page)
     source_tag = bcp47(site.source_locale)
-    places = {
+    decorations = {
         (ROOT_LANG, 0): bcp47(locale), (ROOT_DIR, 0): "rtl" if rtl else "ltr",
         (HEAD, 0): _head(site, locale, skeleton.page, here),
         (BODY, 0): _menu(site, locale, skeleton.page, here, translations=translations,
                          report=filled.report),
     }
     values, written, marked = filled.values, filled.runs, filled.marked
-    out: list[str] = []
-    for part in skeleton.parts:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        kind, index = part
+    out = skeleton.static.copy()
+    for position, kind, index in skeleton.places:
         if kind == RUN_START:
-            out.append(written[index] if index in written else
-                       "".join(_resolved(skeleton.sources[index], values, skeleton)))
+            out[position] = (written[index] if index in written else
+                             _source_run(skeleton, index, values))
         elif kind in (ATTRIBUTE, TITLE):
-            out.append(values[index] if index in values else _source_value(skeleton, index))
+            out[position] = (values[index] if index in values else
+                             _source_value(skeleton, index))
         elif kind == LANG_MARK:
-            out.append(f' lang="{source_tag}"' if index in marked else "")
+            if index in marked:
+                out[position] = f' lang="{source_tag}"'
         elif kind == DIR_MARK:
-            out.append(' dir="ltr"' if index in marked and rtl else "")
+            if index in marked and rtl:
+                out[position] = ' dir="ltr"'
         else:
-            out.append(places[part])
+            out[position] = decorations[kind, index]
     return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
 
 
@@ -435,8 +453,23 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
 
 
 def _source_value(skeleton: Skeleton, index: int) -> str:
-    name, old = skeleton.attributes[index]
-    return _text(old) if name == "" else _attribute(old)
+    found = skeleton.written.get(index)
+    if found is None:
+        name, old = skeleton.attributes[index]
+        found = skeleton.written[index] = _text(old) if name == "" else _attribute(old)
+    return found
+
+
+def _source_run(skeleton: Skeleton, index: int, values: Mapping[int, str]) -> str:
+    """A run left as it is: its source text, with its attributes as this locale has them."""
+    found = skeleton.written.get(index)
+    if found is not None:
+        return found
+    parts = skeleton.sources[index]
+    text = "".join(_resolved(parts, values, skeleton))
+    if all(isinstance(part, str) for part in parts):
+        skeleton.written[index] = text
+    return text
 
 
 def _resolved(parts: Sequence[Part], values: Mapping[int, str], skeleton: Skeleton
