@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -247,10 +248,11 @@ class PageCache:
         only costs a rebuild."""
         if not self.store:
             return
+        folder = str(output_dir)
         for key in self.used_pages:
             row = self.pages[key]
-            if row["stat"] is None:
-                row["stat"] = signature(output_dir / row["path"])
+            if row["stat"] is None:  # strings: once per page and locale
+                row["stat"] = signature(os.path.join(folder, row["path"]))  # noqa: PTH118
         if full:
             self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
             self.plans = {k: v for k, v in self.plans.items() if k in self.used_sources}

@@ -32,7 +32,6 @@ from typing import TypeVar
 
 import polib
 from babel.messages.catalog import PYTHON_FORMAT, Message, TranslationError
-from babel.messages.checkers import python_format
 from babel.messages.plurals import get_plural
 
 from .catalog import load, plural_forms
@@ -218,6 +217,10 @@ def check_babel(text: Text, ctx: CheckContext) -> Iterator[str]:
     else:
         return
     if "python-format" in message.flags:
+        # imported here: babel.messages.checkers reads every installed package's entry
+        # points as it loads (15 ms), and most pages have no such text
+        from babel.messages.checkers import python_format  # noqa: PLC0415
+
         try:
             python_format(None, message)
         except TranslationError as error:

@@ -191,11 +191,12 @@ def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str]
     """Record a successful run (after it wrote everything): ``outputs``, the SHA-256 of
     what it left in each file (known from writing them: not read again). Best effort: a
     record that cannot be written only costs the next run its shortcut."""
-    signatures = {path: signature(path) for path in outputs}
+    names = {path: str(path.absolute()) for path in outputs}
+    signatures = {path: signature(names[path]) for path in outputs}
     record = {
         "format": FORMAT,
         "inputs": inputs_digest(config, options, outputs),
-        "outputs": {str(path.absolute()): [sha, signatures[path]]
+        "outputs": {names[path]: [sha, signatures[path]]
                     for path, sha in outputs.items() if signatures[path] is not None},
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
@@ -205,7 +206,9 @@ def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(json.dumps(record, indent=1, sort_keys=True), "utf-8")
+        # one line: an indented dump is Python's slow encoder (a site's every output)
+        temporary.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")),
+                             "utf-8")
         temporary.replace(path)
     except OSError:
         pass
