@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import babel
+import babel.localedata
 import polib
 import pytest
 from hypothesis import given, settings
@@ -16,7 +19,8 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import catalog, incremental, pipeline
+from miss_i18n import build, catalog, incremental, pipeline
+from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Glossary, load_config
 from miss_i18n.files import Snapshot
@@ -312,3 +316,87 @@ def test_only_babels_checks_meet_untranslated_entries() -> None:
     """What ``Template.fresh_facts`` relies on: a new check that also runs on untranslated
     entries must be looked at there."""
     assert [check.name for check in EVERY_ENTRY_CHECKS] == ["babel"]
+
+
+def test_an_edit_takes_the_locales_names_from_their_records(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel loads all its data on a locale to name it: a run that finds the names in the
+    catalogs' records (same Babel) loads none of the target locales'."""
+    monkeypatch.setattr(build, "_LOCALES", {})
+    asked: list[str] = []
+    original = babel.localedata.load
+
+    def load(name: str, merge_inherited: bool = True) -> Any:
+        asked.append(name)
+        return original(name, merge_inherited)
+
+    monkeypatch.setattr(babel.localedata, "load", load)
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    before = snapshot(recorded, "site")
+    _edit(recorded, "paragraph")
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert not set(asked) & set(LOCALES)
+    assert build._LOCALES["ar"] == ("العربية", "rtl")
+    assert snapshot(recorded, "site") != before  # the edit was built
+
+
+@pytest.mark.parametrize("names", [None, ["Deutsch"], ["Deutsch", "up", "2.18.0"],
+                                   ["Deutsch", "ltr", "0.0"], [1, "ltr", "x"]])
+def test_names_of_another_babel_or_shape_are_not_learnt(
+        names: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "_LOCALES", {})
+    incremental._learn_names("de", names)
+    assert "de" not in build._LOCALES
+    incremental._learn_names("de", ["Deutsch", "ltr", babel.__version__])
+    assert build._LOCALES["de"] == ("Deutsch", "ltr")
+
+
+def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:
+    return [(e.msgctxt, e.msgid, e.msgstr, e.comment, e.occurrences, e.flags, e.obsolete)
+            for e in po]
+
+
+def test_the_template_on_disk_is_made_again_from_the_index_not_read(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit needs the template it replaces: where the index recorded the template with
+    the SHA-256 of the one on disk, it is made from its pages' segments (no parse), the
+    same entries and header as reading it gives; a template changed by hand is read."""
+    config = load_config(recorded / "pyproject.toml")
+    index = PageCache.of(config.root)
+    read = catalog.load(config.pot_path)
+    loads: list[Path] = []
+    original = catalog.load_optional
+
+    def load_optional(path: Path) -> polib.POFile | None:
+        loads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(catalog, "load_optional", load_optional)
+    made = pipeline._previous_template(config, Snapshot(), index)
+    assert made is not None and loads == []
+    assert _entries(made) == _entries(read)
+    assert (made.metadata, made.header, made.metadata_is_fuzzy) == (
+        read.metadata, read.header, read.metadata_is_fuzzy)
+    assert catalog.to_bytes(made) == config.pot_path.read_bytes()
+    _replace(config.pot_path, b"msgid", b"# a translator's note\nmsgid")
+    again = pipeline._previous_template(config, Snapshot(), index)
+    assert loads == [config.pot_path] and again is not None
+    assert catalog.to_bytes(again) == config.pot_path.read_bytes()
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_template_is_written_from_the_one_it_replaces_as_rendered_whole(
+        recorded: Path, edit: str) -> None:
+    """The template's kept entries copied from the bytes of the one it replaces: the
+    same bytes as rendering the whole, after each kind of edit."""
+    _edit(recorded, edit)
+    config = load_config(recorded / "pyproject.toml")
+    seen = Snapshot()
+    index = PageCache.of(config.root)
+    pot, previous = pipeline.template_and_previous(config, datetime.now(UTC), seen=seen,
+                                                   index=index)
+    assert previous is not None
+    diff = incremental.Diff.of(pot, previous)
+    made = incremental.template_bytes(pot, diff, config.pot_path.read_bytes())
+    assert made == catalog.to_bytes(pot)
+    assert pipeline.template_bytes(config, pot, previous, seen, index) == (made, diff)

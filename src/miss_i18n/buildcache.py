@@ -137,6 +137,11 @@ class PageCache:
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_sources: set[str] = field(default_factory=set)
     used_pages: set[str] = field(default_factory=set)
+    template: tuple[str, list[str], dict[str, str], str] | None = None
+    """The template the run that saved the index wrote: its SHA-256, its pages' source
+    keys in order, its header fields and comment (``template_of``, ``add_template``)."""
+    template_sources: list[str] = field(default_factory=list)
+    """This run's pages' source keys, in the template's order (extraction's)."""
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
@@ -162,17 +167,23 @@ class PageCache:
             sources: dict[str, list[Segment]] = {}
             plans: dict[str, Plan] = {}
             pages: dict[str, dict[str, Any]] = {}
+            template = None
             for line in rest.splitlines():
                 kind, key, *value = json.loads(line)
                 if kind == "source":
                     found, plan = value
                     sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
                     plans[str(key)] = list(plan)
+                elif kind == "template":
+                    keys, metadata, comment = value
+                    template = (str(key), [str(k) for k in keys],
+                                {str(k): str(v) for k, v in dict(metadata).items()}, str(comment))
                 else:
                     pages[str(key)] = dict(value[0])
             self.sources, self.plans, self.pages = sources, plans, pages
+            self.template = template
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self.sources, self.plans, self.pages = {}, {}, {}
+            self.sources, self.plans, self.pages, self.template = {}, {}, {}, None
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
@@ -211,6 +222,20 @@ class PageCache:
         self.sources[source_key] = segments
         self.plans[source_key] = plan
         self.used_sources.add(source_key)
+
+    def template_of(self, digest: str) -> tuple[list[list[Segment]], dict[str, str], str] | None:
+        """The template whose SHA-256 is ``digest``, if the index knows it: its pages'
+        segments in order, its header fields and comment (catalog.template_of)."""
+        if self.template is None or self.template[0] != digest:
+            return None
+        found = [self.sources.get(key) for key in self.template[1]]
+        if any(segments is None for segments in found):
+            return None
+        return [s for s in found if s is not None], self.template[2], self.template[3]
+
+    def add_template(self, digest: str, metadata: dict[str, str], comment: str) -> None:
+        """Record the template this run writes (its pages: ``template_sources``)."""
+        self.template = (digest, list(self.template_sources), dict(metadata), comment)
 
     def use_source(self, source_key: str) -> None:
         """Keep a source's row on a full save: this run used it as it was."""
@@ -263,7 +288,9 @@ class PageCache:
             *(_json(["source", k, [[s.page, s.context, s.msgid, s.anchor, s.comment]
                                    for s in v], self.plans[k]])
               for k, v in self.sources.items()),
-            *(_json(["page", k, v]) for k, v in self.pages.items())])
+            *(_json(["page", k, v]) for k, v in self.pages.items()),
+            *([] if self.template is None or not set(self.template[1]) <= set(self.sources)
+              else [_json(["template", *self.template])])])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (
             b"\n" + rows)
         with contextlib.suppress(OSError, ValueError):

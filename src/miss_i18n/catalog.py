@@ -365,16 +365,25 @@ def _base_metadata(date: str) -> dict[str, str]:
 def make_template(segments: Iterable[Segment], *, previous: polib.POFile | None,
                   now: datetime) -> polib.POFile:
     """The POT for these segments. Keeps the previous creation date if nothing changed."""
+    return _keep_dates(template_of(segments, _base_metadata(format_date(now)),
+                                   TEMPLATE_COMMENT), previous)
+
+
+TEMPLATE_COMMENT = ("Translation template for miss-i18n, generated from the source pages.\n"
+                    "Do not edit: run `miss-i18n extract` to regenerate it.")
+
+
+def template_of(segments: Iterable[Segment], metadata: dict[str, str], comment: str
+                ) -> polib.POFile:
+    """The template of these segments with this header (fields, comment): the entries
+    make_template makes, as reading back the file it wrote gives them."""
     template = polib.POFile(wrapwidth=0)
-    template.header = (
-        "Translation template for miss-i18n, generated from the source pages.\n"
-        "Do not edit: run `miss-i18n extract` to regenerate it."
-    )
-    template.metadata = _base_metadata(format_date(now))
+    template.header = comment
+    template.metadata = dict(metadata)
     template.extend([_fresh_entry(segment.context, segment.msgid,
                                   [(segment.reference, "")] if segment.reference else [],
                                   segment.comment) for segment in segments])
-    return _keep_dates(template, previous)
+    return template
 
 
 def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.POFile:

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import babel
 import polib
 
 from . import catalog
-from .build import Review
+from .build import Review, learn, locale_names
 from .buildcache import code_digest
 from .checks import CheckContext, Header, check_header, entry_issues
 from .chrome import CHROME_CONTEXT
@@ -169,13 +170,16 @@ most of a new catalog, recorded as 0."""
 
 
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
-         facts: list[Fact]) -> None:
+         facts: list[Fact], digest: str | None = None) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
     never committed (the run failed) does not match the file, and is not used.
 
     The active entries are the template's, in its order: their keys are not stored (the
-    next run takes them from that template), only what else their facts hold."""
+    next run takes them from that template), only what else their facts hold. With them,
+    the locale's names (build.locale_names), which Babel answers by loading all its data
+    on the locale: the next run takes them from here where Babel is the same version.
+    ``digest``: the SHA-256 of ``data``, where the caller has it."""
     active = [f for f in facts if not f[3] & OBSOLETE]
     if any(f[3] & PLURAL for f in facts) or any(not f[3] & OBSOLETE
                                                 for f in facts[len(active):]):
@@ -183,14 +187,23 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
     path = _record(config, locale)
     if path is None:
         return
-    record = {"format": FORMAT, "catalog": digest_of(data), "template": template,
+    record = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
               "context": context(locale, config.glossary, metadata),
+              "names": [*locale_names(locale), babel.__version__],
               "active": [0 if f[2:] == _UNTOUCHED else f[2:] for f in active],
               "obsolete": facts[len(active):]}
     with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
         write_if_changed(path, json.dumps(record, ensure_ascii=False,
                                           separators=(",", ":")).encode("utf-8"),
                          config.root, durable=False)
+
+
+def _learn_names(locale: str, names: object) -> None:
+    """The locale's names as a record holds them, if Babel is still the version that gave
+    them (and they have the shape of names)."""
+    if isinstance(names, list) and len(names) == 3 and names[2] == babel.__version__ \
+            and isinstance(names[0], str) and names[1] in ("ltr", "rtl"):
+        learn({locale: (names[0], names[1])})
 
 
 def _record(config: Config, locale: str) -> Path | None:
@@ -289,6 +302,8 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
     if previous is None or diff is None:
         return None
     record = _load(config, locale)
+    if record is not None:
+        _learn_names(locale, record.get("names"))
     if record is None or record.get("catalog") != held \
             or record.get("template") != template.previous_digest \
             or len(record["active"]) != len(previous):
@@ -358,6 +373,24 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     new_facts += merged_facts[len(todo):]
     written = b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *kept]) + b"\n"
     return written, header, new_facts
+
+
+def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
+    """``catalog.to_bytes(pot)``, made from ``data``, the bytes the template it replaces
+    was written as (canonical: ``catalog.to_bytes`` of it, as its record shows): an entry
+    the diff keeps has the same key, comment and places, so is written as it was; the
+    others are rendered. None where ``data`` does not have an entry per block."""
+    blocks = data[:-1].split(b"\n\n") if data.endswith(b"\n") else []
+    if len(blocks) != len(diff.keep) - len(diff.todo) + len(diff.changed) + len(
+            diff.vanished) + 1 or not all(catalog.is_fresh(entry) for entry in pot):
+        return None
+    header = polib.POFile(wrapwidth=0)
+    header.metadata = pot.metadata
+    header.header = pot.header
+    header.metadata_is_fuzzy = pot.metadata_is_fuzzy
+    return b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *(
+        _written(entry).encode("utf-8") if old is None else blocks[1 + old]
+        for entry, old in zip(pot, diff.keep, strict=True))]) + b"\n"
 
 
 def fresh(config: Config, template: Template, locale: str) -> Made | None:

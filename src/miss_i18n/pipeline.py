@@ -8,6 +8,7 @@ so the site is never held whole, and `commit` renames them into place with the r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -282,6 +283,7 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     found = dict(zip(missing, map_shared(
         source_plan, config.source_dir, missing,
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
+    previous = _previous_template(config, seen, index)  # before the index learns this run's
     segments = []
     for page, key in zip(pages, keys, strict=True):
         known = index.segments(key)
@@ -291,19 +293,54 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
         else:
             index.use_source(key)
         segments += known
-    previous = catalog.load_optional(seen.read(config.pot_path))
+    index.template_sources = keys
     return catalog.make_template([*segments, *CHROME], previous=previous, now=now), previous
 
 
+def _previous_template(config: Config, seen: Snapshot, index: PageCache
+                       ) -> polib.POFile | None:
+    """The template on disk: made again from its pages' segments where the index holds
+    the template it recorded with the same SHA-256 (it wrote those bytes from them: no
+    1 MB to parse), else read."""
+    seen.read(config.pot_path)
+    known = index.template_of(seen.digests[config.pot_path])
+    if known is None:
+        return catalog.load_optional(config.pot_path)
+    pages, metadata, comment = known
+    return catalog.template_of([*(s for segments in pages for s in segments), *CHROME],
+                               metadata, comment)
+
+
+def template_bytes(config: Config, pot: polib.POFile, previous: polib.POFile | None,
+                   seen: Snapshot, index: PageCache) -> tuple[bytes, incremental.Diff | None]:
+    """The template's bytes (``catalog.to_bytes``), and how it differs from the one it
+    replaces (None: there is none). Where the index recorded that one's bytes, as they
+    still are, the entries kept are copied from them (incremental.template_bytes)."""
+    if previous is None:
+        return catalog.to_bytes(pot), None
+    diff = incremental.Diff.of(pot, previous)
+    held = seen.digests.get(config.pot_path)
+    if index.template is not None and index.template[0] == held:
+        with contextlib.suppress(OSError):
+            data = config.pot_path.read_bytes()
+            made = incremental.template_bytes(pot, diff, data) if digest_of(
+                data) == held else None
+            if made is not None:
+                return made, diff
+    return catalog.to_bytes(pot), diff
+
+
 def template_state(config: Config, pot: polib.POFile, previous: polib.POFile | None,
-                   data: bytes, seen: Snapshot) -> Template:
+                   data: bytes, seen: Snapshot, *, diff: incremental.Diff | None = None
+                   ) -> Template:
     """The template ``pot`` (as ``data``) and the one it replaces, for incremental.update:
     the replaced one as ``template_and_previous`` read it from disk, with the digest the
-    run took of it."""
+    run took of it (``diff``: how they differ, where known)."""
+    if previous is not None and diff is None:
+        diff = incremental.Diff.of(pot, previous)
     return Template(pot, digest_of(data), previous,
                     seen.digests.get(config.pot_path) if previous is not None else None,
-                    None if previous is None else incremental.Diff.of(pot, previous),
-                    _body(pot, data))
+                    diff, _body(pot, data))
 
 
 def _body(pot: polib.POFile, data: bytes) -> bytes | None:
@@ -423,7 +460,7 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
                         within=config.locales_dir, check=check, expected=expected)
     if not check:
         incremental.save(config, locale, data=data, template=template,
-                         metadata=header.metadata, facts=facts)
+                         metadata=header.metadata, facts=facts, digest=files[0].digest)
     return replace(summary, files=files, names=locale_names(locale))
 
 

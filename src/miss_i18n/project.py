@@ -160,6 +160,7 @@ class Project:
             pot = pipeline.template(config, clock(), seen=seen, index=index)
             output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
             writes = self._commit([output], check, seen)
+            index.add_template(digest_of(output.data), pot.metadata, pot.header)
             index.save(config.output_dir, full=False)
         return ExtractResult(writes=writes, check=check, command="extract",
                              template=shown(config.pot_path, config.root), entries=len(pot))
@@ -289,9 +290,12 @@ class Project:
         index = buildcache.PageCache.of(config.root, store=not check)
         pot, previous = pipeline.template_and_previous(config, clock(), seen=seen, index=index)
         # rendered before the catalogs: every locale's untranslated entry is rendered as the
-        # template's is, and the worker processes inherit those lines (catalog.render)
-        template = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
-        state = pipeline.template_state(config, pot, previous, template.data, seen)
+        # template's is, and the worker processes inherit those lines (catalog.render); an
+        # edit copies the entries it keeps from the template it replaces
+        data, diff = pipeline.template_bytes(config, pot, previous, seen, index)
+        template = pipeline.Output(config.pot_path, data)
+        state = pipeline.template_state(config, pot, previous, data, seen, diff=diff)
+        index.add_template(state.digest, pot.metadata, pot.header)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         # a killed run's temporary files, before the catalogs are written beside theirs
         cleaned = pipeline.clean([path for locale in config.targets
