@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -400,3 +401,26 @@ def test_the_template_is_written_from_the_one_it_replaces_as_rendered_whole(
     made = incremental.template_bytes(pot, diff, config.pot_path.read_bytes())
     assert made == catalog.to_bytes(pot)
     assert pipeline.template_bytes(config, pot, previous, seen, index) == (made, diff)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_new_template_is_joined_from_the_entries_its_extraction_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Every page extracted in this run: the template is its header and the entries the
+    workers wrote (catalog.segment_text), byte for byte ``catalog.to_bytes``; the same
+    with a template already on disk that the index knows nothing of."""
+    root = make_project(tmp_path / "new", LOCALES)
+    for name in (*OTHERS, "rust-reference-introduction.html"):
+        shutil.copy(PAGES / name, root / "source" / name)
+    config = replace(load_config(root / "pyproject.toml"), jobs=jobs)
+    for _ in range(2):
+        seen = Snapshot()
+        index = PageCache.of(config.root, store=False)
+        pot, previous = pipeline.template_and_previous(config, datetime.now(UTC), seen=seen,
+                                                       index=index)
+        assert len(index.texts) == len(index.template_sources) == 4
+        data, diff = pipeline.template_bytes(config, pot, previous, seen, index)
+        assert data == catalog.to_bytes(pot)
+        assert (diff is None) == (previous is None)
+        config.pot_path.parent.mkdir(parents=True, exist_ok=True)
+        config.pot_path.write_bytes(data)

@@ -83,6 +83,12 @@ def _json(value: object) -> bytes:
                       sort_keys=True).encode("utf-8")
 
 
+def source_line(source_key: str, segments: Sequence[Segment], plan: Plan) -> bytes:
+    """A source page's row in the index file."""
+    return _json(["source", source_key,
+                  [[s.page, s.context, s.msgid, s.anchor, s.comment] for s in segments], plan])
+
+
 def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
     """What a page of ``locale`` reads from the site and the catalog besides its entries."""
     return _digest(_json([
@@ -142,6 +148,12 @@ class PageCache:
     keys in order, its header fields and comment (``template_of``, ``add_template``)."""
     template_sources: list[str] = field(default_factory=list)
     """This run's pages' source keys, in the template's order (extraction's)."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """By source key: the page's entries as the template writes them (catalog.segment_text),
+    where this run's extraction made them."""
+    lines: dict[str, bytes] = field(default_factory=dict)
+    """By source key: its row as the index file holds it (read, or made by extraction):
+    written again as it is."""
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
@@ -168,12 +180,14 @@ class PageCache:
             plans: dict[str, Plan] = {}
             pages: dict[str, dict[str, Any]] = {}
             template = None
+            lines: dict[str, bytes] = {}
             for line in rest.splitlines():
                 kind, key, *value = json.loads(line)
                 if kind == "source":
                     found, plan = value
                     sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
                     plans[str(key)] = list(plan)
+                    lines[str(key)] = line
                 elif kind == "template":
                     keys, metadata, comment = value
                     template = (str(key), [str(k) for k in keys],
@@ -181,9 +195,10 @@ class PageCache:
                 else:
                     pages[str(key)] = dict(value[0])
             self.sources, self.plans, self.pages = sources, plans, pages
-            self.template = template
+            self.template, self.lines = template, lines
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.sources, self.plans, self.pages, self.template = {}, {}, {}, None
+            self.lines = {}
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
@@ -218,10 +233,15 @@ class PageCache:
     def plan(self, source_key: str) -> Plan | None:
         return self.plans.get(source_key)
 
-    def add_source(self, source_key: str, segments: list[Segment], plan: Plan) -> None:
+    def add_source(self, source_key: str, segments: list[Segment], plan: Plan,
+                   line: bytes | None = None) -> None:
+        """A source page's segments and plan; ``line``: its row as ``source_line`` makes
+        it, where made already (a worker)."""
         self.sources[source_key] = segments
         self.plans[source_key] = plan
         self.used_sources.add(source_key)
+        if line is not None:
+            self.lines[source_key] = line
 
     def template_of(self, digest: str) -> tuple[list[list[Segment]], dict[str, str], str] | None:
         """The template whose SHA-256 is ``digest``, if the index knows it: its pages'
@@ -285,8 +305,7 @@ class PageCache:
         # One line per row, each serialized on its own: the index is as large as the
         # site's text, and one json.dumps of it all held ten times its size in pieces.
         rows = b"\n".join([
-            *(_json(["source", k, [[s.page, s.context, s.msgid, s.anchor, s.comment]
-                                   for s in v], self.plans[k]])
+            *(self.lines.get(k) or source_line(k, v, self.plans[k])
               for k, v in self.sources.items()),
             *(_json(["page", k, v]) for k, v in self.pages.items()),
             *([] if self.template is None or not set(self.template[1]) <= set(self.sources)

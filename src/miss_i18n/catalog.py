@@ -318,6 +318,23 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
         _add_string(lines, prefix, "msgstr", entry.msgstr)
 
 
+def segment_text(segment: Segment) -> str:
+    """How a template writes the entry make_template makes of ``segment`` (add_entry's
+    lines, joined): also how every new catalog writes it."""
+    places = ((segment.reference, ""),) if segment.reference else ()
+    return "\n".join([*_source_lines(segment.comment, places),
+                      *_untranslated_lines(segment.context, segment.msgid)])
+
+
+def written_from(catalog: polib.POFile, texts: Iterable[str]) -> bytes:
+    """``to_bytes(catalog)`` where ``texts`` are its entries as written, in order."""
+    header = polib.POFile(wrapwidth=0)
+    header.metadata = catalog.metadata
+    header.header = catalog.header
+    header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    return "\n\n".join([render(header)[:-1], *texts]).encode("utf-8") + b"\n"
+
+
 def header_text(metadata: dict[str, str]) -> str:
     ordered = [k for k in HEADER_ORDER if k in metadata]
     ordered += sorted(k for k in metadata if k not in HEADER_ORDER)

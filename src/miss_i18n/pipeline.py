@@ -30,7 +30,7 @@ from .build import (
     plain_uris,
     sitemap,
 )
-from .buildcache import Built, PageCache, code_digest, site_salt
+from .buildcache import Built, PageCache, code_digest, site_salt, source_line
 from .checks import CheckContext
 from .chrome import CHROME
 from .config import Config
@@ -278,23 +278,35 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     if index is None:
         index = PageCache.of(config.root, store=False)
     keys = [index.source_key(page, read(config.source_dir, page)) for page in pages]
-    missing = [page for page, key in zip(pages, keys, strict=True)
-               if index.segments(key) is None]
+    by_page = dict(zip(pages, keys, strict=True))
+    missing = [page for page, key in by_page.items() if index.segments(key) is None]
     found = dict(zip(missing, map_shared(
-        source_plan, config.source_dir, missing,
+        _extracted, config.source_dir, [(page, by_page[page]) for page in missing],
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
     previous = _previous_template(config, seen, index)  # before the index learns this run's
     segments = []
     for page, key in zip(pages, keys, strict=True):
         known = index.segments(key)
         if known is None:
-            known, plan = found[page]
-            index.add_source(key, known, plan)
+            known, plan, text, line = found[page]
+            index.add_source(key, known, plan, line)
+            index.texts[key] = text
         else:
             index.use_source(key)
         segments += known
     index.template_sources = keys
     return catalog.make_template([*segments, *CHROME], previous=previous, now=now), previous
+
+
+def _extracted(source_dir: Path, page: tuple[str, str]
+               ) -> tuple[list[Segment], Plan, str, bytes]:
+    """A source page's segments and plan (segments.source_plan), and what the main process
+    would otherwise make of them on its own: the page's entries as the template writes
+    them, and its row in the index (``page``: its name and source key)."""
+    name, key = page
+    segments, plan = source_plan(source_dir, name)
+    return (segments, plan, "\n\n".join(map(catalog.segment_text, segments)),
+            source_line(key, segments, plan))
 
 
 def _previous_template(config: Config, seen: Snapshot, index: PageCache
@@ -314,20 +326,25 @@ def _previous_template(config: Config, seen: Snapshot, index: PageCache
 def template_bytes(config: Config, pot: polib.POFile, previous: polib.POFile | None,
                    seen: Snapshot, index: PageCache) -> tuple[bytes, incremental.Diff | None]:
     """The template's bytes (``catalog.to_bytes``), and how it differs from the one it
-    replaces (None: there is none). Where the index recorded that one's bytes, as they
-    still are, the entries kept are copied from them (incremental.template_bytes)."""
+    replaces (None: there is none): joined from its pages' entries as the workers that
+    extracted them wrote them, where that is every page; else, where the index recorded
+    the replaced one's bytes, as they still are, the entries kept are copied from them
+    (incremental.template_bytes)."""
+    texts = [index.texts.get(key) for key in index.template_sources]
+    whole = None if None in texts else catalog.written_from(  # every page extracted here
+        pot, [*(text for text in texts if text is not None), *map(catalog.segment_text, CHROME)])
     if previous is None:
-        return catalog.to_bytes(pot), None
+        return whole or catalog.to_bytes(pot), None
     diff = incremental.Diff.of(pot, previous)
     held = seen.digests.get(config.pot_path)
-    if index.template is not None and index.template[0] == held:
+    if whole is None and index.template is not None and index.template[0] == held:
         with contextlib.suppress(OSError):
             data = config.pot_path.read_bytes()
             made = incremental.template_bytes(pot, diff, data) if digest_of(
                 data) == held else None
             if made is not None:
                 return made, diff
-    return catalog.to_bytes(pot), diff
+    return whole or catalog.to_bytes(pot), diff
 
 
 def template_state(config: Config, pot: polib.POFile, previous: polib.POFile | None,
