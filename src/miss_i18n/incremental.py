@@ -104,6 +104,11 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
     weak: list[tuple[float, int, WeakDraft]] = []
     for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, references) in enumerate(
             facts):
+        if flags == NEEDS and not (msgstr or bad or doubtful) and sure is None:  # untouched
+            total += 1
+            needing += 1
+            pages += not (msgctxt or "").startswith(CHROME_CONTEXT)
+            continue
         if flags & OBSOLETE:
             obsolete += 1
             continue
