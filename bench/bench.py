@@ -10,7 +10,9 @@ so that the ratios it ends with are meaningful even where absolute times are noi
    project) vs translate-toolkit's ``html2po`` + ``pot2po`` + ``po2html`` doing the same
    work (extract, one catalog per locale, one page per page and locale) on the same
    pages and locales;
-3. an unchanged rerun vs the first run, and 4. a one-paragraph edit vs the first run;
+3. an unchanged rerun vs the first run, and 4. a one-paragraph edit vs the first run
+   (at the largest size, ``--rounds`` rounds of ours and of translate-toolkit, alternating:
+   the ratios are of the medians);
 5. peak memory: the largest RSS of the measured process (``ru_maxrss`` of a fresh
    wrapper process's children, one wrapper per measurement);
 6. scaling: first runs at 1x, 4x and 16x the pages (time per page at 16x over 1x).
@@ -258,7 +260,9 @@ def bench_mt(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, 
 
 def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Sequence[str],
                    say: Callable[[str], None]) -> dict[str, float | None]:
-    """Sections 2-6: first runs at each scale, TT, rerun and edit at the largest."""
+    """Sections 2-6: first runs at each scale; at the largest, ``args.rounds`` rounds of
+    (first run, unchanged rerun, edit) and of translate-toolkit, alternating, each ratio
+    taken of the medians (one run each made the ratios a matter of the machine's mood)."""
     env = cli_env(args.src)
     compile_src(args, env)
     ours = ours_command(args)
@@ -269,44 +273,43 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
     say(f"non-MT stages: `run --no-translate`, {len(locales)} locales "
                f"({', '.join(locales)})")
     with tempfile.TemporaryDirectory(prefix="miss-i18n-bench-") as tmp:
-        for scale in SCALES:
+        for scale in SCALES[:-1]:
             project = Path(tmp) / f"ours-{scale}x"
             sizes[scale] = make_project(project, scale, locales)
             first[scale] = measure([ours], project, env)
             expect_pages(project / "site", "*/*.html", sizes[scale][0], locales)
-            pages, size = sizes[scale]
-            say(f"  first run {scale:>2}x ({pages:>4} pages, {size / 1e6:5.2f} MB): "
-                       f"{first[scale].seconds:7.2f} s, "
-                       f"{1000 * first[scale].seconds / pages:7.1f} ms/page, "
-                       f"peak {first[scale].peak_mb:6.1f} MB")
-            if scale != top:
-                shutil.rmtree(project)
-        project = Path(tmp) / f"ours-{top}x"
-        rerun = measure([ours], project, env)
-        say(f"  unchanged rerun {top}x: {rerun.seconds:7.2f} s, "
-                   f"peak {rerun.peak_mb:6.1f} MB")
-        article = project / "source" / PAGES[0].name
-        text = article.read_bytes()
-        if EDIT[0] not in text:
-            raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update EDIT "
-                             "in bench/bench.py")
-        article.write_bytes(text.replace(EDIT[0], EDIT[1], 1))
-        edit = measure([ours], project, env)
-        say(f"  one-paragraph edit {top}x: {edit.seconds:7.2f} s, "
-                   f"peak {edit.peak_mb:6.1f} MB")
-        shutil.rmtree(project)
+            _say_first(say, scale, sizes[scale], [first[scale]])
+            shutil.rmtree(project)
+        rounds: dict[str, list[Measured]] = {"first": [], "rerun": [], "edit": [], "tt": []}
+        for number in range(args.rounds):
+            project = Path(tmp) / f"ours-{top}x-{number}"
+            sizes[top] = make_project(project, top, locales)
+            for name, measured in zip(("first", "rerun", "edit"), _ours_round(
+                    project, ours, env, sizes[top][0], locales), strict=True):
+                rounds[name].append(measured)
+            shutil.rmtree(project)
+            if tt_bin is not None:
+                work = Path(tmp) / f"tt-{top}x-{number}"
+                replicate(work / "source", top)
+                (work / "po").mkdir()
+                (work / "out").mkdir()
+                rounds["tt"].append(measure(tt_commands(tt_bin, locales), work, env))
+                expect_pages(work / "out", "*/*.html", sizes[top][0], locales)
+                shutil.rmtree(work)
+        first[top] = median(rounds["first"])
+        rerun, edit = median(rounds["rerun"]), median(rounds["edit"])
+        _say_first(say, top, sizes[top], rounds["first"])
+        say(f"  unchanged rerun {top}x: {_seconds(rounds['rerun'])}, "
+            f"peak {rerun.peak_mb:6.1f} MB")
+        say(f"  one-paragraph edit {top}x: {_seconds(rounds['edit'])}, "
+            f"peak {edit.peak_mb:6.1f} MB")
         if tt_bin is None:
             say("  translate-toolkit: skipped (--skip-tt)")
             ratios["nonmt_vs_tt"] = None
         else:
-            work = Path(tmp) / f"tt-{top}x"
-            replicate(work / "source", top)
-            (work / "po").mkdir()
-            (work / "out").mkdir()
-            tt = measure(tt_commands(tt_bin, locales), work, env)
-            expect_pages(work / "out", "*/*.html", sizes[top][0], locales)
+            tt = median(rounds["tt"])
             say(f"  translate-toolkit html2po + pot2po + po2html {top}x: "
-                       f"{tt.seconds:7.2f} s, peak {tt.peak_mb:6.1f} MB")
+                f"{_seconds(rounds['tt'])}, peak {tt.peak_mb:6.1f} MB")
             ratios["nonmt_vs_tt"] = tt.seconds / first[top].seconds
     low = SCALES[0]
     per_page = {s: first[s].seconds / sizes[s][0] for s in SCALES}
@@ -315,6 +318,43 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
                   scaling_16x_vs_1x=per_page[top] / per_page[low],
                   peak_mb_16x_vs_1x=first[top].peak_mb / first[low].peak_mb)
     return ratios
+
+
+def _ours_round(project: Path, ours: Sequence[str], env: Mapping[str, str], pages: int,
+                locales: Sequence[str]) -> tuple[Measured, Measured, Measured]:
+    """A first run of ``project``, an unchanged rerun, then a one-paragraph edit's run."""
+    first = measure([ours], project, env)
+    expect_pages(project / "site", "*/*.html", pages, locales)
+    rerun = measure([ours], project, env)
+    article = project / "source" / PAGES[0].name
+    text = article.read_bytes()
+    if EDIT[0] not in text:
+        raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update EDIT in "
+                         "bench/bench.py")
+    article.write_bytes(text.replace(EDIT[0], EDIT[1], 1))
+    return first, rerun, measure([ours], project, env)
+
+
+def median(samples: Sequence[Measured]) -> Measured:
+    """The median run by time (the lower middle one of an even number), with its peak."""
+    return sorted(samples, key=lambda m: m.seconds)[(len(samples) - 1) // 2]
+
+
+def _seconds(samples: Sequence[Measured]) -> str:
+    """``1.02 s`` for one run; ``median 1.02 s of 1.02, 1.10, 1.31`` for several."""
+    if len(samples) == 1:
+        return f"{samples[0].seconds:7.2f} s"
+    listed = ", ".join(f"{m.seconds:.2f}" for m in sorted(samples, key=lambda m: m.seconds))
+    return f"median {median(samples).seconds:5.2f} s of {listed}"
+
+
+def _say_first(say: Callable[[str], None], scale: int, size: tuple[int, int],
+               samples: Sequence[Measured]) -> None:
+    pages, data = size
+    found = median(samples)
+    say(f"  first run {scale:>2}x ({pages:>4} pages, {data / 1e6:5.2f} MB): "
+        f"{_seconds(samples)}, {1000 * found.seconds / pages:7.1f} ms/page, "
+        f"peak {found.peak_mb:6.1f} MB")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,7 +369,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"{','.join(QUICK_LOCALES)})")
     parser.add_argument("--sentences", type=int, help="MT sentences (default 200; ours and "
                         "raw CTranslate2 on all, the argos loop on 60 with --quick)")
-    parser.add_argument("--repeat", type=int, help="MT: best of N (default 3, --quick 2)")
+    parser.add_argument("--repeat", type=int, help="MT: best of N (default 3)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="non-MT stages at the largest size: rounds of our first run, "
+                             "rerun and edit, and of translate-toolkit, alternating; each "
+                             "ratio is of the medians (default 3)")
     parser.add_argument("--tt-bin", type=Path,
                         help=f"bin/ folder with translate-toolkit's html2po, pot2po, po2html "
                              f"(default: ${TT_ENV}, else PATH)")
@@ -347,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.sentences = args.sentences or 200  # fewer made the MT ratio a matter of luck
     args.argos_sentences = min(args.sentences, 60) if args.quick else args.sentences
     args.repeat = args.repeat or 3
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     if args.locales:
         locales: Sequence[str] = [loc.strip() for loc in args.locales.split(",") if loc.strip()]
     elif args.quick:
