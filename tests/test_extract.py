@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from conftest import ARTICLE, GOLDEN, PAGES, golden
 from helpers import build_with
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
+from miss_i18n.model import Segment
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, extract, extract_page, locate
 
@@ -147,3 +150,12 @@ def test_a_plan_finds_the_slots_a_walk_finds(page: Path) -> None:
     for left, right in zip(planned.slots, again.slots, strict=True):
         assert etree.tostring(left.element) == etree.tostring(right.element)
         assert left.attribute == right.attribute and left.opaque == right.opaque
+
+
+def test_a_segment_pickles_and_copies_as_itself() -> None:
+    """Workers send segments back pickled (Segment.__reduce__): every field survives."""
+    segment = Segment("a b.html", "a b:#x/p[2]", "Hi <1>there</1> “you”", "x", "Paragraph.")
+    for made in (pickle.loads(pickle.dumps(segment, protocol=protocol))
+                 for protocol in range(pickle.HIGHEST_PROTOCOL + 1)):
+        assert made == segment and type(made) is Segment
+    assert copy.deepcopy(segment) == segment == copy.copy(segment)
