@@ -138,18 +138,28 @@ def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
                                 review=Review())
 
 
+@pytest.mark.parametrize("reload", [False, True])
 def test_an_element_the_skeleton_cannot_write_sends_the_page_back_to_lxml(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, reload: bool) -> None:
     """Inline elements are written when a translation first needs one: one the skeleton
     cannot write (here, as if libxml2 escaped text in <b> its own way) ends the skeleton
-    for that page, and that locale and the next are built through lxml."""
+    for that page, and that locale and the next are built through lxml. With ``reload``
+    the compiling marked the page's own tree, and the page is located again first."""
     data = b"<html><body><p>Hello <b>big</b> world</p></body></html>"
     located = Located.of(parse_page(data), "t.html")
+    reloads: list[Located] = []
+
+    def again() -> Located:
+        reloads.append(Located.of(parse_page(data), "t.html"))
+        return reloads[-1]
+
     site = Site(["t.html"], "en", ["de", "ar"])
-    builder = PageBuilder(located, "t.html", site, plain=True, due=3)
+    builder = PageBuilder(Located.of(parse_page(data), "t.html"), "t.html", site, plain=True,
+                          due=3, reload=again if reload else None)
     assert builder.build("en", {}, Review()) == _localized(
         located, "t.html", "en", {}, site=site, review=Review())
     assert builder.skeleton is not None
+    assert (builder.located is None) == reload
     [key] = builder.skeleton.keys
     found = {key: "Hallo <1>große</1> Welt"}
     monkeypatch.setattr(skeleton, "_escapes_alike", lambda tag: tag != "b")
@@ -157,3 +167,4 @@ def test_an_element_the_skeleton_cannot_write_sends_the_page_back_to_lxml(
         assert builder.build(locale, found, Review()) == _localized(
             located, "t.html", locale, found, site=site, review=Review())
     assert builder.skeleton is None
+    assert len(reloads) == (1 if reload else 0)

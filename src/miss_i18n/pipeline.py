@@ -871,13 +871,18 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         built.append(hit)
         page_keys.append(key)
     builder: PageBuilder | None = None
+    found_segments, found_plan = segments, plan
+
+    def relocated() -> Located:  # where the template's extraction found them: no walk
+        return Located.planned(parse_page(source, config.source_dir / page), found_segments,
+                               found_plan)
+
     for where, locale, name in due:
         if builder is None:
-            if located is None:  # where the template's extraction found them: no walk
-                located = Located.planned(parse_page(source, config.source_dir / page),
-                                          segments, plan)
+            if located is None:
+                located = relocated()
             builder = PageBuilder(located, page, work.site, plain=plain_uris(located.tree),
-                                  due=len(due))
+                                  due=len(due), reload=relocated)
         found, review = work.lookups[locale]
         data, report, title = builder.build(locale, found, review)
         path = config.output_dir / name

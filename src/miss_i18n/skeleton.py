@@ -19,7 +19,7 @@ if both give the same bytes (``verified``).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -147,13 +147,16 @@ class Skeleton:
                                             if not isinstance(p, str)])
 
 
-def compile_page(located: Located, page: str, site: Site) -> Skeleton | None:
+def compile_page(located: Located, page: str, site: Site, *, own: bool = False
+                 ) -> Skeleton | None:
     """The page's skeleton, or None where it cannot express the page (the module's
-    docstring). ``located`` is left as it is (its copy is marked)."""
+    docstring). ``located`` is left as it is (its copy is marked), unless the caller gives
+    it up (``own``): then its own tree is marked, and is no longer the page."""
     if not _escapes_alike("p") or (site.base_url and not plain_url(site.base_url)) \
             or not plain_uris(located.tree):
         return None
-    tree, slots = located.fresh()
+    source_title = located.tree.getroot().findtext("head/title")
+    tree, slots = (located.tree, located.slots) if own else located.fresh()
     root = tree.getroot()
     if _MARKER_CHARS.search(etree.tostring(tree, encoding="unicode")):
         return None
@@ -206,8 +209,7 @@ def compile_page(located: Located, page: str, site: Site) -> Skeleton | None:
                        if s.attribute == "" and s.element is title_element), None)
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
-                    runs, sources, attributes,
-                    (title_slot, located.tree.getroot().findtext("head/title")))
+                    runs, sources, attributes, (title_slot, source_title))
 
 
 def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
@@ -598,8 +600,13 @@ class PageBuilder:
     skeleton gave the same bytes, report and title as that first build, through it."""
 
     def __init__(self, located: Located, page: str, site: Site, *, plain: bool,
-                 due: int) -> None:
-        self.located = located
+                 due: int, reload: Callable[[], Located] | None = None) -> None:
+        self.located: Located | None = located
+        self.own = reload is not None
+        """Whether the compiling marks ``located``'s own tree instead of a copy of it:
+        where ``reload`` locates the page again (from its bytes), for a build through
+        lxml after that (a translation the skeleton cannot write)."""
+        self.reload: Callable[[], Located] = reload or (lambda: located)
         self.page = page
         self.site = site
         self.plain = plain
@@ -617,13 +624,17 @@ class PageBuilder:
                               review=review)
             except _Inexpressible:
                 self.skeleton = None
-        tree, slots = self.located.fresh()
+        located = self.located if self.located is not None else self.reload()
+        self.located = located
+        tree, slots = located.fresh()
         data, report = localize(tree, self.page, locale, translations, site=self.site,
                                 review=review, slots=slots, plain_uris=self.plain)
         made = (data, report, (tree.getroot().findtext("head/title") or self.page).strip())
         if self.compile:
             self.compile = False
-            skeleton = compile_page(self.located, self.page, self.site)
+            skeleton = compile_page(located, self.page, self.site, own=self.own)
+            if self.own:
+                self.located = None
             try:
                 if skeleton is not None and render(
                         skeleton, locale, translations, site=self.site, review=review) == made:
