@@ -147,13 +147,14 @@ class Skeleton:
                                             if not isinstance(p, str)])
 
 
-def compile_page(located: Located, page: str, site: Site, *, own: bool = False
-                 ) -> Skeleton | None:
+def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
+                 plain: bool | None = None) -> Skeleton | None:
     """The page's skeleton, or None where it cannot express the page (the module's
     docstring). ``located`` is left as it is (its copy is marked), unless the caller gives
-    it up (``own``): then its own tree is marked, and is no longer the page."""
+    it up (``own``): then its own tree is marked, and is no longer the page. ``plain``:
+    build.plain_uris of the page, where the caller found it already."""
     if not _escapes_alike("p") or (site.base_url and not plain_url(site.base_url)) \
-            or not plain_uris(located.tree):
+            or not (plain_uris(located.tree) if plain is None else plain):
         return None
     source_title = located.tree.getroot().findtext("head/title")
     tree, slots = (located.tree, located.slots) if own else located.fresh()
@@ -632,7 +633,8 @@ class PageBuilder:
         made = (data, report, (tree.getroot().findtext("head/title") or self.page).strip())
         if self.compile:
             self.compile = False
-            skeleton = compile_page(located, self.page, self.site, own=self.own)
+            skeleton = compile_page(located, self.page, self.site, own=self.own,
+                                    plain=self.plain)
             if self.own:
                 self.located = None
             try:
