@@ -4,6 +4,7 @@ added up from an entry's facts is the one summary.summarize makes of the catalog
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from dataclasses import replace
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import build, catalog, incremental, pipeline
+from miss_i18n import build, buildcache, catalog, incremental, pipeline
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Glossary, load_config
@@ -319,10 +320,10 @@ def test_only_babels_checks_meet_untranslated_entries() -> None:
     assert [check.name for check in EVERY_ENTRY_CHECKS] == ["babel"]
 
 
-def test_an_edit_takes_the_locales_names_from_their_records(
+def test_an_edit_takes_the_locales_names_from_the_index(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Babel loads all its data on a locale to name it: a run that finds the names in the
-    catalogs' records (same Babel) loads none of the target locales'."""
+    build index (same Babel) loads none of the target locales'."""
     monkeypatch.setattr(build, "_LOCALES", {})
     asked: list[str] = []
     original = babel.localedata.load
@@ -341,15 +342,26 @@ def test_an_edit_takes_the_locales_names_from_their_records(
     assert snapshot(recorded, "site") != before  # the edit was built
 
 
-@pytest.mark.parametrize("names", [None, ["Deutsch"], ["Deutsch", "up", "2.18.0"],
-                                   ["Deutsch", "ltr", "0.0"], [1, "ltr", "x"]])
-def test_names_of_another_babel_or_shape_are_not_learnt(
-        names: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("version", "names", "learnt"), [
+    (babel.__version__, {"de": ["Deutsch", "ltr"]}, True),
+    ("0.0", {"de": ["Deutsch", "ltr"]}, False),
+    (babel.__version__, {"de": ["Deutsch", "up"]}, False),
+])
+def test_names_in_the_index_are_learnt_only_from_the_same_babel(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str,
+        names: dict[str, list[str]], learnt: bool) -> None:
     monkeypatch.setattr(build, "_LOCALES", {})
-    incremental._learn_names("de", names)
-    assert "de" not in build._LOCALES
-    incremental._learn_names("de", ["Deutsch", "ltr", babel.__version__])
-    assert build._LOCALES["de"] == ("Deutsch", "ltr")
+    index = PageCache.of(tmp_path)
+    index.save(tmp_path / "site", full=True)
+    head, rest = index.path.read_bytes().split(b"\n", 1)
+    rows = [row for row in rest.split(b"\n") if not row.startswith(b'["names"')]
+    rows.append(json.dumps(["names", version, names]).encode())
+    body = b"\n".join(rows)
+    header = json.loads(head)
+    header["digest"] = buildcache._digest(body)
+    index.path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    PageCache.of(tmp_path)
+    assert ("de" in build._LOCALES) == learnt
 
 
 def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:

@@ -124,8 +124,14 @@ def locale_names(locale: str) -> tuple[str, str]:
 
 
 def learn(known: Mapping[str, tuple[str, str]]) -> None:
-    """What other processes found (locale_names), so this one loads no locale data."""
+    """What other processes (or the last run) found (locale_names), so this one loads no
+    locale data."""
     _LOCALES.update(known)
+
+
+def known_names() -> dict[str, tuple[str, str]]:
+    """Every locale's names this process knows (locale_names), by locale."""
+    return dict(_LOCALES)
 
 
 def direction(locale: str) -> str:

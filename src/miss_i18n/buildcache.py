@@ -43,7 +43,7 @@ from typing import Any
 import babel
 from lxml import etree
 
-from .build import PageReport, Rejection, Review, Site
+from .build import PageReport, Rejection, Review, Site, known_names, learn
 from .chrome import CHROME
 from .files import signature, still_holds, write_if_changed
 from .model import Key, Segment
@@ -180,6 +180,7 @@ class PageCache:
             plans: dict[str, Plan] = {}
             pages: dict[str, dict[str, Any]] = {}
             template = None
+            names: dict[str, tuple[str, str]] = {}
             lines: dict[str, bytes] = {}
             for line in rest.splitlines():
                 kind, key, *value = json.loads(line)
@@ -188,6 +189,10 @@ class PageCache:
                     sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
                     plans[str(key)] = list(plan)
                     lines[str(key)] = line
+                elif kind == "names":  # the locales' names, as this Babel gave them
+                    if key == babel.__version__:
+                        names = {str(k): (str(v[0]), str(v[1])) for k, v in dict(value[0]).items()
+                                 if v[1] in ("ltr", "rtl")}
                 elif kind == "template":
                     keys, metadata, comment = value
                     template = (str(key), [str(k) for k in keys],
@@ -196,6 +201,7 @@ class PageCache:
                     pages[str(key)] = dict(value[0])
             self.sources, self.plans, self.pages = sources, plans, pages
             self.template, self.lines = template, lines
+            learn(names)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.sources, self.plans, self.pages, self.template = {}, {}, {}, None
             self.lines = {}
@@ -309,7 +315,9 @@ class PageCache:
               for k, v in self.sources.items()),
             *(_json(["page", k, v]) for k, v in self.pages.items()),
             *([] if self.template is None or not set(self.template[1]) <= set(self.sources)
-              else [_json(["template", *self.template])])])
+              else [_json(["template", *self.template])]),
+            _json(["names", babel.__version__, {locale: list(names) for locale, names in
+                                                sorted(known_names().items())}])])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (
             b"\n" + rows)
         with contextlib.suppress(OSError, ValueError):

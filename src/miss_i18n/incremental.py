@@ -24,11 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import babel
 import polib
 
 from . import catalog
-from .build import Review, learn, locale_names
+from .build import Review
 from .buildcache import code_digest
 from .checks import CheckContext, Header, check_header, entry_issues
 from .chrome import CHROME_CONTEXT
@@ -181,9 +180,7 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
     never committed (the run failed) does not match the file, and is not used.
 
     The active entries are the template's, in its order: their keys are not stored (the
-    next run takes them from that template), only what else their facts hold. With them,
-    the locale's names (build.locale_names), which Babel answers by loading all its data
-    on the locale: the next run takes them from here where Babel is the same version.
+    next run takes them from that template), only what else their facts hold.
     ``digest``: the SHA-256 of ``data``, where the caller has it."""
     active = [f for f in facts if not f[3] & OBSOLETE]
     if any(f[3] & PLURAL for f in facts) or any(not f[3] & OBSOLETE
@@ -194,21 +191,12 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
         return
     record = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
               "context": context(locale, config.glossary, metadata),
-              "names": [*locale_names(locale), babel.__version__],
               "active": [0 if f[2:] == _UNTOUCHED else f[2:] for f in active],
               "obsolete": facts[len(active):]}
     with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
         write_if_changed(path, json.dumps(record, ensure_ascii=False,
                                           separators=(",", ":")).encode("utf-8"),
                          config.root, durable=False)
-
-
-def _learn_names(locale: str, names: object) -> None:
-    """The locale's names as a record holds them, if Babel is still the version that gave
-    them (and they have the shape of names)."""
-    if isinstance(names, list) and len(names) == 3 and names[2] == babel.__version__ \
-            and isinstance(names[0], str) and names[1] in ("ltr", "rtl"):
-        learn({locale: (names[0], names[1])})
 
 
 def _record(config: Config, locale: str) -> Path | None:
@@ -307,8 +295,6 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
     if previous is None or diff is None:
         return None
     record = _load(config, locale)
-    if record is not None:
-        _learn_names(locale, record.get("names"))
     if record is None or record.get("catalog") != held \
             or record.get("template") != template.previous_digest \
             or len(record["active"]) != len(previous):
