@@ -6,11 +6,12 @@ import importlib.metadata
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from helpers import invoke
-from miss_i18n import rerun
+from miss_i18n import pipeline, rerun
 
 PAGE = "minimally-invasive-spine-surgery.html"
 SKIPPED = "nothing changed since the last run"
@@ -136,3 +137,23 @@ def test_an_installed_version_is_what_importlib_metadata_says(name: str) -> None
     except importlib.metadata.PackageNotFoundError:
         expected = "absent"
     assert rerun.installed_version(name) == expected
+
+
+def test_a_page_changed_while_the_run_reads_it_makes_the_next_run_a_full_one(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record holds the inputs as the run found them when it started: a page saved
+    after the extraction read it (here, as the build starts) leaves a record that no
+    longer matches, and the next run takes the change in instead of skipping."""
+    page = project / "source" / PAGE
+    real = pipeline.site_outputs
+
+    def saved_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        page.write_bytes(page.read_bytes().replace(b"<p>", b"<p>Saved meanwhile. ", 1))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "site_outputs", saved_meanwhile)
+    assert invoke("run", "--no-translate")[0] == 0
+    monkeypatch.setattr(pipeline, "site_outputs", real)
+    code, again = invoke("run", "--no-translate")
+    assert code == 0 and SKIPPED not in again
+    assert "Saved meanwhile." in (project / "locales" / "miss.pot").read_text("utf-8")

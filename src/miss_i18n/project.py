@@ -266,8 +266,9 @@ class Project:
         with project_lock(config.root, shared=check):
             options = {"include_fuzzy": include_fuzzy, "engine": engine,
                        "no_translate": not translate}
-            if not check:
-                last = rerun.unchanged(config, options)
+            inputs = None if check else rerun.Inputs(config, options)
+            if inputs is not None:
+                last = rerun.unchanged(inputs)
                 if last is not None:
                     # a run killed before it replaced anything changed no output, but
                     # may have left its temporary files
@@ -280,11 +281,11 @@ class Project:
                                      skipped=True)
             return self._run(check=check, include_fuzzy=include_fuzzy, engine=engine,
                              translate=translate, progress=progress, clock=clock,
-                             options=options)
+                             inputs=inputs)
 
     def _run(self, *, check: bool, include_fuzzy: bool | None, engine: str | None,
              translate: bool, progress: ProgressFactory, clock: Callable[[], datetime],
-             options: dict[str, Any]) -> RunResult:
+             inputs: rerun.Inputs | None) -> RunResult:
         config = self.config
         seen = Snapshot()
         index = buildcache.PageCache.of(config.root, store=not check)
@@ -335,11 +336,11 @@ class Project:
                            translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
-        if not check:
+        if inputs is not None:
             made = {template.path: digest_of(template.data),
                     **{f.path: f.digest for s in summaries.values() for f in s.files},
                     **built.digests, **{o.path: digest_of(o.data) for o in built.outputs}}
-            rerun.save(config, options, made,
+            rerun.save(inputs, made,
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result
 

