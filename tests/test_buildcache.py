@@ -264,3 +264,41 @@ def test_a_page_key_changes_with_each_thing_the_page_shows() -> None:
           for kind in ("drafts", "stale", "memory")),
     ]
     assert len({key, *others}) == 1 + len(others)
+
+
+def _rewrite_plans(project: Path, plan_text: str) -> None:
+    """Every source row's plan replaced by ``plan_text``, the index's digest made again."""
+    path = project / INDEX
+    head, rest = path.read_bytes().split(b"\n", 1)
+    rows = []
+    for line in rest.split(b"\n"):
+        row = json.loads(line)
+        if row[0] == "source":
+            row[3] = plan_text
+        rows.append(json.dumps(row, ensure_ascii=False).encode())
+    body = b"\n".join(rows)
+    header = json.loads(head)
+    header["digest"] = buildcache._digest(body)
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def test_a_page_is_located_from_its_plan_read_only_when_it_is_built(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    """The index keeps each page's plan as text until a build needs it: a page edited
+    is located from it (no walk); a plan that is not one makes the page walked again, to
+    the same bytes."""
+    index = buildcache.PageCache.of(project)
+    assert index.plans and all(isinstance(plan, str) for plan in index.plans.values())
+    key = next(iter(index.plans))
+    assert isinstance(index.plan(key), list) and index.plans[key] == index.plan(key)
+    page = project / "source" / ARTICLE_PAGE
+    page.write_bytes(page.read_bytes().replace(b"facilitate a quicker recovery period.",
+                                               b"facilitate a faster recovery period.", 1))
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    cached = snapshot(project, "site")
+    _rewrite_plans(project, "not a plan")
+    for name in OTHERS:
+        (project / "site" / "de" / name).unlink()
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert snapshot(project, "site") == cached
+    assert fresh_build(project) == cached

@@ -54,7 +54,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 5
+FORMAT = 6
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -84,9 +84,11 @@ def _json(value: object) -> bytes:
 
 
 def source_line(source_key: str, segments: Sequence[Segment], plan: Plan) -> bytes:
-    """A source page's row in the index file."""
+    """A source page's row in the index file (its plan as a JSON text of its own, read
+    only where a page is built: PageCache.plan)."""
     return _json(["source", source_key,
-                  [[s.page, s.context, s.msgid, s.anchor, s.comment] for s in segments], plan])
+                  [[s.page, s.context, s.msgid, s.anchor, s.comment] for s in segments],
+                  json.dumps(plan, separators=(",", ":"))])
 
 
 def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
@@ -138,8 +140,10 @@ class PageCache:
     store: bool = True
     usable: bool = True
     sources: dict[str, list[Segment]] = field(default_factory=dict)
-    plans: dict[str, Plan] = field(default_factory=dict)
-    """Where each source page's segments are (segments.Located.plan), by source key."""
+    plans: dict[str, Plan | str] = field(default_factory=dict)
+    """Where each source page's segments are (segments.Located.plan), by source key; as
+    the index file writes it (JSON) until a build asks for it (``plan``): most runs build
+    few pages, and the plans were most of reading the index."""
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_sources: set[str] = field(default_factory=set)
     used_pages: set[str] = field(default_factory=set)
@@ -177,7 +181,7 @@ class PageCache:
                     and header.get("digest") == _digest(rest)):
                 return
             sources: dict[str, list[Segment]] = {}
-            plans: dict[str, Plan] = {}
+            plans: dict[str, Plan | str] = {}
             pages: dict[str, dict[str, Any]] = {}
             template = None
             names: dict[str, tuple[str, str]] = {}
@@ -187,7 +191,7 @@ class PageCache:
                 if kind == "source":
                     found, plan = value
                     sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
-                    plans[str(key)] = list(plan)
+                    plans[str(key)] = str(plan)
                     lines[str(key)] = line
                 elif kind == "names":  # the locales' names, as this Babel gave them
                     if key == babel.__version__:
@@ -237,7 +241,13 @@ class PageCache:
         return self.sources.get(source_key)
 
     def plan(self, source_key: str) -> Plan | None:
-        return self.plans.get(source_key)
+        found = self.plans.get(source_key)
+        if isinstance(found, str):
+            try:
+                found = self.plans[source_key] = list(json.loads(found))
+            except (ValueError, TypeError):
+                return None
+        return found
 
     def add_source(self, source_key: str, segments: list[Segment], plan: Plan,
                    line: bytes | None = None) -> None:
@@ -311,7 +321,7 @@ class PageCache:
         # One line per row, each serialized on its own: the index is as large as the
         # site's text, and one json.dumps of it all held ten times its size in pieces.
         rows = b"\n".join([
-            *(self.lines.get(k) or source_line(k, v, self.plans[k])
+            *(self.lines.get(k) or source_line(k, v, self.plan(k) or [])
               for k, v in self.sources.items()),
             *(_json(["page", k, v]) for k, v in self.pages.items()),
             *([] if self.template is None or not set(self.template[1]) <= set(self.sources)

@@ -850,9 +850,10 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     source = read(config.source_dir, page)
     source_key = cache.source_key(page, source)
     located: Located | None = None
-    segments, plan = cache.segments(source_key), cache.plan(source_key)
+    segments = cache.segments(source_key)
+    plan: Plan | None = None  # the index's, read only where a locale is built
     done = _PageBuilds([], source_key, None, None, {})
-    if segments is None or plan is None:
+    if segments is None:
         located = Located.of(parse_page(source, config.source_dir / page), page)
         segments = done.segments = [slot.segment for slot in located.slots]
         plan = done.plan = located.plan()
@@ -871,11 +872,13 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         built.append(hit)
         page_keys.append(key)
     builder: PageBuilder | None = None
-    found_segments, found_plan = segments, plan
+    found_segments = segments
 
     def relocated() -> Located:  # where the template's extraction found them: no walk
-        return Located.planned(parse_page(source, config.source_dir / page), found_segments,
-                               found_plan)
+        tree = parse_page(source, config.source_dir / page)
+        known = plan if plan is not None else cache.plan(source_key)
+        return Located.of(tree, page) if known is None else Located.planned(
+            tree, found_segments, known)
 
     for where, locale, name in due:
         if builder is None:
