@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -19,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from helpers import invoke
+from miss_i18n import files as files_module
 from miss_i18n import lock, pipeline
-from miss_i18n.errors import PathError
-from miss_i18n.files import TEMP_SUFFIX, checked_folder, publish, stage
+from miss_i18n.errors import ConflictError, PathError
+from miss_i18n.files import TEMP_SUFFIX, Snapshot, Staged, checked_folder, publish, stage
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import locate
 
@@ -599,3 +601,55 @@ def test_a_loop_of_links_is_refused(project: Path) -> None:
     assert invoke("run", "-q") == (4, f"error: {project / 'source' / 'a.html'}: a loop of "
                                       "links; remove the link\n")
     assert not (project / "locales").exists() and not (project / "site").exists()
+
+
+# -- the snapshot: what the run read, checked before anything is replaced -----------------
+def _counting_hashes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    hashed: list[Path] = []
+    real = files_module._digest_of
+
+    def counting(path: Path) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(files_module, "_digest_of", counting)
+    return hashed
+
+
+def test_a_file_settled_before_the_run_is_checked_by_its_signature(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file last changed well before the run started is known unchanged by its
+    signature (no second read); a change since, even to bytes of the same length, shows
+    as a new change time and is caught."""
+    path = tmp_path / "de.po"
+    path.write_bytes(b"msgid \"a\"\nmsgstr \"A\"\n")
+    seen = Snapshot()
+    seen.started = time.time_ns() + 3_000_000_000  # as if the run started 3 s later
+    hashed = _counting_hashes(monkeypatch)
+    seen.read(path)
+    assert path in seen.signatures and hashed == [path]
+    assert not seen.changed(path) and hashed == [path]  # by the signature alone
+    assert seen.holds(path, seen.digests[path]) and hashed == [path]
+    time.sleep(0.01)
+    path.write_bytes(b"msgid \"a\"\nmsgstr \"B\"\n")  # same length, new change time
+    assert seen.changed(path) and len(hashed) == 2
+
+
+def test_a_file_changed_just_before_the_run_is_hashed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too recent a change time proves nothing (a change in the same tick would keep it):
+    such a file is read and hashed again, as is one recorded from a worker."""
+    path = tmp_path / "de.po"
+    path.write_bytes(b"one")
+    seen = Snapshot()
+    hashed = _counting_hashes(monkeypatch)
+    seen.record(path, files_module.digest_of(b"one"))
+    assert path not in seen.signatures
+    assert not seen.changed(path) and hashed == [path]
+    path.write_bytes(b"two")
+    assert seen.changed(path)
+    staged = Staged(tmp_path / ".de.po.tmp", path, files_module.digest_of(b"one"))
+    staged.temp.write_bytes(b"three")
+    with pytest.raises(ConflictError):
+        publish(staged, seen)
+    assert path.read_bytes() == b"two" and not staged.temp.exists()

@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,10 @@ def signature(path: str | Path) -> list[int] | None:
         info = os.lstat(path)
     except OSError:
         return None
+    return _signature_of(info)
+
+
+def _signature_of(info: os.stat_result) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
@@ -64,24 +69,62 @@ class Snapshot:
 
     A file is hashed before it is parsed: a change in between makes the write refuse (at
     worst a needless refusal, never a lost edit).
+
+    Where a file had last changed well before the run started (``settled``), its signature
+    taken after the read describes what the run read: a later change shows in it (a new
+    change time), so the check compares signatures instead of reading and hashing the
+    file again, as git's index does for files older than itself. Any other file is
+    hashed again.
     """
 
     def __init__(self) -> None:
         self.digests: dict[Path, str] = {}
+        self.signatures: dict[Path, list[int]] = {}
+        self.started = time.time_ns()
 
     def read(self, path: Path) -> Path:
         """Record ``path`` as read now (the first read counts) and return it."""
         if path not in self.digests:
             self.digests[path] = _digest_of(path)
+            self._settle(path)
         return path
 
     def record(self, path: Path, digest: str) -> None:
         """Record that the run read ``path`` elsewhere (a worker process), and what it held
         (digest_of); the first read counts."""
-        self.digests.setdefault(path, digest)
+        if path not in self.digests:
+            self.digests[path] = digest
+            self._settle(path)
+
+    def _settle(self, path: Path) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISREG(info.st_mode) and settled(info, self.started):
+            self.signatures[path] = _signature_of(info)
+
+    def holds(self, path: Path, digest: str) -> bool:
+        """Whether ``path`` still holds what had ``digest``: without reading it where the
+        run read it with that digest and its signature is the one it had then."""
+        if self.digests.get(path) == digest and path in self.signatures \
+                and signature(path) == self.signatures[path]:
+            return True
+        return _digest_of(path) == digest
 
     def changed(self, path: Path) -> bool:
-        return path in self.digests and _digest_of(path) != self.digests[path]
+        return path in self.digests and not self.holds(path, self.digests[path])
+
+
+def settled(info: os.stat_result, since_ns: int) -> bool:
+    """Whether a file's last change (its change time, which no one can set back) came long
+    enough before ``since_ns`` that a change after it shows as another change time: a
+    tenth of a second where the file system keeps fractions of a millisecond, two seconds
+    where its times look coarser."""
+    if os.name != "posix":  # elsewhere the "change" time is the creation time
+        return False
+    margin = 100_000_000 if info.st_ctime_ns % 1_000_000 else 2_000_000_000
+    return info.st_ctime_ns < since_ns - margin
 
 
 def resolved(path: Path) -> Path:
@@ -305,10 +348,13 @@ def _create_temp(folder: str, name: str) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name")
 
 
-def publish(staged: Staged) -> None:
+def publish(staged: Staged, seen: Snapshot | None = None) -> None:
     """Rename a staged file over its path (removed instead if that fails, or if the path
-    no longer holds what it was expected to: someone saved it meanwhile)."""
-    if staged.expected is not None and _digest_of(staged.path) != staged.expected:
+    no longer holds what it was expected to: someone saved it meanwhile; ``seen``: what
+    the run read, where it can tell that without reading the file again)."""
+    if staged.expected is not None and not (
+            seen.holds(staged.path, staged.expected) if seen is not None
+            else _digest_of(staged.path) == staged.expected):
         discard(staged.temp)
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=staged.path)

@@ -122,7 +122,7 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                     output.path, output.data, within, seen.digests.get(output.path),
                     durable=_holds_work(config, output.path))))
         for staged_file in pending:
-            publish(staged_file)
+            publish(staged_file, seen)
             published += 1
     finally:
         for left in pending[published:]:  # not renamed into place: removed
