@@ -282,11 +282,12 @@ def _rewrite_plans(project: Path, plan_text: str) -> None:
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
+@pytest.mark.parametrize("broken", ["not a plan", "[]", '{"a": 1}'])
 def test_a_page_is_located_from_its_plan_read_only_when_it_is_built(
-        project: Path, built: list[tuple[str, str]]) -> None:
+        project: Path, built: list[tuple[str, str]], broken: str) -> None:
     """The index keeps each page's plan as text until a build needs it: a page edited
-    is located from it (no walk); a plan that is not one makes the page walked again, to
-    the same bytes."""
+    is located from it (no walk); a plan that is not one, or not one of this page's
+    segments, makes the page walked again, to the same bytes."""
     index = buildcache.PageCache.of(project)
     assert index.plans and all(isinstance(plan, str) for plan in index.plans.values())
     key = next(iter(index.plans))
@@ -296,7 +297,7 @@ def test_a_page_is_located_from_its_plan_read_only_when_it_is_built(
                                                b"facilitate a faster recovery period.", 1))
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     cached = snapshot(project, "site")
-    _rewrite_plans(project, "not a plan")
+    _rewrite_plans(project, broken)
     for name in OTHERS:
         (project / "site" / "de" / name).unlink()
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0

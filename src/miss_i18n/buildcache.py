@@ -241,13 +241,15 @@ class PageCache:
         return self.sources.get(source_key)
 
     def plan(self, source_key: str) -> Plan | None:
+        """Where the page's segments are (None where the index has no plan that fits)."""
         found = self.plans.get(source_key)
         if isinstance(found, str):
             try:
                 found = self.plans[source_key] = list(json.loads(found))
             except (ValueError, TypeError):
                 return None
-        return found
+        segments = self.sources.get(source_key)
+        return found if segments is not None and len(found or ()) == len(segments) else None
 
     def add_source(self, source_key: str, segments: list[Segment], plan: Plan,
                    line: bytes | None = None) -> None:
@@ -320,11 +322,12 @@ class PageCache:
             self.pages = {k: v for k, v in self.pages.items() if k in self.used_pages}
         # One line per row, each serialized on its own: the index is as large as the
         # site's text, and one json.dumps of it all held ten times its size in pieces.
+        kept = {k: line for k, v in self.sources.items()
+                if (line := self._source_row(k, v)) is not None}
         rows = b"\n".join([
-            *(self.lines.get(k) or source_line(k, v, self.plan(k) or [])
-              for k, v in self.sources.items()),
+            *kept.values(),
             *(_json(["page", k, v]) for k, v in self.pages.items()),
-            *([] if self.template is None or not set(self.template[1]) <= set(self.sources)
+            *([] if self.template is None or not set(self.template[1]) <= set(kept)
               else [_json(["template", *self.template])]),
             _json(["names", babel.__version__, {locale: list(names) for locale, names in
                                                 sorted(known_names().items())}])])
@@ -333,6 +336,15 @@ class PageCache:
         with contextlib.suppress(OSError, ValueError):
             write_if_changed(self.path, data, self.path.parent.parent, durable=False)
         self._remove_legacy()
+
+    def _source_row(self, source_key: str, segments: list[Segment]) -> bytes | None:
+        """A source's row as read (or as extraction made it), else made from its plan;
+        None where it has none."""
+        line = self.lines.get(source_key)
+        if line is not None:
+            return line
+        plan = self.plan(source_key)
+        return None if plan is None else source_line(source_key, segments, plan)
 
     def _remove_legacy(self) -> None:
         """Format 2's folder of whole pages: its files of ours, and it once empty."""
