@@ -328,11 +328,17 @@ def segment_text(segment: Segment) -> str:
 
 def written_from(catalog: polib.POFile, texts: Iterable[str]) -> bytes:
     """``to_bytes(catalog)`` where ``texts`` are its entries as written, in order."""
+    return b"\n\n".join([header_bytes(catalog), "\n\n".join(texts).encode("utf-8")]) + b"\n"
+
+
+def header_bytes(catalog: polib.POFile) -> bytes:
+    """The catalog's header as written, without the newline that ends it: what comes
+    before its entries, each after a blank line (``to_bytes`` of it without entries)."""
     header = polib.POFile(wrapwidth=0)
     header.metadata = catalog.metadata
     header.header = catalog.header
     header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
-    return "\n\n".join([render(header)[:-1], *texts]).encode("utf-8") + b"\n"
+    return render(header)[:-1].encode("utf-8")
 
 
 def header_text(metadata: dict[str, str]) -> str:

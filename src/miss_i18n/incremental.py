@@ -362,7 +362,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
             new_facts.append(facts[old])
     kept += [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
     new_facts += merged_facts[len(todo):]
-    written = b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *kept]) + b"\n"
+    written = b"\n\n".join([catalog.header_bytes(header), *kept]) + b"\n"
     return written, header, new_facts
 
 
@@ -375,11 +375,7 @@ def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
     if len(blocks) != len(diff.keep) - len(diff.todo) + len(diff.changed) + len(
             diff.vanished) + 1 or not all(catalog.is_fresh(entry) for entry in pot):
         return None
-    header = polib.POFile(wrapwidth=0)
-    header.metadata = pot.metadata
-    header.header = pot.header
-    header.metadata_is_fuzzy = pot.metadata_is_fuzzy
-    return b"\n\n".join([catalog.render(header)[:-1].encode("utf-8"), *(
+    return b"\n\n".join([catalog.header_bytes(pot), *(
         _written(entry).encode("utf-8") if old is None else blocks[1 + old]
         for entry, old in zip(pot, diff.keep, strict=True))]) + b"\n"
 
@@ -401,8 +397,7 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
     if not template.fresh_facts:
         template.fresh_facts.append(facts_of(view, CheckContext(locale, locale,
                                                                 config.glossary)))
-    return (catalog.render(header)[:-1].encode("utf-8") + template.body, header,
-            list(template.fresh_facts[0]))
+    return catalog.header_bytes(header) + template.body, header, list(template.fresh_facts[0])
 
 
 def _written(entry: polib.POEntry) -> str:
