@@ -38,7 +38,8 @@ def test_help_runs_and_names_every_option() -> None:
     done = subprocess.run([sys.executable, str(BENCH), "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr
-    for option in ("--quick", "--tt-bin", "--skip-tt", "--skip-mt", "--src", "--locales"):
+    for option in ("--quick", "--tt-bin", "--skip-tt", "--skip-mt", "--src", "--locales",
+                   "--rounds"):
         assert option in done.stdout
 
 
