@@ -241,14 +241,15 @@ def bench_mt(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, 
     with tempfile.TemporaryDirectory() as tmp:
         store = ModelStore(Path(tmp) / "models")
         [installed] = store.install(archive)
-        _, ours, our_out = bt.time_ours(store, sentences, settings)
-        raw, raw_setting, raw_out = bt.time_raw(installed.path, sentences, settings)
+        _, run_ours = bt.our_runner(store, sentences, settings)
+        raw_setting, run_raw = bt.raw_runner(installed.path, sentences, settings)
+        (ours, our_out), (raw, raw_out) = bt.head_to_head(run_ours, run_raw, args.repeat)
         # the argos loop is 50x slower: its rate from the first sentences only
         looped = sentences[:args.argos_sentences]
         argos, argos_out = bt.time_argos_loop(store, looped)
     n, m = len(sentences), len(looped)
     say(f"MT: model {archive.name}, {n} real sentences, best of {args.repeat} "
-        f"for ours and raw; the argos loop on the first {m}")
+        f"for ours and raw, taken in turns; the argos loop on the first {m}")
     for label, seconds, count in (("ours (ArgosEngine.translate, one call)", ours, n),
                                   ("argostranslate translate() per sentence", argos, m),
                                   (f"raw CTranslate2 ({raw_setting})", raw, n)):
