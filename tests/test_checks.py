@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -314,6 +315,7 @@ BABEL_CASES = {
     "unflagged python-format": ("de", None, entry("%(count)d files", "%(anzahl)d Dateien"),
                                 ["unknown named placeholder 'anzahl'"]),
     "python-format ok": ("de", None, entry("%d%% of %s", "%d%% von %s"), []),
+    "python-format untranslated": ("de", None, entry("%(count)d files", ""), []),
     "plural forms ok": ("de", None, plural("%d file", "%d files", "%d Datei", "%d Dateien"), []),
     "untranslated plural, ok": ("de", None, plural("%d file", "%d files", "", ""), []),
     "untranslated plural, too many forms": ("ja", None, plural("%d file", "%d files", "", ""),
@@ -336,6 +338,22 @@ def test_babels_checkers(tmp_path: Path, case: str) -> None:
     found = run(tmp_path, text, locale=locale, head=head)
     assert [(i.check, i.line, i.message) for i in found if i.check == "babel"] == [
         ("babel", FIRST if text.startswith("msgctxt") else FIRST - 1, m) for m in messages]
+
+
+def test_untranslated_format_string_loads_no_checkers(tmp_path: Path) -> None:
+    """Babel checks a format string's translations only: a new catalog's entries, all
+    untranslated, check without loading its checkers (15 ms per process), and a
+    translated one does load them."""
+    code = ("import sys; from test_checks import entry, run; from pathlib import Path; "
+            "import tempfile; folder = Path(tempfile.mkdtemp(dir=sys.argv[1])); "
+            "assert run(folder, entry('%(count)d files', sys.argv[2])) == [] or sys.argv[2]; "
+            "print('babel.messages.checkers' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    loaded = [subprocess.run([sys.executable, "-c", code, str(tmp_path), text], env=env,
+                             capture_output=True, text=True, check=True).stdout.strip()
+              for text in ("", "%(anzahl)d Dateien")]
+    assert loaded == ["False", "True"]
 
 
 # -- placeholders ---------------------------------------------------------------------------

@@ -216,9 +216,11 @@ def check_babel(text: Text, ctx: CheckContext) -> Iterator[str]:
         message = Message(entry.msgid, entry.msgstr)
     else:
         return
-    if "python-format" in message.flags:
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    if "python-format" in message.flags and any(strings):
         # imported here: babel.messages.checkers reads every installed package's entry
-        # points as it loads (15 ms), and most pages have no such text
+        # points as it loads (15 ms), most pages have no such text, and it checks only
+        # translations (an empty one has nothing to check: a new catalog's every entry)
         from babel.messages.checkers import python_format  # noqa: PLC0415
 
         try:
