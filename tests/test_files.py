@@ -484,6 +484,80 @@ def test_a_catalog_saved_while_the_run_writes_is_not_overwritten(
     assert "Lower infection risk" not in po.read_text()
 
 
+def test_a_catalog_saved_while_a_worker_patches_it_is_not_overwritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog is staged on a thread, compared with the bytes the run read rather than
+    hashed again: a change in between is still caught, and nothing is left behind."""
+    assert invoke("run", "-q")[0] == 0
+    _change_source(project)
+    original = pipeline.incremental.update
+
+    def update_then_edit(*args: object, **kwargs: object) -> object:
+        made = original(*args, **kwargs)  # type: ignore[arg-type]
+        _edit_catalog(project)
+        return made
+
+    monkeypatch.setattr(pipeline.incremental, "update", update_then_edit)
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    code, output = invoke("run", "-q", "--no-translate", "-l", "de")
+    assert (code, output) == (6, f"error: {po}: changed on disk while miss-i18n was writing; "
+                                 "not overwritten (files before it were written): run the "
+                                 "command again\n")
+    assert EDIT in po.read_text()
+    assert not [p for p in project.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+
+
+def test_a_catalog_staged_on_a_thread_is_removed_when_the_rest_fails(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert invoke("run", "-q")[0] == 0
+    _change_source(project)
+    before = tree(project)
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.incremental, "mo_of", fail)
+    with pytest.raises(OSError, match="No space left"):
+        invoke("run", "-q", "--no-translate")
+    assert tree(project) == before
+    assert not [p for p in project.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+
+
+def test_pending_raises_what_its_call_raised_and_abandon_removes_its_file(
+        tmp_path: Path) -> None:
+    target = tmp_path / "a.po"
+    target.write_bytes(b"old")
+    pending = files_module.Pending(lambda: stage(target, b"new", tmp_path))
+    staged = pending.result()
+    assert staged is not None and staged.temp.read_bytes() == b"new"
+    abandoned = files_module.Pending(lambda: stage(target, b"newer", tmp_path))
+    abandoned.abandon()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.po", staged.temp.name])
+
+    def refuse() -> None:
+        raise ConflictError("changed", path=target)
+
+    with pytest.raises(ConflictError, match="changed"):
+        files_module.Pending(refuse).result()  # type: ignore[arg-type]
+
+
+def test_stage_compares_the_bytes_it_was_given_before_hashing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.po"
+    target.write_bytes(b"read")
+    expected = hashlib.sha256(b"read").hexdigest()
+    hashed: list[bytes | None] = []
+    real = files_module.digest_of
+    monkeypatch.setattr(files_module, "digest_of",
+                        lambda data: hashed.append(data) or real(data))
+    assert stage(target, b"new", tmp_path, expected, held=b"read") is not None
+    assert hashed == []  # the file still holds what the caller read: not hashed
+    target.write_bytes(b"saved by someone")
+    with pytest.raises(ConflictError):
+        stage(target, b"new", tmp_path, expected, held=b"read")
+    assert hashed == [b"saved by someone"]
+
+
 HOLDER = """
 import sys
 from pathlib import Path

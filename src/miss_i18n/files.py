@@ -9,8 +9,9 @@ import hashlib
 import os
 import re
 import stat
+import threading
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,11 +253,13 @@ def checked_folder(folder: Path, within: Path, root: Path | None = None) -> Fold
 
 def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
           durable: bool = True, root: Path | None = None,
-          folder: FolderId | None = None) -> Staged | None:
+          folder: FolderId | None = None, held: bytes | None = None) -> Staged | None:
     """Write ``data`` to a temporary file beside ``path`` (None: ``path`` holds it already).
 
     The checks and flags of write_if_changed; ``publish`` renames it into place,
-    ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside).
+    ``discard`` removes it. ``root``: ``within`` resolved (ensure_inside). ``held``: the
+    bytes ``expected`` is the digest of, where the caller has them: a file that still
+    holds them is not hashed again.
     ``folder``: ``path``'s folder exists and was found inside ``within`` in this run
     (checked_folder), so only ``path`` itself being a link needs the whole check; the
     temporary file is checked again either way, by the folder's identity where it is
@@ -274,7 +277,8 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     current = None if found is None else _read(path)
     if current == data:
         return None
-    if expected is not None and digest_of(current) != expected:
+    if expected is not None and (current is None or current != held) \
+            and digest_of(current) != expected:
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=path)
     parent = os.path.dirname(name)  # noqa: PTH120
@@ -312,6 +316,36 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         discard(temp)
         raise
     return Staged(temp, path, expected)
+
+
+class Pending:
+    """A ``stage`` (or any call) run on a thread: flushing a file to the disk waits on the
+    disk, not on the processor, so the caller makes what else it needs meanwhile."""
+
+    def __init__(self, call: Callable[[], Staged | None]) -> None:
+        self._staged: Staged | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], Staged | None]) -> None:
+        try:
+            self._staged = call()
+        except BaseException as error:  # raised again where the caller waits for it
+            self._error = error
+
+    def result(self) -> Staged | None:
+        """Wait for the call; what it returned, or raise what it raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._staged
+
+    def abandon(self) -> None:
+        """Wait for the call, and remove the file it staged (the caller failed)."""
+        self._thread.join()
+        if self._staged is not None:
+            discard(self._staged.temp)
 
 
 def _folder_id(folder: str) -> FolderId | None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +47,7 @@ from .errors import ConflictError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
     FolderId,
+    Pending,
     Snapshot,
     Staged,
     checked_folder,
@@ -448,7 +450,8 @@ def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
         written, header, facts = made
         return held, _files_of(
             config, locale, data=written, header=header, facts=facts,
-            include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest)
+            include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
+            read=data)
     old = None if data is None else catalog.to_polib(
         catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
@@ -468,17 +471,31 @@ def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include
 
 def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
               facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
-              expected: str | None, template: str) -> Summary:
-    ctx = CheckContext(locale, locale, config.glossary)
-    summary = incremental.summary_of(facts, incremental.header_findings(header, ctx), locale,
-                                     include_fuzzy=include_fuzzy)
-    files = stage_files(config.po_path(locale), config.mo_path(locale),
-                        (data, incremental.mo_of(header.metadata, facts)),
-                        within=config.locales_dir, check=check, expected=expected)
-    if not check:
-        incremental.save(config, locale, data=data, template=template,
-                         metadata=header.metadata, facts=facts, digest=files[0].digest)
-    return replace(summary, files=files, names=locale_names(locale))
+              expected: str | None, template: str, read: bytes | None = None) -> Summary:
+    """The catalog's summary, its files staged (or compared) and its record. ``read``: the
+    bytes of the file ``expected`` is the digest of, where the caller has them."""
+    po_path = config.po_path(locale)
+    # the catalog is written and flushed to the disk on a thread while the rest is made
+    pending = None if check else Pending(partial(
+        stage, po_path, data, config.locales_dir, expected, held=read))
+    try:
+        ctx = CheckContext(locale, locale, config.glossary)
+        summary = incremental.summary_of(facts, incremental.header_findings(header, ctx),
+                                         locale, include_fuzzy=include_fuzzy)
+        mo = incremental.mo_of(header.metadata, facts)
+        po_digest = digest_of(data)
+        if not check:
+            incremental.save(config, locale, data=data, template=template,
+                             metadata=header.metadata, facts=facts, digest=po_digest)
+        names = locale_names(locale)
+        files = stage_files(po_path, config.mo_path(locale), (data, mo),
+                            within=config.locales_dir, check=check, expected=expected,
+                            po_digest=po_digest, po_staged=pending)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
+    return replace(summary, files=files, names=names)
 
 
 def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,

@@ -11,7 +11,7 @@ catalog per process at a time rather than every locale's (nor their bytes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -21,7 +21,7 @@ from .build import Review
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
-from .files import Staged, digest_of, stage, would_change
+from .files import Pending, Staged, digest_of, discard, stage, would_change
 from .model import CatalogStats, Key
 from .provenance import is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
@@ -76,22 +76,32 @@ def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
 
 
 def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, within: Path,
-                check: bool, expected: str | None) -> tuple[CatalogFile, ...]:
+                check: bool, expected: str | None, po_digest: str | None = None,
+                po_staged: Pending | None = None) -> tuple[CatalogFile, ...]:
     """The catalog's canonical bytes and its .mo, each written beside its file where it
     changed (the catalog flushed to disk: it holds people's work; ``expected``: the digest
     of what the run read there, else ConflictError), or in check mode compared. The .mo is
-    a build output (git-ignored): in check mode only an existing one is compared."""
+    a build output (git-ignored): in check mode only an existing one is compared.
+
+    ``po_digest``: the catalog's SHA-256, where the caller took it; ``po_staged``: the
+    catalog's ``stage`` already running on a thread, waited for last."""
     po_data, mo_data = made
-    files = []
-    for path, data, durable in ((po_path, po_data, True), (mo_path, mo_data, False)):
-        if check:
-            if durable or path.exists():
-                files.append(CatalogFile(path, digest_of(data), would_change(path, data,
-                                                                             within)))
-            continue
-        staged = stage(path, data, within, expected if durable else None, durable=durable)
-        files.append(CatalogFile(path, digest_of(data), staged is not None, staged))
-    return tuple(files)
+    po = CatalogFile(po_path, po_digest or digest_of(po_data), False)
+    mo = CatalogFile(mo_path, digest_of(mo_data), False)
+    if check:
+        return (replace(po, changed=would_change(po_path, po_data, within)),
+                *([replace(mo, changed=would_change(mo_path, mo_data, within))]
+                  if mo_path.exists() else []))
+    mo_staged = stage(mo_path, mo_data, within, None, durable=False)
+    try:
+        staged = po_staged.result() if po_staged is not None else stage(
+            po_path, po_data, within, expected, durable=True)
+    except BaseException:
+        if mo_staged is not None:
+            discard(mo_staged.temp)
+        raise
+    return (replace(po, changed=staged is not None, staged=staged),
+            replace(mo, changed=mo_staged is not None, staged=mo_staged))
 
 
 def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
