@@ -6,6 +6,7 @@ import codecs
 import gzip
 import hashlib
 import io
+import json
 import os
 import random
 import struct
@@ -271,6 +272,34 @@ def test_output_folder_at_the_project_root_deletes_nothing_of_the_project(
     code, output = invoke("build", "-q")
     assert (code, output) == (0, _kept("README.md") + _kept("pyproject.toml"))
     assert _without_manifest(tree(tmp_path)) == _without_manifest(before)
+
+
+@pytest.mark.parametrize("output", ["site", ".", "../out"])
+def test_pages_are_listed_by_their_path_from_the_project_wherever_the_output_folder_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str) -> None:
+    """Pages are named by strings below the output folder while the run works; listed, each
+    is its path as the project sees it: below it, at its root, or outside it (absolute)."""
+    root = tmp_path / "project"
+    (tmp_path / "pages" / "guide").mkdir(parents=True)
+    for name in ("a.html", "guide/b.html"):
+        (tmp_path / "pages" / name).write_text(
+            "<html><head><title>T</title></head><body><p>Hello</p></body></html>")
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[tool.miss-i18n]\nsource-dir = "../pages"\nlocales-dir = "../po"\n'
+        f'output-dir = "{output}"\nlocales = ["de"]\n')
+    monkeypatch.chdir(root)
+    code, listing = invoke("run", "--no-translate")
+    assert code == 0
+    folder = (root / output).resolve()
+    expected = {str(folder / name) if output == "../out" else
+                (folder / name).relative_to(root).as_posix()
+                for name in ("en/a.html", "en/guide/b.html", "de/a.html", "de/guide/b.html")}
+    assert expected <= {line.removeprefix("  wrote ") for line in listing.splitlines()}
+    record = json.loads((root / ".miss-i18n" / "last-run.json").read_text())  # by absolute path
+    assert {str(folder / name) for name in ("de/a.html", "de/guide/b.html")} <= set(
+        record["outputs"])
+    assert invoke("run", "--no-translate", "-q") == (0, "")  # the record holds: nothing to do
 
 
 # -- leftovers of a killed run (issue 14, item 15) -----------------------------------------

@@ -103,7 +103,8 @@ def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
 class Built:
     """A page of one locale as the build left it in the output folder."""
 
-    path: Path
+    name: str
+    """Its file's name below the output folder (Site.path)."""
     digest: str
     """SHA-256 of the file's bytes."""
     changed: bool
@@ -279,7 +280,7 @@ class PageCache:
         """Keep a source's row on a full save: this run used it as it was."""
         self.used_sources.add(source_key)
 
-    def get(self, key: str, path: Path, name: str, locale: str, page: str) -> Built | None:
+    def get(self, key: str, path: str, name: str, locale: str, page: str) -> Built | None:
         """The page of ``key`` if the output file ``path`` (``name`` below the output
         folder) is still what the build that recorded it wrote."""
         row = self.pages.get(key)
@@ -291,7 +292,7 @@ class PageCache:
         now = still_holds(path, str(row.get("sha256")), row.get("stat"))
         if now is None:
             return None
-        return Built(path, str(row["sha256"]), False, report, str(row.get("title", page)),
+        return Built(name, str(row["sha256"]), False, report, str(row.get("title", page)),
                      row if now == row.get("stat") else {**row, "stat": now})
 
     def add_page(self, key: str, row: dict[str, Any]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -138,7 +140,7 @@ def _holds_work(config: Config, path: Path) -> bool:
     return path.is_relative_to(config.locales_dir) and path.suffix != ".mo"
 
 
-def clean(paths: Iterable[Path], *, check: bool, config: Config) -> list[WriteResult]:
+def clean(paths: Iterable[str | Path], *, check: bool, config: Config) -> list[WriteResult]:
     """Remove (in check mode: report) temporary files a killed run left beside ``paths``."""
     return [WriteResult(_display(path, config.root), True, removed=True)
             for path in remove_leftovers(paths, check=check)]
@@ -201,11 +203,11 @@ def _read_manifest(config: Config, seen: Snapshot, made: Collection[str] = froze
     return entries
 
 
-def _manifest(config: Config, digests: Mapping[Path, str], seen: Snapshot
+def _manifest(config: Config, digests: Mapping[str, str], seen: Snapshot
               ) -> tuple[Output, list[Recorded]]:
-    """The new manifest (of the files the build made: their SHA-256 by path), and the
-    files of the old one that the build no longer makes."""
-    new = {path.relative_to(config.output_dir).as_posix(): sha for path, sha in digests.items()}
+    """The new manifest (of the files the build made: their SHA-256 by name below the
+    output folder), and the files of the old one that the build no longer makes."""
+    new = dict(digests)
     old = _read_manifest(config, seen, new)
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: sha for name, sha in old.items() if sha is not None} | new
@@ -250,6 +252,21 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
                 folder.rmdir()
         pruned.removed.append(WriteResult(shown, True, removed=True))
     return pruned
+
+
+def native(name: str) -> str:
+    """A name below a folder (``/`` between its parts) with this system's separator."""
+    return name if os.sep == "/" else name.replace("/", os.sep)
+
+
+def _displayed(folder: Path, root: Path) -> Callable[[str], str]:
+    """``_display`` of a file below ``folder`` by its name there, without a Path each."""
+    shown = _display(folder, root)
+    if shown == ".":
+        return lambda name: name
+    if not folder.is_relative_to(root):
+        return lambda name: _display(folder / name, root)
+    return lambda name: f"{shown}/{name}"
 
 
 def _display(path: Path, root: Path) -> str:
@@ -840,6 +857,9 @@ class _SiteWork:
     """The output folder, links followed (files.ensure_inside)."""
     folders: Mapping[Path, FolderId]
     """The pages' folders, made and checked (files.checked_folder); none in a check."""
+    below: str
+    """The output folder as a string, with a separator after it: a page's file is this
+    and its name (``native``), without a Path made for every page and locale."""
 
 
 @dataclass
@@ -883,7 +903,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
                              review=review)
         name = work.site.path(locale, page)
-        hit = cache.get(key, config.output_dir / name, name, locale, page)
+        hit = cache.get(key, work.below + native(name), name, locale, page)
         if hit is None:
             due.append((len(built), locale, name))
         built.append(hit)
@@ -913,7 +933,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
                            folder=work.folders[path.parent])
             changed = staged is not None
             done.staged += [staged] if staged else []
-        made = Built(path, digest(data), changed, report, title)
+        made = Built(name, digest(data), changed, report, title)
         built[where] = replace(made, row=cache.row(name, made))
     done.built = [b for b in built if b is not None]
     done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
@@ -930,8 +950,9 @@ class SiteOutputs:
     pages: list[WriteResult]
     staged: list[Staged]
     """The pages that changed: complete files beside theirs, for commit to rename."""
-    digests: dict[Path, str]
-    """The SHA-256 of every file the build made (the manifest aside), pages included."""
+    digests: dict[str, str]
+    """The SHA-256 of every file the build made (the manifest aside), pages included, by
+    name below the output folder (as the manifest names them)."""
     index: PageCache
     """The build index, with this build's rows: to save once the pages are in place."""
     reports: list[PageReport]
@@ -960,35 +981,33 @@ def site_outputs(
     site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
-    page_paths = [config.output_dir / site.path(locale, page)
-                  for locale in locales for page in pages]
-    firsts = {path.parent: path for path in reversed(page_paths)}
+    # every page of every locale by name, as strings: a Path each costs more than a rerun
+    # spends on the page (42 locales, hundreds of pages)
+    names = [site.path(locale, page) for locale in locales for page in pages]
+    below = os.path.join(config.output_dir, "")  # noqa: PTH118
+    page_files = [below + native(name) for name in names]
     output_root = resolved(config.output_dir)
-    folders: dict[Path, FolderId] = {}
-    for folder, first in sorted(firsts.items()):
-        ensure_inside(first, config.output_dir, output_root)  # the rest when written
-        if not check:
-            _make_folder(folder)
-            folders[folder] = checked_folder(folder, config.output_dir, output_root)
-    written = clean(page_paths, check=check, config=config)
+    folders = _page_folders(config.output_dir, names, output_root, check=check)
+    written = clean(page_files, check=check, config=config)
     lookups = {locale: (summaries[locale].translations, summaries[locale].review)
                if locale in summaries else ({}, Review()) for locale in locales}
     cache = PageCache.of(config.root, store=not check) if index is None else index
     work = _SiteWork(config, site, locales, lookups, {
         locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
-        check, output_root, folders)
+        check, output_root, folders, below)
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
     _know_locales(site, summaries)
     code_digest()
     reports: list[PageReport] = []
     titles: dict[tuple[str, str], str] = {}
-    digests: dict[Path, str] = {}
+    digests: dict[str, str] = {}
     staged: list[Staged] = []
     try:
         builds = map_shared(_build_page, work, pages, jobs)
     except BaseException:
-        clean(page_paths, check=False, config=config)  # what the workers staged
+        clean(page_files, check=False, config=config)  # what the workers staged
         raise
+    shown = _displayed(config.output_dir, config.root)
     for page, done in zip(pages, builds, strict=True):
         staged += done.staged
         if done.segments is not None and done.plan is not None:
@@ -999,19 +1018,36 @@ def site_outputs(
             cache.add_page(key, row)
         for locale, built in zip(locales, done.built, strict=True):
             titles[(locale, page)] = built.title
-            digests[built.path] = built.digest
+            digests[built.name] = built.digest
             reports.append(built.report)
-            written.append(WriteResult(_display(built.path, config.root), built.changed))
-    outputs.append(Output(config.output_dir / "index.html", index_page(site, titles)))
-    outputs.append(Output(config.output_dir / "sitemap.xml", sitemap(site)))
-    outputs.append(Output(config.output_dir / REPORT, report_page(
-        site, [s.stats for s in summaries.values()], reports, titles,
-        {locale: s.findings for locale, s in summaries.items()},
-        weakest={locale: s.weakest for locale, s in summaries.items()})))
-    digests.update((o.path, digest(o.data)) for o in outputs)
+            written.append(WriteResult(shown(built.name), built.changed))
+    digests.update((name, digest(output.data))
+                   for name, output in zip(assets, outputs, strict=True))
+    made = [("index.html", index_page(site, titles)), ("sitemap.xml", sitemap(site)),
+            (REPORT, report_page(
+                site, [s.stats for s in summaries.values()], reports, titles,
+                {locale: s.findings for locale, s in summaries.items()},
+                weakest={locale: s.weakest for locale, s in summaries.items()}))]
+    outputs += [Output(config.output_dir / name, data) for name, data in made]
+    digests.update((name, digest(data)) for name, data in made)
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
     return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+
+
+def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, check: bool
+                  ) -> dict[Path, FolderId]:
+    """The folders of the pages ``names`` (below ``output_dir``) made and checked, each
+    with the first page in it (``check``: only checked, and none returned)."""
+    firsts = {posixpath.dirname(name): name for name in reversed(names)}
+    folders: dict[Path, FolderId] = {}
+    for folder, first in sorted((output_dir / name, output_dir / first)
+                                for name, first in firsts.items()):
+        ensure_inside(first, output_dir, output_root)  # the rest when written
+        if not check:
+            _make_folder(folder)
+            folders[folder] = checked_folder(folder, output_dir, output_root)
+    return folders
 
 
 def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:

@@ -337,9 +337,13 @@ class Project:
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept), site_compared=compared)
         if inputs is not None:
-            made = {template.path: digest_of(template.data),
-                    **{f.path: f.digest for s in summaries.values() for f in s.files},
-                    **built.digests, **{o.path: digest_of(o.data) for o in built.outputs}}
+            below = os.path.join(config.output_dir.absolute(), "")  # noqa: PTH118
+            made = {str(path.absolute()): sha for path, sha in [
+                (template.path, digest_of(template.data)),
+                *((f.path, f.digest) for s in summaries.values() for f in s.files),
+                *((o.path, digest_of(o.data)) for o in built.outputs)]}
+            made.update((below + pipeline.native(name), sha)
+                        for name, sha in built.digests.items())
             rerun.save(inputs, made,
                        stats=result.stats, rejected=result.rejected, waiting=waiting)
         return result

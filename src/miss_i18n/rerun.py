@@ -75,16 +75,16 @@ class Inputs:
         self.static = static_digest(config, options)
         """The digest of every input but the catalogs."""
 
-    def digest(self, known: Mapping[Path, str] | None = None) -> str:
+    def digest(self, known: Mapping[str, str] | None = None) -> str:
         """One digest of everything a run's outputs depend on. The catalogs count by
-        their SHA-256, taken from ``known`` (what the run just wrote there) where it has
-        them."""
+        their SHA-256, taken from ``known`` (what the run just wrote there, by absolute
+        path) where it has them."""
         known = known or {}
         hasher = hashlib.sha256(self.static.encode())
         config = self.config
         for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
-            sha = known.get(path) or (hashlib.sha256(path.read_bytes()).hexdigest()
-                                      if path.is_file() else "missing")
+            sha = known.get(str(path.absolute())) or (
+                hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
             hasher.update(f"catalog:{path}\0{sha}\0".encode())
         return hasher.hexdigest()
 
@@ -202,7 +202,7 @@ def unchanged(inputs: Inputs) -> LastRun | None:
     # same SHA-256), count by the digests it recorded: no catalog is read to find that out.
     catalogs = {str(path.absolute())
                 for path in (config.pot_path, *map(config.po_path, config.targets))}
-    known = {Path(name): digest for name, (digest, seen) in last.outputs.items()
+    known = {name: digest for name, (digest, seen) in last.outputs.items()
              if name in catalogs and still_holds(name, digest, seen) is not None}
     if last.inputs != inputs.digest(known):
         return None
@@ -212,19 +212,18 @@ def unchanged(inputs: Inputs) -> LastRun | None:
     return last
 
 
-def save(inputs: Inputs, outputs: Mapping[Path, str], *,
+def save(inputs: Inputs, outputs: Mapping[str, str], *,
          stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str]
          ) -> None:
-    """Record a successful run (after it wrote everything): ``outputs``, the SHA-256 of
-    what it left in each file (known from writing them: not read again). Best effort: a
-    record that cannot be written only costs the next run its shortcut."""
-    names = {path: str(path.absolute()) for path in outputs}
-    signatures = {path: signature(names[path]) for path in outputs}
+    """Record a successful run (after it wrote everything): ``outputs``, by absolute path,
+    the SHA-256 of what it left in each file (known from writing them: not read again).
+    Best effort: a record that cannot be written only costs the next run its shortcut."""
+    signatures = {name: signature(name) for name in outputs}
     record = {
         "format": FORMAT,
         "inputs": inputs.digest(outputs),
-        "outputs": {names[path]: [sha, signatures[path]]
-                    for path, sha in outputs.items() if signatures[path] is not None},
+        "outputs": {name: [sha, signatures[name]]
+                    for name, sha in outputs.items() if signatures[name] is not None},
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
         "waiting": list(waiting),
