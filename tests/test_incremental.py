@@ -133,8 +133,8 @@ def test_an_incremental_update_writes_what_the_whole_merge_writes(
         monkeypatch.chdir(root)
         code, output = invoke("run", "--no-translate", "--jobs", "1")
         assert code == 0, output
-        outputs.append((output, snapshot(root, "locales", "site")))
-    assert outputs[0] == outputs[1]
+        outputs.append((output, snapshot(root, "locales", "site", str(incremental.RECORDS))))
+    assert outputs[0] == outputs[1]  # the records too: the next run reads them
     assert updated[:2] == ["yes", "yes"] or edit not in SHORT
     assert updated[2:] == []  # the whole way: no record, no shortcut tried
 
@@ -271,15 +271,18 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
             new_entries[n].msgctxt = f"page:moved{n}"
     pot = _template(new_entries)
     diff = incremental.Diff.of(pot, previous)
+    rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
     done = incremental._update(config, "de", pot, diff, data=data, facts=facts,
                                recorded=incremental.context("de", config.glossary,
-                                                            po.metadata))
+                                                            po.metadata), rows=rows)
     whole = catalog.merge(pot, po, "de").catalog
     if done is None:
         return  # not proven equal: the caller goes the whole way
-    data, _header, facts = done
+    data, _header, facts, rows = done
     assert data == catalog.to_bytes(whole)
     assert facts == incremental.facts_of(whole, ctx)
+    assert rows is None or rows == [incremental._row(f) for f in facts
+                                    if not f[3] & incremental.OBSOLETE]
 
 
 @pytest.mark.parametrize("locale", ["de", "ar", "zh", "pt_BR"])
@@ -292,7 +295,7 @@ def test_a_new_catalog_is_the_template_body_under_its_header(
     state = pipeline.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
     made = incremental.fresh(config, state, locale)
     assert made is not None
-    data, header, facts = made
+    data, header, facts, _rows = made
     whole = catalog.merge(pot, None, locale).catalog
     assert data == catalog.to_bytes(whole)
     assert header.metadata == whole.metadata

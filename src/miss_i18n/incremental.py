@@ -174,29 +174,39 @@ most of a new catalog, recorded as 0."""
 
 
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
-         facts: list[Fact], digest: str | None = None) -> None:
+         facts: list[Fact], digest: str | None = None, rows: list[Any] | None = None) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
     never committed (the run failed) does not match the file, and is not used.
 
     The active entries are the template's, in its order: their keys are not stored (the
     next run takes them from that template), only what else their facts hold.
-    ``digest``: the SHA-256 of ``data``, where the caller has it."""
-    active = [f for f in facts if not f[3] & OBSOLETE]
-    if any(f[3] & PLURAL for f in facts) or any(not f[3] & OBSOLETE
-                                                for f in facts[len(active):]):
-        return  # not the shape of a merged catalog: no shortcut next time
+    ``digest``: the SHA-256 of ``data``, where the caller has it; ``rows``: the active
+    entries' record rows (``_row``), where the caller made them (``_update``: those it
+    kept are the old record's), none plural."""
+    if rows is None:
+        active = [f for f in facts if not f[3] & OBSOLETE]
+        if any(f[3] & PLURAL for f in facts):
+            return  # not the shape of a merged catalog: no shortcut next time
+        rows = [_row(f) for f in active]
+    if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in facts[len(rows):]):
+        return
     path = _record(config, locale)
     if path is None:
         return
     record = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
               "context": context(locale, config.glossary, metadata),
-              "active": [0 if f[2:] == _UNTOUCHED else f[2:] for f in active],
-              "obsolete": facts[len(active):]}
+              "active": rows, "obsolete": facts[len(rows):]}
     with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
         write_if_changed(path, json.dumps(record, ensure_ascii=False,
                                           separators=(",", ":")).encode("utf-8"),
                          config.root, durable=False)
+
+
+def _row(fact: Fact) -> Any:
+    """An active entry's row in the record: what its facts hold besides its key (0 for
+    an untouched entry)."""
+    return 0 if fact[2:] == _UNTOUCHED else fact[2:]
 
 
 def _record(config: Config, locale: str) -> Path | None:
@@ -239,10 +249,18 @@ class Diff:
     """Old entries whose key is gone."""
     keys: frozenset[Key]
     """The new template's keys."""
+    runs: list[tuple[int | None, int]] = field(default_factory=list)
+    """``keep`` in runs, in the new template's order: (the first old entry, how many) for
+    consecutive old entries kept, (None, how many) for entries merged. An edit keeps
+    nearly everything in a few runs, which a catalog copies whole."""
+    untouched: list[Fact] = field(default_factory=list, repr=False)
+    """The facts of each old entry as an untouched one (its record's 0), made once for
+    every locale's catalog."""
 
     @classmethod
     def of(cls, pot: polib.POFile, previous: polib.POFile) -> Diff:
-        where = {(e.msgctxt, e.msgid): n for n, e in enumerate(previous)}
+        untouched: list[Fact] = [(e.msgctxt, e.msgid, *_UNTOUCHED) for e in previous]
+        where = {(fact[0], fact[1]): n for n, fact in enumerate(untouched)}
         keep: list[int | None] = []
         todo: list[int] = []
         changed: list[int] = []
@@ -256,8 +274,17 @@ class Diff:
                 changed.append(old)
             keep.append(None)
             todo.append(number)
+        runs: list[tuple[int | None, int]] = []
+        for old in keep:
+            if runs:
+                start, length = runs[-1]
+                if (start is None and old is None) or (
+                        start is not None and old == start + length):
+                    runs[-1] = (start, length + 1)
+                    continue
+            runs.append((old, 1))
         return cls(keep, todo, changed, sorted(where.values()),
-                   frozenset((e.msgctxt, e.msgid) for e in pot))
+                   frozenset((e.msgctxt, e.msgid) for e in pot), runs, untouched)
 
 
 @dataclass(frozen=True)
@@ -281,9 +308,10 @@ class Template:
     an empty translation whatever the header."""
 
 
-Made = tuple[bytes, polib.POFile, list[Fact]]
+Made = tuple[bytes, polib.POFile, list[Fact], list[Any] | None]
 """A catalog made without the whole merge: its bytes, its header (metadata, comment, no
-entries) and its facts (``update``, ``fresh``)."""
+entries), its facts, and its active entries' record rows where known (``save``)
+(``update``, ``fresh``)."""
 
 
 def update(config: Config, template: Template, locale: str, data: bytes, held: str
@@ -302,21 +330,22 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
     try:
         if any(f != 0 and f[1] & (OBSOLETE | PLURAL) for f in record["active"]):
             return None
-        facts: list[Fact] = [(e.msgctxt, e.msgid, *(_UNTOUCHED if f == 0 else f))
-                             for e, f in zip(previous, record["active"], strict=True)]
+        facts: list[Fact] = [same if f == 0 else (same[0], same[1], *f)
+                             for same, f in zip(diff.untouched, record["active"], strict=True)]
         facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
                   for f in record["obsolete"]]
         return _update(config, locale, template.pot, diff, data=data, facts=facts,
-                       recorded=str(record.get("context")))
+                       recorded=str(record.get("context")), rows=record["active"])
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
 def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
-            facts: list[Fact], recorded: str) -> Made | None:
-    """The catalog's new bytes, its header and its facts, or None. It works on
-    the bytes: the file is UTF-8, as the record shows (its digest is that of what a run
-    wrote), and no UTF-8 sequence holds a newline."""
+            facts: list[Fact], recorded: str, rows: list[Any]) -> Made | None:
+    """The catalog's new bytes, its header, its facts and its record rows, or None. It
+    works on the bytes: the file is UTF-8, as the record shows (its digest is that of what
+    a run wrote), and no UTF-8 sequence holds a newline. ``rows``: the record's rows of
+    the old active entries (none plural)."""
     count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
     # (the old template's entries: those kept, changed or vanished)
     blocks = data[:-1].split(b"\n\n") if data.endswith(b"\n") else []
@@ -349,21 +378,25 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     header.header = merged.header
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
-    fresh = iter(zip(merged[:len(todo)], merged_facts, strict=False))
     kept: list[bytes] = []
     new_facts: list[Fact] = []
-    for old in diff.keep:
+    new_rows: list[Any] = []
+    done = 0  # of the merged entries, in the template's order
+    for old, length in diff.runs:
         if old is None:
-            entry, fact = next(fresh)
-            kept.append(_written(entry).encode("utf-8"))
-            new_facts.append(fact)
+            kept += [_written(entry).encode("utf-8") for entry in merged[done:done + length]]
+            new_facts += merged_facts[done:done + length]
+            new_rows += [_row(fact) for fact in merged_facts[done:done + length]]
+            done += length
         else:
-            kept.append(blocks[1 + old])
-            new_facts.append(facts[old])
+            kept += blocks[1 + old:1 + old + length]
+            new_facts += facts[old:old + length]
+            new_rows += rows[old:old + length]
     kept += [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
     new_facts += merged_facts[len(todo):]
     written = b"\n\n".join([catalog.header_bytes(header), *kept]) + b"\n"
-    return written, header, new_facts
+    plain = not any(f[3] & (PLURAL | OBSOLETE) for f in merged_facts[:len(todo)])
+    return written, header, new_facts, new_rows if plain else None
 
 
 def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
@@ -397,7 +430,8 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
     if not template.fresh_facts:
         template.fresh_facts.append(facts_of(view, CheckContext(locale, locale,
                                                                 config.glossary)))
-    return catalog.header_bytes(header) + template.body, header, list(template.fresh_facts[0])
+    return (catalog.header_bytes(header) + template.body, header,
+            list(template.fresh_facts[0]), None)
 
 
 def _written(entry: polib.POEntry) -> str:

@@ -464,11 +464,11 @@ def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
     made = incremental.fresh(config, template, locale) if data is None else (
         incremental.update(config, template, locale, data, held))
     if made is not None:
-        written, header, facts = made
+        written, header, facts, rows = made
         return held, _files_of(
             config, locale, data=written, header=header, facts=facts,
             include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
-            read=data)
+            read=data, rows=rows)
     old = None if data is None else catalog.to_polib(
         catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
@@ -488,9 +488,11 @@ def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include
 
 def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
               facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
-              expected: str | None, template: str, read: bytes | None = None) -> Summary:
+              expected: str | None, template: str, read: bytes | None = None,
+              rows: list[Any] | None = None) -> Summary:
     """The catalog's summary, its files staged (or compared) and its record. ``read``: the
-    bytes of the file ``expected`` is the digest of, where the caller has them."""
+    bytes of the file ``expected`` is the digest of, where the caller has them; ``rows``:
+    the record's rows, where the caller made them (incremental.save)."""
     po_path = config.po_path(locale)
     # the catalog is written and flushed to the disk on a thread while the rest is made
     pending = None if check else Pending(partial(
@@ -503,7 +505,8 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
         po_digest = digest_of(data)
         if not check:
             incremental.save(config, locale, data=data, template=template,
-                             metadata=header.metadata, facts=facts, digest=po_digest)
+                             metadata=header.metadata, facts=facts, digest=po_digest,
+                             rows=rows)
         names = locale_names(locale)
         files = stage_files(po_path, config.mo_path(locale), (data, mo),
                             within=config.locales_dir, check=check, expected=expected,
