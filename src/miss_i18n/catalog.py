@@ -542,9 +542,12 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
     metadata.update({k: v for k, v in template.metadata.items() if k != "PO-Revision-Date"})
     metadata.setdefault("PO-Revision-Date", template.metadata["POT-Creation-Date"])
     metadata.setdefault("Last-Translator", "")
-    metadata.setdefault("Language-Team", language_name(locale))
+    # asked of Babel only where the catalog has none (its locale data: a millisecond each)
+    if "Language-Team" not in metadata:
+        metadata["Language-Team"] = language_name(locale)
     metadata["Language"] = locale
-    metadata.setdefault("Plural-Forms", plural_forms(locale))
+    if "Plural-Forms" not in metadata:
+        metadata["Plural-Forms"] = plural_forms(locale)
     return metadata
 
 

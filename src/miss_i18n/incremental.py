@@ -154,9 +154,9 @@ def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:
     """``catalog.mo_bytes`` of the catalog whose header and facts these are."""
     compiled = polib.POFile(wrapwidth=0)
     compiled.metadata = dict(metadata)
-    for msgctxt, msgid, msgstr, flags, *_rest in facts:
-        if flags & TRANSLATED:
-            compiled.append(polib.POEntry(msgctxt=msgctxt, msgid=msgid, msgstr=msgstr))
+    for fact in facts:
+        if fact[3] & TRANSLATED:
+            compiled.append(polib.POEntry(msgctxt=fact[0], msgid=fact[1], msgstr=fact[2]))
     return bytes(compiled.to_binary())
 
 
