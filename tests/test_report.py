@@ -12,14 +12,16 @@ from lxml import etree
 
 from conftest import make_project
 from helpers import invoke
-from miss_i18n import catalog, po_fast, po_syntax
+from miss_i18n import build, catalog, po_fast, po_syntax, report
+from miss_i18n.build import PageReport, Rejection, Site, index_page
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
+from miss_i18n.confidence import WeakDraft
 from miss_i18n.config import load_config
-from miss_i18n.model import Severity
+from miss_i18n.model import CatalogStats, Severity
 from miss_i18n.pages import parse_page
 from miss_i18n.provenance import MACHINE_MARK
-from miss_i18n.report import Findings, count_findings
+from miss_i18n.report import Findings, count_findings, report_page
 
 PAGE = "minimally-invasive-spine-surgery.html"
 CTX = "minimally-invasive-spine-surgery:"
@@ -110,6 +112,34 @@ def test_the_report_of_a_published_locale_and_no_rejections(tmp_path: Path) -> N
     assert "1 language besides English, 4 pages: 1 published, 0 previews." in report
     assert report.count("<summary>4 pages</summary>") == 1
     assert '<a href="de/p2.html" hreflang="de" lang="de" dir="ltr">Page 2</a>' in report
+
+
+@pytest.mark.parametrize("base_url", [None, "https://example.org/docs/", "https://bü.example/ä b/"])
+def test_the_index_and_report_skip_the_url_scan_only_where_it_would_change_nothing(
+        monkeypatch: pytest.MonkeyPatch, base_url: str | None) -> None:
+    """index.html and report.html tell serialize their links need no scan where they are
+    all percent-encoded: the bytes are those of a full scan, whatever the page names,
+    anchors and base URL."""
+    pages = ["a.html", "sub dir/é & è.html", "100%/x?y#z.html"]
+    site = Site(pages, "en", ["en", "de", "ar"], base_url, frozenset(),
+                progress={"de": 80.0, "ar": 10.0}, threshold=50)
+    titles = {(locale, page): f"{page} <{locale}> & co" for locale in site.locales
+              for page in pages}
+    reports = [PageReport(locale, page, 3, 1, [Rejection("ctx:#a b", "why")])
+               for locale in site.locales for page in pages]
+    weak = [WeakDraft(0.2, None, "ctx", "Text", (f"{pages[1]}#a b/é", f"{pages[2]}#?"))]
+    stats = [CatalogStats(locale, 3, 1, 1, 1, 1) for locale in ("de", "ar")]
+
+    def made() -> tuple[bytes, bytes]:
+        return index_page(site, titles), report_page(
+            site, stats, reports, titles, {"de": Findings(1, 0)},
+            weakest={"de": weak, "ar": []})
+
+    fast = made()
+    real = build.serialize
+    monkeypatch.setattr(build, "serialize", lambda tree, plain=False: real(tree))
+    monkeypatch.setattr(report, "serialize", lambda tree, plain=False: real(tree))
+    assert fast == made()
 
 
 def test_status_markdown_table(project: Path) -> None:

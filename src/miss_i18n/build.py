@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from babel import Locale
@@ -181,15 +181,20 @@ class Site:
     def href(self, from_path: str, locale: str, page: str) -> str:
         """A link people click, from the file ``from_path`` to a page: always relative, so
         the site works wherever it is opened (from disk, a preview server, a subfolder)."""
-        target = self.path(locale, page)
-        folder, name = posixpath.split(target)
-        up = _relative_folder(folder, posixpath.dirname(from_path))
-        return _quoted(name) if up == "." else f"{_quoted(up)}/{_quoted(name)}"
+        return _link(posixpath.dirname(from_path), self.path(locale, page))
 
     def alternate(self, from_path: str, locale: str, page: str) -> str:
         """A link for search engines (hreflang alternates): absolute with ``base_url``,
         as they require; relative without one."""
         return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
+
+
+@lru_cache(maxsize=1 << 16)  # every page's menu links the same pages of every locale
+def _link(start: str, target: str) -> str:
+    """``Site.href`` from a file in the folder ``start`` to the file ``target``."""
+    folder, name = posixpath.split(target)
+    up = _relative_folder(folder, start)
+    return _quoted(name) if up == "." else f"{_quoted(up)}/{_quoted(name)}"
 
 
 @cache  # a few folders, asked for every link of every page's menu and alternates
@@ -676,10 +681,17 @@ def switcher(parent: etree._Element, here: str, locale: str, page: str, *, site:
     return nav
 
 
+def shell(markup: str) -> etree._Element:
+    """A page the build writes itself, from its bare markup: parsed by etree's HTML parser,
+    whose elements need no Python class lookup each (lxml.html's do: a third of building
+    a page of thousands of links)."""
+    return etree.fromstring(markup, etree.HTMLParser())
+
+
 def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     """``index.html``: every language, named in itself, linking to its pages."""
     tag = bcp47(site.source_locale)
-    root = html.document_fromstring(
+    root = shell(
         f'<html lang="{tag}" dir="ltr"><head><meta charset="utf-8"></head><body></body></html>'
     )
     head = root.find("head")
@@ -716,7 +728,9 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     link = etree.SubElement(footer, "a", {"href": "report.html"})
     link.text = "Translation report"
     link.tail = ": progress, drafts awaiting review and check findings of every language."
-    return serialize(root.getroottree())
+    # its links are Site.href's and Site.alternate's, percent-encoded: plain but for
+    # base_url's part
+    return serialize(root.getroottree(), plain=not site.base_url or plain_url(site.base_url))
 
 
 def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],

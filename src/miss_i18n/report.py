@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import polib
-from lxml import etree, html
+from lxml import etree
 
-from .build import SCRIPT_FONTS, PageReport, Site, bcp47, direction, native_name, serialize
+from .build import (
+    SCRIPT_FONTS,
+    PageReport,
+    Site,
+    bcp47,
+    direction,
+    native_name,
+    serialize,
+    shell,
+)
 from .checks import CheckContext, check_catalog
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
@@ -125,7 +134,7 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     ``weakest`` each locale's least confident drafts (None: not listed).
     """
     tag = bcp47(site.source_locale)
-    root = html.document_fromstring(
+    root = shell(
         f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head>'
         '<meta charset="utf-8"></head><body></body></html>')
     head, body = root.find("head"), root.find("body")
@@ -164,7 +173,7 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     if weakest is not None:
         _weakest(main, site, weakest, titles)
     _rejected(main, site, pages)
-    return serialize(root.getroottree())
+    return serialize(root.getroottree(), plain=True)  # its links: Site.href's, anchors quoted
 
 
 def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
@@ -220,15 +229,19 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
         links = _add(links, "details")
         _add(links, "summary", f"{len(site.pages)} pages")
     listing = _add(links, "ul", data_miss_i18n="pages")
+    # a row per page and locale: elements made directly, their attributes made once
+    tag, way = bcp47(locale), direction(locale)
+    source = {"data-miss-i18n": "shown", "lang": bcp47(site.source_locale),
+              "dir": direction(site.source_locale)}
+    element = etree.SubElement
     for page in site.pages:
-        item = _add(listing, "li")
-        _add(item, "a", titles.get((locale, page), page), href=site.href(REPORT, locale, page),
-             hreflang=bcp47(locale), lang=bcp47(locale), dir=direction(locale))
+        item = element(listing, "li")
+        element(item, "a", {"href": site.href(REPORT, locale, page), "hreflang": tag,
+                            "lang": tag, "dir": way}).text = titles.get((locale, page), page)
         report = by_page.get((locale, page))
         if report is not None:
-            _add(item, "span", f"{report.translated} of {report.segments} shown translated",
-                 data_miss_i18n="shown", lang=bcp47(site.source_locale),
-                 dir=direction(site.source_locale))
+            element(item, "span", source).text = \
+                f"{report.translated} of {report.segments} shown translated"
 
 
 def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[WeakDraft]],
