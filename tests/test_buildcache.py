@@ -122,6 +122,46 @@ def test_a_damaged_or_foreign_index_is_ignored_and_replaced(
     assert header["format"] == buildcache.FORMAT  # a good one again
 
 
+def _page_lines(project: Path) -> dict[str, bytes]:
+    return {line[9:73].decode(): line for line in (project / INDEX).read_bytes().splitlines()
+            if line.startswith(b'["page",')}
+
+
+def test_an_edit_writes_the_index_rows_of_the_pages_it_did_not_touch_as_they_were(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    """Rows stay lines until a build looks them up (in the workers), and go back to the
+    file as read unless the build changed them: the same bytes a whole encoding gives."""
+    before = _page_lines(project)
+    page = project / "source" / ARTICLE_PAGE
+    page.write_bytes(page.read_bytes().replace(b"facilitate a quicker recovery period.",
+                                               b"facilitate a faster recovery period.", 1))
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    after = _page_lines(project)
+    kept = set(before) & set(after)
+    assert len(kept) == 2 * len(LOCALES) and len(after) == 3 * len(LOCALES)
+    assert all(after[key] == before[key] for key in kept)
+    for key, line in after.items():  # each as _json writes the row it holds
+        assert line == buildcache._json(["page", key, json.loads(line)[2]])
+
+
+def test_a_page_row_that_is_not_one_costs_only_its_page(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    index = project / INDEX
+    head, _, rows = index.read_bytes().partition(b"\n")
+    lines = rows.split(b"\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith(b'["page",'))
+    lines[at] = lines[at][:75] + b'"not a row"]'
+    rows = b"\n".join(lines)
+    header = json.loads(head)
+    header["digest"] = buildcache._digest(rows)
+    index.write_bytes(buildcache._json(header) + b"\n" + rows)
+    before = snapshot(project, "site")
+    code, output = invoke("build", "--jobs", "1")
+    assert code == 0, output
+    assert len(built) == 1  # that page in that locale
+    assert snapshot(project, "site") == before
+
+
 @pytest.mark.parametrize("change", ["edited", "removed", "replaced by another page",
                                     "touched"])
 def test_an_output_page_changed_since_is_rebuilt(

@@ -34,7 +34,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -78,6 +78,21 @@ def _digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
+_PAGE_ROW = b'["page","'
+_PAGE_KEY = re.compile(rb'[0-9a-f]{64}",')
+"""A page row's line starts with its key (``_json`` of ``["page", key, row]``: keys come
+first, in this order)."""
+
+
+def _page_row(line: bytes) -> dict[str, Any] | None:
+    """A page row from its line in the index file (None: not one)."""
+    try:
+        kind, _key, row = json.loads(line)
+    except ValueError:
+        return None
+    return row if kind == "page" and isinstance(row, dict) else None
+
+
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
                       sort_keys=True).encode("utf-8")
@@ -112,7 +127,7 @@ class Built:
     report: PageReport
     title: str
     row: dict[str, Any] | None = None
-    """Its index row."""
+    """Its index row where this build made or changed it (None: the index's stands)."""
 
 
 def _report_row(built: PageReport) -> dict[str, Any]:
@@ -145,7 +160,10 @@ class PageCache:
     """Where each source page's segments are (segments.Located.plan), by source key; as
     the index file writes it (JSON) until a build asks for it (``plan``): most runs build
     few pages, and the plans were most of reading the index."""
-    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pages: dict[str, dict[str, Any] | bytes] = field(default_factory=dict)
+    """Each built page's row, by page key: as the index file holds it (its line) until a
+    build looks it up (``get``, in the build's workers), and written back as it was unless
+    the build changed it (``add_page``)."""
     used_sources: set[str] = field(default_factory=set)
     used_pages: set[str] = field(default_factory=set)
     template: tuple[str, list[str], dict[str, str], str] | None = None
@@ -183,11 +201,15 @@ class PageCache:
                 return
             sources: dict[str, list[Segment]] = {}
             plans: dict[str, Plan | str] = {}
-            pages: dict[str, dict[str, Any]] = {}
+            pages: dict[str, dict[str, Any] | bytes] = {}
             template = None
             names: dict[str, tuple[str, str]] = {}
             lines: dict[str, bytes] = {}
             for line in rest.splitlines():
+                if line.startswith(_PAGE_ROW) and _PAGE_KEY.fullmatch(line, len(_PAGE_ROW),
+                                                                      len(_PAGE_ROW) + 66):
+                    pages[line[len(_PAGE_ROW):len(_PAGE_ROW) + 64].decode()] = line
+                    continue  # parsed where it is looked up
                 kind, key, *value = json.loads(line)
                 if kind == "source":
                     found, plan = value
@@ -282,8 +304,10 @@ class PageCache:
 
     def get(self, key: str, path: str, name: str, locale: str, page: str) -> Built | None:
         """The page of ``key`` if the output file ``path`` (``name`` below the output
-        folder) is still what the build that recorded it wrote."""
-        row = self.pages.get(key)
+        folder) is still what the build that recorded it wrote; with a row only where its
+        file's signature changed."""
+        found = self.pages.get(key)
+        row = _page_row(found) if isinstance(found, bytes) else found
         if row is None or row.get("path") != name:
             return None
         report = _report_of(row, locale, page)
@@ -293,11 +317,15 @@ class PageCache:
         if now is None:
             return None
         return Built(name, str(row["sha256"]), False, report, str(row.get("title", page)),
-                     row if now == row.get("stat") else {**row, "stat": now})
+                     None if now == row.get("stat") else {**row, "stat": now})
 
     def add_page(self, key: str, row: dict[str, Any]) -> None:
         self.pages[key] = row
         self.used_pages.add(key)
+
+    def use_pages(self, keys: Iterable[str]) -> None:
+        """Keep these pages' rows as they are (the build found their files as recorded)."""
+        self.used_pages.update(keys)
 
     @staticmethod
     def row(name: str, built: Built) -> dict[str, Any]:
@@ -315,7 +343,7 @@ class PageCache:
         folder = str(output_dir)
         for key in self.used_pages:
             row = self.pages[key]
-            if row["stat"] is None:  # strings: once per page and locale
+            if isinstance(row, dict) and row["stat"] is None:  # strings: once per page
                 row["stat"] = signature(os.path.join(folder, row["path"]))  # noqa: PTH118
         if full:
             self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
@@ -327,7 +355,8 @@ class PageCache:
                 if (line := self._source_row(k, v)) is not None}
         rows = b"\n".join([
             *kept.values(),
-            *(_json(["page", k, v]) for k, v in self.pages.items()),
+            *(v if isinstance(v, bytes) else _json(["page", k, v])
+              for k, v in self.pages.items()),
             *([] if self.template is None or not set(self.template[1]) <= set(kept)
               else [_json(["template", *self.template])]),
             _json(["names", babel.__version__, {locale: list(names) for locale, names in

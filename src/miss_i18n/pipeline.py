@@ -876,7 +876,9 @@ class _PageBuilds:
     plan: Plan | None
     """And where they are (segments.Located.plan)."""
     rows: dict[str, dict[str, Any]]
-    """Every locale's index row, by page key."""
+    """The index rows this build made or changed, by page key."""
+    keys: list[str] = field(default_factory=list)
+    """Every locale's page key, in the order of the locales."""
     staged: list[Staged] = field(default_factory=list)
     """The pages that changed, written beside their files (commit renames them)."""
 
@@ -941,6 +943,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     done.built = [b for b in built if b is not None]
     done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
                  if b.row is not None}
+    done.keys = page_keys
     return done
 
 
@@ -1017,6 +1020,7 @@ def site_outputs(
             cache.add_source(done.source_key, done.segments, done.plan)
         else:
             cache.use_source(done.source_key)
+        cache.use_pages(done.keys)
         for key, row in done.rows.items():
             cache.add_page(key, row)
         for locale, built in zip(locales, done.built, strict=True):
