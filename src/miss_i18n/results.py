@@ -3,27 +3,23 @@
 A result also carries the verdict of its gate (``error``): the exception the CLI raises
 after rendering the rest, so the decision of what fails, and the one line that says why,
 is the core's. Nothing here prints or touches files.
+
+The results of the commands around the pipeline (check, status, engines, models, XLIFF,
+the memory, export, preview) are defined in ``results_more.py`` and served from here,
+loaded the first time one is asked for: a run, and an unchanged rerun, make only their
+own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .confidence import WeakDraft
-from .errors import MissI18nError, StaleError, ValidationFailed
-from .model import CatalogStats, Issue, Severity, WriteResult
+from .errors import MissI18nError, StaleError
+from .model import CatalogStats, WriteResult
 
 if TYPE_CHECKING:
-    from .engines.base import ModelInfo
-    from .engines.nllb_store import InstalledNllb
-    from .engines.registry import EngineStatus
-    from .engines.store import InstalledModel
-    from .memory import Added
-    from .serve import SiteServer
     from .translate import LocaleResult
-    from .xliff import Unit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,166 +89,59 @@ class RunResult(TranslateResult, BuildResult):
     """False when ``check`` found no output folder to compare the site with."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class CheckResult:
-    """What `check` found, and whether its gate fails."""
+if TYPE_CHECKING:
+    from .results_more import (
+        CheckResult,
+        Choice,
+        EnginesResult,
+        ExportResult,
+        InstallResult,
+        ModelsResult,
+        Multilingual,
+        Preview,
+        RemoveResult,
+        StatusResult,
+        TmImport,
+        TmImportResult,
+        XliffExportResult,
+        XliffImport,
+        XliffImportResult,
+    )
 
-    issues: list[Issue]
-    stats: list[CatalogStats]
-    below_min_translated: list[str] = field(default_factory=list)
-    """Locales under ``min_translated`` percent translated."""
-    min_translated: float | None = None
-    strict: bool = False
-    """Warnings count as errors."""
+__all__ = [
+    "BuildResult",
+    "CheckResult",
+    "Choice",
+    "CompileResult",
+    "EnginesResult",
+    "ExportResult",
+    "ExtractResult",
+    "InstallResult",
+    "ModelsResult",
+    "Multilingual",
+    "Preview",
+    "RemoveResult",
+    "RunResult",
+    "StatusResult",
+    "TmImport",
+    "TmImportResult",
+    "TranslateResult",
+    "UpdateResult",
+    "Written",
+    "XliffExportResult",
+    "XliffImport",
+    "XliffImportResult",
+]
 
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if self.strict or i.severity is Severity.ERROR]
-
-    @property
-    def reasons(self) -> list[str]:
-        """Why the gate fails, one phrase per reason; empty when it passes."""
-        reasons = []
-        if self.errors:
-            reasons.append(f"{len(self.errors)} error(s)")
-        if self.below_min_translated:
-            reasons.append(f"below {self.min_translated:g}% translated: "
-                           f"{', '.join(self.below_min_translated)}")
-        return reasons
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.reasons)
-
-    @property
-    def error(self) -> MissI18nError | None:
-        """The gate's failure (exit 1), or None."""
-        return ValidationFailed("check failed: " + "; ".join(self.reasons)) if self.failed \
-            else None
-
-
-@dataclass(frozen=True, kw_only=True)
-class StatusResult:
-    stats: list[CatalogStats]
-    published: dict[str, bool]
-    """Per locale: whether the site publishes it (shown translation above the threshold)."""
-    least_confident: dict[str, list[WeakDraft]] = field(default_factory=dict)
-    """Per locale, when asked for: its least confident machine drafts, least first."""
-    scored: dict[str, int] = field(default_factory=dict)
-    """Per locale, when asked for: how many of its drafts carry a confidence."""
-    files: dict[str, str] = field(default_factory=dict)
-    """Per locale, when asked for: its catalog's path, relative to the project root."""
-
-    @property
-    def markdown(self) -> str:
-        """The table as GitHub-flavoured Markdown, with each locale's site state (for CI
-        job summaries)."""
-        from .report import markdown_status  # noqa: PLC0415 - loads Babel and lxml
-
-        return markdown_status(self.stats, self.published)
+_MORE = frozenset(__all__) - {"Written", "ExtractResult", "UpdateResult", "TranslateResult",
+                               "CompileResult", "BuildResult", "RunResult"}
 
 
-@dataclass(frozen=True)
-class Choice:
-    """The engine and model that draft one locale."""
+def __getattr__(name: str) -> object:
+    """The results of the commands around the pipeline (results_more.py), loaded the first
+    time one is asked for."""
+    if name in _MORE:
+        from . import results_more  # noqa: PLC0415
 
-    locale: str
-    engine: str
-    model: ModelInfo
-
-
-@dataclass(frozen=True, kw_only=True)
-class EnginesResult:
-    engines: list[EngineStatus]
-    """Every engine, available or not (and why), with its models."""
-    chosen: list[Choice]
-    """Per target locale with a model: the first engine in the configured order."""
-    waiting: list[str]
-    """Target locales no engine has a model for."""
-
-
-@dataclass(frozen=True)
-class Multilingual:
-    """An installed NLLB-200 / M2M-100 model and the configured locales it serves."""
-
-    model: InstalledNllb
-    served: list[str]
-    missing: list[str]
-    """Configured locales the model has no language token for."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ModelsResult:
-    store: Path
-    installed: list[InstalledModel]
-    """Language-pair packages (.argosmodel)."""
-    multilingual: list[Multilingual]
-
-
-@dataclass(frozen=True, kw_only=True)
-class InstallResult:
-    installed: list[InstalledModel | Multilingual]
-    """In the order given: the packages of each path, or the multilingual model."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RemoveResult:
-    removed: list[str]
-    """The names removed: a multilingual model's as given, each package's own."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class XliffExportResult(Written):
-    command: str = "xliff export"
-
-
-@dataclass(frozen=True)
-class XliffImport:
-    """What one XLIFF file did to its locale's catalog."""
-
-    path: Path
-    locale: str
-    updated: int
-    accepted: int
-    unknown: list[Unit]
-    """Units whose entry is gone from the catalog: not imported."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class XliffImportResult(Written):
-    command: str = "xliff import"
-    imports: list[XliffImport]
-
-
-@dataclass(frozen=True)
-class TmImport:
-    """What one TMX file brought into the translation memory."""
-
-    path: Path
-    units: int
-    added: dict[str, Added]
-    """Per project locale: translations new to the memory, changed, already there."""
-    skipped: dict[str, dict[str, int]]
-    """Per locale (or language tag the project lacks): reason → segments skipped."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class TmImportResult:
-    imports: list[TmImport]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExportResult:
-    archive: str
-    """The archive's path as shown (relative to the project root when inside it)."""
-    changed: bool
-    files: int
-    size: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class Preview:
-    server: SiteServer
-    """Bound and ready: ``serve_forever`` until interrupted, inside ``with server``."""
-    folder: str
-    """The site folder as shown."""
+        return getattr(results_more, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
