@@ -124,7 +124,12 @@ def parse_ratios(output: str) -> dict[str, float | None]:
 
 
 def measure(commands: Sequence[Sequence[str]], cwd: Path, env: Mapping[str, str]) -> Measured:
-    """Run ``commands`` in a fresh wrapper process; their wall time and peak RSS."""
+    """Run ``commands`` in a fresh wrapper process; their wall time and peak RSS.
+
+    What the harness wrote before (a project's pages) is flushed to disk first, so that
+    the kernel does not write it back during the measured run.
+    """
+    os.sync()
     job = json.dumps({"commands": [list(c) for c in commands], "cwd": str(cwd),
                       "env": dict(env)})
     done = subprocess.run([sys.executable, "-c", MEASURE], input=job, capture_output=True,
@@ -263,7 +268,13 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
                    say: Callable[[str], None]) -> dict[str, float | None]:
     """Sections 2-6: first runs at each scale; at the largest, ``args.rounds`` rounds of
     (first run, unchanged rerun, edit) and of translate-toolkit, alternating, each ratio
-    taken of the medians (one run each made the ratios a matter of the machine's mood)."""
+    taken of the medians (one run each made the ratios a matter of the machine's mood).
+
+    Every project stays until the end. After the harness deleted a project, ext4 passed
+    over each of its thousands of recently deleted inodes for every new file a measured
+    run created (perf: ``recently_deleted`` in ``find_inode_bit``, for minutes after): a
+    file creation cost 0.2-0.3 ms instead of 0.02-0.03 ms: 0.3 s more for the 1,152
+    pages of a first run that takes about 1 s."""
     env = cli_env(args.src)
     compile_src(args, env)
     ours = ours_command(args)
@@ -280,7 +291,6 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             first[scale] = measure([ours], project, env)
             expect_pages(project / "site", "*/*.html", sizes[scale][0], locales)
             _say_first(say, scale, sizes[scale], [first[scale]])
-            shutil.rmtree(project)
         rounds: dict[str, list[Measured]] = {"first": [], "rerun": [], "edit": [], "tt": []}
         for number in range(args.rounds):
             project = Path(tmp) / f"ours-{top}x-{number}"
@@ -288,7 +298,6 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             for name, measured in zip(("first", "rerun", "edit"), _ours_round(
                     project, ours, env, sizes[top][0], locales), strict=True):
                 rounds[name].append(measured)
-            shutil.rmtree(project)
             if tt_bin is not None:
                 work = Path(tmp) / f"tt-{top}x-{number}"
                 replicate(work / "source", top)
@@ -296,7 +305,6 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
                 (work / "out").mkdir()
                 rounds["tt"].append(measure(tt_commands(tt_bin, locales), work, env))
                 expect_pages(work / "out", "*/*.html", sizes[top][0], locales)
-                shutil.rmtree(work)
         first[top] = median(rounds["first"])
         rerun, edit = median(rounds["rerun"]), median(rounds["edit"])
         _say_first(say, top, sizes[top], rounds["first"])
