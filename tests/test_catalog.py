@@ -63,6 +63,15 @@ def test_template_date_changes_only_with_content() -> None:
     assert catalog.render(same) == catalog.render(first)
     other = catalog.make_template([seg("a", "Hi")], previous=first, now=LATER)
     assert other.metadata["POT-Creation-Date"] == "2026-06-01 00:00+0000"
+    # fewer, more, renamed or obsolete entries: a new date too
+    two = pot(seg("a", "Hello"), seg("b", "Bye"))
+    with_obsolete = pot(seg("a", "Hello"))
+    with_obsolete.append(polib.POEntry(msgctxt="p:z", msgid="Gone", obsolete=True))
+    for before, segments in [(two, [seg("a", "Hello")]), (first, [seg("a", "Hello"),
+                             seg("b", "Bye")]), (first, [seg("x", "Hello")]),
+                             (with_obsolete, [seg("a", "Hello")])]:
+        made = catalog.make_template(segments, previous=before, now=LATER)
+        assert made.metadata["POT-Creation-Date"] == "2026-06-01 00:00+0000", segments
 
 
 def test_stats_never_count_fuzzy_as_translated() -> None:

@@ -413,8 +413,9 @@ def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.P
     """Use the previous file's date headers when they are the only difference."""
     if previous is None:
         return catalog
-    if [(e.msgctxt, e.msgid) for e in previous if not e.obsolete] != [
-            (e.msgctxt, e.msgid) for e in catalog] or any(e.obsolete for e in previous):
+    if len(previous) != len(catalog) or any(
+            old.obsolete or old.msgid != new.msgid or old.msgctxt != new.msgctxt
+            for old, new in zip(previous, catalog, strict=True)):
         return catalog  # other entries: their texts differ, whatever the dates (no render)
     candidate = polib.POFile(wrapwidth=0)
     candidate.header = catalog.header
