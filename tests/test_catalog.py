@@ -8,7 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ARTICLE
+from conftest import ARTICLE, make_project
+from helpers import invoke
 from miss_i18n import catalog
 from miss_i18n.errors import CatalogError
 from miss_i18n.model import Segment
@@ -95,6 +96,26 @@ def test_written_files_are_gettext_canonical(tmp_path: Path) -> None:
     assert canonical == path.read_bytes()
     assert catalog.render(catalog.load(path)) == path.read_text()
     subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "de.mo"), str(path)], check=True)
+
+
+@needs_gettext
+def test_a_page_with_nothing_to_translate_leaves_the_catalogs_canonical(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page without text has no entries: the template and the catalogs `run` writes
+    are still what msgcat --no-wrap writes (no blank line for it), run after run."""
+    root = make_project(tmp_path / "p", ("de", "ar"))
+    (root / "source" / "figure.html").write_text('<html><body><img src="x.png"></body></html>')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    for _ in range(2):
+        assert invoke("run", "--no-translate", "-q")[0] == 0
+        for path in [root / "locales" / "miss.pot",
+                     *sorted((root / "locales").glob("*/LC_MESSAGES/miss.po"))]:
+            canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                                       check=True).stdout
+            assert canonical == path.read_bytes(), path
+        (root / "source" / "figure.html").write_text(
+            '<html><body><img src="y.png"></body></html>')  # extracted again, still empty
 
 
 def test_a_missing_or_broken_catalog_is_a_clear_error(tmp_path: Path) -> None:

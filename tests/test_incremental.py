@@ -428,13 +428,15 @@ def test_a_new_template_is_joined_from_the_entries_its_extraction_wrote(
     root = make_project(tmp_path / "new", LOCALES)
     for name in (*OTHERS, "rust-reference-introduction.html"):
         shutil.copy(PAGES / name, root / "source" / name)
+    # a page with nothing to translate has no entries, and adds no blank line
+    (root / "source" / "figure.html").write_text('<html><body><img src="x.png"></body></html>')
     config = replace(load_config(root / "pyproject.toml"), jobs=jobs)
     for _ in range(2):
         seen = Snapshot()
         index = PageCache.of(config.root, store=False)
         pot, previous = pipeline.template_and_previous(config, datetime.now(UTC), seen=seen,
                                                        index=index)
-        assert len(index.texts) == len(index.template_sources) == 4
+        assert len(index.texts) == len(index.template_sources) == 5
         data, diff = pipeline.template_bytes(config, pot, previous, seen, index)
         assert data == catalog.to_bytes(pot)
         assert (diff is None) == (previous is None)
