@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -100,8 +101,8 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
     from_memory: set[Key] = set()
     stale: set[Key] = set()
     pages = shown = 0
-    weak: list[tuple[float, int, WeakDraft]] = []
-    for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, references) in enumerate(
+    weak: list[tuple[float, int]] = []
+    for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, _places) in enumerate(
             facts):
         if flags == NEEDS and not (msgstr or bad or doubtful) and sure is None:  # untouched
             total += 1
@@ -135,9 +136,10 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
             pages += 1
             shown += bool(msgstr) and (include_fuzzy or not is_fuzzy)
         if sure is not None:
-            weak.append((sure, position, WeakDraft(confidence=sure, line=None, msgctxt=msgctxt,
-                                                   msgid=msgid, references=tuple(references))))
-    weak.sort(key=lambda item: (item[0], item[1]))
+            weak.append((sure, position))
+    # the least sure first (by position among equals): only those the report lists
+    weakest = [_weak_draft(facts[position]) for _sure, position in
+               heapq.nsmallest(max(REPORT_DRAFTS, 0), weak)]
     return Summary(
         stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
                            untranslated=total - translated - fuzzy, machine=machine,
@@ -146,8 +148,15 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
         review=Review(drafts=drafts, stale=stale, memory=from_memory),
         shown=100.0 * shown / pages if pages else 100.0,
         findings=Findings(errors, warnings),
-        weakest=[draft for _sure, _position, draft in weak[:max(REPORT_DRAFTS, 0)]],
+        weakest=weakest,
         needing=needing)
+
+
+def _weak_draft(fact: Fact) -> WeakDraft:
+    msgctxt, msgid, _msgstr, _flags, _errors, _warnings, sure, references = fact
+    assert sure is not None  # a draft with a confidence
+    return WeakDraft(confidence=sure, line=None, msgctxt=msgctxt, msgid=msgid,
+                     references=tuple(references))
 
 
 def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:
