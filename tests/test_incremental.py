@@ -272,17 +272,28 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
     pot = _template(new_entries)
     diff = incremental.Diff.of(pot, previous)
     rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
-    done = incremental._update(config, "de", pot, diff, data=data, facts=facts,
-                               recorded=incremental.context("de", config.glossary,
-                                                            po.metadata), rows=rows)
+    # the record's sizes, or none (an older record: the catalog split), or wrong ones (of
+    # another file, or the right ones in another order): never a wrong catalog
+    right = incremental._sizes(data)
+    sizes = rng.choice([right, right, None, [1, 2, 3], rng.sample(right, len(right))])
+    try:
+        done = incremental._update(config, "de", pot, diff, data=data, facts=facts,
+                                   recorded=incremental.context("de", config.glossary,
+                                                                po.metadata), rows=rows,
+                                   lines=[incremental._line(row) for row in rows],
+                                   sizes=sizes)
+    except ValueError:  # sizes that do not fit the bytes: update goes the whole way
+        done = None
     whole = catalog.merge(pot, po, "de").catalog
     if done is None:
         return  # not proven equal: the caller goes the whole way
-    data, _header, facts, rows = done
+    data, _header, facts, made = done
     assert data == catalog.to_bytes(whole)
     assert facts == incremental.facts_of(whole, ctx)
-    assert rows is None or rows == [incremental._row(f) for f in facts
-                                    if not f[3] & incremental.OBSOLETE]
+    if made is not None:  # what save would make of the whole merge's catalog
+        rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
+        assert (made.rows, made.lines, made.sizes) == (
+            rows, [incremental._line(row) for row in rows], incremental._sizes(data))
 
 
 @pytest.mark.parametrize("locale", ["de", "ar", "zh", "pt_BR"])

@@ -22,6 +22,7 @@ import hashlib
 import heapq
 import json
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
-FORMAT = 2
+FORMAT = 3
 RECORDS = Path(".miss-i18n") / "catalogs"
 
 OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL = (
@@ -182,34 +183,65 @@ _UNTOUCHED: tuple[str, int, int, int, float | None, list[str]] = ("", NEEDS, 0, 
 most of a new catalog, recorded as 0."""
 
 
+@dataclass(frozen=True)
+class Rows:
+    """What a catalog's record holds besides its facts' keys, as made by the shortcut that
+    wrote the catalog (``_update``, ``fresh``): the active entries' rows (``_row``) and
+    each one's line in the record, the kept ones as read; the byte size of each block of
+    the catalog (its header, then an entry each, a blank line between)."""
+
+    rows: list[Any]
+    lines: list[bytes]
+    sizes: list[int]
+
+
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
-         facts: list[Fact], digest: str | None = None, rows: list[Any] | None = None) -> None:
+         facts: list[Fact], digest: str | None = None, made: Rows | None = None) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
     never committed (the run failed) does not match the file, and is not used.
 
     The active entries are the template's, in its order: their keys are not stored (the
-    next run takes them from that template), only what else their facts hold.
-    ``digest``: the SHA-256 of ``data``, where the caller has it; ``rows``: the active
-    entries' record rows (``_row``), where the caller made them (``_update``: those it
-    kept are the old record's), none plural."""
-    if rows is None:
+    next run takes them from that template), only what else their facts hold, one row a
+    line (a later shortcut copies the lines of the rows it keeps, and encodes only the
+    rest); then the size of each block of the catalog (a later shortcut copies runs of
+    entries without splitting the file). ``digest``: the SHA-256 of ``data``, where the
+    caller has it; ``made``: the rows, lines and sizes, where the caller made them (none
+    plural)."""
+    if made is None:
         active = [f for f in facts if not f[3] & OBSOLETE]
         if any(f[3] & PLURAL for f in facts):
             return  # not the shape of a merged catalog: no shortcut next time
         rows = [_row(f) for f in active]
-    if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in facts[len(rows):]):
+        made = Rows(rows, [_line(row) for row in rows], _sizes(data))
+    if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in facts[len(made.rows):]):
         return
     path = _record(config, locale)
     if path is None:
         return
-    record = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
-              "context": context(locale, config.glossary, metadata),
-              "active": rows, "obsolete": facts[len(rows):]}
+    head = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
+            "context": context(locale, config.glossary, metadata),
+            "obsolete": facts[len(made.rows):], "sizes": made.sizes}
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
-        write_if_changed(path, json.dumps(record, ensure_ascii=False,
-                                          separators=(",", ":")).encode("utf-8"),
+        write_if_changed(path, text[:-1] + _ACTIVE + b",\n".join(made.lines) + _END,
                          config.root, durable=False)
+
+
+_ACTIVE = b',"active":[\n'
+_END = b"\n]}"
+"""A record is its head's JSON object with the active rows last, one a line: still one
+JSON text, and its rows' lines found by splitting (JSON writes no newline inside one)."""
+
+
+def _line(row: Any) -> bytes:
+    return b"0" if row == 0 else json.dumps(row, ensure_ascii=False,
+                                            separators=(",", ":")).encode("utf-8")
+
+
+def _sizes(data: bytes) -> list[int]:
+    """The byte size of each block of a catalog written canonically."""
+    return [len(block) for block in data[:-1].split(b"\n\n")] if data.endswith(b"\n") else []
 
 
 def _row(fact: Fact) -> Any:
@@ -227,19 +259,59 @@ def _record(config: Config, locale: str) -> Path | None:
     return path
 
 
-def _load(config: Config, locale: str) -> dict[str, Any] | None:
+def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes] | None] | None:
+    """The record, and its active rows' lines as written (None where the file is not laid
+    out as ``save`` writes it)."""
     path = _record(config, locale)
     if path is None:
         return None
     try:
-        record = json.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
+        record = json.loads(raw)
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("format") != FORMAT \
             or not isinstance(record.get("active"), list) \
             or not isinstance(record.get("obsolete"), list):
         return None
-    return record
+    start = raw.find(_ACTIVE)
+    lines = None
+    if start >= 0 and raw.endswith(_END):
+        body = raw[start + len(_ACTIVE):len(raw) - len(_END)]
+        lines = body.split(b",\n") if body else []
+        if len(lines) != len(record["active"]):
+            lines = None
+    return record, lines
+
+
+class _Blocks:
+    """A catalog's bytes in blocks (its header, then an entry each, a blank line between),
+    found by the sizes its record holds, else by splitting the bytes."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self.data = data
+        self.sizes = sizes
+        self.starts = list(accumulate((size + 2 for size in sizes), initial=0))
+
+    @classmethod
+    def of(cls, data: bytes, sizes: Any, count: int) -> _Blocks | None:
+        """None where ``data`` does not hold ``count`` blocks."""
+        if not data.endswith(b"\n"):
+            return None
+        if not (type(sizes) is list and len(sizes) == count
+                and all(type(size) is int and size >= 0 for size in sizes)):
+            sizes = _sizes(data)
+        found = cls(data, sizes)
+        return found if len(sizes) == count and found.starts[-1] - 1 == len(data) else None
+
+    def run(self, first: int, count: int) -> bytes:
+        """Blocks ``first`` to ``first + count - 1``, with the blank lines between."""
+        last = first + count - 1
+        start, end = self.starts[first], self.starts[last] + self.sizes[last]
+        if (first and self.data[start - 2:start] != b"\n\n") or (
+                self.data[end:end + 2] not in (b"\n\n", b"\n")):
+            raise ValueError("a block is not where the record says")  # the whole way
+        return self.data[start:end]
 
 
 # -- the update -----------------------------------------------------------------------------
@@ -310,6 +382,9 @@ class Template:
     body: bytes | None = None
     """The template as written, its header left out: every new catalog's entries, which
     are the template's, untranslated (``fresh``)."""
+    fresh_rows: list[Rows] = field(default_factory=list, compare=False, repr=False)
+    """Per process, with ``fresh_facts``: what a new catalog's record holds of them, and
+    the sizes of the template's entries as written."""
     fresh_facts: list[list[Fact]] = field(default_factory=list, compare=False, repr=False)
     """Per process, filled by the first ``fresh``: the facts of the template's entries in a
     new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:
@@ -317,9 +392,9 @@ class Template:
     an empty translation whatever the header."""
 
 
-Made = tuple[bytes, polib.POFile, list[Fact], list[Any] | None]
+Made = tuple[bytes, polib.POFile, list[Fact], "Rows | None"]
 """A catalog made without the whole merge: its bytes, its header (metadata, comment, no
-entries), its facts, and its active entries' record rows where known (``save``)
+entries), its facts, and what its record holds besides where known (``save``)
 (``update``, ``fresh``)."""
 
 
@@ -331,8 +406,11 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
     previous, diff = template.previous, template.diff
     if previous is None or diff is None:
         return None
-    record = _load(config, locale)
-    if record is None or record.get("catalog") != held \
+    loaded = _load(config, locale)
+    if loaded is None:
+        return None
+    record, lines = loaded
+    if record.get("catalog") != held \
             or record.get("template") != template.previous_digest \
             or len(record["active"]) != len(previous):
         return None
@@ -344,21 +422,25 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
         facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
                   for f in record["obsolete"]]
         return _update(config, locale, template.pot, diff, data=data, facts=facts,
-                       recorded=str(record.get("context")), rows=record["active"])
+                       recorded=str(record.get("context")), rows=record["active"],
+                       lines=lines, sizes=record.get("sizes"))
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
 def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
-            facts: list[Fact], recorded: str, rows: list[Any]) -> Made | None:
-    """The catalog's new bytes, its header, its facts and its record rows, or None. It
+            facts: list[Fact], recorded: str, rows: list[Any],
+            lines: list[bytes] | None = None, sizes: Any = None) -> Made | None:
+    """The catalog's new bytes, its header, its facts and its record's rows, or None. It
     works on the bytes: the file is UTF-8, as the record shows (its digest is that of what
     a run wrote), and no UTF-8 sequence holds a newline. ``rows``: the record's rows of
-    the old active entries (none plural)."""
+    the old active entries (none plural), ``lines`` as written where known; ``sizes``:
+    the blocks' sizes the record holds (ValueError where they do not fit the bytes:
+    ``update`` goes the whole way)."""
     count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
     # (the old template's entries: those kept, changed or vanished)
-    blocks = data[:-1].split(b"\n\n") if data.endswith(b"\n") else []
-    if len(blocks) != len(facts) + 1 or any(
+    blocks = _Blocks.of(data, sizes, len(facts) + 1)
+    if blocks is None or any(
             (f[0], f[1]) in diff.keys or not f[3] & OBSOLETE for f in facts[count:]):
         return None  # not as recorded, or an obsolete entry comes back
     # The old entries a changed one may take its translation from: its own (comments
@@ -366,7 +448,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     # so its fuzzy match by context is always among those).
     wanted = sorted([*diff.changed, *diff.vanished]) + list(range(count, len(facts)))
     old_po = catalog.to_polib(catalog.parse_syntax(
-        b"\n\n".join([blocks[0], *(blocks[1 + n] for n in wanted)]) + b"\n",
+        b"\n\n".join([blocks.run(0, 1), *(blocks.run(1 + n, 1) for n in wanted)]) + b"\n",
         config.po_path(locale)))
     todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
@@ -387,25 +469,36 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     header.header = merged.header
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
-    kept: list[bytes] = []
+    parts = [catalog.header_bytes(header)]
+    new_sizes = [len(parts[0])]
     new_facts: list[Fact] = []
     new_rows: list[Any] = []
+    new_lines: list[bytes] = []
     done = 0  # of the merged entries, in the template's order
     for old, length in diff.runs:
         if old is None:
-            kept += [_written(entry).encode("utf-8") for entry in merged[done:done + length]]
+            texts = [_written(entry).encode("utf-8") for entry in merged[done:done + length]]
+            parts += texts
+            new_sizes += map(len, texts)
+            made = [_row(fact) for fact in merged_facts[done:done + length]]
             new_facts += merged_facts[done:done + length]
-            new_rows += [_row(fact) for fact in merged_facts[done:done + length]]
+            new_rows += made
+            new_lines += map(_line, made)
             done += length
-        else:
-            kept += blocks[1 + old:1 + old + length]
+        else:  # a run of entries copied whole, with what the record holds of them
+            parts.append(blocks.run(1 + old, length))
+            new_sizes += blocks.sizes[1 + old:1 + old + length]
             new_facts += facts[old:old + length]
             new_rows += rows[old:old + length]
-    kept += [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
+            new_lines += (lines[old:old + length] if lines is not None
+                          else map(_line, rows[old:old + length]))
+    texts = [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
+    parts += texts
+    new_sizes += map(len, texts)
     new_facts += merged_facts[len(todo):]
-    written = b"\n\n".join([catalog.header_bytes(header), *kept]) + b"\n"
+    written = b"\n\n".join(parts) + b"\n"
     plain = not any(f[3] & (PLURAL | OBSOLETE) for f in merged_facts[:len(todo)])
-    return written, header, new_facts, new_rows if plain else None
+    return written, header, new_facts, Rows(new_rows, new_lines, new_sizes) if plain else None
 
 
 def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
@@ -437,10 +530,16 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
     view.metadata_is_fuzzy = header.metadata_is_fuzzy
     view.extend(template.pot)
     if not template.fresh_facts:
-        template.fresh_facts.append(facts_of(view, CheckContext(locale, locale,
-                                                                config.glossary)))
-    return (catalog.header_bytes(header) + template.body, header,
-            list(template.fresh_facts[0]), None)
+        facts = facts_of(view, CheckContext(locale, locale, config.glossary))
+        rows = [_row(fact) for fact in facts]
+        template.fresh_facts.append(facts)
+        template.fresh_rows.append(Rows(rows, [_line(row) for row in rows],
+                                        _sizes(template.body[2:])))
+    shared = template.fresh_rows[0]
+    head = catalog.header_bytes(header)
+    plain = not any(f[3] & (PLURAL | OBSOLETE) for f in template.fresh_facts[0])
+    return (head + template.body, header, list(template.fresh_facts[0]),
+            Rows(shared.rows, shared.lines, [len(head), *shared.sizes]) if plain else None)
 
 
 def _written(entry: polib.POEntry) -> str:

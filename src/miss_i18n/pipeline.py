@@ -468,7 +468,7 @@ def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
         return held, _files_of(
             config, locale, data=written, header=header, facts=facts,
             include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
-            read=data, rows=rows)
+            read=data, made=rows)
     old = None if data is None else catalog.to_polib(
         catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
@@ -489,10 +489,10 @@ def _summary_and_files(config: Config, po: polib.POFile, locale: str, *, include
 def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
               facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
               expected: str | None, template: str, read: bytes | None = None,
-              rows: list[Any] | None = None) -> Summary:
+              made: incremental.Rows | None = None) -> Summary:
     """The catalog's summary, its files staged (or compared) and its record. ``read``: the
-    bytes of the file ``expected`` is the digest of, where the caller has them; ``rows``:
-    the record's rows, where the caller made them (incremental.save)."""
+    bytes of the file ``expected`` is the digest of, where the caller has them; ``made``:
+    what the record holds besides its facts, where the caller made it (incremental.save)."""
     po_path = config.po_path(locale)
     # the catalog is written and flushed to the disk on a thread while the rest is made
     pending = None if check else Pending(partial(
@@ -506,7 +506,7 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
         if not check:
             incremental.save(config, locale, data=data, template=template,
                              metadata=header.metadata, facts=facts, digest=po_digest,
-                             rows=rows)
+                             made=made)
         names = locale_names(locale)
         files = stage_files(po_path, config.mo_path(locale), (data, mo),
                             within=config.locales_dir, check=check, expected=expected,
