@@ -159,3 +159,22 @@ def test_a_segment_pickles_and_copies_as_itself() -> None:
                  for protocol in range(pickle.HIGHEST_PROTOCOL + 1)):
         assert made == segment and type(made) is Segment
     assert copy.deepcopy(segment) == segment == copy.copy(segment)
+
+
+@pytest.mark.parametrize(("markup", "extracted"), [
+    ('<p translate=" NO ">Skipped</p>', False),
+    ('<div translate="no"><p translate="Yes">Kept</p></div>', True),
+    ('<div translate="no"><p translate="">Inherits no</p></div>', False),
+    ('<p translate="maybe">Inherits yes</p>', True),
+    ('<p class="lead notranslate x">Skipped</p>', False),
+    ('<p class="notranslated">Kept</p>', True),
+    ('<p translate="yes" class="notranslate">Kept: the attribute wins</p>', True),
+    ('<p><span title="A tooltip" translate="no">x</span> text</p>', True),
+])
+def test_the_translate_attribute_and_the_notranslate_class(markup: str, extracted: bool) -> None:
+    """HTML's translate attribute (case and spaces aside; "" or an unknown value inherits)
+    and the notranslate class (a whole class name) decide what is extracted."""
+    tree = parse_page(f"<html><body>{markup}</body></html>".encode())
+    texts = [slot.segment.msgid for slot in locate(tree, "p.html")]
+    assert bool([t for t in texts if t != "A tooltip"]) is extracted, texts
+    assert "A tooltip" not in texts  # a translate="no" element's attributes stay too

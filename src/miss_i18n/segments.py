@@ -85,12 +85,15 @@ def normalize_space(text: str) -> str:
 
 
 def _translate_flag(element: etree._Element, inherited: bool) -> bool:
-    value = (element.get("translate") or "").strip().lower()
-    if value == "no":
-        return False
-    if value in {"yes", ""} and value:
-        return True
-    if "notranslate" in (element.get("class") or "").split():
+    value = element.get("translate")
+    if value is not None:
+        value = value.strip().lower()
+        if value == "no":
+            return False
+        if value == "yes":
+            return True
+    names = element.get("class")
+    if names is not None and "notranslate" in names.split():
         return False
     return inherited
 
@@ -249,6 +252,8 @@ class _Walker:
         self.slots.append(Slot(segment, element, attribute=attribute))
 
     def attributes(self, element: etree._Element) -> None:
+        if not len(element.attrib):  # most elements: nothing to look up
+            return
         tag = element.tag
         for attribute in (*ELEMENT_ATTRIBUTES.get(tag, ()), *ANY_ELEMENT_ATTRIBUTES):
             if element.get(attribute) is not None:
