@@ -224,6 +224,28 @@ def _template(entries: list[polib.POEntry]) -> polib.POFile:
     return pot
 
 
+def _edited(rng: random.Random, entries: list[polib.POEntry], words: list[str]
+            ) -> list[polib.POEntry]:
+    """A template's entries after one to three random edits: a text or a comment changed,
+    an entry removed, added, or moved to another context."""
+    edited = [_entry(e.msgctxt or "", e.msgid, e.comment) for e in entries]
+    for _ in range(rng.randrange(1, 4)):
+        n = rng.randrange(len(edited))
+        edit = rng.randrange(5)
+        if edit == 0:
+            edited[n].msgid += " changed"
+        elif edit == 1:
+            edited[n].comment += " Changed."
+        elif edit == 2 and len(edited) > 1:
+            del edited[n]
+        elif edit == 3:
+            edited.insert(n, _entry(f"page:new{n}-{rng.randrange(99)}",
+                                    rng.choice([*words, "fresh"])))
+        else:
+            edited[n].msgctxt = f"page:moved{n}"
+    return edited
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32))
 def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory: Any) -> None:
@@ -254,22 +276,7 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
     po = catalog.to_polib(catalog.parse_syntax(data, Path("de.po")))
     ctx = CheckContext("de", "de", config.glossary)
     facts = incremental.facts_of(po, ctx)
-    new_entries = [_entry(e.msgctxt or "", e.msgid, e.comment) for e in old_entries]
-    for _ in range(rng.randrange(1, 4)):
-        n = rng.randrange(len(new_entries))
-        edit = rng.randrange(5)
-        if edit == 0:
-            new_entries[n].msgid += " changed"
-        elif edit == 1:
-            new_entries[n].comment += " Changed."
-        elif edit == 2 and len(new_entries) > 1:
-            del new_entries[n]
-        elif edit == 3:
-            new_entries.insert(n, _entry(f"page:new{n}-{rng.randrange(99)}",
-                                         rng.choice([*words, "fresh"])))
-        else:
-            new_entries[n].msgctxt = f"page:moved{n}"
-    pot = _template(new_entries)
+    pot = _template(_edited(rng, old_entries, words))
     diff = incremental.Diff.of(pot, previous)
     rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
     # the record's sizes, or none (an older record: the catalog split), or wrong ones (of
@@ -292,8 +299,9 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
     assert facts == incremental.facts_of(whole, ctx)
     if made is not None:  # what save would make of the whole merge's catalog
         rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
-        assert (made.rows, made.lines, made.sizes) == (
-            rows, [incremental._line(row) for row in rows], incremental._sizes(data))
+        assert (made.rows, made.lines) == (rows, [incremental._line(row) for row in rows])
+        # (wrong sizes are checked where they are used, never trusted for the bytes)
+        assert made.sizes == incremental._sizes(data) or sizes != right
 
 
 @pytest.mark.parametrize("locale", ["de", "ar", "zh", "pt_BR"])
