@@ -461,3 +461,16 @@ def test_a_new_template_is_joined_from_the_entries_its_extraction_wrote(
         assert (diff is None) == (previous is None)
         config.pot_path.parent.mkdir(parents=True, exist_ok=True)
         config.pot_path.write_bytes(data)
+
+
+@pytest.mark.parametrize("row", [
+    0, ("", 1, 0, 0, None, []),
+    ("Ünïcode \"quoted\"\n\ttab \u2028 \x00", 41, 2, 1, 0.4242, ["a.html#b", "c d.html"]),
+    ("x", 3, 0, 0, 1e-20, []), ("x", 3, 0, 0, float("nan"), []), [["nested"], {"k": "v"}],
+])
+def test_a_record_row_is_written_as_json_dumps_writes_it(row: Any) -> None:
+    """Rows are encoded one at a time by json's C encoder, made once: byte for byte what
+    ``json.dumps`` with the record's settings writes, and one line."""
+    line = incremental._line(row)
+    assert line == json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert b"\n" not in line

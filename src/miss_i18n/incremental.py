@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import heapq
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
@@ -234,9 +235,31 @@ _END = b"\n]}"
 JSON text, and its rows' lines found by splitting (JSON writes no newline inside one)."""
 
 
+def _encoder() -> Callable[[Any], str]:
+    """``json.dumps(row, ensure_ascii=False, separators=(",", ":"))`` for one row of many:
+    json's C encoder made once (``dumps`` makes one per call, which cost as much as the
+    encoding), where this Python has it and it encodes as ``dumps`` does."""
+    def unknown(value: object) -> object:
+        raise TypeError(f"not a record value: {type(value).__name__}")
+
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    made = getattr(json.encoder, "c_make_encoder", None)
+    try:
+        encoder = made(None, unknown, json.encoder.encode_basestring, None, ":", ",", False,
+                       False, True) if made is not None else None
+        sample = ["é \"x\"\n", 1, 0, 2, 0.25, ["a.html#b"]]
+        if encoder is None or "".join(encoder(sample, 0)) != dumps(sample):
+            return dumps
+    except TypeError:  # another signature
+        return dumps
+    return lambda row: "".join(encoder(row, 0))
+
+
+_ENCODE = _encoder()
+
+
 def _line(row: Any) -> bytes:
-    return b"0" if row == 0 else json.dumps(row, ensure_ascii=False,
-                                            separators=(",", ":")).encode("utf-8")
+    return b"0" if row == 0 else _ENCODE(row).encode("utf-8")
 
 
 def _sizes(data: bytes) -> list[int]:
