@@ -68,22 +68,6 @@ if TYPE_CHECKING:
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
-    from .results_more import (
-        CheckResult,
-        Choice,
-        EnginesResult,
-        ExportResult,
-        InstallResult,
-        ModelsResult,
-        Multilingual,
-        Preview,
-        RemoveResult,
-        StatusResult,
-        TmImportResult,
-        XliffExportResult,
-        XliffImport,
-        XliffImportResult,
-    )
 else:
     (archive, buildcache, catalog, checks, confidence, pipeline, serve, summary, tmx, xliff,
      drafting, tm) = (lazy.module(f"miss_i18n.{name}") for name in (
@@ -194,7 +178,7 @@ class Project:
                                waiting=drafting.waiting_locales(translations))
 
     def check(self, *, strict: bool = False, min_translated: float | None = None
-              ) -> CheckResult:
+              ) -> more.CheckResult:
         """Every catalog validated (Babel and the QA checks); the result says whether the
         gate fails: any error (any warning too, with ``strict``), or a locale under
         ``min_translated`` percent translated."""
@@ -235,7 +219,7 @@ class Project:
                            command="build", rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
 
-    def status(self, *, least_confident: int = 0) -> StatusResult:
+    def status(self, *, least_confident: int = 0) -> more.StatusResult:
         """Entries, translated, fuzzy and untranslated counts per target locale, and
         whether the site publishes each; with ``least_confident``, that many of each
         locale's least confident machine drafts (review those first)."""
@@ -352,12 +336,12 @@ class Project:
         return result
 
     # -- engines and models -------------------------------------------------------------
-    def engines(self) -> EnginesResult:
+    def engines(self) -> more.EnginesResult:
         """Every engine (available or not, and why) with its models, and which one
         drafts each target locale."""
         found = registry.Engines(self.config)
         rows = found.status()
-        chosen: list[Choice] = []
+        chosen: list[more.Choice] = []
         waiting: list[str] = []
         for locale in self.config.targets:
             pick = found.choose(locale)
@@ -370,7 +354,7 @@ class Project:
     def _multilingual(self) -> nllb_store.NllbStore:
         return nllb_store.NllbStore(store_for(self.config.models_dir))
 
-    def _coverage(self, model: nllb_store.InstalledNllb) -> Multilingual:
+    def _coverage(self, model: nllb_store.InstalledNllb) -> more.Multilingual:
         """Which configured locales a multilingual model serves, which it has no token for."""
         config = self.config
         served = [loc for loc in config.locales
@@ -378,17 +362,17 @@ class Project:
         return more.Multilingual(model, served,
                                  [loc for loc in config.locales if loc not in served])
 
-    def models(self) -> ModelsResult:
+    def models(self) -> more.ModelsResult:
         """The models in the project's store."""
         store = model_store.ModelStore(self.config.models_dir)
         return more.ModelsResult(store=store.root, installed=store.list(),
                             multilingual=[self._coverage(m) for m in self._multilingual().list()])
 
-    def install_models(self, paths: Sequence[Path]) -> InstallResult:
+    def install_models(self, paths: Sequence[Path]) -> more.InstallResult:
         """Install .argosmodel files (or every one in a folder), or NLLB-200 / M2M-100
         CTranslate2 folders (or a .zip / .tar.gz of one)."""
         store = model_store.ModelStore(self.config.models_dir)
-        installed: list[model_store.InstalledModel | Multilingual] = []
+        installed: list[model_store.InstalledModel | more.Multilingual] = []
         for path in paths:
             if nllb_store.is_candidate(path):
                 installed.append(self._coverage(self._multilingual().install(path)))
@@ -396,7 +380,7 @@ class Project:
                 installed.extend(store.install(path))
         return more.InstallResult(installed=installed)
 
-    def remove_models(self, specs: Sequence[str]) -> RemoveResult:
+    def remove_models(self, specs: Sequence[str]) -> more.RemoveResult:
         """Remove models by package or folder name, or by language pair (``en_de``)."""
         store = model_store.ModelStore(self.config.models_dir)
         multilingual = self._multilingual()
@@ -413,7 +397,7 @@ class Project:
 
     # -- XLIFF for CAT tools ------------------------------------------------------------
     def export_xliff(self, *, output_dir: Path | None = None,
-                     check: bool = False) -> XliffExportResult:
+                     check: bool = False) -> more.XliffExportResult:
         """One XLIFF 2.0 file per target locale (``<locale>.xlf``), in ``output_dir``
         (default: build/xliff in the project root)."""
         config = self.config
@@ -430,13 +414,13 @@ class Project:
             writes = self._commit(outputs, check, seen, also=[folder])
         return more.XliffExportResult(writes=writes, check=check)
 
-    def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> XliffImportResult:
+    def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> more.XliffImportResult:
         """Translations and states from XLIFF files back into their catalogs. Every file
         is read and checked before any catalog is written."""
         config = self.config
         with self._locked(check) as seen:
             catalogs: dict[str, Any] = {}
-            done: list[XliffImport] = []
+            done: list[more.XliffImport] = []
             for path in files:
                 document = xliff.read(_read(path), path)
                 locale = xliff.locale_of(document, config.source_locale, config.locales)
@@ -451,7 +435,7 @@ class Project:
         return more.XliffImportResult(writes=writes, check=check, imports=done)
 
     # -- the translation memory ---------------------------------------------------------
-    def import_tm(self, files: Sequence[Path]) -> TmImportResult:
+    def import_tm(self, files: Sequence[Path]) -> more.TmImportResult:
         """People's translations from TMX files into the translation memory, for the
         translate stage to draft from. Every file is read and checked before anything is
         stored: a malformed one imports nothing at all. Importing again adds nothing."""
@@ -474,7 +458,7 @@ class Project:
         return more.TmImportResult(imports=done)
 
     # -- the built site -----------------------------------------------------------------
-    def export_site(self, output: Path | None = None) -> ExportResult:
+    def export_site(self, output: Path | None = None) -> more.ExportResult:
         """The built site as one reproducible archive (*.zip or *.tar.gz; default: the
         output folder's name plus .zip, next to it)."""
         config = self.config
@@ -487,7 +471,7 @@ class Project:
                             size=len(data))
 
     def preview(self, host: str = "127.0.0.1", port: int = 8000, *,
-                log: Callable[[str], None] | None = None) -> Preview:
+                log: Callable[[str], None] | None = None) -> more.Preview:
         """A read-only server for the built site, bound (port 0: any free one)."""
         server = serve.make_server(self.config.output_dir, host, port, log=log)
         return more.Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
