@@ -407,7 +407,7 @@ class Template:
     are the template's, untranslated (``fresh``)."""
     fresh_rows: list[Rows] = field(default_factory=list, compare=False, repr=False)
     """Per process, with ``fresh_facts``: what a new catalog's record holds of them, and
-    the sizes of the template's entries as written."""
+    the sizes of the template's entries as written (none where an entry is plural)."""
     fresh_facts: list[list[Fact]] = field(default_factory=list, compare=False, repr=False)
     """Per process, filled by the first ``fresh``: the facts of the template's entries in a
     new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:
@@ -548,21 +548,22 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
     nothing = polib.POFile(wrapwidth=0)
     nothing.metadata = template.pot.metadata
     header = catalog.merge(nothing, None, locale).catalog
-    view = polib.POFile(wrapwidth=0)
-    view.metadata = header.metadata
-    view.metadata_is_fuzzy = header.metadata_is_fuzzy
-    view.extend(template.pot)
-    if not template.fresh_facts:
+    if not template.fresh_facts:  # the first new catalog of this process
+        view = polib.POFile(wrapwidth=0)
+        view.metadata = header.metadata
+        view.metadata_is_fuzzy = header.metadata_is_fuzzy
+        view.extend(template.pot)
         facts = facts_of(view, CheckContext(locale, locale, config.glossary))
         rows = [_row(fact) for fact in facts]
         template.fresh_facts.append(facts)
-        template.fresh_rows.append(Rows(rows, [_line(row) for row in rows],
-                                        _sizes(template.body[2:])))
-    shared = template.fresh_rows[0]
+        if not any(f[3] & (PLURAL | OBSOLETE) for f in facts):
+            template.fresh_rows.append(Rows(rows, [_line(row) for row in rows],
+                                            _sizes(template.body[2:])))
     head = catalog.header_bytes(header)
-    plain = not any(f[3] & (PLURAL | OBSOLETE) for f in template.fresh_facts[0])
+    shared = template.fresh_rows[0] if template.fresh_rows else None
     return (head + template.body, header, list(template.fresh_facts[0]),
-            Rows(shared.rows, shared.lines, [len(head), *shared.sizes]) if plain else None)
+            None if shared is None else Rows(shared.rows, shared.lines,
+                                             [len(head), *shared.sizes]))
 
 
 def _written(entry: polib.POEntry) -> str:
