@@ -3,6 +3,7 @@ same errors, as the run in one process."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,13 +17,16 @@ import pytest
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import parallel, pipeline
+from miss_i18n.build import Review
 from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
 from miss_i18n.files import Snapshot
 from miss_i18n.incremental import Template
+from miss_i18n.model import CatalogStats
 from miss_i18n.provenance import MACHINE_MARK
+from miss_i18n.report import Findings
 from miss_i18n.skeleton import PageBuilder
-from miss_i18n.summary import summarize
+from miss_i18n.summary import Packed, Summary, pack, summarize, unpack
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform")
 LOCALES = ("de", "ar", "pt_BR", "zh")
@@ -167,6 +171,9 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     assert {locale: replace(s, files=()) for locale, s in there.items()} == here
     assert set(seen.digests) == {config.po_path(locale) for locale in LOCALES}
     assert any(summary.review.drafts for summary in there.values())  # the fill's drafts
+    if jobs > 1:  # packed in the workers: every locale's keys are the template's tuples
+        shared = {id(key) for summary in there.values() for key in summary.translations}
+        assert len(shared) == len({key for s in there.values() for key in s.translations})
     # check mode: each catalog and each .mo compared, nothing written; the fill's
     # translations are not in the .mo files of the first run
     files = [f for s in there.values() for f in s.files]
@@ -176,3 +183,20 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     loaded = pipeline.loaded_summaries(config, seen=Snapshot(), include_fuzzy=False)
     assert {locale: s.translations for locale, s in loaded.items()} != {
         locale: s.translations for locale, s in there.items()}  # fuzzy ones left out
+
+
+def test_a_packed_summary_is_the_summary_and_one_with_a_key_elsewhere_goes_as_it_is() -> None:
+    keys = [("p#1", "One"), ("p#2", "Two"), ("p#3", "Three"), ("miss-i18n:x", "Chrome")]
+    where = {key: position for position, key in enumerate(keys)}
+    made = Summary(stats=CatalogStats("de", 4, 1, 2, 1), translations={
+        keys[2]: "Drei", keys[0]: "Eins"}, review=Review(drafts={keys[0]}, stale={keys[3]}),
+        shown=50.0, findings=Findings(1, 2), weakest=[], needing=1, names=("Deutsch", "ltr"))
+    packed = pack(made, where)
+    assert isinstance(packed, Packed)
+    again = unpack(pickle.loads(pickle.dumps(packed)), list(keys))
+    assert again == made and again.names == made.names
+    assert list(again.translations) == [keys[2], keys[0]]  # in their order
+    assert all(key is keys[2] or key is keys[0] for key in again.translations)
+    elsewhere = replace(made, review=Review(memory={("q#1", "Other")}))
+    assert pack(elsewhere, where) is elsewhere
+    assert unpack(elsewhere, keys) is elsewhere

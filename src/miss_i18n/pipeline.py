@@ -72,7 +72,7 @@ from .report import REPORT, report_page
 from .segments import Located, Plan, source_plan
 from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
-from .summary import Summary, stage_files, summarize
+from .summary import Packed, Summary, pack, stage_files, summarize, unpack
 from .translate import (
     Chooser,
     LocaleResult,
@@ -450,13 +450,26 @@ def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
     those of the targets (default: all)."""
     locales = list(config.targets if locales is None else locales)
     jobs = jobs_for(config.jobs, len(template.pot) * len(locales) // ENTRIES_PER_UNIT)
-    return _recorded(config, seen, locales, _summarized(
-        config, _merged_summary, (config, template, include_fuzzy, check), locales, jobs))
+    # over processes, each summary comes back packed by the template's keys (summary.pack)
+    keys = [(entry.msgctxt, entry.msgid) for entry in template.pot] if min(
+        jobs, len(locales)) > 1 else []
+    where = {key: position for position, key in enumerate(keys)}
+    return {locale: unpack(packed, keys) for locale, packed in _recorded(
+        config, seen, locales, _summarized(
+            config, _merged_summary, (config, template, include_fuzzy, check, where),
+            locales, jobs)).items()}
 
 
-def _merged_summary(shared: tuple[Config, Template, bool, bool], locale: str
-                    ) -> tuple[str, Summary]:
-    config, template, include_fuzzy, check = shared
+def _merged_summary(shared: tuple[Config, Template, bool, bool, dict[Key, int]], locale: str
+                    ) -> tuple[str, Summary | Packed]:
+    config, template, include_fuzzy, check, where = shared
+    held, summary = _merged_summary_of(config, template, locale, include_fuzzy=include_fuzzy,
+                                       check=check)
+    return held, pack(summary, where) if where else summary
+
+
+def _merged_summary_of(config: Config, template: Template, locale: str, *,
+                       include_fuzzy: bool, check: bool) -> tuple[str, Summary]:
     data = _catalog_bytes(config, locale, required=False)
     held = digest_of(data)
     # the shortcuts: only what the template changed merged, or a new locale's catalog

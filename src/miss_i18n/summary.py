@@ -11,7 +11,10 @@ catalog per process at a time rather than every locale's (nor their bytes).
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 import polib
@@ -62,6 +65,51 @@ class Summary:
     process that made the summary knew them (not the catalog's: left out of ==)."""
     files: tuple[CatalogFile, ...] = ()
     """The catalog and its .mo, staged or compared (stage_files)."""
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A Summary on its way back from a worker process, its keys as their positions in
+    the template both processes hold (the worker forked from the other): pickled as a
+    few arrays and the shown texts, not as a tuple of two strings per entry, and made
+    again (``unpack``) from the receiving process's own keys, one tuple per entry shared
+    by every locale's summary instead of a copy each."""
+
+    summary: Summary
+    """The summary, with neither translations nor review."""
+    shown: bytes
+    """The translations' keys, in their order: positions (``array('I')``)."""
+    texts: list[str]
+    """The translations, in that order."""
+    review: tuple[bytes, bytes, bytes]
+    """The drafts, the stale translations and the memory's drafts: positions."""
+
+
+def pack(summary: Summary, where: Mapping[Key, int]) -> Summary | Packed:
+    """``summary`` packed by ``where`` (the template's keys, each to its position); as it
+    is where one of its keys is not the template's."""
+    review = summary.review
+    found = [list(map(where.get, keys, repeat(-1))) for keys in (
+        summary.translations, review.drafts, review.stale, review.memory)]
+    if any(-1 in positions for positions in found):
+        return summary
+    shown, drafts, stale, memory = (array("I", positions).tobytes() for positions in found)
+    return Packed(replace(summary, translations={}, review=Review()), shown,
+                  list(summary.translations.values()), (drafts, stale, memory))
+
+
+def unpack(item: Summary | Packed, keys: Sequence[Key]) -> Summary:
+    """The Summary ``pack`` made ``item`` of, by ``keys`` (the template's, in its order)."""
+    if isinstance(item, Summary):
+        return item
+
+    def keys_at(positions: bytes) -> map[Key]:
+        return map(keys.__getitem__, array("I", positions))
+
+    drafts, stale, memory = (set(keys_at(positions)) for positions in item.review)
+    return replace(item.summary, translations=dict(zip(keys_at(item.shown), item.texts,
+                                                       strict=True)),
+                   review=Review(drafts=drafts, stale=stale, memory=memory))
 
 
 def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
