@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import ARTICLE, PAGES
 from helpers import invoke, snapshot
-from miss_i18n import buildcache, pipeline
+from miss_i18n import buildcache, pipeline, rerun
 from miss_i18n.skeleton import PageBuilder
 
 ARTICLE_PAGE = ARTICLE.name
@@ -308,13 +309,18 @@ def test_a_page_key_changes_with_each_thing_the_page_shows() -> None:
 
 def _rewrite_plans(project: Path, plan_text: str) -> None:
     """Every source row's plan replaced by ``plan_text``, the index's digest made again."""
+    _rewrite_sources(project, lambda row: row.__setitem__(3, plan_text))
+
+
+def _rewrite_sources(project: Path, change: Callable[[list[Any]], None]) -> None:
+    """Every source row changed by ``change``, the index's digest made again."""
     path = project / INDEX
     head, rest = path.read_bytes().split(b"\n", 1)
     rows = []
     for line in rest.split(b"\n"):
         row = json.loads(line)
         if row[0] == "source":
-            row[3] = plan_text
+            change(row)
         rows.append(json.dumps(row, ensure_ascii=False).encode())
     body = b"\n".join(rows)
     header = json.loads(head)
@@ -343,3 +349,22 @@ def test_a_page_is_located_from_its_plan_read_only_when_it_is_built(
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     assert snapshot(project, "site") == cached
     assert fresh_build(project) == cached
+
+
+def test_an_index_whose_segments_are_not_text_is_not_used(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    """A segment's fields are strings; an index with anything else there is not ours
+    (whatever its digest says), and is read as none: every page extracted and built."""
+    cached = snapshot(project, "site")
+    assert buildcache.PageCache.of(project).sources
+
+    def number_for_text(row: list[Any]) -> None:
+        row[2][0][2] = 42  # the first segment's msgid
+
+    _rewrite_sources(project, number_for_text)
+    assert not buildcache.PageCache.of(project).sources
+    (project / rerun.RECORD).unlink()  # not a rerun skipped whole
+    built.clear()
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert built  # the pages were built again, not found in the index
+    assert snapshot(project, "site") == cached

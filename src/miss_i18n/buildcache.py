@@ -213,7 +213,9 @@ class PageCache:
                 kind, key, *value = json.loads(line)
                 if kind == "source":
                     found, plan = value
-                    sources[str(key)] = [Segment(*map(str, fields)) for fields in found]
+                    if not {type(text) for fields in found for text in fields} <= {str}:
+                        return  # not the index's own
+                    sources[str(key)] = list(map(Segment._make, found))
                     plans[str(key)] = str(plan)
                     lines[str(key)] = line
                 elif kind == "names":  # the locales' names, as this Babel gave them
