@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden
-from helpers import build_with
+from helpers import build_with, invoke
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
 from miss_i18n.model import Segment
@@ -67,6 +67,22 @@ def test_several_pages_in_subfolders(tmp_path: Path) -> None:
     (tmp_path / ".hidden.html").write_text("<html><body><p>Hidden</p></body></html>")
     assert [(s.page, s.context) for s in extract(tmp_path)] == [
         ("guides/a.htm", "guides/a:body/p"), ("index.html", "index:body/p")]
+
+
+@pytest.mark.parametrize("command", ["extract", "run"])
+def test_two_pages_whose_texts_would_share_contexts_are_a_clear_error(
+        project: Path, command: str) -> None:
+    """``a.html`` and ``a.htm`` both give their texts the contexts ``a:…``: a template of
+    both would hold texts twice (msgfmt rejects it), so nothing is written and the error
+    names both pages."""
+    page = next((project / "source").glob("*.html"))
+    twin = page.with_suffix(".htm")
+    twin.write_bytes(page.read_bytes())
+    code, output = invoke(command, "--no-translate" if command == "run" else "-q")
+    assert code == 4
+    assert f"{twin.name} and {page.name} give their texts the same context" in output
+    assert "rename one of the pages" in output and len(output.strip().splitlines()) == 1
+    assert not (project / "locales").exists() and not (project / "build").exists()
 
 
 def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ from .engines.base import (
     Scored,
     translate_many_scored,
 )
-from .errors import ConflictError, PathError, WriteError
+from .errors import ConflictError, ExtractError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
     FolderId,
@@ -314,7 +314,26 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
             index.use_source(key)
         segments += known
     index.template_sources = keys
-    return catalog.make_template([*segments, *CHROME], previous=previous, now=now), previous
+    segments += CHROME
+    _one_page_per_context(config.source_dir, segments)
+    return catalog.make_template(segments, previous=previous, now=now), previous
+
+
+def _one_page_per_context(source_dir: Path, segments: Sequence[Segment]) -> None:
+    """ExtractError where two pages' texts share a context, as ``a.html``'s and ``a.htm``'s
+    do (a page's contexts start with its name less the extension): the template would hold
+    a text twice, which msgfmt rejects, and a translation could go to the wrong page."""
+    contexts = [segment.context for segment in segments]
+    if len(set(contexts)) == len(contexts):
+        return
+    pages: dict[str, str] = {}
+    for segment in segments:
+        first = pages.setdefault(segment.context, segment.page)
+        if first != segment.page:
+            named = first or "the build's own text"
+            raise ExtractError(f"{named} and {segment.page} give their texts the same context "
+                               f"({segment.context!r}): rename one of the pages",
+                               path=source_dir / segment.page)
 
 
 def _extracted(source_dir: Path, page: tuple[str, str]
