@@ -171,6 +171,9 @@ class PageCache:
     keys in order, its header fields and comment (``template_of``, ``add_template``)."""
     template_sources: list[str] = field(default_factory=list)
     """This run's pages' source keys, in the template's order (extraction's)."""
+    previous_pages: list[tuple[str, int]] | None = None
+    """The pages of the template on disk (source key, entry count), in its order, where
+    this run made it from the index (pipeline.template_and_previous)."""
     texts: dict[str, str] = field(default_factory=dict)
     """By source key: the page's entries as the template writes them (catalog.segment_text),
     where this run's extraction made them."""

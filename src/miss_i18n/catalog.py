@@ -390,8 +390,12 @@ def _base_metadata(date: str) -> dict[str, str]:
 def make_template(segments: Iterable[Segment], *, previous: polib.POFile | None,
                   now: datetime) -> polib.POFile:
     """The POT for these segments. Keeps the previous creation date if nothing changed."""
-    return _keep_dates(template_of(segments, _base_metadata(format_date(now)),
-                                   TEMPLATE_COMMENT), previous)
+    return keep_dates(new_template(segments, now), previous)
+
+
+def new_template(segments: Iterable[Segment], now: datetime) -> polib.POFile:
+    """The POT for these segments, dated ``now`` (``make_template`` before ``keep_dates``)."""
+    return template_of(segments, _base_metadata(format_date(now)), TEMPLATE_COMMENT)
 
 
 TEMPLATE_COMMENT = ("Translation template for miss-i18n, generated from the source pages.\n"
@@ -411,8 +415,10 @@ def template_of(segments: Iterable[Segment], metadata: dict[str, str], comment: 
     return template
 
 
-def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.POFile:
-    """Use the previous file's date headers when they are the only difference."""
+def keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.POFile:
+    """Use the previous file's date headers when they are the only difference. Where the
+    two hold the very same entry objects (a template made from the one it replaces:
+    pipeline.template_and_previous), only their headers are rendered to compare."""
     if previous is None:
         return catalog
     if len(previous) != len(catalog) or any(
@@ -426,7 +432,11 @@ def _keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.P
         if name in previous.metadata and name in candidate.metadata:
             candidate.metadata[name] = previous.metadata[name]
     candidate.extend(catalog)
-    return candidate if render(candidate) == render(previous) else catalog
+    if all(old is new for old, new in zip(previous, catalog, strict=True)):
+        same = header_bytes(candidate) == header_bytes(previous)
+    else:
+        same = render(candidate) == render(previous)
+    return candidate if same else catalog
 
 
 def plural_forms(locale: str) -> str:

@@ -21,9 +21,10 @@ import contextlib
 import hashlib
 import heapq
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -362,33 +363,70 @@ class Diff:
     every locale's catalog."""
 
     @classmethod
-    def of(cls, pot: polib.POFile, previous: polib.POFile) -> Diff:
-        untouched: list[Fact] = [(e.msgctxt, e.msgid, *_UNTOUCHED) for e in previous]
-        where = {(fact[0], fact[1]): n for n, fact in enumerate(untouched)}
+    def of(cls, pot: polib.POFile, previous: polib.POFile,
+           pages: tuple[Sequence[tuple[str | None, int]],
+                        Sequence[tuple[str | None, int]]] | None = None) -> Diff:
+        """``pages``: where known, the pages of ``pot`` and of ``previous``, in order, each
+        as its key (the digest of its source: the same key, the same entries) and how many
+        entries it has. A page both hold is kept whole, without looking at its entries
+        (an edit keeps nearly every page); only the others' entries are matched by key
+        (contexts are unique in a template: no key is on two pages)."""
+        untouched: list[Fact] = [(msgctxt, msgid, *_UNTOUCHED)
+                                 for msgctxt, msgid in _keys(previous)]
+        keys = frozenset(_keys(pot))
         keep: list[int | None] = []
         todo: list[int] = []
         changed: list[int] = []
-        for number, entry in enumerate(pot):
-            old = where.pop((entry.msgctxt, entry.msgid), None)
-            if old is not None:
-                before = previous[old]
-                if before.comment == entry.comment and before.occurrences == entry.occurrences:
-                    keep.append(old)
-                    continue
-                changed.append(old)
-            keep.append(None)
-            todo.append(number)
+        new: Sequence[tuple[str | None, int]] = [(None, len(pot))]
+        old: Sequence[tuple[str | None, int]] = [(None, len(previous))]
+        if pages is not None and sum(n for _key, n in pages[0]) == len(keys) == len(pot) \
+                and sum(n for _key, n in pages[1]) == len(previous) == len(
+                    set(map(itemgetter(0), untouched))):  # (contexts unique: keys too)
+            new, old = pages  # else one page each, none kept whole: every entry by key
+        starts = dict(zip((key for key, _n in old), accumulate(
+            (n for _key, n in old), initial=0), strict=False))
+        shared = {key for key, _n in new} & starts.keys() - {None}
+        where = {(untouched[n][0], untouched[n][1]): n for key, count in old
+                 if key not in shared for n in range(starts[key], starts[key] + count)}
         runs: list[tuple[int | None, int]] = []
-        for old in keep:
+
+        def add(first: int | None, length: int) -> None:  # to the last run, or a new one
             if runs:
-                start, length = runs[-1]
-                if (start is None and old is None) or (
-                        start is not None and old == start + length):
-                    runs[-1] = (start, length + 1)
-                    continue
-            runs.append((old, 1))
-        return cls(keep, todo, changed, sorted(where.values()),
-                   frozenset((e.msgctxt, e.msgid) for e in pot), runs, untouched)
+                start, size = runs[-1]
+                if (start is None and first is None) or (
+                        start is not None and first == start + size):
+                    runs[-1] = (start, size + length)
+                    return
+            runs.append((first, length))
+
+        number = 0
+        for key, count in new:
+            if key in shared:
+                keep += range(starts[key], starts[key] + count)
+                add(starts[key], count)
+                number += count
+                continue
+            for entry in pot[number:number + count]:
+                found = where.pop((entry.msgctxt, entry.msgid), None)
+                if found is not None:
+                    before = previous[found]
+                    if before.comment == entry.comment and \
+                            before.occurrences == entry.occurrences:
+                        keep.append(found)
+                        add(found, 1)
+                        number += 1
+                        continue
+                    changed.append(found)
+                keep.append(None)
+                add(None, 1)
+                todo.append(number)
+                number += 1
+        return cls(keep, todo, changed, sorted(where.values()), keys, runs, untouched)
+
+
+def _keys(entries: Sequence[polib.POEntry]) -> Iterator[Key]:
+    return zip(map(attrgetter("msgctxt"), entries), map(attrgetter("msgid"), entries),
+               strict=True)
 
 
 @dataclass(frozen=True)
@@ -533,9 +571,13 @@ def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
     if len(blocks) != len(diff.keep) - len(diff.todo) + len(diff.changed) + len(
             diff.vanished) + 1 or not all(catalog.is_fresh(entry) for entry in pot):
         return None
-    return b"\n\n".join([catalog.header_bytes(pot), *(
-        _written(entry).encode("utf-8") if old is None else blocks[1 + old]
-        for entry, old in zip(pot, diff.keep, strict=True))]) + b"\n"
+    parts = [catalog.header_bytes(pot)]
+    number = 0
+    for old, length in diff.runs:  # a run kept is one slice of the blocks
+        parts += [_written(entry).encode("utf-8") for entry in pot[number:number + length]
+                  ] if old is None else blocks[1 + old:1 + old + length]
+        number += length
+    return b"\n\n".join(parts) + b"\n"
 
 
 def fresh(config: Config, template: Template, locale: str) -> Made | None:

@@ -302,8 +302,9 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     found = dict(zip(missing, map_shared(
         _extracted, config.source_dir, [(page, by_page[page]) for page in missing],
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
-    previous = _previous_template(config, seen, index)  # before the index learns this run's
-    segments = []
+    recorded = _recorded_template(config, seen, index)  # before the index learns this run's
+    segments: list[Segment] = []
+    spans: dict[str, tuple[int, int]] = {}  # each page's entries in the template, by key
     for page, key in zip(pages, keys, strict=True):
         known = index.segments(key)
         if known is None:
@@ -312,11 +313,16 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
             index.texts[key] = text
         else:
             index.use_source(key)
+        spans[key] = (len(segments), len(known))
         segments += known
     index.template_sources = keys
     segments += CHROME
     _one_page_per_context(config.source_dir, segments)
-    return catalog.make_template(segments, previous=previous, now=now), previous
+    made = catalog.new_template(segments, now)
+    previous = _previous_of(config, recorded, made, spans)
+    index.previous_pages = None if recorded is None else [
+        (key, len(page)) for key, page in zip(recorded[0], recorded[1], strict=True)]
+    return catalog.keep_dates(made, previous), previous
 
 
 def _one_page_per_context(source_dir: Path, segments: Sequence[Segment]) -> None:
@@ -347,18 +353,53 @@ def _extracted(source_dir: Path, page: tuple[str, str]
             source_line(key, segments, plan))
 
 
+OnDisk = tuple[list[str], list[list[Segment]], dict[str, str], str]
+"""The template on disk as the index recorded it: its pages' source keys and segments, in
+order, its header fields and comment."""
+
+
 def _previous_template(config: Config, seen: Snapshot, index: PageCache
                        ) -> polib.POFile | None:
     """The template on disk: made again from its pages' segments where the index holds
     the template it recorded with the same SHA-256 (it wrote those bytes from them: no
     1 MB to parse), else read."""
+    return _previous_of(config, _recorded_template(config, seen, index))
+
+
+def _recorded_template(config: Config, seen: Snapshot, index: PageCache) -> OnDisk | None:
+    """The template on disk as the index recorded it, where it did (with the same
+    SHA-256, taken into ``seen``)."""
     seen.read(config.pot_path)
     known = index.template_of(seen.digests[config.pot_path])
-    if known is None:
-        return catalog.load_optional(config.pot_path)
+    if known is None or index.template is None:
+        return None
     pages, metadata, comment = known
-    return catalog.template_of([*(s for segments in pages for s in segments), *CHROME],
-                               metadata, comment)
+    return list(index.template[1]), pages, metadata, comment
+
+
+def _previous_of(config: Config, recorded: OnDisk | None, made: polib.POFile | None = None,
+                 spans: Mapping[str, tuple[int, int]] | None = None) -> polib.POFile | None:
+    """The template on disk: from what the index recorded of it, else read. A page it
+    shares with the template ``made`` from this run's pages (``spans``: where each page's
+    entries are in it, by source key) has the very same entries: those of ``made`` are
+    taken, not made again (and catalog.keep_dates then compares the headers alone)."""
+    if recorded is None:
+        return catalog.load_optional(config.pot_path)
+    keys, pages, metadata, comment = recorded
+    if made is None or spans is None:
+        return catalog.template_of([*(s for segments in pages for s in segments), *CHROME],
+                                   metadata, comment)
+    entries: list[polib.POEntry] = []
+    for key, segments in zip(keys, pages, strict=True):
+        start, count = spans.get(key, (0, -1))
+        entries += made[start:start + count] if count == len(segments) else \
+            catalog.template_of(segments, {}, "")
+    entries += made[len(made) - len(CHROME):]
+    previous = polib.POFile(wrapwidth=0)
+    previous.header = comment
+    previous.metadata = dict(metadata)
+    previous.extend(entries)
+    return previous
 
 
 def template_bytes(config: Config, pot: polib.POFile, previous: polib.POFile | None,
@@ -373,7 +414,7 @@ def template_bytes(config: Config, pot: polib.POFile, previous: polib.POFile | N
         pot, [*(text for text in texts if text is not None), *map(catalog.segment_text, CHROME)])
     if previous is None:
         return whole or catalog.to_bytes(pot), None
-    diff = incremental.Diff.of(pot, previous)
+    diff = incremental.Diff.of(pot, previous, _pages(index))
     held = seen.digests.get(config.pot_path)
     if whole is None and index.template is not None and index.template[0] == held:
         with contextlib.suppress(OSError):
@@ -383,6 +424,17 @@ def template_bytes(config: Config, pot: polib.POFile, previous: polib.POFile | N
             if made is not None:
                 return made, diff
     return whole or catalog.to_bytes(pot), diff
+
+
+def _pages(index: PageCache) -> tuple[list[tuple[str | None, int]],
+                                     list[tuple[str | None, int]]] | None:
+    """The pages of this run's template and of the one it replaces, for Diff.of, where
+    the index made that one (then the build's own entries end both)."""
+    if index.previous_pages is None:
+        return None
+    chrome: list[tuple[str | None, int]] = [("build's own", len(CHROME))]
+    return ([*((key, len(index.sources[key])) for key in index.template_sources), *chrome],
+            [*index.previous_pages, *chrome])
 
 
 def template_state(config: Config, pot: polib.POFile, previous: polib.POFile | None,
