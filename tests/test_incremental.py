@@ -139,6 +139,41 @@ def test_an_incremental_update_writes_what_the_whole_merge_writes(
     assert updated[2:] == []  # the whole way: no record, no shortcut tried
 
 
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_page_key_taken_from_the_last_build_is_the_one_computed(
+        recorded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """After each kind of edit, the pages whose source the template kept and whose
+    catalog came up to the template by its record take the last build's keys
+    (pipeline._known_keys): the same keys, the same site, as computing every one."""
+    taken, computed = tmp_path / "taken", tmp_path / "computed"
+    shutil.copytree(recorded, taken)
+    shutil.copytree(recorded, computed)
+    calls: list[int] = []
+    real = PageCache.page_key
+
+    def counting(*args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(PageCache, "page_key", staticmethod(counting))
+    found = []
+    for root in (taken, computed):
+        _edit(root, edit)
+        monkeypatch.chdir(root)
+        if root == computed:
+            monkeypatch.setattr(pipeline, "_known_keys", lambda *_args: ({}, {}))
+        calls.clear()
+        code, output = invoke("run", "--no-translate", "--jobs", "1")
+        assert code == 0, output
+        index = PageCache.of(root, store=False)
+        found.append((output, snapshot(root, "locales", "site"), index.built, len(calls)))
+    assert found[0][:3] == found[1][:3]
+    pages = len(list((taken / "source").glob("*.html"))) * (1 + len(LOCALES))
+    assert found[1][3] == pages  # every key computed
+    if edit in SHORT and edit != "page removed":
+        assert found[0][3] < pages / 2  # most taken from the last build
+
+
 def test_a_catalog_edited_since_its_record_goes_the_whole_way(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = recorded / "locales" / "de" / "LC_MESSAGES" / "miss.po"

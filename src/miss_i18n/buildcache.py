@@ -114,6 +114,10 @@ def site_salt(site: Site, locale: str, translations: Mapping[Key, str]) -> str:
         [translations.get((c.context, c.msgid)) for c in CHROME]]))
 
 
+Built_ = tuple[list[str], dict[str, tuple[str, str, list[str]]]]
+"""PageCache.built: source keys; per locale (basis, salt, a page key per source)."""
+
+
 @dataclass(frozen=True)
 class Built:
     """A page of one locale as the build left it in the output folder."""
@@ -128,6 +132,21 @@ class Built:
     title: str
     row: dict[str, Any] | None = None
     """Its index row where this build made or changed it (None: the index's stands)."""
+
+
+def _built_of(sources: Any, locales: Any) -> Built_ | None:
+    """PageCache.built from its row (None: not one)."""
+    if not (isinstance(sources, list) and isinstance(locales, dict)
+            and all(isinstance(key, str) for key in sources)):
+        return None
+    found: dict[str, tuple[str, str, list[str]]] = {}
+    for locale, row in locales.items():
+        basis, salt, keys = row
+        if not (isinstance(basis, str) and isinstance(salt, str) and isinstance(keys, list)
+                and len(keys) == len(sources) and all(isinstance(k, str) for k in keys)):
+            return None
+        found[str(locale)] = (basis, salt, keys)
+    return sources, found
 
 
 def _report_row(built: PageReport) -> dict[str, Any]:
@@ -171,6 +190,10 @@ class PageCache:
     keys in order, its header fields and comment (``template_of``, ``add_template``)."""
     template_sources: list[str] = field(default_factory=list)
     """This run's pages' source keys, in the template's order (extraction's)."""
+    built: Built_ | None = None
+    """What the last build made of each page (as read), or this build (once it is done):
+    its pages' source keys, in order, and per locale the basis of its translations
+    (summary.Summary.basis), its salt, and each page's key."""
     previous_pages: list[tuple[str, int]] | None = None
     """The pages of the template on disk (source key, entry count), in its order, where
     this run made it from the index (pipeline.template_and_previous)."""
@@ -206,6 +229,7 @@ class PageCache:
             plans: dict[str, Plan | str] = {}
             pages: dict[str, dict[str, Any] | bytes] = {}
             template = None
+            built = None
             names: dict[str, tuple[str, str]] = {}
             lines: dict[str, bytes] = {}
             for line in rest.splitlines():
@@ -229,10 +253,12 @@ class PageCache:
                     keys, metadata, comment = value
                     template = (str(key), [str(k) for k in keys],
                                 {str(k): str(v) for k, v in dict(metadata).items()}, str(comment))
+                elif kind == "built":
+                    built = _built_of(key, value[0])
                 else:
                     pages[str(key)] = dict(value[0])
             self.sources, self.plans, self.pages = sources, plans, pages
-            self.template, self.lines = template, lines
+            self.template, self.lines, self.built = template, lines, built
             learn(names)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.sources, self.plans, self.pages, self.template = {}, {}, {}, None
@@ -364,6 +390,7 @@ class PageCache:
               for k, v in self.pages.items()),
             *([] if self.template is None or not set(self.template[1]) <= set(kept)
               else [_json(["template", *self.template])]),
+            *([] if self.built is None else [_json(["built", *self.built])]),
             _json(["names", babel.__version__, {locale: list(names) for locale, names in
                                                 sorted(known_names().items())}])])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (

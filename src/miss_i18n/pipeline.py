@@ -72,7 +72,7 @@ from .report import REPORT, report_page
 from .segments import Located, Plan, source_plan
 from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
-from .summary import Packed, Summary, pack, stage_files, summarize, unpack
+from .summary import Packed, Summary, basis_of, pack, stage_files, summarize, unpack
 from .translate import (
     Chooser,
     LocaleResult,
@@ -549,10 +549,12 @@ def _merged_summary_of(config: Config, template: Template, locale: str, *,
         incremental.update(config, template, locale, data, held))
     if made is not None:
         written, header, facts, rows = made
-        return held, _files_of(
+        summary = _files_of(
             config, locale, data=written, header=header, facts=facts,
             include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
             read=data, made=rows)
+        return held, summary if data is None else replace(
+            summary, since=basis_of(held, include_fuzzy))
     old = None if data is None else catalog.to_polib(
         catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
@@ -599,7 +601,8 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
         if pending is not None:
             pending.abandon()
         raise
-    return replace(summary, files=files, names=names)
+    return replace(summary, files=files, names=names,
+                   basis=basis_of(po_digest, include_fuzzy))
 
 
 def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
@@ -634,7 +637,9 @@ def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summ
     config, include_fuzzy = shared
     held, po = _read_catalog(config, locale, required=True)
     assert po is not None  # required: read_data raised otherwise
-    return held, summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
+    return held, replace(summarize(po, locale, include_fuzzy=include_fuzzy,
+                                   glossary=config.glossary),
+                         basis=basis_of(held, include_fuzzy))
 
 
 def catalog_writes(config: Config, summaries: Mapping[str, Summary]
@@ -947,6 +952,11 @@ class _SiteWork:
     below: str
     """The output folder as a string, with a separator after it: a page's file is this
     and its name (``native``), without a Path made for every page and locale."""
+    known: Mapping[str, int] = field(default_factory=dict)
+    """Where each source (by key) was among the last build's pages (PageCache.built)."""
+    keys: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Per locale whose page keys are the last build's for every page whose source it
+    had (``_known_keys``): those keys, in the order of ``known``."""
 
 
 @dataclass
@@ -967,6 +977,25 @@ class _PageBuilds:
     """The pages that changed, written beside their files (commit renames them)."""
 
 
+def _page_keys(work: _SiteWork, source_key: str, segments: Sequence[Segment]) -> list[str]:
+    """The page's key in each locale (PageCache.page_key): the last build's where the
+    site's ``keys`` hold it for its source (``known``), else computed."""
+    known = work.known.get(source_key)
+    keys: list[Key] | None = None
+    found = []
+    for locale in work.locales:
+        same = work.keys.get(locale)
+        if same is not None and known is not None:
+            found.append(same[known])  # the same source and translations: the same key
+            continue
+        if keys is None:
+            keys = [(segment.context, segment.msgid) for segment in segments]
+        translations, review = work.lookups[locale]
+        found.append(work.cache.page_key(source_key, work.salts[locale], keys,
+                                         translations=translations, review=review))
+    return found
+
+
 def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     """One source page in every locale, each written as soon as it is made: from the index
     where the output is still what the same inputs made, else parsed and walked once (only
@@ -983,20 +1012,15 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         located = Located.of(parse_page(source, config.source_dir / page), page)
         segments = done.segments = [slot.segment for slot in located.slots]
         plan = done.plan = located.plan()
-    keys = [(segment.context, segment.msgid) for segment in segments]
+    page_keys = _page_keys(work, source_key, segments)
     built: list[Built | None] = []
-    page_keys: list[str] = []
     due: list[tuple[int, str, str]] = []  # (where, locale, output name)
-    for locale in work.locales:
-        found, review = work.lookups[locale]
-        key = cache.page_key(source_key, work.salts[locale], keys, translations=found,
-                             review=review)
+    for locale, key in zip(work.locales, page_keys, strict=True):
         name = work.site.path(locale, page)
         hit = cache.get(key, work.below + native(name), name, locale, page)
         if hit is None:
             due.append((len(built), locale, name))
         built.append(hit)
-        page_keys.append(key)
     builder: PageBuilder | None = None
     found_segments = segments
 
@@ -1082,9 +1106,9 @@ def site_outputs(
     lookups = {locale: (summaries[locale].translations, summaries[locale].review)
                if locale in summaries else ({}, Review()) for locale in locales}
     cache = PageCache.of(config.root, store=not check) if index is None else index
-    work = _SiteWork(config, site, locales, lookups, {
-        locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}, cache,
-        check, output_root, folders, below)
+    salts = {locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}
+    work = _SiteWork(config, site, locales, lookups, salts, cache, check, output_root, folders,
+                     below, *_known_keys(cache, summaries, salts, config.source_locale))
     jobs = jobs_for(config.jobs, len(pages) * len(locales))
     _know_locales(site, summaries)
     code_digest()
@@ -1098,6 +1122,7 @@ def site_outputs(
         clean(page_files, check=False, config=config)  # what the workers staged
         raise
     shown = _displayed(config.output_dir, config.root)
+    _record_keys(cache, builds, locales, summaries, salts)
     for page, done in zip(pages, builds, strict=True):
         staged += done.staged
         if done.segments is not None and done.plan is not None:
@@ -1124,6 +1149,40 @@ def site_outputs(
     manifest, gone = _manifest(config, digests, seen)
     outputs.append(manifest)
     return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+
+
+def _known_keys(cache: PageCache, summaries: Mapping[str, Summary], salts: Mapping[str, str],
+                source_locale: str) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Where each source the last build had is among its pages, and that build's page keys
+    for each locale whose pages show what they showed then: the same salt, and a catalog
+    brought up to the template by its record (Summary.since) from the one that build
+    read. Only sources that both this run's template and the one it replaces hold count:
+    their entries the template kept whole, with the facts they had, so such a page shows
+    what it showed, and has the same key (not computed again)."""
+    if cache.built is None or cache.previous_pages is None:
+        return {}, {}
+    sources, locales = cache.built
+    kept = {key for key, _count in cache.previous_pages} & set(cache.template_sources)
+    keys = {}
+    for locale, (basis, salt, page_keys) in locales.items():
+        summary = summaries.get(locale)
+        since = "" if locale == source_locale else None if summary is None else summary.since
+        if since is not None and since == basis and salts.get(locale) == salt:
+            keys[locale] = page_keys
+    return {key: position for position, key in enumerate(sources) if key in kept}, keys
+
+
+def _record_keys(cache: PageCache, builds: Sequence[_PageBuilds], locales: Sequence[str],
+                 summaries: Mapping[str, Summary], salts: Mapping[str, str]) -> None:
+    """Record this build's page keys in the index (PageCache.built), where every locale's
+    basis is known (the source locale's is empty: it shows no translation)."""
+    bases = {locale: summaries[locale].basis if locale in summaries else ""
+             for locale in locales}
+    if any(basis is None for basis in bases.values()):
+        return
+    cache.built = ([done.source_key for done in builds], {
+        locale: (bases[locale] or "", salts[locale], [done.keys[n] for done in builds])
+        for n, locale in enumerate(locales)})
 
 
 def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, check: bool

@@ -65,6 +65,20 @@ class Summary:
     process that made the summary knew them (not the catalog's: left out of ==)."""
     files: tuple[CatalogFile, ...] = ()
     """The catalog and its .mo, staged or compared (stage_files)."""
+    basis: str | None = field(default=None, compare=False)
+    """What the translations and review are made from (``basis_of``: the catalog's bytes
+    as the build reads them, and whether fuzzy entries show), where known: the build
+    index records it beside each locale's page keys (buildcache.PageCache.built)."""
+    since: str | None = field(default=None, compare=False)
+    """Where the catalog was brought up to the template by its record (incremental.update):
+    the basis of the catalog as read, in which every entry the template kept had the
+    facts it has now. A page whose entries the template kept whole shows the same
+    translations as the build of that basis did (pipeline._build_page)."""
+
+
+def basis_of(digest: str, include_fuzzy: bool) -> str:
+    """A Summary's basis: the SHA-256 of its catalog's bytes, and whether fuzzy show."""
+    return f"{digest} {'fuzzy' if include_fuzzy else 'reviewed'}"
 
 
 @dataclass(frozen=True)
