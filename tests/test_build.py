@@ -134,6 +134,25 @@ def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
     assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built
 
 
+def test_an_asset_folder_named_as_a_locale_holds_its_pages_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``source/de/print.css`` is published as ``de/print.css``, in the folder where the
+    German pages go: the commit that writes it leaves the pages staged beside it alone."""
+    root = make_project(tmp_path / "p", ("de",))
+    (root / "source" / "de").mkdir()
+    (root / "source" / "de" / "print.css").write_text("p{}")
+    monkeypatch.chdir(root)
+    for _ in range(2):  # a first build, then one with every folder in place
+        result = CliRunner().invoke(main, ["run", "--no-translate", "-q"],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    assert (root / "site" / "de" / "print.css").read_text() == "p{}"
+    assert (root / "site" / "de" / ARTICLE.name).is_file()
+    assert not list((root / "site" / "de").glob(".*.tmp"))
+    check = CliRunner().invoke(main, ["run", "--no-translate", "--check"])
+    assert check.exit_code == 0, check.output
+
+
 @pytest.mark.parametrize("declaration", [
     '<meta charset="windows-1252">',
     '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',

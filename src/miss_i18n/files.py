@@ -187,8 +187,11 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
     return found
 
 
-def remove_leftovers(paths: Iterable[str | Path], *, check: bool) -> list[Path]:
-    """Remove (``check``: only list) the temporary files a killed run left beside ``paths``."""
+def remove_leftovers(paths: Iterable[str | Path], *, check: bool,
+                     keep: Collection[Path] = ()) -> list[Path]:
+    """Remove (``check``: only list) the temporary files a killed run left beside ``paths``;
+    ``keep``: this run's own, staged in those folders (an asset folder named as a locale
+    holds its pages too)."""
     folders: dict[str, set[str]] = {}
     for path in paths:  # strings: an unchanged rerun passes every output
         folder, sep, name = str(path).rpartition(os.sep)
@@ -196,6 +199,8 @@ def remove_leftovers(paths: Iterable[str | Path], *, check: bool) -> list[Path]:
     found: list[Path] = []
     for folder, names in sorted(folders.items()):
         for left in leftovers(Path(folder), names):
+            if left in keep:
+                continue
             if not check:
                 left.unlink(missing_ok=True)
             found.append(left)

@@ -114,7 +114,8 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                 raise ConflictError("changed on disk while miss-i18n was running; nothing "
                                     "was written: run the command again to take the edit in",
                                     path=path)
-        results = clean([o.path for o in outputs], check=check, config=config)
+        results = clean([o.path for o in outputs], check=check, config=config,
+                        keep={s.temp for s in pending})
         for output in outputs:
             name = _display(output.path, config.root)
             within = _folder_of(config, output.path, also)
@@ -140,10 +141,12 @@ def _holds_work(config: Config, path: Path) -> bool:
     return path.is_relative_to(config.locales_dir) and path.suffix != ".mo"
 
 
-def clean(paths: Iterable[str | Path], *, check: bool, config: Config) -> list[WriteResult]:
-    """Remove (in check mode: report) temporary files a killed run left beside ``paths``."""
+def clean(paths: Iterable[str | Path], *, check: bool, config: Config,
+          keep: Collection[Path] = ()) -> list[WriteResult]:
+    """Remove (in check mode: report) temporary files a killed run left beside ``paths``
+    (``keep``: files this run staged there)."""
     return [WriteResult(_display(path, config.root), True, removed=True)
-            for path in remove_leftovers(paths, check=check)]
+            for path in remove_leftovers(paths, check=check, keep=keep)]
 
 
 def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:
