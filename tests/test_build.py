@@ -134,6 +134,40 @@ def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
     assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built
 
 
+def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page moves one folder down (``de/…``), its assets stay: every relative link to one
+    is made again from there, in a style attribute, a <style> element, an SVG link and a
+    URL with spaces around it as well; other URLs are left as they are."""
+    root = make_project(tmp_path / "p", ("de",))
+    deeper = root / "source" / "sub" / "deeper"
+    deeper.mkdir(parents=True)
+    (root / "source" / "img").mkdir()
+    for name in ("a.png", "b.svg", "c.png"):
+        (root / "source" / "img" / name).write_bytes(b"x")
+    (root / "source" / "s.css").write_text("p{}")
+    (deeper / "p.html").write_text(
+        '<html><head><style>@import "../../s.css"; p{background:url(../../img/c.png)}'
+        ' q{background:URL( "../../img/a.png" )} i{background:url(x\\(.png)}</style>'
+        '</head><body><p style="background: url(\'../../img/a.png\')">Text</p>'
+        '<svg><use xlink:href="../../img/b.svg#i"></use></svg>'
+        '<p><a href=" ../../img/a.png ">A</a> <a href="..%2F..%2Fimg/a.png">B</a>'
+        ' <a href="../../img/missing.png">C</a></p></body></html>')
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for locale in ("en", "de"):
+        built = (root / "site" / locale / "sub" / "deeper" / "p.html").read_text()
+        assert '@import "../../../s.css"' in built
+        assert "url(../../../img/c.png)" in built
+        assert 'URL( "../../../img/a.png" )' in built and "url(x\\(.png)" in built
+        assert "background: url('../../../img/a.png')" in built
+        assert 'xlink:href="../../../img/b.svg#i"' in built
+        assert 'href="../../../img/a.png"' in built
+        assert 'href="..%2F..%2Fimg/a.png"' in built  # one name, not a path: as it was
+        assert 'href="../../img/missing.png"' in built  # no such asset: as it was
+
+
 def test_an_asset_folder_named_as_a_locale_holds_its_pages_too(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``source/de/print.css`` is published as ``de/print.css``, in the folder where the

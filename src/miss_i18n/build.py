@@ -320,7 +320,14 @@ def localize(
     return serialize(tree, plain=plain_uris and plain_url(site.base_url or "")), report
 
 
-URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite")
+URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background",
+                  "xlink:href")
+_CSS_URL = re.compile(
+    r"""(?P<head>url\(\s*)(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'|(?P<bare>[^)'"\s\\]+))"""
+    r"""(?=\s*\))|(?P<imp>@import\s+)(?:"(?P<idq>[^"\\\n]*)"|'(?P<isq>[^'\\\n]*)')""",
+    re.IGNORECASE)
+"""A URL in CSS (a style attribute, a <style> element): ``url(…)``, bare or quoted, and
+``@import "…"``; one with a backslash escape is left as it is."""
 
 
 def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
@@ -334,14 +341,27 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     out_dir = posixpath.dirname(here)
 
     def relink(url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        # a browser strips the spaces around a URL; an encoded slash is part of a name
+        parts = urlsplit(url.strip(" \t\n\r\f"))
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") \
+                or "%2f" in parts.path.lower():
             return url
         target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
         if target not in assets:
             return url
         moved = posixpath.relpath(target, out_dir or ".")
         return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
+
+    def relink_css(css: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            group = next(name for name in ("dq", "sq", "bare", "idq", "isq")
+                         if match.group(name) is not None)
+            text = match.string
+            return (text[match.start():match.start(group)] + relink(match.group(group))
+                    + text[match.end(group):match.end()])
+
+        lowered = css.lower()
+        return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
 
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -355,6 +375,12 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
             items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]
             element.set("srcset", ", ".join(
                 " ".join([relink(item[0]), *item[1:]]) for item in items))
+        style = element.get("style")
+        if style is not None and (moved := relink_css(style)) != style:
+            element.set("style", moved)
+        if element.tag == "style" and element.text and (
+                moved := relink_css(element.text)) != element.text:
+            element.text = moved
 
 
 # What libxml2's HTML serializer leaves alone in href, src, action and <a name>; it
