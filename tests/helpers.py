@@ -49,7 +49,8 @@ def structure(data: bytes, ignore: tuple[str, ...] = ()
     """Every body element with its attributes, in document order, build additions left out.
 
     ``ignore`` names attributes to leave out (``lang``/``dir`` that mark source-language
-    fallback text on a partly translated page).
+    fallback text on a partly translated page); a ``<span>`` left with none is left out
+    too (the span around fallback text that shares its element with blocks).
     """
     out = []
     for element in _body(data).iter():
@@ -59,6 +60,8 @@ def structure(data: bytes, ignore: tuple[str, ...] = ()
             continue
         attributes = {name: value for name, value in element.attrib.items()
                       if name not in ignore}
+        if ignore and element.tag == "span" and not attributes:
+            continue
         out.append((element.tag, tuple(sorted(attributes.items()))))
     return out
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import build_with, identity_catalog, po_translations, structure, visible_text
-from miss_i18n.build import Rejection, Site, index_page, localize, plain_uris, sitemap
+from miss_i18n.build import Rejection, Review, Site, index_page, localize, plain_uris, sitemap
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page
@@ -48,8 +48,8 @@ def test_a_translation_can_never_inject_markup() -> None:
     built = build_with(data, "t.html", "de", translations).decode()
     assert "<script>alert" not in built and "<img src=x" not in built
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in built
-    tags = [tag for tag, _attributes in structure(built.encode())]
-    assert tags == [tag for tag, _attributes in structure(data)]
+    tags = [tag for tag, _attributes in structure(built.encode(), FALLBACK)]
+    assert tags == [tag for tag, _attributes in structure(data, FALLBACK)]
 
 
 @pytest.mark.parametrize("bad", [
@@ -96,6 +96,52 @@ def test_rtl_page_and_links() -> None:
     # untranslated text says it is English, read left to right
     heading = root.find(".//h1")
     assert heading is not None and (heading.get("lang"), heading.get("dir")) == ("en", "ltr")
+
+
+RTL_SOURCE = (b"<html><head><title>Hello</title></head><body><h1>Hello <b>world</b></h1>"
+              b"<div>\nDiv text <i>here</i> <p>para</p> tail text\n</div></body></html>")
+
+
+def _body_of(built: bytes) -> str:
+    return built.decode().split("</nav>\n", 1)[1]
+
+
+@pytest.mark.parametrize(("source", "locale", "marks"), [
+    ("ar", "de", ' lang="ar" dir="rtl"'),  # an rtl source on an ltr page
+    ("ar", "he", ' lang="ar"'),  # on an rtl page: the page's direction is the source's
+    ("en", "de", ' lang="en"'),
+    ("en", "he", ' lang="en" dir="ltr"'),
+])
+def test_fallback_text_has_the_source_language_and_direction(source: str, locale: str,
+                                                             marks: str) -> None:
+    """Untranslated text says its language, and its direction where the page's differs:
+    on its element when it is all of it, else in a span (the spacing left outside)."""
+    site = Site(["t.html"], source, ["de", "he"])
+    built, _ = localize(parse_page(RTL_SOURCE), "t.html", locale, {}, site=site)
+    assert _body_of(built) == (
+        f"<h1{marks}>Hello <b>world</b></h1><div>\n<span{marks}>Div text <i>here</i></span> "
+        f"<p{marks}>para</p> <span{marks}>tail text</span>\n</div></body></html>\n")
+
+
+def test_translated_text_beside_blocks_is_not_wrapped() -> None:
+    data = RTL_SOURCE
+    site = Site(["t.html"], "ar", ["de"])
+    found = {(s.segment.context, s.segment.msgid): "Text <1>hier</1>"
+             for s in locate(parse_page(data), "t.html")
+             if s.segment.context == "t:body/div/text()"}
+    review = Review(drafts=frozenset(found))
+    built, report = localize(parse_page(data), "t.html", "de", found, site=site, review=review)
+    assert report.translated == 1
+    assert ('<p data-miss-i18n="machine-notice" role="note" lang="ar" dir="rtl">'
+            in built.decode())
+    assert _body_of(built).endswith(
+        '<div>\nText <i>hier</i> <p lang="ar" dir="rtl">para</p> '
+        '<span lang="ar" dir="rtl">tail text</span>\n</div></body></html>\n')
+
+
+def test_the_index_of_an_rtl_source_is_rtl() -> None:
+    index = index_page(Site(["a.html"], "ar", ["de"]), {("ar", "a.html"): "A"}).decode()
+    assert '<html lang="ar" dir="rtl">' in index
 
 
 def test_sitemap_and_index() -> None:

@@ -138,6 +138,28 @@ def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
                                 review=Review())
 
 
+def test_a_skeleton_marks_fallback_text_of_an_rtl_source_as_localize_does() -> None:
+    """Marks on elements and spans around text beside blocks, with the source's direction
+    where the page's differs."""
+    data = (b"<html><head><title>Hello</title></head><body><h1>Hello <b>world</b></h1>"
+            b"<div> Div text <p>para</p> tail <!-- c --> text </div></body></html>")
+    located = Located.of(parse_page(data), "t.html")
+    site = Site(["t.html"], "ar", ["de", "he"])
+    builder = PageBuilder(Located.of(parse_page(data), "t.html"), "t.html", site, plain=True,
+                          due=3)
+    for locale in ("de", "he", "ar"):
+        built = builder.build(locale, {}, Review())
+        assert builder.skeleton is not None
+        assert built == _localized(located, "t.html", locale, {}, site=site, review=Review())
+        body = built[0].decode()
+        if locale == "ar":
+            assert "<div> Div text <p>para</p> tail <!-- c --> text </div>" in body
+            continue
+        marks = ' lang="ar" dir="rtl"' if locale == "de" else ' lang="ar"'
+        assert (f"<div> <span{marks}>Div text</span> <p{marks}>para</p> "
+                f"<span{marks}>tail <!-- c --> text</span> </div>") in body
+
+
 @pytest.mark.parametrize("reload", [False, True])
 def test_an_element_the_skeleton_cannot_write_sends_the_page_back_to_lxml(
         monkeypatch: pytest.MonkeyPatch, reload: bool) -> None:

@@ -293,12 +293,13 @@ def localize(
     tag = bcp47(locale)
     rtl = direction(locale) == "rtl"
     source_tag = bcp47(site.source_locale)
+    source_dir = fallback_dir(site.source_locale, locale)
     # Attributes first: runs copy their inline elements, attributes included.
     for slot in sorted(slots, key=lambda s: s.run is not None):
         found = translations.get((slot.segment.context, slot.segment.msgid))
         if found is None or found == "":
             if slot.run is not None and locale != site.source_locale:
-                _mark_fallback(slot.run, source_tag, rtl)
+                _mark_fallback(slot.run, source_tag, source_dir)
             continue
         reason = _apply(slot, found)
         if reason is None:
@@ -310,7 +311,7 @@ def localize(
         else:
             report.rejected.append(Rejection(slot.segment.context, reason))
             if slot.run is not None:
-                _mark_fallback(slot.run, source_tag, rtl)
+                _mark_fallback(slot.run, source_tag, source_dir)
     root = tree.getroot()
     relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
@@ -450,13 +451,63 @@ def _attribute_text(value: str) -> str:
             .replace(">", "&gt;"))
 
 
-def _mark_fallback(run: Run, source_tag: str, rtl: bool) -> None:
-    """Text left in the source language says so, for screen readers and hyphenation."""
-    whole = run.prev is None and len(run.nodes) == len(run.parent)
-    if whole and run.parent.get("lang") is None:
-        run.parent.set("lang", source_tag)
-        if rtl:
-            run.parent.set("dir", "ltr")
+def fallback_dir(source_locale: str, locale: str) -> str | None:
+    """The ``dir`` that text left in the source language needs on ``locale``'s page: the
+    source's direction where it is not the page's, else None (it inherits the page's)."""
+    source_dir = direction(source_locale)
+    return None if source_dir == direction(locale) else source_dir
+
+
+_NO_PHRASING = frozenset("ul ol menu dl table thead tbody tfoot tr colgroup hgroup".split())
+"""Elements a ``<span>`` may not be a child of (text there is misplaced already)."""
+
+
+def fallback_mark(run: Run) -> str | None:
+    """How a run left in the source language says so: on its element (``"element"``, the
+    run is all of it), in a span around its text (``"span"``, the element holds blocks
+    too), or not at all (None: the element names its own language, or holds no text)."""
+    if run.parent.get("lang") is not None:
+        return None
+    if run.prev is None and len(run.nodes) == len(run.parent):
+        return "element"
+    return None if run.parent.tag in _NO_PHRASING else "span"
+
+
+def _mark_fallback(run: Run, source_tag: str, source_dir: str | None) -> None:
+    """Text left in the source language says so, for screen readers and hyphenation, and
+    keeps its own direction where the page's differs (``fallback_dir``)."""
+    mark = fallback_mark(run)
+    if mark is None:
+        return
+    marked = run.parent if mark == "element" else _wrap(run)
+    marked.set("lang", source_tag)
+    if source_dir is not None:
+        marked.set("dir", source_dir)
+
+
+def _wrap(run: Run) -> etree._Element:
+    """A span around a run that shares its element with blocks: its text, comments and
+    inline elements, the spacing around them left outside (as a translation keeps it)."""
+    parent, start = run.parent, run.start_text()
+    lead = start[: len(start) - len(start.lstrip(" \t\n\r\f"))]
+    rest = start[len(lead):]
+    if run.prev is None:
+        index, parent.text = 0, lead
+    else:
+        index, run.prev.tail = parent.index(run.prev) + 1, lead
+    span = parent.makeelement("span", {})
+    span.text = rest
+    for node in run.nodes:
+        span.append(node)  # with its tail
+    end = (span[-1].tail if len(span) else span.text) or ""
+    trimmed = end.rstrip(" \t\n\r\f")
+    if len(span):
+        span[-1].tail = trimmed
+    else:
+        span.text = trimmed
+    span.tail = end[len(trimmed):]
+    parent.insert(index, span)
+    return span
 
 
 def notices_of(report: PageReport) -> list[Segment]:
@@ -652,7 +703,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         note = body.makeelement("p", {MARK: notice.context.split(":", 1)[1], "role": "note"})
         translated = chrome(notice)
         note.text = unescape_text(translated or notice.msgid)
-        if not translated and locale != site.source_locale:  # read as English, laid out ltr
+        if not translated and locale != site.source_locale:  # read, laid out as the source
             note.set("lang", bcp47(site.source_locale))
             note.set("dir", direction(site.source_locale))
         note.tail = "\n"
@@ -718,7 +769,8 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     """``index.html``: every language, named in itself, linking to its pages."""
     tag = bcp47(site.source_locale)
     root = shell(
-        f'<html lang="{tag}" dir="ltr"><head><meta charset="utf-8"></head><body></body></html>'
+        f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head><meta charset="utf-8">'
+        "</head><body></body></html>"
     )
     head = root.find("head")
     body = root.find("body")

@@ -37,6 +37,8 @@ from .build import (
     bcp47,
     chrome_text,
     direction,
+    fallback_dir,
+    fallback_mark,
     localize,
     native_name,
     notices_of,
@@ -98,6 +100,8 @@ class _Run:
     """Those always copied whole."""
     markable: bool
     """Left in the source language, it says so on its element (build._mark_fallback)."""
+    wrapped: bool
+    """Left in the source language, it says so in a span around its text."""
     elements: dict[int, _Element] = field(default_factory=dict)
     """Its inline elements as written, once a translation needed them (``element``)."""
 
@@ -221,12 +225,11 @@ def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
         return None
     start, end = run.start_text(), run.end_text()
     leading, later = run_comments(run)
-    whole_parent = run.prev is None and len(run.nodes) == len(run.parent)
+    mark = fallback_mark(run)
     return _Run(_text(start[: len(start) - len(start.lstrip(SPACE))]),
                 _text(end[len(end.rstrip(SPACE)):]),
                 "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
-                dict(placeholders), frozenset(opaque),
-                whole_parent and run.parent.get("lang") is None)
+                dict(placeholders), frozenset(opaque), mark == "element", mark == "span")
 
 
 def _compile_element(element: etree._Element, *, whole_only: bool) -> _Element:
@@ -381,6 +384,9 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
     rtl = direction(locale) == "rtl"
     here = site.path(locale, skeleton.page)
     source_tag = bcp47(site.source_locale)
+    source_dir = fallback_dir(site.source_locale, locale)
+    span = (f'<span lang="{source_tag}"' + (f' dir="{source_dir}"' if source_dir else "")
+            + ">")
     decorations = {
         (ROOT_LANG, 0): bcp47(locale), (ROOT_DIR, 0): "rtl" if rtl else "ltr",
         (HEAD, 0): _head(site, locale, skeleton.page, here),
@@ -393,6 +399,8 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
         if kind == RUN_START:
             out[position] = (written[index] if index in written else
                              _source_run(skeleton, index, values))
+            if index in marked and skeleton.runs[index].wrapped:
+                out[position] = _wrapped(skeleton.runs[index], out[position], span)
         elif kind in (ATTRIBUTE, TITLE):
             out[position] = (values[index] if index in values else
                              _source_value(skeleton, index))
@@ -400,8 +408,8 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
             if index in marked:
                 out[position] = f' lang="{source_tag}"'
         elif kind == DIR_MARK:
-            if index in marked and rtl:
-                out[position] = ' dir="ltr"'
+            if index in marked and source_dir:
+                out[position] = f' dir="{source_dir}"'
         else:
             out[position] = decorations[kind, index]
     return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
@@ -430,13 +438,14 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         found = translations.get(key)
         run = skeleton.runs.get(index)
         if not found:
-            if run is not None and locale != site.source_locale and run.markable:
+            if run is not None and locale != site.source_locale and (
+                    run.markable or run.wrapped):
                 filled.marked.add(index)
             continue
         reason, nodes = usable(found, key[1], attribute=run is None)
         if reason is not None:
             report.rejected.append(Rejection(key[0] or "", reason))
-            if run is not None and run.markable:
+            if run is not None and (run.markable or run.wrapped):
                 filled.marked.add(index)
             continue
         report.translated += 1
@@ -453,6 +462,14 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         if index == title_slot:
             title = value
     return title
+
+
+def _wrapped(run: _Run, text: str, span: str) -> str:
+    """A run's source text in a span, the spacing around it outside (build._wrap)."""
+    inner = len(text) - len(run.trail)
+    if len(run.lead) > inner or not text.startswith(run.lead) or not text.endswith(run.trail):
+        raise _Inexpressible
+    return f"{run.lead}{span}{text[len(run.lead):inner]}</span>{run.trail}"
 
 
 def _source_value(skeleton: Skeleton, index: int) -> str:
