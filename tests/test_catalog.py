@@ -140,3 +140,93 @@ def test_a_merged_entry_is_what_polibs_constructor_makes() -> None:
                              occurrences=list(source.occurrences), comment=source.comment)
     assert list(vars(made).items()) == list(vars(expected).items())
     assert made.occurrences is not source.occurrences
+
+
+def _plural(context: str | None, msgid: str, forms: list[str], **kwargs: object
+            ) -> polib.POEntry:
+    return polib.POEntry(msgctxt=context, msgid=msgid, msgid_plural=msgid + "s",
+                         msgstr_plural=dict(enumerate(forms)), **kwargs)
+
+
+def test_merge_keeps_every_plural_form_a_person_wrote() -> None:
+    """The template has no plural entries. A plural one whose key leaves (or was never
+    there) becomes obsolete whole, as msgmerge keeps it; one that meets a singular entry
+    of its key gives it its first form, fuzzy, and keeps every form on comment lines (an
+    obsolete copy would be a second entry of the key, which msgfmt refuses); one whose
+    context alone is the template's lends nothing and becomes obsolete."""
+    old = catalog.merge(pot(seg("a", "Sub"), seg("b", "Text"), seg("c", "Gone")),
+                        None, "de").catalog
+    old[0].msgid_plural, old[0].msgstr_plural = "Subs", {0: "Unterseite", 1: 'Unter\n"seiten"'}
+    old[1].msgid_plural, old[1].msgstr_plural = "Texts", {0: "Text", 1: "Texte"}
+    old[2].msgstr, old[2].flags, old[2].previous_msgid = "Weg", ["fuzzy"], "Went"
+    old.append(_plural(None, "apple", ["Apfel", "Äpfel"], tcomment="von Anna"))
+    old.append(_plural(None, "pear", ["", ""]))  # nothing translated: dropped, as msgmerge
+    old.append(_plural(None, "plum", ["", "Pflaumen"]))  # msgmerge drops it; we keep it
+    merged = catalog.merge(pot(seg("a", "Sub"), seg("b", "New text")), old, "de")
+    sub, text, *obsolete = merged.catalog
+    assert (sub.msgid_plural, sub.msgstr, sub.flags) == ("", "Unterseite", ["fuzzy"])
+    assert (sub.previous_msgid, sub.previous_msgid_plural) == ("Sub", "Subs")
+    assert sub.tcomment == ('was plural: msgstr[0] "Unterseite"\n'
+                            'was plural: msgstr[1] "Unter\\n\\"seiten\\""')
+    assert (text.msgstr, text.flags, text.previous_msgid) == ("", [], None)
+    assert [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural, e.tcomment,
+             e.flags, e.previous_msgid) for e in obsolete] == [
+        ("p:b", "Text", "Texts", "", {0: "Text", 1: "Texte"}, "", [], None),
+        ("p:c", "Gone", "", "Weg", {}, "", ["fuzzy"], "Went"),
+        (None, "apple", "apples", "", {0: "Apfel", 1: "Äpfel"}, "von Anna", [], None),
+        (None, "plum", "plums", "", {0: "", 1: "Pflaumen"}, "", [], None)]
+    assert all(e.obsolete for e in obsolete)
+    assert (merged.added, merged.fuzzied, merged.obsoleted) == (1, 1, 4)
+    # merged again: nothing changes (the singular entry is an exact match now)
+    again = catalog.merge(pot(seg("a", "Sub"), seg("b", "New text")), merged.catalog, "de")
+    assert catalog.render(again.catalog) == catalog.render(merged.catalog)
+
+
+def _catalog_path(root: Path, locale: str = "de") -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / "miss.po"
+
+
+def _assert_gettext_accepts(path: Path) -> None:
+    """msgfmt --check accepts the catalog, and it is what msgcat --no-wrap writes of it."""
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert canonical == path.read_bytes()
+
+
+@needs_gettext
+def test_a_plural_entry_not_in_the_template_is_kept_obsolete_whole(project: Path) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    path.write_bytes(path.read_bytes() + 'msgid "apple"\nmsgid_plural "apples"\n'
+                     'msgstr[0] "Apfel"\nmsgstr[1] "Äpfel"\n'.encode())
+    for _ in range(2):  # the second run finds it obsolete already
+        assert invoke("run", "--no-translate", "-q")[0] == 0
+        assert path.read_text("utf-8").endswith(
+            '\n\n#~ msgid "apple"\n#~ msgid_plural "apples"\n#~ msgstr[0] "Apfel"\n'
+            '#~ msgstr[1] "Äpfel"\n')
+        _assert_gettext_accepts(path)
+
+
+@needs_gettext
+def test_a_plural_entry_of_a_template_key_keeps_its_forms(project: Path) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    entry = next(e for e in catalog.load(path) if e.msgctxt and e.msgctxt.endswith("title"))
+    lines = [f'msgctxt "{entry.msgctxt}"', f'msgid "{entry.msgid}"']
+    assert "\n".join([*lines, 'msgstr ""']) in path.read_text("utf-8")
+    plural = [*lines, 'msgid_plural "Subs"', 'msgstr[0] "Unterseite"',
+              'msgstr[1] "Unterseiten"']
+    path.write_text(path.read_text("utf-8").replace("\n".join([*lines, 'msgstr ""']),
+                                                    "\n".join(plural)), "utf-8")
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    for _ in range(2):  # then an exact match, kept as it is
+        assert invoke("run", "--no-translate", "-q")[0] == 0
+        kept = "\n".join(['# was plural: msgstr[0] "Unterseite"',
+                          '# was plural: msgstr[1] "Unterseiten"', "#. Page title"])
+        text = path.read_text("utf-8")
+        assert kept in text
+        assert "\n".join(['#, fuzzy', f'#| msgid "{entry.msgid}"', '#| msgid_plural "Subs"',
+                          *lines, 'msgstr "Unterseite"']) in text
+        assert "#~" not in text
+        _assert_gettext_accepts(path)

@@ -494,6 +494,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     source changed keeps its old translation, marked fuzzy with the old msgid (``#|``).
     A msgid moved to a new context reuses a translation of the same text, marked fuzzy.
     Vanished translated entries become obsolete (``#~``); nothing translated is dropped.
+    A plural entry (a person's: the template has none) never lends its forms to another
+    entry: it becomes obsolete whole, unless its own key is the template's (``_unplural``).
     """
     catalog = polib.POFile(wrapwidth=0)
     catalog.metadata = _merged_metadata(template, old, locale)
@@ -507,7 +509,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     by_context: dict[str | None, list[polib.POEntry]] = {}
     by_msgid: dict[str, polib.POEntry] = {}
     for entry in old_entries:
-        by_context.setdefault(entry.msgctxt, []).append(entry)
+        if not entry.msgid_plural:
+            by_context.setdefault(entry.msgctxt, []).append(entry)
         if is_accepted(entry) and not entry.obsolete:
             by_msgid.setdefault(entry.msgid, entry)
     used: set[int] = set()
@@ -517,7 +520,10 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
         entry = _template_entry(source)
         if found is not None:
             used.add(id(found))
-            _keep(entry, found)
+            if found.msgid_plural:
+                fuzzied += _unplural(entry, found)
+            else:
+                _keep(entry, found)
         else:
             changed = [e for e in by_context.get(source.msgctxt, []) if id(e) not in used]
             if changed:
@@ -565,10 +571,19 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
 
 
 def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
-    """Translated entries whose source vanished, kept as ``#~`` so no work is lost."""
+    """Translated entries whose source vanished, kept as ``#~`` so no work is lost: with
+    their plural forms, translator comment, flags and previous strings, as msgmerge keeps
+    them (it drops places and extracted comments).
+
+    msgmerge also drops a plural entry whose ``msgstr[0]`` is empty whatever its other
+    forms hold; here any translated form keeps it (msgcat would drop it: a person's work
+    is not ours to drop)."""
     return [
-        polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
-                      flags=list(e.flags), obsolete=True)
+        polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
+                      msgid_plural=e.msgid_plural, msgstr_plural=dict(e.msgstr_plural),
+                      tcomment=e.tcomment, flags=list(e.flags), obsolete=True,
+                      previous_msgctxt=e.previous_msgctxt, previous_msgid=e.previous_msgid,
+                      previous_msgid_plural=e.previous_msgid_plural)
         for e in entries
         if e.msgstr or any(e.msgstr_plural.values())
     ]
@@ -577,12 +592,40 @@ def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
 def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
     """Carry a translation whose source is unchanged over, as it was."""
     entry.msgstr = found.msgstr
-    entry.msgstr_plural = dict(found.msgstr_plural)
     entry.tcomment = found.tcomment
     entry.flags = list(found.flags)
     if found.fuzzy:
         entry.previous_msgctxt = found.previous_msgctxt
         entry.previous_msgid = found.previous_msgid
+        entry.previous_msgid_plural = found.previous_msgid_plural
+
+
+PLURAL_NOTE = "was plural:"
+"""The start of the translator comment lines that keep a plural entry's forms."""
+
+
+def _unplural(entry: polib.POEntry, found: polib.POEntry) -> bool:
+    """Carry a plural entry over to the template's singular entry of the same key; True
+    where it held a translation (the entry is then fuzzy).
+
+    The template wins: the entry is singular. Its plural forms cannot stay as an obsolete
+    entry (msgfmt refuses two entries of one key, obsolete or not), and msgmerge keeps
+    only ``msgstr[0]``, fuzzy, losing the other forms. So the entry is what msgmerge
+    makes (fuzzy, the first translated form, ``#| msgid_plural``), and every form stays,
+    escaped as in a PO file, on a translator comment line that every tool keeps
+    (``# was plural: msgstr[1] "…"``) until a person removes it.
+    """
+    forms = [(n, found.msgstr_plural[n]) for n in sorted(found.msgstr_plural)]
+    entry.tcomment = found.tcomment
+    if not any(text for _n, text in forms):
+        return False
+    entry.msgstr = next(text for _n, text in forms if text)  # fuzzy wants a msgstr (msgcat)
+    entry.flags = _fuzzy_flags(found.flags)
+    entry.previous_msgid = found.msgid
+    entry.previous_msgid_plural = found.msgid_plural
+    entry.tcomment = "\n".join([*([found.tcomment] if found.tcomment else []), *(
+        f'{PLURAL_NOTE} msgstr[{n}] "{_escape(text)}"' for n, text in forms)])
+    return True
 
 
 def _carried_comment(entry: polib.POEntry) -> str:
