@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden
-from helpers import build_with, invoke
+from helpers import build_with, identity_catalog, invoke
 from miss_i18n import catalog
 from miss_i18n.errors import ExtractError
 from miss_i18n.model import Segment
@@ -194,3 +194,31 @@ def test_the_translate_attribute_and_the_notranslate_class(markup: str, extracte
     texts = [slot.segment.msgid for slot in locate(tree, "p.html")]
     assert bool([t for t in texts if t != "A tooltip"]) is extracted, texts
     assert "A tooltip" not in texts  # a translate="no" element's attributes stay too
+
+
+VOIDS = (b'<!DOCTYPE html><html><head><title>T</title></head><body>\n'
+         b'<p>Line<br>break<wbr>here <b>now</b></p>\n'
+         b'<picture><source srcset="a.webp"><img src="a.png" alt="A"></picture>\n'
+         b'<video controls><source src="v.mp4"><track kind="captions" src="c.vtt">'
+         b'No video</video>\n<p>An <embed src="e.svg"> embed, a <wbr></wbr>closed one</p>\n'
+         b'</body></html>')
+
+
+def test_html5_void_elements_hold_nothing() -> None:
+    """libxml2 reads <wbr>, <source>, <track> and <embed> as containers: what follows
+    them is moved back out, as a browser's parser leaves it, so it is extracted, and the
+    page is written without their end tags."""
+    msgids = [slot.segment.msgid for slot in locate(parse_page(VOIDS), "v.html")]
+    assert msgids == ["T", "Line<1/>break<2/>here <3>now</3>", "An <1/> embed, a <2/>closed one"]
+    translations = {("v:body/p", msgids[1]): "Zeile<1/>Umbruch<2/>hier <3>jetzt</3>",
+                    ("v:body/p[2]", msgids[2]): "Ein <1/> Objekt, ein <2/>geschlossenes"}
+    built = build_with(VOIDS, "v.html", "de", translations)
+    assert b"<p>Zeile<br>Umbruch<wbr>hier <b>jetzt</b></p>" in built
+    assert b"<p>Ein <embed src=\"e.svg\"> Objekt, ein <wbr>geschlossenes</p>" in built
+    assert b'<picture><source srcset="a.webp"><img src="a.png" alt="A"></picture>' in built
+    assert b'<source src="v.mp4"><track kind="captions" src="c.vtt">No video</video>' in built
+    for tag in (b"wbr", b"source", b"track", b"embed"):
+        assert b"</" + tag + b">" not in built
+    same = build_with(VOIDS, "v.html", "de", identity_catalog(VOIDS, "v.html"))
+    body = same[same.index(b"<p>Line"):same.index(b"</body>")]
+    assert body == VOIDS[VOIDS.index(b"<p>Line"):-14].replace(b"<wbr></wbr>", b"<wbr>")

@@ -190,3 +190,20 @@ def test_an_element_the_skeleton_cannot_write_sends_the_page_back_to_lxml(
             located, "t.html", locale, found, site=site, review=Review())
     assert builder.skeleton is None
     assert len(reloads) == (1 if reload else 0)
+
+
+def test_a_skeleton_writes_void_elements_libxml2_does_not_know() -> None:
+    """<wbr>, <source>, <embed> come out void from the skeleton too, as localize writes
+    them: in the page, and as a translation's placeholders."""
+    data = (b"<html><head><title>T</title></head><body><p>A<wbr>b<embed src=e.svg>c</p>"
+            b"<picture><source srcset=a.webp><img src=a.png alt=A></picture></body></html>")
+    located = Located.of(parse_page(data), "v.html")
+    site = Site(["v.html"], "en", ["de"])
+    skeleton = compile_page(located, "v.html", site)
+    assert skeleton is not None
+    found = {skeleton.keys[1]: "<2/>C<1/>B a"}
+    for locale in ("en", "de"):
+        built = render(skeleton, locale, found, site=site, review=Review())
+        assert built == _localized(located, "v.html", locale, found, site=site, review=Review())
+        assert b"</wbr>" not in built[0] and b"</embed>" not in built[0]
+        assert b'<source srcset="a.webp"><img' in built[0]

@@ -9,6 +9,7 @@ its source is not used; the source text stays and the report says so.
 from __future__ import annotations
 
 import copy
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -31,6 +32,7 @@ from .markup import (
     unusable_characters,
 )
 from .model import Key, Segment
+from .pages import UNKNOWN_VOID
 from .segments import Run, Slot, is_element, locate
 
 MARK = "data-miss-i18n"
@@ -442,8 +444,35 @@ def serialize(tree: etree._ElementTree, *, plain: bool = False) -> bytes:
 
 
 def _tostring(tree: etree._ElementTree) -> str:
-    return str(html.tostring(tree, doctype="<!DOCTYPE html>", encoding="unicode",
-                             method="html"))
+    return written(tree, doctype="<!DOCTYPE html>")
+
+
+def written(node: etree._Element | etree._ElementTree, *, doctype: str | None = None,
+            with_tail: bool = True) -> str:
+    """libxml2's HTML for ``node``, without the end tag it writes for a void element it
+    does not know (``</wbr>`` is not HTML): each such element holds a token while libxml2
+    writes, and the token with the end tag is then cut out."""
+    def write() -> str:
+        return str(html.tostring(node, doctype=doctype, encoding="unicode", method="html",
+                                 with_tail=with_tail))
+
+    voids = [e for e in node.iter(*UNKNOWN_VOID) if e.text is None and not len(e)]
+    if not voids:
+        return write()
+    for nonce in itertools.count():  # a token the page does not hold: one try, mostly
+        token = f"miss-i18n-void-{nonce}"
+        for element in voids:
+            element.text = token
+        try:
+            text = write()
+        finally:
+            for element in voids:
+                element.text = None
+        if text.count(token) == len(voids):
+            break
+    for tag in {str(e.tag) for e in voids}:
+        text = text.replace(f">{token}</{tag}>", ">")
+    return text
 
 
 def _attribute_text(value: str) -> str:

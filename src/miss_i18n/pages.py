@@ -84,4 +84,28 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
         raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
     if root is None or root.find("body") is None:
         raise ExtractError("not an HTML page (no <body>); check the file", path=path)
+    hoist_voids(root)
     return root.getroottree()
+
+
+UNKNOWN_VOID = ("wbr", "source", "track", "embed", "keygen", "bgsound")
+"""Void elements (HTML standard) that libxml2's HTML4 parser reads as containers: it nests
+what follows them, up to their parent's end, inside them, and writes them with an end tag
+(``build.written`` leaves that out)."""
+
+
+def hoist_voids(root: etree._Element) -> None:
+    """Move what libxml2 nested in a void element out after it, where a browser's parser
+    leaves it: the text after ``<wbr>`` is the paragraph's, to extract and to translate."""
+    for element in list(root.iter(*UNKNOWN_VOID)):
+        parent = element.getparent()
+        if parent is None or (element.text is None and not len(element)):
+            continue
+        children, after = list(element), element.tail
+        element.tail, element.text = element.text, None
+        at = parent.index(element)
+        for offset, child in enumerate(children, 1):
+            parent.insert(at + offset, child)  # its tail goes with it
+        if after:
+            last = children[-1] if children else element
+            last.tail = (last.tail or "") + after

@@ -49,6 +49,7 @@ from .build import (
     run_comments,
     serialize,
     usable,
+    written,
 )
 from .chrome import LANGUAGE_MENU
 from .markup import Placeholder, unescape_text
@@ -265,7 +266,7 @@ def _fragment(written: str) -> list[Part]:
 
 
 def _written(node: etree._Element) -> str:
-    return str(html.tostring(node, encoding="unicode", method="html", with_tail=False))
+    return written(node, with_tail=False)
 
 
 def _enclose(run: Run, index: int) -> None:
