@@ -222,3 +222,30 @@ def test_html5_void_elements_hold_nothing() -> None:
     same = build_with(VOIDS, "v.html", "de", identity_catalog(VOIDS, "v.html"))
     body = same[same.index(b"<p>Line"):same.index(b"</body>")]
     assert body == VOIDS[VOIDS.index(b"<p>Line"):-14].replace(b"<wbr></wbr>", b"<wbr>")
+
+
+REDIRECT = (b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta http-equiv="refresh" '
+            b'content="0; url=index.html"><meta name="description" content="Moved away">'
+            b'<title>Moved</title></head></html>\n')
+
+
+def test_a_page_without_body_is_a_page() -> None:
+    """<body> is optional (a redirect stub is a head alone): its head texts are extracted,
+    and its builds add nothing to show (no body, no language menu), the source kept."""
+    msgids = {s.segment.context: s.segment.msgid for s in locate(parse_page(REDIRECT), "o.html")}
+    assert msgids == {"o:head/title": "Moved", "o:head/meta[description]@content": "Moved away"}
+    built = build_with(REDIRECT, "o.html", "de", {("o:head/title", "Moved"): "Umgezogen"})
+    assert b"<title>Umgezogen</title>" in built and b'content="Moved away"' in built
+    assert b"<body" not in built and b"data-miss-i18n=\"languages\"" not in built
+    assert built.startswith(b'<!DOCTYPE html>\n<html lang="de" dir="ltr"><head><meta charset='
+                            b'"utf-8"><meta http-equiv="refresh" content="0; url=index.html">')
+    same = build_with(REDIRECT, "o.html", "de", identity_catalog(REDIRECT, "o.html"))
+    assert same.replace(b"<title>Moved</title>", b"") \
+        == built.replace(b"<title>Umgezogen</title>", b"")
+    assert same.endswith(b"</head></html>\n") and b"<title>Moved</title>\n" in same
+
+
+@pytest.mark.parametrize("data", [b"", b" \n", b"<!-- only a comment -->", b"<!DOCTYPE html>"])
+def test_an_empty_file_is_not_a_page(data: bytes) -> None:
+    with pytest.raises(ExtractError, match=r"not an HTML page \(Document is empty\)"):
+        parse_page(data)

@@ -105,7 +105,7 @@ def test_a_skeleton_builds_each_locale_as_localize_does(path: Path, seed: int,
 
 def test_pages_a_skeleton_cannot_express_are_built_through_lxml() -> None:
     """Text right at the start of <body>, a mark on an element with its own dir, URLs
-    libxml2 rewrites, marker characters in the page: no skeleton, and PageBuilder gives
+    libxml2 rewrites, marker characters in the page, no <body>: no skeleton, and PageBuilder gives
     localize's bytes all the same."""
     site = Site(["t.html"], "en", ["de", "ar"])
     pages = [
@@ -114,6 +114,7 @@ def test_pages_a_skeleton_cannot_express_are_built_through_lxml() -> None:
         "<html><body><p>See <a href='B\u00e9zier curve.html'>this</a></p></body></html>"
         .encode(),
         "<html><body><p>A private \ue000a0\ue001 character</p></body></html>".encode(),
+        b"<html><head><title>A head alone</title></head></html>",
     ]
     for data in pages:
         located = Located.of(parse_page(data), "t.html")

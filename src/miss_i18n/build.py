@@ -725,9 +725,10 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
                          MARK: "alternate"})
         if site.base_url:
             add("link", {"rel": "canonical", "href": site.url(locale, page)})
-    add("style", {}, STYLE)
     body = root.find("body")
-    assert body is not None
+    if body is None:  # a head alone (a redirect stub): nothing shown, no menu to add
+        return
+    add("style", {}, STYLE)
     for notice in reversed(notices):
         note = body.makeelement("p", {MARK: notice.context.split(":", 1)[1], "role": "note"})
         translated = chrome(notice)

@@ -82,8 +82,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
-    if root is None or root.find("body") is None:
-        raise ExtractError("not an HTML page (no <body>); check the file", path=path)
+    # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
+    # nothing but spaces, comments or a doctype is empty (above).
     hoist_voids(root)
     return root.getroottree()
 

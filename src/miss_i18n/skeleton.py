@@ -11,9 +11,9 @@ which is checked against libxml2 itself once per process and element (``_escapes
 
 A page the skeleton cannot express is built the old way (``compile`` returns None): a page
 whose text holds the marker characters, whose URLs libxml2 rewrites, whose text starts
-directly in ``<body>``, or where a language mark would change an attribute in place. The
-caller also builds the page once through ``build.localize`` and keeps the skeleton only
-if both give the same bytes (``verified``).
+directly in ``<body>`` or that has no ``<body>``, or where a language mark would change an
+attribute in place. The caller also builds the page once through ``build.localize`` and
+keeps the skeleton only if both give the same bytes (``verified``).
 """
 
 from __future__ import annotations
