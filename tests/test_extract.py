@@ -249,3 +249,32 @@ def test_a_page_without_body_is_a_page() -> None:
 def test_an_empty_file_is_not_a_page(data: bytes) -> None:
     with pytest.raises(ExtractError, match=r"not an HTML page \(Document is empty\)"):
         parse_page(data)
+
+
+TRAILING = (b'<!DOCTYPE html><html><head><title>T</title></head><body><p>First</p>\n</body>\n'
+            b'</html>\n<!-- appended -->\n<p>New <b>paragraph</b></p>\n<script>track()</script>\n')
+
+
+def test_content_after_the_end_of_html_goes_into_body() -> None:
+    """A browser puts what follows </html> at the end of <body>; libxml2 parses it into a
+    second <html> that is never written. It is moved into <body>: extracted and built."""
+    msgids = [s.segment.msgid for s in locate(parse_page(TRAILING), "t.html")]
+    assert msgids == ["T", "First", "New <1>paragraph</1>"]
+    built = build_with(TRAILING, "t.html", "de",
+                       {("t:body/p[2]", "New <1>paragraph</1>"): "Neuer <1>Absatz</1>"})
+    assert built.endswith(b'<p lang="en">First</p>\n<p>Neuer <b>Absatz</b></p>\n'
+                          b"<script>track()</script>\n</body>\n</html><!-- appended -->\n")
+    same = build_with(TRAILING, "t.html", "de", identity_catalog(TRAILING, "t.html"))
+    assert same.endswith(b"<p>First</p>\n<p>New <b>paragraph</b></p>\n"
+                         b"<script>track()</script>\n</body>\n</html><!-- appended -->\n")
+    stub = b"<html><head><title>Moved</title></head></html>\n<script>track()</script>"
+    built = build_with(stub, "s.html", "de", {})  # a body made for it, as a browser does
+    assert built.endswith(b"<script>track()</script></body></html>\n")
+
+
+@pytest.mark.parametrize("tail", [b'<html lang="fr"><p>Suite</p>', b"<head><title>Two</title>",
+                                  b'<body class="x"><p>Suite</p></body>'])
+def test_a_second_page_after_the_end_of_html_is_refused(tail: bytes) -> None:
+    with pytest.raises(ExtractError, match=r"content after </html> is a page of its own .*"
+                                           r"move it inside <body>$"):
+        parse_page(b"<html><body><p>One</p></body></html>\n" + tail)

@@ -208,3 +208,17 @@ def test_a_skeleton_writes_void_elements_libxml2_does_not_know() -> None:
         assert built == _localized(located, "v.html", locale, found, site=site, review=Review())
         assert b"</wbr>" not in built[0] and b"</embed>" not in built[0]
         assert b'<source srcset="a.webp"><img' in built[0]
+
+
+def test_a_skeleton_builds_content_moved_from_after_the_end_of_html() -> None:
+    data = (b"<html><head><title>T</title></head><body><p>One</p>\n</body></html>\n"
+            b"<p>Two <b>more</b></p>\n<script>track()</script>\n")
+    located = Located.of(parse_page(data), "t.html")
+    site = Site(["t.html"], "en", ["de"])
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    found = {skeleton.keys[2]: "<1>Mehr</1> zwei"}
+    for locale in ("en", "de"):
+        built = render(skeleton, locale, found, site=site, review=Review())
+        assert built == _localized(located, "t.html", locale, found, site=site, review=Review())
+        assert b"</p>\n<script>track()</script>\n</body></html>" in built[0]

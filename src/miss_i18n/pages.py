@@ -84,8 +84,37 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
         raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
+    gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+def gather_trailing(root: etree._Element, path: Path | None = None) -> None:
+    """Move what follows ``</html>`` to the end of ``<body>``, where a browser puts it.
+
+    libxml2 parses it into another ``<html>`` after the page's, which lxml never writes: an
+    appended paragraph or analytics ``<script>`` would be lost, unextracted and missing
+    from every build. Only the whitespace before it, which libxml2 drops, is not kept.
+    Comments after ``</html>`` stay there, as in a browser. A second page of its own
+    (``<html lang>``, ``<head>``, ``<body>``) is refused: merging it would guess."""
+    after = [e for e in root.itersiblings() if e.tag == "html"]
+    if not after:
+        return
+    for extra in after:
+        if extra.attrib or extra.find("head") is not None or extra.find("body") is not None:
+            raise ExtractError("content after </html> is a page of its own (<html>, <head> "
+                               "or <body> tags); move it inside <body>", path=path)
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for extra in after:
+        if extra.text:
+            if len(body):
+                body[-1].tail = (body[-1].tail or "") + extra.text
+            else:
+                body.text = (body.text or "") + extra.text
+        for child in list(extra):
+            body.append(child)  # its tail goes with it
 
 
 UNKNOWN_VOID = ("wbr", "source", "track", "embed", "keygen", "bgsound")
