@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import pickle
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,6 +85,49 @@ def test_two_pages_whose_texts_would_share_contexts_are_a_clear_error(
     assert f"{twin.name} and {page.name} give their texts the same context" in output
     assert "rename one of the pages" in output and len(output.strip().splitlines()) == 1
     assert not (project / "locales").exists() and not (project / "build").exists()
+
+
+NAMES = {"newline": ("new\nline.html", "new\\nline.html", "the control character \\n"),
+         "return": ("a\rb.html", "a\\rb.html", "the control character \\r"),
+         "tab": ("tab\t.htm", "tab\\t.htm", "the control character \\t"),
+         "escape": ("esc\x1b.html", "esc\\x1b.html", "the control character \\x1b"),
+         "next line": ("nel\x85.html", "nel\\x85.html", "the control character \\x85"),
+         "line separator": ("ls\u2028.html", "ls\\u2028.html",
+                            "the control character \\u2028"),
+         "folder": ("sub\n/page.html", "sub\\n/page.html", "the control character \\n"),
+         "asset": ("img/a\nb.png", "img/a\\nb.png", "the control character \\n"),
+         "not UTF-8": (os.fsdecode(b"bad\xff.html"), "bad\\xff.html",
+                       "the byte \\xff, which is not UTF-8")}
+
+
+@pytest.mark.parametrize("command", ["extract", "run", "build"])
+@pytest.mark.parametrize("case", list(NAMES))
+def test_a_file_name_a_catalog_cannot_hold_is_a_clear_error(
+        project: Path, case: str, command: str) -> None:
+    """A name is written raw on a catalog's ``#:`` line and in the output manifest: a
+    control character in it would break both (msgfmt refuses them), so nothing is written
+    and the error shows the name escaped, on one line."""
+    name, shown, what = NAMES[case]
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "source" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"<html><body><p>z</p></body></html>")
+    before = {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+    code, output = invoke(command, *(["--no-translate"] if command == "run" else []))
+    assert (code, output) == (4, f"error: {project / 'source'}/{shown}: the file name holds "
+                                 f"{what}; catalogs cannot hold it: rename the file\n")
+    assert {p: p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()} == before
+
+
+def test_a_page_name_with_spaces_makes_catalogs_msgfmt_accepts(project: Path) -> None:
+    (project / "source" / "my page.html").write_bytes(b"<html><body><p>z</p></body></html>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert invoke("check")[0] == 0
+    assert (project / "site" / "de" / "my page.html").is_file()
+    for catalog_file in [project / "locales" / "miss.pot",
+                         *(project / "locales").glob("*/LC_MESSAGES/miss.po")]:
+        assert "#: my page.html" in catalog_file.read_text()
+        subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(catalog_file)], check=True)
 
 
 def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:

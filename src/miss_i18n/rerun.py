@@ -96,7 +96,8 @@ def static_digest(config: Config, options: Mapping[str, Any]) -> str:
     hasher = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
-        hasher.update(f"{label}\0{len(data)}\0".encode())
+        # a file name that is not UTF-8 is refused later, with its path, not here
+        hasher.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         hasher.update(data)
 
     add("format", str(FORMAT).encode())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import ExtractError
@@ -33,6 +34,34 @@ def _check_link(path: Path, root: Path) -> bool:
         raise ExtractError("a link to a folder; the source folder may hold links to files "
                            "only: copy the folder in or remove the link", path=path)
     return target.is_file()
+
+
+# Control characters and line or paragraph separators: a name is written raw into a
+# catalog's ``#:`` line and the output manifest, one name a line; such a character would end
+# the line (or, as a tab, split the reference) and make files msgfmt and our reader refuse.
+# A byte that is not UTF-8 (a surrogate here) cannot be written to them at all.
+_UNSAFE = frozenset(("Cc", "Zl", "Zp", "Cs"))
+
+
+def _escaped(char: str) -> str:
+    """``char`` as Python escapes it (``\\n``, ``\\x1b``); a byte that is not UTF-8 as
+    ``\\xff``."""
+    if unicodedata.category(char) == "Cs":
+        return repr(char.encode("utf-8", "surrogateescape"))[2:-1]
+    return repr(char)[1:-1]
+
+
+def _check_name(root: Path, name: str) -> None:
+    """Raise unless the file name ``name`` can be written on one line of a catalog."""
+    bad = [char for char in name if unicodedata.category(char) in _UNSAFE]
+    if not bad:
+        return
+    shown = "".join(_escaped(char) if char in bad else char for char in name)
+    what = (f"the byte {_escaped(bad[0])}, which is not UTF-8"
+            if unicodedata.category(bad[0]) == "Cs"
+            else f"the control character {_escaped(bad[0])}")
+    raise ExtractError(f"the file name holds {what}; catalogs cannot hold it: rename the file",
+                       path=root / shown)
 
 
 def source_files(source_dir: Path) -> list[str]:
@@ -55,6 +84,7 @@ def source_files(source_dir: Path) -> list[str]:
                 continue
             if path.is_file():
                 names.append(path.relative_to(root).as_posix())
+                _check_name(root, names[-1])
     return sorted(names)
 
 
