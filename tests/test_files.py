@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -132,6 +133,35 @@ def test_a_linked_locale_folder_never_makes_the_tool_write_outside(project: Path
                                  f"{outside / 'passwd'}, outside {project / 'locales'}; "
                                  "replace the link with a real folder or file\n")
     assert tree(project) == before and tree(outside) == elsewhere
+
+
+def test_a_locale_folder_linked_to_another_locale_is_refused(project: Path) -> None:
+    """``locales/de -> ar`` stays inside the locales folder, but two locales would write one
+    catalog (each relabelling it) and no run would settle: refused, naming the link."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    de = project / "locales" / "de"
+    shutil.rmtree(de)
+    de.symlink_to("ar")
+    before = tree(project)
+    message = (f"error: {de}: a link that makes de and ar share one catalog file, "
+               "ar/LC_MESSAGES/miss.po; replace the link with a folder or file of its own\n")
+    for command in ("run", "update", "translate", "compile", "build", "status", "check"):
+        assert invoke(command, *(["--no-translate"] if command == "run" else [])) == (
+            4, message), command
+    assert invoke("run", "--check", "--no-translate") == (4, message)
+    assert invoke("xliff", "export") == (4, message)
+    assert tree(project) == before
+    # a catalog linked to the template: the same refusal
+    de.unlink()
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    po = de / "LC_MESSAGES" / "miss.po"
+    po.unlink()
+    po.symlink_to("../../miss.pot")
+    before = tree(project)
+    assert invoke("update") == (4, f"error: {po}: a link that makes the template and de share "
+                                   "one catalog file, miss.pot; replace the link with a folder "
+                                   "or file of its own\n")
+    assert tree(project) == before
 
 
 def test_a_linked_folder_of_the_site_never_makes_the_build_write_outside(

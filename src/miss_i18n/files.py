@@ -14,8 +14,12 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ConflictError, MissI18nError, PathError, WriteError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 ABSENT = ""
 """The digest the snapshot records for a file that did not exist."""
@@ -157,6 +161,53 @@ def ensure_inside(path: Path, folder: Path, root: Path | None = None) -> None:
         shown = os.path.relpath(probe, top) if probe.startswith(top) else probe
         raise PathError(f"{shown} is a link to {target}, outside {folder}; replace the link "
                         "with a real folder or file", path=path)
+
+
+def catalogs_apart(config: Config) -> None:
+    """Raise PathError where two catalog files (the template, each locale's .po and .mo)
+    are one file: a link inside the locales folder (``locales/de -> ar``) would make two
+    locales write one catalog, each relabelling it, and no run would ever settle."""
+    if not _links_below(config):  # no link, no two names for one file: the usual case
+        return
+    folder = config.locales_dir
+    root = resolved(folder)
+    owners: dict[Path, tuple[str, Path]] = {}
+    files = [("the template", config.pot_path), *(
+        (locale, path) for locale in config.locales
+        for path in (config.po_path(locale), config.mo_path(locale)))]
+    for owner, path in files:
+        target = resolved(path)
+        first, other = owners.setdefault(target, (owner, path))
+        if other == path:
+            continue
+        shown = target.relative_to(root) if target.is_relative_to(root) else target
+        raise PathError(f"a link that makes {first} and {owner} share one catalog file, "
+                        f"{shown}; replace the link with a folder or file of its own",
+                        path=_link_on(path, folder) or _link_on(other, folder) or path)
+
+
+def _links_below(config: Config) -> bool:
+    """Whether any catalog path has a link below the locales folder (lstat calls on
+    strings: an unchanged rerun of 42 locales pays for no Path and no resolve)."""
+    islink, join = os.path.islink, os.path.join
+    base = os.fspath(config.locales_dir)
+    if islink(join(base, f"{config.domain}.pot")):
+        return True
+    for locale in config.locales:
+        locale_folder = join(base, locale)
+        messages = join(locale_folder, "LC_MESSAGES")
+        if islink(locale_folder) or islink(messages) or any(
+                islink(join(messages, f"{config.domain}.{kind}")) for kind in ("po", "mo")):
+            return True
+    return False
+
+
+def _link_on(path: Path, folder: Path) -> Path | None:
+    """The first link on the way from ``folder`` down to ``path``, if any."""
+    for step in reversed(path.relative_to(folder).parents[:-1]):
+        if (folder / step).is_symlink():
+            return folder / step
+    return path if path.is_symlink() else None
 
 
 TEMP_SUFFIX = ".miss-i18n.tmp"

@@ -31,6 +31,7 @@ from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
 from .files import (
     Snapshot,
     Staged,
+    catalogs_apart,
     digest_of,
     discard,
     remove_leftovers,
@@ -129,6 +130,7 @@ class Project:
     def _locked(self, check: bool) -> Iterator[Snapshot]:
         """The project lock, and the snapshot of what the command reads (see commit)."""
         with project_lock(self.config.root, shared=check):
+            catalogs_apart(self.config)
             yield Snapshot()
 
     def _commit(self, outputs: Sequence[pipeline.Output], check: bool, seen: Snapshot,
@@ -185,6 +187,7 @@ class Project:
         config = self.config
         issues: list[Issue] = []
         rows: list[CatalogStats] = []
+        catalogs_apart(config)
         for locale in config.targets:
             path = config.po_path(locale)
             issues.extend(checks.check_file(path, locale, config.glossary,
@@ -224,6 +227,7 @@ class Project:
         whether the site publishes each; with ``least_confident``, that many of each
         locale's least confident machine drafts (review those first)."""
         config = self.config
+        catalogs_apart(config)
         catalogs = pipeline.load_catalogs(config, seen=Snapshot())
         published = {locale: summary.shown_percent(po, config.include_fuzzy)
                      >= config.publish_threshold for locale, po in catalogs.items()}
@@ -251,6 +255,7 @@ class Project:
         """
         config = self.config
         with project_lock(config.root, shared=check):
+            catalogs_apart(config)
             options = {"include_fuzzy": include_fuzzy, "engine": engine,
                        "no_translate": not translate}
             inputs = None if check else rerun.Inputs(config, options)
