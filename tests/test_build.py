@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
-from helpers import build_with, identity_catalog, po_translations, structure, visible_text
+from helpers import (
+    build_with,
+    identity_catalog,
+    invoke,
+    po_translations,
+    snapshot,
+    structure,
+    visible_text,
+)
 from miss_i18n.build import Rejection, Review, Site, index_page, localize, plain_uris, sitemap
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
@@ -231,6 +239,28 @@ def test_an_asset_folder_named_as_a_locale_holds_its_pages_too(
     assert not list((root / "site" / "de").glob(".*.tmp"))
     check = CliRunner().invoke(main, ["run", "--no-translate", "--check"])
     assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize("command", ["run", "build", "extract"])
+def test_an_asset_named_like_a_file_the_build_writes_is_a_clear_error(
+        project: Path, command: str) -> None:
+    """``source/sitemap.xml`` would be replaced by the generated sitemap without a word; a
+    page of such a name (``index.html``) goes below the locales' folders and is fine."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    (project / "source" / "index.html").write_bytes(ARTICLE.read_bytes())
+    (project / "source" / "sub").mkdir()
+    (project / "source" / "sub" / "sitemap.xml").write_text("<urlset>mine</urlset>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert (project / "site" / "sub" / "sitemap.xml").read_text() == "<urlset>mine</urlset>"
+    (project / "source" / "sitemap.xml").write_text("<urlset>mine</urlset>")
+    before = snapshot(project, "locales", "site", ".miss-i18n")
+    code, output = invoke(command, *(["--no-translate"] if command == "run" else []))
+    assert (code, output) == (4, f"error: {project / 'source' / 'sitemap.xml'}: the build "
+                                 "writes its own sitemap.xml at the top of the output folder; "
+                                 "rename the file or move it into a subfolder\n")
+    after = snapshot(project, "locales", "site", ".miss-i18n")
+    assert {k: v for k, v in after.items() if k != ".miss-i18n/lock"} == {
+        k: v for k, v in before.items() if k != ".miss-i18n/lock"}
 
 
 @pytest.mark.parametrize("declaration", [

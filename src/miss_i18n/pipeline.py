@@ -157,7 +157,10 @@ def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:
                     "else", path=path)
 
 
-MANIFEST = ".miss-i18n-files"
+SITE_FILES = ("index.html", "sitemap.xml", REPORT, ".miss-i18n-files")
+"""What the build writes at the top of the output folder, besides the locales' folders:
+the source folder's files of these names would be replaced (list_pages refuses them)."""
+MANIFEST = SITE_FILES[-1]
 """In the output folder: every file the last build wrote, with the SHA-256 of what it
 wrote (``sha256sum`` format), so a later build can remove those it no longer makes (a
 dropped page or locale) and nothing else: a file whose content differs (a user's edit, a
@@ -296,7 +299,7 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
                           index: PageCache | None = None
                           ) -> tuple[polib.POFile, polib.POFile | None]:
     """``template``, and the template on disk it replaces (None if there is none)."""
-    pages = list_pages(config.source_dir)
+    pages = list_pages(config.source_dir, SITE_FILES)
     if index is None:
         index = PageCache.of(config.root, store=False)
     keys = [index.source_key(page, read(config.source_dir, page)) for page in pages]
@@ -1087,7 +1090,7 @@ def site_outputs(
     Pages whose inputs are unchanged and whose output is still what the last build wrote
     are neither built nor written (buildcache.py); ``check`` only reads the index.
     """
-    pages = list_pages(config.source_dir)
+    pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
     # A narrowed build (-l) links the locales it builds and those an earlier build left in

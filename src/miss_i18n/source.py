@@ -18,6 +18,7 @@ import codecs
 import os
 import re
 import unicodedata
+from collections.abc import Collection
 from pathlib import Path
 
 from .errors import ExtractError
@@ -110,9 +111,20 @@ def list_assets(source_dir: Path) -> list[str]:
     return [name for name in source_files(source_dir) if not _is_page(name)]
 
 
-def list_pages(source_dir: Path) -> list[str]:
-    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``."""
-    pages = [name for name in source_files(source_dir) if _is_page(name)]
+def list_pages(source_dir: Path, reserved: Collection[str] = ()) -> list[str]:
+    """Page names (relative, ``/``-separated) of every HTML file in ``source_dir``.
+
+    ``reserved``: names the build writes itself at the top of the output folder; an asset
+    of such a name (copied there as it is, unlike pages) would be silently replaced, so it
+    is refused.
+    """
+    names = source_files(source_dir)
+    for name in reserved:
+        if name in names and not _is_page(name):
+            raise ExtractError(f"the build writes its own {name} at the top of the output "
+                               "folder; rename the file or move it into a subfolder",
+                               path=source_dir / name)
+    pages = [name for name in names if _is_page(name)]
     if not pages:
         raise ExtractError("no .html pages in the source folder; add one", path=source_dir)
     return pages
