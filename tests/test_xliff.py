@@ -222,7 +222,8 @@ def test_characters_xml_cannot_hold_travel_as_cp() -> None:
 def test_plural_entries_are_refused_on_export(tmp_path: Path) -> None:
     po = polib.POFile()
     po.append(polib.POEntry(msgid="one", msgid_plural="many", msgstr_plural={0: "", 1: ""}))
-    with pytest.raises(CatalogError, match="plural entries cannot be exported"):
+    with pytest.raises(CatalogError, match="msgid 'one' is a plural entry, which XLIFF export "
+                                           "cannot carry"):
         xliff.export(po, source_locale="en", locale="de", original="x")
 
 
@@ -393,6 +394,36 @@ def test_cli_export_then_import_changes_no_byte(translated: Path) -> None:
     assert "0 file(s) written, 3 unchanged" in output
     assert snapshot(translated / "locales") == before
     assert invoke("xliff", "export", "--check")[0] == 0
+
+
+PEAR = '\n#~ msgid "pear"\n#~ msgid_plural "pears"\n#~ msgstr[0] "Pera"\n#~ msgstr[1] "Peras"\n'
+APPLE = '\nmsgid "apple"\nmsgid_plural "apples"\nmsgstr[0] "Manzana"\nmsgstr[1] "Manzanas"\n'
+
+
+def test_cli_export_leaves_out_obsolete_plural_entries_and_refuses_active_ones(
+        translated: Path) -> None:
+    """A plural entry added by hand is valid for msgfmt: obsolete, it is left out of the
+    export (nothing of it could be imported) and an import changes no byte; active, it is
+    a one-line error at its line of its catalog, and nothing is written."""
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    po.write_text(po.read_text() + PEAR)
+    before = snapshot(translated / "locales")
+    code, output = invoke("xliff", "export", "-l", "es", "-q")
+    assert (code, output) == (0, "")
+    exported = translated / "build" / "xliff" / "es.xlf"
+    assert b"pear" not in exported.read_bytes()
+    assert invoke("xliff", "import", str(exported))[0] == 0
+    assert snapshot(translated / "locales") == before
+    exported.unlink()
+    data = po.read_text() + APPLE
+    po.write_text(data)
+    line = data[:data.index('msgid "apple"')].count("\n") + 1
+    before = snapshot(translated)
+    code, output = invoke("xliff", "export")
+    assert (code, output) == (4, f"error: {po}:{line}: msgid 'apple' is a plural entry, which "
+                                 "XLIFF export cannot carry (miss-i18n's own catalogs have "
+                                 "none); remove it or make it obsolete (#~), then export again\n")
+    assert snapshot(translated) == before
 
 
 def test_cli_export_one_locale_elsewhere_and_check(translated: Path) -> None:

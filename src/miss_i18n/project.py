@@ -51,6 +51,8 @@ from .results import (
 # The pipeline and what only some commands use, loaded on first use (lazy.py): an
 # unchanged rerun reads none of them.
 if TYPE_CHECKING:
+    import polib
+
     from . import (
         archive,
         buildcache,
@@ -413,8 +415,8 @@ class Project:
                 path = pipeline.catalog_path(config, locale, seen)
                 original = path.relative_to(config.root).as_posix() if path.is_relative_to(
                     config.root) else path.name
-                data = xliff.export(catalog.load(path), source_locale=config.source_locale,
-                                    locale=locale, original=original)
+                data = _exported(catalog.load(path), path, source_locale=config.source_locale,
+                                 locale=locale, original=original)
                 outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
             writes = self._commit(outputs, check, seen, also=[folder])
         return more.XliffExportResult(writes=writes, check=check)
@@ -480,6 +482,16 @@ class Project:
         """A read-only server for the built site, bound (port 0: any free one)."""
         server = serve.make_server(self.config.output_dir, host, port, log=log)
         return more.Preview(server=server, folder=shown(self.config.output_dir, self.config.root))
+
+
+def _exported(po: polib.POFile, path: Path, **where: str) -> bytes:
+    """``xliff.export`` of the catalog at ``path``, which its errors name."""
+    try:
+        return xliff.export(po, **where)
+    except CatalogError as exc:
+        if exc.path is not None:
+            raise
+        raise CatalogError(exc.message, path=path, line=exc.line) from None
 
 
 def _read(path: Path) -> bytes:

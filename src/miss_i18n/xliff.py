@@ -10,12 +10,15 @@ The mapping (README "XLIFF for CAT tools"):
   in an ``<mda:metadata>`` group (XLIFF's own metadata module), its comment and flags as
   file-level notes.
 - One ``<unit>`` per entry, obsolete (``#~``) ones included (``mi:obsolete="yes"`` and
-  ``translate="no"``). Its ``id`` is a hash of msgctxt and msgid, so it is the same in
+  ``translate="no"``), but for obsolete plural entries: they are left out, as this mapping
+  has no form for plural strings (an active plural entry is refused; miss-i18n's catalogs have
+  none). Its ``id`` is a hash of msgctxt and msgid, so it is the same in
   every export; ``name`` is the msgctxt. Notes carry everything else of the entry, one
   category each: ``po:translator`` (``#`` lines, the provenance line among them),
   ``po:extracted`` (``#.``), ``po:reference`` (one per ``#:`` reference), ``po:flags``
   (``#,``), ``po:previous-msgctxt`` / ``po:previous-msgid`` (``#|``). With them the
-  document alone rebuilds the catalog byte for byte (``to_catalog``).
+  document alone rebuilds the catalog byte for byte (``to_catalog``), obsolete plural
+  entries aside.
 - Text is plain text; placeholders are inline codes a CAT tool protects: ``<n>…</n>`` is
   ``<pc id="n">…</pc>``, ``<n/>`` is ``<ph id="n"/>``, ``&lt;``/``&amp;`` are the plain
   characters, and a character XML cannot hold (a control character) is
@@ -208,10 +211,23 @@ def _contents(entry: polib.POEntry) -> tuple[list[Node] | str, list[Node] | str,
     return source, entry.msgstr, source_reason, target_reason
 
 
+def _plural(entry: polib.POEntry) -> bool:
+    return bool(entry.msgid_plural) or entry.previous_msgid_plural is not None
+
+
+def _exported(po: polib.POFile) -> list[polib.POEntry]:
+    """The entries that become units: an obsolete plural entry (one a translator added by
+    hand, kept by the catalogs as it is) is left out, as nothing of it can be imported."""
+    return [e for e in _entries(po) if not (e.obsolete and _plural(e))]
+
+
 def _unit(file: etree._Element, entry: polib.POEntry, unit_id: str) -> None:
-    if entry.msgid_plural or entry.previous_msgid_plural is not None:
-        raise CatalogError(f"msgctxt {entry.msgctxt!r}: plural entries cannot be exported to "
-                           "XLIFF; miss-i18n's own catalogs have none")
+    if _plural(entry):
+        line = getattr(entry, "linenum", None)
+        raise CatalogError(f"msgid {entry.msgid[:40]!r} is a plural entry, which XLIFF export "
+                           "cannot carry (miss-i18n's own catalogs have none); remove it or "
+                           "make it obsolete (#~), then export again",
+                           line=line if isinstance(line, int) and line > 0 else None)
     unit = etree.SubElement(file, _X + "unit", id=unit_id)
     if entry.msgctxt is not None:
         unit.set("name", _checked(entry.msgctxt, "msgctxt", entry))
@@ -302,7 +318,7 @@ def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) 
         _note(notes, "po:header-flags", "fuzzy", header)
     if not len(notes):
         file.remove(notes)
-    entries = _entries(po)
+    entries = _exported(po)
     try:
         for entry, unit_id in zip(entries, unit_ids(entries), strict=True):
             _unit(file, entry, unit_id)
