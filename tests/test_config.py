@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
+from helpers import invoke
 from miss_i18n.config import load_config
 from miss_i18n.errors import ConfigError
 
@@ -132,3 +135,50 @@ def test_a_model_store_may_be_linked_in_from_elsewhere(tmp_path: Path) -> None:
     path = root / "pyproject.toml"
     path.write_text('[tool.miss-i18n]\nlocales = ["de"]\n')
     assert load_config(path, cwd=root).models_dir == shared
+
+
+KEYS = ("source-dir, locales-dir, output-dir, models-dir, memory, domain, source-locale, "
+        "locales, base-url, publish-threshold, include-fuzzy, jobs, glossary, translate")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('source-locale = "xx"', "[tool.miss-i18n] source-locale: unknown locale 'xx': use a "
+     "Babel/CLDR code such as 'de', 'pt_BR' or 'zh'"),
+    ('output_dir = "public"', "[tool.miss-i18n] has no key 'output_dir' (did you mean "
+     f"'output-dir'?); use one of {KEYS}"),
+    ("bogus-key = 1", f"[tool.miss-i18n] has no key 'bogus-key'; use one of {KEYS}"),
+    ("[tool.miss-i18n.translate]\nbeamsize = 2", "[tool.miss-i18n.translate] has no key "
+     "'beamsize' (did you mean 'beam-size'?); use one of engines, locale-engines, "
+     "inter-threads, intra-threads, beam-size, batch-sentences, max-batch-tokens, scheduler, "
+     "shard-sentences"),
+    ('[tool.miss-i18n.glossary]\ndo_not_translate = ["MISS"]', "[tool.miss-i18n.glossary] has "
+     "no key 'do_not_translate' (did you mean 'do-not-translate'?); use one of "
+     "do-not-translate, preferred"),
+    ('[tool.miss-i18n.glossary.preferred]\nxx = { MRI = "MRT" }',
+     "[tool.miss-i18n.glossary.preferred]: unknown locale 'xx': use a Babel/CLDR code such as "
+     "'de', 'pt_BR' or 'zh'"),
+])
+def test_a_typo_in_the_configuration_is_a_clear_error_naming_file_and_key(
+        project: Path, body: str, message: str) -> None:
+    """A key the tool does not know (``output_dir`` for ``output-dir``) would leave its
+    setting quietly unapplied: refused, with the keys there are; a bad locale code names
+    the file and key wherever it is."""
+    pyproject = project / "pyproject.toml"
+    written = pyproject.read_text().replace('source-locale = "en"\n', "")
+    pyproject.write_text(written + body + "\n")
+    before = sorted(project.rglob("*"))
+    assert invoke("run", "--no-translate") == (2, f"error: {pyproject}: {message}\n")
+    assert sorted(project.rglob("*")) == before
+
+
+def test_every_documented_key_is_known(project: Path) -> None:
+    """The keys README's examples and the repository's own pyproject.toml use load."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 3
+    for block in blocks:
+        (project / "pyproject.toml").write_text(
+            block if "[tool.miss-i18n]\n" in block
+            else f'[tool.miss-i18n]\nlocales = ["de"]\n{block}')
+        load_config(project / "pyproject.toml")
+    load_config(ROOT / "pyproject.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,6 +95,34 @@ class Config:
         return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.mo"
 
 
+KEYS = ("source-dir", "locales-dir", "output-dir", "models-dir", "memory", "domain",
+        "source-locale", "locales", "base-url", "publish-threshold", "include-fuzzy", "jobs",
+        "glossary", "translate")
+"""The keys of [tool.miss-i18n] (``glossary`` and ``translate`` are tables)."""
+GLOSSARY_KEYS = ("do-not-translate", "preferred")
+TRANSLATE_KEYS = ("engines", "locale-engines", "inter-threads", "intra-threads", "beam-size",
+                  "batch-sentences", "max-batch-tokens", "scheduler", "shard-sentences")
+
+
+def _known_keys(table: Mapping[str, Any], keys: Sequence[str], where: str, path: Path) -> None:
+    """Raise for a key the table does not have: a typo (``output_dir``) would otherwise
+    leave its setting quietly unapplied."""
+    for key in table:
+        if key not in keys:
+            close = difflib.get_close_matches(str(key).replace("_", "-"), keys, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{where} has no key {key!r}{hint}; use one of "
+                              f"{', '.join(keys)}", path=path)
+
+
+def _locale(code: str, where: str, path: Path) -> str:
+    """normalize_locale, its error naming the file and the key."""
+    try:
+        return normalize_locale(code)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc.message}", path=path) from None
+
+
 def normalize_locale(code: str) -> str:
     """Return Babel's canonical form of a locale code (``pt-br`` → ``pt_BR``).
 
@@ -146,6 +175,7 @@ def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
     raw = table.get("glossary", {})
     if not isinstance(raw, dict):
         raise ConfigError(f"[tool.{TABLE}.glossary] must be a table", path=path)
+    _known_keys(raw, GLOSSARY_KEYS, f"[tool.{TABLE}.glossary]", path)
     keep = _string_list(raw, "do-not-translate", path)
     preferred_raw = raw.get("preferred", {})
     if not isinstance(preferred_raw, dict):
@@ -158,7 +188,7 @@ def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
             raise ConfigError(
                 f"[tool.{TABLE}.glossary.preferred.{locale}] must map terms to strings", path=path
             )
-        preferred[normalize_locale(locale)] = dict(terms)
+        preferred[_locale(locale, f"[tool.{TABLE}.glossary.preferred]", path)] = dict(terms)
     return Glossary(do_not_translate=tuple(keep), preferred=preferred)
 
 
@@ -193,6 +223,7 @@ def load_config(
     if not isinstance(table, dict):
         raise ConfigError(f"no [tool.{TABLE}] table; add one (see README)", path=pyproject)
     root = pyproject.parent
+    _known_keys(table, KEYS, f"[tool.{TABLE}]", pyproject)
 
     def folder(key: str, default: str, override: Path | None) -> Path:
         written = here / override if override is not None else \
@@ -201,7 +232,8 @@ def load_config(
             return written.resolve()
         return _real_folder(key, written, root, pyproject)
 
-    source_locale = normalize_locale(_string(table, "source-locale", "en", pyproject))
+    source_locale = _locale(_string(table, "source-locale", "en", pyproject),
+                            f"[tool.{TABLE}] source-locale", pyproject)
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
     targets = narrow(locales, only_locales)
     base_url = _base_url(table.get("base-url") if base_url is None else (base_url or None),
@@ -345,12 +377,14 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
     where = f"[tool.{TABLE}.translate]"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table", path=path)
+    _known_keys(raw, TRANSLATE_KEYS, where, path)
     engines = _engine_list(raw.get("engines", list(ENGINES)), f"{where} engines", path)
     per_locale_raw = raw.get("locale-engines", {})
     if not isinstance(per_locale_raw, dict):
         raise ConfigError(f"{where} locale-engines must be a table", path=path)
     per_locale = {
-        normalize_locale(locale): _engine_list(names, f"{where} locale-engines.{locale}", path)
+        _locale(locale, f"{where} locale-engines", path):
+            _engine_list(names, f"{where} locale-engines.{locale}", path)
         for locale, names in sorted(per_locale_raw.items())
     }
     numbers: dict[str, int] = {}
@@ -373,10 +407,7 @@ def _translate_settings(table: Mapping[str, Any], path: Path) -> TranslateSettin
 def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> tuple[str, ...]:
     seen: list[str] = []
     for code in codes:
-        try:
-            locale = normalize_locale(code)
-        except ConfigError as exc:
-            raise ConfigError(f"[tool.{TABLE}] locales: {exc.message}", path=path) from None
+        locale = _locale(code, f"[tool.{TABLE}] locales", path)
         if locale == source_locale:
             raise ConfigError(
                 f"[tool.{TABLE}] locales lists the source locale {locale!r}; remove it",
