@@ -160,6 +160,12 @@ def test_sitemap_and_index() -> None:
             'href="https://x.example/en/a.html"/>') in xml
     index = index_page(site, {("en", "a.html"): "A"}).decode()
     assert 'hreflang="pt-BR" dir="ltr">português (Brasil)</a>' in index
+    # many pages: each title is translated or left in English, so takes its own direction
+    site = Site(["a.html", "b.html"], "en", ["he"])
+    index = index_page(site, {("he", "a.html"): "שלום", ("he", "b.html"): "B"}).decode()
+    assert '<span dir="rtl">עברית</span>' in index
+    assert 'hreflang="he" dir="auto">שלום</a>' in index
+    assert 'hreflang="he" dir="auto">B</a>' in index
 
 
 def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,

@@ -859,9 +859,10 @@ def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
         name = etree.SubElement(item, "span", {"dir": direction(other)})
         name.text = native_name(other)
         pages = etree.SubElement(item, "ul")
-        for page in site.pages:
-            link = etree.SubElement(etree.SubElement(pages, "li"), "a", {
-                "href": site.href("index.html", other, page), "hreflang": bcp47(other)})
+        for page in site.pages:  # a title may be translated or left in the source language:
+            link = etree.SubElement(etree.SubElement(pages, "li"), "a", {  # its own direction
+                "href": site.href("index.html", other, page), "hreflang": bcp47(other),
+                "dir": "auto"})
             link.text = titles.get((other, page), page)
 
 
