@@ -20,7 +20,7 @@ from helpers import (
     structure,
     visible_text,
 )
-from miss_i18n.build import Rejection, Review, Site, index_page, localize, plain_uris, sitemap
+from miss_i18n.build import MARK, Rejection, Review, Site, index_page, localize, plain_uris, sitemap
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page
@@ -32,11 +32,15 @@ FALLBACK = ("lang", "dir")
 
 @pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)
 def test_identity_translation_rebuilds_the_same_page(path: Path) -> None:
-    """With msgstr = msgid (what msgen makes), the page shows the same text and elements."""
+    """With msgstr = msgid (what msgen makes), the page shows the same text and elements;
+    none of them says it is English any more (texinfo's <body lang="en">, DocBook's
+    <div lang="en">): all of its text is translated."""
     data = path.read_bytes()
     built = build_with(data, path.name, "de", identity_catalog(data, path.name))
     assert visible_text(built) == visible_text(data)
-    assert structure(built) == structure(data)
+    assert structure(built, FALLBACK) == structure(data, FALLBACK)
+    assert [e.tag for e in parse_page(built).iter()
+            if e.get("lang") == "en" and e.get(MARK) is None] == []
 
 
 def test_translated_page_golden() -> None:
@@ -450,3 +454,53 @@ def test_href_is_the_relative_url_of_the_target(here: str, page: str) -> None:
         target = site.path(locale, page)
         expected = quote(posixpath.relpath(target, posixpath.dirname(here)), safe="/")
         assert site.href(here, locale, page) == expected
+
+
+CLAIMS = (b'<html lang="en"><head><title>T</title></head><body lang="EN-gb" dir="ltr">'
+          b'<div class="sect1" lang="en-US"><p>One</p><p>Two</p></div>'
+          b'<p xml:lang="en" id="x">Three</p><p>Read <span lang="en">this</span> now</p>'
+          b'<blockquote lang="fr" dir="ltr">Bonjour</blockquote></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "marks"), [("de", ' lang="en"'),
+                                               ("ar", ' lang="en" dir="ltr"')])
+def test_an_element_saying_it_is_in_the_source_language_stops_saying_so(
+        locale: str, marks: str) -> None:
+    """texinfo's <body lang="en">, DocBook's <div lang="en">: on a translated page such a
+    lang (any case, any region, or xml:lang), and a dir that is the source's own, is taken
+    off, so translated text inherits the page's language; text left untranslated inside
+    is marked as English as anywhere else. Another language's lang stays."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(CLAIMS), "t.html")}
+    found = {keys["One"]: "Eins", keys["Read <1>this</1> now"]: "Lies <1>das</1> jetzt"}
+    built, _ = localize(parse_page(CLAIMS), "t.html", locale, found, site=site)
+    assert f'<html lang="{locale}" dir="{"rtl" if locale == "ar" else "ltr"}">' in (
+        built.decode())
+    assert "<body><nav " in built.decode()
+    assert _body_of(built) == (
+        f'<div class="sect1"><p>Eins</p><p{marks}>Two</p></div><p id="x"{marks}>Three</p>'
+        '<p>Lies <span>das</span> jetzt</p>'
+        '<blockquote lang="fr" dir="ltr">Bonjour</blockquote></body></html>\n')
+
+
+def test_the_source_locale_keeps_its_elements_languages() -> None:
+    site = Site(["t.html"], "en", ["de"])
+    built, _ = localize(parse_page(CLAIMS), "t.html", "en", {}, site=site)
+    assert '<body lang="EN-gb" dir="ltr"><nav ' in built.decode()
+    assert _body_of(built) == (
+        '<div class="sect1" lang="en-US"><p>One</p><p>Two</p></div>'
+        '<p xml:lang="en" id="x">Three</p><p>Read <span lang="en">this</span> now</p>'
+        '<blockquote lang="fr" dir="ltr">Bonjour</blockquote></body></html>\n')
+
+
+def test_an_rtl_sources_own_language_and_direction_are_taken_off_too() -> None:
+    data = (b'<html><body><div lang="ar" dir="RTL"><p>Hello</p><p>World</p></div>'
+            b'<div lang="ar-EG" dir="ltr"><p>Left</p></div></body></html>')
+    site = Site(["t.html"], "ar", ["en"])
+    [hello] = [s for s in locate(parse_page(data), "t.html") if s.segment.msgid == "Hello"]
+    found = {(hello.segment.context, "Hello"): "Hi"}
+    built, _ = localize(parse_page(data), "t.html", "en", found, site=site)
+    assert _body_of(built) == (  # a dir that is not the source's own stays
+        '<div><p>Hi</p><p lang="ar" dir="rtl">World</p></div>'
+        '<div dir="ltr"><p lang="ar" dir="rtl">Left</p></div></body></html>\n')

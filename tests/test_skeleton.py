@@ -225,3 +225,40 @@ def test_a_skeleton_builds_content_moved_from_after_the_end_of_html() -> None:
             b"<p>Two <b>more</b></p>\n<script>track()</script>\n")
     for built in _both_ways(data, "t.html", {2: "<1>Mehr</1> zwei"}):
         assert b"</p>\n<script>track()</script>\n</body></html>" in built
+
+
+CLAIMING = (b'<html lang="en"><head><title lang="en">T</title></head>'
+            b'<body lang="EN-gb" dir="ltr"><div class="sect1" lang="en-US"><p>One</p>'
+            b'<table><tr><td lang="en" class="c" dir="LTR">Cell</td></tr></table></div>'
+            b'<p xml:lang="en" id="x">Read <b lang="en-GB" title="Bold">bold <i>it</i></b>'
+            b' <span lang="en">now</span></p><p lang="fr">Bonjour</p>'
+            b'<div lang="ar" dir="rtl"><p>Marhaba</p></div></body></html>')
+
+
+@pytest.mark.parametrize("source", ["en", "ar"])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_skeleton_takes_the_source_languages_claims_off_as_localize_does(
+        source: str, seed: int) -> None:
+    """An element's own lang naming the source language (and its dir, the source's):
+    kept in the source locale, taken off in the others, in runs, their inline elements
+    and marked elements alike."""
+    located = Located.of(parse_page(CLAIMING), "t.html")
+    site = Site(["t.html"], source, ["de", "he", "en" if source == "ar" else "ar"])
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    found, review = _translations(skeleton.keys, seed)
+    for locale in site.all_locales:
+        built = render(skeleton, locale, found, site=site, review=review)
+        assert built == _localized(located, "t.html", locale, found, site=site,
+                                   review=review)
+    if source == "en":
+        page = render(skeleton, "en", {}, site=site)[0].decode()
+        assert ('<body lang="EN-gb" dir="ltr"><nav ' in page
+                and '<td lang="en" class="c" dir="LTR">Cell</td>' in page
+                and '<b lang="en-GB" title="Bold">bold <i>it</i></b>' in page)
+        page = render(skeleton, "ar", {}, site=site)[0].decode()
+        assert ('<body><nav ' in page and '<title>T</title>' in page
+                and '<td class="c" lang="en" dir="ltr">Cell</td>' in page
+                and '<p id="x" lang="en" dir="ltr">Read <b title="Bold">bold <i>it</i></b>'
+                    ' <span>now</span></p>' in page
+                and '<p lang="fr">Bonjour</p><div lang="ar" dir="rtl">' in page)

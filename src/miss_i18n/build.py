@@ -296,6 +296,8 @@ def localize(
     rtl = direction(locale) == "rtl"
     source_tag = bcp47(site.source_locale)
     source_dir = fallback_dir(site.source_locale, locale)
+    if locale != site.source_locale:
+        _unclaim(tree.getroot(), site.source_locale)
     # Attributes first: runs copy their inline elements, attributes included.
     for slot in sorted(slots, key=lambda s: s.run is not None):
         found = translations.get((slot.segment.context, slot.segment.msgid))
@@ -312,7 +314,7 @@ def localize(
             report.memory += key in review.memory
         else:
             report.rejected.append(Rejection(slot.segment.context, reason))
-            if slot.run is not None:
+            if slot.run is not None and locale != site.source_locale:
                 _mark_fallback(slot.run, source_tag, source_dir)
     root = tree.getroot()
     relink_assets(root, page, site.path(locale, page), site.assets)
@@ -485,6 +487,47 @@ def fallback_dir(source_locale: str, locale: str) -> str | None:
     source's direction where it is not the page's, else None (it inherits the page's)."""
     source_dir = direction(source_locale)
     return None if source_dir == direction(locale) else source_dir
+
+
+LANG_ATTRIBUTES = ("lang", "xml:lang")
+_WITH_LANG = etree.XPath('//*[@lang or @*[name()="xml:lang"]]')
+
+
+def source_claims(element: etree._Element, source_locale: str) -> list[str]:
+    """The attributes by which an element says it is in the source language: its
+    ``lang``/``xml:lang`` naming it (by primary subtag: ``en``, ``en-US``, ``EN-gb``), and
+    then, where it names no other language, its ``dir`` if that is the source's direction.
+    Once the text is translated they are wrong: screen readers would read German with an
+    English voice, and browsers lay Arabic out left to right."""
+    primary = re.split("[-_]", source_locale)[0].lower()
+    names = [name for name in LANG_ATTRIBUTES
+             if re.split("[-_]", (element.get(name) or "").strip())[0].lower() == primary]
+    others = [name for name in LANG_ATTRIBUTES
+              if name not in names and element.get(name) is not None]
+    if names and not others and (
+            element.get("dir") or "").strip().lower() == direction(source_locale):
+        names.append("dir")
+    return names
+
+
+def claiming(root: etree._Element, source_locale: str
+             ) -> list[tuple[etree._Element, list[str]]]:
+    """The elements below the root that claim the source language (source_claims), with
+    the attributes that do."""
+    found = _WITH_LANG(root)
+    assert isinstance(found, list)
+    return [(element, names) for element in found
+            if isinstance(element, etree._Element) and element is not root
+            and (names := source_claims(element, source_locale))]
+
+
+def _unclaim(root: etree._Element, source_locale: str) -> None:
+    """Take the source language's claims off a translated page's elements: they inherit
+    the page's language from the root, and text left untranslated in them is marked as the
+    source's like any other (fallback_mark)."""
+    for element, names in claiming(root, source_locale):
+        for name in names:
+            del element.attrib[name]
 
 
 _NO_PHRASING = frozenset("ul ol menu dl table thead tbody tfoot tr colgroup hgroup".split())

@@ -5,8 +5,9 @@ of the tree and no run of the serializer.
 The skeleton is libxml2's own serialization of the page, relinked and with its head
 prepared as ``build.localize`` does in every locale, with markers at the places a locale
 fills: each run of text (its source text, or its translation), each translated attribute,
-the language marks of text left untranslated, the root's ``lang`` and ``dir``, the head's
-links and the language menu. What goes there is written here with libxml2's escaping,
+the language marks of text left untranslated, the attributes by which an element says it
+is in the source language (the source locale's alone), the root's ``lang`` and ``dir``, the
+head's links and the language menu. What goes there is written here with libxml2's escaping,
 which is checked against libxml2 itself once per process and element (``_escapes_alike``).
 
 A page the skeleton cannot express is built the old way (``compile`` returns None): a page
@@ -36,6 +37,7 @@ from .build import (
     attribute_value,
     bcp47,
     chrome_text,
+    claiming,
     direction,
     fallback_dir,
     fallback_mark,
@@ -64,9 +66,14 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 
 # Marker kinds: a run's start and end, an attribute's value, the title's text, a run
 # parent's lang and dir marks (the whole ` name="…"` is the place), the root's lang and
-# dir values, where the head's additions and the body's menu go.
+# dir values, where the head's additions and the body's menu go; an attribute claiming
+# the source language (build.source_claims), kept in the source locale only (the whole
+# ` name="…"`, wherever it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
+OWN = "o"
+ATTRIBUTES = (ATTRIBUTE, OWN)
+"""The places in attributes, which may be inside a run or one of its elements."""
 
 Part = str | tuple[str, int]
 """Text as written, or a place: (kind, index)."""
@@ -137,6 +144,8 @@ class Skeleton:
     source value."""
     title: tuple[int | None, str | None]
     """The slot that is the head's first title, if any, and that title's source text."""
+    own: Mapping[int, str] = field(default_factory=dict)
+    """By OWN place: the attribute claiming the source language, written."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -171,6 +180,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     body = root.find("body")
     if body is None:
         return None
+    claims = _own_places(root, site.source_locale)
     attributes: dict[int, tuple[str, str]] = {}
     for index, slot in enumerate(slots):  # first: runs' elements are written with them
         name = slot.attribute
@@ -215,7 +225,24 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
                        if s.attribute == "" and s.element is title_element), None)
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
-                    runs, sources, attributes, (title_slot, source_title))
+                    runs, sources, attributes, (title_slot, source_title), claims)
+
+
+def _own_places(root: etree._Element, source_locale: str) -> dict[int, str]:
+    """Each attribute claiming the source language (build.claiming) made an OWN place where
+    it is among its element's attributes; returns them, written, by place."""
+    own: dict[int, str] = {}
+    for element, names in claiming(root, source_locale):
+        attributes = list(element.attrib.items())
+        element.attrib.clear()
+        for name, value in attributes:
+            if name in names:
+                index = len(own)
+                own[index] = f" {name}={_attribute(str(value))}"
+                element.set(f"{MARK}-own{index}", _marker(OWN, index))
+            else:
+                element.set(name, value)
+    return own
 
 
 def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
@@ -260,7 +287,7 @@ def _fragment(written: str) -> list[Part]:
     if _OPEN not in written and _CLOSE not in written:
         return [written]
     parts = _split(written)
-    if parts is None or any(not isinstance(p, str) and p[0] != ATTRIBUTE for p in parts):
+    if parts is None or any(not isinstance(p, str) and p[0] not in ATTRIBUTES for p in parts):
         return []
     return parts
 
@@ -291,10 +318,14 @@ def _split(text: str) -> list[Part] | None:
     for match in _MARKER.finditer(text):
         start, end = match.span()
         kind = match.group(1)
-        if kind == ATTRIBUTE:  # the place is the value with its quotes, after its `=`
+        if kind in ATTRIBUTES:  # the place is the value with its quotes, after its `=`
             if text[start - 2:start] != '="' or text[end:end + 1] != '"':
                 return None
             start, end = start - 1, end + 1
+            if kind != ATTRIBUTE:  # the attribute, its name and the space before it
+                start = text.rfind(" ", 0, start)
+                if start < 0:
+                    return None
         if start > position:
             parts.append(text[position:start])
         parts.append((kind, int(match.group(2))))
@@ -340,7 +371,7 @@ def _parts(text: str) -> tuple[list[Part], dict[int, list[Part]]] | None:
             top[-1] = before[: -len(opening)]
             top.append(part)
         else:
-            if current is not top and kind != ATTRIBUTE:
+            if current is not top and kind not in ATTRIBUTES:
                 return None
             current.append(part)
     if open_run >= 0:
@@ -380,6 +411,8 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
            review: Review | None = None) -> tuple[bytes, PageReport, str]:
     """What ``build.localize`` makes of the page in ``locale``, and the page's title."""
     filled = _Filled(PageReport(locale, skeleton.page))
+    if locale == site.source_locale:
+        filled.places.update(((OWN, index), text) for index, text in skeleton.own.items())
     filled.report.segments = len(skeleton.keys)
     title = _fill(filled, skeleton, locale, translations, site=site, review=review or Review())
     rtl = direction(locale) == "rtl"
@@ -399,7 +432,7 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
     for position, kind, index in skeleton.places:
         if kind == RUN_START:
             out[position] = (written[index] if index in written else
-                             _source_run(skeleton, index, values))
+                             _source_run(skeleton, index, filled))
             if index in marked and skeleton.runs[index].wrapped:
                 out[position] = _wrapped(skeleton.runs[index], out[position], span)
         elif kind in (ATTRIBUTE, TITLE):
@@ -411,6 +444,8 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
         elif kind == DIR_MARK:
             if index in marked and source_dir:
                 out[position] = f' dir="{source_dir}"'
+        elif kind in ATTRIBUTES:
+            out[position] = filled.places.get((kind, index), "")
         else:
             out[position] = decorations[kind, index]
     return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
@@ -427,6 +462,9 @@ class _Filled:
     """Translated runs, written."""
     marked: set[int] = field(default_factory=set)
     """Runs left in the source language that say so."""
+    places: dict[tuple[str, int], str] = field(default_factory=dict)
+    """What the locale writes at the places in attributes other than ATTRIBUTE (absent:
+    nothing)."""
 
 
 def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Translations, *,
@@ -446,7 +484,8 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         reason, nodes = usable(found, key[1], attribute=run is None)
         if reason is not None:
             report.rejected.append(Rejection(key[0] or "", reason))
-            if run is not None and (run.markable or run.wrapped):
+            if run is not None and locale != site.source_locale and (
+                    run.markable or run.wrapped):
                 filled.marked.add(index)
             continue
         report.translated += 1
@@ -454,7 +493,7 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         report.stale += key in review.stale
         report.memory += key in review.memory
         if run is not None:
-            filled.runs[index] = "".join(_run_text(run, nodes, filled.values, skeleton))
+            filled.runs[index] = "".join(_run_text(run, nodes, filled, skeleton))
             continue
         name, old = skeleton.attributes[index]
         value = unescape_text(found)
@@ -481,26 +520,28 @@ def _source_value(skeleton: Skeleton, index: int) -> str:
     return found
 
 
-def _source_run(skeleton: Skeleton, index: int, values: Mapping[int, str]) -> str:
+def _source_run(skeleton: Skeleton, index: int, filled: _Filled) -> str:
     """A run left as it is: its source text, with its attributes as this locale has them."""
     found = skeleton.written.get(index)
     if found is not None:
         return found
     parts = skeleton.sources[index]
-    text = "".join(_resolved(parts, values, skeleton))
+    text = "".join(_resolved(parts, filled, skeleton))
     if all(isinstance(part, str) for part in parts):
         skeleton.written[index] = text
     return text
 
 
-def _resolved(parts: Sequence[Part], values: Mapping[int, str], skeleton: Skeleton
-              ) -> list[str]:
+def _resolved(parts: Sequence[Part], filled: _Filled, skeleton: Skeleton) -> list[str]:
+    """Parts with their places (in attributes) as the locale fills them."""
+    values = filled.values
     return [part if isinstance(part, str) else
+            filled.places.get(part, "") if part[0] != ATTRIBUTE else
             values[part[1]] if part[1] in values else _source_value(skeleton, part[1])
             for part in parts]
 
 
-def _run_text(run: _Run, nodes: Sequence[str | Placeholder], values: Mapping[int, str],
+def _run_text(run: _Run, nodes: Sequence[str | Placeholder], filled: _Filled,
               skeleton: Skeleton) -> list[str]:
     """A translated run as build._fill leaves it, written."""
     out = [run.lead, run.leading]
@@ -512,9 +553,9 @@ def _run_text(run: _Run, nodes: Sequence[str | Placeholder], values: Mapping[int
                 continue
             element = run.element(node.number)
             if node.children is None:
-                out.extend(_resolved(element.whole, values, skeleton))
+                out.extend(_resolved(element.whole, filled, skeleton))
             else:
-                out.extend(_resolved(element.start, values, skeleton))
+                out.extend(_resolved(element.start, filled, skeleton))
                 emit(node.children)
                 out.append(element.comments)
                 out.append(element.end)
