@@ -504,3 +504,40 @@ def test_an_rtl_sources_own_language_and_direction_are_taken_off_too() -> None:
     assert _body_of(built) == (  # a dir that is not the source's own stays
         '<div><p>Hi</p><p lang="ar" dir="rtl">World</p></div>'
         '<div dir="ltr"><p lang="ar" dir="rtl">Left</p></div></body></html>\n')
+
+
+CODE = (b'<html><head><title>T</title></head><body><p>Call <code>puts()</code> now</p>'
+        b'<pre class="example">int main() { return 0; }</pre><pre>left as it is</pre>'
+        b'<p>Type <kbd>q</kbd>, see <samp>ok</samp></p><pre dir="auto">x = 1;</pre>'
+        b'</body></html>')
+
+
+def _code_translations() -> dict[tuple[str | None, str], str]:
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(CODE), "t.html")}
+    return {keys["Call <1>puts()</1> now"]: "استدعِ <1>puts()</1> الآن",
+            keys["int main() { return 0; }"]: "int main() { return 0; }",
+            keys["Type <1>q</1>, see <2>ok</2>"]: "اكتب <1>q</1>، ترى <2>ok</2>",
+            keys["x = 1;"]: "x = 1;"}
+
+
+def test_code_on_an_rtl_page_is_laid_out_left_to_right() -> None:
+    """pre, code, kbd and samp get dir="ltr" on a translated rtl page (else a C line shows
+    as `;ret = fputs(…)`), translated or not, unless they have a dir of their own."""
+    site = Site(["t.html"], "en", ["ar", "de"])
+    built, _ = localize(parse_page(CODE), "t.html", "ar", _code_translations(), site=site)
+    assert _body_of(built) == (
+        '<p>استدعِ <code dir="ltr">puts()</code> الآن</p>'
+        '<pre class="example" dir="ltr">int main() { return 0; }</pre>'
+        '<pre lang="en" dir="ltr">left as it is</pre>'
+        '<p>اكتب <kbd dir="ltr">q</kbd>، ترى <samp dir="ltr">ok</samp></p>'
+        '<pre dir="auto">x = 1;</pre></body></html>\n')
+
+
+@pytest.mark.parametrize(("source", "locale"), [("en", "en"), ("en", "de"), ("ar", "ar")])
+def test_code_on_ltr_pages_and_the_source_locales_is_left_alone(source: str,
+                                                                 locale: str) -> None:
+    site = Site(["t.html"], source, ["ar" if source == "en" else "en", "de"])
+    found = {} if locale == source else _code_translations()
+    built, _ = localize(parse_page(CODE), "t.html", locale, found, site=site)
+    assert ' dir="ltr">' not in _body_of(built)

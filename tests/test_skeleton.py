@@ -262,3 +262,31 @@ def test_a_skeleton_takes_the_source_languages_claims_off_as_localize_does(
                 and '<p id="x" lang="en" dir="ltr">Read <b title="Bold">bold <i>it</i></b>'
                     ' <span>now</span></p>' in page
                 and '<p lang="fr">Bonjour</p><div lang="ar" dir="rtl">' in page)
+
+
+CODE = (b'<html><head><title>T</title></head><body><p>Call <code>puts()</code> now</p>'
+        b'<pre class="example">int <b>main</b>() { return 0; }</pre>'
+        b'<pre>Code <code translate="no">f()</code> here<div>block</div> after</pre>'
+        b'<p>Type <kbd><samp>q</samp></kbd>, see <samp dir="rtl">ok</samp> and '
+        b'<code dir="auto">x = 1;</code></p></body></html>')
+
+
+@pytest.mark.parametrize("source", ["en", "ar"])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_skeleton_writes_code_left_to_right_on_rtl_pages_as_localize_does(
+        source: str, seed: int) -> None:
+    """Code's dir="ltr" on a translated rtl page, on its element, in runs and their
+    inline elements, or as its fallback mark's dir."""
+    located = Located.of(parse_page(CODE), "t.html")
+    site = Site(["t.html"], source, ["he", "de", "en" if source == "ar" else "ar"])
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    found, review = _translations(skeleton.keys, seed)
+    for locale in site.all_locales:
+        built = render(skeleton, locale, found, site=site, review=review)
+        assert built == _localized(located, "t.html", locale, found, site=site,
+                                   review=review)
+        rtl_copy = locale in ("ar", "he") and locale != source
+        page = built[0].lower()  # some translations are upper case
+        assert b'<samp dir="rtl">ok</samp>' in page and b'<code dir="auto">x = 1;</code>' in page
+        assert (b'<kbd dir="ltr"><samp dir="ltr">q</samp></kbd>' in page) == rtl_copy

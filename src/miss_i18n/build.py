@@ -317,6 +317,8 @@ def localize(
             if slot.run is not None and locale != site.source_locale:
                 _mark_fallback(slot.run, source_tag, source_dir)
     root = tree.getroot()
+    if rtl and locale != site.source_locale:
+        _code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
@@ -528,6 +530,19 @@ def _unclaim(root: etree._Element, source_locale: str) -> None:
     for element, names in claiming(root, source_locale):
         for name in names:
             del element.attrib[name]
+
+
+CODE_TAGS = ("pre", "code", "kbd", "samp")
+"""Code, input and output: written left to right, whatever the page's language."""
+
+
+def _code_left_to_right(root: etree._Element) -> None:
+    """Code on a translated rtl page keeps its direction: inheriting the page's, a C line
+    shows as ``;ret = fputs(…)``. Only where the element has no dir of its own (a fallback
+    mark or the source's)."""
+    for element in root.iter(*CODE_TAGS):
+        if element.get("dir") is None:
+            element.set("dir", "ltr")
 
 
 _NO_PHRASING = frozenset("ul ol menu dl table thead tbody tfoot tr colgroup hgroup".split())

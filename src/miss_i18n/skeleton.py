@@ -27,6 +27,7 @@ from functools import cache
 from lxml import etree, html
 
 from .build import (
+    CODE_TAGS,
     MARK,
     STYLE,
     PageReport,
@@ -67,12 +68,12 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 # Marker kinds: a run's start and end, an attribute's value, the title's text, a run
 # parent's lang and dir marks (the whole ` name="…"` is the place), the root's lang and
 # dir values, where the head's additions and the body's menu go; an attribute claiming
-# the source language (build.source_claims), kept in the source locale only (the whole
-# ` name="…"`, wherever it is).
+# the source language (build.source_claims), kept in the source locale only, and a code
+# element's dir="ltr" on rtl pages (both: the whole ` name="…"`, wherever it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
-OWN = "o"
-ATTRIBUTES = (ATTRIBUTE, OWN)
+OWN, CODE = "o", "c"
+ATTRIBUTES = (ATTRIBUTE, OWN, CODE)
 """The places in attributes, which may be inside a run or one of its elements."""
 
 Part = str | tuple[str, int]
@@ -110,6 +111,8 @@ class _Run:
     """Left in the source language, it says so on its element (build._mark_fallback)."""
     wrapped: bool
     """Left in the source language, it says so in a span around its text."""
+    code: bool
+    """Its element is code (build.CODE_TAGS): on rtl pages its dir mark is ltr."""
     elements: dict[int, _Element] = field(default_factory=dict)
     """Its inline elements as written, once a translation needed them (``element``)."""
 
@@ -207,6 +210,9 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
             run.parent.set("lang", _marker(LANG_MARK, index))
             run.parent.set("dir", _marker(DIR_MARK, index))
         _enclose(run, index)
+    for element in root.iter(*CODE_TAGS):  # a marked one's dir is its mark's (render)
+        if element.get("dir") is None:
+            element.set(f"{MARK}-code", _marker(CODE))
     root.set("lang", _marker(ROOT_LANG))
     root.set("dir", _marker(ROOT_DIR))
     if len(head):
@@ -257,7 +263,8 @@ def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
     return _Run(_text(start[: len(start) - len(start.lstrip(SPACE))]),
                 _text(end[len(end.rstrip(SPACE)):]),
                 "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
-                dict(placeholders), frozenset(opaque), mark == "element", mark == "span")
+                dict(placeholders), frozenset(opaque), mark == "element", mark == "span",
+                str(run.parent.tag) in CODE_TAGS)
 
 
 def _compile_element(element: etree._Element, *, whole_only: bool) -> _Element:
@@ -411,11 +418,14 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
            review: Review | None = None) -> tuple[bytes, PageReport, str]:
     """What ``build.localize`` makes of the page in ``locale``, and the page's title."""
     filled = _Filled(PageReport(locale, skeleton.page))
+    rtl = direction(locale) == "rtl"
     if locale == site.source_locale:
         filled.places.update(((OWN, index), text) for index, text in skeleton.own.items())
+    code_dir = rtl and locale != site.source_locale
+    if code_dir:
+        filled.places[CODE, 0] = ' dir="ltr"'
     filled.report.segments = len(skeleton.keys)
     title = _fill(filled, skeleton, locale, translations, site=site, review=review or Review())
-    rtl = direction(locale) == "rtl"
     here = site.path(locale, skeleton.page)
     source_tag = bcp47(site.source_locale)
     source_dir = fallback_dir(site.source_locale, locale)
@@ -444,6 +454,8 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
         elif kind == DIR_MARK:
             if index in marked and source_dir:
                 out[position] = f' dir="{source_dir}"'
+            elif code_dir and skeleton.runs[index].code:
+                out[position] = ' dir="ltr"'
         elif kind in ATTRIBUTES:
             out[position] = filled.places.get((kind, index), "")
         else:
