@@ -541,3 +541,20 @@ def test_code_on_ltr_pages_and_the_source_locales_is_left_alone(source: str,
     found = {} if locale == source else _code_translations()
     built, _ = localize(parse_page(CODE), "t.html", locale, found, site=site)
     assert ' dir="ltr">' not in _body_of(built)
+
+
+@pytest.mark.parametrize(("title", "shown"), [("Titel", True), (None, False),
+                                              ("Titel <1/>", False)])
+def test_the_report_says_whether_the_title_shows_translated(title: str | None,
+                                                            shown: bool) -> None:
+    """What index.html and report.html read to mark a title left in the source language
+    (a rejected translation leaves it too); another element's text does not count."""
+    data = b"<html><head><title>Title</title></head><body><p>Title</p></body></html>"
+    found = {} if title is None else {
+        (s.segment.context, "Title"): title for s in locate(parse_page(data), "t.html")
+        if s.attribute == ""}
+    found[("t:body/p", "Title")] = "Titel"
+    site = Site(["t.html"], "en", ["de"])
+    _, report = localize(parse_page(data), "t.html", "de", found, site=site)
+    assert report.title_translated is shown
+    assert report.translated == 1 + shown

@@ -111,7 +111,40 @@ def test_the_report_of_a_published_locale_and_no_rejections(tmp_path: Path) -> N
     assert "None: every translation could be used." in report
     assert "1 language besides English, 4 pages: 1 published, 0 previews." in report
     assert report.count("<summary>4 pages</summary>") == 1
-    assert '<a href="de/p2.html" hreflang="de" lang="de" dir="ltr">Page 2</a>' in report
+    # the title is left in English: it says so (it was marked German)
+    assert '<a href="de/p2.html" hreflang="de" lang="en" dir="ltr">Page 2</a>' in report
+
+
+def test_a_title_left_in_the_source_language_is_marked_so_in_the_index_and_report(
+        tmp_path: Path) -> None:
+    """A page title shows in index.html and report.html in the language it has on the
+    page: the locale's once translated, the source's (with its direction) where not."""
+    root = make_project(tmp_path / "p", ("de", "ar"), extra="publish-threshold = 0\n")
+    for number in range(2):
+        (root / "source" / f"p{number}.html").write_text(
+            f"<html><head><title>Page {number}</title></head><body><p>Text {number}</p>"
+            "</body></html>")
+    args = ["run", "--no-translate", "-q", "--config", str(root / "pyproject.toml")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    path = root / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    [entry] = [entry for entry in po if entry.msgid == "Page 0"]
+    entry.msgstr = "Seite 0"
+    po.save(str(path))
+    made = []
+    for _run in range(2):  # built, then found unchanged in the build index
+        assert CliRunner().invoke(main, args).exit_code == 0
+        made.append([(root / "site" / name).read_text("utf-8")
+                     for name in ("index.html", "report.html")])
+    assert made[0] == made[1]
+    index, report = made[0]
+    assert '<a href="de/p0.html" hreflang="de" lang="de" dir="ltr">Seite 0</a>' in report
+    assert '<a href="de/p1.html" hreflang="de" lang="en" dir="ltr">Page 1</a>' in report
+    assert '<a href="ar/p0.html" hreflang="ar" lang="en" dir="ltr">Page 0</a>' in report
+    assert '<a href="de/p0.html" hreflang="de" dir="auto">Seite 0</a>' in index
+    assert '<a href="de/p1.html" hreflang="de" dir="auto" lang="en">Page 1</a>' in index
+    assert '<a href="ar/p0.html" hreflang="ar" dir="auto" lang="en">Page 0</a>' in index
+    assert '<a href="en/p0.html" hreflang="en" dir="auto">Page 0</a>' in index
 
 
 @pytest.mark.parametrize("base_url", [None, "https://example.org/docs/", "https://bü.example/ä b/"])

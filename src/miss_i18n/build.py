@@ -12,7 +12,7 @@ import copy
 import itertools
 import posixpath
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -264,6 +264,16 @@ class PageReport:
     """Fuzzy entries that are a person's translation of an earlier source, shown."""
     memory: int = 0
     """Fuzzy entries that are drafts from the translation memory (TMX), shown."""
+    title_translated: bool = False
+    """Whether the page's title (its head's first ``<title>``) shows translated."""
+
+
+def untranslated_titles(site: Site, reports: Iterable[PageReport]
+                        ) -> frozenset[tuple[str, str]]:
+    """The (locale, page) whose title a locale other than the source left in the source
+    language: the index and the report say so where they list it."""
+    return frozenset((report.locale, report.page) for report in reports
+                     if report.locale != site.source_locale and not report.title_translated)
 
 
 def localize(
@@ -296,6 +306,7 @@ def localize(
     rtl = direction(locale) == "rtl"
     source_tag = bcp47(site.source_locale)
     source_dir = fallback_dir(site.source_locale, locale)
+    title = tree.getroot().find("head/title")
     if locale != site.source_locale:
         _unclaim(tree.getroot(), site.source_locale)
     # Attributes first: runs copy their inline elements, attributes included.
@@ -308,6 +319,7 @@ def localize(
         reason = _apply(slot, found)
         if reason is None:
             report.translated += 1
+            report.title_translated |= slot.attribute == "" and slot.element is title
             key = (slot.segment.context, slot.segment.msgid)
             report.drafts += key in review.drafts
             report.stale += key in review.stale
@@ -853,8 +865,10 @@ def shell(markup: str) -> etree._Element:
     return etree.fromstring(markup, etree.HTMLParser())
 
 
-def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
-    """``index.html``: every language, named in itself, linking to its pages."""
+def index_page(site: Site, titles: Mapping[tuple[str, str], str],
+               untranslated: Collection[tuple[str, str]] = frozenset()) -> bytes:
+    """``index.html``: every language, named in itself, linking to its pages;
+    ``untranslated``: the (locale, page) whose title is in the source language."""
     tag = bcp47(site.source_locale)
     root = shell(
         f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head><meta charset="utf-8">'
@@ -883,13 +897,13 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
     main = etree.SubElement(body, "main", {MARK: "index"})
     heading = etree.SubElement(main, "h1")
     heading.text = title.text
-    _language_list(main, site, site.published, titles)
+    _language_list(main, site, site.published, titles, untranslated)
     previews = [other for other in site.all_locales if not site.is_published(other)]
     if previews:
         heading = etree.SubElement(main, "h2", {MARK: "previews"})
         heading.text = (f"Previews: less than {site.threshold:g}% translated, not published "
                         "to search engines")
-        _language_list(main, site, previews, titles)
+        _language_list(main, site, previews, titles, untranslated)
     footer = etree.SubElement(main, "p", {MARK: "report"})
     link = etree.SubElement(footer, "a", {"href": "report.html"})
     link.text = "Translation report"
@@ -900,7 +914,8 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str]) -> bytes:
 
 
 def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
-                   titles: Mapping[tuple[str, str], str]) -> None:
+                   titles: Mapping[tuple[str, str], str],
+                   untranslated: Collection[tuple[str, str]]) -> None:
     """A grid of languages, each named in itself with its progress, linking to its pages."""
     listing = etree.SubElement(parent, "ul", {MARK: "languages"})
     for other in locales:
@@ -921,6 +936,8 @@ def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
             link = etree.SubElement(etree.SubElement(pages, "li"), "a", {  # its own direction
                 "href": site.href("index.html", other, page), "hreflang": bcp47(other),
                 "dir": "auto"})
+            if (other, page) in untranslated:  # read as the source's language
+                link.set("lang", bcp47(site.source_locale))
             link.text = titles.get((other, page), page)
 
 

@@ -152,7 +152,8 @@ def _built_of(sources: Any, locales: Any) -> Built_ | None:
 def _report_row(built: PageReport) -> dict[str, Any]:
     return {"segments": built.segments, "translated": built.translated,
             "drafts": built.drafts, "stale": built.stale, "memory": built.memory,
-            "rejected": [[r.context, r.reason] for r in built.rejected]}
+            "rejected": [[r.context, r.reason] for r in built.rejected],
+            "title_translated": built.title_translated}
 
 
 def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | None:
@@ -161,7 +162,8 @@ def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | N
             locale=locale, page=page, segments=int(row["segments"]),
             translated=int(row["translated"]), drafts=int(row["drafts"]),
             stale=int(row["stale"]), memory=int(row["memory"]),
-            rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]])
+            rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]],
+            title_translated=bool(row["title_translated"]))
     except (TypeError, ValueError, KeyError):
         return None
 

@@ -32,6 +32,7 @@ from .build import (
     locale_names,
     plain_uris,
     sitemap,
+    untranslated_titles,
 )
 from .buildcache import Built, PageCache, code_digest, site_salt, source_line
 from .checks import CheckContext
@@ -1145,7 +1146,8 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
-    made = [("index.html", index_page(site, titles)), ("sitemap.xml", sitemap(site)),
+    made = [("index.html", index_page(site, titles, untranslated_titles(site, reports))),
+            ("sitemap.xml", sitemap(site)),
             (REPORT, report_page(
                 site, [s.stats for s in summaries.values()], reports, titles,
                 {locale: s.findings for locale, s in summaries.items()},

@@ -7,7 +7,7 @@ outputs like ``index.html``, and the CLI prints the table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from .build import (
     native_name,
     serialize,
     shell,
+    untranslated_titles,
 )
 from .checks import CheckContext, check_catalog
 from .confidence import WeakDraft, excerpt
@@ -146,6 +147,7 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     main = _add(body, "main", data_miss_i18n="report")
     _add(main, "h1", "Translation report")
     by_page = {(report.locale, report.page): report for report in pages}
+    untranslated = untranslated_titles(site, pages)
     published = sum(1 for row in stats if site.is_published(row.locale))
     summary = _add(main, "p")
     summary.text = (
@@ -169,16 +171,17 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     rows = _add(table, "tbody")
     for row in stats:
         _locale_row(rows, row, site=site, by_page=by_page, titles=titles,
-                    found=(findings or {}).get(row.locale))
+                    untranslated=untranslated, found=(findings or {}).get(row.locale))
     if weakest is not None:
-        _weakest(main, site, weakest, titles)
+        _weakest(main, site, weakest, titles, untranslated)
     _rejected(main, site, pages)
     return serialize(root.getroottree(), plain=True)  # its links: Site.href's, anchors quoted
 
 
 def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
                 by_page: Mapping[tuple[str, str], PageReport],
-                titles: Mapping[tuple[str, str], str], found: Findings | None) -> None:
+                titles: Mapping[tuple[str, str], str], untranslated: Collection[tuple[str, str]],
+                found: Findings | None) -> None:
     locale = row.locale
     tr = _add(parent, "tr", id=f"locale-{bcp47(locale)}")
     tr.tail = "\n"
@@ -230,22 +233,30 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
         _add(links, "summary", f"{len(site.pages)} pages")
     listing = _add(links, "ul", data_miss_i18n="pages")
     # a row per page and locale: elements made directly, their attributes made once
-    tag, way = bcp47(locale), direction(locale)
-    source = {"data-miss-i18n": "shown", "lang": bcp47(site.source_locale),
-              "dir": direction(site.source_locale)}
+    tag = bcp47(locale)
+    translated, left = _language(locale), _language(site.source_locale)
+    source = {"data-miss-i18n": "shown", **left}
     element = etree.SubElement
     for page in site.pages:
         item = element(listing, "li")
         element(item, "a", {"href": site.href(REPORT, locale, page), "hreflang": tag,
-                            "lang": tag, "dir": way}).text = titles.get((locale, page), page)
+                            **(left if (locale, page) in untranslated else translated)}
+                ).text = titles.get((locale, page), page)
         report = by_page.get((locale, page))
         if report is not None:
             element(item, "span", source).text = \
                 f"{report.translated} of {report.segments} shown translated"
 
 
+def _language(locale: str) -> dict[str, str]:
+    """The lang and dir of text in ``locale``'s language: a page title shows in the page's
+    locale, or in the source's where it was left untranslated."""
+    return {"lang": bcp47(locale), "dir": direction(locale)}
+
+
 def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[WeakDraft]],
-             titles: Mapping[tuple[str, str], str]) -> None:
+             titles: Mapping[tuple[str, str], str],
+             untranslated: Collection[tuple[str, str]]) -> None:
     """Each locale's least confident machine drafts: where a reviewer starts."""
     _add(parent, "h2", "Drafts to review first", id="least-confident")
     listed = {locale: drafts for locale, drafts in weakest.items() if drafts}
@@ -289,8 +300,9 @@ def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[
                     href += "#" + quote(anchor, safe="")
                 if len(links):
                     _add(links, "br")
+                shown = site.source_locale if (locale, page) in untranslated else locale
                 _add(links, "a", titles.get((locale, page), page), href=href,
-                     hreflang=bcp47(locale), lang=bcp47(locale), dir=direction(locale))
+                     hreflang=bcp47(locale), **_language(shown))
 
 
 def _rejected(parent: etree._Element, site: Site, pages: Sequence[PageReport]) -> None:

@@ -513,6 +513,7 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
             attribute_value(old, value))
         if index == title_slot:
             title = value
+            report.title_translated = True
     return title
 
 
