@@ -12,6 +12,7 @@ from miss_i18n.provenance import (
     accepted,
     draft_confidence,
     edited,
+    is_draft,
     is_from_memory,
     is_machine,
     machine_line,
@@ -52,10 +53,14 @@ def test_a_new_draft_line_replaces_the_old_one_and_keeps_peoples_comments() -> N
 
 def test_history_lines_mark_no_draft() -> None:
     line = machine_line("argos m 1.0 (en→de)", confidence=0.5)
-    for comment in (accepted(line), edited(line), accepted(memory_line("a.tmx"))):
+    memory = memory_line("a.tmx")
+    for comment in (accepted(line), edited(line), accepted(memory), edited(memory)):
         entry = polib.POEntry(msgid="Hi", msgstr="Hallo", tcomment=comment)
-        assert not is_machine(entry) and not is_from_memory(entry)
+        assert not is_machine(entry) and not is_from_memory(entry) and not is_draft(entry)
         assert draft_confidence(entry) is None
     assert accepted(line).startswith("accepted machine draft: argos m 1.0")
     assert edited(line).startswith("edited machine draft: argos m 1.0")
+    assert edited(f"a note\n{memory}") == "a note\nedited translation memory draft: a.tmx"
+    found = parse_line(edited(memory))
+    assert found is not None and (found.kind, found.text) == (Kind.EDITED_MEMORY, "a.tmx")
     assert parse_line("a person's note") is None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from helpers import invoke
 from miss_i18n import Project, catalog, provenance
@@ -396,3 +398,61 @@ def test_a_page_showing_memory_drafts_says_so_in_its_own_notice(started: Path) -
     assert 'data-miss-i18n="review-notice"' not in page
     assert 'data-miss-i18n="machine-notice"' not in page
     assert "Parts of this page come from a translation memory" in page
+
+
+def _in_xliff(project: Path, target: str, state: str) -> None:
+    """Export de, give the Overview unit ``target`` and ``state``, import it back."""
+    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
+    xlf = project / "build" / "xliff" / "de.xlf"
+    ns = "urn:oasis:names:tc:xliff:document:2.0"
+    root = etree.fromstring(xlf.read_bytes())
+    unit = next(u for u in root.iter(f"{{{ns}}}unit") if u.get("name") == OVERVIEW)
+    segment = unit.find(f"{{{ns}}}segment")
+    assert segment is not None
+    segment.set("state", state)
+    found = segment.find(f"{{{ns}}}target")
+    assert found is not None
+    found.text = target
+    xlf.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert "de: 1 entries updated" in output
+
+
+def _edit_in_po(project: Path, text: str) -> None:
+    """A translator's edit in the PO file: new text, fuzzy cleared (Poedit's "reviewed")."""
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    for item in po:
+        if item.msgctxt == OVERVIEW:
+            item.msgstr, item.flags = text, []
+    path.write_bytes(catalog.to_bytes(po))
+
+
+@pytest.mark.parametrize(("edit", "line"), [
+    (lambda p: _in_xliff(p, "Überblick (vom Übersetzer)", "translated"),
+     "edited translation memory draft: people.tmx"),
+    (lambda p: _edit_in_po(p, "Überblick (vom Übersetzer)"),
+     "accepted translation memory draft: people.tmx"),
+    (lambda p: (_edit_in_po(p, "Überblick (vom Übersetzer)"),  # accepted, then sent back
+                _in_xliff(p, "Überblick (vom Übersetzer)", "translated")),
+     "accepted translation memory draft: people.tmx"),
+], ids=["xliff-translated", "po-fuzzy-cleared", "accepted-then-translated"])
+def test_a_translators_edit_of_a_memory_draft_survives_a_source_change(
+        started: Path, edit: Callable[[Path], object], line: str) -> None:
+    """adv2 #1: an edited memory draft is a person's translation: neither the memory's
+    translation of the new source nor an engine replaces it; it stays, fuzzy with #|."""
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    edit(started)
+    mine = entry(started, "de", OVERVIEW)
+    assert provenance.is_accepted(mine) or not provenance.is_draft(mine)
+    (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
+    _change_the_overview_heading(started)
+    kept = entry(started, "de", OVERVIEW)
+    assert (kept.msgid, kept.msgstr, kept.flags, kept.previous_msgid, kept.tcomment) == (
+        "Overview of the method", "Überblick (vom Übersetzer)", ["fuzzy"], "Overview", line)
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0  # and stays so
+    assert entry(started, "de", OVERVIEW).msgstr == "Überblick (vom Übersetzer)"

@@ -291,6 +291,9 @@ def test_states_map_to_fuzzy_and_back(hostile: Path) -> None:
     assert entry(po, "page:#accepted").flags == []  # reviewed = final: nothing changes
     po = import_edit(hostile, "page:#accepted", "مسودة مقبولة", "translated")
     assert entry(po, "page:#accepted").flags == ["fuzzy"]
+    # sent back for review, an accepted draft is still a person's: no machine draft again
+    assert entry(po, "page:#accepted").tcomment.startswith("accepted machine draft: argos")
+    assert not provenance.is_machine(entry(po, "page:#accepted"))
     po = import_edit(hostile, "page:#accepted", "", "initial")
     assert (entry(po, "page:#accepted").msgstr, entry(po, "page:#accepted").flags) == ("", [])
     po = import_edit(hostile, "page:#x", "", "final")  # an empty target: untranslated

@@ -13,8 +13,10 @@ A line's first words say its kind (``Kind``); an engine draft's rest is the mode
 machine's confidence (see confidence.py) and whether the pieces between placeholders were
 translated one by one. Once a person accepts a draft and its source then changes, the
 line is kept as history under another kind (``accepted machine draft: …``), as it is when
-a person edits a draft in an XLIFF tool (``edited machine draft: …``). This module is the
-only one that writes or reads these lines; nothing here prints or touches files.
+a person edits a draft in an XLIFF tool (``edited machine draft: …``, ``edited translation
+memory draft: …``). Only the two draft kinds mark an entry an engine or the memory may
+replace. This module is the only one that writes or reads these lines; nothing here prints
+or touches files.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Kind(StrEnum):
     """The same for a draft taken from the translation memory."""
     EDITED_MACHINE = "edited machine draft:"
     """A machine draft a person changed in an XLIFF tool and left for review."""
+    EDITED_MEMORY = "edited translation memory draft:"
+    """The same for a draft taken from the translation memory: a person's text now."""
 
 
 MACHINE_MARK = Kind.MACHINE.value
@@ -47,12 +51,14 @@ TM_MARK = Kind.MEMORY.value
 ACCEPTED_MARK = Kind.ACCEPTED_MACHINE.value
 ACCEPTED_TM_MARK = Kind.ACCEPTED_MEMORY.value
 EDITED_MARK = Kind.EDITED_MACHINE.value
+EDITED_TM_MARK = Kind.EDITED_MEMORY.value
 
 PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separately; check"\
     " the word order"
 CONFIDENCE_LABEL = "confidence"
 _CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
+_EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
 
 # -- making lines ---------------------------------------------------------------------------
@@ -90,18 +96,22 @@ def with_line(tcomment: str, line: str) -> str:
     return "\n".join([*kept, line])
 
 
-def accepted(tcomment: str) -> str:
-    """The comment of an accepted draft that moves to a changed source: its draft line
-    renamed (``accepted machine draft: …``), so it no longer marks a draft."""
+def _renamed(tcomment: str, names: dict[Kind, Kind]) -> str:
     return "\n".join(next((renamed.value + line[len(mark):] for mark, renamed in
-                           _ACCEPTED.items() if line.startswith(mark)), line)
+                           names.items() if line.startswith(mark)), line)
                      for line in tcomment.split("\n"))
 
 
+def accepted(tcomment: str) -> str:
+    """The comment of an accepted draft that moves to a changed source: its draft line
+    renamed (``accepted machine draft: …``), so it no longer marks a draft."""
+    return _renamed(tcomment, _ACCEPTED)
+
+
 def edited(tcomment: str) -> str:
-    """The comment of a machine draft a person changed: ``edited machine draft: …``."""
-    return "\n".join(EDITED_MARK + line[len(MACHINE_MARK):] if line.startswith(MACHINE_MARK)
-                     else line for line in tcomment.split("\n"))
+    """The comment of a draft a person changed (``edited machine draft: …``, ``edited
+    translation memory draft: …``): the text is theirs, so no engine or memory replaces it."""
+    return _renamed(tcomment, _EDITED)
 
 
 # -- reading lines ----------------------------------------------------------------------------
@@ -160,6 +170,11 @@ def is_machine(entry: polib.POEntry) -> bool:
 def is_from_memory(entry: polib.POEntry) -> bool:
     """A draft taken from an imported human translation (``translation memory: …``)."""
     return _has(entry, TM_MARK)
+
+
+def is_draft(entry: polib.POEntry) -> bool:
+    """A draft no person has touched: an engine's or one from the memory."""
+    return is_machine(entry) or is_from_memory(entry)
 
 
 def is_accepted(entry: polib.POEntry) -> bool:

@@ -38,9 +38,11 @@ entry is human work from then on, its provenance line kept as history); ``transl
 ``initial`` with a target is a draft (fuzzy); an empty ``<target/>`` makes the entry
 untranslated, a unit without one leaves it as it is. A machine draft whose text a
 translator changed keeps its fuzzy mark but is no longer a machine draft: its provenance
-line becomes ``# edited machine draft: …``, so no engine replaces it. A changed target
-whose placeholders differ from its source's refuses the whole import (nothing is
-written); units the catalog no longer has are reported, not imported.
+line becomes ``# edited machine draft: …`` (a draft from the translation memory:
+``# edited translation memory draft: …``), so neither an engine nor the memory replaces
+it; an accepted entry sent back as ``translated`` keeps its line as ``# accepted …``.
+A changed target whose placeholders differ from its source's refuses the whole import
+(nothing is written); units the catalog no longer has are reported, not imported.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from lxml import etree
 
 from .errors import CatalogError
 from .markup import MarkupError, Node, escape_text, parse, shape
-from .provenance import edited, is_machine
+from .provenance import accepted, edited, is_accepted, is_draft, is_machine
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -606,13 +608,27 @@ def _placeholder_problem(entry: polib.POEntry, text: str) -> str | None:
 def _set(entry: polib.POEntry, text: str, kind: str) -> None:
     others = [flag for flag in entry.flags if flag != "fuzzy"]
     if kind == "fuzzy":
-        if is_machine(entry) and text != entry.msgstr:
-            entry.tcomment = edited(entry.tcomment)
+        entry.tcomment = _fuzzy_comment(entry, text)
         entry.flags = ["fuzzy", *others]
     else:
         entry.flags = others
         entry.previous_msgctxt = entry.previous_msgid = None
     entry.msgstr = text
+
+
+def _fuzzy_comment(entry: polib.POEntry, text: str) -> str:
+    """The translator comment of an entry a translator leaves (or sets) fuzzy with ``text``.
+
+    Fuzzy with a draft line is what an engine or the memory may replace. A person's text
+    must not read so: a draft they changed is renamed ``edited …``, and a translation they
+    had accepted and now send back for review keeps its old line only as history
+    (``accepted …``).
+    """
+    if is_accepted(entry):
+        return accepted(entry.tcomment)
+    if is_draft(entry) and text != entry.msgstr:
+        return edited(entry.tcomment)
+    return entry.tcomment
 
 
 def apply(po: polib.POFile, document: Document) -> ImportResult:
