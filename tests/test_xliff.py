@@ -525,3 +525,49 @@ def test_cli_reports_units_the_catalog_lost_and_a_wrong_locale(translated: Path)
     code, output = invoke("xliff", "import", "missing.xlf")
     assert (code, output) == (4, "error: missing.xlf: cannot read (No such file or directory); "
                                  "check the path\n")
+
+
+@pytest.mark.parametrize("value", ["D800", "DFFF", "FFFFFFFF", "110000", "-41", "ZZZZ", "",
+                                   " 41", "4_1", "1" * 400])
+def test_cli_a_cp_that_is_no_character_is_one_line_exit_4(translated: Path, value: str
+                                                           ) -> None:
+    """adv2 #4: a surrogate or a number past chr's range was a traceback (exit 1)."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, f'A<cp hex="{value}"/>B', "final"))
+    line = next(etree.fromstring(xlf.read_bytes()).iter(X + "cp")).sourceline
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(xlf))
+    assert (code, output) == (4, f"error: {xlf}:{line}: <cp hex={value!r}> is not a character; "
+                                 "remove it or give the character itself\n")
+    assert snapshot(translated) == before
+
+
+@pytest.mark.parametrize(("value", "shown"), [("0000", "U+0000"), ("0007", "U+0007"),
+                                              ("007F", "U+007F"), ("FFFE", "U+FFFE"),
+                                              ("10FFFF", "U+10FFFF")])
+def test_cli_a_character_no_catalog_or_page_can_hold_is_refused(
+        translated: Path, value: str, shown: str) -> None:
+    """adv2 #8: a NUL was written raw into the catalog (GNU gettext cuts the string there);
+    what `check` (unusable-characters) rejects is refused before anything is written."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, f'A<cp hex="{value}"/>B', "final"))
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == ADVANTAGES)
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(xlf))
+    assert (code, output) == (4, f"error: {xlf}:{unit.sourceline}: unit {unit.get('id')} "
+                                 f"({ADVANTAGES}): the translation holds characters a catalog "
+                                 f"or web page cannot hold ({shown}); remove them in your CAT "
+                                 "tool and import again; nothing was imported\n")
+    assert snapshot(translated) == before
+
+
+def test_cli_a_cp_of_a_usable_character_is_that_character(translated: Path) -> None:
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, 'Ventaja<cp hex="73"/>', "final"))
+    assert invoke("xliff", "import", str(xlf), "-q") == (0, "")
+    po = catalog.load(translated / "locales" / "es" / "LC_MESSAGES" / "miss.po")
+    assert entry(po, ADVANTAGES).msgstr == "Ventajas"

@@ -41,7 +41,8 @@ translator changed keeps its fuzzy mark but is no longer a machine draft: its pr
 line becomes ``# edited machine draft: …`` (a draft from the translation memory:
 ``# edited translation memory draft: …``), so neither an engine nor the memory replaces
 it; an accepted entry sent back as ``translated`` keeps its line as ``# accepted …``.
-A changed target whose placeholders differ from its source's refuses the whole import
+A changed target whose placeholders differ from its source's, or that holds a character
+a catalog or page cannot hold (NUL, controls, noncharacters), refuses the whole import
 (nothing is written); units the catalog no longer has are reported, not imported.
 """
 
@@ -59,7 +60,15 @@ import polib
 from lxml import etree
 
 from .errors import CatalogError
-from .markup import MarkupError, Node, escape_text, parse, shape
+from .markup import (
+    MarkupError,
+    Node,
+    describe,
+    escape_text,
+    parse,
+    shape,
+    unusable_characters,
+)
 from .provenance import accepted, edited, is_accepted, is_draft, is_machine
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -78,6 +87,7 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Characters XML 1.0 cannot hold at all (written as <cp/> in source and target).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STATES = ("initial", "translated", "reviewed", "final")
+_HEX = re.compile("[0-9A-Fa-f]{1,8}")
 
 
 def language_tag(locale: str) -> str:
@@ -401,6 +411,17 @@ def _number(element: etree._Element, attribute: str, path: Path) -> str:
     return str(int(value))
 
 
+def _code_point(element: etree._Element, path: Path) -> str:
+    """The character of a ``<cp hex="…"/>``: a Unicode scalar value, as UTF-8 (and so a
+    catalog) can hold no surrogate and nothing above U+10FFFF."""
+    value = element.get("hex", "")
+    number = int(value, 16) if _HEX.fullmatch(value) else -1
+    if not 0 <= number <= 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        raise _fail(path, f"<cp hex={value!r}> is not a character; remove it or give the "
+                          "character itself", _line(element))
+    return chr(number)
+
+
 def _decode(element: etree._Element, markup: bool, path: Path) -> str:
     """Source or target content as a catalog string (our placeholders, our escapes)."""
     out: list[str] = []
@@ -428,11 +449,7 @@ def _decode(element: etree._Element, markup: bool, path: Path) -> str:
             elif name == _X + "ec":
                 out.append(f"</{_number(child, 'startRef', path)}>")
             elif name == _X + "cp":
-                try:
-                    out.append(chr(int(child.get("hex", ""), 16)))
-                except ValueError:
-                    raise _fail(path, f"<cp hex={child.get('hex')!r}> is not a character",
-                                _line(child)) from None
+                out.append(_code_point(child, path))
             elif name == _X + "mrk":  # an annotation around text: keep the text
                 walk(child)
             elif name in (_X + "sm", _X + "em"):  # annotation markers carry no text
@@ -631,6 +648,17 @@ def _fuzzy_comment(entry: polib.POEntry, text: str) -> str:
     return entry.tcomment
 
 
+def _refuse_unusable(path: Path, unit: Unit) -> None:
+    """A new translation must be one a catalog and a page can hold: GNU gettext cuts a
+    string at a NUL, and ``check`` (unusable-characters) rejects the other controls,
+    surrogates and noncharacters; better refused here than written and rejected later."""
+    found = unusable_characters(unit.target)
+    if found:
+        raise _fail(path, f"unit {unit.id} ({unit.msgctxt}): the translation holds characters "
+                          f"a catalog or web page cannot hold ({describe(found)}); remove them "
+                          "in your CAT tool and import again; nothing was imported", unit.line)
+
+
 def apply(po: polib.POFile, document: Document) -> ImportResult:
     """The catalog with the document's targets and states (``po`` is not changed).
 
@@ -651,6 +679,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             continue  # a tool that drops a target has not emptied the translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
+        if unit.target != entry.msgstr:
+            _refuse_unusable(document.path, unit)
         problem = _placeholder_problem(entry, unit.target) if unit.target else None
         if problem is not None:
             refused.append((unit, problem))
