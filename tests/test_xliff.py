@@ -571,3 +571,76 @@ def test_cli_a_cp_of_a_usable_character_is_that_character(translated: Path) -> N
     assert invoke("xliff", "import", str(xlf), "-q") == (0, "")
     po = catalog.load(translated / "locales" / "es" / "LC_MESSAGES" / "miss.po")
     assert entry(po, ADVANTAGES).msgstr == "Ventajas"
+
+
+def with_source(data: bytes, name: str, source: str) -> bytes:
+    """The document with one unit's source text replaced (as a person might in a CAT tool)."""
+    root = etree.fromstring(data)
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == name)
+    element = unit.find(f"{X}segment/{X}source")
+    assert element is not None
+    element.text = source
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_unit_whose_source_was_edited_is_not_imported(hostile: Path) -> None:
+    po = catalog.load(hostile)
+    data = xliff.export(po, source_locale="en", locale="ar", original="x")
+    data = with_source(edited(data, "page:#accepted", "وداعا", "final"), "page:#accepted",
+                       "Goodbye")
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert [(u.msgctxt, u.msgid, u.target) for u in result.stale] == [
+        ("page:#accepted", "Goodbye", "وداعا")]
+    assert (result.updated, result.unknown) == (0, [])
+    assert catalog.to_bytes(result.catalog) == hostile.read_bytes()
+
+
+def test_cli_a_target_for_an_edited_source_does_not_replace_the_translation(
+        translated: Path) -> None:
+    """adv2 #5: the target of a unit whose source a person edited in the file translates
+    another text: it is named and skipped, like a unit whose entry is gone."""
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    accepted = po.read_text().replace('#, fuzzy\nmsgctxt "minimally-invasive-spine-surgery:#'
+                                      'advantages/h2"', 'msgctxt "minimally-invasive-spine-'
+                                      'surgery:#advantages/h2"')
+    po.write_text(accepted)  # a person's translation, "Ventajas"
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(with_source(edited(xlf.read_bytes(), ADVANTAGES, "Desventajas", "final"),
+                                ADVANTAGES, "Disadvantages"))
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == ADVANTAGES)
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert output == (
+        f"warning: {xlf}:{unit.sourceline}: unit {unit.get('id')} ({ADVANTAGES}) has a source "
+        "text that is not the one exported (edited in the file): its translation is of "
+        "another text, not imported; restore the source (edit the page to change it) and "
+        "import again\n"
+        f"{xlf} → es: 0 entries updated, 0 accepted, 0 not found, 1 with another source\n"
+        "0 file(s) written, 1 unchanged\n")
+    assert snapshot(translated) == before
+    assert 'msgid "Advantages"\nmsgstr "Ventajas"' in po.read_text()
+
+
+@pytest.mark.parametrize(("tag", "original", "where"), [
+    ("pt-BR", "es", "<file original='locales/es/LC_MESSAGES/miss.po'>"),
+    ("pt-br", "pt_BR", "the header's Language 'es'"),  # the original relabelled too
+])
+def test_cli_a_relabelled_target_language_is_refused(
+        translated: Path, tag: str, original: str, where: str) -> None:
+    """adv2 #6: an es file relabelled pt-BR overwrote pt_BR's translations with Spanish."""
+    assert invoke("xliff", "export", "-q") == (0, "")
+    folder = translated / "build" / "xliff"
+    wrong = translated / "wrong.xlf"
+    wrong.write_text((folder / "es.xlf").read_text("utf-8").replace(
+        'trgLang="es"', f'trgLang="{tag}"').replace("locales/es/", f"locales/{original}/"),
+        "utf-8")
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(folder / "ar.xlf"), str(wrong))
+    assert (code, output) == (
+        4, f"error: {wrong}: trgLang {tag!r} does not match the catalog it was exported from "
+           f"({where}); import a file exported for pt_BR, or set trgLang back to 'es'; "
+           "nothing was imported\n")
+    assert snapshot(translated) == before

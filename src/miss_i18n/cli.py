@@ -598,8 +598,16 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                             f"is not in the {done.locale} catalog any more (its source changed "
                             "or vanished): not imported; export again and redo it",
                             fg="yellow", err=True)
+        for unit in done.stale:
+            if not quiet:
+                click.secho(f"warning: {done.path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) "
+                            "has a source text that is not the one exported (edited in the "
+                            "file): its translation is of another text, not imported; restore "
+                            "the source (edit the page to change it) and import again",
+                            fg="yellow", err=True)
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
-                    f"{done.accepted} accepted, {len(done.unknown)} not found")
+                    f"{done.accepted} accepted, {len(done.unknown)} not found, "
+                    f"{len(done.stale)} with another source")
     _report_writes(result, quiet)
 
 

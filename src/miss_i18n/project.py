@@ -437,7 +437,8 @@ class Project:
                 catalogs[locale] = result.catalog
                 done.append(more.XliffImport(path=path, locale=locale, updated=result.updated,
                                         accepted=result.accepted,
-                                        unknown=list(result.unknown)))
+                                        unknown=list(result.unknown),
+                                        stale=list(result.stale)))
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
         return more.XliffImportResult(writes=writes, check=check, imports=done)
 

@@ -149,6 +149,8 @@ class XliffImport:
     accepted: int
     unknown: list[Unit]
     """Units whose entry is gone from the catalog: not imported."""
+    stale: list[Unit] = field(default_factory=list)
+    """Units whose source text is not their entry's msgid any more: not imported."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,7 +43,9 @@ line becomes ``# edited machine draft: …`` (a draft from the translation memor
 it; an accepted entry sent back as ``translated`` keeps its line as ``# accepted …``.
 A changed target whose placeholders differ from its source's, or that holds a character
 a catalog or page cannot hold (NUL, controls, noncharacters), refuses the whole import
-(nothing is written); units the catalog no longer has are reported, not imported.
+(nothing is written), as does a ``trgLang`` that is not the locale of the catalog the
+file was exported from; units the catalog no longer has, and units whose source is not
+their entry's msgid (edited in the file), are reported, not imported.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polib
@@ -588,6 +590,9 @@ class ImportResult:
     """Of the updated: entries the translator marked final/reviewed that were not before."""
     unknown: list[Unit] = field(default_factory=list)
     """Units the catalog has no entry for (its source changed or vanished since export)."""
+    stale: list[Unit] = field(default_factory=list)
+    """Units whose ``<source>`` is not their entry's msgid (edited in the file): their
+    target translates another text, so it is not imported."""
 
 
 def _kind(text: str, state: str) -> str:
@@ -674,6 +679,9 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         if entry is None:
             result.unknown.append(unit)
             continue
+        if unit.msgid != entry.msgid:
+            result.stale.append(unit)
+            continue
         kind = _kind(unit.target, unit.state)
         if not unit.has_target and entry.msgstr:
             continue  # a tool that drops a target has not emptied the translation
@@ -699,8 +707,25 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
     return result
 
 
+def _exported_as(document: Document) -> list[tuple[str, str]]:
+    """The locale the document says it was exported from, and where it says so: the
+    catalog its ``<file original>`` names (``locales/<locale>/LC_MESSAGES/…``), and its
+    header's Language field, where it has them."""
+    found = []
+    parts = PurePosixPath(document.original or "").parts
+    if "LC_MESSAGES" in parts[1:]:
+        found.append((parts[parts.index("LC_MESSAGES") - 1],
+                      f"<file original={document.original!r}>"))
+    language = document.catalog.metadata.get("Language")
+    if language:
+        found.append((language, f"the header's Language {language!r}"))
+    return found
+
+
 def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) -> str:
-    """The configured locale a document's trgLang names; its srcLang must be the source's."""
+    """The configured locale a document's trgLang names; its srcLang must be the source's,
+    and the catalog it was exported from that locale's (a relabelled trgLang would put
+    one language's translations into another's catalog)."""
     if document.source_lang.lower() != language_tag(source_locale).lower():
         raise _fail(document.path, f"srcLang {document.source_lang!r} is not the project's "
                                    f"source locale {language_tag(source_locale)!r}; export "
@@ -711,5 +736,11 @@ def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) 
         raise _fail(document.path, f"trgLang {document.target_lang!r} is not one of the "
                                    "project's locales; add it to the config or export the "
                                    "right locale")
+    for locale, where in _exported_as(document):
+        if language_tag(locale).lower() != language_tag(found).lower():
+            raise _fail(document.path, f"trgLang {document.target_lang!r} does not match the "
+                                       f"catalog it was exported from ({where}); import a "
+                                       f"file exported for {found}, or set trgLang back to "
+                                       f"{language_tag(locale)!r}; nothing was imported")
     return found
 
