@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+import miss_i18n
 from miss_i18n.build import MARK, Site, localize
 from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
@@ -134,6 +141,35 @@ def invoke(*args: str) -> tuple[int, str]:
     """The CLI through click's runner: exit code and output."""
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
+
+
+_OBEY_MODES = ("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner")
+"""Root without its power to read, write and chmod what file modes deny it."""
+
+
+@functools.cache
+def _unprivileged() -> list[str] | None:
+    """The command prefix that makes the CLI obey file modes; None where none can."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        return None
+    probe = subprocess.run([*_OBEY_MODES, "true"], capture_output=True, check=False)
+    return list(_OBEY_MODES) if probe.returncode == 0 else None
+
+
+def invoke_unprivileged(*args: str) -> tuple[int, str]:
+    """The CLI in a process of its own that obeys file modes even as root (what a 0o000
+    file means to every other user): exit code and output (stderr, then stdout). Skips
+    the test where no such process can be made."""
+    prefix = _unprivileged()
+    if prefix is None:
+        pytest.skip("running as root, and setpriv cannot drop the power to bypass file modes")
+    env = {**os.environ, "PYTHONPATH": str(Path(miss_i18n.__file__).parent.parent),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([*prefix, sys.executable, "-m", "miss_i18n.cli", *args],
+                          capture_output=True, text=True, env=env, check=False)
+    return done.returncode, done.stderr + done.stdout
 
 
 def snapshot(root: Path, *folders: str) -> dict[str, bytes]:

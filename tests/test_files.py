@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import invoke
+from helpers import invoke, invoke_unprivileged
 from miss_i18n import files as files_module
 from miss_i18n import lock, pipeline
 from miss_i18n.errors import ConflictError, PathError
@@ -377,6 +377,22 @@ def test_leftovers_are_removed_even_when_the_rerun_is_skipped(project: Path) -> 
     assert output.endswith("  removed locales/de/LC_MESSAGES/.miss.po.k3j2h1g0.miss-i18n.tmp\n"
                            "nothing changed since the last run: 1 file(s) written, 15 unchanged\n")
     assert not left.exists()
+
+
+def test_a_leftover_that_cannot_be_removed_is_one_line(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    messages = project / "locales" / "de" / "LC_MESSAGES"
+    left = messages / ".miss.po.k3j2h1g0.miss-i18n.tmp"
+    left.write_bytes(b"partial")
+    messages.chmod(0o555)
+    try:
+        code, output = invoke_unprivileged("run", "-q")
+    finally:
+        messages.chmod(0o755)
+    assert (code, output) == (7, f"error: {left}: cannot remove this temporary file a killed "
+                                 "run left (Permission denied); check the folder's "
+                                 "permissions, or remove it\n")
+    assert invoke("run", "-q")[0] == 0 and not left.exists()
 # -- bytes, not names, make a page (issue 14, item 12) -------------------------------------
 def _png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from helpers import invoke
+from helpers import invoke, invoke_unprivileged
 from miss_i18n import pipeline, rerun
 
 PAGE = "minimally-invasive-spine-surgery.html"
@@ -179,3 +179,35 @@ def test_a_page_changed_while_the_run_reads_it_makes_the_next_run_a_full_one(
     code, again = invoke("run", "--no-translate")
     assert code == 0 and SKIPPED not in again
     assert "Saved meanwhile." in (project / "locales" / "miss.pot").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", [PAGE, "img.png", "sub/other.html"])
+def test_an_unreadable_source_file_is_one_line_not_a_traceback(project: Path,
+                                                                name: str) -> None:
+    """The shortcut hashes every input before the run reads it: one it cannot read leads
+    to the full run, which names it, as extract and build do."""
+    (project / "source" / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (project / "source" / "sub").mkdir()
+    (project / "source" / "sub" / "other.html").write_text("<p>Other</p>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "source" / name
+    path.chmod(0)
+    try:
+        for _ in range(2):  # a failed run leaves no record that would skip the next
+            assert invoke_unprivileged("run", "--no-translate", "-q") == (
+                4, f"error: {path}: cannot read (Permission denied); check the file\n")
+    finally:
+        path.chmod(0o644)
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+
+
+def test_an_unreadable_catalog_is_one_line_not_a_traceback(project: Path) -> None:
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    path.chmod(0)
+    try:
+        code, output = invoke_unprivileged("run", "--no-translate", "-q")
+    finally:
+        path.chmod(0o644)
+    assert (code, output) == (4, f"error: {path}: cannot read it (Permission denied); check "
+                                 "its permissions\n")

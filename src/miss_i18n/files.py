@@ -253,9 +253,17 @@ def remove_leftovers(paths: Iterable[str | Path], *, check: bool,
             if left in keep:
                 continue
             if not check:
-                left.unlink(missing_ok=True)
+                _remove(left)
             found.append(left)
     return found
+
+
+def _remove(left: Path) -> None:
+    try:
+        left.unlink(missing_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot remove this temporary file a killed run left ({exc.strerror});"
+                         " check the folder's permissions, or remove it", path=left) from None
 
 
 def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None = None, *,

@@ -54,15 +54,31 @@ class LastRun:
     """Locales that needed drafts but had no engine or model."""
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    """Every file below ``folder`` (links not followed), in a fixed order."""
+def _files(folder: Path, unlisted: list[str] | None = None) -> Iterable[Path]:
+    """Every file below ``folder`` (links not followed), in a fixed order; ``unlisted``
+    collects each folder below it that could not be listed, and why."""
     if not folder.is_dir():
         return []
     found = []
-    for parent, folders, names in os.walk(folder):
+
+    def failed(error: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append(f"{error.filename}\0{error.strerror}")
+
+    for parent, folders, names in os.walk(folder, onerror=failed):
         folders.sort()
         found += [Path(parent, name) for name in sorted(names)]
     return found
+
+
+def _read(path: Path) -> tuple[str, bytes]:
+    """A file's label and bytes for the digest. One that cannot be read counts by why, not
+    by its bytes: the full run that follows reads it again and reports it with its path
+    (a digest never raises)."""
+    try:
+        return "file", path.read_bytes() if path.is_file() else b""
+    except OSError as error:
+        return "unreadable", str(error.strerror).encode()
 
 
 class Inputs:
@@ -83,10 +99,19 @@ class Inputs:
         hasher = hashlib.sha256(self.static.encode())
         config = self.config
         for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
-            sha = known.get(str(path.absolute())) or (
-                hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
+            sha = known.get(str(path.absolute())) or _catalog_digest(path)
             hasher.update(f"catalog:{path}\0{sha}\0".encode())
         return hasher.hexdigest()
+
+
+def _catalog_digest(path: Path) -> str:
+    """A catalog's SHA-256, "missing", or why it cannot be read (then a full run says it)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return f"unreadable:{error.strerror}"
 
 
 def static_digest(config: Config, options: Mapping[str, Any]) -> str:
@@ -103,17 +128,24 @@ def static_digest(config: Config, options: Mapping[str, Any]) -> str:
     add("format", str(FORMAT).encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         add(f"code:{path.relative_to(_PACKAGE).as_posix()}", path.read_bytes())
-    pyproject = config.root / "pyproject.toml"
-    add("pyproject", pyproject.read_bytes() if pyproject.is_file() else b"")
+    label, data = _read(config.root / "pyproject.toml")
+    add(f"pyproject:{label}", data)
     add("options", json.dumps(options, sort_keys=True, default=str).encode())
     add("config", repr(config).encode())
-    for path in _files(config.source_dir):
-        add(f"file:{path}", path.read_bytes() if path.is_file() else b"")
+    unlisted: list[str] = []
+    for path in _files(config.source_dir, unlisted):
+        label, data = _read(path)
+        add(f"{label}:{path}", data)
+    add("unlisted", "\n".join(unlisted).encode("utf-8", "surrogateescape"))
     # Model stores hold gigabytes: their files count by name, size and time (the stores
     # install and remove packages by renaming whole folders, so any change shows).
     for folder in (config.models_dir, store_for(config.models_dir)):
         for path in _files(folder):
-            info = path.lstat()
+            try:
+                info = path.lstat()
+            except OSError:  # removed meanwhile: the store changed
+                add(f"model-gone:{path}", b"")
+                continue
             add(f"model:{path}", f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}".encode())
     for name in _ENGINE_PACKAGES:
         add(f"package:{name}", installed_version(name).encode())
