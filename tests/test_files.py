@@ -97,6 +97,24 @@ def test_a_linked_folder_is_refused_wherever_it_points(project: Path, outside: P
     assert not (project / "locales").exists() and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("mode", [0o000, 0o644, 0o311])
+def test_an_unreadable_source_folder_is_refused_not_skipped(project: Path, mode: int) -> None:
+    """Skipping it would drop its pages from the template and unpublish them, exit 0."""
+    folder = project / "source" / "sub"
+    folder.mkdir()
+    (folder / "a.html").write_text("<p>Hidden away</p>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    before = tree(project)
+    folder.chmod(mode)  # nothing to see; names but no access; access but no names
+    try:
+        results = [invoke_unprivileged(command, "-q") for command in ("run", "extract")]
+    finally:
+        folder.chmod(0o755)
+    line = f"error: {folder}: cannot read the folder (Permission denied); check its permissions\n"
+    assert results == [(4, line)] * 2
+    assert tree(project) == before
+
+
 def test_a_link_to_a_file_inside_the_source_folder_is_an_alias(project: Path) -> None:
     (project / "source" / "style.css").write_text("p{}")
     (project / "source" / "alias.css").symlink_to(project / "source" / "style.css")
@@ -393,6 +411,19 @@ def test_a_leftover_that_cannot_be_removed_is_one_line(project: Path) -> None:
                                  "run left (Permission denied); check the folder's "
                                  "permissions, or remove it\n")
     assert invoke("run", "-q")[0] == 0 and not left.exists()
+
+
+def test_an_output_folder_that_cannot_be_read_is_one_line(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    (project / ".miss-i18n" / "last-run.json").unlink()  # no shortcut: the stages look
+    folder = project / "site" / "de"
+    folder.chmod(0)
+    try:
+        code, output = invoke_unprivileged("run", "-q")
+    finally:
+        folder.chmod(0o755)
+    assert (code, output) == (7, f"error: {folder}: cannot read the folder (Permission "
+                                 "denied); check its permissions\n")
 # -- bytes, not names, make a page (issue 14, item 12) -------------------------------------
 def _png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:

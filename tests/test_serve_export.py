@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import miss_i18n
-from helpers import invoke
+from helpers import invoke, invoke_unprivileged
 from miss_i18n.serve import SiteServer, make_server
 
 PAGE = "minimally-invasive-spine-surgery.html"
@@ -183,3 +183,16 @@ def test_export_errors_are_one_line(project: Path) -> None:
     assert (code, output) == (2, "error: --output site.rar: name the archive *.zip or "
                                  "*.tar.gz\n")
     assert not (project / "site.rar").exists()
+
+
+def test_export_refuses_a_site_folder_it_cannot_read(site: Path) -> None:
+    """Skipped, its pages would be missing from the archive without a word."""
+    folder = site / "de"
+    folder.chmod(0)
+    try:
+        code, output = invoke_unprivileged("export", "-q")
+    finally:
+        folder.chmod(0o755)
+    assert (code, output) == (4, f"error: {folder}: cannot read the folder (Permission "
+                                 "denied); check its permissions\n")
+    assert not (site.parent / "site.zip").exists()

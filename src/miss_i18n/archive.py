@@ -40,7 +40,7 @@ def site_files(folder: Path, *, skip: Path | None = None) -> list[str]:
         raise MissI18nError("no built site here; run `miss-i18n build` first", path=folder)
     skipped = skip.resolve() if skip is not None else None
     names: list[str] = []
-    for here, folders, files in os.walk(folder, followlinks=False):
+    for here, folders, files in os.walk(folder, onerror=_unlisted, followlinks=False):
         base = Path(here)
         folders[:] = [name for name in folders if not name.startswith(".")
                       and not (base / name).is_symlink()]
@@ -55,6 +55,13 @@ def site_files(folder: Path, *, skip: Path | None = None) -> list[str]:
         raise MissI18nError("the site folder is empty; run `miss-i18n build` first",
                             path=folder)
     return sorted(names)
+
+
+def _unlisted(error: OSError) -> None:
+    """A folder of the site that cannot be read would be missing from the archive."""
+    where = Path(error.filename) if error.filename else None
+    raise MissI18nError(f"cannot read the folder ({error.strerror}); check its permissions",
+                        path=where) from None
 
 
 def site_archive(folder: Path, kind: str, *, skip: Path | None = None) -> tuple[bytes, int]:

@@ -230,6 +230,9 @@ def leftovers(folder: Path, names: Collection[str]) -> list[Path]:
                                     follow_symlinks=False))
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as exc:  # a folder the run writes in, so not an input's fault
+        raise WriteError(f"cannot read the folder ({exc.strerror}); check its permissions",
+                         path=folder) from None
     found = []
     for name in candidates:
         old = _OLD_TEMP.fullmatch(name)

@@ -73,20 +73,38 @@ def source_files(source_dir: Path) -> list[str]:
         )
     root = source_dir.resolve()
     names: list[str] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    for folder, dirs, files in os.walk(root, onerror=_unlisted, followlinks=False):
         here = Path(folder)
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        for name in dirs:
-            if (here / name).is_symlink():
-                _check_link(here / name, root)
-        for name in sorted(files):  # the first problem reported is the same on every machine
-            path = here / name
-            if name.startswith(".") or (path.is_symlink() and not _check_link(path, root)):
-                continue
-            if path.is_file():
-                names.append(path.relative_to(root).as_posix())
-                _check_name(root, names[-1])
+        try:
+            names += _listed(here, dirs, files, root)
+        except OSError as exc:  # listed, but its files cannot be looked at (no x bit)
+            _unlisted(exc, here)
     return sorted(names)
+
+
+def _listed(here: Path, dirs: list[str], files: list[str], root: Path) -> list[str]:
+    """The files of one folder of the walk, its links to folders checked."""
+    for name in dirs:
+        if (here / name).is_symlink():
+            _check_link(here / name, root)
+    names = []
+    for name in sorted(files):  # the first problem reported is the same on every machine
+        path = here / name
+        if name.startswith(".") or (path.is_symlink() and not _check_link(path, root)):
+            continue
+        if path.is_file():
+            names.append(path.relative_to(root).as_posix())
+            _check_name(root, names[-1])
+    return names
+
+
+def _unlisted(error: OSError, folder: Path | None = None) -> None:
+    """A folder of the source that cannot be read is refused, not skipped: skipping it
+    would drop its pages from the template and unpublish them without a word."""
+    where = Path(error.filename) if folder is None and error.filename else folder
+    raise ExtractError(f"cannot read the folder ({error.strerror}); check its permissions",
+                       path=where) from None
 
 
 def read(source_dir: Path, name: str) -> bytes:
