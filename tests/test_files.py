@@ -424,6 +424,48 @@ def test_an_output_folder_that_cannot_be_read_is_one_line(project: Path) -> None
         folder.chmod(0o755)
     assert (code, output) == (7, f"error: {folder}: cannot read the folder (Permission "
                                  "denied); check its permissions\n")
+
+
+def _edit_the_page(project: Path) -> None:
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("</body>", "<p>One more paragraph.</p></body>"))
+
+
+def test_a_replaced_file_keeps_its_permission_bits(project: Path) -> None:
+    """A private catalog stays private, as msgmerge, editors and git keep modes."""
+    assert invoke("run", "-q")[0] == 0
+    modes = {project / "locales" / "de" / "LC_MESSAGES" / "miss.po": 0o600,
+             project / "locales" / "miss.pot": 0o640,
+             project / "site" / "de" / PAGE: 0o604}
+    for path, mode in modes.items():
+        path.chmod(mode)
+    _edit_the_page(project)
+    code, output = invoke("run", "-q")
+    assert code == 0, output
+    for path, mode in modes.items():
+        assert "One more paragraph." in path.read_text()
+        assert path.stat().st_mode & 0o777 == mode, path
+    assert (project / "locales" / "ar" / "LC_MESSAGES" / "miss.po").stat().st_mode & 0o777 \
+        == 0o644
+
+
+@pytest.mark.parametrize("name", ["locales/de/LC_MESSAGES/miss.po", f"site/ar/{PAGE}"])
+def test_a_read_only_file_is_not_replaced(project: Path, name: str) -> None:
+    """Git never makes a file read-only: whoever did meant "do not write" (as a Perforce
+    checkout does); a read-only file that needs no change is no obstacle."""
+    assert invoke("run", "-q")[0] == 0
+    path = project / name
+    path.chmod(0o444)
+    assert invoke("run", "-q")[0] == 0
+    _edit_the_page(project)
+    before = tree(project)
+    assert invoke("run", "-q") == (
+        7, f"error: {path}: read-only (mode 0444), so not replaced; make it writable "
+           "(chmod u+w) for miss-i18n to update it\n")
+    assert tree(project) == before
+    path.chmod(0o644)
+    assert invoke("run", "-q")[0] == 0
+    assert "One more paragraph." in path.read_text()
 # -- bytes, not names, make a page (issue 14, item 12) -------------------------------------
 def _png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:

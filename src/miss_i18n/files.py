@@ -344,6 +344,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     current = None if found is None else _read(path)
     if current == data:
         return None
+    mode = _mode_for(path, found)
     if expected is not None and (current is None or current != held) \
             and digest_of(current) != expected:
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
@@ -366,7 +367,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         raise
     try:
         try:
-            os.fchmod(handle, 0o644)
+            os.fchmod(handle, mode)
             with memoryview(data) as view:
                 written = 0
                 while written < len(view):
@@ -383,6 +384,20 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
         discard(temp)
         raise
     return Staged(temp, path, expected)
+
+
+def _mode_for(path: Path, found: os.stat_result | None) -> int:
+    """The permission bits of the file replacing ``path``: those of the file there (a
+    private 0600 catalog stays private, as msgmerge, editors and git keep them); 0644 for
+    a new file or a link (the link is replaced, not its target). A file whose owner may
+    not write it was made read-only on purpose (git never does): not replaced."""
+    if found is None or not stat.S_ISREG(found.st_mode):
+        return 0o644
+    mode = found.st_mode & 0o777
+    if not mode & stat.S_IWUSR:
+        raise WriteError(f"read-only (mode {mode:04o}), so not replaced; make it writable "
+                         "(chmod u+w) for miss-i18n to update it", path=path)
+    return mode
 
 
 class Pending:
