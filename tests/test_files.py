@@ -466,6 +466,44 @@ def test_a_read_only_file_is_not_replaced(project: Path, name: str) -> None:
     path.chmod(0o644)
     assert invoke("run", "-q")[0] == 0
     assert "One more paragraph." in path.read_text()
+
+
+FOLDER = "a folder, not a file; move it away"
+FILE = "a file, not a folder; move it away"
+
+
+def test_a_catalog_that_is_a_folder_says_so(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    path.unlink()
+    path.mkdir()
+    for command in ("run", "update", "status", "compile"):
+        assert invoke(command, "-q") == (4, f"error: {path}: {FOLDER}\n"), command
+
+
+@pytest.mark.parametrize(("name", "code", "commands"), [
+    ("locales", 4, ("run", "extract", "update")),
+    ("site", 7, ("run",)),
+    (".miss-i18n", 7, ("run", "extract")),
+])
+def test_a_file_where_a_folder_goes_is_named(project: Path, name: str, code: int,
+                                             commands: tuple[str, ...]) -> None:
+    """Not a path below it ("…/locales/miss.pot: cannot read (Not a directory)"), and not
+    exit 6 for the project's own folder (another run holds the project)."""
+    (project / name).write_text("not a folder")
+    why = FILE + (" (miss-i18n keeps its state in this folder)" if name == ".miss-i18n" else "")
+    for command in commands:
+        assert invoke(command, "-q") == (code, f"error: {project / name}: {why}\n"), command
+
+
+def test_an_export_that_cannot_be_written_says_write_not_read(project: Path) -> None:
+    assert invoke("run", "-q")[0] == 0
+    (project / "taken.zip").mkdir()
+    assert invoke("export", "-o", "taken.zip", "-q") == (
+        7, f"error: {project / 'taken.zip'}: {FOLDER}\n")
+    (project / "file").write_text("a file")
+    assert invoke("xliff", "export", "--output-dir", "file", "-q") == (
+        7, f"error: {project / 'file'}: {FILE}\n")
 # -- bytes, not names, make a page (issue 14, item 12) -------------------------------------
 def _png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:

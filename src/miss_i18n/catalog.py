@@ -20,6 +20,7 @@ from babel.messages.plurals import get_plural
 
 from . import __version__, po_fast, po_syntax
 from .errors import CatalogError
+from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .model import CatalogStats, Key, Segment
 from .provenance import accepted, is_accepted, is_from_memory, is_machine
 
@@ -53,6 +54,11 @@ def read_data(path: Path) -> bytes:
     """A PO/POT file's bytes; a missing or unreadable one is a CatalogError that says what
     to do."""
     if not path.is_file():  # polib would even parse a mistyped path as PO content
+        if path.is_dir():
+            raise CatalogError(NOT_A_FILE, path=path)
+        blocker = blocked_by(path)
+        if blocker is not None:
+            raise CatalogError(NOT_A_FOLDER, path=blocker)
         if path.suffix == ".pot":
             raise CatalogError("template does not exist; run `miss-i18n extract` first",
                                path=path)

@@ -25,13 +25,32 @@ ABSENT = ""
 """The digest the snapshot records for a file that did not exist."""
 
 
+NOT_A_FILE = "a folder, not a file; move it away"
+NOT_A_FOLDER = "a file, not a folder; move it away"
+
+
+def blocked_by(path: Path) -> Path | None:
+    """The file standing where a folder on the way to ``path`` should be (``locales`` is a
+    file), if any: what an error "Not a directory" about ``path`` should name."""
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            return folder
+    return None
+
+
 def _digest_of(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return ABSENT
+    except IsADirectoryError:
+        raise MissI18nError(NOT_A_FILE, path=path) from None
     except OSError as exc:
-        raise MissI18nError(f"cannot read ({exc.strerror})", path=path) from None
+        blocker = blocked_by(path)
+        if blocker is not None:
+            raise MissI18nError(NOT_A_FOLDER, path=blocker) from None
+        raise MissI18nError(f"cannot read ({exc.strerror}); check its permissions",
+                            path=path) from None
 
 
 def digest_of(data: bytes | None) -> str:
@@ -338,7 +357,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     except FileNotFoundError:
         found = None
     except OSError as exc:
-        raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
+        raise _write_error(path, exc) from None
     if folder is None or (found is not None and stat.S_ISLNK(found.st_mode)):
         ensure_inside(path, within, root)
     current = None if found is None else _read(path)
@@ -355,8 +374,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
             path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = _create_temp(parent, os.path.basename(name))  # noqa: PTH119
     except OSError as exc:
-        raise WriteError(f"cannot write ({exc.strerror}); check permissions",
-                            path=path) from None
+        raise _write_error(path, exc) from None
     temp = Path(temp_name)
     try:  # a folder swapped for a link since the check
         if folder is None or _folder_id(parent) != folder:
@@ -444,7 +462,18 @@ def _read(path: Path) -> bytes | None:
     except FileNotFoundError:  # a link to nothing
         return None
     except OSError as exc:  # the output, not an input: a fault of the folder we write
-        raise WriteError(f"cannot read ({exc.strerror})", path=path) from None
+        raise _write_error(path, exc) from None
+
+
+def _write_error(path: Path, error: OSError) -> WriteError:
+    """Why the output ``path`` cannot be written, naming what stands in the way: a folder
+    where the file goes, a file where a folder on the way goes."""
+    if isinstance(error, IsADirectoryError):
+        return WriteError(NOT_A_FILE, path=path)
+    blocker = blocked_by(path)
+    if blocker is not None:
+        return WriteError(NOT_A_FOLDER, path=blocker)
+    return WriteError(f"cannot write ({error.strerror}); check permissions", path=path)
 
 
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(

@@ -16,7 +16,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ConflictError
+from .errors import ConflictError, WriteError
+from .files import NOT_A_FOLDER, blocked_by
 
 LOCK = Path(".miss-i18n") / "lock"
 WAIT = 10.0
@@ -36,8 +37,11 @@ def project_lock(root: Path, *, shared: bool, wait: float | None = None) -> Iter
         if shared:
             yield
             return
-        raise ConflictError(f"cannot create the project lock ({exc.strerror}); check "
-                            "permissions", path=path) from None
+        if blocked_by(path) is not None:
+            raise WriteError(f"{NOT_A_FOLDER} (miss-i18n keeps its state in this folder)",
+                             path=path.parent) from None
+        raise WriteError(f"cannot create the project lock ({exc.strerror}); check "
+                         "permissions", path=path) from None
     held = False
     try:
         deadline = time.monotonic() + (WAIT if wait is None else wait)

@@ -49,10 +49,12 @@ from .engines.base import (
 from .errors import ConflictError, ExtractError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
+    NOT_A_FOLDER,
     FolderId,
     Pending,
     Snapshot,
     Staged,
+    blocked_by,
     checked_folder,
     digest_of,
     discard,
@@ -1223,5 +1225,8 @@ def _make_folder(folder: Path) -> None:
         raise WriteError("a file where the build makes a folder; move or remove it",
                          path=folder) from None
     except OSError as exc:
+        blocker = blocked_by(folder)
+        if blocker is not None:
+            raise WriteError(NOT_A_FOLDER, path=blocker) from None
         raise WriteError(f"cannot create the folder ({exc.strerror}); check permissions",
                          path=folder) from None
