@@ -196,3 +196,27 @@ def test_export_refuses_a_site_folder_it_cannot_read(site: Path) -> None:
     assert (code, output) == (4, f"error: {folder}: cannot read the folder (Permission "
                                  "denied); check its permissions\n")
     assert not (site.parent / "site.zip").exists()
+
+
+@pytest.mark.parametrize(("option", "where", "why"), [
+    ("site/inside.zip", "output folder (site)", "the next export would ship it in the site"),
+    ("site/de/../x.tar.gz", "output folder (site)",
+     "the next export would ship it in the site"),
+    ("source/site.zip", "source folder (source)", "the build would publish it"),
+    ("locales/site.zip", "locales folder (locales)", "it would sit among the catalogs"),
+])
+def test_export_refuses_an_archive_inside_the_projects_folders(site: Path, option: str,
+                                                               where: str, why: str) -> None:
+    """Else the next export ships the archive inside the site (the build keeps files it
+    did not write)."""
+    assert invoke("export", "-o", option) == (
+        2, f"error: --output {option}: inside the {where}, where {why}; write it elsewhere\n")
+    assert not (site.parent / option).exists()
+    assert invoke("export", "-o", "elsewhere.zip", "-q") == (0, "")
+
+
+def test_xliff_export_refuses_a_folder_the_build_would_publish(site: Path) -> None:
+    assert invoke("xliff", "export", "--output-dir", "source/xliff") == (
+        2, "error: --output-dir source/xliff: inside the source folder (source), where the "
+           "build would publish it; write it elsewhere\n")
+    assert not (site.parent / "source" / "xliff").exists()

@@ -35,6 +35,7 @@ from .files import (
     digest_of,
     discard,
     remove_leftovers,
+    resolved,
     write_if_changed,
 )
 from .lock import project_lock
@@ -103,6 +104,22 @@ def shown(path: Path, root: Path) -> str:
     """A path as messages show it: relative to the project root when inside it."""
     absolute = path.absolute()
     return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
+
+
+def outside_folders(config: Config, path: Path, option: str) -> None:
+    """Refuse (exit 2) a file we hand off written into the project's own folders: in the
+    output folder the next export would ship it inside the site (the build keeps files
+    it did not write), in the source folder the build would publish it, in the locales
+    folder it would sit among the catalogs."""
+    target = resolved(path.absolute())
+    for what, folder, why in (
+            ("output", config.output_dir, "the next export would ship it in the site"),
+            ("source", config.source_dir, "the build would publish it"),
+            ("locales", config.locales_dir, "it would sit among the catalogs")):
+        if target.is_relative_to(resolved(folder.absolute())):
+            raise ConfigError(f"{option} {path}: inside the {what} folder "
+                              f"({shown(folder, config.root)}), where {why}; write it "
+                              "elsewhere")
 
 
 def rejected_lines(pages: Sequence[PageReport]) -> list[str]:
@@ -410,6 +427,8 @@ class Project:
         config = self.config
         with self._locked(check) as seen:
             folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
+            if output_dir is not None:
+                outside_folders(config, output_dir, "--output-dir")
             outputs = []
             for locale in config.targets:
                 path = pipeline.catalog_path(config, locale, seen)
@@ -472,6 +491,7 @@ class Project:
         config = self.config
         target = output if output is not None else config.output_dir.with_name(
             f"{config.output_dir.name}.zip")
+        outside_folders(config, target, "--output")
         data, count = archive.site_archive(config.output_dir, archive.archive_format(target),
                                            skip=target)
         changed = write_if_changed(target.absolute(), data, target.absolute().parent)
