@@ -403,6 +403,40 @@ def test_a_locale_below_the_publish_threshold_is_a_preview(
     assert ">100%</span>" in published
 
 
+def test_translations_the_build_rejects_do_not_publish_a_locale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every de translation has placeholders unlike its source's: the pages show English,
+    so de is a preview (as ``status`` says), also after an edit the record's facts serve."""
+    root = make_project(tmp_path / "p", ("de", "ar"),
+                        extra='base-url = "https://example.org/"\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert CliRunner().invoke(main, ["run", "--no-translate"]).exit_code == 0
+    for locale, text in (("de", "<99>kaputt</99>"), ("ar", None)):
+        po_path = root / "locales" / locale / "LC_MESSAGES" / "miss.po"
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            entry.msgstr = text or entry.msgid
+        po.save(str(po_path))
+    article = root / "source" / ARTICLE.name
+    for edit in ("", "faster"):  # the whole way, then the record's shortcut
+        if edit:
+            article.write_text(article.read_text("utf-8").replace(
+                "facilitate a quicker recovery", "facilitate a faster recovery"), "utf-8")
+        result = CliRunner().invoke(main, ["run", "--no-translate"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        site = root / "site"
+        de = (site / "de" / ARTICLE.name).read_text("utf-8")
+        assert '<meta name="robots" content="noindex"' in de
+        assert 'hreflang="de"' not in (site / "ar" / ARTICLE.name).read_text("utf-8")
+        assert "/de/" not in (site / "sitemap.xml").read_text("utf-8")
+        report = (site / "report.html").read_text("utf-8")
+        assert 'value="0.0"' in report and ">Preview<" in report
+        status = CliRunner().invoke(main, ["status", "--format", "markdown"])
+        assert "| de |" in status.output and "% | preview |" in status.output
+        assert "% | published |" in status.output  # ar
+
+
 def test_the_builds_own_text_falls_back_to_english_when_unusable() -> None:
     data = (PAGES / "tricky.html").read_bytes()
     site = Site(["t.html"], "en", ["de"])

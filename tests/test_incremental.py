@@ -38,12 +38,15 @@ MEMORY = "translation memory: glossary.tmx"
 
 def _translate(po: polib.POFile) -> None:
     """Every kind of entry a catalog holds: accepted, machine drafts with a confidence,
-    drafts from the memory, stale fuzzy ones, some with issues, and untranslated."""
+    drafts from the memory, stale fuzzy ones, some with issues (some the build rejects),
+    and untranslated."""
     for n, entry in enumerate(e for e in po if e.msgid and not e.obsolete):
         kind = n % 7
         if kind == 6:
             continue
         entry.msgstr = entry.msgid.upper() if kind != 5 else entry.msgid + "  x"  # spaces
+        if n % 11 == 0:  # placeholders the build rejects: not shown
+            entry.msgstr = "<99>kaputt</99>"
         if kind in (1, 2):
             entry.flags = ["fuzzy"]
             entry.tcomment = MACHINE.format(n=n % 100)
@@ -247,6 +250,7 @@ def test_a_summary_from_facts_is_the_summary_of_the_catalog(recorded: Path) -> N
                                      glossary=glossary)
         assert incremental.mo_of(po.metadata, facts) == catalog.mo_bytes(po)
         assert any(f[6] is not None for f in facts) and any(f[4] or f[5] for f in facts)
+        assert any(f[3] & incremental.UNUSABLE for f in facts)
 
 
 def test_entries_that_come_back_from_obsolete_take_the_whole_way(

@@ -28,6 +28,7 @@ from .markup import (
     has_placeholders,
     parse,
     shape,
+    shape_of,
     unescape_text,
     unusable_characters,
 )
@@ -633,15 +634,22 @@ def usable(translation: str, msgid: str, *, attribute: bool
     if unusable:
         return f"holds characters a web page cannot hold ({describe(unusable)})", []
     try:
-        if attribute:
-            nodes = parse(translation)
-            return (MISMATCH, []) if any(not isinstance(n, str) for n in nodes) else (
-                None, nodes)
-        if shape(translation) != shape(msgid):
-            return MISMATCH, []
-        return None, parse(translation)
+        nodes = parse(translation)  # once: shape_of reads the same parse
+        fits = all(isinstance(n, str) for n in nodes) if attribute else (
+            shape_of(nodes) == shape(msgid))
+        return (None, nodes) if fits else (MISMATCH, [])
     except MarkupError:
         return MISMATCH, []
+
+
+def shows(translation: str, msgid: str) -> bool:
+    """Whether the build shows ``translation`` rather than keep ``msgid``'s source text:
+    what counts toward publishing a locale. Whether the entry is an attribute's need not
+    be known: an attribute's msgid holds no placeholders (its ``<`` are escaped), and
+    for such a msgid the attribute's test and the text's reject the same translations."""
+    if "<" not in translation and "<" not in msgid:  # no placeholders: most text, cheaply
+        return not unusable_characters(translation)
+    return usable(translation, msgid, attribute=False)[0] is None
 
 
 def attribute_value(old: str, value: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 import polib
 
 from . import catalog
-from .build import Review
+from .build import Review, shows
 from .buildcache import code_digest
 from .checks import CheckContext, Header, check_header, entry_issues
 from .chrome import CHROME_CONTEXT
@@ -45,15 +45,16 @@ from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
-FORMAT = 3
+FORMAT = 4
 RECORDS = Path(".miss-i18n") / "catalogs"
 
-OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL = (
-    1 << n for n in range(8))
+OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE = (
+    1 << n for n in range(9))
 
 Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
 """An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
-above), errors and warnings the checks find in it, the confidence of a draft that has one
+above; UNUSABLE: a msgstr the build rejects, ``build.shows``, which does not count as
+shown), errors and warnings the checks find in it, the confidence of a draft that has one
 (else None), and where its source text is (for such a draft)."""
 
 
@@ -67,7 +68,8 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
         flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
                  | TRANSLATED * entry.translated() | MACHINE * machine
                  | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
-                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural))
+                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
+                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid)))
         errors = warnings = 0
         if not entry.obsolete and entry.msgid:
             for issue in entry_issues(entry, ctx):
@@ -137,7 +139,8 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
             translations[key] = msgstr
         if not (msgctxt or "").startswith(CHROME_CONTEXT):
             pages += 1
-            shown += bool(msgstr) and (include_fuzzy or not is_fuzzy)
+            shown += bool(msgstr) and (include_fuzzy or not is_fuzzy) \
+                and not flags & UNUSABLE
         if sure is not None:
             weak.append((sure, position))
     # the least sure first (by position among equals): only those the report lists

@@ -126,8 +126,13 @@ def shape(text: str) -> dict[int, tuple[int, bool]]:
     Two strings with equal shapes have the same placeholders, nested the same way.
     A number used twice is an error.
     """
+    return shape_of(parse(text))
+
+
+def shape_of(nodes: list[Node]) -> dict[int, tuple[int, bool]]:
+    """``shape`` of a string already parsed."""
     result: dict[int, tuple[int, bool]] = {}
-    for node, parent in walk(parse(text)):
+    for node, parent in walk(nodes):
         if node.number in result:
             raise MarkupError(f"<{node.number}> is used twice")
         result[node.number] = (parent, node.children is None)

@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 
 from . import catalog
-from .build import Review
+from .build import Review, shows
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
@@ -177,10 +177,13 @@ def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
 
 def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
     """How much of the pages' text (the build's own notices aside) a locale shows
-    translated: what decides whether it is published."""
+    translated: what decides whether it is published. A translation the build cannot
+    use (``build.shows``: placeholders unlike the source's, characters a page cannot
+    hold) is not shown: the page keeps the source text there."""
     entries = [e for e in po if e.msgid and not e.obsolete
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
-    shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy))
+    shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy)
+                and shows(e.msgstr, e.msgid))
     return 100.0 * shown / len(entries) if entries else 100.0
 
 
