@@ -164,9 +164,14 @@ def test_sitemap_and_index() -> None:
             'href="https://x.example/en/a.html"/>') in xml
     index = index_page(site, {("en", "a.html"): "A"}).decode()
     assert 'hreflang="pt-BR" dir="ltr">português (Brasil)</a>' in index
+    assert "<title>A</title>" in index and "<h1>A</h1>" in index  # one page: its chooser
+    assert 'rel="alternate"' not in index  # no page's cluster names index.html
     # many pages: each title is translated or left in English, so takes its own direction
-    site = Site(["a.html", "b.html"], "en", ["he"])
-    index = index_page(site, {("he", "a.html"): "שלום", ("he", "b.html"): "B"}).decode()
+    site = Site(["a.html", "b.html"], "en", ["he"], base_url="https://x.example/")
+    index = index_page(site, {("en", "a.html"): "A", ("he", "a.html"): "שלום",
+                              ("he", "b.html"): "B"}).decode()
+    assert "<title>Languages</title>" in index and "<h1>Languages</h1>" in index
+    assert 'rel="alternate"' not in index
     assert '<span dir="rtl">עברית</span>' in index
     assert 'hreflang="he" dir="auto">שלום</a>' in index
     assert 'hreflang="he" dir="auto">B</a>' in index

@@ -873,10 +873,21 @@ def shell(markup: str) -> etree._Element:
     return etree.fromstring(markup, etree.HTMLParser())
 
 
+INDEX_TITLE = "Languages"
+"""index.html's title and heading where the site has several pages (or none titled)."""
+
+
 def index_page(site: Site, titles: Mapping[tuple[str, str], str],
                untranslated: Collection[tuple[str, str]] = frozenset()) -> bytes:
     """``index.html``: every language, named in itself, linking to its pages;
-    ``untranslated``: the (locale, page) whose title is in the source language."""
+    ``untranslated``: the (locale, page) whose title is in the source language.
+
+    It is a language chooser, not a translation of any page: titled by the one page of a
+    one-page site (whose chooser it is), else "Languages". It carries no hreflang
+    alternates: they must be reciprocal, and no page names index.html among its own (each
+    page's cluster is its languages, with the source page as x-default), so listing a
+    page's languages here, or calling index.html an x-default of a cluster of its own,
+    would be an annotation no other page confirms."""
     tag = bcp47(site.source_locale)
     root = shell(
         f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head><meta charset="utf-8">'
@@ -888,11 +899,8 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str],
     etree.SubElement(head, "meta", {"name": "viewport",
                                     "content": "width=device-width, initial-scale=1"})
     title = etree.SubElement(head, "title")
-    title.text = titles.get((site.source_locale, site.pages[0]), "Languages")
-    for other in site.published:
-        etree.SubElement(head, "link", {
-            "rel": "alternate", "hreflang": bcp47(other),
-            "href": site.alternate("index.html", other, site.pages[0])})
+    title.text = titles.get((site.source_locale, site.pages[0]), INDEX_TITLE) if len(
+        site.pages) == 1 else INDEX_TITLE
     style = etree.SubElement(head, "style", {MARK: "style"})
     style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-inline-size:46rem;"
                   "margin-block:2rem;margin-inline:auto;padding-block:0;padding-inline:1rem}"
@@ -916,9 +924,8 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str],
     link = etree.SubElement(footer, "a", {"href": "report.html"})
     link.text = "Translation report"
     link.tail = ": progress, drafts awaiting review and check findings of every language."
-    # its links are Site.href's and Site.alternate's, percent-encoded: plain but for
-    # base_url's part
-    return serialize(root.getroottree(), plain=not site.base_url or plain_url(site.base_url))
+    # its links are Site.href's, percent-encoded: plain
+    return serialize(root.getroottree(), plain=True)
 
 
 def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
