@@ -362,12 +362,32 @@ def test_people_click_relative_links_search_engines_get_absolute_ones(
     if base is None:
         assert links["canonical"] == []
         assert all("://" not in h for h in links["alternates"])
-        assert "://" not in (site / "sitemap.xml").read_text("utf-8").split("?>", 1)[1].replace(
-            "http://www.sitemaps.org", "").replace("http://www.w3.org", "")
+        assert not (site / "sitemap.xml").exists()  # its URLs must be absolute
     else:
         assert links["canonical"] == [f"{base}de/{ARTICLE.name}"]
         assert all(h.startswith(base) for h in links["alternates"])
         assert f"<loc>{base}en/{ARTICLE.name}</loc>" in (site / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_build_without_a_base_url_removes_the_sitemap_an_earlier_one_wrote(
+        project_with_base_url: Path) -> None:
+    """A sitemap's URLs must be absolute: without a base URL there is none, and the one a
+    build with it wrote goes (the manifest's prune); an edited one is kept, as any file."""
+    sitemap_xml = project_with_base_url / "site" / "sitemap.xml"
+    manifest = project_with_base_url / "site" / ".miss-i18n-files"
+    for edited in (False, True):
+        assert invoke("run", "--no-translate")[0] == 0
+        assert sitemap_xml.is_file() and "  sitemap.xml\n" in manifest.read_text("utf-8")
+        if edited:
+            sitemap_xml.write_text(sitemap_xml.read_text("utf-8") + "<!-- mine -->\n", "utf-8")
+        code, output = invoke("run", "--no-translate", "--base-url", "")
+        assert code == 0, output
+        assert sitemap_xml.is_file() == edited
+        assert ("  removed site/sitemap.xml\n" in output) != edited
+        assert ("warning: site/sitemap.xml: no longer built" in output) == edited
+        assert "sitemap.xml" not in manifest.read_text("utf-8")
+        if edited:
+            sitemap_xml.unlink()
 
 
 @pytest.fixture

@@ -961,7 +961,9 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 def sitemap(site: Site) -> bytes:
-    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page."""
+    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page.
+    Only for a site with a ``base_url``: the sitemap protocol requires absolute URLs."""
+    assert site.base_url, "a sitemap's URLs must be absolute"
     namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
     for page in site.pages:

@@ -93,8 +93,9 @@ def base_url_option(function: F) -> F:
     return click.option(
         "--base-url", metavar="URL",
         help="Absolute URL the site is published at, for hreflang, canonical and sitemap "
-             "links (overrides base-url in the config; an empty value clears it). Links "
-             "people click are always relative.")(function)
+             "links; sitemap.xml is written only with one (overrides base-url in the "
+             "config; an empty value clears it). Links people click are always "
+             "relative.")(function)
 
 
 def jobs_option(function: F) -> F:
@@ -333,7 +334,8 @@ def compile_command(project: Project, *, check: bool, quiet: bool) -> None:
 @jobs_option
 @with_project
 def build(project: Project, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
-    """Build the localized pages, index.html and sitemap.xml into the output folder."""
+    """Build the localized pages, index.html and (with a base URL) sitemap.xml into the
+    output folder."""
     result = project.build(check=check, include_fuzzy=include_fuzzy)
     _warn_kept(result.kept)
     _warn(result.rejected)

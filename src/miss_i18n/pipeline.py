@@ -1148,8 +1148,10 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
+    # a sitemap's URLs must be absolute: none without base_url (the manifest prunes one an
+    # earlier build wrote with it)
     made = [("index.html", index_page(site, titles, untranslated_titles(site, reports))),
-            ("sitemap.xml", sitemap(site)),
+            *([("sitemap.xml", sitemap(site))] if site.base_url else []),
             (REPORT, report_page(
                 site, [s.stats for s in summaries.values()], reports, titles,
                 {locale: s.findings for locale, s in summaries.items()},

@@ -227,8 +227,9 @@ class Project:
 
     def build(self, *, check: bool = False, include_fuzzy: bool | None = None
               ) -> BuildResult:
-        """The localized pages, index.html, sitemap.xml and report.html; files an
-        earlier build wrote and this one no longer makes are removed (if still ours)."""
+        """The localized pages, index.html, sitemap.xml (with a base URL) and report.html;
+        files an earlier build wrote and this one no longer makes are removed (if still
+        ours)."""
         config = self.config
         with self._locked(check) as seen:
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
