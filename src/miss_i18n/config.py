@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -275,14 +276,20 @@ def _jobs(table: Mapping[str, Any], path: Path) -> int | None:
 
 
 def _base_url(value: object, path: Path) -> str | None:
-    """An absolute URL ending in ``/``, or None (an empty --base-url clears the config's)."""
+    """An absolute http(s) URL ending in ``/``, or None (an empty --base-url clears the
+    config's). Pages' URLs are made by appending to it: a query, a fragment, spaces or
+    quotes would end up in the middle of every one."""
     if value is None:
         return None
-    if not isinstance(value, str) or "://" not in value:
+    text = value if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "?" in text \
+            or "#" in text or any(c.isspace() or c in "\"'<>\\" for c in text):
         raise ConfigError(
-            f"[tool.{TABLE}] base-url must be an absolute URL such as 'https://example.org/' "
-            "(an empty --base-url means none)", path=path)
-    return value if value.endswith("/") else value + "/"
+            f"[tool.{TABLE}] base-url must be an absolute http(s) URL with no query or "
+            "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
+            path=path)
+    return text if text.endswith("/") else text + "/"
 
 
 def _percent(table: Mapping[str, Any], key: str, default: float, path: Path) -> float:
