@@ -79,7 +79,8 @@ def test_serve_answers_the_site_and_nothing_outside_it(server: SiteServer, site:
     (site / "out").symlink_to(site.parent, target_is_directory=True)
     for path in ("/../secret.txt", "/de/../../secret.txt", "/%2e%2e/secret.txt",
                  "/..%2fsecret.txt", "/leak.txt", "/out/secret.txt", "/out/pyproject.toml",
-                 "/.miss-i18n-files", "/de/", "/nothing.html", "//secret.txt"):
+                 "/.miss-i18n-files", "/de/", "/nothing.html", "//secret.txt",
+                 f"/de/{PAGE}/", "/index.html/"):  # a file is no folder
         status, body, _headers = get(server, path)
         assert status == 404, path
         assert b"outside the site" not in body and b"tool.miss-i18n" not in body

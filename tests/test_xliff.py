@@ -517,6 +517,18 @@ def test_cli_reports_units_the_catalog_lost_and_a_wrong_locale(translated: Path)
     assert (f"warning: {xlf}:{unit.sourceline}: unit u0000000000000000 "
             f"({unit.get('name')}) is not in the ar catalog any more") in output
     assert "0 entries updated, 0 accepted, 1 not found" in output
+    # many such units: a few named, the rest counted, and no '(None)' for a unit unnamed
+    units = list(root.iter(X + "unit"))
+    for number, each in enumerate(units):
+        each.set("id", f"u{number:016d}")
+        each.attrib.pop("name", None)
+    xlf.write_bytes(etree.tostring(root))
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0 and len(units) > 21
+    lines = output.splitlines()
+    assert sum("is not in the ar catalog" in line for line in lines) == 20
+    assert f"warning: {xlf}: … and {len(units) - 20} more such units" in lines
+    assert "(None)" not in output
     root.set("trgLang", "de")
     xlf.write_bytes(etree.tostring(root))
     code, output = invoke("xliff", "import", str(xlf))

@@ -22,6 +22,7 @@ from .results import TranslateResult, Written
 
 if TYPE_CHECKING:  # the results of the other commands load with them (results.py)
     from .results_more import Multilingual, TmImport
+    from .xliff import Unit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -581,6 +582,20 @@ def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: b
     _report_writes(project.export_xliff(output_dir=output_dir, check=check), quiet)
 
 
+UNIT_WARNINGS = 20
+"""Warnings printed per kind and file; the rest are counted (a file of 300,000 stale
+units printed 300,000 lines)."""
+
+
+def _unit_warnings(path: Path, units: Sequence[Unit], why: str) -> None:
+    for unit in units[:UNIT_WARNINGS]:
+        named = f"unit {unit.id}" + (f" ({unit.msgctxt})" if unit.msgctxt else "")
+        click.secho(f"warning: {path}:{unit.line}: {named} {why}", fg="yellow", err=True)
+    if len(units) > UNIT_WARNINGS:
+        click.secho(f"warning: {path}: … and {len(units) - UNIT_WARNINGS} more such units",
+                    fg="yellow", err=True)
+
+
 @xliff_group.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @xliff_options
@@ -594,19 +609,14 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
     project = Project.load(config_path, locales_dir=locales_dir)
     result = project.import_xliff(files, check=check)
     for done in result.imports:
-        for unit in done.unknown:
-            if not quiet:
-                click.secho(f"warning: {done.path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) "
-                            f"is not in the {done.locale} catalog any more (its source changed "
-                            "or vanished): not imported; export again and redo it",
-                            fg="yellow", err=True)
-        for unit in done.stale:
-            if not quiet:
-                click.secho(f"warning: {done.path}:{unit.line}: unit {unit.id} ({unit.msgctxt}) "
-                            "has a source text that is not the one exported (edited in the "
-                            "file): its translation is of another text, not imported; restore "
-                            "the source (edit the page to change it) and import again",
-                            fg="yellow", err=True)
+        if not quiet:
+            _unit_warnings(done.path, done.unknown, f"is not in the {done.locale} catalog any "
+                           "more (its source changed or vanished): not imported; export again "
+                           "and redo it")
+            _unit_warnings(done.path, done.stale, "has a source text that is not the one "
+                           "exported (edited in the file): its translation is of another "
+                           "text, not imported; restore the source (edit the page to change "
+                           "it) and import again")
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found, "
                     f"{len(done.stale)} with another source")

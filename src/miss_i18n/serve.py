@@ -41,6 +41,9 @@ class _Handler(SimpleHTTPRequestHandler):
             return None
         if target.is_dir():
             target = target / "index.html"
+        elif parts.path.endswith("/"):  # a file named as a folder (/de/a.html/): as a server
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         found = self._inside(target)
         if found is None:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
