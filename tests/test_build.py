@@ -237,6 +237,38 @@ def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
         assert 'href="../../img/missing.png"' in built  # no such asset: as it was
 
 
+@pytest.mark.parametrize("case", [
+    ("../", "../index.html", "../../img/a.png", "../#top"),
+    ("https://example.org/docs/", "https://example.org/docs/index.html",
+     "https://example.org/docs/img/a.png", "https://example.org/docs/#top"),
+    ("/docs/", "/docs/index.html", "/docs/img/a.png", "/docs/#top"),
+])
+def test_a_pages_base_is_resolved_into_its_links_and_taken_off(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, str, str, str]
+) -> None:
+    """``<base href>`` would make the page's links, the assets' new ones and the language
+    menu resolve against another folder: each relative URL is written as the base made it
+    resolve (then relinked from the locale folder), and the base's href is taken off."""
+    base, home, image, top = case
+    root = make_project(tmp_path / "p", ("de",))
+    (root / "source" / "sub").mkdir()
+    (root / "source" / "img").mkdir()
+    (root / "source" / "img" / "a.png").write_bytes(b"x")
+    (root / "source" / "sub" / "b.html").write_text(
+        f'<html><head><base href="{base}" target="_top"><title>T</title></head><body><p>'
+        '<a href="index.html">Home</a> <img src="img/a.png" alt="A"> <a href="#top">Top</a>'
+        ' <a href="https://x.org/">out</a></p></body></html>')
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for locale in ("en", "de"):
+        built = (root / "site" / locale / "sub" / "b.html").read_text()
+        assert '<base target="_top">' in built and "<base href" not in built
+        assert f'<a href="{home}">Home</a>' in built
+        assert f'<img src="{image}" alt="A">' in built
+        assert f'<a href="{top}">Top</a>' in built and 'href="https://x.org/"' in built
+
+
 def test_an_asset_folder_named_as_a_locale_holds_its_pages_too(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``source/de/print.css`` is published as ``de/print.css``, in the folder where the

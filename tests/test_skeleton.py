@@ -220,6 +220,14 @@ def test_a_skeleton_writes_void_elements_libxml2_does_not_know() -> None:
         assert b'<source srcset="a.webp"><img' in built
 
 
+def test_a_skeleton_takes_a_base_off_as_localize_does() -> None:
+    data = (b'<html><head><base href="../x/"><title>T</title></head><body>'
+            b'<p><a href="a.html#b">A</a> and <a href="#c">c</a></p></body></html>')
+    for built in _both_ways(data, "sub/t.html", {1: "<1>Ah</1> und <2>c</2>"}):
+        assert b"<base" not in built
+        assert b'href="../x/a.html#b"' in built and b'href="../x/#c"' in built
+
+
 def test_a_skeleton_builds_content_moved_from_after_the_end_of_html() -> None:
     data = (b"<html><head><title>T</title></head><body><p>One</p>\n</body></html>\n"
             b"<p>Two <b>more</b></p>\n<script>track()</script>\n")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from babel import Locale
 from lxml import etree, html
@@ -354,13 +354,20 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
+    A page's ``<base href>`` would make its links, the build's own (the language menu) and
+    the assets' new ones resolve against another folder: every relative URL is written as
+    the base made it resolve, and the base's href taken off.
     """
-    if not assets:
+    base = _base_href(root)
+    if not assets and base is None:
         return
     source_dir = posixpath.dirname(page)
     out_dir = posixpath.dirname(here)
+    rebase = _rebaser(base, source_dir) if base is not None else None
 
     def relink(url: str) -> str:
+        if rebase is not None:
+            url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
         parts = urlsplit(url.strip(" \t\n\r\f"))
         if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") \
@@ -401,6 +408,73 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         if element.tag == "style" and element.text and (
                 moved := relink_css(element.text)) != element.text:
             element.text = moved
+    if base is not None:
+        for element in list(root.iter("base")):
+            if "href" in element.attrib:
+                del element.attrib["href"]
+            if not element.attrib:
+                _drop(element)
+
+
+_SPACE = " \t\n\r\f"
+
+
+def _base_href(root: etree._Element) -> str | None:
+    """The page's base URL (the first ``<base href>``, as a browser takes it), if any."""
+    for element in root.iter("base"):
+        href = element.get("href")
+        if href is not None and href.strip(_SPACE):
+            return href.strip(_SPACE)
+    return None
+
+
+def _rebaser(base: str, source_dir: str) -> Callable[[str], str]:
+    """A URL of the page as its ``base`` makes it resolve, written for the page without a
+    base: absolute against an absolute or root-relative base; against a relative one,
+    relative to the page's own folder again (then relinked as any other)."""
+    parts = urlsplit(base)
+    absolute = bool(parts.scheme or parts.netloc or parts.path.startswith("/"))
+    folder = posixpath.normpath(posixpath.join(source_dir, parts.path or "."))
+    if parts.path and not parts.path.endswith("/"):
+        folder = posixpath.dirname(folder)
+    document = posixpath.normpath(posixpath.join(source_dir, parts.path)) if parts.path \
+        else None
+
+    def rebase(url: str) -> str:
+        stripped = url.strip(_SPACE)
+        found = urlsplit(stripped)
+        if found.scheme or found.netloc or stripped.startswith("/"):
+            return urljoin(base, stripped) if absolute and not (
+                found.scheme or found.netloc) else url
+        if absolute:
+            return urljoin(base, stripped)
+        if not found.path:  # "#x", "?q": the base's own document
+            if document is None:
+                return url
+            target, query = document, found.query or parts.query
+        else:
+            target = posixpath.normpath(posixpath.join(folder, found.path))
+            query = found.query
+        written = posixpath.relpath(target, source_dir or ".")
+        if found.path.endswith("/") or (not found.path and parts.path.endswith("/")):
+            written += "/"
+        return urlunsplit(("", "", written, query, found.fragment))
+
+    return rebase
+
+
+def _drop(element: etree._Element) -> None:
+    """Take ``element`` out of its tree, its tail kept where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 # What libxml2's HTML serializer leaves alone in href, src, action and <a name>; it
