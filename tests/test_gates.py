@@ -85,7 +85,7 @@ def test_engine_picks_one_engine_and_an_unknown_one_is_bad_usage(project: Path) 
     assert invoke("models", "install", str(MODELS / "translate-en_de-1_0.argosmodel"))[0] == 0
     code, output = invoke("run", "-l", "de", "--engine", "apertium")
     assert code == 0
-    assert "no engine or model for 1 locale(s): de" in output
+    assert "not drafted, for want of a model: 1 locale(s), de;" in output
     assert "machine-translated" not in po_path(project, "de").read_text()
     code, output = invoke("run", "-l", "de", "--engine", "google")
     assert code == 2

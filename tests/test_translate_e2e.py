@@ -91,8 +91,9 @@ def test_run_drafts_what_the_model_says(project: Path) -> None:
         assert result.drafted >= 20
         assert summary(result) in output
         assert_same_drafts(catalog(project, locale), po)
-    assert ("no engine or model for 1 locale(s): fr; they stay untranslated. Add a model with "
-            "`miss-i18n models install PATH.argosmodel`") in output
+    assert ("not drafted, for want of a model: 1 locale(s), fr; they stay untranslated (see "
+            "`miss-i18n engines`):\n  fr: add an en→fr .argosmodel (`miss-i18n models install "
+            "PATH.argosmodel`)\n") in output
     assert "machine-translated" not in po_text(project, "fr")
 
 
@@ -100,7 +101,7 @@ def test_run_drafts_with_provenance_and_names_locales_without_model(project: Pat
     code, output = invoke("run", "--exclude-fuzzy")
     assert code == 0, output
     assert "de: " in output and " draft(s) by argos translate-en_de-1_0 1.0 (en→de)" in output
-    assert "no engine or model for 1 locale(s): fr" in output
+    assert "not drafted, for want of a model: 1 locale(s), fr;" in output
     de = po_text(project, "de")
     whole = [(s, t) for s, t in PAIRS["translate-en_de-1_0"]["pairs"] if f'msgid "{s}"\n' in de]
     assert len(whole) >= 10
@@ -177,6 +178,39 @@ def test_a_human_translation_survives_any_number_of_runs(project: Path) -> None:
     assert human in after
     assert untouched in after
     assert 'msgid "Less pain"' in after
+
+
+def test_missing_model_advice_names_the_engine_that_could_serve_each_locale(
+        project: Path) -> None:
+    """A forced engine's advice is about that engine; a locale another engine drafts says
+    so; the advice is a warning (exit 0), as every locale without a model is."""
+    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("translate", "--engine", "nllb", "-l", "de")
+    assert code == 0, output
+    assert ("  de: --engine nllb has no model for it; without --engine, argos drafts it; add "
+            "an NLLB-200 folder (`miss-i18n models install FOLDER`, see README)\n") in output
+    assert ".argosmodel" not in output
+    code, output = invoke("translate", "--engine", "apertium", "-l", "fr")
+    assert code == 0, output
+    assert "  fr: --engine apertium cannot serve it\n" in output
+    assert "argos drafts" not in output
+
+
+def test_missing_model_advice_for_a_locale_argos_has_no_package_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ta: the argos index has no package for it, so only NLLB-200 is offered, by
+    `engines` and `translate` alike (one source of the advice)."""
+    root = make_project(tmp_path / "ta", ("ta",), extra='[tool.miss-i18n.translate]\n'
+                        'engines = ["argos", "nllb"]\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    line = "  ta: add an NLLB-200 folder (`miss-i18n models install FOLDER`, see README)\n"
+    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("translate")
+    assert code == 0 and line in output, output
+    code, output = invoke("engines")
+    assert code == 0 and line in output, output
+    assert ".argosmodel" not in output
 
 
 def test_model_store_commands(project: Path, tmp_path: Path) -> None:

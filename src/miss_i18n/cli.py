@@ -264,9 +264,11 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
                     f"{detail}{failed}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
-        _say(quiet, f"no engine or model for {len(waiting)} locale(s): {', '.join(waiting)}; "
-                    "they stay untranslated. Add a model with `miss-i18n models install "
-                    "PATH.argosmodel` (see `miss-i18n engines`)", fg="yellow", err=True)
+        _say(quiet, f"not drafted, for want of a model: {len(waiting)} locale(s), "
+                    f"{', '.join(waiting)}; they stay untranslated (see `miss-i18n engines`):",
+             fg="yellow", err=True)
+        for line in translated.advice:
+            _say(quiet, f"  {line}", fg="yellow", err=True)
 
 
 @main.command()
@@ -465,8 +467,8 @@ def engines(project: Project, *, quiet: bool) -> None:
         click.echo(f"  {chosen.locale:<8} {chosen.engine}: {model.model} {model.version}{note}")
     if result.waiting:
         click.echo(f"  waiting for a model: {', '.join(result.waiting)}")
-        click.echo("Add one with `miss-i18n models install PATH.argosmodel`, or an NLLB-200 "
-                   "folder for every locale at once (see README).")
+        for line in result.advice:
+            click.echo(f"  {line}")
 
 
 def _grouped(models: Sequence[Any]) -> list[tuple[tuple[str, str, str], str]]:

@@ -190,13 +190,14 @@ class Project:
         config = self.config
         with self._locked(False) as seen:
             catalogs = pipeline.load_catalogs(config, seen=seen)
+            found = registry.Engines(config, forced=engine)
             translations = pipeline.translate_all(
-                config, catalogs, registry.Engines(config, forced=engine).choose, now=clock(),
-                progress=progress)
+                config, catalogs, found.choose, now=clock(), progress=progress)
             writes = self._commit(pipeline.catalog_outputs(config, catalogs), False, seen)
+        waiting = drafting.waiting_locales(translations)
         return TranslateResult(writes=writes, command="translate",
                                stats=pipeline.stats(catalogs), translations=translations,
-                               waiting=drafting.waiting_locales(translations))
+                               waiting=waiting, advice=[found.advice(w) for w in waiting])
 
     def check(self, *, strict: bool = False, min_translated: float | None = None
               ) -> more.CheckResult:
@@ -290,7 +291,7 @@ class Project:
                     unchanged = [WriteResult(name, False) for name in last.outputs]
                     return RunResult(writes=[*removed, *unchanged], stats=last.stats,
                                      waiting=last.waiting, rejected=last.rejected,
-                                     skipped=True)
+                                     advice=last.advice, skipped=True)
             return self._run(check=check, include_fuzzy=include_fuzzy, engine=engine,
                              translate=translate, progress=progress, clock=clock,
                              inputs=inputs)
@@ -315,9 +316,10 @@ class Project:
                                   for path in (config.po_path(locale), config.mo_path(locale))],
                                  check=check, config=config)
         translations: list[drafting.LocaleResult] = []
+        found = registry.Engines(config, forced=engine)
         if not check and translate:  # one catalog held at a time, however many locales
             summaries, translations = pipeline.drafted_summaries(
-                config, state, registry.Engines(config, forced=engine).choose, seen=seen,
+                config, state, found.choose, seen=seen,
                 include_fuzzy=fuzzy, now=clock(), progress=progress)
         else:  # nothing to translate: the catalogs never leave the processes that merge them
             summaries = pipeline.merged_summaries(config, state, seen=seen,
@@ -347,6 +349,7 @@ class Project:
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
+                           advice=[found.advice(w) for w in waiting],
                            kept=list(pruned.kept), site_compared=compared)
         if inputs is not None:
             below = os.path.join(config.output_dir.absolute(), "")  # noqa: PTH118
@@ -357,7 +360,8 @@ class Project:
             made.update((below + pipeline.native(name), sha)
                         for name, sha in built.digests.items())
             rerun.save(inputs, made,
-                       stats=result.stats, rejected=result.rejected, waiting=waiting)
+                       stats=result.stats, rejected=result.rejected, waiting=waiting,
+                       advice=result.advice)
         return result
 
     # -- engines and models -------------------------------------------------------------
@@ -374,7 +378,8 @@ class Project:
                 waiting.append(locale)
             else:
                 chosen.append(more.Choice(locale, pick[0].name, pick[1]))
-        return more.EnginesResult(engines=rows, chosen=chosen, waiting=waiting)
+        return more.EnginesResult(engines=rows, chosen=chosen, waiting=waiting,
+                                  advice=[found.advice(w) for w in waiting])
 
     def _multilingual(self) -> nllb_store.NllbStore:
         return nllb_store.NllbStore(store_for(self.config.models_dir))

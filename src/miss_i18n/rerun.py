@@ -52,6 +52,9 @@ class LastRun:
     """The warnings it printed (translations a page could not use)."""
     waiting: list[str]
     """Locales that needed drafts but had no engine or model."""
+    advice: list[str]
+    """Its line for each of them (``registry.Engines.advice``), kept so that an unchanged
+    rerun loads no engine to say it again."""
 
 
 def _files(folder: Path, unlisted: list[str] | None = None) -> Iterable[Path]:
@@ -220,7 +223,8 @@ def load(config: Config) -> LastRun | None:
                                 for name, (sha, seen) in data["outputs"].items()},
                        stats=[CatalogStats(**row) for row in data["stats"]],
                        rejected=[str(line) for line in data["rejected"]],
-                       waiting=[str(locale) for locale in data["waiting"]])
+                       waiting=[str(locale) for locale in data["waiting"]],
+                       advice=[str(line) for line in data["advice"]])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -246,8 +250,8 @@ def unchanged(inputs: Inputs) -> LastRun | None:
 
 
 def save(inputs: Inputs, outputs: Mapping[str, str], *,
-         stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str]
-         ) -> None:
+         stats: Sequence[CatalogStats], rejected: Sequence[str], waiting: Sequence[str],
+         advice: Sequence[str]) -> None:
     """Record a successful run (after it wrote everything): ``outputs``, by absolute path,
     the SHA-256 of what it left in each file (known from writing them: not read again).
     Best effort: a record that cannot be written only costs the next run its shortcut."""
@@ -260,6 +264,7 @@ def save(inputs: Inputs, outputs: Mapping[str, str], *,
         "stats": [asdict(row) for row in stats],
         "rejected": list(rejected),
         "waiting": list(waiting),
+        "advice": list(advice),
     }
     path = _record_path(inputs.config)
     try:

@@ -64,6 +64,8 @@ class TranslateResult(Written):
     """One per locale the translate stage looked at (empty when it did not run)."""
     waiting: list[str] = field(default_factory=list)
     """Locales that needed drafts but have no engine or model."""
+    advice: list[str] = field(default_factory=list)
+    """One line per waiting locale: which engine could serve it, and how to add a model."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,6 +102,8 @@ class EnginesResult:
     """Per target locale with a model: the first engine in the configured order."""
     waiting: list[str]
     """Target locales no engine has a model for."""
+    advice: list[str]
+    """One line per waiting locale: which engine could serve it, and how to add a model."""
 
 
 @dataclass(frozen=True)

