@@ -205,3 +205,27 @@ def test_all_locales_share_one_model_load_and_one_batched_call(
             assert (remembered, translated) == (texts, 0)
         else:
             assert (remembered, translated) == (0, texts)
+
+
+def test_a_broken_shared_model_fails_its_locales_not_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nllb's model.bin is damaged: fr and ja (one shared batch) each get their line, de is
+    drafted by argos, and the run exits 5 after writing."""
+    root = make_project(tmp_path / "broken", ("de", "fr", "ja"),
+                        extra='[tool.miss-i18n.translate]\nengines = ["argos", "nllb"]\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    argos = FIXTURE.parent / "translate-en_de-1_0.argosmodel"
+    assert invoke("models", "install", str(FIXTURE), str(argos))[0] == 0
+    (store_for(root / ".miss-i18n" / "models") / "nllb-tiny" / "model.bin").write_bytes(b"junk")
+    code, output = invoke("run")
+    assert code == 5, output
+    for locale in ("fr", "ja"):
+        assert re.search(rf"^{locale}: not drafted, nllb nllb-tiny sha256:\w+ failed: "
+                         rf"CTranslate2 cannot load nllb-tiny .*; or leave {locale} out with "
+                         "`-l` for each other locale$", output, re.MULTILINE), output
+        assert "machine-translated" not in (root / "locales" / locale / "LC_MESSAGES" /
+                                            "miss.po").read_text()
+    assert "de: " in output and " draft(s) by argos translate-en_de-1_0" in output
+    assert "error: the engine failed for 2 locale(s): fr, ja (above)" in output
+    assert (root / "site" / "de").is_dir()

@@ -213,6 +213,33 @@ def test_missing_model_advice_for_a_locale_argos_has_no_package_for(
     assert ".argosmodel" not in output
 
 
+def test_a_broken_model_costs_only_its_locale(project: Path) -> None:
+    """de's model.bin is gone: es is drafted (as the oracle drafts it), the catalogs are
+    compiled and the site built; de is named in one line with its model and the fix, and
+    the run exits 5 after writing. It is not an unchanged rerun next time: de is retried."""
+    (project / ".miss-i18n" / "models" / "translate-en_de-1_0" / "model" / "model.bin").unlink()
+    assert invoke("run", "--no-translate")[0] == 0
+    expected = catalog(project, "es")
+    shutil.rmtree(project / "site")
+    (project / "locales" / "es" / "LC_MESSAGES" / "miss.mo").unlink()
+    code, output = invoke("run", "--exclude-fuzzy")
+    assert code == 5, output
+    assert ("de: not drafted, argos translate-en_de-1_0 1.0 failed: model translate-en_de-1_0 "
+            "has no model/model.bin; install its .argosmodel file again; or leave de out with "
+            "`-l` for each other locale\n") in output
+    assert output.endswith("error: the engine failed for 1 locale(s): de (above); the other "
+                           "locales were drafted and everything else written\n")
+    assert "machine-translated" not in po_text(project, "de")
+    oracle_drafts(project, expected, "es")
+    assert_same_drafts(catalog(project, "es"), expected)
+    assert (project / "locales" / "es" / "LC_MESSAGES" / "miss.mo").exists()
+    assert (project / "site" / "es" / PAGE).exists()
+    code, again = invoke("run", "-q")
+    assert code == 5 and "de: not drafted" in again, again
+    code, output = invoke("translate", "-l", "es", "-l", "fr")
+    assert code == 0, output
+
+
 def test_model_store_commands(project: Path, tmp_path: Path) -> None:
     code, output = invoke("models", "list")
     assert (code, output) == (0, "en → de  translate-en_de-1_0  version 1.0\n"

@@ -295,11 +295,16 @@ def test_a_protected_term_reaches_the_engine_as_a_number() -> None:
 
 def test_an_engine_error_leaves_the_catalog_and_the_memory_as_they_were(
         tmp_path: Path) -> None:
+    """The error is the locale's result (one line: locale, model, fix), not a raise, so the
+    other locales are still drafted; the catalog is untouched."""
     entry = polib.POEntry(msgid="Read the guide.")
     po = catalog_of(entry)
     before = catalog.render(po)
-    with pytest.raises(EngineError, match="the fake engine failed"):
-        run(po, FakeEngine(fail=True), Memory(tmp_path / "tm.sqlite3"))
+    result = run(po, FakeEngine(fail=True), Memory(tmp_path / "tm.sqlite3"))
+    assert (result.drafted, result.waiting) == (0, 1)
+    assert result.error.startswith("de: not drafted, fake ")
+    assert "the fake engine failed" in result.error
+    assert result.error.endswith("; or leave de out with `-l` for each other locale")
     assert catalog.render(po) == before
     with Memory(tmp_path / "tm.sqlite3") as memory:
         assert len(memory) == 0

@@ -255,6 +255,9 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
         if result.from_people:
             _say(quiet, f"{result.locale}: {result.from_people} draft(s) from human translations "
                         "in the translation memory (imported TMX)")
+        if result.error:  # an error: printed even with -q; the exit comes after the writes
+            click.secho(result.error, fg="red", err=True)
+            continue
         if result.model is None:
             continue
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \

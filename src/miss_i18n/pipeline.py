@@ -46,7 +46,7 @@ from .engines.base import (
     Scored,
     translate_many_scored,
 )
-from .errors import ConflictError, ExtractError, PathError, WriteError
+from .errors import ConflictError, EngineError, ExtractError, PathError, WriteError
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
     NOT_A_FOLDER,
@@ -904,8 +904,11 @@ def _translate_together(catalogs: CatalogPass, choose: Chooser, memory: Memory,
     for engine, jobs in groups.values():
         if len(jobs) < 2:
             continue  # one locale: translate_catalog makes the same call
-        outputs = translate_many_scored(engine, [(model, sentences) for _, model, sentences
-                                                 in jobs], progress(f"{len(jobs)} locales"))
+        try:
+            outputs = translate_many_scored(engine, [(model, sentences) for _, model, sentences
+                                                     in jobs], progress(f"{len(jobs)} locales"))
+        except EngineError:
+            continue  # each locale then asks alone, and its failure is reported as its own
         for (locale, model, sentences), output in zip(jobs, outputs, strict=True):
             memory.store(model, [(s, o.text) for s, o in zip(sentences, output, strict=True)],
                          [o.score for o in output])

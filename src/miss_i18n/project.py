@@ -351,7 +351,7 @@ class Project:
                            waiting=waiting, rejected=rejected_lines(built.reports),
                            advice=[found.advice(w) for w in waiting],
                            kept=list(pruned.kept), site_compared=compared)
-        if inputs is not None:
+        if inputs is not None and not result.failed:  # a failed locale is retried next run
             below = os.path.join(config.output_dir.absolute(), "")  # noqa: PTH118
             made = {str(path.absolute()): sha for path, sha in [
                 (template.path, digest_of(template.data)),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import MissI18nError, StaleError
+from .errors import EngineError, MissI18nError, StaleError
 from .model import CatalogStats, WriteResult
 
 if TYPE_CHECKING:
@@ -66,6 +66,21 @@ class TranslateResult(Written):
     """Locales that needed drafts but have no engine or model."""
     advice: list[str] = field(default_factory=list)
     """One line per waiting locale: which engine could serve it, and how to add a model."""
+
+    @property
+    def failed(self) -> list[LocaleResult]:
+        """Locales whose engine failed: not drafted, everything else was written."""
+        return [t for t in self.translations if t.error]
+
+    @property
+    def error(self) -> MissI18nError | None:
+        """After the stale gate: a locale whose engine failed fails the command (exit 5),
+        once the other locales' drafts (and, for `run`, the site) are written."""
+        if (stale := super().error) is not None or not (failed := self.failed):
+            return stale
+        return EngineError(f"the engine failed for {len(failed)} locale(s): "
+                           f"{', '.join(t.locale for t in failed)} (above); the other "
+                           "locales were drafted and everything else written")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ import polib
 from .catalog import format_date
 from .confidence import confidence, least
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
+from .errors import EngineError
 from .markup import (
     MarkupError,
     Node,
@@ -62,6 +63,8 @@ class LocaleResult:
     from_engine: int = 0
     from_people: int = 0
     """Drafts taken whole from human translations imported into the memory (TMX)."""
+    error: str = ""
+    """Why the engine failed for this locale (one line with the fix); nothing drafted by it."""
 
 
 # -- human translations from the memory ---------------------------------------------------
@@ -276,11 +279,15 @@ def translate_catalog(
     engine, model = chosen
     parsed = _parsed(jobs)
     protector = Protector(keep)
-    marked, asked, fresh = _markup_drafts(engine, model, memory, protector=protector,
-                                          progress=progress,
-                                          msgids=[entry.msgid for entry, _nodes in parsed])
     path = _SentencePath(engine, model, memory, protector, joiner(locale))
-    path.translate(_units(parsed, marked), progress)
+    try:  # one locale's broken model must not cost the other locales their drafts
+        marked, asked, fresh = _markup_drafts(engine, model, memory, protector=protector,
+                                              progress=progress,
+                                              msgids=[entry.msgid for entry, _nodes in parsed])
+        path.translate(_units(parsed, marked), progress)
+    except EngineError as error:
+        return LocaleResult(locale=locale, model=model, waiting=len(jobs),
+                            error=failure_line(locale, model, error))
     drafted = piecewise = failed = 0
     for entry, nodes in parsed:
         try:
@@ -523,6 +530,12 @@ def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
     entry.previous_msgid = None
     entry.previous_msgctxt = None
     entry.tcomment = with_line(entry.tcomment, provenance)
+
+
+def failure_line(locale: str, model: ModelInfo, error: EngineError) -> str:
+    """The one line naming a failed locale, its model and the two ways on."""
+    return (f"{locale}: not drafted, {model.engine} {model.model} {model.version} failed: "
+            f"{error}; or leave {locale} out with `-l` for each other locale")
 
 
 def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
