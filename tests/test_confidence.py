@@ -32,7 +32,7 @@ from miss_i18n import catalog, provenance
 from miss_i18n.confidence import least_confident
 from miss_i18n.engines.base import ModelInfo, Scored, translate_scored
 from miss_i18n.memory import Memory
-from miss_i18n.provenance import PIECEWISE_NOTE
+from miss_i18n.provenance import PIECEWISE_NOTE, text_digest
 from miss_i18n.translate import translate_catalog
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
@@ -178,11 +178,18 @@ def catalog_of(*msgids: str) -> polib.POFile:
 
 
 def draft(engine: object, memory: Memory, *msgids: str) -> dict[str, str]:
-    """The provenance line of each drafted entry, by msgid."""
+    """The provenance line of each drafted entry, by msgid, without the digest of its text
+    (checked here: provenance.is_edited reads it)."""
     po = catalog_of(*msgids)
     translate_catalog(po, "de", lambda _locale: (engine, MODEL), memory,  # type: ignore[arg-type, return-value]
                       now=NOW)
-    return {e.msgid: e.tcomment for e in po if e.msgstr}
+    lines = {}
+    for entry in po:
+        if entry.msgstr:
+            digest = f"; msgstr {text_digest(entry.msgstr)}"
+            assert digest in entry.tcomment
+            lines[entry.msgid] = entry.tcomment.replace(digest, "")
+    return lines
 
 
 def test_a_draft_gets_its_least_sure_sentences_confidence() -> None:

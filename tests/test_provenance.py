@@ -13,32 +13,59 @@ from miss_i18n.provenance import (
     draft_confidence,
     edited,
     is_draft,
+    is_edited,
     is_from_memory,
     is_machine,
     machine_line,
     memory_line,
     parse_line,
     read,
+    text_digest,
     with_line,
 )
+from miss_i18n.translate import needs_translation, wants_human
 
 MODEL = ModelInfo("apertium", "eng-spa", "1.0", "en", "es", "es", "rule-based draft")
 
 
-@pytest.mark.parametrize(("piecewise", "confidence"), [(False, None), (True, None),
-                                                       (False, 0.42), (True, 0.05)])
-def test_a_machine_line_reads_back_as_written(piecewise: bool, confidence: float | None
-                                              ) -> None:
-    line = machine_line(MODEL.provenance, piecewise=piecewise, confidence=confidence)
+@pytest.mark.parametrize(("piecewise", "confidence", "text"), [
+    (False, None, None), (True, None, "Hola"), (False, 0.42, None), (True, 0.05, "Hola")])
+def test_a_machine_line_reads_back_as_written(piecewise: bool, confidence: float | None,
+                                              text: str | None) -> None:
+    line = machine_line(MODEL.provenance, piecewise=piecewise, confidence=confidence,
+                        text=text)
     found = parse_line(line)
     assert found is not None
-    assert (found.kind, found.model, found.confidence, found.piecewise) == (
-        Kind.MACHINE, "apertium eng-spa 1.0 (en→es); rule-based draft", confidence, piecewise)
+    assert (found.kind, found.model, found.confidence, found.piecewise, found.digest) == (
+        Kind.MACHINE, "apertium eng-spa 1.0 (en→es); rule-based draft", confidence, piecewise,
+        None if text is None else text_digest(text))
 
 
 def test_the_line_is_byte_for_byte_what_drafts_carry() -> None:
     assert machine_line("argos m 1.0 (en→de)", piecewise=True, confidence=0.3) == (
         f"machine-translated: argos m 1.0 (en→de); confidence 0.30; {PIECEWISE_NOTE}")
+    assert machine_line("argos m 1.0 (en→de)", confidence=0.3, text="Hallo") == (
+        "machine-translated: argos m 1.0 (en→de); confidence 0.30; msgstr 753692ec")
+    assert text_digest("Hallo") == "753692ec"
+
+
+def test_a_fuzzy_draft_whose_text_is_not_the_digests_is_a_persons_edit() -> None:
+    """Edited (digest differs): neither redrafted nor filled from the memory. Unedited, or
+    written before drafts carried a digest: a machine draft, redrafted when its source
+    changed, as before."""
+    line = machine_line("argos m 1.0 (en→de)", text="Hallo")
+
+    def entry(msgstr: str, comment: str) -> polib.POEntry:
+        return polib.POEntry(msgid="Hello there", msgstr=msgstr, tcomment=comment,
+                             flags=["fuzzy"], previous_msgid="Hello")
+
+    mine = entry("Hallo (von Hand)", line)
+    assert is_edited(mine) and is_machine(mine)
+    assert not needs_translation(mine) and not wants_human(mine)
+    for untouched in (entry("Hallo", line), entry("Hallo (von Hand)", "machine-translated: "
+                                                   "argos m 1.0 (en→de)")):
+        assert not is_edited(untouched)
+        assert needs_translation(untouched) and wants_human(untouched)
     assert memory_line("old.tmx") == "translation memory: old.tmx"
 
 

@@ -240,6 +240,31 @@ def test_a_broken_model_costs_only_its_locale(project: Path) -> None:
     assert code == 0, output
 
 
+def test_a_persons_edit_of_a_fuzzy_draft_outlives_a_source_change(project: Path) -> None:
+    """A draft edited in the PO file (fuzzy left on) no longer has the text its line's
+    digest names: when its source changes it is kept as a person's translation of the
+    earlier source (`#| msgid`, `# edited machine draft: …`), never drafted over."""
+    assert invoke("run", "--exclude-fuzzy")[0] == 0
+    page = project / "source" / PAGE
+    html = page.read_text()
+    de = po_text(project, "de")
+    source = next(s for s, _t in PAIRS["translate-en_de-1_0"]["pairs"]
+                  if f'msgid "{s}"\n' in de and f">{s}<" in html)
+    block = entry_block(de, source)
+    assert "#, fuzzy" in block and "# machine-translated: argos" in block
+    edited = re.sub(r'msgstr ".*"', 'msgstr "Von Hand"', block)
+    (project / "locales" / "de" / "LC_MESSAGES" / "miss.po").write_text(de.replace(block, edited))
+    assert invoke("run", "--exclude-fuzzy")[0] == 0
+    assert 'msgstr "Von Hand"' in entry_block(po_text(project, "de"), source)
+    page.write_text(html.replace(f">{source}<", f">{source} today<", 1))
+    code, output = invoke("run", "--exclude-fuzzy")
+    assert code == 0, output
+    block = entry_block(po_text(project, "de"), f"{source} today")
+    assert 'msgstr "Von Hand"' in block and f'#| msgid "{source}"' in block, block
+    assert "# edited machine draft: argos translate-en_de-1_0 1.0 (en→de)" in block
+    assert "machine-translated" not in block and "#, fuzzy" in block
+
+
 def test_model_store_commands(project: Path, tmp_path: Path) -> None:
     code, output = invoke("models", "list")
     assert (code, output) == (0, "en → de  translate-en_de-1_0  version 1.0\n"

@@ -17,7 +17,7 @@ from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.errors import EngineError
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
-from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE
+from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE, text_digest
 from miss_i18n.sentences import split_sentences
 from miss_i18n.translate import (
     TOKEN_BASE,
@@ -112,6 +112,13 @@ def test_brackets_at_the_edges_of_a_piece_never_reach_the_engine() -> None:
 # -- around an engine, with a fake one ---------------------------------------------------------
 FAKE_MODEL = ModelInfo("fake", "reverse-upper", "1", "en", "de", "de")
 FAKE_LINE = "machine-translated: fake reverse-upper 1 (en→de)"
+
+
+def fake_line(text: str) -> str:
+    """The fake engine's line for a draft of ``text``: it names the text's digest, so that
+    a person's edit of the draft is told from it (provenance.is_edited)."""
+    return f"{FAKE_LINE}; msgstr {text_digest(text)}"
+
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
@@ -227,7 +234,8 @@ def test_only_untranslated_entries_and_stale_drafts_get_drafts_and_the_rest_is_u
     result = run(po, engine)
     assert engine.calls == [["Call us today.", "Read the guide."]]
     assert [fresh.msgstr, stale.msgstr] == ["GUIDE. THE READ", "TODAY. US CALL"]
-    assert [(e.flags, e.tcomment) for e in (fresh, stale)] == [(["fuzzy"], FAKE_LINE)] * 2
+    assert [(e.flags, e.tcomment) for e in (fresh, stale)] == [
+        (["fuzzy"], fake_line(e.msgstr)) for e in (fresh, stale)]
     assert [str(e) for e in others] == before
     assert (result.waiting, result.drafted, result.failed, result.from_engine) == (2, 2, 0, 2)
     assert po.metadata["PO-Revision-Date"] == "2025-01-01 00:00+0000"
@@ -240,7 +248,7 @@ def test_a_draft_is_fuzzy_with_one_provenance_line_and_a_persons_comment_kept() 
     po = catalog_of(stale)
     run(po, FakeEngine())
     assert stale.flags == ["fuzzy", "no-wrap"]
-    assert stale.tcomment == f"ask Ana first\n{FAKE_LINE}"
+    assert stale.tcomment == f"ask Ana first\n{fake_line(stale.msgstr)}"
     assert stale.previous_msgid is None and stale.previous_msgctxt is None
 
 
@@ -248,7 +256,7 @@ def test_placeholders_come_back_around_the_words_they_held() -> None:
     entry = polib.POEntry(msgid="Read <1>the guide</1> now.<2/>Then call.")
     run(catalog_of(entry), FakeEngine())
     assert entry.msgstr == "NOW. <1>GUIDE THE</1> READ<2/>CALL. THEN"
-    assert entry.tcomment == FAKE_LINE
+    assert entry.tcomment == fake_line(entry.msgstr)
 
 
 def test_markup_not_found_again_in_the_whole_translation_is_put_back_piece_by_piece(
@@ -258,7 +266,7 @@ def test_markup_not_found_again_in_the_whole_translation_is_put_back_piece_by_pi
     entry = polib.POEntry(msgid="Go <1>go</1>.")
     result = run(catalog_of(entry), FakeEngine())
     assert entry.msgstr == "GO <1>GO</1>."
-    assert entry.tcomment == f"{FAKE_LINE}; {PIECEWISE_NOTE}"
+    assert entry.tcomment == f"{fake_line(entry.msgstr)}; {PIECEWISE_NOTE}"
     assert (result.drafted, result.piecewise) == (1, 1)
 
 

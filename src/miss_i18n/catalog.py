@@ -22,7 +22,7 @@ from . import __version__, po_fast, po_syntax
 from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .model import CatalogStats, Key, Segment
-from .provenance import accepted, is_accepted, is_from_memory, is_machine
+from .provenance import accepted, edited, is_accepted, is_edited, is_from_memory, is_machine
 
 PROJECT = "miss-i18n"
 DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
@@ -641,9 +641,13 @@ def _carried_comment(entry: polib.POEntry) -> str:
     source, its provenance line would make it a machine draft again, which the next
     ``translate`` replaces; so the line stays as history under another name
     (``provenance.accepted``) and neither an engine nor the translation memory ever
-    replaces the entry.
+    replaces the entry. So is a machine draft a person edited and left fuzzy
+    (``provenance.is_edited``): its line becomes ``edited machine draft: …``, as an XLIFF
+    edit's does.
     """
-    return accepted(entry.tcomment) if is_accepted(entry) else entry.tcomment
+    if is_accepted(entry):
+        return accepted(entry.tcomment)
+    return edited(entry.tcomment) if is_edited(entry) else entry.tcomment
 
 
 def _fuzzy_flags(flags: Sequence[str]) -> list[str]:

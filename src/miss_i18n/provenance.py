@@ -4,23 +4,26 @@ Every draft carries one line saying who made it, in the entry's translator comme
 comment, not a flag: GNU msgcat and msgmerge drop flags they do not know, and every tool
 keeps translator comments)::
 
-    # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42
+    # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42; msgstr 5f1c09ab
     # machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; markup: …
     # translation memory: old-site.tmx
 
 A line's first words say its kind (``Kind``); an engine draft's rest is the model
 (``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
-machine's confidence (see confidence.py) and whether the pieces between placeholders were
-translated one by one. Once a person accepts a draft and its source then changes, the
-line is kept as history under another kind (``accepted machine draft: …``), as it is when
-a person edits a draft in an XLIFF tool (``edited machine draft: …``, ``edited translation
-memory draft: …``). Only the two draft kinds mark an entry an engine or the memory may
-replace. This module is the only one that writes or reads these lines; nothing here prints
-or touches files.
+machine's confidence (see confidence.py), a digest of the text it wrote (``msgstr
+5f1c09ab``: a fuzzy draft whose msgstr no longer has it was edited by a person, in the PO
+file, and is theirs; drafts written before the digest have none) and whether the pieces
+between placeholders were translated one by one. Once a person accepts a draft and its
+source then changes, the line is kept as history under another kind (``accepted machine
+draft: …``), as it is when a person edits a draft in an XLIFF tool (``edited machine draft:
+…``, ``edited translation memory draft: …``) or in the PO file (see ``is_edited``). Only
+the two draft kinds mark an entry an engine or the memory may replace. This module is the
+only one that writes or reads these lines; nothing here prints or touches files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -57,6 +60,8 @@ PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separa
     " the word order"
 CONFIDENCE_LABEL = "confidence"
 _CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
+DIGEST_LABEL = "msgstr"
+_DIGEST = re.compile(rf"; {DIGEST_LABEL} ([0-9a-f]{{8}})(?=;|$)")
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -74,12 +79,20 @@ def confidence_note(shown: float) -> str:
     return f"{CONFIDENCE_LABEL} {shown:.2f}"
 
 
-def machine_line(model: str, *, piecewise: bool = False, confidence: float | None = None
-                 ) -> str:
-    """``machine-translated: <model>[; confidence 0.42][; <piecewise note>]``."""
+def text_digest(text: str) -> str:
+    """A short digest of a draft's text: enough to tell a person's edit from the draft."""
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def machine_line(model: str, *, piecewise: bool = False, confidence: float | None = None,
+                 text: str | None = None) -> str:
+    """``machine-translated: <model>[; confidence 0.42][; msgstr <digest of text>]
+    [; <piecewise note>]``."""
     line = f"{MACHINE_MARK} {model}"
     if confidence is not None:
         line = f"{line}; {confidence_note(confidence)}"
+    if text is not None:
+        line = f"{line}; {DIGEST_LABEL} {text_digest(text)}"
     return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
 
 
@@ -124,13 +137,18 @@ class Provenance:
     """The rest of the line: the model (with the notes below) or the TMX file."""
     confidence: float | None = None
     piecewise: bool = False
+    digest: str | None = None
+    """The digest of the text the engine wrote (``text_digest``); None on older lines."""
 
     @property
     def model(self) -> str:
-        """The model part of a machine line, without the confidence and piecewise notes."""
+        """The model part of a machine line, without the confidence, digest and piecewise
+        notes."""
         text = self.text
         if self.piecewise:
             text = text.removesuffix(f"; {PIECEWISE_NOTE}")
+        if self.digest is not None:
+            text = text.removesuffix(f"; {DIGEST_LABEL} {self.digest}")
         if self.confidence is not None:
             text = text.removesuffix(f"; {confidence_note(self.confidence)}")
         return text
@@ -143,9 +161,11 @@ def parse_line(line: str) -> Provenance | None:
         return None
     text = line[len(kind.value):].strip()
     found = _CONFIDENCE.search(line)
+    digest = _DIGEST.search(line)
     return Provenance(kind=kind, text=text,
                       confidence=float(found.group(1)) if found else None,
-                      piecewise=line.endswith(f"; {PIECEWISE_NOTE}"))
+                      piecewise=line.endswith(f"; {PIECEWISE_NOTE}"),
+                      digest=digest.group(1) if digest else None)
 
 
 def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:
@@ -165,6 +185,17 @@ def _has(entry: polib.POEntry, mark: str) -> bool:
 def is_machine(entry: polib.POEntry) -> bool:
     """An engine's draft: its translator comment carries a machine line."""
     return _has(entry, MACHINE_MARK)
+
+
+def is_edited(entry: polib.POEntry) -> bool:
+    """A machine draft a person changed in the PO file, fuzzy flag left on: its msgstr is
+    not the text its line's digest names. Their work from then on, as an XLIFF edit is
+    (``edited``); a line without a digest (an older draft) cannot tell, so it is not."""
+    if not entry.fuzzy or not entry.msgstr:
+        return False
+    found = read(entry, Kind.MACHINE)
+    return found is not None and found.digest is not None \
+        and found.digest != text_digest(entry.msgstr)
 
 
 def is_from_memory(entry: polib.POEntry) -> bool:

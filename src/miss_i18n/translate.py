@@ -31,19 +31,28 @@ from .markup import (
     shape,
 )
 from .memory import Memory
-from .provenance import is_from_memory, is_machine, machine_line, memory_line, with_line
+from .provenance import (
+    is_edited,
+    is_from_memory,
+    is_machine,
+    machine_line,
+    memory_line,
+    with_line,
+)
 from .sentences import joiner, split_sentences
 
 Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
 
 
 def needs_translation(entry: polib.POEntry) -> bool:
-    """Untranslated, or a fuzzy machine draft whose source changed since it was made."""
+    """Untranslated, or a fuzzy machine draft whose source changed since it was made
+    (not one a person edited: ``is_edited``)."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
-    return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None
+    return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None \
+        and not is_edited(entry)
 
 
 @dataclass(frozen=True)
@@ -71,13 +80,13 @@ class LocaleResult:
 def wants_human(entry: polib.POEntry) -> bool:
     """Untranslated, a fuzzy machine draft (a person's translation beats it), or a draft
     from the memory whose source changed: what an imported human translation may fill.
-    Nothing a person wrote or accepted, and no draft already taken from the memory for
-    this very source."""
+    Nothing a person wrote, edited or accepted, and no draft already taken from the memory
+    for this very source."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
-    return "fuzzy" in entry.flags and (is_machine(entry) or (
+    return "fuzzy" in entry.flags and ((is_machine(entry) and not is_edited(entry)) or (
         is_from_memory(entry) and entry.previous_msgid is not None))
 
 
@@ -519,7 +528,7 @@ def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool,
             score: float | None = None) -> None:
     shown = None if score is None else confidence(score)
     _record_line(entry, text, machine_line(model.provenance, piecewise=piecewise,
-                                           confidence=shown))
+                                           confidence=shown, text=text))
 
 
 def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
