@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
@@ -22,7 +22,6 @@ from .results import TranslateResult, Written
 
 if TYPE_CHECKING:  # the results of the other commands load with them (results.py)
     from .results_more import Multilingual, TmImport
-    from .xliff import Unit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -587,12 +586,23 @@ def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: b
     _report_writes(project.export_xliff(output_dir=output_dir, check=check), quiet)
 
 
+class _Unit(Protocol):
+    """An XLIFF unit as a warning names it (xliff.Unit: the CLI imports no stage)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def msgctxt(self) -> str | None: ...
+
+
 UNIT_WARNINGS = 20
 """Warnings printed per kind and file; the rest are counted (a file of 300,000 stale
 units printed 300,000 lines)."""
 
 
-def _unit_warnings(path: Path, units: Sequence[Unit], why: str) -> None:
+def _unit_warnings(path: Path, units: Sequence[_Unit], why: str) -> None:
     for unit in units[:UNIT_WARNINGS]:
         named = f"unit {unit.id}" + (f" ({unit.msgctxt})" if unit.msgctxt else "")
         click.secho(f"warning: {path}:{unit.line}: {named} {why}", fg="yellow", err=True)
