@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import invoke, invoke_unprivileged
 from miss_i18n.engines.store import InstalledModel, ModelStore
 from miss_i18n.errors import ModelNotFound, ModelPackageError
 
@@ -288,3 +289,37 @@ def test_zip_helpers_roundtrip(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "x.zip", {"a/b": b"1"}, symlink="a/c")
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
         assert [i.filename for i in zf.infolist()] == ["a/b", "a/c"]
+
+
+# -- through the CLI -----------------------------------------------------------------
+
+
+def project(tmp_path: Path) -> Path:
+    """A project folder's pyproject.toml; its store is .miss-i18n/models."""
+    (tmp_path / "source").mkdir()
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.miss-i18n]\nlocales = ["de", "es"]\n')
+    return config
+
+
+def one_error(output: str, path: Path, message: str) -> None:
+    """``output`` is one line: ``error: <path>: <message…>``."""
+    assert output.count("\n") == 1, output
+    assert output.startswith(f"error: {path}: {message}"), output
+
+
+def test_a_store_whose_parent_is_not_writable_is_one_line_exit_7(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+    parent = tmp_path / ".miss-i18n"
+    before = snapshot(parent)
+    parent.chmod(0o555)
+    try:
+        for args in (("install", str(ES)), ("remove", "en_de")):
+            code, output = invoke_unprivileged("models", *args, "--config", str(config))
+            assert code == 7
+            one_error(output, parent, "cannot create a temporary folder here for the model "
+                                      "store (Permission denied); make this folder writable")
+    finally:
+        parent.chmod(0o755)
+    assert snapshot(parent) == before

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Generic, TypeVar
 
-from miss_i18n.errors import ModelNotFound, ModelPackageError
+from miss_i18n.errors import ModelNotFound, ModelPackageError, WriteError
 
 PACKAGE_SUFFIX = ".argosmodel"
 METADATA = "metadata.json"
@@ -127,9 +127,17 @@ class FolderStore(Generic[Model]):
 
     @contextmanager
     def _staging(self) -> Iterator[Path]:
-        """A temporary folder beside the store (same file system), always cleaned up."""
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
-                                       dir=self.root.parent))
+        """A temporary folder beside the store (same file system), always cleaned up.
+
+        Its parent must be writable for that, even when the store itself is.
+        """
+        try:
+            folder = Path(tempfile.mkdtemp(prefix=f".{self.root.name}-staging-",
+                                           dir=self.root.parent))
+        except OSError as error:
+            raise WriteError(f"cannot create a temporary folder here for the model store "
+                             f"({error.strerror}); make this folder writable",
+                             path=self.root.parent) from None
         try:
             yield folder
         finally:
