@@ -102,6 +102,43 @@ def test_source_locales_and_output_folders_never_overlap(tmp_path: Path, body: s
                                  "give each its own folder")
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ('output-dir = "site"\nmodels-dir = "site/models"',
+     "output-dir (site) and models-dir (site/models) overlap: models-dir is inside output-dir"),
+    ('models-dir = "source/models"',
+     "source-dir (source) and models-dir (source/models) overlap: models-dir is inside "
+     "source-dir"),
+    ('models-dir = "locales"', "locales-dir (locales) and models-dir (locales) are the same "
+                               "folder"),
+    ('models-dir = "."', "source-dir (source) and models-dir (.) overlap: source-dir is inside "
+                         "models-dir"),
+    ('output-dir = "m-nllb"\nmodels-dir = "m"',
+     "output-dir (m-nllb) and models-dir's NLLB store (m-nllb) are the same folder"),
+])
+def test_a_model_store_overlapping_a_project_folder_is_refused(tmp_path: Path, body: str,
+                                                               message: str) -> None:
+    """Weights in the output or source folder would be published with the site."""
+    path = write(tmp_path, f'locales = ["de"]\n{body}')
+    code, output = invoke("models", "list", "--config", str(path))
+    assert (code, output) == (2, f"error: {path}: [tool.miss-i18n] {message}; give each its "
+                                 "own folder\n")
+    code, output = invoke("models", "list", "--config", str(write(tmp_path, 'locales = ["de"]')),
+                          "--models-dir", str(tmp_path / "build" / "site" / "models"))
+    assert code == 2 and "models-dir (build/site/models) overlap" in output
+
+
+@pytest.mark.parametrize("body", [
+    'source-dir = "../pages"\nlocales-dir = "../po"\noutput-dir = "."',
+    'output-dir = "site"\nmodels-dir = "site/.cache/models"'])
+def test_a_model_store_in_a_hidden_folder_of_the_output_is_allowed(tmp_path: Path,
+                                                                   body: str) -> None:
+    """Hidden names are never read as sources, exported or served."""
+    root = tmp_path / "project"
+    root.mkdir()
+    config = load_config(write(root, f'locales = ["de"]\n{body}'), cwd=root)
+    assert ".cache" in config.models_dir.parts or ".miss-i18n" in config.models_dir.parts
+
+
 def test_overlap_through_a_link_or_an_override_is_refused_too(tmp_path: Path) -> None:
     (tmp_path / "source").mkdir()
     (tmp_path / "out").symlink_to(tmp_path / "source")

@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from .engines import store_for
 from .errors import ConfigError
 
 TABLE = "miss-i18n"
+NLLB_STORE = "models-dir's NLLB store"
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,9 @@ def load_config(
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
     folders = {key: folder(key, default, override) for key, default, override in (
         ("source-dir", "source", source_dir), ("locales-dir", "locales", locales_dir),
-        ("output-dir", "build/site", output_dir))}
-    _apart(folders, root, pyproject)
+        ("output-dir", "build/site", output_dir),
+        ("models-dir", ".miss-i18n/models", models_dir))}
+    _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject)
     return Config(
         root=root,
         source_dir=folders["source-dir"],
@@ -256,7 +259,7 @@ def load_config(
         locales=locales,
         targets=targets,
         base_url=base_url,
-        models_dir=folder("models-dir", ".miss-i18n/models", models_dir),
+        models_dir=folders["models-dir"],
         memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
         glossary=_glossary(table, pyproject),
         translate=_scheduled(_translate_settings(table, pyproject), scheduler),
@@ -321,25 +324,33 @@ def _real_folder(key: str, written: Path, root: Path, pyproject: Path) -> Path:
 
 
 def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path) -> None:
-    """Source, locales and output folders must not overlap.
+    """Source, locales, output folders and the model stores must not overlap.
 
     An output folder inside the source folder would be extracted as pages on the next run;
-    a source or locales folder inside the output folder could be pruned by a build.
+    a source or locales folder inside the output folder could be pruned by a build; a model
+    store inside the output or source folder would publish the weights in the site.
     """
     named = list(folders.items())
     for index, (key, path) in enumerate(named):
         for other_key, other in named[index + 1:]:
             if path == other:
                 how = "are the same folder"
-            elif other.is_relative_to(path):
+            elif other.is_relative_to(path) and not _hidden_store(other_key, other, path):
                 how = f"overlap: {other_key} is inside {key}"
-            elif path.is_relative_to(other):
+            elif path.is_relative_to(other) and not _hidden_store(key, path, other):
                 how = f"overlap: {key} is inside {other_key}"
             else:
                 continue
             raise ConfigError(f"[tool.{TABLE}] {key} ({_shown(path, root)}) and {other_key} "
                               f"({_shown(other, root)}) {how}; give each its own folder",
                               path=pyproject)
+
+
+def _hidden_store(key: str, inner: Path, outer: Path) -> bool:
+    """A model store below a hidden folder of another (``.miss-i18n/models`` with output-dir
+    "."): reading sources, the export and the preview all skip hidden names, so fine."""
+    return key in ("models-dir", NLLB_STORE) and any(
+        part.startswith(".") for part in inner.relative_to(outer).parts)
 
 
 def _shown(path: Path, root: Path) -> str:
