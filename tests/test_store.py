@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -323,3 +324,35 @@ def test_a_store_whose_parent_is_not_writable_is_one_line_exit_7(tmp_path: Path)
     finally:
         parent.chmod(0o755)
     assert snapshot(parent) == before
+
+
+NLLB_TINY = MODELS / "nllb-tiny"
+
+
+@pytest.mark.parametrize(("link", "target"), [
+    ("notes.txt", "/etc/passwd"), ("model.bin", "/etc/hostname"), ("again", "."),
+    ("sub/deeper", "/etc")])
+def test_a_link_in_an_nllb_folder_is_refused_and_not_followed(tmp_path: Path, link: str,
+                                                              target: str) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(NLLB_TINY), "--config", str(config))[0] == 0
+    before = snapshot(tmp_path / ".miss-i18n")
+    folder = tmp_path / "incoming" / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, folder)
+    (folder / "sub").mkdir()
+    (folder / link).unlink(missing_ok=True)
+    (folder / link).symlink_to(target)
+    code, output = invoke("models", "install", str(folder), "--config", str(config))
+    assert code == 4
+    one_error(output, folder / link, "a symbolic link, which a model folder never needs "
+                                     "(links are not followed); put the real file there")
+    assert snapshot(tmp_path / ".miss-i18n") == before
+
+
+def test_a_refused_install_leaves_no_empty_store_behind(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    folder = tmp_path / "incoming" / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, folder)
+    (folder / "again").symlink_to(".")
+    assert invoke("models", "install", str(folder), "--config", str(config))[0] == 4
+    assert not (tmp_path / ".miss-i18n").exists()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import stat
@@ -98,21 +99,22 @@ class NllbStore(FolderStore[InstalledNllb]):
         A model of the same name is replaced. Raises ModelPackageError naming what is
         wrong; the store is then unchanged.
         """
-        self._create()
         if not path.exists():
             raise ModelPackageError("no such file or folder; give an NLLB-200 or M2M-100 "
                                     "model folder, or a .zip / .tar.gz of one", path=path)
-        with self._staging() as staging:
+        with self._created(), self._staging() as staging:
             folder = _unpack(path, staging) if path.is_file() else path
             name = _name(path if folder.name == UNPACKED else folder, path)
+            _refuse_links(folder, path)
             info = _check(folder, path)
             new = staging / "new" / name
             try:
-                shutil.copytree(folder, new, symlinks=False,
+                shutil.copytree(folder, new, symlinks=True,
                                 ignore=shutil.ignore_patterns(INFO))
             except (OSError, shutil.Error) as error:
                 raise ModelPackageError(f"cannot copy the model ({error}); check free disk "
                                         "space and permissions", path=path) from None
+            _refuse_links(new, path)  # one made while copying is not followed either
             info["digest"] = _digest(new)
             (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
             self._swap_in(new, staging / "old")
@@ -165,6 +167,20 @@ def _read(folder: Path) -> InstalledNllb:
         raise ModelPackageError(f"{INFO} is not one this version wrote; install the model "
                                 "again", path=folder)
     return model
+
+
+def _refuse_links(folder: Path, given: Path) -> None:
+    """Only regular files and folders below ``folder``, as in an archive: a link could copy
+    a file from anywhere (``notes.txt -> /etc/passwd``) into the store, or loop."""
+    for parent, folders, files in os.walk(folder):
+        for entry in sorted(folders + files):
+            mode = (Path(parent) / entry).lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                shown = given / (Path(parent) / entry).relative_to(folder)
+                kind = "a symbolic link" if stat.S_ISLNK(mode) else "a special file"
+                raise ModelPackageError(f"{kind}, which a model folder never needs (links are "
+                                        "not followed); put the real file there",
+                                        path=shown)
 
 
 def _check(folder: Path, given: Path) -> dict[str, Any]:

@@ -118,12 +118,25 @@ class FolderStore(Generic[Model]):
             return []
         return [self._read(f) for f in sorted(self.root.iterdir()) if f.is_dir()]
 
-    def _create(self) -> None:
+    @contextmanager
+    def _created(self) -> Iterator[None]:
+        """The store folder, made if missing; what it made is removed again if the body
+        fails, so a refused install leaves no empty store (or parents) behind."""
+        made = [p for p in (self.root, *self.root.parents) if not p.exists()]
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
                                     "choose another folder", path=self.root) from error
+        try:
+            yield
+        except BaseException:
+            for folder in made:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
 
     @contextmanager
     def _staging(self) -> Iterator[Path]:
@@ -159,9 +172,8 @@ class ModelStore(FolderStore[InstalledModel]):
         """
         archives = [_check_archive(p) for p in _archives_in(path)]
         _refuse_duplicates(archives)
-        self._create()
         installed = []
-        with self._staging() as staging:
+        with self._created(), self._staging() as staging:
             for number, archive in enumerate(archives):
                 _extract(archive, staging / f"new-{number}")
             for number, archive in enumerate(archives):
