@@ -356,3 +356,57 @@ def test_a_refused_install_leaves_no_empty_store_behind(tmp_path: Path) -> None:
     (folder / "again").symlink_to(".")
     assert invoke("models", "install", str(folder), "--config", str(config))[0] == 4
     assert not (tmp_path / ".miss-i18n").exists()
+
+
+def _argos_with_weights(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
+    entries = entries_of(DE)
+    weights = f"{TOP}/model/model.bin"
+    return write_zip(tmp / DE.name, {**entries, weights: change(entries[weights])})
+
+
+def _nllb_with_weights(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
+    folder = tmp / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, folder)
+    (folder / "model.bin").write_bytes(change((folder / "model.bin").read_bytes()))
+    return folder
+
+
+NOT_A_MODEL = "model.bin is not a CTranslate2 model (no binary version in its first bytes); "
+BAD_WEIGHTS = {
+    "argos garbage": (_argos_with_weights, lambda b: b"garbage", NOT_A_MODEL),
+    "argos empty": (_argos_with_weights, lambda b: b"", NOT_A_MODEL),
+    "argos truncated": (_argos_with_weights, lambda b: b[:len(b) // 2],
+                        "CTranslate2 cannot load model.bin (Variable "),
+    "nllb garbage": (_nllb_with_weights, lambda b: b"garbage\n", NOT_A_MODEL),
+    "nllb truncated": (_nllb_with_weights, lambda b: b[:-1000],
+                       "CTranslate2 cannot load model.bin (Variable "),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_WEIGHTS))
+def test_weights_ctranslate2_cannot_load_replace_nothing(tmp_path: Path, case: str) -> None:
+    """A package with broken weights is refused before it replaces the working one."""
+    pytest.importorskip("ctranslate2")
+    make, change, message = BAD_WEIGHTS[case]
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config",
+                  str(config))[0] == 0
+    before = snapshot(tmp_path / ".miss-i18n")
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    bad = make(incoming, change)
+    code, output = invoke("models", "install", str(bad), "--config", str(config))
+    assert code == 4
+    one_error(output, bad, message)
+    assert snapshot(tmp_path / ".miss-i18n") == before
+
+
+def test_garbage_weights_are_refused_without_ctranslate2(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # importing it fails
+    config = project(tmp_path)
+    bad = _argos_with_weights(tmp_path, lambda b: b"garbage")
+    code, output = invoke("models", "install", str(bad), "--config", str(config))
+    assert code == 4
+    one_error(output, bad, NOT_A_MODEL)
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0

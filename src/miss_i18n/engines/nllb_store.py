@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from miss_i18n.engines.store import SAFE_NAME, FolderStore, extract_member
+from miss_i18n.engines.store import SAFE_NAME, FolderStore, check_weights, extract_member
 from miss_i18n.errors import ModelPackageError, one_line
 
 NLLB = "NLLB-200"
@@ -115,6 +115,7 @@ class NllbStore(FolderStore[InstalledNllb]):
                 raise ModelPackageError(f"cannot copy the model ({error}); check free disk "
                                         "space and permissions", path=path) from None
             _refuse_links(new, path)  # one made while copying is not followed either
+            check_weights(new, path, _HOW_TO_MAKE)
             info["digest"] = _digest(new)
             (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
             self._swap_in(new, staging / "old")

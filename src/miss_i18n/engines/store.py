@@ -23,6 +23,7 @@ Only ``zipfile`` and ``json``: no argostranslate, no network.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import re
 import shutil
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Generic, TypeVar
 
-from miss_i18n.errors import ModelNotFound, ModelPackageError, WriteError
+from miss_i18n.errors import ModelNotFound, ModelPackageError, WriteError, one_line
 
 PACKAGE_SUFFIX = ".argosmodel"
 METADATA = "metadata.json"
@@ -43,6 +44,8 @@ REQUIRED_KEYS = ("package_version", "from_code", "from_name", "to_code", "to_nam
 REQUIRED_FILES = ("model/model.bin", "model/config.json")
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 MAX_METADATA_BYTES = 1 << 20
+MAX_BINARY_VERSION = 255
+"""CTranslate2 writes 6 (4.x); far above that is not a model file."""
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _PAIR = re.compile(r"([A-Za-z]{2,3})[-_]([A-Za-z]{2,3})")
@@ -176,6 +179,8 @@ class ModelStore(FolderStore[InstalledModel]):
         with self._created(), self._staging() as staging:
             for number, archive in enumerate(archives):
                 _extract(archive, staging / f"new-{number}")
+                check_weights(staging / f"new-{number}" / archive.top / "model", archive.path,
+                              _HOW_TO_GET)
             for number, archive in enumerate(archives):
                 new = staging / f"new-{number}" / archive.top
                 self._swap_in(new, archive, staging / f"old-{number}")
@@ -402,6 +407,38 @@ def _model(folder: Path, metadata: dict[str, Any], tokenizer: str) -> InstalledM
         version=metadata["package_version"], path=folder,
         argos_version=str(metadata.get("argos_version", "")),
         target_prefix=metadata.get("target_prefix", ""), tokenizer=tokenizer)
+
+
+# -- the weights (in staging, before anything is replaced) ----------------------------
+
+
+def check_weights(model_dir: Path, given: Path, how: str) -> None:
+    """Refuse a model.bin CTranslate2 cannot load, before it replaces a working model.
+
+    The header's binary version is checked always (garbage reads as a version in the
+    billions); where CTranslate2 is installed the model is loaded once, on the CPU,
+    which also catches a truncated file or one that does not match config.json.
+    """
+    weights = model_dir / "model.bin"
+    try:
+        with weights.open("rb") as handle:
+            header = handle.read(4)
+    except OSError as error:
+        raise ModelPackageError(f"cannot read model.bin ({error.strerror}); {how}",
+                                path=given) from None
+    version = int.from_bytes(header, "little") if len(header) == 4 else 0
+    if not 1 <= version <= MAX_BINARY_VERSION:
+        raise ModelPackageError(f"model.bin is not a CTranslate2 model (no binary version in "
+                                f"its first bytes); {how}", path=given)
+    try:
+        ctranslate2 = importlib.import_module("ctranslate2")
+    except ImportError:  # translating needs it anyway; the header check is all there is
+        return
+    try:
+        ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1)
+    except Exception as error:  # any library failure means unusable
+        raise ModelPackageError(f"CTranslate2 cannot load model.bin "
+                                f"({one_line(error)[:200]}); {how}", path=given) from None
 
 
 # -- extraction (into staging only) ---------------------------------------------------
