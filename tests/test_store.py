@@ -142,7 +142,7 @@ def test_remove(store: ModelStore, spec: str) -> None:
     store.install(MODELS)
     [removed] = store.remove(spec)
     assert removed.name == "translate-en_de-1_0"
-    assert not removed.path.exists()
+    assert not removed.exists()
     assert [m.name for m in store.list()] == ["translate-en_es-1_0"]
     assert sorted(p.name for p in store.root.parent.iterdir()) == ["models"]
 
@@ -410,3 +410,45 @@ def test_garbage_weights_are_refused_without_ctranslate2(tmp_path: Path,
     assert code == 4
     one_error(output, bad, NOT_A_MODEL)
     assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+
+
+def test_a_damaged_package_says_how_to_remove_it_and_can_be(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(MODELS), "--config", str(config))[0] == 0
+    damaged = tmp_path / ".miss-i18n" / "models" / TOP
+    (damaged / "metadata.json").unlink()
+    code, output = invoke("models", "list", "--config", str(config))
+    assert code == 4
+    one_error(output, damaged, "not a complete model package (no metadata.json), and every "
+                               "folder in the model store must be one: remove it (`miss-i18n "
+                               f"models remove {TOP}`), or install its .argosmodel again")
+    assert invoke("models", "remove", "en_es", "--config", str(config)) == (
+        0, "removed translate-en_es-1_0\n")
+    assert invoke("models", "remove", TOP, "--config", str(config)) == (0, f"removed {TOP}\n")
+    assert sorted(p.name for p in (tmp_path / ".miss-i18n").iterdir()) == ["models"]
+    assert not any((tmp_path / ".miss-i18n" / "models").iterdir())
+
+
+def test_installing_a_damaged_package_again_replaces_it(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+    good = snapshot(tmp_path / ".miss-i18n")
+    (tmp_path / ".miss-i18n" / "models" / TOP / "metadata.json").unlink()
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+    assert snapshot(tmp_path / ".miss-i18n") == good
+
+
+def test_a_damaged_nllb_folder_can_be_removed_or_installed_again(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(NLLB_TINY), "--config", str(config))[0] == 0
+    good = snapshot(tmp_path / ".miss-i18n")
+    info = tmp_path / ".miss-i18n" / "models-nllb" / "nllb-tiny" / "miss-i18n.json"
+    info.unlink()
+    code, output = invoke("models", "list", "--config", str(config))
+    assert code == 4 and "remove it (`miss-i18n models remove nllb-tiny`)" in output
+    assert invoke("models", "install", str(NLLB_TINY), "--config", str(config))[0] == 0
+    assert snapshot(tmp_path / ".miss-i18n") == good
+    info.unlink()
+    assert invoke("models", "remove", "nllb-tiny", "--config", str(config)) == (
+        0, "removed nllb-tiny\n")
+    assert not any((tmp_path / ".miss-i18n" / "models-nllb").iterdir())

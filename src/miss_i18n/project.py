@@ -420,7 +420,7 @@ class Project:
                 removed.append(spec)
                 continue
             try:
-                removed.extend(model.name for model in store.remove(spec))
+                removed.extend(folder.name for folder in store.remove(spec))
             except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
                 raise ConfigError(exc.message) from None
         return more.RemoveResult(removed=removed)

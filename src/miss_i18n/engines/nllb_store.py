@@ -123,18 +123,12 @@ class NllbStore(FolderStore[InstalledNllb]):
         assert installed is not None
         return installed
 
-    def remove(self, name: str) -> InstalledNllb | None:
-        """Remove the folder with this name; None if there is none."""
-        installed = self.get(name)
-        if installed is None:
-            return None
-        with self._staging() as staging:
-            try:
-                installed.path.rename(staging / name)
-            except OSError as error:
-                raise ModelPackageError(f"cannot remove the model ({error.strerror}); check "
-                                        "the folder's permissions", path=installed.path) from error
-        return installed
+    def remove(self, name: str) -> Path | None:
+        """Remove the folder with this name, also a damaged one; None if there is none."""
+        folder = self._named(name)
+        if folder is not None:
+            self._discard([folder])
+        return folder
 
     def _swap_in(self, new: Path, trash: Path) -> None:
         """Move an old folder of the same name to ``trash``, then ``new`` into the store."""
@@ -162,8 +156,9 @@ def _read(folder: Path) -> InstalledNllb:
             digest=str(info["digest"]), tokenizer=str(info["tokenizer"]))
     except (OSError, ValueError, KeyError, TypeError):
         raise ModelPackageError(f"not a complete model folder (no readable {INFO}), and every "
-                                "folder in the NLLB model store must be one: remove it, or "
-                                "install the model again", path=folder) from None
+                                "folder in the NLLB model store must be one: remove it "
+                                f"(`miss-i18n models remove {folder.name}`), or install the "
+                                "model again", path=folder) from None
     if model.family not in (NLLB, M2M100) or model.tokenizer not in TOKENIZERS:
         raise ModelPackageError(f"{INFO} is not one this version wrote; install the model "
                                 "again", path=folder)

@@ -116,10 +116,41 @@ class FolderStore(Generic[Model]):
         raise NotImplementedError
 
     def _installed(self) -> list[Model]:
-        """Every installed model, in folder-name order."""
+        """Every installed model, in folder-name order; raises on a damaged folder."""
+        return [self._read(f) for f in self._folders()]
+
+    def _folders(self) -> list[Path]:
+        """Every folder in the store, in name order, damaged ones too."""
         if not self.root.is_dir():
             return []
-        return [self._read(f) for f in sorted(self.root.iterdir()) if f.is_dir()]
+        return sorted(f for f in self.root.iterdir() if f.is_dir())
+
+    def _readable(self) -> list[Model]:
+        """Every model that can be read. A damaged folder is skipped, so that it does not
+        stop removing or reinstalling models (itself included, by name)."""
+        models = []
+        for folder in self._folders():
+            try:
+                models.append(self._read(folder))
+            except ModelPackageError:
+                continue
+        return models
+
+    def _named(self, name: str) -> Path | None:
+        """The store's folder of this name, damaged or not; None if there is none."""
+        folder = self.root / name
+        return folder if SAFE_NAME.fullmatch(name) and folder.is_dir() else None
+
+    def _discard(self, folders: list[Path]) -> None:
+        """Move folders out of the store (one rename each), then delete them."""
+        with self._staging() as staging:
+            for folder in folders:
+                try:
+                    folder.rename(staging / folder.name)
+                except OSError as error:
+                    raise ModelPackageError(f"cannot remove the model ({error.strerror}); "
+                                            "check the folder's permissions",
+                                            path=folder) from error
 
     @contextmanager
     def _created(self) -> Iterator[None]:
@@ -192,8 +223,10 @@ class ModelStore(FolderStore[InstalledModel]):
 
         Each step is one rename (atomic); if the last fails, the old packages go back.
         """
-        replaced = [m.path for m in self.list()
-                    if m.name == archive.top or (m.from_code, m.to_code) == archive.pair]
+        replaced = [m.path for m in self._readable()
+                    if m.name != archive.top and (m.from_code, m.to_code) == archive.pair]
+        named = self._named(archive.top)  # damaged or not: the new package replaces it
+        replaced += [named] if named is not None else []
         trash.mkdir()
         moved = []
         try:
@@ -209,29 +242,24 @@ class ModelStore(FolderStore[InstalledModel]):
 
     # -- removing --------------------------------------------------------------------
 
-    def remove(self, spec: str) -> list[InstalledModel]:
-        """Remove packages by folder name (``translate-en_de-1_0``) or pair (``en_de``).
+    def remove(self, spec: str) -> list[Path]:
+        """Remove packages by folder name (``translate-en_de-1_0``, also a damaged one)
+        or pair (``en_de``); returns the folders removed.
 
         Raises ModelNotFound when nothing matches, naming what is installed.
         """
-        models = self.list()
-        chosen = [m for m in models if m.name == spec]
+        named = self._named(spec)
+        chosen = [named] if named is not None else []
         pair = _PAIR.fullmatch(spec.strip())
         if not chosen and pair:
             wanted = (pair[1].lower(), pair[2].lower())
-            chosen = [m for m in models if (m.from_code.lower(), m.to_code.lower()) == wanted]
+            chosen = [m.path for m in self._readable()
+                      if (m.from_code.lower(), m.to_code.lower()) == wanted]
         if not chosen:
-            installed = ", ".join(m.name for m in models) or "none"
+            installed = ", ".join(f.name for f in self._folders()) or "none"
             raise ModelNotFound(f"no installed model matches {spec!r} (give a package name "
                                 f"or a pair such as en_de); installed: {installed}")
-        with self._staging() as staging:
-            for model in chosen:
-                try:
-                    model.path.rename(staging / model.name)
-                except OSError as error:
-                    raise ModelPackageError(f"cannot remove the package ({error.strerror}); "
-                                            "check the folder's permissions",
-                                            path=model.path) from error
+        self._discard(chosen)
         return chosen
 
     # -- reading (last: the method name `list` would shadow the builtin in the
@@ -252,7 +280,8 @@ class ModelStore(FolderStore[InstalledModel]):
             problem = error.message.split(";")[0]
             raise ModelPackageError(
                 f"not a complete model package ({problem}), and every folder in the model "
-                "store must be one: remove it, or install its .argosmodel again",
+                f"store must be one: remove it (`miss-i18n models remove {folder.name}`), or "
+                "install its .argosmodel again",
                 path=folder) from None
         tokenizer = next((t for t in TOKENIZERS if (folder / t).is_file()), TOKENIZERS[0])
         return _model(folder, metadata, tokenizer)
