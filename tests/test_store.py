@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import importlib
 import io
 import json
 import os
@@ -452,3 +454,65 @@ def test_a_damaged_nllb_folder_can_be_removed_or_installed_again(tmp_path: Path)
     assert invoke("models", "remove", "nllb-tiny", "--config", str(config)) == (
         0, "removed nllb-tiny\n")
     assert not any((tmp_path / ".miss-i18n" / "models-nllb").iterdir())
+
+
+@pytest.mark.parametrize(("args", "where", "message"), [
+    (("install", str(ES)), "models",
+     "cannot move the package into the model store (Permission denied); check its permissions"),
+    (("install", str(NLLB_TINY)), "models-nllb",
+     "cannot move the model into the store (Permission denied); check its permissions"),
+    (("remove", "en_de"), f"models/{TOP}",
+     "cannot remove the model (Permission denied); check the folder's permissions"),
+    (("remove", "nllb-tiny"), "models-nllb/nllb-tiny",
+     "cannot remove the model (Permission denied); check the folder's permissions"),
+])
+def test_a_store_that_cannot_be_written_is_exit_7(tmp_path: Path, args: tuple[str, ...],
+                                                  where: str, message: str) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config", str(config))[0] == 0
+    before = snapshot(tmp_path / ".miss-i18n")
+    stores = [tmp_path / ".miss-i18n" / name for name in ("models", "models-nllb")]
+    for store_folder in stores:
+        store_folder.chmod(0o555)
+    try:
+        code, output = invoke_unprivileged("models", *args, "--config", str(config))
+    finally:
+        for store_folder in stores:
+            store_folder.chmod(0o755)
+    assert code == 7
+    one_error(output, tmp_path / ".miss-i18n" / where, message)
+    assert snapshot(tmp_path / ".miss-i18n") == before
+
+
+@pytest.mark.parametrize("model", [DE, NLLB_TINY])
+def test_a_store_that_cannot_be_created_is_exit_7(tmp_path: Path, model: Path) -> None:
+    config = project(tmp_path)
+    (tmp_path / ".miss-i18n").mkdir(mode=0o555)
+    code, output = invoke_unprivileged("models", "install", str(model), "--config", str(config))
+    assert code == 7
+    store_folder = tmp_path / ".miss-i18n" / ("models" if model == DE else "models-nllb")
+    one_error(output, store_folder, "cannot create the model store (Permission denied); check "
+                                    "the permissions, or choose another folder")
+    assert not any((tmp_path / ".miss-i18n").iterdir())
+
+
+@pytest.mark.parametrize(("model", "module", "message"), [
+    (DE, "store", f"cannot extract {DE.name} here (No space left on device)"),
+    (NLLB_TINY, "nllb_store", "cannot copy the model here (No space left on device)"),
+])
+def test_a_full_disk_while_staging_is_exit_7(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             model: Path, module: str, message: str) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config", str(config))[0] == 0
+    before = snapshot(tmp_path / ".miss-i18n")
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(importlib.import_module(f"miss_i18n.engines.{module}"),
+                        "extract_member", full)
+    code, output = invoke("models", "install", str(model), "--config", str(config))
+    assert code == 7
+    one_error(output, tmp_path / ".miss-i18n", message + "; check free disk space and "
+                                                         "permissions")
+    assert snapshot(tmp_path / ".miss-i18n") == before

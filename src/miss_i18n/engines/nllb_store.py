@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 import tarfile
 import zipfile
@@ -36,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from miss_i18n.engines.store import SAFE_NAME, FolderStore, check_weights, extract_member
-from miss_i18n.errors import ModelPackageError, one_line
+from miss_i18n.errors import ModelPackageError, WriteError, one_line
 
 NLLB = "NLLB-200"
 M2M100 = "M2M-100"
@@ -108,16 +107,15 @@ class NllbStore(FolderStore[InstalledNllb]):
             _refuse_links(folder, path)
             info = _check(folder, path)
             new = staging / "new" / name
-            try:
-                shutil.copytree(folder, new, symlinks=True,
-                                ignore=shutil.ignore_patterns(INFO))
-            except (OSError, shutil.Error) as error:
-                raise ModelPackageError(f"cannot copy the model ({error}); check free disk "
-                                        "space and permissions", path=path) from None
+            _copy(folder, new, path)
             _refuse_links(new, path)  # one made while copying is not followed either
             check_weights(new, path, _HOW_TO_MAKE)
             info["digest"] = _digest(new)
-            (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
+            try:
+                (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n",
+                                        "utf-8")
+            except OSError as error:
+                raise _unwritable(new, error) from None
             self._swap_in(new, staging / "old")
         installed = self.get(name)
         assert installed is not None
@@ -143,8 +141,8 @@ class NllbStore(FolderStore[InstalledNllb]):
         except OSError as error:
             if moved:
                 (trash / new.name).rename(target)
-            raise ModelPackageError(f"cannot move the model into the store ({error.strerror});"
-                                    " check its permissions", path=self.root) from error
+            raise WriteError(f"cannot move the model into the store ({error.strerror}); "
+                             "check its permissions", path=self.root) from error
 
 def _read(folder: Path) -> InstalledNllb:
     """The InstalledNllb of a store folder (reads miss-i18n.json only)."""
@@ -177,6 +175,36 @@ def _refuse_links(folder: Path, given: Path) -> None:
                 raise ModelPackageError(f"{kind}, which a model folder never needs (links are "
                                         "not followed); put the real file there",
                                         path=shown)
+
+
+def _copy(folder: Path, new: Path, given: Path) -> None:
+    """Copy the model's files into staging, never through a link (``O_NOFOLLOW``). A file
+    that cannot be read is the input's fault (exit 4), one that cannot be written the
+    store's (exit 7)."""
+    for source in sorted(folder.rglob("*")):
+        parts = source.relative_to(folder).parts
+        if parts == (INFO,):  # install writes its own
+            continue
+        handle = None
+        if not source.is_dir():
+            try:
+                handle = os.fdopen(os.open(source, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+            except OSError as error:
+                raise ModelPackageError(f"cannot read {'/'.join(parts)} ({error.strerror}); "
+                                        "check its permissions", path=given) from None
+        try:
+            extract_member(new, parts, handle is None, functools.partial(_opened, handle))
+        except OSError as error:
+            raise _unwritable(new, error) from None
+        finally:
+            if handle is not None:
+                handle.close()
+
+
+def _unwritable(new: Path, error: OSError) -> WriteError:
+    """Writing into the staging folder beside the store failed: name that folder's parent."""
+    return WriteError(f"cannot copy the model here ({error.strerror}); check free disk space "
+                      "and permissions", path=new.parent.parent.parent)
 
 
 def _check(folder: Path, given: Path) -> dict[str, Any]:
@@ -267,7 +295,13 @@ def _unpack(archive: Path, staging: Path) -> Path:
         else:
             raise ModelPackageError(f"not a model folder or a .zip / .tar.gz archive; "
                                     f"{_HOW_TO_MAKE}", path=archive)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as error:
+    except OSError as error:
+        if error.filename is not None and Path(error.filename).is_relative_to(into):
+            raise WriteError(f"cannot unpack the archive here ({error.strerror}); check free "
+                             "disk space and permissions", path=staging.parent) from None
+        raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
+                                path=archive) from None
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     entries = list(into.iterdir())
@@ -313,6 +347,6 @@ def _untar(archive: Path, into: Path) -> None:
 
 
 def _opened(source: IO[bytes] | None) -> IO[bytes]:
-    assert source is not None  # a regular file
+    assert source is not None  # a regular file, not a folder
     return source
 

@@ -148,9 +148,9 @@ class FolderStore(Generic[Model]):
                 try:
                     folder.rename(staging / folder.name)
                 except OSError as error:
-                    raise ModelPackageError(f"cannot remove the model ({error.strerror}); "
-                                            "check the folder's permissions",
-                                            path=folder) from error
+                    raise WriteError(f"cannot remove the model ({error.strerror}); "
+                                     "check the folder's permissions",
+                                     path=folder) from error
 
     @contextmanager
     def _created(self) -> Iterator[None]:
@@ -160,8 +160,8 @@ class FolderStore(Generic[Model]):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ModelPackageError(f"cannot create the model store ({error.strerror}); "
-                                    "choose another folder", path=self.root) from error
+            raise WriteError(f"cannot create the model store ({error.strerror}); check the "
+                             "permissions, or choose another folder", path=self.root) from error
         try:
             yield
         except BaseException:
@@ -236,9 +236,9 @@ class ModelStore(FolderStore[InstalledModel]):
         except OSError as error:
             for original, parked in reversed(moved):
                 parked.rename(original)
-            raise ModelPackageError(f"cannot move the package into the model store "
-                                    f"({error.strerror}); check its permissions",
-                                    path=self.root) from error
+            raise WriteError(f"cannot move the package into the model store "
+                             f"({error.strerror}); check its permissions",
+                             path=self.root) from error
 
     # -- removing --------------------------------------------------------------------
 
@@ -490,10 +490,11 @@ def _extract(archive: _Archive, into: Path) -> None:
     """Write the package's files under ``into`` (a staging folder, never the store).
 
     Only regular files and folders, with ordinary permissions; a CRC or read error
-    becomes ModelPackageError (the store has not been touched yet).
+    becomes ModelPackageError, a write error WriteError naming the store's parent folder
+    (the store has not been touched yet).
     """
-    into.mkdir()
     try:
+        into.mkdir()
         with zipfile.ZipFile(archive.path) as zf:
             for member in archive.members:
                 extract_member(into, _safe_parts(member), member.is_dir(),
@@ -502,5 +503,5 @@ def _extract(archive: _Archive, into: Path) -> None:
         raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
                                 path=archive.path) from None
     except OSError as error:
-        raise ModelPackageError(f"cannot extract the package ({error}); check free disk "
-                                "space and permissions", path=archive.path) from None
+        raise WriteError(f"cannot extract {archive.path.name} here ({error.strerror}); check "
+                         "free disk space and permissions", path=into.parent.parent) from None
