@@ -158,6 +158,17 @@ def _unprivileged() -> list[str] | None:
     return list(_OBEY_MODES) if probe.returncode == 0 else None
 
 
+def invoke_without_access(path: Path, *args: str) -> tuple[int, str]:
+    """``invoke_unprivileged`` while ``path`` grants no access at all (mode 0), its mode
+    restored after."""
+    mode = path.stat().st_mode & 0o777
+    path.chmod(0)
+    try:
+        return invoke_unprivileged(*args)
+    finally:
+        path.chmod(mode)
+
+
 def invoke_unprivileged(*args: str) -> tuple[int, str]:
     """The CLI in a process of its own that obeys file modes even as root (what a 0o000
     file means to every other user): exit code and output (stderr, then stdout). Skips

@@ -203,6 +203,14 @@ def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
     assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built
 
 
+def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``run --no-translate`` in the project ``root``; ``page`` as built in en and in de."""
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [(root / "site" / locale / page).read_text() for locale in ("en", "de")]
+
+
 def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page moves one folder down (``de/…``), its assets stay: every relative link to one
@@ -222,11 +230,7 @@ def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
         '<svg><use xlink:href="../../img/b.svg#i"></use></svg>'
         '<p><a href=" ../../img/a.png ">A</a> <a href="..%2F..%2Fimg/a.png">B</a>'
         ' <a href="../../img/missing.png">C</a></p></body></html>')
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    for locale in ("en", "de"):
-        built = (root / "site" / locale / "sub" / "deeper" / "p.html").read_text()
+    for built in _built_in_en_and_de(root, "sub/deeper/p.html", monkeypatch):
         assert '@import "../../../s.css"' in built
         assert "url(../../../img/c.png)" in built
         assert 'URL( "../../../img/a.png" )' in built and "url(x\\(.png)" in built
@@ -258,11 +262,7 @@ def test_a_pages_base_is_resolved_into_its_links_and_taken_off(
         f'<html><head><base href="{base}" target="_top"><title>T</title></head><body><p>'
         '<a href="index.html">Home</a> <img src="img/a.png" alt="A"> <a href="#top">Top</a>'
         ' <a href="https://x.org/">out</a></p></body></html>')
-    monkeypatch.chdir(root)
-    result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    for locale in ("en", "de"):
-        built = (root / "site" / locale / "sub" / "b.html").read_text()
+    for built in _built_in_en_and_de(root, "sub/b.html", monkeypatch):
         assert '<base target="_top">' in built and "<base href" not in built
         assert f'<a href="{home}">Home</a>' in built
         assert f'<img src="{image}" alt="A">' in built

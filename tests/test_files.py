@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import invoke, invoke_unprivileged
+from helpers import invoke, invoke_unprivileged, invoke_without_access
 from miss_i18n import files as files_module
 from miss_i18n import lock, pipeline
 from miss_i18n.errors import ConflictError, PathError
@@ -418,11 +418,7 @@ def test_an_output_folder_that_cannot_be_read_is_one_line(project: Path) -> None
     assert invoke("run", "-q")[0] == 0
     (project / ".miss-i18n" / "last-run.json").unlink()  # no shortcut: the stages look
     folder = project / "site" / "de"
-    folder.chmod(0)
-    try:
-        code, output = invoke_unprivileged("run", "-q")
-    finally:
-        folder.chmod(0o755)
+    code, output = invoke_without_access(folder, "run", "-q")
     assert (code, output) == (7, f"error: {folder}: cannot read the folder (Permission "
                                  "denied); check its permissions\n")
 

@@ -19,7 +19,7 @@ from miss_i18n.markup import Placeholder, parse
 from miss_i18n.model import Key
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located
-from miss_i18n.skeleton import PageBuilder, compile_page, render
+from miss_i18n.skeleton import PageBuilder, Skeleton, compile_page, render
 
 SOURCES = [ARTICLE, *sorted(PAGES.glob("*.html"))]
 LOCALES = ("en", "de", "ar", "he", "zh")
@@ -235,6 +235,22 @@ def test_a_skeleton_builds_content_moved_from_after_the_end_of_html() -> None:
         assert b"</p>\n<script>track()</script>\n</body></html>" in built
 
 
+def _random_both_ways(data: bytes, site: Site, seed: int) -> tuple[Skeleton, list[bytes]]:
+    """``data`` as t.html, compiled and built in every locale of ``site`` both ways with
+    the random translations of ``seed``: the same bytes; the skeleton and the pages."""
+    located = Located.of(parse_page(data), "t.html")
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    found, review = _translations(skeleton.keys, seed)
+    pages = []
+    for locale in site.all_locales:
+        built = render(skeleton, locale, found, site=site, review=review)
+        assert built == _localized(located, "t.html", locale, found, site=site,
+                                   review=review)
+        pages.append(built[0])
+    return skeleton, pages
+
+
 CLAIMING = (b'<html lang="en"><head><title lang="en">T</title></head>'
             b'<body lang="EN-gb" dir="ltr"><div class="sect1" lang="en-US"><p>One</p>'
             b'<table><tr><td lang="en" class="c" dir="LTR">Cell</td></tr></table></div>'
@@ -250,15 +266,8 @@ def test_a_skeleton_takes_the_source_languages_claims_off_as_localize_does(
     """An element's own lang naming the source language (and its dir, the source's):
     kept in the source locale, taken off in the others, in runs, their inline elements
     and marked elements alike."""
-    located = Located.of(parse_page(CLAIMING), "t.html")
     site = Site(["t.html"], source, ["de", "he", "en" if source == "ar" else "ar"])
-    skeleton = compile_page(located, "t.html", site)
-    assert skeleton is not None
-    found, review = _translations(skeleton.keys, seed)
-    for locale in site.all_locales:
-        built = render(skeleton, locale, found, site=site, review=review)
-        assert built == _localized(located, "t.html", locale, found, site=site,
-                                   review=review)
+    skeleton = _random_both_ways(CLAIMING, site, seed)[0]
     if source == "en":
         page = render(skeleton, "en", {}, site=site)[0].decode()
         assert ('<body lang="EN-gb" dir="ltr"><nav ' in page
@@ -285,16 +294,10 @@ def test_a_skeleton_writes_code_left_to_right_on_rtl_pages_as_localize_does(
         source: str, seed: int) -> None:
     """Code's dir="ltr" on a translated rtl page, on its element, in runs and their
     inline elements, or as its fallback mark's dir."""
-    located = Located.of(parse_page(CODE), "t.html")
     site = Site(["t.html"], source, ["he", "de", "en" if source == "ar" else "ar"])
-    skeleton = compile_page(located, "t.html", site)
-    assert skeleton is not None
-    found, review = _translations(skeleton.keys, seed)
-    for locale in site.all_locales:
-        built = render(skeleton, locale, found, site=site, review=review)
-        assert built == _localized(located, "t.html", locale, found, site=site,
-                                   review=review)
+    for locale, built in zip(site.all_locales, _random_both_ways(CODE, site, seed)[1],
+                             strict=True):
         rtl_copy = locale in ("ar", "he") and locale != source
-        page = built[0].lower()  # some translations are upper case
+        page = built.lower()  # some translations are upper case
         assert b'<samp dir="rtl">ok</samp>' in page and b'<code dir="auto">x = 1;</code>' in page
         assert (b'<kbd dir="ltr"><samp dir="ltr">q</samp></kbd>' in page) == rtl_copy
