@@ -157,6 +157,10 @@ class Skeleton:
     """By slot index: what a locale that leaves the slot as it is writes there (its
     source text, written), where that does not depend on other slots' translations: an
     attribute, or a run without attributes. Filled by ``render`` as it needs them."""
+    written_as: dict[tuple[int, tuple[bool, bool]], str] = field(
+        default_factory=dict, compare=False, repr=False)
+    """The same for a run whose only places are OWN and CODE ones (a source language's
+    lang, code's dir: inline <code> is common), by slot index and ``_Filled.variant``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "static", [p if isinstance(p, str) else "" for p in self.parts])
@@ -424,6 +428,7 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
     code_dir = rtl and locale != site.source_locale
     if code_dir:
         filled.places[CODE, 0] = ' dir="ltr"'
+    filled.variant = (locale == site.source_locale, code_dir)
     filled.report.segments = len(skeleton.keys)
     title = _fill(filled, skeleton, locale, translations, site=site, review=review or Review())
     here = site.path(locale, skeleton.page)
@@ -477,6 +482,9 @@ class _Filled:
     places: dict[tuple[str, int], str] = field(default_factory=dict)
     """What the locale writes at the places in attributes other than ATTRIBUTE (absent:
     nothing)."""
+    variant: tuple[bool, bool] = (False, False)
+    """What those places depend on: whether the locale is the source (OWN places), and
+    whether its code is written left to right against the page (CODE places)."""
 
 
 def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Translations, *,
@@ -536,12 +544,16 @@ def _source_value(skeleton: Skeleton, index: int) -> str:
 def _source_run(skeleton: Skeleton, index: int, filled: _Filled) -> str:
     """A run left as it is: its source text, with its attributes as this locale has them."""
     found = skeleton.written.get(index)
+    if found is None:
+        found = skeleton.written_as.get((index, filled.variant))
     if found is not None:
         return found
     parts = skeleton.sources[index]
     text = "".join(_resolved(parts, filled, skeleton))
     if all(isinstance(part, str) for part in parts):
         skeleton.written[index] = text
+    elif all(isinstance(part, str) or part[0] != ATTRIBUTE for part in parts):
+        skeleton.written_as[index, filled.variant] = text
     return text
 
 
