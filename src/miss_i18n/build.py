@@ -22,6 +22,7 @@ from lxml import etree, html
 
 from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, MEMORY_NOTICE, REVIEW_NOTICE
 from .markup import (
+    HTML_SPACE,
     MarkupError,
     Placeholder,
     describe,
@@ -369,7 +370,7 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         if rebase is not None:
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
-        parts = urlsplit(url.strip(" \t\n\r\f"))
+        parts = urlsplit(url.strip(HTML_SPACE))
         if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") \
                 or "%2f" in parts.path.lower():
             return url
@@ -416,15 +417,12 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
                 _drop(element)
 
 
-_SPACE = " \t\n\r\f"
-
-
 def _base_href(root: etree._Element) -> str | None:
     """The page's base URL (the first ``<base href>``, as a browser takes it), if any."""
     for element in root.iter("base"):
         href = element.get("href")
-        if href is not None and href.strip(_SPACE):
-            return href.strip(_SPACE)
+        if href is not None and href.strip(HTML_SPACE):
+            return href.strip(HTML_SPACE)
     return None
 
 
@@ -441,7 +439,7 @@ def _rebaser(base: str, source_dir: str) -> Callable[[str], str]:
         else None
 
     def rebase(url: str) -> str:
-        stripped = url.strip(_SPACE)
+        stripped = url.strip(HTML_SPACE)
         found = urlsplit(stripped)
         if found.scheme or found.netloc or stripped.startswith("/"):
             return urljoin(base, stripped) if absolute and not (
@@ -663,7 +661,7 @@ def _wrap(run: Run) -> etree._Element:
     """A span around a run that shares its element with blocks: its text, comments and
     inline elements, the spacing around them left outside (as a translation keeps it)."""
     parent, start = run.parent, run.start_text()
-    lead = start[: len(start) - len(start.lstrip(" \t\n\r\f"))]
+    lead = start[: len(start) - len(start.lstrip(HTML_SPACE))]
     rest = start[len(lead):]
     if run.prev is None:
         index, parent.text = 0, lead
@@ -674,7 +672,7 @@ def _wrap(run: Run) -> etree._Element:
     for node in run.nodes:
         span.append(node)  # with its tail
     end = (span[-1].tail if len(span) else span.text) or ""
-    trimmed = end.rstrip(" \t\n\r\f")
+    trimmed = end.rstrip(HTML_SPACE)
     if len(span):
         span[-1].tail = trimmed
     else:
@@ -728,7 +726,7 @@ def shows(translation: str, msgid: str) -> bool:
 
 def attribute_value(old: str, value: str) -> str:
     """An attribute's translated value, with the spacing around it as the page had it."""
-    core = old.strip(" \t\n\r\f")
+    core = old.strip(HTML_SPACE)
     start = old.find(core) if core else len(old)
     return old[:start] + value + old[start + len(core):]
 
@@ -769,9 +767,9 @@ class _Cursor:
 
 def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._Element]) -> None:
     start = run.start_text()
-    lead = start[: len(start) - len(start.lstrip(" \t\n\r\f"))]
+    lead = start[: len(start) - len(start.lstrip(HTML_SPACE))]
     end = run.end_text()
-    trail = end[len(end.rstrip(" \t\n\r\f")):]
+    trail = end[len(end.rstrip(HTML_SPACE)):]
     parent = run.parent
     leading, later = run_comments(run)
     for node in run.nodes:
@@ -797,13 +795,13 @@ def run_comments(run: Run) -> tuple[list[etree._Element], list[etree._Element]]:
     the translation (a translation's word order has no place for them)."""
     leading: list[etree._Element] = []
     later: list[etree._Element] = []
-    text_before = bool(run.start_text().strip(" \t\n\r\f"))
+    text_before = bool(run.start_text().strip(HTML_SPACE))
     for node in run.nodes:
         if is_element(node):
             text_before = True
         else:
             (later if text_before else leading).append(node)
-        text_before = text_before or bool((node.tail or "").strip(" \t\n\r\f"))
+        text_before = text_before or bool((node.tail or "").strip(HTML_SPACE))
     return leading, later
 
 

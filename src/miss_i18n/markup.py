@@ -26,6 +26,9 @@ _UNUSABLE = re.compile(
 _ESCAPED = re.compile(r"&(lt|amp);")
 _NEEDS_AMP = re.compile(r"&(?=(?:lt|amp);)")
 
+HTML_SPACE = " \t\n\r\f"
+"""ASCII whitespace as HTML has it: what a browser collapses, and trims around URLs."""
+
 
 class MarkupError(ValueError):
     """A string whose placeholders are unbalanced or unknown."""

@@ -18,7 +18,7 @@ from lxml import etree
 
 from . import source
 from .errors import ExtractError
-from .markup import escape_text, has_letters
+from .markup import HTML_SPACE, escape_text, has_letters
 from .model import Segment
 from .pages import parse_page, read_page
 
@@ -42,7 +42,6 @@ SKIP = frozenset(
 SKIP_WITH_ATTRIBUTES = SKIP - {"script", "style", "template"}
 PRESERVE_WHITESPACE = frozenset({"pre", "listing", "plaintext", "textarea"})
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-_HTML_SPACE_CHARS = " \t\n\r\f"
 _DOUBLE_SPACE = re.compile(r"  +")
 # Attribute values that are text for people.
 ANY_ELEMENT_ATTRIBUTES = ("title", "aria-label")
@@ -241,7 +240,7 @@ class _Walker:
         if value is None:
             return
         # A tooltip shows its line breaks; other attribute text is read as one line.
-        text = value.strip(_HTML_SPACE_CHARS)
+        text = value.strip(HTML_SPACE)
         if attribute != "title":
             text = normalize_space(text)
         if not has_letters(text):
@@ -329,8 +328,8 @@ class _Walker:
             if (
                 len(run.nodes) != 1
                 or len(elements) != 1
-                or run.start_text().strip(_HTML_SPACE_CHARS)
-                or (elements[0].tail or "").strip(_HTML_SPACE_CHARS)
+                or run.start_text().strip(HTML_SPACE)
+                or (elements[0].tail or "").strip(HTML_SPACE)
                 or self.keeps_whole(elements[0])
             ):
                 return run
@@ -377,7 +376,7 @@ class _Walker:
         body = text(run.start_text()) + render(run.nodes)
         if not run.preserve:  # a comment between two spaces leaves two
             body = _DOUBLE_SPACE.sub(" ", body)
-        msgid = body.strip(_HTML_SPACE_CHARS)
+        msgid = body.strip(HTML_SPACE)
         kind = KIND.get(block.tag, f"Text in <{block.tag}>")
         if run.parent is not block:
             kind += f" (all of it inside <{run.parent.tag}>)"

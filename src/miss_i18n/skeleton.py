@@ -55,7 +55,7 @@ from .build import (
     written,
 )
 from .chrome import LANGUAGE_MENU
-from .markup import Placeholder, unescape_text
+from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
 from .segments import Located, Run, is_element
 
@@ -264,8 +264,8 @@ def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
     start, end = run.start_text(), run.end_text()
     leading, later = run_comments(run)
     mark = fallback_mark(run)
-    return _Run(_text(start[: len(start) - len(start.lstrip(SPACE))]),
-                _text(end[len(end.rstrip(SPACE)):]),
+    return _Run(_text(start[: len(start) - len(start.lstrip(HTML_SPACE))]),
+                _text(end[len(end.rstrip(HTML_SPACE)):]),
                 "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
                 dict(placeholders), frozenset(opaque), mark == "element", mark == "span",
                 str(run.parent.tag) in CODE_TAGS)
@@ -287,9 +287,6 @@ def _compile_element(element: etree._Element, *, whole_only: bool) -> _Element:
         raise _Inexpressible
     comments = "".join(_written(c) for c in element if not is_element(c))
     return _Element(whole, opening, end_tag, comments)
-
-
-SPACE = " \t\n\r\f"
 
 
 def _fragment(written: str) -> list[Part]:
