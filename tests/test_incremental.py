@@ -25,7 +25,7 @@ from helpers import invoke, snapshot
 from miss_i18n import build, buildcache, catalog, incremental, pipeline
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
-from miss_i18n.config import Glossary, load_config
+from miss_i18n.config import Config, Glossary, load_config
 from miss_i18n.files import Snapshot
 from miss_i18n.summary import summarize
 
@@ -473,6 +473,12 @@ def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:
             for e in po]
 
 
+def _previous_template(config: Config, index: PageCache) -> polib.POFile | None:
+    """The template on disk as an edit's run takes it: made again from the index's
+    record of it where it is the one recorded, else read."""
+    return pipeline._previous_of(config, pipeline._recorded_template(config, Snapshot(), index))
+
+
 def test_the_template_on_disk_is_made_again_from_the_index_not_read(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit needs the template it replaces: where the index recorded the template with
@@ -489,14 +495,14 @@ def test_the_template_on_disk_is_made_again_from_the_index_not_read(
         return original(path)
 
     monkeypatch.setattr(catalog, "load_optional", load_optional)
-    made = pipeline._previous_template(config, Snapshot(), index)
+    made = _previous_template(config, index)
     assert made is not None and loads == []
     assert _entries(made) == _entries(read)
     assert (made.metadata, made.header, made.metadata_is_fuzzy) == (
         read.metadata, read.header, read.metadata_is_fuzzy)
     assert catalog.to_bytes(made) == config.pot_path.read_bytes()
     _replace(config.pot_path, b"msgid", b"# a translator's note\nmsgid")
-    again = pipeline._previous_template(config, Snapshot(), index)
+    again = _previous_template(config, index)
     assert loads == [config.pot_path] and again is not None
     assert catalog.to_bytes(again) == config.pot_path.read_bytes()
 

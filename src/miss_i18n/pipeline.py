@@ -367,14 +367,6 @@ OnDisk = tuple[list[str], list[list[Segment]], dict[str, str], str]
 order, its header fields and comment."""
 
 
-def _previous_template(config: Config, seen: Snapshot, index: PageCache
-                       ) -> polib.POFile | None:
-    """The template on disk: made again from its pages' segments where the index holds
-    the template it recorded with the same SHA-256 (it wrote those bytes from them: no
-    1 MB to parse), else read."""
-    return _previous_of(config, _recorded_template(config, seen, index))
-
-
 def _recorded_template(config: Config, seen: Snapshot, index: PageCache) -> OnDisk | None:
     """The template on disk as the index recorded it, where it did (with the same
     SHA-256, taken into ``seen``)."""
