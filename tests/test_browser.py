@@ -38,6 +38,7 @@ const probe = {
   direction: style(page).direction,
   items: items.map((li) => ({
     list: style(li.parentElement).direction, item: style(li).direction,
+    list_index: [...document.querySelectorAll("ul, ol")].indexOf(li.parentElement),
     marker: style(li).listStylePosition,
     inside: box(li).left >= box(li.parentElement).left - 0.5
             && box(li).right <= box(li.parentElement).right + 0.5,
@@ -73,19 +74,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The article built for ar (right to left) and de, untranslated: English fallback."""
     root = make_project(tmp_path_factory.mktemp("browser") / "p", ("ar", "de"),
                         extra="publish-threshold = 0\n")
-    result = CliRunner().invoke(main, ["run", "--config", str(root / "pyproject.toml"),
-                                       "--no-translate", "-q"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    for translated in (False, True):  # then one list item translated by a person
+        if translated:
+            po = root / "locales" / "ar" / "LC_MESSAGES" / "miss.po"
+            untranslated = b'msgid "Lower risk of infection"\nmsgstr ""\n'
+            assert untranslated in po.read_bytes()
+            po.write_bytes(po.read_bytes().replace(untranslated, (
+                'msgid "Lower risk of infection"\nmsgstr "خطر أقل للعدوى"\n').encode()))
+        result = CliRunner().invoke(main, ["run", "--config", str(root / "pyproject.toml"),
+                                           "--no-translate", "-q"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
     return root / "site"
 
 
-def test_an_rtl_page_keeps_english_list_items_inside_the_column(site: Path) -> None:
+def test_an_rtl_page_lays_english_lists_out_left_to_right_inside_the_column(
+        site: Path) -> None:
+    """On an rtl page, a list left all in English is laid out as English (markers on the
+    left, outside, as on the source page); in a list whose items are partly translated,
+    the English ones keep their markers inside, so nothing leaves the column."""
     seen = probe(site / "ar" / ARTICLE.name)
     assert seen["direction"] == "rtl"
-    fallback = [item for item in seen["items"] if item["item"] == "ltr"]
-    assert len(fallback) >= 10
-    for item in fallback:
-        assert item == {"list": "rtl", "item": "ltr", "marker": "inside", "inside": True}
+    lists: dict[int, list[dict[str, Any]]] = {}
+    for item in seen["items"]:
+        lists.setdefault(item.pop("list_index"), []).append(item)
+    mixed = [items for items in lists.values() if {i["item"] for i in items} == {"ltr", "rtl"}]
+    english = [items for items in lists.values() if {i["item"] for i in items} == {"ltr"}]
+    assert len(mixed) == 1 and english and sum(map(len, english)) >= 3
+    for item in (i for items in english for i in items):
+        assert item == {"list": "ltr", "item": "ltr", "marker": "outside", "inside": True}
+    for item in mixed[0]:
+        assert item["list"] == "rtl" and item["inside"]
+        assert item["marker"] == ("inside" if item["item"] == "ltr" else "outside")
 
 
 def test_an_ltr_page_keeps_its_bullets_outside_as_usual(site: Path) -> None:

@@ -102,6 +102,10 @@ break-inside:avoid}
 margin-inline:0;padding-block:.4rem;padding-inline:.7rem;border-radius:.4rem;
 background:#eef4ff;border:1px solid #c9d8f5}
 :is(ul,ol):dir(rtl)>li[dir=ltr],:is(ul,ol):dir(ltr)>li[dir=rtl]{list-style-position:inside}
+:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr]))){direction:ltr}
+:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl]))){direction:rtl}
+:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))>li,
+:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))>li{list-style-position:outside}
 """.strip() + "\n" + SCRIPT_FONTS
 
 
@@ -980,7 +984,8 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str],
                   "display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));"
                   "gap:.3rem 1rem}[data-miss-i18n=languages] ul{padding-inline-start:1.2rem}"
                   "[data-miss-i18n=progress]{display:inline-block;min-inline-size:4ch;"
-                  "color:#555;font-size:.85em;font-variant-numeric:tabular-nums}\n"
+                  "color:#555;font-family:system-ui,sans-serif;font-size:.85em;"
+                  "font-variant-numeric:tabular-nums}\n"
                   + SCRIPT_FONTS)
     main = etree.SubElement(body, "main", {MARK: "index"})
     heading = etree.SubElement(main, "h1")
