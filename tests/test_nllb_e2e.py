@@ -96,7 +96,7 @@ def test_reinstall_replaces_and_remove_removes(project: Path, tmp_path: Path) ->
     assert invoke("models", "remove", "nllb-tiny") == (0, "removed nllb-tiny\n")
     code, output = invoke("engines")
     assert "waiting for a model: zh, ja," in output
-    assert sorted(p.name for p in (project / ".miss-i18n").iterdir()) == ["models-nllb"]
+    assert sorted(p.name for p in (project / ".miss-i18n").iterdir()) == ["lock", "models-nllb"]
 
 
 def test_a_broken_model_is_one_clear_error(project: Path, tmp_path: Path) -> None:

@@ -357,7 +357,7 @@ def test_a_refused_install_leaves_no_empty_store_behind(tmp_path: Path) -> None:
     shutil.copytree(NLLB_TINY, folder)
     (folder / "again").symlink_to(".")
     assert invoke("models", "install", str(folder), "--config", str(config))[0] == 4
-    assert not (tmp_path / ".miss-i18n").exists()
+    assert [p.name for p in (tmp_path / ".miss-i18n").iterdir()] == ["lock"]  # as any command
 
 
 def _argos_with_weights(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
@@ -427,7 +427,7 @@ def test_a_damaged_package_says_how_to_remove_it_and_can_be(tmp_path: Path) -> N
     assert invoke("models", "remove", "en_es", "--config", str(config)) == (
         0, "removed translate-en_es-1_0\n")
     assert invoke("models", "remove", TOP, "--config", str(config)) == (0, f"removed {TOP}\n")
-    assert sorted(p.name for p in (tmp_path / ".miss-i18n").iterdir()) == ["models"]
+    assert sorted(p.name for p in (tmp_path / ".miss-i18n").iterdir()) == ["lock", "models"]
     assert not any((tmp_path / ".miss-i18n" / "models").iterdir())
 
 
@@ -487,13 +487,15 @@ def test_a_store_that_cannot_be_written_is_exit_7(tmp_path: Path, args: tuple[st
 @pytest.mark.parametrize("model", [DE, NLLB_TINY])
 def test_a_store_that_cannot_be_created_is_exit_7(tmp_path: Path, model: Path) -> None:
     config = project(tmp_path)
-    (tmp_path / ".miss-i18n").mkdir(mode=0o555)
+    (tmp_path / ".miss-i18n").mkdir()
+    (tmp_path / ".miss-i18n" / "lock").touch()  # a command before this one made it
+    (tmp_path / ".miss-i18n").chmod(0o555)
     code, output = invoke_unprivileged("models", "install", str(model), "--config", str(config))
     assert code == 7
     store_folder = tmp_path / ".miss-i18n" / ("models" if model == DE else "models-nllb")
     one_error(output, store_folder, "cannot create the model store (Permission denied); check "
                                     "the permissions, or choose another folder")
-    assert not any((tmp_path / ".miss-i18n").iterdir())
+    assert [p.name for p in (tmp_path / ".miss-i18n").iterdir()] == ["lock"]
 
 
 @pytest.mark.parametrize(("model", "module", "message"), [

@@ -458,8 +458,13 @@ def engines(project: Project, *, quiet: bool) -> None:
             click.style("not available", fg="yellow")
         click.echo(f"{row.name}: {state}" + (f" ({row.availability.reason})"
                                              if row.availability.reason else ""))
+        unused = {u.model: u.reason for u in result.unused if u.engine == row.name}
         for (source, name, version), targets in _grouped(row.models):
             click.echo(f"  {source} → {targets}  {name} {version}")
+            if name in unused:
+                click.secho(f"    not used by any locale: {unused[name]}", fg="yellow")
+        if row.choice:
+            click.echo(f"  {row.choice}")
         if row.availability.available and not row.models:
             click.echo("  no models installed")
     click.echo("Per locale (first engine in the configured order with a model):")
@@ -520,6 +525,8 @@ def models_install(paths: tuple[Path, ...], config_path: Path | None,
         else:
             _say(quiet, f"installed {installed.name}: {installed.from_code} → "
                         f"{installed.to_code} version {installed.version}")
+    _warn([f"warning: {u.model} ({u.pair}) is installed, but no locale uses it: {u.reason}"
+           for u in result.unused])
 
 
 def _coverage(model: Multilingual) -> str:

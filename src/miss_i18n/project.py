@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from . import lazy, rerun
 from .config import Config, load_config
 from .engines import store_for
-from .errors import CatalogError, ConfigError, ModelNotFound, TmxError
+from .errors import CatalogError, ConfigError, ModelPackageError, TmxError
 from .files import (
     Snapshot,
     Staged,
@@ -367,7 +367,7 @@ class Project:
     # -- engines and models -------------------------------------------------------------
     def engines(self) -> more.EnginesResult:
         """Every engine (available or not, and why) with its models, and which one
-        drafts each target locale."""
+        drafts each target locale; installed models that draft no locale, and why."""
         found = registry.Engines(self.config)
         rows = found.status()
         chosen: list[more.Choice] = []
@@ -379,7 +379,8 @@ class Project:
             else:
                 chosen.append(more.Choice(locale, pick[0].name, pick[1]))
         return more.EnginesResult(engines=rows, chosen=chosen, waiting=waiting,
-                                  advice=[found.advice(w) for w in waiting])
+                                  advice=[found.advice(w) for w in waiting],
+                                  unused=found.unused())
 
     def _multilingual(self) -> nllb_store.NllbStore:
         return nllb_store.NllbStore(store_for(self.config.models_dir))
@@ -400,29 +401,61 @@ class Project:
 
     def install_models(self, paths: Sequence[Path]) -> more.InstallResult:
         """Install .argosmodel files (or every one in a folder), or NLLB-200 / M2M-100
-        CTranslate2 folders (or a .zip / .tar.gz of one)."""
-        store = model_store.ModelStore(self.config.models_dir)
-        installed: list[model_store.InstalledModel | more.Multilingual] = []
-        for path in paths:
-            if nllb_store.is_candidate(path):
-                installed.append(self._coverage(self._multilingual().install(path)))
-            else:
-                installed.extend(store.install(path))
-        return more.InstallResult(installed=installed)
+        CTranslate2 folders (or a .zip / .tar.gz of one): all of them or none.
 
-    def remove_models(self, specs: Sequence[str]) -> more.RemoveResult:
-        """Remove models by package or folder name, or by language pair (``en_de``)."""
+        Every path is checked (and staged) before the stores change, so one bad path
+        installs nothing and its error names it. A model that no locale would use is
+        installed all the same; ``unused`` says which and why.
+        """
         store = model_store.ModelStore(self.config.models_dir)
         multilingual = self._multilingual()
-        removed: list[str] = []
-        for spec in specs:
-            if multilingual.remove(spec) is not None:
-                removed.append(spec)
-                continue
-            try:
-                removed.extend(folder.name for folder in store.remove(spec))
-            except ModelNotFound as exc:  # a name that is not installed: bad usage, not a fault
-                raise ConfigError(exc.message) from None
+        nllb_paths = [p for p in paths if nllb_store.is_candidate(p)]
+        with project_lock(self.config.root, shared=False), ExitStack() as stack:
+            staged = [*store.stage([p for p in paths if p not in nllb_paths], stack),
+                      *multilingual.stage(nllb_paths, stack)]
+            model_store.commit(staged)
+        staged.sort(key=lambda item: paths.index(item.given))  # stable: the order given
+        installed: list[model_store.InstalledModel | more.Multilingual] = []
+        for item in staged:
+            model = item.store.get(item.new.name)
+            assert model is not None  # just moved in, under the lock
+            installed.append(self._coverage(model) if item.store is multilingual else model)
+        unused = {u.model: u for u in self._unused()}
+        return more.InstallResult(installed=installed, unused=[
+            unused[item.new.name] for item in staged if item.new.name in unused])
+
+    def _unused(self) -> list[registry.Unused]:
+        """``Engines.unused``; none where a damaged folder stops reading a store (every
+        command that reads it says so)."""
+        try:
+            return registry.Engines(self.config).unused()
+        except ModelPackageError:
+            return []
+
+    def remove_models(self, specs: Sequence[str]) -> more.RemoveResult:
+        """Remove models by package or folder name, or by language pair (``en_de``): all
+        of them or none (a name that matches nothing removes nothing)."""
+        store = model_store.ModelStore(self.config.models_dir)
+        multilingual = self._multilingual()
+        with project_lock(self.config.root, shared=False):
+            chosen: list[tuple[model_store.FolderStore[Any], list[Path]]] = []
+            for spec in specs:
+                folders = multilingual.matching(spec)
+                owner: model_store.FolderStore[Any] = multilingual
+                if not folders:
+                    folders, owner = store.matching(spec), store
+                if not folders:  # a name that is not installed: bad usage, not a fault
+                    raise ConfigError(model_store.not_installed(
+                        spec, [*store.names(), *multilingual.names()]))
+                chosen.append((owner, folders))
+            removed: list[str] = []
+            gone: set[Path] = set()
+            for owner, folders in chosen:
+                left = [f for f in folders if f not in gone]  # one named twice goes once
+                if left:
+                    owner.discard(left)
+                    gone.update(left)
+                    removed.extend(f.name for f in left)
         return more.RemoveResult(removed=removed)
 
     # -- XLIFF for CAT tools ------------------------------------------------------------

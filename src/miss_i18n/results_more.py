@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .confidence import WeakDraft
     from .engines.base import ModelInfo
     from .engines.nllb_store import InstalledNllb
-    from .engines.registry import EngineStatus
+    from .engines.registry import EngineStatus, Unused
     from .engines.store import InstalledModel
     from .memory import Added
     from .serve import SiteServer
@@ -104,6 +104,8 @@ class EnginesResult:
     """Target locales no engine has a model for."""
     advice: list[str]
     """One line per waiting locale: which engine could serve it, and how to add a model."""
+    unused: list[Unused] = field(default_factory=list)
+    """Installed models that draft no locale with the configured order, and why."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ class ModelsResult:
 class InstallResult:
     installed: list[InstalledModel | Multilingual]
     """In the order given: the packages of each path, or the multilingual model."""
+    unused: list[Unused] = field(default_factory=list)
+    """Those of them that draft no locale with the configured order, and why (they are
+    installed all the same)."""
 
 
 @dataclass(frozen=True, kw_only=True)

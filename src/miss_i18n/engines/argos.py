@@ -145,6 +145,16 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
                     return _info(model, target_locale, note)
         return None
 
+    @staticmethod
+    def info(model: InstalledModel, source_locale: str, target_locale: str
+             ) -> ModelInfo | None:
+        """The ModelInfo of ``model`` for a locale pair it could serve (when no closer
+        package is installed), or None."""
+        if model.from_code.lower() not in dict(argos_codes(source_locale)):
+            return None
+        note = dict(argos_codes(target_locale)).get(model.to_code.lower())
+        return None if note is None else _info(model, target_locale, note)
+
     def translate(self, model: ModelInfo, sentences: Sequence[str],
                   progress: Progress | None = None) -> list[str]:
         """Translate plain sentences, in order (see ``translate_scored``)."""

@@ -30,11 +30,20 @@ import re
 import stat
 import tarfile
 import zipfile
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from miss_i18n.engines.store import SAFE_NAME, FolderStore, check_weights, extract_member
+from miss_i18n.engines.store import (
+    SAFE_NAME,
+    FolderStore,
+    Staged,
+    check_weights,
+    commit,
+    extract_member,
+)
 from miss_i18n.errors import ModelPackageError, WriteError, one_line
 
 NLLB = "NLLB-200"
@@ -88,38 +97,64 @@ class NllbStore(FolderStore[InstalledNllb]):
     def _read(self, folder: Path) -> InstalledNllb:
         return _read(folder)
 
-    def list(self) -> list[InstalledNllb]:
-        """Every installed model, by name."""
-        return self._installed()
-
     def install(self, path: Path) -> InstalledNllb:
         """Check and copy a model folder (or a .zip / .tar.gz of one) into the store.
 
         A model of the same name is replaced. Raises ModelPackageError naming what is
         wrong; the store is then unchanged.
         """
-        if not path.exists():
-            raise ModelPackageError("no such file or folder; give an NLLB-200 or M2M-100 "
-                                    "model folder, or a .zip / .tar.gz of one", path=path)
-        with self._created(), self._staging() as staging:
-            folder = _unpack(path, staging) if path.is_file() else path
-            name = _name(path if folder.name == UNPACKED else folder, path)
-            _refuse_links(folder, path)
-            info = _check(folder, path)
-            new = staging / "new" / name
-            _copy(folder, new, path)
-            _refuse_links(new, path)  # one made while copying is not followed either
-            check_weights(new, path, _HOW_TO_MAKE)
-            info["digest"] = _digest(new)
-            try:
-                (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n",
-                                        "utf-8")
-            except OSError as error:
-                raise _unwritable(new, error) from None
-            self._swap_in(new, staging / "old")
-        installed = self.get(name)
+        with ExitStack() as stack:
+            [staged] = self.stage([path], stack)
+            commit([staged])
+        installed = self.get(staged.new.name)
         assert installed is not None
         return installed
+
+    def stage(self, paths: Sequence[Path], stack: ExitStack) -> list[Staged]:
+        """Check each model folder (or archive of one) and copy it into a staging folder
+        beside the store, where its weights are checked and miss-i18n.json written;
+        nothing in the store changes. The store folder and the staging folder live as
+        long as ``stack``. Raises ModelPackageError naming the first bad path."""
+        for path in paths:
+            if not path.exists():
+                raise ModelPackageError("no such file or folder; give an NLLB-200 or M2M-100 "
+                                        "model folder, or a .zip / .tar.gz of one", path=path)
+        unique = list({path.resolve(): path for path in paths}.values())  # each once
+        if not unique:
+            return []
+        stack.enter_context(self._created())
+        staging = stack.enter_context(self._staging())
+        staged: list[Staged] = []
+        for number, path in enumerate(unique):
+            work = staging / str(number)
+            try:
+                work.mkdir()
+            except OSError as error:
+                raise _unwritable(self.root.parent, error) from None
+            new = self._stage_one(path, work)
+            twin = next((s.given for s in staged if s.new.name == new.name), None)
+            if twin is not None:
+                raise ModelPackageError(f"{twin} and {path} would both be installed as "
+                                        f"{new.name}; install only one of them", path=path)
+            staged.append(Staged(self, new, work / "old", path))
+        return staged
+
+    def _stage_one(self, path: Path, work: Path) -> Path:
+        """One model checked and copied below ``work``; returns its staged folder."""
+        folder = _unpack(path, work, self.root.parent) if path.is_file() else path
+        name = _name(path if folder.name == UNPACKED else folder, path)
+        _refuse_links(folder, path)
+        info = _check(folder, path)
+        new = work / "new" / name
+        _copy(folder, new, path, self.root.parent)
+        _refuse_links(new, path)  # one made while copying is not followed either
+        check_weights(new, path, _HOW_TO_MAKE)
+        info["digest"] = _digest(new)
+        try:
+            (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
+        except OSError as error:
+            raise _unwritable(self.root.parent, error) from None
+        return new
 
     def remove(self, name: str) -> Path | None:
         """Remove the folder with this name, also a damaged one; None if there is none."""
@@ -128,21 +163,18 @@ class NllbStore(FolderStore[InstalledNllb]):
             self._discard([folder])
         return folder
 
-    def _swap_in(self, new: Path, trash: Path) -> None:
-        """Move an old folder of the same name to ``trash``, then ``new`` into the store."""
-        target = self.root / new.name
-        moved = False
-        try:
-            if target.exists():
-                trash.mkdir()
-                target.rename(trash / new.name)
-                moved = True
-            new.rename(target)
-        except OSError as error:
-            if moved:
-                (trash / new.name).rename(target)
-            raise WriteError(f"cannot move the model into the store ({error.strerror}); "
-                             "check its permissions", path=self.root) from error
+    def matching(self, name: str) -> list[Path]:
+        """The folder ``remove`` would remove for ``name`` (damaged or not), or none."""
+        folder = self._named(name)
+        return [folder] if folder is not None else []
+
+    # last: the method name `list` would shadow the builtin in the annotations above
+
+    def list(self) -> list[InstalledNllb]:
+        """Every installed model, by folder name (code-point order): the order in which
+        the engine looks for a locale's model."""
+        return self._installed()
+
 
 def _read(folder: Path) -> InstalledNllb:
     """The InstalledNllb of a store folder (reads miss-i18n.json only)."""
@@ -177,7 +209,7 @@ def _refuse_links(folder: Path, given: Path) -> None:
                                         path=shown)
 
 
-def _copy(folder: Path, new: Path, given: Path) -> None:
+def _copy(folder: Path, new: Path, given: Path, where: Path) -> None:
     """Copy the model's files into staging, never through a link (``O_NOFOLLOW``). A file
     that cannot be read is the input's fault (exit 4), one that cannot be written the
     store's (exit 7)."""
@@ -195,16 +227,17 @@ def _copy(folder: Path, new: Path, given: Path) -> None:
         try:
             extract_member(new, parts, handle is None, functools.partial(_opened, handle))
         except OSError as error:
-            raise _unwritable(new, error) from None
+            raise _unwritable(where, error) from None
         finally:
             if handle is not None:
                 handle.close()
 
 
-def _unwritable(new: Path, error: OSError) -> WriteError:
-    """Writing into the staging folder beside the store failed: name that folder's parent."""
+def _unwritable(where: Path, error: OSError) -> WriteError:
+    """Writing into the staging folder beside the store failed: name the folder it is in
+    (the store's parent)."""
     return WriteError(f"cannot copy the model here ({error.strerror}); check free disk space "
-                      "and permissions", path=new.parent.parent.parent)
+                      "and permissions", path=where)
 
 
 def _check(folder: Path, given: Path) -> dict[str, Any]:
@@ -282,8 +315,9 @@ def _name(named: Path, given: Path) -> str:
     return name
 
 
-def _unpack(archive: Path, staging: Path) -> Path:
-    """Extract a .zip / .tar(.gz) into staging; the model folder inside it."""
+def _unpack(archive: Path, staging: Path, where: Path) -> Path:
+    """Extract a .zip / .tar(.gz) into staging; the model folder inside it. A write
+    error names ``where`` (the folder staging is in)."""
     into = staging / UNPACKED
     into.mkdir()
     lower = archive.name.lower()
@@ -298,7 +332,7 @@ def _unpack(archive: Path, staging: Path) -> Path:
     except OSError as error:
         if error.filename is not None and Path(error.filename).is_relative_to(into):
             raise WriteError(f"cannot unpack the archive here ({error.strerror}); check free "
-                             "disk space and permissions", path=staging.parent) from None
+                             "disk space and permissions", path=where) from None
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     except (zipfile.BadZipFile, tarfile.TarError, EOFError) as error:

@@ -6,6 +6,7 @@ no model, so `--help`, `check`, `build` and an up-to-date `run` stay fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,34 @@ class EngineStatus:
     name: str
     availability: Availability
     models: tuple[ModelInfo, ...]
+    choice: str = ""
+    """How the engine picks among several installed models, where that is not obvious."""
+
+
+NLLB_CHOICE = ("several folders are installed: each locale is drafted by the first by name "
+               "(in code-point order) that has its language token")
+
+
+@dataclass(frozen=True)
+class Unused:
+    """An installed model that drafts no locale of the project, and why."""
+
+    engine: str
+    model: str
+    pair: str
+    """What it translates: ``en → de``, or ``NLLB-200: en → *``."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Installed:
+    """One installed model of a store-backed engine and the locales it could serve."""
+
+    model: str
+    pair: str
+    locales: list[str]
+    why_none: str
+    """Why it can serve no locale (when ``locales`` is empty)."""
 
 
 class Engines:
@@ -110,8 +139,82 @@ class Engines:
             engine = self.get(name)
             availability = engine.availability()
             models = tuple(engine.models()) if availability.available else ()
-            rows.append(EngineStatus(name, availability, models))
+            several = name == "nllb" and len({m.model for m in models}) > 1
+            rows.append(EngineStatus(name, availability, models,
+                                     NLLB_CHOICE if several else ""))
         return rows
+
+    def unused(self) -> list[Unused]:
+        """Every installed argos package and NLLB folder that drafts none of the project's
+        locales with the configured engine order, and why: its language pair fits no
+        locale, or each locale it fits is drafted by another model (a closer argos match,
+        an NLLB folder first by name, an engine earlier in the locale's order)."""
+        found = self if self.forced is None else Engines(self.config)
+        out = []
+        for name in ("argos", "nllb"):
+            engine = found.get(name)
+            availability = engine.availability()
+            for installed in found._installed(name, engine):
+                reason = installed.why_none
+                if not reason and not availability.available:
+                    reason = f"{name} is not available here ({availability.reason})"
+                if not reason:
+                    reason = found._drafted_instead(name, installed)
+                if reason:
+                    out.append(Unused(name, installed.model, installed.pair, reason))
+        return out
+
+    def _installed(self, name: str, engine: Engine) -> list[_Installed]:
+        """The models in ``engine``'s store, each with the locales it could serve."""
+        # Imported here, as in make(): only the engines' own modules, no ML library.
+        from .argos import ArgosEngine, argos_codes  # noqa: PLC0415
+        from .nllb import NllbEngine, language_token  # noqa: PLC0415
+
+        source, locales = self.config.source_locale, self.config.locales
+        out = []
+        if name == "argos" and isinstance(engine, ArgosEngine):
+            for package in engine.store.list():
+                served = [loc for loc in locales if ArgosEngine.info(package, source, loc)]
+                pair = f"{package.from_code} → {package.to_code}"
+                why = "" if served else _argos_misfit(package.from_code, package.to_code,
+                                                      source, locales, argos_codes)
+                out.append(_Installed(package.name, pair, served, why))
+        if name == "nllb" and isinstance(engine, NllbEngine):
+            for folder in engine.store.list():
+                served = [loc for loc in locales if NllbEngine.info(folder, source, loc)]
+                token = language_token(folder.family, source)
+                why = "" if served else (
+                    f"it has no language token for the source language {source}"
+                    if token is None or token[0] not in folder.languages else
+                    f"it has no language token for any of this project's locales "
+                    f"({', '.join(locales)})")
+                out.append(_Installed(folder.name, f"{folder.family}: {source} → *", served,
+                                      why))
+        return out
+
+    def _drafted_instead(self, name: str, installed: _Installed) -> str:
+        """Empty if some locale ``installed`` fits is drafted by it; else who drafts them."""
+        instead: dict[str, list[str]] = {}
+        for locale in installed.locales:
+            pick = self.choose(locale)
+            if pick is not None and (pick[0].name, pick[1].model) == (name, installed.model):
+                return ""
+            instead.setdefault(self._drafter(name, locale, pick), []).append(locale)
+        return "; ".join(f"{_listed(locales)} {'is' if len(locales) == 1 else 'are'} drafted "
+                         f"by {drafter}" for drafter, locales in instead.items())
+
+    def _drafter(self, name: str, locale: str, pick: tuple[Engine, ModelInfo] | None) -> str:
+        """Who drafts ``locale`` instead of a model of engine ``name``, and why."""
+        order = self.config.translate.order(locale)
+        if pick is None:  # the model fits it, so the engine must be left out of its order
+            return f"no engine (its engine order, {', '.join(order)}, leaves out {name})"
+        engine, model = pick
+        if engine.name != name:
+            where = (f"before {name} in its engine order" if name in order else
+                     f"{name} is not in its engine order")
+            return f"{engine.name} {model.model} ({where})"
+        why = "first by name" if name == "nllb" else "a closer match"
+        return f"{model.model} ({why})"
 
     def choose(self, locale: str) -> tuple[Engine, ModelInfo] | None:
         order = (self.forced,) if self.forced else self.config.translate.order(locale)
@@ -141,3 +244,22 @@ class Engines:
             order = ", ".join(self.config.translate.order(locale))
             return f"{locale}: none of the engines configured for it ({order}) can serve it"
         return f"{locale}: add " + ", or ".join(hints)
+
+
+def _listed(locales: Sequence[str], most: int = 6) -> str:
+    """Locales for one line: all of a few, the first of many with their count."""
+    if len(locales) <= most:
+        return ", ".join(locales)
+    return f"{len(locales)} locales ({', '.join(locales[:most])}, …)"
+
+
+def _argos_misfit(source_code: str, target_code: str, source: str, locales: Sequence[str],
+                  codes: Callable[[str], list[tuple[str, str]]]) -> str:
+    """Why an argos package for ``source_code``→``target_code`` fits no locale."""
+    if source_code.lower() not in dict(codes(source)):
+        return (f"its source language is {source_code}, and this project translates from "
+                f"{source}")
+    why = f"its target {target_code} is none of this project's locales ({', '.join(locales)})"
+    kin = [loc for loc in locales if _language(loc) == _language(target_code).lower()]
+    return why + "".join(f"; {loc} takes an argos package to "
+                         f"{' or '.join(code for code, _ in codes(loc))}" for loc in kin)

@@ -22,6 +22,7 @@ Only ``zipfile`` and ``json``: no argostranslate, no network.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
@@ -30,8 +31,8 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Generic, TypeVar
@@ -98,6 +99,36 @@ class _Archive:
         return str(self.metadata["from_code"]), str(self.metadata["to_code"])
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A checked model in a staging folder, ready to be moved into its store."""
+
+    store: FolderStore[Any]
+    new: Path
+    """The staged folder, named as it will be in the store."""
+    trash: Path
+    """Where what it replaces is parked (in staging, deleted with it)."""
+    given: Path
+    """The path the install was given that this model came from."""
+
+
+def commit(staged: Sequence[Staged]) -> None:
+    """Move every staged model into its store, one rename each.
+
+    If one move fails, the moves before it are undone too (best effort), so an install
+    of several paths changes everything it was given or nothing.
+    """
+    done: list[Callable[[], None]] = []
+    try:
+        for item in staged:
+            done.append(item.store.swap_in(item))
+    except WriteError:
+        for undo in reversed(done):
+            with contextlib.suppress(OSError):
+                undo()
+        raise
+
+
 class FolderStore(Generic[Model]):
     """A folder of installed models, one sub-folder each: what the argos and NLLB stores
     share (finding, creating, staging beside the store); ``_read`` makes one model."""
@@ -140,6 +171,44 @@ class FolderStore(Generic[Model]):
         """The store's folder of this name, damaged or not; None if there is none."""
         folder = self.root / name
         return folder if SAFE_NAME.fullmatch(name) and folder.is_dir() else None
+
+    def names(self) -> list[str]:
+        """The name of every folder in the store, damaged ones too, in name order."""
+        return [f.name for f in self._folders()]
+
+    def _replaced(self, new: Path) -> list[Path]:
+        """The store folders a staged model replaces: the one of its name, damaged or not."""
+        named = self._named(new.name)
+        return [named] if named is not None else []
+
+    _MOVE_FAILED = "cannot move the model into the store"
+
+    def swap_in(self, staged: Staged) -> Callable[[], None]:
+        """Move what ``staged`` replaces to its trash, then the staged folder into the
+        store; returns what undoes both. Each step is one rename (atomic); if one fails,
+        the folders already moved go back and WriteError names the store."""
+        target = self.root / staged.new.name
+        moved: list[tuple[Path, Path]] = []
+        try:
+            replaced = self._replaced(staged.new)
+            staged.trash.mkdir()
+            for folder in replaced:
+                moved.append((folder, folder.rename(staged.trash / folder.name)))
+            staged.new.rename(target)
+        except OSError as error:
+            _put_back(moved)
+            raise WriteError(f"{self._MOVE_FAILED} ({error.strerror}); check its permissions",
+                             path=self.root) from error
+
+        def undo() -> None:
+            target.rename(staged.new)
+            _put_back(moved)
+
+        return undo
+
+    def discard(self, folders: Sequence[Path]) -> None:
+        """Remove store folders (see ``_discard``)."""
+        self._discard(list(folders))
 
     def _discard(self, folders: list[Path]) -> None:
         """Move folders out of the store (one rename each), then delete them."""
@@ -196,49 +265,48 @@ class ModelStore(FolderStore[InstalledModel]):
 
     # -- installing ------------------------------------------------------------------
 
-    def install(self, path: Path) -> list[InstalledModel]:
-        """Install an .argosmodel file, or every ``*.argosmodel`` in a folder.
+    _MOVE_FAILED = "cannot move the package into the model store"
 
-        Everything is validated and extracted before the store changes. A package for a
-        language pair that is already installed replaces the old one (same name or not):
-        argostranslate serves one model per pair, and two would make its choice depend on
-        folder order.
+    def install(self, *paths: Path) -> list[InstalledModel]:
+        """Install .argosmodel files, or every ``*.argosmodel`` in a folder, all or none.
+
+        Everything is validated and extracted before the store changes (see ``stage``).
+        A package for a language pair that is already installed replaces the old one
+        (same name or not): argostranslate serves one model per pair, and two would make
+        its choice depend on folder order.
         """
-        archives = [_check_archive(p) for p in _archives_in(path)]
-        _refuse_duplicates(archives)
-        installed = []
-        with self._created(), self._staging() as staging:
-            for number, archive in enumerate(archives):
-                _extract(archive, staging / f"new-{number}")
-                check_weights(staging / f"new-{number}" / archive.top / "model", archive.path,
-                              _HOW_TO_GET)
-            for number, archive in enumerate(archives):
-                new = staging / f"new-{number}" / archive.top
-                self._swap_in(new, archive, staging / f"old-{number}")
-                installed.append(self._read(self.root / archive.top))
-        return installed
+        with ExitStack() as stack:
+            staged = self.stage(paths, stack)
+            commit(staged)
+        return [self._read(self.root / item.new.name) for item in staged]
 
-    def _swap_in(self, new: Path, archive: _Archive, trash: Path) -> None:
-        """Move packages ``archive`` replaces to ``trash``, then ``new`` into the store.
+    def stage(self, paths: Sequence[Path], stack: ExitStack) -> list[Staged]:
+        """Check every package ``paths`` name (each file, or the ``*.argosmodel`` files of
+        a folder), then extract each into a staging folder and check its weights; nothing
+        in the store changes. The store folder and the staging folder live as long as
+        ``stack``. Raises ModelPackageError naming the first bad file."""
+        found = _unique([(given, archive) for given in paths for archive in _archives_in(given)])
+        archives = [(given, _check_archive(archive)) for given, archive in found]
+        _refuse_duplicates([archive for _, archive in archives])
+        if not archives:
+            return []
+        stack.enter_context(self._created())
+        staging = stack.enter_context(self._staging())
+        staged = []
+        for number, (given, archive) in enumerate(archives):
+            into = staging / f"new-{number}"
+            _extract(archive, into)
+            check_weights(into / archive.top / "model", archive.path, _HOW_TO_GET)
+            staged.append(Staged(self, into / archive.top, staging / f"old-{number}", given))
+        return staged
 
-        Each step is one rename (atomic); if the last fails, the old packages go back.
-        """
-        replaced = [m.path for m in self._readable()
-                    if m.name != archive.top and (m.from_code, m.to_code) == archive.pair]
-        named = self._named(archive.top)  # damaged or not: the new package replaces it
-        replaced += [named] if named is not None else []
-        trash.mkdir()
-        moved = []
-        try:
-            for folder in replaced:
-                moved.append((folder, folder.rename(trash / folder.name)))
-            new.rename(self.root / archive.top)
-        except OSError as error:
-            for original, parked in reversed(moved):
-                parked.rename(original)
-            raise WriteError(f"cannot move the package into the model store "
-                             f"({error.strerror}); check its permissions",
-                             path=self.root) from error
+    def _replaced(self, new: Path) -> list[Path]:
+        """The folder of the same name (damaged or not) and any package for the same pair."""
+        model = self._read(new)
+        pair = (model.from_code, model.to_code)
+        return [m.path for m in self._readable()
+                if m.name != new.name and (m.from_code, m.to_code) == pair] + \
+            super()._replaced(new)
 
     # -- removing --------------------------------------------------------------------
 
@@ -248,19 +316,23 @@ class ModelStore(FolderStore[InstalledModel]):
 
         Raises ModelNotFound when nothing matches, naming what is installed.
         """
-        named = self._named(spec)
-        chosen = [named] if named is not None else []
-        pair = _PAIR.fullmatch(spec.strip())
-        if not chosen and pair:
-            wanted = (pair[1].lower(), pair[2].lower())
-            chosen = [m.path for m in self._readable()
-                      if (m.from_code.lower(), m.to_code.lower()) == wanted]
+        chosen = self.matching(spec)
         if not chosen:
-            installed = ", ".join(f.name for f in self._folders()) or "none"
-            raise ModelNotFound(f"no installed model matches {spec!r} (give a package name "
-                                f"or a pair such as en_de); installed: {installed}")
+            raise ModelNotFound(not_installed(spec, self.names()))
         self._discard(chosen)
         return chosen
+
+    def matching(self, spec: str) -> list[Path]:
+        """The folders ``remove`` would remove for ``spec``; empty when none matches."""
+        named = self._named(spec)
+        if named is not None:
+            return [named]
+        pair = _PAIR.fullmatch(spec.strip())
+        if not pair:
+            return []
+        wanted = (pair[1].lower(), pair[2].lower())
+        return [m.path for m in self._readable()
+                if (m.from_code.lower(), m.to_code.lower()) == wanted]
 
     # -- reading (last: the method name `list` would shadow the builtin in the
     # annotations of methods defined after it) ------------------------------------
@@ -304,6 +376,30 @@ def _archives_in(path: Path) -> list[Path]:
         raise ModelPackageError("this is an unpacked package folder; give the "
                                 ".argosmodel file it came from", path=path)
     raise ModelPackageError(f"no *{PACKAGE_SUFFIX} files in this folder", path=path)
+
+
+def not_installed(spec: str, names: Sequence[str]) -> str:
+    """The message for a ``models remove`` argument that matches nothing."""
+    return (f"no installed model matches {spec!r} (give a package or folder name, or a pair "
+            f"such as en_de); installed: {', '.join(names) or 'none'}")
+
+
+def _unique(found: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """Each file once: the same package named twice (or by its folder too) is one."""
+    seen: set[Path] = set()
+    unique = []
+    for given, archive in found:
+        key = archive.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((given, archive))
+    return unique
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    """Rename parked folders back where they were, last first."""
+    for original, parked in reversed(moved):
+        parked.rename(original)
 
 
 def _refuse_duplicates(archives: list[_Archive]) -> None:

@@ -1,0 +1,259 @@
+"""`models install` / `models remove` as commands: all or nothing, under the project lock,
+and plain about models no locale will use (and `engines` with them)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import invoke
+from miss_i18n import Project, lock
+from miss_i18n.engines import ct2
+from miss_i18n.engines.nllb_store import NllbStore
+from miss_i18n.errors import ConflictError, WriteError
+from miss_i18n.lock import project_lock
+from test_store import (
+    DE,
+    ES,
+    NLLB_TINY,
+    TOP,
+    entries_of,
+    one_error,
+    renamed,
+    snapshot,
+    with_metadata,
+    write_zip,
+)
+
+ARGOS = ct2.availability().available
+"""Whether the argos engine can run here: `engines` lists its models only then."""
+
+
+def project(tmp_path: Path, locales: str = '"de", "es"', translate: str = "") -> Path:
+    """A project's pyproject.toml; ``translate`` is its [tool.miss-i18n.translate] body."""
+    (tmp_path / "source").mkdir()
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f"[tool.miss-i18n]\nlocales = [{locales}]\n"
+                      + (f"[tool.miss-i18n.translate]\n{translate}\n" if translate else ""))
+    return config
+
+
+def package(folder: Path, from_code: str, to_code: str) -> Path:
+    """The de fixture relabelled as a ``from_code``→``to_code`` package."""
+    top = f"translate-{from_code}_{to_code}-1_0"
+    entries = with_metadata(renamed(entries_of(DE), TOP, top), top, from_code=from_code,
+                            to_code=to_code)
+    folder.mkdir(exist_ok=True)
+    return write_zip(folder / f"{top}.argosmodel", entries)
+
+
+def store_state(tmp_path: Path) -> dict[str, bytes | None]:
+    """The model stores (and the lock file): what an install may change."""
+    return snapshot(tmp_path / ".miss-i18n") if (tmp_path / ".miss-i18n").exists() else {}
+
+
+# -- all or nothing --------------------------------------------------------------------
+
+
+def truncated(tmp_path: Path) -> Path:
+    path = tmp_path / "incoming" / "trunc.argosmodel"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(DE.read_bytes()[:1000])
+    return path
+
+
+def broken_nllb(tmp_path: Path) -> Path:
+    folder = tmp_path / "incoming" / "nllb-broken"
+    shutil.copytree(NLLB_TINY, folder)
+    (folder / "config.json").unlink()
+    return folder
+
+
+@pytest.mark.parametrize("bad", ["argos", "nllb"])
+@pytest.mark.parametrize("first", [True, False])
+def test_one_bad_path_installs_nothing_and_is_named(tmp_path: Path, bad: str,
+                                                    first: bool) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(ES), "--config", str(config))[0] == 0
+    before = store_state(tmp_path)
+    wrong = truncated(tmp_path) if bad == "argos" else broken_nllb(tmp_path)
+    good = [str(DE), str(NLLB_TINY)]
+    paths = [str(wrong), *good] if first else [*good, str(wrong)]
+    code, output = invoke("models", "install", *paths, "--config", str(config))
+    assert code == 4
+    one_error(output, wrong, "not a zip archive" if bad == "argos" else
+              "not an NLLB-200 or M2M-100 CTranslate2 model: no config.json")
+    assert store_state(tmp_path) == before
+
+
+def test_several_paths_are_installed_in_the_order_given(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "es", "fr"')  # nllb drafts fr
+    code, output = invoke("models", "install", str(NLLB_TINY), str(ES), str(DE), "-q",
+                          "--config", str(config))
+    assert (code, output) == (0, "")
+    code, output = invoke("models", "install", str(NLLB_TINY), str(ES), str(DE),
+                          "--config", str(config))
+    assert code == 0
+    assert [line.split(":")[0] for line in output.splitlines()] == [
+        "installed nllb-tiny", "installed translate-en_es-1_0", f"installed {TOP}"]
+
+
+def test_a_path_named_twice_is_installed_once(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "es", "fr"')
+    code, output = invoke("models", "install", str(DE), str(DE.parent), str(NLLB_TINY),
+                          str(NLLB_TINY), "--config", str(config))
+    assert code == 0, output
+    assert sorted(output.splitlines()) == [
+        "installed nllb-tiny: NLLB-200 sha256:84ea3b8d73b4, serves 3 of 3 locales: de, es, fr",
+        f"installed {TOP}: en → de version 1.0",
+        "installed translate-en_es-1_0: en → es version 1.0"]
+
+
+def test_two_nllb_folders_of_one_name_are_refused(tmp_path: Path) -> None:
+    config = project(tmp_path)
+    other = tmp_path / "elsewhere" / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, other)
+    code, output = invoke("models", "install", str(DE), str(NLLB_TINY), str(other),
+                          "--config", str(config))
+    assert code == 4
+    one_error(output, other, f"{NLLB_TINY} and {other} would both be installed as nllb-tiny; "
+                             "install only one of them")
+    assert not (tmp_path / ".miss-i18n" / "models").exists()
+
+
+def test_a_move_that_fails_undoes_the_moves_before_it(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last step (renames into the stores) fails: the packages already moved in go out
+    again and those they replaced come back."""
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+    before = store_state(tmp_path)
+
+    def fail(self: NllbStore, _staged: object) -> None:
+        raise WriteError("cannot move the model into the store (No space left on device); "
+                         "check its permissions", path=self.root)
+
+    monkeypatch.setattr(NllbStore, "swap_in", fail)
+    with pytest.raises(WriteError, match="cannot move the model into the store"):
+        Project.load(config).install_models([DE, ES, NLLB_TINY])
+    assert store_state(tmp_path) == before
+
+
+# -- the project lock ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("install", str(DE)), ("install", str(NLLB_TINY)),
+                                  ("remove", "en_es")])
+def test_models_install_and_remove_wait_for_the_lock(tmp_path: Path, args: tuple[str, ...],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "WAIT", 0.1)
+    config = project(tmp_path)
+    assert invoke("models", "install", str(ES), "--config", str(config))[0] == 0
+    with project_lock(tmp_path, shared=False):  # another run, as far as flock can tell
+        before = store_state(tmp_path)
+        code, output = invoke("models", *args, "--config", str(config))
+        assert code == 6
+        assert output.startswith(f"error: {tmp_path / '.miss-i18n' / 'lock'}: another "
+                                 "miss-i18n run"), output
+        with pytest.raises(ConflictError):
+            Project.load(config).remove_models(["en_es"])
+        assert store_state(tmp_path) == before
+    assert invoke("models", *args, "--config", str(config))[0] == 0
+
+
+# -- models no locale uses -------------------------------------------------------------
+
+
+def test_a_package_no_locale_can_use_is_installed_and_said_so(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "pt_BR"', 'engines = ["argos", "nllb"]')
+    incoming = tmp_path / "incoming"
+    paths = [package(incoming, *pair) for pair in (("xx", "yy"), ("de", "en"), ("en", "pt-BR"))]
+    code, output = invoke("models", "install", str(DE), *map(str, paths), "-q",
+                          "--config", str(config))
+    assert code == 0
+    assert output.splitlines() == [
+        "warning: translate-xx_yy-1_0 (xx → yy) is installed, but no locale uses it: its "
+        "source language is xx, and this project translates from en",
+        "warning: translate-de_en-1_0 (de → en) is installed, but no locale uses it: its "
+        "source language is de, and this project translates from en",
+        "warning: translate-en_pt-BR-1_0 (en → pt-BR) is installed, but no locale uses it: "
+        "its target pt-BR is none of this project's locales (de, pt_BR); pt_BR takes an "
+        "argos package to pb or pt"]
+    listed = invoke("models", "list", "--config", str(config))[1]
+    assert {"translate-xx_yy-1_0", "translate-de_en-1_0", "translate-en_pt-BR-1_0",
+            TOP} <= {line.split()[3] for line in listed.splitlines()}
+    if not ARGOS:
+        return
+    code, output = invoke("engines", "--config", str(config))
+    assert code == 0
+    assert ("  en → pt-BR  translate-en_pt-BR-1_0 1.0\n    not used by any locale: its target "
+            "pt-BR is none of this project's locales (de, pt_BR); pt_BR takes an argos "
+            "package to pb or pt\n") in output
+    assert ("  xx → yy  translate-xx_yy-1_0 1.0\n    not used by any locale: its source "
+            "language is xx, and this project translates from en\n") in output
+    assert f"  en → de  {TOP} 1.0\n  en → pt-BR" in output  # used: no note
+
+
+@pytest.mark.skipif(not ARGOS, reason="needs ctranslate2 and sentencepiece ([mt] extra)")
+def test_a_model_other_models_come_before_everywhere_is_said_so(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "pt_BR"',
+                     'engines = ["argos", "nllb"]\nlocale-engines = { pt_BR = ["nllb"] }')
+    incoming = tmp_path / "incoming"
+    pb, pt = package(incoming, "en", "pb"), package(incoming, "en", "pt")
+    code, output = invoke("models", "install", str(DE), str(pb), str(pt), str(NLLB_TINY),
+                          "-q", "--config", str(config))
+    assert code == 0
+    assert output.splitlines() == [
+        "warning: translate-en_pb-1_0 (en → pb) is installed, but no locale uses it: pt_BR "
+        "is drafted by nllb nllb-tiny (argos is not in its engine order)",
+        "warning: translate-en_pt-1_0 (en → pt) is installed, but no locale uses it: pt_BR "
+        "is drafted by nllb nllb-tiny (argos is not in its engine order)"]
+    config.write_text(config.read_text().replace('pt_BR = ["nllb"]', 'pt_BR = ["argos"]'))
+    output = invoke("engines", "--config", str(config))[1]
+    assert ("  en → pt  translate-en_pt-1_0 1.0\n    not used by any locale: pt_BR is "
+            "drafted by translate-en_pb-1_0 (a closer match)\n") in output
+    assert ("    not used by any locale: de is drafted by argos translate-en_de-1_0 (before "
+            "nllb in its engine order); pt_BR is drafted by argos translate-en_pb-1_0 (nllb "
+            "is not in its engine order)\n") in output
+    config.write_text(config.read_text().replace('pt_BR = ["argos"]', 'de = ["apertium"]'))
+    output = invoke("engines", "--config", str(config))[1]
+    assert (f"  en → de  {TOP} 1.0\n    not used by any locale: de is drafted by no engine "
+            "(its engine order, apertium, leaves out argos)\n") in output
+
+
+def test_several_nllb_folders_the_first_by_name_drafts(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "es"', 'engines = ["nllb"]')
+    first = tmp_path / "incoming" / "nllb-a"
+    shutil.copytree(NLLB_TINY, first)
+    code, output = invoke("models", "install", str(NLLB_TINY), str(first), "-q",
+                          "--config", str(config))
+    assert code == 0
+    assert output == ("warning: nllb-tiny (NLLB-200: en → *) is installed, but no locale uses "
+                      "it: de, es are drafted by nllb-a (first by name)\n")
+    if not ARGOS:
+        return
+    output = invoke("engines", "--config", str(config))[1]
+    assert ("    not used by any locale: de, es are drafted by nllb-a (first by name)\n"
+            "  several folders are installed: each locale is drafted by the first by name "
+            "(in code-point order) that has its language token\n") in output
+    assert "  de       nllb: nllb-a sha256:" in output
+
+
+# -- models remove ---------------------------------------------------------------------
+
+
+def test_remove_of_an_unknown_name_lists_nllb_folders_too_and_removes_nothing(
+        tmp_path: Path) -> None:
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config", str(config))[0] == 0
+    before = store_state(tmp_path)
+    code, output = invoke("models", "remove", "en_de", "nllb-tiny", "nllb-huge",
+                          "--config", str(config))
+    assert (code, output) == (2, "error: no installed model matches 'nllb-huge' (give a "
+                                 "package or folder name, or a pair such as en_de); installed: "
+                                 f"{TOP}, nllb-tiny\n")
+    assert store_state(tmp_path) == before
+    assert invoke("models", "remove", "en_de", TOP, "nllb-tiny", "--config", str(config)) == (
+        0, f"removed {TOP}\nremoved nllb-tiny\n")
