@@ -181,6 +181,9 @@ def test_a_package_no_locale_can_use_is_installed_and_said_so(tmp_path: Path) ->
         "warning: translate-en_pt-BR-1_0 (en → pt-BR) is installed, but no locale uses it: "
         "its target pt-BR is none of this project's locales (de, pt_BR); pt_BR takes an "
         "argos package to pb or pt"]
+    again = Project.load(config).install_models([paths[0], DE])  # the API: data, no lines
+    assert [(u.engine, u.model, u.pair) for u in again.unused] == [
+        ("argos", "translate-xx_yy-1_0", "xx → yy")]
     listed = invoke("models", "list", "--config", str(config))[1]
     assert {"translate-xx_yy-1_0", "translate-de_en-1_0", "translate-en_pt-BR-1_0",
             TOP} <= {line.split()[3] for line in listed.splitlines()}
@@ -207,20 +210,20 @@ def test_a_model_other_models_come_before_everywhere_is_said_so(tmp_path: Path) 
     assert code == 0
     assert output.splitlines() == [
         "warning: translate-en_pb-1_0 (en → pb) is installed, but no locale uses it: pt_BR "
-        "is drafted by nllb nllb-tiny (argos is not in its engine order)",
+        "is drafted by nllb (the engine order, nllb, leaves out argos)",
         "warning: translate-en_pt-1_0 (en → pt) is installed, but no locale uses it: pt_BR "
-        "is drafted by nllb nllb-tiny (argos is not in its engine order)"]
+        "is drafted by nllb (the engine order, nllb, leaves out argos)"]
     config.write_text(config.read_text().replace('pt_BR = ["nllb"]', 'pt_BR = ["argos"]'))
     output = invoke("engines", "--config", str(config))[1]
     assert ("  en → pt  translate-en_pt-1_0 1.0\n    not used by any locale: pt_BR is "
             "drafted by translate-en_pb-1_0 (a closer match)\n") in output
-    assert ("    not used by any locale: de is drafted by argos translate-en_de-1_0 (before "
-            "nllb in its engine order); pt_BR is drafted by argos translate-en_pb-1_0 (nllb "
-            "is not in its engine order)\n") in output
+    assert ("    not used by any locale: de is drafted by argos (ahead of nllb in the engine "
+            "order); pt_BR is drafted by argos (the engine order, argos, leaves out nllb)\n"
+            ) in output
     config.write_text(config.read_text().replace('pt_BR = ["argos"]', 'de = ["apertium"]'))
     output = invoke("engines", "--config", str(config))[1]
     assert (f"  en → de  {TOP} 1.0\n    not used by any locale: de is drafted by no engine "
-            "(its engine order, apertium, leaves out argos)\n") in output
+            "(the engine order, apertium, leaves out argos)\n") in output
 
 
 def test_several_nllb_folders_the_first_by_name_drafts(tmp_path: Path) -> None:

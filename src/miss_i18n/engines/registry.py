@@ -207,12 +207,12 @@ class Engines:
         """Who drafts ``locale`` instead of a model of engine ``name``, and why."""
         order = self.config.translate.order(locale)
         if pick is None:  # the model fits it, so the engine must be left out of its order
-            return f"no engine (its engine order, {', '.join(order)}, leaves out {name})"
+            return f"no engine (the engine order, {', '.join(order)}, leaves out {name})"
         engine, model = pick
-        if engine.name != name:
-            where = (f"before {name} in its engine order" if name in order else
-                     f"{name} is not in its engine order")
-            return f"{engine.name} {model.model} ({where})"
+        if engine.name != name:  # by engine, not model: many locales stay one short line
+            return (f"{engine.name} (ahead of {name} in the engine order)" if name in order
+                    else f"{engine.name} (the engine order, {', '.join(order)}, leaves out "
+                         f"{name})")
         why = "first by name" if name == "nllb" else "a closer match"
         return f"{model.model} ({why})"
 
