@@ -133,6 +133,9 @@ class FolderStore(Generic[Model]):
     """A folder of installed models, one sub-folder each: what the argos and NLLB stores
     share (finding, creating, staging beside the store); ``_read`` makes one model."""
 
+    _MOVE_FAILED = "cannot move the model into the store"
+    """The start of the one line a failed move into the store gives."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
@@ -180,8 +183,6 @@ class FolderStore(Generic[Model]):
         """The store folders a staged model replaces: the one of its name, damaged or not."""
         named = self._named(new.name)
         return [named] if named is not None else []
-
-    _MOVE_FAILED = "cannot move the model into the store"
 
     def swap_in(self, staged: Staged) -> Callable[[], None]:
         """Move what ``staged`` replaces to its trash, then the staged folder into the
@@ -263,9 +264,9 @@ class FolderStore(Generic[Model]):
 class ModelStore(FolderStore[InstalledModel]):
     """Install, list and remove Argos Translate packages in one folder."""
 
-    # -- installing ------------------------------------------------------------------
-
     _MOVE_FAILED = "cannot move the package into the model store"
+
+    # -- installing ------------------------------------------------------------------
 
     def install(self, *paths: Path) -> list[InstalledModel]:
         """Install .argosmodel files, or every ``*.argosmodel`` in a folder, all or none.
