@@ -351,3 +351,26 @@ def test_an_accepted_draft_is_human_work_from_then_on(project: Path, how: str) -
     assert '#| msgid "Advantages"' in kept and "#, fuzzy" in kept
     assert "# accepted machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
     assert "machine-translated" not in kept
+
+
+def test_locales_that_need_the_same_model_share_one_advice_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many locales without a model: one line per kind of advice, naming its locales (an
+    argos package for each, or NLLB-200; NLLB-200 alone where argos has nothing), not a
+    line per locale; a single locale keeps its own line with its pair."""
+    root = make_project(tmp_path / "many", ("de", "ta", "fr", "kn", "it"),
+                        extra='[tool.miss-i18n.translate]\nengines = ["argos", "nllb"]\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    nllb = "an NLLB-200 folder (`miss-i18n models install FOLDER`, see README)"
+    lines = [f"  de, fr, it: add an en→… .argosmodel for each (`miss-i18n models install "
+             f"PATH.argosmodel`), or {nllb}\n", f"  ta, kn: add {nllb}\n"]
+    assert invoke("run", "--no-translate")[0] == 0
+    for command in ("translate", "engines"):
+        code, output = invoke(command)
+        assert code == 0, output
+        assert all(line in output for line in lines), output
+        assert output.count(" add ") == 2, output
+    code, output = invoke("translate", "-l", "fr")
+    assert code == 0 and "  fr: add an en→fr .argosmodel (`miss-i18n models install " \
+        f"PATH.argosmodel`), or {nllb}\n" in output, output

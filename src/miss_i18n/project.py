@@ -197,7 +197,7 @@ class Project:
         waiting = drafting.waiting_locales(translations)
         return TranslateResult(writes=writes, command="translate",
                                stats=pipeline.stats(catalogs), translations=translations,
-                               waiting=waiting, advice=[found.advice(w) for w in waiting])
+                               waiting=waiting, advice=found.advice(waiting))
 
     def check(self, *, strict: bool = False, min_translated: float | None = None
               ) -> more.CheckResult:
@@ -349,7 +349,7 @@ class Project:
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
-                           advice=[found.advice(w) for w in waiting],
+                           advice=found.advice(waiting),
                            kept=list(pruned.kept), site_compared=compared)
         if inputs is not None and not result.failed:  # a failed locale is retried next run
             below = os.path.join(config.output_dir.absolute(), "")  # noqa: PTH118
@@ -379,7 +379,7 @@ class Project:
             else:
                 chosen.append(more.Choice(locale, pick[0].name, pick[1]))
         return more.EnginesResult(engines=rows, chosen=chosen, waiting=waiting,
-                                  advice=[found.advice(w) for w in waiting],
+                                  advice=found.advice(waiting),
                                   unused=found.unused())
 
     def _multilingual(self) -> nllb_store.NllbStore:

@@ -63,13 +63,14 @@ def _language(locale: str) -> str:
     return locale.replace("-", "_").split("_")[0]
 
 
-def model_hint(name: str, source: str, locale: str) -> str | None:
-    """What would give engine ``name`` a model for ``locale``; None where it has none."""
+def model_hint(name: str, source: str, locale: str, *, each: bool = False) -> str | None:
+    """What would give engine ``name`` a model for ``locale``; None where it has none.
+    ``each``: said of several locales at once (an argos package per locale)."""
     language = _language(locale)
     if name == "argos":
         return None if language in ARGOS_NONE else (
-            f"an {_language(source)}→{language} .argosmodel "
-            "(`miss-i18n models install PATH.argosmodel`)")
+            f"an {_language(source)}→{'…' if each else language} .argosmodel"
+            f"{' for each' if each else ''} (`miss-i18n models install PATH.argosmodel`)")
     if name == "nllb":
         from .nllb import NLLB_CODES  # noqa: PLC0415
 
@@ -227,23 +228,33 @@ class Engines:
                 return engine, model
         return None
 
-    def advice(self, locale: str) -> str:
-        """One line for a locale without a model: which engine could serve it, and how to
-        add one (the single source of the advice `engines`, `translate` and `run` give)."""
+    def advice(self, waiting: Sequence[str]) -> list[str]:
+        """The lines for locales without a model: which engine could serve them, and how
+        to add one; locales that need the same are said on one line (the single source of
+        the advice `engines`, `translate` and `run` give)."""
+        groups: dict[str, list[str]] = {}
+        for locale in waiting:
+            groups.setdefault(self._advice(locale, each=True), []).append(locale)
+        return [f"{locales[0]}: {self._advice(locales[0])}" if len(locales) == 1
+                else f"{', '.join(locales)}: {text}" for text, locales in groups.items()]
+
+    def _advice(self, locale: str, *, each: bool = False) -> str:
+        """The advice for ``locale`` (``each``: as said of it and others like it)."""
         source = self.config.source_locale
+        it = "them" if each else "it"
         if self.forced:
-            hint = model_hint(self.forced, source, locale)
+            hint = model_hint(self.forced, source, locale, each=each)
             other = Engines(self.config).choose(locale)
-            also = f"; without --engine, {other[0].name} drafts it" if other else ""
+            also = f"; without --engine, {other[0].name} drafts {it}" if other else ""
             if hint is None:
-                return f"{locale}: --engine {self.forced} cannot serve it{also}"
-            return f"{locale}: --engine {self.forced} has no model for it{also}; add {hint}"
+                return f"--engine {self.forced} cannot serve {it}{also}"
+            return f"--engine {self.forced} has no model for {it}{also}; add {hint}"
         hints = [hint for name in self.config.translate.order(locale)
-                 if (hint := model_hint(name, source, locale))]
+                 if (hint := model_hint(name, source, locale, each=each))]
         if not hints:
             order = ", ".join(self.config.translate.order(locale))
-            return f"{locale}: none of the engines configured for it ({order}) can serve it"
-        return f"{locale}: add " + ", or ".join(hints)
+            return f"none of the engines configured for {it} ({order}) can serve {it}"
+        return "add " + ", or ".join(hints)
 
 
 def _listed(locales: Sequence[str], most: int = 6) -> str:
