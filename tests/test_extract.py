@@ -323,3 +323,43 @@ def test_a_second_page_after_the_end_of_html_is_refused(tail: bytes) -> None:
     with pytest.raises(ExtractError, match=r"content after </html> is a page of its own .*"
                                            r"move it inside <body>$"):
         parse_page(b"<html><body><p>One</p></body></html>\n" + tail)
+
+
+BETWEEN = (b'<!DOCTYPE html><html><head><title>T</title></head><body><p>First</p>\n</body>\n'
+           b'<!-- closing -->\n<p>Late <b>paragraph</b></p>\nLate text\n<div>A div</div>\n'
+           b'<script>track()</script>\n</html>\n<p>After</p>\n')
+
+
+def test_content_between_the_end_of_body_and_html_goes_into_body() -> None:
+    """A browser puts what follows </body> (but a comment first) at the end of <body>;
+    libxml2 leaves it after <body>, where it was never extracted. It is moved into
+    <body>, before what follows </html>: extracted and built."""
+    msgids = [s.segment.msgid for s in locate(parse_page(BETWEEN), "t.html")]
+    assert msgids == ["T", "First", "Late <1>paragraph</1>", "Late text", "A div", "After"]
+    contexts = [s.segment.context for s in locate(parse_page(BETWEEN), "t.html")]
+    assert contexts[2:] == ["t:body/p[2]", "t:body/text()", "t:body/div", "t:body/p[3]"]
+    built = build_with(BETWEEN, "t.html", "de", {
+        ("t:body/p[2]", "Late <1>paragraph</1>"): "Später <1>Absatz</1>",
+        ("t:body/text()", "Late text"): "Später Text", ("t:body/div", "A div"): "Ein Div"})
+    assert built.endswith(b'<p lang="en">First</p>\n<p>Sp\xc3\xa4ter <b>Absatz</b></p>\n'
+                          b'Sp\xc3\xa4ter Text\n<div>Ein Div</div>\n<script>track()</script>\n'
+                          b'<p lang="en">After</p>\n</body>\n<!-- closing -->\n</html>\n')
+    same = build_with(BETWEEN, "t.html", "de", identity_catalog(BETWEEN, "t.html"))
+    assert same.endswith(b"<p>First</p>\n<p>Late <b>paragraph</b></p>\nLate text\n"
+                         b"<div>A div</div>\n<script>track()</script>\n<p>After</p>\n</body>\n"
+                         b"<!-- closing -->\n</html>\n")
+    comments = b"<html><body><p>One</p></body>\n<!-- a -->\n<!-- b -->\n</html>\n"
+    assert build_with(comments, "c.html", "de", {}).endswith(
+        b'<p lang="en">One</p></body>\n<!-- a -->\n<!-- b -->\n</html>\n')  # nothing to move
+    empty = b"<html><head><title>T</title></head><body></body>Text alone</html>"
+    assert [s.segment.msgid for s in locate(parse_page(empty), "e.html")] == ["T", "Text alone"]
+
+
+@pytest.mark.parametrize("tail", [b"<head><title>Two</title></head>",
+                                  b'<body class="x"><p>Suite</p></body>',
+                                  b"<p>Suite</p><body><p>Encore</p></body>"])
+def test_a_second_head_or_body_between_the_end_of_body_and_html_is_refused(tail: bytes
+                                                                          ) -> None:
+    with pytest.raises(ExtractError, match=r"content between </body> and </html> has a <head> "
+                                           r"or <body> of its own; move it inside <body>$"):
+        parse_page(b"<html><body><p>One</p></body>\n" + tail + b"</html>")

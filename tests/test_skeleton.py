@@ -301,3 +301,11 @@ def test_a_skeleton_writes_code_left_to_right_on_rtl_pages_as_localize_does(
         page = built.lower()  # some translations are upper case
         assert b'<samp dir="rtl">ok</samp>' in page and b'<code dir="auto">x = 1;</code>' in page
         assert (b'<kbd dir="ltr"><samp dir="ltr">q</samp></kbd>' in page) == rtl_copy
+
+
+def test_a_skeleton_builds_content_moved_from_between_the_end_of_body_and_html() -> None:
+    data = (b"<html><head><title>T</title></head><body><p>One</p>\n</body>\n<!-- c -->\n"
+            b"<p>Two <b>more</b></p>\nThree\n<script>track()</script>\n</html>\n<p>Four</p>")
+    for built in _both_ways(data, "t.html", {2: "<1>Mehr</1> zwei", 3: "Drei <1/>"}):
+        assert b"<p><b>Mehr</b> zwei</p>\nDrei <script>track()</script>\n<p" in built
+        assert built.endswith(b">Four</p></body>\n<!-- c -->\n</html>\n")

@@ -14,6 +14,7 @@ from lxml import etree
 
 from . import source
 from .errors import ExtractError
+from .markup import HTML_SPACE
 
 
 def read_bytes(path: Path) -> bytes:
@@ -84,6 +85,7 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
         raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
+    gather_after_body(root, path)  # first: it comes before what follows </html>
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
@@ -115,6 +117,50 @@ def gather_trailing(root: etree._Element, path: Path | None = None) -> None:
                 body.text = (body.text or "") + extra.text
         for child in list(extra):
             body.append(child)  # its tail goes with it
+
+
+def gather_after_body(root: etree._Element, path: Path | None = None) -> None:
+    """Move what follows ``</body>`` inside ``<html>`` to the end of ``<body>``, where a
+    browser puts it (the standard's "after body" insertion mode).
+
+    libxml2 leaves it in ``<html>`` after ``<body>``: a paragraph, a ``<div>`` or text
+    there was shown but never extracted, so every locale showed it in the source
+    language. Comments and spaces before the first such content stay where they are, as
+    in a browser; from that content on, everything (its comments too) moves, in its
+    order. A second ``<head>`` or ``<body>`` there is refused: merging it would guess."""
+    body = root.find("body")
+    if body is None:
+        return
+    after = list(body.itersiblings())
+    text, moved = body.tail, after
+    if _is_content(text):
+        body.tail = None
+    else:
+        text, moved = None, []
+        for at, node in enumerate(after):
+            if isinstance(node.tag, str):
+                moved = after[at:]
+                break
+            if _is_content(node.tail):
+                text, node.tail, moved = node.tail, None, after[at + 1:]
+                break
+    if text is None and not moved:
+        return
+    if any(node.tag in ("head", "body") for node in moved):
+        raise ExtractError("content between </body> and </html> has a <head> or <body> of "
+                           "its own; move it inside <body>", path=path)
+    if text:
+        if len(body):
+            body[-1].tail = (body[-1].tail or "") + text
+        else:
+            body.text = (body.text or "") + text
+    for node in moved:
+        body.append(node)  # its tail goes with it
+
+
+def _is_content(text: str | None) -> bool:
+    """Text a browser's "after body" mode puts into ``<body>``, not only spaces."""
+    return text is not None and text.strip(HTML_SPACE) != ""
 
 
 UNKNOWN_VOID = ("wbr", "source", "track", "embed", "keygen", "bgsound")
