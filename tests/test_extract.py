@@ -179,7 +179,8 @@ def test_a_page_is_read_in_the_charset_a_browser_would_use(declared: str, codec:
 
 def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     """A textarea's placeholder, an iframe's title, a select's aria-label are text for
-    people; a script's attributes and anything inside these elements are not."""
+    people; a script's attributes and anything inside these elements are not, but for a
+    select's options (test_the_options_of_a_list_are_entries)."""
     data = (b'<html><head><title>T</title></head><body><form><textarea placeholder="Your '
             b'question" title="Ask">Default text</textarea></form><iframe title="Map of the '
             b'clinic" src="m"></iframe><script title="not text">var a</script><select '
@@ -188,7 +189,7 @@ def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     assert segments == {
         "x:head/title": "T", "x:body/form/textarea@placeholder": "Your question",
         "x:body/form/textarea@title": "Ask", "x:body/iframe@title": "Map of the clinic",
-        "x:body/select@aria-label": "Pick one"}
+        "x:body/select@aria-label": "Pick one", "x:body/select/option": "First option"}
     built = build_with(data, "x.html", "de", {(c, m): m.upper() for c, m in segments.items()})
     assert b'placeholder="YOUR QUESTION"' in built and b'title="MAP OF THE CLINIC"' in built
     assert b">Default text</textarea>" in built and b'title="not text"' in built
@@ -363,3 +364,51 @@ def test_a_second_head_or_body_between_the_end_of_body_and_html_is_refused(tail:
     with pytest.raises(ExtractError, match=r"content between </body> and </html> has a <head> "
                                            r"or <body> of its own; move it inside <body>$"):
         parse_page(b"<html><body><p>One</p></body>\n" + tail + b"</html>")
+
+
+OPTIONS = (b'<!DOCTYPE html><html><head><title>T</title></head><body>\n'
+           b'<form><label>Colour <select name="c" aria-label="Colours">\n'
+           b'<option value="r" selected>  Red  </option>\n'
+           b'<optgroup label="Dark ones"><option>Dark \n blue</option>'
+           b'<option label="Grey" value="g">Grey &amp; dull</option></optgroup>\n'
+           b'<option value="">-</option><option translate="no">Brand</option>'
+           b'<option>A <b>bold</b> one</option>\n'
+           b'</select></label></form>\n<div><select><option>Alone</option></select></div>\n'
+           b'</body></html>')
+
+
+def test_the_options_of_a_list_are_entries() -> None:
+    """An option's text (what the list shows) and an option's or a group's label are
+    entries; a list in a run is one placeholder. What the form sends stays: an option
+    without a value gets its source text as its value once its text is translated."""
+    located = locate(parse_page(OPTIONS), "o.html")
+    entries = [(s.segment.context, s.segment.msgid, s.segment.comment) for s in located]
+    assert entries[1:] == [
+        ("o:body/form", "Colour <1/>", "Text in <form> (all of it inside <label>). Markup: "
+         "<1/> is a list to choose from (<select>), its options entries of their own."),
+        ("o:body/form/label/select@aria-label", "Colours",
+         "Accessible name (aria-label), read by screen readers, of <select>"),
+        ("o:body/form/label/select/option", "Red", "Option in a list"),
+        ("o:body/form/label/select/optgroup@label", "Dark ones",
+         "Label shown in the list (label) of <optgroup>"),
+        ("o:body/form/label/select/optgroup/option", "Dark blue", "Option in a list"),
+        ("o:body/form/label/select/optgroup/option[2]@label", "Grey",
+         "Label shown in the list (label) of <option>"),
+        ("o:body/form/label/select/optgroup/option[2]", "Grey & dull", "Option in a list"),
+        ("o:body/div/select/option", "Alone", "Option in a list")]
+    translations = {(c, m): m.upper() for c, m, _ in entries}
+    translations["o:body/form/label/select/optgroup/option", "Dark blue"] = "Dunkel<blau"
+    built = build_with(OPTIONS, "o.html", "de", translations)
+    assert (b'<form><label>COLOUR <select name="c" aria-label="COLOURS">\n'
+            b'<option value="r" selected>  RED  </option>\n'
+            b'<optgroup label="DARK ONES"><option value="Dark blue">Dunkel&lt;blau</option>'
+            b'<option label="GREY" value="g">GREY &amp; DULL</option></optgroup>\n'
+            b'<option value="">-</option><option translate="no">Brand</option>'
+            b'<option>A <b>bold</b> one</option>\n</select></label></form>\n'
+            b'<div><select><option value="Alone">ALONE</option></select></div>') in built
+    source = OPTIONS[OPTIONS.index(b"<form>"):OPTIONS.index(b"</body>")]
+    assert source in build_with(OPTIONS, "o.html", "en", {})  # byte for byte
+    same = build_with(OPTIONS, "o.html", "de", identity_catalog(OPTIONS, "o.html"))
+    assert source.replace(b"Dark \n blue", b"Dark blue") in same  # its spaces, as one line
+    untranslated = build_with(OPTIONS, "o.html", "de", {})
+    assert source.replace(b"<label>", b'<label lang="en">') in untranslated

@@ -25,10 +25,15 @@ def _escape(text: str) -> str:
 
 @st.composite
 def inline(draw: st.DrawFn, depth: int = 0) -> str:
-    kind = draw(st.sampled_from(["text", "text", "tag", "br", "img", "no"] if depth < 2
-                                else ["text"]))
+    kind = draw(st.sampled_from(["text", "text", "tag", "br", "img", "no", "select"]
+                                if depth < 2 else ["text"]))
     if kind == "text":
         return _escape(draw(TEXT))
+    if kind == "select":  # with and without a value: their text is what the form sends
+        options = draw(st.lists(TEXT.map(_escape), min_size=1, max_size=3))
+        return ('<select name="s">' + "".join(
+            f'<option value="{n}">{text}</option>' if n % 2 else f"<option>{text}</option>"
+            for n, text in enumerate(options)) + "</select>")
     if kind == "br":
         return "<br>"
     if kind == "img":

@@ -309,3 +309,32 @@ def test_a_skeleton_builds_content_moved_from_between_the_end_of_body_and_html()
     for built in _both_ways(data, "t.html", {2: "<1>Mehr</1> zwei", 3: "Drei <1/>"}):
         assert b"<p><b>Mehr</b> zwei</p>\nDrei <script>track()</script>\n<p" in built
         assert built.endswith(b">Four</p></body>\n<!-- c -->\n</html>\n")
+
+
+OPTIONS = (b'<html lang="en"><head><title>T</title></head><body>'
+           b'<p><label>Colour <select name="c" aria-label="Colours"><option value="r">  Red  '
+           b'</option><optgroup label="Dark"><option>Dark \n blue</option><option label="Grey" '
+           b'lang="en">Grey &amp; &lt;dull&gt;</option></optgroup><option>A <b>b</b></option>'
+           b'</select></label> now</p><div><select><option lang="en" value="">Alone</option>'
+           b'<option>Other</option></select></div></body></html>')
+
+
+@pytest.mark.parametrize("source", ["en", "ar"])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_skeleton_writes_the_options_of_a_list_as_localize_does(source: str,
+                                                                  seed: int) -> None:
+    """An option's text and labels, in a list kept whole in a translated run or one left
+    as it is, and the value an option without one gets once its text is translated."""
+    site = Site(["t.html"], source, ["de", "he", "en" if source == "ar" else "ar"])
+    _random_both_ways(OPTIONS, site, seed)
+
+
+def test_a_translated_option_keeps_the_value_the_form_sends() -> None:
+    translated = {3: "Rot", 5: "Dunkelblau", 8: "Allein", 9: "Other"}
+    for locale, built in zip(("en", "de"), _both_ways(OPTIONS, "t.html", translated),
+                             strict=True):
+        assert b'<option value="r">  Rot  </option>' in built
+        assert b'<option value="Dark blue">Dunkelblau</option>' in built
+        claim = b' lang="en"' if locale == "en" else b""  # the source's language, taken off
+        assert b'<option' + claim + b' value="">Allein</option><option>Other</option>' in built
+        assert b'<option label="Grey"' + claim + b">Grey &amp; &lt;dull&gt;</option>" in built

@@ -35,7 +35,7 @@ from .markup import (
 )
 from .model import Key, Segment
 from .pages import UNKNOWN_VOID
-from .segments import Run, Slot, is_element, locate
+from .segments import Run, Slot, is_element, locate, set_option_text
 
 MARK = "data-miss-i18n"
 Translations = Mapping[Key, str]
@@ -742,7 +742,9 @@ def _apply(slot: Slot, translation: str) -> str | None:
         return reason
     if slot.attribute is not None:
         value = unescape_text(translation)
-        if slot.attribute == "":
+        if slot.attribute == "" and slot.element.tag == "option":
+            set_option_text(slot.element, value)
+        elif slot.attribute == "":
             slot.element.text = value
         else:
             slot.element.set(slot.attribute,

@@ -38,7 +38,7 @@ SKIP = frozenset(
     "script style template noscript svg math iframe object canvas textarea select".split()
 )
 # Of those, the ones whose own attributes are still text for people (textarea placeholder,
-# an iframe's title, a select's aria-label).
+# an iframe's title, a select's aria-label); a select's options are too (walk_options).
 SKIP_WITH_ATTRIBUTES = SKIP - {"script", "style", "template"}
 PRESERVE_WHITESPACE = frozenset({"pre", "listing", "plaintext", "textarea"})
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -50,6 +50,8 @@ ELEMENT_ATTRIBUTES = {
     "area": ("alt",),
     "input": ("alt", "placeholder"),
     "textarea": ("placeholder",),
+    "option": ("label",),
+    "optgroup": ("label",),
 }
 META_NAMES = frozenset(
     {"description", "og:title", "og:description", "og:image:alt", "twitter:title",
@@ -71,6 +73,7 @@ ATTRIBUTE_KIND = {
     "title": "Tooltip (title)",
     "aria-label": "Accessible name (aria-label), read by screen readers,",
     "placeholder": "Placeholder text (placeholder)",
+    "label": "Label shown in the list (label)",
     "content": "Page metadata",
 }
 
@@ -308,9 +311,39 @@ class _Walker:
         if not translatable:
             return
         self.attributes(node)
-        if node.tag not in OPAQUE:
+        if node.tag == "select":
+            self.walk_options(node, translatable)
+        elif node.tag not in OPAQUE:
             for child in node:
                 self.walk_inline_attributes(child, translatable)
+
+    def walk_options(self, parent: etree._Element, translatable: bool) -> None:
+        """A list's options and groups (``<select>`` is kept whole in its run, and never
+        walked as a block): their labels and each option's text, which the list shows.
+        Its value, what the form sends, is never an entry (``set_option_text``)."""
+        for child in parent:
+            if not is_element(child) or child.tag not in ("option", "optgroup"):
+                continue
+            flag = _translate_flag(child, translatable)
+            if not flag:
+                continue
+            self.attributes(child)
+            if child.tag == "optgroup":
+                self.walk_options(child, flag)
+            else:
+                self.add_option(child)
+
+    def add_option(self, option: etree._Element) -> None:
+        """An option's text, as one line; an option holding markup or comments (which
+        HTML does not allow there) is left as it is."""
+        if len(option):
+            return
+        text = normalize_space(option.text or "").strip(HTML_SPACE)
+        if not has_letters(text):
+            return
+        segment = Segment(self.page, self.context(self.path(option)), escape_text(text),
+                          self.anchor(option), KIND["option"])
+        self.slots.append(Slot(segment, option, attribute=""))
 
     def keeps_whole(self, node: etree._Element) -> bool:
         """An inline element that becomes ``<n/>``."""
@@ -406,10 +439,38 @@ def _describe_whole(number: int, node: etree._Element) -> str:
         return f"<{number}/> is a line break"
     if node.tag == "img":
         return f"<{number}/> is an image"
+    if node.tag == "select":
+        return f"<{number}/> is a list to choose from (<select>), its options entries of their own"
     words = normalize_space(_all_text(node)).strip() if node.tag not in SKIP else ""
     if words and len(words) <= 60:
         return f"<{number}/> is <{node.tag}> “{words}”, kept as it is"
     return f"<{number}/> is <{node.tag}>, kept as it is"
+
+
+def option_spacing(text: str) -> tuple[str, str, str]:
+    """An option's text as the spacing before it, its words and the spacing after: a
+    translation replaces only the words."""
+    core = text.strip(HTML_SPACE)
+    start = text.find(core) if core else len(text)
+    return text[:start], core, text[start + len(core):]
+
+
+def option_value(text: str) -> str:
+    """What a form sends for an option without a ``value`` attribute: its text, with
+    spaces stripped and collapsed (HTML's option value)."""
+    return normalize_space(text).strip(HTML_SPACE)
+
+
+def set_option_text(option: etree._Element, value: str) -> None:
+    """Show ``value`` as the option's text, where the page had its text (the spacing
+    around it kept), while the form still sends what it sent: an option without a
+    ``value`` attribute sends its text, so it gets its source text as its value (where
+    the text sent would change: a page whose text is kept stays as it is)."""
+    old = option.text or ""
+    if option.get("value") is None and option_value(value) != option_value(old):
+        option.set("value", option_value(old))
+    lead, _core, trail = option_spacing(old)
+    option.text = lead + value + trail
 
 
 def locate(tree: etree._ElementTree, page: str) -> list[Slot]:

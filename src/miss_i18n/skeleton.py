@@ -57,7 +57,7 @@ from .build import (
 from .chrome import LANGUAGE_MENU
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
-from .segments import Located, Run, is_element
+from .segments import Located, Run, Slot, is_element, option_spacing, option_value
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")
@@ -65,16 +65,23 @@ _MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")
 (``_split``)."""
 _MARKER_CHARS = re.compile("[\ue000\ue001]")
 
-# Marker kinds: a run's start and end, an attribute's value, the title's text, a run
-# parent's lang and dir marks (the whole ` name="…"` is the place), the root's lang and
-# dir values, where the head's additions and the body's menu go; an attribute claiming
-# the source language (build.source_claims), kept in the source locale only, and a code
-# element's dir="ltr" on rtl pages (both: the whole ` name="…"`, wherever it is).
+# Marker kinds: a run's start and end, an attribute's value, an element's text (the
+# title's, an option's), a run parent's lang and dir marks (the whole ` name="…"` is the
+# place), the root's lang and dir values, where the head's additions and the body's menu
+# go; an attribute claiming the source language (build.source_claims), kept in the source
+# locale only, a code element's dir="ltr" on rtl pages, and the value a translated option
+# without one gets (segments.set_option_text) (all three: the whole ` name="…"`, wherever
+# it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
-OWN, CODE = "o", "c"
-ATTRIBUTES = (ATTRIBUTE, OWN, CODE)
+OWN, CODE, VALUE = "o", "c", "v"
+ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE)
 """The places in attributes, which may be inside a run or one of its elements."""
+INSIDE = (*ATTRIBUTES, TITLE)
+"""The places that may be inside a run or one of its elements: an option's text too (a
+``<select>`` is kept whole in its run)."""
+TRANSLATED = (ATTRIBUTE, TITLE, VALUE)
+"""The places inside a run that depend on the translations."""
 
 Part = str | tuple[str, int]
 """Text as written, or a place: (kind, index)."""
@@ -149,6 +156,9 @@ class Skeleton:
     """The slot that is the head's first title, if any, and that title's source text."""
     own: Mapping[int, str] = field(default_factory=dict)
     """By OWN place: the attribute claiming the source language, written."""
+    values: Mapping[int, str] = field(default_factory=dict)
+    """By slot index of an option without a value: the value it gets once translated,
+    written (its VALUE place)."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -189,14 +199,10 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
         return None
     claims = _own_places(root, site.source_locale)
     attributes: dict[int, tuple[str, str]] = {}
+    values: dict[int, str] = {}
     for index, slot in enumerate(slots):  # first: runs' elements are written with them
-        name = slot.attribute
-        if name == "":
-            attributes[index] = ("", slot.element.text or "")
-            slot.element.text = _marker(TITLE, index)
-        elif name is not None:
-            attributes[index] = (name, slot.element.get(name) or "")
-            slot.element.set(name, _marker(ATTRIBUTE, index))
+        if not _attribute_place(slot, index, attributes, values):
+            return None
     runs: dict[int, _Run] = {}
     for index, slot in enumerate(slots):
         run = slot.run
@@ -235,7 +241,37 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
                        if s.attribute == "" and s.element is title_element), None)
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
-                    runs, sources, attributes, (title_slot, source_title), claims)
+                    runs, sources, attributes, (title_slot, source_title), claims, values)
+
+
+def _attribute_place(slot: Slot, index: int, attributes: dict[int, tuple[str, str]],
+                     values: dict[int, str]) -> bool:
+    """A slot that is an attribute, or an element's text, made a place (recorded in
+    ``attributes``, and an option's value in ``values``); False where it cannot be."""
+    name = slot.attribute
+    if name == "" and slot.element.tag == "option":
+        if not _escapes_alike("option"):
+            return False
+        _option_places(slot.element, index, attributes, values)
+    elif name == "":
+        attributes[index] = ("", slot.element.text or "")
+        slot.element.text = _marker(TITLE, index)
+    elif name is not None:
+        attributes[index] = (name, slot.element.get(name) or "")
+        slot.element.set(name, _marker(ATTRIBUTE, index))
+    return True
+
+
+def _option_places(option: etree._Element, index: int, attributes: dict[int, tuple[str, str]],
+                   values: dict[int, str]) -> None:
+    """An option's text made a TITLE place, its spacing kept outside it; one without a
+    value gets a VALUE place after its attributes (segments.set_option_text)."""
+    lead, core, trail = option_spacing(option.text or "")
+    attributes[index] = ("", core)
+    option.text = lead + _marker(TITLE, index) + trail
+    if option.get("value") is None:
+        values[index] = f" value={_attribute(option_value(core))}"
+        option.set(f"{MARK}-value{index}", _marker(VALUE, index))
 
 
 def _own_places(root: etree._Element, source_locale: str) -> dict[int, str]:
@@ -295,7 +331,7 @@ def _fragment(written: str) -> list[Part]:
     if _OPEN not in written and _CLOSE not in written:
         return [written]
     parts = _split(written)
-    if parts is None or any(not isinstance(p, str) and p[0] not in ATTRIBUTES for p in parts):
+    if parts is None or any(not isinstance(p, str) and p[0] not in INSIDE for p in parts):
         return []
     return parts
 
@@ -379,7 +415,7 @@ def _parts(text: str) -> tuple[list[Part], dict[int, list[Part]]] | None:
             top[-1] = before[: -len(opening)]
             top.append(part)
         else:
-            if current is not top and kind not in ATTRIBUTES:
+            if current is not top and kind not in INSIDE:
                 return None
             current.append(part)
     if open_run >= 0:
@@ -516,6 +552,8 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         value = unescape_text(found)
         filled.values[index] = _text(value) if name == "" else _attribute(
             attribute_value(old, value))
+        if index in skeleton.values and option_value(value) != option_value(old):
+            filled.places[VALUE, index] = skeleton.values[index]
         if index == title_slot:
             title = value
             report.title_translated = True
@@ -549,7 +587,7 @@ def _source_run(skeleton: Skeleton, index: int, filled: _Filled) -> str:
     text = "".join(_resolved(parts, filled, skeleton))
     if all(isinstance(part, str) for part in parts):
         skeleton.written[index] = text
-    elif all(isinstance(part, str) or part[0] != ATTRIBUTE for part in parts):
+    elif all(isinstance(part, str) or part[0] not in TRANSLATED for part in parts):
         skeleton.written_as[index, filled.variant] = text
     return text
 
@@ -558,7 +596,7 @@ def _resolved(parts: Sequence[Part], filled: _Filled, skeleton: Skeleton) -> lis
     """Parts with their places (in attributes) as the locale fills them."""
     values = filled.values
     return [part if isinstance(part, str) else
-            filled.places.get(part, "") if part[0] != ATTRIBUTE else
+            filled.places.get(part, "") if part[0] not in (ATTRIBUTE, TITLE) else
             values[part[1]] if part[1] in values else _source_value(skeleton, part[1])
             for part in parts]
 
