@@ -412,3 +412,17 @@ def test_the_options_of_a_list_are_entries() -> None:
     assert source.replace(b"Dark \n blue", b"Dark blue") in same  # its spaces, as one line
     untranslated = build_with(OPTIONS, "o.html", "de", {})
     assert source.replace(b"<label>", b'<label lang="en">') in untranslated
+
+
+def test_the_suggestions_of_an_input_are_entries_as_a_lists_options() -> None:
+    """A <datalist>'s options are an input's suggestions: the text shown is an entry,
+    the value put in the input stays (it was the translated text where there was none)."""
+    data = (b'<html><body><p>City: <input list="c"></p><datalist id="c">\n<option> Paris '
+            b'</option><option value="LDN" label="Big smoke">London</option>'
+            b'<option value="Rome"></option></datalist></body></html>')
+    entries = {s.segment.context: s.segment.msgid for s in locate(parse_page(data), "d.html")}
+    assert entries == {"d:body/p": "City: <1/>", "d:#c/option": "Paris",
+                       "d:#c/option[2]@label": "Big smoke", "d:#c/option[2]": "London"}
+    built = build_with(data, "d.html", "de", {(c, m): m.upper() for c, m in entries.items()})
+    assert (b'<datalist id="c">\n<option value="Paris"> PARIS </option><option value="LDN" '
+            b'label="BIG SMOKE">LONDON</option><option value="Rome"></option></datalist>') in built

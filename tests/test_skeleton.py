@@ -316,7 +316,8 @@ OPTIONS = (b'<html lang="en"><head><title>T</title></head><body>'
            b'</option><optgroup label="Dark"><option>Dark \n blue</option><option label="Grey" '
            b'lang="en">Grey &amp; &lt;dull&gt;</option></optgroup><option>A <b>b</b></option>'
            b'</select></label> now</p><div><select><option lang="en" value="">Alone</option>'
-           b'<option>Other</option></select></div></body></html>')
+           b'<option>Other</option></select></div><p>City <input list="d"></p><datalist id="d">'
+           b'<option> Paris </option><option value="LDN">London</option></datalist></body></html>')
 
 
 @pytest.mark.parametrize("source", ["en", "ar"])
@@ -330,7 +331,7 @@ def test_a_skeleton_writes_the_options_of_a_list_as_localize_does(source: str,
 
 
 def test_a_translated_option_keeps_the_value_the_form_sends() -> None:
-    translated = {3: "Rot", 5: "Dunkelblau", 8: "Allein", 9: "Other"}
+    translated = {3: "Rot", 5: "Dunkelblau", 8: "Allein", 9: "Other", 11: "Parigi"}
     for locale, built in zip(("en", "de"), _both_ways(OPTIONS, "t.html", translated),
                              strict=True):
         assert b'<option value="r">  Rot  </option>' in built
@@ -338,3 +339,4 @@ def test_a_translated_option_keeps_the_value_the_form_sends() -> None:
         claim = b' lang="en"' if locale == "en" else b""  # the source's language, taken off
         assert b'<option' + claim + b' value="">Allein</option><option>Other</option>' in built
         assert b'<option label="Grey"' + claim + b">Grey &amp; &lt;dull&gt;</option>" in built
+        assert b'<option value="Paris"> Parigi </option><option value="LDN">London' in built

@@ -269,6 +269,11 @@ class _Walker:
             self.walk_inline_attributes(block, translatable)
             return
         translatable = _translate_flag(block, translatable)
+        if block.tag == "datalist":  # an input's suggestions: options, as a list's
+            if translatable:
+                self.attributes(block)
+                self.walk_options(block, translatable)
+            return
         preserve = preserve or block.tag in PRESERVE_WHITESPACE
         if translatable:
             self.attributes(block)
@@ -319,8 +324,9 @@ class _Walker:
 
     def walk_options(self, parent: etree._Element, translatable: bool) -> None:
         """A list's options and groups (``<select>`` is kept whole in its run, and never
-        walked as a block): their labels and each option's text, which the list shows.
-        Its value, what the form sends, is never an entry (``set_option_text``)."""
+        walked as a block; a ``<datalist>`` holds nothing else to show): their labels and
+        each option's text, which the list shows. Its value, what the form sends (or puts
+        in the input), is never an entry (``set_option_text``)."""
         for child in parent:
             if not is_element(child) or child.tag not in ("option", "optgroup"):
                 continue
