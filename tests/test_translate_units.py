@@ -165,9 +165,9 @@ def catalog_of(*entries: polib.POEntry) -> polib.POFile:
 # Protector
 def test_a_protected_term_goes_out_as_a_number_and_comes_back() -> None:
     protector = Protector(["MISS", "Dr. Lee"])
-    protected = protector.protect("MISS helps. Ask Dr. Lee about MISS.")
-    assert protected == "9071 helps. Ask 9072 about 9071."
-    assert protector.restore(protected, "9072 HILFT 9071, 9071.") == "Dr. Lee HILFT MISS, MISS."
+    text = "MISS helps. Ask Dr. Lee about MISS."
+    assert protector.protect(text) == "9071 helps. Ask 9072 about 9071."
+    assert protector.restore(text, "9072 HILFT 9071, 9071.") == "Dr. Lee HILFT MISS, MISS."
 
 
 def test_only_whole_terms_are_protected() -> None:
@@ -179,11 +179,11 @@ def test_only_whole_terms_are_protected() -> None:
 
 def test_a_term_the_engine_drops_or_repeats_gives_no_translation() -> None:
     protector = Protector(["MISS"])
-    protected = protector.protect("MISS and MISS")
-    assert protector.restore(protected, "9071 UND") is None  # dropped once
-    assert protector.restore(protected, "UND") is None  # dropped
-    assert protector.restore(protected, "9071 9071 9071") is None  # one too many
-    assert protector.restore(protected, "9071 UND 9071") == "MISS UND MISS"
+    text = "MISS and MISS"
+    assert protector.restore(text, "9071 UND") is None  # dropped once
+    assert protector.restore(text, "UND") is None  # dropped
+    assert protector.restore(text, "9071 9071 9071") is None  # one too many
+    assert protector.restore(text, "9071 UND 9071") == "MISS UND MISS"
 
 
 def test_overlapping_terms_come_back_exactly() -> None:
@@ -193,20 +193,57 @@ def test_overlapping_terms_come_back_exactly() -> None:
         protector = Protector(terms)
         protected = protector.protect(text)
         assert "MISS" not in protected
-        assert protector.restore(protected, protected) == text
+        assert protector.restore(text, protected) == text
 
 
 def test_regex_characters_in_terms_are_plain_text() -> None:
     protector = Protector(["C++", "Node.js", "(MISS)", "a|b"])
-    protected = protector.protect("C++ and Node.js (MISS), not NodeXjs or a or b; a|b.")
-    assert protected == "9071 and 9072 9073, not NodeXjs or a or b; 9074."
-    assert protector.restore(protected, protected) == (
-        "C++ and Node.js (MISS), not NodeXjs or a or b; a|b.")
+    text = "C++ and Node.js (MISS), not NodeXjs or a or b; a|b."
+    assert protector.protect(text) == "9071 and 9072 9073, not NodeXjs or a or b; 9074."
+    assert protector.restore(text, protector.protect(text)) == text
 
 
-def test_text_that_already_holds_a_token_is_left_alone() -> None:
+@pytest.mark.parametrize(("text", "protected", "token"), [
+    ("MISS costs 9071 euros", "9072 costs 9071 euros", "9072"),
+    ("Overview 9071 MISS", "Overview 9071 9072", "9072"),
+    ("MISS in 19071 and 90723", "9073 in 19071 and 90723", "9073"),  # digits in numbers
+    ("9071 9072 MISS", "9071 9072 9073", "9073"),
+])
+def test_text_that_already_holds_a_token_is_protected_with_another(
+        text: str, protected: str, token: str) -> None:
+    """A sentence that holds the usual token's number gets the next number it does not
+    hold: protected all the same, and its own number is never taken for a term."""
     protector = Protector(["MISS"])
-    assert protector.protect("MISS costs 9071 euros") == "MISS costs 9071 euros"
+    assert protector.protect(text) == protected
+    assert protector.restore(text, protected) == text
+    assert protector.restore(text, protected.replace(token, "X")) is None
+
+
+def test_tokens_skip_numbers_every_term_and_sentence_holds() -> None:
+    """Two terms, one holding the first token's digits, in a sentence holding the next:
+    each term gets a number found nowhere else, and the engine's copy comes back exact."""
+    protector = Protector(["Model 9071", "MISS"])
+    text = "Model 9071 and MISS, see 9072."
+    protected = protector.protect(text)
+    assert protected == "9073 and 9074, see 9072."
+    assert protector.restore(text, "SEE 9072. 9074 UND 9073") == "SEE 9072. MISS UND Model 9071"
+
+
+def test_tokens_come_back_in_one_pass() -> None:
+    """A term that looks like another term's token is put back as itself, not read again."""
+    protector = Protector(["9072x", "MISS"])
+    text = "MISS or 9072x"
+    protected = protector.protect(text)
+    assert protector.restore(text, protected) == text
+
+
+def test_a_piece_of_nothing_but_terms_is_only_terms() -> None:
+    protector = Protector(["MISS", "WikiMD"])
+    for piece in ("MISS", "(MISS)", "MISS, WikiMD.", " MISS 2 "):
+        assert protector.only_terms(piece), piece
+    for piece in ("MISS helps", "MISSION", "", "(", "2024", "MISS-like"):
+        assert not protector.only_terms(piece), piece
+    assert not Protector([]).only_terms("MISS")
 
 
 # translate_catalog

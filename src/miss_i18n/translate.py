@@ -28,6 +28,7 @@ from .markup import (
     escape_text,
     has_letters,
     parse,
+    plain_text,
     shape,
 )
 from .memory import Memory
@@ -241,28 +242,82 @@ def split_edges(text: str) -> tuple[str, str, str]:
 class Protector:
     """Hides do-not-translate terms from the engine behind number tokens it copies.
 
-    Engines copy numbers; they translate words ("MISS" → "SEÑORITA"). Each term becomes
-    a fixed token; after translation the token must come back exactly as often as it went
-    in, or the unprotected translation of the same sentence is used instead.
+    Engines copy numbers; they translate words ("MISS" → "SEÑORITA"). Each term becomes a
+    number token; after translation every token must come back exactly as often as it went
+    in, or the unprotected translation of the same sentence is used instead. The tokens
+    are chosen per sentence (``_tokens``): the n-th term's is ``TOKEN_BASE + n`` unless
+    that number already occurs in the sentence (or in a term), so a sentence that holds
+    one ("Overview 9071 MISS") is protected too, and a token is never mistaken for the
+    sentence's own text. A piece that is nothing but terms (``only_terms``) never reaches
+    an engine at all: it is copied.
     """
 
     def __init__(self, terms: Sequence[str]) -> None:
-        self.patterns = [(re.compile(rf"(?<!\w){re.escape(t)}(?!\w)"), t, f"{TOKEN_BASE + i}")
-                         for i, t in enumerate(terms) if t.strip()]
+        kept = [t for t in dict.fromkeys(terms) if t.strip()]
+        self.patterns = [(re.compile(rf"(?<!\w){re.escape(t)}(?!\w)"), t) for t in kept]
+        self._terms = "\0".join(kept)
+        self._made: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def _tokens(self, sentence: str) -> list[str]:
+        """A token per term, in order: the next number from ``TOKEN_BASE`` that neither
+        the sentence nor a term holds, nor that holds an earlier token (so counting one
+        token in the engine's output never counts another, or the sentence's own text)."""
+        tokens: list[str] = []
+        number = TOKEN_BASE
+        for _ in self.patterns:
+            while (token := str(number)) in sentence or token in self._terms \
+                    or any(earlier in token for earlier in tokens):
+                number += 1
+            tokens.append(token)
+            number += 1
+        return tokens
+
+    def _protected(self, sentence: str) -> tuple[str, dict[str, str]]:
+        """The sentence with each term replaced by its token, and token → term for the
+        tokens used; the sentence as it is (and no tokens) if that would not come back
+        exactly."""
+        made = self._made.get(sentence)
+        if made is None:
+            made = (sentence, {})
+            if self.patterns and any(p.search(sentence) for p, _t in self.patterns):
+                text, used = sentence, {}
+                for (pattern, term), token in zip(self.patterns, self._tokens(sentence),
+                                                  strict=True):
+                    text, found = pattern.subn(token, text)
+                    if found:
+                        used[token] = term
+                if _put_back(text, used) == sentence:
+                    made = (text, used)
+            self._made[sentence] = made
+        return made
 
     def protect(self, sentence: str) -> str:
-        if any(token in sentence for _p, _t, token in self.patterns):
-            return sentence  # the text already holds a token: leave it alone
-        for pattern, _term, token in self.patterns:
-            sentence = pattern.sub(token, sentence)
-        return sentence
+        """What the engine gets for ``sentence``."""
+        return self._protected(sentence)[0]
 
-    def restore(self, protected: str, output: str) -> str | None:
-        for _pattern, term, token in self.patterns:
-            if output.count(token) != protected.count(token):
-                return None
-            output = output.replace(token, term)
-        return output
+    def restore(self, sentence: str, output: str) -> str | None:
+        """The engine's ``output`` for ``protect(sentence)`` with the terms back; None if it
+        lost, repeated or changed a token."""
+        protected, used = self._protected(sentence)
+        if any(output.count(token) != protected.count(token) for token in used):
+            return None
+        return _put_back(output, used)
+
+    def only_terms(self, text: str) -> bool:
+        """Whether ``text`` holds a term and, besides its terms, no letter (only spaces,
+        punctuation, numbers): nothing an engine should translate, so it is copied."""
+        rest = text
+        for pattern, _term in self.patterns:
+            rest = pattern.sub(" ", rest)
+        return rest != text and not has_letters(rest)
+
+
+def _put_back(text: str, used: Mapping[str, str]) -> str:
+    """``text`` with every token of ``used`` replaced by its term, in one pass (a term is
+    never read again as text that holds a token)."""
+    if not used:
+        return text
+    return re.sub("|".join(map(re.escape, used)), lambda m: used[m.group()], text)
 
 
 TOKEN_BASE = 9071
@@ -383,7 +438,7 @@ class _SentencePath:
     def sentences(units: Iterable[str], protector: Protector) -> tuple[set[str], list[str]]:
         """The units' sentences, and the same protected, sorted (what the engine gets)."""
         originals = {s for u in units if has_letters(u)
-                     for s in split_sentences(split_edges(u)[1])}
+                     for s in split_sentences(split_edges(u)[1]) if not protector.only_terms(s)}
         return originals, sorted({protector.protect(s) for s in originals})
 
     @staticmethod
@@ -392,7 +447,7 @@ class _SentencePath:
         """Sentences whose known translation lost a protected term (the engine did not copy
         it back): to translate unprotected instead, where that is not known already."""
         return sorted(s for s in originals if (p := protector.protect(s)) != s and p in known
-                      and protector.restore(p, known[p]) is None and s not in known)
+                      and protector.restore(s, known[p]) is None and s not in known)
 
     def translate(self, units: Iterable[str], progress: Progress | None) -> None:
         protector = self.protector
@@ -428,25 +483,29 @@ class _SentencePath:
         """The sentence whose translation ``_best`` uses: protected or as it is."""
         protected = self.protector.protect(sentence)
         if protected != sentence:
-            restored = self.protector.restore(protected, self.known.get(protected, ""))
+            restored = self.protector.restore(sentence, self.known.get(protected, ""))
             if restored is not None and restored.strip():
                 return protected
         return sentence
 
     def _best(self, sentence: str) -> str:
+        if self.protector.only_terms(sentence):
+            return sentence  # never sent: copied
         chosen = self._chosen(sentence)
         if chosen != sentence:
-            restored = self.protector.restore(chosen, self.known.get(chosen, ""))
+            restored = self.protector.restore(sentence, self.known.get(chosen, ""))
             assert restored is not None  # _chosen checked it
             return restored
         return self.known.get(sentence, "")
 
     def score(self, units: Iterable[str]) -> float | None:
         """How sure the engine was of the sentences these units were drafted from: the
-        least sure one's score, or None if any has none."""
+        least sure one's score, or None if any has none. Sentences copied, not translated
+        (``Protector.only_terms``), have none and say nothing about it."""
         return least(self.scores.get(self._chosen(sentence))
                      for unit in units if has_letters(core := split_edges(unit)[1])
-                     for sentence in split_sentences(core))
+                     for sentence in split_sentences(core)
+                     if not self.protector.only_terms(sentence))
 
     def lookup(self, unit: str) -> str:
         """A unit's translation, its edges kept; raises _EmptyOutput if a sentence has none."""
@@ -478,7 +537,8 @@ def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protecto
     """
     if not isinstance(engine, MarkupEngine):
         return {}, 0, 0
-    protected = {msgid: protector.protect(msgid) for msgid in msgids}
+    protected = {msgid: protector.protect(msgid) for msgid in msgids
+                 if not protector.only_terms(plain_text(msgid))}  # those: the sentence path
     keys = sorted({MARKUP_KEY + text for text in protected.values()})
     known = memory.lookup(model, keys)
     missing = [key for key in keys if key not in known]
@@ -489,7 +549,7 @@ def _markup_drafts(engine: Engine, model: ModelInfo, memory: Memory, *, protecto
         known.update(fresh)
     drafts = {}
     for msgid, text in protected.items():
-        restored = protector.restore(text, known.get(MARKUP_KEY + text, ""))
+        restored = protector.restore(msgid, known.get(MARKUP_KEY + text, ""))
         if restored and restored.strip() and _same_shape(restored, shape(msgid)):
             drafts[msgid] = restored
     return drafts, len(keys), len(missing)
