@@ -15,6 +15,7 @@ from miss_i18n.provenance import (
     is_draft,
     is_edited,
     is_from_memory,
+    is_held_back,
     is_machine,
     machine_line,
     memory_line,
@@ -91,3 +92,39 @@ def test_history_lines_mark_no_draft() -> None:
     found = parse_line(edited(memory))
     assert found is not None and (found.kind, found.text) == (Kind.EDITED_MEMORY, "a.tmx")
     assert parse_line("a person's note") is None
+
+
+def test_the_checks_a_draft_fails_are_named_after_its_digest_and_read_back() -> None:
+    line = machine_line(MODEL.provenance, piecewise=True, confidence=0.5, text="Hola",
+                        fails=("do-not-translate", "urls"))
+    assert line == ("machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; "
+                    f"confidence 0.50; msgstr {text_digest('Hola')}; "
+                    f"fails: do-not-translate, urls; {PIECEWISE_NOTE}")
+    found = parse_line(line)
+    assert found is not None
+    assert (found.model, found.fails, found.piecewise, found.digest, found.confidence) == (
+        "apertium eng-spa 1.0 (en→es); rule-based draft", ("do-not-translate", "urls"),
+        True, text_digest("Hola"), 0.5)
+    passing = parse_line(machine_line(MODEL.provenance, text="Hola"))
+    assert passing is not None and passing.fails == ()
+    # the note is about a text: without one there is nothing to hold back
+    assert machine_line(MODEL.provenance, fails=("urls",)) == machine_line(MODEL.provenance)
+
+
+def test_a_draft_is_held_back_only_while_it_is_the_failing_machine_text() -> None:
+    """Fuzzy, unedited, with a ``fails:`` note: held back. A person's edit (left fuzzy),
+    an accepted draft (not fuzzy), a history line and a passing draft are not."""
+    failing = machine_line(MODEL.provenance, text="Hola", fails=("urls",))
+
+    def entry(msgstr: str, comment: str, fuzzy: bool = True) -> polib.POEntry:
+        return polib.POEntry(msgid="Hello", msgstr=msgstr, tcomment=comment,
+                             flags=["fuzzy"] if fuzzy else [])
+
+    assert is_held_back(entry("Hola", f"checked by Ana\n{failing}"))
+    assert not is_held_back(entry("Hola (von Hand)", failing))  # edited: a person's
+    assert not is_held_back(entry("Hola", failing, fuzzy=False))  # accepted
+    assert not is_held_back(entry("", failing))
+    assert not is_held_back(entry("Hola", accepted(failing)))
+    assert not is_held_back(entry("Hola", edited(failing)))
+    assert not is_held_back(entry("Hola", machine_line(MODEL.provenance, text="Hola")))
+    assert not is_held_back(entry("Hola", "a person wrote; fails: urls"))

@@ -19,13 +19,16 @@ import polib
 import pytest
 
 from conftest import make_project
-from helpers import assert_same_drafts, invoke
+from helpers import assert_same_drafts, invoke, snapshot
 from miss_i18n.catalog import to_bytes
+from miss_i18n.checks import CheckContext, failed_errors
+from miss_i18n.config import Glossary
 from miss_i18n.engines.apertium import ApertiumEngine
 from miss_i18n.engines.argos import ArgosEngine
 from miss_i18n.engines.store import ModelStore
 from miss_i18n.markup import shape
 from miss_i18n.memory import Memory
+from miss_i18n.provenance import is_held_back
 from miss_i18n.translate import LocaleResult, translate_catalog
 from oracle import OracleEngine
 
@@ -63,15 +66,17 @@ def catalog(root: Path, locale: str) -> polib.POFile:
     return polib.pofile(str(root / "locales" / locale / "LC_MESSAGES" / "miss.po"))
 
 
-def oracle_drafts(root: Path, po: polib.POFile, locale: str) -> LocaleResult:
-    """Draft ``po`` in place as the translate stage does with the oracle as its engine."""
+def oracle_drafts(root: Path, po: polib.POFile, locale: str,
+                  keep: tuple[str, ...] = ()) -> LocaleResult:
+    """Draft ``po`` in place as the translate stage does with the oracle as its engine
+    (``keep``: the project's do-not-translate terms)."""
     store = ModelStore(root / ".miss-i18n" / "models")
     info = ArgosEngine(store).model_for("en", locale)
     assert info is not None
     oracle = OracleEngine(store.root)
     with Memory(None) as memory:
         return translate_catalog(po, locale, lambda _locale: (oracle, info), memory,
-                                 now=datetime(2025, 1, 1, tzinfo=UTC))
+                                 now=datetime(2025, 1, 1, tzinfo=UTC), keep=keep)
 
 
 def summary(result: LocaleResult) -> str:
@@ -374,3 +379,61 @@ def test_locales_that_need_the_same_model_share_one_advice_line(
     code, output = invoke("translate", "-l", "fr")
     assert code == 0 and "  fr: add an en→fr .argosmodel (`miss-i18n models install " \
         f"PATH.argosmodel`), or {nllb}\n" in output, output
+
+
+KEEP = ("MISS", "WikiMD")
+EXTRA = {"plain": "Overview 9071 MISS", "term": "WikiMD says Smaller scars about MISS.",
+         "url": "Visit https://example.org/spine for 25 tips."}
+"""Paragraphs of a second page: one holding the usual token's number, one with two
+terms, one with a URL (which a tiny model cannot write back)."""
+
+
+def test_drafts_failing_an_error_check_are_kept_for_review_but_never_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real models, as the oracle says they translate: every draft is the oracle's,
+    its line names the error-level checks it fails (those `check` reports), and the
+    pages, fuzzy drafts shown, keep the source text wherever a draft is held back. A
+    term alone between placeholders is copied, and a sentence holding 9071 is protected
+    with another number. A rerun writes nothing new."""
+    root = make_project(tmp_path / "p", ("de", "es"), extra=(
+        '[tool.miss-i18n.translate]\nengines = ["argos"]\n'
+        f'[tool.miss-i18n.glossary]\ndo-not-translate = {json.dumps(list(KEEP))}\n'))
+    paragraphs = "".join(f"<p>{text}</p>\n" for text in EXTRA.values())
+    (root / "source" / "extra.html").write_text(
+        f"<html><head><title>Extra</title></head><body>\n{paragraphs}</body></html>\n")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("models", "install", str(MODELS))[0] == 0
+    assert invoke("run", "--no-translate")[0] == 0
+    expected = {locale: catalog(root, locale) for locale in ("de", "es")}
+    code, output = invoke("run", "--include-fuzzy")
+    assert code == 0, output
+    for locale, po in expected.items():
+        result = oracle_drafts(root, po, locale, KEEP)
+        actual = catalog(root, locale)
+        assert_same_drafts(actual, po)
+        assert result.held >= 1 and f"{result.held} held back from the pages" in output
+        context = CheckContext(locale, "", Glossary(do_not_translate=KEEP))
+        for entry in actual:
+            if entry.msgstr:
+                fails = failed_errors(entry.msgid, entry.msgstr, context)
+                assert is_held_back(entry) == bool(fails), entry.msgid
+                assert (f"; fails: {', '.join(fails)}" in entry.tcomment) == bool(fails)
+        by_id = {entry.msgid: entry for entry in actual}
+        assert is_held_back(by_id[EXTRA["url"]])
+        [lead] = [e for e in actual if e.msgid.startswith("<1>Minimally Invasive Spine")]
+        assert "(<2>MISS</2>)" in lead.msgstr
+        page = (root / "site" / locale / "extra.html").read_text()
+        for text in EXTRA.values():
+            held = is_held_back(by_id[text])
+            assert (f'<p lang="en">{text}</p>' in page) == held, text
+            assert held or f"<p>{by_id[text].msgstr}</p>" in page
+        store = ModelStore(root / ".miss-i18n" / "models")
+        info = ArgosEngine(store).model_for("en", locale)
+        assert info is not None
+        with Memory(root / ".miss-i18n" / "memory.sqlite3") as memory:
+            assert memory.lookup(info, ["Overview 9071 9072"])  # protected, with 9072
+    before = snapshot(root, "locales", "site")
+    assert invoke("translate")[0] == 0
+    assert invoke("build", "--include-fuzzy")[0] == 0
+    assert snapshot(root, "locales", "site") == before

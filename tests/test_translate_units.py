@@ -17,8 +17,9 @@ from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.errors import EngineError
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
-from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE, text_digest
+from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE, is_held_back, text_digest
 from miss_i18n.sentences import split_sentences
+from miss_i18n.summary import shown_percent, translations_of
 from miss_i18n.translate import (
     TOKEN_BASE,
     LocaleResult,
@@ -338,6 +339,27 @@ def test_a_protected_term_reaches_the_engine_as_a_number() -> None:
     assert entry.msgstr == "BACKS. HEALS MISS"
 
 
+def test_a_piece_of_only_terms_is_copied_and_never_reaches_the_engine() -> None:
+    """``(<2>MISS</2>)``: the text inside the placeholder is only a term, so no engine sees
+    it (an engine asked to translate a lone token or term makes a word of it); the term
+    is copied wherever the markup ends up."""
+    entry = polib.POEntry(msgid="<1>Spine surgery</1> (<2>MISS</2>) helps. WikiMD.")
+    engine = FakeEngine()
+    result = run(catalog_of(entry), engine, keep=("MISS", "WikiMD"))
+    asked = [s for call in engine.calls for s in call]
+    assert "MISS" not in asked and "9071" not in asked and "WikiMD." not in asked
+    assert "<2>MISS</2>" in entry.msgstr and entry.msgstr.endswith("WikiMD.")
+    assert result.drafted == 1
+
+
+def test_a_sentence_holding_the_token_number_is_protected_with_another() -> None:
+    entry = polib.POEntry(msgid="Overview 9071 MISS")
+    engine = FakeEngine()
+    run(catalog_of(entry), engine, keep=("MISS",))
+    assert engine.calls == [["Overview 9071 9072"]]
+    assert entry.msgstr == "MISS 9071 OVERVIEW"
+
+
 def test_an_engine_error_leaves_the_catalog_and_the_memory_as_they_were(
         tmp_path: Path) -> None:
     """The error is the locale's result (one line: locale, model, fix), not a raise, so the
@@ -421,3 +443,49 @@ def test_full_batches_are_queued_together_and_a_short_one_alone() -> None:
     assert all(done == [(i, [str(i)], -float(i)) for i in chunk] for chunk, done in out)
     sizes = [(len(indices), size) for indices, size in calls]
     assert sizes == [(6, 2), (1, 0), (2 * ct2.GROUP_CHUNKS, 2), (4, 2)]
+
+
+# drafts that fail an error-level check
+def test_a_draft_that_fails_an_error_check_is_kept_and_named_held_back(tmp_path: Path) -> None:
+    """The fake engine upper-cases: the URL changes (``urls``), and a term whose token it
+    mangles comes back from the unprotected retry upper-cased (``do-not-translate``). Both
+    drafts are written, fuzzy, their line naming the checks they fail after the digest;
+    a draft that passes has no such note. A rerun changes nothing."""
+    url = polib.POEntry(msgid="Visit https://example.org/spine today.")
+    term = polib.POEntry(msgid="WikiMD helps.")
+    fine = polib.POEntry(msgid="Read the guide.")
+    po = catalog_of(url, term, fine)
+    result = run(po, FakeEngine(mangle=True), Memory(tmp_path / "tm.sqlite3"),
+                 keep=("WikiMD",))
+    assert url.msgstr == "TODAY. HTTPS://EXAMPLE.ORG/SPINE VISIT"
+    assert term.msgstr == "HELPS. WIKIMD"
+    assert url.tcomment == f"{fake_line(url.msgstr)}; fails: urls"
+    assert term.tcomment == f"{fake_line(term.msgstr)}; fails: do-not-translate"
+    assert fine.tcomment == fake_line(fine.msgstr)
+    assert [e.fuzzy for e in po] == [True] * 3
+    assert [is_held_back(e) for e in po] == [True, True, False]
+    assert (result.drafted, result.held, result.failed) == (3, 2, 0)
+    before = catalog.render(po)
+    again = run(po, FakeEngine(mangle=True), Memory(tmp_path / "tm.sqlite3"),
+                keep=("WikiMD",))
+    assert (again.waiting, catalog.render(po)) == (0, before)
+
+
+def test_a_held_back_draft_is_never_looked_up_but_a_persons_version_of_it_is() -> None:
+    """What the build shows (translations_of, shown_percent): with fuzzy entries shown, a
+    held-back draft is left out as if untranslated (the page keeps the source text); once
+    a person edits it, leaving it fuzzy, or accepts it, it shows like any translation."""
+    held = polib.POEntry(msgid="WikiMD helps.", msgstr="HELPS. WIKIMD", flags=["fuzzy"],
+                         tcomment=f"{fake_line('HELPS. WIKIMD')}; fails: do-not-translate")
+    fine = polib.POEntry(msgid="Read the guide.", msgstr="GUIDE. THE READ", flags=["fuzzy"],
+                         tcomment=fake_line("GUIDE. THE READ"))
+    po = catalog_of(held, fine)
+    assert translations_of(po, include_fuzzy=True) == {(None, fine.msgid): fine.msgstr}
+    assert shown_percent(po, include_fuzzy=True) == 50.0
+    assert translations_of(po, include_fuzzy=False) == {}
+    held.msgstr = "WikiMD hilft."  # a person's edit, still fuzzy
+    assert (None, held.msgid) in translations_of(po, include_fuzzy=True)
+    assert shown_percent(po, include_fuzzy=True) == 100.0
+    held.msgstr = "HELPS. WIKIMD"
+    held.flags = []  # accepted as it is: a person's call
+    assert translations_of(po, include_fuzzy=False) == {(None, held.msgid): held.msgstr}

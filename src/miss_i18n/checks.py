@@ -630,6 +630,8 @@ EVERY_ENTRY_CHECKS = tuple(check for check in ENTRY_CHECKS if check.every_entry)
 """Those that also run on untranslated and plural entries, in the same order."""
 CHECKS: tuple[Check, ...] = (*HEADER_CHECKS, *ENTRY_CHECKS)
 """Every check, in report order: the names and severities are part of the interface."""
+ERROR_ENTRY_CHECKS = tuple(check for check in ENTRY_CHECKS if check.severity is _E)
+"""The entry checks whose findings are errors, in the same order."""
 
 
 # -- running ------------------------------------------------------------------------------
@@ -662,6 +664,15 @@ def entry_issues(entry: polib.POEntry, ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(check=check.name, severity=check.severity, message=message,
                         path=ctx.path, line=entry.linenum, context=entry.msgctxt,
                         msgid=entry.msgid)
+
+
+def failed_errors(msgid: str, msgstr: str, ctx: CheckContext) -> list[str]:
+    """The names of the error-level checks that ``msgstr`` fails as the translation of
+    ``msgid``, in check order: what holds a machine draft back from the pages
+    (translate.py notes them on its provenance line)."""
+    text = Text(polib.POEntry(msgid=msgid, msgstr=msgstr), msgid, msgstr)
+    return [check.name for check in ERROR_ENTRY_CHECKS
+            if next(iter(check.run(text, ctx)), None) is not None]
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:

@@ -262,8 +262,10 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
             else ""
         failed = f", {result.failed} failed (left untranslated)" if result.failed else ""
+        held = (f", {result.held} held back from the pages (they fail an error-level check: "
+                "see `miss-i18n check`)") if result.held else ""
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
-                    f"{detail}{failed}; {result.texts} text(s): "
+                    f"{detail}{failed}{held}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
         _say(quiet, f"not drafted, for want of a model: {len(waiting)} locale(s), "

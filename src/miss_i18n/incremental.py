@@ -40,7 +40,7 @@ from .config import Config, Glossary
 from .errors import MissI18nError
 from .files import digest_of, write_if_changed
 from .model import CatalogStats, Key, Severity
-from .provenance import draft_confidence, is_accepted, is_from_memory, is_machine
+from .provenance import draft_confidence, is_accepted, is_from_memory, is_held_back, is_machine
 from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
@@ -48,13 +48,14 @@ from .translate import needs_translation
 FORMAT = 4
 RECORDS = Path(".miss-i18n") / "catalogs"
 
-OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE = (
-    1 << n for n in range(9))
+OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE, HELD = (
+    1 << n for n in range(10))
 
 Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
 """An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
 above; UNUSABLE: a msgstr the build rejects, ``build.shows``, which does not count as
-shown), errors and warnings the checks find in it, the confidence of a draft that has one
+shown; HELD: a machine draft held back, ``provenance.is_held_back``, not looked up at
+all), errors and warnings the checks find in it, the confidence of a draft that has one
 (else None), and where its source text is (for such a draft)."""
 
 
@@ -69,7 +70,8 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
                  | TRANSLATED * entry.translated() | MACHINE * machine
                  | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
                  | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
-                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid)))
+                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
+                 | HELD * is_held_back(entry))
         errors = warnings = 0
         if not entry.obsolete and entry.msgid:
             for issue in entry_issues(entry, ctx):
@@ -135,12 +137,12 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
                 fuzzy += 1
                 machine += bool(flags & MACHINE)
                 memory += bool(flags & MEMORY)
-        if msgstr and (include_fuzzy or not is_fuzzy):
+        if msgstr and (include_fuzzy or not is_fuzzy) and not flags & HELD:
             translations[key] = msgstr
         if not (msgctxt or "").startswith(CHROME_CONTEXT):
             pages += 1
             shown += bool(msgstr) and (include_fuzzy or not is_fuzzy) \
-                and not flags & UNUSABLE
+                and not flags & (UNUSABLE | HELD)
         if sure is not None:
             weak.append((sure, position))
     # the least sure first (by position among equals): only those the report lists

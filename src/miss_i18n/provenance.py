@@ -12,19 +12,22 @@ A line's first words say its kind (``Kind``); an engine draft's rest is the mode
 (``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
 machine's confidence (see confidence.py), a digest of the text it wrote (``msgstr
 5f1c09ab``: a fuzzy draft whose msgstr no longer has it was edited by a person, in the PO
-file, and is theirs; drafts written before the digest have none) and whether the pieces
-between placeholders were translated one by one. Once a person accepts a draft and its
-source then changes, the line is kept as history under another kind (``accepted machine
-draft: …``), as it is when a person edits a draft in an XLIFF tool (``edited machine draft:
-…``, ``edited translation memory draft: …``) or in the PO file (see ``is_edited``). Only
-the two draft kinds mark an entry an engine or the memory may replace. This module is the
-only one that writes or reads these lines; nothing here prints or touches files.
+file, and is theirs; drafts written before the digest have none), the error-level checks
+that text fails (``fails: do-not-translate, urls``: a draft held back, see
+``is_held_back``) and whether the pieces between placeholders were translated one by one.
+Once a person accepts a draft and its source then changes, the line is kept as history
+under another kind (``accepted machine draft: …``), as it is when a person edits a draft in
+an XLIFF tool (``edited machine draft: …``, ``edited translation memory draft: …``) or in
+the PO file (see ``is_edited``). Only the two draft kinds mark an entry an engine or the
+memory may replace. This module is the only one that writes or reads these lines; nothing
+here prints or touches files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -62,6 +65,8 @@ CONFIDENCE_LABEL = "confidence"
 _CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
 DIGEST_LABEL = "msgstr"
 _DIGEST = re.compile(rf"; {DIGEST_LABEL} ([0-9a-f]{{8}})(?=;|$)")
+FAILS_LABEL = "fails:"
+_FAILS = re.compile(rf"; {FAILS_LABEL} ([a-z0-9-]+(?:, [a-z0-9-]+)*)(?=;|$)")
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -84,15 +89,24 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+def fails_note(checks: Sequence[str]) -> str:
+    """The line's part naming the error-level checks a draft fails:
+    ``fails: do-not-translate, urls``."""
+    return f"{FAILS_LABEL} {', '.join(checks)}"
+
+
 def machine_line(model: str, *, piecewise: bool = False, confidence: float | None = None,
-                 text: str | None = None) -> str:
+                 text: str | None = None, fails: Sequence[str] = ()) -> str:
     """``machine-translated: <model>[; confidence 0.42][; msgstr <digest of text>]
-    [; <piecewise note>]``."""
+    [; fails: <checks>][; <piecewise note>]``. ``fails`` needs ``text``: the note is
+    about that text, and holds it back only while the msgstr is still it."""
     line = f"{MACHINE_MARK} {model}"
     if confidence is not None:
         line = f"{line}; {confidence_note(confidence)}"
     if text is not None:
         line = f"{line}; {DIGEST_LABEL} {text_digest(text)}"
+        if fails:
+            line = f"{line}; {fails_note(fails)}"
     return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
 
 
@@ -139,14 +153,18 @@ class Provenance:
     piecewise: bool = False
     digest: str | None = None
     """The digest of the text the engine wrote (``text_digest``); None on older lines."""
+    fails: tuple[str, ...] = ()
+    """The error-level checks the engine's text failed when it was written (``fails:``)."""
 
     @property
     def model(self) -> str:
-        """The model part of a machine line, without the confidence, digest and piecewise
-        notes."""
+        """The model part of a machine line, without the confidence, digest, failed
+        checks and piecewise notes."""
         text = self.text
         if self.piecewise:
             text = text.removesuffix(f"; {PIECEWISE_NOTE}")
+        if self.fails:
+            text = text.removesuffix(f"; {fails_note(self.fails)}")
         if self.digest is not None:
             text = text.removesuffix(f"; {DIGEST_LABEL} {self.digest}")
         if self.confidence is not None:
@@ -162,10 +180,12 @@ def parse_line(line: str) -> Provenance | None:
     text = line[len(kind.value):].strip()
     found = _CONFIDENCE.search(line)
     digest = _DIGEST.search(line)
+    fails = _FAILS.search(line)
     return Provenance(kind=kind, text=text,
                       confidence=float(found.group(1)) if found else None,
                       piecewise=line.endswith(f"; {PIECEWISE_NOTE}"),
-                      digest=digest.group(1) if digest else None)
+                      digest=digest.group(1) if digest else None,
+                      fails=tuple(fails.group(1).split(", ")) if fails else ())
 
 
 def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:
@@ -196,6 +216,18 @@ def is_edited(entry: polib.POEntry) -> bool:
     found = read(entry, Kind.MACHINE)
     return found is not None and found.digest is not None \
         and found.digest != text_digest(entry.msgstr)
+
+
+def is_held_back(entry: polib.POEntry) -> bool:
+    """A machine draft that failed an error-level check when it was made (its line says
+    ``fails: …``) and is still that text, fuzzy: no page shows it, even where fuzzy
+    entries are shown; the catalog keeps it for the reviewer. Once a person edits it
+    (the digest no longer matches) or accepts it (fuzzy cleared), it is theirs and shown
+    as any other translation."""
+    if not entry.fuzzy or not entry.msgstr or f"; {FAILS_LABEL} " not in entry.tcomment:
+        return False  # most entries: no line to read
+    found = read(entry, Kind.MACHINE)
+    return found is not None and bool(found.fails) and found.digest == text_digest(entry.msgstr)
 
 
 def is_from_memory(entry: polib.POEntry) -> bool:

@@ -26,7 +26,7 @@ from .confidence import WeakDraft, least_confident
 from .config import Glossary
 from .files import Pending, Staged, digest_of, discard, stage, would_change
 from .model import CatalogStats, Key
-from .provenance import is_from_memory, is_machine
+from .provenance import is_from_memory, is_held_back, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
 from .translate import needs_translation
 
@@ -49,7 +49,8 @@ class Summary:
 
     stats: CatalogStats
     translations: dict[Key, str]
-    """What the build shows: translated entries (fuzzy ones with ``include_fuzzy``)."""
+    """What the build shows: translated entries (fuzzy ones with ``include_fuzzy``, but
+    no machine draft held back for failing an error-level check: ``shown_entry``)."""
     review: Review
     """Which shown translations await review, by kind."""
     shown: float
@@ -166,23 +167,29 @@ def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, with
             replace(mo, changed=mo_staged is not None, staged=mo_staged))
 
 
+def shown_entry(entry: polib.POEntry, include_fuzzy: bool) -> bool:
+    """Whether the build looks the entry's translation up: translated and active; if
+    fuzzy, only with ``include_fuzzy`` and not a machine draft held back for failing an
+    error-level check (``provenance.is_held_back``). A person's translation (not fuzzy)
+    always is."""
+    return bool(entry.msgstr) and not entry.obsolete and (not entry.fuzzy or (
+        include_fuzzy and not is_held_back(entry)))
+
+
 def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
-    return {
-        (entry.msgctxt, entry.msgid): entry.msgstr
-        for entry in po
-        if entry.msgstr and not entry.obsolete
-        and (include_fuzzy or not entry.fuzzy)
-    }
+    return {(entry.msgctxt, entry.msgid): entry.msgstr
+            for entry in po if shown_entry(entry, include_fuzzy)}
 
 
 def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
     """How much of the pages' text (the build's own notices aside) a locale shows
     translated: what decides whether it is published. A translation the build cannot
     use (``build.shows``: placeholders unlike the source's, characters a page cannot
-    hold) is not shown: the page keeps the source text there."""
+    hold) is not shown, nor is a held-back draft (``shown_entry``): the page keeps the
+    source text there."""
     entries = [e for e in po if e.msgid and not e.obsolete
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
-    shown = sum(1 for e in entries if e.msgstr and (include_fuzzy or not e.fuzzy)
+    shown = sum(1 for e in entries if shown_entry(e, include_fuzzy)
                 and shows(e.msgstr, e.msgid))
     return 100.0 * shown / len(entries) if entries else 100.0
 

@@ -5,7 +5,9 @@ a human translation never is. Placeholders never reach a plain-text engine: each
 cut into plain-text units, units into sentences, and every sentence of a catalog goes to
 the engine in one batched call (after the translation memory); an engine that moves
 markup itself (``MarkupEngine``) also gets whole segments. Placeholders are put back and
-verified; a draft is marked fuzzy and carries a provenance line.
+verified; a draft is marked fuzzy and carries a provenance line, which names the
+error-level checks (checks.py) the draft fails, if any: such a draft is kept for the
+reviewer but held back from the pages (provenance.is_held_back).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from datetime import datetime
 import polib
 
 from .catalog import format_date
+from .checks import CheckContext, failed_errors
 from .confidence import confidence, least
+from .config import Glossary
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
 from .errors import EngineError
 from .markup import (
@@ -67,6 +71,9 @@ class LocaleResult:
     drafted: int = 0
     piecewise: int = 0
     failed: int = 0
+    held: int = 0
+    """Drafts written (counted in ``drafted``) that fail an error-level check: kept in the
+    catalog for review, never shown on a page (provenance.is_held_back)."""
     texts: int = 0
     """Sentences (or, for a markup-aware engine, whole segments) the drafts needed."""
     from_memory: int = 0
@@ -352,7 +359,8 @@ def translate_catalog(
     except EngineError as error:
         return LocaleResult(locale=locale, model=model, waiting=len(jobs),
                             error=failure_line(locale, model, error))
-    drafted = piecewise = failed = 0
+    drafted = piecewise = failed = held = 0
+    checking = CheckContext(locale, "", Glossary(do_not_translate=tuple(keep)))
     for entry, nodes in parsed:
         try:
             text, split, used = _draft(entry.msgid, nodes, path.lookup,
@@ -364,15 +372,17 @@ def translate_catalog(
             failed += 1
             continue
         score = None if used is None else path.score(used)
-        _record(entry, text, model, split, score)
+        fails = failed_errors(entry.msgid, text, checking)
+        _record(entry, text, model, split, score, fails=fails)
         drafted += 1
         piecewise += split
+        held += bool(fails)
     if drafted:
         po.metadata["PO-Revision-Date"] = format_date(now)
     texts = path.asked + asked
     translated = path.translated + fresh
     return LocaleResult(locale=locale, model=model, waiting=len(jobs), drafted=drafted,
-                        piecewise=piecewise, failed=failed, texts=texts,
+                        piecewise=piecewise, failed=failed, held=held, texts=texts,
                         from_memory=texts - translated, from_engine=translated)
 
 
@@ -585,10 +595,10 @@ def _same_shape(text: str, expected: dict[int, tuple[int, bool]]) -> bool:
 
 
 def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool,
-            score: float | None = None) -> None:
+            score: float | None = None, *, fails: Sequence[str] = ()) -> None:
     shown = None if score is None else confidence(score)
     _record_line(entry, text, machine_line(model.provenance, piecewise=piecewise,
-                                           confidence=shown, text=text))
+                                           confidence=shown, text=text, fails=fails))
 
 
 def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
