@@ -67,6 +67,11 @@ DIGEST_LABEL = "msgstr"
 _DIGEST = re.compile(rf"; {DIGEST_LABEL} ([0-9a-f]{{8}})(?=;|$)")
 FAILS_LABEL = "fails:"
 _FAILS = re.compile(rf"; {FAILS_LABEL} ([a-z0-9-]+(?:, [a-z0-9-]+)*)(?=;|$)")
+_FAILS_MARK = f"; {FAILS_LABEL} "
+_HELD = re.compile(rf"^{re.escape(MACHINE_MARK)} [^\n]*; {DIGEST_LABEL} ([0-9a-f]{{8}}); "
+                   rf"{FAILS_LABEL} [a-z0-9-]+(?:, [a-z0-9-]+)*(?=;|$)", re.M)
+"""A machine line naming its text's digest and the checks that text fails (machine_line
+writes the two together, in this order)."""
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -224,10 +229,10 @@ def is_held_back(entry: polib.POEntry) -> bool:
     entries are shown; the catalog keeps it for the reviewer. Once a person edits it
     (the digest no longer matches) or accepts it (fuzzy cleared), it is theirs and shown
     as any other translation."""
-    if not entry.fuzzy or not entry.msgstr or f"; {FAILS_LABEL} " not in entry.tcomment:
+    if not entry.fuzzy or not entry.msgstr or _FAILS_MARK not in entry.tcomment:
         return False  # most entries: no line to read
-    found = read(entry, Kind.MACHINE)
-    return found is not None and bool(found.fails) and found.digest == text_digest(entry.msgstr)
+    found = _HELD.search(entry.tcomment)  # what read() gives, without parsing every line
+    return found is not None and found.group(1) == text_digest(entry.msgstr)
 
 
 def is_from_memory(entry: polib.POEntry) -> bool:
