@@ -666,13 +666,13 @@ def entry_issues(entry: polib.POEntry, ctx: CheckContext) -> Iterator[Issue]:
                         msgid=entry.msgid)
 
 
-def failed_errors(msgid: str, msgstr: str, ctx: CheckContext) -> list[str]:
-    """The names of the error-level checks that ``msgstr`` fails as the translation of
-    ``msgid``, in check order: what holds a machine draft back from the pages
-    (translate.py notes them on its provenance line)."""
+def failed_errors(msgid: str, msgstr: str, ctx: CheckContext,
+                  checks: Iterable[EntryCheck] = ERROR_ENTRY_CHECKS) -> list[str]:
+    """The names of the ``checks`` (by default every error-level one) that ``msgstr``
+    fails as the translation of ``msgid``, in check order: what holds a machine draft back
+    from the pages (translate.py notes them on its provenance line)."""
     text = Text(polib.POEntry(msgid=msgid, msgstr=msgstr), msgid, msgstr)
-    return [check.name for check in ERROR_ENTRY_CHECKS
-            if next(iter(check.run(text, ctx)), None) is not None]
+    return [check.name for check in checks if next(iter(check.run(text, ctx)), None) is not None]
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:

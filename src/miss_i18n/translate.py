@@ -20,7 +20,7 @@ from datetime import datetime
 import polib
 
 from .catalog import format_date
-from .checks import CheckContext, failed_errors
+from .checks import ERROR_ENTRY_CHECKS, CheckContext, failed_errors
 from .confidence import confidence, least
 from .config import Glossary
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
@@ -264,6 +264,7 @@ class Protector:
         self.patterns = [(re.compile(rf"(?<!\w){re.escape(t)}(?!\w)"), t) for t in kept]
         self._terms = "\0".join(kept)
         self._made: dict[str, tuple[str, dict[str, str]]] = {}
+        self._only: dict[str, bool] = {}
 
     def _tokens(self, sentence: str) -> list[str]:
         """A token per term, in order: the next number from ``TOKEN_BASE`` that neither
@@ -313,10 +314,13 @@ class Protector:
     def only_terms(self, text: str) -> bool:
         """Whether ``text`` holds a term and, besides its terms, no letter (only spaces,
         punctuation, numbers): nothing an engine should translate, so it is copied."""
-        rest = text
-        for pattern, _term in self.patterns:
-            rest = pattern.sub(" ", rest)
-        return rest != text and not has_letters(rest)
+        found = self._only.get(text)
+        if found is None:
+            rest = text
+            for pattern, _term in self.patterns:
+                rest = pattern.sub(" ", rest)
+            found = self._only[text] = rest != text and not has_letters(rest)
+        return found
 
 
 def _put_back(text: str, used: Mapping[str, str]) -> str:
@@ -372,7 +376,7 @@ def translate_catalog(
             failed += 1
             continue
         score = None if used is None else path.score(used)
-        fails = failed_errors(entry.msgid, text, checking)
+        fails = failed_errors(entry.msgid, text, checking, DRAFT_CHECKS)
         _record(entry, text, model, split, score, fails=fails)
         drafted += 1
         piecewise += split
@@ -384,6 +388,11 @@ def translate_catalog(
     return LocaleResult(locale=locale, model=model, waiting=len(jobs), drafted=drafted,
                         piecewise=piecewise, failed=failed, held=held, texts=texts,
                         from_memory=texts - translated, from_engine=translated)
+
+
+DRAFT_CHECKS = tuple(check for check in ERROR_ENTRY_CHECKS if check.name != "placeholders")
+"""The error-level checks a new draft is put through: all but ``placeholders``, which
+``_draft`` has verified already (a draft is only made with its source's placeholders)."""
 
 
 def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Node]]]:
