@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import build, buildcache, catalog, incremental, pipeline
+from miss_i18n import buildcache, catalog, incremental, languages, pipeline
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Config, Glossary, load_config
@@ -433,7 +433,7 @@ def test_an_edit_takes_the_locales_names_from_the_index(
     """Babel loads all its data on a locale to name it: a run that finds the names in the
     build index (same Babel), and the catalogs' language teams and plural forms in their
     headers, loads no locale's data."""
-    monkeypatch.setattr(build, "_LOCALES", {})
+    monkeypatch.setattr(languages, "_LOCALES", {})
     asked: list[str] = []
     original = babel.localedata.load
 
@@ -447,7 +447,7 @@ def test_an_edit_takes_the_locales_names_from_the_index(
     _edit(recorded, "paragraph")
     assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
     assert asked == []  # not even the source locale's: the catalogs' headers name theirs
-    assert build._LOCALES["ar"] == ("العربية", "rtl")
+    assert languages._LOCALES["ar"] == ("العربية", "rtl")
     assert snapshot(recorded, "site") != before  # the edit was built
 
 
@@ -459,7 +459,7 @@ def test_an_edit_takes_the_locales_names_from_the_index(
 def test_names_in_the_index_are_learnt_only_from_the_same_babel(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str,
         names: dict[str, list[str]], learnt: bool) -> None:
-    monkeypatch.setattr(build, "_LOCALES", {})
+    monkeypatch.setattr(languages, "_LOCALES", {})
     index = PageCache.of(tmp_path)
     index.save(tmp_path / "site", full=True)
     head, rest = index.path.read_bytes().split(b"\n", 1)
@@ -470,7 +470,7 @@ def test_names_in_the_index_are_learnt_only_from_the_same_babel(
     header["digest"] = buildcache._digest(body)
     index.path.write_bytes(json.dumps(header).encode() + b"\n" + body)
     PageCache.of(tmp_path)
-    assert ("de" in build._LOCALES) == learnt
+    assert ("de" in languages._LOCALES) == learnt
 
 
 def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:

@@ -17,10 +17,17 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-from babel import Locale
 from lxml import etree, html
 
 from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, MEMORY_NOTICE, REVIEW_NOTICE
+from .languages import (
+    bcp47,
+    code_left_to_right,
+    direction,
+    fallback_dir,
+    native_name,
+    unclaim,
+)
 from .markup import (
     HTML_SPACE,
     MarkupError,
@@ -107,47 +114,6 @@ background:#eef4ff;border:1px solid #c9d8f5}
 :is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))>li,
 :is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))>li{list-style-position:outside}
 """.strip() + "\n" + SCRIPT_FONTS
-
-
-def bcp47(locale: str) -> str:
-    """The language tag for ``lang``, ``hreflang`` and URLs: ``pt_BR`` → ``pt-BR``."""
-    return locale.replace("_", "-")
-
-
-_LOCALES: dict[str, tuple[str, str]] = {}
-"""Per locale, its name in itself and its direction: Babel's, loaded once per process
-(every page of every locale asks, for each language of its menu), or learnt from the
-process that merged the locale's catalog (``learn``)."""
-
-
-def locale_names(locale: str) -> tuple[str, str]:
-    """The locale's name in itself, and its direction (``ltr`` or ``rtl``)."""
-    found = _LOCALES.get(locale)
-    if found is None:
-        parsed = Locale.parse(locale)
-        found = _LOCALES[locale] = (
-            parsed.get_display_name(locale) or locale,
-            "rtl" if parsed.character_order == "right-to-left" else "ltr")
-    return found
-
-
-def learn(known: Mapping[str, tuple[str, str]]) -> None:
-    """What other processes (or the last run) found (locale_names), so this one loads no
-    locale data."""
-    _LOCALES.update(known)
-
-
-def known_names() -> dict[str, tuple[str, str]]:
-    """Every locale's names this process knows (locale_names), by locale."""
-    return dict(_LOCALES)
-
-
-def direction(locale: str) -> str:
-    return locale_names(locale)[1]
-
-
-def native_name(locale: str) -> str:
-    return locale_names(locale)[0]
 
 
 @dataclass(frozen=True)
@@ -314,7 +280,7 @@ def localize(
     source_dir = fallback_dir(site.source_locale, locale)
     title = tree.getroot().find("head/title")
     if locale != site.source_locale:
-        _unclaim(tree.getroot(), site.source_locale)
+        unclaim(tree.getroot(), site.source_locale)
     # Attributes first: runs copy their inline elements, attributes included.
     for slot in sorted(slots, key=lambda s: s.run is not None):
         found = translations.get((slot.segment.context, slot.segment.msgid))
@@ -336,7 +302,7 @@ def localize(
                 _mark_fallback(slot.run, source_tag, source_dir)
     root = tree.getroot()
     if rtl and locale != site.source_locale:
-        _code_left_to_right(root)
+        code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
@@ -571,67 +537,6 @@ def written(node: etree._Element | etree._ElementTree, *, doctype: str | None = 
 def _attribute_text(value: str) -> str:
     return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
-
-
-def fallback_dir(source_locale: str, locale: str) -> str | None:
-    """The ``dir`` that text left in the source language needs on ``locale``'s page: the
-    source's direction where it is not the page's, else None (it inherits the page's)."""
-    source_dir = direction(source_locale)
-    return None if source_dir == direction(locale) else source_dir
-
-
-LANG_ATTRIBUTES = ("lang", "xml:lang")
-_WITH_LANG = etree.XPath('//*[@lang or @*[name()="xml:lang"]]')
-
-
-def source_claims(element: etree._Element, source_locale: str) -> list[str]:
-    """The attributes by which an element says it is in the source language: its
-    ``lang``/``xml:lang`` naming it (by primary subtag: ``en``, ``en-US``, ``EN-gb``), and
-    then, where it names no other language, its ``dir`` if that is the source's direction.
-    Once the text is translated they are wrong: screen readers would read German with an
-    English voice, and browsers lay Arabic out left to right."""
-    primary = re.split("[-_]", source_locale)[0].lower()
-    names = [name for name in LANG_ATTRIBUTES
-             if re.split("[-_]", (element.get(name) or "").strip())[0].lower() == primary]
-    others = [name for name in LANG_ATTRIBUTES
-              if name not in names and element.get(name) is not None]
-    if names and not others and (
-            element.get("dir") or "").strip().lower() == direction(source_locale):
-        names.append("dir")
-    return names
-
-
-def claiming(root: etree._Element, source_locale: str
-             ) -> list[tuple[etree._Element, list[str]]]:
-    """The elements below the root that claim the source language (source_claims), with
-    the attributes that do."""
-    found = _WITH_LANG(root)
-    assert isinstance(found, list)
-    return [(element, names) for element in found
-            if isinstance(element, etree._Element) and element is not root
-            and (names := source_claims(element, source_locale))]
-
-
-def _unclaim(root: etree._Element, source_locale: str) -> None:
-    """Take the source language's claims off a translated page's elements: they inherit
-    the page's language from the root, and text left untranslated in them is marked as the
-    source's like any other (fallback_mark)."""
-    for element, names in claiming(root, source_locale):
-        for name in names:
-            del element.attrib[name]
-
-
-CODE_TAGS = ("pre", "code", "kbd", "samp")
-"""Code, input and output: written left to right, whatever the page's language."""
-
-
-def _code_left_to_right(root: etree._Element) -> None:
-    """Code on a translated rtl page keeps its direction: inheriting the page's, a C line
-    shows as ``;ret = fputs(…)``. Only where the element has no dir of its own (a fallback
-    mark or the source's)."""
-    for element in root.iter(*CODE_TAGS):
-        if element.get("dir") is None:
-            element.set("dir", "ltr")
 
 
 _NO_PHRASING = frozenset("ul ol menu dl table thead tbody tfoot tr colgroup hgroup".split())

@@ -43,9 +43,10 @@ from typing import Any
 import babel
 from lxml import etree
 
-from .build import PageReport, Rejection, Review, Site, known_names, learn
+from .build import PageReport, Rejection, Review, Site
 from .chrome import CHROME
 from .files import signature, still_holds, write_if_changed
+from .languages import known_names, learn
 from .model import Key, Segment
 from .segments import Plan
 

@@ -23,17 +23,7 @@ from typing import Any, TypeVar
 import polib
 
 from . import catalog, incremental
-from .build import (
-    PageReport,
-    Review,
-    Site,
-    index_page,
-    learn,
-    locale_names,
-    plain_uris,
-    sitemap,
-    untranslated_titles,
-)
+from .build import PageReport, Review, Site, index_page, plain_uris, sitemap, untranslated_titles
 from .buildcache import Built, PageCache, code_digest, site_salt, source_line
 from .checks import CheckContext
 from .chrome import CHROME
@@ -67,6 +57,7 @@ from .files import (
     write_if_changed,
 )
 from .incremental import Template
+from .languages import learn, locale_names
 from .memory import Memory
 from .model import CatalogStats, Key, Segment, WriteResult
 from .pages import parse_page, read_bytes

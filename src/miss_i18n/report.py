@@ -14,20 +14,11 @@ from urllib.parse import quote
 import polib
 from lxml import etree
 
-from .build import (
-    SCRIPT_FONTS,
-    PageReport,
-    Site,
-    bcp47,
-    direction,
-    native_name,
-    serialize,
-    shell,
-    untranslated_titles,
-)
+from .build import SCRIPT_FONTS, PageReport, Site, serialize, shell, untranslated_titles
 from .checks import CheckContext, check_catalog
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
+from .languages import bcp47, direction, native_name
 from .model import CatalogStats, Severity
 
 FOLDED_PAGES = 3

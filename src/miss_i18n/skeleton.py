@@ -27,7 +27,6 @@ from functools import cache
 from lxml import etree, html
 
 from .build import (
-    CODE_TAGS,
     MARK,
     STYLE,
     PageReport,
@@ -36,14 +35,9 @@ from .build import (
     Site,
     Translations,
     attribute_value,
-    bcp47,
     chrome_text,
-    claiming,
-    direction,
-    fallback_dir,
     fallback_mark,
     localize,
-    native_name,
     notices_of,
     plain_uris,
     plain_url,
@@ -55,6 +49,7 @@ from .build import (
     written,
 )
 from .chrome import LANGUAGE_MENU
+from .languages import CODE_TAGS, bcp47, claiming, direction, fallback_dir, native_name
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
 from .segments import Located, Run, Slot, is_element, option_spacing, option_value

@@ -1,0 +1,113 @@
+"""Languages as pages name them: locale tags, each locale's name in itself and its
+direction, and the source language's claims a translated page takes off its elements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from babel import Locale
+from lxml import etree
+
+
+def bcp47(locale: str) -> str:
+    """The language tag for ``lang``, ``hreflang`` and URLs: ``pt_BR`` → ``pt-BR``."""
+    return locale.replace("_", "-")
+
+
+_LOCALES: dict[str, tuple[str, str]] = {}
+"""Per locale, its name in itself and its direction: Babel's, loaded once per process
+(every page of every locale asks, for each language of its menu), or learnt from the
+process that merged the locale's catalog (``learn``)."""
+
+
+def locale_names(locale: str) -> tuple[str, str]:
+    """The locale's name in itself, and its direction (``ltr`` or ``rtl``)."""
+    found = _LOCALES.get(locale)
+    if found is None:
+        parsed = Locale.parse(locale)
+        found = _LOCALES[locale] = (
+            parsed.get_display_name(locale) or locale,
+            "rtl" if parsed.character_order == "right-to-left" else "ltr")
+    return found
+
+
+def learn(known: Mapping[str, tuple[str, str]]) -> None:
+    """What other processes (or the last run) found (locale_names), so this one loads no
+    locale data."""
+    _LOCALES.update(known)
+
+
+def known_names() -> dict[str, tuple[str, str]]:
+    """Every locale's names this process knows (locale_names), by locale."""
+    return dict(_LOCALES)
+
+
+def direction(locale: str) -> str:
+    return locale_names(locale)[1]
+
+
+def native_name(locale: str) -> str:
+    return locale_names(locale)[0]
+
+def fallback_dir(source_locale: str, locale: str) -> str | None:
+    """The ``dir`` that text left in the source language needs on ``locale``'s page: the
+    source's direction where it is not the page's, else None (it inherits the page's)."""
+    source_dir = direction(source_locale)
+    return None if source_dir == direction(locale) else source_dir
+
+
+LANG_ATTRIBUTES = ("lang", "xml:lang")
+_WITH_LANG = etree.XPath('//*[@lang or @*[name()="xml:lang"]]')
+
+
+def source_claims(element: etree._Element, source_locale: str) -> list[str]:
+    """The attributes by which an element says it is in the source language: its
+    ``lang``/``xml:lang`` naming it (by primary subtag: ``en``, ``en-US``, ``EN-gb``), and
+    then, where it names no other language, its ``dir`` if that is the source's direction.
+    Once the text is translated they are wrong: screen readers would read German with an
+    English voice, and browsers lay Arabic out left to right."""
+    primary = re.split("[-_]", source_locale)[0].lower()
+    names = [name for name in LANG_ATTRIBUTES
+             if re.split("[-_]", (element.get(name) or "").strip())[0].lower() == primary]
+    others = [name for name in LANG_ATTRIBUTES
+              if name not in names and element.get(name) is not None]
+    if names and not others and (
+            element.get("dir") or "").strip().lower() == direction(source_locale):
+        names.append("dir")
+    return names
+
+
+def claiming(root: etree._Element, source_locale: str
+             ) -> list[tuple[etree._Element, list[str]]]:
+    """The elements below the root that claim the source language (source_claims), with
+    the attributes that do."""
+    found = _WITH_LANG(root)
+    assert isinstance(found, list)
+    return [(element, names) for element in found
+            if isinstance(element, etree._Element) and element is not root
+            and (names := source_claims(element, source_locale))]
+
+
+def unclaim(root: etree._Element, source_locale: str) -> None:
+    """Take the source language's claims off a translated page's elements: they inherit
+    the page's language from the root, and text left untranslated in them is marked as the
+    source's like any other (fallback_mark)."""
+    for element, names in claiming(root, source_locale):
+        for name in names:
+            del element.attrib[name]
+
+
+CODE_TAGS = ("pre", "code", "kbd", "samp")
+"""Code, input and output: written left to right, whatever the page's language."""
+
+
+def code_left_to_right(root: etree._Element) -> None:
+    """Code on a translated rtl page keeps its direction: inheriting the page's, a C line
+    shows as ``;ret = fputs(…)``. Only where the element has no dir of its own (a fallback
+    mark or the source's)."""
+    for element in root.iter(*CODE_TAGS):
+        if element.get("dir") is None:
+            element.set("dir", "ltr")
+
