@@ -20,7 +20,8 @@ from helpers import (
     structure,
     visible_text,
 )
-from miss_i18n.build import MARK, Rejection, Review, Site, index_page, localize, plain_uris, sitemap
+from miss_i18n.build import Rejection, Review, Site, index_page, localize, plain_uris, sitemap
+from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page

@@ -19,7 +19,15 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
-from .chrome import LANGUAGE_MENU, MACHINE_NOTICE, MEMORY_NOTICE, REVIEW_NOTICE
+from .chrome import (
+    LANGUAGE_MENU,
+    MACHINE_NOTICE,
+    MARK,
+    MEMORY_NOTICE,
+    REVIEW_NOTICE,
+    SCRIPT_FONTS,
+    STYLE,
+)
 from .languages import (
     bcp47,
     code_left_to_right,
@@ -44,76 +52,7 @@ from .model import Key, Segment
 from .pages import UNKNOWN_VOID
 from .segments import Run, Slot, is_element, locate, set_option_text
 
-MARK = "data-miss-i18n"
 Translations = Mapping[Key, str]
-def _stack(*families: str) -> str:
-    """The script's fonts, then the system's (for Latin text: a Noto font of a script
-    may have none, and English left untranslated inherits the stack), then generic."""
-    return ",".join([*(f'"{family}"' for family in families), "system-ui", "sans-serif"])
-
-
-SCRIPT_FONTS = "\n".join(f"{selector}{{font-family:{stack}{extra}}}" for selector, stack, extra in (
-    # CJK: one stack per language, so each gets its own glyph forms (骨 and 直 differ).
-    (":lang(zh)", _stack("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC"), ""),
-    (":is(:lang(zh-Hant),:lang(zh-TW),:lang(zh-MO))",
-     _stack("Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC"), ""),
-    (":lang(zh-HK)", _stack("Noto Sans CJK HK", "Noto Sans HK", "Noto Sans CJK TC"), ""),
-    (":lang(ja)", _stack("Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP"), ""),
-    (":lang(ko)", _stack("Noto Sans CJK KR", "Noto Sans KR", "Source Han Sans KR"), ""),
-    # Indic scripts.
-    (":is(:lang(hi),:lang(mr),:lang(ne),:lang(sa))", _stack("Noto Sans Devanagari"), ""),
-    (":is(:lang(bn),:lang(as))", _stack("Noto Sans Bengali"), ""),
-    (":lang(ta)", _stack("Noto Sans Tamil"), ""),
-    (":lang(te)", _stack("Noto Sans Telugu"), ""),
-    (":lang(kn)", _stack("Noto Sans Kannada"), ""),
-    (":lang(ml)", _stack("Noto Sans Malayalam"), ""),
-    (":lang(gu)", _stack("Noto Sans Gujarati"), ""),
-    (":lang(pa)", _stack("Noto Sans Gurmukhi"), ""),
-    (":lang(or)", _stack("Noto Sans Oriya"), ""),
-    (":lang(si)", _stack("Noto Sans Sinhala"), ""),
-    # Arabic script: Urdu in Nastaliq where installed (it needs taller lines), else Naskh.
-    (":is(:lang(ar),:lang(fa),:lang(ps),:lang(ckb),:lang(sd),:lang(ug))",
-     _stack("Noto Naskh Arabic", "Noto Sans Arabic"), ""),
-    (":lang(ur)", _stack("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic"),
-     ";line-height:2.2"),
-    (":is(:lang(he),:lang(yi))", _stack("Noto Sans Hebrew"), ""),
-    # Southeast Asia: Burmese stacks its marks high and low, so it needs taller lines too.
-    (":lang(th)", _stack("Noto Sans Thai", "Noto Looped Thai"), ""),
-    (":lang(lo)", _stack("Noto Sans Lao", "Noto Looped Lao"), ""),
-    (":lang(km)", _stack("Noto Sans Khmer"), ""),
-    (":lang(my)", _stack("Noto Sans Myanmar"), ";line-height:1.9"),
-    (":is(:lang(am),:lang(ti))", _stack("Noto Sans Ethiopic"), ""),
-    (":lang(hy)", _stack("Noto Sans Armenian"), ""),
-    (":lang(ka)", _stack("Noto Sans Georgian"), ""),
-))
-"""Font stacks for the scripts system-ui does not cover well everywhere: the Noto family
-for each (Debian's fonts-noto-core and fonts-noto-cjk), then the system's, then the generic
-family. Matched by ``:lang()`` (specific enough to win over a page's ``body{font:…}``), so
-a page and each language menu entry get their script's fonts; Latin, Greek and Cyrillic
-keep the page's own."""
-
-STYLE = """
-[data-miss-i18n="languages"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
-margin-inline:0;text-align:end}
-[data-miss-i18n="languages"] summary{cursor:pointer;display:inline-block;
-padding-block:.25rem;padding-inline:.6rem;border:1px solid #bbb;border-radius:.4rem;
-background:#fafafa}
-[data-miss-i18n="languages"] ul{list-style:none;margin-block:.4rem 0;margin-inline:0;
-padding:.5rem;columns:10rem;border:1px solid #ddd;border-radius:.4rem;background:#fff;
-text-align:start}
-[data-miss-i18n="languages"] li{margin:0;padding-block:.1rem;padding-inline:0;
-break-inside:avoid}
-[data-miss-i18n="languages"] a{text-decoration:none}
-[data-miss-i18n="languages"] a[aria-current]{font-weight:600}
-[data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
-margin-inline:0;padding-block:.4rem;padding-inline:.7rem;border-radius:.4rem;
-background:#eef4ff;border:1px solid #c9d8f5}
-:is(ul,ol):dir(rtl)>li[dir=ltr],:is(ul,ol):dir(ltr)>li[dir=rtl]{list-style-position:inside}
-:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr]))){direction:ltr}
-:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl]))){direction:rtl}
-:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))>li,
-:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))>li{list-style-position:outside}
-""".strip() + "\n" + SCRIPT_FONTS
 
 
 @dataclass(frozen=True)

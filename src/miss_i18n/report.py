@@ -14,8 +14,9 @@ from urllib.parse import quote
 import polib
 from lxml import etree
 
-from .build import SCRIPT_FONTS, PageReport, Site, serialize, shell, untranslated_titles
+from .build import PageReport, Site, serialize, shell, untranslated_titles
 from .checks import CheckContext, check_catalog
+from .chrome import SCRIPT_FONTS
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name

@@ -27,8 +27,6 @@ from functools import cache
 from lxml import etree, html
 
 from .build import (
-    MARK,
-    STYLE,
     PageReport,
     Rejection,
     Review,
@@ -48,7 +46,7 @@ from .build import (
     usable,
     written,
 )
-from .chrome import LANGUAGE_MENU
+from .chrome import LANGUAGE_MENU, MARK, STYLE
 from .languages import CODE_TAGS, bcp47, claiming, direction, fallback_dir, native_name
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
