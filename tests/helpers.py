@@ -16,12 +16,13 @@ from click.testing import CliRunner
 from lxml import etree
 
 import miss_i18n
-from miss_i18n.build import Site, localize
+from miss_i18n.build import localize
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import locate
 from miss_i18n.summary import translations_of
+from miss_i18n.website import Site
 
 HIDDEN = {"script", "style", "template", "head"}
 

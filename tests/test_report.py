@@ -13,7 +13,7 @@ from lxml import etree
 from conftest import make_project
 from helpers import invoke
 from miss_i18n import build, catalog, po_fast, po_syntax, report
-from miss_i18n.build import PageReport, Rejection, Site, index_page
+from miss_i18n.build import PageReport, Rejection, index_page
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
 from miss_i18n.confidence import WeakDraft
@@ -22,6 +22,7 @@ from miss_i18n.model import CatalogStats, Severity
 from miss_i18n.pages import parse_page
 from miss_i18n.provenance import MACHINE_MARK
 from miss_i18n.report import Findings, count_findings, report_page
+from miss_i18n.website import Site
 
 PAGE = "minimally-invasive-spine-surgery.html"
 CTX = "minimally-invasive-spine-surgery:"

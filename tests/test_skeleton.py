@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 from conftest import ARTICLE, PAGES
 from miss_i18n import skeleton
-from miss_i18n.build import Review, Site, localize, plain_uris
+from miss_i18n.build import Review, localize
 from miss_i18n.markup import Placeholder, parse
 from miss_i18n.model import Key
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located
 from miss_i18n.skeleton import PageBuilder, Skeleton, compile_page, render
+from miss_i18n.website import Site
+from miss_i18n.writer import plain_uris
 
 SOURCES = [ARTICLE, *sorted(PAGES.glob("*.html"))]
 LOCALES = ("en", "de", "ar", "he", "zh")

@@ -43,12 +43,13 @@ from typing import Any
 import babel
 from lxml import etree
 
-from .build import PageReport, Rejection, Review, Site
+from .build import PageReport, Rejection, Review
 from .chrome import CHROME
 from .files import signature, still_holds, write_if_changed
 from .languages import known_names, learn
 from .model import Key, Segment
 from .segments import Plan
+from .website import Site
 
 INDEX = Path(".miss-i18n") / "pages.json"
 LEGACY = Path(".miss-i18n") / "pages"

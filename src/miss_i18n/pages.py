@@ -166,7 +166,7 @@ def _is_content(text: str | None) -> bool:
 UNKNOWN_VOID = ("wbr", "source", "track", "embed", "keygen", "bgsound")
 """Void elements (HTML standard) that libxml2's HTML4 parser reads as containers: it nests
 what follows them, up to their parent's end, inside them, and writes them with an end tag
-(``build.written`` leaves that out)."""
+(``writer.written`` leaves that out)."""
 
 
 def hoist_voids(root: etree._Element) -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import polib
 
 from . import catalog, incremental
-from .build import PageReport, Review, Site, index_page, plain_uris, sitemap, untranslated_titles
+from .build import PageReport, Review, index_page, sitemap, untranslated_titles
 from .buildcache import Built, PageCache, code_digest, site_salt, source_line
 from .checks import CheckContext
 from .chrome import CHROME
@@ -74,6 +74,8 @@ from .translate import (
     pending_sentences,
     translate_catalog,
 )
+from .website import Site
+from .writer import plain_uris
 
 R = TypeVar("R")
 

@@ -14,13 +14,15 @@ from urllib.parse import quote
 import polib
 from lxml import etree
 
-from .build import PageReport, Site, serialize, shell, untranslated_titles
+from .build import PageReport, shell, untranslated_titles
 from .checks import CheckContext, check_catalog
 from .chrome import SCRIPT_FONTS
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name
 from .model import CatalogStats, Severity
+from .website import Site
+from .writer import serialize
 
 FOLDED_PAGES = 3
 """More pages than this are listed in a <details> element in each language's row."""

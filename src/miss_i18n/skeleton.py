@@ -30,27 +30,24 @@ from .build import (
     PageReport,
     Rejection,
     Review,
-    Site,
     Translations,
     attribute_value,
     chrome_text,
     fallback_mark,
     localize,
     notices_of,
-    plain_uris,
-    plain_url,
     prepare_head,
-    relink_assets,
     run_comments,
-    serialize,
     usable,
-    written,
 )
 from .chrome import LANGUAGE_MENU, MARK, STYLE
 from .languages import CODE_TAGS, bcp47, claiming, direction, fallback_dir, native_name
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
+from .relink import relink_assets
 from .segments import Located, Run, Slot, is_element, option_spacing, option_value
+from .website import Site
+from .writer import plain_uris, plain_url, serialize, written
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")

@@ -1,0 +1,147 @@
+"""A page's relative links to the source folder's assets, made to work from its locale
+folder, and its ``<base href>`` taken off (its URLs written as it made them resolve).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from .markup import HTML_SPACE
+
+URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background",
+                  "xlink:href")
+_CSS_URL = re.compile(
+    r"""(?P<head>url\(\s*)(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'|(?P<bare>[^)'"\s\\]+))"""
+    r"""(?=\s*\))|(?P<imp>@import\s+)(?:"(?P<idq>[^"\\\n]*)"|'(?P<isq>[^'\\\n]*)')""",
+    re.IGNORECASE)
+"""A URL in CSS (a style attribute, a <style> element): ``url(…)``, bare or quoted, and
+``@import "…"``; one with a backslash escape is left as it is."""
+
+
+def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
+    """Relative links to copied assets, made to work from the page's locale folder.
+
+    Links between pages stay as they are: each locale folder mirrors the source folder.
+    A page's ``<base href>`` would make its links, the build's own (the language menu) and
+    the assets' new ones resolve against another folder: every relative URL is written as
+    the base made it resolve, and the base's href taken off.
+    """
+    base = _base_href(root)
+    if not assets and base is None:
+        return
+    source_dir = posixpath.dirname(page)
+    out_dir = posixpath.dirname(here)
+    rebase = _rebaser(base, source_dir) if base is not None else None
+
+    def relink(url: str) -> str:
+        if rebase is not None:
+            url = rebase(url)
+        # a browser strips the spaces around a URL; an encoded slash is part of a name
+        parts = urlsplit(url.strip(HTML_SPACE))
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") \
+                or "%2f" in parts.path.lower():
+            return url
+        target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+        if target not in assets:
+            return url
+        moved = posixpath.relpath(target, out_dir or ".")
+        return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
+
+    def relink_css(css: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            group = next(name for name in ("dq", "sq", "bare", "idq", "isq")
+                         if match.group(name) is not None)
+            text = match.string
+            return (text[match.start():match.start(group)] + relink(match.group(group))
+                    + text[match.end(group):match.end()])
+
+        lowered = css.lower()
+        return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in URL_ATTRIBUTES:
+            value = element.get(name)
+            if value is not None and (moved := relink(value)) != value:
+                element.set(name, moved)
+        srcset = element.get("srcset")
+        if srcset is not None:
+            items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]
+            element.set("srcset", ", ".join(
+                " ".join([relink(item[0]), *item[1:]]) for item in items))
+        style = element.get("style")
+        if style is not None and (moved := relink_css(style)) != style:
+            element.set("style", moved)
+        if element.tag == "style" and element.text and (
+                moved := relink_css(element.text)) != element.text:
+            element.text = moved
+    if base is not None:
+        for element in list(root.iter("base")):
+            if "href" in element.attrib:
+                del element.attrib["href"]
+            if not element.attrib:
+                _drop(element)
+
+
+def _base_href(root: etree._Element) -> str | None:
+    """The page's base URL (the first ``<base href>``, as a browser takes it), if any."""
+    for element in root.iter("base"):
+        href = element.get("href")
+        if href is not None and href.strip(HTML_SPACE):
+            return href.strip(HTML_SPACE)
+    return None
+
+
+def _rebaser(base: str, source_dir: str) -> Callable[[str], str]:
+    """A URL of the page as its ``base`` makes it resolve, written for the page without a
+    base: absolute against an absolute or root-relative base; against a relative one,
+    relative to the page's own folder again (then relinked as any other)."""
+    parts = urlsplit(base)
+    absolute = bool(parts.scheme or parts.netloc or parts.path.startswith("/"))
+    folder = posixpath.normpath(posixpath.join(source_dir, parts.path or "."))
+    if parts.path and not parts.path.endswith("/"):
+        folder = posixpath.dirname(folder)
+    document = posixpath.normpath(posixpath.join(source_dir, parts.path)) if parts.path \
+        else None
+
+    def rebase(url: str) -> str:
+        stripped = url.strip(HTML_SPACE)
+        found = urlsplit(stripped)
+        if found.scheme or found.netloc or stripped.startswith("/"):
+            return urljoin(base, stripped) if absolute and not (
+                found.scheme or found.netloc) else url
+        if absolute:
+            return urljoin(base, stripped)
+        if not found.path:  # "#x", "?q": the base's own document
+            if document is None:
+                return url
+            target, query = document, found.query or parts.query
+        else:
+            target = posixpath.normpath(posixpath.join(folder, found.path))
+            query = found.query
+        written = posixpath.relpath(target, source_dir or ".")
+        if found.path.endswith("/") or (not found.path and parts.path.endswith("/")):
+            written += "/"
+        return urlunsplit(("", "", written, query, found.fragment))
+
+    return rebase
+
+
+def _drop(element: etree._Element) -> None:
+    """Take ``element`` out of its tree, its tail kept where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

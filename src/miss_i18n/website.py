@@ -1,0 +1,87 @@
+"""What every page needs to know about the whole site: its pages and locales, which
+locales are published, and the paths, URLs and links between its pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from urllib.parse import quote
+
+from .languages import bcp47
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page needs to know about the whole site."""
+
+    pages: Sequence[str]
+    source_locale: str
+    locales: Sequence[str]
+    base_url: str | None = None
+    assets: frozenset[str] = frozenset()
+    """Files of the source folder (images, CSS…) copied once to the output root."""
+    progress: Mapping[str, float] = field(default_factory=dict)
+    """Percent of the site's text each locale shows translated (absent: complete)."""
+    threshold: float = 0.0
+    """Locales below it are built for preview only: marked noindex, and left out of the
+    hreflang alternates, the sitemap and the language menu (the index lists them)."""
+
+    @property
+    def all_locales(self) -> list[str]:
+        return [self.source_locale, *self.locales]
+
+    def is_published(self, locale: str) -> bool:
+        return locale == self.source_locale or self.progress.get(locale, 100.0) >= self.threshold
+
+    @property
+    def published(self) -> list[str]:
+        """The locales search engines and the language menu are told about."""
+        return [locale for locale in self.all_locales if self.is_published(locale)]
+
+    def path(self, locale: str, page: str) -> str:
+        """The output file's path below the site root (a file name, not a URL)."""
+        return f"{bcp47(locale)}/{page}"
+
+    def url(self, locale: str, page: str) -> str:
+        """The page's absolute URL (with ``base_url``) or its root-relative URL path."""
+        return (self.base_url or "") + url_path(self.path(locale, page))
+
+    def href(self, from_path: str, locale: str, page: str) -> str:
+        """A link people click, from the file ``from_path`` to a page: always relative, so
+        the site works wherever it is opened (from disk, a preview server, a subfolder)."""
+        return _link(posixpath.dirname(from_path), self.path(locale, page))
+
+    def alternate(self, from_path: str, locale: str, page: str) -> str:
+        """A link for search engines (hreflang alternates): absolute with ``base_url``,
+        as they require; relative without one."""
+        return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
+
+
+@lru_cache(maxsize=1 << 16)  # every page's menu links the same pages of every locale
+def _link(start: str, target: str) -> str:
+    """``Site.href`` from a file in the folder ``start`` to the file ``target``."""
+    folder, name = posixpath.split(target)
+    up = _relative_folder(folder, start)
+    return _quoted(name) if up == "." else f"{_quoted(up)}/{_quoted(name)}"
+
+
+@cache  # a few folders, asked for every link of every page's menu and alternates
+def _relative_folder(folder: str, start: str) -> str:
+    return posixpath.relpath(folder or ".", start or ".")
+
+
+@cache
+def _quoted(path: str) -> str:
+    return url_path(path)
+
+
+def url_path(path: str) -> str:
+    """A file path as a URL path: ``sub dir/x&y#z?.html`` → ``sub%20dir/x%26y%23z%3F.html``.
+
+    Every character outside RFC 3986's unreserved set is percent-encoded (UTF-8), so a
+    page name never turns into a query, a fragment or an entity.
+    """
+    return quote(path, safe="/")
