@@ -20,12 +20,13 @@ from helpers import (
     structure,
     visible_text,
 )
-from miss_i18n.build import Rejection, Review, index_page, localize, sitemap
+from miss_i18n.build import Rejection, Review, localize
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, locate
+from miss_i18n.site_pages import index_page, sitemap
 from miss_i18n.website import Site
 from miss_i18n.writer import plain_uris
 

@@ -12,8 +12,8 @@ from lxml import etree
 
 from conftest import make_project
 from helpers import invoke
-from miss_i18n import build, catalog, po_fast, po_syntax, report
-from miss_i18n.build import PageReport, Rejection, index_page
+from miss_i18n import catalog, po_fast, po_syntax, report, site_pages
+from miss_i18n.build import PageReport, Rejection
 from miss_i18n.checks import check_file
 from miss_i18n.cli import main
 from miss_i18n.confidence import WeakDraft
@@ -22,6 +22,7 @@ from miss_i18n.model import CatalogStats, Severity
 from miss_i18n.pages import parse_page
 from miss_i18n.provenance import MACHINE_MARK
 from miss_i18n.report import Findings, count_findings, report_page
+from miss_i18n.site_pages import index_page
 from miss_i18n.website import Site
 
 PAGE = "minimally-invasive-spine-surgery.html"
@@ -171,8 +172,8 @@ def test_the_index_and_report_skip_the_url_scan_only_where_it_would_change_nothi
             weakest={"de": weak, "ar": []})
 
     fast = made()
-    real = build.serialize
-    monkeypatch.setattr(build, "serialize", lambda tree, plain=False: real(tree))
+    real = site_pages.serialize
+    monkeypatch.setattr(site_pages, "serialize", lambda tree, plain=False: real(tree))
     monkeypatch.setattr(report, "serialize", lambda tree, plain=False: real(tree))
     assert fast == made()
 

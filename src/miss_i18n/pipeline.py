@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import polib
 
 from . import catalog, incremental
-from .build import PageReport, Review, index_page, sitemap, untranslated_titles
+from .build import PageReport, Review, untranslated_titles
 from .buildcache import Built, PageCache, code_digest, site_salt, source_line
 from .checks import CheckContext
 from .chrome import CHROME
@@ -64,6 +64,7 @@ from .pages import parse_page, read_bytes
 from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
 from .segments import Located, Plan, source_plan
+from .site_pages import index_page, sitemap
 from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
 from .summary import Packed, Summary, basis_of, pack, stage_files, summarize, unpack

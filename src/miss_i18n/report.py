@@ -14,13 +14,14 @@ from urllib.parse import quote
 import polib
 from lxml import etree
 
-from .build import PageReport, shell, untranslated_titles
+from .build import PageReport, untranslated_titles
 from .checks import CheckContext, check_catalog
 from .chrome import SCRIPT_FONTS
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name
 from .model import CatalogStats, Severity
+from .site_pages import shell
 from .website import Site
 from .writer import serialize
 

@@ -1,0 +1,129 @@
+"""The pages the build writes for the whole site rather than translates: ``index.html``
+(the language chooser) and ``sitemap.xml``; and the shell its own pages start from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from lxml import etree
+
+from .chrome import MARK, SCRIPT_FONTS
+from .languages import bcp47, direction, native_name
+from .website import Site
+from .writer import serialize
+
+
+def shell(markup: str) -> etree._Element:
+    """A page the build writes itself, from its bare markup: parsed by etree's HTML parser,
+    whose elements need no Python class lookup each (lxml.html's do: a third of building
+    a page of thousands of links)."""
+    return etree.fromstring(markup, etree.HTMLParser())
+
+
+INDEX_TITLE = "Languages"
+"""index.html's title and heading where the site has several pages (or none titled)."""
+
+
+def index_page(site: Site, titles: Mapping[tuple[str, str], str],
+               untranslated: Collection[tuple[str, str]] = frozenset()) -> bytes:
+    """``index.html``: every language, named in itself, linking to its pages;
+    ``untranslated``: the (locale, page) whose title is in the source language.
+
+    It is a language chooser, not a translation of any page: titled by the one page of a
+    one-page site (whose chooser it is), else "Languages". It carries no hreflang
+    alternates: they must be reciprocal, and no page names index.html among its own (each
+    page's cluster is its languages, with the source page as x-default), so listing a
+    page's languages here, or calling index.html an x-default of a cluster of its own,
+    would be an annotation no other page confirms."""
+    tag = bcp47(site.source_locale)
+    root = shell(
+        f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head><meta charset="utf-8">'
+        "</head><body></body></html>"
+    )
+    head = root.find("head")
+    body = root.find("body")
+    assert head is not None and body is not None
+    etree.SubElement(head, "meta", {"name": "viewport",
+                                    "content": "width=device-width, initial-scale=1"})
+    title = etree.SubElement(head, "title")
+    title.text = titles.get((site.source_locale, site.pages[0]), INDEX_TITLE) if len(
+        site.pages) == 1 else INDEX_TITLE
+    style = etree.SubElement(head, "style", {MARK: "style"})
+    style.text = ("body{font:16px/1.5 system-ui,sans-serif;max-inline-size:46rem;"
+                  "margin-block:2rem;margin-inline:auto;padding-block:0;padding-inline:1rem}"
+                  "[data-miss-i18n=languages]{list-style:none;padding:0;"
+                  "display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));"
+                  "gap:.3rem 1rem}[data-miss-i18n=languages] ul{padding-inline-start:1.2rem}"
+                  "[data-miss-i18n=progress]{display:inline-block;min-inline-size:4ch;"
+                  "color:#555;font-family:system-ui,sans-serif;font-size:.85em;"
+                  "font-variant-numeric:tabular-nums}\n"
+                  + SCRIPT_FONTS)
+    main = etree.SubElement(body, "main", {MARK: "index"})
+    heading = etree.SubElement(main, "h1")
+    heading.text = title.text
+    _language_list(main, site, site.published, titles, untranslated)
+    previews = [other for other in site.all_locales if not site.is_published(other)]
+    if previews:
+        heading = etree.SubElement(main, "h2", {MARK: "previews"})
+        heading.text = (f"Previews: less than {site.threshold:g}% translated, not published "
+                        "to search engines")
+        _language_list(main, site, previews, titles, untranslated)
+    footer = etree.SubElement(main, "p", {MARK: "report"})
+    link = etree.SubElement(footer, "a", {"href": "report.html"})
+    link.text = "Translation report"
+    link.tail = ": progress, drafts awaiting review and check findings of every language."
+    # its links are Site.href's, percent-encoded: plain
+    return serialize(root.getroottree(), plain=True)
+
+
+def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
+                   titles: Mapping[tuple[str, str], str],
+                   untranslated: Collection[tuple[str, str]]) -> None:
+    """A grid of languages, each named in itself with its progress, linking to its pages."""
+    listing = etree.SubElement(parent, "ul", {MARK: "languages"})
+    for other in locales:
+        item = etree.SubElement(listing, "li", {"lang": bcp47(other)})
+        progress = etree.SubElement(item, "span", {MARK: "progress", "lang": "zxx"})
+        progress.text = f"{site.progress.get(other, 100.0):.0f}%"
+        progress.tail = " "
+        if len(site.pages) == 1:
+            link = etree.SubElement(item, "a", {
+                "href": site.href("index.html", other, site.pages[0]),
+                "hreflang": bcp47(other), "dir": direction(other)})
+            link.text = native_name(other)
+            continue
+        name = etree.SubElement(item, "span", {"dir": direction(other)})
+        name.text = native_name(other)
+        pages = etree.SubElement(item, "ul")
+        for page in site.pages:  # a title may be translated or left in the source language:
+            link = etree.SubElement(etree.SubElement(pages, "li"), "a", {  # its own direction
+                "href": site.href("index.html", other, page), "hreflang": bcp47(other),
+                "dir": "auto"})
+            if (other, page) in untranslated:  # read as the source's language
+                link.set("lang", bcp47(site.source_locale))
+            link.text = titles.get((other, page), page)
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def sitemap(site: Site) -> bytes:
+    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page.
+    Only for a site with a ``base_url``: the sitemap protocol requires absolute URLs."""
+    assert site.base_url, "a sitemap's URLs must be absolute"
+    namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
+    for page in site.pages:
+        for locale in site.published:
+            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(locale, page)
+            for other in [*site.published, None]:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", {
+                    "rel": "alternate",
+                    "hreflang": "x-default" if other is None else bcp47(other),
+                    "href": site.url(other or site.source_locale, page),
+                })
+    return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True))
