@@ -202,26 +202,32 @@ def _mark_fallback(run: Run, source_tag: str, source_dir: str | None) -> None:
 def _wrap(run: Run) -> etree._Element:
     """A span around a run that shares its element with blocks: its text, comments and
     inline elements, the spacing around them left outside (as a translation keeps it)."""
-    parent, start = run.parent, run.start_text()
-    lead = start[: len(start) - len(start.lstrip(HTML_SPACE))]
-    rest = start[len(lead):]
+    parent, start, end = run.parent, run.start_text(), run.end_text()
+    lead, trail = _spacing(start, end)
+    text = start[len(lead):]
+    if run.nodes:
+        run.nodes[-1].tail = end[: len(end) - len(trail)]
+    else:
+        text = text[: len(text) - len(trail)]
     if run.prev is None:
         index, parent.text = 0, lead
     else:
         index, run.prev.tail = parent.index(run.prev) + 1, lead
     span = parent.makeelement("span", {})
-    span.text = rest
+    span.text = text
     for node in run.nodes:
         span.append(node)  # with its tail
-    end = (span[-1].tail if len(span) else span.text) or ""
-    trimmed = end.rstrip(HTML_SPACE)
-    if len(span):
-        span[-1].tail = trimmed
-    else:
-        span.text = trimmed
-    span.tail = end[len(trimmed):]
+    span.tail = trail
     parent.insert(index, span)
     return span
+
+
+def _spacing(start: str, end: str) -> tuple[str, str]:
+    """The spacing before a run's text and after it (from its ``start_text`` and
+    ``end_text``): it stays where it is, outside what takes the run's place (a
+    translation, a fallback span). A run holds text (segments.locate), so the two never
+    overlap."""
+    return start[: len(start) - len(start.lstrip(HTML_SPACE))], end[len(end.rstrip(HTML_SPACE)):]
 
 
 def notices_of(report: PageReport) -> list[Segment]:
@@ -310,10 +316,7 @@ class _Cursor:
 
 
 def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._Element]) -> None:
-    start = run.start_text()
-    lead = start[: len(start) - len(start.lstrip(HTML_SPACE))]
-    end = run.end_text()
-    trail = end[len(end.rstrip(HTML_SPACE)):]
+    lead, trail = _spacing(run.start_text(), run.end_text())
     parent = run.parent
     leading, later = run_comments(run)
     for node in run.nodes:
