@@ -1,9 +1,10 @@
 """Localized pages, rebuilt from the source page by lookup.
 
 A translation only ever becomes text, or fills the placeholders its msgid has: every
-element and attribute of a built page comes from the source page or from this module
-(and then carries ``data-miss-i18n``). A translation whose placeholders do not match
-its source is not used; the source text stays and the report says so.
+element and attribute of a built page comes from the source page or from the build
+itself (and then carries ``data-miss-i18n``, chrome.MARK). A translation whose
+placeholders do not match its source is not used; the source text stays and the report
+says so.
 """
 
 from __future__ import annotations

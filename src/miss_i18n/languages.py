@@ -1,5 +1,6 @@
 """Languages as pages name them: locale tags, each locale's name in itself and its
-direction, and the source language's claims a translated page takes off its elements.
+direction; the source language's claims a translated page takes off its elements, the
+direction its text left in the source language needs, and code's (left to right).
 """
 
 from __future__ import annotations
