@@ -58,7 +58,7 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 # Marker kinds: a run's start and end, an attribute's value, an element's text (the
 # title's, an option's), a run parent's lang and dir marks (the whole ` name="…"` is the
 # place), the root's lang and dir values, where the head's additions and the body's menu
-# go; an attribute claiming the source language (build.source_claims), kept in the source
+# go; an attribute claiming the source language (languages.source_claims), kept in the source
 # locale only, a code element's dir="ltr" on rtl pages, and the value a translated option
 # without one gets (segments.set_option_text) (all three: the whole ` name="…"`, wherever
 # it is).
@@ -109,7 +109,7 @@ class _Run:
     wrapped: bool
     """Left in the source language, it says so in a span around its text."""
     code: bool
-    """Its element is code (build.CODE_TAGS): on rtl pages its dir mark is ltr."""
+    """Its element is code (languages.CODE_TAGS): on rtl pages its dir mark is ltr."""
     elements: dict[int, _Element] = field(default_factory=dict)
     """Its inline elements as written, once a translation needed them (``element``)."""
 
@@ -173,7 +173,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     """The page's skeleton, or None where it cannot express the page (the module's
     docstring). ``located`` is left as it is (its copy is marked), unless the caller gives
     it up (``own``): then its own tree is marked, and is no longer the page. ``plain``:
-    build.plain_uris of the page, where the caller found it already."""
+    writer.plain_uris of the page, where the caller found it already."""
     if not _escapes_alike("p") or (site.base_url and not plain_url(site.base_url)) \
             or not (plain_uris(located.tree) if plain is None else plain):
         return None
@@ -265,7 +265,7 @@ def _option_places(option: etree._Element, index: int, attributes: dict[int, tup
 
 
 def _own_places(root: etree._Element, source_locale: str) -> dict[int, str]:
-    """Each attribute claiming the source language (build.claiming) made an OWN place where
+    """Each attribute claiming the source language (languages.claiming) made an OWN place where
     it is among its element's attributes; returns them, written, by place."""
     own: dict[int, str] = {}
     for element, names in claiming(root, source_locale):
@@ -720,7 +720,7 @@ class PageBuilder:
         self.page = page
         self.site = site
         self.plain = plain
-        """The source's URLs are all written as they are (build.plain_uris): a skeleton
+        """The source's URLs are all written as they are (writer.plain_uris): a skeleton
         needs that."""
         self.skeleton: Skeleton | None = None
         self.compile = plain and due >= COMPILE_FROM
