@@ -5,6 +5,7 @@ from __future__ import annotations
 import polib
 import pytest
 
+from miss_i18n import catalog
 from miss_i18n.engines.base import ModelInfo
 from miss_i18n.provenance import (
     PIECEWISE_NOTE,
@@ -14,14 +15,15 @@ from miss_i18n.provenance import (
     edited,
     is_draft,
     is_edited,
+    is_engine_text,
     is_from_memory,
-    is_held_back,
     is_machine,
     machine_line,
     memory_line,
     parse_line,
     read,
     text_digest,
+    unwrapped,
     with_line,
 )
 from miss_i18n.translate import needs_translation, wants_human
@@ -111,20 +113,47 @@ def test_the_checks_a_draft_fails_are_named_after_its_digest_and_read_back() -> 
     assert machine_line(MODEL.provenance, fails=("urls",)) == machine_line(MODEL.provenance)
 
 
-def test_a_draft_is_held_back_only_while_it_is_the_failing_machine_text() -> None:
-    """Fuzzy, unedited, with a ``fails:`` note: held back. A person's edit (left fuzzy),
-    an accepted draft (not fuzzy), a history line and a passing draft are not."""
-    failing = machine_line(MODEL.provenance, text="Hola", fails=("urls",))
+def test_only_a_fuzzy_machine_draft_no_one_edited_is_the_engines_text() -> None:
+    """What summary.held_back may hold back: fuzzy, unedited machine drafts (an older
+    line without a digest cannot tell, and counts as the engine's). A person's edit (left
+    fuzzy), an accepted draft, a history line or a person's comment are theirs."""
+    line = machine_line(MODEL.provenance, text="Hola", fails=("urls",))
 
     def entry(msgstr: str, comment: str, fuzzy: bool = True) -> polib.POEntry:
         return polib.POEntry(msgid="Hello", msgstr=msgstr, tcomment=comment,
                              flags=["fuzzy"] if fuzzy else [])
 
-    assert is_held_back(entry("Hola", f"checked by Ana\n{failing}"))
-    assert not is_held_back(entry("Hola (von Hand)", failing))  # edited: a person's
-    assert not is_held_back(entry("Hola", failing, fuzzy=False))  # accepted
-    assert not is_held_back(entry("", failing))
-    assert not is_held_back(entry("Hola", accepted(failing)))
-    assert not is_held_back(entry("Hola", edited(failing)))
-    assert not is_held_back(entry("Hola", machine_line(MODEL.provenance, text="Hola")))
-    assert not is_held_back(entry("Hola", "a person wrote; fails: urls"))
+    assert is_engine_text(entry("Hola", f"checked by Ana\n{line}"))
+    assert is_engine_text(entry("Hola", machine_line(MODEL.provenance)))  # no digest
+    assert not is_engine_text(entry("Hola (von Hand)", line))  # edited: a person's
+    assert not is_engine_text(entry("Hola", line, fuzzy=False))  # accepted
+    assert not is_engine_text(entry("", line))
+    assert not is_engine_text(entry("Hola", accepted(line)))
+    assert not is_engine_text(entry("Hola", edited(line)))
+    assert not is_engine_text(entry("Hola", "a person wrote; fails: urls"))
+
+
+def test_a_provenance_line_a_tool_wrapped_is_read_as_one() -> None:
+    """polib wraps comment lines at 78 columns: a catalog it saved is read with each
+    draft's line whole again (its digest kept, so an edit is still told from the draft),
+    and written back as one line; a person's comment lines around it stay as they are."""
+    line = machine_line(MODEL.provenance, confidence=0.71, text="Hola", fails=(
+        "do-not-translate", "urls"), piecewise=True)
+    made = polib.POFile(wrapwidth=0)
+    made.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    comment = f"checked by Ana; looks fine\n{line}\nsee the glossary"
+    made.append(polib.POEntry(msgid="Hello", msgstr="Hola (Ana)", tcomment=comment,
+                              flags=["fuzzy"]))
+    for width in (40, 60, 78):
+        made.wrapwidth = width
+        text = str(made)
+        assert f"# {line}" not in text  # wrapped
+        [read] = catalog.to_polib(catalog.parse_syntax(text.encode(), None))
+        assert read.tcomment == comment, width
+        assert is_edited(read) and not is_engine_text(read)
+    assert unwrapped(["machine-translated: x (en→de); msgstr", "abcdef12", "a note"]) == [
+        "machine-translated: x (en→de); msgstr abcdef12", "a note"]
+    # a line that ends as written, or a note that does not complete one, is left alone
+    assert unwrapped([line, "msgstr abcdef12"]) == [line, "msgstr abcdef12"]
+    assert unwrapped(["translation memory: a.tmx", "a note"]) == [
+        "translation memory: a.tmx", "a note"]

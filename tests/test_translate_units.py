@@ -11,13 +11,15 @@ from typing import Any
 import polib
 import pytest
 
-from miss_i18n import catalog
+from miss_i18n import catalog, summary
+from miss_i18n.checks import CheckContext
+from miss_i18n.config import Glossary
 from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress
 from miss_i18n.errors import EngineError
 from miss_i18n.markup import parse
 from miss_i18n.memory import Memory
-from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE, is_held_back, text_digest
+from miss_i18n.provenance import MACHINE_MARK, PIECEWISE_NOTE, text_digest
 from miss_i18n.sentences import split_sentences
 from miss_i18n.summary import shown_percent, translations_of
 from miss_i18n.translate import (
@@ -463,7 +465,8 @@ def test_a_draft_that_fails_an_error_check_is_kept_and_named_held_back(tmp_path:
     assert term.tcomment == f"{fake_line(term.msgstr)}; fails: do-not-translate"
     assert fine.tcomment == fake_line(fine.msgstr)
     assert [e.fuzzy for e in po] == [True] * 3
-    assert [is_held_back(e) for e in po] == [True, True, False]
+    held = summary.held_back(po, CheckContext("de", "", Glossary(do_not_translate=("WikiMD",))))
+    assert [(e.msgctxt, e.msgid) in held for e in po] == [True, True, False]
     assert (result.drafted, result.held, result.failed) == (3, 2, 0)
     before = catalog.render(po)
     again = run(po, FakeEngine(mangle=True), Memory(tmp_path / "tm.sqlite3"),
@@ -473,19 +476,27 @@ def test_a_draft_that_fails_an_error_check_is_kept_and_named_held_back(tmp_path:
 
 def test_a_held_back_draft_is_never_looked_up_but_a_persons_version_of_it_is() -> None:
     """What the build shows (translations_of, shown_percent): with fuzzy entries shown, a
-    held-back draft is left out as if untranslated (the page keeps the source text); once
-    a person edits it, leaving it fuzzy, or accepts it, it shows like any translation."""
+    draft failing an error-level check as the checks find it now (``held_back``, with the
+    catalog's glossary: a glossary change holds or frees it at once) is left out as if
+    untranslated (the page keeps the source text); once a person edits it, leaving it
+    fuzzy, or accepts it, it shows like any translation."""
     held = polib.POEntry(msgid="WikiMD helps.", msgstr="HELPS. WIKIMD", flags=["fuzzy"],
                          tcomment=f"{fake_line('HELPS. WIKIMD')}; fails: do-not-translate")
     fine = polib.POEntry(msgid="Read the guide.", msgstr="GUIDE. THE READ", flags=["fuzzy"],
                          tcomment=fake_line("GUIDE. THE READ"))
     po = catalog_of(held, fine)
-    assert translations_of(po, include_fuzzy=True) == {(None, fine.msgid): fine.msgstr}
-    assert shown_percent(po, include_fuzzy=True) == 50.0
-    assert translations_of(po, include_fuzzy=False) == {}
+    context = CheckContext("de", "", Glossary(do_not_translate=("WikiMD",)))
+
+    def shown(include_fuzzy: bool = True) -> tuple[dict[Any, str], float]:
+        hidden = summary.held_back(po, context)
+        return (translations_of(po, include_fuzzy, hidden),
+                shown_percent(po, include_fuzzy, hidden))
+
+    assert shown() == ({(None, fine.msgid): fine.msgstr}, 50.0)
+    assert shown(include_fuzzy=False) == ({}, 0.0)
+    assert summary.held_back(po, CheckContext("de", "")) == frozenset()  # not a term now
     held.msgstr = "WikiMD hilft."  # a person's edit, still fuzzy
-    assert (None, held.msgid) in translations_of(po, include_fuzzy=True)
-    assert shown_percent(po, include_fuzzy=True) == 100.0
+    assert (None, held.msgid) in shown()[0] and shown()[1] == 100.0
     held.msgstr = "HELPS. WIKIMD"
     held.flags = []  # accepted as it is: a person's call
-    assert translations_of(po, include_fuzzy=False) == {(None, held.msgid): held.msgstr}
+    assert shown(include_fuzzy=False)[0] == {(None, held.msgid): held.msgstr}

@@ -22,7 +22,15 @@ from . import __version__, po_fast, po_syntax
 from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .model import CatalogStats, Key, Segment
-from .provenance import accepted, edited, is_accepted, is_edited, is_from_memory, is_machine
+from .provenance import (
+    accepted,
+    edited,
+    is_accepted,
+    is_edited,
+    is_from_memory,
+    is_machine,
+    unwrapped,
+)
 
 PROJECT = "miss-i18n"
 DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
@@ -123,6 +131,8 @@ class _Comments:
             else:
                 words = text.lstrip("#")
                 translator.append(words[1:] if words[:1] == " " else words)
+        if len(translator) > 1:  # a provenance line a tool wrapped: one line again
+            translator = unwrapped(translator)
         return cls(translator, extracted, references, flags)
 
 

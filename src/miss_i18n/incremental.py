@@ -40,7 +40,13 @@ from .config import Config, Glossary
 from .errors import MissI18nError
 from .files import digest_of, write_if_changed
 from .model import CatalogStats, Key, Severity
-from .provenance import draft_confidence, is_accepted, is_from_memory, is_held_back, is_machine
+from .provenance import (
+    draft_confidence,
+    is_accepted,
+    is_engine_text,
+    is_from_memory,
+    is_machine,
+)
 from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
@@ -54,9 +60,9 @@ OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE,
 Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
 """An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
 above; UNUSABLE: a msgstr the build rejects, ``build.shows``, which does not count as
-shown; HELD: a machine draft held back, ``provenance.is_held_back``, not looked up at
-all), errors and warnings the checks find in it, the confidence of a draft that has one
-(else None), and where its source text is (for such a draft)."""
+shown; HELD: a machine draft held back, ``summary.held_back``, not looked up at all),
+errors and warnings the checks find in it, the confidence of a draft that has one (else
+None), and where its source text is (for such a draft)."""
 
 
 # -- facts, and a summary from them --------------------------------------------------------
@@ -66,12 +72,6 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
     found: list[Fact] = []
     for entry in po:
         machine = is_machine(entry)
-        flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
-                 | TRANSLATED * entry.translated() | MACHINE * machine
-                 | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
-                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
-                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
-                 | HELD * is_held_back(entry))
         errors = warnings = 0
         if not entry.obsolete and entry.msgid:
             for issue in entry_issues(entry, ctx):
@@ -79,6 +79,12 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
                     errors += 1
                 else:
                     warnings += 1
+        flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
+                 | TRANSLATED * entry.translated() | MACHINE * machine
+                 | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
+                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
+                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
+                 | HELD * bool(errors and machine and is_engine_text(entry)))
         sure = None
         references: list[str] = []
         if not entry.obsolete and entry.msgstr and entry.fuzzy and machine:

@@ -13,8 +13,10 @@ A line's first words say its kind (``Kind``); an engine draft's rest is the mode
 machine's confidence (see confidence.py), a digest of the text it wrote (``msgstr
 5f1c09ab``: a fuzzy draft whose msgstr no longer has it was edited by a person, in the PO
 file, and is theirs; drafts written before the digest have none), the error-level checks
-that text fails (``fails: do-not-translate, urls``: a draft held back, see
-``is_held_back``) and whether the pieces between placeholders were translated one by one.
+that text failed when it was made (``fails: do-not-translate, urls``: for the reviewer;
+the pages hold such a draft back by the checks as they are at each build,
+summary.held_back) and whether the pieces between placeholders were translated one by one.
+A line that a tool wrapped (polib does, at 78 columns) is read as one (``unwrapped``).
 Once a person accepts a draft and its source then changes, the line is kept as history
 under another kind (``accepted machine draft: …``), as it is when a person edits a draft in
 an XLIFF tool (``edited machine draft: …``, ``edited translation memory draft: …``) or in
@@ -58,6 +60,7 @@ ACCEPTED_MARK = Kind.ACCEPTED_MACHINE.value
 ACCEPTED_TM_MARK = Kind.ACCEPTED_MEMORY.value
 EDITED_MARK = Kind.EDITED_MACHINE.value
 EDITED_TM_MARK = Kind.EDITED_MEMORY.value
+_MARKS = tuple(kind.value for kind in Kind)
 
 PIECEWISE_NOTE = "markup: the pieces between placeholders were translated separately; check"\
     " the word order"
@@ -66,14 +69,47 @@ _CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
 DIGEST_LABEL = "msgstr"
 _DIGEST = re.compile(rf"; {DIGEST_LABEL} ([0-9a-f]{{8}})(?=;|$)")
 FAILS_LABEL = "fails:"
-_FAILS = re.compile(rf"; {FAILS_LABEL} ([a-z0-9-]+(?:, [a-z0-9-]+)*)(?=;|$)")
-_FAILS_MARK = f"; {FAILS_LABEL} "
-_HELD = re.compile(rf"^{re.escape(MACHINE_MARK)} [^\n]*; {DIGEST_LABEL} ([0-9a-f]{{8}}); "
-                   rf"{FAILS_LABEL} [a-z0-9-]+(?:, [a-z0-9-]+)*(?=;|$)", re.M)
-"""A machine line naming its text's digest and the checks that text fails (machine_line
-writes the two together, in this order)."""
+_CHECK_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_FAILS = re.compile(rf"; {FAILS_LABEL} ({_CHECK_NAME}(?:, {_CHECK_NAME})*)(?=;|$)")
+_COMPLETE = re.compile(rf"(?:; {DIGEST_LABEL} [0-9a-f]{{8}}|; {FAILS_LABEL} {_CHECK_NAME}"
+                       rf"(?:, {_CHECK_NAME})*|; {re.escape(PIECEWISE_NOTE)})$")
+"""How a draft's line written with its text's digest ends (``machine_line``): a line that
+starts like one and ends otherwise, followed by such an ending, was wrapped."""
+_WRAPPED_LINES = 8
+"""The most lines a tool may have wrapped one provenance line into."""
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
+
+
+def unwrapped(lines: Sequence[str]) -> list[str]:
+    """Translator-comment lines with each provenance line that a tool wrapped joined back.
+
+    polib, and scripts built on it, wrap comment lines at 78 columns (GNU's tools do not):
+    a draft's line (about 100 characters) becomes ``…(en→es); confidence 0.71;`` and
+    ``msgstr fe2b6a81; fails: urls``, and read line by line the draft would lose its digest
+    (a person's edit no longer told from the draft). Wrapping breaks at spaces and after
+    hyphens (``rule-`` / ``based``), so the following lines, joined with a single space
+    (none after a hyphen), give the line back: they are joined where
+    the line does not end as a line with a digest does (``_COMPLETE``) and a few following
+    lines that start no line of their own make it end so. Any other comment line is kept
+    as it is."""
+    found: list[str] = []
+    at = 0
+    while at < len(lines):
+        line, used = lines[at], 1
+        if line.startswith(_MARKS) and not _COMPLETE.search(line):
+            joined = line
+            for ahead in range(at + 1, min(len(lines), at + 1 + _WRAPPED_LINES)):
+                if not lines[ahead] or lines[ahead].startswith(_MARKS):
+                    break
+                glued = joined.endswith("-") and lines[ahead][:1].isalnum()
+                joined = f"{joined}{'' if glued else ' '}{lines[ahead]}"
+                if _COMPLETE.search(joined):
+                    line, used = joined, ahead - at + 1
+                    break
+        found.append(line)
+        at += used
+    return found
 
 
 # -- making lines ---------------------------------------------------------------------------
@@ -104,7 +140,8 @@ def machine_line(model: str, *, piecewise: bool = False, confidence: float | Non
                  text: str | None = None, fails: Sequence[str] = ()) -> str:
     """``machine-translated: <model>[; confidence 0.42][; msgstr <digest of text>]
     [; fails: <checks>][; <piecewise note>]``. ``fails`` needs ``text``: the note is
-    about that text, and holds it back only while the msgstr is still it."""
+    about that text (what it failed when it was made; whether the pages show it is decided
+    at each build, summary.held_back)."""
     line = f"{MACHINE_MARK} {model}"
     if confidence is not None:
         line = f"{line}; {confidence_note(confidence)}"
@@ -223,16 +260,11 @@ def is_edited(entry: polib.POEntry) -> bool:
         and found.digest != text_digest(entry.msgstr)
 
 
-def is_held_back(entry: polib.POEntry) -> bool:
-    """A machine draft that failed an error-level check when it was made (its line says
-    ``fails: …``) and is still that text, fuzzy: no page shows it, even where fuzzy
-    entries are shown; the catalog keeps it for the reviewer. Once a person edits it
-    (the digest no longer matches) or accepts it (fuzzy cleared), it is theirs and shown
-    as any other translation."""
-    if not entry.fuzzy or not entry.msgstr or _FAILS_MARK not in entry.tcomment:
-        return False  # most entries: no line to read
-    found = _HELD.search(entry.tcomment)  # what read() gives, without parsing every line
-    return found is not None and found.group(1) == text_digest(entry.msgstr)
+def is_engine_text(entry: polib.POEntry) -> bool:
+    """A fuzzy machine draft still as the engine wrote it: no person edited it (``is_edited``;
+    an older line without a digest cannot tell, and is taken as the engine's). Such a draft
+    that fails an error-level check is held back from the pages (summary.held_back)."""
+    return entry.fuzzy and bool(entry.msgstr) and is_machine(entry) and not is_edited(entry)
 
 
 def is_from_memory(entry: polib.POEntry) -> bool:

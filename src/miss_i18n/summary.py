@@ -12,7 +12,7 @@ catalog per process at a time rather than every locale's (nor their bytes).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -21,12 +21,13 @@ import polib
 
 from . import catalog
 from .build import Review, shows
+from .checks import CheckContext, Header, entry_issues
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
 from .files import Pending, Staged, digest_of, discard, stage, would_change
-from .model import CatalogStats, Key
-from .provenance import is_from_memory, is_held_back, is_machine
+from .model import CatalogStats, Key, Severity
+from .provenance import is_engine_text, is_from_memory, is_machine
 from .report import REPORT_DRAFTS, Findings, count_findings
 from .translate import needs_translation
 
@@ -129,10 +130,11 @@ def unpack(item: Summary | Packed, keys: Sequence[Key]) -> Summary:
 
 def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
               glossary: Glossary) -> Summary:
-    translations, review = lookup(po, include_fuzzy)
+    hidden = held_for(po, locale, include_fuzzy=include_fuzzy, glossary=glossary)
+    translations, review = lookup(po, include_fuzzy, hidden)
     return Summary(
         stats=catalog.stats(po, locale), translations=translations, review=review,
-        shown=shown_percent(po, include_fuzzy),
+        shown=shown_percent(po, include_fuzzy, hidden),
         findings=count_findings({locale: po}, glossary)[locale],
         weakest=least_confident(po, REPORT_DRAFTS),
         needing=sum(1 for entry in po if needs_translation(entry)))
@@ -167,38 +169,61 @@ def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, with
             replace(mo, changed=mo_staged is not None, staged=mo_staged))
 
 
-def shown_entry(entry: polib.POEntry, include_fuzzy: bool) -> bool:
+def held_back(po: polib.POFile, ctx: CheckContext) -> frozenset[Key]:
+    """The machine drafts no page shows: fuzzy, still the engine's text
+    (``provenance.is_engine_text``) and failing an error-level check as `check` finds it
+    now (a glossary change holds drafts back, or lets them show, at once). The catalog
+    keeps them for review; a person's edit or acceptance makes them theirs, shown."""
+    ctx = replace(ctx, header=Header.of(po))
+    return frozenset((entry.msgctxt, entry.msgid) for entry in po
+                     if not entry.obsolete and is_engine_text(entry) and any(
+                         issue.severity is Severity.ERROR
+                         for issue in entry_issues(entry, ctx)))
+
+
+def held_for(po: polib.POFile, locale: str, *, include_fuzzy: bool, glossary: Glossary
+         ) -> frozenset[Key]:
+    """``held_back`` where the pages show fuzzy entries (else none would be shown)."""
+    return held_back(po, CheckContext(locale, locale, glossary)) if include_fuzzy \
+        else frozenset()
+
+
+def shown_entry(entry: polib.POEntry, include_fuzzy: bool,
+                held: Collection[Key] = frozenset()) -> bool:
     """Whether the build looks the entry's translation up: translated and active; if
-    fuzzy, only with ``include_fuzzy`` and not a machine draft held back for failing an
-    error-level check (``provenance.is_held_back``). A person's translation (not fuzzy)
-    always is."""
+    fuzzy, only with ``include_fuzzy`` and not a draft held back (``held_back``). A
+    person's translation (not fuzzy) always is."""
     return bool(entry.msgstr) and not entry.obsolete and (not entry.fuzzy or (
-        include_fuzzy and not is_held_back(entry)))
+        include_fuzzy and (entry.msgctxt, entry.msgid) not in held))
 
 
-def translations_of(po: polib.POFile, include_fuzzy: bool) -> dict[Key, str]:
+def translations_of(po: polib.POFile, include_fuzzy: bool,
+                    held: Collection[Key] = frozenset()) -> dict[Key, str]:
     return {(entry.msgctxt, entry.msgid): entry.msgstr
-            for entry in po if shown_entry(entry, include_fuzzy)}
+            for entry in po if shown_entry(entry, include_fuzzy, held)}
 
 
-def shown_percent(po: polib.POFile, include_fuzzy: bool) -> float:
+def shown_percent(po: polib.POFile, include_fuzzy: bool,
+                  held: Collection[Key] = frozenset()) -> float:
     """How much of the pages' text (the build's own notices aside) a locale shows
     translated: what decides whether it is published. A translation the build cannot
     use (``build.shows``: placeholders unlike the source's, characters a page cannot
-    hold) is not shown, nor is a held-back draft (``shown_entry``): the page keeps the
-    source text there."""
+    hold) is not shown, nor is a draft held back (``held``: ``held_back``): the page
+    keeps the source text there."""
     entries = [e for e in po if e.msgid and not e.obsolete
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
-    shown = sum(1 for e in entries if shown_entry(e, include_fuzzy)
+    shown = sum(1 for e in entries if shown_entry(e, include_fuzzy, held)
                 and shows(e.msgstr, e.msgid))
     return 100.0 * shown / len(entries) if entries else 100.0
 
 
-def lookup(po: polib.POFile, include_fuzzy: bool) -> tuple[dict[Key, str], Review]:
+def lookup(po: polib.POFile, include_fuzzy: bool, held: Collection[Key] = frozenset()
+           ) -> tuple[dict[Key, str], Review]:
     """What a build looks translations up in, once per locale: the translations shown,
     and which of them await review, of what kind."""
     fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
     drafts = {(e.msgctxt, e.msgid) for e in fuzzy if is_machine(e)}
     memory = {(e.msgctxt, e.msgid) for e in fuzzy if is_from_memory(e)}
     stale = {(e.msgctxt, e.msgid) for e in fuzzy} - drafts - memory
-    return translations_of(po, include_fuzzy), Review(drafts=drafts, stale=stale, memory=memory)
+    return translations_of(po, include_fuzzy, held), Review(drafts=drafts, stale=stale,
+                                                            memory=memory)

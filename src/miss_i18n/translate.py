@@ -7,7 +7,7 @@ the engine in one batched call (after the translation memory); an engine that mo
 markup itself (``MarkupEngine``) also gets whole segments. Placeholders are put back and
 verified; a draft is marked fuzzy and carries a provenance line, which names the
 error-level checks (checks.py) the draft fails, if any: such a draft is kept for the
-reviewer but held back from the pages (provenance.is_held_back).
+reviewer but held back from the pages (summary.held_back).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class LocaleResult:
     failed: int = 0
     held: int = 0
     """Drafts written (counted in ``drafted``) that fail an error-level check: kept in the
-    catalog for review, never shown on a page (provenance.is_held_back)."""
+    catalog for review, never shown on a page (summary.held_back)."""
     texts: int = 0
     """Sentences (or, for a markup-aware engine, whole segments) the drafts needed."""
     from_memory: int = 0
