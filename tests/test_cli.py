@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import invoke
+from miss_i18n import catalog
 from miss_i18n.cli import _progress, main
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
@@ -189,17 +190,27 @@ def test_mo_files_are_build_outputs_the_gate_checks_only_where_they_exist(projec
 
 def test_a_narrowed_build_links_only_pages_that_exist(project: Path) -> None:
     """`build -l de` into a fresh folder: index, menu and sitemap name en and de only;
-    after a full build, a narrowed one keeps linking every built locale."""
+    after a full build, a narrowed one links the other built locales as the full build
+    does: a published one (pt_BR, translated) is linked, a preview (ar, 0%) is not, and
+    the pages, index and sitemap are the full build's."""
     base = ("--base-url", "https://example.org/")  # a sitemap is written with one only
     assert invoke("run", "-l", "de", *base)[0] == 0
     index = (project / "site" / "index.html").read_text()
     assert 'hreflang="de"' in index and 'hreflang="en"' in index
     assert 'hreflang="ar"' not in index and 'hreflang="pt-BR"' not in index
     assert 'hreflang="ar"' not in (project / "site" / "sitemap.xml").read_text()
-    assert invoke("run")[0] == 0
-    assert invoke("run", "-l", "de")[0] == 0
-    page = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
-    assert 'hreflang="ar"' in page and 'hreflang="pt-BR"' in page
+    assert invoke("run", "--no-translate", *base)[0] == 0
+    path = project / "locales" / "pt_BR" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    for entry in po:
+        entry.msgstr = entry.msgid  # a person's (trivial) translation of everything
+    path.write_bytes(catalog.to_bytes(po))
+    assert invoke("run", "--no-translate", *base)[0] == 0
+    names = ("de/minimally-invasive-spine-surgery.html", "index.html", "sitemap.xml")
+    full = {name: (project / "site" / name).read_text() for name in names}
+    assert 'hreflang="pt-BR"' in full[names[0]] and 'hreflang="ar"' not in full[names[0]]
+    assert invoke("run", "--no-translate", "-l", "de", *base)[0] == 0
+    assert {name: (project / "site" / name).read_text() for name in names} == full
 
 
 def test_quiet_prints_nothing_on_success(project: Path) -> None:

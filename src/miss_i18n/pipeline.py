@@ -36,7 +36,14 @@ from .engines.base import (
     Scored,
     translate_many_scored,
 )
-from .errors import ConflictError, EngineError, ExtractError, PathError, WriteError
+from .errors import (
+    ConflictError,
+    EngineError,
+    ExtractError,
+    MissI18nError,
+    PathError,
+    WriteError,
+)
 from .executors import EngineSpec, Executor, Shard, executor_for, shards
 from .files import (
     NOT_A_FOLDER,
@@ -67,7 +74,17 @@ from .segments import Located, Plan, source_plan
 from .site_pages import index_page, sitemap
 from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
-from .summary import Packed, Summary, basis_of, pack, stage_files, summarize, unpack
+from .summary import (
+    Packed,
+    Summary,
+    basis_of,
+    held_for,
+    pack,
+    shown_percent,
+    stage_files,
+    summarize,
+    unpack,
+)
 from .translate import (
     Chooser,
     LocaleResult,
@@ -1085,12 +1102,7 @@ def site_outputs(
     pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
-    # A narrowed build (-l) links the locales it builds and those an earlier build left in
-    # the output folder, never pages that do not exist.
-    linked = [locale for locale in config.locales if locale in config.targets or all(
-        (config.output_dir / site.path(locale, page)).is_file() for page in pages)]
-    progress = {locale: summary.shown for locale, summary in summaries.items()}
-    site = replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+    site = _linked(config, site, summaries)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
     # every page of every locale by name, as strings: a Path each costs more than a rerun
@@ -1199,6 +1211,36 @@ def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, 
             _make_folder(folder)
             folders[folder] = checked_folder(folder, output_dir, output_root)
     return folders
+
+
+def _linked(config: Config, site: Site, summaries: Mapping[str, Summary]) -> Site:
+    """The site with the locales its pages link and how much each shows translated. A
+    narrowed build (-l) links the locales it builds and those an earlier build left in the
+    output folder, never pages that do not exist; the latter's catalogs say whether they
+    are published (``_shown_elsewhere``)."""
+    linked = [locale for locale in config.locales if locale in config.targets or all(
+        (config.output_dir / site.path(locale, page)).is_file() for page in site.pages)]
+    progress = {locale: summary.shown for locale, summary in summaries.items()}
+    progress.update(_shown_elsewhere(config, [
+        locale for locale in linked if locale not in progress
+        and locale != config.source_locale]))
+    return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+
+
+def _shown_elsewhere(config: Config, locales: Sequence[str]) -> dict[str, float]:
+    """How much a narrowed build's (``-l``) other linked locales show translated, from their
+    catalogs as they are: what the menus, hreflang links and sitemap need to tell a
+    published locale from a preview (without it, every other locale counted as
+    published). A catalog that cannot be read counts as a preview."""
+    found: dict[str, float] = {}
+    for locale in locales:
+        try:
+            po = catalog.load_optional(config.po_path(locale))
+        except MissI18nError:
+            po = None
+        found[locale] = 0.0 if po is None else shown_percent(po, config.include_fuzzy, held_for(
+            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary))
+    return found
 
 
 def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:
