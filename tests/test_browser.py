@@ -107,6 +107,21 @@ def test_an_rtl_page_lays_english_lists_out_left_to_right_inside_the_column(
         assert item["marker"] == ("inside" if item["item"] == "ltr" else "outside")
 
 
+def test_a_pages_own_list_style_wins_over_the_builds(site: Path) -> None:
+    """The build's rule for lists left in English has no specificity: a page that puts
+    its markers inside keeps them there."""
+    built = site / "ar" / ARTICLE.name
+    page = built.with_name("own-style.html")
+    page.write_bytes(built.read_bytes().replace(
+        b"</head>", b"<style>ul{list-style-position:inside}</style></head>"))
+    try:
+        items = probe(page)["items"]
+    finally:
+        page.unlink()
+    english = [i for i in items if i["list"] == "ltr"]
+    assert english and all(i["marker"] == "inside" for i in english)
+
+
 def test_an_ltr_page_keeps_its_bullets_outside_as_usual(site: Path) -> None:
     seen = probe(site / "de" / ARTICLE.name)
     assert seen["direction"] == "ltr"

@@ -98,9 +98,12 @@ break-inside:avoid}
 [data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
 margin-inline:0;padding-block:.4rem;padding-inline:.7rem;border-radius:.4rem;
 background:#eef4ff;border:1px solid #c9d8f5}
-:is(ul,ol):dir(rtl)>li[dir=ltr],:is(ul,ol):dir(ltr)>li[dir=rtl]{list-style-position:inside}
-:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr]))){direction:ltr}
-:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl]))){direction:rtl}
-:is(ul,ol):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))>li,
-:is(ul,ol):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))>li{list-style-position:outside}
+:is(ul,ol,menu):dir(rtl):has(>li:not([dir=ltr]))>li[dir=ltr],
+:is(ul,ol,menu):dir(ltr):has(>li:not([dir=rtl]))>li[dir=rtl]{list-style-position:inside}
+:where(:is(ul,ol,menu):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))){direction:ltr}
+:where(:is(ul,ol,menu):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))){direction:rtl}
 """.strip() + "\n" + SCRIPT_FONTS
+"""The style the build adds to every page. Lists on a page whose direction is not the
+source's: one left all in the source's language is laid out in the source's direction
+(``:where``: no specificity, so a page's own rule wins); in one partly translated, the
+untranslated items keep their markers inside, so none stands outside the column."""
