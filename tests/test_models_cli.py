@@ -106,7 +106,7 @@ def test_a_path_named_twice_is_installed_once(tmp_path: Path) -> None:
                           str(NLLB_TINY), "--config", str(config))
     assert code == 0, output
     assert sorted(output.splitlines()) == [
-        "installed nllb-tiny: NLLB-200 sha256:84ea3b8d73b4, serves 3 of 3 locales: de, es, fr",
+        "installed nllb-tiny: NLLB-200 sha256:84ea3b8d73b4, can draft 3 of 3 locales: de, es, fr",
         f"installed {TOP}: en → de version 1.0",
         "installed translate-en_es-1_0: en → es version 1.0"]
 

@@ -75,7 +75,7 @@ def test_install_list_and_engines_cover_all_42_locales(project: Path) -> None:
     digest = version(project)
     every = ", ".join(OUR_LOCALES)
     code, output = invoke("models", "list")
-    assert (code, output) == (0, f"en → *  nllb-tiny  NLLB-200 {digest}  serves 42 of 42 "
+    assert (code, output) == (0, f"en → *  nllb-tiny  NLLB-200 {digest}  can draft 42 of 42 "
                                  f"locales: {every}\n")
     code, output = invoke("engines")
     assert code == 0, output
@@ -91,7 +91,7 @@ def test_install_list_and_engines_cover_all_42_locales(project: Path) -> None:
 def test_reinstall_replaces_and_remove_removes(project: Path, tmp_path: Path) -> None:
     code, output = invoke("models", "install", str(FIXTURE))
     assert code == 0
-    assert output.startswith(f"installed nllb-tiny: NLLB-200 {version(project)}, serves 42 "
+    assert output.startswith(f"installed nllb-tiny: NLLB-200 {version(project)}, can draft 42 "
                              "of 42 locales: zh, ja,")
     assert invoke("models", "remove", "nllb-tiny") == (0, "removed nllb-tiny\n")
     code, output = invoke("engines")

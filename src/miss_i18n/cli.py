@@ -532,9 +532,10 @@ def models_install(paths: tuple[Path, ...], config_path: Path | None,
 
 
 def _coverage(model: Multilingual) -> str:
-    """Which configured locales an NLLB/M2M-100 folder serves, and which it has no token for."""
+    """Which configured locales an NLLB/M2M-100 folder has a token for (it can draft them;
+    whether it does is the engine order's call: `engines`), and which it has none for."""
     total = len(model.served) + len(model.missing)
-    text = (f"serves {len(model.served)} of {total} locales: "
+    text = (f"can draft {len(model.served)} of {total} locales: "
             f"{', '.join(model.served) or '-'}")
     return text + (f"; no token in this model for: {', '.join(model.missing)}"
                    if model.missing else "")
