@@ -260,3 +260,21 @@ def test_remove_of_an_unknown_name_lists_nllb_folders_too_and_removes_nothing(
     assert store_state(tmp_path) == before
     assert invoke("models", "remove", "en_de", TOP, "nllb-tiny", "--config", str(config)) == (
         0, f"removed {TOP}\nremoved nllb-tiny\n")
+
+
+def test_a_file_where_a_store_goes_and_a_path_that_is_no_file_or_folder_say_so(
+        tmp_path: Path) -> None:
+    """The README's words for the case: a file where a model store goes is 'a file, not a
+    folder' (exit 7); a path that exists but is neither a file nor a folder is not 'no
+    such file'."""
+    config = project(tmp_path)
+    (tmp_path / ".miss-i18n").mkdir()
+    (tmp_path / ".miss-i18n" / "models").write_text("")
+    code, output = invoke("models", "install", str(DE), "--config", str(config))
+    assert code == 7 and "models: a file, not a folder; move it away" in output, output
+    (tmp_path / ".miss-i18n" / "models").unlink()
+    (tmp_path / ".miss-i18n" / "models-nllb").write_text("")
+    code, output = invoke("models", "install", str(NLLB_TINY), "--config", str(config))
+    assert code == 7 and "models-nllb: a file, not a folder; move it away" in output, output
+    code, output = invoke("models", "install", "/dev/null", "--config", str(config))
+    assert code == 4 and "/dev/null: not a file or folder" in output, output

@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Generic, TypeVar
 
 from miss_i18n.errors import ModelNotFound, ModelPackageError, WriteError, one_line
+from miss_i18n.files import NOT_A_FOLDER, blocked_by
 
 PACKAGE_SUFFIX = ".argosmodel"
 METADATA = "metadata.json"
@@ -230,6 +231,9 @@ class FolderStore(Generic[Model]):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
+            blocker = blocked_by(self.root) or (self.root if self.root.exists() else None)
+            if blocker is not None:  # a file where the store (or a folder above it) goes
+                raise WriteError(NOT_A_FOLDER, path=blocker) from error
             raise WriteError(f"cannot create the model store ({error.strerror}); check the "
                              "permissions, or choose another folder", path=self.root) from error
         try:
@@ -368,8 +372,9 @@ def _archives_in(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise ModelPackageError("no such file or folder; give an .argosmodel file or a "
-                                "folder holding some", path=path)
+        what = "not a file or folder" if path.exists() else "no such file or folder"
+        raise ModelPackageError(f"{what}; give an .argosmodel file or a folder holding some",
+                                path=path)
     found = sorted(p for p in path.glob(f"*{PACKAGE_SUFFIX}") if p.is_file())
     if found:
         return found
