@@ -278,3 +278,21 @@ def test_a_file_where_a_store_goes_and_a_path_that_is_no_file_or_folder_say_so(
     assert code == 7 and "models-nllb: a file, not a folder; move it away" in output, output
     code, output = invoke("models", "install", "/dev/null", "--config", str(config))
     assert code == 4 and "/dev/null: not a file or folder" in output, output
+
+
+def test_a_package_named_like_an_installed_one_of_another_pair_is_refused(
+        tmp_path: Path) -> None:
+    """Its folder is the installed package's name, its pair another: installing it would
+    silently replace that model, so it is refused, naming both, and nothing changes."""
+    config = project(tmp_path, '"de", "fr"')
+    assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
+    before = store_state(tmp_path)
+    (tmp_path / "pkgs").mkdir()
+    other = write_zip(tmp_path / "pkgs" / "fr.argosmodel",
+                      with_metadata(entries_of(DE), TOP, to_code="fr"))
+    code, output = invoke("models", "install", str(other), "--config", str(config))
+    assert code == 4, output
+    one_error(output, other, f"it is en → fr, but its folder {TOP} is the name of the "
+              f"installed en → de package; remove that one first (`miss-i18n models remove "
+              f"{TOP}`)")
+    assert store_state(tmp_path) == before

@@ -297,11 +297,14 @@ class ModelStore(FolderStore[InstalledModel]):
             return []
         stack.enter_context(self._created())
         staging = stack.enter_context(self._staging())
+        installed = {m.name: m for m in self._readable()}
         staged = []
         for number, (given, archive) in enumerate(archives):
             into = staging / f"new-{number}"
             _extract(archive, into)
             check_weights(into / archive.top / "model", archive.path, _HOW_TO_GET)
+            _refuse_other_pair(self._read(into / archive.top), installed.get(archive.top),
+                               archive.path)
             staged.append(Staged(self, into / archive.top, staging / f"old-{number}", given))
         return staged
 
@@ -538,6 +541,16 @@ def _model(folder: Path, metadata: dict[str, Any], tokenizer: str) -> InstalledM
         version=metadata["package_version"], path=folder,
         argos_version=str(metadata.get("argos_version", "")),
         target_prefix=metadata.get("target_prefix", ""), tokenizer=tokenizer)
+
+
+def _refuse_other_pair(new: InstalledModel, old: InstalledModel | None, path: Path) -> None:
+    """A package whose folder is named like an installed package of another pair would
+    replace that model without a word (an install replaces only its own pair's)."""
+    if old is not None and (old.from_code, old.to_code) != (new.from_code, new.to_code):
+        raise ModelPackageError(
+            f"it is {new.from_code} → {new.to_code}, but its folder {old.name} is the name of "
+            f"the installed {old.from_code} → {old.to_code} package; remove that one first "
+            f"(`miss-i18n models remove {old.name}`)", path=path)
 
 
 # -- the weights (in staging, before anything is replaced) ----------------------------
