@@ -179,8 +179,7 @@ def test_a_package_no_locale_can_use_is_installed_and_said_so(tmp_path: Path) ->
         "warning: translate-de_en-1_0 (de → en) is installed, but no locale uses it: its "
         "source language is de, and this project translates from en",
         "warning: translate-en_pt-BR-1_0 (en → pt-BR) is installed, but no locale uses it: "
-        "its target pt-BR is none of this project's locales (de, pt_BR); pt_BR takes an "
-        "argos package to pb or pt"]
+        "argos names no target pt-BR: pt_BR takes an argos package to pb or pt"]
     again = Project.load(config).install_models([paths[0], DE])  # the API: data, no lines
     assert [(u.engine, u.model, u.pair) for u in again.unused] == [
         ("argos", "translate-xx_yy-1_0", "xx → yy")]
@@ -191,9 +190,8 @@ def test_a_package_no_locale_can_use_is_installed_and_said_so(tmp_path: Path) ->
         return
     code, output = invoke("engines", "--config", str(config))
     assert code == 0
-    assert ("  en → pt-BR  translate-en_pt-BR-1_0 1.0\n    not used by any locale: its target "
-            "pt-BR is none of this project's locales (de, pt_BR); pt_BR takes an argos "
-            "package to pb or pt\n") in output
+    assert ("  en → pt-BR  translate-en_pt-BR-1_0 1.0\n    not used by any locale: argos "
+            "names no target pt-BR: pt_BR takes an argos package to pb or pt\n") in output
     assert ("  xx → yy  translate-xx_yy-1_0 1.0\n    not used by any locale: its source "
             "language is xx, and this project translates from en\n") in output
     assert f"  en → de  {TOP} 1.0\n  en → pt-BR" in output  # used: no note

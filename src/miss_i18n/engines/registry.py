@@ -270,7 +270,15 @@ def _argos_misfit(source_code: str, target_code: str, source: str, locales: Sequ
     if source_code.lower() not in dict(codes(source)):
         return (f"its source language is {source_code}, and this project translates from "
                 f"{source}")
-    why = f"its target {target_code} is none of this project's locales ({', '.join(locales)})"
     kin = [loc for loc in locales if _language(loc) == _language(target_code).lower()]
-    return why + "".join(f"; {loc} takes an argos package to "
-                         f"{' or '.join(code for code, _ in codes(loc))}" for loc in kin)
+    takes = "; ".join(f"{loc} takes an argos package to "
+                      f"{' or '.join(code for code, _ in codes(loc))}" for loc in kin)
+    if any(_same_tag(loc, target_code) for loc in kin):  # named like a locale, not as argos
+        return f"argos names no target {target_code}: {takes}"
+    why = f"its target {target_code} is none of this project's locales ({', '.join(locales)})"
+    return f"{why}; {takes}" if takes else why
+
+
+def _same_tag(locale: str, code: str) -> bool:
+    """``pt_BR`` and ``pt-br``: one language tag, spelled two ways."""
+    return locale.replace("-", "_").lower() == code.replace("-", "_").lower()
