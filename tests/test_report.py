@@ -220,3 +220,18 @@ def test_findings_are_counted_on_the_catalogs_in_memory(
     monkeypatch.setattr(po_fast, "parse", refused)
     found = count_findings(catalogs, config.glossary)
     assert found == expected and found["de"].errors >= 1
+
+
+def test_a_held_back_draft_among_those_to_review_says_the_page_shows_the_source() -> None:
+    """A draft the pages hold back (it fails an error-level check) is listed for review
+    like any other, with its page, and says that the page shows the source text there."""
+    site = Site(["a.html"], "en", ["en", "de"], None, frozenset(), progress={"de": 80.0},
+                threshold=50)
+    weak = [WeakDraft(0.2, None, "a:#p", "Visit https://example.org", ("a.html#p",),
+                      held=True),
+            WeakDraft(0.3, None, "a:#q", "Fine", ("a.html#q",))]
+    page = report_page(site, [CatalogStats("de", 2, 0, 2, 0, 2)], [], {},
+                       {"de": Findings(1, 0)}, weakest={"de": weak}).decode()
+    rows = page.split('<table data-miss-i18n="least-confident"')[1].split("<tr>")[2:]
+    assert "held back: it fails an error-level check" in rows[0]
+    assert "held back" not in rows[1] and 'href="de/a.html#q"' in rows[1]

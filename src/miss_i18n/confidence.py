@@ -17,11 +17,12 @@ the report read it back from there. Nothing here prints or touches files.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import polib
 
+from .model import Key
 from .provenance import draft_confidence, is_machine
 
 
@@ -50,15 +51,18 @@ class WeakDraft:
     msgid: str
     references: tuple[str, ...]
     """Where its source text is: ``page.html#anchor`` references."""
+    held: bool = False
+    """Held back from the pages (it fails an error-level check: summary.held_back)."""
 
     def excerpt(self, width: int = 60) -> str:
         """The start of its msgid, on one line (for listings)."""
         return excerpt(self.msgid, width)
 
 
-def scored_drafts(po: polib.POFile) -> list[WeakDraft]:
+def scored_drafts(po: polib.POFile, held: Collection[Key] = frozenset()) -> list[WeakDraft]:
     """Every fuzzy machine draft of ``po`` that carries a confidence, least confident
-    first, ties in file order (drafts without a number are left out)."""
+    first, ties in file order (drafts without a number are left out); ``held``: the keys
+    of those held back from the pages."""
     found = []
     for position, entry in enumerate(po):
         if entry.obsolete or not entry.msgstr or not entry.fuzzy or not is_machine(entry):
@@ -69,14 +73,16 @@ def scored_drafts(po: polib.POFile) -> list[WeakDraft]:
         refs = tuple(path + (f":{line}" if line else "") for path, line in entry.occurrences)
         found.append((value, position, WeakDraft(
             confidence=value, line=entry.linenum or None, msgctxt=entry.msgctxt,
-            msgid=entry.msgid, references=refs)))
+            msgid=entry.msgid, references=refs,
+            held=(entry.msgctxt, entry.msgid) in held)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [draft for _value, _position, draft in found]
 
 
-def least_confident(po: polib.POFile, count: int) -> list[WeakDraft]:
+def least_confident(po: polib.POFile, count: int, held: Collection[Key] = frozenset()
+                    ) -> list[WeakDraft]:
     """The ``count`` least confident drafts of ``po`` (see ``scored_drafts``)."""
-    return scored_drafts(po)[:max(count, 0)]
+    return scored_drafts(po, held)[:max(count, 0)]
 
 
 def excerpt(text: str, width: int = 60) -> str:

@@ -152,7 +152,7 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
         if sure is not None:
             weak.append((sure, position))
     # the least sure first (by position among equals): only those the report lists
-    weakest = [_weak_draft(facts[position]) for _sure, position in
+    weakest = [_weak_draft(facts[position], include_fuzzy) for _sure, position in
                heapq.nsmallest(max(REPORT_DRAFTS, 0), weak)]
     return Summary(
         stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
@@ -166,11 +166,11 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
         needing=needing)
 
 
-def _weak_draft(fact: Fact) -> WeakDraft:
-    msgctxt, msgid, _msgstr, _flags, _errors, _warnings, sure, references = fact
+def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
+    msgctxt, msgid, _msgstr, flags, _errors, _warnings, sure, references = fact
     assert sure is not None  # a draft with a confidence
     return WeakDraft(confidence=sure, line=None, msgctxt=msgctxt, msgid=msgid,
-                     references=tuple(references))
+                     references=tuple(references), held=include_fuzzy and bool(flags & HELD))
 
 
 def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:

@@ -298,6 +298,11 @@ def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[
                 shown = site.source_locale if (locale, page) in untranslated else locale
                 _add(links, "a", titles.get((locale, page), page), href=href,
                      hreflang=bcp47(locale), **_language(shown))
+            if draft.held:  # the page shows the source text there
+                if len(links):
+                    _add(links, "br")
+                _add(links, "span", "held back: it fails an error-level check, so the page "
+                                    "shows the source text", data_miss_i18n="held")
 
 
 def _rejected(parent: etree._Element, site: Site, pages: Sequence[PageReport]) -> None:

@@ -136,7 +136,7 @@ def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
         stats=catalog.stats(po, locale), translations=translations, review=review,
         shown=shown_percent(po, include_fuzzy, hidden),
         findings=count_findings({locale: po}, glossary)[locale],
-        weakest=least_confident(po, REPORT_DRAFTS),
+        weakest=least_confident(po, REPORT_DRAFTS, hidden),
         needing=sum(1 for entry in po if needs_translation(entry)))
 
 
