@@ -319,7 +319,8 @@ def test_content_after_the_end_of_html_goes_into_body() -> None:
 
 
 @pytest.mark.parametrize("tail", [b'<html lang="fr"><p>Suite</p>', b"<head><title>Two</title>",
-                                  b'<body class="x"><p>Suite</p></body>'])
+                                  b'<body class="x"><p>Suite</p></body>',
+                                  b'<div><body class="x"><p>Nested</p></body></div>'])
 def test_a_second_page_after_the_end_of_html_is_refused(tail: bytes) -> None:
     with pytest.raises(ExtractError, match=r"content after </html> is a page of its own .*"
                                            r"move it inside <body>$"):
@@ -358,7 +359,10 @@ def test_content_between_the_end_of_body_and_html_goes_into_body() -> None:
 
 @pytest.mark.parametrize("tail", [b"<head><title>Two</title></head>",
                                   b'<body class="x"><p>Suite</p></body>',
-                                  b"<p>Suite</p><body><p>Encore</p></body>"])
+                                  b"<p>Suite</p><body><p>Encore</p></body>",
+                                  b'<div><body class="x"><p>Nested body</p></body></div>',
+                                  b"<!-- c --><section><div><body></body></div></section>",
+                                  b"Text <div><p>x</p><body>y</body></div>"])
 def test_a_second_head_or_body_between_the_end_of_body_and_html_is_refused(tail: bytes
                                                                           ) -> None:
     with pytest.raises(ExtractError, match=r"content between </body> and </html> has a <head> "

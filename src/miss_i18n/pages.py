@@ -98,12 +98,13 @@ def gather_trailing(root: etree._Element, path: Path | None = None) -> None:
     appended paragraph or analytics ``<script>`` would be lost, unextracted and missing
     from every build. Only the whitespace before it, which libxml2 drops, is not kept.
     Comments after ``</html>`` stay there, as in a browser. A second page of its own
-    (``<html lang>``, ``<head>``, ``<body>``) is refused: merging it would guess."""
+    (``<html lang>``, ``<head>``, ``<body>``, even nested in a ``<div>``) is refused:
+    merging it would guess."""
     after = [e for e in root.itersiblings() if e.tag == "html"]
     if not after:
         return
     for extra in after:
-        if extra.attrib or extra.find("head") is not None or extra.find("body") is not None:
+        if extra.attrib or next(extra.iter("head", "body"), None) is not None:
             raise ExtractError("content after </html> is a page of its own (<html>, <head> "
                                "or <body> tags); move it inside <body>", path=path)
     body = root.find("body")
@@ -127,7 +128,8 @@ def gather_after_body(root: etree._Element, path: Path | None = None) -> None:
     there was shown but never extracted, so every locale showed it in the source
     language. Comments and spaces before the first such content stay where they are, as
     in a browser; from that content on, everything (its comments too) moves, in its
-    order. A second ``<head>`` or ``<body>`` there is refused: merging it would guess."""
+    order. A second ``<head>`` or ``<body>`` there, even nested in what moves, is refused:
+    merging it would guess."""
     body = root.find("body")
     if body is None:
         return
@@ -146,7 +148,8 @@ def gather_after_body(root: etree._Element, path: Path | None = None) -> None:
                 break
     if text is None and not moved:
         return
-    if any(node.tag in ("head", "body") for node in moved):
+    # Anywhere in it: a <body> nested in a <div> there is kept by libxml2 and written too.
+    if any(next(node.iter("head", "body"), None) is not None for node in moved):
         raise ExtractError("content between </body> and </html> has a <head> or <body> of "
                            "its own; move it inside <body>", path=path)
     if text:
