@@ -430,3 +430,61 @@ def test_the_suggestions_of_an_input_are_entries_as_a_lists_options() -> None:
     built = build_with(data, "d.html", "de", {(c, m): m.upper() for c, m in entries.items()})
     assert (b'<datalist id="c">\n<option value="Paris"> PARIS </option><option value="LDN" '
             b'label="BIG SMOKE">LONDON</option><option value="Rome"></option></datalist>') in built
+
+
+def test_a_datalist_in_a_sentence_is_one_placeholder_of_it() -> None:
+    """A <datalist> is never shown: in a sentence it is kept whole (as a <select>), so the
+    sentence stays one entry; its options are entries of their own."""
+    data = (b'<html><body><p>Type a fruit <input list="d"><datalist id="d"><option>Apple'
+            b'</option><option value="p">Pear</option></datalist> then submit.</p>'
+            b'</body></html>')
+    entries = [(s.segment.context, s.segment.msgid, s.segment.comment)
+               for s in locate(parse_page(data), "d.html")]
+    assert entries == [
+        ("d:body/p", "Type a fruit <1/><2/> then submit.",
+         "Paragraph. Markup: <1/> is <input>, kept as it is; <2/> is an input's suggestions "
+         "(<datalist>), not shown here, its options entries of their own."),
+        ("d:#d/option", "Apple", "Option in a list"), ("d:#d/option[2]", "Pear",
+                                                     "Option in a list")]
+    built = build_with(data, "d.html", "de", {
+        ("d:body/p", "Type a fruit <1/><2/> then submit."): "Obst <1/><2/> eingeben.",
+        ("d:#d/option", "Apple"): "Apfel", ("d:#d/option[2]", "Pear"): "Birne"})
+    assert (b'<p>Obst <input list="d"><datalist id="d"><option value="Apple">Apfel</option>'
+            b'<option value="p">Birne</option></datalist> eingeben.</p>') in built
+    untranslated = build_with(data, "d.html", "de", {})
+    assert b'<p lang="en">Type a fruit <input list="d"><datalist id="d">' in untranslated
+    assert b"<span" not in untranslated
+    assert data[data.index(b"<p>"):data.index(b"</body>")] in build_with(data, "d.html", "en",
+                                                                          {})
+
+
+FALLBACK = (b'<html><body><p>Fruit: <input list="x"><datalist id="x"><label>Or choose: '
+            b'<select name="f"><option>Alpha</option><option value="b">Beta</option>'
+            b'</select></label></datalist> then send.</p></body></html>')
+
+
+def test_a_datalists_fallback_content_is_extracted_and_built() -> None:
+    """The HTML standard's fallback for browsers without datalists: a label and a
+    <select> inside the <datalist>. Its text is an entry, and its options (the
+    suggestions too) are entries once."""
+    entries = [(s.segment.context, s.segment.msgid) for s in locate(parse_page(FALLBACK),
+                                                                     "f.html")]
+    assert entries == [("f:body/p", "Fruit: <1/><2/> then send."),
+                       ("f:#x", "Or choose: <1/>"), ("f:#x/label/select/option", "Alpha"),
+                       ("f:#x/label/select/option[2]", "Beta")]
+    german = dict(zip(entries, ["Obst: <1/><2/> dann senden.", "Oder wähle: <1/>", "Alfa",
+                                "Beta!"], strict=True))
+    built = build_with(FALLBACK, "f.html", "de", german)
+    assert ('<p>Obst: <input list="x"><datalist id="x"><label>Oder wähle: <select name="f">'
+            '<option value="Alpha">Alfa</option><option value="b">Beta!</option></select>'
+            '</label></datalist> dann senden.</p>').encode() in built
+    inner_left = build_with(FALLBACK, "f.html", "de", {
+        key: text for key, text in german.items() if key[0] != "f:#x"}).decode()
+    assert ('<p>Obst: <input list="x"><datalist id="x"><label lang="en">Or choose: '
+            '<select name="f"><option value="Alpha">Alfa</option>') in inner_left
+    outer_left = build_with(FALLBACK, "f.html", "de", {
+        key: text for key, text in german.items() if key[0] != "f:body/p"}).decode()
+    assert ('<p lang="en">Fruit: <input list="x"><datalist id="x"><label>Oder wähle: '
+            '<select name="f">') in outer_left
+    assert FALLBACK[FALLBACK.index(b"<p>"):FALLBACK.index(b"</body>")] in build_with(
+        FALLBACK, "f.html", "en", {})

@@ -374,7 +374,10 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
             continue
         source = sources[node.number]
         if node.children is None:
-            element = copy.deepcopy(source)
+            # Moved, not copied (a placeholder is used once): what is inside keeps its
+            # place in the page for the slots still to come (a <datalist>'s fallback text)
+            # and for the options' language marks (_mark_options).
+            element = source
         else:
             attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
             element = parent.makeelement(source.tag, attributes)

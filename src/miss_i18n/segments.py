@@ -28,14 +28,16 @@ INLINE = frozenset(
     "label mark nobr q rp rt ruby s samp small span strike strong sub sup time tt u "
     "var".split()
 )
-# Elements kept whole: inside a block they become <n/>; their content is never extracted.
+# Elements kept whole: inside a block they become <n/>; their content is never extracted
+# (but a list's options and a datalist's fallback content: walk_options, walk_datalist).
 OPAQUE = frozenset(
-    "area audio br canvas embed iframe img input math meter noscript object output "
-    "picture progress script select style svg template textarea video wbr".split()
+    "area audio br canvas datalist embed iframe img input math meter noscript object "
+    "output picture progress script select style svg template textarea video wbr".split()
 )
 # Never walked into at block level either.
 SKIP = frozenset(
-    "script style template noscript svg math iframe object canvas textarea select".split()
+    "script style template noscript svg math iframe object canvas textarea select "
+    "datalist".split()
 )
 # Of those, the ones whose own attributes are still text for people (textarea placeholder,
 # an iframe's title, a select's aria-label); a select's options are too (walk_options).
@@ -269,14 +271,13 @@ class _Walker:
             self.walk_inline_attributes(block, translatable)
             return
         translatable = _translate_flag(block, translatable)
-        if block.tag == "datalist":  # an input's suggestions: options, as a list's
-            if translatable:
-                self.attributes(block)
-                self.walk_options(block, translatable)
-            return
         preserve = preserve or block.tag in PRESERVE_WHITESPACE
         if translatable:
             self.attributes(block)
+        self.walk_content(block, translatable, preserve)
+
+    def walk_content(self, block: etree._Element, translatable: bool, preserve: bool) -> None:
+        """A block's runs, and its blocks in turn; in a ``<datalist>``, its options."""
         mixed = any(not self.is_inline(child) for child in block)
         current: list[etree._Element] = []
         prev: etree._Element | None = None
@@ -306,7 +307,10 @@ class _Walker:
             flush()
             current = []
             prev = child
-            self.walk_block(child, translatable, preserve)
+            if block.tag == "datalist" and child.tag in ("option", "optgroup"):
+                self.walk_option(child, translatable)
+            else:
+                self.walk_block(child, translatable, preserve)
         flush()
 
     def walk_inline_attributes(self, node: etree._Element, translatable: bool) -> None:
@@ -318,26 +322,40 @@ class _Walker:
         self.attributes(node)
         if node.tag == "select":
             self.walk_options(node, translatable)
+        elif node.tag == "datalist":
+            self.walk_datalist(node, translatable)
         elif node.tag not in OPAQUE:
             for child in node:
                 self.walk_inline_attributes(child, translatable)
 
     def walk_options(self, parent: etree._Element, translatable: bool) -> None:
         """A list's options and groups (``<select>`` is kept whole in its run, and never
-        walked as a block; a ``<datalist>`` holds nothing else to show): their labels and
-        each option's text, which the list shows. Its value, what the form sends (or puts
-        in the input), is never an entry (``set_option_text``)."""
+        walked as a block): their labels and each option's text, which the list shows.
+        Its value, what the form sends (or puts in the input), is never an entry
+        (``set_option_text``)."""
         for child in parent:
-            if not is_element(child) or child.tag not in ("option", "optgroup"):
-                continue
-            flag = _translate_flag(child, translatable)
-            if not flag:
-                continue
-            self.attributes(child)
-            if child.tag == "optgroup":
-                self.walk_options(child, flag)
-            else:
-                self.add_option(child)
+            if is_element(child) and child.tag in ("option", "optgroup"):
+                self.walk_option(child, translatable)
+
+    def walk_option(self, child: etree._Element, translatable: bool) -> None:
+        """An option's or a group's label, and an option's text or a group's options."""
+        flag = _translate_flag(child, translatable)
+        if not flag:
+            return
+        self.attributes(child)
+        if child.tag == "optgroup":
+            self.walk_options(child, flag)
+        else:
+            self.add_option(child)
+
+    def walk_datalist(self, datalist: etree._Element, translatable: bool) -> None:
+        """An input's suggestions (kept whole in its run, as a ``<select>``): its options,
+        as a list's, and what else it holds as a block's content. That is the HTML
+        standard's fallback for browsers without datalists (``<label>Or choose:
+        <select>…</select></label>``); the options of its ``<select>`` are the
+        suggestions too, entries once."""
+        preserve = any(a.tag in PRESERVE_WHITESPACE for a in datalist.iterancestors())
+        self.walk_content(datalist, translatable, preserve)
 
     def add_option(self, option: etree._Element) -> None:
         """An option's text, as one line; an option holding markup or comments (which
@@ -447,6 +465,9 @@ def _describe_whole(number: int, node: etree._Element) -> str:
         return f"<{number}/> is an image"
     if node.tag == "select":
         return f"<{number}/> is a list to choose from (<select>), its options entries of their own"
+    if node.tag == "datalist":
+        return (f"<{number}/> is an input's suggestions (<datalist>), not shown here, its "
+                "options entries of their own")
     words = normalize_space(_all_text(node)).strip() if node.tag not in SKIP else ""
     if words and len(words) <= 60:
         return f"<{number}/> is <{node.tag}> “{words}”, kept as it is"
