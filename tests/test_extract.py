@@ -414,8 +414,9 @@ def test_the_options_of_a_list_are_entries() -> None:
     assert source in build_with(OPTIONS, "o.html", "en", {})  # byte for byte
     same = build_with(OPTIONS, "o.html", "de", identity_catalog(OPTIONS, "o.html"))
     assert source.replace(b"Dark \n blue", b"Dark blue") in same  # its spaces, as one line
-    untranslated = build_with(OPTIONS, "o.html", "de", {})
-    assert source.replace(b"<label>", b'<label lang="en">') in untranslated
+    untranslated = build_with(OPTIONS, "o.html", "de", {})  # in English, and says so
+    assert source.replace(b"<label>", b'<label lang="en">').replace(
+        b"<option>Alone", b'<option lang="en">Alone') in untranslated
 
 
 def test_the_suggestions_of_an_input_are_entries_as_a_lists_options() -> None:
@@ -481,7 +482,7 @@ def test_a_datalists_fallback_content_is_extracted_and_built() -> None:
     inner_left = build_with(FALLBACK, "f.html", "de", {
         key: text for key, text in german.items() if key[0] != "f:#x"}).decode()
     assert ('<p>Obst: <input list="x"><datalist id="x"><label lang="en">Or choose: '
-            '<select name="f"><option value="Alpha">Alfa</option>') in inner_left
+            '<select name="f"><option value="Alpha" lang="de">Alfa</option>') in inner_left
     outer_left = build_with(FALLBACK, "f.html", "de", {
         key: text for key, text in german.items() if key[0] != "f:body/p"}).decode()
     assert ('<p lang="en">Fruit: <input list="x"><datalist id="x"><label>Oder wähle: '

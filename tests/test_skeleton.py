@@ -336,12 +336,16 @@ def test_a_translated_option_keeps_the_value_the_form_sends() -> None:
     translated = {3: "Rot", 5: "Dunkelblau", 8: "Allein", 9: "Other", 11: "Parigi"}
     for locale, built in zip(("en", "de"), _both_ways(OPTIONS, "t.html", translated),
                              strict=True):
-        assert b'<option value="r">  Rot  </option>' in built
-        assert b'<option value="Dark blue">Dunkelblau</option>' in built
+        # In a run left in English, a translated option says it is German; an option left
+        # in English says so where it is not in such a run.
+        german, english = (b"", b"") if locale == "en" else (b' lang="de"', b' lang="en"')
+        assert b'<option value="r"' + german + b">  Rot  </option>" in built
+        assert b'<option value="Dark blue"' + german + b">Dunkelblau</option>" in built
         claim = b' lang="en"' if locale == "en" else b""  # the source's language, taken off
         assert b'<option' + claim + b' value="">Allein</option><option>Other</option>' in built
         assert b'<option label="Grey"' + claim + b">Grey &amp; &lt;dull&gt;</option>" in built
-        assert b'<option value="Paris"> Parigi </option><option value="LDN">London' in built
+        assert (b'<option value="Paris"> Parigi </option><option value="LDN"' + english
+                + b">London") in built
 
 
 SUGGESTIONS = (b'<html><head><title>T</title></head><body><p>Type a fruit <input list="d">'
@@ -363,3 +367,75 @@ def test_a_datalists_fallback_content_is_built_through_lxml() -> None:
             b'</label></datalist> then send.</p></body></html>')
     site = Site(["t.html"], "en", ["de"])
     assert compile_page(Located.of(parse_page(data), "t.html"), "t.html", site) is None
+
+
+LISTS = (b'<html lang="en"><head><title>T</title></head><body><div>Pick <select name="a">'
+         b'<optgroup label="Warm"><option>Red</option><option label="">Orange</option>'
+         b'<optgroup label="Inner"><option value="y">Yellow</option></optgroup></optgroup>'
+         b'<option lang="fr">Rouge</option><option dir="rtl">Mixed</option>'
+         b'<option lang="en" dir="ltr">Claimed</option><option label="Gr" lang="EN">Green'
+         b'</option></select> then <p>block</p> more <span lang="fr">ou <select><option>Bleu'
+         b'</option></select></span> text</div><p><label>Size <select><option translate="no">'
+         b'XL</option><optgroup label="12"><option>Twelve</option></optgroup></select></label>'
+         b'</p><div><select><option>Alone</option></select></div><p>Fruit <input list="d">'
+         b'<datalist id="d"><option>Apple</option><optgroup label="Stone"><option value="c">'
+         b'Cherry</option></optgroup></datalist>.</p><div><option label="L">Loose</option>'
+         b'</div></body></html>')
+
+
+@pytest.mark.parametrize("source", ["en", "ar"])
+@pytest.mark.parametrize("seed", range(24))
+def test_a_skeleton_marks_the_language_of_list_items_as_localize_does(source: str,
+                                                                     seed: int) -> None:
+    """An option's or group's shown text says its language where it is not the one it
+    inherits (a run left in the source language, a group's mark, an element's own lang),
+    in lists kept whole in runs marked on their element or in a span, or in no run."""
+    site = Site(["t.html"], source, ["de", "he", "en" if source == "ar" else "ar"])
+    skeleton, pages = _random_both_ways(LISTS, site, seed)
+    own = {7} if source == "en" else {7, 9, 10}  # their own lang, not the source's claim
+    assert set(skeleton.items) == {2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 16, 17, 19, 20, 21} - own
+    assert len(pages) == 4
+
+
+def test_list_items_say_their_language_where_they_do_not_inherit_it() -> None:
+    """Both ways: untranslated items in a translated run or in no run say they are
+    English; translated ones in a run left in English (on its element, in its span, or a
+    group marked English) say they are German; the others inherit what they are."""
+    translated = {1: "Wähle <1/> dann", 3: "Rot", 6: "Gelb", 14: "Blau", 20: "Stein",
+                  21: "Kirsche"}
+    english, german = _both_ways(LISTS, "t.html", translated)
+    assert LISTS[LISTS.index(b"<div>"):LISTS.index(b"</body>")] in _both_ways(
+        LISTS, "t.html", {})[0]  # the source's page: as it was
+    page = german.decode()
+    assert ('<div>Wähle <select name="a"><optgroup label="Warm" lang="en"><option '
+            'value="Red" lang="de">Rot</option><option label="">Orange</option><optgroup '
+            'label="Inner"><option value="y" lang="de">Gelb</option></optgroup></optgroup>'
+            '<option lang="fr">Rouge</option><option dir="rtl" lang="en">Mixed</option>'
+            '<option lang="en">Claimed</option><option label="Gr" lang="en">Green</option>'
+            '</select> dann <p lang="en">block</p> <span lang="en">more <span lang="fr">ou '
+            '<select><option value="Bleu" lang="de">Blau</option></select></span> text</span>'
+            '</div>') in page
+    assert ('<p><label lang="en">Size <select><option translate="no">XL</option><optgroup '
+            'label="12"><option>Twelve</option></optgroup></select></label></p><div><select>'
+            '<option lang="en">Alone</option></select></div><p lang="en">Fruit <input '
+            'list="d"><datalist id="d"><option>Apple</option><optgroup label="Stein" '
+            'lang="de"><option value="c">Kirsche</option></optgroup></datalist>.</p>'
+            '<div><option label="L" lang="en">Loose</option></div>') in page
+    assert b'lang="de"' not in english.split(b"</nav>")[1]  # the source's page: none
+
+
+def test_list_items_on_an_rtl_page_say_their_direction_too() -> None:
+    """As text left in the source language: lang and dir, where the item has no dir of
+    its own; a translated item in a run left in English: the page's lang and dir."""
+    located = Located.of(parse_page(LISTS), "t.html")
+    site = Site(["t.html"], "en", ["ar"])
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    found = {skeleton.keys[3]: "أحمر"}
+    built = render(skeleton, "ar", found, site=site, review=Review())
+    assert built == _localized(located, "t.html", "ar", found, site=site, review=Review())
+    page = built[0].decode()
+    assert ('<optgroup label="Warm"><option value="Red" lang="ar" dir="rtl">أحمر</option>'
+            '<option label="">Orange</option>') in page  # in <div lang="en" dir="ltr">
+    assert '<option lang="fr">Rouge</option><option dir="rtl">Mixed</option>' in page
+    assert '<div><select><option lang="en" dir="ltr">Alone</option></select></div>' in page

@@ -143,8 +143,10 @@ def localize(
     title = tree.getroot().find("head/title")
     if locale != site.source_locale:
         unclaim(tree.getroot(), site.source_locale)
+    shown: set[int] = set()  # the slots of list items' shown text that are translated
     # Attributes first: runs copy their inline elements, attributes included.
-    for slot in sorted(slots, key=lambda s: s.run is not None):
+    for index in sorted(range(len(slots)), key=lambda i: slots[i].run is not None):
+        slot = slots[index]
         found = translations.get((slot.segment.context, slot.segment.msgid))
         if found is None or found == "":
             if slot.run is not None and locale != site.source_locale:
@@ -152,6 +154,8 @@ def localize(
             continue
         reason = _apply(slot, found)
         if reason is None:
+            if slot.attribute is not None:
+                shown.add(index)
             report.translated += 1
             report.title_translated |= slot.attribute == "" and slot.element is title
             key = (slot.segment.context, slot.segment.msgid)
@@ -163,6 +167,9 @@ def localize(
             if slot.run is not None and locale != site.source_locale:
                 _mark_fallback(slot.run, source_tag, source_dir)
     root = tree.getroot()
+    if locale != site.source_locale:
+        _mark_items(slots, shown, (source_tag, tag),
+                    None if source_dir is None else (source_dir, direction(locale)))
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets)
@@ -198,6 +205,58 @@ def _mark_fallback(run: Run, source_tag: str, source_dir: str | None) -> None:
     marked.set("lang", source_tag)
     if source_dir is not None:
         marked.set("dir", source_dir)
+
+
+LIST_ITEMS = ("option", "optgroup")
+
+
+def in_list(element: etree._Element) -> bool:
+    """Whether an option or group is a list's (in a ``<select>`` or ``<datalist>``, maybe
+    through groups), not one loose in a block, walked as a block."""
+    parent = element.getparent()
+    while parent is not None and parent.tag == "optgroup":
+        parent = parent.getparent()
+    return parent is not None and parent.tag in ("select", "datalist")
+
+
+def shown_text(slot: Slot) -> bool:
+    """Whether the slot is the text a list shows for its option or group: a group's
+    label, an option's label where it has one (not empty), else its text."""
+    element = slot.element
+    if slot.attribute is None or element.tag not in LIST_ITEMS or not in_list(element):
+        return False
+    label = element.tag == "optgroup" or bool(element.get("label"))
+    return slot.attribute == ("label" if label else "")
+
+
+def inherited_lang(element: etree._Element) -> str | None:
+    """The ``lang`` an element inherits from its ancestors below the root, if any."""
+    for ancestor in element.iterancestors():
+        if ancestor.getparent() is None:
+            return None
+        found = ancestor.get("lang")
+        if found is not None:
+            return found
+    return None
+
+
+def _mark_items(slots: Sequence[Slot], shown: Collection[int], tags: tuple[str, str],
+                dirs: tuple[str, str] | None) -> None:
+    """A list's option or group says the language of the text it shows where it differs
+    from the one it inherits, as other text does (_mark_fallback): left untranslated,
+    the source's (``tags[0]``); translated in a list kept whole in a run left in the
+    source language, the page's (``tags[1]``); ``dirs`` likewise where the page's
+    direction is not the source's. In document order: a group's mark is its options'."""
+    for index, slot in enumerate(slots):
+        if not shown_text(slot) or slot.element.get("lang") is not None:
+            continue
+        translated = index in shown
+        wanted = tags[translated]
+        if (inherited_lang(slot.element) or tags[1]) == wanted:
+            continue
+        slot.element.set("lang", wanted)
+        if dirs is not None and slot.element.get("dir") is None:
+            slot.element.set("dir", dirs[translated])
 
 
 def _wrap(run: Run) -> etree._Element:

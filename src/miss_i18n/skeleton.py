@@ -5,10 +5,11 @@ of the tree and no run of the serializer.
 The skeleton is libxml2's own serialization of the page, relinked and with its head
 prepared as ``build.localize`` does in every locale, with markers at the places a locale
 fills: each run of text (its source text, or its translation), each translated attribute,
-the language marks of text left untranslated, the attributes by which an element says it
-is in the source language (the source locale's alone), the root's ``lang`` and ``dir``, the
-head's links and the language menu. What goes there is written here with libxml2's escaping,
-which is checked against libxml2 itself once per process and element (``_escapes_alike``).
+the language marks of text left untranslated (and of a list's options), the attributes by
+which an element says it is in the source language (the source locale's alone), the root's
+``lang`` and ``dir``, the head's links and the language menu. What goes there is written
+here with libxml2's escaping, which is checked against libxml2 itself once per process and
+element (``_escapes_alike``).
 
 A page the skeleton cannot express is built the old way (``compile`` returns None): a page
 whose text holds the marker characters, whose URLs libxml2 rewrites, whose text starts
@@ -38,6 +39,7 @@ from .build import (
     notices_of,
     prepare_head,
     run_comments,
+    shown_text,
     usable,
 )
 from .chrome import LANGUAGE_MENU, MARK, STYLE
@@ -60,18 +62,23 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 # place), the root's lang and dir values, where the head's additions and the body's menu
 # go; an attribute claiming the source language (languages.source_claims), kept in the source
 # locale only, a code element's dir="ltr" on rtl pages, and the value a translated option
-# without one gets (segments.set_option_text) (all three: the whole ` name="…"`, wherever
-# it is).
+# without one gets (segments.set_option_text), and the lang and dir of a list's option or
+# group (build._mark_items) (all four: the whole ` name="…"`, wherever it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
-OWN, CODE, VALUE = "o", "c", "v"
-ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE)
+OWN, CODE, VALUE, ITEM = "o", "c", "v", "m"
+ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM)
 """The places in attributes, which may be inside a run or one of its elements."""
 INSIDE = (*ATTRIBUTES, TITLE)
 """The places that may be inside a run or one of its elements: an option's text too (a
 ``<select>`` is kept whole in its run)."""
-TRANSLATED = (ATTRIBUTE, TITLE, VALUE)
-"""The places inside a run that depend on the translations."""
+TRANSLATED = (ATTRIBUTE, TITLE, VALUE, ITEM)
+"""The places inside a run that depend on the translations (an ITEM, on the locale too)."""
+
+Step = tuple[str, int | str]
+"""Where a list item's inherited language may come from, from it up (``_items``): a run's
+fallback mark (RUN_START, its slot), a group's mark (ITEM, its slot), an ancestor's own
+lang (LANG_MARK, its value)."""
 
 Part = str | tuple[str, int]
 """Text as written, or a place: (kind, index)."""
@@ -149,6 +156,9 @@ class Skeleton:
     values: Mapping[int, str] = field(default_factory=dict)
     """By slot index of an option without a value: the value it gets once translated,
     written (its VALUE place)."""
+    items: Mapping[int, tuple[tuple[Step, ...], bool]] = field(default_factory=dict)
+    """By slot index of a list item's shown text (build.shown_text), in order: where its
+    inherited language comes from, and whether it may get a dir (its ITEM place)."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -190,9 +200,12 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     claims = _own_places(root, site.source_locale)
     attributes: dict[int, tuple[str, str]] = {}
     values: dict[int, str] = {}
+    items = _items(slots)
     for index, slot in enumerate(slots):  # first: runs' elements are written with them
         if not _attribute_place(slot, index, attributes, values):
             return None
+    for index in items:  # after a VALUE place, as localize sets lang after value
+        slots[index].element.set(f"{MARK}-item{index}", _marker(ITEM, index))
     runs: dict[int, _Run] = {}
     for index, slot in enumerate(slots):
         run = slot.run
@@ -231,7 +244,46 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
                        if s.attribute == "" and s.element is title_element), None)
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
-                    runs, sources, attributes, (title_slot, source_title), claims, values)
+                    runs, sources, attributes, (title_slot, source_title), claims, values,
+                    items)
+
+
+def _items(slots: Sequence[Slot]) -> dict[int, tuple[tuple[Step, ...], bool]]:
+    """The list items that may get a language mark (build._mark_items: the shown text of
+    an option or group without a lang of its own), each with where the language it
+    inherits comes from (Skeleton.items), the claims on the source language taken off."""
+    element_runs: dict[etree._Element, int] = {}
+    wrapped: dict[etree._Element, int] = {}
+    for index, slot in enumerate(slots):
+        if slot.run is not None:
+            mark = fallback_mark(slot.run)
+            if mark == "element":
+                element_runs[slot.run.parent] = index
+            elif mark == "span":  # its span is between its nodes and its element
+                wrapped.update((node, index) for node in slot.run.nodes)
+    shown = {slot.element: index for index, slot in enumerate(slots) if shown_text(slot)}
+    items: dict[int, tuple[tuple[Step, ...], bool]] = {}
+    for element, index in shown.items():
+        if element.get("lang") is not None:
+            continue
+        chain: list[Step] = []
+        child = element
+        for ancestor in element.iterancestors():
+            if ancestor.getparent() is None:  # the root: the page's language
+                break
+            if child in wrapped:
+                chain.append((RUN_START, wrapped[child]))
+            lang = ancestor.get("lang")
+            if lang is not None:
+                chain.append((LANG_MARK, lang))
+                break
+            if ancestor in element_runs:
+                chain.append((RUN_START, element_runs[ancestor]))
+            elif ancestor in shown:
+                chain.append((ITEM, shown[ancestor]))
+            child = ancestor
+        items[index] = (tuple(chain), element.get("dir") is None)
+    return items
 
 
 def _attribute_place(slot: Slot, index: int, attributes: dict[int, tuple[str, str]],
@@ -505,6 +557,8 @@ class _Filled:
     places: dict[tuple[str, int], str] = field(default_factory=dict)
     """What the locale writes at the places in attributes other than ATTRIBUTE (absent:
     nothing)."""
+    shown: set[int] = field(default_factory=set)
+    """The list items (Skeleton.items) whose shown text is translated."""
     variant: tuple[bool, bool] = (False, False)
     """What those places depend on: whether the locale is the source (OWN places), and
     whether its code is written left to right against the page (CODE places)."""
@@ -515,6 +569,7 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
     """build.localize's loop over the slots; returns the page's title."""
     report = filled.report
     title_slot, title = skeleton.title
+    translated: list[tuple[int, _Run, list[str | Placeholder]]] = []
     for index in skeleton.order:
         key = skeleton.keys[index]
         found = translations.get(key)
@@ -535,19 +590,57 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         report.drafts += key in review.drafts
         report.stale += key in review.stale
         report.memory += key in review.memory
-        if run is not None:
-            filled.runs[index] = "".join(_run_text(run, nodes, filled, skeleton))
+        if run is not None:  # written once the list items' marks are known (below)
+            translated.append((index, run, nodes))
             continue
         name, old = skeleton.attributes[index]
         value = unescape_text(found)
         filled.values[index] = _text(value) if name == "" else _attribute(
             attribute_value(old, value))
+        if index in skeleton.items:
+            filled.shown.add(index)
         if index in skeleton.values and option_value(value) != option_value(old):
             filled.places[VALUE, index] = skeleton.values[index]
         if index == title_slot:
             title = value
             report.title_translated = True
+    if skeleton.items and locale != site.source_locale:
+        source_dir = fallback_dir(site.source_locale, locale)
+        _mark_items(filled, skeleton, (bcp47(site.source_locale), bcp47(locale)),
+                    None if source_dir is None else (source_dir, direction(locale)))
+    for index, run, nodes in translated:
+        filled.runs[index] = "".join(_run_text(run, nodes, filled, skeleton))
     return title
+
+
+def _mark_items(filled: _Filled, skeleton: Skeleton, tags: tuple[str, str],
+                dirs: tuple[str, str] | None) -> None:
+    """build._mark_items: each list item's ITEM place, where the language of the text it
+    shows is not the one it inherits in this locale."""
+    marks: dict[int, str] = {}
+    for index, (chain, may_dir) in skeleton.items.items():
+        translated = index in filled.shown
+        wanted = tags[translated]
+        if (_inherited(chain, filled, marks, tags[0]) or tags[1]) == wanted:
+            continue
+        marks[index] = wanted
+        filled.places[ITEM, index] = f" lang={_attribute(wanted)}" + (
+            f" dir={_attribute(dirs[translated])}" if dirs is not None and may_dir else "")
+
+
+def _inherited(chain: Sequence[Step], filled: _Filled, marks: Mapping[int, str],
+               source_tag: str) -> str | None:
+    """The lang a list item inherits in this locale (build.inherited_lang), if any: a
+    run's mark is there where the run is left in the source language (``filled.marked``),
+    a group's where it got one."""
+    for kind, value in chain:
+        if kind == LANG_MARK:
+            return str(value)
+        if kind == RUN_START and value in filled.marked:
+            return source_tag
+        if kind == ITEM and value in marks:
+            return marks[int(value)]
+    return None
 
 
 def _wrapped(run: _Run, text: str, span: str) -> str:
