@@ -320,6 +320,13 @@ BABEL_CASES = {
                                 ["unknown named placeholder 'anzahl'"]),
     "python-format ok": ("de", None, entry("%d%% of %s", "%d%% von %s"), []),
     "python-format untranslated": ("de", None, entry("%(count)d files", ""), []),
+    # a page's prose: "% o" reads as a format to Babel (its space flag), not to us
+    "percent in prose": ("de", None, entry("Only 5% of patients, 20% off", "Nur 5 % der "
+                                           "Patienten, 20 % Rabatt"), []),
+    "a format in prose": ("de", None, entry("%d of them", "%s von ihnen"), [
+        "incompatible format for placeholder 1: 'd' and 's' are not compatible"]),
+    "unflagged, but no-python-format": ("de", None, entry(
+        "%(count)d files", "%(anzahl)d Dateien", flags="no-python-format"), []),
     "plural forms ok": ("de", None, plural("%d file", "%d files", "%d Datei", "%d Dateien"), []),
     "untranslated plural, ok": ("de", None, plural("%d file", "%d files", "", ""), []),
     "untranslated plural, too many forms": ("ja", None, plural("%d file", "%d files", "", ""),
