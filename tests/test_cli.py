@@ -199,14 +199,17 @@ def test_a_narrowed_build_links_only_pages_that_exist(project: Path) -> None:
     assert 'hreflang="de"' in index and 'hreflang="en"' in index
     assert 'hreflang="ar"' not in index and 'hreflang="pt-BR"' not in index
     assert 'hreflang="ar"' not in (project / "site" / "sitemap.xml").read_text()
+    (project / "source" / "second.html").write_text(
+        "<html><head><title>Second page</title></head><body><p>More.</p></body></html>\n")
     assert invoke("run", "--no-translate", *base)[0] == 0
     path = project / "locales" / "pt_BR" / "LC_MESSAGES" / "miss.po"
     po = catalog.load(path)
     for entry in po:
-        entry.msgstr = entry.msgid  # a person's (trivial) translation of everything
+        entry.msgstr = f"{entry.msgid} [pt]"  # a person's translation of everything
     path.write_bytes(catalog.to_bytes(po))
     assert invoke("run", "--no-translate", *base)[0] == 0
     names = ("de/minimally-invasive-spine-surgery.html", "index.html", "sitemap.xml")
+    assert "Second page [pt]" in (project / "site" / "index.html").read_text()
     full = {name: (project / "site" / name).read_text() for name in names}
     assert 'hreflang="pt-BR"' in full[names[0]] and 'hreflang="ar"' not in full[names[0]]
     assert invoke("run", "--no-translate", "-l", "de", *base)[0] == 0

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import polib
+from lxml import etree
 
 from . import catalog, incremental
 from .build import PageReport, Review, untranslated_titles
@@ -1151,7 +1152,9 @@ def site_outputs(
                    for name, output in zip(assets, outputs, strict=True))
     # a sitemap's URLs must be absolute: none without base_url (the manifest prunes one an
     # earlier build wrote with it)
-    made = [("index.html", index_page(site, titles, untranslated_titles(site, reports))),
+    untranslated = _with_titles_on_disk(config, site, titles,
+                                        set(untranslated_titles(site, reports)))
+    made = [("index.html", index_page(site, titles, untranslated)),
             *([("sitemap.xml", sitemap(site))] if site.base_url else []),
             (REPORT, report_page(
                 site, [s.stats for s in summaries.values()], reports, titles,
@@ -1225,6 +1228,27 @@ def _linked(config: Config, site: Site, summaries: Mapping[str, Summary]) -> Sit
         locale for locale in linked if locale not in progress
         and locale != config.source_locale]))
     return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+
+
+def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str], str],
+                         untranslated: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """``titles`` completed with those of the pages a narrowed build (-l) links but does
+    not build, as an earlier build wrote them (``index.html`` names each page by its title
+    in each language); ``untranslated`` with those that are the source's title."""
+    for locale in site.locales:
+        for page in site.pages:
+            if (locale, page) in titles:
+                continue
+            try:
+                data = (config.output_dir / site.path(locale, page)).read_bytes()
+            except OSError:
+                continue
+            root = etree.HTML(data) if data.strip() else None
+            title = ((None if root is None else root.findtext("head/title")) or page).strip()
+            titles[(locale, page)] = title
+            if title == titles.get((config.source_locale, page)):
+                untranslated.add((locale, page))
+    return untranslated
 
 
 def _shown_elsewhere(config: Config, locales: Sequence[str]) -> dict[str, float]:
