@@ -157,3 +157,11 @@ def test_a_provenance_line_a_tool_wrapped_is_read_as_one() -> None:
     assert unwrapped([line, "msgstr abcdef12"]) == [line, "msgstr abcdef12"]
     assert unwrapped(["translation memory: a.tmx", "a note"]) == [
         "translation memory: a.tmx", "a note"]
+    # a memory line never ends with a digest: a person's lines after it stay theirs, even
+    # one that happens to end like a draft's line
+    people = ["Ana: checked", "see the style guide; fails: urls", "note; msgstr abcdef12"]
+    assert unwrapped(["translation memory: a.tmx", *people]) == [
+        "translation memory: a.tmx", *people]
+    made.wrapwidth = 24  # a piecewise draft's line in 13 lines (and a person's in two)
+    [read] = catalog.to_polib(catalog.parse_syntax(str(made).encode(), None))
+    assert line in read.tcomment.split("\n") and is_edited(read)

@@ -75,8 +75,14 @@ _COMPLETE = re.compile(rf"(?:; {DIGEST_LABEL} [0-9a-f]{{8}}|; {FAILS_LABEL} {_CH
                        rf"(?:, {_CHECK_NAME})*|; {re.escape(PIECEWISE_NOTE)})$")
 """How a draft's line written with its text's digest ends (``machine_line``): a line that
 starts like one and ends otherwise, followed by such an ending, was wrapped."""
-_WRAPPED_LINES = 8
-"""The most lines a tool may have wrapped one provenance line into."""
+_WRAPPED_LINES = 20
+"""The most lines a tool may have wrapped one provenance line into (polib at 24 columns
+makes 13 of a piecewise draft's)."""
+_DIGESTED = tuple(kind.value for kind in (Kind.MACHINE, Kind.ACCEPTED_MACHINE,
+                                           Kind.EDITED_MACHINE))
+"""The kinds of line that end with a digest (``machine_line``, and the history lines made
+of one): only those are joined; a memory line never ends so, and the lines after it are a
+person's."""
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -97,7 +103,7 @@ def unwrapped(lines: Sequence[str]) -> list[str]:
     at = 0
     while at < len(lines):
         line, used = lines[at], 1
-        if line.startswith(_MARKS) and not _COMPLETE.search(line):
+        if line.startswith(_DIGESTED) and not _COMPLETE.search(line):
             joined = line
             for ahead in range(at + 1, min(len(lines), at + 1 + _WRAPPED_LINES)):
                 if not lines[ahead] or lines[ahead].startswith(_MARKS):
