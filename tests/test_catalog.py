@@ -102,6 +102,19 @@ def test_written_files_are_gettext_canonical(tmp_path: Path) -> None:
 
 
 @needs_gettext
+def test_a_persons_comment_lines_are_kept_as_msgcat_keeps_them(tmp_path: Path) -> None:
+    """Trailing spaces, an empty line, indentation: read and written back as msgcat
+    --no-wrap writes them."""
+    path = tmp_path / "de.po"
+    path.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                     b"# note  \n# \n#\n#  indented\n#   \nmsgid \"a\"\nmsgstr \"b\"\n")
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert catalog.to_bytes(catalog.load(path)) == canonical
+    assert catalog.load(path)[0].tcomment == "note  \n\n\n indented\n  "
+
+
+@needs_gettext
 def test_a_page_with_nothing_to_translate_leaves_the_catalogs_canonical(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page without text has no entries: the template and the catalogs `run` writes

@@ -66,8 +66,8 @@ def _old_entry(entry: PoEntry) -> polib.POEntry:
             references += [_old_reference(r) for r in rest.split()]
         elif kind == ".":
             extracted.append(rest[1:] if rest.startswith(" ") else rest)
-        else:
-            words = text.lstrip("#")
+        else:  # a person's words: trailing spaces kept, as msgcat keeps them
+            words = line.rstrip("\r\n").lstrip("#")
             translator.append(words[1:] if words.startswith(" ") else words)
     return polib.POEntry(
         msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr or "",
@@ -98,7 +98,8 @@ def _old_string_lines(keyword: str, text: str, prefix: str = "") -> list[str]:
 
 def _old_entry_lines(entry: polib.POEntry) -> list[str]:
     lines: list[str] = []
-    lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")] if entry.tcomment else []
+    lines += [f"# {line}" if line else "#" for line in entry.tcomment.split("\n")
+              ] if entry.tcomment else []
     lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")] if entry.comment else []
     if entry.occurrences and not entry.obsolete:
         lines.append("#: " + " ".join(f"{p}:{n}" if n else p for p, n in entry.occurrences))

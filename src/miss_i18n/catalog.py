@@ -128,8 +128,8 @@ class _Comments:
                 references += [_reference(r) for r in text[1:].split()]
             elif kind == ".":
                 extracted.append(text[2:] if text[1:2] == " " else text[1:])
-            else:
-                words = text.lstrip("#")
+            else:  # a person's words: trailing spaces kept, as msgcat keeps them
+                words = line.rstrip("\r\n").lstrip("#")
                 translator.append(words[1:] if words[:1] == " " else words)
         if len(translator) > 1:  # a provenance line a tool wrapped: one line again
             translator = unwrapped(translator)
@@ -304,7 +304,7 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     msgid) are rendered once per process and reused: the catalogs of a run are mostly
     those."""
     if entry.tcomment:
-        lines += [f"# {line}".rstrip() for line in entry.tcomment.split("\n")]
+        lines += [f"# {line}" if line else "#" for line in entry.tcomment.split("\n")]
     places = () if entry.obsolete else entry.occurrences
     if entry.comment or places:
         try:
