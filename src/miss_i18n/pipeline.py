@@ -79,9 +79,8 @@ from .summary import (
     Packed,
     Summary,
     basis_of,
-    held_for,
     pack,
-    shown_percent,
+    shown_of,
     stage_files,
     summarize,
     unpack,
@@ -1262,8 +1261,8 @@ def _shown_elsewhere(config: Config, locales: Sequence[str]) -> dict[str, float]
             po = catalog.load_optional(config.po_path(locale))
         except MissI18nError:
             po = None
-        found[locale] = 0.0 if po is None else shown_percent(po, config.include_fuzzy, held_for(
-            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary))
+        found[locale] = 0.0 if po is None else shown_of(
+            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary)
     return found
 
 

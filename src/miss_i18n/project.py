@@ -250,8 +250,8 @@ class Project:
         config = self.config
         catalogs_apart(config)
         catalogs = pipeline.load_catalogs(config, seen=Snapshot())
-        published = {locale: summary.shown_percent(po, config.include_fuzzy, summary.held_for(
-            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary))
+        published = {locale: summary.shown_of(po, locale, include_fuzzy=config.include_fuzzy,
+                                              glossary=config.glossary)
                      >= config.publish_threshold for locale, po in catalogs.items()}
         result = more.StatusResult(stats=pipeline.stats(catalogs), published=published)
         if not least_confident:

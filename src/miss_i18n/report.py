@@ -20,7 +20,7 @@ from .chrome import SCRIPT_FONTS
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name
-from .model import CatalogStats, Severity
+from .model import CatalogStats, Issue, Severity
 from .site_pages import shell
 from .website import Site
 from .writer import serialize
@@ -49,12 +49,14 @@ def count_findings(catalogs: Mapping[str, polib.POFile], glossary: Glossary
     nothing is rendered or parsed again, and the counts are those `check` gives for the
     written files.
     """
-    found: dict[str, Findings] = {}
-    for locale, po in catalogs.items():
-        issues = check_catalog(po, CheckContext(locale, locale, glossary))
-        errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
-        found[locale] = Findings(errors, len(issues) - errors)
-    return found
+    return {locale: findings_of(check_catalog(po, CheckContext(locale, locale, glossary)))
+            for locale, po in catalogs.items()}
+
+
+def findings_of(issues: Sequence[Issue]) -> Findings:
+    """How many of a catalog's issues are errors, and how many warnings."""
+    errors = sum(1 for issue in issues if issue.severity is Severity.ERROR)
+    return Findings(errors, len(issues) - errors)
 
 
 STYLE = """

@@ -21,14 +21,14 @@ import polib
 
 from . import catalog
 from .build import Review, shows
-from .checks import CheckContext, Header, entry_issues
+from .checks import CheckContext, Header, check_catalog, entry_issues
 from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft, least_confident
 from .config import Glossary
 from .files import Pending, Staged, digest_of, discard, stage, would_change
 from .model import CatalogStats, Key, Severity
 from .provenance import is_engine_text, is_from_memory, is_machine
-from .report import REPORT_DRAFTS, Findings, count_findings
+from .report import REPORT_DRAFTS, Findings, findings_of
 from .translate import needs_translation
 
 
@@ -130,12 +130,16 @@ def unpack(item: Summary | Packed, keys: Sequence[Key]) -> Summary:
 
 def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
               glossary: Glossary) -> Summary:
-    hidden = held_for(po, locale, include_fuzzy=include_fuzzy, glossary=glossary)
+    ctx = CheckContext(locale, locale, glossary)
+    issues = check_catalog(po, ctx)  # once: the findings, and the drafts they hold back
+    failing = {(issue.context, issue.msgid) for issue in issues
+               if issue.severity is Severity.ERROR and issue.msgid is not None}
+    hidden = held_back(po, ctx, failing) if include_fuzzy else frozenset()
     translations, review = lookup(po, include_fuzzy, hidden)
     return Summary(
         stats=catalog.stats(po, locale), translations=translations, review=review,
         shown=shown_percent(po, include_fuzzy, hidden),
-        findings=count_findings({locale: po}, glossary)[locale],
+        findings=findings_of(issues),
         weakest=least_confident(po, REPORT_DRAFTS, hidden),
         needing=sum(1 for entry in po if needs_translation(entry)))
 
@@ -169,23 +173,32 @@ def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, with
             replace(mo, changed=mo_staged is not None, staged=mo_staged))
 
 
-def held_back(po: polib.POFile, ctx: CheckContext) -> frozenset[Key]:
+def held_back(po: polib.POFile, ctx: CheckContext,
+              failing: Collection[Key] | None = None) -> frozenset[Key]:
     """The machine drafts no page shows: fuzzy, still the engine's text
     (``provenance.is_engine_text``) and failing an error-level check as `check` finds it
     now (a glossary change holds drafts back, or lets them show, at once). The catalog
-    keeps them for review; a person's edit or acceptance makes them theirs, shown."""
+    keeps them for review; a person's edit or acceptance makes them theirs, shown.
+    ``failing``: the keys of the entries with an error, where the caller has checked the
+    catalog already (else the drafts are checked here)."""
     ctx = replace(ctx, header=Header.of(po))
+
+    def fails(entry: polib.POEntry) -> bool:
+        if failing is not None:
+            return (entry.msgctxt, entry.msgid) in failing
+        return any(issue.severity is Severity.ERROR for issue in entry_issues(entry, ctx))
+
     return frozenset((entry.msgctxt, entry.msgid) for entry in po
-                     if not entry.obsolete and is_engine_text(entry) and any(
-                         issue.severity is Severity.ERROR
-                         for issue in entry_issues(entry, ctx)))
+                     if not entry.obsolete and is_engine_text(entry) and fails(entry))
 
 
-def held_for(po: polib.POFile, locale: str, *, include_fuzzy: bool, glossary: Glossary
-         ) -> frozenset[Key]:
-    """``held_back`` where the pages show fuzzy entries (else none would be shown)."""
-    return held_back(po, CheckContext(locale, locale, glossary)) if include_fuzzy \
+def shown_of(po: polib.POFile, locale: str, *, include_fuzzy: bool, glossary: Glossary
+             ) -> float:
+    """``shown_percent`` of a catalog as the build shows it: its drafts held back
+    (``held_back``) where the pages show fuzzy entries."""
+    held = held_back(po, CheckContext(locale, locale, glossary)) if include_fuzzy \
         else frozenset()
+    return shown_percent(po, include_fuzzy, held)
 
 
 def shown_entry(entry: polib.POEntry, include_fuzzy: bool,
