@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..config import ENGINES, Config, TranslateSettings
@@ -134,6 +135,16 @@ class Engines:
             self._made[name] = create(name, self.config)
         return self._made[name]
 
+    @cached_property
+    def unforced(self) -> Engines:
+        """The same engines (made once, shared) in the configured order: who drafts a
+        locale without ``--engine``."""
+        if self.forced is None:
+            return self
+        plain = Engines(self.config)
+        plain._made = self._made
+        return plain
+
     def status(self) -> list[EngineStatus]:
         rows = []
         for name in ENGINES:
@@ -150,7 +161,7 @@ class Engines:
         locales with the configured engine order, and why: its language pair fits no
         locale, or each locale it fits is drafted by another model (a closer argos match,
         an NLLB folder first by name, an engine earlier in the locale's order)."""
-        found = self if self.forced is None else Engines(self.config)
+        found = self.unforced
         out = []
         for name in ("argos", "nllb"):
             engine = found.get(name)
@@ -244,7 +255,7 @@ class Engines:
         it = "them" if each else "it"
         if self.forced:
             hint = model_hint(self.forced, source, locale, each=each)
-            other = Engines(self.config).choose(locale)
+            other = self.unforced.choose(locale)
             also = f"; without --engine, {other[0].name} drafts {it}" if other else ""
             if hint is None:
                 return f"--engine {self.forced} cannot serve {it}{also}"
