@@ -160,7 +160,7 @@ class NllbStore(FolderStore[InstalledNllb]):
         """Remove the folder with this name, also a damaged one; None if there is none."""
         folder = self._named(name)
         if folder is not None:
-            self._discard([folder])
+            self.discard([folder])
         return folder
 
     def matching(self, name: str) -> list[Path]:

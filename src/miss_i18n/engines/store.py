@@ -209,11 +209,7 @@ class FolderStore(Generic[Model]):
         return undo
 
     def discard(self, folders: Sequence[Path]) -> None:
-        """Remove store folders (see ``_discard``)."""
-        self._discard(list(folders))
-
-    def _discard(self, folders: list[Path]) -> None:
-        """Move folders out of the store (one rename each), then delete them."""
+        """Remove store folders: moved out of the store (one rename each), then deleted."""
         with self._staging() as staging:
             for folder in folders:
                 try:
@@ -327,7 +323,7 @@ class ModelStore(FolderStore[InstalledModel]):
         chosen = self.matching(spec)
         if not chosen:
             raise ModelNotFound(not_installed(spec, self.names()))
-        self._discard(chosen)
+        self.discard(chosen)
         return chosen
 
     def matching(self, spec: str) -> list[Path]:
