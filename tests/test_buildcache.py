@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ARTICLE, PAGES
 from helpers import invoke, snapshot
-from miss_i18n import buildcache, pipeline, rerun
+from miss_i18n import buildcache, extracting, rerun
 from miss_i18n.skeleton import PageBuilder
 
 ARTICLE_PAGE = ARTICLE.name
@@ -258,13 +258,13 @@ def test_the_key_covers_the_code_and_libraries() -> None:
 def test_extraction_parses_only_the_pages_whose_bytes_changed(
         project: Path, built: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
-    real = pipeline.source_plan
+    real = extracting.source_plan
 
     def counting(source_dir: Path, page: str) -> Any:
         parsed.append(page)
         return real(source_dir, page)
 
-    monkeypatch.setattr(pipeline, "source_plan", counting)
+    monkeypatch.setattr(extracting, "source_plan", counting)
     pot = project / "locales" / "miss.pot"
     before = pot.read_bytes()
     assert invoke("extract")[0] == 0

@@ -26,7 +26,7 @@ import pytest
 import miss_i18n
 from conftest import make_project
 from helpers import invoke
-from miss_i18n import executors, pipeline
+from miss_i18n import drafting, executors, extracting, updating
 from miss_i18n.catalog import to_bytes
 from miss_i18n.config import load_config
 from miss_i18n.engines.argos import ArgosEngine
@@ -418,11 +418,11 @@ def test_the_executor_seam_drafts_what_the_local_path_drafts(tmp_path: Path) -> 
     for name in ("local", "elsewhere"):
         root = make_project(tmp_path / name, ("de", "es"), extra=SETTINGS)
         config = load_config(root / "pyproject.toml")
-        catalogs = pipeline.merged(config, pipeline.template(config, NOW, seen=Snapshot()),
+        catalogs = updating.merged(config, extracting.template(config, NOW, seen=Snapshot()),
                                    seen=Snapshot())
         engine = FakeEngine()
         executor = InProcess() if name == "elsewhere" else None
-        results = pipeline.translate_all(config, catalogs, functools.partial(fake, engine),
+        results = drafting.translate_all(config, catalogs, functools.partial(fake, engine),
                                          now=NOW, executor=executor)
         made[name] = ({loc: to_bytes(po) for loc, po in catalogs.items()}, results,
                       engine, executor)

@@ -1,5 +1,5 @@
-"""A run's translate stage holds one catalog at a time (pipeline.drafted_summaries) and
-writes what drafting every catalog held in memory writes (pipeline.translate_all)."""
+"""A run's translate stage holds one catalog at a time (drafting.drafted_summaries) and
+writes what drafting every catalog held in memory writes (drafting.translate_all)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polib
 import pytest
 
 from conftest import make_project
-from miss_i18n import pipeline
+from miss_i18n import drafting, extracting, updating
 from miss_i18n.catalog import to_bytes
 from miss_i18n.config import load_config
 from miss_i18n.engines.base import ModelInfo
@@ -37,9 +37,9 @@ def _catalogs_alive() -> int:
 
 def _held(root: Path) -> tuple[dict[str, bytes], list[Any]]:
     config = load_config(root / "pyproject.toml")
-    catalogs = pipeline.merged(config, pipeline.template(config, NOW, seen=Snapshot()),
+    catalogs = updating.merged(config, extracting.template(config, NOW, seen=Snapshot()),
                                seen=Snapshot())
-    results = pipeline.translate_all(config, catalogs,
+    results = drafting.translate_all(config, catalogs,
                                      functools.partial(_choose, FakeEngine()), now=NOW)
     return {loc: to_bytes(po) for loc, po in catalogs.items()}, results
 
@@ -47,16 +47,16 @@ def _held(root: Path) -> tuple[dict[str, bytes], list[Any]]:
 def _one_at_a_time(root: Path, monkeypatch: pytest.MonkeyPatch
                    ) -> tuple[dict[str, bytes], list[Any], list[int]]:
     config = load_config(root / "pyproject.toml")
-    pot = pipeline.template(config, NOW, seen=Snapshot())
+    pot = extracting.template(config, NOW, seen=Snapshot())
     alive: list[int] = []
-    real = pipeline.translate_catalog
+    real = drafting.translate_catalog
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         alive.append(_catalogs_alive())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "translate_catalog", counting)
-    summaries, results = pipeline.drafted_summaries(
+    monkeypatch.setattr(drafting, "translate_catalog", counting)
+    summaries, results = drafting.drafted_summaries(
         config, Template(pot, "", None, None), functools.partial(_choose, FakeEngine()),
         seen=Snapshot(), include_fuzzy=False, now=NOW)
     written = {}

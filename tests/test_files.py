@@ -23,7 +23,7 @@ import pytest
 
 from helpers import invoke, invoke_unprivileged, invoke_without_access
 from miss_i18n import files as files_module
-from miss_i18n import lock, pipeline
+from miss_i18n import incremental, lock, outputs, site_build, updating
 from miss_i18n.errors import ConflictError, PathError
 from miss_i18n.files import TEMP_SUFFIX, Snapshot, Staged, checked_folder, publish, stage
 from miss_i18n.pages import parse_page
@@ -616,7 +616,8 @@ def test_a_catalog_saved_during_a_run_is_not_overwritten(
     _change_source(project)
     if command == "translate":  # something for translate to write: a catalog out of date
         assert invoke("update", "-q")[0] == 0
-    original = getattr(pipeline, stage)
+    module = site_build if stage == "site_outputs" else updating
+    original = getattr(module, stage)
     edited: list[dict[str, str]] = []
 
     def stage_then_edit(*args: object, **kwargs: object) -> object:
@@ -628,7 +629,7 @@ def test_a_catalog_saved_during_a_run_is_not_overwritten(
             assert edited[0] != before, po
         return result
 
-    monkeypatch.setattr(pipeline, stage, stage_then_edit)
+    monkeypatch.setattr(module, stage, stage_then_edit)
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     code, output = invoke(command, "-q", *(["--no-translate"] if command == "run" else []))
     assert (code, output) == (6, f"error: {po}: changed on disk while miss-i18n was running; "
@@ -647,7 +648,7 @@ def test_a_catalog_saved_while_the_run_writes_is_not_overwritten(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert invoke("run", "-q")[0] == 0
     _change_source(project)
-    original = pipeline.write_if_changed
+    original = outputs.write_if_changed
 
     def write_then_edit(path: Path, *args: object, **kwargs: object) -> bool:
         changed = original(path, *args, **kwargs)  # type: ignore[arg-type]
@@ -655,7 +656,7 @@ def test_a_catalog_saved_while_the_run_writes_is_not_overwritten(
             _edit_catalog(project)
         return changed
 
-    monkeypatch.setattr(pipeline, "write_if_changed", write_then_edit)
+    monkeypatch.setattr(outputs, "write_if_changed", write_then_edit)
     pot_before = (project / "locales" / "miss.pot").read_text()
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     code, output = invoke("run", "-q", "--no-translate")
@@ -673,14 +674,14 @@ def test_a_catalog_saved_while_a_worker_patches_it_is_not_overwritten(
     hashed again: a change in between is still caught, and nothing is left behind."""
     assert invoke("run", "-q")[0] == 0
     _change_source(project)
-    original = pipeline.incremental.update
+    original = incremental.update
 
     def update_then_edit(*args: object, **kwargs: object) -> object:
         made = original(*args, **kwargs)  # type: ignore[arg-type]
         _edit_catalog(project)
         return made
 
-    monkeypatch.setattr(pipeline.incremental, "update", update_then_edit)
+    monkeypatch.setattr(incremental, "update", update_then_edit)
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     code, output = invoke("run", "-q", "--no-translate", "-l", "de")
     assert (code, output) == (6, f"error: {po}: changed on disk while miss-i18n was writing; "
@@ -699,7 +700,7 @@ def test_a_catalog_staged_on_a_thread_is_removed_when_the_rest_fails(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.incremental, "mo_of", fail)
+    monkeypatch.setattr(incremental, "mo_of", fail)
     with pytest.raises(OSError, match="No space left"):
         invoke("run", "-q", "--no-translate")
     assert tree(project) == before

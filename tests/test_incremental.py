@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import buildcache, catalog, incremental, languages, pipeline
+from miss_i18n import buildcache, catalog, extracting, incremental, languages, site_build
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Config, Glossary, load_config
@@ -193,7 +193,7 @@ def test_a_page_key_taken_from_the_last_build_is_the_one_computed(
         recorded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
     """After each kind of edit, the pages whose source the template kept and whose
     catalog came up to the template by its record take the last build's keys
-    (pipeline._known_keys): the same keys, the same site, as computing every one."""
+    (site_build._known_keys): the same keys, the same site, as computing every one."""
     taken, computed = tmp_path / "taken", tmp_path / "computed"
     shutil.copytree(recorded, taken)
     shutil.copytree(recorded, computed)
@@ -210,7 +210,7 @@ def test_a_page_key_taken_from_the_last_build_is_the_one_computed(
         _edit(root, edit)
         monkeypatch.chdir(root)
         if root == computed:
-            monkeypatch.setattr(pipeline, "_known_keys", lambda *_args: ({}, {}))
+            monkeypatch.setattr(site_build, "_known_keys", lambda *_args: ({}, {}))
         calls.clear()
         code, output = invoke("run", "--no-translate", "--jobs", "1")
         assert code == 0, output
@@ -397,7 +397,7 @@ def test_a_new_catalog_is_the_template_body_under_its_header(
     header and the template's own entries."""
     config = load_config(recorded / "pyproject.toml")
     pot = catalog.load(config.pot_path)
-    state = pipeline.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
+    state = extracting.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
     made = incremental.fresh(config, state, locale)
     assert made is not None
     data, header, facts, _rows = made
@@ -412,7 +412,7 @@ def test_new_catalogs_of_several_locales_share_the_templates_facts(recorded: Pat
     merge's, whatever order the locales come in."""
     config = load_config(recorded / "pyproject.toml")
     pot = catalog.load(config.pot_path)
-    state = pipeline.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
+    state = extracting.template_state(config, pot, None, catalog.to_bytes(pot), Snapshot())
     for locale in ("ja", "ar", "de", "pt_BR", "ja", "zh"):
         made = incremental.fresh(config, state, locale)
         assert made is not None
@@ -481,7 +481,7 @@ def _entries(po: polib.POFile) -> list[tuple[Any, ...]]:
 def _previous_template(config: Config, index: PageCache) -> polib.POFile | None:
     """The template on disk as an edit's run takes it: made again from the index's
     record of it where it is the one recorded, else read."""
-    return pipeline._previous_of(config, pipeline._recorded_template(config, Snapshot(), index))
+    return extracting._previous_of(config, extracting._recorded_template(config, Snapshot(), index))
 
 
 def test_the_template_on_disk_is_made_again_from_the_index_not_read(
@@ -521,7 +521,7 @@ def test_the_template_is_written_from_the_one_it_replaces_as_rendered_whole(
     config = load_config(recorded / "pyproject.toml")
     seen = Snapshot()
     index = PageCache.of(config.root)
-    pot, previous = pipeline.template_and_previous(config, datetime.now(UTC), seen=seen,
+    pot, previous = extracting.template_and_previous(config, datetime.now(UTC), seen=seen,
                                                    index=index)
     assert previous is not None
     on_disk = config.pot_path.read_bytes()
@@ -532,7 +532,7 @@ def test_the_template_is_written_from_the_one_it_replaces_as_rendered_whole(
     diff = incremental.Diff.of(pot, previous)  # entry by entry, not page by page
     made = incremental.template_bytes(pot, diff, on_disk)
     assert made == catalog.to_bytes(pot)
-    assert pipeline.template_bytes(config, pot, previous, seen, index) == (made, diff)
+    assert extracting.template_bytes(config, pot, previous, seen, index) == (made, diff)
     if edit == "nothing":  # the same entries: the dates kept, the bytes as they were
         assert made == on_disk
 
@@ -552,10 +552,10 @@ def test_a_new_template_is_joined_from_the_entries_its_extraction_wrote(
     for _ in range(2):
         seen = Snapshot()
         index = PageCache.of(config.root, store=False)
-        pot, previous = pipeline.template_and_previous(config, datetime.now(UTC), seen=seen,
+        pot, previous = extracting.template_and_previous(config, datetime.now(UTC), seen=seen,
                                                        index=index)
         assert len(index.texts) == len(index.template_sources) == 5
-        data, diff = pipeline.template_bytes(config, pot, previous, seen, index)
+        data, diff = extracting.template_bytes(config, pot, previous, seen, index)
         assert data == catalog.to_bytes(pot)
         assert (diff is None) == (previous is None)
         config.pot_path.parent.mkdir(parents=True, exist_ok=True)

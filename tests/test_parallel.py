@@ -16,7 +16,7 @@ import pytest
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import parallel, pipeline
+from miss_i18n import extracting, parallel, site_build, updating
 from miss_i18n.build import Review
 from miss_i18n.config import load_config
 from miss_i18n.errors import ExtractError
@@ -67,14 +67,15 @@ def twins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The process counts each map over locales or pages used."""
     used: list[int] = []
-    real = pipeline.map_shared
+    real = parallel.map_shared
 
     def counting(function: Callable[[Any, Any], Any], shared: Any, keys: Sequence[Any],
                  jobs: int) -> list[Any]:
         used.append(min(jobs, len(keys)))
         return real(function, shared, keys, jobs)
 
-    monkeypatch.setattr(pipeline, "map_shared", counting)
+    for stage in (extracting, updating, site_build):
+        monkeypatch.setattr(stage, "map_shared", counting)
     return used
 
 
@@ -162,11 +163,11 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     one, _ = twins
     monkeypatch.chdir(one)
     config = replace(load_config(), jobs=jobs)
-    pot = pipeline.template(config, NOW, seen=Snapshot())
+    pot = extracting.template(config, NOW, seen=Snapshot())
     here = {locale: summarize(po, locale, include_fuzzy=True, glossary=config.glossary)
-            for locale, po in pipeline.merged(config, pot, seen=Snapshot()).items()}
+            for locale, po in updating.merged(config, pot, seen=Snapshot()).items()}
     seen = Snapshot()
-    there = pipeline.merged_summaries(config, Template(pot, "", None, None), seen=seen,
+    there = updating.merged_summaries(config, Template(pot, "", None, None), seen=seen,
                                       include_fuzzy=True, check=True)
     assert {locale: replace(s, files=()) for locale, s in there.items()} == here
     assert set(seen.digests) == {config.po_path(locale) for locale in LOCALES}
@@ -180,7 +181,7 @@ def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
     assert [f.path.suffix for f in files] == [".po", ".mo"] * len(LOCALES)
     assert all(f.staged is None for f in files)
     assert [f.changed for f in files if f.path.suffix == ".mo"][:3] == [True] * 3
-    loaded = pipeline.loaded_summaries(config, seen=Snapshot(), include_fuzzy=False)
+    loaded = updating.loaded_summaries(config, seen=Snapshot(), include_fuzzy=False)
     assert {locale: s.translations for locale, s in loaded.items()} != {
         locale: s.translations for locale, s in there.items()}  # fuzzy ones left out
 

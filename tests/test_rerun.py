@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from helpers import invoke, invoke_unprivileged, invoke_without_access
-from miss_i18n import pipeline, rerun
+from miss_i18n import rerun, site_build
 
 PAGE = "minimally-invasive-spine-surgery.html"
 SKIPPED = "nothing changed since the last run"
@@ -142,12 +142,13 @@ def test_an_unchanged_rerun_loads_neither_the_pipeline_nor_the_other_results(
             "except SystemExit: pass\n"
             "print(' '.join(sorted(n for n, m in sys.modules.items() "
             "if type(m) is types.ModuleType)))")
-    env = {**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(rerun.__file__).parent.parent)}
     done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
                           capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
     assert "miss_i18n.rerun" in loaded and "miss_i18n.results" in loaded
-    assert not loaded & {"miss_i18n.pipeline", "miss_i18n.results_more", "miss_i18n.build",
+    assert not loaded & {"miss_i18n.extracting", "miss_i18n.updating", "miss_i18n.site_build",
+                         "miss_i18n.outputs", "miss_i18n.results_more", "miss_i18n.build",
                          "miss_i18n.catalog", "lxml", "lxml.etree", "polib"}
 
 
@@ -167,15 +168,15 @@ def test_a_page_changed_while_the_run_reads_it_makes_the_next_run_a_full_one(
     after the extraction read it (here, as the build starts) leaves a record that no
     longer matches, and the next run takes the change in instead of skipping."""
     page = project / "source" / PAGE
-    real = pipeline.site_outputs
+    real = site_build.site_outputs
 
     def saved_meanwhile(*args: Any, **kwargs: Any) -> Any:
         page.write_bytes(page.read_bytes().replace(b"<p>", b"<p>Saved meanwhile. ", 1))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "site_outputs", saved_meanwhile)
+    monkeypatch.setattr(site_build, "site_outputs", saved_meanwhile)
     assert invoke("run", "--no-translate")[0] == 0
-    monkeypatch.setattr(pipeline, "site_outputs", real)
+    monkeypatch.setattr(site_build, "site_outputs", real)
     code, again = invoke("run", "--no-translate")
     assert code == 0 and SKIPPED not in again
     assert "Saved meanwhile." in (project / "locales" / "miss.pot").read_text("utf-8")

@@ -200,7 +200,7 @@ class PageCache:
     (summary.Summary.basis), its salt, and each page's key."""
     previous_pages: list[tuple[str, int]] | None = None
     """The pages of the template on disk (source key, entry count), in its order, where
-    this run made it from the index (pipeline.template_and_previous)."""
+    this run made it from the index (extracting.template_and_previous)."""
     texts: dict[str, str] = field(default_factory=dict)
     """By source key: the page's entries as the template writes them (catalog.segment_text),
     where this run's extraction made them."""

@@ -434,7 +434,7 @@ def template_of(segments: Iterable[Segment], metadata: dict[str, str], comment: 
 def keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.POFile:
     """Use the previous file's date headers when they are the only difference. Where the
     two hold the very same entry objects (a template made from the one it replaces:
-    pipeline.template_and_previous), only their headers are rendered to compare."""
+    extracting.template_and_previous), only their headers are rendered to compare."""
     if previous is None:
         return catalog
     if len(previous) != len(catalog) or any(

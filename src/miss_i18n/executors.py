@@ -9,7 +9,7 @@ completes, so a failure later loses no finished shard, and then drafts the catal
 the memory exactly as a local run does. The memory and every file stay on the client.
 
 Without a scheduler nothing here runs: the catalogs are drafted in this process as they
-always were (pipeline.translate_all). ``distributed`` is imported only when a scheduler is
+always were (drafting.translate_all). ``distributed`` is imported only when a scheduler is
 asked for (``pip install 'miss-i18n[dask]'``).
 """
 

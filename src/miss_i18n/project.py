@@ -49,7 +49,7 @@ from .results import (
     UpdateResult,
 )
 
-# The pipeline and what only some commands use, loaded on first use (lazy.py): an
+# The stages and what only some commands use, loaded on first use (lazy.py): an
 # unchanged rerun reads none of them.
 if TYPE_CHECKING:
     import polib
@@ -60,23 +60,29 @@ if TYPE_CHECKING:
         catalog,
         checks,
         confidence,
-        pipeline,
+        drafting,
+        extracting,
+        outputs,
         serve,
+        site_build,
         summary,
         tmx,
+        updating,
         xliff,
     )
     from . import memory as tm
     from . import results_more as more
-    from . import translate as drafting
+    from . import translate as translating
     from .build import PageReport
     from .engines import base, nllb, nllb_store, registry
     from .engines import store as model_store
 else:
-    (archive, buildcache, catalog, checks, confidence, pipeline, serve, summary, tmx, xliff,
-     drafting, tm) = (lazy.module(f"miss_i18n.{name}") for name in (
-        "archive", "buildcache", "catalog", "checks", "confidence", "pipeline", "serve",
-        "summary", "tmx", "xliff", "translate", "memory"))
+    (archive, buildcache, catalog, checks, confidence, drafting, extracting, outputs, serve,
+     site_build, summary, tmx, updating, xliff, translating, tm) = (
+        lazy.module(f"miss_i18n.{name}") for name in (
+            "archive", "buildcache", "catalog", "checks", "confidence", "drafting",
+            "extracting", "outputs", "serve", "site_build", "summary", "tmx", "updating",
+            "xliff", "translate", "memory"))
     base, nllb, nllb_store, registry, model_store = (
         lazy.module(f"miss_i18n.engines.{name}") for name in (
             "base", "nllb", "nllb_store", "registry", "store"))
@@ -152,11 +158,11 @@ class Project:
             catalogs_apart(self.config)
             yield Snapshot()
 
-    def _commit(self, outputs: Sequence[pipeline.Output], check: bool, seen: Snapshot,
+    def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
                 also: Sequence[Path] = (), staged: Sequence[Staged] = ()
                 ) -> list[WriteResult]:
-        return pipeline.commit(outputs, check=check, config=self.config, seen=seen, also=also,
-                               staged=staged)
+        return outputs.commit(made, check=check, config=self.config, seen=seen, also=also,
+                              staged=staged)
 
     # -- the stages ---------------------------------------------------------------------
     def extract(self, *, check: bool = False,
@@ -165,8 +171,8 @@ class Project:
         config = self.config
         with self._locked(check) as seen:
             index = buildcache.PageCache.of(config.root, store=not check)
-            pot = pipeline.template(config, clock(), seen=seen, index=index)
-            output = pipeline.Output(config.pot_path, catalog.to_bytes(pot))
+            pot = extracting.template(config, clock(), seen=seen, index=index)
+            output = outputs.Output(config.pot_path, catalog.to_bytes(pot))
             writes = self._commit([output], check, seen)
             index.add_template(digest_of(output.data), pot.metadata, pot.header)
             index.save(config.output_dir, full=False)
@@ -177,10 +183,10 @@ class Project:
         """Each locale's catalog created or merged from the template, translations kept."""
         config = self.config
         with self._locked(check) as seen:
-            catalogs = pipeline.merged(config, catalog.load(config.pot_path), seen=seen)
-            writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
+            catalogs = updating.merged(config, catalog.load(config.pot_path), seen=seen)
+            writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
         return UpdateResult(writes=writes, check=check, command="update",
-                            stats=pipeline.stats(catalogs))
+                            stats=updating.stats(catalogs))
 
     def translate(self, *, engine: str | None = None,
                   progress: ProgressFactory = lambda _locale: None,
@@ -189,14 +195,14 @@ class Project:
         ``engine`` forces one engine instead of the configured order."""
         config = self.config
         with self._locked(False) as seen:
-            catalogs = pipeline.load_catalogs(config, seen=seen)
+            catalogs = updating.load_catalogs(config, seen=seen)
             found = registry.Engines(config, forced=engine)
-            translations = pipeline.translate_all(
+            translations = drafting.translate_all(
                 config, catalogs, found.choose, now=clock(), progress=progress)
-            writes = self._commit(pipeline.catalog_outputs(config, catalogs), False, seen)
-        waiting = drafting.waiting_locales(translations)
+            writes = self._commit(updating.catalog_outputs(config, catalogs), False, seen)
+        waiting = translating.waiting_locales(translations)
         return TranslateResult(writes=writes, command="translate",
-                               stats=pipeline.stats(catalogs), translations=translations,
+                               stats=updating.stats(catalogs), translations=translations,
                                waiting=waiting, advice=found.advice(waiting))
 
     def check(self, *, strict: bool = False, min_translated: float | None = None
@@ -222,8 +228,8 @@ class Project:
         """Each catalog compiled to a .mo file (fuzzy entries left out)."""
         config = self.config
         with self._locked(check) as seen:
-            catalogs = pipeline.load_catalogs(config, seen=seen)
-            writes = self._commit(pipeline.mo_outputs(config, catalogs), check, seen)
+            catalogs = updating.load_catalogs(config, seen=seen)
+            writes = self._commit(updating.mo_outputs(config, catalogs), check, seen)
         return CompileResult(writes=writes, check=check, command="compile")
 
     def build(self, *, check: bool = False, include_fuzzy: bool | None = None
@@ -234,11 +240,11 @@ class Project:
         config = self.config
         with self._locked(check) as seen:
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-            summaries = pipeline.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
-            built = pipeline.site_outputs(config, summaries, seen=seen, check=check)
+            summaries = updating.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
+            built = site_build.site_outputs(config, summaries, seen=seen, check=check)
             writes = self._commit(built.outputs, check, seen, staged=built.staged)
             built.index.save(config.output_dir, full=config.targets == config.locales)
-            pruned = pipeline.prune(config, built.gone, check=check)
+            pruned = outputs.prune(config, built.gone, check=check)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
                            command="build", rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
@@ -249,11 +255,11 @@ class Project:
         locale's least confident machine drafts (review those first)."""
         config = self.config
         catalogs_apart(config)
-        catalogs = pipeline.load_catalogs(config, seen=Snapshot())
+        catalogs = updating.load_catalogs(config, seen=Snapshot())
         published = {locale: summary.shown_of(po, locale, include_fuzzy=config.include_fuzzy,
                                               glossary=config.glossary)
                      >= config.publish_threshold for locale, po in catalogs.items()}
-        result = more.StatusResult(stats=pipeline.stats(catalogs), published=published)
+        result = more.StatusResult(stats=updating.stats(catalogs), published=published)
         if not least_confident:
             return result
         scored = {locale: confidence.scored_drafts(po) for locale, po in catalogs.items()}
@@ -303,31 +309,31 @@ class Project:
         config = self.config
         seen = Snapshot()
         index = buildcache.PageCache.of(config.root, store=not check)
-        pot, previous = pipeline.template_and_previous(config, clock(), seen=seen, index=index)
+        pot, previous = extracting.template_and_previous(config, clock(), seen=seen, index=index)
         # rendered before the catalogs: every locale's untranslated entry is rendered as the
         # template's is, and the worker processes inherit those lines (catalog.render); an
         # edit copies the entries it keeps from the template it replaces
-        data, diff = pipeline.template_bytes(config, pot, previous, seen, index)
-        template = pipeline.Output(config.pot_path, data)
-        state = pipeline.template_state(config, pot, previous, data, seen, diff=diff)
+        data, diff = extracting.template_bytes(config, pot, previous, seen, index)
+        template = outputs.Output(config.pot_path, data)
+        state = extracting.template_state(config, pot, previous, data, seen, diff=diff)
         index.add_template(state.digest, pot.metadata, pot.header)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
         # a killed run's temporary files, before the catalogs are written beside theirs
-        cleaned = pipeline.clean([path for locale in config.targets
+        cleaned = outputs.clean([path for locale in config.targets
                                   for path in (config.po_path(locale), config.mo_path(locale))],
                                  check=check, config=config)
-        translations: list[drafting.LocaleResult] = []
+        translations: list[translating.LocaleResult] = []
         found = registry.Engines(config, forced=engine)
         if not check and translate:  # one catalog held at a time, however many locales
-            summaries, translations = pipeline.drafted_summaries(
+            summaries, translations = drafting.drafted_summaries(
                 config, state, found.choose, seen=seen,
                 include_fuzzy=fuzzy, now=clock(), progress=progress)
         else:  # nothing to translate: the catalogs never leave the processes that merge them
-            summaries = pipeline.merged_summaries(config, state, seen=seen,
+            summaries = updating.merged_summaries(config, state, seen=seen,
                                                   include_fuzzy=fuzzy, check=check)
-        catalog_writes, staged = pipeline.catalog_writes(config, summaries)
+        catalog_writes, staged = updating.catalog_writes(config, summaries)
         try:
-            built = pipeline.site_outputs(config, summaries, seen=seen, check=check,
+            built = site_build.site_outputs(config, summaries, seen=seen, check=check,
                                           index=index)
         except BaseException:
             for left in staged:
@@ -344,8 +350,8 @@ class Project:
         writes = sorted([*cleaned, *(w for w in writes if w.removed)], key=lambda w: w.path) + [
             w for w in writes if not w.removed]
         index.save(config.output_dir, full=config.targets == config.locales)
-        pruned = pipeline.prune(config, built.gone if compared else [], check=check)
-        waiting = drafting.waiting_locales(translations)
+        pruned = outputs.prune(config, built.gone if compared else [], check=check)
+        waiting = translating.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
@@ -358,7 +364,7 @@ class Project:
                 (template.path, digest_of(template.data)),
                 *((f.path, f.digest) for s in summaries.values() for f in s.files),
                 *((o.path, digest_of(o.data)) for o in built.outputs)]}
-            made.update((below + pipeline.native(name), sha)
+            made.update((below + outputs.native(name), sha)
                         for name, sha in built.digests.items())
             rerun.save(inputs, made,
                        stats=result.stats, rejected=result.rejected, waiting=waiting,
@@ -469,15 +475,15 @@ class Project:
             folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
             if output_dir is not None:
                 outside_folders(config, output_dir, "--output-dir")
-            outputs = []
+            files = []
             for locale in config.targets:
-                path = pipeline.catalog_path(config, locale, seen)
+                path = updating.catalog_path(config, locale, seen)
                 original = path.relative_to(config.root).as_posix() if path.is_relative_to(
                     config.root) else path.name
                 data = _exported(catalog.load(path), path, source_locale=config.source_locale,
                                  locale=locale, original=original)
-                outputs.append(pipeline.Output(folder / f"{locale}.xlf", data))
-            writes = self._commit(outputs, check, seen, also=[folder])
+                files.append(outputs.Output(folder / f"{locale}.xlf", data))
+            writes = self._commit(files, check, seen, also=[folder])
         return more.XliffExportResult(writes=writes, check=check)
 
     def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> more.XliffImportResult:
@@ -491,14 +497,14 @@ class Project:
                 document = xliff.read(_read(path), path)
                 locale = xliff.locale_of(document, config.source_locale, config.locales)
                 current = catalogs[locale] if locale in catalogs else catalog.load(
-                    pipeline.catalog_path(config, locale, seen))
+                    updating.catalog_path(config, locale, seen))
                 result = xliff.apply(current, document)
                 catalogs[locale] = result.catalog
                 done.append(more.XliffImport(path=path, locale=locale, updated=result.updated,
                                         accepted=result.accepted,
                                         unknown=list(result.unknown),
                                         stale=list(result.stale)))
-            writes = self._commit(pipeline.catalog_outputs(config, catalogs), check, seen)
+            writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
         return more.XliffImportResult(writes=writes, check=check, imports=done)
 
     # -- the translation memory ---------------------------------------------------------

@@ -75,7 +75,7 @@ class Summary:
     """Where the catalog was brought up to the template by its record (incremental.update):
     the basis of the catalog as read, in which every entry the template kept had the
     facts it has now. A page whose entries the template kept whole shows the same
-    translations as the build of that basis did (pipeline._build_page)."""
+    translations as the build of that basis did (site_build._build_page)."""
 
 
 def basis_of(digest: str, include_fuzzy: bool) -> str:

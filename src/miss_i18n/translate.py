@@ -423,7 +423,7 @@ def pending_sentences(po: polib.POFile, locale: str, choose: Chooser, memory: Me
     of those whose translation lost a do-not-translate term.
 
     So the sentences of many locales can go to one multi-locale engine call first, or to
-    other machines (see pipeline.translate_all); ``translate_catalog`` then finds them in
+    other machines (see drafting.translate_all); ``translate_catalog`` then finds them in
     the memory. None for a locale with nothing to do or no model, and for a markup engine
     (whose sentences depend on its own drafts).
     """

@@ -1,0 +1,237 @@
+"""What the stages make, and how it reaches the disk: every stage computes its outputs
+first; ``commit`` writes them (atomically, each only where it differs) or, in check mode,
+compares them. That is what makes ``--check`` exact: it runs the very same code and only
+skips the final write. Pages are the one exception to "in memory": the build writes each
+beside its file as soon as it is made (``files.stage``), so the site is never held whole,
+and ``commit`` renames them into place with the rest.
+
+Also the build's manifest (every file it wrote, by digest) and ``prune``, which removes
+what an earlier build wrote and this one no longer makes, and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .errors import (
+    ConflictError,
+    PathError,
+)
+from .files import (
+    Snapshot,
+    Staged,
+    discard,
+    ensure_inside,
+    publish,
+    remove_leftovers,
+    resolved,
+    would_change,
+    write_if_changed,
+)
+from .model import WriteResult
+from .pages import read_bytes
+from .report import REPORT
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    data: bytes
+
+
+def commit(outputs: Iterable[Output], *, check: bool, config: Config,
+           seen: Snapshot, also: Sequence[Path] = (), staged: Sequence[Staged] = ()
+           ) -> list[WriteResult]:
+    """Write every output that differs (atomically), then rename the ``staged`` files
+    (pages written as they were built) into place; in check mode only compare.
+
+    Every output lives in the locales or the output folder (or a folder of ``also``, such
+    as the XLIFF folder), and never leaves it through a link: all are checked before the
+    first is written. A file the run read (``seen``) and someone changed since is not
+    overwritten: when that is found before writing, nothing is written at all (the staged
+    files are removed), since the other outputs (its .mo, its pages) were computed from
+    the old version; the translation memory keeps the drafts, so running again is cheap.
+    """
+    outputs = list(outputs)
+    pending = list(staged)
+    published = 0
+    try:
+        for output in outputs:  # (a staged file was checked where it was written)
+            ensure_inside(output.path, _folder_of(config, output.path, also))
+        for path in [*(o.path for o in outputs), *(s.path for s in pending)]:
+            if not check and seen.changed(path):
+                raise ConflictError("changed on disk while miss-i18n was running; nothing "
+                                    "was written: run the command again to take the edit in",
+                                    path=path)
+        results = clean([o.path for o in outputs], check=check, config=config,
+                        keep={s.temp for s in pending})
+        for output in outputs:
+            name = display(output.path, config.root)
+            within = _folder_of(config, output.path, also)
+            if check:
+                results.append(WriteResult(name, would_change(output.path, output.data,
+                                                              within)))
+            else:
+                results.append(WriteResult(name, write_if_changed(
+                    output.path, output.data, within, seen.digests.get(output.path),
+                    durable=_holds_work(config, output.path))))
+        for staged_file in pending:
+            publish(staged_file, seen)
+            published += 1
+    finally:
+        for left in pending[published:]:  # not renamed into place: removed
+            discard(left.temp)
+    return results
+
+
+def _holds_work(config: Config, path: Path) -> bool:
+    """Whether a file holds people's work (catalogs, the template), which a write must get
+    onto the disk before the rename; the rest is made from those (files.write_if_changed)."""
+    return path.is_relative_to(config.locales_dir) and path.suffix != ".mo"
+
+
+def clean(paths: Iterable[str | Path], *, check: bool, config: Config,
+          keep: Collection[Path] = ()) -> list[WriteResult]:
+    """Remove (in check mode: report) temporary files a killed run left beside ``paths``
+    (``keep``: files this run staged there)."""
+    return [WriteResult(display(path, config.root), True, removed=True)
+            for path in remove_leftovers(paths, check=check, keep=keep)]
+
+
+def _folder_of(config: Config, path: Path, also: Sequence[Path] = ()) -> Path:
+    for folder in (config.locales_dir, config.output_dir, *also):
+        if path.is_relative_to(folder):
+            return folder
+    raise PathError("not inside the locales or the output folder; miss-i18n writes nothing "
+                    "else", path=path)
+
+
+SITE_FILES = ("index.html", "sitemap.xml", REPORT, ".miss-i18n-files")
+"""What the build writes at the top of the output folder, besides the locales' folders:
+the source folder's files of these names would be replaced (list_pages refuses them)."""
+MANIFEST = SITE_FILES[-1]
+"""In the output folder: every file the last build wrote, with the SHA-256 of what it
+wrote (``sha256sum`` format), so a later build can remove those it no longer makes (a
+dropped page or locale) and nothing else: a file whose content differs (a user's edit, a
+user's own ``CNAME``) is not ours and is kept."""
+_ENTRY = re.compile(r"([0-9a-f]{64})  (.+)")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A manifest line: a file name and the digest of what the build wrote there.
+
+    ``digest`` is None for a line of the old format (names only): not provably ours.
+    """
+
+    name: str
+    digest: str | None
+
+
+@dataclass
+class Pruned:
+    removed: list[WriteResult] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Files the build no longer makes but did not remove: changed since it wrote them."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(config: Config, seen: Snapshot, made: Collection[str] = frozenset()
+                   ) -> dict[str, str | None]:
+    """The last build's manifest: the files it recorded inside the output folder (links
+    followed), by name. The names of ``made`` (written by this build, so inside) are
+    taken as they are; only the others are resolved."""
+    path = seen.read(config.output_dir / MANIFEST)
+    if not path.is_file():
+        return {}
+    ensure_inside(path, config.output_dir)
+    root = resolved(config.output_dir)
+    entries: dict[str, str | None] = {}
+    for line in read_bytes(path).decode("utf-8", "replace").splitlines():
+        match = _ENTRY.fullmatch(line)
+        name, recorded = (match.group(2), match.group(1)) if match else (line, None)
+        if name in made or _inside(root, name):  # never outside it
+            entries[name] = recorded
+    return entries
+
+
+def new_manifest(config: Config, digests: Mapping[str, str], seen: Snapshot
+              ) -> tuple[Output, list[Recorded]]:
+    """The new manifest (of the files the build made: their SHA-256 by name below the
+    output folder), and the files of the old one that the build no longer makes."""
+    new = dict(digests)
+    old = _read_manifest(config, seen, new)
+    if config.targets != config.locales:  # a narrowed build keeps the other locales' files
+        new = {name: sha for name, sha in old.items() if sha is not None} | new
+    listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
+    return Output(config.output_dir / MANIFEST, listing), [
+        Recorded(name, sha) for name, sha in sorted(old.items()) if name not in new]
+
+
+def _inside(root: Path, name: str) -> bool:
+    """Whether ``name`` (from a manifest someone could have edited) stays in the folder
+    ``root`` (resolved)."""
+    try:
+        return bool(name) and resolved(root / name).is_relative_to(root)
+    except PathError:
+        return False
+
+
+def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
+    """Delete files an earlier build wrote and this one no longer makes.
+
+    Only a regular file inside the output folder whose content is still, byte for byte,
+    what the manifest says the build wrote; anything else is kept.
+    """
+    pruned = Pruned()
+    for entry in gone:
+        target = config.output_dir / entry.name
+        try:
+            ensure_inside(target, config.output_dir)
+        except PathError:
+            continue
+        if target.is_symlink() or not target.is_file():
+            continue
+        shown = display(target, config.root)
+        if entry.digest is None or digest(read_bytes(target)) != entry.digest:
+            pruned.kept.append(shown)
+            continue
+        if not check:
+            target.unlink()
+            for folder in target.parents:
+                if folder == config.output_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        pruned.removed.append(WriteResult(shown, True, removed=True))
+    return pruned
+
+
+def native(name: str) -> str:
+    """A name below a folder (``/`` between its parts) with this system's separator."""
+    return name if os.sep == "/" else name.replace("/", os.sep)
+
+
+def displayed(folder: Path, root: Path) -> Callable[[str], str]:
+    """``display`` of a file below ``folder`` by its name there, without a Path each."""
+    shown = display(folder, root)
+    if shown == ".":
+        return lambda name: name
+    if not folder.is_relative_to(root):
+        return lambda name: display(folder / name, root)
+    return lambda name: f"{shown}/{name}"
+
+
+def display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

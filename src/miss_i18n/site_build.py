@@ -1,0 +1,393 @@
+"""Stage 5, build: every source page in every locale, written as soon as it is made (over
+processes), unless the build index shows its output is still what the same inputs made;
+then the index page, the sitemap, the report and the manifest, left for ``commit``.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import catalog
+from .build import PageReport, Review, untranslated_titles
+from .buildcache import Built, PageCache, code_digest, site_salt
+from .config import Config
+from .errors import (
+    MissI18nError,
+    WriteError,
+)
+from .files import (
+    NOT_A_FOLDER,
+    FolderId,
+    Snapshot,
+    Staged,
+    blocked_by,
+    checked_folder,
+    ensure_inside,
+    resolved,
+    stage,
+    would_change,
+)
+from .languages import learn, locale_names
+from .model import Key, Segment, WriteResult
+from .outputs import SITE_FILES, Output, Recorded, clean, digest, displayed, native, new_manifest
+from .pages import parse_page
+from .parallel import jobs_for, map_shared
+from .report import REPORT, report_page
+from .segments import Located, Plan
+from .site_pages import index_page, sitemap
+from .skeleton import PageBuilder
+from .source import list_assets, list_pages, read
+from .summary import (
+    Summary,
+    shown_of,
+)
+from .website import Site
+from .writer import plain_uris
+
+
+@dataclass(frozen=True)
+class _SiteWork:
+    """What building any page in any locale needs (handed to workers by fork)."""
+
+    config: Config
+    site: Site
+    locales: Sequence[str]
+    lookups: Mapping[str, tuple[dict[Key, str], Review]]
+    salts: Mapping[str, str]
+    """Per locale: buildcache.site_salt."""
+    cache: PageCache
+    check: bool
+    """Compare each page with the output folder's, write nothing."""
+    output_root: Path
+    """The output folder, links followed (files.ensure_inside)."""
+    folders: Mapping[Path, FolderId]
+    """The pages' folders, made and checked (files.checked_folder); none in a check."""
+    below: str
+    """The output folder as a string, with a separator after it: a page's file is this
+    and its name (``native``), without a Path made for every page and locale."""
+    known: Mapping[str, int] = field(default_factory=dict)
+    """Where each source (by key) was among the last build's pages (PageCache.built)."""
+    keys: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Per locale whose page keys are the last build's for every page whose source it
+    had (``_known_keys``): those keys, in the order of ``known``."""
+
+
+@dataclass
+class _PageBuilds:
+    """One source page in every locale, as written (or compared), and the index rows."""
+
+    built: list[Built]
+    source_key: str
+    segments: list[Segment] | None
+    """The page's segments, where the index does not hold them yet."""
+    plan: Plan | None
+    """And where they are (segments.Located.plan)."""
+    rows: dict[str, dict[str, Any]]
+    """The index rows this build made or changed, by page key."""
+    keys: list[str] = field(default_factory=list)
+    """Every locale's page key, in the order of the locales."""
+    staged: list[Staged] = field(default_factory=list)
+    """The pages that changed, written beside their files (commit renames them)."""
+
+
+def _page_keys(work: _SiteWork, source_key: str, segments: Sequence[Segment]) -> list[str]:
+    """The page's key in each locale (PageCache.page_key): the last build's where the
+    site's ``keys`` hold it for its source (``known``), else computed."""
+    known = work.known.get(source_key)
+    keys: list[Key] | None = None
+    found = []
+    for locale in work.locales:
+        same = work.keys.get(locale)
+        if same is not None and known is not None:
+            found.append(same[known])  # the same source and translations: the same key
+            continue
+        if keys is None:
+            keys = [(segment.context, segment.msgid) for segment in segments]
+        translations, review = work.lookups[locale]
+        found.append(work.cache.page_key(source_key, work.salts[locale], keys,
+                                         translations=translations, review=review))
+    return found
+
+
+def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
+    """One source page in every locale, each written as soon as it is made: from the index
+    where the output is still what the same inputs made, else parsed and walked once (only
+    if some locale needs it) and copied per locale."""
+    config = work.config
+    cache = work.cache
+    source = read(config.source_dir, page)
+    source_key = cache.source_key(page, source)
+    located: Located | None = None
+    segments = cache.segments(source_key)
+    plan: Plan | None = None  # the index's, read only where a locale is built
+    done = _PageBuilds([], source_key, None, None, {})
+    if segments is None:
+        located = Located.of(parse_page(source, config.source_dir / page), page)
+        segments = done.segments = [slot.segment for slot in located.slots]
+        plan = done.plan = located.plan()
+    page_keys = _page_keys(work, source_key, segments)
+    built: list[Built | None] = []
+    due: list[tuple[int, str, str]] = []  # (where, locale, output name)
+    for locale, key in zip(work.locales, page_keys, strict=True):
+        name = work.site.path(locale, page)
+        hit = cache.get(key, work.below + native(name), name, locale, page)
+        if hit is None:
+            due.append((len(built), locale, name))
+        built.append(hit)
+    builder: PageBuilder | None = None
+    found_segments = segments
+
+    def relocated() -> Located:  # where the template's extraction found them: no walk
+        tree = parse_page(source, config.source_dir / page)
+        known = plan if plan is not None else cache.plan(source_key)
+        return Located.of(tree, page) if known is None else Located.planned(
+            tree, found_segments, known)
+
+    for where, locale, name in due:
+        if builder is None:
+            if located is None:
+                located = relocated()
+            builder = PageBuilder(located, page, work.site, plain=plain_uris(located.tree),
+                                  due=len(due), reload=relocated)
+        found, review = work.lookups[locale]
+        data, report, title = builder.build(locale, found, review)
+        path = config.output_dir / name
+        if work.check:
+            changed = would_change(path, data, config.output_dir)
+        else:
+            staged = stage(path, data, config.output_dir, durable=False, root=work.output_root,
+                           folder=work.folders[path.parent])
+            changed = staged is not None
+            done.staged += [staged] if staged else []
+        made = Built(name, digest(data), changed, report, title)
+        built[where] = replace(made, row=cache.row(name, made))
+    done.built = [b for b in built if b is not None]
+    done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
+                 if b.row is not None}
+    done.keys = page_keys
+    return done
+
+
+@dataclass
+class SiteOutputs:
+    """A build: the pages it wrote (or compared) as it made them, and the files left to
+    commit (assets, index, sitemap, report, the manifest)."""
+
+    outputs: list[Output]
+    pages: list[WriteResult]
+    staged: list[Staged]
+    """The pages that changed: complete files beside theirs, for commit to rename."""
+    digests: dict[str, str]
+    """The SHA-256 of every file the build made (the manifest aside), pages included, by
+    name below the output folder (as the manifest names them)."""
+    index: PageCache
+    """The build index, with this build's rows: to save once the pages are in place."""
+    reports: list[PageReport]
+    gone: list[Recorded]
+    """Files of the last build that this one no longer makes (to prune)."""
+
+
+def site_outputs(
+    config: Config, summaries: Mapping[str, Summary], *, seen: Snapshot, check: bool = False,
+    index: PageCache | None = None
+) -> SiteOutputs:
+    """Build the site: every page is written (``check``: compared) as soon as it is made,
+    so that the site is never held in memory; the rest is returned to commit.
+
+    Pages whose inputs are unchanged and whose output is still what the last build wrote
+    are neither built nor written (buildcache.py); ``check`` only reads the index.
+    """
+    pages = list_pages(config.source_dir, SITE_FILES)
+    assets = list_assets(config.source_dir)
+    site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
+    site = _linked(config, site, summaries)
+    outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
+    locales = [config.source_locale, *config.targets]
+    # every page of every locale by name, as strings: a Path each costs more than a rerun
+    # spends on the page (42 locales, hundreds of pages)
+    names = [site.path(locale, page) for locale in locales for page in pages]
+    below = os.path.join(config.output_dir, "")  # noqa: PTH118
+    page_files = [below + native(name) for name in names]
+    output_root = resolved(config.output_dir)
+    folders = _page_folders(config.output_dir, names, output_root, check=check)
+    written = clean(page_files, check=check, config=config)
+    lookups = {locale: (summaries[locale].translations, summaries[locale].review)
+               if locale in summaries else ({}, Review()) for locale in locales}
+    cache = PageCache.of(config.root, store=not check) if index is None else index
+    salts = {locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}
+    work = _SiteWork(config, site, locales, lookups, salts, cache, check, output_root, folders,
+                     below, *_known_keys(cache, summaries, salts, config.source_locale))
+    jobs = jobs_for(config.jobs, len(pages) * len(locales))
+    _know_locales(site, summaries)
+    code_digest()
+    reports: list[PageReport] = []
+    titles: dict[tuple[str, str], str] = {}
+    digests: dict[str, str] = {}
+    staged: list[Staged] = []
+    try:
+        builds = map_shared(_build_page, work, pages, jobs)
+    except BaseException:
+        clean(page_files, check=False, config=config)  # what the workers staged
+        raise
+    shown = displayed(config.output_dir, config.root)
+    _record_keys(cache, builds, locales, summaries, salts)
+    for page, done in zip(pages, builds, strict=True):
+        staged += done.staged
+        if done.segments is not None and done.plan is not None:
+            cache.add_source(done.source_key, done.segments, done.plan)
+        else:
+            cache.use_source(done.source_key)
+        cache.use_pages(done.keys)
+        for key, row in done.rows.items():
+            cache.add_page(key, row)
+        for locale, built in zip(locales, done.built, strict=True):
+            titles[(locale, page)] = built.title
+            digests[built.name] = built.digest
+            reports.append(built.report)
+            written.append(WriteResult(shown(built.name), built.changed))
+    digests.update((name, digest(output.data))
+                   for name, output in zip(assets, outputs, strict=True))
+    # a sitemap's URLs must be absolute: none without base_url (the manifest prunes one an
+    # earlier build wrote with it)
+    untranslated = _with_titles_on_disk(config, site, titles,
+                                        set(untranslated_titles(site, reports)))
+    made = [("index.html", index_page(site, titles, untranslated)),
+            *([("sitemap.xml", sitemap(site))] if site.base_url else []),
+            (REPORT, report_page(
+                site, [s.stats for s in summaries.values()], reports, titles,
+                {locale: s.findings for locale, s in summaries.items()},
+                weakest={locale: s.weakest for locale, s in summaries.items()}))]
+    outputs += [Output(config.output_dir / name, data) for name, data in made]
+    digests.update((name, digest(data)) for name, data in made)
+    manifest, gone = new_manifest(config, digests, seen)
+    outputs.append(manifest)
+    return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+
+
+def _known_keys(cache: PageCache, summaries: Mapping[str, Summary], salts: Mapping[str, str],
+                source_locale: str) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Where each source the last build had is among its pages, and that build's page keys
+    for each locale whose pages show what they showed then: the same salt, and a catalog
+    brought up to the template by its record (Summary.since) from the one that build
+    read. Only sources that both this run's template and the one it replaces hold count:
+    their entries the template kept whole, with the facts they had, so such a page shows
+    what it showed, and has the same key (not computed again)."""
+    if cache.built is None or cache.previous_pages is None:
+        return {}, {}
+    sources, locales = cache.built
+    kept = {key for key, _count in cache.previous_pages} & set(cache.template_sources)
+    keys = {}
+    for locale, (basis, salt, page_keys) in locales.items():
+        summary = summaries.get(locale)
+        since = "" if locale == source_locale else None if summary is None else summary.since
+        if since is not None and since == basis and salts.get(locale) == salt:
+            keys[locale] = page_keys
+    return {key: position for position, key in enumerate(sources) if key in kept}, keys
+
+
+def _record_keys(cache: PageCache, builds: Sequence[_PageBuilds], locales: Sequence[str],
+                 summaries: Mapping[str, Summary], salts: Mapping[str, str]) -> None:
+    """Record this build's page keys in the index (PageCache.built), where every locale's
+    basis is known (the source locale's is empty: it shows no translation)."""
+    bases = {locale: summaries[locale].basis if locale in summaries else ""
+             for locale in locales}
+    if any(basis is None for basis in bases.values()):
+        return
+    cache.built = ([done.source_key for done in builds], {
+        locale: (bases[locale] or "", salts[locale], [done.keys[n] for done in builds])
+        for n, locale in enumerate(locales)})
+
+
+def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, check: bool
+                  ) -> dict[Path, FolderId]:
+    """The folders of the pages ``names`` (below ``output_dir``) made and checked, each
+    with the first page in it (``check``: only checked, and none returned)."""
+    firsts = {posixpath.dirname(name): name for name in reversed(names)}
+    folders: dict[Path, FolderId] = {}
+    for folder, first in sorted((output_dir / name, output_dir / first)
+                                for name, first in firsts.items()):
+        ensure_inside(first, output_dir, output_root)  # the rest when written
+        if not check:
+            _make_folder(folder)
+            folders[folder] = checked_folder(folder, output_dir, output_root)
+    return folders
+
+
+def _linked(config: Config, site: Site, summaries: Mapping[str, Summary]) -> Site:
+    """The site with the locales its pages link and how much each shows translated. A
+    narrowed build (-l) links the locales it builds and those an earlier build left in the
+    output folder, never pages that do not exist; the latter's catalogs say whether they
+    are published (``_shown_elsewhere``)."""
+    linked = [locale for locale in config.locales if locale in config.targets or all(
+        (config.output_dir / site.path(locale, page)).is_file() for page in site.pages)]
+    progress = {locale: summary.shown for locale, summary in summaries.items()}
+    progress.update(_shown_elsewhere(config, [
+        locale for locale in linked if locale not in progress
+        and locale != config.source_locale]))
+    return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+
+
+def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str], str],
+                         untranslated: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """``titles`` completed with those of the pages a narrowed build (-l) links but does
+    not build, as an earlier build wrote them (``index.html`` names each page by its title
+    in each language); ``untranslated`` with those that are the source's title."""
+    for locale in site.locales:
+        for page in site.pages:
+            if (locale, page) in titles:
+                continue
+            try:
+                data = (config.output_dir / site.path(locale, page)).read_bytes()
+            except OSError:
+                continue
+            root = etree.HTML(data) if data.strip() else None
+            title = ((None if root is None else root.findtext("head/title")) or page).strip()
+            titles[(locale, page)] = title
+            if title == titles.get((config.source_locale, page)):
+                untranslated.add((locale, page))
+    return untranslated
+
+
+def _shown_elsewhere(config: Config, locales: Sequence[str]) -> dict[str, float]:
+    """How much a narrowed build's (``-l``) other linked locales show translated, from their
+    catalogs as they are: what the menus, hreflang links and sitemap need to tell a
+    published locale from a preview (without it, every other locale counted as
+    published). A catalog that cannot be read counts as a preview."""
+    found: dict[str, float] = {}
+    for locale in locales:
+        try:
+            po = catalog.load_optional(config.po_path(locale))
+        except MissI18nError:
+            po = None
+        found[locale] = 0.0 if po is None else shown_of(
+            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary)
+    return found
+
+
+def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:
+    """Every locale's name and direction, known here before the workers fork: from the
+    processes that merged the catalogs where they sent them, else loaded once here."""
+    learn({locale: s.names for locale, s in summaries.items() if s.names is not None})
+    for locale in site.all_locales:
+        locale_names(locale)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError("a file where the build makes a folder; move or remove it",
+                         path=folder) from None
+    except OSError as exc:
+        blocker = blocked_by(folder)
+        if blocker is not None:
+            raise WriteError(NOT_A_FOLDER, path=blocker) from None
+        raise WriteError(f"cannot create the folder ({exc.strerror}); check permissions",
+                         path=folder) from None

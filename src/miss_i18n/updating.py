@@ -1,0 +1,275 @@
+"""Stage 2, update (and compile): each locale's catalog merged with the template, summarized
+where it was merged (over processes: the catalogs never reach the main process) and
+written beside its file with its ``.mo``; a catalog the last run wrote is merged only
+where the template changed (``incremental.py``). Also the whole catalogs, held, for the
+single commands (``update``, ``compile``) that work on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polib
+
+from . import catalog, incremental
+from .checks import CheckContext
+from .config import Config
+from .files import (
+    Pending,
+    Snapshot,
+    Staged,
+    digest_of,
+    ensure_inside,
+    remove_leftovers,
+    stage,
+)
+from .incremental import Template
+from .languages import locale_names
+from .model import CatalogStats, Key, WriteResult
+from .outputs import Output, display
+from .parallel import jobs_for, map_shared
+from .summary import (
+    Packed,
+    Summary,
+    basis_of,
+    pack,
+    stage_files,
+    summarize,
+    unpack,
+)
+
+R = TypeVar("R")
+
+
+def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, polib.POFile]:
+    """Each target locale's catalog read and merged with the template; over processes
+    where there are enough entries (a merged catalog pickles back in a third of the time
+    reading and merging it took)."""
+    locales = list(config.targets)
+    jobs = jobs_for(config.jobs, len(pot) * len(locales) // ENTRIES_PER_UNIT)
+    return recorded(config, seen, locales, map_shared(merged_one, (config, pot), locales,
+                                                       jobs))
+
+
+def recorded(config: Config, seen: Snapshot, locales: Sequence[str],
+              results: Iterable[tuple[str, R]]) -> dict[str, R]:
+    """Per locale, what a worker made of its catalog; what it read (the digest it took of
+    the bytes it parsed) goes into ``seen``, as if read here."""
+    found = {}
+    for locale, (held, value) in zip(locales, results, strict=True):
+        seen.record(config.po_path(locale), held)
+        found[locale] = value
+    return found
+
+
+def _read_catalog(config: Config, locale: str, *, required: bool
+                  ) -> tuple[str, polib.POFile | None]:
+    """A locale's catalog (None: there is none yet, where not ``required``), and the
+    Snapshot's digest of the very bytes parsed."""
+    data = _catalog_bytes(config, locale, required=required)
+    return digest_of(data), (None if data is None else catalog.to_polib(
+        catalog.parse_syntax(data, config.po_path(locale))))
+
+
+def _catalog_bytes(config: Config, locale: str, *, required: bool) -> bytes | None:
+    """A locale's catalog file as it is (None: there is none yet, where not
+    ``required``), once sure no link leads it out of the locales folder."""
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    return catalog.read_data(path) if required or path.exists() else None
+
+
+def parsed_catalog(config: Config, locale: str) -> tuple[str, None]:
+    """The digest of a locale's catalog, once parsed (CatalogError if it cannot be)."""
+    return _read_catalog(config, locale, required=False)[0], None
+
+
+def merged_one(shared: tuple[Config, polib.POFile], locale: str
+                ) -> tuple[str, polib.POFile]:
+    """A locale's catalog merged with the template, and the digest of what was read."""
+    config, pot = shared
+    held, old = _read_catalog(config, locale, required=False)
+    return held, catalog.merge(pot, old, locale).catalog
+
+
+def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
+                     include_fuzzy: bool, check: bool,
+                     locales: Sequence[str] | None = None) -> dict[str, Summary]:
+    """``merged``, each catalog summarized and written beside its file (summary.py) where
+    it was merged: the catalogs themselves never reach this process. A catalog the last
+    run wrote is merged only where the template changed (incremental.py). ``locales``:
+    those of the targets (default: all)."""
+    locales = list(config.targets if locales is None else locales)
+    jobs = jobs_for(config.jobs, len(template.pot) * len(locales) // ENTRIES_PER_UNIT)
+    # over processes, each summary comes back packed by the template's keys (summary.pack)
+    keys = [(entry.msgctxt, entry.msgid) for entry in template.pot] if min(
+        jobs, len(locales)) > 1 else []
+    where = {key: position for position, key in enumerate(keys)}
+    return {locale: unpack(packed, keys) for locale, packed in recorded(
+        config, seen, locales, _summarized(
+            config, _merged_summary, (config, template, include_fuzzy, check, where),
+            locales, jobs)).items()}
+
+
+def _merged_summary(shared: tuple[Config, Template, bool, bool, dict[Key, int]], locale: str
+                    ) -> tuple[str, Summary | Packed]:
+    config, template, include_fuzzy, check, where = shared
+    held, summary = _merged_summary_of(config, template, locale, include_fuzzy=include_fuzzy,
+                                       check=check)
+    return held, pack(summary, where) if where else summary
+
+
+def _merged_summary_of(config: Config, template: Template, locale: str, *,
+                       include_fuzzy: bool, check: bool) -> tuple[str, Summary]:
+    data = _catalog_bytes(config, locale, required=False)
+    held = digest_of(data)
+    # the shortcuts: only what the template changed merged, or a new locale's catalog
+    # written as the template's body under its header (incremental.py)
+    made = incremental.fresh(config, template, locale) if data is None else (
+        incremental.update(config, template, locale, data, held))
+    if made is not None:
+        written, header, facts, rows = made
+        summary = _files_of(
+            config, locale, data=written, header=header, facts=facts,
+            include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
+            read=data, made=rows)
+        return held, summary if data is None else replace(
+            summary, since=basis_of(held, include_fuzzy))
+    old = None if data is None else catalog.to_polib(
+        catalog.parse_syntax(data, config.po_path(locale)))
+    po = catalog.merge(template.pot, old, locale).catalog
+    return held, summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
+                                    check=check, expected=held, template=template.digest)
+
+
+def summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_fuzzy: bool,
+                       check: bool, expected: str | None, template: str) -> Summary:
+    """A merged (and maybe drafted) catalog's summary, its files staged (or compared),
+    and its record for the next run (incremental.py)."""
+    facts = incremental.facts_of(po, CheckContext(locale, locale, config.glossary))
+    return _files_of(config, locale, data=catalog.to_bytes(po), header=po, facts=facts,
+                     include_fuzzy=include_fuzzy, check=check, expected=expected,
+                     template=template)
+
+
+def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
+              facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
+              expected: str | None, template: str, read: bytes | None = None,
+              made: incremental.Rows | None = None) -> Summary:
+    """The catalog's summary, its files staged (or compared) and its record. ``read``: the
+    bytes of the file ``expected`` is the digest of, where the caller has them; ``made``:
+    what the record holds besides its facts, where the caller made it (incremental.save)."""
+    po_path = config.po_path(locale)
+    # the catalog is written and flushed to the disk on a thread while the rest is made
+    pending = None if check else Pending(partial(
+        stage, po_path, data, config.locales_dir, expected, held=read))
+    try:
+        ctx = CheckContext(locale, locale, config.glossary)
+        summary = incremental.summary_of(facts, incremental.header_findings(header, ctx),
+                                         locale, include_fuzzy=include_fuzzy)
+        mo = incremental.mo_of(header.metadata, facts)
+        po_digest = digest_of(data)
+        if not check:
+            incremental.save(config, locale, data=data, template=template,
+                             metadata=header.metadata, facts=facts, digest=po_digest,
+                             made=made)
+        names = locale_names(locale)
+        files = stage_files(po_path, config.mo_path(locale), (data, mo),
+                            within=config.locales_dir, check=check, expected=expected,
+                            po_digest=po_digest, po_staged=pending)
+    except BaseException:
+        if pending is not None:
+            pending.abandon()
+        raise
+    return replace(summary, files=files, names=names,
+                   basis=basis_of(po_digest, include_fuzzy))
+
+
+def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
+                locales: list[str], jobs: int) -> list[R]:
+    """``map_shared`` of a function that writes catalogs beside their files: if one fails,
+    what the others wrote is removed."""
+    try:
+        return map_shared(function, shared, locales, jobs)
+    except BaseException:
+        remove_leftovers([path for locale in locales
+                          for path in (config.po_path(locale), config.mo_path(locale))],
+                         check=False)
+        raise
+
+
+def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
+                     ) -> dict[str, Summary]:
+    """Each target locale's catalog read and summarized where it was read."""
+    locales = list(config.targets)
+    sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
+             for locale in locales]
+    jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
+    return recorded(config, seen, locales, map_shared(
+        _loaded_summary, (config, include_fuzzy), locales, jobs))
+
+
+BYTES_PER_UNIT = 25_000
+"""About as much of a catalog file to read and summarize as building one page."""
+
+
+def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summary]:
+    config, include_fuzzy = shared
+    held, po = _read_catalog(config, locale, required=True)
+    assert po is not None  # required: read_data raised otherwise
+    return held, replace(summarize(po, locale, include_fuzzy=include_fuzzy,
+                                   glossary=config.glossary),
+                         basis=basis_of(held, include_fuzzy))
+
+
+def catalog_writes(config: Config, summaries: Mapping[str, Summary]
+                   ) -> tuple[list[WriteResult], list[Staged]]:
+    """What the summaries' processes did to the catalogs, then to their .mo files, and
+    the files they left for commit to rename."""
+    files = [f for s in summaries.values() for f in s.files if f.path.suffix != ".mo"]
+    files += [f for s in summaries.values() for f in s.files if f.path.suffix == ".mo"]
+    return ([WriteResult(display(f.path, config.root), f.changed) for f in files],
+            [f.staged for f in files if f.staged is not None])
+
+
+def load_catalogs(config: Config, *, seen: Snapshot) -> dict[str, polib.POFile]:
+    return {locale: catalog.load(catalog_path(config, locale, seen)) for locale in config.targets}
+
+
+def catalog_path(config: Config, locale: str, seen: Snapshot) -> Path:
+    """A catalog's path, once sure no link (``locales/de -> /x``) leads it elsewhere."""
+    path = config.po_path(locale)
+    ensure_inside(path, config.locales_dir)
+    return seen.read(path)
+
+
+def _render(catalogs: Mapping[str, polib.POFile], locale: str) -> bytes:
+    return catalog.to_bytes(catalogs[locale])
+
+
+def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
+    """Each catalog's canonical bytes, over processes where there are enough entries."""
+    locales = list(catalogs)
+    rendered = map_shared(_render, catalogs, locales, _catalog_jobs(config, catalogs))
+    return [Output(config.po_path(loc), data) for loc, data in zip(locales, rendered,
+                                                                    strict=True)]
+
+
+def mo_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
+    return [Output(config.mo_path(loc), catalog.mo_bytes(po)) for loc, po in catalogs.items()]
+
+
+ENTRIES_PER_UNIT = 100
+"""About as much work checking a catalog's entries as building one page."""
+
+
+def _catalog_jobs(config: Config, catalogs: Mapping[str, polib.POFile]) -> int:
+    return jobs_for(config.jobs, sum(len(po) for po in catalogs.values()) // ENTRIES_PER_UNIT)
+
+
+def stats(catalogs: Mapping[str, polib.POFile]) -> list[CatalogStats]:
+    return [catalog.stats(po, locale) for locale, po in catalogs.items()]
