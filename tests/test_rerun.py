@@ -208,3 +208,19 @@ def test_an_unreadable_catalog_is_one_line_not_a_traceback(project: Path) -> Non
     code, output = invoke_without_access(path, "run", "--no-translate", "-q")
     assert (code, output) == (4, f"error: {path}: cannot read it (Permission denied); check "
                                  "its permissions\n")
+
+
+def test_a_link_to_a_folder_planted_after_a_run_stops_the_next_one(project: Path,
+                                                                    tmp_path: Path) -> None:
+    """A link to a folder is not walked into, but it is an input: the rerun after it is
+    planted is a full one, which refuses it as extract and build do (it said "nothing
+    changed since the last run" and exit 0)."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    link = project / "source" / "docs"
+    link.symlink_to(outside)
+    for _ in range(2):
+        code, output = invoke("run", "--no-translate", "-q")
+        assert (code, output) == (4, f"error: {link}: a link to {outside}, outside the source "
+                                     "folder; copy the file in or remove the link\n")

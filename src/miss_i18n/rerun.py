@@ -58,8 +58,9 @@ class LastRun:
 
 
 def _files(folder: Path, unlisted: list[str] | None = None) -> Iterable[Path]:
-    """Every file below ``folder`` (links not followed), in a fixed order; ``unlisted``
-    collects each folder below it that could not be listed, and why."""
+    """Every file below ``folder`` (links not followed, but listed: a link to a folder
+    planted since the last run is a change), in a fixed order; ``unlisted`` collects each
+    folder below it that could not be listed, and why."""
     if not folder.is_dir():
         return []
     found = []
@@ -70,7 +71,8 @@ def _files(folder: Path, unlisted: list[str] | None = None) -> Iterable[Path]:
 
     for parent, folders, names in os.walk(folder, onerror=failed):
         folders.sort()
-        found += [Path(parent, name) for name in sorted(names)]
+        links = [name for name in folders if Path(parent, name).is_symlink()]
+        found += [Path(parent, name) for name in sorted(names + links)]
     return found
 
 
