@@ -127,6 +127,35 @@ def test_a_model_store_overlapping_a_project_folder_is_refused(tmp_path: Path, b
     assert code == 2 and "models-dir (build/site/models) overlap" in output
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ('memory = "source/tm.sqlite3"', "memory (source/tm.sqlite3) is inside source-dir (source)"),
+    ('memory = "build/site/tm.sqlite3"',
+     "memory (build/site/tm.sqlite3) is inside output-dir (build/site)"),
+    ('memory = "site/de/tm.sqlite3"\noutput-dir = "site"',
+     "memory (site/de/tm.sqlite3) is inside output-dir (site)"),
+])
+def test_a_translation_memory_in_the_source_or_output_folder_is_refused(
+        tmp_path: Path, body: str, message: str) -> None:
+    """The build copies the source folder's files into the site, and export and serve ship
+    the output folder: the memory (every sentence drafted or imported) would be published
+    with the site."""
+    path = write(tmp_path, f'locales = ["de"]\n{body}')
+    code, output = invoke("status", "--config", str(path))
+    assert (code, output) == (2, f"error: {path}: [tool.miss-i18n] {message}: it would be "
+                                 "published with the site; move it out of that folder or "
+                                 "below a hidden one (the default is "
+                                 ".miss-i18n/memory.sqlite3)\n")
+
+
+@pytest.mark.parametrize("body", [
+    'memory = "locales/tm.sqlite3"', 'memory = "source/.cache/tm.sqlite3"',
+    'memory = "site/.tm.sqlite3"\noutput-dir = "site"', 'memory = "/var/cache/tm.sqlite3"'])
+def test_a_translation_memory_elsewhere_or_hidden_is_allowed(tmp_path: Path,
+                                                             body: str) -> None:
+    config = load_config(write(tmp_path, f'locales = ["de"]\n{body}'), cwd=tmp_path)
+    assert config.memory_path.name.endswith("tm.sqlite3")
+
+
 @pytest.mark.parametrize("body", [
     'source-dir = "../pages"\nlocales-dir = "../po"\noutput-dir = "."',
     'output-dir = "site"\nmodels-dir = "site/.cache/models"'])

@@ -249,6 +249,8 @@ def load_config(
         ("output-dir", "build/site", output_dir),
         ("models-dir", ".miss-i18n/models", models_dir))}
     _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject)
+    memory = root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)
+    _unpublished(memory, folders, root, pyproject)
     return Config(
         root=root,
         source_dir=folders["source-dir"],
@@ -260,7 +262,7 @@ def load_config(
         targets=targets,
         base_url=base_url,
         models_dir=folders["models-dir"],
-        memory_path=(root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)),
+        memory_path=memory,
         glossary=_glossary(table, pyproject),
         translate=_scheduled(_translate_settings(table, pyproject), scheduler),
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
@@ -344,6 +346,23 @@ def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path) -> None:
             raise ConfigError(f"[tool.{TABLE}] {key} ({_shown(path, root)}) and {other_key} "
                               f"({_shown(other, root)}) {how}; give each its own folder",
                               path=pyproject)
+
+
+def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
+                 pyproject: Path) -> None:
+    """The translation memory must not be in the source or output folder (but below a
+    hidden name): the build copies the source's files into the site, and export and serve
+    ship the output folder, so every sentence it holds would be published."""
+    lexical = Path(os.path.normpath(memory))
+    real = lexical.parent.resolve() / lexical.name
+    for key in ("source-dir", "output-dir"):
+        folder = folders[key]
+        if real.is_relative_to(folder) and not any(
+                part.startswith(".") for part in real.relative_to(folder).parts):
+            raise ConfigError(f"[tool.{TABLE}] memory ({_shown(real, root)}) is inside {key} "
+                              f"({_shown(folder, root)}): it would be published with the "
+                              "site; move it out of that folder or below a hidden one (the "
+                              "default is .miss-i18n/memory.sqlite3)", path=pyproject)
 
 
 def _hidden_store(key: str, inner: Path, outer: Path) -> bool:
