@@ -70,6 +70,20 @@ def test_no_config_and_bad_toml(tmp_path: Path) -> None:
         load_config(tmp_path / "pyproject.toml", cwd=tmp_path)
 
 
+def test_a_pyproject_that_is_not_utf8_is_one_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TOML is UTF-8; a pyproject saved in Latin-1 (an author's name) raised a
+    UnicodeDecodeError traceback, found by --config or by the search from the folder."""
+    path = tmp_path / "pyproject.toml"
+    path.write_bytes('[project]\nauthors = [{ name = "Jürgen" }]\n'.encode("latin-1")
+                     + b'[tool.miss-i18n]\nlocales = ["de"]\n')
+    monkeypatch.chdir(tmp_path)
+    for arguments in (["--config", str(path)], []):
+        code, output = invoke("status", *arguments)
+        assert (code, output) == (2, f"error: {path}: not valid TOML (not UTF-8: byte 0xfc at "
+                                     "offset 32); save it as UTF-8\n")
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ('output-dir = "source"',
      "source-dir (source) and output-dir (source) are the same folder"),

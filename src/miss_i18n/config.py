@@ -156,6 +156,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc}); fix the syntax", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid TOML (not UTF-8: byte 0x{exc.object[exc.start]:02x} at "
+                          f"offset {exc.start}); save it as UTF-8", path=path) from None
     except OSError as exc:
         raise ConfigError(f"cannot read ({exc.strerror})", path=path) from None
 
