@@ -70,6 +70,15 @@ def test_no_config_and_bad_toml(tmp_path: Path) -> None:
         load_config(tmp_path / "pyproject.toml", cwd=tmp_path)
 
 
+def test_a_config_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    """``--config .`` said "config file . does not exist", of a folder that exists."""
+    write(tmp_path, 'locales = ["de"]')
+    code, output = invoke("status", "--config", str(tmp_path))
+    assert (code, output) == (2, f"error: config file {tmp_path} is a folder, not a file; pass "
+                                 f"the pyproject.toml in it (--config "
+                                 f"{tmp_path / 'pyproject.toml'})\n")
+
+
 def test_a_pyproject_that_is_not_utf8_is_one_line_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """TOML is UTF-8; a pyproject saved in Latin-1 (an author's name) raised a

@@ -220,6 +220,9 @@ def load_config(
                 "no pyproject.toml with a [tool.miss-i18n] table here or above; "
                 "run inside the project or pass --config PATH"
             )
+    elif pyproject.is_dir():
+        raise ConfigError(f"config file {pyproject} is a folder, not a file; pass the "
+                          f"pyproject.toml in it (--config {pyproject / 'pyproject.toml'})")
     elif not pyproject.is_file():
         raise ConfigError(
             f"config file {pyproject} does not exist; pass an existing pyproject.toml"
