@@ -79,6 +79,18 @@ def test_a_config_that_is_a_folder_says_so(tmp_path: Path) -> None:
                                  f"{tmp_path / 'pyproject.toml'})\n")
 
 
+@pytest.mark.parametrize("body", ['tool = "x"\n', "tool = 3\n", "tool = [1]\n"])
+def test_a_tool_key_that_is_not_a_table_is_one_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(body)
+    assert invoke("status", "--config", str(path)) == (
+        2, f"error: {path}: no [tool.miss-i18n] table; add one (see README)\n")
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke("status")
+    assert code == 2 and output.startswith("error: no pyproject.toml with a [tool.miss-i18n]")
+
+
 def test_a_pyproject_that_is_not_utf8_is_one_line_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """TOML is UTF-8; a pyproject saved in Latin-1 (an author's name) raised a

@@ -145,9 +145,15 @@ def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start`` that has a [tool.miss-i18n] table."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and TABLE in _read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and _table(candidate) is not None:
             return candidate
     return None
+
+
+def _table(pyproject: Path) -> Any:
+    """The file's [tool.miss-i18n] value (None if none; ``tool`` need not be a table)."""
+    tool = _read_toml(pyproject).get("tool")
+    return tool.get(TABLE) if isinstance(tool, dict) else None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -228,7 +234,7 @@ def load_config(
             f"config file {pyproject} does not exist; pass an existing pyproject.toml"
         )
     pyproject = pyproject.resolve()
-    table = _read_toml(pyproject).get("tool", {}).get(TABLE)
+    table = _table(pyproject)
     if not isinstance(table, dict):
         raise ConfigError(f"no [tool.{TABLE}] table; add one (see README)", path=pyproject)
     root = pyproject.parent
