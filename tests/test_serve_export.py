@@ -195,6 +195,18 @@ def test_export_refuses_a_site_folder_it_cannot_read(site: Path) -> None:
     assert not (site.parent / "site.zip").exists()
 
 
+@pytest.mark.parametrize("archive", ["site.zip", "site.tar.gz"])
+def test_export_refuses_a_file_name_that_is_not_utf8(site: Path, archive: str) -> None:
+    """A file someone left in the output folder (the build keeps it) whose name is not
+    UTF-8: a zip name must be UTF-8 (export crashed with a UnicodeEncodeError traceback),
+    and tar wrote a raw-bytes header most tools warn about. Named, not skipped."""
+    (site / "de").joinpath(os.fsdecode(b"caf\xe9.txt")).write_bytes(b"x")
+    assert invoke("export", "-o", archive) == (
+        4, f"error: {site}/de/caf\\xe9.txt: the file name holds the byte \\xe9, which is not "
+           "UTF-8; an archive cannot name it: rename or remove the file\n")
+    assert not (site.parent / archive).exists()
+
+
 @pytest.mark.parametrize(("option", "where", "why"), [
     ("site/inside.zip", "output folder (site)", "the next export would ship it in the site"),
     ("site/de/../x.tar.gz", "output folder (site)",

@@ -51,10 +51,24 @@ def site_files(folder: Path, *, skip: Path | None = None) -> list[str]:
             if skipped is not None and path.resolve() == skipped:
                 continue
             names.append(path.relative_to(folder).as_posix())
+            _check_name(path, names[-1])
     if not names:
         raise MissI18nError("the site folder is empty; run `miss-i18n build` first",
                             path=folder)
     return sorted(names)
+
+
+def _check_name(path: Path, name: str) -> None:
+    """Raise unless ``name`` is UTF-8: a zip entry's name must be, and tar would write raw
+    bytes most tools warn about (the build keeps such a file someone left there)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as error:
+        byte = ord(name[error.start]) - 0xDC00
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise MissI18nError(f"the file name holds the byte \\x{byte:02x}, which is not UTF-8; "
+                            "an archive cannot name it: rename or remove the file",
+                            path=Path(shown)) from None
 
 
 def _unlisted(error: OSError) -> None:
