@@ -11,6 +11,7 @@ what an earlier build wrote and this one no longer makes, and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -22,6 +23,7 @@ from .config import Config
 from .errors import (
     ConflictError,
     PathError,
+    WriteError,
 )
 from .files import (
     Snapshot,
@@ -193,7 +195,7 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
     what the manifest says the build wrote; anything else is kept.
     """
     pruned = Pruned()
-    for entry in gone:
+    for at, entry in enumerate(gone):
         target = config.output_dir / entry.name
         try:
             ensure_inside(target, config.output_dir)
@@ -206,13 +208,31 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
             pruned.kept.append(shown)
             continue
         if not check:
-            target.unlink()
-            for folder in target.parents:
-                if folder == config.output_dir or any(folder.iterdir()):
-                    break
-                folder.rmdir()
+            try:
+                target.unlink()
+            except OSError as error:
+                _remember(config, gone[at:])  # so that the next run removes them
+                raise WriteError(f"cannot remove this file the build no longer makes "
+                                 f"({error.strerror}); check permissions, then run again",
+                                 path=target) from None
+            with contextlib.suppress(OSError):  # an empty folder left is harmless
+                for folder in target.parents:
+                    if folder == config.output_dir or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
         pruned.removed.append(WriteResult(shown, True, removed=True))
     return pruned
+
+
+def _remember(config: Config, entries: Sequence[Recorded]) -> None:
+    """Put ``entries`` (files the build no longer makes, not yet removed) back in the
+    manifest, which this build wrote without them."""
+    path = config.output_dir / MANIFEST
+    lines = dict(line.split("  ", 1)[::-1] for line in
+                 path.read_text("utf-8").splitlines() if _ENTRY.fullmatch(line))
+    lines.update((entry.name, entry.digest) for entry in entries if entry.digest is not None)
+    listing = "".join(f"{sha}  {name}\n" for name, sha in sorted(lines.items()))
+    write_if_changed(path, listing.encode("utf-8"), config.output_dir, durable=False)
 
 
 def native(name: str) -> str:
