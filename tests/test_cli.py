@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import invoke, invoke_unprivileged
-from miss_i18n import catalog
+from miss_i18n import catalog, outputs
 from miss_i18n.cli import _progress, main
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
@@ -172,6 +172,36 @@ def test_a_file_the_build_cannot_remove_is_one_line_and_removed_by_a_later_run(
     assert "removed site/de/extra.html" in output
     assert not any(p.name == "extra.html" for p in (project / "site").rglob("*"))
     assert invoke("run", "--check")[0] == 0
+
+
+@pytest.mark.parametrize("command", ["run", "build"])
+def test_a_run_stopped_before_it_removed_the_dropped_pages_removes_them_next_time(
+        project: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """A run killed after it wrote the new manifest but before it removed the pages
+    dropped from the source left them published for good: the manifest no longer named
+    them, so no later run removed them, and `run --check` passed."""
+    extra = project / "source" / "extra.html"
+    extra.write_text("<html><body><p>Extra page</p></body></html>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    extra.unlink()
+
+    class Killed(BaseException):
+        """What kill -9 leaves: nothing after this point runs."""
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(outputs, "prune", killed)
+        with pytest.raises(Killed):
+            invoke(command, *(["--no-translate"] if command == "run" else []))
+    assert (project / "site" / "de" / "extra.html").is_file()
+    assert "would remove: site/de/extra.html" in invoke(command, "--check")[1]
+    code, output = invoke(command, *(["--no-translate"] if command == "run" else []))
+    assert code == 0, output
+    assert "removed site/de/extra.html" in output
+    assert not any(p.name == "extra.html" for p in (project / "site").rglob("*"))
+    assert invoke(command, "--check")[0] == 0
 
 
 def test_progress_bars_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:

@@ -192,10 +192,12 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
     """Delete files an earlier build wrote and this one no longer makes.
 
     Only a regular file inside the output folder whose content is still, byte for byte,
-    what the manifest says the build wrote; anything else is kept.
+    what the manifest says the build wrote; anything else is kept. Called before the new
+    manifest is written (SiteOutputs.outputs has it last), so that a run stopped here
+    leaves the old one, which still names what is left to remove.
     """
     pruned = Pruned()
-    for at, entry in enumerate(gone):
+    for entry in gone:
         target = config.output_dir / entry.name
         try:
             ensure_inside(target, config.output_dir)
@@ -210,8 +212,7 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
         if not check:
             try:
                 target.unlink()
-            except OSError as error:
-                _remember(config, gone[at:])  # so that the next run removes them
+            except OSError as error:  # the old manifest, still in place, keeps the rest
                 raise WriteError(f"cannot remove this file the build no longer makes "
                                  f"({error.strerror}); check permissions, then run again",
                                  path=target) from None
@@ -222,17 +223,6 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
                     folder.rmdir()
         pruned.removed.append(WriteResult(shown, True, removed=True))
     return pruned
-
-
-def _remember(config: Config, entries: Sequence[Recorded]) -> None:
-    """Put ``entries`` (files the build no longer makes, not yet removed) back in the
-    manifest, which this build wrote without them."""
-    path = config.output_dir / MANIFEST
-    lines = dict(line.split("  ", 1)[::-1] for line in
-                 path.read_text("utf-8").splitlines() if _ENTRY.fullmatch(line))
-    lines.update((entry.name, entry.digest) for entry in entries if entry.digest is not None)
-    listing = "".join(f"{sha}  {name}\n" for name, sha in sorted(lines.items()))
-    write_if_changed(path, listing.encode("utf-8"), config.output_dir, durable=False)
 
 
 def native(name: str) -> str:

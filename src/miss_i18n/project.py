@@ -242,9 +242,10 @@ class Project:
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
             summaries = updating.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
             built = site_build.site_outputs(config, summaries, seen=seen, check=check)
-            writes = self._commit(built.outputs, check, seen, staged=built.staged)
+            writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = outputs.prune(config, built.gone, check=check)
+            writes += self._commit(built.outputs[-1:], check, seen)  # the manifest, last
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
                            command="build", rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
@@ -340,8 +341,12 @@ class Project:
                 discard(left.temp)
             raise
         compared = not check or config.output_dir.exists()
-        writes = self._commit([template, *built.outputs] if compared else [template], check,
-                              seen, staged=[*staged, *built.staged])
+        site = built.outputs if compared else []
+        writes = self._commit([template, *site[:-1]], check, seen,
+                              staged=[*staged, *built.staged])
+        index.save(config.output_dir, full=config.targets == config.locales)
+        pruned = outputs.prune(config, built.gone if compared else [], check=check)
+        writes += self._commit(site[-1:], check, seen)  # the manifest, once pruned
         after = next(n for n, w in enumerate(writes) if not w.removed) + 1  # the template's
         writes[after:after] = catalog_writes
         if compared:
@@ -349,8 +354,6 @@ class Project:
         # what was removed first, by path; then the outputs in the order of the stages
         writes = sorted([*cleaned, *(w for w in writes if w.removed)], key=lambda w: w.path) + [
             w for w in writes if not w.removed]
-        index.save(config.output_dir, full=config.targets == config.locales)
-        pruned = outputs.prune(config, built.gone if compared else [], check=check)
         waiting = translating.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
                            stats=[s.stats for s in summaries.values()],

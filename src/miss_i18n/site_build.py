@@ -181,6 +181,7 @@ class SiteOutputs:
     commit (assets, index, sitemap, report, the manifest)."""
 
     outputs: list[Output]
+    """The manifest last: the project writes it after ``prune``."""
     pages: list[WriteResult]
     staged: list[Staged]
     """The pages that changed: complete files beside theirs, for commit to rename."""
