@@ -204,6 +204,31 @@ def test_a_run_stopped_before_it_removed_the_dropped_pages_removes_them_next_tim
     assert invoke(command, "--check")[0] == 0
 
 
+def test_every_option_can_be_set_from_the_environment_by_its_name(project: Path,
+                                                                  tmp_path: Path) -> None:
+    """README: MISS_I18N_<COMMAND>_<OPTION>. click named the variables after the Python
+    parameters, so MISS_I18N_CHECK_FORMAT=json, MISS_I18N_RUN_CONFIG and
+    MISS_I18N_RUN_LOCALE were silently ignored (a run on all locales of the nearest
+    project, text where a job parsed JSON); the parameter names still work."""
+    runner = CliRunner()
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    result = runner.invoke(main, ["check"], env={"MISS_I18N_CHECK_FORMAT": "json"})
+    assert result.exit_code == 0 and result.output.startswith("{")
+    result = runner.invoke(main, ["status"], env={"MISS_I18N_STATUS_FORMAT": "markdown"})
+    assert result.exit_code == 0 and result.output.startswith("|")
+    result = runner.invoke(main, ["status"], env={"MISS_I18N_STATUS_LOCALE": "de ar"})
+    assert [line.split()[0] for line in result.output.splitlines()[1:]] == ["de", "ar"]
+    missing = tmp_path / "elsewhere" / "pyproject.toml"
+    for name in ("MISS_I18N_RUN_CONFIG", "MISS_I18N_RUN_CONFIG_PATH"):
+        result = runner.invoke(main, ["run"], env={name: str(missing)})
+        assert (result.exit_code, result.output) == (
+            2, f"error: config file {missing} does not exist; pass an existing "
+               "pyproject.toml\n")
+    result = runner.invoke(main, ["models", "list"], env={"MISS_I18N_MODELS_LIST_CONFIG":
+                                                          str(missing)})
+    assert result.exit_code == 2
+
+
 def test_progress_bars_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert _progress(quiet=True, tty=True)("de") is None
     assert _progress(quiet=False, tty=False)("de") is None

@@ -730,6 +730,27 @@ def export_command(config_path: Path | None, output_dir: Path | None, output: Pa
                 f"({result.files} files, {result.size} bytes)")
 
 
+def _name_variables(group: click.Group, prefix: str = "MISS_I18N") -> None:
+    """Each option's environment variable, MISS_I18N_<COMMAND>_<OPTION> after its long
+    name (MISS_I18N_RUN_CONFIG, MISS_I18N_CHECK_FORMAT), as README says: click's
+    auto_envvar_prefix names it after the Python parameter (config_path), which still
+    works too."""
+    for name, command in group.commands.items():
+        here = f"{prefix}_{name.replace('-', '_').upper()}"
+        if isinstance(command, click.Group):
+            _name_variables(command, here)
+            continue
+        for param in command.params:
+            long = next((o for o in param.opts if o.startswith("--")), None)
+            if isinstance(param, click.Option) and param.envvar is None and long:
+                param.envvar = list(dict.fromkeys((
+                    f"{here}_{long[2:].replace('-', '_').upper()}",
+                    f"{here}_{(param.name or '').upper()}")))
+
+
+_name_variables(main)
+
+
 def script() -> None:
     """The ``miss-i18n`` command: ``main`` in a process of its own. At exit, Python's last
     collection walked every object the run left (a first run of bench/bench.py's 128
