@@ -493,6 +493,22 @@ def test_a_file_where_a_folder_goes_is_named(project: Path, name: str, code: int
         assert invoke(command, "-q") == (code, f"error: {project / name}: {why}\n"), command
 
 
+def test_check_mode_names_a_file_where_the_site_folder_goes(project: Path) -> None:
+    """`run --check` and `build --check` crashed with a NotADirectoryError (or
+    IsADirectoryError) traceback where a run says what stands in the way."""
+    assert invoke("run", "-q")[0] == 0
+    page = project / "site" / "de" / "minimally-invasive-spine-surgery.html"
+    page.unlink()
+    page.mkdir()
+    for command in ("run", "build"):
+        assert invoke(command, "--check", "-q") == (7, f"error: {page}: {FOLDER}\n"), command
+    shutil.rmtree(project / "site")
+    (project / "site").write_text("not a folder")
+    for command in ("run", "build"):
+        assert invoke(command, "--check", "-q") == (
+            7, f"error: {project / 'site'}: {FILE}\n"), command
+
+
 def test_an_export_that_cannot_be_written_says_write_not_read(project: Path) -> None:
     assert invoke("run", "-q")[0] == 0
     (project / "taken.zip").mkdir()

@@ -522,3 +522,5 @@ def would_change(path: Path, data: bytes, within: Path) -> bool:
         return path.read_bytes() != data
     except FileNotFoundError:
         return True
+    except OSError as exc:  # what a run would fail to write, said as it would say it
+        raise _write_error(path, exc) from None
