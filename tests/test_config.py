@@ -62,6 +62,30 @@ def test_bad_configuration_is_one_clear_error(tmp_path: Path, body: str, message
     assert str(caught.value).startswith(str(tmp_path / "pyproject.toml"))
 
 
+@pytest.mark.parametrize("code", ["C", "POSIX", "und", "root", "de@euro", "und-Latn"])
+def test_a_code_babel_turns_into_another_language_or_no_tag_is_refused(tmp_path: Path,
+                                                                      code: str) -> None:
+    """Babel parses "C" and "POSIX" as en_US_POSIX and "und" as en_US (English pages
+    under a made-up target), and keeps "root" and "de@euro", which no page can carry:
+    they became lang="root" and lang="de@euro" (not BCP 47) on every page, in hreflang
+    and the sitemap."""
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f'locales = ["de", "{code}"]'), cwd=tmp_path)
+    assert str(caught.value) == (f"{tmp_path / 'pyproject.toml'}: [tool.miss-i18n] locales: "
+                                 f"unknown locale {code!r}: use a Babel/CLDR code such as "
+                                 "'de', 'pt_BR' or 'zh'")
+
+
+@pytest.mark.parametrize(("code", "locale"), [
+    ("iw", "he_IL"), ("tl", "fil_PH"), ("zh-TW", "zh_Hant_TW"), ("no", "no"),
+    ("ca_ES_VALENCIA", "ca_ES_VALENCIA"), ("es-419", "es_419"), ("sr-Latn", "sr_Latn")])
+def test_codes_and_their_cldr_aliases_are_read_as_babel_reads_them(tmp_path: Path,
+                                                                   code: str,
+                                                                   locale: str) -> None:
+    config = load_config(write(tmp_path, f'locales = ["{code}"]'), cwd=tmp_path)
+    assert config.locales == (locale,)
+
+
 def test_no_config_and_bad_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no pyproject\.toml with a \[tool\.miss-i18n\]"):
         load_config(cwd=tmp_path)

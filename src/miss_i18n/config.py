@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 from .engines import store_for
 from .errors import ConfigError
@@ -134,7 +136,15 @@ def normalize_locale(code: str) -> str:
     text = code.strip()
     sep = "-" if "-" in text else "_"
     try:
-        return str(Locale.parse(text, sep=sep))
+        locale = Locale.parse(text, sep=sep)
+        # Babel reads "C"/"POSIX" as en_US_POSIX and "und" as en_US, and keeps "root" and a
+        # POSIX "@modifier", which no lang attribute can carry: none is a target language.
+        language = re.split(r"[-_.@]", text, maxsplit=1)[0].lower()
+        alias = str(get_global("language_aliases").get(language) or "").split("_")[0]
+        if locale.modifier or locale.language == "root" or (
+                locale.language not in (language, alias)):
+            raise ValueError(code)
+        return str(locale)
     except (UnknownLocaleError, ValueError, TypeError):
         raise ConfigError(
             f"unknown locale {code!r}: use a Babel/CLDR code such as 'de', 'pt_BR' or 'zh'"
