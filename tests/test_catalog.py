@@ -61,6 +61,24 @@ def test_merge_keeps_human_work_and_marks_changed_source_fuzzy() -> None:
     assert again[0].msgstr == "Weg" and not again[0].obsolete
 
 
+def test_a_list_item_removed_leaves_each_later_item_its_own_translation() -> None:
+    """Removing one list item renumbers the later items' contexts: an item whose text a
+    person translated keeps that translation (fuzzy, ``#| msgctxt``), not the one its new
+    place held, and no translation of a text still on the page becomes obsolete."""
+    old = catalog.merge(pot(seg("li", "Alpha"), seg("li[2]", "Bravo"), seg("li[3]", "Charlie"),
+                            seg("li[4]", "Delta")), None, "de").catalog
+    for entry, text in zip(old, ["Alfa", "", "Charlie!", "Delta!"], strict=True):
+        entry.msgstr = text
+    new = catalog.merge(pot(seg("li", "Bravo"), seg("li[2]", "Charlie"), seg("li[3]", "Delta")),
+                        old, "de")
+    bravo, charlie, delta = new.catalog
+    assert (bravo.msgstr, bravo.previous_msgid) == ("Alfa", "Alpha")  # its place's, as before
+    assert (charlie.msgstr, charlie.flags, charlie.previous_msgctxt) == (
+        "Charlie!", ["fuzzy"], "p:li[3]")
+    assert (delta.msgstr, delta.flags, delta.previous_msgctxt) == ("Delta!", ["fuzzy"], "p:li[4]")
+    assert (new.fuzzied, new.obsoleted) == (3, 0)
+
+
 def test_template_date_changes_only_with_content() -> None:
     first = pot(seg("a", "Hello"))
     same = catalog.make_template([seg("a", "Hello")], previous=first, now=LATER)

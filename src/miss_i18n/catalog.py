@@ -508,7 +508,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
 
     Exact (context, msgid) matches keep their translation and flags. An entry whose
     source changed keeps its old translation, marked fuzzy with the old msgid (``#|``).
-    A msgid moved to a new context reuses a translation of the same text, marked fuzzy.
+    A msgid moved to a new context reuses a translation of the same text, marked fuzzy,
+    before the translation of the text its new context held.
     Vanished translated entries become obsolete (``#~``); nothing translated is dropped.
     A plural entry (a person's: the template has none) never lends its forms to another
     entry: it becomes obsolete whole, unless its own key is the template's (``_unplural``).
@@ -529,7 +530,10 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
             by_context.setdefault(entry.msgctxt, []).append(entry)
         if is_accepted(entry) and not entry.obsolete:
             by_msgid.setdefault(entry.msgid, entry)
-    used: set[int] = set()
+    # A text still in the template (moved: a list item removed above it renumbers its
+    # context) keeps its own translation: never lent to the context it left.
+    used = {id(by_msgid[s.msgid]) for s in template
+            if key(s) not in exact and s.msgid in by_msgid}
     added = fuzzied = 0
     for source in template:
         found = exact.get(key(source))
@@ -542,7 +546,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                 _keep(entry, found)
         else:
             changed = [e for e in by_context.get(source.msgctxt, []) if id(e) not in used]
-            if changed:
+            if changed and source.msgid not in by_msgid:
                 before = changed[0]
                 used.add(id(before))
                 if before.msgstr:
