@@ -76,6 +76,10 @@ CASES: dict[str, tuple[Callable[[bytes], bytes], bytes, str]] = {
                            "charset 'zlib_codec' in the Content-Type header is not a text "
                            "encoding gettext knows; convert the file to UTF-8 and declare "
                            "charset=UTF-8"),
+    "classic Mac line ends": (lambda data: translated('"Kleinere Narben"')(data).replace(
+        b"\n", b"\r"), b"#", "a carriage return (CR) without a line feed ends a line in this "
+        "comment (classic Mac line ends), so gettext reads the rest of the file as a comment; "
+        "save the file with LF or CRLF line ends"),
     "not UTF-8": (lambda data: data.replace(ENTRY.encode(), b'msgid "Smaller scars"\n'
                                                         b'msgstr "Gr\xf6\xdfe"'),
                   b'msgstr "Gr', "bytes that are not valid UTF-8 (the header's charset); save "

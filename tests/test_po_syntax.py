@@ -163,6 +163,8 @@ STRICTER = {
     "bad UTF-8 in a comment": H + b"# \xff\n" + OK,
     "escapes that are not UTF-8": H + b'msgid "a"\nmsgstr "\\377"\n',
     "a charset Python cannot decode (VISCII)": head("VISCII") + OK,
+    "classic Mac (CR) line ends": (b"# a translator's comment\n" + H + OK).replace(b"\n", b"\r"),
+    "a CR alone in a comment": H + b"# note\rmsgid \"x\"\n" + OK,
 }
 
 
@@ -200,6 +202,9 @@ def test_entries_keep_every_field() -> None:
             obsolete.previous_msgid) == (True, "as", ("b", "bs"), "p")
 
 
+CR_ALONE = ("a carriage return (CR) without a line feed ends a line in this comment (classic "
+            "Mac line ends), so gettext reads the rest of the file as a comment; save the file "
+            "with LF or CRLF line ends")
 REFUSED_MESSAGES = {
     "unterminated string": (6, 'a string is not closed on its line; end it with "'),
     "unquoted msgstr": (6, "unknown keyword 'Größe'; put text in quotes (the keywords are msgctxt, "
@@ -233,6 +238,8 @@ REFUSED_MESSAGES = {
                          "remove the line"),
     "escapes that are not UTF-8": (6, "octal or hex escapes in a string are not valid utf-8 "
                                       "text; write the characters themselves"),
+    "classic Mac (CR) line ends": (1, CR_ALONE),
+    "a CR alone in a comment": (5, CR_ALONE),
     "bad UTF-8 in a comment": (5, "bytes that are not valid UTF-8 (the header's charset); save "
                                   "the file as UTF-8 or declare its real charset"),
 }

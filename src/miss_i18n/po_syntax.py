@@ -15,7 +15,8 @@ as portable (msgfmt warns about any other, and we could not read it as text) and
 that decode in it. Stricter than msgfmt, and said so: a ``domain`` line; bytes that do
 not decode anywhere in the file (msgfmt only looks inside strings) or octal and hex
 escapes that do not make text; the three portable charsets Python has no codec for
-(EUC-TW, GEORGIAN-PS, VISCII).
+(EUC-TW, GEORGIAN-PS, VISCII); a carriage return alone inside a comment (classic Mac line
+ends, which gettext reads as one comment running to the end of the file).
 
 Not here: what msgfmt checks per message after parsing (a msgid and msgstr that do not
 both end with a newline, format strings, plural counts); `check` reports those.
@@ -129,7 +130,7 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
         elif line.startswith("#|", position):
             previous, position = True, position + 2
         elif line.startswith("#", position):
-            yield _Token("comment", line[position + 1:], number, False, False)
+            yield _Token("comment", _comment(line[position + 1:], number), number, False, False)
             continue
         simple = _SIMPLE_LINE.fullmatch(line, position)
         if simple is not None:  # the common line: [keyword] "string", at one match
@@ -167,11 +168,23 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
                                         f"keywords are {', '.join(KEYWORDS)})", number)
                 yield _Token(word, word, number, obsolete, previous)
             elif kind == "comment":  # "#~ # text" comments an obsolete entry, as msgcat reads it
+                text = _comment(match.group()[1:], number)
                 if not previous:
-                    yield _Token("comment", match.group()[1:], number, False, False)
+                    yield _Token("comment", text, number, False, False)
             else:
                 yield _Token(match.group() if kind == "bracket" else "number", match.group(),
                              number, obsolete, previous)
+
+
+def _comment(text: str, line: int) -> str:
+    """A comment's text. A carriage return in it that ends no line (classic Mac line ends,
+    CR alone) is refused: gettext reads the rest of the file as this comment, and a catalog
+    written back from that would hold none of its entries."""
+    if "\r" in text.rstrip("\r"):
+        raise PoSyntaxError("a carriage return (CR) without a line feed ends a line in this "
+                            "comment (classic Mac line ends), so gettext reads the rest of the "
+                            "file as a comment; save the file with LF or CRLF line ends", line)
+    return text
 
 
 def _unescape(body: str, line: int, codec: str) -> str:
