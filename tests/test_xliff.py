@@ -21,6 +21,7 @@ MI = "{urn:miss-i18n:xliff:1}"
 REPOSITORY = sorted((ROOT / "locales").glob("*/LC_MESSAGES/miss.po"))
 ADVANTAGES = "minimally-invasive-spine-surgery:#advantages/h2"
 LEAD = "minimally-invasive-spine-surgery:#lead"
+OVERVIEW = "minimally-invasive-spine-surgery:#overview/h2"
 
 HOSTILE = r'''# A header comment
 # on two lines
@@ -656,3 +657,58 @@ def test_cli_a_relabelled_target_language_is_refused(
            f"({where}); import a file exported for pt_BR, or set trgLang back to 'es'; "
            "nothing was imported\n")
     assert snapshot(translated) == before
+
+
+def test_a_catalog_edit_since_the_export_is_not_undone_by_an_untouched_unit(
+        hostile: Path) -> None:
+    """A reviewer accepts a draft and fixes a translation in the PO file after the XLIFF
+    went out; the CAT tool's file, its units for those entries untouched, comes back: the
+    catalog's newer work stays (it was undone: the old target and state taken back)."""
+    po = catalog.load(hostile)
+    data = xliff.export(po, source_locale="en", locale="ar", original="x")
+    entry(po, "page:#x").flags = ["python-format"]  # accepted in the PO file
+    entry(po, "page:#clean").msgstr = "<1>رابط</1> جديد <2/>"  # corrected there
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert (result.updated, result.conflicts) == (0, [])
+    assert catalog.to_bytes(result.catalog) == catalog.to_bytes(po)
+    # a machine draft made since the export gives way to the translator's work
+    draft = xliff.read(edited(data, "page:#empty", "لا شيء بعد", "final"), Path("ar.xlf"))
+    entry(po, "page:#empty").msgstr = "مسودة"
+    entry(po, "page:#empty").flags = ["fuzzy"]
+    entry(po, "page:#empty").tcomment = provenance.machine_line("argos x 1.0 (en→ar)", text="مسودة")
+    assert provenance.is_machine(entry(po, "page:#empty"))
+    result = xliff.apply(po, draft)
+    assert entry(result.catalog, "page:#empty").msgstr == "لا شيء بعد"
+    # changed on both sides by people: named, not imported
+    both = xliff.read(edited(data, "page:#clean", '<pc id="1">رابط</pc> آخر <ph id="2"/>',
+                             "final"), Path("ar.xlf"))
+    result = xliff.apply(po, both)
+    assert [u.msgctxt for u in result.conflicts] == ["page:#clean"]
+    assert entry(result.catalog, "page:#clean").msgstr == "<1>رابط</1> جديد <2/>"
+
+
+def test_cli_an_acceptance_in_the_po_file_after_the_export_is_kept(translated: Path) -> None:
+    """A reviewer accepts a draft in Poedit while the XLIFF is out; the translator sends
+    the file back with that unit untouched and another one changed by a colleague in the
+    PO file too: the acceptance stays (it was made fuzzy again), the unit changed on both
+    sides is named and the catalog's text kept."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    text = po.read_text()
+    text = text.replace(f'#, fuzzy\nmsgctxt "{ADVANTAGES}"', f'msgctxt "{ADVANTAGES}"')
+    text = text.replace(f'#, fuzzy\nmsgctxt "{OVERVIEW}"', f'msgctxt "{OVERVIEW}"')
+    po.write_text(text.replace('msgstr "Visión general"', 'msgstr "Resumen"'))
+    xlf.write_bytes(edited(xlf.read_bytes(), OVERVIEW, "Panorama", "final"))
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == OVERVIEW)
+    before = snapshot(translated / "locales")
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert output == (
+        f"warning: {xlf}:{unit.sourceline}: unit {unit.get('id')} ({OVERVIEW}) was changed in the "
+        "file, and its entry in the catalog since the export: the catalog's translation stays, "
+        "not imported; compare the two and make the change in one place\n"
+        f"{xlf} → es: 0 entries updated, 0 accepted, 0 not found, 0 with another source, "
+        "1 changed in both\n0 file(s) written, 1 unchanged\n")
+    assert snapshot(translated / "locales") == before

@@ -642,9 +642,14 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                            "exported (edited in the file): its translation is of another "
                            "text, not imported; restore the source (edit the page to change "
                            "it) and import again")
+            _unit_warnings(done.path, done.conflicts, "was changed in the file, and its "
+                           "entry in the catalog since the export: the catalog's translation "
+                           "stays, not imported; compare the two and make the change in one "
+                           "place")
+        both = f", {len(done.conflicts)} changed in both" if done.conflicts else ""
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found, "
-                    f"{len(done.stale)} with another source")
+                    f"{len(done.stale)} with another source{both}")
     _report_writes(result, quiet)
 
 

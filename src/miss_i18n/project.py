@@ -506,7 +506,8 @@ class Project:
                 done.append(more.XliffImport(path=path, locale=locale, updated=result.updated,
                                         accepted=result.accepted,
                                         unknown=list(result.unknown),
-                                        stale=list(result.stale)))
+                                        stale=list(result.stale),
+                                        conflicts=list(result.conflicts)))
             writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
         return more.XliffImportResult(writes=writes, check=check, imports=done)
 

@@ -158,6 +158,9 @@ class XliffImport:
     """Units whose entry is gone from the catalog: not imported."""
     stale: list[Unit] = field(default_factory=list)
     """Units whose source text is not their entry's msgid any more: not imported."""
+    conflicts: list[Unit] = field(default_factory=list)
+    """Units changed in the file whose entry a person changed in the catalog since the
+    export: not imported."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -45,7 +45,10 @@ A changed target whose placeholders differ from its source's, or that holds a ch
 a catalog or page cannot hold (NUL, controls, noncharacters), refuses the whole import
 (nothing is written), as does a ``trgLang`` that is not the locale of the catalog the
 file was exported from; units the catalog no longer has, and units whose source is not
-their entry's msgid (edited in the file), are reported, not imported.
+their entry's msgid (edited in the file), are reported, not imported. A unit's
+``mi:exported`` (a digest of its entry's kind and text at the export) tells work done in
+the catalog since: a unit left as exported keeps the catalog's newer entry, and one a
+translator changed whose entry a person changed too is reported, not imported.
 """
 
 from __future__ import annotations
@@ -71,7 +74,15 @@ from .markup import (
     shape,
     unusable_characters,
 )
-from .provenance import accepted, edited, is_accepted, is_draft, is_machine
+from .provenance import (
+    accepted,
+    edited,
+    is_accepted,
+    is_draft,
+    is_engine_text,
+    is_from_memory,
+    is_machine,
+)
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -253,6 +264,7 @@ def _unit(file: etree._Element, entry: polib.POEntry, unit_id: str) -> None:
              if reason]
     if plain:
         unit.set(_MI + "plain", " ".join(plain))
+    unit.set(_MI + "exported", _as_exported(_current(entry), entry.msgstr))
     notes = etree.SubElement(unit, _X + "notes")
     if entry.tcomment:
         _note(notes, "po:translator", entry.tcomment, entry)
@@ -357,6 +369,8 @@ class Unit:
     has_target: bool
     """Whether the unit has a ``<target>`` at all (an empty one empties the entry)."""
     state: str
+    exported: str | None = None
+    """``mi:exported``: the digest of the entry's kind and text when it was exported."""
 
 
 @dataclass
@@ -569,7 +583,7 @@ def read(data: bytes, path: Path) -> Document:
         po.append(entry)
         units.append(Unit(id=unit_id, line=_line(unit), msgctxt=entry.msgctxt, msgid=source,
                           target=target, has_target=has_target,
-                          state=_unit_state(unit, path)))
+                          state=_unit_state(unit, path), exported=unit.get(_MI + "exported")))
     return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
                     original=file.get("original"), units=units, catalog=po)
 
@@ -593,6 +607,15 @@ class ImportResult:
     stale: list[Unit] = field(default_factory=list)
     """Units whose ``<source>`` is not their entry's msgid (edited in the file): their
     target translates another text, so it is not imported."""
+    conflicts: list[Unit] = field(default_factory=list)
+    """Units a translator changed whose entry a person also changed in the catalog since
+    the export: neither is newer, so the catalog's stays and the unit is named."""
+
+
+def _as_exported(kind: str, text: str) -> str:
+    """``mi:exported``: what an entry was (untranslated, fuzzy, accepted; its text) when
+    exported, so an import tells the catalog's later work from the translator's."""
+    return hashlib.sha256(f"{kind}\x00{text}".encode()).hexdigest()[:16]
 
 
 def _kind(text: str, state: str) -> str:
@@ -687,6 +710,13 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             continue  # a tool that drops a target has not emptied the translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
+        if unit.exported not in (None, _as_exported(_current(entry), entry.msgstr)):
+            # the catalog changed since the export: its work is newer than an untouched unit
+            if not unit.has_target or unit.exported == _as_exported(kind, unit.target):
+                continue
+            if not (entry.fuzzy and (is_engine_text(entry) or is_from_memory(entry))):
+                result.conflicts.append(unit)  # a person's work on both sides
+                continue
         if unit.target != entry.msgstr:
             _refuse_unusable(document.path, unit)
         problem = _placeholder_problem(entry, unit.target) if unit.target else None
