@@ -700,6 +700,8 @@ def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
      "repeated-words", "repeated word: 'e e'"),
     ("de", "The the spine", "Die die Wirbelsäule und und", "repeated-words",
      "repeated word: 'Die die', 'und und'"),
+    ("de", "Recovery", " ".join(["Genesung"] * 300), "repeated-words",  # named once, not 300 times
+     "repeated word: 'Genesung Genesung'"),
     ("es", "Small incisions", "Incisiones  pequeñas", "double-spaces",
      "double space between words; use one"),
     ("de", "Lower risk of infection", "Lower risk of infection", "untranslated",

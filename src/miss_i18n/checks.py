@@ -540,11 +540,13 @@ def check_bidi_controls(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 
 # -- draft QA: what machine drafts get wrong (pofilter's and Weblate's checks) -------------
-_REPEATED = re.compile(r"(?<!\w)([^\W\d_]+)(?:\s+\1)+(?!\w)", re.IGNORECASE)
+_REPEATED = re.compile(r"(?<!\w)(([^\W\d_]+)\s+\2)(?:\s+\2)*(?!\w)", re.IGNORECASE)
 
 
 def _repeats(text: str) -> list[str]:
-    return [match.group(0) for match in _REPEATED.finditer(text)]
+    """Each word said twice or more in a row, as its first two ("e e"; a run of 300 is
+    named by its first two words)."""
+    return [match.group(1) for match in _REPEATED.finditer(text)]
 
 
 @entry_check("repeated-words", _W, "no word doubled ('e e', 'the the') unless the source "
