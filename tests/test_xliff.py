@@ -712,3 +712,18 @@ def test_cli_an_acceptance_in_the_po_file_after_the_export_is_kept(translated: P
         f"{xlf} → es: 0 entries updated, 0 accepted, 0 not found, 0 with another source, "
         "1 changed in both\n0 file(s) written, 1 unchanged\n")
     assert snapshot(translated / "locales") == before
+
+
+def test_a_copy_of_the_source_left_initial_is_no_translation(hostile: Path) -> None:
+    """CAT tools fill untranslated targets with a copy of the source ("copy source"),
+    state initial: that is no one's translation. It made every such entry a person's fuzzy
+    draft in English, which no engine replaces and the pages showed as translated."""
+    po = import_edit(hostile, "page:#empty", "Nothing yet", "initial")
+    assert catalog.to_bytes(po) == hostile.read_bytes()
+    po = import_edit(hostile, "page:#clean", 'A <pc id="1">link</pc> and <ph id="2"/>',
+                     "initial")
+    assert catalog.to_bytes(po) == hostile.read_bytes()
+    # kept as the source on purpose (a name, say): a state that says so is taken
+    po = import_edit(hostile, "page:#empty", "Nothing yet", "translated")
+    assert (entry(po, "page:#empty").msgstr, entry(po, "page:#empty").flags) == (
+        "Nothing yet", ["fuzzy"])

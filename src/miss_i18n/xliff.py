@@ -35,7 +35,8 @@ catalog keeps its own comments and references. A unit whose target and state are
 export wrote leaves its entry untouched, so export + import changes no byte. Otherwise:
 ``final`` or ``reviewed`` is the translator's acceptance (fuzzy and ``#|`` cleared, the
 entry is human work from then on, its provenance line kept as history); ``translated`` or
-``initial`` with a target is a draft (fuzzy); an empty ``<target/>`` makes the entry
+``initial`` with a target is a draft (fuzzy), but for a copy of the source left
+``initial`` (what CAT tools fill empty targets with); an empty ``<target/>`` makes the entry
 untranslated, a unit without one leaves it as it is. A machine draft whose text a
 translator changed keeps its fuzzy mark but is no longer a machine draft: its provenance
 line becomes ``# edited machine draft: …`` (a draft from the translation memory:
@@ -708,6 +709,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         kind = _kind(unit.target, unit.state)
         if not unit.has_target and entry.msgstr:
             continue  # a tool that drops a target has not emptied the translation
+        if unit.state == "initial" and unit.target == entry.msgid:
+            continue  # the CAT tool's copy of the source ("copy source"), no translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
         if unit.exported not in (None, _as_exported(_current(entry), entry.msgstr)):
