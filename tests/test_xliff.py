@@ -685,6 +685,11 @@ def test_a_catalog_edit_since_the_export_is_not_undone_by_an_untouched_unit(
     result = xliff.apply(po, both)
     assert [u.msgctxt for u in result.conflicts] == ["page:#clean"]
     assert entry(result.catalog, "page:#clean").msgstr == "<1>رابط</1> جديد <2/>"
+    # emptied in the catalog since: nothing there to keep, the file's translation is taken
+    entry(po, "page:#clean").msgstr = ""
+    result = xliff.apply(po, both)
+    assert (result.conflicts, entry(result.catalog, "page:#clean").msgstr) == (
+        [], "<1>رابط</1> آخر <2/>")
 
 
 def test_cli_an_acceptance_in_the_po_file_after_the_export_is_kept(translated: Path) -> None:

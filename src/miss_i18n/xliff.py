@@ -717,7 +717,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             # the catalog changed since the export: its work is newer than an untouched unit
             if not unit.has_target or unit.exported == _as_exported(kind, unit.target):
                 continue
-            if not (entry.fuzzy and (is_engine_text(entry) or is_from_memory(entry))):
+            if entry.msgstr and not (entry.fuzzy and (is_engine_text(entry)
+                                                      or is_from_memory(entry))):
                 result.conflicts.append(unit)  # a person's work on both sides
                 continue
         if unit.target != entry.msgstr:
