@@ -11,7 +11,7 @@ from babel.messages.plurals import get_plural
 
 from conftest import ARTICLE, make_project
 from helpers import invoke
-from miss_i18n import catalog
+from miss_i18n import catalog, provenance
 from miss_i18n.errors import CatalogError
 from miss_i18n.model import Segment
 from miss_i18n.segments import extract_page
@@ -77,6 +77,26 @@ def test_a_list_item_removed_leaves_each_later_item_its_own_translation() -> Non
         "Charlie!", ["fuzzy"], "p:li[3]")
     assert (delta.msgstr, delta.flags, delta.previous_msgctxt) == ("Delta!", ["fuzzy"], "p:li[4]")
     assert (new.fuzzied, new.obsoleted) == (3, 0)
+
+
+def test_an_item_inserted_above_leaves_each_draft_with_its_own_text() -> None:
+    """An item inserted at the top of a list renumbers the others: a draft (fuzzy, a
+    machine's or a person's) follows its own text, not the place it held, where the item
+    after it showed it as its own."""
+    old = catalog.merge(pot(seg("li", "Alpha"), seg("li[2]", "Bravo")), None, "de").catalog
+    old[0].msgstr, old[0].flags = "Alfa?", ["fuzzy"]
+    old[1].msgstr, old[1].flags = "Brav?", ["fuzzy"]
+    old[1].tcomment = provenance.machine_line("argos x 1.0 (en→de)", text="Brav?")
+    new = catalog.merge(pot(seg("li", "New"), seg("li[2]", "Alpha"), seg("li[3]", "Bravo")),
+                        old, "de").catalog
+    fresh, alpha, bravo = new
+    assert fresh.msgstr == ""
+    assert (alpha.msgstr, alpha.flags, alpha.previous_msgctxt) == ("Alfa?", ["fuzzy"], "p:li")
+    assert (bravo.msgstr, bravo.tcomment) == ("Brav?", old[1].tcomment)
+    # a draft of an earlier source, moved, still names that source
+    old[0].previous_msgid = "Alpha, before"
+    new = catalog.merge(pot(seg("li", "New"), seg("li[2]", "Alpha")), old, "de").catalog
+    assert (new[1].previous_msgctxt, new[1].previous_msgid) == ("p:li", "Alpha, before")
 
 
 def test_template_date_changes_only_with_content() -> None:

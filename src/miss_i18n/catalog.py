@@ -508,8 +508,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
 
     Exact (context, msgid) matches keep their translation and flags. An entry whose
     source changed keeps its old translation, marked fuzzy with the old msgid (``#|``).
-    A msgid moved to a new context reuses a translation of the same text, marked fuzzy,
-    before the translation of the text its new context held.
+    A msgid moved to a new context reuses a translation (or draft) of the same text, marked
+    fuzzy, before the translation of the text its new context held.
     Vanished translated entries become obsolete (``#~``); nothing translated is dropped.
     A plural entry (a person's: the template has none) never lends its forms to another
     entry: it becomes obsolete whole, unless its own key is the template's (``_unplural``).
@@ -528,7 +528,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     for entry in old_entries:
         if not entry.msgid_plural:
             by_context.setdefault(entry.msgctxt, []).append(entry)
-        if is_accepted(entry) and not entry.obsolete:
+        if entry.msgstr and not entry.obsolete:  # a translation or a draft (none plural)
             by_msgid.setdefault(entry.msgid, entry)
     # A text still in the template (moved: a list item removed above it renumbers its
     # context) keeps its own translation: never lent to the context it left.
@@ -563,7 +563,9 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                 entry.tcomment = _carried_comment(twin)
                 entry.flags = _fuzzy_flags(twin.flags)
                 entry.previous_msgctxt = twin.msgctxt
-                entry.previous_msgid = twin.msgid
+                # a draft of an earlier source still names that source
+                entry.previous_msgid = (twin.previous_msgid if twin.fuzzy
+                                        and twin.previous_msgid is not None else twin.msgid)
                 fuzzied += 1
             else:
                 added += 1

@@ -525,8 +525,8 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
     if any((e.msgctxt, e.msgid) not in keys for e in todo):
-        accepted = {f[1] for f in facts[:count] if f[3] & ACCEPTED}
-        if any((e.msgctxt, e.msgid) not in keys and e.msgid in accepted for e in todo):
+        translated = {f[1] for f in facts[:count] if f[2]}
+        if any((e.msgctxt, e.msgid) not in keys and e.msgid in translated for e in todo):
             return None  # it could take a twin's translation from anywhere: the whole merge
     reduced = polib.POFile(wrapwidth=0)
     reduced.metadata = pot.metadata
