@@ -732,3 +732,22 @@ def test_a_copy_of_the_source_left_initial_is_no_translation(hostile: Path) -> N
     po = import_edit(hostile, "page:#empty", "Nothing yet", "translated")
     assert (entry(po, "page:#empty").msgstr, entry(po, "page:#empty").flags) == (
         "Nothing yet", ["fuzzy"])
+
+
+def test_a_tool_that_writes_no_state_changes_no_state(hostile: Path) -> None:
+    """XLIFF 2.0's state is optional: a CAT tool that drops it sent every unit back as
+    initial, which made every accepted translation fuzzy again. Without a state, a target
+    left as it was changes nothing, a changed one is a draft (fuzzy)."""
+    po = catalog.load(hostile)
+    root = etree.fromstring(xliff.export(po, source_locale="en", locale="ar", original="x"))
+    for segment in root.iter(X + "segment"):
+        segment.attrib.pop("state", None)
+        segment.attrib.pop("subState", None)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert (result.updated, catalog.to_bytes(result.catalog)) == (0, hostile.read_bytes())
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == "page:#accepted")
+    unit.find(f"{X}segment/{X}target").text = "مسودة معدلة"
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    changed = entry(xliff.apply(po, xliff.read(data, Path("ar.xlf"))).catalog, "page:#accepted")
+    assert (changed.msgstr, changed.flags) == ("مسودة معدلة", ["fuzzy"])

@@ -370,6 +370,7 @@ class Unit:
     has_target: bool
     """Whether the unit has a ``<target>`` at all (an empty one empties the entry)."""
     state: str
+    """The least advanced of its segments' states; "" where none has one."""
     exported: str | None = None
     """``mi:exported``: the digest of the entry's kind and text when it was exported."""
 
@@ -525,9 +526,13 @@ def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple
 
 
 def _unit_state(unit: etree._Element, path: Path) -> str:
-    """The least advanced state of a unit's segments (a CAT tool may have split it)."""
+    """The least advanced state of a unit's segments (a CAT tool may have split it), or
+    "" where none has a state (it is optional: a tool that drops it says nothing)."""
     states = []
-    for segment in unit.iterfind(_X + "segment"):
+    segments = list(unit.iterfind(_X + "segment"))
+    if segments and all(segment.get("state") is None for segment in segments):
+        return ""
+    for segment in segments:
         state = segment.get("state", "initial")
         if state not in _STATES:
             raise _fail(path, f"unknown segment state {state!r}; use one of "
@@ -706,10 +711,13 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         if unit.msgid != entry.msgid:
             result.stale.append(unit)
             continue
-        kind = _kind(unit.target, unit.state)
+        if unit.state:
+            kind = _kind(unit.target, unit.state)
+        else:  # no state: a target left as it was keeps the entry's, a changed one is a draft
+            kind = _current(entry) if unit.target == entry.msgstr else _kind(unit.target, "")
         if not unit.has_target and entry.msgstr:
             continue  # a tool that drops a target has not emptied the translation
-        if unit.state == "initial" and unit.target == entry.msgid:
+        if unit.state in ("initial", "") and unit.target == entry.msgid:
             continue  # the CAT tool's copy of the source ("copy source"), no translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
