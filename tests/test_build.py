@@ -27,6 +27,7 @@ from miss_i18n.markup import escape_text
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, locate
 from miss_i18n.site_pages import index_page, sitemap
+from miss_i18n.skeleton import compile_page, render
 from miss_i18n.website import Site
 from miss_i18n.writer import plain_uris
 
@@ -587,6 +588,32 @@ def test_the_source_locale_keeps_its_elements_languages() -> None:
         '<div class="sect1" lang="en-US"><p>One</p><p>Two</p></div>'
         '<p xml:lang="en" id="x">Three</p><p>Read <span lang="en">this</span> now</p>'
         '<blockquote lang="fr" dir="ltr">Bonjour</blockquote></body></html>\n')
+
+
+XHTML_ROOT = (b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+              b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+              b'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB" lang="en-GB">'
+              b'<head><title>Guide</title></head><body><h1>Guide</h1></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "tag"), [("de", "de"), ("ar", "ar"), ("en", "en")])
+def test_an_xhtml_roots_xml_lang_says_the_pages_language(locale: str, tag: str) -> None:
+    """An XHTML page's <html xml:lang="en" lang="en"> was built <html xml:lang="en"
+    lang="de">: a page the validator refuses (the two must be equal) and that says it is
+    English to whatever reads xml:lang. Both now name the page's language, in localize and
+    in the skeleton."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    located = Located.of(parse_page(XHTML_ROOT), "t.html")
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid) for s in located.slots}
+    found = {keys["Guide"]: "Anleitung"}
+    built, _ = localize(parse_page(XHTML_ROOT), "t.html", locale, found, site=site)
+    direction = "rtl" if locale == "ar" else "ltr"
+    root = (f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{tag}" lang="{tag}" '
+            f'dir="{direction}">')
+    assert root in built.decode()
+    skeleton = compile_page(located, "t.html", site)
+    assert skeleton is not None
+    assert render(skeleton, locale, found, site=site)[0] == built
 
 
 def test_an_rtl_sources_own_language_and_direction_are_taken_off_too() -> None:

@@ -174,6 +174,8 @@ def localize(
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets)
     root.set("lang", tag)
+    if root.get("xml:lang") is not None:  # an XHTML page's: the two must be equal
+        root.set("xml:lang", tag)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
               notices=notices_of(report))

@@ -227,6 +227,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
         if element.get("dir") is None:
             element.set(f"{MARK}-code", _marker(CODE))
     root.set("lang", _marker(ROOT_LANG))
+    if root.get("xml:lang") is not None:  # as build.localize sets it
+        root.set("xml:lang", _marker(ROOT_LANG))
     root.set("dir", _marker(ROOT_DIR))
     if len(head):
         head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
