@@ -163,6 +163,16 @@ def test_twenty_thousand_siblings_each_get_their_position() -> None:
 @pytest.mark.parametrize(("declared", "codec", "text"), [
     ("koi8-r", "koi8_r", "Хирургия позвоночника"),
     ("shift_jis", "shift_jis", "脊椎手術"),
+    # browsers read these labels as supersets: Windows-31J, windows-949, GB18030, HKSCS…
+    ("Shift_JIS", "cp932", "株式会社㈱ 第①章 髙橋"),
+    ("x-sjis", "cp932", "脊椎手術 ①"),
+    ("EUC-KR", "cp949", "똠방각하"),
+    ("gb2312", "gb18030", "镕 碁"),
+    ("big5", "big5hkscs", "碁 恒"),
+    ("iso-8859-9", "cp1254", "Türkçe ı ş €"),
+    ("tis-620", "cp874", "ภาษาไทย €"),
+    ("iso-8859-8-i", "iso8859_8", "שלום עולם"),
+    ("x-mac-roman", "mac_roman", "Caf\u00e9 \u2013 na\u00efve"),
     ("windows-1252", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),
     ("iso-8859-1", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # the HTML standard reads it so
     ("rot13", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # not a text encoding: ignored

@@ -32,17 +32,71 @@ def read_page(path: Path) -> etree._ElementTree:
 
 # A charset label in the page's first 1024 bytes, as <meta charset> or http-equiv gives it.
 _DECLARED = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-# Labels the HTML standard reads as windows-1252 (browsers never use real ISO-8859-1).
-_WINDOWS_1252 = {"ascii", "us-ascii", "latin1", "l1", "iso-8859-1", "iso8859-1", "iso_8859-1",
-                 "iso88591", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
+# The Encoding Standard's labels (what browsers read a <meta charset> as) by the Python
+# codec that decodes the same bytes to the same text. Python's own lookup differs for many:
+# browsers read Shift_JIS as Windows-31J (with ① and ㈱), EUC-KR as windows-949, GB2312 as
+# GB18030, Big5 with HKSCS, ISO-8859-1 and ASCII as windows-1252, ISO-8859-9 and TIS-620 as
+# windows-1254 and -874; and it knows no x-sjis, iso-8859-8-i or x-mac-roman.
+_LABELS = {
+    "utf_8": "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
+    "cp866": "866 cp866 csibm866 ibm866",
+    "iso8859_2": "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 "
+                 "iso_8859-2:1987 l2 latin2",
+    "iso8859_3": "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 "
+                 "iso_8859-3:1988 l3 latin3",
+    "iso8859_4": "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 "
+                 "iso_8859-4:1988 l4 latin4",
+    "iso8859_5": "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 "
+                 "iso_8859-5 iso_8859-5:1988",
+    "iso8859_6": "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 "
+                 "iso-8859-6 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 "
+                 "iso_8859-6 iso_8859-6:1987",
+    "iso8859_7": "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 "
+                 "iso8859-7 iso88597 iso_8859-7 iso_8859-7:1987 sun_eu_greek",
+    "iso8859_8": "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 "
+                 "iso8859-8 iso88598 iso_8859-8 iso_8859-8:1988 visual csiso88598i "
+                 "iso-8859-8-i logical",
+    "iso8859_10": "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6",
+    "iso8859_13": "iso-8859-13 iso8859-13 iso885913",
+    "iso8859_14": "iso-8859-14 iso8859-14 iso885914",
+    "iso8859_15": "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9",
+    "iso8859_16": "iso-8859-16",
+    "koi8_r": "cskoi8r koi koi8 koi8-r koi8_r",
+    "koi8_u": "koi8-ru koi8-u",
+    "mac_roman": "csmacintosh mac macintosh x-mac-roman",
+    "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+    "cp1250": "cp1250 windows-1250 x-cp1250",
+    "cp1251": "cp1251 windows-1251 x-cp1251",
+    "cp1252": "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 "
+              "iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii "
+              "windows-1252 x-cp1252",
+    "cp1253": "cp1253 windows-1253 x-cp1253",
+    "cp1254": "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 "
+              "iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254",
+    "cp1255": "cp1255 windows-1255 x-cp1255",
+    "cp1256": "cp1256 windows-1256 x-cp1256",
+    "cp1257": "cp1257 windows-1257 x-cp1257",
+    "cp1258": "cp1258 windows-1258 x-cp1258",
+    "mac_cyrillic": "x-mac-cyrillic x-mac-ukrainian",
+    "gb18030": "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 "
+               "x-gbk gb18030",
+    "big5hkscs": "big5 big5-hkscs cn-big5 csbig5 x-x-big5",
+    "euc_jp": "cseucpkdfmtjapanese euc-jp x-euc-jp",
+    "iso2022_jp": "csiso2022jp iso-2022-jp",
+    "cp932": "csshiftjis ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
+    "cp949": "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 "
+             "ks_c_5601-1989 ksc5601 ksc_5601 windows-949",
+}
+_BROWSER_CODEC = {label: codec for codec, labels in _LABELS.items() for label in labels.split()}
 
 
 def page_encoding(data: bytes) -> str:
     """The encoding a browser would read ``data`` in (a simplified HTML-standard sniff).
 
-    A byte-order mark wins; then valid UTF-8 is UTF-8; then the page's declared charset
-    (a label Python does not know as a text encoding, such as ``rot13``, is ignored);
-    then windows-1252, the standard's default for undeclared legacy pages.
+    A byte-order mark wins; then valid UTF-8 is UTF-8; then the page's declared charset,
+    read as browsers read its label (another label Python does not know as a text
+    encoding, such as ``rot13``, is ignored); then windows-1252, the standard's default
+    for undeclared legacy pages.
     """
     for mark, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
                        (b"\xfe\xff", "utf-16")):
@@ -55,7 +109,9 @@ def page_encoding(data: bytes) -> str:
         pass
     found = _DECLARED.search(data[:1024])
     label = found.group(1).decode("ascii").lower() if found else ""
-    if label in _WINDOWS_1252 or not label:
+    if label in _BROWSER_CODEC:
+        return _BROWSER_CODEC[label]
+    if not label:
         return "cp1252"
     try:
         info = codecs.lookup(label)
