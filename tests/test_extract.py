@@ -187,6 +187,21 @@ def test_a_page_is_read_in_the_charset_a_browser_would_use(declared: str, codec:
     assert paragraph.segment.msgid == text
 
 
+@pytest.mark.parametrize("before", [
+    "<!-- " + "A license comment. " * 80 + "-->",  # the <meta> after the first 1024 bytes
+    "<script>" + "var a = 1;\n" * 120 + "</script>",
+    '<!-- <meta charset="koi8-r"> -->',  # a <meta> commented out is not read
+])
+def test_a_charset_declared_anywhere_is_read_as_a_browser_reads_it(before: str) -> None:
+    """Chromium reads a page by its <meta charset> wherever it is (a license comment or a
+    script before it): such a Shift_JIS page was read as windows-1252, every Japanese
+    character mojibake in the catalogs and on the pages."""
+    data = (f"<html><head>{before}<meta charset=Shift_JIS><title>T</title></head>"
+            "<body><p>日本語のページ</p></body></html>").encode("cp932")
+    [_title, paragraph] = locate(parse_page(data), "x.html")
+    assert paragraph.segment.msgid == "日本語のページ"
+
+
 def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     """A textarea's placeholder, an iframe's title, a select's aria-label are text for
     people; a script's attributes and anything inside these elements are not, but for a

@@ -30,8 +30,11 @@ def read_page(path: Path) -> etree._ElementTree:
     return parse_page(read_bytes(path), path)
 
 
-# A charset label in the page's first 1024 bytes, as <meta charset> or http-equiv gives it.
-_DECLARED = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+# A charset label as <meta charset> or http-equiv gives it, or a comment (skipped: browsers
+# do not read a <meta> commented out). Browsers take the first one anywhere in the page, not
+# only in its first 1024 bytes: while they guess, a late <meta> makes them read it again.
+_DECLARED = re.compile(rb"<!--.*?(?:-->|\Z)|<meta[^>]*?charset\s*=\s*[\"']?\s*"
+                       rb"([A-Za-z0-9_.:-]+)", re.IGNORECASE | re.DOTALL)
 # The Encoding Standard's labels (what browsers read a <meta charset> as) by the Python
 # codec that decodes the same bytes to the same text. Python's own lookup differs for many:
 # browsers read Shift_JIS as Windows-31J (with ① and ㈱), EUC-KR as windows-949, GB2312 as
@@ -107,7 +110,7 @@ def page_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    found = _DECLARED.search(data[:1024])
+    found = next((m for m in _DECLARED.finditer(data) if m.group(1)), None)
     label = found.group(1).decode("ascii").lower() if found else ""
     if label in _BROWSER_CODEC:
         return _BROWSER_CODEC[label]
