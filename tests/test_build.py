@@ -149,8 +149,13 @@ def test_translated_text_beside_blocks_is_not_wrapped() -> None:
     review = Review(drafts=frozenset(found))
     built, report = localize(parse_page(data), "t.html", "de", found, site=site, review=review)
     assert report.translated == 1
-    assert ('<p data-miss-i18n="machine-notice" role="note" lang="ar" dir="rtl">'
+    # the notice is the build's own English text, not the source's Arabic: it was marked
+    # lang="ar" dir="rtl", and its full stop showed at the wrong end
+    assert ('<p data-miss-i18n="machine-notice" role="note" lang="en" dir="ltr">'
             in built.decode())
+    skeleton = compile_page(Located.of(parse_page(data), "t.html"), "t.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site, review=review)[0] == built
     assert _body_of(built).endswith(
         '<div>\nText <i>hier</i> <p lang="ar" dir="rtl">para</p> '
         '<span lang="ar" dir="rtl">tail text</span>\n</div></body></html>\n')

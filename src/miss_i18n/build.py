@@ -22,6 +22,7 @@ from .chrome import (
     MEMORY_NOTICE,
     REVIEW_NOTICE,
     STYLE,
+    chrome_marks,
 )
 from .languages import (
     bcp47,
@@ -495,9 +496,9 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         note = body.makeelement("p", {MARK: notice.context.split(":", 1)[1], "role": "note"})
         translated = chrome(notice)
         note.text = unescape_text(translated or notice.msgid)
-        if not translated and locale != site.source_locale:  # read, laid out as the source
-            note.set("lang", bcp47(site.source_locale))
-            note.set("dir", direction(site.source_locale))
+        if not translated:  # English (CHROME_LANGUAGE), whatever the source's language
+            for name, value in chrome_marks(locale).items():
+                note.set(name, value)
         note.tail = "\n"
         body.insert(0, note)
     label = unescape_text(chrome(LANGUAGE_MENU) or LANGUAGE_MENU.msgid)

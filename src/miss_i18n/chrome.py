@@ -7,12 +7,25 @@ context (so it never clashes with a page's), merged, drafted and checked with th
 
 from __future__ import annotations
 
+import re
+
 from .model import Segment
 
 MARK = "data-miss-i18n"
 """Carried by every element the build adds to a page (its value says which element)."""
 
 CHROME_CONTEXT = "miss-i18n:"
+CHROME_LANGUAGE = "en"
+"""The language of the build's own text (the msgids below), whatever the source's: shown
+untranslated, it is marked so (``lang="en" dir="ltr"``) on a page of another language."""
+
+
+def chrome_marks(locale: str) -> dict[str, str]:
+    """The lang and dir that the build's own text left untranslated needs on ``locale``'s
+    page: none on an English page."""
+    if re.split("[-_]", locale)[0].lower() == CHROME_LANGUAGE:
+        return {}
+    return {"lang": CHROME_LANGUAGE, "dir": "ltr"}
 LANGUAGE_MENU = Segment(
     page="", context="miss-i18n:language-menu", msgid="Languages", anchor="",
     comment="Accessible name of the language menu that the build adds to every page")

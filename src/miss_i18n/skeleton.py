@@ -42,7 +42,7 @@ from .build import (
     shown_text,
     usable,
 )
-from .chrome import LANGUAGE_MENU, MARK, STYLE
+from .chrome import LANGUAGE_MENU, MARK, STYLE, chrome_marks
 from .languages import CODE_TAGS, bcp47, claiming, direction, fallback_dir, native_name
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
@@ -744,11 +744,10 @@ def _menu(site: Site, locale: str, page: str, here: str, *, translations: Transl
                    f'hreflang={tag} lang={tag} dir="{direction(other)}" {MARK}="link"'
                    f'{current}>{_text(native_name(other))}</a></li>\n')
     out.append("</ul></details></nav>\n")
-    source_tag, source_dir = bcp47(site.source_locale), direction(site.source_locale)
     for notice in notices_of(report):
         translated = chrome_text(notice, translations)
-        marks = "" if translated or locale == site.source_locale else (
-            f' lang="{source_tag}" dir="{source_dir}"')
+        marks = "" if translated else "".join(
+            f' {name}="{value}"' for name, value in chrome_marks(locale).items())
         out.append(f'<p {MARK}={_attribute(notice.context.split(":", 1)[1])} role="note"'
                    f'{marks}>{_text(unescape_text(translated or notice.msgid))}</p>\n')
     return "".join(out)
