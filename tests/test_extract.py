@@ -318,7 +318,10 @@ def test_a_page_without_body_is_a_page() -> None:
 
 @pytest.mark.parametrize("data", [b"", b" \n", b"<!-- only a comment -->", b"<!DOCTYPE html>"])
 def test_an_empty_file_is_not_a_page(data: bytes) -> None:
-    with pytest.raises(ExtractError, match=r"not an HTML page \(Document is empty\)"):
+    """It was refused as 'not an HTML page (Document is empty); check the file', libxml2's
+    words, which said neither what was wrong with a page saved empty nor what to do."""
+    with pytest.raises(ExtractError, match=r"^an empty page: nothing but spaces, comments or a "
+                       r"doctype; write its content or remove the file$"):
         parse_page(data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from lxml import etree
 
@@ -138,16 +139,23 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
                               huge_tree=True)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
-        if root is None:
-            raise etree.ParserError("Document is empty")
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractError(f"not an HTML page ({exc}); check the file", path=path) from None
+    except etree.ParserError as exc:  # libxml2's word for a file with nothing to parse
+        root = None if str(exc) == "Document is empty" else _not_a_page(exc, path)
+    except ValueError as exc:
+        _not_a_page(exc, path)
+    if root is None:
+        raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
+                           "its content or remove the file", path=path)
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
     gather_after_body(root, path)  # first: it comes before what follows </html>
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+def _not_a_page(error: Exception, path: Path | None) -> NoReturn:
+    raise ExtractError(f"not an HTML page ({error}); check the file", path=path) from None
 
 
 def gather_trailing(root: etree._Element, path: Path | None = None) -> None:
