@@ -213,6 +213,34 @@ def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
     assert 'href="https://example.org/x.png"' in built and 'href="#top"' in built
 
 
+def test_root_relative_links_to_the_sources_pages_and_assets_work_from_every_locale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site written to be served from its root links ``/guides/a.html`` and
+    ``/style.css`` (or has ``<base href="/">``): kept as they were, such links led from
+    ``de/…`` to the output's root, where no page is (404 on a server, nothing from disk).
+    A link to a page of the source is now the same locale's page, one to an asset the
+    copied asset, both relative; other root-relative links are left as they are."""
+    root = make_project(tmp_path / "p", ("de",))
+    (root / "source" / "guides").mkdir()
+    (root / "source" / "style.css").write_text("p{}")
+    (root / "source" / "guides" / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="/style.css"></head><body>'
+        '<p><a href="/minimally-invasive-spine-surgery.html#overview">Overview</a> '
+        '<a href="/guides/a.html?x=1">self</a> <a href="/elsewhere/page.html">out</a> '
+        '<a href="/">home</a></p></body></html>')
+    (root / "source" / "based.html").write_text(
+        '<html><head><base href="/"></head><body><p><a href="guides/a.html#top">A</a> '
+        '<img src="style.css" alt="x"></p></body></html>')
+    for built in _built_in_en_and_de(root, "guides/a.html", monkeypatch):
+        assert 'href="../../style.css"' in built
+        assert 'href="../minimally-invasive-spine-surgery.html#overview"' in built
+        assert 'href="a.html?x=1"' in built
+        assert 'href="/elsewhere/page.html"' in built and 'href="/"' in built
+    for locale in ("en", "de"):
+        based = (root / "site" / locale / "based.html").read_text()
+        assert 'href="guides/a.html#top"' in based and 'src="../style.css"' in based
+
+
 def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """``run --no-translate`` in the project ``root``; ``page`` as built in en and in de."""
     monkeypatch.chdir(root)

@@ -218,6 +218,27 @@ def test_a_full_build_keeps_only_the_rows_it_used(project: Path,
     assert set(kept) <= set(rows(project))
 
 
+def test_a_new_page_rebuilds_the_pages_whose_root_relative_links_name_it(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    """``/new.html`` is made relative once new.html is a page of the site (relink): the
+    page that links it so is built again when it comes and when it goes; the others are
+    not (tricky.html's ``/only-link`` names no page)."""
+    linking = project / "source" / "links.html"
+    linking.write_text('<html><body><p><a href="/new.html#top">New</a></p></body></html>')
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    built.clear()
+    (project / "source" / "new.html").write_text("<html><body><p>New page</p></body></html>")
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert sorted(built) == sorted((page, locale) for page in ("links.html", "new.html")
+                                   for locale in LOCALES)
+    assert 'href="new.html#top"' in (project / "site" / "de" / "links.html").read_text()
+    built.clear()
+    (project / "source" / "new.html").unlink()
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert sorted(built) == sorted(("links.html", locale) for locale in LOCALES)
+    assert 'href="/new.html#top"' in (project / "site" / "de" / "links.html").read_text()
+
+
 def test_the_folder_of_format_2_is_removed_but_not_what_is_not_ours(
         project: Path, built: list[tuple[str, str]]) -> None:
     legacy = project / ".miss-i18n" / "pages"

@@ -5,8 +5,8 @@ of every locale would come out byte for byte as before. So the build records, fo
 it wrote, a digest of everything that build read, and the output file it wrote (its
 SHA-256, and its size and times as the file system gave them after the write):
 
-- the page's source bytes and name, and the code that builds it (this package's modules,
-  lxml's, libxml2's and Babel's versions);
+- the page's source bytes and name, the site's pages its root-relative links name, and
+  the code that builds it (this package's modules, lxml's, libxml2's and Babel's versions);
 - for each entry the page uses, in order: its context, msgid, the translation the build
   shows (or none), and whether that is a machine draft, a stale translation or a memory
   draft;
@@ -31,14 +31,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import babel
 from lxml import etree
@@ -47,7 +50,9 @@ from .build import PageReport, Rejection, Review
 from .chrome import CHROME
 from .files import signature, still_holds, write_if_changed
 from .languages import known_names, learn
+from .markup import HTML_SPACE
 from .model import Key, Segment
+from .pages import page_encoding
 from .segments import Plan
 from .website import Site
 
@@ -78,6 +83,24 @@ def _digest(*parts: bytes) -> str:
         hasher.update(len(part).to_bytes(8, "big"))
         hasher.update(part)
     return hasher.hexdigest()
+
+
+_ROOTED = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*/(?!/)([^"?#]*)"""
+                     r"""|'[ \t\n\r\f]*/(?!/)([^'?#]*)|/(?!/)([^ \t\n\r\f>?#]*))""")
+"""An attribute value that may be a root-relative URL (``href="/about.html"``), its path."""
+_BASE = re.compile(r"<base[\s/>]", re.IGNORECASE)
+
+
+def rooted_pages(data: bytes, pages: frozenset[str]) -> bytes:
+    """Which of ``pages`` the page's root-relative links may name (relink.relink_assets
+    makes those relative): its build depends on them existing. All of them under a
+    ``<base>``, which may make any link root-relative."""
+    text = data.decode(page_encoding(data), errors="replace")
+    if _BASE.search(text):
+        return "\0".join(sorted(pages)).encode()
+    named = {posixpath.normpath(unquote(html.unescape("".join(paths).rstrip(HTML_SPACE))))
+             .lstrip("/") for paths in _ROOTED.findall(text)}
+    return "\0".join(sorted(named & pages)).encode()
 
 
 _PAGE_ROW = b'["page","'
@@ -270,8 +293,12 @@ class PageCache:
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
-    def source_key(page: str, data: bytes) -> str:
-        return _digest(b"source", code_digest().encode(), page.encode("utf-8"), data)
+    def source_key(page: str, data: bytes, pages: frozenset[str] = frozenset()) -> str:
+        """The digest of a source page (its name, bytes and the code), and of the site's
+        ``pages`` its root-relative links name (rooted_pages): adding or removing a page
+        rebuilds only the pages that link to it so."""
+        return _digest(b"source", code_digest().encode(), page.encode("utf-8"), data,
+                       rooted_pages(data, pages))
 
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,

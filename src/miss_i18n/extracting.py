@@ -50,7 +50,8 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     pages = list_pages(config.source_dir, SITE_FILES)
     if index is None:
         index = PageCache.of(config.root, store=False)
-    keys = [index.source_key(page, read(config.source_dir, page)) for page in pages]
+    names = frozenset(pages)
+    keys = [index.source_key(page, read(config.source_dir, page), names) for page in pages]
     by_page = dict(zip(pages, keys, strict=True))
     missing = [page for page, key in by_page.items() if index.segments(key) is None]
     found = dict(zip(missing, map_shared(

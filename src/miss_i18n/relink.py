@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -23,16 +23,21 @@ _CSS_URL = re.compile(
 ``@import "…"``; one with a backslash escape is left as it is."""
 
 
-def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str]) -> None:
+def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str],
+                  pages: Collection[str] = ()) -> None:
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
+    A root-relative link (``/about.html``, ``/css/site.css``) to one of the source folder's
+    ``pages`` or assets (the source folder served as the site's root) is made relative: the
+    page's own locale's page, the copied asset; at the output's root it would lead to no
+    page, and from disk to nothing at all.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
     """
     base = _base_href(root)
-    if not assets and base is None:
+    if not assets and base is None and not pages:
         return
     source_dir = posixpath.dirname(page)
     out_dir = posixpath.dirname(here)
@@ -43,10 +48,15 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
         parts = urlsplit(url.strip(HTML_SPACE))
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") \
-                or "%2f" in parts.path.lower():
+        if parts.scheme or parts.netloc or not parts.path or "%2f" in parts.path.lower():
             return url
+        rooted = parts.path.startswith("/")
         target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+        if rooted:
+            target = target.lstrip("/")
+            if target in pages:  # the same locale's page
+                moved = posixpath.relpath(target, source_dir or ".")
+                return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
         if target not in assets:
             return url
         moved = posixpath.relpath(target, out_dir or ".")

@@ -192,7 +192,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     root = tree.getroot()
     if _MARKER_CHARS.search(etree.tostring(tree, encoding="unicode")):
         return None
-    relink_assets(root, page, site.path(site.source_locale, page), site.assets)
+    relink_assets(root, page, site.path(site.source_locale, page), site.assets,
+                  site.page_set)
     head = prepare_head(root)
     body = root.find("body")
     if body is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from urllib.parse import quote
 
 from .languages import bcp47
@@ -28,6 +28,11 @@ class Site:
     threshold: float = 0.0
     """Locales below it are built for preview only: marked noindex, and left out of the
     hreflang alternates, the sitemap and the language menu (the index lists them)."""
+
+    @cached_property
+    def page_set(self) -> frozenset[str]:
+        """``pages``, to look a link's target up in."""
+        return frozenset(self.pages)
 
     @property
     def all_locales(self) -> list[str]:
