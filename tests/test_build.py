@@ -241,6 +241,28 @@ def test_root_relative_links_to_the_sources_pages_and_assets_work_from_every_loc
         assert 'href="guides/a.html#top"' in based and 'src="../style.css"' in based
 
 
+def test_root_relative_links_start_where_the_base_url_serves_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site served below a path (base-url ``https://example.org/docs/``) links its own
+    pages as ``/docs/guides/a.html``: those are made relative as above, while
+    ``/guides/a.html`` leads out of the site (to the server's own page of that name, not
+    the source's ``guides/a.html``) and is left as it is."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/docs/"\n')
+    (root / "source" / "guides").mkdir()
+    (root / "source" / "style.css").write_text("p{}")
+    (root / "source" / "guides" / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="/docs/style.css"></head><body>'
+        '<p><a href="/docs/minimally-invasive-spine-surgery.html#overview">Overview</a> '
+        '<a href="/guides/a.html">not ours</a> <a href="/docs/guides/../guides/a.html">'
+        'self</a> <a href="/style.css">theirs</a></p></body></html>')
+    for built in _built_in_en_and_de(root, "guides/a.html", monkeypatch):
+        assert 'href="../../style.css"' in built
+        assert 'href="../minimally-invasive-spine-surgery.html#overview"' in built
+        assert 'href="/guides/a.html"' in built and 'href="a.html"' in built
+        assert 'href="/style.css"' in built
+
+
 def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """``run --no-translate`` in the project ``root``; ``page`` as built in en and in de."""
     monkeypatch.chdir(root)

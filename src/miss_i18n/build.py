@@ -173,7 +173,8 @@ def localize(
                     None if source_dir is None else (source_dir, direction(locale)))
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
-    relink_assets(root, page, site.path(locale, page), site.assets, site.page_set)
+    relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
+                  root_path=site.root_path)
     root.set("lang", tag)
     if root.get("xml:lang") is not None:  # an XHTML page's: the two must be equal
         root.set("xml:lang", tag)

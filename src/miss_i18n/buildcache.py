@@ -91,15 +91,18 @@ _ROOTED = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*/(?!/)([^"?#]*)"""
 _BASE = re.compile(r"<base[\s/>]", re.IGNORECASE)
 
 
-def rooted_pages(data: bytes, pages: frozenset[str]) -> bytes:
+def rooted_pages(data: bytes, pages: frozenset[str], root_path: str = "/") -> bytes:
     """Which of ``pages`` the page's root-relative links may name (relink.relink_assets
-    makes those relative): its build depends on them existing. All of them under a
-    ``<base>``, which may make any link root-relative."""
+    makes those relative; ``root_path``: where the site is served, website.served_path):
+    its build depends on them existing. All of them under a ``<base>``, which may make any
+    link root-relative."""
     text = data.decode(page_encoding(data), errors="replace")
     if _BASE.search(text):
         return "\0".join(sorted(pages)).encode()
-    named = {posixpath.normpath(unquote(html.unescape("".join(paths).rstrip(HTML_SPACE))))
-             .lstrip("/") for paths in _ROOTED.findall(text)}
+    found = ("/" + unquote(html.unescape("".join(paths).rstrip(HTML_SPACE)))
+             for paths in _ROOTED.findall(text))
+    named = {posixpath.normpath(path[len(root_path):]) for path in found
+             if path.startswith(root_path)}
     return "\0".join(sorted(named & pages)).encode()
 
 
@@ -293,12 +296,13 @@ class PageCache:
 
     # -- keys -----------------------------------------------------------------------------
     @staticmethod
-    def source_key(page: str, data: bytes, pages: frozenset[str] = frozenset()) -> str:
+    def source_key(page: str, data: bytes, pages: frozenset[str] = frozenset(),
+                   root_path: str = "/") -> str:
         """The digest of a source page (its name, bytes and the code), and of the site's
-        ``pages`` its root-relative links name (rooted_pages): adding or removing a page
-        rebuilds only the pages that link to it so."""
+        ``pages`` its root-relative links name (rooted_pages, with ``root_path``): adding
+        or removing a page rebuilds only the pages that link to it so."""
         return _digest(b"source", code_digest().encode(), page.encode("utf-8"), data,
-                       rooted_pages(data, pages))
+                       root_path.encode("utf-8"), rooted_pages(data, pages, root_path))
 
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,

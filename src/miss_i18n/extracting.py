@@ -30,6 +30,7 @@ from .outputs import SITE_FILES
 from .parallel import jobs_for, map_shared
 from .segments import Plan, source_plan
 from .source import list_pages, read
+from .website import served_path
 
 EXTRACT_UNITS = 2
 """Extracting a page costs about as much as building it in two locales (parallel.MIN_WORK)."""
@@ -51,7 +52,9 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     if index is None:
         index = PageCache.of(config.root, store=False)
     names = frozenset(pages)
-    keys = [index.source_key(page, read(config.source_dir, page), names) for page in pages]
+    root_path = served_path(config.base_url)
+    keys = [index.source_key(page, read(config.source_dir, page), names, root_path)
+            for page in pages]
     by_page = dict(zip(pages, keys, strict=True))
     missing = [page for page, key in by_page.items() if index.segments(key) is None]
     found = dict(zip(missing, map_shared(

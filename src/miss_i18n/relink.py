@@ -24,14 +24,16 @@ _CSS_URL = re.compile(
 
 
 def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str],
-                  pages: Collection[str] = ()) -> None:
+                  *, pages: Collection[str] = (), root_path: str = "/") -> None:
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
     A root-relative link (``/about.html``, ``/css/site.css``) to one of the source folder's
-    ``pages`` or assets (the source folder served as the site's root) is made relative: the
-    page's own locale's page, the copied asset; at the output's root it would lead to no
-    page, and from disk to nothing at all.
+    ``pages`` or assets is made relative: the page's own locale's page, the copied asset; at
+    the output's root it would lead to no page, and from disk to nothing at all. The source
+    folder is taken as served at ``root_path`` (website.served_path: ``/docs/`` for a
+    base-url of ``https://example.org/docs/``): a root-relative link elsewhere (``/shop/``)
+    leaves the site, and stays as it is.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
@@ -50,13 +52,15 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         parts = urlsplit(url.strip(HTML_SPACE))
         if parts.scheme or parts.netloc or not parts.path or "%2f" in parts.path.lower():
             return url
-        rooted = parts.path.startswith("/")
-        target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
-        if rooted:
-            target = target.lstrip("/")
-            if target in pages:  # the same locale's page
-                moved = posixpath.relpath(target, source_dir or ".")
-                return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
+        path = unquote(parts.path)
+        rooted = path.startswith("/")
+        if rooted and not path.startswith(root_path):
+            return url  # outside the site
+        target = posixpath.normpath(path[len(root_path):] if rooted
+                                    else posixpath.join(source_dir, path))
+        if rooted and target in pages:  # the same locale's page
+            moved = posixpath.relpath(target, source_dir or ".")
+            return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
         if target not in assets:
             return url
         moved = posixpath.relpath(target, out_dir or ".")

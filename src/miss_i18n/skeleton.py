@@ -193,7 +193,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if _MARKER_CHARS.search(etree.tostring(tree, encoding="unicode")):
         return None
     relink_assets(root, page, site.path(site.source_locale, page), site.assets,
-                  site.page_set)
+                  pages=site.page_set, root_path=site.root_path)
     head = prepare_head(root)
     body = root.find("body")
     if body is None:

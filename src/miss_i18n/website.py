@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .languages import bcp47
 
@@ -33,6 +33,11 @@ class Site:
     def page_set(self) -> frozenset[str]:
         """``pages``, to look a link's target up in."""
         return frozenset(self.pages)
+
+    @cached_property
+    def root_path(self) -> str:
+        """served_path of ``base_url``."""
+        return served_path(self.base_url)
 
     @property
     def all_locales(self) -> list[str]:
@@ -63,6 +68,14 @@ class Site:
         """A link for search engines (hreflang alternates): absolute with ``base_url``,
         as they require; relative without one."""
         return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
+
+
+def served_path(base_url: str | None) -> str:
+    """The URL path the site is served at, ending in ``/``: ``base_url``'s (``/docs/`` for
+    ``https://example.org/docs/``), else ``/``. The source folder was served there too, so
+    a root-relative link of its pages to one of its files starts with it."""
+    path = urlsplit(base_url).path if base_url else "/"
+    return path if path.endswith("/") else path + "/"
 
 
 @lru_cache(maxsize=1 << 16)  # every page's menu links the same pages of every locale
