@@ -202,6 +202,20 @@ def test_a_charset_declared_anywhere_is_read_as_a_browser_reads_it(before: str) 
     assert paragraph.segment.msgid == "日本語のページ"
 
 
+def test_a_table_headers_abbr_is_extracted() -> None:
+    """<th abbr="Dose"> is what a screen reader says before each cell of the column: it
+    was left in English on every translated page."""
+    data = (b'<html><head><title>T</title></head><body><table><tr><th abbr="Dose">Daily '
+            b'dose in milligrams</th></tr><tr><td>5</td></tr></table></body></html>')
+    segments = {s.segment.context: (s.segment.msgid, s.segment.comment)
+                for s in locate(parse_page(data), "x.html")}
+    assert segments["x:body/table/tr/th@abbr"] == (
+        "Dose", "Short name of the header (abbr), read by screen readers with each cell, of "
+        "<th>")
+    built = build_with(data, "x.html", "de", {("x:body/table/tr/th@abbr", "Dose"): "Dosis"})
+    assert b'<th abbr="Dosis" lang="en">Daily dose in milligrams</th>' in built
+
+
 def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     """A textarea's placeholder, an iframe's title, a select's aria-label are text for
     people; a script's attributes and anything inside these elements are not, but for a

@@ -54,6 +54,7 @@ ELEMENT_ATTRIBUTES = {
     "textarea": ("placeholder",),
     "option": ("label",),
     "optgroup": ("label",),
+    "th": ("abbr",),
 }
 META_NAMES = frozenset(
     {"description", "og:title", "og:description", "og:image:alt", "twitter:title",
@@ -76,6 +77,7 @@ ATTRIBUTE_KIND = {
     "aria-label": "Accessible name (aria-label), read by screen readers,",
     "placeholder": "Placeholder text (placeholder)",
     "label": "Label shown in the list (label)",
+    "abbr": "Short name of the header (abbr), read by screen readers with each cell,",
     "content": "Page metadata",
 }
 
