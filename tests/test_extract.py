@@ -14,10 +14,13 @@ from lxml import etree
 from conftest import ARTICLE, GOLDEN, PAGES, golden
 from helpers import build_with, identity_catalog, invoke
 from miss_i18n import catalog
+from miss_i18n.build import localize
 from miss_i18n.errors import ExtractError
 from miss_i18n.model import Segment
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, extract, extract_page, locate
+from miss_i18n.skeleton import compile_page, render
+from miss_i18n.website import Site
 
 CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -214,6 +217,40 @@ def test_a_table_headers_abbr_is_extracted() -> None:
         "<th>")
     built = build_with(data, "x.html", "de", {("x:body/table/tr/th@abbr", "Dose"): "Dosis"})
     assert b'<th abbr="Dosis" lang="en">Daily dose in milligrams</th>' in built
+
+
+SVG_PAGE = (b'<html><head><title>T</title></head><body><svg role="img" aria-label="Chart">'
+            b'<title>Growth</title><desc>Bars per year</desc><g><text x="1">Year &amp; count'
+            b'</text><text>A <tspan>b</tspan></text></g><text translate="no">Keep</text>'
+            b'<foreignObject><p>Inner</p></foreignObject></svg><p>See <svg><title>Icon'
+            b'</title></svg> here.</p></body></html>')
+
+
+def test_the_text_of_an_inline_svg_is_extracted() -> None:
+    """An inline chart's <title>, <desc> and <text> labels, and an icon's <title>, were
+    kept whole with the <svg>: English on every translated page. Each that holds text
+    alone is now an entry (a <text> with <tspan> parts stays as it is, as does what is
+    marked translate="no" and a <foreignObject>'s content), built by localize and the
+    skeleton alike."""
+    located = Located.of(parse_page(SVG_PAGE), "x.html")
+    segments = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert segments == {
+        "x:head/title": "T", "x:body/svg@aria-label": "Chart", "x:body/svg/title": "Growth",
+        "x:body/svg/desc": "Bars per year", "x:body/svg/g/text": "Year & count",
+        "x:body/p": "See <1/> here.", "x:body/p/svg/title": "Icon"}
+    found = {(c, m): f"DE {m}" for c, m in segments.items()}
+    site = Site(["x.html"], "en", ["de"])
+    built, _ = localize(parse_page(SVG_PAGE), "x.html", "de", found, site=site)
+    assert ('<title>DE Growth</title><desc>DE Bars per year</desc><g><text x="1">DE Year '
+            '&amp; count</text><text>A <tspan>b</tspan></text></g><text translate="no">Keep'
+            '</text>') in built.decode()
+    assert "<p>DE See <svg><title>DE Icon</title></svg> here.</p>" in built.decode()
+    skeleton = compile_page(located, "x.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site)[0] == built
+    again = Located.planned(parse_page(SVG_PAGE), [s.segment for s in located.slots],
+                            located.plan())
+    assert [s.segment for s in again.slots] == [s.segment for s in located.slots]
 
 
 def test_attributes_of_elements_kept_whole_are_extracted() -> None:

@@ -71,6 +71,11 @@ KIND = {
     "option": "Option in a list", "legend": "Form group legend",
     "pre": "Preformatted text (spaces and line breaks are kept)",
 }
+SVG_TEXT = {"title": "Name of an SVG graphic or of a part of it (<title>)",
+            "desc": "Description of an SVG graphic or of a part of it (<desc>)",
+            "text": "Text drawn in an SVG graphic (<text>)"}
+"""Text for people inside an inline ``<svg>`` (kept whole otherwise): each such element
+holding text alone is an entry (a ``<text>`` with ``<tspan>`` parts is left as it is)."""
 ATTRIBUTE_KIND = {
     "alt": "Alternative text (alt), read when the image is not shown,",
     "title": "Tooltip (title)",
@@ -326,9 +331,31 @@ class _Walker:
             self.walk_options(node, translatable)
         elif node.tag == "datalist":
             self.walk_datalist(node, translatable)
+        elif node.tag == "svg":
+            self.walk_svg(node, translatable)
         elif node.tag not in OPAQUE:
             for child in node:
                 self.walk_inline_attributes(child, translatable)
+
+    def walk_svg(self, parent: etree._Element, translatable: bool) -> None:
+        """An inline graphic's names, descriptions and drawn text (SVG_TEXT), and its
+        parts' attributes; not what a ``<foreignObject>`` holds."""
+        for child in parent:
+            if not is_element(child) or child.tag == "foreignobject":
+                continue
+            flag = _translate_flag(child, translatable)
+            if not flag:
+                continue
+            self.attributes(child)
+            if child.tag in SVG_TEXT:
+                text = normalize_space(child.text or "").strip()
+                if not len(child) and has_letters(text):
+                    segment = Segment(self.page, self.context(self.path(child)),
+                                      escape_text(text), self.anchor(child),
+                                      SVG_TEXT[child.tag])
+                    self.slots.append(Slot(segment, child, attribute=""))
+            else:
+                self.walk_svg(child, flag)
 
     def walk_options(self, parent: etree._Element, translatable: bool) -> None:
         """A list's options and groups (``<select>`` is kept whole in its run, and never
