@@ -253,6 +253,35 @@ def test_the_text_of_an_inline_svg_is_extracted() -> None:
     assert [s.segment for s in again.slots] == [s.segment for s in located.slots]
 
 
+NOSCRIPT = (b'<html><head><title>T</title><noscript><link rel="stylesheet" href="x.css">'
+            b'</noscript></head><body><noscript><p>Please enable JavaScript to search.</p>'
+            b'</noscript><p>Search <noscript>(needs JavaScript)</noscript> here.</p>'
+            b'<noscript><img src="pixel.gif" alt=""></noscript><div>x</div></body></html>')
+
+
+def test_what_noscript_shows_is_extracted() -> None:
+    """'Please enable JavaScript' in a <noscript> was kept whole: every reader without
+    scripts got it in English on a translated page. Its content is now walked as any
+    element's (a block of blocks, or inline in its sentence); a tracking pixel in one
+    gives no entry."""
+    located = Located.of(parse_page(NOSCRIPT), "x.html")
+    segments = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert segments == {"x:head/title": "T",
+                        "x:body/noscript/p": "Please enable JavaScript to search.",
+                        "x:body/p": "Search <1>(needs JavaScript)</1> here.", "x:body/div": "x"}
+    found = {("x:body/noscript/p", "Please enable JavaScript to search."):
+             "Bitte aktivieren Sie JavaScript, um zu suchen.",
+             ("x:body/p", "Search <1>(needs JavaScript)</1> here."):
+             "Hier <1>(braucht JavaScript)</1> suchen."}
+    site = Site(["x.html"], "en", ["de"])
+    built, _ = localize(parse_page(NOSCRIPT), "x.html", "de", found, site=site)
+    assert ("<noscript><p>Bitte aktivieren Sie JavaScript, um zu suchen.</p></noscript><p>"
+            "Hier <noscript>(braucht JavaScript)</noscript> suchen.</p>") in built.decode()
+    skeleton = compile_page(located, "x.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site)[0] == built
+
+
 def test_attributes_of_elements_kept_whole_are_extracted() -> None:
     """A textarea's placeholder, an iframe's title, a select's aria-label are text for
     people; a script's attributes and anything inside these elements are not, but for a

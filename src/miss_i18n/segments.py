@@ -25,18 +25,18 @@ from .pages import parse_page, read_page
 # Phrasing elements that become placeholders with content: <1>…</1>.
 INLINE = frozenset(
     "a abbr acronym b bdi bdo big button cite code data del dfn em font i ins kbd "
-    "label mark nobr q rp rt ruby s samp small span strike strong sub sup time tt u "
-    "var".split()
+    "label mark nobr noscript q rp rt ruby s samp small span strike strong sub sup time "
+    "tt u var".split()
 )
 # Elements kept whole: inside a block they become <n/>; their content is never extracted
 # (but a list's options and a datalist's fallback content: walk_options, walk_datalist).
 OPAQUE = frozenset(
-    "area audio br canvas datalist embed iframe img input math meter noscript object "
-    "output picture progress script select style svg template textarea video wbr".split()
+    "area audio br canvas datalist embed iframe img input math meter object output "
+    "picture progress script select style svg template textarea video wbr".split()
 )
 # Never walked into at block level either.
 SKIP = frozenset(
-    "script style template noscript svg math iframe object canvas textarea select "
+    "script style template svg math iframe object canvas textarea select "
     "datalist".split()
 )
 # Of those, the ones whose own attributes are still text for people (textarea placeholder,
