@@ -464,9 +464,36 @@ def prepare_head(root: etree._Element) -> etree._Element:
         charset = head.makeelement("meta", {"charset": "utf-8", MARK: "charset"})
         charset.tail = "\n"
         head.insert(0, charset)
+    for link in head.findall("link"):
+        if _search_link(link):
+            _take_out(link)
     if len(head) and not (head[-1].tail or "").endswith("\n"):
         head[-1].tail = (head[-1].tail or "") + "\n"
     return head
+
+
+def _search_link(link: etree._Element) -> bool:
+    """Whether a source ``<link>`` tells search engines where the page and its languages
+    are (canonical, hreflang alternates): the build writes its own, for the page's new
+    place; two canonicals, or the English one on a German page, would drop it from the
+    index."""
+    rel = (link.get("rel") or "").lower().split()
+    return "canonical" in rel or ("alternate" in rel and link.get("hreflang") is not None)
+
+
+def _take_out(element: etree._Element) -> None:
+    """Remove ``element``, and its tail unless that is more than spacing (its line's end:
+    the line before it ends already)."""
+    parent = element.getparent()
+    assert parent is not None
+    tail = element.tail or ""
+    if tail.strip(HTML_SPACE):
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous.tail = (previous.tail or "") + tail
+    parent.remove(element)
 
 
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
