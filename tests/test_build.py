@@ -194,6 +194,20 @@ def test_the_sources_canonical_and_hreflang_links_give_way_to_the_builds(locale:
     assert render(skeleton, locale, found, site=site)[0] == built
 
 
+@pytest.mark.parametrize(("locale", "tag"), [("de", "de"), ("pt_BR", "pt-BR"), ("en", "en")])
+def test_a_content_language_meta_says_the_pages_language(locale: str, tag: str) -> None:
+    """<meta http-equiv="content-language" content="en-US"> (what Bing reads a page's
+    language from) stayed en-US on the German page; it now says the page's language."""
+    data = (b'<html lang="en-US"><head><meta http-equiv="Content-Language" content="en-US">'
+            b'<title>T</title></head><body><p>Text</p></body></html>')
+    site = Site(["a.html"], "en", ["de", "pt_BR"])
+    built, _ = localize(parse_page(data), "a.html", locale, {}, site=site)
+    assert f'<meta http-equiv="Content-Language" content="{tag}">' in built.decode()
+    skeleton = compile_page(Located.of(parse_page(data), "a.html"), "a.html", site)
+    assert skeleton is not None
+    assert render(skeleton, locale, {}, site=site)[0] == built
+
+
 def test_sitemap_and_index() -> None:
     site = Site(["a.html"], "en", ["pt_BR"], base_url="https://x.example/")
     xml = sitemap(site).decode()

@@ -178,6 +178,8 @@ def localize(
     root.set("lang", tag)
     if root.get("xml:lang") is not None:  # an XHTML page's: the two must be equal
         root.set("xml:lang", tag)
+    for meta in content_languages(root):
+        meta.set("content", tag)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
               notices=notices_of(report))
@@ -470,6 +472,14 @@ def prepare_head(root: etree._Element) -> etree._Element:
     if len(head) and not (head[-1].tail or "").endswith("\n"):
         head[-1].tail = (head[-1].tail or "") + "\n"
     return head
+
+
+def content_languages(root: etree._Element) -> list[etree._Element]:
+    """The page's ``<meta http-equiv="content-language">``: the language Bing takes the
+    page to be in, which the build sets to the page's, as it sets ``lang``."""
+    return [meta for meta in root.iterfind("head/meta")
+            if (meta.get("http-equiv") or "").strip().lower() == "content-language"
+            and meta.get("content") is not None]
 
 
 def _search_link(link: etree._Element) -> bool:

@@ -34,6 +34,7 @@ from .build import (
     Translations,
     attribute_value,
     chrome_text,
+    content_languages,
     fallback_mark,
     localize,
     notices_of,
@@ -230,6 +231,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     root.set("lang", _marker(ROOT_LANG))
     if root.get("xml:lang") is not None:  # as build.localize sets it
         root.set("xml:lang", _marker(ROOT_LANG))
+    for meta in content_languages(root):
+        meta.set("content", _marker(ROOT_LANG))
     root.set("dir", _marker(ROOT_DIR))
     if len(head):
         head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
