@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from conftest import ARTICLE, GOLDEN, PAGES, golden, make_project
 from helpers import (
@@ -23,11 +24,11 @@ from helpers import (
 from miss_i18n.build import Rejection, Review, localize
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
-from miss_i18n.markup import escape_text
+from miss_i18n.markup import escape_text, unescape_text
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, locate
 from miss_i18n.site_pages import index_page, sitemap
-from miss_i18n.skeleton import compile_page, render
+from miss_i18n.skeleton import PageBuilder, compile_page, render
 from miss_i18n.website import Site
 from miss_i18n.writer import plain_uris
 
@@ -206,6 +207,40 @@ def test_a_content_language_meta_says_the_pages_language(locale: str, tag: str) 
     skeleton = compile_page(Located.of(parse_page(data), "a.html"), "a.html", site)
     assert skeleton is not None
     assert render(skeleton, locale, {}, site=site)[0] == built
+
+
+XMP = (b'<!DOCTYPE html>\n<html><head><title>T</title></head><body><p>Write this:</p>\n'
+       b'<xmp><b>bold</b> & <i>italic</i></xmp>\n<noembed><p>No plugin</p></noembed>\n'
+       b'<iframe src="m.html">Old <b>browser</b></iframe></body></html>')
+
+
+@pytest.mark.parametrize("translation", [
+    "&lt;b>fett&lt;/b> & &lt;i>kursiv&lt;/i>",
+    "&lt;/XMP>&lt;script>alert(1)&lt;/script>"])
+def test_raw_text_elements_are_written_as_their_text(translation: str) -> None:
+    """<xmp><b>bold</b></xmp> shows "<b>bold</b>" (its content is raw text, for libxml2
+    as for a browser); libxml2 wrote it back escaped, so every build, the English one
+    too, showed "&lt;b&gt;bold&lt;/b&gt;". Such text is now written as it is, translated or
+    not; a translation that would end the element stays text (escaped), never markup."""
+    site = Site(["x.html"], "en", ["de"])
+    source, _ = localize(parse_page(XMP), "x.html", "en", {}, site=site)
+    body = _body_of(source)
+    assert ("<xmp><b>bold</b> & <i>italic</i></xmp>\n<noembed><p>No plugin</p></noembed>\n"
+            '<iframe src="m.html">Old <b>browser</b></iframe>') in body
+    located = Located.of(parse_page(XMP), "x.html")
+    key = next((s.segment.context, s.segment.msgid) for s in located.slots
+               if s.segment.context == "x:body/xmp")
+    built, _ = localize(parse_page(XMP), "x.html", "de", {key: translation}, site=site)
+    page = etree.fromstring(built, etree.HTMLParser())
+    text = unescape_text(translation)
+    if "</xmp" in text.lower():  # written escaped: shown as entities, but never markup
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert page.findtext("body/xmp") == text
+    assert page.find(".//script") is None
+    builder = PageBuilder(located, "x.html", site, plain=True, due=9)
+    for locale, found in (("en", {}), ("de", {key: translation}), ("de", {key: translation})):
+        assert builder.build(locale, found, Review())[0] == localize(
+            parse_page(XMP), "x.html", locale, found, site=site)[0]
 
 
 def test_sitemap_and_index() -> None:

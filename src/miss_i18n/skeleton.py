@@ -50,7 +50,7 @@ from .model import Key
 from .relink import relink_assets
 from .segments import Located, Run, Slot, is_element, option_spacing, option_value
 from .website import Site
-from .writer import plain_uris, plain_url, serialize, written
+from .writer import RAW_TEXT, plain_uris, plain_url, serialize, written
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")
@@ -343,8 +343,8 @@ def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
                  opaque: Collection[int]) -> _Run | None:
     """What a run needs in every locale. Its inline elements are written only when a
     translation first needs them (a page left untranslated never does)."""
-    if not _escapes_alike(str(run.parent.tag)):
-        return None
+    if not _escapes_alike(str(run.parent.tag)) or run.parent.tag in RAW_TEXT:
+        return None  # (raw text: writer.written writes it as it is, where it can)
     start, end = run.start_text(), run.end_text()
     leading, later = run_comments(run)
     mark = fallback_mark(run)

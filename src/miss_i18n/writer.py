@@ -71,32 +71,54 @@ def _tostring(tree: etree._ElementTree) -> str:
     return written(tree, doctype="<!DOCTYPE html>")
 
 
+RAW_TEXT = ("xmp", "noembed", "noframes", "iframe", "plaintext")
+"""Elements whose content is raw text, in libxml2's parse as in a browser's: ``<xmp><b>``
+shows ``<b>``. libxml2's serializer escapes it (``&lt;b&gt;``), which a browser would show
+as written; it is written back raw."""
+
+
 def written(node: etree._Element | etree._ElementTree, *, doctype: str | None = None,
             with_tail: bool = True) -> str:
     """libxml2's HTML for ``node``, without the end tag it writes for a void element it
-    does not know (``</wbr>`` is not HTML): each such element holds a token while libxml2
-    writes, and the token with the end tag is then cut out."""
+    does not know (``</wbr>`` is not HTML), and with raw text elements' text as it is
+    (RAW_TEXT): each such element holds a token while libxml2 writes, and the token with
+    the end tag is then cut out, or replaced by the text."""
     def write() -> str:
         return str(html.tostring(node, doctype=doctype, encoding="unicode", method="html",
                                  with_tail=with_tail))
 
     voids = [e for e in node.iter(*UNKNOWN_VOID) if e.text is None and not len(e)]
-    if not voids:
+    raws = [e for e in node.iter(*RAW_TEXT) if e.text and not len(e)
+            and any(char in e.text for char in "&<>") and not _ends(e.text, str(e.tag))]
+    if not voids and not raws:
         return write()
+    texts = [e.text or "" for e in raws]
     for nonce in itertools.count():  # a token the page does not hold: one try, mostly
         token = f"miss-i18n-void-{nonce}"
         for element in voids:
             element.text = token
+        for number, element in enumerate(raws):
+            element.text = f"{token}-{number}-"
         try:
             text = write()
         finally:
             for element in voids:
                 element.text = None
-        if text.count(token) == len(voids):
+            for element, raw in zip(raws, texts, strict=True):
+                element.text = raw
+        if text.count(token) == len(voids) + len(raws):
             break
     for tag in {str(e.tag) for e in voids}:
         text = text.replace(f">{token}</{tag}>", ">")
+    for number, raw in enumerate(texts):
+        text = text.replace(f">{token}-{number}-<", f">{raw}<", 1)
     return text
+
+
+def _ends(text: str, tag: str) -> bool:
+    """Whether ``text`` written raw would end its ``tag`` element (``</xmp``, any case): a
+    translation may hold it, and must stay text (then libxml2 escapes it)."""
+    return f"</{tag}" in text.lower()
 
 
 def _attribute_text(value: str) -> str:
