@@ -138,6 +138,10 @@ def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:
         extract(tmp_path)
     with pytest.raises(ExtractError, match="source folder does not exist"):
         extract(tmp_path / "missing")
+    (tmp_path / "a.html").write_text("<p>A page</p>")  # it said "does not exist" too
+    with pytest.raises(ExtractError, match=r"a\.html: the source folder is a file, not a folder; "
+                       r"pass the folder that holds the pages \(--source-dir\)$"):
+        extract(tmp_path / "a.html")
 
 
 def test_deep_pages_lose_nothing_or_fail_clearly() -> None:

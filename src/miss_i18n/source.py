@@ -68,6 +68,9 @@ def _check_name(root: Path, name: str) -> None:
 def source_files(source_dir: Path) -> list[str]:
     """Every file of ``source_dir`` (relative, ``/``-separated), hidden ones left out."""
     if not source_dir.is_dir():
+        if source_dir.exists():  # a page named instead of its folder, most likely
+            raise ExtractError("the source folder is a file, not a folder; pass the folder "
+                               "that holds the pages (--source-dir)", path=source_dir)
         raise ExtractError(
             "source folder does not exist; create it or pass --source-dir", path=source_dir
         )
