@@ -180,6 +180,7 @@ def test_twenty_thousand_siblings_each_get_their_position() -> None:
     ("tis-620", "cp874", "ภาษาไทย €"),
     ("iso-8859-8-i", "iso8859_8", "שלום עולם"),
     ("x-mac-roman", "mac_roman", "Caf\u00e9 \u2013 na\u00efve"),
+    ("iso-2022-jp", "iso2022_jp", "脊椎手術"),  # 7-bit: it was read as UTF-8, escapes and all
     ("windows-1252", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),
     ("iso-8859-1", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # the HTML standard reads it so
     ("rot13", "cp1252", "Caf\u00e9 \u2013 na\u00efve"),  # not a text encoding: ignored

@@ -97,20 +97,27 @@ _BROWSER_CODEC = {label: codec for codec, labels in _LABELS.items() for label in
 def page_encoding(data: bytes) -> str:
     """The encoding a browser would read ``data`` in (a simplified HTML-standard sniff).
 
-    A byte-order mark wins; then valid UTF-8 is UTF-8; then the page's declared charset,
-    read as browsers read its label (another label Python does not know as a text
-    encoding, such as ``rot13``, is ignored); then windows-1252, the standard's default
-    for undeclared legacy pages.
+    A byte-order mark wins; then valid UTF-8 is UTF-8 (but for ISO-2022-JP, declared and
+    escaping: it is 7-bit, so valid UTF-8 too); then the page's declared charset, read as
+    browsers read its label (another label Python does not know as a text encoding, such
+    as ``rot13``, is ignored); then windows-1252, the standard's default for undeclared
+    legacy pages.
     """
     for mark, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
                        (b"\xfe\xff", "utf-16")):
         if data.startswith(mark):
             return name
+    if b"\x1b" in data and _declared(data) == "iso2022_jp":
+        return "iso2022_jp"
     try:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        return _declared(data)
+
+
+def _declared(data: bytes) -> str:
+    """The codec of the page's declared charset (page_encoding), else windows-1252."""
     found = next((m for m in _DECLARED.finditer(data) if m.group(1)), None)
     label = found.group(1).decode("ascii").lower() if found else ""
     if label in _BROWSER_CODEC:
