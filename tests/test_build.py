@@ -243,6 +243,33 @@ def test_raw_text_elements_are_written_as_their_text(translation: str) -> None:
             parse_page(XMP), "x.html", locale, found, site=site)[0]
 
 
+OG_URL = (b'<html><head><title>T</title><meta property="og:url" content="https://x.example/a.html">'
+          b'<meta property="og:title" content="T"></head><body><p>Text</p></body></html>')
+
+
+@pytest.mark.parametrize("base_url", ["https://x.example/", None])
+@pytest.mark.parametrize("locale", ["en", "de"])
+def test_an_og_url_names_the_pages_own_url(locale: str, base_url: str | None) -> None:
+    """<meta property="og:url"> named the source's old URL on every page: a shared German
+    page was known by the English one's URL, and showed its title and text. With a base
+    URL it is now the page's own URL; without one (it must be absolute) it is taken off,
+    as the canonical link is."""
+    site = Site(["a.html"], "en", ["de"], base_url=base_url)
+    built, _ = localize(parse_page(OG_URL), "a.html", locale, {}, site=site)
+    head = built.decode().split("</head>")[0]
+    if base_url:
+        assert f'<meta property="og:url" content="https://x.example/{locale}/a.html">' in head
+    else:
+        assert "og:url" not in head
+    assert '<meta property="og:title" content="T">' in head
+    builder = PageBuilder(Located.of(parse_page(OG_URL), "a.html"), "a.html", site,
+                          plain=True, due=9)
+    for other in ("en", "de", locale):
+        assert builder.build(other, {}, Review())[0] == localize(
+            parse_page(OG_URL), "a.html", other, {}, site=site)[0]
+    assert (builder.skeleton is not None) == bool(base_url)  # without: through lxml
+
+
 def test_sitemap_and_index() -> None:
     site = Site(["a.html"], "en", ["pt_BR"], base_url="https://x.example/")
     xml = sitemap(site).decode()

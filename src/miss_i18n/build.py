@@ -482,6 +482,15 @@ def content_languages(root: etree._Element) -> list[etree._Element]:
             and meta.get("content") is not None]
 
 
+def open_graph_urls(root: etree._Element) -> list[etree._Element]:
+    """The page's ``<meta property="og:url">``: the URL a shared page is known by. The
+    source's names its old place (on a German page, the English one, whose title and
+    text a share then shows): with a ``base_url`` it is the page's own URL, else taken
+    off (it must be absolute), as the canonical link."""
+    return [meta for meta in root.iterfind("head/meta")
+            if (meta.get("property") or "").strip().lower() == "og:url"]
+
+
 def _search_link(link: etree._Element) -> bool:
     """Whether a source ``<link>`` tells search engines where the page and its languages
     are (canonical, hreflang alternates): the build writes its own, for the page's new
@@ -510,6 +519,11 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
               chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
     head = prepare_head(root)
     here = site.path(locale, page)
+    for meta in open_graph_urls(root):
+        if site.base_url:
+            meta.set("content", site.url(locale, page))
+        else:
+            _take_out(meta)
 
     def add(tag: str, attributes: dict[str, str], text: str | None = None) -> None:
         element = etree.SubElement(head, tag, {**attributes, MARK: attributes.get(MARK, tag)})

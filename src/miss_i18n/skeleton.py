@@ -38,6 +38,7 @@ from .build import (
     fallback_mark,
     localize,
     notices_of,
+    open_graph_urls,
     prepare_head,
     run_comments,
     shown_text,
@@ -67,6 +68,8 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 # group (build._mark_items) (all four: the whole ` name="…"`, wherever it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
+PAGE_URL = "u"
+"""The page's own URL (an og:url's, build.open_graph_urls)."""
 OWN, CODE, VALUE, ITEM = "o", "c", "v", "m"
 ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM)
 """The places in attributes, which may be inside a run or one of its elements."""
@@ -228,11 +231,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     for element in root.iter(*CODE_TAGS):  # a marked one's dir is its mark's (render)
         if element.get("dir") is None:
             element.set(f"{MARK}-code", _marker(CODE))
-    root.set("lang", _marker(ROOT_LANG))
-    if root.get("xml:lang") is not None:  # as build.localize sets it
-        root.set("xml:lang", _marker(ROOT_LANG))
-    for meta in content_languages(root):
-        meta.set("content", _marker(ROOT_LANG))
+    if not _page_places(root, site):
+        return None
     root.set("dir", _marker(ROOT_DIR))
     if len(head):
         head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
@@ -252,6 +252,23 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
                     runs, sources, attributes, (title_slot, source_title), claims, values,
                     items)
+
+
+def _page_places(root: etree._Element, site: Site) -> bool:
+    """The places of the page's language (the root's lang, an XHTML root's xml:lang, a
+    content-language meta's content) and of its URL (an og:url's), filled as
+    build.localize and build._decorate fill them; False where an og:url is taken off
+    (no base URL): such a page is built through lxml."""
+    root.set("lang", _marker(ROOT_LANG))
+    if root.get("xml:lang") is not None:
+        root.set("xml:lang", _marker(ROOT_LANG))
+    for meta in content_languages(root):
+        meta.set("content", _marker(ROOT_LANG))
+    for meta in open_graph_urls(root):
+        if not site.base_url:
+            return False
+        meta.set("content", _marker(PAGE_URL))
+    return True
 
 
 def _items(slots: Sequence[Slot]) -> dict[int, tuple[tuple[Step, ...], bool]]:
@@ -519,6 +536,7 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
             + ">")
     decorations = {
         (ROOT_LANG, 0): bcp47(locale), (ROOT_DIR, 0): "rtl" if rtl else "ltr",
+        (PAGE_URL, 0): site.url(locale, skeleton.page),
         (HEAD, 0): _head(site, locale, skeleton.page, here),
         (BODY, 0): _menu(site, locale, skeleton.page, here, translations=translations,
                          report=filled.report),
