@@ -270,6 +270,28 @@ def test_an_og_url_names_the_pages_own_url(locale: str, base_url: str | None) ->
     assert (builder.skeleton is not None) == bool(base_url)  # without: through lxml
 
 
+OG_LOCALE = (b'<html><head><title>T</title><meta property="og:locale" content="en_GB">'
+             b'</head><body><p>Text</p></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("en", "en_GB"), ("de", "de_DE"), ("zh", "zh_CN"), ("pt_BR", "pt_BR"), ("ar", "ar_EG")])
+def test_an_og_locale_names_the_pages_locale(locale: str, shown: str) -> None:
+    """<meta property="og:locale" content="en_GB"> stayed on every translated page: a
+    shared German page said it was British English. It now names the page's locale as
+    Open Graph writes one (language_TERRITORY, the territory CLDR finds likely); the
+    source's own pages keep the source's."""
+    site = Site(["a.html"], "en", ["de", "zh", "pt_BR", "ar"])
+    built, _ = localize(parse_page(OG_LOCALE), "a.html", locale, {}, site=site)
+    assert f'<meta property="og:locale" content="{shown}">' in built.decode()
+    builder = PageBuilder(Located.of(parse_page(OG_LOCALE), "a.html"), "a.html", site,
+                          plain=True, due=9)
+    for other in ("en", "de", locale):
+        assert builder.build(other, {}, Review())[0] == localize(
+            parse_page(OG_LOCALE), "a.html", other, {}, site=site)[0]
+    assert builder.skeleton is not None
+
+
 def test_sitemap_and_index() -> None:
     site = Site(["a.html"], "en", ["pt_BR"], base_url="https://x.example/")
     xml = sitemap(site).decode()

@@ -30,6 +30,7 @@ from .languages import (
     direction,
     fallback_dir,
     native_name,
+    open_graph_locale,
     unclaim,
 )
 from .markup import (
@@ -180,6 +181,9 @@ def localize(
         root.set("xml:lang", tag)
     for meta in content_languages(root):
         meta.set("content", tag)
+    if locale != site.source_locale:
+        for meta in open_graph_locales(root):
+            meta.set("content", open_graph_locale(locale))
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
               notices=notices_of(report))
@@ -479,6 +483,14 @@ def content_languages(root: etree._Element) -> list[etree._Element]:
     page to be in, which the build sets to the page's, as it sets ``lang``."""
     return [meta for meta in root.iterfind("head/meta")
             if (meta.get("http-equiv") or "").strip().lower() == "content-language"
+            and meta.get("content") is not None]
+
+
+def open_graph_locales(root: etree._Element) -> list[etree._Element]:
+    """The page's ``<meta property="og:locale">``: the language a shared page is in, the
+    translated page's own (``de_DE``) on another locale's page."""
+    return [meta for meta in root.iterfind("head/meta")
+            if (meta.get("property") or "").strip().lower() == "og:locale"
             and meta.get("content") is not None]
 
 

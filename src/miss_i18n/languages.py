@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from babel import Locale
+from babel.core import get_global
 from lxml import etree
 
 
@@ -47,6 +49,19 @@ def known_names() -> dict[str, tuple[str, str]]:
 
 def direction(locale: str) -> str:
     return locale_names(locale)[1]
+
+
+@cache
+def open_graph_locale(locale: str) -> str:
+    """The locale as Open Graph names one, language_TERRITORY: ``de`` → ``de_DE``,
+    ``zh`` → ``zh_CN``, ``pt_BR`` as it is (the territory CLDR finds likely)."""
+    parts = re.split("[-_]", locale)
+    if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
+        return f"{parts[0].lower()}_{parts[-1].upper()}"
+    likely: Mapping[str, str] = get_global("likely_subtags")
+    found = likely.get(locale) or likely.get(parts[0]) or ""
+    territory = found.split("_")[-1] if found.count("_") else ""
+    return f"{parts[0].lower()}_{territory}" if territory else parts[0].lower()
 
 
 def native_name(locale: str) -> str:

@@ -38,6 +38,7 @@ from .build import (
     fallback_mark,
     localize,
     notices_of,
+    open_graph_locales,
     open_graph_urls,
     prepare_head,
     run_comments,
@@ -45,7 +46,15 @@ from .build import (
     usable,
 )
 from .chrome import LANGUAGE_MENU, MARK, STYLE, chrome_marks
-from .languages import CODE_TAGS, bcp47, claiming, direction, fallback_dir, native_name
+from .languages import (
+    CODE_TAGS,
+    bcp47,
+    claiming,
+    direction,
+    fallback_dir,
+    native_name,
+    open_graph_locale,
+)
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
 from .relink import relink_assets
@@ -68,8 +77,9 @@ _MARKER_CHARS = re.compile("[\ue000\ue001]")
 # group (build._mark_items) (all four: the whole ` name="…"`, wherever it is).
 RUN_START, RUN_END, ATTRIBUTE, TITLE = "S", "E", "a", "t"
 LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", "b"
-PAGE_URL = "u"
-"""The page's own URL (an og:url's, build.open_graph_urls)."""
+PAGE_URL, OG_LOCALE = "u", "g"
+"""The page's own URL (an og:url's, build.open_graph_urls); an og:locale's value, the
+source's in the source locale (build.open_graph_locales)."""
 OWN, CODE, VALUE, ITEM = "o", "c", "v", "m"
 ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM)
 """The places in attributes, which may be inside a run or one of its elements."""
@@ -163,6 +173,8 @@ class Skeleton:
     items: Mapping[int, tuple[tuple[Step, ...], bool]] = field(default_factory=dict)
     """By slot index of a list item's shown text (build.shown_text), in order: where its
     inherited language comes from, and whether it may get a dir (its ITEM place)."""
+    og_locales: Sequence[str] = ()
+    """By OG_LOCALE place: the og:locale the source gives, written."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -203,6 +215,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if body is None:
         return None
     claims = _own_places(root, site.source_locale)
+    og_locales = [_text(meta.get("content") or "").replace('"', "&quot;")
+                  for meta in open_graph_locales(root)]
     attributes: dict[int, tuple[str, str]] = {}
     values: dict[int, str] = {}
     items = _items(slots)
@@ -251,7 +265,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
                     runs, sources, attributes, (title_slot, source_title), claims, values,
-                    items)
+                    items, og_locales)
 
 
 def _page_places(root: etree._Element, site: Site) -> bool:
@@ -268,6 +282,8 @@ def _page_places(root: etree._Element, site: Site) -> bool:
         if not site.base_url:
             return False
         meta.set("content", _marker(PAGE_URL))
+    for index, meta in enumerate(open_graph_locales(root)):
+        meta.set("content", _marker(OG_LOCALE, index))
     return True
 
 
@@ -562,6 +578,9 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
                 out[position] = ' dir="ltr"'
         elif kind in ATTRIBUTES:
             out[position] = filled.places.get((kind, index), "")
+        elif kind == OG_LOCALE:
+            out[position] = (skeleton.og_locales[index] if locale == site.source_locale
+                             else open_graph_locale(locale))
         else:
             out[position] = decorations[kind, index]
     return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
