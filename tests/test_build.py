@@ -761,6 +761,25 @@ def test_an_element_saying_it_is_in_the_source_language_stops_saying_so(
         '<blockquote lang="fr" dir="ltr">Bonjour</blockquote></body></html>\n')
 
 
+def test_a_body_in_the_sources_direction_takes_the_pages() -> None:
+    """<body dir="ltr"> (no lang) laid every Arabic page out left to right: the root's
+    dir said rtl, the body's overrode it for the whole page. Like the root's, it is now
+    the page's: taken off on a page of the other direction, kept on the source's. An
+    inner element's dir alone stays (code, numbers may need it)."""
+    data = (b'<html dir="ltr"><head><title>T</title></head><body dir="LTR"><div '
+            b'class="content"><p>Hello</p><div dir="ltr"><p>x = 1</p></div></div></body></html>')
+    site = Site(["t.html"], "en", ["ar", "de"])
+    located = Located.of(parse_page(data), "t.html")
+    found = {(s.segment.context, s.segment.msgid): "مرحبا" for s in located.slots}
+    builder = PageBuilder(located, "t.html", site, plain=True, due=9)
+    for locale, body in (("ar", "<body>"), ("de", "<body>"), ("en", '<body dir="LTR">')):
+        shown = found if locale != "en" else {}
+        built, _ = localize(parse_page(data), "t.html", locale, shown, site=site)
+        assert f"{body}<nav " in built.decode() and '<div dir="ltr">' in built.decode()
+        assert builder.build(locale, shown, Review())[0] == built
+    assert builder.skeleton is not None
+
+
 def test_the_source_locale_keeps_its_elements_languages() -> None:
     site = Site(["t.html"], "en", ["de"])
     built, _ = localize(parse_page(CLAIMS), "t.html", "en", {}, site=site)

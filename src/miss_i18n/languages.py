@@ -75,7 +75,7 @@ def fallback_dir(source_locale: str, locale: str) -> str | None:
 
 
 LANG_ATTRIBUTES = ("lang", "xml:lang")
-_WITH_LANG = etree.XPath('//*[@lang or @*[name()="xml:lang"]]')
+_WITH_LANG = etree.XPath('//*[@lang or @*[name()="xml:lang"] or (self::body and @dir)]')
 
 
 def source_claims(element: etree._Element, source_locale: str) -> list[str]:
@@ -83,13 +83,14 @@ def source_claims(element: etree._Element, source_locale: str) -> list[str]:
     ``lang``/``xml:lang`` naming it (by primary subtag: ``en``, ``en-US``, ``EN-gb``), and
     then, where it names no other language, its ``dir`` if that is the source's direction.
     Once the text is translated they are wrong: screen readers would read German with an
-    English voice, and browsers lay Arabic out left to right."""
+    English voice, and browsers lay Arabic out left to right. ``<body>``'s dir, the whole
+    page's direction as the root's is, is one with no lang too."""
     primary = re.split("[-_]", source_locale)[0].lower()
     names = [name for name in LANG_ATTRIBUTES
              if re.split("[-_]", (element.get(name) or "").strip())[0].lower() == primary]
     others = [name for name in LANG_ATTRIBUTES
               if name not in names and element.get(name) is not None]
-    if names and not others and (
+    if (names or element.tag == "body") and not others and (
             element.get("dir") or "").strip().lower() == direction(source_locale):
         names.append("dir")
     return names
