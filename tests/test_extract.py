@@ -258,6 +258,32 @@ def test_the_text_of_an_inline_svg_is_extracted() -> None:
     assert [s.segment for s in again.slots] == [s.segment for s in located.slots]
 
 
+MATH = ('<html><head><title>T</title></head><body><p>Let <math><mi>f</mi><mo>=</mo><mn>1'
+        '</mn><mtext>\xa0if\xa0</mtext><mi>x</mi><mo>&gt;</mo><mn>0</mn></math> hold.</p>'
+        '<svg><text> Axis </text></svg></body></html>').encode()
+
+
+def test_the_words_of_a_formula_are_extracted() -> None:
+    """A formula's <mtext> ("if", "otherwise") was kept whole with the <math>: English
+    on every translated page. It is now an entry, as an SVG's text is; a translation
+    replaces the words, the spacing around them (a no-break space) kept."""
+    located = Located.of(parse_page(MATH), "x.html")
+    segments = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert segments == {"x:head/title": "T", "x:body/p": "Let <1/> hold.",
+                        "x:body/p/math/mtext": "\xa0if\xa0", "x:body/svg/text": "Axis"}
+    found = {("x:body/p/math/mtext", "\xa0if\xa0"): "\xa0wenn\xa0",
+             ("x:body/svg/text", "Axis"): "Achse"}
+    site = Site(["x.html"], "en", ["de"])
+    built, _ = localize(parse_page(MATH), "x.html", "de", found, site=site)
+    assert "<mtext>\xa0wenn\xa0</mtext>" in built.decode()
+    assert "<svg><text> Achse </text></svg>" in built.decode()
+    skeleton = compile_page(located, "x.html", site)
+    assert skeleton is not None
+    for locale, shown in (("de", found), ("en", {})):
+        assert render(skeleton, locale, shown, site=site)[0] == localize(
+            parse_page(MATH), "x.html", locale, shown, site=site)[0]
+
+
 NOSCRIPT = (b'<html><head><title>T</title><noscript><link rel="stylesheet" href="x.css">'
             b'</noscript></head><body><noscript><p>Please enable JavaScript to search.</p>'
             b'</noscript><p>Search <noscript>(needs JavaScript)</noscript> here.</p>'

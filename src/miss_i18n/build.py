@@ -47,7 +47,15 @@ from .markup import (
 )
 from .model import Key, Segment
 from .relink import relink_assets
-from .segments import Run, Slot, is_element, locate, set_option_text
+from .segments import (
+    Run,
+    Slot,
+    in_graphic,
+    is_element,
+    locate,
+    option_spacing,
+    set_option_text,
+)
 from .website import Site
 from .writer import plain_url, serialize
 
@@ -358,6 +366,9 @@ def _apply(slot: Slot, translation: str) -> str | None:
         value = unescape_text(translation)
         if slot.attribute == "" and slot.element.tag == "option":
             set_option_text(slot.element, value)
+        elif slot.attribute == "" and in_graphic(slot.element):
+            lead, _words, trail = option_spacing(slot.element.text or "")
+            slot.element.text = lead + value + trail
         elif slot.attribute == "":
             slot.element.text = value
         else:

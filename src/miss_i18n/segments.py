@@ -76,6 +76,9 @@ SVG_TEXT = {"title": "Name of an SVG graphic or of a part of it (<title>)",
             "text": "Text drawn in an SVG graphic (<text>)"}
 """Text for people inside an inline ``<svg>`` (kept whole otherwise): each such element
 holding text alone is an entry (a ``<text>`` with ``<tspan>`` parts is left as it is)."""
+MATH_TEXT = {"mtext": "Words in a formula (<mtext>)"}
+"""Likewise inside ``<math>``: an ``<mtext>``'s words ("if", "otherwise"); names and
+numbers (``<mi>``, ``<mn>``) are not words to translate."""
 ATTRIBUTE_KIND = {
     "alt": "Alternative text (alt), read when the image is not shown,",
     "title": "Tooltip (title)",
@@ -332,14 +335,18 @@ class _Walker:
         elif node.tag == "datalist":
             self.walk_datalist(node, translatable)
         elif node.tag == "svg":
-            self.walk_svg(node, translatable)
+            self.walk_svg(node, translatable, SVG_TEXT)
+        elif node.tag == "math":
+            self.walk_svg(node, translatable, MATH_TEXT)
         elif node.tag not in OPAQUE:
             for child in node:
                 self.walk_inline_attributes(child, translatable)
 
-    def walk_svg(self, parent: etree._Element, translatable: bool) -> None:
-        """An inline graphic's names, descriptions and drawn text (SVG_TEXT), and its
-        parts' attributes; not what a ``<foreignObject>`` holds."""
+    def walk_svg(self, parent: etree._Element, translatable: bool,
+                 texts: dict[str, str]) -> None:
+        """An inline graphic's names, descriptions and drawn text (SVG_TEXT), or a
+        formula's words (MATH_TEXT), and its parts' attributes; not what a
+        ``<foreignObject>`` holds."""
         for child in parent:
             if not is_element(child) or child.tag == "foreignobject":
                 continue
@@ -347,15 +354,15 @@ class _Walker:
             if not flag:
                 continue
             self.attributes(child)
-            if child.tag in SVG_TEXT:
-                text = normalize_space(child.text or "").strip()
+            if child.tag in texts:
+                text = normalize_space(child.text or "").strip(HTML_SPACE)
                 if not len(child) and has_letters(text):
                     segment = Segment(self.page, self.context(self.path(child)),
                                       escape_text(text), self.anchor(child),
-                                      SVG_TEXT[child.tag])
+                                      texts[child.tag])
                     self.slots.append(Slot(segment, child, attribute=""))
             else:
-                self.walk_svg(child, flag)
+                self.walk_svg(child, flag, texts)
 
     def walk_options(self, parent: etree._Element, translatable: bool) -> None:
         """A list's options and groups (``<select>`` is kept whole in its run, and never
@@ -501,6 +508,14 @@ def _describe_whole(number: int, node: etree._Element) -> str:
     if words and len(words) <= 60:
         return f"<{number}/> is <{node.tag}> “{words}”, kept as it is"
     return f"<{number}/> is <{node.tag}>, kept as it is"
+
+
+def in_graphic(element: etree._Element) -> bool:
+    """Whether ``element`` is a graphic's or a formula's text (SVG_TEXT, MATH_TEXT), not
+    the page's title: a translation replaces its words, the spacing around kept."""
+    parent = element.getparent()
+    return element.tag in ("desc", "text", "mtext") or (
+        element.tag == "title" and parent is not None and parent.tag != "head")
 
 
 def option_spacing(text: str) -> tuple[str, str, str]:

@@ -58,7 +58,15 @@ from .languages import (
 from .markup import HTML_SPACE, Placeholder, unescape_text
 from .model import Key
 from .relink import relink_assets
-from .segments import Located, Run, Slot, is_element, option_spacing, option_value
+from .segments import (
+    Located,
+    Run,
+    Slot,
+    in_graphic,
+    is_element,
+    option_spacing,
+    option_value,
+)
 from .website import Site
 from .writer import RAW_TEXT, plain_uris, plain_url, serialize, written
 
@@ -334,6 +342,10 @@ def _attribute_place(slot: Slot, index: int, attributes: dict[int, tuple[str, st
         if not _escapes_alike("option"):
             return False
         _option_places(slot.element, index, attributes, values)
+    elif name == "" and in_graphic(slot.element):  # as build._apply: its words
+        lead, words, trail = option_spacing(slot.element.text or "")
+        attributes[index] = ("", words)
+        slot.element.text = lead + _marker(TITLE, index) + trail
     elif name == "":
         attributes[index] = ("", slot.element.text or "")
         slot.element.text = _marker(TITLE, index)
