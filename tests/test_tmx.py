@@ -165,7 +165,7 @@ def test_imported_translations_become_fuzzy_drafts_with_their_own_provenance(
             drafted = entry(started, locale, msgctxt)
             assert drafted.msgstr == text
             assert drafted.flags == ["fuzzy"]
-            assert drafted.tcomment == "translation memory: people.tmx"
+            assert drafted.tcomment == provenance.memory_line("people.tmx", text=text)
             assert not provenance.is_machine(drafted)
         po = catalog.load(started / "locales" / locale / "LC_MESSAGES" / "miss.po")
         assert catalog.stats(po, locale).machine == 0
@@ -291,7 +291,8 @@ def test_only_untranslated_entries_and_machine_drafts_take_a_human_translation(
     assert (kept.msgstr, kept.flags, kept.tcomment) == ("Übersicht", [], "")
     replaced = entry(started, "de", ADVANTAGES)
     assert (replaced.msgstr, replaced.flags, replaced.tcomment) == (
-        "Vorteile & Nutzen", ["fuzzy"], "a note\ntranslation memory: people.tmx")
+        "Vorteile & Nutzen", ["fuzzy"],
+        "a note\n" + provenance.memory_line("people.tmx", text="Vorteile & Nutzen"))
     # a second translate changes nothing
     before = path.read_bytes()
     assert invoke("translate", "--engine", "apertium", "-l", "de")[0] == 0
@@ -306,6 +307,8 @@ def _change_the_overview_heading(project: Path) -> None:
     assert code == 0, output
 
 
+WAS = provenance.memory_line("people.tmx", text="Überblick")
+"""The line of the memory's draft of the Overview heading."""
 NEW_OVERVIEW = HEAD + """\
     <tu><tuv xml:lang="en"><seg>Overview of the method</seg></tuv>
       <tuv xml:lang="de"><seg>Überblick über die Methode</seg></tuv></tu>
@@ -320,14 +323,35 @@ def test_a_draft_from_the_memory_whose_source_changed_takes_the_new_translation(
     _change_the_overview_heading(started)
     stale = entry(started, "de", OVERVIEW)
     assert (stale.msgstr, stale.flags, stale.previous_msgid, stale.tcomment) == (
-        "Überblick", ["fuzzy"], "Overview", "translation memory: people.tmx")
+        "Überblick", ["fuzzy"], "Overview", WAS)
     (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
     assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
     assert invoke("run", "--engine", "apertium", "-q")[0] == 0
     fresh = entry(started, "de", OVERVIEW)
     assert (fresh.msgid, fresh.msgstr, fresh.flags, fresh.previous_msgid, fresh.tcomment) == (
         "Overview of the method", "Überblick über die Methode", ["fuzzy"], None,
-        "translation memory: new.tmx")
+        provenance.memory_line("new.tmx", text="Überblick über die Methode"))
+
+
+def test_a_draft_from_the_memory_a_person_edited_is_theirs_when_its_source_changes(
+        started: Path) -> None:
+    """A person edits a memory draft in the PO file and leaves it fuzzy: when its source
+    changes, the memory's translation of the new source replaced their edit (the line had
+    no digest to tell it from the memory's text, as a machine draft's has)."""
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    path = started / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    path.write_text(path.read_text("utf-8").replace('msgstr "Überblick"',
+                                                     'msgstr "Überblick (bearbeitet)"'), "utf-8")
+    _change_the_overview_heading(started)
+    (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0
+    kept = entry(started, "de", OVERVIEW)
+    assert (kept.msgstr, kept.flags, kept.previous_msgid) == (
+        "Überblick (bearbeitet)", ["fuzzy"], "Overview")
+    assert kept.tcomment.startswith("edited translation memory draft: people.tmx")
 
 
 def test_an_accepted_draft_from_the_memory_is_a_persons_work_when_its_source_changes(
@@ -347,7 +371,7 @@ def test_an_accepted_draft_from_the_memory_is_a_persons_work_when_its_source_cha
     assert invoke("run", "--engine", "apertium", "-q")[0] == 0
     kept = entry(started, "de", OVERVIEW)
     assert (kept.msgstr, kept.flags, kept.previous_msgid, kept.tcomment) == (
-        "Überblick", ["fuzzy"], "Overview", "accepted translation memory draft: people.tmx")
+        "Überblick", ["fuzzy"], "Overview", "accepted " + WAS.replace(": ", " draft: ", 1))
 
 
 def test_an_import_makes_the_next_run_draft_although_nothing_else_changed(
@@ -431,12 +455,12 @@ def _edit_in_po(project: Path, text: str) -> None:
 
 @pytest.mark.parametrize(("edit", "line"), [
     (lambda p: _in_xliff(p, "Überblick (vom Übersetzer)", "translated"),
-     "edited translation memory draft: people.tmx"),
+     "edited " + WAS.replace(": ", " draft: ", 1)),
     (lambda p: _edit_in_po(p, "Überblick (vom Übersetzer)"),
-     "accepted translation memory draft: people.tmx"),
+     "accepted " + WAS.replace(": ", " draft: ", 1)),
     (lambda p: (_edit_in_po(p, "Überblick (vom Übersetzer)"),  # accepted, then sent back
                 _in_xliff(p, "Überblick (vom Übersetzer)", "translated")),
-     "accepted translation memory draft: people.tmx"),
+     "accepted " + WAS.replace(": ", " draft: ", 1)),
 ], ids=["xliff-translated", "po-fuzzy-cleared", "accepted-then-translated"])
 def test_a_translators_edit_of_a_memory_draft_survives_a_source_change(
         started: Path, edit: Callable[[Path], object], line: str) -> None:

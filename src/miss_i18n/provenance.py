@@ -6,7 +6,7 @@ keeps translator comments)::
 
     # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42; msgstr 5f1c09ab
     # machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; markup: …
-    # translation memory: old-site.tmx
+    # translation memory: old-site.tmx; msgstr 0c4f7e21
 
 A line's first words say its kind (``Kind``); an engine draft's rest is the model
 (``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
@@ -16,6 +16,7 @@ file, and is theirs; drafts written before the digest have none), the error-leve
 that text failed when it was made (``fails: do-not-translate, urls``: for the reviewer;
 the pages hold such a draft back by the checks as they are at each build,
 summary.held_back) and whether the pieces between placeholders were translated one by one.
+A memory draft's line names its TMX file and the digest of its text (older ones have none).
 A line that a tool wrapped (polib does, at 78 columns) is read as one (``unwrapped``).
 Once a person accepts a draft and its source then changes, the line is kept as history
 under another kind (``accepted machine draft: …``), as it is when a person edits a draft in
@@ -81,8 +82,9 @@ makes 13 of a piecewise draft's)."""
 _DIGESTED = tuple(kind.value for kind in (Kind.MACHINE, Kind.ACCEPTED_MACHINE,
                                            Kind.EDITED_MACHINE))
 """The kinds of line that end with a digest (``machine_line``, and the history lines made
-of one): only those are joined; a memory line never ends so, and the lines after it are a
-person's."""
+of one): only those are joined. A memory line written before it had a digest ends
+otherwise, and the lines after it are a person's: so memory lines are never joined (one
+wrapped, for a long file name, reads as having no digest, as an older one does)."""
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -158,9 +160,11 @@ def machine_line(model: str, *, piecewise: bool = False, confidence: float | Non
     return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
 
 
-def memory_line(origin: str) -> str:
-    """``translation memory: <file>``: a draft from an imported human translation."""
-    return f"{TM_MARK} {origin}"
+def memory_line(origin: str, *, text: str | None = None) -> str:
+    """``translation memory: <file>[; msgstr <digest of text>]``: a draft from an imported
+    human translation (the digest tells a person's edit of it, as a machine line's does)."""
+    line = f"{TM_MARK} {origin}"
+    return line if text is None else f"{line}; {DIGEST_LABEL} {text_digest(text)}"
 
 
 def with_line(tcomment: str, line: str) -> str:
@@ -256,12 +260,13 @@ def is_machine(entry: polib.POEntry) -> bool:
 
 
 def is_edited(entry: polib.POEntry) -> bool:
-    """A machine draft a person changed in the PO file, fuzzy flag left on: its msgstr is
-    not the text its line's digest names. Their work from then on, as an XLIFF edit is
-    (``edited``); a line without a digest (an older draft) cannot tell, so it is not."""
+    """A draft (an engine's or the memory's) a person changed in the PO file, fuzzy flag
+    left on: its msgstr is not the text its line's digest names. Their work from then on,
+    as an XLIFF edit is (``edited``); a line without a digest (an older draft) cannot
+    tell, so it is not."""
     if not entry.fuzzy or not entry.msgstr:
         return False
-    found = read(entry, Kind.MACHINE)
+    found = read(entry, Kind.MACHINE, Kind.MEMORY)
     return found is not None and found.digest is not None \
         and found.digest != text_digest(entry.msgstr)
 

@@ -94,7 +94,7 @@ def wants_human(entry: polib.POEntry) -> bool:
         return False
     if not entry.msgstr:
         return True
-    return "fuzzy" in entry.flags and ((is_machine(entry) and not is_edited(entry)) or (
+    return "fuzzy" in entry.flags and not is_edited(entry) and (is_machine(entry) or (
         is_from_memory(entry) and entry.previous_msgid is not None))
 
 
@@ -121,7 +121,7 @@ def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale
             continue
         if not text.strip() or not _same_shape(text, expected):
             continue
-        _record_line(entry, text, memory_line(origin))
+        _record_line(entry, text, memory_line(origin, text=text))
         done += 1
     if done:
         po.metadata["PO-Revision-Date"] = format_date(now)
