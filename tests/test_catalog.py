@@ -93,6 +93,13 @@ def test_an_item_inserted_above_leaves_each_draft_with_its_own_text() -> None:
     assert fresh.msgstr == ""
     assert (alpha.msgstr, alpha.flags, alpha.previous_msgctxt) == ("Alfa?", ["fuzzy"], "p:li")
     assert (bravo.msgstr, bravo.tcomment) == ("Brav?", old[1].tcomment)
+    # where a person's translation of the text is elsewhere too, it goes before a draft
+    accepted = catalog.merge(pot(seg("li", "Alpha"), seg("li[2]", "Bravo"), seg("x", "Bravo")),
+                             None, "de").catalog
+    accepted[1].msgstr, accepted[1].flags = "Brav?", ["fuzzy"]
+    accepted[2].msgstr = "Brav!"
+    moved = catalog.merge(pot(seg("li", "Bravo"), seg("x", "Bravo")), accepted, "de").catalog
+    assert (moved[0].msgstr, moved[0].previous_msgctxt) == ("Brav!", "p:x")
     # a draft of an earlier source, moved, still names that source
     old[0].previous_msgid = "Alpha, before"
     new = catalog.merge(pot(seg("li", "New"), seg("li[2]", "Alpha")), old, "de").catalog

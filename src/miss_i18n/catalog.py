@@ -524,12 +524,10 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     old_entries = [e for e in old if e.msgid] if old is not None else []
     exact = {key(e): e for e in old_entries}
     by_context: dict[str | None, list[polib.POEntry]] = {}
-    by_msgid: dict[str, polib.POEntry] = {}
     for entry in old_entries:
         if not entry.msgid_plural:
             by_context.setdefault(entry.msgctxt, []).append(entry)
-        if entry.msgstr and not entry.obsolete:  # a translation or a draft (none plural)
-            by_msgid.setdefault(entry.msgid, entry)
+    by_msgid = _twins(old_entries)
     # A text still in the template (moved: a list item removed above it renumbers its
     # context) keeps its own translation: never lent to the context it left.
     used = {id(by_msgid[s.msgid]) for s in template
@@ -574,6 +572,18 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
     catalog.extend(gone)
     return MergeResult(catalog=catalog, added=added, fuzzied=fuzzied, obsoleted=len(gone))
+
+
+def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
+    """Per msgid, the active entry whose translation a moved text takes: the first a person
+    accepted, else the first draft (none plural: their msgstr is empty)."""
+    twins: dict[str, polib.POEntry] = {}
+    for entry in entries:
+        if entry.msgstr and not entry.obsolete:
+            found = twins.get(entry.msgid)
+            if found is None or (is_accepted(entry) and not is_accepted(found)):
+                twins[entry.msgid] = entry
+    return twins
 
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
