@@ -291,6 +291,27 @@ def test_file_without_header_is_reported(tmp_path: Path) -> None:
         HEADER_CASES["no language"][1], HEADER_CASES["no plural forms"][1]]
 
 
+@pytest.mark.parametrize(("locale", "plural"), [
+    ("de", "nplurals=2; plural=n != 1;"),  # as Weblate and Lokalize write it
+    ("de", "nplurals=2; plural=(n!=1)"),
+    ("ja", "nplurals=1; plural=0"),
+    ("ru", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+           "(n%100<10 || n%100>=20) ? 1 : 2);"),  # the gettext manual's rule for Russian
+])
+def test_a_plural_rule_written_otherwise_but_the_same_is_no_warning(
+        tmp_path: Path, locale: str, plural: str) -> None:
+    """The rule Weblate, Lokalize or the gettext manual write for a language says the same
+    as CLDR's, parenthesised or spaced otherwise: no plural-forms-cldr warning (each
+    Weblate catalog had one, and `check --strict` failed on it)."""
+    head = header(locale, plural=plural)
+    assert [i.check for i in run(tmp_path, entry("Overview", "x"), head=head,
+                                 locale=locale)] == []
+    other = header(locale, plural=plural.replace("1", "2", 1) if locale != "ja" else
+                   "nplurals=2; plural=n != 1;")
+    assert "plural-forms-cldr" in [i.check for i in run(tmp_path, entry("Overview", "x"),
+                                                        head=other, locale=locale)]
+
+
 def test_header_accepts_a_dashed_language_and_loose_plural_spacing(tmp_path: Path) -> None:
     # CLDR's forms as this Babel gives them (2.19 gave Portuguese a third), spaces squeezed
     squeezed = plural_forms("pt_BR").replace(" ", "").rstrip(";")

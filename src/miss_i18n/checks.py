@@ -22,6 +22,7 @@ parse, with no Babel catalog built.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -206,8 +207,35 @@ def check_plural_forms_cldr(header: Header, ctx: CheckContext) -> Iterator[str]:
     catalog's plural entries follow its own header, which gettext tools never change."""
     expected = plural_forms(ctx.locale)
     found = header.fields.get("Plural-Forms", "").strip()
-    if found and _NPLURALS.search(found) is not None and _squeeze(found) != _squeeze(expected):
+    if found and _NPLURALS.search(found) is not None and not _same_rule(found, expected):
         yield f"Plural-Forms is {found!r}, CLDR says {expected!r}"
+
+
+_PLURAL = re.compile(r"(?:^|;)\s*plural\s*=\s*([^;]+)")
+_SAMPLES = (*range(1100), *(10**k + d for k in range(4, 8) for d in (0, 1, 2, 5, 11)))
+"""Numbers enough to tell CLDR's rules apart (they look at n % 10, % 100, % 1000000)."""
+
+
+def _same_rule(found: str, expected: str) -> bool:
+    """Whether two Plural-Forms say the same: as written (spaces aside), or with the same
+    number of forms and the same form for every number (Weblate and Lokalize write
+    ``n != 1`` where CLDR's is ``(n != 1)``)."""
+    if _squeeze(found) == _squeeze(expected):
+        return True
+    rules = []
+    for forms in (found, expected):
+        number, rule = _NPLURALS.search(forms), _PLURAL.search(forms)
+        if number is None or rule is None:
+            return False
+        try:  # gettext's own reader of C plural expressions: no eval of arbitrary text
+            rules.append((int(number.group(1)), gettext.c2py(rule.group(1).strip())))
+        except (ValueError, SyntaxError, RecursionError):
+            return False
+    (count, one), (other_count, other) = rules
+    try:
+        return count == other_count and all(one(n) == other(n) for n in _SAMPLES)
+    except (ArithmeticError, RecursionError):  # n % 0 in a hand-written rule
+        return False
 
 
 # -- entry checks -------------------------------------------------------------------------
