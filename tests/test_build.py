@@ -21,7 +21,7 @@ from helpers import (
     structure,
     visible_text,
 )
-from miss_i18n.build import Rejection, Review, localize
+from miss_i18n.build import Rejection, Review, localize, shows
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
 from miss_i18n.markup import escape_text, unescape_text
@@ -84,6 +84,20 @@ def test_mismatched_placeholders_keep_the_source(bad: str) -> None:
                              {("t:body/p", slot.segment.msgid): bad}, site=site)
     assert report.rejected == [Rejection("t:body/p", "does not match its placeholders")]
     assert visible_text(built) == visible_text(data)
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "\u00a0", " \u3000 "])
+def test_a_translation_of_spaces_alone_keeps_the_source(blank: str) -> None:
+    """A msgstr of spaces (a slip in an editor) would blank the paragraph or heading on
+    the page, and count as translated: the source is kept, and the entry named."""
+    data = (PAGES / "tricky.html").read_bytes()
+    [slot] = [s for s in locate(parse_page(data), "t.html") if s.segment.context == "t:body/p"]
+    site = Site(["t.html"], "en", ["de"])
+    built, report = localize(parse_page(data), "t.html", "de",
+                             {("t:body/p", slot.segment.msgid): blank}, site=site)
+    assert report.rejected == [Rejection("t:body/p", "is only spaces")]
+    assert visible_text(built) == visible_text(data)
+    assert not shows(blank, slot.segment.msgid) and shows("Text", "Source")
 
 
 @settings(max_examples=60, deadline=None)

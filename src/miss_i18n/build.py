@@ -72,6 +72,7 @@ class Rejection:
 
 
 MISMATCH = "does not match its placeholders"
+BLANK = "is only spaces"
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,8 @@ def usable(translation: str, msgid: str, *, attribute: bool
     unusable = unusable_characters(translation)
     if unusable:
         return f"holds characters a web page cannot hold ({describe(unusable)})", []
+    if _blank(translation, msgid):
+        return BLANK, []
     try:
         nodes = parse(translation)  # once: shape_of reads the same parse
         fits = all(isinstance(n, str) for n in nodes) if attribute else (
@@ -346,8 +349,14 @@ def shows(translation: str, msgid: str) -> bool:
     be known: an attribute's msgid holds no placeholders (its ``<`` are escaped), and
     for such a msgid the attribute's test and the text's reject the same translations."""
     if "<" not in translation and "<" not in msgid:  # no placeholders: most text, cheaply
-        return not unusable_characters(translation)
+        return not unusable_characters(translation) and not _blank(translation, msgid)
     return usable(translation, msgid, attribute=False)[0] is None
+
+
+def _blank(translation: str, msgid: str) -> bool:
+    """A translation of spaces alone (a tab, a no-break space) for a text that has more:
+    shown, it would blank a heading or a link; a slip, never a translation."""
+    return not translation.strip() and bool(msgid.strip())
 
 
 def attribute_value(old: str, value: str) -> str:
