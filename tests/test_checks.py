@@ -128,7 +128,7 @@ SPEC = {
     "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
     "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
     "bidi-controls": WARNING, "repeated-words": WARNING, "double-spaces": WARNING,
-    "untranslated": WARNING, "script": WARNING,
+    "html-entity": WARNING, "untranslated": WARNING, "script": WARNING,
 }
 
 
@@ -137,7 +137,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     # (in each kind: the header's, then the entries')
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 15
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 16
     assert [check.name for check in HEADER_CHECKS] == list(SPEC)[:4]
     assert all(check.summary and "\n" not in check.summary for check in CHECKS)
 
@@ -154,7 +154,7 @@ def test_readme_names_every_check_with_its_severity() -> None:
 def test_a_second_check_of_the_same_name_is_refused() -> None:
     with pytest.raises(ValueError, match="two checks are named 'urls'"):
         entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
-    assert len(ENTRY_CHECKS) == 15
+    assert len(ENTRY_CHECKS) == 16
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -725,6 +725,10 @@ def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
      "repeated word: 'Genesung Genesung'"),
     ("es", "Small incisions", "Incisiones  pequeñas", "double-spaces",
      "double space between words; use one"),
+    ("fr", "Lower risk", "Risque&nbsp;moindre &#8211; &lt;b&gt; &amp; &copy; &foo;",
+     "html-entity", "&nbsp; (U+00A0 NO-BREAK SPACE), &#8211; (U+2013 EN DASH), &gt; "
+     "(U+003E GREATER-THAN SIGN), &copy; (U+00A9 COPYRIGHT SIGN) would show as typed, "
+     "not as the character: the translation is text, not HTML; write the character itself"),
     ("de", "Lower risk of infection", "Lower risk of infection", "untranslated",
      "the translation is the source text, untranslated; translate it (or keep it and say "
      "why in a comment)"),
@@ -748,11 +752,13 @@ def test_draft_qa(tmp_path: Path, case: tuple[str, str, str, str, str]) -> None:
     ("sr_Latn", "Recovery", "Oporavak"),  # Serbian in Latin script
     ("zh", "Recovery", "恢复"),
     ("de", "Bora Bora", "Bora Bora"),  # the source doubles it: untranslated, not repeated
+    ("fr", "Tom &amp; Jerry &copy; 2024", "Tom &amp; Jerry &copy; 2024 &lt;x> AT&T;"),
 ])
 def test_draft_qa_leaves_good_translations_alone(tmp_path: Path, locale: str, msgid: str,
                                                  msgstr: str) -> None:
     found = one(tmp_path, msgid, msgstr, locale=locale, glossary=GLOSSARY)
-    assert [i for i in found if i.check in {"repeated-words", "double-spaces", "untranslated",
-                                            "script"}] == ([] if msgid != "Bora Bora" else [
+    assert [i for i in found if i.check in {
+        "repeated-words", "double-spaces", "untranslated", "script", "html-entity"}] == (
+        [] if msgid != "Bora Bora" else [
         issue("untranslated", WARNING, "the translation is the source text, untranslated; "
               "translate it (or keep it and say why in a comment)", msgid)])

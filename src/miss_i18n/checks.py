@@ -23,6 +23,7 @@ parse, with no Babel catalog built.
 from __future__ import annotations
 
 import gettext
+import html.entities
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -620,6 +621,44 @@ def _without_kept(text: str, ctx: CheckContext) -> str:
 _WORD = re.compile(r"[^\W\d_]{3,}")
 """A word of three letters or more: "mm", "a b" are not text to translate."""
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{4,}")
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+@entry_check("html-entity", _W, "no HTML character reference typed for a character "
+             "('&nbsp;' is shown as typed)")
+def check_html_entity(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """A translation is text, not HTML: a character reference typed in it (``&nbsp;``,
+    ``&#8211;``) shows as typed on the page. The two the placeholder language has
+    (``&lt;``, ``&amp;``) are fine, and so is one the source has too."""
+    if "&" not in text.target:
+        return
+    source = set(_ENTITY.findall(text.source))
+    typed = [ref for ref in dict.fromkeys(_ENTITY.findall(text.target))
+             if ref not in source and ref not in ("&lt;", "&amp;")]
+    named = [f"{ref} ({_character(ref)})" for ref in typed if _character(ref)]
+    if named:
+        yield (f"{_listed(named)} would show as typed, not as the character: the "
+               "translation is text, not HTML; write the character itself")
+
+
+def _character(reference: str) -> str | None:
+    """What an HTML character reference stands for, as ``U+00A0 NO-BREAK SPACE``; None
+    where it names no character (then it is plain text, not a slip)."""
+    body = reference[1:-1]
+    if body.startswith("#"):
+        try:
+            hexadecimal = body[1:2] in ("x", "X")
+            char = chr(int(body[2:], 16) if hexadecimal else int(body[1:]))
+        except (ValueError, OverflowError):
+            return None
+    else:
+        found = html.entities.html5.get(body + ";")
+        if found is None or len(found) != 1:
+            return None
+        char = found
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'character')}"
 
 
 @entry_check("untranslated", _W, "not the source text left as it is")
