@@ -44,6 +44,11 @@ CORPUS: dict[str, bytes] = {
     "blank lines only": b"\n  \n\t\n",
     "comments only": b"# a comment\n#. extracted\n#: ref.html:3\n",
     "no header": OK,
+    "fuzzy on an untranslated entry": H + b'#, fuzzy\nmsgid "a"\nmsgstr ""\n',
+    "fuzzy after other flags": H + b'#, python-format, fuzzy\nmsgid "a %s"\nmsgstr "b %s"\n',
+    "an obsolete entry with places": H + OK + b'\n#. x\n#: a.html:3 b.html\n#~ msgid "o"\n'
+                                          b'#~ msgstr "p"\n',
+    "an obsolete entry without text": H + OK + b'\n#, fuzzy\n#~ msgid "o"\n#~ msgstr ""\n',
     "no header, UTF-8 text": 'msgid "a"\nmsgstr "Größe"\n'.encode(),
     "header without charset": b'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n' + OK,
     "header not first": OK + b"\n" + H,

@@ -163,8 +163,24 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
         po.header = "\n".join(comments.translator)
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
     make = _polib_entry if _BARE_POENTRY else _constructed_entry
-    po.extend([make(entry) for entry in parsed.entries if entry is not header])
+    po.extend(_as_msgcat_keeps([make(entry) for entry in parsed.entries if entry is not header]))
     return po
+
+
+def _as_msgcat_keeps(entries: list[polib.POEntry]) -> list[polib.POEntry]:
+    """The entries as msgcat reads them, where nothing is lost by it: an untranslated
+    entry loses its ``fuzzy`` flag (nothing to review), and an obsolete one with no text
+    and no translator comment is dropped. (msgcat also does both where a plural entry's
+    first form alone is empty, and drops a commented one: a person's words, kept here.)"""
+    kept = []
+    for entry in entries:
+        if not entry.msgstr and not any(entry.msgstr_plural.values()):
+            if entry.obsolete and not entry.tcomment:
+                continue
+            if "fuzzy" in entry.flags:
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        kept.append(entry)
+    return kept
 
 
 # What polib.POEntry.__init__ sets, in its order (polib 1.2). Where polib's constructor sets
@@ -305,7 +321,7 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     those."""
     if entry.tcomment:
         lines += [f"# {line}" if line else "#" for line in entry.tcomment.split("\n")]
-    places = () if entry.obsolete else entry.occurrences
+    places = entry.occurrences  # an obsolete entry's too, as msgcat keeps them
     if entry.comment or places:
         try:
             lines += _source_lines(entry.comment, tuple(places))
@@ -314,8 +330,8 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     if is_fresh(entry):
         lines += _untranslated_lines(entry.msgctxt, entry.msgid)  # most of a new catalog
         return
-    if entry.flags:
-        lines.append("#, " + ", ".join(entry.flags))
+    if entry.flags:  # fuzzy first, as msgcat writes it; the others as they are
+        lines.append("#, " + ", ".join(sorted(entry.flags, key=lambda flag: flag != "fuzzy")))
     prefix, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
     if entry.previous_msgctxt is not None:
         _add_string(lines, previous, "msgctxt", entry.previous_msgctxt)
