@@ -201,3 +201,62 @@ def test_a_packed_summary_is_the_summary_and_one_with_a_key_elsewhere_goes_as_it
     elsewhere = replace(made, review=Review(memory={("q#1", "Other")}))
     assert pack(elsewhere, where) is elsewhere
     assert unpack(elsewhere, keys) is elsewhere
+
+
+KILLED_PARENT = """
+import sys, time
+from pathlib import Path
+from miss_i18n import parallel
+from miss_i18n.lock import project_lock
+
+def work(folder, key):
+    (Path(folder) / f"worker-{key}").write_text(str(__import__("os").getpid()))
+    time.sleep(60)
+    return key
+
+with project_lock(Path(sys.argv[1]), shared=False):
+    parallel.map_shared(work, sys.argv[1], [0, 1], 2)
+"""
+
+
+@needs_fork
+def test_workers_end_with_a_run_killed_under_them(tmp_path: Path) -> None:
+    """kill -9 of a run while its workers built pages left them blocked for good on a pipe
+    no one read, holding the project lock they inherited: every later run on the project
+    waited 10 s, then exit 6 'another miss-i18n run (process <the dead one>)'."""
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from miss_i18n.lock import project_lock  # noqa: PLC0415
+
+    env = {**os.environ, "PYTHONPATH": str(Path(parallel.__file__).parent.parent)}
+    run = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(tmp_path)], env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.read_text()) for p in tmp_path.glob("worker-*")]
+        assert len(workers) == 2
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return status != "Z"
+
+    deadline = time.monotonic() + 5
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # not to leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    with project_lock(tmp_path, shared=False, wait=1):
+        pass

@@ -15,9 +15,11 @@ pickle), so the CLI prints the same line and exits with the same code.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -64,8 +66,22 @@ def jobs_for(asked: int | None, units: int) -> int:
     return default_jobs()
 
 
-def _hold(function: Callable[[Any, Any], Any], shared: Any) -> None:
+def _hold(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
+    _die_with(parent)
     _held["work"] = (function, shared)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the run that forked it ends, however (kill -9 included):
+    else it blocks for good writing its result to a pipe no one reads, holding the
+    project lock it inherited, so that every later run waits, then exits 6."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the run died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _call(key: Any) -> Any:
@@ -89,7 +105,7 @@ def map_shared(function: Callable[[S, K], R], shared: S, keys: Sequence[K],
     gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_hold,
-                                 initargs=(function, shared)) as pool:
+                                 initargs=(function, shared, os.getpid())) as pool:
             return list(pool.map(_call, keys, chunksize=max(1, len(keys) // (4 * jobs))))
     finally:
         gc.unfreeze()
