@@ -301,3 +301,33 @@ def test_quiet_prints_nothing_on_success(project: Path) -> None:
     """-q prints only errors: not the table, not the locales waiting for a model."""
     result = CliRunner().invoke(main, ["run", "-q"])
     assert (result.exit_code, result.output) == (0, "")
+
+
+def test_a_build_index_that_cannot_be_written_costs_only_the_shortcuts(project: Path) -> None:
+    """``.miss-i18n/pages.json`` is a cache: where it cannot be written (here a folder
+    stands in its place), the run still succeeds and the site is built, as a read-only
+    ``.miss-i18n`` once made it exit 7 after writing the whole site."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    index = project / ".miss-i18n" / "pages.json"
+    index.unlink()
+    index.mkdir()
+    (project / "source" / "minimally-invasive-spine-surgery.html").write_text(
+        (project / "source" / "minimally-invasive-spine-surgery.html").read_text().replace(
+            "Lower risk of infection", "Lower infection risk"))
+    code, output = invoke("run", "--no-translate", "-q")
+    assert (code, output) == (0, "")
+    assert "Lower infection risk" in (
+        project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+
+
+def test_the_stale_gate_asks_to_commit_only_what_a_project_commits(project: Path) -> None:
+    """.mo files and the site are build outputs (a fresh clone has none): `compile --check`
+    says to run compile, not to commit them; a stale catalog still says to commit it."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    (project / "locales" / "de" / "LC_MESSAGES" / "miss.mo").unlink()
+    code, output = invoke("compile", "--check", "-q")
+    assert code == 3 and output.endswith("run `miss-i18n compile`\n"), output
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po.write_text(po.read_text() + '\nmsgid "stray"\nmsgstr ""\n')
+    code, output = invoke("update", "--check", "-q")
+    assert code == 3 and output.endswith("run `miss-i18n update` and commit the result\n")

@@ -374,7 +374,7 @@ def test_temporary_files_of_a_killed_run_are_reported_and_removed(project: Path)
     assert output == "".join(f"would remove: {p.relative_to(project).as_posix()}\n"
                              for p in sorted(ours)) + (
         "error: 4 file(s) out of date (first: locales/.miss.pot.zz99yy88.miss-i18n.tmp); "
-        "run `miss-i18n run` and commit the result\n")
+        "run `miss-i18n run`\n")  # (leftovers, removed: nothing to commit)
     assert tree(project) == before
     code, output = invoke("run", "--no-translate")
     assert code == 0

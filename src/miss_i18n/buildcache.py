@@ -48,6 +48,7 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Review
 from .chrome import CHROME
+from .errors import MissI18nError
 from .files import signature, still_holds, write_if_changed
 from .languages import known_names, learn
 from .markup import HTML_SPACE
@@ -430,7 +431,9 @@ class PageCache:
                                                 sorted(known_names().items())}])])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (
             b"\n" + rows)
-        with contextlib.suppress(OSError, ValueError):
+        # a cache: one that cannot be written (a read-only .miss-i18n) costs the next build
+        # its shortcuts, not this build its result
+        with contextlib.suppress(OSError, ValueError, MissI18nError):
             write_if_changed(self.path, data, self.path.parent.parent, durable=False)
         self._remove_legacy()
 

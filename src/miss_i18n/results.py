@@ -41,8 +41,12 @@ class Written:
         stale = [w.path for w in self.changed]
         if not self.check or not stale:
             return None
+        # the template and catalogs are the project's to commit; .mo files and the site
+        # are build outputs (git-ignored, as a fresh clone has none)
+        commit = " and commit the result" if any(
+            path.endswith((".po", ".pot")) for path in stale) else ""
         return StaleError(f"{len(stale)} file(s) out of date (first: {stale[0]}); "
-                          f"run `miss-i18n {self.command}` and commit the result")
+                          f"run `miss-i18n {self.command}`{commit}")
 
 
 @dataclass(frozen=True, kw_only=True)
