@@ -97,6 +97,18 @@ def test_a_linked_folder_is_refused_wherever_it_points(project: Path, outside: P
     assert not (project / "locales").exists() and not (project / "site").exists()
 
 
+def test_a_link_to_nothing_in_the_source_is_refused(project: Path) -> None:
+    """A page whose link leads nowhere (its target moved or deleted) is named, not skipped:
+    skipped, the page would vanish from the site, unpublished without a word."""
+    link = project / "source" / "gone.html"
+    link.symlink_to("missing.html")
+    code, output = invoke("run", "--no-translate")
+    target = (project / "source" / "missing.html").resolve()
+    assert (code, output) == (4, f"error: {link}: a link to {target}, which does not exist; "
+                                 "fix or remove the link\n")
+    assert not (project / "locales").exists() and not (project / "site").exists()
+
+
 @pytest.mark.parametrize("mode", [0o000, 0o644, 0o311])
 def test_an_unreadable_source_folder_is_refused_not_skipped(project: Path, mode: int) -> None:
     """Skipping it would drop its pages from the template and unpublish them, exit 0."""

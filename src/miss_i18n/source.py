@@ -34,6 +34,9 @@ def _check_link(path: Path, root: Path) -> bool:
     if target.is_dir():
         raise ExtractError("a link to a folder; the source folder may hold links to files "
                            "only: copy the folder in or remove the link", path=path)
+    if not target.exists():  # skipped, its page would vanish from the site without a word
+        raise ExtractError(f"a link to {target}, which does not exist; fix or remove the "
+                           "link", path=path)
     return target.is_file()
 
 
