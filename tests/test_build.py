@@ -177,8 +177,17 @@ def test_translated_text_beside_blocks_is_not_wrapped() -> None:
 
 
 def test_the_index_of_an_rtl_source_is_rtl() -> None:
-    index = index_page(Site(["a.html"], "ar", ["de"]), {("ar", "a.html"): "A"}).decode()
-    assert '<html lang="ar" dir="rtl">' in index
+    """The page's title is the source's (Arabic); the build's own words, English, are
+    marked so, as the notices are: read by an English voice, laid out left to right."""
+    index = index_page(Site(["a.html"], "ar", ["de"], progress={"de": 0.0}, threshold=50),
+                       {("ar", "a.html"): "A"}).decode()
+    assert '<html lang="ar" dir="rtl">' in index and "<h1>A</h1>" in index
+    assert '<h2 data-miss-i18n="previews" lang="en" dir="ltr">' in index
+    assert '<p data-miss-i18n="report" lang="en" dir="ltr">' in index
+    several = index_page(Site(["a.html", "b.html"], "ar", ["de"]), {}).decode()
+    assert '<h1 lang="en" dir="ltr">Languages</h1>' in several
+    english = index_page(Site(["a.html", "b.html"], "en", ["de"]), {}).decode()
+    assert "<h1>Languages</h1>" in english and '<p data-miss-i18n="report">' in english
 
 
 SEO = (b'<!DOCTYPE html>\n<html lang="en"><head>\n<meta charset="utf-8">\n<title>T</title>\n'

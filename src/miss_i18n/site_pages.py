@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from lxml import etree
 
-from .chrome import MARK, SCRIPT_FONTS
+from .chrome import MARK, SCRIPT_FONTS, chrome_marks
 from .languages import bcp47, direction, native_name
 from .website import Site
 from .writer import serialize
@@ -60,16 +60,18 @@ def index_page(site: Site, titles: Mapping[tuple[str, str], str],
                   "font-variant-numeric:tabular-nums}\n"
                   + SCRIPT_FONTS)
     main = etree.SubElement(body, "main", {MARK: "index"})
-    heading = etree.SubElement(main, "h1")
+    # the build's own words are English (chrome.CHROME_LANGUAGE), whatever the source's
+    english = chrome_marks(site.source_locale)
+    heading = etree.SubElement(main, "h1", english if title.text == INDEX_TITLE else {})
     heading.text = title.text
     _language_list(main, site, site.published, titles, untranslated)
     previews = [other for other in site.all_locales if not site.is_published(other)]
     if previews:
-        heading = etree.SubElement(main, "h2", {MARK: "previews"})
+        heading = etree.SubElement(main, "h2", {MARK: "previews", **english})
         heading.text = (f"Previews: less than {site.threshold:g}% translated, not published "
                         "to search engines")
         _language_list(main, site, previews, titles, untranslated)
-    footer = etree.SubElement(main, "p", {MARK: "report"})
+    footer = etree.SubElement(main, "p", {MARK: "report", **english})
     link = etree.SubElement(footer, "a", {"href": "report.html"})
     link.text = "Translation report"
     link.tail = ": progress, drafts awaiting review and check findings of every language."
