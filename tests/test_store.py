@@ -403,6 +403,51 @@ def test_weights_ctranslate2_cannot_load_replace_nothing(tmp_path: Path, case: s
     assert snapshot(tmp_path / ".miss-i18n") == before
 
 
+def _argos_with_tokenizer(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
+    entries = entries_of(DE)
+    tokenizer = f"{TOP}/sentencepiece.model"
+    return write_zip(tmp / DE.name, {**entries, tokenizer: change(entries[tokenizer])})
+
+
+def _nllb_with_tokenizer(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
+    folder = tmp / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, folder)
+    tokenizer = folder / "sentencepiece.bpe.model"
+    tokenizer.write_bytes(change(tokenizer.read_bytes()))
+    return folder
+
+
+BAD_TOKENIZERS = {
+    "argos garbage": (_argos_with_tokenizer, lambda b: b"garbage\n",
+                      "SentencePiece cannot load sentencepiece.model ("),
+    "argos truncated": (_argos_with_tokenizer, lambda b: b[:len(b) // 2],
+                        "SentencePiece cannot load sentencepiece.model ("),
+    "nllb garbage": (_nllb_with_tokenizer, lambda b: b"garbage\n",
+                     "SentencePiece cannot load sentencepiece.bpe.model ("),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TOKENIZERS))
+def test_a_tokenizer_sentencepiece_cannot_load_replaces_nothing(tmp_path: Path,
+                                                                case: str) -> None:
+    """A package whose SentencePiece model is damaged was installed over the working one,
+    and every later translate of its locales failed: it is refused like broken weights."""
+    pytest.importorskip("sentencepiece")
+    make, change, message = BAD_TOKENIZERS[case]
+    config = project(tmp_path)
+    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config",
+                  str(config))[0] == 0
+    before = snapshot(tmp_path / ".miss-i18n")
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    bad = make(incoming, change)
+    code, output = invoke("models", "install", str(bad), "--config", str(config))
+    assert code == 4
+    one_error(output, bad, message)
+    assert "staging" not in output  # the staged copy's path means nothing to the user
+    assert snapshot(tmp_path / ".miss-i18n") == before
+
+
 def test_garbage_weights_are_refused_without_ctranslate2(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # importing it fails

@@ -40,6 +40,7 @@ from miss_i18n.engines.store import (
     SAFE_NAME,
     FolderStore,
     Staged,
+    check_tokenizer,
     check_weights,
     commit,
     extract_member,
@@ -149,6 +150,7 @@ class NllbStore(FolderStore[InstalledNllb]):
         _copy(folder, new, path, self.root.parent)
         _refuse_links(new, path)  # one made while copying is not followed either
         check_weights(new, path, _HOW_TO_MAKE)
+        check_tokenizer(new / info["tokenizer"], path, _HOW_TO_MAKE)
         info["digest"] = _digest(new)
         try:
             (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")

@@ -299,6 +299,8 @@ class ModelStore(FolderStore[InstalledModel]):
             into = staging / f"new-{number}"
             _extract(archive, into)
             check_weights(into / archive.top / "model", archive.path, _HOW_TO_GET)
+            if (into / archive.top / TOKENIZERS[0]).is_file():  # bpe.model is no SentencePiece
+                check_tokenizer(into / archive.top / TOKENIZERS[0], archive.path, _HOW_TO_GET)
             _refuse_other_pair(self._read(into / archive.top), installed.get(archive.top),
                                archive.path)
             staged.append(Staged(self, into / archive.top, staging / f"old-{number}", given))
@@ -579,6 +581,22 @@ def check_weights(model_dir: Path, given: Path, how: str) -> None:
     except Exception as error:  # any library failure means unusable
         raise ModelPackageError(f"CTranslate2 cannot load model.bin "
                                 f"({one_line(error)[:200]}); {how}", path=given) from None
+
+
+def check_tokenizer(tokenizer: Path, given: Path, how: str) -> None:
+    """Refuse a SentencePiece model that SentencePiece cannot load (garbage, truncated),
+    before it replaces a working model: every translation needs it. Where SentencePiece
+    is not installed there is nothing to check it with (translating needs it anyway)."""
+    try:
+        sentencepiece = importlib.import_module("sentencepiece")
+    except ImportError:
+        return
+    try:
+        sentencepiece.SentencePieceProcessor(model_file=str(tokenizer))
+    except Exception as error:  # any library failure means unusable
+        reason = one_line(error).replace(str(tokenizer), tokenizer.name)  # not staging's
+        raise ModelPackageError(f"SentencePiece cannot load {tokenizer.name} "
+                                f"({reason[:200]}); {how}", path=given) from None
 
 
 # -- extraction (into staging only) ---------------------------------------------------
