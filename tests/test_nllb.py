@@ -162,6 +162,24 @@ def test_install_from_an_archive(tmp_path: Path, kind: str) -> None:
     assert (installed.name, installed.digest) == ("nllb-tiny", direct.digest)
 
 
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_install_from_an_archive_of_the_folder_s_contents(tmp_path: Path, kind: str) -> None:
+    """`tar czf nllb-tiny.tar.gz -C nllb-tiny .` (entries `./`, `./model.bin`, …) was
+    refused as holding an unsafe path '.'; the archive's own folder entry is harmless."""
+    archive = tmp_path / f"nllb-tiny.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w") as zf:
+            zf.writestr("./", b"")
+            for path in sorted(FIXTURE.iterdir()):
+                zf.write(path, f"./{path.name}")
+    else:
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(FIXTURE, ".")
+    installed = NllbStore(tmp_path / "store").install(archive)
+    direct = NllbStore(tmp_path / "direct").install(FIXTURE)
+    assert (installed.name, installed.digest) == ("nllb-tiny", direct.digest)
+
+
 def broken_copy(tmp_path: Path, change: str) -> Path:
     folder = tmp_path / "broken-model"
     shutil.copytree(FIXTURE, folder)

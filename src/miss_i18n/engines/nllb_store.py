@@ -346,9 +346,12 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
     return into
 
 
-def _safe(name: str, archive: Path) -> tuple[str, ...]:
-    """An archive entry's path parts; refuses anything that could land outside."""
+def _safe(name: str, archive: Path, is_dir: bool) -> tuple[str, ...]:
+    """An archive entry's path parts; refuses anything that could land outside. A folder
+    entry ``.`` or ``./`` (``tar -C folder .`` writes one) is the archive's own root."""
     parts = tuple(p for p in name.rstrip("/").split("/") if p not in ("", "."))
+    if not parts and is_dir and name and not name.startswith("/"):
+        return parts
     if (not parts or name.startswith("/") or "\\" in name or "\0" in name
             or ".." in parts or re.match(r"[A-Za-z]:", name) or PurePosixPath(name).is_absolute()):
         raise ModelPackageError(f"unsafe path {name!r} in the archive (it could write outside "
@@ -364,7 +367,7 @@ def _special(name: str, archive: Path) -> ModelPackageError:
 def _unzip(archive: Path, into: Path) -> None:
     with zipfile.ZipFile(archive) as zf:
         for member in zf.infolist():
-            parts = _safe(member.filename, archive)
+            parts = _safe(member.filename, archive, member.is_dir())
             if stat.S_IFMT(member.external_attr >> 16) not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise _special(member.filename, archive)
             extract_member(into, parts, member.is_dir(),
@@ -374,7 +377,7 @@ def _unzip(archive: Path, into: Path) -> None:
 def _untar(archive: Path, into: Path) -> None:
     with tarfile.open(archive) as tf:
         for member in tf:
-            parts = _safe(member.name, archive)
+            parts = _safe(member.name, archive, member.isdir())
             if not (member.isfile() or member.isdir()):
                 raise _special(member.name, archive)
             source = tf.extractfile(member) if member.isfile() else None
