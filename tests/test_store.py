@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -349,6 +350,38 @@ def test_a_link_in_an_nllb_folder_is_refused_and_not_followed(tmp_path: Path, li
     one_error(output, folder / link, "a symbolic link, which a model folder never needs "
                                      "(links are not followed); put the real file there")
     assert snapshot(tmp_path / ".miss-i18n") == before
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_an_nllb_archive_holding_a_file_twice_is_bad_input(tmp_path: Path, kind: str) -> None:
+    """It was exit 7 blaming the project's folder (cannot unpack the archive here (File
+    exists); check free disk space and permissions): the archive is at fault, as an
+    .argosmodel holding a name twice is."""
+    config = project(tmp_path)
+    archive = tmp_path / f"nllb-dup.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w") as zf:
+            for path in sorted(NLLB_TINY.iterdir()):
+                zf.write(path, f"nllb-dup/{path.name}")
+            with pytest.warns(UserWarning, match="Duplicate name"):
+                zf.writestr("nllb-dup/config.json", b"{}")
+    else:
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(NLLB_TINY, "nllb-dup")
+            tf.add(NLLB_TINY / "config.json", "nllb-dup/config.json")
+    code, output = invoke("models", "install", str(archive), "--config", str(config))
+    assert code == 4
+    one_error(output, archive, "the archive holds 'nllb-dup/config.json' twice; get a fresh "
+                               "copy")
+    assert not (tmp_path / ".miss-i18n" / "models-nllb").exists()
+    clash = tmp_path / "nllb-clash.zip"
+    with zipfile.ZipFile(clash, "w") as zf:
+        for path in sorted(NLLB_TINY.iterdir()):
+            zf.write(path, f"nllb-clash/{path.name}")
+        zf.writestr("nllb-clash/README.md/x", b"")  # a file inside a file
+    code, output = invoke("models", "install", str(clash), "--config", str(config))
+    assert code == 4
+    one_error(output, clash, "the archive's entries clash: one is a file inside another file")
 
 
 def test_a_refused_install_leaves_no_empty_store_behind(tmp_path: Path) -> None:

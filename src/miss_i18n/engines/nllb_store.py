@@ -22,6 +22,7 @@ Only the standard library: no CTranslate2, no network.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -332,6 +333,10 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
             raise ModelPackageError(f"not a model folder or a .zip / .tar.gz archive; "
                                     f"{_HOW_TO_MAKE}", path=archive)
     except OSError as error:
+        if error.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):  # entries that clash
+            raise ModelPackageError(f"the archive's entries clash: one is a file inside "
+                                    f"another file ({error.strerror}); get a fresh copy",
+                                    path=archive) from None
         if error.filename is not None and Path(error.filename).is_relative_to(into):
             raise WriteError(f"cannot unpack the archive here ({error.strerror}); check free "
                              "disk space and permissions", path=where) from None
@@ -364,22 +369,36 @@ def _special(name: str, archive: Path) -> ModelPackageError:
                              "model never needs; do not install this file", path=archive)
 
 
+def _once(parts: tuple[str, ...], is_dir: bool, seen: dict[tuple[str, ...], bool],
+          archive: Path) -> None:
+    """Refuse a name the archive holds twice, but for a folder listed again (which copy
+    of a file is the model's is unclear)."""
+    if parts in seen and not (is_dir and seen[parts]):
+        raise ModelPackageError(f"the archive holds {'/'.join(parts)!r} twice; get a fresh "
+                                "copy", path=archive)
+    seen[parts] = is_dir
+
+
 def _unzip(archive: Path, into: Path) -> None:
+    seen: dict[tuple[str, ...], bool] = {}
     with zipfile.ZipFile(archive) as zf:
         for member in zf.infolist():
             parts = _safe(member.filename, archive, member.is_dir())
             if stat.S_IFMT(member.external_attr >> 16) not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise _special(member.filename, archive)
+            _once(parts, member.is_dir(), seen, archive)
             extract_member(into, parts, member.is_dir(),
                            functools.partial(zf.open, member))
 
 
 def _untar(archive: Path, into: Path) -> None:
+    seen: dict[tuple[str, ...], bool] = {}
     with tarfile.open(archive) as tf:
         for member in tf:
             parts = _safe(member.name, archive, member.isdir())
             if not (member.isfile() or member.isdir()):
                 raise _special(member.name, archive)
+            _once(parts, member.isdir(), seen, archive)
             source = tf.extractfile(member) if member.isfile() else None
             extract_member(into, parts, member.isdir(),
                            functools.partial(_opened, source))
