@@ -454,3 +454,42 @@ def test_drafts_failing_an_error_check_are_kept_for_review_but_never_shown(
         page = (root / "site" / locale / "extra.html").read_text()
         draft = {e.msgid: e for e in catalog(root, locale)}[EXTRA["term"]]
         assert f"<p>{draft.msgstr}</p>" in page, locale
+
+
+def test_a_paragraph_inserted_above_drafts_only_itself(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list item added at the top of a list renumbers the contexts of the items below
+    it; their text is unchanged, so their drafts stay as they were (moved: `#| msgctxt`).
+    They were drafted again, and by whatever model drafts the locale now: here the argos
+    model's drafts were replaced by NLLB's, for text no one had changed."""
+    root = make_project(tmp_path / "project", ("de",), extra='[tool.miss-i18n.translate]\n'
+                        'engines = ["argos", "nllb"]\n')
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("models", "install", str(MODELS / "translate-en_de-1_0.argosmodel"))[0] == 0
+    assert invoke("run")[0] == 0
+    before = {e.msgid: (e.msgstr, e.tcomment) for e in catalog(root, "de")
+              if "#advantages/ul/li" in (e.msgctxt or "")}
+    assert len(before) == 7
+    untranslated = sum(1 for e in catalog(root, "de") if not e.msgstr and e.msgid)
+    assert all(line.startswith("machine-translated: argos") for _text, line in before.values())
+    assert invoke("models", "remove", "en_de")[0] == 0
+    assert invoke("models", "install", str(MODELS / "nllb-tiny"))[0] == 0
+    page = root / "source" / PAGE
+    page.write_text(page.read_text().replace(
+        "<ul>\n<li>Reduced muscle", "<ul>\n<li>Less pain afterwards</li>\n<li>Reduced muscle", 1))
+    code, output = invoke("run")
+    assert code == 0, output
+    # the new item and those argos left untranslated, each drafted or failed (CPU-dependent)
+    done = re.search(r"^de: (\d+) draft\(s\) by nllb nllb-tiny .*?(?:, (\d+) failed|;)",
+                     output, re.M)
+    assert done is not None, output
+    assert int(done[1]) + int(done[2] or 0) == 1 + untranslated, output
+    after = {e.msgid: e for e in catalog(root, "de")
+             if "#advantages/ul/li" in (e.msgctxt or "")}
+    assert after["Less pain afterwards"].tcomment.startswith("machine-translated: nllb") or \
+        not after["Less pain afterwards"].msgstr
+    for msgid, (text, line) in before.items():
+        moved = after[msgid]
+        assert (moved.msgstr, moved.tcomment, moved.fuzzy) == (text, line, True), msgid
+        assert moved.previous_msgid == msgid and moved.previous_msgctxt is not None

@@ -51,6 +51,7 @@ def test_only_untranslated_entries_and_stale_machine_drafts_are_chosen() -> None
     assert not needs_translation(entry("Hallo", ("fuzzy",), previous="Hi"))  # human, fuzzy
     assert not needs_translation(entry("Hallo", ("fuzzy",), machine))  # draft, source same
     assert needs_translation(entry("Hallo", ("fuzzy",), machine, previous="Hi"))
+    assert not needs_translation(entry("Hallo", ("fuzzy",), machine, previous="Hello"))  # moved
     assert not needs_translation(entry("Hallo", (), machine, previous="Hi"))  # reviewed
 
 

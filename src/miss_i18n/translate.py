@@ -51,13 +51,15 @@ Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
 
 def needs_translation(entry: polib.POEntry) -> bool:
     """Untranslated, or a fuzzy machine draft whose source changed since it was made
-    (not one a person edited: ``is_edited``)."""
+    (not one a person edited: ``is_edited``). A draft whose text only moved (``#|
+    msgctxt``, ``#| msgid`` its own msgid: an item inserted above renumbered it) is still
+    the draft of its text."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
     return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None \
-        and not is_edited(entry)
+        and entry.previous_msgid != entry.msgid and not is_edited(entry)
 
 
 @dataclass(frozen=True)
