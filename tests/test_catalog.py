@@ -61,6 +61,27 @@ def test_merge_keeps_human_work_and_marks_changed_source_fuzzy() -> None:
     assert again[0].msgstr == "Weg" and not again[0].obsolete
 
 
+@needs_gettext
+def test_a_source_changed_twice_keeps_the_source_its_translation_was_made_for(
+        tmp_path: Path) -> None:
+    """A person translated "Candidates"; the heading became "Good candidates" (fuzzy,
+    `#| msgid "Candidates"`), then "Good candidates today" before anyone reviewed it. The
+    `#| msgid` became "Good candidates", a text the translation was never made for, so the
+    reviewer's diff was wrong; msgmerge --previous keeps "Candidates", and so does update."""
+    old = catalog.merge(pot(seg("h", "Candidates")), None, "de").catalog
+    old[0].msgstr = "Kandidaten"
+    once = catalog.merge(pot(seg("h", "Good candidates")), old, "de").catalog
+    assert once[0].previous_msgid == "Candidates"
+    twice = catalog.merge(pot(seg("h", "Good candidates today")), once, "de").catalog
+    assert (twice[0].msgstr, twice[0].fuzzy, twice[0].previous_msgid) == (
+        "Kandidaten", True, "Candidates")
+    (tmp_path / "old.po").write_bytes(catalog.to_bytes(once))
+    (tmp_path / "new.pot").write_bytes(catalog.to_bytes(pot(seg("h", "Good candidates today"))))
+    merged = subprocess.run(["msgmerge", "--previous", "-q", "-o", "-", "old.po", "new.pot"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert '#| msgid "Candidates"\n' in merged
+
+
 def test_a_list_item_removed_leaves_each_later_item_its_own_translation() -> None:
     """Removing one list item renumbers the later items' contexts: an item whose text a
     person translated keeps that translation (fuzzy, ``#| msgctxt``), not the one its new

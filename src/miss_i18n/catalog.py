@@ -567,7 +567,10 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                     entry.msgstr = before.msgstr
                     entry.tcomment = _carried_comment(before)
                     entry.flags = _fuzzy_flags(before.flags)
-                    entry.previous_msgid = before.msgid
+                    # made for an earlier source still: name that one (msgmerge --previous)
+                    entry.previous_msgid = (before.previous_msgid if before.fuzzy
+                                            and before.previous_msgid is not None
+                                            else before.msgid)
                     fuzzied += 1
                 else:
                     added += 1
