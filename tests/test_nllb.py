@@ -146,15 +146,18 @@ def test_install_reads_the_family_and_tokens_from_the_vocabulary(store: NllbStor
         [*(p.name for p in FIXTURE.iterdir()), "miss-i18n.json"])
 
 
-@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+@pytest.mark.parametrize("kind", ["zip", "tar.gz", "tar.xz", "tar.bz2", "tar"])
 def test_install_from_an_archive(tmp_path: Path, kind: str) -> None:
+    """A .tar.xz (or .tar.bz2) was taken for an .argosmodel: "not a zip archive …; get a
+    fresh copy of the .argosmodel file"."""
     archive = tmp_path / f"nllb-tiny.{kind}"
     if kind == "zip":
         with zipfile.ZipFile(archive, "w") as zf:
             for path in sorted(FIXTURE.iterdir()):
                 zf.write(path, f"nllb-tiny/{path.name}")
     else:
-        with tarfile.open(archive, "w:gz") as tf:
+        compression = kind.removeprefix("tar").removeprefix(".")
+        with tarfile.open(archive, f"w:{compression}") as tf:
             tf.add(FIXTURE, "nllb-tiny")
     store = NllbStore(tmp_path / "store")
     installed = store.install(archive)

@@ -55,7 +55,9 @@ WEIGHTS = "model.bin"
 CONFIG = "config.json"
 VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt")
 TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model")
-ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
+TARBALLS = (".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar")
+"""What ``tarfile`` opens, compressed or not (xz is common for large weights)."""
+ARCHIVES = (".zip", *TARBALLS)
 UNPACKED = "unpacked"
 _NLLB_TOKEN = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 _M2M_TOKEN = re.compile(r"__[a-z]{2,3}__")
@@ -327,7 +329,7 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
     try:
         if lower.endswith(".zip"):
             _unzip(archive, into)
-        elif lower.endswith((".tar.gz", ".tgz", ".tar")):
+        elif lower.endswith(TARBALLS):
             _untar(archive, into)
         else:
             raise ModelPackageError(f"not a model folder or a .zip / .tar.gz archive; "
