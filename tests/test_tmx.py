@@ -480,3 +480,31 @@ def test_a_translators_edit_of_a_memory_draft_survives_a_source_change(
         "Overview of the method", "Überblick (vom Übersetzer)", ["fuzzy"], "Overview", line)
     assert invoke("run", "--engine", "apertium", "-q")[0] == 0  # and stays so
     assert entry(started, "de", OVERVIEW).msgstr == "Überblick (vom Übersetzer)"
+
+
+LATER_OVERVIEW = HEAD + """\
+    <tu><tuv xml:lang="en"><seg>Overview</seg></tuv>
+      <tuv xml:lang="de"><seg>Übersicht</seg></tuv></tu>
+""" + TAIL
+
+
+def test_a_draft_from_the_memory_whose_text_only_moved_stays(started: Path) -> None:
+    """A later file's translation of the same source replaces the earlier one in the
+    memory, but a draft already made stays until its source changes. Its section renamed
+    (a new context, the same text: `#| msgctxt`, `#| msgid` its own), the draft was made
+    again from the memory, and so replaced by the later file's translation."""
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    assert entry(started, "de", OVERVIEW).msgstr == "Überblick"
+    (started / "later.tmx").write_text(LATER_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "later.tmx", "-q") == (0, "")
+    page = started / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text("utf-8").replace('<section id="overview">',
+                                                    '<section id="summary">'), "utf-8")
+    code, output = invoke("run", "--engine", "apertium")
+    assert code == 0, output
+    assert "de: 1 draft(s) from human translations" not in output
+    moved = entry(started, "de", "minimally-invasive-spine-surgery:#summary/h2")
+    assert (moved.msgstr, moved.flags, moved.previous_msgid, moved.tcomment) == (
+        "Überblick", ["fuzzy"], "Overview", WAS)

@@ -91,13 +91,14 @@ def wants_human(entry: polib.POEntry) -> bool:
     """Untranslated, a fuzzy machine draft (a person's translation beats it), or a draft
     from the memory whose source changed: what an imported human translation may fill.
     Nothing a person wrote, edited or accepted, and no draft already taken from the memory
-    for this very source."""
+    for this very source (one whose text only moved, ``#| msgid`` its own, included)."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
     return "fuzzy" in entry.flags and not is_edited(entry) and (is_machine(entry) or (
-        is_from_memory(entry) and entry.previous_msgid is not None))
+        is_from_memory(entry) and entry.previous_msgid is not None
+        and entry.previous_msgid != entry.msgid))
 
 
 def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale: str,
