@@ -195,7 +195,11 @@ BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
         "lacks model/model.bin"),
     "no tokenizer": (lambda t: write_zip(t / "tok.argosmodel", {
         k: v for k, v in entries_of(DE).items() if not k.endswith("sentencepiece.model")}),
-        "sentencepiece.model or bpe.model"),
+        "lacks sentencepiece.model"),
+    "BPE tokenizer": (lambda t: write_zip(t / "bpe.argosmodel", {
+        k.replace("sentencepiece.model", "bpe.model"): v for k, v in entries_of(DE).items()}),
+        # it replaced the working en_de package, and every translate of de then failed
+        rf"{TOP} uses bpe.model \(BPE\), which the argos engine does not support"),
     "zip-slip ..": (lambda t: write_zip(t / "slip.argosmodel", {
         **entries_of(DE), f"{TOP}/../../evil.txt": b"owned"}), "unsafe path"),
     "absolute path": (lambda t: write_zip(t / "abs.argosmodel", {

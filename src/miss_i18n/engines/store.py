@@ -460,8 +460,12 @@ def _check_members(members: tuple[zipfile.ZipInfo, ...]) -> str:
     if not SAFE_NAME.fullmatch(top):
         raise ModelPackageError(f"unusable package folder name {top!r}; {_HOW_TO_GET}")
     missing = [f for f in (METADATA, *REQUIRED_FILES) if f"{top}/{f}" not in names]
-    if not any(f"{top}/{t}" in names for t in TOKENIZERS):
-        missing.append(" or ".join(TOKENIZERS))
+    if f"{top}/{TOKENIZERS[0]}" not in names:
+        if not missing and f"{top}/{TOKENIZERS[1]}" in names:  # never loads: not installed
+            raise ModelPackageError(f"{top} uses {TOKENIZERS[1]} (BPE), which the argos "
+                                    "engine does not support; install a SentencePiece "
+                                    "package (one with sentencepiece.model)")
+        missing.append(TOKENIZERS[0])
     if missing:
         raise ModelPackageError(f"not a complete translation package: {top}/ lacks "
                                 f"{', '.join(missing)}; {_HOW_TO_GET}")
