@@ -183,6 +183,19 @@ def test_install_from_an_archive_of_the_folder_s_contents(tmp_path: Path, kind: 
     assert (installed.name, installed.digest) == ("nllb-tiny", direct.digest)
 
 
+@pytest.mark.parametrize("given", [".", "notes/.."])
+def test_install_of_the_current_folder_takes_its_name(tmp_path: Path, given: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cd nllb-600m && miss-i18n models install . --config …` said "unusable model folder
+    name ''"; the folder's own name is meant."""
+    folder = tmp_path / "nllb-tiny"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "notes").mkdir()
+    monkeypatch.chdir(folder)
+    installed = NllbStore(tmp_path / "store").install(Path(given))
+    assert installed.name == "nllb-tiny"
+
+
 def broken_copy(tmp_path: Path, change: str) -> Path:
     folder = tmp_path / "broken-model"
     shutil.copytree(FIXTURE, folder)

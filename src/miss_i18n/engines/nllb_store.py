@@ -309,8 +309,9 @@ def _digest(folder: Path) -> str:
 
 
 def _name(named: Path, given: Path) -> str:
-    """The store name: the folder's, or the archive's without its suffix."""
-    name = named.name
+    """The store name: the folder's (``.`` and ``..`` named as what they stand for, links
+    not followed), or the archive's without its suffix."""
+    name = Path(os.path.abspath(named)).name  # noqa: PTH100 (resolve() follows links)
     for suffix in ARCHIVES:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
