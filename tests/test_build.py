@@ -711,6 +711,31 @@ def test_the_builds_own_text_falls_back_to_english_when_unusable() -> None:
     assert b'aria-label="Languages"' in built and report.rejected == []
 
 
+@pytest.mark.parametrize(("source", "locale", "menu", "marks"), [
+    ("en", "ar", None, (' lang="en"', ' lang="ar"')),
+    ("en", "de", None, (' lang="en"', ' lang="de"')),
+    ("ar", "de", None, (' lang="en"', ' lang="de"')),  # the build's text is English
+    ("en", "de", "Sprachen", ("", "")),
+    ("en", "en_GB", None, ("", "")),
+])
+def test_an_english_menu_name_is_marked_english(source: str, locale: str, menu: str | None,
+                                               marks: tuple[str, str]) -> None:
+    """The menu's accessible name left in English is read as English, not in the page's
+    voice (as the notices are marked); the menu itself, the page's language name, keeps
+    the page's language (and the nav its direction: no dir, it sits at the end)."""
+    site = Site(["t.html"], source, ["de", "ar", "en_GB"])
+    found = {} if menu is None else {("miss-i18n:language-menu", "Languages"): menu}
+    built, _ = localize(parse_page(RTL_SOURCE), "t.html", locale, found, site=site)
+    nav = etree.HTML(built).find(".//nav")
+    assert nav is not None
+    assert (nav.get("lang"), nav.get("dir")) == ((marks[0][7:-1] or None), None)
+    summary = nav.find("details/summary")
+    assert summary is not None and summary.get("lang") == (marks[1][7:-1] or None)
+    skeleton = compile_page(Located.of(parse_page(RTL_SOURCE), "t.html"), "t.html", site)
+    assert skeleton is not None
+    assert render(skeleton, locale, found, site=site)[0] == built
+
+
 @pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)
 def test_a_page_walked_once_builds_every_locale_as_a_fresh_walk_would(path: Path) -> None:
     """`Located.fresh()` (copy the tree, map the slots) gives the bytes of a new parse,

@@ -585,8 +585,15 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
                 note.set(name, value)
         note.tail = "\n"
         body.insert(0, note)
-    label = unescape_text(chrome(LANGUAGE_MENU) or LANGUAGE_MENU.msgid)
-    body.insert(0, switcher(body, here, locale, page, site=site, label=label))
+    label = chrome(LANGUAGE_MENU)
+    nav = switcher(body, here, locale, page, site=site,
+                   label=unescape_text(label or LANGUAGE_MENU.msgid))
+    if not label and "lang" in (marks := chrome_marks(locale)):
+        # the accessible name is English: read so, not in the page's voice. The visible
+        # menu keeps the page's language (and the nav its direction: it sits at the end)
+        nav.set("lang", marks["lang"])
+        nav[0][0].set("lang", bcp47(locale))
+    body.insert(0, nav)
 
 
 def _declare_utf8(head: etree._Element) -> bool:

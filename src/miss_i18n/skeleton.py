@@ -784,9 +784,14 @@ def _head(site: Site, locale: str, page: str, here: str) -> str:
 def _menu(site: Site, locale: str, page: str, here: str, *, translations: Translations,
           report: PageReport) -> str:
     """What build._decorate puts first in the body: the language menu, then the notices."""
-    label = unescape_text(chrome_text(LANGUAGE_MENU, translations) or LANGUAGE_MENU.msgid)
-    out = [f'<nav {MARK}="languages" aria-label={_attribute(label)}><details {MARK}="menu">'
-           f'<summary {MARK}="current">{_text(native_name(locale))}</summary>\n'
+    label = chrome_text(LANGUAGE_MENU, translations)
+    name = unescape_text(label or LANGUAGE_MENU.msgid)
+    english = "lang" in chrome_marks(locale) and not label  # as build._decorate marks it
+    nav_lang = f' lang="{chrome_marks(locale)["lang"]}"' if english else ""
+    summary_lang = f" lang={_attribute(bcp47(locale))}" if english else ""
+    out = [f'<nav {MARK}="languages" aria-label={_attribute(name)}{nav_lang}>'
+           f'<details {MARK}="menu">'
+           f'<summary {MARK}="current"{summary_lang}>{_text(native_name(locale))}</summary>\n'
            f'<ul {MARK}="list">\n']
     for other in site.all_locales:
         if other != locale and not site.is_published(other):
