@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import ARTICLE, make_project
+from conftest import ARTICLE, PAGES, make_project
 from miss_i18n.cli import main
 
 CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chrome")
@@ -135,6 +135,36 @@ def test_every_language_menu_link_opens_a_page_from_disk(site: Path) -> None:
         for link in links:
             assert link.startswith("file://")
             assert Path(link.removeprefix("file://")).is_file(), link
+
+
+KEPT = """
+<script>
+const kept = document.querySelector("p.notranslate"), text = document.createRange();
+text.selectNodeContents(kept);
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify({
+  direction: getComputedStyle(kept).direction, lang: kept.closest("[lang]").lang,
+  fromLeft: text.getBoundingClientRect().left - kept.getBoundingClientRect().left,
+});
+document.body.append(out);
+</script>
+"""
+
+
+def test_english_kept_by_translate_no_reads_left_to_right_on_an_rtl_page(
+        tmp_path: Path) -> None:
+    """tricky.html's <p class="notranslate">Brand text stays.</p> on the Arabic page: it
+    took the page's direction (right-aligned, ".Brand text stays") and language; it is
+    English, laid out as English."""
+    root = make_project(tmp_path / "p", ("ar",), extra="publish-threshold = 0\n")
+    shutil.copy(PAGES / "tricky.html", root / "source")
+    result = CliRunner().invoke(main, ["run", "--config", str(root / "pyproject.toml"),
+                                       "--no-translate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    seen = probe(root / "site" / "ar" / "tricky.html", KEPT)
+    assert (seen["direction"], seen["lang"]) == ("ltr", "en")
+    assert abs(seen["fromLeft"]) < 1, seen  # its text starts at the left edge
 
 
 # -- every script: an ltr, an rtl and a CJK page, translated ---------------------------------

@@ -46,7 +46,9 @@ def test_identity_translation_rebuilds_the_same_page(path: Path) -> None:
     assert visible_text(built) == visible_text(data)
     assert structure(built, FALLBACK) == structure(data, FALLBACK)
     assert [e.tag for e in parse_page(built).iter()
-            if e.get("lang") == "en" and e.get(MARK) is None] == []
+            if e.get("lang") == "en" and e.get(MARK) is None
+            and not e.xpath("ancestor-or-self::*[@translate='no' or @class='notranslate']")
+            ] == []  # but what translate="no" keeps in English
 
 
 def test_translated_page_golden() -> None:
@@ -734,6 +736,35 @@ def test_an_english_menu_name_is_marked_english(source: str, locale: str, menu: 
     skeleton = compile_page(Located.of(parse_page(RTL_SOURCE), "t.html"), "t.html", site)
     assert skeleton is not None
     assert render(skeleton, locale, found, site=site)[0] == built
+
+
+KEPT_SOURCE = (b'<html lang="en"><head><title>T</title></head><body>'
+               b'<p class="notranslate">Brand text.</p>'
+               b'<div translate="no"><p>Kept <b>too</b>.</p><p translate="yes">Said.</p></div>'
+               b'<p>Call <code translate="no">f()</code> now.</p>'
+               b'<p translate="no" lang="fr">Merci.</p></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "marks"), [
+    ("he", ' lang="en" dir="ltr"'), ("de", ' lang="en"'), ("en", "")])
+def test_text_kept_by_translate_no_says_it_is_the_sources(locale: str, marks: str) -> None:
+    """A block that translate="no" keeps in English was unmarked: on an rtl page it took
+    the page's direction (its full stop at the wrong end: ".Brand text") and a screen
+    reader read it in the page's language. It is marked as text left untranslated is; a
+    translate="no" element inside a sentence is the sentence's, and a lang stays."""
+    site = Site(["t.html"], "en", ["de", "he"])
+    built, _ = localize(parse_page(KEPT_SOURCE), "t.html", locale, {}, site=site)
+    code = ' dir="ltr"' if locale == "he" else ""  # code on an rtl page, as before
+    assert _body_of(built) == (
+        f'<p class="notranslate"{marks}>Brand text.</p><div translate="no">'
+        f'<p{marks}>Kept <b>too</b>.</p><p translate="yes"{marks}>Said.</p></div>'
+        f'<p{marks}>Call <code translate="no"{code}>'
+        'f()</code> now.</p><p translate="no" lang="fr">Merci.</p></body></html>\n')
+    builder = PageBuilder(Located.of(parse_page(KEPT_SOURCE), "t.html"), "t.html", site,
+                          plain=True, due=99)
+    for _ in range(2):  # the lxml build, then the skeleton's
+        assert builder.build(locale, {}, Review())[0] == built
+    assert builder.skeleton is not None
 
 
 @pytest.mark.parametrize("path", [ARTICLE, *REAL_PAGES], ids=lambda p: p.stem)

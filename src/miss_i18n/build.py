@@ -52,6 +52,7 @@ from .segments import (
     Slot,
     in_graphic,
     is_element,
+    kept_in_source,
     locate,
     option_spacing,
     set_option_text,
@@ -154,6 +155,7 @@ def localize(
     title = tree.getroot().find("head/title")
     if locale != site.source_locale:
         unclaim(tree.getroot(), site.source_locale)
+    kept = kept_in_source(tree.getroot(), slots) if locale != site.source_locale else []
     shown: set[int] = set()  # the slots of list items' shown text that are translated
     # Attributes first: runs copy their inline elements, attributes included.
     for index in sorted(range(len(slots)), key=lambda i: slots[i].run is not None):
@@ -181,6 +183,7 @@ def localize(
     if locale != site.source_locale:
         _mark_items(slots, shown, (source_tag, tag),
                     None if source_dir is None else (source_dir, direction(locale)))
+    _mark_kept(kept, source_tag, source_dir)
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
@@ -224,6 +227,18 @@ def _mark_fallback(run: Run, source_tag: str, source_dir: str | None) -> None:
     marked.set("lang", source_tag)
     if source_dir is not None:
         marked.set("dir", source_dir)
+
+
+def _mark_kept(kept: Iterable[etree._Element], source_tag: str, source_dir: str | None
+               ) -> None:
+    """Text translate="no" keeps (segments.kept_in_source) is the source's, and says so
+    as text left untranslated does: an English brand line on an Arabic page is read as
+    English and laid out left to right (not ".Brand text stays")."""
+    for element in kept:
+        if element.get("lang") is None and inherited_lang(element) is None:
+            element.set("lang", source_tag)
+            if source_dir is not None and element.get("dir") is None:
+                element.set("dir", source_dir)
 
 
 LIST_ITEMS = ("option", "optgroup")

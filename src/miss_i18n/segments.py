@@ -479,6 +479,50 @@ class _Walker:
                                opaque=frozenset(opaque)))
 
 
+def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._Element]:
+    """The elements below ``<body>`` that ``translate="no"`` (or the notranslate class)
+    keeps in the source language whole, with text of their own: each such opt-out that is
+    neither inside a run (there, a placeholder of a sentence) nor holds a slot (a
+    ``translate="yes"`` inside it), in document order. On another locale's page their text
+    is the source's, and says so (build._mark_fallback's marks)."""
+    body = root.find("body")
+    if body is None:
+        return []
+    found = [element for element in body.iter(etree.Element)
+             if element.get("translate") is not None or "notranslate" in (
+                 element.get("class") or "")]
+    if not found:
+        return []
+    holders: set[etree._Element] = set()
+    inline: set[etree._Element] = set()
+    for slot in slots:
+        holders.update(slot.element.iterancestors())
+        holders.add(slot.element)
+        if slot.run is not None:
+            inline.update(slot.run.nodes)
+    kept: list[etree._Element] = []
+
+    def keep(element: etree._Element) -> None:
+        if element not in holders:
+            if element.tag not in SKIP and has_letters("".join(
+                    str(text) for text in element.itertext(tag=etree.Element))):
+                kept.append(element)
+            return
+        for child in element:  # its text beside a translatable block stays unmarked
+            if is_element(child):
+                keep(child)
+
+    for element in found:
+        chain = [element, *element.iterancestors()]
+        flag = True
+        for ancestor in reversed(chain[1:]):
+            flag = _translate_flag(ancestor, flag)
+        if flag and not _translate_flag(element, flag) and not inline.intersection(chain) \
+                and not any(node.tag in SKIP for node in chain[1:]):  # an svg's, a list's
+            keep(element)
+    return kept
+
+
 def _all_text(node: etree._Element) -> str:
     return "".join(str(text) for text in node.itertext())
 

@@ -36,6 +36,7 @@ from .build import (
     chrome_text,
     content_languages,
     fallback_mark,
+    inherited_lang,
     localize,
     notices_of,
     open_graph_locales,
@@ -64,6 +65,7 @@ from .segments import (
     Slot,
     in_graphic,
     is_element,
+    kept_in_source,
     option_spacing,
     option_value,
 )
@@ -88,8 +90,8 @@ LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", 
 PAGE_URL, OG_LOCALE = "u", "g"
 """The page's own URL (an og:url's, build.open_graph_urls); an og:locale's value, the
 source's in the source locale (build.open_graph_locales)."""
-OWN, CODE, VALUE, ITEM = "o", "c", "v", "m"
-ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM)
+OWN, CODE, VALUE, ITEM, KEPT = "o", "c", "v", "m", "k"
+ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM, KEPT)
 """The places in attributes, which may be inside a run or one of its elements."""
 INSIDE = (*ATTRIBUTES, TITLE)
 """The places that may be inside a run or one of its elements: an option's text too (a
@@ -183,6 +185,9 @@ class Skeleton:
     inherited language comes from, and whether it may get a dir (its ITEM place)."""
     og_locales: Sequence[str] = ()
     """By OG_LOCALE place: the og:locale the source gives, written."""
+    kept: Sequence[tuple[bool, bool]] = ()
+    """By KEPT place (text translate="no" keeps in the source language, build.localize
+    marks it): whether its element has a dir of its own, and whether it is code."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -223,6 +228,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if body is None:
         return None
     claims = _own_places(root, site.source_locale)
+    kept = _kept_places(root, slots)  # after the claims: localize unclaims first
     og_locales = [_text(meta.get("content") or "").replace('"', "&quot;")
                   for meta in open_graph_locales(root)]
     attributes: dict[int, tuple[str, str]] = {}
@@ -251,7 +257,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
             run.parent.set("dir", _marker(DIR_MARK, index))
         _enclose(run, index)
     for element in root.iter(*CODE_TAGS):  # a marked one's dir is its mark's (render)
-        if element.get("dir") is None:
+        if element.get("dir") is None and element.get(f"{MARK}-kept") is None:
             element.set(f"{MARK}-code", _marker(CODE))
     if not _page_places(root, site):
         return None
@@ -273,7 +279,20 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
                     runs, sources, attributes, (title_slot, source_title), claims, values,
-                    items, og_locales)
+                    items, og_locales, kept)
+
+
+def _kept_places(root: etree._Element, slots: Sequence[Slot]) -> list[tuple[bool, bool]]:
+    """A KEPT place on each element that translate="no" keeps in the source language
+    and that build.localize marks so (segments.kept_in_source: none has a run's mark
+    above it); returns, by place, whether it has a dir of its own and whether it is
+    code."""
+    kept: list[tuple[bool, bool]] = []
+    for element in kept_in_source(root, slots):
+        if element.get("lang") is None and inherited_lang(element) is None:
+            element.set(f"{MARK}-kept", _marker(KEPT, len(kept)))
+            kept.append((element.get("dir") is not None, element.tag in CODE_TAGS))
+    return kept
 
 
 def _page_places(root: etree._Element, site: Site) -> bool:
@@ -588,6 +607,9 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
                 out[position] = f' dir="{source_dir}"'
             elif code_dir and skeleton.runs[index].code:
                 out[position] = ' dir="ltr"'
+        elif kind == KEPT:
+            out[position] = "" if locale == site.source_locale else _kept_mark(
+                skeleton.kept[index], source_tag, source_dir, code_dir)
         elif kind in ATTRIBUTES:
             out[position] = filled.places.get((kind, index), "")
         elif kind == OG_LOCALE:
@@ -596,6 +618,16 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
         else:
             out[position] = decorations[kind, index]
     return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
+
+
+def _kept_mark(kept: tuple[bool, bool], source_tag: str, source_dir: str | None,
+               code_dir: bool) -> str:
+    """What build.localize writes on an element translate="no" keeps: the source's lang,
+    and the direction it needs (the source's, else code's) where it has none of its own."""
+    own_dir, code = kept
+    wanted = source_dir or ("ltr" if code and code_dir else None)
+    mark = f' lang="{source_tag}"'
+    return mark if own_dir or wanted is None else mark + f' dir="{wanted}"'
 
 
 @dataclass
