@@ -315,3 +315,60 @@ def test_every_script_gets_its_own_font_stack_and_latin_keeps_the_pages_own(
         "ar": "Noto Naskh Arabic", "ur": "Noto Nastaliq Urdu", "he": "Noto Sans Hebrew",
         "th": "Noto Sans Thai", "my": "Noto Sans Myanmar",
     }
+
+
+CONTRAST = r"""
+<script>
+const rgba = (value) => [...value.match(/[\d.]+/g).map(Number), 1].slice(0, 4);
+const canvas = document.createElement("i");
+canvas.style.backgroundColor = "Canvas";  // the browser's page colour (dark in dark mode)
+document.body.append(canvas);
+const page = rgba(getComputedStyle(canvas).backgroundColor);
+const backdrop = (element) => {  // the colour behind it: its and its ancestors' layers
+  const layers = [];
+  for (let e = element; e; e = e.parentElement) {
+    const colour = rgba(getComputedStyle(e).backgroundColor);
+    layers.push(colour);
+    if (colour[3] === 1) break;
+  }
+  return layers.reverse().reduce((under, c) => under.map((v, i) => v * (1 - c[3]) + c[i] * c[3]),
+                                 page.slice(0, 3));
+};
+const luminance = (colour) => colour.slice(0, 3).map((v) => v / 255)
+  .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const contrast = (element) => {
+  const [a, b] = [luminance(rgba(getComputedStyle(element).color)),
+                  luminance(backdrop(element))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+};
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify(Object.fromEntries(
+  ["summary", "[data-miss-i18n$=-notice]", "[data-miss-i18n=list] a:not([aria-current])"]
+    .map((selector) => [selector, contrast(document.querySelector(selector))])));
+document.body.append(out);
+</script>
+"""
+
+
+@pytest.mark.parametrize("theme", [
+    "",  # the article's own: dark text on white
+    "body{background:#161923;color:#bcbdd0}a{color:#8cc8ff}",  # a dark theme of its own
+    ":root{color-scheme:dark}body{color:CanvasText}",  # the browser's dark mode, asked for
+])
+def test_the_menu_and_notice_read_on_a_light_and_a_dark_page(scripts_site: Path,
+                                                              theme: str) -> None:
+    """The menu button and the notice had a light background of their own (#fafafa,
+    #eef4ff) but the page's text colour: on a dark theme (mdBook's, rustdoc's, or the
+    browser's own for a page that asks for it), light grey on near-white. They now tint
+    the page's background; their text keeps WCAG AA contrast (4.5:1) on any of these."""
+    built = scripts_site / "de" / ARTICLE.name
+    page = built.with_name("themed.html")
+    page.write_bytes(built.read_bytes().replace(
+        b"</head>", f"<style>{theme}</style></head>".encode()))
+    try:
+        seen = probe(page, CONTRAST)
+    finally:
+        page.unlink()
+    assert len(seen) == 3 and all(ratio >= 4.5 for ratio in seen.values()), seen

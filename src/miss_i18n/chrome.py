@@ -99,10 +99,10 @@ STYLE = """
 [data-miss-i18n="languages"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
 margin-inline:0;text-align:end}
 [data-miss-i18n="languages"] summary{cursor:pointer;display:inline-block;
-padding-block:.25rem;padding-inline:.6rem;border:1px solid #bbb;border-radius:.4rem;
-background:#fafafa}
+padding-block:.25rem;padding-inline:.6rem;border:1px solid rgba(127,127,127,.55);
+border-radius:.4rem;background:rgba(127,127,127,.08)}
 [data-miss-i18n="languages"] ul{list-style:none;margin-block:.4rem 0;margin-inline:0;
-padding:.5rem;columns:10rem;border:1px solid #ddd;border-radius:.4rem;background:#fff;
+padding:.5rem;columns:10rem;border:1px solid rgba(127,127,127,.27);border-radius:.4rem;
 text-align:start}
 [data-miss-i18n="languages"] li{margin:0;padding-block:.1rem;padding-inline:0;
 break-inside:avoid}
@@ -110,13 +110,15 @@ break-inside:avoid}
 [data-miss-i18n="languages"] a[aria-current]{font-weight:600}
 [data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
 margin-inline:0;padding-block:.4rem;padding-inline:.7rem;border-radius:.4rem;
-background:#eef4ff;border:1px solid #c9d8f5}
+background:rgba(59,130,246,.09);border:1px solid rgba(59,130,246,.28)}
 :is(ul,ol,menu):dir(rtl):has(>li:not([dir=ltr]))>li[dir=ltr],
 :is(ul,ol,menu):dir(ltr):has(>li:not([dir=rtl]))>li[dir=rtl]{list-style-position:inside}
 :where(:is(ul,ol,menu):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))){direction:ltr}
 :where(:is(ul,ol,menu):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))){direction:rtl}
 """.strip() + "\n" + SCRIPT_FONTS
-"""The style the build adds to every page. Lists on a page whose direction is not the
-source's: one left all in the source's language is laid out in the source's direction
+"""The style the build adds to every page. Its boxes take the page's text colour and tint
+its background (translucent), so they read on a dark page as on a light one. Lists on a
+page whose direction is not the source's: one left all in the source's language is laid
+out in the source's direction
 (``:where``: no specificity, so a page's own rule wins); in one partly translated, the
 untranslated items keep their markers inside, so none stands outside the column."""
