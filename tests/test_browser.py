@@ -372,3 +372,33 @@ def test_the_menu_and_notice_read_on_a_light_and_a_dark_page(scripts_site: Path,
     finally:
         page.unlink()
     assert len(seen) == 3 and all(ratio >= 4.5 for ratio in seen.values()), seen
+
+
+MONOSPACE = r"""
+<script>
+const block = document.createElement("p");  // in the page's language, as translated text is
+block.innerHTML = "<code>printf()</code> <kbd>Ctrl</kbd><pre>int <span>x</span>;</pre>";
+document.querySelector("#overview").append(block);
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify({
+  lang: block.closest("[lang]").lang,
+  code: [...block.querySelectorAll("code, kbd, pre, pre span")]
+    .map((e) => getComputedStyle(e).fontFamily),
+  text: getComputedStyle(block).fontFamily.split(",")[0],
+});
+document.body.append(out);
+</script>
+"""
+
+
+@pytest.mark.parametrize(("locale", "font"), [("ja", '"Noto Sans CJK JP"'),
+                                              ("ar", '"Noto Naskh Arabic"')])
+def test_code_keeps_its_monospace_font_on_a_page_with_a_script_font(
+        scripts_site: Path, locale: str, font: str) -> None:
+    """The script's font stack matched every element in the language: code, kbd and pre
+    blocks (and a highlighter's spans in them) on a Japanese or Arabic page were drawn in
+    the proportional CJK or Naskh font, columns and indentation lost. Code keeps the
+    browser's monospace font; the text around it keeps the script's."""
+    seen = probe(scripts_site / locale / ARTICLE.name, MONOSPACE)
+    assert seen == {"lang": locale, "code": ["monospace"] * 4, "text": font}

@@ -55,7 +55,12 @@ def _stack(*families: str) -> str:
     return ",".join([*(f'"{family}"' for family in families), "system-ui", "sans-serif"])
 
 
-SCRIPT_FONTS = "\n".join(f"{selector}{{font-family:{stack}{extra}}}" for selector, stack, extra in (
+_NOT_CODE = ":not(pre,code,kbd,samp,tt,:is(pre,code,kbd,samp,tt) *)"
+"""Code keeps its monospace font (the browser's, or the page's own ``code{…}``): a script's
+stack, more specific than either, made a Japanese page's code blocks proportional."""
+
+SCRIPT_FONTS = "\n".join(f"{selector}{_NOT_CODE}{{font-family:{stack}{extra}}}"
+                         for selector, stack, extra in (
     # CJK: one stack per language, so each gets its own glyph forms (骨 and 直 differ).
     (":lang(zh)", _stack("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC"), ""),
     (":is(:lang(zh-Hant),:lang(zh-TW),:lang(zh-MO))",
