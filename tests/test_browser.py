@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLE, PAGES, make_project
+from miss_i18n.chrome import STYLE
 from miss_i18n.cli import main
 
 CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chrome")
@@ -402,3 +403,46 @@ def test_code_keeps_its_monospace_font_on_a_page_with_a_script_font(
     browser's monospace font; the text around it keeps the script's."""
     seen = probe(scripts_site / locale / ARTICLE.name, MONOSPACE)
     assert seen == {"lang": locale, "code": ["monospace"] * 4, "text": font}
+
+
+HAS_NASTALIQ = shutil.which("fc-list") is not None and "Noto Nastaliq Urdu" in subprocess.run(
+    ["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+
+URDU_TEXT = "اردو ایک زبان ہے۔"
+ENGLISH = "a (b) c. d: e, f • g (h) i. j: k, l • m"
+ARABIC_STACK = '"Noto Naskh Arabic","Noto Sans Arabic",system-ui,sans-serif'
+URDU = f"""<!DOCTYPE html><html lang="ur" dir="rtl"><head><meta charset="utf-8">
+<style>{{style}}</style></head><body>
+<p id="ur">{URDU_TEXT}</p><p id="naskh" style="font-family:'Noto Naskh Arabic'">{URDU_TEXT}</p>
+<p lang="en" dir="ltr" id="en">{ENGLISH}</p>
+<p lang="en" dir="ltr" id="latin" style='font-family:{ARABIC_STACK}'>{ENGLISH}</p>
+</body></html>"""
+
+WIDTHS = """
+<script>
+const width = (id) => {
+  const range = document.createRange();
+  range.selectNodeContents(document.getElementById(id));
+  return range.getBoundingClientRect().width;
+};
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify(Object.fromEntries(
+  ["ur", "naskh", "en", "latin"].map((id) => [id, width(id)])));
+document.body.append(out);
+</script>
+"""
+
+
+@pytest.mark.skipif(not HAS_NASTALIQ, reason="Noto Nastaliq Urdu missing: apt-get install "
+                                             "fonts-noto-extra")
+def test_english_on_an_urdu_page_is_not_drawn_with_nastaliq_punctuation(tmp_path: Path) -> None:
+    """English left untranslated on an Urdu page (or its titles in the index) took Noto
+    Nastaliq Urdu's space, stops and brackets: words ran together ("ClosureExample(libffi:
+    the"), heavy stops and brackets, big bullets. Nastaliq now draws the Arabic script
+    only: Urdu is still Nastaliq (not Naskh), English is drawn as on an Arabic page."""
+    page = tmp_path / "ur.html"
+    page.write_text(URDU.format(style=STYLE), encoding="utf-8")
+    seen = probe(page, WIDTHS)
+    assert abs(seen["en"] - seen["latin"]) < 1, seen
+    assert abs(seen["ur"] - seen["naskh"]) > 5, seen

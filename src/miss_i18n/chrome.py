@@ -55,11 +55,23 @@ def _stack(*families: str) -> str:
     return ",".join([*(f'"{family}"' for family in families), "system-ui", "sans-serif"])
 
 
+NASTALIQ = "\n".join(
+    f'@font-face{{font-family:"Noto Nastaliq Urdu";font-weight:{weight};src:{sources};'
+    "unicode-range:U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF,U+200C-200F}"
+    for weight, sources in (
+        (400, 'local("Noto Nastaliq Urdu"),local("Noto Nastaliq Urdu Regular"),'
+              'local("NotoNastaliqUrdu-Regular")'),
+        (700, 'local("Noto Nastaliq Urdu Bold"),local("NotoNastaliqUrdu-Bold")')))
+"""Noto Nastaliq Urdu for the Arabic script alone: its space, Latin punctuation and bullet
+are drawn for Nastaliq, so English left untranslated on an Urdu page (or an English title
+under Urdu in the index) ran its words together with heavy stops and bullets. The rest
+falls to the next fonts of the stack."""
+
 _NOT_CODE = ":not(pre,code,kbd,samp,tt,:is(pre,code,kbd,samp,tt) *)"
 """Code keeps its monospace font (the browser's, or the page's own ``code{…}``): a script's
 stack, more specific than either, made a Japanese page's code blocks proportional."""
 
-SCRIPT_FONTS = "\n".join(f"{selector}{_NOT_CODE}{{font-family:{stack}{extra}}}"
+SCRIPT_FONTS = NASTALIQ + "\n" + "\n".join(f"{selector}{_NOT_CODE}{{font-family:{stack}{extra}}}"
                          for selector, stack, extra in (
     # CJK: one stack per language, so each gets its own glyph forms (骨 and 直 differ).
     (":lang(zh)", _stack("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC"), ""),
