@@ -235,3 +235,25 @@ def test_a_held_back_draft_among_those_to_review_says_the_page_shows_the_source(
     rows = page.split('<table data-miss-i18n="least-confident"')[1].split("<tr>")[2:]
     assert "held back: it fails an error-level check" in rows[0]
     assert "held back" not in rows[1] and 'href="de/a.html#q"' in rows[1]
+
+
+@pytest.mark.parametrize("source", ["ar", "en"])
+def test_the_report_is_english_and_marks_the_sources_language_where_it_shows(
+        source: str) -> None:
+    """report.html is the build's own English, whatever the source's language: an Arabic
+    source's report was lang=ar dir=rtl throughout, its English read with an Arabic voice
+    and laid out right to left. Now the page is English, and the source's text in it (its
+    name, a draft's source text, a page title left untranslated) is marked as the source's."""
+    site = Site(["a.html"], source, ["de"], None, frozenset(), progress={"de": 80.0},
+                threshold=50)
+    weak = [WeakDraft(0.3, None, "a:#q", "Source text", ("a.html#q",))]
+    page = report_page(site, [CatalogStats("de", 2, 0, 2, 0, 2)],
+                       [PageReport("de", "a.html", 2, 1)], {("de", "a.html"): "T"},
+                       {"de": Findings(0, 0)}, weakest={"de": weak}).decode()
+    assert '<html lang="en" dir="ltr">' in page
+    assert '<span data-miss-i18n="shown">1 of 2 shown translated</span>' in page
+    if source == "ar":
+        assert '<span lang="ar" dir="rtl">العربية</span>, 1 page:' in page
+        assert '<td lang="ar" dir="rtl">Source text</td>' in page
+    else:
+        assert "besides English, 1 page:" in page and "<td>Source text</td>" in page

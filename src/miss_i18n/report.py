@@ -16,7 +16,7 @@ from lxml import etree
 
 from .build import PageReport, untranslated_titles
 from .checks import CheckContext, check_catalog
-from .chrome import SCRIPT_FONTS
+from .chrome import CHROME_LANGUAGE, SCRIPT_FONTS, chrome_marks
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name
@@ -131,9 +131,10 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     report of each page; ``findings`` what `check` finds per locale (None: not counted);
     ``weakest`` each locale's least confident drafts (None: not listed).
     """
-    tag = bcp47(site.source_locale)
+    # the report is the build's own English (chrome.CHROME_LANGUAGE), whatever the
+    # source's language: text in another language is marked where it shows
     root = shell(
-        f'<html lang="{tag}" dir="{direction(site.source_locale)}"><head>'
+        f'<html lang="{CHROME_LANGUAGE}" dir="ltr"><head>'
         '<meta charset="utf-8"></head><body></body></html>')
     head, body = root.find("head"), root.find("body")
     assert head is not None and body is not None
@@ -147,13 +148,16 @@ def report_page(site: Site, stats: Sequence[CatalogStats], pages: Sequence[PageR
     untranslated = untranslated_titles(site, pages)
     published = sum(1 for row in stats if site.is_published(row.locale))
     summary = _add(main, "p")
-    summary.text = (
-        f"{_plural(len(stats), 'language', 'languages')} besides "
-        f"{native_name(site.source_locale)}, {_plural(len(site.pages), 'page', 'pages')}: "
+    summary.text = f"{_plural(len(stats), 'language', 'languages')} besides "
+    rest = (f", {_plural(len(site.pages), 'page', 'pages')}: "
         f"{published} published, {len(stats) - published} "
         f"{'preview' if len(stats) - published == 1 else 'previews'}. A language is "
         f"published once {site.threshold:g}% of its text shows translated; below that its "
         "pages are built as previews, hidden from search engines and language menus. ")
+    if _source(site):  # the source's name in itself, in its language
+        _add(summary, "span", native_name(site.source_locale), **_source(site)).tail = rest
+    else:
+        summary.text += native_name(site.source_locale) + rest
     _add(summary, "a", "All languages", href="index.html").tail = "."
 
     legend = _add(main, "ul", data_miss_i18n="legend", aria_label="Legend")
@@ -232,7 +236,7 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
     # a row per page and locale: elements made directly, their attributes made once
     tag = bcp47(locale)
     translated, left = _language(locale), _language(site.source_locale)
-    source = {"data-miss-i18n": "shown", **left}
+    source = {"data-miss-i18n": "shown"}
     element = etree.SubElement
     for page in site.pages:
         item = element(listing, "li")
@@ -243,6 +247,12 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
         if report is not None:
             element(item, "span", source).text = \
                 f"{report.translated} of {report.segments} shown translated"
+
+
+def _source(site: Site) -> dict[str, str]:
+    """The marks of text in the source's language in the (English) report: none where
+    that is English too."""
+    return {} if not chrome_marks(site.source_locale) else _language(site.source_locale)
 
 
 def _language(locale: str) -> dict[str, str]:
@@ -286,7 +296,7 @@ def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[
                          value=f"{draft.confidence:.2f}", low="0.5", optimum="1")
             meter.set("aria-hidden", "true")
             meter.tail = f" {draft.confidence:.2f}"
-            _add(row, "td", excerpt(draft.msgid, 90))
+            _add(row, "td", excerpt(draft.msgid, 90), **_source(site))
             links = _add(row, "td")
             for reference in draft.references:
                 page, _, anchor = reference.partition("#")
