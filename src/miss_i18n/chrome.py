@@ -125,6 +125,7 @@ text-align:start}
 break-inside:avoid}
 [data-miss-i18n="languages"] a{text-decoration:none}
 [data-miss-i18n="languages"] a[aria-current]{font-weight:600}
+@media print{[data-miss-i18n="languages"]{display:none}}
 [data-miss-i18n$="-notice"]{font:14px/1.4 system-ui,sans-serif;margin-block:0 1rem;
 margin-inline:0;padding-block:.4rem;padding-inline:.7rem;border-radius:.4rem;
 background:rgba(59,130,246,.09);border:1px solid rgba(59,130,246,.28)}
@@ -133,7 +134,8 @@ background:rgba(59,130,246,.09);border:1px solid rgba(59,130,246,.28)}
 :where(:is(ul,ol,menu):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))){direction:ltr}
 :where(:is(ul,ol,menu):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))){direction:rtl}
 """.strip() + "\n" + SCRIPT_FONTS
-"""The style the build adds to every page. Its boxes take the page's text colour and tint
+"""The style the build adds to every page. The language menu is left out of a printed
+page (a button on paper). Its boxes take the page's text colour and tint
 its background (translucent), so they read on a dark page as on a light one. Lists on a
 page whose direction is not the source's: one left all in the source's language is laid
 out in the source's direction
