@@ -183,6 +183,21 @@ def test_install_from_an_archive_of_the_folder_s_contents(tmp_path: Path, kind: 
     assert (installed.name, installed.digest) == ("nllb-tiny", direct.digest)
 
 
+@pytest.mark.parametrize("kind", ["tar.gz", "tar.xz", "tar.bz2"])
+def test_a_damaged_compressed_archive_is_one_clear_error(tmp_path: Path, kind: str) -> None:
+    """Its middle garbled (a bad download): one line, never a traceback (xz's LZMAError and
+    gzip's zlib.error are none of the errors tarfile names)."""
+    archive = tmp_path / f"nllb-tiny.{kind}"
+    with tarfile.open(archive, f"w:{kind.removeprefix('tar.')}") as tf:
+        tf.add(FIXTURE, "nllb-tiny")
+    data = bytearray(archive.read_bytes())
+    for at in range(len(data) // 2, len(data) - 64, 101):
+        data[at] ^= 0x55
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ModelPackageError, match="unreadable archive"):
+        NllbStore(tmp_path / "store").install(archive)
+
+
 @pytest.mark.parametrize("given", [".", "notes/.."])
 def test_install_of_the_current_folder_takes_its_name(tmp_path: Path, given: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:

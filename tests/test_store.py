@@ -170,12 +170,36 @@ def _corrupt_data(tmp: Path) -> Path:
     return path
 
 
+def _garbled(tmp: Path, compression: int) -> Path:
+    """A compressed package (the argos index ships deflated ones) whose model.bin data is
+    garbled halfway (a bad download): zlib's and lzma's errors came out as a traceback,
+    bz2's as 'cannot extract … here; check free disk space' (exit 7)."""
+    path = tmp / "garbled.argosmodel"
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+        for name, data in entries_of(DE).items():
+            zf.writestr(name, data)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(f"{TOP}/model/model.bin")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename)
+    for at in range(start + 2000, start + info.compress_size - 100, 97):
+        data[at] ^= 0x55
+    path.write_bytes(bytes(data))
+    return path
+
+
 TOP = "translate-en_de-1_0"
 BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
     "not a zip": (lambda t: _text(t, "x.argosmodel", "<html>404</html>"), "not a zip archive"),
     "truncated": (lambda t: _bytes(t, "t.argosmodel", DE.read_bytes()[:50_000]),
                   "not a zip archive"),
     "bad CRC": (_corrupt_data, "corrupt data in the archive"),
+    "garbled deflate data": (lambda t: _garbled(t, zipfile.ZIP_DEFLATED),
+                             "corrupt data in the archive"),
+    "garbled bzip2 data": (lambda t: _garbled(t, zipfile.ZIP_BZIP2),
+                           "corrupt data in the archive"),
+    "garbled lzma data": (lambda t: _garbled(t, zipfile.ZIP_LZMA),
+                          "corrupt data in the archive"),
     "empty zip": (lambda t: write_zip(t / "e.argosmodel", {}), "empty"),
     "two top folders": (lambda t: write_zip(t / "two.argosmodel", {
         **entries_of(DE), **renamed(entries_of(ES), "translate-en_es-1_0", "other")}),

@@ -26,11 +26,13 @@ import errno
 import functools
 import hashlib
 import json
+import lzma
 import os
 import re
 import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -345,7 +347,8 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
                              "disk space and permissions", path=where) from None
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, lzma.LZMAError,
+            zlib.error) as error:  # zlib's: a garbled deflate or gzip stream
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     entries = list(into.iterdir())

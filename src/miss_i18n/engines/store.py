@@ -26,11 +26,13 @@ import contextlib
 import functools
 import importlib
 import json
+import lzma
 import re
 import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -431,7 +433,7 @@ def _check_archive(path: Path) -> _Archive:
             members = tuple(archive.infolist())
             top = _check_members(members)
             metadata = _read_zip_metadata(archive, f"{top}/{METADATA}")
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as error:
         raise ModelPackageError(f"unreadable zip archive ({error}); {_HOW_TO_GET}",
                                 path=path) from None
     except ModelPackageError as error:
@@ -632,9 +634,12 @@ def _extract(archive: _Archive, into: Path) -> None:
             for member in archive.members:
                 extract_member(into, _safe_parts(member), member.is_dir(),
                                functools.partial(zf.open, member))
-    except (zipfile.BadZipFile, EOFError) as error:
+    except (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError) as error:
         raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
                                 path=archive.path) from None
     except OSError as error:
+        if error.errno is None:  # bz2's garbled data ("Invalid data stream"), not the disk
+            raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
+                                    path=archive.path) from None
         raise WriteError(f"cannot extract {archive.path.name} here ({error.strerror}); check "
                          "free disk space and permissions", path=into.parent.parent) from None
