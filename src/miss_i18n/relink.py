@@ -15,6 +15,13 @@ from .markup import HTML_SPACE
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background",
                   "xlink:href")
+_ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')]/..")
+"""The elements with an attribute that may be a root-relative URL (``/about.html``)."""
+_CSS = etree.XPath(
+    "descendant-or-self::*[@srcset] | descendant-or-self::*/@style[contains(., 'url(')"
+    " or contains(., '@import')]/.. | descendant-or-self::style[contains(., 'url(')"
+    " or contains(., '@import')]")
+"""The elements with URLs inside a value: a srcset, CSS (relinked each: idempotent)."""
 _CSS_URL = re.compile(
     r"""(?P<head>url\(\s*)(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'|(?P<bare>[^)'"\s\\]+))"""
     r"""(?=\s*\))|(?P<imp>@import\s+)(?:"(?P<idq>[^"\\\n]*)"|'(?P<isq>[^'\\\n]*)')""",
@@ -44,8 +51,11 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     source_dir = posixpath.dirname(page)
     out_dir = posixpath.dirname(here)
     rebase = _rebaser(base, source_dir) if base is not None else None
+    only_rooted = not assets and base is None  # then a relative link stays as it is
 
     def relink(url: str) -> str:
+        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/"):
+            return url  # (most links: another page's, relative, stays as it is)
         if rebase is not None:
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
@@ -77,30 +87,44 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         lowered = css.lower()
         return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
 
+    if only_rooted:  # only the elements that may hold a root-relative URL: a page has
+        for query in (_ROOTED, _CSS):  # thousands of elements, and most pages none
+            found = query(root)
+            assert isinstance(found, list)
+            for element in found:
+                if isinstance(element, etree._Element):
+                    _relink_element(element, relink, relink_css)
+        return
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in URL_ATTRIBUTES:
-            value = element.get(name)
-            if value is not None and (moved := relink(value)) != value:
-                element.set(name, moved)
-        srcset = element.get("srcset")
-        if srcset is not None:
-            items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]
-            element.set("srcset", ", ".join(
-                " ".join([relink(item[0]), *item[1:]]) for item in items))
-        style = element.get("style")
-        if style is not None and (moved := relink_css(style)) != style:
-            element.set("style", moved)
-        if element.tag == "style" and element.text and (
-                moved := relink_css(element.text)) != element.text:
-            element.text = moved
+        if isinstance(element.tag, str):
+            _relink_element(element, relink, relink_css)
     if base is not None:
         for element in list(root.iter("base")):
             if "href" in element.attrib:
                 del element.attrib["href"]
             if not element.attrib:
                 _drop(element)
+
+
+def _relink_element(element: etree._Element, relink: Callable[[str], str],
+                    relink_css: Callable[[str], str]) -> None:
+    """An element's URLs relinked: its URL attributes, srcset and style, a <style>'s text."""
+    for name in URL_ATTRIBUTES:
+        value = element.get(name)
+        if value is not None and (moved := relink(value)) != value:
+            element.set(name, moved)
+    srcset = element.get("srcset")
+    if srcset is not None:
+        items = [item.strip().split(None, 1) for item in srcset.split(",") if item.strip()]
+        moved = ", ".join(" ".join([relink(item[0]), *item[1:]]) for item in items)
+        if moved != ", ".join(" ".join(item) for item in items):
+            element.set("srcset", moved)
+    style = element.get("style")
+    if style is not None and (moved := relink_css(style)) != style:
+        element.set("style", moved)
+    if element.tag == "style" and element.text and (
+            moved := relink_css(element.text)) != element.text:
+        element.text = moved
 
 
 def _base_href(root: etree._Element) -> str | None:
