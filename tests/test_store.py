@@ -446,24 +446,6 @@ BAD_WEIGHTS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_WEIGHTS))
-def test_weights_ctranslate2_cannot_load_replace_nothing(tmp_path: Path, case: str) -> None:
-    """A package with broken weights is refused before it replaces the working one."""
-    pytest.importorskip("ctranslate2")
-    make, change, message = BAD_WEIGHTS[case]
-    config = project(tmp_path)
-    assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config",
-                  str(config))[0] == 0
-    before = snapshot(tmp_path / ".miss-i18n")
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    bad = make(incoming, change)
-    code, output = invoke("models", "install", str(bad), "--config", str(config))
-    assert code == 4
-    one_error(output, bad, message)
-    assert snapshot(tmp_path / ".miss-i18n") == before
-
-
 def _argos_with_tokenizer(tmp: Path, change: Callable[[bytes], bytes]) -> Path:
     entries = entries_of(DE)
     tokenizer = f"{TOP}/sentencepiece.model"
@@ -488,13 +470,19 @@ BAD_TOKENIZERS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_TOKENIZERS))
-def test_a_tokenizer_sentencepiece_cannot_load_replaces_nothing(tmp_path: Path,
-                                                                case: str) -> None:
-    """A package whose SentencePiece model is damaged was installed over the working one,
-    and every later translate of its locales failed: it is refused like broken weights."""
+BAD_FILES = {**{f"weights, {case}": how for case, how in BAD_WEIGHTS.items()},
+             **{f"tokenizer, {case}": how for case, how in BAD_TOKENIZERS.items()}}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_model_its_libraries_cannot_load_replaces_nothing(tmp_path: Path, case: str
+                                                            ) -> None:
+    """A package whose weights CTranslate2, or whose SentencePiece model SentencePiece,
+    cannot load is refused before it replaces the working one (a damaged tokenizer was
+    installed over it, and every later translate of its locales failed)."""
+    pytest.importorskip("ctranslate2")
     pytest.importorskip("sentencepiece")
-    make, change, message = BAD_TOKENIZERS[case]
+    make, change, message = BAD_FILES[case]
     config = project(tmp_path)
     assert invoke("models", "install", str(DE), str(NLLB_TINY), "--config",
                   str(config))[0] == 0
