@@ -319,7 +319,10 @@ def test_an_entry_whose_pieces_cannot_all_be_translated_stays_untranslated() -> 
     for entry in (broken, silent):
         assert (entry.msgstr, entry.flags, entry.tcomment) == ("", [], "")
     assert (result.waiting, result.drafted, result.failed) == (2, 0, 1)
+    assert result.failures == ("Read <1>the guide</1> now.",)  # named for the user
     assert po.metadata["PO-Revision-Date"] == "2020-01-01 00:00+0000"
+    silent.msgctxt = "page:#p"
+    assert run(catalog_of(silent), FakeEngine(silent="the guide")).failures == ("page:#p",)
 
 
 def test_sentences_the_memory_has_make_no_engine_call(tmp_path: Path) -> None:

@@ -249,6 +249,10 @@ def _progress(quiet: bool, tty: bool | None = None) -> ProgressFactory:
     return lambda locale: _Bar(f"translating {locale}")
 
 
+FAILURES_NAMED = 3
+"""How many entries a locale's line names where the engine gave no text (the rest counted)."""
+
+
 def _report_translations(translated: TranslateResult, quiet: bool) -> None:
     for result in translated.translations:
         if result.from_people:
@@ -261,7 +265,11 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
             continue
         detail = f", {result.piecewise} with markup translated piecewise" if result.piecewise \
             else ""
-        failed = f", {result.failed} failed (left untranslated)" if result.failed else ""
+        named = ", ".join(result.failures[:FAILURES_NAMED]) + (
+            f" and {len(result.failures) - FAILURES_NAMED} more"
+            if len(result.failures) > FAILURES_NAMED else "")
+        failed = (f", {result.failed} failed (the engine gave no text for a sentence; left "
+                  f"untranslated: {named})") if result.failed else ""
         held = (f", {result.held} held back from the pages (they fail an error-level check: "
                 "see `miss-i18n check`)") if result.held else ""
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"

@@ -21,7 +21,7 @@ import polib
 
 from .catalog import format_date
 from .checks import ERROR_ENTRY_CHECKS, CheckContext, failed_errors
-from .confidence import confidence, least
+from .confidence import confidence, excerpt, least
 from .config import Glossary
 from .engines.base import Engine, MarkupEngine, ModelInfo, Progress, translate_scored
 from .errors import EngineError
@@ -73,6 +73,9 @@ class LocaleResult:
     drafted: int = 0
     piecewise: int = 0
     failed: int = 0
+    failures: tuple[str, ...] = ()
+    """Which entries ``failed`` (the engine gave no text for a sentence of theirs): each
+    one's context, else the start of its text, in catalog order."""
     held: int = 0
     """Drafts written (counted in ``drafted``) that fail an error-level check: kept in the
     catalog for review, never shown on a page (summary.held_back)."""
@@ -366,17 +369,17 @@ def translate_catalog(
     except EngineError as error:
         return LocaleResult(locale=locale, model=model, waiting=len(jobs),
                             error=failure_line(locale, model, error))
-    drafted = piecewise = failed = held = 0
+    drafted = piecewise = held = 0
+    failures: list[str] = []
     checking = CheckContext(locale, "", Glossary(do_not_translate=tuple(keep)))
     for entry, nodes in parsed:
         try:
             text, split, used = _draft(entry.msgid, nodes, path.lookup,
                                         marked.get(entry.msgid))
         except _EmptyOutput:
-            failed += 1
-            continue
+            text = None
         if text is None:
-            failed += 1
+            failures.append(entry.msgctxt or excerpt(entry.msgid, 40))
             continue
         score = None if used is None else path.score(used)
         fails = failed_errors(entry.msgid, text, checking, DRAFT_CHECKS)
@@ -389,7 +392,8 @@ def translate_catalog(
     texts = path.asked + asked
     translated = path.translated + fresh
     return LocaleResult(locale=locale, model=model, waiting=len(jobs), drafted=drafted,
-                        piecewise=piecewise, failed=failed, held=held, texts=texts,
+                        piecewise=piecewise, failed=len(failures), failures=tuple(failures),
+                        held=held, texts=texts,
                         from_memory=texts - translated, from_engine=translated)
 
 
