@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from helpers import invoke
-from miss_i18n import Project, catalog, provenance
+from miss_i18n import Project, catalog, provenance, tmx
 from miss_i18n.cli import main
 from miss_i18n.memory import Added
 from miss_i18n.tmx import match_locale
@@ -508,3 +508,22 @@ def test_a_draft_from_the_memory_whose_text_only_moved_stays(started: Path) -> N
     moved = entry(started, "de", "minimally-invasive-spine-surgery:#summary/h2")
     assert (moved.msgstr, moved.flags, moved.previous_msgid, moved.tcomment) == (
         "Überblick", ["fuzzy"], "Overview", WAS)
+
+
+def test_units_translating_a_text_differently_give_it_no_translation() -> None:
+    """OmegaT exports a text's alternative translations as units of their own: which one
+    fits a page cannot be told, so none is taken (the last silently won, and the import
+    counted both as updated); a unit repeating another is taken once."""
+    data = HEAD + """\
+    <tu><tuv xml:lang="en"><seg>Smaller scars</seg></tuv>
+        <tuv xml:lang="de"><seg>Kleinere Narben</seg></tuv>
+        <tuv xml:lang="pt-BR"><seg>Cicatrizes menores</seg></tuv></tu>
+    <tu><tuv xml:lang="en"><seg>Smaller scars</seg></tuv>
+        <tuv xml:lang="de"><seg>Weniger Narben</seg></tuv>
+        <tuv xml:lang="pt-BR"><seg>Cicatrizes menores</seg></tuv></tu>
+""" + TAIL
+    found = tmx.read(data.encode(), Path("alt.tmx"), source_locale="en",
+                     locales=("en", "de", "pt_BR"))
+    assert [(t.locale, t.target) for t in found.translations] == [
+        ("pt_BR", "Cicatrizes menores")]
+    assert found.skipped == {"de": {tmx.SEVERAL_UNITS: 2}}

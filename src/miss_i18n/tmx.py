@@ -47,6 +47,7 @@ NOT_A_LOCALE = "not one of the project's locales"
 EMPTY = "empty segment"
 UNUSABLE = "characters a web page cannot hold"
 SEVERAL = "different translations in one unit"
+SEVERAL_UNITS = "different translations of the same text in other units of the file"
 SEVERAL_SOURCES = "different segments in the source language in one unit"
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -248,7 +249,27 @@ def read(data: bytes, path: Path, *, source_locale: str, locales: Sequence[str])
     for unit in _units(data, path):
         result.units += 1
         _unit(unit, result, source_locale, tuple(locales))
+    _one_per_text(result)
     return result
+
+
+def _one_per_text(result: TmxFile) -> None:
+    """One translation of a text per locale: where units of the file translate the same
+    text differently (OmegaT exports its alternative translations so), none is taken (the
+    last silently won, and the import counted both); a unit that repeats another is one."""
+    targets: dict[tuple[str, str], set[str]] = {}
+    for item in result.translations:
+        targets.setdefault((item.locale, item.source), set()).add(item.target)
+    kept: list[HumanTranslation] = []
+    seen: set[tuple[str, str]] = set()
+    for item in result.translations:
+        key = (item.locale, item.source)
+        if len(targets[key]) > 1:
+            result.skip(item.locale, SEVERAL_UNITS)
+        elif key not in seen:
+            seen.add(key)
+            kept.append(item)
+    result.translations = kept
 
 
 def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
