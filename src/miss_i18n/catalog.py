@@ -18,7 +18,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from . import __version__, po_fast, po_syntax
+from . import __version__, mo_file, po_fast, po_syntax
 from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .model import CatalogStats, Key, Segment
@@ -400,11 +400,7 @@ def to_bytes(catalog: polib.POFile) -> bytes:
 
 def mo_bytes(catalog: polib.POFile) -> bytes:
     """A .mo image of the translated (non-fuzzy) entries, deterministic."""
-    compiled = polib.POFile(wrapwidth=0)
-    compiled.metadata = dict(catalog.metadata)
-    for entry in catalog.translated_entries():
-        compiled.append(entry)
-    return bytes(compiled.to_binary())
+    return mo_file.of_catalog(catalog)
 
 
 # -- building -----------------------------------------------------------------------------

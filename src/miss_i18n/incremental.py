@@ -30,7 +30,7 @@ from typing import Any
 
 import polib
 
-from . import catalog
+from . import catalog, mo_file
 from .build import Review, shows
 from .buildcache import code_digest
 from .checks import CheckContext, Header, check_header, entry_issues
@@ -174,13 +174,10 @@ def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
 
 
 def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:
-    """``catalog.mo_bytes`` of the catalog whose header and facts these are."""
-    compiled = polib.POFile(wrapwidth=0)
-    compiled.metadata = dict(metadata)
-    for fact in facts:
-        if fact[3] & TRANSLATED:
-            compiled.append(polib.POEntry(msgctxt=fact[0], msgid=fact[1], msgstr=fact[2]))
-    return bytes(compiled.to_binary())
+    """``catalog.mo_bytes`` of the catalog whose header and facts these are (none plural:
+    a merged catalog's active entries are the template's)."""
+    return mo_file.image(mo_file.header_text(metadata), (
+        (fact[0], fact[1], None, (fact[2],)) for fact in facts if fact[3] & TRANSLATED))
 
 
 # -- the record -----------------------------------------------------------------------------
