@@ -12,7 +12,9 @@ so that the ratios it ends with are meaningful even where absolute times are noi
    pages and locales;
 3. an unchanged rerun vs the first run, and 4. a one-paragraph edit vs the first run
    (at the largest size, ``--rounds`` rounds of ours and of translate-toolkit, alternating:
-   the ratios are of the medians);
+   the ratios are of the medians); then the same project translated (every catalog's
+   entries accepted, as a translated site's are): its first run (a fresh clone: the
+   catalogs, no build index, no site) and a one-paragraph edit of it;
 5. peak memory: the largest RSS of the measured process (``ru_maxrss`` of a fresh
    wrapper process's children, one wrapper per measurement);
 6. scaling: first runs at 1x, 4x and 16x the pages (time per page at 16x over 1x).
@@ -58,7 +60,8 @@ TT_ENV = "BENCH_TT_BIN"
 
 # The ratio lines, in the order they are printed (the last lines of the output).
 RATIOS = ("mt_vs_raw_ct2", "mt_vs_argos_loop", "nonmt_vs_tt", "rerun_vs_first",
-          "edit_vs_first", "scaling_16x_vs_1x", "peak_mb_16x_vs_1x")
+          "edit_vs_first", "edit_translated_vs_first", "scaling_16x_vs_1x",
+          "peak_mb_16x_vs_1x")
 SCALES = (1, 4, 16)
 # The tiny fixture model is about 100 times faster than the realistic one: more sentences,
 # so that its times are not lost in the timer's and the thread pool's noise.
@@ -67,6 +70,25 @@ FIXTURE_SENTENCES = 400
 QUICK_LOCALES = ("de", "ar", "zh", "ja", "ru", "hi", "pt_BR", "he")
 # The one-paragraph edit: one phrase of the article's lead paragraph.
 EDIT = (b"facilitate a quicker recovery period.", b"facilitate a faster recovery period.")
+# The translated project's edit: another phrase of the same paragraph.
+EDIT_TRANSLATED = (b"reduce the physical trauma to the patient",
+                   b"reduce the bodily trauma to the patient")
+
+# Gives every untranslated entry of every catalog its msgid as msgstr ("copy source", as
+# CAT tools offer), written as the project writes catalogs. Not a translation and never
+# shown as one: it makes catalogs as large as translated ones, accepted entries that the
+# checks, the .mo files and the pages all read, which the measured runs then work on.
+FILL = r"""
+import sys
+from pathlib import Path
+from miss_i18n import catalog
+for path in sorted(Path(sys.argv[1]).glob("*/LC_MESSAGES/*.po")):
+    po = catalog.load(path)
+    for entry in po:
+        if not entry.obsolete and not entry.msgid_plural and not entry.msgstr:
+            entry.msgstr = entry.msgid
+    path.write_bytes(catalog.to_bytes(po))
+"""
 
 PYPROJECT = """\
 [tool.miss-i18n]
@@ -267,7 +289,8 @@ def bench_mt(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, 
 def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Sequence[str],
                    say: Callable[[str], None]) -> dict[str, float | None]:
     """Sections 2-6: first runs at each scale; at the largest, ``args.rounds`` rounds of
-    (first run, unchanged rerun, edit) and of translate-toolkit, alternating, each ratio
+    (first run, unchanged rerun, edit; the project translated: its first run, an edit) and
+    of translate-toolkit, alternating, each ratio
     taken of the medians (one run each made the ratios a matter of the machine's mood).
 
     Every project stays until the end. After the harness deleted a project, ext4 passed
@@ -291,12 +314,19 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             first[scale] = measure([ours], project, env)
             expect_pages(project / "site", "*/*.html", sizes[scale][0], locales)
             _say_first(say, scale, sizes[scale], [first[scale]])
-        rounds: dict[str, list[Measured]] = {"first": [], "rerun": [], "edit": [], "tt": []}
+        rounds: dict[str, list[Measured]] = {
+            "first": [], "rerun": [], "edit": [], "tt": [], "first_translated": [],
+            "edit_translated": []}
         for number in range(args.rounds):
             project = Path(tmp) / f"ours-{top}x-{number}"
             sizes[top] = make_project(project, top, locales)
             for name, measured in zip(("first", "rerun", "edit"), _ours_round(
                     project, ours, env, sizes[top][0], locales), strict=True):
+                rounds[name].append(measured)
+            for name, measured in zip(("first_translated", "edit_translated"),
+                                      _translated_round(args, project, ours, env=env,
+                                                        pages=sizes[top][0], locales=locales),
+                                      strict=True):
                 rounds[name].append(measured)
             if tt_bin is not None:
                 work = Path(tmp) / f"tt-{top}x-{number}"
@@ -312,6 +342,12 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
             f"peak {rerun.peak_mb:6.1f} MB")
         say(f"  one-paragraph edit {top}x: {_seconds(rounds['edit'])}, "
             f"peak {edit.peak_mb:6.1f} MB")
+        first_translated = median(rounds["first_translated"])
+        edit_translated = median(rounds["edit_translated"])
+        say(f"  translated {top}x, first run: {_seconds(rounds['first_translated'])}, "
+            f"peak {first_translated.peak_mb:6.1f} MB")
+        say(f"  translated {top}x, one-paragraph edit: "
+            f"{_seconds(rounds['edit_translated'])}, peak {edit_translated.peak_mb:6.1f} MB")
         if tt_bin is None:
             say("  translate-toolkit: skipped (--skip-tt)")
             ratios["nonmt_vs_tt"] = None
@@ -324,6 +360,7 @@ def bench_pipeline(args: argparse.Namespace, tt_bin: Path | None, locales: Seque
     per_page = {s: first[s].seconds / sizes[s][0] for s in SCALES}
     ratios.update(rerun_vs_first=rerun.seconds / first[top].seconds,
                   edit_vs_first=edit.seconds / first[top].seconds,
+                  edit_translated_vs_first=edit_translated.seconds / first_translated.seconds,
                   scaling_16x_vs_1x=per_page[top] / per_page[low],
                   peak_mb_16x_vs_1x=first[top].peak_mb / first[low].peak_mb)
     return ratios
@@ -342,6 +379,29 @@ def _ours_round(project: Path, ours: Sequence[str], env: Mapping[str, str], page
                          "bench/bench.py")
     article.write_bytes(text.replace(EDIT[0], EDIT[1], 1))
     return first, rerun, measure([ours], project, env)
+
+
+def _translated_round(args: argparse.Namespace, project: Path, ours: Sequence[str], *,
+                      env: Mapping[str, str], pages: int, locales: Sequence[str]
+                      ) -> tuple[Measured, Measured]:
+    """``project`` (after its round) translated (FILL), then as a fresh clone of it has it
+    (no build index, no site: moved aside, not deleted, as bench_pipeline says why): its
+    first run, then a one-paragraph edit's run."""
+    subprocess.run([str(args.python), "-c", FILL, str(project / "locales")], env=env,
+                   check=True)
+    aside = project.with_name(f"{project.name}-aside")
+    aside.mkdir()
+    for name in (".miss-i18n", "site"):
+        (project / name).rename(aside / name)
+    first = measure([ours], project, env)
+    expect_pages(project / "site", "*/*.html", pages, locales)
+    article = project / "source" / PAGES[0].name
+    text = article.read_bytes()
+    if EDIT_TRANSLATED[0] not in text:
+        raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update "
+                         "EDIT_TRANSLATED in bench/bench.py")
+    article.write_bytes(text.replace(EDIT_TRANSLATED[0], EDIT_TRANSLATED[1], 1))
+    return first, measure([ours], project, env)
 
 
 def median(samples: Sequence[Measured]) -> Measured:

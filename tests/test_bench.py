@@ -26,12 +26,12 @@ def test_ratio_lines_are_printed_in_order_and_read_back() -> None:
     text = bench.format_ratios(ratios)
     assert text.splitlines() == [
         "mt_vs_raw_ct2: 0.93", "mt_vs_argos_loop: n/a", "nonmt_vs_tt: 12.35",
-        "rerun_vs_first: 0.04", "edit_vs_first: n/a", "scaling_16x_vs_1x: n/a",
-        "peak_mb_16x_vs_1x: n/a"]
+        "rerun_vs_first: 0.04", "edit_vs_first: n/a", "edit_translated_vs_first: n/a",
+        "scaling_16x_vs_1x: n/a", "peak_mb_16x_vs_1x: n/a"]
     assert bench.parse_ratios("figures above\n" + text) == {
         "mt_vs_raw_ct2": 0.93, "mt_vs_argos_loop": None, "nonmt_vs_tt": 12.35,
-        "rerun_vs_first": 0.04, "edit_vs_first": None, "scaling_16x_vs_1x": None,
-        "peak_mb_16x_vs_1x": None}
+        "rerun_vs_first": 0.04, "edit_vs_first": None, "edit_translated_vs_first": None,
+        "scaling_16x_vs_1x": None, "peak_mb_16x_vs_1x": None}
 
 
 def test_help_runs_and_names_every_option() -> None:
@@ -51,3 +51,4 @@ def test_replicated_pages_keep_every_page_under_a_new_name(tmp_path: Path) -> No
     assert size == 4 * sum(p.stat().st_size for p in bench.PAGES)
     assert bench.PAGES[0].name in names  # the page the edit changes keeps its name
     assert bench.EDIT[0] in bench.PAGES[0].read_bytes()
+    assert bench.EDIT_TRANSLATED[0] in bench.PAGES[0].read_bytes()
