@@ -24,10 +24,11 @@ from helpers import (
 from miss_i18n.build import Rejection, Review, localize, shows
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
+from miss_i18n.languages import bcp47
 from miss_i18n.markup import escape_text, unescape_text
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, locate
-from miss_i18n.site_pages import index_page, sitemap
+from miss_i18n.site_pages import SITEMAP_NS, XHTML_NS, index_page, sitemap
 from miss_i18n.skeleton import PageBuilder, compile_page, render
 from miss_i18n.website import Site
 from miss_i18n.writer import plain_uris
@@ -315,6 +316,37 @@ def test_an_og_locale_names_the_pages_locale(locale: str, shown: str) -> None:
         assert builder.build(other, {}, Review())[0] == localize(
             parse_page(OG_LOCALE), "a.html", other, {}, site=site)[0]
     assert builder.skeleton is not None
+
+
+def lxml_sitemap(site: Site) -> bytes:
+    """The sitemap as lxml wrote it before site_pages.sitemap wrote text: the oracle."""
+    namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
+    for page in site.pages:
+        for locale in site.published:
+            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(locale, page)
+            for other in [*site.published, None]:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", {
+                    "rel": "alternate",
+                    "hreflang": "x-default" if other is None else bcp47(other),
+                    "href": site.url(other or site.source_locale, page)})
+    return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True))
+
+
+URL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"))
+                   | st.sampled_from("&<>\"'\t\n\r"), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages=st.lists(URL_TEXT.filter(bool), max_size=3, unique=True),
+       base=URL_TEXT, locales=st.lists(st.sampled_from(["de", "pt_BR", "he", "zh_Hant"]),
+                                       max_size=3, unique=True))
+def test_the_sitemap_is_lxmls_byte_for_byte(pages: list[str], base: str,
+                                            locales: list[str]) -> None:
+    site = Site(pages, "en", locales, base_url=f"https://x.example/{base}/")
+    assert sitemap(site) == lxml_sitemap(site)
 
 
 def test_sitemap_and_index() -> None:

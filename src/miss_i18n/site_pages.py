@@ -113,19 +113,42 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 def sitemap(site: Site) -> bytes:
     """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page.
-    Only for a site with a ``base_url``: the sitemap protocol requires absolute URLs."""
+    Only for a site with a ``base_url``: the sitemap protocol requires absolute URLs.
+
+    Written as text: each page's alternates are the same for each of its URLs, so they
+    are written once a page and repeated; with lxml, an element each, a sitemap of
+    pages x locales x locales elements cost 50 ms at 128 pages and 9 locales, a second
+    at 42. The bytes are those of lxml's pretty-printed tree (``tests/test_build.py``
+    holds them to it), escaped as libxml2 escapes."""
     assert site.base_url, "a sitemap's URLs must be absolute"
-    namespaces: dict[str | None, str] = {None: SITEMAP_NS, "xhtml": XHTML_NS}
-    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)  # type: ignore[arg-type]
+    languages = [*map(bcp47, site.published), "x-default"]
+    parts = [_SITEMAP_HEAD]
     for page in site.pages:
-        for locale in site.published:
-            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(locale, page)
-            for other in [*site.published, None]:
-                etree.SubElement(url, f"{{{XHTML_NS}}}link", {
-                    "rel": "alternate",
-                    "hreflang": "x-default" if other is None else bcp47(other),
-                    "href": site.url(other or site.source_locale, page),
-                })
-    return bytes(etree.tostring(urlset, xml_declaration=True, encoding="UTF-8",
-                                pretty_print=True))
+        urls = [site.url(locale, page) for locale in site.published]
+        alternates = "".join(
+            f'    <xhtml:link rel="alternate" hreflang="{_attribute(language)}" '
+            f'href="{_attribute(href)}"/>\n'
+            for language, href in zip(languages, [*urls, site.url(site.source_locale, page)],
+                                      strict=True))
+        parts += (f"  <url>\n    <loc>{_text(address)}</loc>\n{alternates}  </url>\n"
+                  for address in urls)
+    if len(parts) == 1:  # no URL: the element is empty
+        return _SITEMAP_HEAD[:-2].encode("utf-8") + b"/>\n"
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
+
+
+_SITEMAP_HEAD = (f"<?xml version='1.0' encoding='UTF-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\" "
+                 f'xmlns:xhtml="{XHTML_NS}">\n')
+
+
+def _text(value: str) -> str:
+    """Text content as libxml2 writes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+        "\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value, in double quotes, as libxml2 writes it."""
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\t", "&#9;")
