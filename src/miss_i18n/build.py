@@ -40,8 +40,8 @@ from .markup import (
     describe,
     has_placeholders,
     parse,
-    shape,
     shape_of,
+    source_shape,
     unescape_text,
     unusable_characters,
 )
@@ -352,7 +352,7 @@ def usable(translation: str, msgid: str, *, attribute: bool
     try:
         nodes = parse(translation)  # once: shape_of reads the same parse
         fits = all(isinstance(n, str) for n in nodes) if attribute else (
-            shape_of(nodes) == shape(msgid))
+            shape_of(nodes) == source_shape(msgid))
         return (None, nodes) if fits else (MISMATCH, [])
     except MarkupError:
         return MISMATCH, []

@@ -43,6 +43,7 @@ from .markup import (
     describe,
     plain_text,
     shape,
+    source_shape,
     strip_placeholders,
     unusable_characters,
 )
@@ -100,11 +101,20 @@ class Text:
     @cached_property
     def plain_source(self) -> str:
         """The msgid as text: placeholders removed, ``&lt;`` decoded."""
-        return plain_text(self.source)
+        return _plain_source(self.source)
 
     @cached_property
     def plain_target(self) -> str:
         return plain_text(self.target)
+
+
+SOURCE_TEXTS = 1 << 15
+"""How many msgids' source-side results a process keeps (``lru_cache``): a template's
+msgids recur in every locale's catalog, so each is parsed, searched for numbers, URLs
+and its end punctuation once a process, not once a catalog. The results are never
+changed by their users."""
+
+_plain_source = lru_cache(maxsize=SOURCE_TEXTS)(plain_text)
 
 
 # -- the registry -------------------------------------------------------------------------
@@ -288,7 +298,7 @@ def reads_as_format(text: str) -> bool:
 def check_placeholders(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Placeholders <n>…</n> and <n/> identical in set, form and nesting."""
     try:
-        expected = shape(text.source)
+        expected = source_shape(text.source)
     except MarkupError:  # a hand-written msgid, or one nested past MAX_DEPTH: never usable
         return
     try:
@@ -362,6 +372,8 @@ def _addresses(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_source_addresses = lru_cache(maxsize=SOURCE_TEXTS)(_addresses)
+
 _OPENER = {")": "(", "]": "["}
 
 
@@ -377,7 +389,8 @@ def _trim_url(url: str) -> str:
 def check_urls(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every URL and e-mail address of the source appears unchanged in the translation."""
     present = set(_addresses(text.plain_target))
-    missing = [address for address in _addresses(text.plain_source) if address not in present]
+    missing = [address for address in _source_addresses(text.plain_source)
+               if address not in present]
     if missing:
         yield f"URL or e-mail address missing or changed: {_listed(missing)}"
 
@@ -431,6 +444,9 @@ def _numbers(text: str) -> dict[str, str]:
     return found
 
 
+_source_numbers = lru_cache(maxsize=SOURCE_TEXTS)(_numbers)
+
+
 @entry_check("numbers", _W, "every number of the source (any digit system)")
 def check_numbers(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every number of the source appears in the translation, in any digit system.
@@ -439,7 +455,7 @@ def check_numbers(text: Text, ctx: CheckContext) -> Iterator[str]:
     Arabic-Indic digits with the Arabic decimal separator).
     """
     present = _numbers(text.plain_target)
-    missing = [shown for digits, shown in _numbers(text.plain_source).items()
+    missing = [shown for digits, shown in _source_numbers(text.plain_source).items()
                if digits not in present]
     if missing:
         yield f"number missing from the translation: {_listed(missing)}"
@@ -528,6 +544,9 @@ def _ending(text: str, language: str) -> tuple[str, str] | None:
     return None
 
 
+_source_ending = lru_cache(maxsize=SOURCE_TEXTS)(_ending)
+
+
 @cache
 def _marks(language: str) -> tuple[tuple[str, str], ...]:
     """(mark, kind) of the language's end punctuation, longest marks first."""
@@ -538,7 +557,7 @@ def _marks(language: str) -> tuple[tuple[str, str], ...]:
 @entry_check("end-punctuation", _W, "sentence-final punctuation as in the source")
 def check_end_punctuation(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Sentence-final punctuation of the source kept, in the target script's form."""
-    expected = _ending(text.plain_source, "")
+    expected = _source_ending(text.plain_source, "")
     found = _ending(text.plain_target, ctx.language)
     if expected is None and found is not None:
         yield f"the translation ends with '{found[1]}' but the source has no end punctuation"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")
 MAX_DEPTH = 100
@@ -130,6 +131,12 @@ def shape(text: str) -> dict[int, tuple[int, bool]]:
     A number used twice is an error.
     """
     return shape_of(parse(text))
+
+
+source_shape = lru_cache(maxsize=1 << 15)(shape)
+"""``shape`` of a msgid, cached per process: a template's msgids recur in every locale's
+catalog and pages (a MarkupError is raised again each time). Its dicts are shared: never
+change one."""
 
 
 def shape_of(nodes: list[Node]) -> dict[int, tuple[int, bool]]:
