@@ -276,6 +276,31 @@ def test_the_key_covers_the_code_and_libraries() -> None:
     assert one != buildcache.PageCache.source_key("a.html", b"<p>y</p>")
 
 
+def test_a_page_keyed_again_takes_its_key_unless_its_bytes_or_site_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = buildcache.PageCache(tmp_path / "pages.json")
+    pages = frozenset({"a.html", "b.html"})
+    link = b'<p><a href="/b.html">b</a></p>'
+    key = index.key_of("a.html", link, pages)
+    assert key == buildcache.PageCache.source_key("a.html", link, pages)
+    scans: list[bytes] = []
+    real = buildcache.rooted_pages
+
+    def counting(data: bytes, *args: Any) -> bytes:
+        scans.append(data)
+        return real(data, *args)
+
+    monkeypatch.setattr(buildcache, "rooted_pages", counting)
+    assert index.key_of("a.html", bytes(link), frozenset(pages)) == key
+    assert scans == []  # the build's second keying: no scan of the page's links
+    for args in [(b"<p>changed</p>", pages, "/"), (link, frozenset({"a.html"}), "/"),
+                 (link, pages, "/docs/")]:
+        assert index.key_of("a.html", *args) == buildcache.PageCache.source_key("a.html",
+                                                                                *args)
+    assert len({index.key_of("a.html", *args) for args in [
+        (link, pages, "/"), (link, frozenset({"a.html"}), "/"), (link, pages, "/docs/")]}) == 3
+
+
 def test_extraction_parses_only_the_pages_whose_bytes_changed(
         project: Path, built: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []

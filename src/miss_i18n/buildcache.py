@@ -234,6 +234,10 @@ class PageCache:
     lines: dict[str, bytes] = field(default_factory=dict)
     """By source key: its row as the index file holds it (read, or made by extraction):
     written again as it is."""
+    keyed: dict[str, tuple[bytes, frozenset[str], str, str]] = field(default_factory=dict)
+    """By page: the SHA-256 of the bytes this run last keyed, the pages and root path it
+    keyed them with, and the key (``key_of``): the build keys each page again after the
+    template did, and finds it here unless the file changed between the two."""
 
     @classmethod
     def of(cls, root: Path, *, store: bool = True) -> PageCache:
@@ -304,6 +308,19 @@ class PageCache:
         or removing a page rebuilds only the pages that link to it so."""
         return _digest(b"source", code_digest().encode(), page.encode("utf-8"), data,
                        root_path.encode("utf-8"), rooted_pages(data, pages, root_path))
+
+    def key_of(self, page: str, data: bytes, pages: frozenset[str] = frozenset(),
+               root_path: str = "/") -> str:
+        """``source_key``, remembered for this run: a page keyed again with the same bytes
+        (a SHA-256 of them, not the scan of its links) takes the key it had."""
+        digest = hashlib.sha256(data).digest()
+        known = self.keyed.get(page)
+        if known is not None and known[0] == digest and known[2] == root_path and (
+                known[1] is pages or known[1] == pages):
+            return known[3]
+        key = self.source_key(page, data, pages, root_path)
+        self.keyed[page] = (digest, pages, root_path, key)
+        return key
 
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,

@@ -53,7 +53,7 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
         index = PageCache.of(config.root, store=False)
     names = frozenset(pages)
     root_path = served_path(config.base_url)
-    keys = [index.source_key(page, read(config.source_dir, page), names, root_path)
+    keys = [index.key_of(page, read(config.source_dir, page), names, root_path)
             for page in pages]
     by_page = dict(zip(pages, keys, strict=True))
     missing = [page for page, key in by_page.items() if index.segments(key) is None]
