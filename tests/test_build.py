@@ -21,6 +21,7 @@ from helpers import (
     structure,
     visible_text,
 )
+from miss_i18n import site_pages
 from miss_i18n.build import Rejection, Review, localize, shows
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
@@ -28,7 +29,7 @@ from miss_i18n.languages import bcp47
 from miss_i18n.markup import escape_text, unescape_text
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, locate
-from miss_i18n.site_pages import SITEMAP_NS, XHTML_NS, index_page, sitemap
+from miss_i18n.site_pages import SITEMAP_NS, XHTML_NS, index_page, sitemap, sitemaps
 from miss_i18n.skeleton import PageBuilder, compile_page, render
 from miss_i18n.website import Site
 from miss_i18n.writer import plain_uris
@@ -663,6 +664,61 @@ def test_a_build_without_a_base_url_removes_the_sitemap_an_earlier_one_wrote(
         assert "sitemap.xml" not in manifest.read_text("utf-8")
         if edited:
             sitemap_xml.unlink()
+
+
+def _locs(data: bytes) -> list[str]:
+    return [str(loc.text) for loc in etree.fromstring(data).iter(f"{{{SITEMAP_NS}}}loc")]
+
+
+def test_a_sitemap_past_the_protocols_limits_is_an_index_of_parts() -> None:
+    """Search engines ignore a sitemap of more than 50,000 URLs or 50 MiB; each URL lists
+    every language's page, so 42 locales pass 50 MiB at about 250 pages."""
+    site = Site(["a.html", "b.html", "c.html"], "en", ["de", "he"],
+                base_url="https://x.example/docs/")
+    whole = sitemap(site)
+    assert sitemaps(site) == [("sitemap.xml", whole)]
+    head, tail = whole.index(b"  <url>"), len(b"</urlset>\n")
+    for limits in ({"most_urls": 4}, {"most_bytes": len(whole) // 3}):
+        files = sitemaps(site, **limits)
+        names = [name for name, _data in files]
+        assert len(files) > 2
+        assert names == ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, len(files)))]
+        assert etree.fromstring(files[0][1]).tag == f"{{{SITEMAP_NS}}}sitemapindex"
+        assert _locs(files[0][1]) == [f"https://x.example/docs/{name}" for name in names[1:]]
+        parts = [data for _name, data in files[1:]]
+        assert all(len(_locs(part)) <= limits.get("most_urls", 9) for part in parts)
+        assert all(len(part) <= limits.get("most_bytes", len(whole)) for part in parts)
+        # the same <url> elements, in order, alternates and all
+        assert b"".join(part[head:-tail] for part in parts) == whole[head:-tail]
+        assert all(part[:head] == whole[:head] for part in parts)
+
+
+def test_a_large_sites_sitemap_parts_are_built_pruned_and_replace_no_asset(
+        project_with_base_url: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = project_with_base_url / "site"
+    monkeypatch.setattr(site_pages, "SITEMAP_URLS", 2)  # 3 URLs: en, de, ar
+    code, output = invoke("run", "--no-translate")
+    assert code == 0, output
+    assert _locs((site / "sitemap.xml").read_bytes()) == [
+        "https://miss-i18n.example/sitemap-1.xml", "https://miss-i18n.example/sitemap-2.xml"]
+    assert [len(_locs((site / f"sitemap-{n}.xml").read_bytes())) for n in (1, 2)] == [2, 1]
+    assert "  sitemap-2.xml\n" in (site / ".miss-i18n-files").read_text("utf-8")
+    monkeypatch.setattr(site_pages, "SITEMAP_URLS", 50_000)  # (build: run would find
+    code, output = invoke("build")  # its inputs unchanged, and skip)
+    assert code == 0, output
+    assert "  removed site/sitemap-1.xml\n" in output
+    assert not (site / "sitemap-1.xml").exists() and len(_locs(
+        (site / "sitemap.xml").read_bytes())) == 3
+    mine = project_with_base_url / "source" / "sitemap-2.xml"
+    mine.write_text("<urlset>mine</urlset>", "utf-8")
+    monkeypatch.setattr(site_pages, "SITEMAP_URLS", 2)
+    code, output = invoke("build")
+    assert (code, output.splitlines()[-1]) == (4, f"error: {mine}: the build writes its own "
+                                               "sitemap-2.xml at the top of the output folder "
+                                               "(the site's sitemap is too large for one "
+                                               "file); rename the file or move it into a "
+                                               "subfolder")
+    assert not (site / "sitemap-2.xml").exists()
 
 
 @pytest.fixture

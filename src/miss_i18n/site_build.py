@@ -19,6 +19,7 @@ from .build import PageReport, Review, untranslated_titles
 from .buildcache import Built, PageCache, code_digest, site_salt
 from .config import Config
 from .errors import (
+    ExtractError,
     MissI18nError,
     WriteError,
 )
@@ -41,7 +42,7 @@ from .pages import parse_page
 from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
 from .segments import Located, Plan
-from .site_pages import index_page, sitemap
+from .site_pages import index_page, sitemaps
 from .skeleton import PageBuilder
 from .source import list_assets, list_pages, read
 from .summary import (
@@ -255,12 +256,10 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
-    # a sitemap's URLs must be absolute: none without base_url (the manifest prunes one an
-    # earlier build wrote with it)
     untranslated = _with_titles_on_disk(config, site, titles,
                                         set(untranslated_titles(site, reports)))
     made = [("index.html", index_page(site, titles, untranslated)),
-            *([("sitemap.xml", sitemap(site))] if site.base_url else []),
+            *_sitemap_files(config, site, assets),
             (REPORT, report_page(
                 site, [s.stats for s in summaries.values()], reports, titles,
                 {locale: s.findings for locale, s in summaries.items()},
@@ -270,6 +269,20 @@ def site_outputs(
     manifest, gone = new_manifest(config, digests, seen)
     outputs.append(manifest)
     return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+
+
+def _sitemap_files(config: Config, site: Site, assets: Sequence[str]) -> list[tuple[str, bytes]]:
+    """The sitemap's files (site_pages.sitemaps): none without a base URL, since a
+    sitemap's URLs must be absolute (the manifest prunes what an earlier build wrote).
+    The parts of a large site's sitemap replace no asset of the source folder."""
+    found = sitemaps(site) if site.base_url else []
+    for name, _data in found[1:]:
+        if name in assets:
+            raise ExtractError(f"the build writes its own {name} at the top of the output "
+                               "folder (the site's sitemap is too large for one file); "
+                               "rename the file or move it into a subfolder",
+                               path=config.source_dir / name)
+    return found
 
 
 def _known_keys(cache: PageCache, summaries: Mapping[str, Summary], salts: Mapping[str, str],

@@ -111,9 +111,53 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
+SITEMAP_URLS = 50_000
+SITEMAP_BYTES = 50 * 1024 * 1024
+"""The sitemap protocol's limits for one file (sitemaps.org: 50,000 URLs, 50 MiB
+uncompressed): search engines ignore a larger one. Each URL lists every language's page,
+so a site of 42 locales passes 50 MiB at about 250 pages."""
+
+
 def sitemap(site: Site) -> bytes:
-    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page.
-    Only for a site with a ``base_url``: the sitemap protocol requires absolute URLs.
+    """``sitemap.xml`` with an ``xhtml:link`` alternate for every language of every page,
+    in one file whatever its size (``sitemaps`` keeps to the protocol's limits). Only for
+    a site with a ``base_url``: the sitemap protocol requires absolute URLs."""
+    return _urlset(_url_blocks(site))
+
+
+def sitemaps(site: Site, *, most_urls: int | None = None, most_bytes: int | None = None
+             ) -> list[tuple[str, bytes]]:
+    """The site's sitemap files, by name below the output folder: ``sitemap.xml`` alone
+    where it keeps to the protocol's limits, else an index of ``sitemap-1.xml``,
+    ``sitemap-2.xml``, … (as many URLs each as the limits allow, in order), which it lists
+    by absolute URL. The limits: the protocol's unless given."""
+    most_urls = SITEMAP_URLS if most_urls is None else most_urls
+    most_bytes = SITEMAP_BYTES if most_bytes is None else most_bytes
+    blocks = _url_blocks(site)
+    files: list[list[str]] = [[]]
+    frame = len(_SITEMAP_HEAD) + len(_SITEMAP_TAIL)  # what every file has (ASCII)
+    size = frame
+    for block in blocks:
+        grown = size + len(block.encode("utf-8"))
+        if files[-1] and (len(files[-1]) >= most_urls or grown > most_bytes):
+            files.append([])
+            grown = frame + len(block.encode("utf-8"))
+        files[-1].append(block)
+        size = grown
+    if len(files) == 1:
+        return [("sitemap.xml", _urlset(blocks))]
+    names = [f"sitemap-{number}.xml" for number in range(1, len(files) + 1)]
+    assert site.base_url  # _url_blocks asserts it too
+    index = "".join([
+        f"<?xml version='1.0' encoding='UTF-8'?>\n<sitemapindex xmlns=\"{SITEMAP_NS}\">\n",
+        *(f"  <sitemap>\n    <loc>{_text(site.base_url + name)}</loc>\n  </sitemap>\n"
+          for name in names), "</sitemapindex>\n"])
+    return [("sitemap.xml", index.encode("utf-8")),
+            *((name, _urlset(part)) for name, part in zip(names, files, strict=True))]
+
+
+def _url_blocks(site: Site) -> list[str]:
+    """Each URL's ``<url>`` element as the sitemap writes it, in order.
 
     Written as text: each page's alternates are the same for each of its URLs, so they
     are written once a page and repeated; with lxml, an element each, a sitemap of
@@ -122,7 +166,7 @@ def sitemap(site: Site) -> bytes:
     holds them to it), escaped as libxml2 escapes."""
     assert site.base_url, "a sitemap's URLs must be absolute"
     languages = [*map(bcp47, site.published), "x-default"]
-    parts = [_SITEMAP_HEAD]
+    blocks: list[str] = []
     for page in site.pages:
         urls = [site.url(locale, page) for locale in site.published]
         alternates = "".join(
@@ -130,16 +174,21 @@ def sitemap(site: Site) -> bytes:
             f'href="{_attribute(href)}"/>\n'
             for language, href in zip(languages, [*urls, site.url(site.source_locale, page)],
                                       strict=True))
-        parts += (f"  <url>\n    <loc>{_text(address)}</loc>\n{alternates}  </url>\n"
-                  for address in urls)
-    if len(parts) == 1:  # no URL: the element is empty
+        blocks += (f"  <url>\n    <loc>{_text(address)}</loc>\n{alternates}  </url>\n"
+                   for address in urls)
+    return blocks
+
+
+def _urlset(blocks: list[str]) -> bytes:
+    """A sitemap file of these ``<url>`` elements."""
+    if not blocks:  # the element is empty
         return _SITEMAP_HEAD[:-2].encode("utf-8") + b"/>\n"
-    parts.append("</urlset>\n")
-    return "".join(parts).encode("utf-8")
+    return "".join([_SITEMAP_HEAD, *blocks, _SITEMAP_TAIL]).encode("utf-8")
 
 
 _SITEMAP_HEAD = (f"<?xml version='1.0' encoding='UTF-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\" "
                  f'xmlns:xhtml="{XHTML_NS}">\n')
+_SITEMAP_TAIL = "</urlset>\n"
 
 
 def _text(value: str) -> str:
