@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from miss_i18n import catalog
+from miss_i18n import catalog, incremental
+from miss_i18n.checks import CheckContext
+from miss_i18n.config import Glossary
+from miss_i18n.incremental import Template
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0\x04"),
                max_size=12)
@@ -87,3 +90,28 @@ def test_msgunfmt_reads_back_every_translation(tmp_path: Path) -> None:
     assert {(e.msgctxt, e.msgid, e.msgstr or tuple(e.msgstr_plural.values()))
             for e in read} == {("p#h1", "Spine surgery", "Wirbelsäule"),
                                (None, "Back", "Zurück"), (None, "one", ("eins", "viele"))}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.none() | TEXT.filter(bool), TEXT.filter(bool), TEXT.filter(bool),
+                          st.booleans()), min_size=1, max_size=12,
+                unique_by=lambda item: (item[0], item[1])))
+def test_a_catalog_in_its_templates_order_compiles_as_any_other(
+        items: list[tuple[str | None, str, str, bool]]) -> None:
+    """incremental.mo_of with the template: its order made once, entries not sorted again;
+    the same image as the catalog's own, translated or not, fuzzy or not."""
+    pot = polib.POFile(wrapwidth=0)
+    pot.extend(polib.POEntry(msgctxt=ctx, msgid=msgid) for ctx, msgid, _text, _fuzzy in items)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+    po.extend(polib.POEntry(msgctxt=ctx, msgid=msgid, msgstr=text,
+                            flags=["fuzzy"] if fuzzy else [])
+              for ctx, msgid, text, fuzzy in items)
+    po.append(polib.POEntry(msgid="gone", msgstr="weg", obsolete=True))
+    template = Template(pot, "digest", None, None)
+    facts = incremental.facts_of(po, CheckContext("de", "de", Glossary()))
+    assert incremental.mo_of(po.metadata, facts, template) == catalog.mo_bytes(po)
+    assert incremental.mo_of(po.metadata, facts) == catalog.mo_bytes(po)
+    # the order is made where most entries are translated (made and used here)
+    assert bool(template.mo_orders) == (8 * sum(not fuzzy for *_rest, fuzzy in items)
+                                        > len(items))

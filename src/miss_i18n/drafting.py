@@ -142,7 +142,7 @@ def drafted_summaries(config: Config, template: Template, choose: Chooser, *, se
         found[locale] = summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
                                            check=False,
                                            expected=seen.digests.get(config.po_path(locale)),
-                                           template=template.digest)
+                                           template=template)
 
     try:
         results = draft_each(config, ReadCatalogs(config, pot, draftable, seen, now), choose,

@@ -173,11 +173,25 @@ def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
                      references=tuple(references), held=include_fuzzy and bool(flags & HELD))
 
 
-def mo_of(metadata: dict[str, str], facts: list[Fact]) -> bytes:
+def mo_of(metadata: dict[str, str], facts: list[Fact],
+          template: Template | None = None) -> bytes:
     """``catalog.mo_bytes`` of the catalog whose header and facts these are (none plural:
-    a merged catalog's active entries are the template's)."""
-    return mo_file.image(mo_file.header_text(metadata), (
-        (fact[0], fact[1], None, (fact[2],)) for fact in facts if fact[3] & TRANSLATED))
+    a merged catalog's active entries are the template's). With the ``template`` it was
+    merged with, a mostly translated catalog's entries take its .mo order (made once a
+    process) instead of being sorted again."""
+    header = mo_file.header_text(metadata)
+    translated = [bool(fact[3] & TRANSLATED) for fact in facts]
+    count = len(template.pot) if template is not None else 0
+    if template is not None and 8 * sum(translated) > count and not any(translated[count:]):
+        if not template.mo_orders:
+            template.mo_orders.append(mo_file.Order.of(list(_keys(template.pot))))
+        order = template.mo_orders[0]
+        if list(map(itemgetter(1), facts[:count])) == order.msgids \
+                and list(map(itemgetter(0), facts[:count])) == order.contexts:
+            return order.image(header, [fact[2] for fact in facts], translated)
+    return mo_file.image(header, ((fact[0], fact[1], None, (fact[2],))
+                                  for fact, chosen in zip(facts, translated, strict=True)
+                                  if chosen))
 
 
 # -- the record -----------------------------------------------------------------------------
@@ -454,6 +468,8 @@ class Template:
     fresh_rows: list[Rows] = field(default_factory=list, compare=False, repr=False)
     """Per process, with ``fresh_facts``: what a new catalog's record holds of them, and
     the sizes of the template's entries as written (none where an entry is plural)."""
+    mo_orders: list[mo_file.Order] = field(default_factory=list, compare=False, repr=False)
+    """Per process, made by the first ``mo_of`` that needs it: the template's .mo order."""
     fresh_facts: list[list[Fact]] = field(default_factory=list, compare=False, repr=False)
     """Per process, filled by the first ``fresh``: the facts of the template's entries in a
     new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:

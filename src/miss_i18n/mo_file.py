@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
 
@@ -30,8 +31,13 @@ def image(header: str, entries: Iterable[tuple[str | None, str, str | None, Sequ
               "\0".join(msgstrs).encode("utf-8"))
              for msgctxt, msgid, msgid_plural, msgstrs in entries]
     keyed.sort(key=itemgetter(0))  # stable, on the key alone, as polib sorts
-    ids = [b"", *(key + plural for key, plural, _value in keyed)]
-    strs = [header.encode("utf-8"), *map(itemgetter(2), keyed)]
+    return tables([b"", *(key + plural for key, plural, _value in keyed)],
+                  [header.encode("utf-8"), *map(itemgetter(2), keyed)])
+
+
+def tables(ids: list[bytes], strs: list[bytes]) -> bytes:
+    """The .mo image of its entries' keys and values, encoded and in their order (the
+    header's first, its key empty)."""
     count = len(ids)
     keystart = _HEADER.size + 16 * count
     id_table = b"\0".join(ids) + b"\0"
@@ -40,10 +46,36 @@ def image(header: str, entries: Iterable[tuple[str | None, str, str | None, Sequ
         sizes = list(map(len, table))
         offsets[first:first + 2 * count:2] = array("i", sizes)
         offsets[first + 1:first + 2 * count:2] = array("i", accumulate(
-            (size + 1 for size in sizes[:-1]), initial=start))
+            map((1).__add__, sizes[:-1]), initial=start))  # each string is NUL-terminated
     return b"".join((_HEADER.pack(MAGIC, 0, count, _HEADER.size, _HEADER.size + 8 * count,
                                   0, keystart),
                      offsets.tobytes(), id_table, b"\0".join(strs), b"\0"))
+
+
+@dataclass(frozen=True)
+class Order:
+    """A template's entries as .mo images sort them, made once for every catalog merged
+    with it (whose active entries are the template's, in its order): each one's key, its
+    key as the image holds it, and the positions in the image's order."""
+
+    contexts: list[str | None]
+    msgids: list[str]
+    encoded: list[bytes]
+    positions: list[int]
+
+    @classmethod
+    def of(cls, keys: Sequence[tuple[str | None, str]]) -> Order:
+        encoded = [(f"{msgctxt}\x04{msgid}" if msgctxt else msgid).encode("utf-8")
+                   for msgctxt, msgid in keys]
+        return cls([key[0] for key in keys], [key[1] for key in keys], encoded,
+                   sorted(range(len(keys)), key=encoded.__getitem__))
+
+    def image(self, header: str, texts: Sequence[str], translated: Sequence[bool]) -> bytes:
+        """The image of a catalog whose first entries are the template's: ``texts`` and
+        ``translated``, their msgstrs and which of them the image holds."""
+        chosen = [position for position in self.positions if translated[position]]
+        return tables([b"", *map(self.encoded.__getitem__, chosen)],
+                      [header.encode("utf-8"), *(texts[p].encode("utf-8") for p in chosen)])
 
 
 def header_text(metadata: dict[str, str]) -> str:

@@ -135,7 +135,7 @@ def _merged_summary_of(config: Config, template: Template, locale: str, *,
         written, header, facts, rows = made
         summary = _files_of(
             config, locale, data=written, header=header, facts=facts,
-            include_fuzzy=include_fuzzy, check=check, expected=held, template=template.digest,
+            include_fuzzy=include_fuzzy, check=check, expected=held, template=template,
             read=data, made=rows)
         return held, summary if data is None else replace(
             summary, since=basis_of(held, include_fuzzy))
@@ -143,11 +143,11 @@ def _merged_summary_of(config: Config, template: Template, locale: str, *,
         catalog.parse_syntax(data, config.po_path(locale)))
     po = catalog.merge(template.pot, old, locale).catalog
     return held, summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
-                                    check=check, expected=held, template=template.digest)
+                                    check=check, expected=held, template=template)
 
 
 def summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_fuzzy: bool,
-                       check: bool, expected: str | None, template: str) -> Summary:
+                       check: bool, expected: str | None, template: Template) -> Summary:
     """A merged (and maybe drafted) catalog's summary, its files staged (or compared),
     and its record for the next run (incremental.py)."""
     facts = incremental.facts_of(po, CheckContext(locale, locale, config.glossary))
@@ -158,7 +158,7 @@ def summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_
 
 def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
               facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
-              expected: str | None, template: str, read: bytes | None = None,
+              expected: str | None, template: Template, read: bytes | None = None,
               made: incremental.Rows | None = None) -> Summary:
     """The catalog's summary, its files staged (or compared) and its record. ``read``: the
     bytes of the file ``expected`` is the digest of, where the caller has them; ``made``:
@@ -171,10 +171,10 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
         ctx = CheckContext(locale, locale, config.glossary)
         summary = incremental.summary_of(facts, incremental.header_findings(header, ctx),
                                          locale, include_fuzzy=include_fuzzy)
-        mo = incremental.mo_of(header.metadata, facts)
+        mo = incremental.mo_of(header.metadata, facts, template)
         po_digest = digest_of(data)
         if not check:
-            incremental.save(config, locale, data=data, template=template,
+            incremental.save(config, locale, data=data, template=template.digest,
                              metadata=header.metadata, facts=facts, digest=po_digest,
                              made=made)
         names = locale_names(locale)
