@@ -14,7 +14,7 @@ from typing import Any
 import polib
 import pytest
 
-from conftest import PAGES, make_project
+from conftest import ARTICLE, PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import extracting, parallel, site_build, updating
 from miss_i18n.build import Review
@@ -260,3 +260,30 @@ def test_workers_end_with_a_run_killed_under_them(tmp_path: Path) -> None:
     assert left == []
     with project_lock(tmp_path, shared=False, wait=1):
         pass
+
+
+@needs_fork
+def test_an_edits_pages_are_built_in_process_unless_many_are_due(
+        twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page the index holds as built is a lookup, not a build: an edit of one page of a
+    small site is not spread over processes (parallel.MIN_WORK), a first build is."""
+    one, _two = twins
+    monkeypatch.chdir(one)
+    assert invoke("run", "--no-translate")[0] == 0
+    units: list[int] = []
+    real = site_build.jobs_for
+
+    def recording(asked: int | None, work: int) -> int:
+        units.append(work)
+        return real(asked, work)
+
+    monkeypatch.setattr(site_build, "jobs_for", recording)
+    article = one / "source" / ARTICLE.name
+    article.write_text(article.read_text("utf-8").replace("quicker", "faster"), "utf-8")
+    assert invoke("run", "--no-translate")[0] == 0
+    pages, locales = len(list((one / "source").glob("*.html"))), len(LOCALES) + 1
+    assert units == [locales + (pages - 1) * locales // site_build.LOOKUPS_PER_UNIT]
+    (one / ".miss-i18n" / "pages.json").unlink()  # nothing known: every page a build
+    article.write_text(article.read_text("utf-8").replace("faster", "quicker"), "utf-8")
+    assert invoke("run", "--no-translate")[0] == 0
+    assert units[-1] == pages * locales
