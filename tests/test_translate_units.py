@@ -190,6 +190,24 @@ def test_a_term_the_engine_drops_or_repeats_gives_no_translation() -> None:
     assert protector.restore(text, "9071 UND 9071") == "MISS UND MISS"
 
 
+def test_a_sentence_never_ends_inside_a_protected_term() -> None:
+    """"Yahoo! Answers" split after "Yahoo!" reached the engine as two sentences, neither
+    holding the term, so it was translated ("Antworten")."""
+    text = "Yahoo! Answers is closed. Ask Dr. Lee! Then rest."
+    assert split_sentences(text) == ["Yahoo!", "Answers is closed.", "Ask Dr. Lee!",
+                                     "Then rest."]
+    protector = Protector(["Yahoo! Answers", "Lee! Then"])
+    assert protector.sentences(text) == ["Yahoo! Answers is closed.",
+                                         "Ask Dr. Lee! Then rest."]
+    assert Protector(["Yahoo!"]).sentences(text) == split_sentences(text)  # ends with it
+    assert Protector(["第一句。第二句"]).sentences("第一句。第二句！") == ["第一句。第二句！"]
+    engine = FakeEngine()
+    po = catalog_of(polib.POEntry(msgctxt="p", msgid=text))
+    run(po, engine, keep=["Yahoo! Answers"])
+    assert engine.calls == [["9071 is closed.", "Ask Dr. Lee!", "Then rest."]]
+    assert po[0].msgstr.startswith("CLOSED. IS Yahoo! Answers")
+
+
 def test_overlapping_terms_come_back_exactly() -> None:
     """The first listed term that matches wins; whichever it is, the text comes back."""
     text = "the MISS Center and MISS"

@@ -9,6 +9,7 @@ single-letter initials ("Prab R. Tumpati") do not end a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 ABBREVIATIONS = frozenset(
     "e.g i.e etc vs cf al approx dept est fig figs no nos vol vols ed eds pp ca "
@@ -20,21 +21,37 @@ _CJK_END = re.compile(r"([。！？]+[」』”’）]*)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``, whitespace between them dropped; never empty pieces."""
-    pieces: list[str] = []
+def split_sentences(text: str, keep: Sequence[re.Pattern[str]] = ()) -> list[str]:
+    """Sentences of ``text``, whitespace between them dropped; never empty pieces.
+
+    A sentence never ends inside a match of ``keep`` (do-not-translate terms): a term
+    such as "Yahoo! Answers" cut after "Yahoo!" would reach an engine as two sentences,
+    neither holding it whole, so it could not be kept."""
+    spans = [found.span() for pattern in keep for found in pattern.finditer(text)]
+
+    def inside(cut: int) -> bool:
+        return any(start < cut < end for start, end in spans)
+
+    cuts: list[tuple[int, int]] = []  # (where a sentence ends, where the next begins)
     start = 0
     for match in _END.finditer(text):
         end = match.end(1)
-        if not _ends_sentence(text[start:end], text[match.end():]):
+        if inside(end) or not _ends_sentence(text[start:end], text[match.end():]):
             continue
-        pieces.append(text[start:end])
+        cuts.append((end, match.end()))
         start = match.end()
-    pieces.append(text[start:])
     result: list[str] = []
-    for piece in pieces:
-        result.extend(p for p in _split_cjk(piece) if p.strip())
-    return [p.strip() for p in result] or ([text.strip()] if text.strip() else [])
+    start = 0
+    for end, after in [*cuts, (len(text), len(text))]:
+        piece_start = start
+        for mark in _CJK_END.finditer(text, start, end):
+            if mark.end() < end and not inside(mark.end()):
+                result.append(text[piece_start:mark.end()])
+                piece_start = mark.end()
+        result.append(text[piece_start:end])
+        start = after
+    result = [piece.strip() for piece in result if piece.strip()]
+    return result or ([text.strip()] if text.strip() else [])
 
 
 def _ends_sentence(before: str, after: str) -> bool:
@@ -50,16 +67,6 @@ def _ends_sentence(before: str, after: str) -> bool:
     if token in ABBREVIATIONS:
         return False
     return not (len(token) == 1 and token.isalpha())  # an initial: "R. Tumpati"
-
-
-def _split_cjk(text: str) -> list[str]:
-    parts = _CJK_END.split(text)
-    joined: list[str] = []
-    for index in range(0, len(parts), 2):
-        chunk = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
-        if chunk:
-            joined.append(chunk)
-    return joined
 
 
 NO_SPACE_SCRIPTS = frozenset({"zh", "ja", "yue"})

@@ -305,6 +305,10 @@ class Protector:
             self._made[sentence] = made
         return made
 
+    def sentences(self, text: str) -> list[str]:
+        """``split_sentences`` of ``text``, never ending one inside a term."""
+        return split_sentences(text, [pattern for pattern, _term in self.patterns])
+
     def protect(self, sentence: str) -> str:
         """What the engine gets for ``sentence``."""
         return self._protected(sentence)[0]
@@ -464,7 +468,8 @@ class _SentencePath:
     def sentences(units: Iterable[str], protector: Protector) -> tuple[set[str], list[str]]:
         """The units' sentences, and the same protected, sorted (what the engine gets)."""
         originals = {s for u in units if has_letters(u)
-                     for s in split_sentences(split_edges(u)[1]) if not protector.only_terms(s)}
+                     for s in protector.sentences(split_edges(u)[1])
+                     if not protector.only_terms(s)}
         return originals, sorted({protector.protect(s) for s in originals})
 
     @staticmethod
@@ -530,7 +535,7 @@ class _SentencePath:
         (``Protector.only_terms``), have none and say nothing about it."""
         return least(self.scores.get(self._chosen(sentence))
                      for unit in units if has_letters(core := split_edges(unit)[1])
-                     for sentence in split_sentences(core)
+                     for sentence in self.protector.sentences(core)
                      if not self.protector.only_terms(sentence))
 
     def lookup(self, unit: str) -> str:
@@ -538,7 +543,7 @@ class _SentencePath:
         lead, core, trail = split_edges(unit)
         if not has_letters(core):
             return unit
-        pieces = [self._best(s) for s in split_sentences(core)]
+        pieces = [self._best(s) for s in self.protector.sentences(core)]
         if not all(p.strip() for p in pieces):
             raise _EmptyOutput
         return lead + self.glue.join(p.strip() for p in pieces) + trail
