@@ -372,13 +372,18 @@ def _ours_round(project: Path, ours: Sequence[str], env: Mapping[str, str], page
     first = measure([ours], project, env)
     expect_pages(project / "site", "*/*.html", pages, locales)
     rerun = measure([ours], project, env)
+    edit(project, EDIT, "EDIT")
+    return first, rerun, measure([ours], project, env)
+
+
+def edit(project: Path, phrases: tuple[bytes, bytes], name: str) -> None:
+    """Change one phrase of the article (``name``: the constant that holds it)."""
     article = project / "source" / PAGES[0].name
     text = article.read_bytes()
-    if EDIT[0] not in text:
-        raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update EDIT in "
+    if phrases[0] not in text:
+        raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update {name} in "
                          "bench/bench.py")
-    article.write_bytes(text.replace(EDIT[0], EDIT[1], 1))
-    return first, rerun, measure([ours], project, env)
+    article.write_bytes(text.replace(phrases[0], phrases[1], 1))
 
 
 def _translated_round(args: argparse.Namespace, project: Path, ours: Sequence[str], *,
@@ -395,12 +400,7 @@ def _translated_round(args: argparse.Namespace, project: Path, ours: Sequence[st
         (project / name).rename(aside / name)
     first = measure([ours], project, env)
     expect_pages(project / "site", "*/*.html", pages, locales)
-    article = project / "source" / PAGES[0].name
-    text = article.read_bytes()
-    if EDIT_TRANSLATED[0] not in text:
-        raise SystemExit(f"the edit's phrase is gone from {PAGES[0].name}: update "
-                         "EDIT_TRANSLATED in bench/bench.py")
-    article.write_bytes(text.replace(EDIT_TRANSLATED[0], EDIT_TRANSLATED[1], 1))
+    edit(project, EDIT_TRANSLATED, "EDIT_TRANSLATED")
     return first, measure([ours], project, env)
 
 
