@@ -44,6 +44,10 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\nbase-url = "ftp://ex.org/"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a b/"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https:///path"', "base-url must be an absolute http"),
+    # a control character or a noncharacter crashed the build with a traceback (lxml
+    # refuses it in every page's alternates and the sitemap)
+    ('locales = ["de"]\nbase-url = "https://ex.org/a\\u0001b/"', "base-url must be an absolute"),
+    ('locales = ["de"]\nbase-url = "https://ex.org/\\ufffe/"', "base-url must be an absolute"),
     ('locales = ["de"]\ninclude-fuzzy = "yes"', "include-fuzzy must be true or false"),
     ('locales = ["de"]\npublish-threshold = 120',
      "publish-threshold must be a percentage from 0 to 100"),

@@ -311,7 +311,8 @@ def _base_url(value: object, path: Path) -> str | None:
     text = value if isinstance(value, str) else ""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or "?" in text \
-            or "#" in text or any(c.isspace() or c in "\"'<>\\" for c in text):
+            or "#" in text or any(c.isspace() or c in "\"'<>\\" or not c.isprintable()
+                                  for c in text):
         raise ConfigError(
             f"[tool.{TABLE}] base-url must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
