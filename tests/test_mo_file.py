@@ -1,8 +1,11 @@
 """mo_file against polib's ``to_binary`` (the writer every earlier run used, kept as the
-oracle), and against GNU gettext: msgunfmt reads back what was compiled."""
+oracle; but for an empty msgctxt, which polib drops), and against GNU gettext: msgunfmt
+reads back what was compiled, an empty context is looked up as msgfmt's image has it."""
 
 from __future__ import annotations
 
+import gettext
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,7 +42,9 @@ def catalogs(draw: st.DrawFn) -> polib.POFile:
         TEXT.filter(lambda t: "\n" not in t), max_size=4))
     for _n in range(draw(st.integers(0, 12))):
         plural = draw(st.booleans())
-        entry = polib.POEntry(msgctxt=draw(st.none() | TEXT), msgid=draw(TEXT.filter(bool)),
+        # (an empty context is polib's error: test_an_empty_context_is_kept_as_msgfmt_keeps_it)
+        entry = polib.POEntry(msgctxt=draw(st.none() | TEXT.filter(bool)),
+                              msgid=draw(TEXT.filter(bool)),
                               msgid_plural=draw(TEXT) if plural else "",
                               obsolete=draw(st.booleans()))
         if plural:
@@ -90,6 +95,30 @@ def test_msgunfmt_reads_back_every_translation(tmp_path: Path) -> None:
     assert {(e.msgctxt, e.msgid, e.msgstr or tuple(e.msgstr_plural.values()))
             for e in read} == {("p#h1", "Spine surgery", "Wirbelsäule"),
                                (None, "Back", "Zurück"), (None, "one", ("eins", "viele"))}
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_an_empty_context_is_kept_as_msgfmt_keeps_it(tmp_path: Path) -> None:
+    """msgctxt "" is a context (pgettext("", ...)), not none: polib wrote such an entry
+    under the key of the same msgid without context, two entries under one key."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+    po.extend([polib.POEntry(msgctxt="", msgid="Back", msgstr="Zurück (leer)"),
+               polib.POEntry(msgid="Back", msgstr="Zurück")])
+    (tmp_path / "miss.po").write_bytes(catalog.to_bytes(po))
+    subprocess.run(["msgfmt", "-o", str(tmp_path / "gnu.mo"), str(tmp_path / "miss.po")],
+                   check=True)
+    ours = catalog.mo_bytes(po)  # (msgfmt's image adds a hash table: the lookups compared)
+    assert _lookups(ours) == _lookups((tmp_path / "gnu.mo").read_bytes()) == (
+        "Zurück (leer)", "Zurück")
+    template = Template(po, "digest", None, None)
+    facts = incremental.facts_of(po, CheckContext("de", "de", Glossary()))
+    assert incremental.mo_of(po.metadata, facts, template) == ours
+
+
+def _lookups(image: bytes) -> tuple[str, str]:
+    translations = gettext.GNUTranslations(io.BytesIO(image))
+    return translations.pgettext("", "Back"), translations.gettext("Back")
 
 
 @settings(max_examples=150, deadline=None)
