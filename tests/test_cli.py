@@ -97,6 +97,40 @@ def test_human_translation_survives_a_source_change(project: Path) -> None:
             ) in built
 
 
+def test_a_persons_own_translation_marked_fuzzy_is_not_called_an_earlier_version(
+        project: Path) -> None:
+    assert invoke("run", "-l", "de")[0] == 0
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    text = po.read_text()
+    item = ('msgctxt "minimally-invasive-spine-surgery:#advantages/ul/li[{}]"\n'
+            'msgid "{}"\nmsgstr ""')
+    # Poedit's "Needs work" on a fresh translation: fuzzy, no `#| msgid`
+    text = text.replace(item.format(7, "Smaller scars"), '#, fuzzy\n' + item.format(
+        7, "Smaller scars").replace('msgstr ""', 'msgstr "Kleinere Narben"'))
+    # a previous msgid that is the msgid itself: the same text, no earlier version of it
+    text = text.replace(item.format(2, "Lower risk of infection"),
+                        '#, fuzzy\n#| msgid "Lower risk of infection"\n'
+                        + item.format(2, "Lower risk of infection").replace(
+                            'msgstr ""', 'msgstr "Geringeres Infektionsrisiko"'))
+    assert text.count("#, fuzzy") == 2
+    po.write_text(text)
+    page = project / "source" / "minimally-invasive-spine-surgery.html"
+    # the catalog as edited, the whole update (edited since its record), then the shortcut
+    # (from the record's facts: incremental.summary_of)
+    for n, command in enumerate(("build", "run", "run")):
+        code, output = invoke(command, "-l", "de", "--include-fuzzy")
+        assert code == 0, output
+        built = (project / "site" / "de" / page.name).read_text()
+        assert "<li>Kleinere Narben</li>" in built
+        assert "<li>Geringeres Infektionsrisiko</li>" in built
+        assert "earlier version" not in built
+        assert 'data-miss-i18n="review-notice"' not in built
+        assert 'data-miss-i18n="machine-notice"' not in built
+        assert 'data-miss-i18n="memory-notice"' not in built
+        page.write_text(page.read_text().replace(f"<li>Shorter hospital stays{'!' * n}",
+                                                 f"<li>Shorter hospital stays{'!' * (n + 1)}"))
+
+
 @needs_gettext
 def test_every_catalog_passes_msgfmt_check(project: Path) -> None:
     assert invoke("run")[0] == 0

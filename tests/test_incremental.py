@@ -57,9 +57,9 @@ def _translate(po: polib.POFile) -> None:
         elif kind == 3:
             entry.flags = ["fuzzy"]
             entry.tcomment = MEMORY
-        elif kind == 4:
+        elif kind == 4:  # a person's: of an earlier source, or their own marked fuzzy
             entry.flags = ["fuzzy"]
-            entry.previous_msgid = entry.msgid + " before"
+            entry.previous_msgid = (entry.msgid + " before", None, entry.msgid)[n % 3]
 
 
 @pytest.fixture
@@ -256,6 +256,14 @@ def test_a_summary_from_facts_is_the_summary_of_the_catalog(recorded: Path) -> N
         assert any(f[6] is not None for f in facts) and any(f[4] or f[5] for f in facts)
         assert any(f[3] & incremental.UNUSABLE for f in facts)
         assert any(f[3] & incremental.HELD for f in facts)
+        # a person's fuzzy translation is of an earlier source only where `#| msgid` says so
+        persons = {(e.msgctxt, e.msgid): e.previous_msgid for e in po
+                   if e.fuzzy and not e.obsolete and not e.tcomment}
+        stale = made.review.stale
+        assert stale and stale < persons.keys()
+        assert all(persons[key] not in (None, key[1]) for key in stale)
+        others = [persons[key] == key[1] for key in persons.keys() - stale]
+        assert None in {persons[key] for key in persons.keys() - stale} and any(others)
 
 
 def test_entries_that_come_back_from_obsolete_take_the_whole_way(

@@ -31,8 +31,8 @@ CTX = "minimally-invasive-spine-surgery:"
 
 def review_state(project: Path) -> Path:
     """The de catalog with one of each: a person's translation, a machine draft, a person's
-    translation of an earlier source (fuzzy, no provenance), and a translation whose
-    placeholders do not match (the build rejects it, `check` reports it)."""
+    translation of an earlier source (fuzzy with `#| msgid`, no provenance), and a
+    translation whose placeholders do not match (the build rejects it, `check` reports it)."""
     path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     po = polib.pofile(str(path), wrapwidth=0)
     entries = {entry.msgctxt: entry for entry in po}
@@ -44,6 +44,7 @@ def review_state(project: Path) -> Path:
     stale = entries[f"{CTX}#title"]
     stale.msgstr = "Minimal-invasive Wirbelsäulenchirurgie"
     stale.flags.append("fuzzy")
+    stale.previous_msgid = "Minimally invasive surgery"
     entries[f"{CTX}#lead"].msgstr = "<1>Minimal-invasive Wirbelsäulenchirurgie ist kaputt"
     po.save(str(path))
     return path

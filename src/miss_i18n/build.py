@@ -83,7 +83,8 @@ class Review:
     drafts: Collection[Key] = frozenset()
     """Machine drafts."""
     stale: Collection[Key] = frozenset()
-    """People's translations of an earlier source."""
+    """People's translations of an earlier source (``provenance.is_of_earlier_source``): not
+    a person's own translation they marked fuzzy, which no notice calls anything."""
     memory: Collection[Key] = frozenset()
     """Drafts from the translation memory (TMX)."""
 

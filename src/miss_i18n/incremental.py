@@ -46,21 +46,23 @@ from .provenance import (
     is_engine_text,
     is_from_memory,
     is_machine,
+    is_of_earlier_source,
 )
 from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
-FORMAT = 4
+FORMAT = 5
 RECORDS = Path(".miss-i18n") / "catalogs"
 
-OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE, HELD = (
-    1 << n for n in range(10))
+(OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE, HELD,
+ EARLIER) = (1 << n for n in range(11))
 
 Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
 """An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
 above; UNUSABLE: a msgstr the build rejects, ``build.shows``, which does not count as
-shown; HELD: a machine draft held back, ``summary.held_back``, not looked up at all),
+shown; HELD: a machine draft held back, ``summary.held_back``, not looked up at all;
+EARLIER: fuzzy, made for an earlier source, ``provenance.is_of_earlier_source``),
 errors and warnings the checks find in it, the confidence of a draft that has one (else
 None), and where its source text is (for such a draft)."""
 
@@ -84,7 +86,8 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
                  | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
                  | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
                  | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
-                 | HELD * bool(errors and machine and is_engine_text(entry)))
+                 | HELD * bool(errors and machine and is_engine_text(entry))
+                 | EARLIER * is_of_earlier_source(entry))
         sure = None
         references: list[str] = []
         if not entry.obsolete and entry.msgstr and entry.fuzzy and machine:
@@ -137,7 +140,7 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
                 drafts.add(key)
             if flags & MEMORY:
                 from_memory.add(key)
-            if not flags & (MACHINE | MEMORY):
+            if flags & EARLIER and not flags & (MACHINE | MEMORY):
                 stale.add(key)
             if msgstr:
                 fuzzy += 1

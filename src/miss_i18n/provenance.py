@@ -283,6 +283,15 @@ def is_from_memory(entry: polib.POEntry) -> bool:
     return _has(entry, TM_MARK)
 
 
+def is_of_earlier_source(entry: polib.POEntry) -> bool:
+    """A fuzzy entry made for an earlier version of its source text: its ``#| msgid`` (what
+    ``catalog.merge`` and ``msgmerge --previous`` write) is another text. Not a person's own
+    translation they marked fuzzy (Poedit's "Needs work": no ``#|``), nor one whose
+    ``#| msgid`` is its msgid (the same text, moved to another context)."""
+    return entry.fuzzy and entry.previous_msgid is not None \
+        and entry.previous_msgid != entry.msgid
+
+
 def is_draft(entry: polib.POEntry) -> bool:
     """A draft no person has touched: an engine's or one from the memory."""
     return is_machine(entry) or is_from_memory(entry)
