@@ -68,8 +68,8 @@ def test_the_report_shows_progress_state_findings_pages_and_rejections(project: 
     assert list(rows) == ["locale-de", "locale-ar", "locale-pt-BR"]
     de = rows["locale-de"]
     counts = [_text(li) for li in de.iterfind(".//ul[@data-miss-i18n='counts']/li")]
-    assert counts == ["2 translated", "1 drafts", "1 earlier source", "32 untranslated",
-                      "of 36 entries (6% translated)"]
+    assert counts == ["2 translated", "1 drafts", "1 by a person, to review",
+                      "32 untranslated", "of 36 entries (6% translated)"]
     bar = [(span.get("data-kind"), span.get("style"))
            for span in de.iterfind(".//div[@data-miss-i18n='bar']/span")]
     assert bar == [("translated", "inline-size:5.56%"), ("drafts", "inline-size:2.78%"),
@@ -99,6 +99,31 @@ def test_the_report_shows_progress_state_findings_pages_and_rejections(project: 
     index = (site / "index.html").read_text("utf-8")
     assert '<a href="report.html">Translation report</a>' in index
     assert invoke("build", "--include-fuzzy", "--check")[0] == 0  # reproducible
+
+
+def test_a_persons_own_fuzzy_translation_is_not_counted_as_of_an_earlier_source(
+        project: Path) -> None:
+    """A translation a person marked fuzzy themselves (Poedit's "Needs work", no `#|`) is a
+    person's awaiting review, as the page shows it (no notice calls it of an earlier
+    source): the report neither labels nor explains it so."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in po if e.msgctxt == f"{CTX}#title")
+    entry.msgstr = "Minimal-invasive Wirbelsäulenchirurgie"
+    entry.flags.append("fuzzy")
+    po.save(str(path))
+    code, output = invoke("build", "--include-fuzzy")
+    assert code == 0, output
+    page = (project / "site" / "de" / PAGE).read_text("utf-8")
+    assert "Minimal-invasive Wirbelsäulenchirurgie" in page and "earlier" not in page
+    root = parse_page((project / "site" / "report.html").read_bytes()).getroot()
+    de = next(row for row in root.iter("tr") if row.get("id") == "locale-de")
+    counts = [_text(li) for li in de.iterfind(".//ul[@data-miss-i18n='counts']/li")]
+    assert counts[2] == "1 by a person, to review"
+    [legend] = root.iterfind(".//ul[@data-miss-i18n='legend']/li[@data-kind='stale']")
+    assert _text(legend) == ("A person's translation awaiting review (fuzzy): of an earlier "
+                             "source, or one they marked as needing work")
 
 
 def test_the_report_of_a_published_locale_and_no_rejections(tmp_path: Path) -> None:

@@ -103,7 +103,8 @@ td{font-size:.95em}
 KINDS = (  # kind, short label, what the legend says
     ("translated", "translated", "Translated (reviewed, or written by a person)"),
     ("drafts", "drafts", "Drafts awaiting review: by machine, or from the translation memory"),
-    ("stale", "earlier source", "A person's translation of an earlier source, awaiting review"),
+    ("stale", "by a person, to review", "A person's translation awaiting review (fuzzy): of an "
+     "earlier source, or one they marked as needing work"),
     ("untranslated", "untranslated", "Untranslated"),
 )
 
