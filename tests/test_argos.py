@@ -23,7 +23,7 @@ import pytest
 from helpers import ENGINE_SENTENCES
 from miss_i18n.engines.argos import ArgosEngine, argos_codes, babel_locale
 from miss_i18n.engines.base import Availability, Engine, ModelInfo
-from miss_i18n.engines.store import ModelStore
+from miss_i18n.engines.store import ModelStore, package_digest
 from miss_i18n.errors import EngineError, ModelNotFound
 from oracle import MIN_MARGIN, ArgosOracle
 
@@ -88,16 +88,24 @@ def test_availability_names_what_is_missing(engine: ArgosEngine,
     assert availability.reason.startswith("ctranslate2 not installed: pip install ctranslate2")
 
 
-def test_models(engine: ArgosEngine) -> None:
+def weights(store: ModelStore, name: str) -> str:
+    """What tells the package's weights apart in the translation memory's key."""
+    return f"sha256:{package_digest(store.root / name)[:12]}"
+
+
+def test_models(engine: ArgosEngine, store: ModelStore) -> None:
     assert engine.models() == [
-        ModelInfo("argos", "translate-en_de-1_0", "1.0", "en", "de", "de"),
-        ModelInfo("argos", "translate-en_es-1_0", "1.0", "en", "es", "es"),
+        ModelInfo("argos", "translate-en_de-1_0", "1.0", "en", "de", "de",
+                  weights=weights(store, "translate-en_de-1_0")),
+        ModelInfo("argos", "translate-en_es-1_0", "1.0", "en", "es", "es",
+                  weights=weights(store, "translate-en_es-1_0")),
     ]
 
 
-def test_model_for(engine: ArgosEngine) -> None:
+def test_model_for(engine: ArgosEngine, store: ModelStore) -> None:
     assert engine.model_for("en", "de") == ModelInfo(
-        "argos", "translate-en_de-1_0", "1.0", "en", "de", "de")
+        "argos", "translate-en_de-1_0", "1.0", "en", "de", "de",
+        weights=weights(store, "translate-en_de-1_0"))
     regional = engine.model_for("en_US", "es_MX")
     assert regional is not None
     assert (regional.model, regional.locale, regional.note) == (

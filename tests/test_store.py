@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from helpers import invoke, invoke_unprivileged
-from miss_i18n.engines.store import InstalledModel, ModelStore
+from miss_i18n.engines.store import DIGEST_FILE, InstalledModel, ModelStore, package_digest
 from miss_i18n.errors import ModelNotFound, ModelPackageError
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
@@ -88,6 +88,35 @@ def test_install_file(store: ModelStore) -> None:
         assert (model.path / name).is_file()
 
 
+def test_the_digest_of_a_package_is_taken_at_install_and_again_when_a_file_changes(
+        store: ModelStore) -> None:
+    """package_digest: what tells a re-trained package (same package_version) from the old
+    one. Install writes it; a package installed before gets it at its first use; a file
+    changed in place (other size or time) makes it taken again."""
+    [model] = store.install(DE)
+    digest_file = model.path / DIGEST_FILE
+    installed = json.loads(digest_file.read_text("utf-8"))["sha256"]
+    assert package_digest(model.path) == installed
+    digest_file.unlink()  # as a package installed before digests were kept
+    assert package_digest(model.path) == installed
+    assert json.loads(digest_file.read_text("utf-8"))["sha256"] == installed
+    assert sorted(p.name for p in model.path.iterdir()) == sorted(  # no temporary left
+        [DIGEST_FILE, "README.md", "metadata.json", "model", "sentencepiece.model", "spacy"])
+    weights = model.path / "model" / "model.bin"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # the same size: the file's time tells the change
+    weights.write_bytes(bytes(data))
+    changed = package_digest(model.path)
+    assert changed != installed
+    assert json.loads(digest_file.read_text("utf-8"))["sha256"] == changed
+    # the archive's own digest file, if it has one, is never taken for the package's
+    top = "translate-en_de-1_0"
+    forged = write_zip(store.root.parent / "forged.argosmodel", {
+        **entries_of(DE), f"{top}/{DIGEST_FILE}": json.dumps({"sha256": "0" * 64}).encode()})
+    [model] = store.install(forged)
+    assert package_digest(model.path) == installed
+
+
 def test_install_folder_and_list_sorted(store: ModelStore) -> None:
     installed = store.install(MODELS)
     assert [m.name for m in installed] == ["translate-en_de-1_0", "translate-en_es-1_0"]
@@ -108,9 +137,12 @@ def test_layout_is_an_argos_packages_dir(store: ModelStore) -> None:
         "translate-en_de-1_0", "translate-en_es-1_0"]
     assert all((p / "metadata.json").is_file() for p in store.root.iterdir())
     assert sorted(p.name for p in store.root.parent.iterdir()) == ["models"]
-    assert entries_of(DE) == {
+    installed = {  # the package's files, and the digest of them install writes
         f"translate-en_de-1_0/{p.relative_to(store.root / 'translate-en_de-1_0').as_posix()}":
         p.read_bytes() for p in (store.root / "translate-en_de-1_0").rglob("*") if p.is_file()}
+    assert json.loads(installed.pop(f"translate-en_de-1_0/{DIGEST_FILE}"))["sha256"] == \
+        package_digest(store.root / "translate-en_de-1_0")
+    assert entries_of(DE) == installed
 
 
 def test_list_of_a_missing_store_is_empty_and_creates_nothing(tmp_path: Path) -> None:
@@ -528,10 +560,17 @@ def test_a_damaged_package_says_how_to_remove_it_and_can_be(tmp_path: Path) -> N
 def test_installing_a_damaged_package_again_replaces_it(tmp_path: Path) -> None:
     config = project(tmp_path)
     assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
-    good = snapshot(tmp_path / ".miss-i18n")
+    good = digest_without_times(snapshot(tmp_path / ".miss-i18n"))
     (tmp_path / ".miss-i18n" / "models" / TOP / "metadata.json").unlink()
     assert invoke("models", "install", str(DE), "--config", str(config))[0] == 0
-    assert snapshot(tmp_path / ".miss-i18n") == good
+    assert digest_without_times(snapshot(tmp_path / ".miss-i18n")) == good
+
+
+def digest_without_times(found: dict[str, bytes | None]) -> dict[str, bytes | None]:
+    """A snapshot with the argos package's digest file holding only the digest (the file
+    times it records are the install's)."""
+    name = f"models/{TOP}/{DIGEST_FILE}"
+    return {**found, name: json.loads(found[name] or b"")["sha256"].encode()}
 
 
 def test_a_damaged_nllb_folder_can_be_removed_or_installed_again(tmp_path: Path) -> None:

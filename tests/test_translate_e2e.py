@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -158,6 +159,48 @@ def test_a_second_run_loads_no_model(project: Path, monkeypatch: pytest.MonkeyPa
     assert code == 0, output
     assert first.split(";")[0] in output  # the same drafts (and failures, if any)
     assert "from memory, 0 translated" in output
+
+
+def retrained(into: Path) -> Path:
+    """translate-en_de-1_0 re-trained: its name, pair and package_version ("1.0", which
+    argos-train leaves as it is), with other weights (the en_es package's)."""
+    package = into / "translate-en_de-1_0.argosmodel"
+    into.mkdir()
+    with zipfile.ZipFile(MODELS / package.name) as de, \
+            zipfile.ZipFile(MODELS / "translate-en_es-1_0.argosmodel") as es, \
+            zipfile.ZipFile(package, "w") as out:
+        for member in de.infolist():
+            name = member.filename.removeprefix("translate-en_de-1_0/")
+            if name.startswith("model/") or name == "sentencepiece.model":
+                out.writestr(member, es.read(f"translate-en_es-1_0/{name}"))
+            else:
+                out.writestr(member, de.read(member))
+    return package
+
+
+def test_a_retrained_package_of_the_same_version_is_asked_not_the_memory(
+        project: Path, tmp_path: Path) -> None:
+    """The memory keys a package's drafts by its weights, not only its package_version:
+    the old model's drafts never come back for a new model."""
+    code, output = invoke("run", "-l", "de")
+    assert code == 0, output
+    assert 'msgstr "Überblick"' in entry_block(po_text(project, "de"), "Overview")
+    code, output = invoke("models", "install", str(retrained(tmp_path / "retrained")))
+    assert code == 0, output
+    assert "installed translate-en_de-1_0: en → de version 1.0" in output
+    (project / "locales" / "de" / "LC_MESSAGES" / "miss.po").unlink()
+    code, output = invoke("run", "-l", "de")
+    assert code == 0, output
+    assert " 0 from memory, " in output, output
+    block = entry_block(po_text(project, "de"), "Overview")
+    assert 'msgstr "Resumen"' in block  # what the new weights say
+    assert "# machine-translated: argos translate-en_de-1_0 1.0 (en→de)" in block
+    # the same package again: the memory answers, no model is loaded
+    (project / "locales" / "de" / "LC_MESSAGES" / "miss.po").unlink()
+    code, output = invoke("run", "-l", "de")
+    assert code == 0, output
+    assert "from memory, 0 translated" in output
+    assert 'msgstr "Resumen"' in entry_block(po_text(project, "de"), "Overview")
 
 
 def test_a_human_translation_survives_any_number_of_runs(project: Path) -> None:

@@ -224,7 +224,7 @@ def _pending(catalogs: Iterable[tuple[str, polib.POFile, int]], choose: Chooser,
         if found is None:
             continue
         engine, model, sentences = found
-        asked = seen.setdefault((model.engine, model.model, model.version, model.source,
+        asked = seen.setdefault((model.engine, model.model, model.memory_version, model.source,
                                  model.target), set())  # the memory's key
         sentences = [s for s in sentences if s not in asked]
         asked.update(sentences)

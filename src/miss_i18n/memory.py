@@ -1,12 +1,14 @@
 """Translation memory: an embedded SQLite store of machine-translated sentences, and of
 human translations imported from TMX files.
 
-Machine sentences are keyed by engine, model, model version, language pair and source
+Machine sentences are keyed by engine, model, model version (with what tells the weights
+apart where the version may not: ``ModelInfo.memory_version``), language pair and source
 sentence, so a re-run with nothing new loads no model, identical sentences across pages
-and catalogs are translated once, and a new model version never reuses an old version's
-output. Human translations live in a table of their own (never mistaken for an engine's
-output), keyed by source language, locale and whole source segment (a msgid), with the
-name of the file they came from.
+and catalogs are translated once, and a new model version (or a re-trained argos package
+that kept its package_version) never reuses an old version's output. Human translations
+live in a table of their own (never mistaken for an engine's output), keyed by source
+language, locale and whole source segment (a msgid), with the name of the file they came
+from.
 Each machine output keeps the engine's score (its mean log-probability per token, or
 NULL for an engine without scores and for rows stored before scores were kept), so a
 re-run writes the same confidence without asking the model.
@@ -147,7 +149,7 @@ class Memory:
 
     @staticmethod
     def _key(model: ModelInfo) -> tuple[str, str, str, str, str]:
-        return (model.engine, model.model, model.version, model.source, model.target)
+        return (model.engine, model.model, model.memory_version, model.source, model.target)
 
     def lookup(self, model: ModelInfo, sentences: Iterable[str]) -> dict[str, str]:
         """The remembered translations of those of ``sentences`` that have one."""

@@ -29,7 +29,7 @@ from typing import Any
 
 from miss_i18n.engines import ct2
 from miss_i18n.engines.base import ModelInfo, Progress, Scored
-from miss_i18n.engines.store import InstalledModel, ModelStore
+from miss_i18n.engines.store import InstalledModel, ModelStore, package_digest
 from miss_i18n.errors import EngineError, one_line
 
 NAME = "argos"
@@ -286,6 +286,7 @@ def _detokenize(loaded: _Loaded, pieces: list[str]) -> str:
 def _info(model: InstalledModel, locale: str, note: str = "") -> ModelInfo:
     """The ModelInfo for an installed package serving ``locale``."""
     return ModelInfo(engine=NAME, model=model.name, version=model.version,
-                     source=model.from_code, target=model.to_code, locale=locale, note=note)
+                     source=model.from_code, target=model.to_code, locale=locale, note=note,
+                     weights=f"sha256:{package_digest(model.path)[:12]}")
 
 

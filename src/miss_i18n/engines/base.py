@@ -35,6 +35,17 @@ class ModelInfo:
     """The Babel locale this model serves here, e.g. ``"pt_BR"``."""
     note: str = ""
     """Anything a reviewer should know, e.g. "served by a pt model (regional variant)"."""
+    weights: str = ""
+    """What tells the model's weights apart where ``version`` may not: argos's
+    ``sha256:…`` of the package's files (a package re-trained with argos-train keeps its
+    package_version). Part of the translation memory's key, so a new model is asked
+    rather than the old one's drafts reused; not of the provenance line, which names the
+    version a reviewer knows."""
+
+    @property
+    def memory_version(self) -> str:
+        """The version the translation memory keys the model's sentences by."""
+        return f"{self.version} {self.weights}" if self.weights else self.version
 
     @property
     def provenance(self) -> str:

@@ -17,6 +17,10 @@ on any folder in ``ARGOS_PACKAGES_DIR`` without ``metadata.json``, so a temporar
 inside the store would break concurrent (or, after a crash, every later) argos load.
 Being in the same parent folder keeps the final renames on one file system (atomic).
 
+Each installed package gets ``miss-i18n.json`` beside its metadata.json: a digest of its
+files (``package_digest``), which the translation memory keys drafts by, since a package
+re-trained with argos-train keeps its package_version.
+
 Only ``zipfile`` and ``json``: no argostranslate, no network.
 """
 
@@ -24,9 +28,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import importlib
 import json
 import lzma
+import os
 import re
 import shutil
 import stat
@@ -48,6 +54,9 @@ REQUIRED_KEYS = ("package_version", "from_code", "from_name", "to_code", "to_nam
 REQUIRED_FILES = ("model/model.bin", "model/config.json")
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 MAX_METADATA_BYTES = 1 << 20
+DIGEST_FILE = "miss-i18n.json"
+"""Beside metadata.json in an installed package: the digest of its files (``package_digest``);
+argostranslate reads no file it does not know."""
 MAX_BINARY_VERSION = 255
 """CTranslate2 writes 6 (4.x); far above that is not a model file."""
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -303,6 +312,8 @@ class ModelStore(FolderStore[InstalledModel]):
             check_weights(into / archive.top / "model", archive.path, _HOW_TO_GET)
             if (into / archive.top / TOKENIZERS[0]).is_file():  # bpe.model is no SentencePiece
                 check_tokenizer(into / archive.top / TOKENIZERS[0], archive.path, _HOW_TO_GET)
+            (into / archive.top / DIGEST_FILE).unlink(missing_ok=True)  # never the archive's
+            package_digest(into / archive.top)  # hashed now, not at the first translation
             _refuse_other_pair(self._read(into / archive.top), installed.get(archive.top),
                                archive.path)
             staged.append(Staged(self, into / archive.top, staging / f"old-{number}", given))
@@ -555,6 +566,73 @@ def _refuse_other_pair(new: InstalledModel, old: InstalledModel | None, path: Pa
             f"it is {new.from_code} → {new.to_code}, but its folder {old.name} is the name of "
             f"the installed {old.from_code} → {old.to_code} package; remove that one first "
             f"(`miss-i18n models remove {old.name}`)", path=path)
+
+
+# -- the digest of a package's files --------------------------------------------------
+
+
+def package_digest(folder: Path) -> str:
+    """SHA-256 (hex) of an installed package's files, names and contents: what tells a
+    re-trained package from the old one when its package_version stayed the same.
+
+    Hashing reads the whole model (hundreds of MB), so the digest is kept in the package's
+    miss-i18n.json with the size and time of each file it was taken of (written at
+    install, or at the first use of a package installed before), and taken again only
+    when a file changed. Where that file cannot be written it is taken once a process;
+    where a file cannot be read (loading the model fails then, saying so) the files' sizes
+    and times stand in for their contents. Never raises.
+    """
+    stamp = _stamp(folder)
+    try:
+        known = json.loads((folder / DIGEST_FILE).read_text("utf-8"))
+        if known["files"] == [list(item) for item in stamp]:
+            return str(known["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        digest = _hashed(folder, stamp)
+    except OSError:
+        return hashlib.sha256(json.dumps(stamp).encode()).hexdigest()
+    text = json.dumps({"sha256": digest, "files": stamp}, indent=1) + "\n"
+    with contextlib.suppress(OSError):  # a read-only store: taken again by the next process
+        handle, temporary = tempfile.mkstemp(prefix=f".{DIGEST_FILE}-", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            Path(temporary).replace(folder / DIGEST_FILE)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    return digest
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each regular file of the package but ours (links are not followed): its name
+    relative to ``folder``, size and modification time (ns), in name order."""
+    found = []
+    for parent, _folders, files in os.walk(folder):
+        for name in files:
+            path = Path(parent) / name
+            relative = path.relative_to(folder).as_posix()
+            if relative == DIGEST_FILE or name.startswith(f".{DIGEST_FILE}-"):
+                continue
+            with contextlib.suppress(OSError):  # gone meanwhile: not part of it
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode):
+                    found.append((relative, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=64)
+def _hashed(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    """SHA-256 over the stamped files' names and contents (each name, then the length and
+    bytes of its file)."""
+    digest = hashlib.sha256()
+    for name, size, _time in stamp:
+        digest.update(f"{name}\0{size}\0".encode())
+        with (folder / name).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 # -- the weights (in staging, before anything is replaced) ----------------------------
