@@ -168,6 +168,49 @@ def test_english_kept_by_translate_no_reads_left_to_right_on_an_rtl_page(
     assert abs(seen["fromLeft"]) < 1, seen  # its text starts at the left edge
 
 
+LINKS = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Procedures</title></head>
+<body><main><h1>Procedures</h1><ul>
+<li><a href="a.html">Lumbar discectomy</a></li>
+<li><a href="b.html"><strong>Spinal fusion</strong></a></li>
+<li><a href="c.html">Laminectomy</a></li>
+</ul></main></body></html>
+"""
+
+ITEMS = """
+<script>
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify([...document.querySelectorAll("main li")].map((li) => {
+  const style = getComputedStyle(li), range = document.createRange();
+  range.selectNodeContents(li);
+  return {direction: style.direction, list: getComputedStyle(li.parentElement).direction,
+          marker: style.listStylePosition,
+          fromLeft: range.getBoundingClientRect().left - li.getBoundingClientRect().left};
+}));
+document.body.append(out);
+</script>
+"""
+
+
+def test_english_list_items_that_are_links_read_left_to_right_on_an_rtl_page(
+        tmp_path: Path) -> None:
+    """<li><a href="…">Lumbar discectomy</a></li> left in English on the Arabic page: the
+    English mark was on the link, so each item kept the page's direction, its text at the
+    right edge and its bullet on the right. The item says it is English now: laid out as
+    English, as an item without a link is."""
+    root = make_project(tmp_path / "p", ("ar",), extra="publish-threshold = 0\n")
+    (root / "source" / "links.html").write_text(LINKS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "--config", str(root / "pyproject.toml"),
+                                       "--no-translate", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    seen: Any = probe(root / "site" / "ar" / "links.html", ITEMS)
+    assert len(seen) == 3
+    for item in seen:
+        assert (item["direction"], item["list"], item["marker"]) == ("ltr", "ltr", "outside")
+        assert abs(item["fromLeft"]) < 1, item  # its text starts at the left edge
+
+
 # -- every script: an ltr, an rtl and a CJK page, translated ---------------------------------
 HAS_CJK_FONTS = shutil.which("fc-list") is not None and all(
     family in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,

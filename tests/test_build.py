@@ -180,6 +180,44 @@ def test_translated_text_beside_blocks_is_not_wrapped() -> None:
         '<span lang="ar" dir="rtl">tail text</span>\n</div></body></html>\n')
 
 
+WRAPPED = (b'<html><head><title>T</title></head><body><main><ul>'
+           b'<li><a href="x.html">Lumbar discectomy</a></li>'
+           b'<li> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'
+           b'<li><a href="z.html">Laminectomy</a></li>'
+           b'<li><a href="w.html">Nested</a><ul><li>Inner</li></ul></li></ul>'
+           b'<p><em>All of it</em></p><p>Some <a href="m.html">mixed</a> text</p>'
+           b'<table><tr><th><code>a_b</code></th><td dir="auto"><b>Own dir</b></td></tr>'
+           b'</table></main></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "marks"), [("ar", ' lang="en" dir="ltr"'),
+                                               ("de", ' lang="en"')])
+def test_a_block_all_of_whose_text_is_one_inline_element_says_its_language(
+        locale: str, marks: str) -> None:
+    """<li><a href="x.html">Lumbar discectomy</a></li> left in English on an Arabic page:
+    the mark was on the <a>, so the item kept the page's direction (right-aligned, its
+    bullet on the right). The block whose whole content it is says so now, the inline
+    element unmarked; a block with more than that text, or a dir of its own, as before.
+    The skeleton writes the same page."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(WRAPPED), "t.html")}
+    found = {keys["Laminectomy"]: "Laminektomie" if locale == "de" else "استئصال الصفيحة"}
+    built, _ = localize(parse_page(WRAPPED), "t.html", locale, found, site=site)
+    code = ' dir="ltr"' if locale == "ar" else ""  # code on an rtl page, as before
+    assert _body_of(built) == (
+        f'<main><ul><li{marks}><a href="x.html">Lumbar discectomy</a></li>'
+        f'<li{marks}> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'
+        f'<li><a href="z.html">{found[keys["Laminectomy"]]}</a></li>'
+        f'<li><a href="w.html"{marks}>Nested</a><ul><li{marks}>Inner</li></ul></li></ul>'
+        f'<p{marks}><em>All of it</em></p><p{marks}>Some <a href="m.html">mixed</a> text</p>'
+        f'<table><tr><th{marks}><code{code}>a_b</code></th>'
+        f'<td dir="auto"><b{marks}>Own dir</b></td></tr></table></main></body></html>\n')
+    skeleton = compile_page(Located.of(parse_page(WRAPPED), "t.html"), "t.html", site)
+    assert skeleton is not None
+    assert render(skeleton, locale, found, site=site)[0] == built
+
+
 def test_the_index_of_an_rtl_source_is_rtl() -> None:
     """The page's title is the source's (Arabic); the build's own words, English, are
     marked so, as the notices are: read by an English voice, laid out left to right."""

@@ -554,7 +554,7 @@ def test_the_options_of_a_list_are_entries() -> None:
     same = build_with(OPTIONS, "o.html", "de", identity_catalog(OPTIONS, "o.html"))
     assert source.replace(b"Dark \n blue", b"Dark blue") in same  # its spaces, as one line
     untranslated = build_with(OPTIONS, "o.html", "de", {})  # in English, and says so
-    assert source.replace(b"<label>", b'<label lang="en">').replace(
+    assert source.replace(b"<form>", b'<form lang="en">').replace(  # all of it: the label
         b"<option>Alone", b'<option lang="en">Alone') in untranslated
 
 

@@ -415,7 +415,7 @@ def test_list_items_say_their_language_where_they_do_not_inherit_it() -> None:
             '</select> dann <p lang="en">block</p> <span lang="en">more <span lang="fr">ou '
             '<select><option value="Bleu" lang="de">Blau</option></select></span> text</span>'
             '</div>') in page
-    assert ('<p><label lang="en">Size <select><option translate="no">XL</option><optgroup '
+    assert ('<p lang="en"><label>Size <select><option translate="no">XL</option><optgroup '
             'label="12"><option>Twelve</option></optgroup></select></label></p><div><select>'
             '<option lang="en">Alone</option></select></div><p lang="en">Fruit <input '
             'list="d"><datalist id="d"><option>Apple</option><optgroup label="Stein" '

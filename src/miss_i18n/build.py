@@ -164,7 +164,7 @@ def localize(
         found = translations.get((slot.segment.context, slot.segment.msgid))
         if found is None or found == "":
             if slot.run is not None and locale != site.source_locale:
-                _mark_fallback(slot.run, source_tag, source_dir)
+                _mark_fallback(slot.run, slot.element, source_tag, source_dir)
             continue
         reason = _apply(slot, found)
         if reason is None:
@@ -179,7 +179,7 @@ def localize(
         else:
             report.rejected.append(Rejection(slot.segment.context, reason))
             if slot.run is not None and locale != site.source_locale:
-                _mark_fallback(slot.run, source_tag, source_dir)
+                _mark_fallback(slot.run, slot.element, source_tag, source_dir)
     root = tree.getroot()
     if locale != site.source_locale:
         _mark_items(slots, shown, (source_tag, tag),
@@ -218,13 +218,33 @@ def fallback_mark(run: Run) -> str | None:
     return None if run.parent.tag in _NO_PHRASING else "span"
 
 
-def _mark_fallback(run: Run, source_tag: str, source_dir: str | None) -> None:
+def fallback_element(run: Run, block: etree._Element) -> etree._Element:
+    """The element a run marked on its element (``fallback_mark``) marks: the block whose
+    whole content it is, inside inline elements alone (``<li><a>…</a></li>``), so that
+    the block's alignment and list marker follow the text's direction too; else the run's
+    element. Not through an element with a lang (or xml:lang) or dir of its own, nor up to
+    ``<body>`` (the build's notices and menu go there) or a ``<datalist>`` (its fallback
+    content is inline, not a block)."""
+    element = run.parent
+    while element is not block:
+        parent = element.getparent()
+        if (parent is None or len(parent) != 1 or parent.tag in ("body", "datalist")
+                or (parent.text or "").strip(HTML_SPACE)
+                or (element.tail or "").strip(HTML_SPACE)
+                or any(parent.get(name) is not None for name in ("lang", "xml:lang", "dir"))):
+            return run.parent
+        element = parent
+    return element
+
+
+def _mark_fallback(run: Run, block: etree._Element, source_tag: str,
+                   source_dir: str | None) -> None:
     """Text left in the source language says so, for screen readers and hyphenation, and
     keeps its own direction where the page's differs (``fallback_dir``)."""
     mark = fallback_mark(run)
     if mark is None:
         return
-    marked = run.parent if mark == "element" else _wrap(run)
+    marked = fallback_element(run, block) if mark == "element" else _wrap(run)
     marked.set("lang", source_tag)
     if source_dir is not None:
         marked.set("dir", source_dir)

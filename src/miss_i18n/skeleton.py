@@ -35,6 +35,7 @@ from .build import (
     attribute_value,
     chrome_text,
     content_languages,
+    fallback_element,
     fallback_mark,
     inherited_lang,
     localize,
@@ -140,7 +141,8 @@ class _Run:
     wrapped: bool
     """Left in the source language, it says so in a span around its text."""
     code: bool
-    """Its element is code (languages.CODE_TAGS): on rtl pages its dir mark is ltr."""
+    """The element its mark goes on is code (languages.CODE_TAGS): on rtl pages its dir
+    mark is ltr."""
     elements: dict[int, _Element] = field(default_factory=dict)
     """Its inline elements as written, once a translation needed them (``element``)."""
 
@@ -246,15 +248,16 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
             continue
         if run.parent is body and run.prev is None:
             return None  # the menu would go inside the run's text
-        compiled = _compile_run(run, slot.placeholders, slot.opaque)
+        marked = fallback_element(run, slot.element)
+        compiled = _compile_run(run, marked, slot.placeholders, slot.opaque)
         if compiled is None:
             return None
         runs[index] = compiled
         if compiled.markable:
-            if run.parent.get("dir") is not None:
+            if marked.get("dir") is not None:
                 return None
-            run.parent.set("lang", _marker(LANG_MARK, index))
-            run.parent.set("dir", _marker(DIR_MARK, index))
+            marked.set("lang", _marker(LANG_MARK, index))
+            marked.set("dir", _marker(DIR_MARK, index))
         _enclose(run, index)
     for element in root.iter(*CODE_TAGS):  # a marked one's dir is its mark's (render)
         if element.get("dir") is None and element.get(f"{MARK}-kept") is None:
@@ -324,7 +327,7 @@ def _items(slots: Sequence[Slot]) -> dict[int, tuple[tuple[Step, ...], bool]]:
         if slot.run is not None:
             mark = fallback_mark(slot.run)
             if mark == "element":
-                element_runs[slot.run.parent] = index
+                element_runs[fallback_element(slot.run, slot.element)] = index
             elif mark == "span":  # its span is between its nodes and its element
                 wrapped.update((node, index) for node in slot.run.nodes)
     shown = {slot.element: index for index, slot in enumerate(slots) if shown_text(slot)}
@@ -403,10 +406,11 @@ def _own_places(root: etree._Element, source_locale: str) -> dict[int, str]:
     return own
 
 
-def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
+def _compile_run(run: Run, marked: etree._Element, placeholders: Mapping[int, etree._Element],
                  opaque: Collection[int]) -> _Run | None:
-    """What a run needs in every locale. Its inline elements are written only when a
-    translation first needs them (a page left untranslated never does)."""
+    """What a run needs in every locale; ``marked``, the element its mark goes on
+    (build.fallback_element). Its inline elements are written only when a translation
+    first needs them (a page left untranslated never does)."""
     if not _escapes_alike(str(run.parent.tag)) or run.parent.tag in RAW_TEXT:
         return None  # (raw text: writer.written writes it as it is, where it can)
     start, end = run.start_text(), run.end_text()
@@ -416,7 +420,7 @@ def _compile_run(run: Run, placeholders: Mapping[int, etree._Element],
                 _text(end[len(end.rstrip(HTML_SPACE)):]),
                 "".join(_written(c) for c in leading), "".join(_written(c) for c in later),
                 dict(placeholders), frozenset(opaque), mark == "element", mark == "span",
-                str(run.parent.tag) in CODE_TAGS)
+                str(marked.tag) in CODE_TAGS)
 
 
 def _compile_element(element: etree._Element, *, whole_only: bool) -> _Element:
