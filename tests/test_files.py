@@ -23,7 +23,7 @@ import pytest
 
 from helpers import invoke, invoke_unprivileged, invoke_without_access
 from miss_i18n import files as files_module
-from miss_i18n import incremental, lock, outputs, site_build, updating
+from miss_i18n import incremental, lock, mo_file, outputs, site_build, updating
 from miss_i18n.errors import ConflictError, PathError
 from miss_i18n.files import TEMP_SUFFIX, Snapshot, Staged, checked_folder, publish, stage
 from miss_i18n.pages import parse_page
@@ -728,7 +728,7 @@ def test_a_catalog_staged_on_a_thread_is_removed_when_the_rest_fails(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(incremental, "mo_of", fail)
+    monkeypatch.setattr(mo_file, "header_text", fail)  # the .mo, whole or spliced
     with pytest.raises(OSError, match="No space left"):
         invoke("run", "-q", "--no-translate")
     assert tree(project) == before

@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, snapshot
-from miss_i18n import buildcache, catalog, extracting, incremental, languages, site_build
+from miss_i18n import buildcache, catalog, extracting, incremental, languages, mo_file, site_build
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
 from miss_i18n.config import Config, Glossary, load_config
-from miss_i18n.files import Snapshot
+from miss_i18n.facts import Delta, Lookups, summary_from, tally_of, weak_of
+from miss_i18n.files import Snapshot, digest_of
 from miss_i18n.provenance import text_digest
 from miss_i18n.summary import summarize
 
@@ -223,6 +224,27 @@ def test_a_page_key_taken_from_the_last_build_is_the_one_computed(
         assert found[0][3] < pages / 2  # most taken from the last build
 
 
+def test_a_damaged_record_is_one_line_and_leaves_the_project_as_it_was(
+        recorded: Path) -> None:
+    """An edit's shortcut copies the lines of the entries it keeps without decoding them
+    (the build decodes those its pages show): one that is not a row is found there, said
+    in one line that says what to do, and nothing is committed."""
+    record = recorded / incremental.RECORDS / "de.json"
+    data = record.read_bytes()
+    assert b'\n["' in data
+    record.write_bytes(data.replace(b'\n["', b'\n[1"'))
+    _edit(recorded, "paragraph added")  # (an entry merged again would be decoded first)
+    before = snapshot(recorded, "locales", "site")
+    code, output = invoke("run", "--no-translate", "--jobs", "1")
+    assert code == 7, output
+    assert output.strip().splitlines()[-1].endswith(
+        "a catalog record in .miss-i18n/catalogs is damaged; delete that folder and run "
+        "again (it is a cache: the next run makes it again)")
+    assert snapshot(recorded, "locales", "site") == before
+    shutil.rmtree(recorded / incremental.RECORDS)
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+
+
 def test_a_catalog_edited_since_its_record_goes_the_whole_way(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = recorded / "locales" / "de" / "LC_MESSAGES" / "miss.po"
@@ -372,30 +394,46 @@ def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory
     facts = incremental.facts_of(po, ctx)
     pot = _template(_edited(rng, old_entries, words))
     diff = incremental.Diff.of(pot, previous)
-    rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
+    active = [f for f in facts if not f[3] & incremental.OBSOLETE]
+    lines = [incremental._line(incremental._row(f)) for f in active]
     # the record's sizes, or none (an older record: the catalog split), or wrong ones (of
     # another file, or the right ones in another order): never a wrong catalog
     right = incremental._sizes(data)
     sizes = rng.choice([right, right, None, [1, 2, 3], rng.sample(right, len(right))])
+    old_mo = incremental.mo_of(po.metadata, facts)
+    old = incremental._Old(lines, facts[len(active):], sizes, tally_of(active),
+                           weak_of(active), digest_of(old_mo))
     try:
-        done = incremental._update(config, "de", pot, diff, data=data, facts=facts,
+        done = incremental._update(config, "de", pot, diff, data=data, old=old,
                                    recorded=incremental.context("de", config.glossary,
-                                                                po.metadata), rows=rows,
-                                   lines=[incremental._line(row) for row in rows],
-                                   sizes=sizes)
+                                                                po.metadata))
     except ValueError:  # sizes that do not fit the bytes: update goes the whole way
         done = None
     whole = catalog.merge(pot, po, "de").catalog
     if done is None:
         return  # not proven equal: the caller goes the whole way
-    data, _header, facts, made = done
+    data, header, made_facts, made = done
     assert data == catalog.to_bytes(whole)
-    assert facts == incremental.facts_of(whole, ctx)
-    if made is not None:  # what save would make of the whole merge's catalog
-        rows = [incremental._row(f) for f in facts if not f[3] & incremental.OBSOLETE]
-        assert (made.rows, made.lines) == (rows, [incremental._line(row) for row in rows])
-        # (wrong sizes are checked where they are used, never trusted for the bytes)
-        assert made.sizes == incremental._sizes(data) or sizes != right
+    facts = incremental.facts_of(whole, ctx)
+    if not isinstance(made_facts, Delta):
+        assert made_facts == facts
+        return
+    keys = [(e.msgctxt, e.msgid) for e in pot]
+    assert made_facts.facts(keys) == facts
+    count = len(pot)
+    assert (made_facts.tally, made_facts.weak, made_facts.obsolete) == (
+        tally_of(facts[:count]), weak_of(facts[:count]), facts[count:])
+    for include_fuzzy in (False, True):  # the summary looked up in the lines
+        lookups = Lookups(made_facts.lines, {key: n for n, key in enumerate(keys)})
+        assert summary_from(made_facts, lookups, keys, (1, 2), "de",
+                            include_fuzzy=include_fuzzy) == incremental.summary_of(
+            facts, (1, 2), "de", include_fuzzy=include_fuzzy)
+    assert mo_file.splice(old_mo, mo_file.header_text(header.metadata), made_facts.removed,
+                          made_facts.added) == catalog.mo_bytes(whole)
+    assert made is not None  # what save would make of the whole merge's catalog
+    assert made.lines == [incremental._line(incremental._row(f)) for f in facts[:count]]
+    # (wrong sizes are checked where they are used, never trusted for the bytes)
+    assert made.sizes == incremental._sizes(data) or sizes != right
 
 
 @pytest.mark.parametrize("locale", ["de", "ar", "zh", "pt_BR"])

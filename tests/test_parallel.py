@@ -155,6 +155,37 @@ def test_small_work_stays_in_process_unless_told() -> None:
         assert parallel.jobs_for(None, 10_000) == parallel.default_jobs()
 
 
+@needs_fork
+def test_an_edit_over_two_processes_writes_what_one_process_writes(
+        twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a run that recorded the catalogs, an edit's shortcut (incremental.py) comes
+    back from the workers as its record's lines (facts.PackedLines): the same catalogs,
+    .mo files, pages and records as in one process."""
+    for root in twins:
+        monkeypatch.chdir(root)
+        assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+        article = root / "source" / "minimally-invasive-spine-surgery.html"
+        article.write_bytes(article.read_bytes().replace(
+            b"facilitate a quicker recovery period.", b"facilitate a faster recovery period."))
+    looked_up: list[str] = []
+    real = updating.summary_from
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        looked_up.append(args[4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(updating, "summary_from", counting)
+    outputs = []
+    for root, jobs in zip(twins, ("1", "2"), strict=True):
+        monkeypatch.chdir(root)
+        code, output = invoke("run", "--no-translate", "--jobs", jobs)
+        assert code == 0, output
+        outputs.append((output, snapshot(root, "locales", "site", ".miss-i18n/catalogs")))
+    assert sorted(looked_up) == sorted(LOCALES)  # the shortcut, in the one process
+    assert outputs[1] == outputs[0]
+    assert "«".encode() in outputs[0][1]["site/de/minimally-invasive-spine-surgery.html"]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_summary_made_where_the_catalog_was_merged_is_the_one_made_here(
         twins: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:

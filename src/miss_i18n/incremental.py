@@ -7,7 +7,12 @@ its summary needs (``Fact``: its text, flags, check counts, confidence). A later
 finds the catalog byte for byte as recorded, and that template still on disk as the one the
 new template replaces, merges only the entries whose template entry changed
 (``catalog.merge``, against the entries they may take a translation from) and keeps every
-other entry's text as written; the summary is added up from the facts (``summary_of``).
+other entry's text, and its line in the record, as written, not decoded: the summary's
+totals are the record's less those of the entries merged again plus those of the merged
+ones, its translations looked up in the lines as the build asks (``facts.Delta``,
+``facts.summary_from``), and the .mo is the one on disk with those entries changed
+(``mo_file.splice``). The first run's summary is added up from the facts
+(``summary_of``).
 
 Anything it cannot prove equal to the whole merge goes the whole way (``update`` returns
 None): a catalog edited since (by a person, another tool), a record of other code, a new
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polib
 
@@ -38,6 +43,23 @@ from .chrome import CHROME_CONTEXT
 from .confidence import WeakDraft
 from .config import Config, Glossary
 from .errors import MissI18nError
+from .facts import (
+    ACCEPTED,
+    EARLIER,
+    FUZZY,
+    HELD,
+    MACHINE,
+    MEMORY,
+    NEEDS,
+    OBSOLETE,
+    PLURAL,
+    TRANSLATED,
+    UNUSABLE,
+    Delta,
+    Fact,
+    tally_of,
+    weak_of,
+)
 from .files import digest_of, write_if_changed
 from .model import CatalogStats, Key, Severity
 from .provenance import (
@@ -52,20 +74,8 @@ from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
-FORMAT = 5
+FORMAT = 6
 RECORDS = Path(".miss-i18n") / "catalogs"
-
-(OBSOLETE, FUZZY, TRANSLATED, MACHINE, MEMORY, NEEDS, ACCEPTED, PLURAL, UNUSABLE, HELD,
- EARLIER) = (1 << n for n in range(11))
-
-Fact = tuple[str | None, str, str, int, int, int, float | None, list[str]]
-"""An entry as its catalog's summary sees it: msgctxt, msgid, msgstr, flags (the bits
-above; UNUSABLE: a msgstr the build rejects, ``build.shows``, which does not count as
-shown; HELD: a machine draft held back, ``summary.held_back``, not looked up at all;
-EARLIER: fuzzy, made for an earlier source, ``provenance.is_of_earlier_source``),
-errors and warnings the checks find in it, the confidence of a draft that has one (else
-None), and where its source text is (for such a draft)."""
-
 
 # -- facts, and a summary from them --------------------------------------------------------
 def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
@@ -213,42 +223,49 @@ most of a new catalog, recorded as 0."""
 @dataclass(frozen=True)
 class Rows:
     """What a catalog's record holds besides its facts' keys, as made by the shortcut that
-    wrote the catalog (``_update``, ``fresh``): the active entries' rows (``_row``) and
-    each one's line in the record, the kept ones as read; the byte size of each block of
-    the catalog (its header, then an entry each, a blank line between)."""
+    wrote the catalog (``_update``, ``fresh``): each active entry's line in the record
+    (``_row``), the kept ones as read; the byte size of each block of the catalog (its
+    header, then an entry each, a blank line between)."""
 
-    rows: list[Any]
     lines: list[bytes]
     sizes: list[int]
 
 
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
-         facts: list[Fact], digest: str | None = None, made: Rows | None = None) -> None:
+         facts: list[Fact] | Delta, digest: str | None = None, made: Rows | None = None,
+         mo: str | None = None) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
     never committed (the run failed) does not match the file, and is not used.
 
     The active entries are the template's, in its order: their keys are not stored (the
     next run takes them from that template), only what else their facts hold, one row a
-    line (a later shortcut copies the lines of the rows it keeps, and encodes only the
-    rest); then the size of each block of the catalog (a later shortcut copies runs of
-    entries without splitting the file). ``digest``: the SHA-256 of ``data``, where the
-    caller has it; ``made``: the rows, lines and sizes, where the caller made them (none
-    plural)."""
-    if made is None:
-        active = [f for f in facts if not f[3] & OBSOLETE]
-        if any(f[3] & PLURAL for f in facts):
-            return  # not the shape of a merged catalog: no shortcut next time
-        rows = [_row(f) for f in active]
-        made = Rows(rows, [_line(row) for row in rows], _sizes(data))
-    if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in facts[len(made.rows):]):
+    line (a later shortcut copies the lines of the rows it keeps, and decodes only those
+    it needs); then the size of each block of the catalog (a later shortcut copies runs of
+    entries without splitting the file), the active entries' totals and drafts
+    (facts.tally_of, weak_of: a later shortcut brings them up to date from what it
+    merged), and ``mo``, the SHA-256 of the catalog's .mo (a later shortcut changes only
+    its entries the merge changed). ``digest``: the SHA-256 of ``data``, where the caller
+    has it; ``made``: the lines and sizes, where the caller made them (none plural)."""
+    if isinstance(facts, Delta):
+        if made is None:
+            return
+        obsolete, tally, weak = facts.obsolete, facts.tally, facts.weak
+    else:
+        if made is None:
+            if any(f[3] & PLURAL for f in facts):
+                return  # not the shape of a merged catalog: no shortcut next time
+            made = Rows([_line(_row(f)) for f in facts if not f[3] & OBSOLETE], _sizes(data))
+        active = facts[:len(made.lines)]
+        obsolete, tally, weak = facts[len(made.lines):], tally_of(active), weak_of(active)
+    if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in obsolete):
         return
     path = _record(config, locale)
     if path is None:
         return
     head = {"format": FORMAT, "catalog": digest or digest_of(data), "template": template,
-            "context": context(locale, config.glossary, metadata),
-            "obsolete": facts[len(made.rows):], "sizes": made.sizes}
+            "context": context(locale, config.glossary, metadata), "mo": mo,
+            "tally": tally, "weak": weak, "obsolete": obsolete, "sizes": made.sizes}
     text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with contextlib.suppress(MissI18nError, OSError):  # inside the project, links followed
         write_if_changed(path, text[:-1] + _ACTIVE + b",\n".join(made.lines) + _END,
@@ -308,29 +325,28 @@ def _record(config: Config, locale: str) -> Path | None:
     return path
 
 
-def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes] | None] | None:
-    """The record, and its active rows' lines as written (None where the file is not laid
-    out as ``save`` writes it)."""
+def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes]] | None:
+    """The record's head, and its active rows' lines as written, not decoded (None where
+    the file is not laid out as ``save`` writes it)."""
     path = _record(config, locale)
     if path is None:
         return None
     try:
         raw = path.read_bytes()
-        record = json.loads(raw)
+        start = raw.find(_ACTIVE)  # (no string of the head holds a newline)
+        if start < 0 or not raw.endswith(_END):
+            return None
+        head = json.loads(raw[:start] + b"}")
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("format") != FORMAT \
-            or not isinstance(record.get("active"), list) \
-            or not isinstance(record.get("obsolete"), list):
+    if not isinstance(head, dict) or head.get("format") != FORMAT \
+            or not isinstance(head.get("obsolete"), list) \
+            or not (isinstance(head.get("tally"), list) and len(head["tally"]) == 11
+                    and all(type(n) is int for n in head["tally"])) \
+            or not isinstance(head.get("weak"), list):
         return None
-    start = raw.find(_ACTIVE)
-    lines = None
-    if start >= 0 and raw.endswith(_END):
-        body = raw[start + len(_ACTIVE):len(raw) - len(_END)]
-        lines = body.split(b",\n") if body else []
-        if len(lines) != len(record["active"]):
-            lines = None
-    return record, lines
+    body = raw[start + len(_ACTIVE):len(raw) - len(_END)]
+    return head, body.split(b",\n") if body else []
 
 
 class _Blocks:
@@ -339,6 +355,7 @@ class _Blocks:
 
     def __init__(self, data: bytes, sizes: list[int]) -> None:
         self.data = data
+        self.view = memoryview(data)
         self.sizes = sizes
         self.starts = list(accumulate((size + 2 for size in sizes), initial=0))
 
@@ -353,14 +370,15 @@ class _Blocks:
         found = cls(data, sizes)
         return found if len(sizes) == count and found.starts[-1] - 1 == len(data) else None
 
-    def run(self, first: int, count: int) -> bytes:
-        """Blocks ``first`` to ``first + count - 1``, with the blank lines between."""
+    def run(self, first: int, count: int) -> memoryview:
+        """Blocks ``first`` to ``first + count - 1``, with the blank lines between (a view
+        of the bytes: joined into the new catalog, copied once)."""
         last = first + count - 1
         start, end = self.starts[first], self.starts[last] + self.sizes[last]
         if (first and self.data[start - 2:start] != b"\n\n") or (
                 self.data[end:end + 2] not in (b"\n\n", b"\n")):
             raise ValueError("a block is not where the record says")  # the whole way
-        return self.data[start:end]
+        return self.view[start:end]
 
 
 # -- the update -----------------------------------------------------------------------------
@@ -386,6 +404,27 @@ class Diff:
     untouched: list[Fact] = field(default_factory=list, repr=False)
     """The facts of each old entry as an untouched one (its record's 0), made once for
     every locale's catalog."""
+    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What ``by_msgid`` and ``moved`` made, once a process."""
+
+    def by_msgid(self) -> dict[str, list[int]]:
+        """The old entries' positions by msgid."""
+        if "by_msgid" not in self.made:
+            found: dict[str, list[int]] = {}
+            for position, fact in enumerate(self.untouched):
+                found.setdefault(fact[1], []).append(position)
+            self.made["by_msgid"] = found
+        return cast("dict[str, list[int]]", self.made["by_msgid"])
+
+    def moved(self) -> list[int | None]:
+        """Each old entry's position in the new template (None: it is not kept)."""
+        if "moved" not in self.made:
+            found: list[int | None] = [None] * len(self.untouched)
+            for position, old in enumerate(self.keep):
+                if old is not None:
+                    found[old] = position
+            self.made["moved"] = found
+        return cast("list[int | None]", self.made["moved"])
 
     @classmethod
     def of(cls, pot: polib.POFile, previous: polib.POFile,
@@ -478,12 +517,26 @@ class Template:
     new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:
     untranslated, without flags or plural) meet only Babel's checks, which find nothing in
     an empty translation whatever the header."""
+    key_lists: list[list[Key]] = field(default_factory=list, compare=False, repr=False)
+    wheres: list[dict[Key, int]] = field(default_factory=list, compare=False, repr=False)
+
+    def keys(self) -> list[Key]:
+        """The template's keys, in its order (made once a process)."""
+        if not self.key_lists:
+            self.key_lists.append(list(_keys(self.pot)))
+        return self.key_lists[0]
+
+    def where(self) -> dict[Key, int]:
+        """The template's keys, each to its position (made once a process)."""
+        if not self.wheres:
+            self.wheres.append({key: position for position, key in enumerate(self.keys())})
+        return self.wheres[0]
 
 
-Made = tuple[bytes, polib.POFile, list[Fact], "Rows | None"]
+Made = tuple[bytes, polib.POFile, "list[Fact] | Delta", "Rows | None"]
 """A catalog made without the whole merge: its bytes, its header (metadata, comment, no
-entries), its facts, and what its record holds besides where known (``save``)
-(``update``, ``fresh``)."""
+entries), its facts (``Delta``: as an edit's shortcut made them), and what its record
+holds besides where known (``save``) (``update``, ``fresh``)."""
 
 
 def update(config: Config, template: Template, locale: str, data: bytes, held: str
@@ -497,53 +550,75 @@ def update(config: Config, template: Template, locale: str, data: bytes, held: s
     loaded = _load(config, locale)
     if loaded is None:
         return None
-    record, lines = loaded
-    if record.get("catalog") != held \
-            or record.get("template") != template.previous_digest \
-            or len(record["active"]) != len(previous):
+    head, lines = loaded
+    if head.get("catalog") != held or head.get("template") != template.previous_digest \
+            or len(lines) != len(previous):
         return None
     try:
-        if any(f != 0 and f[1] & (OBSOLETE | PLURAL) for f in record["active"]):
-            return None
-        facts: list[Fact] = [same if f == 0 else (same[0], same[1], *f)
-                             for same, f in zip(diff.untouched, record["active"], strict=True)]
-        facts += [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
-                  for f in record["obsolete"]]
-        return _update(config, locale, template.pot, diff, data=data, facts=facts,
-                       recorded=str(record.get("context")), rows=record["active"],
-                       lines=lines, sizes=record.get("sizes"))
+        old = _Old(lines, [(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])
+                           for f in head["obsolete"]], head.get("sizes"), head["tally"],
+                   [[float(sure), int(position)] for sure, position in head["weak"]],
+                   head.get("mo") if isinstance(head.get("mo"), str) else None)
+        return _update(config, locale, template.pot, diff, data=data, old=old,
+                       recorded=str(head.get("context")))
     except (MissI18nError, UnicodeDecodeError, ValueError, TypeError, IndexError):
         return None  # a record or file other than ours: the whole way
 
 
+@dataclass(frozen=True)
+class _Old:
+    """What a catalog's record holds (``save``): its active entries' lines, its obsolete
+    entries' facts, its blocks' sizes, its totals, its drafts and its .mo's digest."""
+
+    lines: list[bytes]
+    obsolete: list[Fact]
+    sizes: Any
+    tally: list[int]
+    weak: list[list[Any]]
+    mo: str | None
+
+    def fact(self, diff: Diff, position: int) -> Fact:
+        """An active entry's facts, decoded from its line (ValueError, TypeError where
+        the line is not a row)."""
+        same = diff.untouched[position]
+        line = self.lines[position]
+        if line == b"0":
+            return same
+        msgstr, flags, errors, warnings, sure, places = json.loads(line)
+        if not (type(msgstr) is str and type(flags) is int and type(errors) is int
+                and type(warnings) is int and isinstance(places, list)):
+            raise ValueError("not a row")
+        return (same[0], same[1], msgstr, flags, errors, warnings, sure, places)
+
+
 def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data: bytes,
-            facts: list[Fact], recorded: str, rows: list[Any],
-            lines: list[bytes] | None = None, sizes: Any = None) -> Made | None:
-    """The catalog's new bytes, its header, its facts and its record's rows, or None. It
-    works on the bytes: the file is UTF-8, as the record shows (its digest is that of what
-    a run wrote), and no UTF-8 sequence holds a newline. ``rows``: the record's rows of
-    the old active entries (none plural), ``lines`` as written where known; ``sizes``:
-    the blocks' sizes the record holds (ValueError where they do not fit the bytes:
-    ``update`` goes the whole way)."""
-    count = len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished)
-    # (the old template's entries: those kept, changed or vanished)
-    blocks = _Blocks.of(data, sizes, len(facts) + 1)
+            old: _Old, recorded: str) -> Made | None:
+    """The catalog's new bytes, its header, its facts (a Delta, where no merged entry is
+    plural) and its record's lines, or None. It works on the bytes: the file is UTF-8, as
+    the record shows (its digest is that of what a run wrote), and no UTF-8 sequence holds
+    a newline. ``old``: what the record holds (its sizes: ValueError where they do not
+    fit the bytes: ``update`` goes the whole way)."""
+    count = len(old.lines)
+    if count != len(diff.keep) - len(diff.todo) + len(diff.changed) + len(diff.vanished):
+        return None  # (the old template's entries: those kept, changed or vanished)
+    blocks = _Blocks.of(data, old.sizes, count + len(old.obsolete) + 1)
     if blocks is None or any(
-            (f[0], f[1]) in diff.keys or not f[3] & OBSOLETE for f in facts[count:]):
+            (f[0], f[1]) in diff.keys or not f[3] & OBSOLETE for f in old.obsolete):
         return None  # not as recorded, or an obsolete entry comes back
     # The old entries a changed one may take its translation from: its own (comments
     # changed), the vanished ones, the obsolete ones (contexts are unique in a template,
     # so its fuzzy match by context is always among those).
-    wanted = sorted([*diff.changed, *diff.vanished]) + list(range(count, len(facts)))
+    gone = sorted([*diff.changed, *diff.vanished])
+    wanted = gone + list(range(count, count + len(old.obsolete)))
     old_po = catalog.to_polib(catalog.parse_syntax(
         b"\n\n".join([blocks.run(0, 1), *(blocks.run(1 + n, 1) for n in wanted)]) + b"\n",
         config.po_path(locale)))
     todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
-    if any((e.msgctxt, e.msgid) not in keys for e in todo):
-        translated = {f[1] for f in facts[:count] if f[2]}
-        if any((e.msgctxt, e.msgid) not in keys and e.msgid in translated for e in todo):
-            return None  # it could take a twin's translation from anywhere: the whole merge
+    new_ids = {e.msgid for e in todo if (e.msgctxt, e.msgid) not in keys}
+    by_msgid = diff.by_msgid() if new_ids else {}
+    if any(old.fact(diff, n)[2] for msgid in new_ids for n in by_msgid.get(msgid, ())):
+        return None  # it could take a twin's translation from anywhere: the whole merge
     reduced = polib.POFile(wrapwidth=0)
     reduced.metadata = pot.metadata
     reduced.extend(todo)
@@ -555,36 +630,50 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     header.header = merged.header
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
-    parts = [catalog.header_bytes(header)]
+    parts: list[bytes | memoryview] = [catalog.header_bytes(header)]
     new_sizes = [len(parts[0])]
-    new_facts: list[Fact] = []
-    new_rows: list[Any] = []
     new_lines: list[bytes] = []
     done = 0  # of the merged entries, in the template's order
-    for old, length in diff.runs:
-        if old is None:
+    for first, length in diff.runs:
+        if first is None:
             texts = [_written(entry).encode("utf-8") for entry in merged[done:done + length]]
             parts += texts
             new_sizes += map(len, texts)
-            made = [_row(fact) for fact in merged_facts[done:done + length]]
-            new_facts += merged_facts[done:done + length]
-            new_rows += made
-            new_lines += map(_line, made)
+            new_lines += (_line(_row(fact)) for fact in merged_facts[done:done + length])
             done += length
-        else:  # a run of entries copied whole, with what the record holds of them
-            parts.append(blocks.run(1 + old, length))
-            new_sizes += blocks.sizes[1 + old:1 + old + length]
-            new_facts += facts[old:old + length]
-            new_rows += rows[old:old + length]
-            new_lines += (lines[old:old + length] if lines is not None
-                          else map(_line, rows[old:old + length]))
+        else:  # a run of entries copied whole, with their lines in the record
+            parts.append(blocks.run(1 + first, length))
+            new_sizes += blocks.sizes[1 + first:1 + first + length]
+            new_lines += old.lines[first:first + length]
     texts = [_written(entry).encode("utf-8") for entry in merged[len(todo):]]
     parts += texts
     new_sizes += map(len, texts)
-    new_facts += merged_facts[len(todo):]
     written = b"\n\n".join(parts) + b"\n"
-    plain = not any(f[3] & (PLURAL | OBSOLETE) for f in merged_facts[:len(todo)])
-    return written, header, new_facts, Rows(new_rows, new_lines, new_sizes) if plain else None
+    added = merged_facts[:len(todo)]
+    removed = [old.fact(diff, n) for n in gone]
+    delta = _delta(diff, old, removed, added, obsolete=merged_facts[len(todo):],
+                   lines=new_lines)
+    if any(f[3] & (PLURAL | OBSOLETE) for f in added):  # no record: not a merged shape
+        return written, header, delta.facts(list(_keys(pot))), None
+    return written, header, delta, Rows(new_lines, new_sizes)
+
+
+def _delta(diff: Diff, old: _Old, removed: list[Fact], added: list[Fact], *,
+           obsolete: list[Fact], lines: list[bytes]) -> Delta:
+    """The catalog's facts as ``old`` less ``removed`` (the old entries merged again or
+    gone) and with ``added`` (the merged ones, at the template's ``diff.todo``)."""
+    tally = [now - less + more for now, less, more in zip(
+        old.tally, tally_of(removed), tally_of(added), strict=True)]
+    moved = diff.moved()
+    weak = [[sure, moved[position]] for sure, position in old.weak
+            if moved[position] is not None]
+    weak += [[fact[6], position] for fact, position in zip(added, diff.todo, strict=True)
+             if fact[6] is not None]
+    weak.sort(key=itemgetter(1))
+    return Delta(tally, weak, obsolete, lines, old.mo,
+                 [mo_file.key_of(f[0], f[1]) for f in removed if f[3] & TRANSLATED],
+                 [(mo_file.key_of(f[0], f[1]), f[2].encode("utf-8"))
+                  for f in added if f[3] & TRANSLATED])
 
 
 def template_bytes(pot: polib.POFile, diff: Diff, data: bytes) -> bytes | None:
@@ -621,16 +710,14 @@ def fresh(config: Config, template: Template, locale: str) -> Made | None:
         view.metadata_is_fuzzy = header.metadata_is_fuzzy
         view.extend(template.pot)
         facts = facts_of(view, CheckContext(locale, locale, config.glossary))
-        rows = [_row(fact) for fact in facts]
         template.fresh_facts.append(facts)
         if not any(f[3] & (PLURAL | OBSOLETE) for f in facts):
-            template.fresh_rows.append(Rows(rows, [_line(row) for row in rows],
+            template.fresh_rows.append(Rows([_line(_row(fact)) for fact in facts],
                                             _sizes(template.body[2:])))
     head = catalog.header_bytes(header)
     shared = template.fresh_rows[0] if template.fresh_rows else None
     return (head + template.body, header, list(template.fresh_facts[0]),
-            None if shared is None else Rows(shared.rows, shared.lines,
-                                             [len(head), *shared.sizes]))
+            None if shared is None else Rows(shared.lines, [len(head), *shared.sizes]))
 
 
 def _written(entry: polib.POEntry) -> str:

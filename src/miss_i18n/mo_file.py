@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -46,18 +47,8 @@ def _key(msgctxt: str | None, msgid: str) -> bytes:
 def tables(ids: list[bytes], strs: list[bytes]) -> bytes:
     """The .mo image of its entries' keys and values, encoded and in their order (the
     header's first, its key empty)."""
-    count = len(ids)
-    keystart = _HEADER.size + 16 * count
-    id_table = b"\0".join(ids) + b"\0"
-    offsets = array("i", bytes(16 * count))
-    for first, table, start in ((0, ids, keystart), (2 * count, strs, keystart + len(id_table))):
-        sizes = list(map(len, table))
-        offsets[first:first + 2 * count:2] = array("i", sizes)
-        offsets[first + 1:first + 2 * count:2] = array("i", accumulate(
-            map((1).__add__, sizes[:-1]), initial=start))  # each string is NUL-terminated
-    return b"".join((_HEADER.pack(MAGIC, 0, count, _HEADER.size, _HEADER.size + 8 * count,
-                                  0, keystart),
-                     offsets.tobytes(), id_table, b"\0".join(strs), b"\0"))
+    return _laid_out((array("i", map(len, ids)), array("i", map(len, strs))),
+                     ((b"\0".join(ids), b"\0"), (b"\0".join(strs), b"\0")))
 
 
 @dataclass(frozen=True)
@@ -98,3 +89,89 @@ def of_catalog(catalog: polib.POFile) -> bytes:
         (e.msgctxt, e.msgid, e.msgid_plural or None,
          [e.msgstr_plural[n] for n in sorted(e.msgstr_plural)] if e.msgid_plural
          else [e.msgstr]) for e in catalog if e.translated()))
+
+
+def key_of(msgctxt: str | None, msgid: str) -> bytes:
+    """An entry's key as an image holds it."""
+    return _key(msgctxt, msgid)
+
+
+def splice(old: bytes, header: str, removed: Iterable[bytes],
+           added: Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    """The image ``old`` (as ``tables`` writes it: this module's image of a catalog, none
+    plural, its keys sorted and each once) with the header ``header``, the entries of the
+    keys ``removed`` left out and the entries ``added`` (key, translation) put in, in
+    their sorted places: what ``image`` makes of the catalog changed so. None where
+    ``old`` is not laid out as ``tables`` writes it, or a removed key is not in it, or an
+    added one is (the caller makes the image whole). The entries between are copied in
+    runs, as they are: the work is that of the entries changed, and of copying bytes."""
+    if len(old) < _HEADER.size:
+        return None
+    magic, revision, count, ids_at, strs_at, hash_size, _hash_at = _HEADER.unpack_from(old)
+    if (magic, revision, ids_at, strs_at, hash_size) != (
+            MAGIC, 0, _HEADER.size, _HEADER.size + 8 * count, 0) or count < 1 \
+            or len(old) < _HEADER.size + 16 * count:
+        return None
+    table = array("i")
+    table.frombytes(old[ids_at:ids_at + 16 * count])
+    id_sizes, id_starts = table[0:2 * count:2], table[1:2 * count:2]
+    str_sizes, str_starts = table[2 * count::2], table[2 * count + 1::2]
+    if id_sizes[0] != 0 or id_starts[0] != _HEADER.size + 16 * count \
+            or str_starts[0] != id_starts[-1] + id_sizes[-1] + 1 \
+            or str_starts[-1] + str_sizes[-1] + 1 != len(old):
+        return None  # not one table of keys, then one of translations, as tables writes
+
+    def key(position: int) -> bytes:
+        return old[id_starts[position]:id_starts[position] + id_sizes[position]]
+
+    changes: list[tuple[int, int, bytes, bytes]] = []  # (old position, 0 out / 1 in, ...)
+    for gone in set(removed):
+        at = bisect_left(range(count), gone, 1, key=key)
+        if at == count or key(at) != gone:
+            return None
+        changes.append((at, 0, b"", b""))
+    for new, value in added:
+        at = bisect_left(range(count), new, 1, key=key)
+        if at < count and key(at) == new and (at, 0, b"", b"") not in changes:
+            return None
+        changes.append((at, 1, new, value))
+    changes.sort()  # by place; a key out before the one put in its place
+    sizes = (array("i"), array("i"))
+    parts: tuple[list[bytes | memoryview], list[bytes | memoryview]] = ([b"\0"], [])
+    header_text = header.encode("utf-8")
+    sizes[0].append(0)
+    sizes[1].append(len(header_text))
+    parts[1].append(header_text + b"\0")
+    view = memoryview(old)  # runs copied once, into the new image
+    start = 1  # the first old entry not yet copied
+    for at, kind, new, value in [*changes, (count, 2, b"", b"")]:
+        if at > start:  # the old entries start .. at - 1, as they are
+            last = at - 1
+            sizes[0].extend(id_sizes[start:at])
+            sizes[1].extend(str_sizes[start:at])
+            parts[0].append(view[id_starts[start]:id_starts[last] + id_sizes[last] + 1])
+            parts[1].append(view[str_starts[start]:str_starts[last] + str_sizes[last] + 1])
+        start = max(start, at + (kind == 0))
+        if kind == 1:
+            sizes[0].append(len(new))
+            sizes[1].append(len(value))
+            parts[0].append(new + b"\0")
+            parts[1].append(value + b"\0")
+    return _laid_out(sizes, parts)
+
+
+def _laid_out(sizes: tuple[array[int], array[int]],
+              made: tuple[Sequence[bytes | memoryview], Sequence[bytes | memoryview]]
+              ) -> bytes:
+    """The image of its keys' and translations' sizes and tables (``made``: each table in
+    parts, each string ended by a NUL), laid out as ``tables`` lays them out."""
+    count = len(sizes[0])
+    keystart = _HEADER.size + 16 * count
+    offsets = array("i", bytes(16 * count))
+    for first, lengths, start in ((0, sizes[0], keystart),
+                                  (2 * count, sizes[1], keystart + sum(map(len, made[0])))):
+        offsets[first:first + 2 * count:2] = lengths
+        offsets[first + 1:first + 2 * count:2] = array("i", accumulate(
+            map((1).__add__, lengths[:-1]), initial=start))
+    return b"".join((_HEADER.pack(MAGIC, 0, count, _HEADER.size, _HEADER.size + 8 * count,
+                                  0, keystart), offsets.tobytes(), *made[0], *made[1]))

@@ -60,7 +60,7 @@ class _SiteWork:
     config: Config
     site: Site
     locales: Sequence[str]
-    lookups: Mapping[str, tuple[dict[Key, str], Review]]
+    lookups: Mapping[str, tuple[Mapping[Key, str], Review]]
     salts: Mapping[str, str]
     """Per locale: buildcache.site_salt."""
     cache: PageCache

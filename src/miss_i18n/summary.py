@@ -49,7 +49,7 @@ class Summary:
     """One locale's finished catalog, as the outputs, the build and the report use it."""
 
     stats: CatalogStats
-    translations: dict[Key, str]
+    translations: Mapping[Key, str]
     """What the build shows: translated entries (fuzzy ones with ``include_fuzzy``, but
     no machine draft held back for failing an error-level check: ``shown_entry``)."""
     review: Review
@@ -146,17 +146,18 @@ def summarize(po: polib.POFile, locale: str, *, include_fuzzy: bool,
 
 def stage_files(po_path: Path, mo_path: Path, made: tuple[bytes, bytes], *, within: Path,
                 check: bool, expected: str | None, po_digest: str | None = None,
-                po_staged: Pending | None = None) -> tuple[CatalogFile, ...]:
+                po_staged: Pending | None = None, mo_digest: str | None = None
+                ) -> tuple[CatalogFile, ...]:
     """The catalog's canonical bytes and its .mo, each written beside its file where it
     changed (the catalog flushed to disk: it holds people's work; ``expected``: the digest
     of what the run read there, else ConflictError), or in check mode compared. The .mo is
     a build output (git-ignored): in check mode only an existing one is compared.
 
-    ``po_digest``: the catalog's SHA-256, where the caller took it; ``po_staged``: the
-    catalog's ``stage`` already running on a thread, waited for last."""
+    ``po_digest``, ``mo_digest``: their SHA-256, where the caller took them; ``po_staged``:
+    the catalog's ``stage`` already running on a thread, waited for last."""
     po_data, mo_data = made
     po = CatalogFile(po_path, po_digest or digest_of(po_data), False)
-    mo = CatalogFile(mo_path, digest_of(mo_data), False)
+    mo = CatalogFile(mo_path, mo_digest or digest_of(mo_data), False)
     if check:
         return (replace(po, changed=would_change(po_path, po_data, within)),
                 *([replace(mo, changed=would_change(mo_path, mo_data, within))]

@@ -15,9 +15,12 @@ from typing import Any, TypeVar
 
 import polib
 
-from . import catalog, incremental
+from . import catalog, incremental, mo_file
 from .checks import CheckContext
 from .config import Config
+from .facts import Delta, Fact, Lookups, PackedLines, summary_from
+from .facts import pack as pack_lines
+from .facts import unpack as unpack_lines
 from .files import (
     Pending,
     Snapshot,
@@ -29,7 +32,7 @@ from .files import (
 )
 from .incremental import Template
 from .languages import locale_names
-from .model import CatalogStats, Key, WriteResult
+from .model import CatalogStats, WriteResult
 from .outputs import Output, display
 from .parallel import jobs_for, map_shared
 from .summary import (
@@ -106,21 +109,23 @@ def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
     locales = list(config.targets if locales is None else locales)
     jobs = jobs_for(config.jobs, len(template.pot) * len(locales) // ENTRIES_PER_UNIT)
     # over processes, each summary comes back packed by the template's keys (summary.pack)
-    keys = [(entry.msgctxt, entry.msgid) for entry in template.pot] if min(
-        jobs, len(locales)) > 1 else []
-    where = {key: position for position, key in enumerate(keys)}
-    return {locale: unpack(packed, keys) for locale, packed in recorded(
-        config, seen, locales, _summarized(
-            config, _merged_summary, (config, template, include_fuzzy, check, where),
-            locales, jobs)).items()}
+    over = min(jobs, len(locales)) > 1
+    keys, where = (template.keys(), template.where()) if over else ([], {})
+    return {locale: unpack_lines(packed, where) if isinstance(packed, PackedLines)
+            else unpack(packed, keys) for locale, packed in recorded(
+                config, seen, locales, _summarized(
+                    config, _merged_summary, (config, template, include_fuzzy, check, over),
+                    locales, jobs)).items()}
 
 
-def _merged_summary(shared: tuple[Config, Template, bool, bool, dict[Key, int]], locale: str
-                    ) -> tuple[str, Summary | Packed]:
-    config, template, include_fuzzy, check, where = shared
+def _merged_summary(shared: tuple[Config, Template, bool, bool, bool], locale: str
+                    ) -> tuple[str, Summary | Packed | PackedLines]:
+    config, template, include_fuzzy, check, over = shared
     held, summary = _merged_summary_of(config, template, locale, include_fuzzy=include_fuzzy,
                                        check=check)
-    return held, pack(summary, where) if where else summary
+    if not over:
+        return held, summary
+    return held, pack_lines(summary) or pack(summary, template.where())
 
 
 def _merged_summary_of(config: Config, template: Template, locale: str, *,
@@ -157,36 +162,63 @@ def summary_and_files(config: Config, po: polib.POFile, locale: str, *, include_
 
 
 def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
-              facts: list[incremental.Fact], include_fuzzy: bool, check: bool,
+              facts: list[Fact] | Delta, include_fuzzy: bool, check: bool,
               expected: str | None, template: Template, read: bytes | None = None,
               made: incremental.Rows | None = None) -> Summary:
     """The catalog's summary, its files staged (or compared) and its record. ``read``: the
     bytes of the file ``expected`` is the digest of, where the caller has them; ``made``:
-    what the record holds besides its facts, where the caller made it (incremental.save)."""
+    what the record holds besides its facts, where the caller made it (incremental.save).
+    Facts as an edit's shortcut made them (a Delta) give a summary that looks its
+    translations up in the record's lines, and a .mo changed where the merge changed
+    the catalog (``mo_file.splice``), where the .mo is the one the record describes."""
     po_path = config.po_path(locale)
     # the catalog is written and flushed to the disk on a thread while the rest is made
     pending = None if check else Pending(partial(
         stage, po_path, data, config.locales_dir, expected, held=read))
     try:
         ctx = CheckContext(locale, locale, config.glossary)
-        summary = incremental.summary_of(facts, incremental.header_findings(header, ctx),
-                                         locale, include_fuzzy=include_fuzzy)
-        mo = incremental.mo_of(header.metadata, facts, template)
-        po_digest = digest_of(data)
+        findings = incremental.header_findings(header, ctx)
+        if isinstance(facts, Delta):
+            summary = summary_from(facts, Lookups(facts.lines, template.where()),
+                                   template.keys(), findings, locale,
+                                   include_fuzzy=include_fuzzy)
+            mo = _spliced(config, locale, facts, header.metadata) or incremental.mo_of(
+                header.metadata, facts.facts(template.keys()), template)
+        else:
+            summary = incremental.summary_of(facts, findings, locale,
+                                             include_fuzzy=include_fuzzy)
+            mo = incremental.mo_of(header.metadata, facts, template)
+        po_digest, mo_digest = digest_of(data), digest_of(mo)
         if not check:
             incremental.save(config, locale, data=data, template=template.digest,
                              metadata=header.metadata, facts=facts, digest=po_digest,
-                             made=made)
+                             made=made, mo=mo_digest)
         names = locale_names(locale)
         files = stage_files(po_path, config.mo_path(locale), (data, mo),
                             within=config.locales_dir, check=check, expected=expected,
-                            po_digest=po_digest, po_staged=pending)
+                            po_digest=po_digest, po_staged=pending, mo_digest=mo_digest)
     except BaseException:
         if pending is not None:
             pending.abandon()
         raise
     return replace(summary, files=files, names=names,
                    basis=basis_of(po_digest, include_fuzzy))
+
+
+def _spliced(config: Config, locale: str, delta: Delta, metadata: dict[str, str]
+             ) -> bytes | None:
+    """The .mo of the catalog ``delta`` describes, made from the one on disk where that is
+    the .mo its record describes (else None)."""
+    path = config.mo_path(locale)
+    if delta.mo is None or path.is_symlink():
+        return None
+    try:
+        old = path.read_bytes()
+    except OSError:
+        return None
+    if digest_of(old) != delta.mo:
+        return None
+    return mo_file.splice(old, mo_file.header_text(metadata), delta.removed, delta.added)
 
 
 def _summarized(config: Config, function: Callable[[Any, str], R], shared: Any,
