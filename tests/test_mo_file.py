@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from miss_i18n import catalog, incremental
+from miss_i18n import catalog, incremental, mo_file
 from miss_i18n.checks import CheckContext
 from miss_i18n.config import Glossary
 from miss_i18n.incremental import Template
@@ -144,3 +144,30 @@ def test_a_catalog_in_its_templates_order_compiles_as_any_other(
     # the order is made where most entries are translated (made and used here)
     assert bool(template.mo_orders) == (8 * sum(not fuzzy for *_rest, fuzzy in items)
                                         > len(items))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.none() | TEXT, TEXT.filter(bool), TEXT), max_size=12,
+                unique_by=lambda item: (item[0], item[1])),
+       st.lists(st.booleans(), min_size=12, max_size=12),
+       st.lists(st.tuples(st.none() | TEXT, TEXT.filter(bool), TEXT), max_size=4,
+                unique_by=lambda item: (item[0], item[1])),
+       TEXT.filter(lambda t: "\n" not in t))
+def test_a_spliced_image_is_the_image_of_the_changed_catalog(
+        before: list[tuple[str | None, str, str]], kept: list[bool],
+        added: list[tuple[str | None, str, str]], header: str) -> None:
+    """An edit's .mo: the image on disk less the entries gone, with those merged (a key
+    gone and put in again with another text too), is the image made whole."""
+    old = mo_file.image("Language: de\n", ((c, m, None, (t,)) for c, m, t in before))
+    keep = [entry for entry, stays in zip(before, kept, strict=False) if stays]
+    gone = [entry for entry, stays in zip(before, kept, strict=False) if not stays]
+    added = [entry for entry in added if (entry[0], entry[1]) not in {
+        (c, m) for c, m, _t in keep}]
+    spliced = mo_file.splice(old, header, [mo_file.key_of(c, m) for c, m, _t in gone],
+                             [(mo_file.key_of(c, m), t.encode()) for c, m, t in added])
+    assert spliced == mo_file.image(header, ((c, m, None, (t,)) for c, m, t in keep + added))
+    # what it cannot do, it says so: a key that is not there, one already there
+    if keep:
+        assert mo_file.splice(old, header, [], [(mo_file.key_of(*keep[0][:2]), b"x")]) is None
+    assert mo_file.splice(old, header, [b"\xff not a key"], []) is None
+    assert mo_file.splice(old[:-1], header, [], []) is None
