@@ -939,3 +939,19 @@ def test_a_file_changed_just_before_the_run_is_hashed_again(
     with pytest.raises(ConflictError):
         publish(staged, seen)
     assert path.read_bytes() == b"two" and not staged.temp.exists()
+
+
+def test_a_leftover_beside_the_manifest_is_named_once(project: Path) -> None:
+    """The build commits the manifest apart, last, in the same folder as index.html: a
+    killed run's leftover there was named (and counted) twice by `build --check`."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    left = project / "site" / ".index.html.abcdefgh.miss-i18n.tmp"
+    left.write_bytes(b"partial")
+    for command in ("build", "run"):
+        code, output = invoke(command, "--check", "-q")
+        assert code == 3
+        assert output == ("would remove: site/.index.html.abcdefgh.miss-i18n.tmp\n"
+                          "error: 1 file(s) out of date (first: site/.index.html.abcdefgh."
+                          f"miss-i18n.tmp); run `miss-i18n {command}`\n")
+    assert invoke("build", "-q") == (0, "")
+    assert not left.exists()

@@ -48,10 +48,12 @@ class Output:
 
 
 def commit(outputs: Iterable[Output], *, check: bool, config: Config,
-           seen: Snapshot, also: Sequence[Path] = (), staged: Sequence[Staged] = ()
-           ) -> list[WriteResult]:
+           seen: Snapshot, also: Sequence[Path] = (), staged: Sequence[Staged] = (),
+           sweep: bool = True) -> list[WriteResult]:
     """Write every output that differs (atomically), then rename the ``staged`` files
-    (pages written as they were built) into place; in check mode only compare.
+    (pages written as they were built) into place; in check mode only compare. With
+    ``sweep``, a killed run's leftovers beside the outputs go first (clean); without, an
+    earlier commit of the run has swept their folder, and they are not named twice.
 
     Every output lives in the locales or the output folder (or a folder of ``also``, such
     as the XLIFF folder), and never leaves it through a link: all are checked before the
@@ -72,7 +74,7 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                                     "was written: run the command again to take the edit in",
                                     path=path)
         results = clean([o.path for o in outputs], check=check, config=config,
-                        keep={s.temp for s in pending})
+                        keep={s.temp for s in pending}) if sweep else []
         for output in outputs:
             name = display(output.path, config.root)
             within = _folder_of(config, output.path, also)

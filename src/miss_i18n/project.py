@@ -159,10 +159,10 @@ class Project:
             yield Snapshot()
 
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
-                also: Sequence[Path] = (), staged: Sequence[Staged] = ()
+                also: Sequence[Path] = (), staged: Sequence[Staged] = (), *, sweep: bool = True
                 ) -> list[WriteResult]:
         return outputs.commit(made, check=check, config=self.config, seen=seen, also=also,
-                              staged=staged)
+                              staged=staged, sweep=sweep)
 
     # -- the stages ---------------------------------------------------------------------
     def extract(self, *, check: bool = False,
@@ -245,7 +245,8 @@ class Project:
             writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = outputs.prune(config, built.gone, check=check)
-            writes += self._commit(built.outputs[-1:], check, seen)  # the manifest, last
+            # the manifest, last; its folder's leftovers were swept with index.html's
+            writes += self._commit(built.outputs[-1:], check, seen, sweep=False)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
                            command="build", rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
@@ -346,7 +347,8 @@ class Project:
                               staged=[*staged, *built.staged])
         index.save(config.output_dir, full=config.targets == config.locales)
         pruned = outputs.prune(config, built.gone if compared else [], check=check)
-        writes += self._commit(site[-1:], check, seen)  # the manifest, once pruned
+        writes += self._commit(site[-1:], check, seen,  # the manifest, once pruned
+                               sweep=False)  # (its folder swept with index.html's)
         after = next(n for n, w in enumerate(writes) if not w.removed) + 1  # the template's
         writes[after:after] = catalog_writes
         if compared:
