@@ -4,9 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import ROOT
 from helpers import invoke
+from miss_i18n.cli import main
 from miss_i18n.config import load_config
 from miss_i18n.errors import ConfigError
 
@@ -316,3 +318,15 @@ def test_every_documented_key_is_known(project: Path) -> None:
             else f'[tool.miss-i18n]\nlocales = ["de"]\n{block}')
         load_config(project / "pyproject.toml")
     load_config(ROOT / "pyproject.toml")
+
+
+def test_a_bad_base_url_option_is_named_as_the_option_not_the_file(project: Path) -> None:
+    """`build --base-url ftp://x` was refused as "pyproject.toml: [tool.miss-i18n]
+    base-url must be …", sending the user to a file whose base-url is fine."""
+    for args, env in ((("build", "--base-url", "ftp://x"), {}),
+                      (("run", "--check"), {"MISS_I18N_RUN_BASE_URL": "example.org"})):
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+        code, output = result.exit_code, result.output
+        assert code == 2
+        assert output.startswith("error: --base-url must be an absolute http(s) URL"), output
+        assert "pyproject.toml" not in output

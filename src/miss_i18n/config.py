@@ -261,8 +261,8 @@ def load_config(
                             f"[tool.{TABLE}] source-locale", pyproject)
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
     targets = narrow(locales, only_locales)
-    base_url = _base_url(table.get("base-url") if base_url is None else (base_url or None),
-                         pyproject)
+    base_url = _base_url(table.get("base-url"), f"[tool.{TABLE}] base-url", pyproject) \
+        if base_url is None else _base_url(base_url or None, "--base-url", None)
     domain = _string(table, "domain", "miss", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
@@ -302,7 +302,7 @@ def _jobs(table: Mapping[str, Any], path: Path) -> int | None:
     return value
 
 
-def _base_url(value: object, path: Path) -> str | None:
+def _base_url(value: object, where: str, path: Path | None) -> str | None:
     """An absolute http(s) URL ending in ``/``, or None (an empty --base-url clears the
     config's). Pages' URLs are made by appending to it: a query, a fragment, spaces or
     quotes would end up in the middle of every one."""
@@ -314,7 +314,7 @@ def _base_url(value: object, path: Path) -> str | None:
             or "#" in text or any(c.isspace() or c in "\"'<>\\" or not c.isprintable()
                                   for c in text):
         raise ConfigError(
-            f"[tool.{TABLE}] base-url must be an absolute http(s) URL with no query or "
+            f"{where} must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
             path=path)
     return text if text.endswith("/") else text + "/"
