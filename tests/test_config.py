@@ -330,3 +330,19 @@ def test_a_bad_base_url_option_is_named_as_the_option_not_the_file(project: Path
         assert code == 2
         assert output.startswith("error: --base-url must be an absolute http(s) URL"), output
         assert "pyproject.toml" not in output
+
+
+def test_a_folder_option_that_overlaps_is_named_as_the_option(project: Path) -> None:
+    """`build --output-dir source/out` was refused as "pyproject.toml: [tool.miss-i18n]
+    source-dir (source) and output-dir (source/out) overlap", blaming a file whose folders
+    are apart; a --locales-dir that is a link out of the project likewise."""
+    assert invoke("build", "--output-dir", "source/out") == (2, (
+        "error: source-dir (source) and --output-dir (source/out) overlap: --output-dir is "
+        "inside source-dir; give each its own folder\n"))
+    (project / "elsewhere").symlink_to(project.parent)
+    code, output = invoke("status", "--locales-dir", "elsewhere")
+    assert code == 2
+    assert output.startswith("error: --locales-dir elsewhere is a link to "), output
+    assert output.endswith(", outside the project; name the real folder\n")
+    code, output = invoke("run", "--no-translate", "-q")
+    assert code == 0, output

@@ -6,7 +6,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,8 @@ def load_config(
             root / _string(table, key, default, pyproject)
         if key == "models-dir":  # a model store linked in from elsewhere, shared: fine
             return written.resolve()
+        if override is not None:  # the command line's: an error names the option
+            return _real_folder(f"--{key}", written, root, None)
         return _real_folder(key, written, root, pyproject)
 
     source_locale = _locale(_string(table, "source-locale", "en", pyproject),
@@ -270,7 +272,10 @@ def load_config(
         ("source-dir", "source", source_dir), ("locales-dir", "locales", locales_dir),
         ("output-dir", "build/site", output_dir),
         ("models-dir", ".miss-i18n/models", models_dir))}
-    _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject)
+    given = {key for key, override in (("source-dir", source_dir), ("locales-dir", locales_dir),
+                                       ("output-dir", output_dir), ("models-dir", models_dir))
+             if override is not None}
+    _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject, given)
     memory = root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)
     _unpublished(memory, folders, root, pyproject)
     return Config(
@@ -328,7 +333,7 @@ def _percent(table: Mapping[str, Any], key: str, default: float, path: Path) -> 
     return float(value)
 
 
-def _real_folder(key: str, written: Path, root: Path, pyproject: Path) -> Path:
+def _real_folder(key: str, written: Path, root: Path, pyproject: Path | None) -> Path:
     """The folder ``written`` names, links resolved.
 
     A folder named inside the project that is a link out of it (``locales -> /etc``, planted
@@ -343,32 +348,40 @@ def _real_folder(key: str, written: Path, root: Path, pyproject: Path) -> Path:
         raise ConfigError(f"{key} {lexical} is a loop of links; name a real folder",
                           path=pyproject) from None
     if lexical.is_relative_to(root) and not real.is_relative_to(root):
+        where = " in the configuration" if pyproject is not None else ""
         raise ConfigError(f"{key} {lexical.relative_to(root)} is a link to {real}, outside the "
-                          "project; name the real folder in the configuration", path=pyproject)
+                          f"project; name the real folder{where}", path=pyproject)
     return real
 
 
-def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path) -> None:
+def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path,
+           given: Collection[str] = ()) -> None:
     """Source, locales, output folders and the model stores must not overlap.
 
     An output folder inside the source folder would be extracted as pages on the next run;
     a source or locales folder inside the output folder could be pruned by a build; a model
     store inside the output or source folder would publish the weights in the site.
+
+    A folder of ``given`` came from the command line: the error names its option (and
+    not the file, whose folders may be fine).
     """
     named = list(folders.items())
     for index, (key, path) in enumerate(named):
         for other_key, other in named[index + 1:]:
+            first, second = (f"--{k}" if k in given else k for k in (key, other_key))
             if path == other:
                 how = "are the same folder"
             elif other.is_relative_to(path) and not _hidden_store(other_key, other, path):
-                how = f"overlap: {other_key} is inside {key}"
+                how = f"overlap: {second} is inside {first}"
             elif path.is_relative_to(other) and not _hidden_store(key, path, other):
-                how = f"overlap: {key} is inside {other_key}"
+                how = f"overlap: {first} is inside {second}"
             else:
                 continue
-            raise ConfigError(f"[tool.{TABLE}] {key} ({_shown(path, root)}) and {other_key} "
-                              f"({_shown(other, root)}) {how}; give each its own folder",
-                              path=pyproject)
+            told = f"{first} ({_shown(path, root)}) and {second} ({_shown(other, root)}) {how}; " \
+                "give each its own folder"
+            if key in given or other_key in given:
+                raise ConfigError(told)
+            raise ConfigError(f"[tool.{TABLE}] {told}", path=pyproject)
 
 
 def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
