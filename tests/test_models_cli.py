@@ -294,3 +294,13 @@ def test_a_package_named_like_an_installed_one_of_another_pair_is_refused(
               f"installed en → de package; remove that one first (`miss-i18n models remove "
               f"{TOP}`)")
     assert store_state(tmp_path) == before
+
+
+def test_install_help_names_every_archive_it_takes() -> None:
+    """`models install --help` said "(or a .zip / .tar.gz of one)", while the README, and
+    the store, take .tar.xz and .tar.bz2 too: a user with a .tar.xz was told it would not do."""
+    code, output = invoke("models", "install", "--help")
+    assert code == 0
+    text = " ".join(output.split())
+    for suffix in (".zip", ".tar.gz", ".tar.xz", ".tar.bz2"):
+        assert suffix in text, suffix

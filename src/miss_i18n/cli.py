@@ -523,7 +523,7 @@ def models() -> None:
 def models_install(paths: tuple[Path, ...], config_path: Path | None,
                    models_dir: Path | None, quiet: bool) -> None:
     """Install .argosmodel files (or every one in a folder), or an NLLB-200 / M2M-100
-    CTranslate2 folder (or a .zip / .tar.gz of one)."""
+    CTranslate2 folder (or a .zip, .tar.gz, .tar.xz or .tar.bz2 of one)."""
     from .results_more import Multilingual  # noqa: PLC0415 - loaded with the command
 
     result = Project.load(config_path, models_dir=models_dir).install_models(paths)
