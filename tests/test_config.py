@@ -60,6 +60,9 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\n[tool.miss-i18n.translate]\ninter-threads = 0',
      "inter-threads must be an integer >= 1"),
     ('locales = "de"', "locales must be a list of strings"),
+    # named as in [tool.miss-i18n]: the user looked for it in the wrong table
+    ('locales = ["de"]\n[tool.miss-i18n.glossary]\ndo-not-translate = "MISS"',
+     "[tool.miss-i18n.glossary] do-not-translate must be a list of strings"),
 ])
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:

@@ -186,10 +186,11 @@ def _string(table: Mapping[str, Any], key: str, default: str, path: Path) -> str
     return value
 
 
-def _string_list(table: Mapping[str, Any], key: str, path: Path) -> list[str]:
+def _string_list(table: Mapping[str, Any], key: str, path: Path,
+                 where: str = f"[tool.{TABLE}]") -> list[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"[tool.{TABLE}] {key} must be a list of strings", path=path)
+        raise ConfigError(f"{where} {key} must be a list of strings", path=path)
     return list(value)
 
 
@@ -198,7 +199,7 @@ def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
     if not isinstance(raw, dict):
         raise ConfigError(f"[tool.{TABLE}.glossary] must be a table", path=path)
     _known_keys(raw, GLOSSARY_KEYS, f"[tool.{TABLE}.glossary]", path)
-    keep = _string_list(raw, "do-not-translate", path)
+    keep = _string_list(raw, "do-not-translate", path, f"[tool.{TABLE}.glossary]")
     preferred_raw = raw.get("preferred", {})
     if not isinstance(preferred_raw, dict):
         raise ConfigError(f"[tool.{TABLE}.glossary.preferred] must be a table", path=path)
