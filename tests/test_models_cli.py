@@ -304,3 +304,15 @@ def test_install_help_names_every_archive_it_takes() -> None:
     text = " ".join(output.split())
     for suffix in (".zip", ".tar.gz", ".tar.xz", ".tar.bz2"):
         assert suffix in text, suffix
+
+
+def test_an_empty_store_points_to_both_kinds_of_model(project: Path) -> None:
+    """`models list` with nothing installed said only "add one with `miss-i18n models
+    install PATH.argosmodel`", though an NLLB-200 folder (the one model for every locale)
+    installs with the same command."""
+    code, output = invoke("models", "list")
+    assert code == 0
+    assert output == (
+        f"no models in {project / '.miss-i18n' / 'models'}; add an .argosmodel (`miss-i18n "
+        "models install PATH.argosmodel`) or an NLLB-200 folder (`miss-i18n models install "
+        "FOLDER`, see README)\n")

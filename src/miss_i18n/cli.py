@@ -561,8 +561,9 @@ def models_list(config_path: Path | None, models_dir: Path | None, quiet: bool) 
         click.echo(f"{project.config.source_locale} → *  {nllb.model.name}  "
                    f"{nllb.model.family} {nllb.model.version}  {_coverage(nllb)}")
     if not result.installed and not result.multilingual:
-        click.echo(f"no models in {result.store}; add one with "
-                   "`miss-i18n models install PATH.argosmodel`")
+        click.echo(f"no models in {result.store}; add an .argosmodel (`miss-i18n models "
+                   "install PATH.argosmodel`) or an NLLB-200 folder (`miss-i18n models "
+                   "install FOLDER`, see README)")
 
 
 @models.command("remove")
