@@ -24,10 +24,12 @@ from miss_i18n.memory import Memory
 
 MODEL = ModelInfo("fake", "fake-model", "1", "en", "de", "de")  # no engine behind it
 SENTENCES = [f"Sentence number {n} of a long text." for n in range(3000)]
+# deleting it is safe but for `tm import`'s translations, which README says go with it
+TMX_AGAIN = " (translations brought in with `tm import` go with it: import the TMX files again)"
 DAMAGED = ("the translation memory is damaged or not ours ({}); delete it: it is only a cache "
-           "and fills again as you translate")
+           "and fills again as you translate" + TMX_AGAIN)
 READ_ONLY = ("cannot write the translation memory ({}); make it and its folder writable, or "
-             "delete it: it is only a cache")
+             "delete it: it is only a cache" + TMX_AGAIN)
 
 
 def filled(path: Path) -> Path:

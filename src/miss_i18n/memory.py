@@ -71,11 +71,14 @@ class Added:
     unchanged: int = 0
 
 
+_TMX_AGAIN = " (translations brought in with `tm import` go with it: import the TMX files again)"
+"""Deleting the memory loses only what `tm import` put in it (its own table)."""
 _READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "disk i/o")
 
 
 def _error(exc: sqlite3.Error | OSError, path: Path | None) -> TranslationMemoryError:
-    """One line: what went wrong with the file, and that deleting it loses nothing."""
+    """One line: what went wrong with the file, and that deleting it loses nothing but the
+    imported TMX translations."""
     text = str(exc) or type(exc).__name__
     if "locked" in text.lower() or "busy" in text.lower():
         return TranslationMemoryError(
@@ -84,10 +87,10 @@ def _error(exc: sqlite3.Error | OSError, path: Path | None) -> TranslationMemory
     if isinstance(exc, OSError) or any(word in text.lower() for word in _READ_ONLY):
         return TranslationMemoryError(
             f"cannot write the translation memory ({text}); make it and its folder writable, "
-            "or delete it: it is only a cache", path=path)
+            "or delete it: it is only a cache" + _TMX_AGAIN, path=path)
     return TranslationMemoryError(
         f"the translation memory is damaged or not ours ({text}); delete it: it is only a "
-        "cache and fills again as you translate", path=path)
+        "cache and fills again as you translate" + _TMX_AGAIN, path=path)
 
 
 class Memory:
