@@ -316,3 +316,15 @@ def test_an_empty_store_points_to_both_kinds_of_model(project: Path) -> None:
         f"no models in {project / '.miss-i18n' / 'models'}; add an .argosmodel (`miss-i18n "
         "models install PATH.argosmodel`) or an NLLB-200 folder (`miss-i18n models install "
         "FOLDER`, see README)\n")
+
+
+def test_a_folder_with_no_model_says_what_to_give(project: Path, tmp_path: Path) -> None:
+    """`models install FOLDER` of a folder holding neither .argosmodel files nor a model
+    said only "no *.argosmodel files in this folder", not what would do."""
+    empty = tmp_path / "downloads"
+    empty.mkdir()
+    code, output = invoke("models", "install", str(empty))
+    assert code == 4
+    assert output == (f"error: {empty}: no *.argosmodel files in this folder, and no "
+                      "NLLB-200 / M2M-100 model (model.bin); give .argosmodel files, or a "
+                      "converted model folder (see README)\n")

@@ -395,7 +395,9 @@ def _archives_in(path: Path) -> list[Path]:
     if (path / METADATA).is_file():
         raise ModelPackageError("this is an unpacked package folder; give the "
                                 ".argosmodel file it came from", path=path)
-    raise ModelPackageError(f"no *{PACKAGE_SUFFIX} files in this folder", path=path)
+    raise ModelPackageError(f"no *{PACKAGE_SUFFIX} files in this folder, and no NLLB-200 / "
+                            "M2M-100 model (model.bin); give .argosmodel files, or a converted "
+                            "model folder (see README)", path=path)
 
 
 def not_installed(spec: str, names: Sequence[str]) -> str:
