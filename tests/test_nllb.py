@@ -248,6 +248,17 @@ def test_a_broken_folder_is_one_clear_error_and_changes_nothing(
                   for p in store.root.parent.rglob("*")) == before
 
 
+def test_a_vocabulary_without_english_says_which_model_to_install(
+        store: NllbStore, tmp_path: Path) -> None:
+    """It said why ("not a model this engine can drive from English"), not what to do."""
+    folder = broken_copy(tmp_path, "no language tokens")
+    with pytest.raises(ModelPackageError) as caught:
+        store.install(folder)
+    assert str(caught.value).endswith(
+        "from English; install a converted NLLB-200 or M2M-100 model "
+        "(facebook/nllb-200-distilled-600M, facebook/m2m100_418M: see README)")
+
+
 def test_an_unsafe_archive_is_refused(tmp_path: Path) -> None:
     archive = tmp_path / "evil.tar.gz"
     with tarfile.open(archive, "w:gz") as tf:

@@ -277,7 +277,9 @@ def _check(folder: Path, given: Path) -> dict[str, Any]:
     else:
         raise ModelPackageError(f"{vocabulary.name} has no eng_Latn (NLLB-200) or __en__ "
                                 "(M2M-100) language token: not a model this engine can drive "
-                                "from English", path=given)
+                                "from English; install a converted NLLB-200 or M2M-100 model "
+                                "(facebook/nllb-200-distilled-600M, facebook/m2m100_418M: see "
+                                "README)", path=given)
     if "</s>" not in tokens:
         raise ModelPackageError(f"{vocabulary.name} has no </s> token; {_HOW_TO_MAKE}",
                                 path=given)
