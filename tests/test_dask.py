@@ -329,14 +329,16 @@ def test_a_worker_without_the_models_is_one_clear_line(
 
 def test_without_dask_installed_one_clear_line(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line said `pip install 'miss-i18n[dask]'`, which asks PyPI for a package named
+    miss-i18n, not this checkout (README installs it with `pip install -e .`)."""
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
     before = files(project)
     code, output = invoke("run", "--config", str(project / "pyproject.toml"),
                           "--scheduler", "tcp://127.0.0.1:8786")
     assert (code, output) == (5, (
         "error: a Dask scheduler is set, but Dask distributed is not installed: pip install "
-        "'miss-i18n[dask]', or leave out --scheduler (and [tool.miss-i18n.translate] "
-        "scheduler) to translate here\n"))
+        "'dask[distributed]' (the [dask] extra), or leave out --scheduler (and "
+        "[tool.miss-i18n.translate] scheduler) to translate here\n"))
     assert files(project) == before
 
 

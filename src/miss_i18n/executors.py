@@ -10,7 +10,7 @@ the memory exactly as a local run does. The memory and every file stay on the cl
 
 Without a scheduler nothing here runs: the catalogs are drafted in this process as they
 always were (drafting.translate_all). ``distributed`` is imported only when a scheduler is
-asked for (``pip install 'miss-i18n[dask]'``).
+asked for (``pip install 'dask[distributed]'``, the ``[dask]`` extra).
 """
 
 from __future__ import annotations
@@ -125,8 +125,9 @@ def _distributed() -> Any:
         return importlib.import_module("distributed")
     except ImportError:
         raise ClusterError("a Dask scheduler is set, but Dask distributed is not installed: "
-                           "pip install 'miss-i18n[dask]', or leave out --scheduler (and "
-                           "[tool.miss-i18n.translate] scheduler) to translate here") from None
+                           "pip install 'dask[distributed]' (the [dask] extra), or leave out "
+                           "--scheduler (and [tool.miss-i18n.translate] scheduler) to "
+                           "translate here") from None
 
 
 class DaskExecutor:
