@@ -274,6 +274,10 @@ def test_a_summary_from_facts_is_the_summary_of_the_catalog(recorded: Path) -> N
                                           include_fuzzy=include_fuzzy)
             assert made == summarize(po, locale, include_fuzzy=include_fuzzy,
                                      glossary=glossary)
+            # what the record holds of the active entries, counted on the way
+            active = [f for f in facts if not f[3] & incremental.OBSOLETE]
+            assert incremental.counted(facts, (0, 0), locale, include_fuzzy=include_fuzzy
+                                       )[1:] == (tally_of(active), weak_of(active))
         assert incremental.mo_of(po.metadata, facts) == catalog.mo_bytes(po)
         assert any(f[6] is not None for f in facts) and any(f[4] or f[5] for f in facts)
         assert any(f[3] & incremental.UNUSABLE for f in facts)

@@ -120,14 +120,21 @@ def header_findings(po: polib.POFile, ctx: CheckContext) -> tuple[int, int]:
 def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
                include_fuzzy: bool) -> Summary:
     """What ``summary.summarize`` makes of the catalog whose facts these are."""
+    return counted(facts, header, locale, include_fuzzy=include_fuzzy)[0]
+
+
+def counted(facts: list[Fact], header: tuple[int, int], locale: str, *,
+            include_fuzzy: bool) -> tuple[Summary, list[int], list[list[Any]]]:
+    """``summary_of``, with what its record holds of the active entries, counted on the
+    way: their totals (``facts.tally_of``) and drafts (``facts.weak_of``)."""
     total = translated = fuzzy = machine = memory = obsolete = needing = 0
-    errors, warnings = header
+    errors = warnings = 0
     translations: dict[Key, str] = {}
     drafts: set[Key] = set()
     from_memory: set[Key] = set()
     stale: set[Key] = set()
-    pages = shown = 0
-    weak: list[tuple[float, int]] = []
+    pages = reviewed = shown = 0  # (shown: fuzzy ones too)
+    weak: list[list[Any]] = []
     for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, _places) in enumerate(
             facts):
         if flags == NEEDS and not (msgstr or bad or doubtful) and sure is None:  # untouched
@@ -160,23 +167,26 @@ def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
             translations[key] = msgstr
         if not (msgctxt or "").startswith(CHROME_CONTEXT):
             pages += 1
-            shown += bool(msgstr) and (include_fuzzy or not is_fuzzy) \
-                and not flags & (UNUSABLE | HELD)
+            if msgstr and not flags & (UNUSABLE | HELD):
+                shown += 1
+                reviewed += not is_fuzzy
         if sure is not None:
-            weak.append((sure, position))
+            weak.append([sure, position])
     # the least sure first (by position among equals): only those the report lists
     weakest = [_weak_draft(facts[position], include_fuzzy) for _sure, position in
-               heapq.nsmallest(max(REPORT_DRAFTS, 0), weak)]
+               heapq.nsmallest(max(REPORT_DRAFTS, 0), map(tuple, weak))]
+    shown_now = shown if include_fuzzy else reviewed
     return Summary(
         stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
                            untranslated=total - translated - fuzzy, machine=machine,
                            obsolete=obsolete, memory=memory),
         translations=translations,
         review=Review(drafts=drafts, stale=stale, memory=from_memory),
-        shown=100.0 * shown / pages if pages else 100.0,
-        findings=Findings(errors, warnings),
+        shown=100.0 * shown_now / pages if pages else 100.0,
+        findings=Findings(errors + header[0], warnings + header[1]),
         weakest=weakest,
-        needing=needing)
+        needing=needing), [total, translated, fuzzy, machine, memory, needing, errors,
+                           warnings, pages, reviewed, shown], weak
 
 
 def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
@@ -233,7 +243,8 @@ class Rows:
 
 def save(config: Config, locale: str, *, data: bytes, template: str, metadata: dict[str, str],
          facts: list[Fact] | Delta, digest: str | None = None, made: Rows | None = None,
-         mo: str | None = None) -> None:
+         mo: str | None = None, totals: tuple[list[int], list[list[Any]]] | None = None
+         ) -> None:
     """Record a catalog as it is about to be committed. Best effort: a record that
     cannot be written only costs the next run its shortcut; one that describes a catalog
     never committed (the run failed) does not match the file, and is not used.
@@ -246,7 +257,8 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
     (facts.tally_of, weak_of: a later shortcut brings them up to date from what it
     merged), and ``mo``, the SHA-256 of the catalog's .mo (a later shortcut changes only
     its entries the merge changed). ``digest``: the SHA-256 of ``data``, where the caller
-    has it; ``made``: the lines and sizes, where the caller made them (none plural)."""
+    has it; ``made``: the lines and sizes, where the caller made them (none plural);
+    ``totals``: the totals and drafts, where the caller counted them (``counted``)."""
     if isinstance(facts, Delta):
         if made is None:
             return
@@ -257,7 +269,8 @@ def save(config: Config, locale: str, *, data: bytes, template: str, metadata: d
                 return  # not the shape of a merged catalog: no shortcut next time
             made = Rows([_line(_row(f)) for f in facts if not f[3] & OBSOLETE], _sizes(data))
         active = facts[:len(made.lines)]
-        obsolete, tally, weak = facts[len(made.lines):], tally_of(active), weak_of(active)
+        obsolete = facts[len(made.lines):]
+        tally, weak = totals if totals is not None else (tally_of(active), weak_of(active))
     if any(not f[3] & OBSOLETE or f[3] & PLURAL for f in obsolete):
         return
     path = _record(config, locale)

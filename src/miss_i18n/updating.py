@@ -184,15 +184,17 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
                                    include_fuzzy=include_fuzzy)
             mo = _spliced(config, locale, facts, header.metadata) or incremental.mo_of(
                 header.metadata, facts.facts(template.keys()), template)
+            totals = None
         else:
-            summary = incremental.summary_of(facts, findings, locale,
-                                             include_fuzzy=include_fuzzy)
+            summary, tally, weak = incremental.counted(facts, findings, locale,
+                                                       include_fuzzy=include_fuzzy)
+            totals = (tally, weak)
             mo = incremental.mo_of(header.metadata, facts, template)
         po_digest, mo_digest = digest_of(data), digest_of(mo)
         if not check:
             incremental.save(config, locale, data=data, template=template.digest,
                              metadata=header.metadata, facts=facts, digest=po_digest,
-                             made=made, mo=mo_digest)
+                             made=made, mo=mo_digest, totals=totals)
         names = locale_names(locale)
         files = stage_files(po_path, config.mo_path(locale), (data, mo),
                             within=config.locales_dir, check=check, expected=expected,
