@@ -121,7 +121,10 @@ def test_strict_counts_warnings_as_errors() -> None:
     lenient = CheckResult(issues=[warning], stats=[])
     assert not lenient.failed and lenient.errors == []
     strict = dataclasses.replace(lenient, strict=True)
-    assert strict.errors == [warning] and str(strict.error) == "check failed: 1 error(s)"
+    assert strict.errors == [warning] and str(strict.error) == (
+        "check failed: 1 warning(s), which --strict counts as errors")
+    assert dataclasses.replace(strict, issues=[warning, error]).reasons == [
+        "1 error(s) and 1 warning(s), which --strict counts"]
     both = CheckResult(issues=[warning, error], stats=[], below_min_translated=["ar"],
                        min_translated=12.5)
     assert both.reasons == ["1 error(s)", "below 12.5% translated: ar"]

@@ -46,8 +46,14 @@ class CheckResult:
     def reasons(self) -> list[str]:
         """Why the gate fails, one phrase per reason; empty when it passes."""
         reasons = []
-        if self.errors:
-            reasons.append(f"{len(self.errors)} error(s)")
+        errors = sum(1 for i in self.issues if i.severity is Severity.ERROR)
+        warnings = len(self.errors) - errors  # (--strict's: warnings fail too)
+        if warnings:
+            reasons.append(f"{errors} error(s) and {warnings} warning(s), which --strict "
+                           "counts" if errors else f"{warnings} warning(s), which --strict "
+                           "counts as errors")
+        elif errors:
+            reasons.append(f"{errors} error(s)")
         if self.below_min_translated:
             reasons.append(f"below {self.min_translated:g}% translated: "
                            f"{', '.join(self.below_min_translated)}")
