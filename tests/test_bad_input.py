@@ -222,3 +222,16 @@ def test_a_bidi_override_the_source_lacks_is_a_warning(project: Path) -> None:
     code, output = invoke("check", "-l", "de", "--strict")
     assert code == 1
     assert path.read_bytes() == data
+
+
+def test_a_page_nested_too_deeply_to_walk_is_named_by_its_path(project: Path) -> None:
+    """As every other page error, the line names the page's file (in a subfolder too)."""
+    deep = project / "source" / "guides" / "deep.html"
+    deep.parent.mkdir()
+    deep.write_text("<html><body>" + "<div>" * 3000 + "<p>deep</p>" + "</div>" * 3000
+                    + "</body></html>", encoding="utf-8")
+    code, output = invoke("run", "--no-translate")
+    assert code == 4, output
+    assert output.strip().splitlines()[-1].endswith(
+        f"{Path('source') / 'guides' / 'deep.html'}: elements are nested too deeply to "
+        "walk; flatten the page's markup")

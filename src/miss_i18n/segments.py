@@ -588,13 +588,14 @@ def set_option_text(option: etree._Element, value: str) -> None:
     option.text = lead + value + trail
 
 
-def locate(tree: etree._ElementTree, page: str) -> list[Slot]:
-    """Every segment of a parsed page with the place it lives, in document order."""
+def locate(tree: etree._ElementTree, page: str, path: Path | None = None) -> list[Slot]:
+    """Every segment of a parsed page with the place it lives, in document order
+    (``path``: the page's file, where known, for an error to name)."""
     try:
         slots = _Walker(tree, page).walk()
     except RecursionError:
-        raise ExtractError(f"{page}: elements are nested too deeply to walk; flatten the "
-                           "page's markup") from None
+        raise ExtractError("elements are nested too deeply to walk; flatten the page's "
+                           "markup", path=Path(page) if path is None else path) from None
     seen: set[str] = set()
     for slot in slots:
         if slot.segment.context in seen:  # pragma: no cover - paths are unique by construction
@@ -613,8 +614,8 @@ class Located:
     """Each element's position in document order (where a copy's twin is)."""
 
     @classmethod
-    def of(cls, tree: etree._ElementTree, page: str) -> Located:
-        slots = locate(tree, page)
+    def of(cls, tree: etree._ElementTree, page: str, path: Path | None = None) -> Located:
+        slots = locate(tree, page, path)
         return cls(tree, slots, {e: n for n, e in enumerate(tree.getroot().iter())})
 
     def plan(self) -> Plan:
@@ -672,12 +673,13 @@ class Located:
 
 
 def extract_page(path: Path, page: str) -> list[Segment]:
-    return [slot.segment for slot in locate(read_page(path), page)]
+    return [slot.segment for slot in locate(read_page(path), page, path)]
 
 
 def source_plan(source_dir: Path, page: str) -> tuple[list[Segment], Plan]:
     """The segments of the source page ``page``, and where they are (Located.plan)."""
-    located = Located.of(parse_page(source.read(source_dir, page), source_dir / page), page)
+    path = source_dir / page
+    located = Located.of(parse_page(source.read(source_dir, page), path), page, path)
     return [slot.segment for slot in located.slots], located.plan()
 
 
