@@ -124,7 +124,7 @@ def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issu
 SPEC = {
     "header-language": ERROR, "header-plural-forms": ERROR, "header-fuzzy": ERROR,
     "plural-forms-cldr": WARNING,
-    "babel": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
+    "babel": ERROR, "newlines": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
     "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
     "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
     "bidi-controls": WARNING, "repeated-words": WARNING, "double-spaces": WARNING,
@@ -137,7 +137,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     # (in each kind: the header's, then the entries')
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 16
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 17
     assert [check.name for check in HEADER_CHECKS] == list(SPEC)[:4]
     assert all(check.summary and "\n" not in check.summary for check in CHECKS)
 
@@ -154,7 +154,7 @@ def test_readme_names_every_check_with_its_severity() -> None:
 def test_a_second_check_of_the_same_name_is_refused() -> None:
     with pytest.raises(ValueError, match="two checks are named 'urls'"):
         entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
-    assert len(ENTRY_CHECKS) == 16
+    assert len(ENTRY_CHECKS) == 17
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -596,8 +596,28 @@ def test_numbers_in_other_digit_systems(tmp_path: Path, locale: str, msgstr: str
 def test_whitespace_differs(tmp_path: Path) -> None:
     msgid = " Faster recovery\n"
     assert one(tmp_path, msgid, "Schnellere Genesung ") == [issue(
+        "newlines", ERROR, "msgid and msgstr do not both end with a newline (\\n), which "
+        "msgfmt --check refuses; make the msgstr end as the msgid does", msgid), issue(
         "whitespace", WARNING, "leading whitespace '' where the source has ' '; trailing "
         "whitespace ' ' where the source has '\\n'", msgid)]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ("Recovery\n", "Genesung"), ("Recovery", "Genesung\n"), ("\nRecovery", "Genesung"),
+    ("Recovery", "\nGenesung"), ("\nRecovery\n", "\nGenesung\n"), ("Recovery", "Genesung")])
+def test_newlines_are_errors_exactly_where_msgfmt_check_refuses(
+        tmp_path: Path, msgid: str, msgstr: str) -> None:
+    """A translation beginning or ending with a newline where its msgid does not (or the
+    other way round) is fatal for msgfmt --check, which Poedit and Weblate run."""
+    found = [i for i in one(tmp_path, msgid, msgstr) if i.check == "newlines"]
+    entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+    path = tmp_path / "newlines.po"
+    path.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    f"{entry}", encoding="utf-8")
+    gnu = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True,
+                         text=True, check=False)
+    assert bool(found) == ("do not both" in gnu.stderr), gnu.stderr
 
 
 # -- end punctuation ------------------------------------------------------------------------

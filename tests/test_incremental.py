@@ -24,7 +24,7 @@ from conftest import PAGES, make_project
 from helpers import invoke, snapshot
 from miss_i18n import buildcache, catalog, extracting, incremental, languages, mo_file, site_build
 from miss_i18n.buildcache import PageCache
-from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext
+from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
 from miss_i18n.config import Config, Glossary, load_config
 from miss_i18n.facts import Delta, Lookups, summary_from, tally_of, weak_of
 from miss_i18n.files import Snapshot, digest_of
@@ -474,8 +474,14 @@ def test_new_catalogs_of_several_locales_share_the_templates_facts(recorded: Pat
 
 def test_only_babels_checks_meet_untranslated_entries() -> None:
     """What ``Template.fresh_facts`` relies on: a new check that also runs on untranslated
-    entries must be looked at there."""
-    assert [check.name for check in EVERY_ENTRY_CHECKS] == ["babel"]
+    entries must be looked at there: Babel's find nothing in an empty translation whatever
+    the header, and the newlines check (msgfmt --check's) looks at translations only."""
+    assert [check.name for check in EVERY_ENTRY_CHECKS] == ["babel", "newlines"]
+    newlines = EVERY_ENTRY_CHECKS[1]
+    for entry in (polib.POEntry(msgid="\nA\n"), polib.POEntry(
+            msgid="\none", msgid_plural="many\n", msgstr_plural={0: "", 1: ""})):
+        assert list(newlines.run(Text(entry, entry.msgid, ""), CheckContext(
+            "ar", "ar.po", Glossary()))) == []
 
 
 def test_an_edit_takes_the_locales_names_from_the_index(

@@ -294,6 +294,30 @@ def reads_as_format(text: str) -> bool:
     return any(" " not in (found.group(2) or "") for found in PYTHON_FORMAT.finditer(text))
 
 
+@entry_check("newlines", _E, "a newline at the start and end where the source has one, "
+             "as msgfmt --check requires", every_entry=True)
+def check_newlines(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """Each translation (each plural form, and the msgid_plural) begins and ends with a
+    newline exactly where the msgid does: GNU ``msgfmt --check`` (which Poedit and
+    Weblate run) refuses the catalog otherwise. An untranslated entry has none to match."""
+    entry = text.entry
+    if entry.msgid_plural:
+        forms = [(f"msgstr[{n}]", entry.msgstr_plural[n]) for n in sorted(entry.msgstr_plural)]
+        if not any(form for _name, form in forms):
+            return
+        forms.insert(0, ("msgid_plural", entry.msgid_plural))
+    elif entry.msgstr:
+        forms = [("msgstr", entry.msgstr)]
+    else:
+        return
+    source = entry.msgid
+    for name, form in forms:
+        for side, has in (("begin", str.startswith), ("end", str.endswith)):
+            if has(source, "\n") != has(form, "\n"):
+                yield (f"msgid and {name} do not both {side} with a newline (\\n), which "
+                       f"msgfmt --check refuses; make the {name} {side} as the msgid does")
+
+
 @entry_check("placeholders", _E, "<n>…</n> and <n/> as in the source, nested the same")
 def check_placeholders(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Placeholders <n>…</n> and <n/> identical in set, form and nesting."""
