@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import PAGES
 from helpers import invoke, invoke_unprivileged
 from miss_i18n import catalog, outputs
 from miss_i18n.cli import _progress, main
@@ -50,6 +51,20 @@ def test_run_builds_the_site_and_a_second_run_changes_nothing(project: Path) -> 
     assert snapshot(project) == before
     code, output = invoke("run", "--check")
     assert code == 0, output
+
+
+def test_files_removed_are_counted_as_removed_not_written(project: Path) -> None:
+    """A page gone from the source takes its built pages with it: the closing line counts
+    them as removed, as the lines above it say."""
+    shutil.copy(PAGES / "tricky.html", project / "source" / "copy.html")
+    assert invoke("run", "--no-translate")[0] == 0
+    (project / "source" / "copy.html").unlink()
+    code, output = invoke("run", "--no-translate")
+    assert code == 0, output
+    removed = output.count("  removed ")
+    assert removed >= 2  # (en/copy.html, de/copy.html, ...)
+    written = output.count("  wrote ")
+    assert f"{written} file(s) written, {removed} removed, " in output
 
 
 def test_check_mode_names_stale_files_and_writes_nothing(project: Path) -> None:

@@ -154,8 +154,11 @@ def _report_writes(result: Written, quiet: bool) -> None:
             click.echo(f"{verb}: {write.path}", err=True)
         else:
             _say(quiet, f"  {'removed' if write.removed else 'wrote'} {write.path}")
-    _say(quiet, f"{len(changed)} file(s) {'would change' if result.check else 'written'}, "
-                f"{len(result.writes) - len(changed)} unchanged")
+    removed = sum(1 for write in changed if write.removed)
+    done = f"{len(changed)} file(s) would change" if result.check else (
+        f"{len(changed) - removed} file(s) written" + (f", {removed} removed" if removed
+                                                      else ""))
+    _say(quiet, f"{done}, {len(result.writes) - len(changed)} unchanged")
     _fail(result.error)
 
 
