@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -42,42 +42,110 @@ REVIEW_KINDS: dict[str, tuple[int, int]] = {
     "memory": (FUZZY | MEMORY, FUZZY | MEMORY),
 }
 """Review's kinds, each as (mask, bits): an active entry is of the kind where its flags
-masked are those bits (``incremental.summary_of`` adds up the same)."""
+masked are those bits (``counted`` adds up the same)."""
 
 TALLY = ("total", "translated", "fuzzy", "machine", "memory", "needing", "errors",
          "warnings", "pages", "shown", "shown_fuzzy")
-"""What ``tally_of`` counts of active entries, in its order: the summary's numbers (shown:
+"""What ``counted`` counts of active entries, in its order: the summary's numbers (shown:
 what the pages show of them, fuzzy ones left out or, shown_fuzzy, shown)."""
 
 
-def tally_of(active: Iterable[Fact]) -> list[int]:
-    """The TALLY of a catalog's active entries."""
-    total = translated = fuzzy = machine = memory = needing = errors = warnings = 0
-    pages = shown = shown_fuzzy = 0
-    for msgctxt, _msgid, msgstr, flags, bad, doubtful, _sure, _places in active:
+def counted(facts: list[Fact], header: tuple[int, int], locale: str, *,
+            include_fuzzy: bool) -> tuple[Summary, list[int], list[list[Any]]]:
+    """What ``summary.summarize`` makes of the catalog whose facts these are, with what
+    its record holds of the active entries, counted on the way: their TALLY, and each
+    draft with a confidence as [confidence, position], in their order."""
+    total = translated = fuzzy = machine = memory = obsolete = needing = 0
+    errors = warnings = 0
+    translations: dict[Key, str] = {}
+    drafts: set[Key] = set()
+    from_memory: set[Key] = set()
+    stale: set[Key] = set()
+    pages = reviewed = shown = 0  # (shown: fuzzy ones too)
+    weak: list[list[Any]] = []
+    for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, _places) in enumerate(
+            facts):
+        if flags == NEEDS and not (msgstr or bad or doubtful) and sure is None:  # untouched
+            total += 1
+            needing += 1
+            pages += not (msgctxt or "").startswith(CHROME_CONTEXT)
+            continue
+        if flags & OBSOLETE:
+            obsolete += 1
+            continue
+        key = (msgctxt, msgid)
         total += 1
         translated += bool(flags & TRANSLATED)
         needing += bool(flags & NEEDS)
         errors += bad
         warnings += doubtful
-        if flags & FUZZY and msgstr:
-            fuzzy += 1
-            machine += bool(flags & MACHINE)
-            memory += bool(flags & MEMORY)
+        is_fuzzy = bool(flags & FUZZY)
+        if is_fuzzy:
+            if flags & MACHINE:
+                drafts.add(key)
+            if flags & MEMORY:
+                from_memory.add(key)
+            if flags & EARLIER and not flags & (MACHINE | MEMORY):
+                stale.add(key)
+            if msgstr:
+                fuzzy += 1
+                machine += bool(flags & MACHINE)
+                memory += bool(flags & MEMORY)
+        if msgstr and (include_fuzzy or not is_fuzzy) and not flags & HELD:
+            translations[key] = msgstr
         if not (msgctxt or "").startswith(CHROME_CONTEXT):
             pages += 1
             if msgstr and not flags & (UNUSABLE | HELD):
-                shown_fuzzy += 1
-                shown += not flags & FUZZY
-    return [total, translated, fuzzy, machine, memory, needing, errors, warnings, pages,
-            shown, shown_fuzzy]
+                shown += 1
+                reviewed += not is_fuzzy
+        if sure is not None:
+            weak.append([sure, position])
+    tally = [total, translated, fuzzy, machine, memory, needing, errors, warnings, pages,
+             reviewed, shown]
+    return _summary(tally, obsolete, header, locale, include_fuzzy=include_fuzzy,
+                    translations=translations,
+                    review=Review(drafts=drafts, stale=stale, memory=from_memory),
+                    weakest=[_weak_draft(facts[position], include_fuzzy) for _sure, position
+                             in _weakest(weak)]), tally, weak
 
 
-def weak_of(active: Sequence[Fact], first: int = 0) -> list[list[Any]]:
-    """Each draft with a confidence among active entries: [confidence, position] (from
-    ``first``), in their order."""
-    return [[fact[6], position] for position, fact in enumerate(active, first)
-            if fact[6] is not None]
+def tally_of(active: list[Fact]) -> list[int]:
+    """The TALLY of a catalog's active entries (``counted``)."""
+    return counted(active, (0, 0), "", include_fuzzy=False)[1]
+
+
+def weak_of(active: list[Fact]) -> list[list[Any]]:
+    """The drafts with a confidence among a catalog's active entries (``counted``)."""
+    return counted(active, (0, 0), "", include_fuzzy=False)[2]
+
+
+def _weakest(weak: list[list[Any]]) -> list[list[Any]]:
+    """The least sure drafts first (by position among equals): those the report lists."""
+    return heapq.nsmallest(max(REPORT_DRAFTS, 0), weak)
+
+
+def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
+    msgctxt, msgid, _msgstr, flags, _errors, _warnings, sure, references = fact
+    assert sure is not None  # a draft with a confidence
+    return WeakDraft(confidence=sure, line=None, msgctxt=msgctxt, msgid=msgid,
+                     references=tuple(references), held=include_fuzzy and bool(flags & HELD))
+
+
+def _summary(tally: list[int], obsolete: int, header: tuple[int, int], locale: str, *,
+             include_fuzzy: bool, translations: Mapping[Key, str], review: Review,
+             weakest: list[WeakDraft]) -> Summary:
+    """The Summary of a catalog whose active entries' TALLY this is."""
+    (total, translated, fuzzy, machine, memory, needing, errors, warnings, pages, reviewed,
+     shown) = tally
+    shown_now = shown if include_fuzzy else reviewed
+    return Summary(
+        stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
+                           untranslated=total - translated - fuzzy, machine=machine,
+                           obsolete=obsolete, memory=memory),
+        translations=translations, review=review,
+        shown=100.0 * shown_now / pages if pages else 100.0,
+        findings=Findings(errors + header[0], warnings + header[1]),
+        weakest=weakest, needing=needing)
 
 
 class Lookups:
@@ -197,27 +265,14 @@ class Delta:
 
 def summary_from(delta: Delta, lookups: Lookups, keys: Sequence[Key],
                  header: tuple[int, int], locale: str, *, include_fuzzy: bool) -> Summary:
-    """``incremental.summary_of`` of the catalog ``delta`` describes (``lookups``: its
-    lines; ``keys``: the template's)."""
-    (total, translated, fuzzy, machine, memory, needing, errors, warnings, pages, shown,
-     shown_fuzzy) = delta.tally
+    """``counted``'s summary of the catalog ``delta`` describes (``lookups``: its lines;
+    ``keys``: the template's)."""
     translations, review = looked_up(lookups, include_fuzzy)
-    weakest = []
-    for sure, position in heapq.nsmallest(max(REPORT_DRAFTS, 0), map(tuple, delta.weak)):
-        row = lookups.at(position)
-        msgctxt, msgid = keys[position]
-        weakest.append(WeakDraft(confidence=sure, line=None, msgctxt=msgctxt, msgid=msgid,
-                                 references=tuple(row[5]),
-                                 held=include_fuzzy and bool(row[1] & HELD)))
-    shown = shown_fuzzy if include_fuzzy else shown
-    return Summary(
-        stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
-                           untranslated=total - translated - fuzzy, machine=machine,
-                           obsolete=len(delta.obsolete), memory=memory),
-        translations=translations, review=review,
-        shown=100.0 * shown / pages if pages else 100.0,
-        findings=Findings(errors + header[0], warnings + header[1]),
-        weakest=weakest, needing=needing)
+    return _summary(delta.tally, len(delta.obsolete), header, locale,
+                    include_fuzzy=include_fuzzy, translations=translations, review=review,
+                    weakest=[_weak_draft((*keys[position], *lookups.at(position)),
+                                         include_fuzzy)
+                             for _sure, position in _weakest(delta.weak)])
 
 
 @dataclass(frozen=True)

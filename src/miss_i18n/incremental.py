@@ -24,23 +24,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import heapq
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import accumulate
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import polib
 
 from . import catalog, mo_file
-from .build import Review, shows
+from .build import shows
 from .buildcache import code_digest
 from .checks import CheckContext, Header, check_header, entry_issues
-from .chrome import CHROME_CONTEXT
-from .confidence import WeakDraft
 from .config import Config, Glossary
 from .errors import MissI18nError
 from .facts import (
@@ -57,11 +55,12 @@ from .facts import (
     UNUSABLE,
     Delta,
     Fact,
+    counted,
     tally_of,
     weak_of,
 )
 from .files import digest_of, write_if_changed
-from .model import CatalogStats, Key, Severity
+from .model import Key, Severity
 from .provenance import (
     draft_confidence,
     is_accepted,
@@ -70,7 +69,6 @@ from .provenance import (
     is_machine,
     is_of_earlier_source,
 )
-from .report import REPORT_DRAFTS, Findings
 from .summary import Summary
 from .translate import needs_translation
 
@@ -119,81 +117,9 @@ def header_findings(po: polib.POFile, ctx: CheckContext) -> tuple[int, int]:
 
 def summary_of(facts: list[Fact], header: tuple[int, int], locale: str, *,
                include_fuzzy: bool) -> Summary:
-    """What ``summary.summarize`` makes of the catalog whose facts these are."""
+    """What ``summary.summarize`` makes of the catalog whose facts these are
+    (``facts.counted``)."""
     return counted(facts, header, locale, include_fuzzy=include_fuzzy)[0]
-
-
-def counted(facts: list[Fact], header: tuple[int, int], locale: str, *,
-            include_fuzzy: bool) -> tuple[Summary, list[int], list[list[Any]]]:
-    """``summary_of``, with what its record holds of the active entries, counted on the
-    way: their totals (``facts.tally_of``) and drafts (``facts.weak_of``)."""
-    total = translated = fuzzy = machine = memory = obsolete = needing = 0
-    errors = warnings = 0
-    translations: dict[Key, str] = {}
-    drafts: set[Key] = set()
-    from_memory: set[Key] = set()
-    stale: set[Key] = set()
-    pages = reviewed = shown = 0  # (shown: fuzzy ones too)
-    weak: list[list[Any]] = []
-    for position, (msgctxt, msgid, msgstr, flags, bad, doubtful, sure, _places) in enumerate(
-            facts):
-        if flags == NEEDS and not (msgstr or bad or doubtful) and sure is None:  # untouched
-            total += 1
-            needing += 1
-            pages += not (msgctxt or "").startswith(CHROME_CONTEXT)
-            continue
-        if flags & OBSOLETE:
-            obsolete += 1
-            continue
-        key = (msgctxt, msgid)
-        total += 1
-        translated += bool(flags & TRANSLATED)
-        needing += bool(flags & NEEDS)
-        errors += bad
-        warnings += doubtful
-        is_fuzzy = bool(flags & FUZZY)
-        if is_fuzzy:
-            if flags & MACHINE:
-                drafts.add(key)
-            if flags & MEMORY:
-                from_memory.add(key)
-            if flags & EARLIER and not flags & (MACHINE | MEMORY):
-                stale.add(key)
-            if msgstr:
-                fuzzy += 1
-                machine += bool(flags & MACHINE)
-                memory += bool(flags & MEMORY)
-        if msgstr and (include_fuzzy or not is_fuzzy) and not flags & HELD:
-            translations[key] = msgstr
-        if not (msgctxt or "").startswith(CHROME_CONTEXT):
-            pages += 1
-            if msgstr and not flags & (UNUSABLE | HELD):
-                shown += 1
-                reviewed += not is_fuzzy
-        if sure is not None:
-            weak.append([sure, position])
-    # the least sure first (by position among equals): only those the report lists
-    weakest = [_weak_draft(facts[position], include_fuzzy) for _sure, position in
-               heapq.nsmallest(max(REPORT_DRAFTS, 0), map(tuple, weak))]
-    shown_now = shown if include_fuzzy else reviewed
-    return Summary(
-        stats=CatalogStats(locale=locale, total=total, translated=translated, fuzzy=fuzzy,
-                           untranslated=total - translated - fuzzy, machine=machine,
-                           obsolete=obsolete, memory=memory),
-        translations=translations,
-        review=Review(drafts=drafts, stale=stale, memory=from_memory),
-        shown=100.0 * shown_now / pages if pages else 100.0,
-        findings=Findings(errors + header[0], warnings + header[1]),
-        weakest=weakest,
-        needing=needing), [total, translated, fuzzy, machine, memory, needing, errors,
-                           warnings, pages, reviewed, shown], weak
-
-
-def _weak_draft(fact: Fact, include_fuzzy: bool) -> WeakDraft:
-    msgctxt, msgid, _msgstr, flags, _errors, _warnings, sure, references = fact
-    assert sure is not None  # a draft with a confidence
-    return WeakDraft(confidence=sure, line=None, msgctxt=msgctxt, msgid=msgid,
-                     references=tuple(references), held=include_fuzzy and bool(flags & HELD))
 
 
 def mo_of(metadata: dict[str, str], facts: list[Fact],
@@ -417,27 +343,23 @@ class Diff:
     untouched: list[Fact] = field(default_factory=list, repr=False)
     """The facts of each old entry as an untouched one (its record's 0), made once for
     every locale's catalog."""
-    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """What ``by_msgid`` and ``moved`` made, once a process."""
-
+    @cached_property
     def by_msgid(self) -> dict[str, list[int]]:
-        """The old entries' positions by msgid."""
-        if "by_msgid" not in self.made:
-            found: dict[str, list[int]] = {}
-            for position, fact in enumerate(self.untouched):
-                found.setdefault(fact[1], []).append(position)
-            self.made["by_msgid"] = found
-        return cast("dict[str, list[int]]", self.made["by_msgid"])
+        """The old entries' positions by msgid (made once a process)."""
+        found: dict[str, list[int]] = {}
+        for position, fact in enumerate(self.untouched):
+            found.setdefault(fact[1], []).append(position)
+        return found
 
+    @cached_property
     def moved(self) -> list[int | None]:
-        """Each old entry's position in the new template (None: it is not kept)."""
-        if "moved" not in self.made:
-            found: list[int | None] = [None] * len(self.untouched)
-            for position, old in enumerate(self.keep):
-                if old is not None:
-                    found[old] = position
-            self.made["moved"] = found
-        return cast("list[int | None]", self.made["moved"])
+        """Each old entry's position in the new template (None: it is not kept; made once
+        a process)."""
+        found: list[int | None] = [None] * len(self.untouched)
+        for position, old in enumerate(self.keep):
+            if old is not None:
+                found[old] = position
+        return found
 
     @classmethod
     def of(cls, pot: polib.POFile, previous: polib.POFile,
@@ -530,20 +452,16 @@ class Template:
     new catalog. They are the same in every locale: such entries (``catalog.is_fresh``:
     untranslated, without flags or plural) meet only Babel's checks, which find nothing in
     an empty translation whatever the header."""
-    key_lists: list[list[Key]] = field(default_factory=list, compare=False, repr=False)
-    wheres: list[dict[Key, int]] = field(default_factory=list, compare=False, repr=False)
 
+    @cached_property
     def keys(self) -> list[Key]:
         """The template's keys, in its order (made once a process)."""
-        if not self.key_lists:
-            self.key_lists.append(list(_keys(self.pot)))
-        return self.key_lists[0]
+        return list(_keys(self.pot))
 
+    @cached_property
     def where(self) -> dict[Key, int]:
         """The template's keys, each to its position (made once a process)."""
-        if not self.wheres:
-            self.wheres.append({key: position for position, key in enumerate(self.keys())})
-        return self.wheres[0]
+        return {key: position for position, key in enumerate(self.keys)}
 
 
 Made = tuple[bytes, polib.POFile, "list[Fact] | Delta", "Rows | None"]
@@ -629,7 +547,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     todo = [pot[n] for n in diff.todo]
     keys = {(e.msgctxt, e.msgid) for e in old_po}
     new_ids = {e.msgid for e in todo if (e.msgctxt, e.msgid) not in keys}
-    by_msgid = diff.by_msgid() if new_ids else {}
+    by_msgid = diff.by_msgid if new_ids else {}
     if any(old.fact(diff, n)[2] for msgid in new_ids for n in by_msgid.get(msgid, ())):
         return None  # it could take a twin's translation from anywhere: the whole merge
     reduced = polib.POFile(wrapwidth=0)
@@ -677,7 +595,7 @@ def _delta(diff: Diff, old: _Old, removed: list[Fact], added: list[Fact], *,
     gone) and with ``added`` (the merged ones, at the template's ``diff.todo``)."""
     tally = [now - less + more for now, less, more in zip(
         old.tally, tally_of(removed), tally_of(added), strict=True)]
-    moved = diff.moved()
+    moved = diff.moved
     weak = [[sure, moved[position]] for sure, position in old.weak
             if moved[position] is not None]
     weak += [[fact[6], position] for fact, position in zip(added, diff.todo, strict=True)

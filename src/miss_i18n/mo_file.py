@@ -28,7 +28,7 @@ def image(header: str, entries: Iterable[tuple[str | None, str, str | None, Sequ
     """The .mo image of a header (the header entry's msgstr) and entries, each as
     (msgctxt, msgid, msgid_plural, msgstr or each plural form's msgstr in order): sorted
     by context and msgid as UTF-8 bytes, the header first."""
-    keyed = [(_key(msgctxt, msgid),
+    keyed = [(key_of(msgctxt, msgid),
               b"" if msgid_plural is None else b"\0" + msgid_plural.encode("utf-8"),
               "\0".join(msgstrs).encode("utf-8"))
              for msgctxt, msgid, msgid_plural, msgstrs in entries]
@@ -37,7 +37,7 @@ def image(header: str, entries: Iterable[tuple[str | None, str, str | None, Sequ
                   [header.encode("utf-8"), *map(itemgetter(2), keyed)])
 
 
-def _key(msgctxt: str | None, msgid: str) -> bytes:
+def key_of(msgctxt: str | None, msgid: str) -> bytes:
     """An entry's key in the image: its context (an empty one too, as GNU msgfmt writes
     it: polib drops it, which gives the entry the key of the same msgid without one),
     EOT, its msgid."""
@@ -64,7 +64,7 @@ class Order:
 
     @classmethod
     def of(cls, keys: Sequence[tuple[str | None, str]]) -> Order:
-        encoded = [_key(msgctxt, msgid) for msgctxt, msgid in keys]
+        encoded = [key_of(msgctxt, msgid) for msgctxt, msgid in keys]
         return cls([key[0] for key in keys], [key[1] for key in keys], encoded,
                    sorted(range(len(keys)), key=encoded.__getitem__))
 
@@ -89,11 +89,6 @@ def of_catalog(catalog: polib.POFile) -> bytes:
         (e.msgctxt, e.msgid, e.msgid_plural or None,
          [e.msgstr_plural[n] for n in sorted(e.msgstr_plural)] if e.msgid_plural
          else [e.msgstr]) for e in catalog if e.translated()))
-
-
-def key_of(msgctxt: str | None, msgid: str) -> bytes:
-    """An entry's key as an image holds it."""
-    return _key(msgctxt, msgid)
 
 
 def splice(old: bytes, header: str, removed: Iterable[bytes],

@@ -18,7 +18,7 @@ import polib
 from . import catalog, incremental, mo_file
 from .checks import CheckContext
 from .config import Config
-from .facts import Delta, Fact, Lookups, PackedLines, summary_from
+from .facts import Delta, Fact, Lookups, PackedLines, counted, summary_from
 from .facts import pack as pack_lines
 from .facts import unpack as unpack_lines
 from .files import (
@@ -110,7 +110,7 @@ def merged_summaries(config: Config, template: Template, *, seen: Snapshot,
     jobs = jobs_for(config.jobs, len(template.pot) * len(locales) // ENTRIES_PER_UNIT)
     # over processes, each summary comes back packed by the template's keys (summary.pack)
     over = min(jobs, len(locales)) > 1
-    keys, where = (template.keys(), template.where()) if over else ([], {})
+    keys, where = (template.keys, template.where) if over else ([], {})
     return {locale: unpack_lines(packed, where) if isinstance(packed, PackedLines)
             else unpack(packed, keys) for locale, packed in recorded(
                 config, seen, locales, _summarized(
@@ -125,7 +125,7 @@ def _merged_summary(shared: tuple[Config, Template, bool, bool, bool], locale: s
                                        check=check)
     if not over:
         return held, summary
-    return held, pack_lines(summary) or pack(summary, template.where())
+    return held, pack_lines(summary) or pack(summary, template.where)
 
 
 def _merged_summary_of(config: Config, template: Template, locale: str, *,
@@ -179,15 +179,15 @@ def _files_of(config: Config, locale: str, *, data: bytes, header: polib.POFile,
         ctx = CheckContext(locale, locale, config.glossary)
         findings = incremental.header_findings(header, ctx)
         if isinstance(facts, Delta):
-            summary = summary_from(facts, Lookups(facts.lines, template.where()),
-                                   template.keys(), findings, locale,
+            summary = summary_from(facts, Lookups(facts.lines, template.where),
+                                   template.keys, findings, locale,
                                    include_fuzzy=include_fuzzy)
             mo = _spliced(config, locale, facts, header.metadata) or incremental.mo_of(
-                header.metadata, facts.facts(template.keys()), template)
+                header.metadata, facts.facts(template.keys), template)
             totals = None
         else:
-            summary, tally, weak = incremental.counted(facts, findings, locale,
-                                                       include_fuzzy=include_fuzzy)
+            summary, tally, weak = counted(facts, findings, locale,
+                                           include_fuzzy=include_fuzzy)
             totals = (tally, weak)
             mo = incremental.mo_of(header.metadata, facts, template)
         po_digest, mo_digest = digest_of(data), digest_of(mo)
