@@ -26,7 +26,7 @@ from miss_i18n import buildcache, catalog, extracting, incremental, languages, m
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
 from miss_i18n.config import Config, Glossary, load_config
-from miss_i18n.facts import Delta, Lookups, summary_from, tally_of, weak_of
+from miss_i18n.facts import Delta, Lookups, counted, summary_from, tally_of, weak_of
 from miss_i18n.files import Snapshot, digest_of
 from miss_i18n.provenance import text_digest
 from miss_i18n.summary import summarize
@@ -276,8 +276,8 @@ def test_a_summary_from_facts_is_the_summary_of_the_catalog(recorded: Path) -> N
                                      glossary=glossary)
             # what the record holds of the active entries, counted on the way
             active = [f for f in facts if not f[3] & incremental.OBSOLETE]
-            assert incremental.counted(facts, (0, 0), locale, include_fuzzy=include_fuzzy
-                                       )[1:] == (tally_of(active), weak_of(active))
+            assert counted(facts, (0, 0), locale, include_fuzzy=include_fuzzy)[1:] == (
+                tally_of(active), weak_of(active))
         assert incremental.mo_of(po.metadata, facts) == catalog.mo_bytes(po)
         assert any(f[6] is not None for f in facts) and any(f[4] or f[5] for f in facts)
         assert any(f[3] & incremental.UNUSABLE for f in facts)
