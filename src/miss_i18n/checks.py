@@ -508,10 +508,15 @@ def check_preferred_terms(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 @entry_check("whitespace", _W, "leading and trailing whitespace as in the source")
 def check_whitespace(text: Text, ctx: CheckContext) -> Iterator[str]:
-    """Leading and trailing whitespace of the translation match the source's."""
+    """Leading and trailing whitespace of the translation match the source's. A side
+    where one begins (ends) with a newline and the other does not is the ``newlines``
+    error's to report, not this warning's too."""
     source, target = text.source, text.target
     parts = []
-    for side, cut in (("leading", _leading), ("trailing", _trailing)):
+    for side, cut, has in (("leading", _leading, str.startswith),
+                           ("trailing", _trailing, str.endswith)):
+        if has(source, "\n") != has(target, "\n"):
+            continue
         if cut(source) != cut(target):
             parts.append(f"{side} whitespace {cut(target)!r} where the source has "
                          f"{cut(source)!r}")
