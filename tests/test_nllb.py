@@ -460,3 +460,21 @@ def test_translating_imports_no_transformers_or_torch(store: NllbStore) -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout) == {"outputs": ["छोटे निशान"], "heavy": []}
+
+
+def test_a_model_bin_replaced_by_hand_gets_a_new_version(tmp_path: Path) -> None:
+    """The version (which the translation memory keys drafts by) was the digest install
+    took: weights replaced in the store by hand kept it, and the old model's drafts were
+    taken for the new one's. It follows the files now, and is kept for the next read."""
+    store = NllbStore(tmp_path / "store")
+    installed = store.install(FIXTURE)
+    assert store.list() == [installed]  # unchanged files: the digest install took
+    weights = installed.path / "model.bin"
+    weights.write_bytes(weights.read_bytes() + b"\0")
+    [changed] = store.list()
+    assert changed.version != installed.version
+    info = json.loads((installed.path / "miss-i18n.json").read_text("utf-8"))
+    assert info["digest"] == changed.digest
+    assert NllbStore(tmp_path / "store").list() == [changed]
+    weights.write_bytes(weights.read_bytes()[:-1])  # back as it was: the first digest
+    assert store.list()[0].digest == installed.digest

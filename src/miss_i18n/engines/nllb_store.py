@@ -40,19 +40,23 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from miss_i18n.engines.store import (
+    DIGEST_FILE,
     SAFE_NAME,
     FolderStore,
     Staged,
+    Stamp,
     check_tokenizer,
     check_weights,
     commit,
     extract_member,
+    keep_digest_file,
+    stamp_of,
 )
 from miss_i18n.errors import ModelPackageError, WriteError, one_line
 
 NLLB = "NLLB-200"
 M2M100 = "M2M-100"
-INFO = "miss-i18n.json"
+INFO = DIGEST_FILE
 WEIGHTS = "model.bin"
 CONFIG = "config.json"
 VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt")
@@ -156,9 +160,10 @@ class NllbStore(FolderStore[InstalledNllb]):
         _refuse_links(new, path)  # one made while copying is not followed either
         check_weights(new, path, _HOW_TO_MAKE)
         check_tokenizer(new / info["tokenizer"], path, _HOW_TO_MAKE)
-        info["digest"] = _digest(new)
+        stamp = stamp_of(new)
+        info.update(digest=_digest(new, stamp), files=[list(item) for item in stamp])
         try:
-            (new / INFO).write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", "utf-8")
+            (new / INFO).write_text(_info_text(info), "utf-8")
         except OSError as error:
             raise _unwritable(self.root.parent, error) from None
         return new
@@ -190,7 +195,7 @@ def _read(folder: Path) -> InstalledNllb:
         model = InstalledNllb(
             name=folder.name, path=folder, family=str(info["family"]),
             languages=frozenset(str(t) for t in info["languages"]),
-            digest=str(info["digest"]), tokenizer=str(info["tokenizer"]))
+            digest=_current_digest(folder, info), tokenizer=str(info["tokenizer"]))
     except (OSError, ValueError, KeyError, TypeError):
         raise ModelPackageError(f"not a complete model folder (no readable {INFO}), and every "
                                 "folder in the NLLB model store must be one: remove it "
@@ -301,12 +306,35 @@ def _vocabulary(path: Path, given: Path) -> set[str]:
                                 f"{_HOW_TO_MAKE}", path=given) from None
 
 
-def _digest(folder: Path) -> str:
-    """SHA-256 over the files' relative names and contents, in name order."""
+def _info_text(info: dict[str, Any]) -> str:
+    return json.dumps(info, indent=1, sort_keys=True) + "\n"
+
+
+def _current_digest(folder: Path, info: dict[str, Any]) -> str:
+    """The digest of the model's files as they are now: the one install took while every
+    file has the size and time it had then (``files``), else taken again and kept in
+    miss-i18n.json, so that a model.bin replaced by hand is never taken for the model
+    the translation memory's drafts came from. A file that cannot be read (loading the
+    model fails then, saying so) leaves the recorded digest."""
+    stamp = stamp_of(folder)
+    if info.get("files") == [list(item) for item in stamp]:
+        return str(info["digest"])
+    try:
+        digest = _digest(folder, stamp)
+    except OSError:
+        return str(info["digest"])
+    keep_digest_file(folder, _info_text({**info, "digest": digest,
+                                         "files": [list(item) for item in stamp]}))
+    return digest
+
+
+@functools.lru_cache(maxsize=16)
+def _digest(folder: Path, stamp: Stamp) -> str:
+    """SHA-256 over the stamped files' relative names and contents, in name order."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        with path.open("rb") as handle:
+    for name, _size, _time in stamp:
+        digest.update(name.encode("utf-8") + b"\0")
+        with (folder / name).open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()

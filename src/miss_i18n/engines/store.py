@@ -584,7 +584,7 @@ def package_digest(folder: Path) -> str:
     where a file cannot be read (loading the model fails then, saying so) the files' sizes
     and times stand in for their contents. Never raises.
     """
-    stamp = _stamp(folder)
+    stamp = stamp_of(folder)
     try:
         known = json.loads((folder / DIGEST_FILE).read_text("utf-8"))
         if known["files"] == [list(item) for item in stamp]:
@@ -595,8 +595,14 @@ def package_digest(folder: Path) -> str:
         digest = _hashed(folder, stamp)
     except OSError:
         return hashlib.sha256(json.dumps(stamp).encode()).hexdigest()
-    text = json.dumps({"sha256": digest, "files": stamp}, indent=1) + "\n"
-    with contextlib.suppress(OSError):  # a read-only store: taken again by the next process
+    keep_digest_file(folder, json.dumps({"sha256": digest, "files": stamp}, indent=1) + "\n")
+    return digest
+
+
+def keep_digest_file(folder: Path, text: str) -> None:
+    """Replace ``folder``'s miss-i18n.json with ``text``, atomically; where it cannot be
+    written (a read-only store), leave it: the digest is taken again by the next process."""
+    with contextlib.suppress(OSError):
         handle, temporary = tempfile.mkstemp(prefix=f".{DIGEST_FILE}-", dir=folder)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -604,12 +610,15 @@ def package_digest(folder: Path) -> str:
             Path(temporary).replace(folder / DIGEST_FILE)
         finally:
             Path(temporary).unlink(missing_ok=True)
-    return digest
 
 
-def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Each regular file of the package but ours (links are not followed): its name
-    relative to ``folder``, size and modification time (ns), in name order."""
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def stamp_of(folder: Path) -> Stamp:
+    """Each regular file of a model folder but our miss-i18n.json (links are not
+    followed): its name relative to ``folder``, size and modification time (ns), in name
+    order. A digest taken of files with this stamp holds while the stamp does."""
     found = []
     for parent, _folders, files in os.walk(folder):
         for name in files:
@@ -625,7 +634,7 @@ def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _hashed(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
+def _hashed(folder: Path, stamp: Stamp) -> str:
     """SHA-256 over the stamped files' names and contents (each name, then the length and
     bytes of its file)."""
     digest = hashlib.sha256()
