@@ -349,3 +349,26 @@ def test_a_folder_option_that_overlaps_is_named_as_the_option(project: Path) -> 
     assert output.endswith(", outside the project; name the real folder\n")
     code, output = invoke("run", "--no-translate", "-q")
     assert code == 0, output
+
+
+def test_the_nllb_store_of_a_models_dir_option_is_named_as_the_option(tmp_path: Path) -> None:
+    """`models list --models-dir m` with output-dir "m-nllb" in the file was blamed on the
+    file ("pyproject.toml: [tool.miss-i18n] … models-dir's NLLB store"), whose folders
+    are apart: the store beside --models-dir is the option's."""
+    path = write(tmp_path, 'locales = ["de"]\noutput-dir = "m-nllb"')
+    assert invoke("models", "list", "--config", str(path), "--models-dir",
+                  str(tmp_path / "m")) == (2, (
+        "error: output-dir (m-nllb) and --models-dir's NLLB store (m-nllb) are the same "
+        "folder; give each its own folder\n"))
+
+
+def test_a_memory_inside_an_output_dir_option_names_the_option(tmp_path: Path) -> None:
+    """`status --output-dir out` with memory "out/tm.sqlite3" in the file said the memory
+    is inside output-dir (build/site's name, not the folder given)."""
+    path = write(tmp_path, 'locales = ["de"]\nmemory = "out/tm.sqlite3"')
+    code, output = invoke("status", "--config", str(path), "--output-dir",
+                          str(tmp_path / "out"))
+    assert (code, output) == (2, f"error: {path}: [tool.miss-i18n] memory (out/tm.sqlite3) is "
+                                 "inside --output-dir (out): it would be published with the "
+                                 "site; move it out of that folder or below a hidden one (the "
+                                 "default is .miss-i18n/memory.sqlite3)\n")

@@ -276,9 +276,10 @@ def load_config(
     given = {key for key, override in (("source-dir", source_dir), ("locales-dir", locales_dir),
                                        ("output-dir", output_dir), ("models-dir", models_dir))
              if override is not None}
+    given |= {NLLB_STORE} if "models-dir" in given else set()
     _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject, given)
     memory = root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)
-    _unpublished(memory, folders, root, pyproject)
+    _unpublished(memory, folders, root, pyproject, given)
     return Config(
         root=root,
         source_dir=folders["source-dir"],
@@ -369,7 +370,7 @@ def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path,
     named = list(folders.items())
     for index, (key, path) in enumerate(named):
         for other_key, other in named[index + 1:]:
-            first, second = (f"--{k}" if k in given else k for k in (key, other_key))
+            first, second = (_named(k, given) for k in (key, other_key))
             if path == other:
                 how = "are the same folder"
             elif other.is_relative_to(path) and not _hidden_store(other_key, other, path):
@@ -385,8 +386,15 @@ def _apart(folders: Mapping[str, Path], root: Path, pyproject: Path,
             raise ConfigError(f"[tool.{TABLE}] {told}", path=pyproject)
 
 
+def _named(key: str, given: Collection[str]) -> str:
+    """A folder's name in an error: its option's where it came from the command line."""
+    if key not in given:
+        return key
+    return "--models-dir's NLLB store" if key == NLLB_STORE else f"--{key}"
+
+
 def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
-                 pyproject: Path) -> None:
+                 pyproject: Path, given: Collection[str] = ()) -> None:
     """The translation memory must not be in the source or output folder (but below a
     hidden name): the build copies the source's files into the site, and export and serve
     ship the output folder, so every sentence it holds would be published."""
@@ -396,7 +404,8 @@ def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
         folder = folders[key]
         if real.is_relative_to(folder) and not any(
                 part.startswith(".") for part in real.relative_to(folder).parts):
-            raise ConfigError(f"[tool.{TABLE}] memory ({_shown(real, root)}) is inside {key} "
+            raise ConfigError(f"[tool.{TABLE}] memory ({_shown(real, root)}) is inside "
+                              f"{_named(key, given)} "
                               f"({_shown(folder, root)}): it would be published with the "
                               "site; move it out of that folder or below a hidden one (the "
                               "default is .miss-i18n/memory.sqlite3)", path=pyproject)
