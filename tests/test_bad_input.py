@@ -235,3 +235,38 @@ def test_a_page_nested_too_deeply_to_walk_is_named_by_its_path(project: Path) ->
     assert output.strip().splitlines()[-1].endswith(
         f"{Path('source') / 'guides' / 'deep.html'}: elements are nested too deeply to "
         "walk; flatten the page's markup")
+
+
+# -- characters a page's text cannot hold ---------------------------------------------------
+def test_a_form_feed_in_a_page_is_the_space_it_shows_as(project: Path) -> None:
+    """A form feed is HTML whitespace (texinfo and source listings hold them), yet the build
+    stopped with lxml's traceback ('All strings must be XML compatible') when it marked the
+    text as English. It is read as the space a browser shows."""
+    (project / "source" / "listing.html").write_bytes(
+        b"<html><body><p title='a\x0cb'>Page\x0cone &#12;two&#xC;three</p>\n"
+        b"<pre>int x;\n\x0c\nint y;</pre></body></html>")
+    code, output = invoke("run", "--no-translate", "-q")
+    assert code == 0, output
+    built = (project / "site" / "de" / "listing.html").read_text(encoding="utf-8")
+    assert "<p title=\"a b\" lang=\"en\">Page one  two three</p>" in built
+    assert "int x;\n \nint y;</pre>" in built
+
+
+@pytest.mark.parametrize("written, named", [
+    (b"ESC \x1b[31m red", "the control character U+001B"),
+    (b"a reference &#1; to it", "the control character U+0001"),
+    (b"a reference &#x1B; to it", "the control character U+001B"),
+    ("a noncharacter \ufffe".encode(), "the noncharacter U+FFFE"),
+    (b"<a title='in an attribute \x1b'>link</a>", "the control character U+001B")])
+def test_a_control_character_in_a_page_is_one_line_exit_4(project: Path, written: bytes,
+                                                           named: str) -> None:
+    """The build stopped with lxml's traceback; HTML calls these characters parse errors,
+    and a catalog or page cannot hold them: the page is refused, by file and line."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    page = project / "source" / "bad.html"
+    page.write_bytes(b"<html><body>\n<p>Fine.</p>\n<p>" + written + b"</p></body></html>")
+    before = snapshot(project)
+    code, output = invoke("run", "--no-translate")
+    assert (code, output) == (4, f"error: {page}:3: the page holds "
+                                 f"{named}, which a web page cannot hold; remove it\n")
+    assert snapshot(project) == before

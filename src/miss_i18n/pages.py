@@ -155,10 +155,48 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
                            "its content or remove the file", path=path)
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
+    if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
+        _hold(root, path)
     gather_after_body(root, path)  # first: it comes before what follows </html>
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+# What lxml refuses to put in a tree from Python (XML's rule), though libxml2's parser puts it
+# there: the C0 controls but tab, newline and CR; U+FFFE and U+FFFF. Written raw, or as a
+# character reference (``&#1;``, ``&#x1B;``: the gate need not be exact, ``_hold`` is).
+_UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNHOLDABLE_REFERENCE = re.compile(r"&#(?:0*(?:\d|[12]\d|3[01]|6553[45])(?!\d)"
+                                   r"|[xX]0*(?:1?[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]))")
+
+
+def _hold(root: etree._Element, path: Path | None) -> None:
+    """Make the tree's text what the build can set again: the build stopped with lxml's
+    traceback at a page holding such a character. A form feed is HTML whitespace, shown as
+    a space, and read as one; the others (ESC, ``&#1;``, U+FFFE) are errors in HTML that
+    no page shows, refused by the line of their element."""
+    def held(node: etree._Element, text: str) -> str:
+        text = text.replace("\x0c", " ")
+        found = _UNHOLDABLE.search(text)
+        if found:
+            char = found.group()
+            kind = "control character" if char < "\x20" else "noncharacter"
+            line = node.sourceline if isinstance(node.sourceline, int) else None
+            raise ExtractError(f"the page holds the {kind} U+{ord(char):04X}, which a web page "
+                               "cannot hold; remove it", path=path, line=line)
+        return text
+
+    for node in root.iter():
+        if node.tail and _UNHOLDABLE.search(node.tail):
+            node.tail = held(node, node.tail)
+        if not isinstance(node.tag, str):
+            continue  # a comment's own text is never set again
+        if node.text and _UNHOLDABLE.search(node.text):
+            node.text = held(node, node.text)
+        for name, value in node.attrib.items():
+            if _UNHOLDABLE.search(str(value)):
+                node.set(name, held(node, str(value)))
 
 
 def _not_a_page(error: Exception, path: Path | None) -> NoReturn:
