@@ -628,3 +628,21 @@ def test_a_datalists_fallback_content_is_extracted_and_built() -> None:
             '<select name="f">') in outer_left
     assert FALLBACK[FALLBACK.index(b"<p>"):FALLBACK.index(b"</body>")] in build_with(
         FALLBACK, "f.html", "en", {})
+
+
+END_BR = (b"<!DOCTYPE html><html><head><title>T</title>\n<style>p::after{content:'</br>'}</style>"
+          b"</head><body><p title='a </br> b'>One</br>two</BR >three</br/>four<!-- </br> -->"
+          b"</p><script>document.write('</br>')</script><textarea></br></textarea></body></html>")
+
+
+def test_an_end_tag_br_is_the_line_break_a_browser_makes_of_it() -> None:
+    """HTML reads ``</br>`` (sloppy pages and CMS output hold it) as ``<br>``; libxml2 dropped
+    it, so the line breaks of the source were lost on every page and in its msgid. Inside
+    an attribute value, a comment, a script, a style or a textarea it is text, and stays."""
+    tree = parse_page(END_BR)
+    [segment] = [s.segment for s in locate(tree, "p.html") if s.segment.context == "p:body/p"]
+    assert segment.msgid == "One<1/>two<2/>three<3/>four"
+    built = build_with(END_BR, "p.html", "de", identity_catalog(END_BR, "p.html"))
+    assert b"<p title=\"a &lt;/br&gt; b\">One<br>two<br>three<br>four<!-- </br> --></p>" in built
+    assert b"document.write('</br>')" in built and b"<textarea>&lt;/br&gt;</textarea>" in built
+    assert b"content:'</br>'" in built

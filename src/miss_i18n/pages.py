@@ -138,6 +138,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     is the same whatever the page's charset, and every page is written as UTF-8."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = data.decode(page_encoding(data), errors="replace")
+    if _END_BR_HINT.search(text):
+        text = _MARKUP.sub(_br_for_end_br, text)
     # huge_tree: libxml2 otherwise drops, silently, whatever is nested over 256 deep.
     # etree's parser, not lxml.html's: its elements are the same libxml2 nodes, but lxml.html
     # asks a Python class lookup for every element Python touches (a third of copying a
@@ -197,6 +199,22 @@ def _hold(root: etree._Element, path: Path | None) -> None:
         for name, value in node.attrib.items():
             if _UNHOLDABLE.search(str(value)):
                 node.set(name, held(node, str(value)))
+
+
+_END_BR_HINT = re.compile(r"</br[\t\n\f\r />]", re.IGNORECASE)
+# An end tag </br> (any case, attributes ignored) where a tag may be: not in a comment, a
+# tag's attribute values, or the text of an element whose text is raw (a script).
+_MARKUP = re.compile(r"""<!--.*?(?:-->|\Z)
+    |<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])
+     (?:"[^"]*"|'[^']*'|[^>"'])*>.*?(?:</\1(?=[\t\n\f\r />])|\Z)
+    |<[A-Za-z](?:"[^"]*"|'[^']*'|[^>"'])*>
+    |(</br(?=[\t\n\f\r />])[^>]*>)""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
+
+
+def _br_for_end_br(match: re.Match[str]) -> str:
+    """``<br>`` for an end tag ``</br>``, as a browser reads it (libxml2 drops it, and with
+    it a line break of the page); any other markup as it is."""
+    return "<br>" if match.group(2) else match.group()
 
 
 def _not_a_page(error: Exception, path: Path | None) -> NoReturn:
