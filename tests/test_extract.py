@@ -16,6 +16,7 @@ from helpers import build_with, identity_catalog, invoke
 from miss_i18n import catalog
 from miss_i18n.build import localize
 from miss_i18n.errors import ExtractError
+from miss_i18n.markup import shape
 from miss_i18n.model import Segment
 from miss_i18n.pages import parse_page
 from miss_i18n.segments import Located, extract, extract_page, locate
@@ -646,3 +647,21 @@ def test_an_end_tag_br_is_the_line_break_a_browser_makes_of_it() -> None:
     assert b"<p title=\"a &lt;/br&gt; b\">One<br>two<br>three<br>four<!-- </br> --></p>" in built
     assert b"document.write('</br>')" in built and b"<textarea>&lt;/br&gt;</textarea>" in built
     assert b"content:'</br>'" in built
+
+
+def nested_spans(depth: int) -> bytes:
+    return (b"<html><body>\n<p>Start " + b"<span>x " * depth + b"deep" + b"</span>" * depth
+            + b" end.</p></body></html>")
+
+
+def test_inline_markup_nested_deeper_than_a_translation_may_be_is_a_clear_error() -> None:
+    """A paragraph of 150 nested spans made a msgid of placeholders nested 150 deep, which
+    the placeholder reader refuses over 100: every translation of it, even the msgid
+    itself, was rejected by check and build. The page is refused, by file and line."""
+    [slot] = [s for s in locate(parse_page(nested_spans(100)), "p.html")
+              if s.segment.context == "p:body/p"]
+    assert shape(slot.segment.msgid)
+    with pytest.raises(ExtractError, match=r"^source/p.html:2: inline markup is nested more "
+                       r"than 100 deep in one text, deeper than a translation may nest its "
+                       r"placeholders; flatten the page's markup$"):
+        locate(parse_page(nested_spans(101)), "p.html", Path("source/p.html"))

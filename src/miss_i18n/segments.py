@@ -18,7 +18,7 @@ from lxml import etree
 
 from . import source
 from .errors import ExtractError
-from .markup import HTML_SPACE, escape_text, has_letters
+from .markup import HTML_SPACE, MAX_DEPTH, escape_text, has_letters
 from .model import Segment
 from .pages import parse_page, read_page
 
@@ -450,7 +450,7 @@ class _Walker:
             value = value or ""
             return escape_text(value if run.preserve else normalize_space(value))
 
-        def render(nodes: list[etree._Element]) -> str:
+        def render(nodes: list[etree._Element], depth: int = 1) -> str:
             out: list[str] = []
             for node in nodes:
                 if is_element(node):
@@ -460,9 +460,12 @@ class _Walker:
                         opaque.add(number)
                         out.append(f"<{number}/>")
                         legend.append(_describe_whole(number, node))
+                    elif depth > MAX_DEPTH:  # no translation of it could be read
+                        raise _TooDeep(node.sourceline)
                     else:
                         legend.append(f"<{number}>…</{number}> is <{node.tag}>")
-                        out.append(f"<{number}>{text(node.text)}{render(list(node))}</{number}>")
+                        inner = render(list(node), depth + 1)
+                        out.append(f"<{number}>{text(node.text)}{inner}</{number}>")
                 out.append(text(node.tail))
             return "".join(out)
 
@@ -588,6 +591,14 @@ def set_option_text(option: etree._Element, value: str) -> None:
     option.text = lead + value + trail
 
 
+class _TooDeep(Exception):
+    """A text's inline markup nested deeper than ``markup.MAX_DEPTH`` (at ``line``)."""
+
+    def __init__(self, line: object) -> None:
+        super().__init__()
+        self.line = line if isinstance(line, int) else None
+
+
 def locate(tree: etree._ElementTree, page: str, path: Path | None = None) -> list[Slot]:
     """Every segment of a parsed page with the place it lives, in document order
     (``path``: the page's file, where known, for an error to name)."""
@@ -596,6 +607,11 @@ def locate(tree: etree._ElementTree, page: str, path: Path | None = None) -> lis
     except RecursionError:
         raise ExtractError("elements are nested too deeply to walk; flatten the page's "
                            "markup", path=Path(page) if path is None else path) from None
+    except _TooDeep as deep:
+        raise ExtractError(f"inline markup is nested more than {MAX_DEPTH} deep in one text, "
+                           "deeper than a translation may nest its placeholders; flatten the "
+                           "page's markup", path=Path(page) if path is None else path,
+                           line=deep.line) from None
     seen: set[str] = set()
     for slot in slots:
         if slot.segment.context in seen:  # pragma: no cover - paths are unique by construction
