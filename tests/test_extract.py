@@ -134,6 +134,25 @@ def test_a_page_name_with_spaces_makes_catalogs_msgfmt_accepts(project: Path) ->
         subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(catalog_file)], check=True)
 
 
+def test_an_id_a_catalog_line_cannot_hold_is_no_anchor(project: Path) -> None:
+    """An element's id names its texts' ``#:`` line (``page.html#id``): an id holding a line
+    break (a newline or CR, which libxml2 reads as one) ended that line, and msgfmt and
+    ``check`` refused the catalogs the run had just written. As with file names, an id
+    holding a control character or a line or paragraph separator anchors nothing."""
+    (project / "source" / "ids.html").write_bytes(
+        "<html><body><p id='new\nline'>One</p><p id='cr\rid'>Two</p><p id='tab\tid'>"
+        "Three</p><p id='ls\u2028id'>Four</p><p id='nel\x85id'>Five</p><p id='fine'>Six</p>"
+        "</body></html>".encode())
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert invoke("check")[0] == 0
+    for catalog_file in [project / "locales" / "miss.pot",
+                         *(project / "locales").glob("*/LC_MESSAGES/miss.po")]:
+        subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(catalog_file)], check=True)
+    template = (project / "locales" / "miss.pot").read_text(encoding="utf-8")
+    assert '#: ids.html\nmsgctxt "ids:body/p[5]"\nmsgid "Five"' in template
+    assert '#: ids.html#fine\nmsgctxt "ids:#fine"\nmsgid "Six"' in template
+
+
 def test_empty_source_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match=r"no \.html pages in the source folder"):
         extract(tmp_path)

@@ -157,7 +157,8 @@ class _Walker:
         self.page = page
         self.prefix = page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
         counts = Counter(el.get("id") for el in self.root.iter() if is_element(el))
-        self.unique_ids = {key for key, count in counts.items() if key and count == 1}
+        self.unique_ids = {key for key, count in counts.items()
+                           if key and count == 1 and source.fits_a_line(key)}
         self.paths: dict[etree._Element, str] = {}
         self.positions: dict[etree._Element, dict[etree._Element, int]] = {}
         self.inline_cache: dict[etree._Element, bool] = {}

@@ -47,6 +47,15 @@ def _check_link(path: Path, root: Path) -> bool:
 _UNSAFE = frozenset(("Cc", "Zl", "Zp", "Cs"))
 
 
+_OFF_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # _UNSAFE's
+
+
+def fits_a_line(text: str) -> bool:
+    """Whether ``text`` (an id that anchors a page's texts) can be written on a catalog's
+    ``#:`` line, as a file name must (``_UNSAFE``)."""
+    return _OFF_A_LINE.search(text) is None
+
+
 def _escaped(char: str) -> str:
     """``char`` as Python escapes it (``\\n``, ``\\x1b``); a byte that is not UTF-8 as
     ``\\xff``."""
