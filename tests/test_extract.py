@@ -684,3 +684,28 @@ def test_inline_markup_nested_deeper_than_a_translation_may_be_is_a_clear_error(
                        r"than 100 deep in one text, deeper than a translation may nest its "
                        r"placeholders; flatten the page's markup$"):
         locate(parse_page(nested_spans(101)), "p.html", Path("source/p.html"))
+
+
+TWO_DESCRIPTIONS = (b'<!DOCTYPE html><html><head><title>M</title>'
+                    b'<meta name="description" content="From the theme.">'
+                    b'<meta name="Description" content="From the SEO plugin.">'
+                    b'<meta property="og:title" content="Open Graph">'
+                    b'<meta name="og:title" content="Open Graph by name"></head>'
+                    b'<body><p>Body.</p></body></html>')
+
+
+def test_two_metas_of_one_name_are_two_entries() -> None:
+    """WordPress themes and SEO plugins each write a description: a page with two stopped
+    extract with 'two segments share the context …', naming no file. The first keeps its
+    context; each further one is numbered, and each is built with its own translation."""
+    slots = locate(parse_page(TWO_DESCRIPTIONS), "m.html")
+    assert {s.segment.context: s.segment.msgid for s in slots if "meta" in s.segment.context} \
+        == {"m:head/meta[description]@content": "From the theme.",
+            "m:head/meta[description][2]@content": "From the SEO plugin.",
+            "m:head/meta[og:title]@content": "Open Graph",
+            "m:head/meta[og:title][2]@content": "Open Graph by name"}
+    translations = {key: msgid.upper() for key, msgid
+                    in identity_catalog(TWO_DESCRIPTIONS, "m.html").items()}
+    built = build_with(TWO_DESCRIPTIONS, "m.html", "de", translations)
+    for text in (b"FROM THE THEME.", b"FROM THE SEO PLUGIN.", b"OPEN GRAPH", b"BY NAME"):
+        assert text in built

@@ -234,6 +234,7 @@ class _Walker:
         return self.slots
 
     def walk_head(self, head: etree._Element) -> None:
+        metas: Counter[str] = Counter()
         for element in head:
             if not is_element(element):
                 continue
@@ -245,9 +246,11 @@ class _Walker:
                     self.slots.append(Slot(segment, element, attribute=""))
             elif element.tag == "meta":
                 name = (element.get("name") or element.get("property") or "").lower()
-                if name in META_NAMES:
+                if name in META_NAMES:  # a theme's and a plugin's: numbered from the second
+                    metas[name] += 1
+                    number = "" if metas[name] == 1 else f"[{metas[name]}]"
                     self.add_attribute(element, "content", f"Page metadata ({name})",
-                                       path=f"head/meta[{name}]")
+                                       path=f"head/meta[{name}]{number}")
 
     def add_attribute(
         self, element: etree._Element, attribute: str, kind: str, path: str | None = None
