@@ -709,3 +709,15 @@ def test_two_metas_of_one_name_are_two_entries() -> None:
     built = build_with(TWO_DESCRIPTIONS, "m.html", "de", translations)
     for text in (b"FROM THE THEME.", b"FROM THE SEO PLUGIN.", b"OPEN GRAPH", b"BY NAME"):
         assert text in built
+
+
+def test_an_id_that_reads_as_a_path_is_no_anchor() -> None:
+    """``id="a/p"`` made the context ``#a/p``, the one of the paragraph in ``<div id="a">``
+    (and ``id="pic@alt"`` the one of the alt text of ``<img id="pic">``): extract stopped
+    with 'two segments share the context …', naming no file. An id holding ``/`` or ``@``,
+    which a context's path uses, anchors nothing."""
+    data = (b'<html><body><div id="a"><p>Inside a.</p></div><p id="a/p">Slash.</p>'
+            b'<img id="pic" alt="Picture"><p id="pic@alt">At.</p></body></html>')
+    contexts = {s.segment.msgid: s.segment.context for s in locate(parse_page(data), "p.html")}
+    assert contexts == {"Inside a.": "p:#a/p", "Slash.": "p:body/p", "Picture": "p:#pic@alt",
+                        "At.": "p:body/p[2]"}

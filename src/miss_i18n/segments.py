@@ -157,8 +157,11 @@ class _Walker:
         self.page = page
         self.prefix = page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
         counts = Counter(el.get("id") for el in self.root.iter() if is_element(el))
+        # An id holding "/" or "@" would read as a path (id="a/p": the context of <p> in
+        # <div id="a">); one a "#:" line cannot hold would break it: neither anchors.
         self.unique_ids = {key for key, count in counts.items()
-                           if key and count == 1 and source.fits_a_line(key)}
+                           if key and count == 1 and "/" not in key and "@" not in key
+                           and source.fits_a_line(key)}
         self.paths: dict[etree._Element, str] = {}
         self.positions: dict[etree._Element, dict[etree._Element, int]] = {}
         self.inline_cache: dict[etree._Element, bool] = {}
