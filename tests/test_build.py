@@ -485,6 +485,27 @@ def test_root_relative_links_start_where_the_base_url_serves_the_site(
         assert 'href="/style.css"' in built
 
 
+def test_root_relative_links_work_under_a_percent_encoded_base_url_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A base-url whose path needs escaping (a space, which the base-url must write as
+    ``%20``, or ``ö`` as ``%C3%B6``): the page's root-relative links under it, escaped
+    or not, named the source's pages and assets, yet were kept as they were, so from disk
+    the stylesheet and the links led nowhere. They are made relative as for a plain path."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/my%20d%C3%B6cs/"\n')
+    (root / "source" / "guides").mkdir()
+    (root / "source" / "style.css").write_text("p{}")
+    (root / "source" / "guides" / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="/my%20d%C3%B6cs/style.css"></head><body>'
+        '<p><a href="/my%20d%C3%B6cs/minimally-invasive-spine-surgery.html#overview">'
+        'Overview</a> <a href="/my döcs/guides/a.html">self</a> '
+        '<a href="/my%20docs/style.css">not ours</a></p></body></html>')
+    for built in _built_in_en_and_de(root, "guides/a.html", monkeypatch):
+        assert 'href="../../style.css"' in built
+        assert 'href="../minimally-invasive-spine-surgery.html#overview"' in built
+        assert 'href="a.html"' in built and 'href="/my%20docs/style.css"' in built
+
+
 def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """``run --no-translate`` in the project ``root``; ``page`` as built in en and in de."""
     monkeypatch.chdir(root)

@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .languages import bcp47
 
@@ -73,8 +73,9 @@ class Site:
 def served_path(base_url: str | None) -> str:
     """The URL path the site is served at, ending in ``/``: ``base_url``'s (``/docs/`` for
     ``https://example.org/docs/``), else ``/``. The source folder was served there too, so
-    a root-relative link of its pages to one of its files starts with it."""
-    path = urlsplit(base_url).path if base_url else "/"
+    a root-relative link of its pages to one of its files starts with it. Decoded
+    (``/my docs/`` for ``…/my%20docs/``), as the links are before they are compared."""
+    path = unquote(urlsplit(base_url).path) if base_url else "/"
     return path if path.endswith("/") else path + "/"
 
 
