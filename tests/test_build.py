@@ -506,6 +506,30 @@ def test_root_relative_links_work_under_a_percent_encoded_base_url_path(
         assert 'href="a.html"' in built and 'href="/my%20docs/style.css"' in built
 
 
+def test_a_base_url_path_with_letters_beyond_ascii_is_percent_encoded_in_every_url(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """base-url ``https://example.org/dökü/``: the page names in the canonical, hreflang,
+    og:url and sitemap URLs were percent-encoded but the base's path was written raw
+    (``…/dökü/de/a%20b.html``), so the sitemap held URLs that are not escaped as the
+    protocol requires. The base's path is now encoded too, its ``%`` escapes kept; its
+    root-relative links, raw or escaped, are still the site's."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/dökü/x%20y"\n'
+                              "publish-threshold = 0\n")
+    (root / "source" / "style.css").write_text("p{}")
+    (root / "source" / "a b.html").write_text(
+        '<html><head><meta property="og:url" content="https://old.example/"><link '
+        'rel="stylesheet" href="/dökü/x y/style.css"></head><body><p>Hi</p></body></html>')
+    built = _built_in_en_and_de(root, "a b.html", monkeypatch)[1]
+    url = "https://example.org/d%C3%B6k%C3%BC/x%20y/"
+    assert f'<link rel="canonical" href="{url}de/a%20b.html"' in built
+    assert f'<meta property="og:url" content="{url}de/a%20b.html">' in built
+    assert f'hreflang="x-default" href="{url}en/a%20b.html"' in built
+    assert 'href="../style.css"' in built
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    assert f"<loc>{url}de/a%20b.html</loc>" in sitemap and "dökü" not in sitemap
+
+
 def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """``run --no-translate`` in the project ``root``; ``page`` as built in en and in de."""
     monkeypatch.chdir(root)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -324,6 +324,11 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
             f"{where} must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
             path=path)
+    # every URL the build writes is ASCII: a path's other letters percent-encoded (UTF-8),
+    # as the page names after it are (the sitemap protocol requires escaped URLs)
+    escaped = "".join(c if c.isascii() else quote(c) for c in parts.path)
+    if escaped != parts.path:
+        text = urlunsplit(parts._replace(path=escaped))
     return text if text.endswith("/") else text + "/"
 
 
