@@ -506,6 +506,42 @@ def test_root_relative_links_work_under_a_percent_encoded_base_url_path(
         assert 'href="a.html"' in built and 'href="/my%20docs/style.css"' in built
 
 
+def test_absolute_links_into_the_base_url_work_from_every_locale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages that link their own site absolutely (``https://example.org/docs/b.html``, as
+    WordPress exports do, or through ``<base href="https://example.org/docs/">``) kept
+    those links: the page they named moved to ``…/docs/de/b.html``, so the link led to
+    nothing once deployed, and from disk to the web. Under the base-url they are now made
+    relative as root-relative links are; another host, or a path outside, stays. A page
+    named so only later rebuilds the pages that link to it."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/docs/"\n')
+    (root / "source" / "style.css").write_text("p{}")
+    (root / "source" / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="https://example.org/docs/style.css">'
+        '</head><body><p><a href="https://example.org/docs/b.html#x">B</a> '
+        '<a href="http://EXAMPLE.org/docs/minimally-invasive-spine-surgery.html">M</a> '
+        '<a href="https://example.org/docs/c.html">C</a> '
+        '<a href="https://example.org/b.html">out</a> '
+        '<a href="https://other.example/docs/b.html">other</a></p></body></html>')
+    (root / "source" / "b.html").write_text(
+        '<html><head><base href="https://example.org/docs/"></head><body><p>'
+        '<a href="a.html">A</a> <img src="style.css" alt="x"></p></body></html>')
+    for built in _built_in_en_and_de(root, "a.html", monkeypatch):
+        assert 'href="../style.css"' in built
+        assert 'href="b.html#x"' in built
+        assert 'href="minimally-invasive-spine-surgery.html"' in built
+        assert 'href="https://example.org/docs/c.html"' in built  # no such page (yet)
+        assert 'href="https://example.org/b.html"' in built
+        assert 'href="https://other.example/docs/b.html"' in built
+    for locale in ("en", "de"):
+        based = (root / "site" / locale / "b.html").read_text()
+        assert 'href="a.html"' in based and 'src="../style.css"' in based
+    (root / "source" / "c.html").write_text("<html><body><p>C</p></body></html>")
+    for built in _built_in_en_and_de(root, "a.html", monkeypatch):
+        assert 'href="c.html"' in built
+
+
 def test_a_base_url_path_with_letters_beyond_ascii_is_percent_encoded_in_every_url(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """base-url ``https://example.org/dökü/``: the page names in the canonical, hreflang,

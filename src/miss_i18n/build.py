@@ -188,7 +188,7 @@ def localize(
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
-                  root_path=site.root_path)
+                  root_path=site.root_path, site_url=site.base_url)
     root.set("lang", tag)
     if root.get("xml:lang") is not None:  # an XHTML page's: the two must be equal
         root.set("xml:lang", tag)

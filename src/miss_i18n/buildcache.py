@@ -89,19 +89,26 @@ def _digest(*parts: bytes) -> str:
 _ROOTED = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*/(?!/)([^"?#]*)"""
                      r"""|'[ \t\n\r\f]*/(?!/)([^'?#]*)|/(?!/)([^ \t\n\r\f>?#]*))""")
 """An attribute value that may be a root-relative URL (``href="/about.html"``), its path."""
+_ABSOLUTE = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*(?i:https?)://[^/"?#]*/([^"?#]*)"""
+                       r"""|'[ \t\n\r\f]*(?i:https?)://[^/'?#]*/([^'?#]*)"""
+                       r"""|(?i:https?)://[^/ \t\n\r\f>?#]*/([^ \t\n\r\f>?#]*))""")
+"""One that may be an absolute URL into the site (``href="https://example.org/a.html"``),
+its path: of any host (relink makes only the base-url's relative; more names here only
+rebuild the page more often)."""
 _BASE = re.compile(r"<base[\s/>]", re.IGNORECASE)
 
 
 def rooted_pages(data: bytes, pages: frozenset[str], root_path: str = "/") -> bytes:
-    """Which of ``pages`` the page's root-relative links may name (relink.relink_assets
-    makes those relative; ``root_path``: where the site is served, website.served_path):
+    """Which of ``pages`` the page's root-relative links (and absolute ones into the site)
+    may name (relink.relink_assets makes those relative; ``root_path``: where the site is
+    served, website.served_path):
     its build depends on them existing. All of them under a ``<base>``, which may make any
     link root-relative."""
     text = data.decode(page_encoding(data), errors="replace")
     if _BASE.search(text):
         return "\0".join(sorted(pages)).encode()
     found = ("/" + unquote(html.unescape("".join(paths).rstrip(HTML_SPACE)))
-             for paths in _ROOTED.findall(text))
+             for paths in [*_ROOTED.findall(text), *_ABSOLUTE.findall(text)])
     named = {posixpath.normpath(path[len(root_path):]) for path in found
              if path.startswith(root_path)}
     return "\0".join(sorted(named & pages)).encode()

@@ -17,6 +17,10 @@ URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background
                   "xlink:href")
 _ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')]/..")
 """The elements with an attribute that may be a root-relative URL (``/about.html``)."""
+_ROOTED_OR_ABSOLUTE = etree.XPath(
+    "descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or starts-with("
+    "translate(normalize-space(.), 'HTPS', 'htps'), 'http')]/..")
+"""The same, and those with one that may be an absolute URL into the site."""
 _CSS = etree.XPath(
     "descendant-or-self::*[@srcset] | descendant-or-self::*/@style[contains(., 'url(')"
     " or contains(., '@import')]/.. | descendant-or-self::style[contains(., 'url(')"
@@ -31,7 +35,8 @@ _CSS_URL = re.compile(
 
 
 def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str],
-                  *, pages: Collection[str] = (), root_path: str = "/") -> None:
+                  *, pages: Collection[str] = (), root_path: str = "/",
+                  site_url: str | None = None) -> None:
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
@@ -40,7 +45,8 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     the output's root it would lead to no page, and from disk to nothing at all. The source
     folder is taken as served at ``root_path`` (website.served_path: ``/docs/`` for a
     base-url of ``https://example.org/docs/``): a root-relative link elsewhere (``/shop/``)
-    leaves the site, and stays as it is.
+    leaves the site, and stays as it is. An absolute URL into the site (``site_url``'s
+    host, http or https: ``https://example.org/docs/about.html``) is taken as its path.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
@@ -52,14 +58,18 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     out_dir = posixpath.dirname(here)
     rebase = _rebaser(base, source_dir) if base is not None else None
     only_rooted = not assets and base is None  # then a relative link stays as it is
+    host = urlsplit(site_url).netloc.lower() if site_url else None
 
     def relink(url: str) -> str:
-        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/"):
+        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") and not (
+                host and url.lstrip(HTML_SPACE)[:4].lower() == "http"):
             return url  # (most links: another page's, relative, stays as it is)
         if rebase is not None:
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
         parts = urlsplit(url.strip(HTML_SPACE))
+        if host and parts.scheme.lower() in ("http", "https") and parts.netloc.lower() == host:
+            parts = parts._replace(scheme="", netloc="", path=parts.path or "/")
         if parts.scheme or parts.netloc or not parts.path or "%2f" in parts.path.lower():
             return url
         path = unquote(parts.path)
@@ -87,8 +97,9 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         lowered = css.lower()
         return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
 
-    if only_rooted:  # only the elements that may hold a root-relative URL: a page has
-        for query in (_ROOTED, _CSS):  # thousands of elements, and most pages none
+    if only_rooted:  # only the elements that may hold a root-relative (or absolute) URL:
+        rooted = _ROOTED_OR_ABSOLUTE if host else _ROOTED  # a page has thousands of
+        for query in (rooted, _CSS):  # elements, and most pages none
             found = query(root)
             assert isinstance(found, list)
             for element in found:
