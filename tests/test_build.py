@@ -42,9 +42,11 @@ FALLBACK = ("lang", "dir")
 def test_identity_translation_rebuilds_the_same_page(path: Path) -> None:
     """With msgstr = msgid (what msgen makes), the page shows the same text and elements;
     none of them says it is English any more (texinfo's <body lang="en">, DocBook's
-    <div lang="en">): all of its text is translated."""
+    <div lang="en">): all of its text is translated. (Two folders down: a real page's
+    ``../std/index.html`` stays in the source folder, so it is kept as written.)"""
     data = path.read_bytes()
-    built = build_with(data, path.name, "de", identity_catalog(data, path.name))
+    page = f"docs/{path.stem}/{path.name}"
+    built = build_with(data, page, "de", identity_catalog(data, page))
     assert visible_text(built) == visible_text(data)
     assert structure(built, FALLBACK) == structure(data, FALLBACK)
     assert [e.tag for e in parse_page(built).iter()
@@ -540,6 +542,34 @@ def test_absolute_links_into_the_base_url_work_from_every_locale(
     (root / "source" / "c.html").write_text("<html><body><p>C</p></body></html>")
     for built in _built_in_en_and_de(root, "a.html", monkeypatch):
         assert 'href="c.html"' in built
+
+
+def test_relative_links_that_leave_the_source_folder_lead_where_they_led(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Docs served below a larger site (base-url ``https://example.org/docs/``) link up
+    out of their folder: ``../index.html`` (the main site), ``../theme/site.css``. Kept as
+    written one folder down (``docs/de/a.html``), the first led to the language chooser and
+    the stylesheet to nothing. Such links are now written from the locale folder, to the
+    same place as before; links within the source folder stay as they are."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/docs/"\n')
+    (root / "source" / "guide").mkdir()
+    (root / "source" / "a.html").write_text(
+        '<html><head><link rel="stylesheet" href="../theme/site.css"></head><body><p>'
+        '<a href="../index.html">home</a> <a href="../shop/?q=1#top">shop</a> '
+        '<a href="guide/b.html">B</a> <a href="guide/../../x%20y.html">x</a></p>'
+        '</body></html>')
+    (root / "source" / "guide" / "b.html").write_text(
+        '<html><body><p><a href="../../blog/">blog</a> <a href="../a.html">A</a> '
+        '<span style="background: url(../../img/bg.png)">bg</span></p></body></html>')
+    for locale, built in zip(("en", "de"), _built_in_en_and_de(root, "a.html", monkeypatch),
+                             strict=True):
+        assert 'href="../../theme/site.css"' in built
+        assert 'href="../../index.html"' in built and 'href="../../shop/?q=1#top"' in built
+        assert 'href="guide/b.html"' in built and 'href="../../x%20y.html"' in built
+        nested = (root / "site" / locale / "guide" / "b.html").read_text()
+        assert 'href="../../../blog/"' in nested and 'href="../a.html"' in nested
+        assert "url(../../../img/bg.png)" in nested
 
 
 def test_a_base_url_path_with_letters_beyond_ascii_is_percent_encoded_in_every_url(

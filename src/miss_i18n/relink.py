@@ -15,11 +15,13 @@ from .markup import HTML_SPACE
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background",
                   "xlink:href")
-_ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')]/..")
-"""The elements with an attribute that may be a root-relative URL (``/about.html``)."""
+_ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')"
+                      " or contains(., '..')]/..")
+"""The elements with an attribute that may be a root-relative URL (``/about.html``), or
+a relative one that leaves the source folder (``../index.html``)."""
 _ROOTED_OR_ABSOLUTE = etree.XPath(
-    "descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or starts-with("
-    "translate(normalize-space(.), 'HTPS', 'htps'), 'http')]/..")
+    "descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or contains(., '..') or "
+    "starts-with(translate(normalize-space(.), 'HTPS', 'htps'), 'http')]/..")
 """The same, and those with one that may be an absolute URL into the site."""
 _CSS = etree.XPath(
     "descendant-or-self::*[@srcset] | descendant-or-self::*/@style[contains(., 'url(')"
@@ -47,6 +49,8 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     base-url of ``https://example.org/docs/``): a root-relative link elsewhere (``/shop/``)
     leaves the site, and stays as it is. An absolute URL into the site (``site_url``'s
     host, http or https: ``https://example.org/docs/about.html``) is taken as its path.
+    A relative link out of the source folder (``../index.html``: the larger site it is
+    served in) is written from the locale folder, to lead where it led.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
@@ -61,8 +65,8 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     host = urlsplit(site_url).netloc.lower() if site_url else None
 
     def relink(url: str) -> str:
-        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") and not (
-                host and url.lstrip(HTML_SPACE)[:4].lower() == "http"):
+        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") and ".." not in url \
+                and not (host and url.lstrip(HTML_SPACE)[:4].lower() == "http"):
             return url  # (most links: another page's, relative, stays as it is)
         if rebase is not None:
             url = rebase(url)
@@ -81,9 +85,12 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         if rooted and target in pages:  # the same locale's page
             moved = posixpath.relpath(target, source_dir or ".")
             return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
-        if target not in assets:
+        out = not rooted and (target == ".." or target.startswith("../"))
+        if target not in assets and not out:
             return url
         moved = posixpath.relpath(target, out_dir or ".")
+        if out and path.endswith(("/", "/.", "/..", ".")) and not moved.endswith("/"):
+            moved += "/"  # a folder (``../shop/``) stays one
         return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
 
     def relink_css(css: str) -> str:
@@ -99,12 +106,13 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
 
     if only_rooted:  # only the elements that may hold a root-relative (or absolute) URL:
         rooted = _ROOTED_OR_ABSOLUTE if host else _ROOTED  # a page has thousands of
-        for query in (rooted, _CSS):  # elements, and most pages none
-            found = query(root)
-            assert isinstance(found, list)
-            for element in found:
-                if isinstance(element, etree._Element):
-                    _relink_element(element, relink, relink_css)
+        found: dict[etree._Element, None] = {}  # elements, and most pages none; each
+        for query in (rooted, _CSS):  # relinked once (a link out of the folder would
+            hits = query(root)  # leave it again)
+            assert isinstance(hits, list)
+            found.update(dict.fromkeys(e for e in hits if isinstance(e, etree._Element)))
+        for element in found:
+            _relink_element(element, relink, relink_css)
         return
     for element in root.iter():
         if isinstance(element.tag, str):
