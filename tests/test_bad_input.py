@@ -84,6 +84,9 @@ CASES: dict[str, tuple[Callable[[bytes], bytes], bytes, str]] = {
                                                         b'msgstr "Gr\xf6\xdfe"'),
                   b'msgstr "Gr', "bytes that are not valid UTF-8 (the header's charset); save "
                   "the file as UTF-8 or declare its real charset"),
+    "saved as UTF-16": (lambda data: data.decode().encode("utf-16"), b"\xff\xfe",
+                        "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it "
+                        "as UTF-8"),
 }
 
 

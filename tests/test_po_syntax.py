@@ -120,6 +120,8 @@ CORPUS: dict[str, bytes] = {
     "NUL outside a string": H + b'msgid "a"\nmsgstr "b"\x00\n',
     "UTF-8 BOM": b"\xef\xbb\xbf" + H + OK,
     "UTF-16": (H + OK).decode().encode("utf-16"),
+    "UTF-16 without a byte order mark": (H + OK).decode().encode("utf-16-le"),
+    "NUL in a first comment (not UTF-16)": b"#\x00 c\n" + H + OK,
     "bad UTF-8 in a string": H + b'msgid "a"\nmsgstr "b\xff"\n',
     "charset foo": head("foo") + 'msgid "a"\nmsgstr "Größe"\n'.encode(),
     "charset hex": head("hex") + OK,
@@ -229,6 +231,10 @@ REFUSED_MESSAGES = {
                                      "them 0, 1, 2…"),
     "UTF-8 BOM": (1, "the file starts with a byte order mark (BOM); save it as UTF-8 without "
                      "BOM"),
+    "UTF-16": (1, "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as "
+                  "UTF-8"),
+    "UTF-16 without a byte order mark": (1, "the file looks like UTF-16 (NUL bytes between its "
+                                            "characters); save it as UTF-8"),
     "bad UTF-8 in a string": (6, "bytes that are not valid UTF-8 (the header's charset); save "
                                  "the file as UTF-8 or declare its real charset"),
     "charset foo": (1, "charset 'foo' in the Content-Type header is not a text encoding gettext "

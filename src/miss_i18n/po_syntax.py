@@ -382,11 +382,30 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+# UTF-32's marks first: UTF-32LE's begins with UTF-16LE's.
+_WIDE_BOMS = (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
+              ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16"))
+
+
 def parse(data: bytes) -> PoFile:
     """Parse a PO/POT file's bytes. Raises PoSyntaxError at the first problem."""
     if data.startswith(BOM):
         raise PoSyntaxError("the file starts with a byte order mark (BOM); save it as UTF-8 "
                             "without BOM", 1)
+    for boms, name in _WIDE_BOMS:
+        if data.startswith(boms):
+            raise PoSyntaxError(f"the file is {name} (it starts with a {name} byte order mark); "
+                                "save it as UTF-8", 1)
+    try:
+        return _parse(data)
+    except PoSyntaxError:
+        if b"\x00" in data[:2]:  # Notepad's "Unicode" without its mark: say what it is
+            raise PoSyntaxError("the file looks like UTF-16 (NUL bytes between its "
+                                "characters); save it as UTF-8", 1) from None
+        raise
+
+
+def _parse(data: bytes) -> PoFile:
     # Until the header says otherwise, read bytes as themselves, as msgfmt does.
     header = None
     for entry in _Parser(_tokens(data.decode("latin-1"), "latin-1")).entries():
