@@ -273,3 +273,22 @@ def test_a_control_character_in_a_page_is_one_line_exit_4(project: Path, written
     assert (code, output) == (4, f"error: {page}:3: the page holds "
                                  f"{named}, which a web page cannot hold; remove it\n")
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("spelling", ["pt-BR", "pt_br"])
+@pytest.mark.parametrize("command", ["update", "run"])
+def test_a_catalog_folder_spelled_otherwise_is_named_not_replaced_by_an_empty_one(
+        project: Path, spelling: str, command: str) -> None:
+    """A tool that names folders by BCP 47 tags (``pt-BR``) moved a configured locale's
+    catalog: its translations must not be passed over for a new, empty ``pt_BR`` one."""
+    assert invoke("run", "--no-translate")[0] == 0
+    locales = project / "locales"
+    (locales / "pt_BR").rename(locales / spelling)
+    before = snapshot(project)
+    code, output = invoke(command, "--no-translate") if command == "run" else invoke(command)
+    assert code == 4
+    assert output == (f"error: {locales / 'pt_BR' / 'LC_MESSAGES' / 'miss.po'}: missing, but "
+                      f"locales/{spelling}/LC_MESSAGES/miss.po is a catalog for pt_BR under "
+                      f"another spelling of its name; rename the folder locales/{spelling} to "
+                      "locales/pt_BR\n")
+    assert snapshot(project) == before
