@@ -122,6 +122,8 @@ CORPUS: dict[str, bytes] = {
     "UTF-16": (H + OK).decode().encode("utf-16"),
     "UTF-16 without a byte order mark": (H + OK).decode().encode("utf-16-le"),
     "NUL in a first comment (not UTF-16)": b"#\x00 c\n" + H + OK,
+    "a merge conflict left in": H + b'msgid "a"\n<<<<<<< HEAD\nmsgstr "b"\n=======\nmsgstr "c"\n'
+                                    b'>>>>>>> theirs\n',
     "bad UTF-8 in a string": H + b'msgid "a"\nmsgstr "b\xff"\n',
     "charset foo": head("foo") + 'msgid "a"\nmsgstr "Größe"\n'.encode(),
     "charset hex": head("hex") + OK,
@@ -235,6 +237,9 @@ REFUSED_MESSAGES = {
                   "UTF-8"),
     "UTF-16 without a byte order mark": (1, "the file looks like UTF-16 (NUL bytes between its "
                                             "characters); save it as UTF-8"),
+    "a merge conflict left in": (6, "a version-control conflict marker (<<<<<<<): the file "
+                                    "holds both sides of a merge; keep one side's lines and "
+                                    "delete the marker lines"),
     "bad UTF-8 in a string": (6, "bytes that are not valid UTF-8 (the header's charset); save "
                                  "the file as UTF-8 or declare its real charset"),
     "charset foo": (1, "charset 'foo' in the Content-Type header is not a text encoding gettext "

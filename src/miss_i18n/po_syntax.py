@@ -382,6 +382,9 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+_CONFLICT = re.compile(rb"^(?:<{7}|={7}|>{7}|\|{7})(?:[ \r\n]|$)", re.MULTILINE)
+"""A line git, hg or svn writes into a file a merge could not settle."""
+
 # UTF-32's marks first: UTF-32LE's begins with UTF-16LE's.
 _WIDE_BOMS = (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
               ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16"))
@@ -402,6 +405,11 @@ def parse(data: bytes) -> PoFile:
         if b"\x00" in data[:2]:  # Notepad's "Unicode" without its mark: say what it is
             raise PoSyntaxError("the file looks like UTF-16 (NUL bytes between its "
                                 "characters); save it as UTF-8", 1) from None
+        marker = _CONFLICT.search(data)
+        if marker is not None:  # a merge left both sides: what the parser met is a symptom
+            raise PoSyntaxError("a version-control conflict marker (<<<<<<<): the file holds "
+                                "both sides of a merge; keep one side's lines and delete the "
+                                "marker lines", _line_of(data, marker.start())) from None
         raise
 
 
