@@ -100,6 +100,22 @@ def test_a_journal_that_cannot_be_written(tmp_path: Path) -> None:
     expect(caught, path, READ_ONLY.format("disk I/O error"))
 
 
+def test_a_full_disk_is_not_called_damage(tmp_path: Path) -> None:
+    # SQLite's SQLITE_FULL, as a full disk gives it ("database or disk is full"): the
+    # memory is sound, so the line must not tell the user to delete it (and lose `tm
+    # import`'s translations), but to free space.
+    path = filled(tmp_path / "tm.sqlite3")
+    memory = Memory(path)
+    pages = memory._db.execute("PRAGMA page_count").fetchone()[0]
+    memory._db.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+    with pytest.raises(TranslationMemoryError) as caught:
+        memory.store(MODEL, [(f"{s} More.", s) for s in SENTENCES])
+    expect(caught, path, "cannot write the translation memory (database or disk is full); "
+                         "free space on its disk and run again")
+    with Memory(path) as again:  # nothing was lost
+        assert again.lookup(MODEL, SENTENCES[:2]) == {s: s.upper() for s in SENTENCES[:2]}
+
+
 def test_a_memory_another_process_holds(tmp_path: Path) -> None:
     path = filled(tmp_path / "tm.sqlite3")
     memory = Memory(path)

@@ -84,6 +84,10 @@ def _error(exc: sqlite3.Error | OSError, path: Path | None) -> TranslationMemory
         return TranslationMemoryError(
             f"the translation memory is in use by another process ({text}); wait for it to "
             "finish and run again", path=path)
+    if getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL":  # the disk, not the file
+        return TranslationMemoryError(
+            f"cannot write the translation memory ({text}); free space on its disk and run "
+            "again", path=path)
     if isinstance(exc, OSError) or any(word in text.lower() for word in _READ_ONLY):
         return TranslationMemoryError(
             f"cannot write the translation memory ({text}); make it and its folder writable, "
