@@ -86,6 +86,9 @@ CORPUS: dict[str, bytes] = {
     # refused
     "unterminated string": H + b'msgid "a"\nmsgstr "unterminated\n',
     "unquoted msgstr": H + 'msgid "a"\nmsgstr Größe\n'.encode(),
+    "unquoted msgstr in the header": ('msgid ""\nmsgstr Größe\n'
+                                      '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                      'msgid "a"\nmsgstr "b"\n').encode(),
     "unknown keyword": H + OK + b'nonsense here\n',
     "upper-case keyword": H + b'MSGID "a"\nmsgstr "b"\n',
     "string ends in a backslash": H + b'msgid "a"\nmsgstr "b\\"\n',
@@ -218,6 +221,10 @@ REFUSED_MESSAGES = {
     "unterminated string": (6, 'a string is not closed on its line; end it with "'),
     "unquoted msgstr": (6, "unknown keyword 'Größe'; put text in quotes (the keywords are msgctxt, "
                            "msgid, msgid_plural, msgstr)"),
+    # found before the header's charset is known: the word as the file (UTF-8) shows it,
+    # not each byte as a Latin-1 character ('GrÃ¶Ã\x9fe')
+    "unquoted msgstr in the header": (2, "unknown keyword 'Größe'; put text in quotes (the "
+                                         "keywords are msgctxt, msgid, msgid_plural, msgstr)"),
     "bad escape q": (6, "invalid escape '\\q' in a string; write a backslash as '\\\\'"),
     "msgstr before msgid": (5, "msgstr where msgid is due; write [msgctxt] msgid [msgid_plural] "
                                "msgstr, comments between entries"),

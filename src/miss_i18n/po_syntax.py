@@ -390,6 +390,25 @@ _WIDE_BOMS = (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
               ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16"))
 
 
+def _header(text: str, codec: str) -> PoEntry | None:
+    for entry in _Parser(_tokens(text, codec)).entries():
+        if not entry.obsolete and entry.msgctxt is None and entry.msgid == "":
+            return entry
+    return None
+
+
+def _raise_as_utf8(data: bytes, error: PoSyntaxError) -> None:
+    """An error found before the charset is known names text as Latin-1 ('GrÃ¶Ã\\x9fe'):
+    where the file is UTF-8 and reads to the same error there, raise that one ('Größe')."""
+    try:
+        _header(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        return
+    except PoSyntaxError as again:
+        if again.line == error.line:
+            raise again from None
+
+
 def parse(data: bytes) -> PoFile:
     """Parse a PO/POT file's bytes. Raises PoSyntaxError at the first problem."""
     if data.startswith(BOM):
@@ -415,11 +434,11 @@ def parse(data: bytes) -> PoFile:
 
 def _parse(data: bytes) -> PoFile:
     # Until the header says otherwise, read bytes as themselves, as msgfmt does.
-    header = None
-    for entry in _Parser(_tokens(data.decode("latin-1"), "latin-1")).entries():
-        if not entry.obsolete and entry.msgctxt is None and entry.msgid == "":
-            header = entry
-            break
+    try:
+        header = _header(data.decode("latin-1"), "latin-1")
+    except PoSyntaxError as exc:
+        _raise_as_utf8(data, exc)
+        raise
     charset = _header_charset(header)
     codec = _codec(charset, header.line if header else None)
     try:
