@@ -1196,3 +1196,30 @@ def test_the_report_says_whether_the_title_shows_translated(title: str | None,
     _, report = localize(parse_page(data), "t.html", "de", found, site=site)
     assert report.title_translated is shown
     assert report.translated == 1 + shown
+
+
+BARE = (b'<html><head><title>T</title></head><body>This page moved: see <a href="new.html">the '
+        b'new page</a> instead.\n<p>More.</p></body></html>')
+
+
+@pytest.mark.parametrize("translation", [None, "Siehe <1>die neue Seite</1>.",
+                                         "<1>Die neue Seite</1> ersetzt diese."])
+@pytest.mark.parametrize("draft", [False, True])
+def test_the_language_menu_does_not_cut_a_sentence_the_body_begins_with(
+        translation: str | None, draft: bool) -> None:
+    """A body that begins with text of its own (a redirect stub's 'This page moved: see
+    <a>…</a>') had the language menu put after that text's first words, in the middle of
+    its sentence; the menu (and any notice) now come first, as on every other page."""
+    key = ("t:body/text()", "This page moved: see <1>the new page</1> instead.")
+    found = {key: translation} if translation else {}
+    review = Review(drafts={key} if draft else frozenset())
+    built, _report = localize(parse_page(BARE), "t.html", "de", found,
+                              site=Site(["t.html"], "en", ["de"]), review=review)
+    body = built[built.index(b"<body"):]
+    first = body.index(b">") + 1
+    assert body[first:].startswith(b"<nav ")
+    last = (b"translated by machine and not yet reviewed.</p>\n" if draft and translation
+            else b"</ul></details></nav>\n")
+    text = (translation or "This page moved: see <1>").split("<1>")[0]
+    shown = (b'<span lang="en">' if not translation else b"") + text.encode() + b"<a"
+    assert last + shown in body, body

@@ -630,6 +630,10 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         nav.set("lang", marks["lang"])
         nav[0][0].set("lang", bcp47(locale))
     body.insert(0, nav)
+    if body.text and body.text.strip(HTML_SPACE):  # text of the body's own: the menu and
+        last = body[len(notices)]  # notices go before its sentence, not into it
+        last.tail = (last.tail or "") + body.text
+        body.text = None
 
 
 def _declare_utf8(head: etree._Element) -> bool:
