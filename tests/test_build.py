@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -660,6 +661,31 @@ def test_a_pages_base_is_resolved_into_its_links_and_taken_off(
         assert f'<a href="{home}">Home</a>' in built
         assert f'<img src="{image}" alt="A">' in built
         assert f'<a href="{top}">Top</a>' in built and 'href="https://x.org/"' in built
+
+
+def test_a_page_with_a_blank_title_is_listed_by_its_file_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``<title> </title>`` (or an empty one, as some generators write) was listed in
+    index.html and report.html as an empty link, which no one can see or click; a page
+    without a title already showed its file name, and so does this one now, in every
+    locale, a narrowed build's other locales (read back from disk) included."""
+    root = make_project(tmp_path / "p", ("de", "ar"))
+    (root / "source" / "blank.html").write_text(
+        "<html><head><title> \n </title></head><body><p>Hello.</p></body></html>")
+    (root / "source" / "empty.html").write_text(
+        "<html><head><title></title></head><body><p>Bye.</p></body></html>")
+    monkeypatch.chdir(root)
+    for args, reported in ((["run", "--no-translate", "-q"], ("de", "ar")),
+                           (["build", "-q", "-l", "de"], ("de",))):
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        for name, locales in (("index.html", ("en", "de", "ar")), ("report.html", reported)):
+            listing = (root / "site" / name).read_text()
+            for locale in locales:
+                for page in ("blank.html", "empty.html"):
+                    assert re.search(f'<a href="{locale}/{page}"[^>]*>{page}</a>', listing), (
+                        name, locale, page)
+            assert not re.search(r"<a href=[^>]*>\s*</a>", listing)
 
 
 def test_an_asset_folder_named_as_a_locale_holds_its_pages_too(

@@ -49,7 +49,7 @@ from .summary import (
     Summary,
     shown_of,
 )
-from .website import Site
+from .website import Site, listed_title
 from .writer import plain_uris
 
 
@@ -381,7 +381,7 @@ def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str
             except OSError:
                 continue
             root = etree.HTML(data) if data.strip() else None
-            title = ((None if root is None else root.findtext("head/title")) or page).strip()
+            title = listed_title(None if root is None else root.findtext("head/title"), page)
             titles[(locale, page)] = title
             if title == titles.get((config.source_locale, page)):
                 untranslated.add((locale, page))

@@ -70,7 +70,7 @@ from .segments import (
     option_spacing,
     option_value,
 )
-from .website import Site
+from .website import Site, listed_title
 from .writer import RAW_TEXT, plain_uris, plain_url, serialize, written
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -621,7 +621,7 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
                              else open_graph_locale(locale))
         else:
             out[position] = decorations[kind, index]
-    return "".join(out).encode("utf-8"), filled.report, (title or skeleton.page).strip()
+    return "".join(out).encode("utf-8"), filled.report, listed_title(title, skeleton.page)
 
 
 def _kept_mark(kept: tuple[bool, bool], source_tag: str, source_dir: str | None,
@@ -927,7 +927,7 @@ class PageBuilder:
         tree, slots = located.fresh()
         data, report = localize(tree, self.page, locale, translations, site=self.site,
                                 review=review, slots=slots, plain_uris=self.plain)
-        made = (data, report, (tree.getroot().findtext("head/title") or self.page).strip())
+        made = (data, report, listed_title(tree.getroot().findtext("head/title"), self.page))
         if self.compile:
             self.compile = False
             skeleton = compile_page(located, self.page, self.site, own=self.own,

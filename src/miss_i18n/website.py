@@ -70,6 +70,12 @@ class Site:
         return self.url(locale, page) if self.base_url else self.href(from_path, locale, page)
 
 
+def listed_title(title: str | None, page: str) -> str:
+    """How index.html and report.html name a page: its title, else (none, or one of spaces
+    alone, which would make an empty link) its file name."""
+    return (title or "").strip() or page
+
+
 def served_path(base_url: str | None) -> str:
     """The URL path the site is served at, ending in ``/``: ``base_url``'s (``/docs/`` for
     ``https://example.org/docs/``), else ``/``. The source folder was served there too, so
