@@ -573,6 +573,40 @@ def test_relative_links_that_leave_the_source_folder_lead_where_they_led(
         assert "url(../../../img/bg.png)" in nested
 
 
+@pytest.mark.parametrize(("content", "expected"), [
+    ("0; url=/docs/new.html", "0; url=../new.html"),
+    ("0; url=/docs/new.html#x", "0; url=../new.html#x"),
+    ("0;URL='https://example.org/docs/new.html'", "0;URL='../new.html'"),
+    ("5, url = ../../blog/", "5, url = ../../../blog/"),
+    ("0; URL=../new.html", "0; URL=../new.html"),  # a page of the source: as it was
+    ("0; url=/elsewhere/", "0; url=/elsewhere/"),
+    ("30", "30"),
+])
+def test_a_redirect_stub_leads_to_the_same_locales_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, expected: str) -> None:
+    """A redirect stub (``<meta http-equiv="refresh" content="0; url=/docs/new.html">``,
+    as mdBook and Jekyll write them) kept its URL when its links were made to work from
+    the locale folder: the redirect led to no page. Its URL is now relinked as a link
+    is, and a page named so only later rebuilds the stub."""
+    root = make_project(tmp_path / "p", ("de",),
+                        extra='base-url = "https://example.org/docs/"\n')
+    (root / "source" / "old").mkdir()
+    (root / "source" / "old" / "a.html").write_text(
+        f'<html><head><meta http-equiv="Refresh" content="{content}"></head></html>')
+    (root / "source" / "new.html").write_text("<html><body><p>New</p></body></html>")
+    for built in _built_in_en_and_de(root, "old/a.html", monkeypatch):
+        assert f'<meta http-equiv="Refresh" content="{expected}">' in built
+    if expected != content and "blog" not in content:  # the page named came only later
+        (root / "source" / "new.html").unlink()
+        (root / "source" / "old" / "a.html").write_text(
+            f'<html><head><meta http-equiv="Refresh" content="{content}"></head></html>')
+        for built in _built_in_en_and_de(root, "old/a.html", monkeypatch):
+            assert f'content="{content}"' in built
+        (root / "source" / "new.html").write_text("<html><body><p>New</p></body></html>")
+        for built in _built_in_en_and_de(root, "old/a.html", monkeypatch):
+            assert f'content="{expected}"' in built
+
+
 def test_a_base_url_path_with_letters_beyond_ascii_is_percent_encoded_in_every_url(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """base-url ``https://example.org/dökü/``: the page names in the canonical, hreflang,

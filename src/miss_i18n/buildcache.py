@@ -87,11 +87,12 @@ def _digest(*parts: bytes) -> str:
 
 
 _ROOTED = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*/(?!/)([^"?#]*)"""
-                     r"""|'[ \t\n\r\f]*/(?!/)([^'?#]*)|/(?!/)([^ \t\n\r\f>?#]*))""")
-"""An attribute value that may be a root-relative URL (``href="/about.html"``), its path."""
+                     r"""|'[ \t\n\r\f]*/(?!/)([^'?#]*)|/(?!/)([^ \t\n\r\f>?#"']*))""")
+"""An attribute value that may be a root-relative URL (``href="/about.html"``), its path
+(the bare form also finds a redirect's, ``content="0; url=/about.html"``)."""
 _ABSOLUTE = re.compile(r"""=[ \t\n\r\f]*(?:"[ \t\n\r\f]*(?i:https?)://[^/"?#]*/([^"?#]*)"""
                        r"""|'[ \t\n\r\f]*(?i:https?)://[^/'?#]*/([^'?#]*)"""
-                       r"""|(?i:https?)://[^/ \t\n\r\f>?#]*/([^ \t\n\r\f>?#]*))""")
+                       r"""|(?i:https?)://[^/ \t\n\r\f>?#"']*/([^ \t\n\r\f>?#"']*))""")
 """One that may be an absolute URL into the site (``href="https://example.org/a.html"``),
 its path: of any host (relink makes only the base-url's relative; more names here only
 rebuild the page more often)."""

@@ -23,6 +23,13 @@ _ROOTED_OR_ABSOLUTE = etree.XPath(
     "descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or contains(., '..') or "
     "starts-with(translate(normalize-space(.), 'HTPS', 'htps'), 'http')]/..")
 """The same, and those with one that may be an absolute URL into the site."""
+_REFRESH = etree.XPath(
+    "descendant-or-self::meta[translate(@http-equiv, 'REFSH', 'refsh') = 'refresh']")
+"""A redirect stub's ``<meta http-equiv="refresh" content="0; url=…">``."""
+_REFRESH_URL = re.compile(
+    r"""\s*[0-9.]+\s*[;,]?\s*(?:url\s*=\s*)?(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*""",
+    re.IGNORECASE | re.DOTALL)
+"""Its content: a delay, then (after ``;`` or ``,``, maybe ``url=`` and a quote) a URL."""
 _CSS = etree.XPath(
     "descendant-or-self::*[@srcset] | descendant-or-self::*/@style[contains(., 'url(')"
     " or contains(., '@import')]/.. | descendant-or-self::style[contains(., 'url(')"
@@ -104,11 +111,14 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         lowered = css.lower()
         return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
 
-    if only_rooted:  # only the elements that may hold a root-relative (or absolute) URL:
-        rooted = _ROOTED_OR_ABSOLUTE if host else _ROOTED  # a page has thousands of
-        found: dict[etree._Element, None] = {}  # elements, and most pages none; each
-        for query in (rooted, _CSS):  # relinked once (a link out of the folder would
-            hits = query(root)  # leave it again)
+    if only_rooted:
+        # only the elements that may hold a root-relative (or absolute, or outgoing) URL: a
+        # page has thousands of elements, and most pages none; each relinked once (a link
+        # out of the folder would leave it again)
+        rooted = _ROOTED_OR_ABSOLUTE if host else _ROOTED
+        found: dict[etree._Element, None] = {}
+        for query in (rooted, _REFRESH, _CSS):
+            hits = query(root)
             assert isinstance(hits, list)
             found.update(dict.fromkeys(e for e in hits if isinstance(e, etree._Element)))
         for element in found:
@@ -138,6 +148,12 @@ def _relink_element(element: etree._Element, relink: Callable[[str], str],
         moved = ", ".join(" ".join([relink(item[0]), *item[1:]]) for item in items)
         if moved != ", ".join(" ".join(item) for item in items):
             element.set("srcset", moved)
+    if element.tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+        content = element.get("content") or ""
+        found = _REFRESH_URL.fullmatch(content)
+        if found is not None and found.group("url"):
+            element.set("content", content[:found.start("url")] + relink(found.group("url"))
+                        + content[found.end("url"):])
     style = element.get("style")
     if style is not None and (moved := relink_css(style)) != style:
         element.set("style", moved)
