@@ -124,7 +124,8 @@ def one(tmp_path: Path, msgid: str, msgstr: str, **options: object) -> list[Issu
 SPEC = {
     "header-language": ERROR, "header-plural-forms": ERROR, "header-fuzzy": ERROR,
     "plural-forms-cldr": WARNING,
-    "babel": ERROR, "newlines": ERROR, "placeholders": ERROR, "raw-markup": ERROR, "urls": ERROR,
+    "babel": ERROR, "newlines": ERROR, "joined-translations": ERROR, "placeholders": ERROR,
+    "raw-markup": ERROR, "urls": ERROR,
     "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
     "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
     "bidi-controls": WARNING, "repeated-words": WARNING, "double-spaces": WARNING,
@@ -137,7 +138,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     # (in each kind: the header's, then the entries')
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 17
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 18
     assert [check.name for check in HEADER_CHECKS] == list(SPEC)[:4]
     assert all(check.summary and "\n" not in check.summary for check in CHECKS)
 
@@ -154,7 +155,7 @@ def test_readme_names_every_check_with_its_severity() -> None:
 def test_a_second_check_of_the_same_name_is_refused() -> None:
     with pytest.raises(ValueError, match="two checks are named 'urls'"):
         entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
-    assert len(ENTRY_CHECKS) == 17
+    assert len(ENTRY_CHECKS) == 18
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -590,6 +591,29 @@ def test_number_missing(tmp_path: Path) -> None:
 def test_numbers_in_other_digit_systems(tmp_path: Path, locale: str, msgstr: str) -> None:
     assert one(tmp_path, "Recovery takes 3.5 to 6 weeks for 1,000 patients", msgstr,
                locale=locale) == []
+
+
+# -- translations msgcat joined -------------------------------------------------------------
+@pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext is not installed")
+def test_two_translations_msgcat_joined_are_an_error(tmp_path: Path) -> None:
+    """``msgcat mine.po theirs.po`` (two translators' copies combined) keeps both of two
+    different translations in one msgstr, each under a line naming its file, fuzzy: a page
+    that shows fuzzy entries would show that block. `check` names it, where it is."""
+    for name in ("mine", "theirs"):
+        (tmp_path / name).mkdir()
+    mine = write(tmp_path / "mine", entry("Advantages", "Vorteile"))
+    theirs = write(tmp_path / "theirs", entry("Advantages", "Vorzüge"))
+    joined = tmp_path / "joined.po"
+    subprocess.run(["msgcat", "--no-wrap", "-o", str(joined), str(mine), str(theirs)],
+                   check=True)
+    found = [i for i in check_file(joined, "de", Glossary(), SHOWN)
+             if i.check == "joined-translations"]
+    line = joined.read_text(encoding="utf-8").splitlines().index('msgid "Advantages"') + 1
+    assert found == [replace(issue(
+        "joined-translations", ERROR, "msgcat joined 2 translations here, each under a "
+        "'#-#-#-#-#  file  #-#-#-#-#' line; keep the one you mean and delete the rest",
+        "Advantages"), line=line)]
+    assert one(tmp_path, "A #-#-#-#-# row", "Eine #-#-#-#-# Reihe") == []
 
 
 # -- whitespace -----------------------------------------------------------------------------

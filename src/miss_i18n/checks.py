@@ -318,6 +318,22 @@ def check_newlines(text: Text, ctx: CheckContext) -> Iterator[str]:
                        f"msgfmt --check refuses; make the {name} {side} as the msgid does")
 
 
+_JOINED = re.compile(r"^#-#-#-#-#  .*  #-#-#-#-#$", re.MULTILINE)
+"""The line msgcat (msgcat a.po b.po) writes above each of an entry's differing translations
+that it keeps side by side in one msgstr, marking the entry fuzzy."""
+
+
+@entry_check("joined-translations", _E, "not two translations msgcat joined in one msgstr "
+             "(#-#-#-#-# lines)")
+def check_joined_translations(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """A text holding msgcat's ``#-#-#-#-#  file  #-#-#-#-#`` lines: two translators'
+    copies combined; left so, a page that shows fuzzy entries shows the whole block."""
+    found = len(_JOINED.findall(text.entry.msgstr))
+    if found:
+        yield (f"msgcat joined {found} translations here, each under a '#-#-#-#-#  file  "
+               "#-#-#-#-#' line; keep the one you mean and delete the rest")
+
+
 @entry_check("placeholders", _E, "<n>…</n> and <n/> as in the source, nested the same")
 def check_placeholders(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Placeholders <n>…</n> and <n/> identical in set, form and nesting."""
