@@ -81,6 +81,20 @@ def test_check_mode_names_stale_files_and_writes_nothing(project: Path) -> None:
     assert snapshot(project) == before
 
 
+def test_a_narrowed_gate_names_the_narrowed_command(project: Path) -> None:
+    # A narrowed build reports only its locales, so after a full run `run --check -l de`
+    # finds report.html out of date; the advice must be the command that makes the gate
+    # pass: `miss-i18n run` (full) leaves it failing, `miss-i18n run -l de` does not.
+    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("run", "--check", "-l", "de", "--no-translate")
+    assert code == 3
+    assert output.rstrip().endswith("run `miss-i18n run -l de`")
+    assert invoke("run", "--no-translate")[0] == 0  # (what the old advice said)
+    assert invoke("run", "--check", "-l", "de", "--no-translate")[0] == 3
+    assert invoke("run", "-l", "de", "--no-translate")[0] == 0
+    assert invoke("run", "--check", "-l", "de", "--no-translate")[0] == 0
+
+
 def test_human_translation_survives_a_source_change(project: Path) -> None:
     assert invoke("run", "-l", "de")[0] == 0
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"

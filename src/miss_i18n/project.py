@@ -158,6 +158,14 @@ class Project:
             catalogs_apart(self.config)
             yield Snapshot()
 
+    def _command(self, command: str) -> str:
+        """The command as the stale gate names it: narrowed as this one was (a narrowed
+        build reports only its locales, so a full one would not satisfy this gate)."""
+        config = self.config
+        if config.targets == config.locales:
+            return command
+        return " ".join([command, *(f"-l {locale}" for locale in config.targets)])
+
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
                 also: Sequence[Path] = (), staged: Sequence[Staged] = (), *, sweep: bool = True
                 ) -> list[WriteResult]:
@@ -185,7 +193,7 @@ class Project:
         with self._locked(check) as seen:
             catalogs = updating.merged(config, catalog.load(config.pot_path), seen=seen)
             writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
-        return UpdateResult(writes=writes, check=check, command="update",
+        return UpdateResult(writes=writes, check=check, command=self._command("update"),
                             stats=updating.stats(catalogs))
 
     def translate(self, *, engine: str | None = None,
@@ -230,7 +238,7 @@ class Project:
         with self._locked(check) as seen:
             catalogs = updating.load_catalogs(config, seen=seen)
             writes = self._commit(updating.mo_outputs(config, catalogs), check, seen)
-        return CompileResult(writes=writes, check=check, command="compile")
+        return CompileResult(writes=writes, check=check, command=self._command("compile"))
 
     def build(self, *, check: bool = False, include_fuzzy: bool | None = None
               ) -> BuildResult:
@@ -248,7 +256,7 @@ class Project:
             # the manifest, last; its folder's leftovers were swept with index.html's
             writes += self._commit(built.outputs[-1:], check, seen, sweep=False)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
-                           command="build", rejected=rejected_lines(built.reports),
+                           command=self._command("build"), rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
 
     def status(self, *, least_confident: int = 0) -> more.StatusResult:
@@ -357,7 +365,8 @@ class Project:
         writes = sorted([*cleaned, *(w for w in writes if w.removed)], key=lambda w: w.path) + [
             w for w in writes if not w.removed]
         waiting = translating.waiting_locales(translations)
-        result = RunResult(writes=[*writes, *pruned.removed], check=check, command="run",
+        result = RunResult(writes=[*writes, *pruned.removed], check=check,
+                           command=self._command("run"),
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
