@@ -61,6 +61,23 @@ def test_merge_keeps_human_work_and_marks_changed_source_fuzzy() -> None:
     assert again[0].msgstr == "Weg" and not again[0].obsolete
 
 
+@pytest.mark.parametrize(("text", "kind"), [("Überblick", "accepted machine draft: "),
+                                             ("Übersicht", "edited machine draft: ")])
+def test_an_accepted_draft_s_history_says_whether_a_person_changed_its_text(
+        text: str, kind: str) -> None:
+    """A draft a person rewrote ("Überblick" to "Übersicht") and then accepted was carried
+    to its changed source as "accepted machine draft: …", as if the machine's words had
+    been taken: its draft line's digest tells the text is the person's, so it says so."""
+    line = (f"machine-translated: argos m 1.0 (en→de); confidence 0.90; msgstr "
+            f"{provenance.text_digest('Überblick')}")
+    old = catalog.merge(pot(seg("h", "Overview")), None, "de").catalog
+    old[0].msgstr, old[0].tcomment = text, line
+    [entry] = catalog.merge(pot(seg("h", "Overview of the method")), old, "de").catalog
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (text, True, "Overview")
+    assert entry.tcomment == kind + line.removeprefix("machine-translated: ")
+    assert not provenance.is_draft(entry)  # no engine or memory replaces it
+
+
 @needs_gettext
 def test_a_source_changed_twice_keeps_the_source_its_translation_was_made_for(
         tmp_path: Path) -> None:

@@ -401,7 +401,8 @@ def test_an_accepted_draft_is_human_work_from_then_on(project: Path, how: str) -
     kept = entry_block(path.read_text(), "Benefits")
     assert 'msgstr "Beneficios"' in kept
     assert '#| msgid "Advantages"' in kept and "#, fuzzy" in kept
-    assert "# accepted machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
+    # the person changed the draft's words before accepting it: its line says so
+    assert "# edited machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
     assert "machine-translated" not in kept
 
 

@@ -23,7 +23,7 @@ from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .model import CatalogStats, Key, Segment
 from .provenance import (
-    accepted,
+    as_history,
     edited,
     is_accepted,
     is_edited,
@@ -681,13 +681,14 @@ def _carried_comment(entry: polib.POEntry) -> str:
     An accepted draft is a person's work from then on. Marked fuzzy for the changed
     source, its provenance line would make it a machine draft again, which the next
     ``translate`` replaces; so the line stays as history under another name
-    (``provenance.accepted``) and neither an engine nor the translation memory ever
+    (``provenance.as_history``: ``accepted …``, or ``edited …`` where the person changed
+    the draft's text before accepting it) and neither an engine nor the translation memory ever
     replaces the entry. So is a machine draft a person edited and left fuzzy
     (``provenance.is_edited``): its line becomes ``edited machine draft: …``, as an XLIFF
     edit's does.
     """
     if is_accepted(entry):
-        return accepted(entry.tcomment)
+        return as_history(entry)
     return edited(entry.tcomment) if is_edited(entry) else entry.tcomment
 
 

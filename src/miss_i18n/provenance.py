@@ -264,11 +264,24 @@ def is_edited(entry: polib.POEntry) -> bool:
     left on: its msgstr is not the text its line's digest names. Their work from then on,
     as an XLIFF edit is (``edited``); a line without a digest (an older draft) cannot
     tell, so it is not."""
-    if not entry.fuzzy or not entry.msgstr:
+    return entry.fuzzy and _not_the_drafts(entry)
+
+
+def _not_the_drafts(entry: polib.POEntry) -> bool:
+    """The entry's msgstr is not the text its draft line's digest names."""
+    if not entry.msgstr:
         return False
     found = read(entry, Kind.MACHINE, Kind.MEMORY)
     return found is not None and found.digest is not None \
         and found.digest != text_digest(entry.msgstr)
+
+
+def as_history(entry: polib.POEntry) -> str:
+    """The comment of a translation a person accepted, leaving its draft line behind, once
+    the entry is fuzzy again (its source changed, or sent back for review): the line kept
+    as history, ``edited …`` where the person changed the draft's text before accepting
+    it, else ``accepted …``; so it no longer marks a draft an engine may replace."""
+    return edited(entry.tcomment) if _not_the_drafts(entry) else accepted(entry.tcomment)
 
 
 def is_engine_text(entry: polib.POEntry) -> bool:

@@ -76,7 +76,7 @@ from .markup import (
     unusable_characters,
 )
 from .provenance import (
-    accepted,
+    as_history,
     edited,
     is_accepted,
     is_draft,
@@ -677,7 +677,7 @@ def _fuzzy_comment(entry: polib.POEntry, text: str) -> str:
     (``accepted …``).
     """
     if is_accepted(entry):
-        return accepted(entry.tcomment)
+        return as_history(entry)
     if is_draft(entry) and text != entry.msgstr:
         return edited(entry.tcomment)
     return entry.tcomment
