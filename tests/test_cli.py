@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import miss_i18n
 from conftest import PAGES
 from helpers import invoke, invoke_unprivileged
 from miss_i18n import catalog, outputs
@@ -394,3 +398,36 @@ def test_the_stale_gate_asks_to_commit_only_what_a_project_commits(project: Path
     po.write_text(po.read_text() + '\nmsgid "stray"\nmsgstr ""\n')
     code, output = invoke("update", "--check", "-q")
     assert code == 3 and output.endswith("run `miss-i18n update` and commit the result\n")
+
+
+def in_latin1(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own whose output encoding is Latin-1, as a terminal or
+    CI runner with a legacy locale (LANG=de_DE.ISO-8859-1) gives it."""
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1",
+           "PYTHONPATH": str(Path(miss_i18n.__file__).parent.parent)}
+    return subprocess.run([sys.executable, "-m", "miss_i18n.cli", *args], capture_output=True,
+                          text=True, encoding="latin-1", env=env, check=False)
+
+
+def test_output_a_legacy_locale_cannot_show_is_escaped_not_a_traceback(project: Path) -> None:
+    # `engines` advises "add an en→… .argosmodel" for de and ar: an arrow Latin-1 lacks
+    done = in_latin1("engines")
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "add an en\\u2192\\u2026 .argosmodel" in done.stdout
+
+
+def test_json_a_legacy_locale_cannot_show_is_still_json(project: Path) -> None:
+    page = project / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text().replace("Smaller scars", "Smaller scars \u2014 less pain"))
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    text = po.read_text()
+    po.write_text(text.replace('msgid "Smaller scars \u2014 less pain"\nmsgstr ""',
+                               'msgid "Smaller scars \u2014 less pain"\n'
+                               'msgstr "Smaller scars \u2014 less pain"'))
+    done = in_latin1("check", "--format", "json", "-l", "de")
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    issues = json.loads(done.stdout)["issues"]  # (the file: what `> check.json` keeps)
+    assert "Smaller scars \u2014 less pain" in [issue["msgid"] for issue in issues]

@@ -3,8 +3,10 @@ its result, raise its ``error``. The only module that prints; no pipeline logic 
 
 from __future__ import annotations
 
+import codecs
 import functools
 import gc
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -299,6 +301,13 @@ def translate(project: Project, *, engine: str | None, quiet: bool) -> None:
     _report_writes(result, quiet)
 
 
+def _ascii_only() -> bool:
+    """JSON goes out as text where the output is UTF-8, else in ASCII escapes: still JSON
+    where the locale's encoding (Latin-1) lacks a character of it."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return codecs.lookup(encoding).name != "utf-8"
+
+
 @main.command(name="check")
 @project_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
@@ -316,7 +325,7 @@ def check_command(project: Project, *, output_format: str, min_translated: float
             "issues": [vars(i) | {"severity": i.severity.value} for i in result.issues],
             "stats": _stats_json(result.stats),
             "below_min_translated": result.below_min_translated,
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=_ascii_only(), indent=2))
     else:
         _print_issues(result.issues, quiet)
         _table(result.stats, quiet)
@@ -399,7 +408,7 @@ def status(project: Project, *, output_format: str, least: int, quiet: bool) -> 
                 {"confidence": d.confidence, "file": result.files[locale], "line": d.line,
                  "msgctxt": d.msgctxt, "msgid": d.msgid, "references": list(d.references)}
                 for d in weakest[locale]]
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(found, ensure_ascii=_ascii_only(), indent=2))
     elif output_format == "markdown":
         click.echo(result.markdown, nl=False)
     else:
@@ -773,6 +782,9 @@ def script() -> None:
     collection walked every object the run left (a first run of bench/bench.py's 128
     pages: 40 ms of 1.1 s); frozen, they are skipped, and still freed. Not in ``main``,
     which tests call in one long process."""
+    for stream in (sys.stdout, sys.stderr):  # a legacy locale's terminal (Latin-1): a
+        if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
+            stream.reconfigure(errors="backslashreplace")
     try:
         main()
     finally:
