@@ -431,3 +431,22 @@ def test_json_a_legacy_locale_cannot_show_is_still_json(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     issues = json.loads(done.stdout)["issues"]  # (the file: what `> check.json` keeps)
     assert "Smaller scars \u2014 less pain" in [issue["msgid"] for issue in issues]
+
+
+def test_utf8_file_names_read_the_same_under_a_legacy_locale(project: Path) -> None:
+    # File names are UTF-8 (README), whatever the locale: Python under a non-UTF-8 one
+    # (here C without its UTF-8 mode: ASCII; de_DE.ISO-8859-1 likewise gives Latin-1)
+    # decoded 'über-uns.html' by the locale, refusing it as not UTF-8 (or writing
+    # 'Ã¼ber-uns' into every catalog's msgctxt, losing the translations keyed by it).
+    shutil.copy(project / "source" / "minimally-invasive-spine-surgery.html",
+                project / "source" / "über-uns.html")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONPATH": str(Path(miss_i18n.__file__).parent.parent)}
+    env.pop("PYTHONIOENCODING", None)
+    done = subprocess.run([sys.executable, "-m", "miss_i18n.cli", "run", "--no-translate"],
+                          capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr.decode("ascii", "replace")
+    po = (project / "locales" / "de" / "LC_MESSAGES" / "miss.po").read_text()
+    assert '#: über-uns.html\nmsgctxt "über-uns:head/title"' in po
+    assert 'href="de/%C3%BCber-uns.html"' in (project / "site" / "index.html").read_text()

@@ -8,6 +8,7 @@ import functools
 import gc
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -777,11 +778,24 @@ def _name_variables(group: click.Group, prefix: str = "MISS_I18N") -> None:
 _name_variables(main)
 
 
+def _in_utf8_mode() -> None:
+    """File names are UTF-8 (README) whatever the locale. Under a legacy one (ISO-8859-1,
+    or C without Python's UTF-8 mode) Python decodes them by the locale, which would write
+    'Ã¼ber-uns' into catalogs and links, or refuse 'über-uns.html' as not UTF-8: the
+    command runs itself again in UTF-8 mode, its output still in the locale's encoding."""
+    if sys.flags.utf8_mode or codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
+        return
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    env.setdefault("PYTHONIOENCODING", f"{sys.stdout.encoding or 'ascii'}:backslashreplace")
+    os.execve(sys.executable, sys.orig_argv, env)
+
+
 def script() -> None:
     """The ``miss-i18n`` command: ``main`` in a process of its own. At exit, Python's last
     collection walked every object the run left (a first run of bench/bench.py's 128
     pages: 40 ms of 1.1 s); frozen, they are skipped, and still freed. Not in ``main``,
     which tests call in one long process."""
+    _in_utf8_mode()
     for stream in (sys.stdout, sys.stderr):  # a legacy locale's terminal (Latin-1): a
         if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
             stream.reconfigure(errors="backslashreplace")
