@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from . import structured
 from .chrome import (
     LANGUAGE_MENU,
     MACHINE_NOTICE,
@@ -189,18 +190,28 @@ def localize(
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
                   root_path=site.root_path, site_url=site.base_url)
+    _name_language(root, locale, own=locale == site.source_locale)
+    root.set("dir", "rtl" if rtl else "ltr")
+    _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
+              notices=notices_of(report))
+    return serialize(tree, plain=plain_uris and plain_url(site.base_url or "")), report
+
+
+def _name_language(root: etree._Element, locale: str, *, own: bool) -> None:
+    """The page says it is in ``locale``: its root's ``lang`` (and ``xml:lang``), a
+    content-language meta; and where it is not the source's (``own``), its og:locale and
+    its structured data's ``inLanguage``."""
+    tag = bcp47(locale)
     root.set("lang", tag)
     if root.get("xml:lang") is not None:  # an XHTML page's: the two must be equal
         root.set("xml:lang", tag)
     for meta in content_languages(root):
         meta.set("content", tag)
-    if locale != site.source_locale:
+    if not own:
         for meta in open_graph_locales(root):
             meta.set("content", open_graph_locale(locale))
-    root.set("dir", "rtl" if rtl else "ltr")
-    _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
-              notices=notices_of(report))
-    return serialize(tree, plain=plain_uris and plain_url(site.base_url or "")), report
+        for script in structured_data(root):
+            script.text = structured.with_language(script.text or "", tag)
 
 
 _NO_PHRASING = frozenset("ul ol menu dl table thead tbody tfoot tr colgroup hgroup".split())
@@ -409,7 +420,13 @@ def _apply(slot: Slot, translation: str) -> str | None:
         return reason
     if slot.attribute is not None:
         value = unescape_text(translation)
-        if slot.attribute == "" and slot.element.tag == "option":
+        if slot.attribute.startswith(structured.SLOT):
+            changed = structured.replaced(slot.element.text or "",
+                                          slot.attribute[len(structured.SLOT):], value)
+            if changed is None:  # pragma: no cover - extract found it in the same text
+                return "its place in the structured data is gone"
+            slot.element.text = changed
+        elif slot.attribute == "" and slot.element.tag == "option":
             set_option_text(slot.element, value)
         elif slot.attribute == "" and in_graphic(slot.element):
             lead, _words, trail = option_spacing(slot.element.text or "")
@@ -540,6 +557,14 @@ def content_languages(root: etree._Element) -> list[etree._Element]:
     return [meta for meta in root.iterfind("head/meta")
             if (meta.get("http-equiv") or "").strip().lower() == "content-language"
             and meta.get("content") is not None]
+
+
+def structured_data(root: etree._Element) -> list[etree._Element]:
+    """The page's JSON-LD scripts that name the language it is in (``inLanguage``), which
+    a localized page changes (structured.with_language)."""
+    return [script for script in root.iter("script")
+            if structured.is_structured(script.get("type"))
+            and structured.LANGUAGE_KEY in (script.text or "")]
 
 
 def open_graph_locales(root: etree._Element) -> list[etree._Element]:

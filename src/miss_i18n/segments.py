@@ -21,6 +21,7 @@ from .errors import ExtractError
 from .markup import HTML_SPACE, MAX_DEPTH, escape_text, has_letters
 from .model import Segment
 from .pages import parse_page, read_page
+from .structured import SLOT, is_structured, key_of, texts
 
 # Phrasing elements that become placeholders with content: <1>…</1>.
 INLINE = frozenset(
@@ -234,6 +235,7 @@ class _Walker:
         body = self.root.find("body")
         if body is not None:
             self.walk_block(body, _translate_flag(self.root, inherited=True), preserve=False)
+        self.walk_structured()
         return self.slots
 
     def walk_head(self, head: etree._Element) -> None:
@@ -254,6 +256,36 @@ class _Walker:
                     number = "" if metas[name] == 1 else f"[{metas[name]}]"
                     self.add_attribute(element, "content", f"Page metadata ({name})",
                                        path=f"head/meta[{name}]{number}")
+
+    def walk_structured(self) -> None:
+        """The texts for people of the page's JSON-LD scripts (structured.py), after all
+        others, each a slot whose ``attribute`` is ``structured.SLOT`` and its JSON
+        Pointer; not in a script that ``translate="no"`` covers, nor in a template's,
+        graphic's or formula's content, which no search engine reads."""
+        for script in self.root.iter("script"):
+            if not is_structured(script.get("type")):
+                continue
+            above = list(script.iterancestors())
+            if any(element.tag in ("template", "svg", "math") for element in above):
+                continue
+            translatable = True
+            for element in [*reversed(above), script]:
+                translatable = _translate_flag(element, translatable)
+            if translatable:
+                self.structured(script)
+
+    def structured(self, script: etree._Element) -> None:
+        """One JSON-LD script's texts, each as its words (spaces collapsed): the build
+        writes the translation back into the string it came from."""
+        for pointer, value in texts(script.text or ""):
+            text = normalize_space(value).strip()
+            if not has_letters(text):
+                continue
+            where = f"{SLOT}{pointer}"
+            segment = Segment(self.page, self.context(f"{self.path(script)}@{where}"),
+                              escape_text(text), self.anchor(script),
+                              f"Structured data for search engines ({key_of(pointer)})")
+            self.slots.append(Slot(segment, script, attribute=where))
 
     def add_attribute(
         self, element: etree._Element, attribute: str, kind: str, path: str | None = None

@@ -13,9 +13,10 @@ element (``_escapes_alike``).
 
 A page the skeleton cannot express is built the old way (``compile`` returns None): a page
 whose text holds the marker characters, whose URLs libxml2 rewrites, whose text starts
-directly in ``<body>`` or that has no ``<body>``, or where a language mark would change an
-attribute in place. The caller also builds the page once through ``build.localize`` and
-keeps the skeleton only if both give the same bytes (``verified``).
+directly in ``<body>`` or that has no ``<body>``, where a language mark would change an
+attribute in place, or whose structured data (JSON-LD) holds texts or a language. The
+caller also builds the page once through ``build.localize`` and keeps the skeleton only if
+both give the same bytes (``verified``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from .build import (
     prepare_head,
     run_comments,
     shown_text,
+    structured_data,
     usable,
 )
 from .chrome import LANGUAGE_MENU, MARK, STYLE, chrome_marks
@@ -70,6 +72,7 @@ from .segments import (
     option_spacing,
     option_value,
 )
+from .structured import SLOT
 from .website import Site, listed_title
 from .writer import RAW_TEXT, plain_uris, plain_url, serialize, written
 
@@ -218,6 +221,9 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if not _escapes_alike("p") or (site.base_url and not plain_url(site.base_url)) \
             or not (plain_uris(located.tree) if plain is None else plain):
         return None
+    if any((slot.attribute or "").startswith(SLOT) for slot in located.slots) \
+            or structured_data(located.tree.getroot()):
+        return None  # JSON-LD changes inside a script's text: built the old way
     source_title = located.tree.getroot().findtext("head/title")
     tree, slots = (located.tree, located.slots) if own else located.fresh()
     root = tree.getroot()
