@@ -204,10 +204,11 @@ def _hold(root: etree._Element, path: Path | None) -> None:
 _END_BR_HINT = re.compile(r"</br[\t\n\f\r />]", re.IGNORECASE)
 # An end tag </br> (any case, attributes ignored) where a tag may be: not in a comment, a
 # tag's attribute values, or the text of an element whose text is raw (a script).
+# A quote never closed runs to the end, as in a browser (and keeps the scan linear).
 _MARKUP = re.compile(r"""<!--.*?(?:-->|\Z)
     |<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\t\n\f\r />])
-     (?:"[^"]*"|'[^']*'|[^>"'])*>.*?(?:</\1(?=[\t\n\f\r />])|\Z)
-    |<[A-Za-z](?:"[^"]*"|'[^']*'|[^>"'])*>
+     (?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^>"'])*(?:>|\Z).*?(?:</\1(?=[\t\n\f\r />])|\Z)
+    |<[A-Za-z](?:"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)|[^>"'])*(?:>|\Z)
     |(</br(?=[\t\n\f\r />])[^>]*>)""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
 
 
