@@ -20,7 +20,7 @@ from miss_i18n.confidence import WeakDraft
 from miss_i18n.config import load_config
 from miss_i18n.model import CatalogStats, Severity
 from miss_i18n.pages import parse_page
-from miss_i18n.provenance import MACHINE_MARK
+from miss_i18n.provenance import MACHINE_MARK, machine_line
 from miss_i18n.report import Findings, count_findings, report_page
 from miss_i18n.site_pages import index_page
 from miss_i18n.website import Site
@@ -283,3 +283,27 @@ def test_the_report_is_english_and_marks_the_sources_language_where_it_shows(
         assert '<td lang="ar" dir="rtl">Source text</td>' in page
     else:
         assert "besides English, 1 page:" in page and "<td>Source text</td>" in page
+
+
+def test_a_draft_on_a_page_whose_name_has_a_space_links_to_its_page(project: Path) -> None:
+    """A page named ``about us.html`` is written raw on a catalog's ``#:`` line, which a
+    reader splits at spaces (``about``, ``us.html#intro``): the report's "Drafts to review
+    first" listed such a draft without any link to its page. The parts are joined again
+    into the site's page names."""
+    (project / "source" / "about us.html").write_text(
+        '<html><head><title>About</title></head><body><p id="intro">Hello there.</p>'
+        "</body></html>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    [draft] = [entry for entry in po if entry.msgid == "Hello there."]
+    assert draft.occurrences == [("about", ""), ("us.html#intro", "")]
+    draft.msgstr = "Hallo."
+    draft.flags.append("fuzzy")
+    draft.tcomment = machine_line("fake-engine test 1.0 (en→de)", confidence=0.2,
+                                  text=draft.msgstr)
+    po.save(str(path))
+    assert invoke("build", "-q")[0] == 0
+    page = (project / "site" / "report.html").read_text()
+    rows = page.split('<table data-miss-i18n="least-confident"')[1].split("<tr>")[2:]
+    assert 'href="de/about%20us.html#intro"' in rows[0]

@@ -299,10 +299,7 @@ def _weakest(parent: etree._Element, site: Site, weakest: Mapping[str, Sequence[
             meter.tail = f" {draft.confidence:.2f}"
             _add(row, "td", excerpt(draft.msgid, 90), **_source(site))
             links = _add(row, "td")
-            for reference in draft.references:
-                page, _, anchor = reference.partition("#")
-                if page not in site.pages:
-                    continue
+            for page, anchor in _places(draft.references, site.page_set):
                 href = site.href(REPORT, locale, page)
                 if anchor:
                     href += "#" + quote(anchor, safe="")
@@ -350,3 +347,20 @@ def markdown_status(rows: Sequence[CatalogStats], published: Mapping[str, bool])
         lines.append(f"| {row.locale} | {row.total} | {row.translated} | {row.fuzzy} | "
                      f"{row.machine} | {row.untranslated} | {row.percent:.0f}% | {state} |")
     return "\n".join(lines) + "\n"
+
+
+def _places(references: Sequence[str], pages: Collection[str]) -> list[tuple[str, str]]:
+    """The (page, anchor) each ``page.html#anchor`` reference names, among ``pages``. A
+    page name is written raw on a catalog's ``#:`` line, which its readers split at spaces
+    (``about us.html`` reads as ``about``, ``us.html``): the parts are joined again."""
+    places: list[tuple[str, str]] = []
+    pending = ""
+    for part in references:
+        pending = f"{pending} {part}" if pending else part
+        page, _, anchor = pending.partition("#")
+        if page in pages:
+            places.append((page, anchor))
+            pending = ""
+        elif not any(name.startswith(pending) for name in pages):
+            pending = ""  # no page of the site (a reference of another tool's)
+    return places
