@@ -283,6 +283,30 @@ def test_header_fields_babel_cannot_parse_are_reported_not_raised(
     assert run(tmp_path, entry("Overview", "Überblick"), head=head) == expected
 
 
+@needs_msgfmt
+@pytest.mark.parametrize("plural", [
+    "nplurals=2; plural=(n != 1);", "nplurals=2; plural=n != 1", "nplurals=2;",
+    "nplurals=2; plural=(n != 1;", "nplurals=2; plural=foo;", "nplurals=2; plural=;",
+    "nplurals=2; plural= n !=1 garbage;", "nplurals=2; plural=0x1;",
+    "nplurals=2; plural = foo;",  # msgfmt looks for "plural=": this one it never reads
+    "nplurals=2; plural=n / 0;", "nplurals=2; plural=(n % (n - n));",
+    "nplurals=1; plural=(n != 1);", "nplurals=0; plural=0;",
+    "nplurals=2; plural=(n == 1000 ? 2 : n != 1);", "nplurals=2; plural=(n > 1000 ? 2 : 0);",
+    "nplurals = 1; plural=(n != 1);",  # nor "nplurals =" (so nothing to compare with)
+])
+def test_a_plural_expression_is_an_error_exactly_where_msgfmt_check_refuses_it(
+        tmp_path: Path, plural: str) -> None:
+    """Poedit and Weblate run msgfmt --check: a Plural-Forms it refuses (an expression it
+    cannot parse, one that can divide by zero or name more forms than nplurals) stops them."""
+    found = [i for i in run(tmp_path, entry("Overview", "Überblick"), head=header(plural=plural))
+             if i.check == "header-plural-forms"]
+    gnu = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(tmp_path / "miss.po")],
+                         capture_output=True, text=True, check=False,
+                         env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""})
+    assert bool(found) == ("plural expression" in gnu.stderr), gnu.stderr
+    assert all("msgfmt --check refuses" in i.message for i in found)
+
+
 def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:
     assert run(tmp_path, entry("Overview", "Überblick"), head="#, no-wrap\n" + header()) == []
 
