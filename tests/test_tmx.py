@@ -456,11 +456,12 @@ def _edit_in_po(project: Path, text: str) -> None:
 @pytest.mark.parametrize(("edit", "line"), [
     (lambda p: _in_xliff(p, "Überblick (vom Übersetzer)", "translated"),
      "edited " + WAS.replace(": ", " draft: ", 1)),
-    (lambda p: _edit_in_po(p, "Überblick (vom Übersetzer)"),
-     "accepted " + WAS.replace(": ", " draft: ", 1)),
+    (lambda p: _edit_in_po(p, "Überblick (vom Übersetzer)"),  # the person's words
+     "edited " + WAS.replace(": ", " draft: ", 1)),
     (lambda p: (_edit_in_po(p, "Überblick (vom Übersetzer)"),  # accepted, then sent back
                 _in_xliff(p, "Überblick (vom Übersetzer)", "translated")),
-     "accepted " + WAS.replace(": ", " draft: ", 1)),
+     "edited " + WAS.replace(": ", " draft: ", 1)),
+
 ], ids=["xliff-translated", "po-fuzzy-cleared", "accepted-then-translated"])
 def test_a_translators_edit_of_a_memory_draft_survives_a_source_change(
         started: Path, edit: Callable[[Path], object], line: str) -> None:
