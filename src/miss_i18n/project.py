@@ -101,8 +101,10 @@ def now() -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except ValueError:
-            raise ConfigError("SOURCE_DATE_EPOCH must be an integer number of seconds") from None
+        except (ValueError, OverflowError, OSError):  # not a number, or no date (year 10000)
+            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r}: not a date; set it to a whole "
+                              "number of seconds since 1970-01-01 UTC, as `git log -1 "
+                              "--format=%ct` prints it") from None
     return datetime.now(tz=UTC)
 
 
