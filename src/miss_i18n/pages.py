@@ -34,7 +34,9 @@ def read_page(path: Path) -> etree._ElementTree:
 # A charset label as <meta charset> or http-equiv gives it, or a comment (skipped: browsers
 # do not read a <meta> commented out). Browsers take the first one anywhere in the page, not
 # only in its first 1024 bytes: while they guess, a late <meta> makes them read it again.
-_DECLARED = re.compile(rb"<!--.*?(?:-->|\Z)|<meta[^>]*?charset\s*=\s*[\"']?\s*"
+# A <meta> is searched up to the next tag (one never closed, to the end of the page, made
+# each of thousands search the rest of it).
+_DECLARED = re.compile(rb"<!--.*?(?:-->|\Z)|<meta[^<>]*?charset\s*=\s*[\"']?\s*"
                        rb"([A-Za-z0-9_.:-]+)", re.IGNORECASE | re.DOTALL)
 # The Encoding Standard's labels (what browsers read a <meta charset> as) by the Python
 # codec that decodes the same bytes to the same text. Python's own lookup differs for many:
