@@ -274,6 +274,39 @@ def test_a_users_files_survive_a_tampered_manifest(project: Path) -> None:
     assert invoke("build", "-q") == (0, "")  # no longer named: nothing to say
 
 
+@pytest.mark.parametrize("command", ["build", "run"])
+def test_a_file_the_build_did_not_write_is_never_replaced(project: Path,
+                                                          command: str) -> None:
+    """A file someone put in the output folder (``de/extra.html``, ``img/logo.png``) was
+    silently replaced once a new source page or asset of that name appeared, though what
+    the build did not write is never lost. Where the manifest says what it wrote, such a
+    file now stops the build (exit 7, nothing written) with a line saying what to do; the
+    same bytes, or a file the build wrote (even edited since), are no obstacle."""
+    assert invoke("run", "-q")[0] == 0
+    site = project / "site"
+    (site / "de" / "extra.html").write_text("my own page")
+    (site / "img").mkdir()
+    (site / "img" / "logo.png").write_bytes(b"my own logo")
+    (project / "source" / "extra.html").write_text("<html><body><p>Extra</p></body></html>")
+    (project / "source" / "img").mkdir()
+    (project / "source" / "img" / "logo.png").write_bytes(b"the source's logo")
+    before = tree(project)
+    code, output = invoke(command, "-q")
+    assert (code, output) == (7, f"error: {site / 'de' / 'extra.html'}: not written by "
+                              "miss-i18n (the output folder's .miss-i18n-files does not name "
+                              "it), so not replaced; move it out of the output folder, then "
+                              "build again\n")
+    assert tree(project) == before
+    (site / "de" / "extra.html").unlink()
+    code, output = invoke(command, "-q")
+    assert code == 7 and output.startswith(f"error: {site / 'img' / 'logo.png'}: not written")
+    (site / "img" / "logo.png").write_bytes(b"the source's logo")  # the same: nothing lost
+    assert invoke(command, "-q")[0] == 0
+    (site / "de" / "extra.html").write_text("edited by hand")  # the build wrote it: rebuilt
+    assert invoke("build", "-q")[0] == 0
+    assert (site / "de" / "extra.html").read_text() != "edited by hand"
+
+
 def test_a_file_changed_since_the_build_wrote_it_is_kept(project: Path) -> None:
     extra = project / "source" / "extra.html"
     extra.write_text("<html><body><p>Extra page</p></body></html>")

@@ -174,11 +174,25 @@ def new_manifest(config: Config, digests: Mapping[str, str], seen: Snapshot
     output folder), and the files of the old one that the build no longer makes."""
     new = dict(digests)
     old = _read_manifest(config, seen, new)
+    if seen.read(config.output_dir / MANIFEST).is_file():
+        _replaces_nothing_else(config, {n: d for n, d in new.items() if n not in old})
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: sha for name, sha in old.items() if sha is not None} | new
     listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
     return Output(config.output_dir / MANIFEST, listing), [
         Recorded(name, sha) for name, sha in sorted(old.items()) if name not in new]
+
+
+def _replaces_nothing_else(config: Config, digests: Mapping[str, str]) -> None:
+    """Refuse to replace a file that an earlier build (whose manifest is there) did not
+    write: someone's own (``digests``: what this build makes that the manifest does not
+    name). A file already holding what the build would write there loses nothing."""
+    for name, made in sorted(digests.items()):
+        path = config.output_dir / native(name)
+        if path.is_file() and not path.is_symlink() and digest(read_bytes(path)) != made:
+            raise WriteError(f"not written by miss-i18n (the output folder's {MANIFEST} "
+                             "does not name it), so not replaced; move it out of the "
+                             "output folder, then build again", path=path)
 
 
 def _inside(root: Path, name: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .files import (
     Staged,
     blocked_by,
     checked_folder,
+    discard,
     ensure_inside,
     resolved,
     stage,
@@ -275,22 +276,40 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
-    untranslated = _with_titles_on_disk(config, site, titles,
-                                        set(untranslated_titles(site, reports)))
-    made = [("index.html", index_page(site, titles, untranslated)),
-            *_sitemap_files(config, site, assets),
-            (REPORT, report_page(
-                site, [s.stats for s in summaries.values()], reports, titles,
-                {locale: s.findings for locale, s in summaries.items()},
-                weakest={locale: s.weakest for locale, s in summaries.items()}))]
-    outputs += [Output(config.output_dir / name, data) for name, data in made]
-    digests.update((name, digest(data)) for name, data in made)
-    manifest, gone = new_manifest(config, digests, seen)
-    outputs.append(manifest)
+    made, manifest, gone = _site_files(config, site, summaries, reports=reports,
+                                       titles=titles, digests=digests, seen=seen,
+                                       staged=staged)
+    outputs += [*made, manifest]
     return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
 
 
-def _sitemap_files(config: Config, site: Site, assets: Sequence[str]) -> list[tuple[str, bytes]]:
+def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
+                reports: Sequence[PageReport], titles: dict[tuple[str, str], str],
+                digests: dict[str, str], seen: Snapshot, staged: Sequence[Staged]
+                ) -> tuple[list[Output], Output, list[Recorded]]:
+    """index.html, the sitemap and report.html (their digests added to ``digests``), the
+    new manifest and what the old one names that the build no longer makes. Where one
+    cannot be made, the ``staged`` pages are removed: none takes its place."""
+    try:
+        untranslated = _with_titles_on_disk(config, site, titles,
+                                            set(untranslated_titles(site, reports)))
+        made = [("index.html", index_page(site, titles, untranslated)),
+                *_sitemap_files(config, site, site.assets),
+                (REPORT, report_page(
+                    site, [s.stats for s in summaries.values()], reports, titles,
+                    {locale: s.findings for locale, s in summaries.items()},
+                    weakest={locale: s.weakest for locale, s in summaries.items()}))]
+        digests.update((name, digest(data)) for name, data in made)
+        manifest, gone = new_manifest(config, digests, seen)
+    except BaseException:
+        for left in staged:
+            discard(left.temp)
+        raise
+    return [Output(config.output_dir / name, data) for name, data in made], manifest, gone
+
+
+def _sitemap_files(config: Config, site: Site, assets: Collection[str]
+                   ) -> list[tuple[str, bytes]]:
     """The sitemap's files (site_pages.sitemaps): none without a base URL, since a
     sitemap's URLs must be absolute (the manifest prunes what an earlier build wrote).
     The parts of a large site's sitemap replace no asset of the source folder."""
