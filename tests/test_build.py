@@ -697,6 +697,35 @@ def test_a_pages_base_is_resolved_into_its_links_and_taken_off(
         assert f'<a href="{top}">Top</a>' in built and 'href="https://x.org/"' in built
 
 
+def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source page with ``<meta name="robots" content="noindex">`` (a draft, a search
+    results page) was listed in sitemap.xml and given hreflang alternates and a canonical
+    link, offering search engines a page they are told not to index (they report such a
+    sitemap URL and such alternates as errors). It is now left out of the sitemap and gets
+    none of them, as a preview is; people still reach it from the language menu."""
+    root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n'
+                        "publish-threshold = 0\n")
+    (root / "source" / "draft.html").write_text(
+        '<html><head><META NAME="Robots" content="nofollow, NoIndex"><title>D</title></head>'
+        "<body><p>Draft.</p></body></html>")
+    (root / "source" / "none.html").write_text(
+        '<html><head><meta name="robots" content="none"></head><body><p>N</p></body></html>')
+    (root / "source" / "open.html").write_text(
+        '<html><head><!-- <meta name="robots" content="noindex"> --><meta name="robots" '
+        'content="index, follow"></head><body><p>Open.</p></body></html>')
+    for page in ("draft.html", "none.html"):
+        for built in _built_in_en_and_de(root, page, monkeypatch):
+            assert 'rel="alternate"' not in built and 'rel="canonical"' not in built
+            assert 'hreflang="de"' in built  # the language menu
+    for built in _built_in_en_and_de(root, "open.html", monkeypatch):
+        assert 'hreflang="de" href="https://example.org/de/open.html"' in built
+        assert '<link rel="canonical"' in built
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    assert "draft.html" not in sitemap and "none.html" not in sitemap
+    assert "<loc>https://example.org/de/open.html</loc>" in sitemap
+
+
 def test_a_page_with_a_blank_title_is_listed_by_its_file_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``<title> </title>`` (or an empty one, as some generators write) was listed in

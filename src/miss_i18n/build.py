@@ -625,7 +625,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
 
     if not site.is_published(locale):  # a preview: mostly source text under another lang
         add("meta", {"name": "robots", "content": "noindex", MARK: "preview"})
-    else:
+    elif page not in site.unindexed:
         for other in [*site.published, None]:
             add("link", {"rel": "alternate",
                          "hreflang": "x-default" if other is None else bcp47(other),

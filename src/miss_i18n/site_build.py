@@ -228,7 +228,8 @@ def site_outputs(
     """
     pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
-    site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets))
+    site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets),
+                unindexed=_unindexed(config, pages))
     site = _linked(config, site, summaries)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
@@ -370,6 +371,23 @@ def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, 
             _make_folder(folder)
             folders[folder] = checked_folder(folder, output_dir, output_root)
     return folders
+
+
+def _unindexed(config: Config, pages: Sequence[str]) -> frozenset[str]:
+    """The pages whose source asks search engines not to index them: a ``<meta
+    name="robots">`` whose content says ``noindex`` or ``none`` (parsed only where the
+    page's bytes name robots, or are not ASCII-compatible)."""
+    found = set()
+    for page in pages:
+        data = read(config.source_dir, page)
+        if b"robots" not in data.lower() and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        for meta in parse_page(data, config.source_dir / page).getroot().iter("meta"):
+            words = set((meta.get("content") or "").lower().replace(",", " ").split())
+            if (meta.get("name") or "").strip().lower() == "robots" and words & {
+                    "noindex", "none"}:
+                found.add(page)
+    return frozenset(found)
 
 
 def _linked(config: Config, site: Site, summaries: Mapping[str, Summary]) -> Site:

@@ -168,6 +168,8 @@ def _url_blocks(site: Site) -> list[str]:
     languages = [*map(bcp47, site.published), "x-default"]
     blocks: list[str] = []
     for page in site.pages:
+        if page in site.unindexed:
+            continue
         urls = [site.url(locale, page) for locale in site.published]
         alternates = "".join(
             f'    <xhtml:link rel="alternate" hreflang="{_attribute(language)}" '

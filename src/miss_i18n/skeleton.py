@@ -810,7 +810,7 @@ def _head(site: Site, locale: str, page: str, here: str) -> str:
     out = []
     if not site.is_published(locale):
         out.append(f'<meta name="robots" content="noindex" {MARK}="preview">\n')
-    else:
+    elif page not in site.unindexed:
         for other in [*site.published, None]:
             tag = "x-default" if other is None else bcp47(other)
             href = site.alternate(here, other or site.source_locale, page)

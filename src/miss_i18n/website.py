@@ -28,6 +28,9 @@ class Site:
     threshold: float = 0.0
     """Locales below it are built for preview only: marked noindex, and left out of the
     hreflang alternates, the sitemap and the language menu (the index lists them)."""
+    unindexed: frozenset[str] = frozenset()
+    """Pages whose source asks search engines not to index them (``<meta name="robots"
+    content="noindex">``): no hreflang alternates or canonical link, not in the sitemap."""
 
     @cached_property
     def page_set(self) -> frozenset[str]:
