@@ -726,6 +726,32 @@ def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
     assert "<loc>https://example.org/de/open.html</loc>" in sitemap
 
 
+def test_a_redirect_stub_is_not_offered_to_search_engines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A redirect stub (``<meta http-equiv="refresh" content="0; url=new.html">``: search
+    engines take it as a permanent redirect) was listed in sitemap.xml with hreflang
+    alternates and a canonical link to itself, where its source named the page it leads
+    to; such a stub is now left out of the sitemap and gets neither. A page that only
+    reloads itself, or after a while, is a page like any other."""
+    root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n'
+                        "publish-threshold = 0\n")
+    (root / "source" / "old.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="0; url=new.html"><link '
+        'rel="canonical" href="https://example.org/new.html"></head><body><p>Moved.</p>'
+        "</body></html>")
+    (root / "source" / "new.html").write_text("<html><body><p>New.</p></body></html>")
+    (root / "source" / "live.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="300"></head><body><p>Live.</p>'
+        "</body></html>")
+    for built in _built_in_en_and_de(root, "old.html", monkeypatch):
+        assert 'rel="alternate"' not in built and 'rel="canonical"' not in built
+        assert 'content="0; url=new.html"' in built
+    for built in _built_in_en_and_de(root, "live.html", monkeypatch):
+        assert '<link rel="canonical"' in built
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    assert "old.html" not in sitemap and "<loc>https://example.org/de/live.html</loc>" in sitemap
+
+
 def test_a_page_with_a_blank_title_is_listed_by_its_file_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``<title> </title>`` (or an empty one, as some generators write) was listed in

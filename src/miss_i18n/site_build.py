@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -373,19 +374,29 @@ def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, 
     return folders
 
 
+_INSTANT = re.compile(r"\s*[0.]+\s*[;,]?\s*[^\s;,]")
+"""A refresh's content that leaves at once for a URL (``0; url=new.html``): a redirect."""
+
+
 def _unindexed(config: Config, pages: Sequence[str]) -> frozenset[str]:
-    """The pages whose source asks search engines not to index them: a ``<meta
-    name="robots">`` whose content says ``noindex`` or ``none`` (parsed only where the
-    page's bytes name robots, or are not ASCII-compatible)."""
+    """The pages whose source asks search engines not to index them (a ``<meta
+    name="robots">`` whose content says ``noindex`` or ``none``) or redirects at once (a
+    ``<meta http-equiv="refresh" content="0; url=…">``, which they take as a permanent
+    redirect). Parsed only where the page's bytes name either, or are not ASCII-based."""
     found = set()
     for page in pages:
         data = read(config.source_dir, page)
-        if b"robots" not in data.lower() and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        lowered = data.lower()
+        if b"robots" not in lowered and b"refresh" not in lowered and not data.startswith(
+                (b"\xff\xfe", b"\xfe\xff")):
             continue
         for meta in parse_page(data, config.source_dir / page).getroot().iter("meta"):
-            words = set((meta.get("content") or "").lower().replace(",", " ").split())
-            if (meta.get("name") or "").strip().lower() == "robots" and words & {
-                    "noindex", "none"}:
+            content = meta.get("content") or ""
+            words = set(content.lower().replace(",", " ").split())
+            if ((meta.get("name") or "").strip().lower() == "robots"
+                    and words & {"noindex", "none"}) or (
+                    (meta.get("http-equiv") or "").strip().lower() == "refresh"
+                    and _INSTANT.match(content)):
                 found.add(page)
     return frozenset(found)
 
