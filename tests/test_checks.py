@@ -96,10 +96,14 @@ def run(tmp_path: Path, *entries: str, locale: str = "de", head: str | None = No
     return check_file(path, locale, glossary or Glossary(), SHOWN)
 
 
+HEADER_LINE = 1
+"""Line of the header's msgid in ``header()`` (2 below its ``#, fuzzy``)."""
+
+
 def issue(check: str, severity: Severity, message: str, msgid: str | None, *,
           line: int | None = FIRST, context: str | None = CONTEXT) -> Issue:
-    if msgid is None:
-        line = context = None
+    if msgid is None:  # the header's: at its msgid
+        line, context = HEADER_LINE if line == FIRST else line, None
     return Issue(check, severity, message, SHOWN, line, context, msgid)
 
 
@@ -260,7 +264,7 @@ HEADER_CASES = {
     "fuzzy header": (header(fuzzy=True),
                      issue("header-fuzzy", ERROR,
                            "the header is marked fuzzy, so compilers skip the whole file; remove "
-                           "the fuzzy flag from the header", None)),
+                           "the fuzzy flag from the header", None, line=HEADER_LINE + 1)),
 }
 
 
@@ -307,13 +311,21 @@ def test_a_plural_expression_is_an_error_exactly_where_msgfmt_check_refuses_it(
     assert all("msgfmt --check refuses" in i.message for i in found)
 
 
+def test_a_header_finding_names_the_headers_line(tmp_path: Path) -> None:
+    """A translator's editor jumps to file:line: a header finding names the header's msgid
+    line (after any comment above it), as an entry's finding names the entry's."""
+    head = "# Hans Muster <hans@example.org>, 2026.\n" + header(language="fr", fuzzy=True)
+    found = run(tmp_path, entry("Overview", "Überblick"), head=head)
+    assert [(i.check, i.line) for i in found] == [("header-language", 3), ("header-fuzzy", 3)]
+
+
 def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:
     assert run(tmp_path, entry("Overview", "Überblick"), head="#, no-wrap\n" + header()) == []
 
 
 def test_file_without_header_is_reported(tmp_path: Path) -> None:
     assert run(tmp_path, entry("Overview", "Überblick"), head="") == [
-        HEADER_CASES["no language"][1], HEADER_CASES["no plural forms"][1]]
+        replace(HEADER_CASES[case][1], line=None) for case in ("no language", "no plural forms")]
 
 
 @pytest.mark.parametrize(("locale", "plural"), [

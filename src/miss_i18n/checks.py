@@ -36,7 +36,7 @@ import polib
 from babel.messages.catalog import PYTHON_FORMAT, Message, TranslationError
 from babel.messages.plurals import get_plural
 
-from .catalog import load, plural_forms
+from .catalog import plural_forms, read_syntax, to_polib
 from .config import Glossary
 from .markup import (
     MarkupError,
@@ -858,5 +858,10 @@ def failed_errors(msgid: str, msgstr: str, ctx: CheckContext,
 
 
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:
-    """Read one catalog once (CatalogError on a syntax error) and run every check on it."""
-    return check_catalog(load(path), CheckContext(locale, shown_path, glossary))
+    """Read one catalog once (CatalogError on a syntax error) and run every check on it;
+    the header's findings name the line of its msgid, as an entry's do."""
+    parsed = read_syntax(path)
+    line = None if parsed.header is None else parsed.header.line
+    return [replace(issue, line=line) if issue.msgid is None else issue
+            for issue in check_catalog(to_polib(parsed), CheckContext(locale, shown_path,
+                                                                      glossary))]
