@@ -329,3 +329,26 @@ def test_a_plural_entry_of_a_template_key_keeps_its_forms(project: Path) -> None
                           *lines, 'msgstr "Unterseite"']) in text
         assert "#~" not in text
         _assert_gettext_accepts(path)
+
+
+@needs_gettext
+@pytest.mark.parametrize(("forms", "kept"), [
+    ("nplurals=2; plural=(n != 1;", False), ("nplurals=1; plural=(n != 1);", False),
+    ("nplurals=x; plural=(n != 1);", False), ("nplurals=2; plural=n / 0;", False),
+    ("nplurals=2; plural=n != 1;", True), ("nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);", True),
+])
+def test_update_writes_no_plural_forms_msgfmt_check_refuses(
+        tmp_path: Path, forms: str, kept: bool) -> None:
+    """A hand-edited Plural-Forms that msgfmt --check refuses (Poedit and Weblate run it)
+    is not written back: the catalog gets CLDR's, as one without the field does. One that
+    msgfmt takes is the translator's, kept (check warns where it is not CLDR's)."""
+    old = catalog.merge(pot(seg("a", "Hello")), None, "de").catalog
+    old.metadata["Plural-Forms"] = forms
+    old[0].msgstr = "Hallo"
+    merged = catalog.merge(pot(seg("a", "Hello")), old, "de").catalog
+    assert merged.metadata["Plural-Forms"] == (forms if kept else catalog.plural_forms("de"))
+    path = tmp_path / "de.po"
+    path.write_bytes(catalog.to_bytes(merged))
+    subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", "/dev/null", str(path)],
+                   check=True, capture_output=True)
+    assert merged[0].msgstr == "Hallo"

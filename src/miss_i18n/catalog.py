@@ -7,6 +7,7 @@ byte for byte: one message is one line, and a changed word is a one-line diff.
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -467,6 +468,39 @@ def keep_dates(catalog: polib.POFile, previous: polib.POFile | None) -> polib.PO
     return candidate if same else catalog
 
 
+_C_PLURAL = re.compile(r"[\sn0-9!=<>&|?:+\-*/%()]*")
+"""What may stand in a C plural expression (gettext's plural.y): no names but n, no other
+number than decimal."""
+
+
+def refused_plural(forms: str) -> str | None:
+    """What msgfmt --check refuses in a Plural-Forms value, or None: it reads the number
+    after ``nplurals=`` and the expression after ``plural=`` up to a ``;`` (both as written,
+    no space before ``=``), and evaluates the expression for n from 0 to 1000."""
+    count = re.match(r"\s*(\d+)", forms[forms.find("nplurals=") + len("nplurals="):]) \
+        if "nplurals=" in forms else None
+    if "nplurals=" in forms and count is None:
+        return "nplurals is not a number"
+    at = forms.find("plural=")
+    if at < 0:
+        return None
+    expression = forms[at + len("plural="):].split(";", 1)[0]
+    try:  # gettext's own reader of C plural expressions: no eval of arbitrary text
+        rule = gettext.c2py(expression) if _C_PLURAL.fullmatch(expression) else None
+    except (ValueError, SyntaxError, RecursionError):
+        rule = None
+    if rule is None:
+        return f"the plural expression {expression.strip()!r} cannot be read"
+    try:
+        largest = max(rule(n) for n in range(1001))
+    except ArithmeticError:
+        return "the plural expression can divide by zero"
+    if count is not None and largest >= int(count.group(1)):
+        return (f"nplurals = {count.group(1)} but the plural expression can produce values "
+                f"as large as {largest}")
+    return None
+
+
 def plural_forms(locale: str) -> str:
     plural = get_plural(locale)
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
@@ -612,8 +646,8 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
     if "Language-Team" not in metadata:
         metadata["Language-Team"] = language_name(locale)
     metadata["Language"] = locale
-    if "Plural-Forms" not in metadata:
-        metadata["Plural-Forms"] = plural_forms(locale)
+    if "Plural-Forms" not in metadata or refused_plural(metadata["Plural-Forms"]) is not None:
+        metadata["Plural-Forms"] = plural_forms(locale)  # none msgfmt --check refuses
     return metadata
 
 

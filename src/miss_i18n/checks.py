@@ -36,7 +36,7 @@ import polib
 from babel.messages.catalog import PYTHON_FORMAT, Message, TranslationError
 from babel.messages.plurals import get_plural
 
-from .catalog import plural_forms, read_syntax, to_polib
+from .catalog import plural_forms, read_syntax, refused_plural, to_polib
 from .config import Glossary
 from .markup import (
     MarkupError,
@@ -197,40 +197,9 @@ def check_header_plural_forms(header: Header, ctx: CheckContext) -> Iterator[str
         yield f"Plural-Forms header is missing, CLDR says {plural_forms(ctx.locale)!r}"
     elif _NPLURALS.search(found) is None:
         yield f"Plural-Forms is {found!r}, CLDR says {plural_forms(ctx.locale)!r}"
-    elif (problem := _refused_plural(found)) is not None:
+    elif (problem := refused_plural(found)) is not None:
         yield (f"Plural-Forms is {found!r}: {problem}, which msgfmt --check refuses; CLDR says "
                f"{plural_forms(ctx.locale)!r}")
-
-
-_C_PLURAL = re.compile(r"[\sn0-9!=<>&|?:+\-*/%()]*")
-"""What may stand in a C plural expression (gettext's plural.y): no names but n, no other
-number than decimal."""
-
-
-def _refused_plural(forms: str) -> str | None:
-    """What msgfmt --check says of a Plural-Forms' expression, or None: it reads what
-    follows ``plural=`` up to a ``;`` (and ``nplurals=``, both as written, no spaces before
-    ``=``), and evaluates it for n from 0 to 1000."""
-    at = forms.find("plural=")
-    if at < 0:
-        return None
-    expression = forms[at + len("plural="):].split(";", 1)[0]
-    try:  # gettext's own reader of C plural expressions: no eval of arbitrary text
-        rule = gettext.c2py(expression) if _C_PLURAL.fullmatch(expression) else None
-    except (ValueError, SyntaxError, RecursionError):
-        rule = None
-    if rule is None:
-        return f"the plural expression {expression.strip()!r} cannot be read"
-    try:
-        largest = max(rule(n) for n in range(1001))
-    except ArithmeticError:
-        return "the plural expression can divide by zero"
-    count = re.match(r"\s*(\d+)", forms[forms.find("nplurals=") + len("nplurals="):]) \
-        if "nplurals=" in forms else None
-    if count is not None and largest >= int(count.group(1)):
-        return (f"nplurals = {count.group(1)} but the plural expression can produce values "
-                f"as large as {largest}")
-    return None
 
 
 def _squeeze(plural_forms: str) -> str:
