@@ -238,7 +238,7 @@ def test_the_index_of_an_rtl_source_is_rtl() -> None:
 SEO = (b'<!DOCTYPE html>\n<html lang="en"><head>\n<meta charset="utf-8">\n<title>T</title>\n'
        b'<link rel="canonical" href="https://x.example/a.html">\n'
        b'<link rel="alternate" hreflang="fr" href="https://fr.example/a.html">\n'
-       b'<link rel="alternate" type="application/rss+xml" href="feed.xml">\n'
+       b'<link rel="alternate" type="application/rss+xml" hreflang="en" href="feed.xml">\n'
        b'<link rel="stylesheet" href="s.css">\n</head><body><p>Text</p></body></html>')
 
 
@@ -247,7 +247,8 @@ def test_the_sources_canonical_and_hreflang_links_give_way_to_the_builds(locale:
     """A source page with its own <link rel="canonical"> (to its old, unprefixed URL) and
     hreflang alternates got the build's as well: two canonicals, the German page's naming
     the English one (search engines then drop it). The build's are now the only ones;
-    other links (a feed, a stylesheet) stay."""
+    other links stay: a stylesheet, and a feed, though its hreflang says the language of
+    the feed (it was taken out as if it were one of the page's alternates)."""
     site = Site(["a.html"], "en", ["de"], base_url="https://x.example/")
     located = Located.of(parse_page(SEO), "a.html")
     found = {("a:body/p", "Text"): "Text DE"}
@@ -255,9 +256,9 @@ def test_the_sources_canonical_and_hreflang_links_give_way_to_the_builds(locale:
     head = built.decode().split("</head>")[0]
     assert head.count('rel="canonical"') == 1
     assert f'<link rel="canonical" href="https://x.example/{locale}/a.html"' in head
-    assert "fr.example" not in head and head.count('hreflang="') == 3  # en, de, x-default
+    assert "fr.example" not in head and head.count('hreflang="') == 4  # en, de, x-default
     assert ('<title>T</title>\n<link rel="alternate" type="application/rss+xml" '
-            'href="feed.xml">\n<link rel="stylesheet" href="s.css">\n') in head
+            'hreflang="en" href="feed.xml">\n<link rel="stylesheet" href="s.css">\n') in head
     skeleton = compile_page(located, "a.html", site)
     assert skeleton is not None
     assert render(skeleton, locale, found, site=site)[0] == built

@@ -588,9 +588,12 @@ def _search_link(link: etree._Element) -> bool:
     """Whether a source ``<link>`` tells search engines where the page and its languages
     are (canonical, hreflang alternates): the build writes its own, for the page's new
     place; two canonicals, or the English one on a German page, would drop it from the
-    index."""
+    index. An alternate of another type (a feed: ``type="application/rss+xml"``) is
+    not a language of the page, and stays."""
     rel = (link.get("rel") or "").lower().split()
-    return "canonical" in rel or ("alternate" in rel and link.get("hreflang") is not None)
+    kind = (link.get("type") or "text/html").strip().lower()
+    return "canonical" in rel or ("alternate" in rel and link.get("hreflang") is not None
+                                  and kind in ("text/html", "application/xhtml+xml"))
 
 
 def _take_out(element: etree._Element) -> None:
