@@ -46,6 +46,9 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\nbase-url = "ftp://ex.org/"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a b/"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https:///path"', "base-url must be an absolute http"),
+    ('locales = ["de"]\nbase-url = "https://ex.org//"', "an empty, '.' or '..' folder in its"),
+    ('locales = ["de"]\nbase-url = "https://ex.org/a//b/"', "'.' or '..' folder in its path"),
+    ('locales = ["de"]\nbase-url = "https://ex.org/a/../b"', "path (/a/../b), which every"),
     # a control character or a noncharacter crashed the build with a traceback (lxml
     # refuses it in every page's alternates and the sitemap)
     ('locales = ["de"]\nbase-url = "https://ex.org/a\\u0001b/"', "base-url must be an absolute"),

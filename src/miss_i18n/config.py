@@ -324,6 +324,11 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
             f"{where} must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
             path=path)
+    if "//" in parts.path or any(part in (".", "..") for part in parts.path.split("/")):
+        raise ConfigError(
+            f"{where} has an empty, '.' or '..' folder in its path ({parts.path}), which every "
+            "page's URL would repeat; write the folder the site is served at, such as "
+            "'https://example.org/docs/'", path=path)
     # every URL the build writes is ASCII: a path's other letters percent-encoded (UTF-8),
     # as the page names after it are (the sitemap protocol requires escaped URLs)
     escaped = "".join(c if c.isascii() else quote(c) for c in parts.path)
