@@ -47,6 +47,8 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\nbase-url = "https://ex.org/a b/"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https:///path"', "base-url must be an absolute http"),
     ('locales = ["de"]\nbase-url = "https://ex.org//"', "an empty, '.' or '..' folder in its"),
+    ('locales = ["de"]\nbase-url = "https://bücher.example/"',
+     "a host name beyond ASCII (bücher.example), which a sitemap"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a//b/"', "'.' or '..' folder in its path"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a/../b"', "path (/a/../b), which every"),
     # a control character or a noncharacter crashed the build with a traceback (lxml

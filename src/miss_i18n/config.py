@@ -324,6 +324,11 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
             f"{where} must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
             path=path)
+    if not parts.netloc.isascii():
+        raise ConfigError(
+            f"{where} has a host name beyond ASCII ({parts.netloc}), which a sitemap and "
+            "search engines take only in its ASCII form; write that form (xn--…, as the "
+            "domain's registrar or `idn2` gives it)", path=path)
     if "//" in parts.path or any(part in (".", "..") for part in parts.path.split("/")):
         raise ConfigError(
             f"{where} has an empty, '.' or '..' folder in its path ({parts.path}), which every "
