@@ -276,7 +276,7 @@ def test_a_control_character_in_a_page_is_one_line_exit_4(project: Path, written
 
 
 @pytest.mark.parametrize("spelling", ["pt-BR", "pt_br"])
-@pytest.mark.parametrize("command", ["update", "run"])
+@pytest.mark.parametrize("command", ["update", "run", "check", "status", "compile", "build"])
 def test_a_catalog_folder_spelled_otherwise_is_named_not_replaced_by_an_empty_one(
         project: Path, spelling: str, command: str) -> None:
     """A tool that names folders by BCP 47 tags (``pt-BR``) moved a configured locale's

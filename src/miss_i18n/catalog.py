@@ -71,12 +71,39 @@ def read_data(path: Path) -> bytes:
         if path.suffix == ".pot":
             raise CatalogError("template does not exist; run `miss-i18n extract` first",
                                path=path)
+        refuse_other_spelling(path)
         raise CatalogError("catalog does not exist; run `miss-i18n update` first", path=path)
     try:
         return path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read it ({exc.strerror}); check its permissions",
                            path=path) from None
+
+
+def refuse_other_spelling(path: Path) -> None:
+    """For a locale's missing catalog (``locales/pt_BR/LC_MESSAGES/miss.po``), a CatalogError
+    where a folder that spells the locale otherwise (``pt-BR``, ``pt_br``: how some tools
+    name them) holds one: its translations must not be passed over (for a new, empty
+    catalog, or with "run update")."""
+    messages, folder = path.parent, path.parent.parent
+    locales, locale = folder.parent, folder.name
+    if messages.name != "LC_MESSAGES" or path.suffix != ".po":
+        return
+
+    def spelled(name: str) -> str:
+        return name.replace("-", "_").casefold()
+    try:
+        names = sorted(n.name for n in locales.iterdir()
+                       if n.name != locale and spelled(n.name) == spelled(locale))
+    except OSError:
+        return
+    for name in names:
+        if (locales / name / messages.name / path.name).is_file():
+            shown = locales.name
+            raise CatalogError(f"missing, but {shown}/{name}/{messages.name}/{path.name} is a "
+                               f"catalog for {locale} under another spelling of its name; "
+                               f"rename the folder {shown}/{name} to {shown}/{locale}",
+                               path=path)
 
 
 def parse_syntax(data: bytes, path: Path) -> po_syntax.PoFile:

@@ -18,7 +18,6 @@ import polib
 from . import catalog, incremental, mo_file
 from .checks import CheckContext
 from .config import Config
-from .errors import CatalogError
 from .facts import Delta, Fact, Lookups, PackedLines, counted, summary_from
 from .facts import pack as pack_lines
 from .facts import unpack as unpack_lines
@@ -85,28 +84,8 @@ def _catalog_bytes(config: Config, locale: str, *, required: bool) -> bytes | No
     path = config.po_path(locale)
     ensure_inside(path, config.locales_dir)
     if not path.exists():
-        _no_other_spelling(config, locale, path)
+        catalog.refuse_other_spelling(path)
     return catalog.read_data(path) if required or path.exists() else None
-
-
-def _no_other_spelling(config: Config, locale: str, path: Path) -> None:
-    """Raise CatalogError where a locale's missing catalog is in a folder spelled otherwise
-    (``pt-BR``, ``pt_br``: how some tools name them): a new, empty catalog must not pass
-    over its translations."""
-    def spelled(name: str) -> str:
-        return name.replace("-", "_").casefold()
-    try:
-        names = [n.name for n in config.locales_dir.iterdir()
-                 if n.name != locale and spelled(n.name) == spelled(locale)]
-    except OSError:
-        return
-    for name in sorted(names):
-        other = config.po_path(name)
-        if other.is_file():
-            folders = [display(config.locales_dir / n, config.root) for n in (name, locale)]
-            raise CatalogError(f"missing, but {display(other, config.root)} is a catalog for "
-                               f"{locale} under another spelling of its name; rename the "
-                               f"folder {folders[0]} to {folders[1]}", path=path)
 
 
 def parsed_catalog(config: Config, locale: str) -> tuple[str, None]:
