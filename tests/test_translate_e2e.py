@@ -228,7 +228,9 @@ def test_a_human_translation_survives_any_number_of_runs(project: Path) -> None:
         assert invoke("translate", "-l", "de")[0] == 0
     after = path.read_text()
     assert human in after
-    assert untouched in after
+    # accepted with the person's words: its draft line is history (a translator's msgmerge
+    # keeps it a person's translation, never a machine draft an engine may replace)
+    assert untouched.replace("# machine-translated:", "# edited machine draft:") in after
     assert 'msgid "Less pain"' in after
 
 
@@ -403,6 +405,35 @@ def test_an_accepted_draft_is_human_work_from_then_on(project: Path, how: str) -
     assert '#| msgid "Advantages"' in kept and "#, fuzzy" in kept
     # the person changed the draft's words before accepting it: its line says so
     assert "# edited machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
+    assert "machine-translated" not in kept
+
+
+@pytest.mark.skipif(shutil.which("msgmerge") is None, reason="gettext is not installed")
+def test_an_accepted_draft_survives_a_translators_msgmerge(project: Path) -> None:
+    """A draft accepted as it was (fuzzy cleared, its machine line left), then its source
+    changed and the translator ran msgmerge (Poedit's "Update from POT"): msgmerge made it
+    fuzzy with `#|`, its machine line intact, a draft of an earlier source as far as any
+    tool could tell, and the next run replaced it with a new machine draft. The run after
+    the acceptance makes the line history, so msgmerge carries a person's translation."""
+    assert invoke("run", "-l", "es")[0] == 0
+    path = project / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    text = path.read_text()
+    block = entry_block(text, "Advantages")
+    assert "# machine-translated: argos" in block and 'msgstr "Ventajas"' in block
+    path.write_text(text.replace(block, block.replace("#, fuzzy\n", "")))
+    assert invoke("run", "-l", "es")[0] == 0
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("<h2>Advantages</h2>",
+                                             "<h2>Advantages of MISS</h2>"))
+    assert invoke("extract")[0] == 0
+    subprocess.run(["msgmerge", "--previous", "--no-wrap", "-q", "-o", str(path), str(path),
+                    str(project / "locales" / "miss.pot")], check=True)
+    merged = entry_block(path.read_text(), "Advantages of MISS")
+    assert '#| msgid "Advantages"' in merged and 'msgstr "Ventajas"' in merged
+    assert invoke("run", "-l", "es")[0] == 0
+    kept = entry_block(path.read_text(), "Advantages of MISS")
+    assert 'msgstr "Ventajas"' in kept and "#, fuzzy" in kept
+    assert "# accepted machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
     assert "machine-translated" not in kept
 
 

@@ -265,7 +265,9 @@ def test_final_accepts_an_edited_draft(hostile: Path) -> None:
     assert accepted.flags == ["python-format"]
     assert (accepted.previous_msgctxt, accepted.previous_msgid) == (None, None)
     assert provenance.is_accepted(accepted) and not needs_translation(accepted)
-    assert "machine-translated: argos" in accepted.tcomment  # history, not a machine mark
+    assert "accepted machine draft: argos" in accepted.tcomment  # history (no digest to
+    # tell whose words: an older line)
+    assert not provenance.is_machine(accepted)  # (a translator's msgmerge keeps it so)
     # everything else is as it was
     before = catalog.render(catalog.load(hostile)).split("\n\n")
     after = catalog.render(po).split("\n\n")
@@ -455,9 +457,13 @@ def test_cli_import_of_an_accepted_edit(translated: Path) -> None:
     assert code == 0, output
     assert "es.xlf → es: 1 entries updated, 1 accepted, 0 not found" in output
     after = po.read_text()
-    assert after == before.replace(
-        '#, fuzzy\nmsgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
+    line = "apertium eng-spa 0.8.1-2 (en→es); rule-based draft\n"  # accepted: its line is
+    place = '#. Section heading\n#: minimally-invasive-spine-surgery.html#advantages\n'
+    assert after == before.replace(  # history at once, as update makes it
+        f'# machine-translated: {line}{place}#, fuzzy\n'
+        'msgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
         'msgid "Advantages"\nmsgstr "Ventajas"',
+        f'# accepted machine draft: {line}{place}'
         'msgctxt "minimally-invasive-spine-surgery:#advantages/h2"\n'
         'msgid "Advantages"\nmsgstr "Beneficios"')
     assert invoke("update", "--check")[0] == 0  # the pipeline agrees with what was written

@@ -27,6 +27,7 @@ from .provenance import (
     as_history,
     edited,
     is_accepted,
+    is_draft,
     is_edited,
     is_from_memory,
     is_machine,
@@ -698,9 +699,14 @@ def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
 
 
 def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
-    """Carry a translation whose source is unchanged over, as it was."""
+    """Carry a translation whose source is unchanged over, as it was; but for a draft a
+    person accepted (fuzzy cleared), whose draft line becomes history now (``accepted
+    machine draft: …``, ``provenance.as_history``), not only once its source changes:
+    a translator's own ``msgmerge`` would otherwise make it a fuzzy machine draft of an
+    earlier source again, which the next ``translate`` replaces."""
     entry.msgstr = found.msgstr
-    entry.tcomment = found.tcomment
+    entry.tcomment = as_history(found) if is_accepted(found) and is_draft(found) \
+        else found.tcomment
     entry.flags = list(found.flags)
     if found.fuzzy:
         entry.previous_msgctxt = found.previous_msgctxt

@@ -666,6 +666,8 @@ def _set(entry: polib.POEntry, text: str, kind: str) -> None:
         entry.flags = others
         entry.previous_msgctxt = entry.previous_msgid = None
     entry.msgstr = text
+    if kind != "fuzzy" and text and is_draft(entry):  # accepted: its draft line is history
+        entry.tcomment = as_history(entry)  # now, as update makes it (catalog._keep)
 
 
 def _fuzzy_comment(entry: polib.POEntry, text: str) -> str:
