@@ -526,7 +526,10 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
             inside = _emit(element, 0, _Cursor(element, tail=False), node.children, sources)
             _keep(element, *inside, [c for c in source if not is_element(c)])
         element.tail = None
-        parent.insert(index, element)
+        if cursor.tail:  # after the element before it: lxml finds an index by counting
+            cursor.element.addnext(element)  # siblings, and a run of thousands took minutes
+        else:
+            parent.insert(index, element)
         index += 1
         cursor = _Cursor(element, tail=True)
     return index, cursor
