@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -472,6 +473,21 @@ def test_raw_markup_unescaped_less_than(tmp_path: Path) -> None:
     msgid = "values &lt; 5 mm"
     assert one(tmp_path, msgid, "Werte < 5 mm") == [issue(
         "raw-markup", ERROR, "raw '<' in the translation; write a literal '<' as &lt;", msgid)]
+
+
+def test_comment_openers_never_closed_do_not_stall_the_raw_markup_check(tmp_path: Path
+                                                                        ) -> None:
+    """A msgstr of 20,000 '<!--x' (100 kB, an adversary's catalog) took 9 s in each
+    raw-markup pass (check, and the build's report, twice a locale): each '<!--' was
+    searched to the end for its '-->'. A comment is searched as far as a tag is."""
+    msgid = "values &lt; 5 mm"
+    started = time.monotonic()
+    found = one(tmp_path, msgid, "<!--x" * 20_000)
+    assert time.monotonic() - started < 3
+    assert "raw-markup" in [f.check for f in found]
+    assert one(tmp_path, msgid, "Werte <!-- kurz --> &lt; 5 mm") == [issue(
+        "raw-markup", ERROR, "text looks like an HTML tag (<!-- kurz -->); only <n>…</n> and "
+        "<n/> placeholders are allowed", msgid)]
 
 
 def test_malformed_placeholder_is_a_typed_tag_and_broken_placeholders(tmp_path: Path) -> None:

@@ -378,7 +378,9 @@ def _where(parent: int) -> str:
     return "at top level" if parent == 0 else f"inside <{parent}>…</{parent}>"
 
 
-_TAG_LIKE = re.compile(r"<!--.*?-->|<[/!?]?\s*[A-Za-z0-9][^<>]{0,200}>", re.DOTALL)
+# A comment is searched as far as a tag (searched to the end, thousands of '<!--' never
+# closed took seconds each pass).
+_TAG_LIKE = re.compile(r"<!--.{0,200}?-->|<[/!?]?\s*[A-Za-z0-9][^<>]{0,200}>", re.DOTALL)
 
 
 @entry_check("raw-markup", _E, "no raw '<' outside placeholders (no typed HTML tags)")
