@@ -1354,3 +1354,25 @@ def test_a_translated_run_of_thousands_of_elements_builds_in_linear_time() -> No
     assert time.monotonic() - started < 4
     assert b'<p>Anfang <b>w0</b> <a href="#0">l</a> <b>w1</b>' in built
     assert b'<b>w12499</b> <a href="#12499">l</a> end.</p>' in built
+
+
+@pytest.mark.parametrize("body, translated", [
+    ("".join(f"text {i} <div>block {i}</div>" for i in range(20_000)), False),
+    ("<p>" + "".join(f"word {i} <!-- c{i} --> <b>b</b> " for i in range(20_000)) + "</p>", True),
+])
+def test_text_between_thousands_of_blocks_or_comments_builds_in_linear_time(
+        body: str, translated: bool) -> None:
+    """Text between 20,000 blocks, left in English (each piece wrapped in a marked span),
+    took 17 s; a translated paragraph with 20,000 comments 6 s: each span or comment went
+    in by its index, which lxml finds by counting siblings."""
+    data = f"<html><body>{body}</body></html>".encode()
+    found = {key: msgid.replace("word 0 ", "Wort 0 ") for key, msgid
+             in identity_catalog(data, "p.html").items()} if translated else {}
+    started = time.monotonic()
+    built = build_with(data, "p.html", "de", found)
+    assert time.monotonic() - started < 3
+    if translated:  # the comments follow the translation, in their order
+        assert b"<p>Wort 0 <b>b</b> word 1 <b>b</b>" in built
+        assert b"<b>b</b><!-- c0 --><!-- c1 -->" in built and b"<!-- c19999 --> </p>" in built
+    else:
+        assert b'<span lang="en">text 19999</span> <div lang="en">block 19999</div>' in built

@@ -336,15 +336,16 @@ def _wrap(run: Run) -> etree._Element:
     else:
         text = text[: len(text) - len(trail)]
     if run.prev is None:
-        index, parent.text = 0, lead
+        parent.text = lead
     else:
-        index, run.prev.tail = parent.index(run.prev) + 1, lead
+        run.prev.tail = lead
     span = parent.makeelement("span", {})
     span.text = text
     for node in run.nodes:
         span.append(node)  # with its tail
     span.tail = trail
-    parent.insert(index, span)
+    _place(parent, _Cursor(parent, tail=False) if run.prev is None
+           else _Cursor(run.prev, tail=True), span)
     return span
 
 
@@ -458,6 +459,17 @@ class _Cursor:
             self.element.text = (self.element.text or "") + text
 
 
+def _place(parent: etree._Element, cursor: _Cursor, element: etree._Element) -> _Cursor:
+    """Put ``element`` where ``cursor`` is: after its element, or first in ``parent``;
+    the cursor after it. Never by index: lxml finds one by counting siblings, and a run
+    among thousands took minutes."""
+    if cursor.tail:
+        cursor.element.addnext(element)
+    else:
+        parent.insert(0, element)
+    return _Cursor(element, tail=True)
+
+
 def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._Element]) -> None:
     lead, trail = _spacing(run.start_text(), run.end_text())
     parent = run.parent
@@ -467,15 +479,13 @@ def _fill(run: Run, nodes: list[str | Placeholder], sources: dict[int, etree._El
     if run.prev is None:
         parent.text = None
         cursor = _Cursor(parent, tail=False)
-        index = 0
     else:
         run.prev.tail = None
         cursor = _Cursor(run.prev, tail=True)
-        index = parent.index(run.prev) + 1
     cursor.add(lead)
-    index, cursor = _keep(parent, index, cursor, leading)
-    index, cursor = _emit(parent, index, cursor, nodes, sources)
-    index, cursor = _keep(parent, index, cursor, later)
+    cursor = _keep(parent, cursor, leading)
+    cursor = _emit(parent, cursor, nodes, sources)
+    cursor = _keep(parent, cursor, later)
     cursor.add(trail)
 
 
@@ -495,21 +505,19 @@ def run_comments(run: Run) -> tuple[list[etree._Element], list[etree._Element]]:
     return leading, later
 
 
-def _keep(parent: etree._Element, index: int, cursor: _Cursor,
-          comments: Sequence[etree._Element]) -> tuple[int, _Cursor]:
-    """Put a translated run's comments back, in their order, at ``index``."""
+def _keep(parent: etree._Element, cursor: _Cursor,
+          comments: Sequence[etree._Element]) -> _Cursor:
+    """Put a translated run's comments back, in their order, at ``cursor``."""
     for comment in comments:
         kept = copy.copy(comment)
         kept.tail = None
-        parent.insert(index, kept)
-        index += 1
-        cursor = _Cursor(kept, tail=True)
-    return index, cursor
+        cursor = _place(parent, cursor, kept)
+    return cursor
 
 
-def _emit(parent: etree._Element, index: int, cursor: _Cursor,
+def _emit(parent: etree._Element, cursor: _Cursor,
           nodes: Sequence[str | Placeholder], sources: dict[int, etree._Element]
-          ) -> tuple[int, _Cursor]:
+          ) -> _Cursor:
     for node in nodes:
         if isinstance(node, str):
             cursor.add(node)
@@ -523,16 +531,11 @@ def _emit(parent: etree._Element, index: int, cursor: _Cursor,
         else:
             attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
             element = parent.makeelement(source.tag, attributes)
-            inside = _emit(element, 0, _Cursor(element, tail=False), node.children, sources)
-            _keep(element, *inside, [c for c in source if not is_element(c)])
+            inside = _emit(element, _Cursor(element, tail=False), node.children, sources)
+            _keep(element, inside, [c for c in source if not is_element(c)])
         element.tail = None
-        if cursor.tail:  # after the element before it: lxml finds an index by counting
-            cursor.element.addnext(element)  # siblings, and a run of thousands took minutes
-        else:
-            parent.insert(index, element)
-        index += 1
-        cursor = _Cursor(element, tail=True)
-    return index, cursor
+        cursor = _place(parent, cursor, element)
+    return cursor
 
 
 def prepare_head(root: etree._Element) -> etree._Element:
