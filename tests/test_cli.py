@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from click.testing import CliRunner
 
@@ -462,3 +463,22 @@ def test_a_source_date_epoch_that_names_no_date_is_one_line(project: Path, epoch
     assert invoke("extract", "-q") == (
         2, f"error: SOURCE_DATE_EPOCH={epoch!r}: not a date; set it to a whole number of "
            "seconds since 1970-01-01 UTC, as `git log -1 --format=%ct` prints it\n")
+
+
+def test_the_gate_names_a_fuzzy_option_other_than_the_config_s(project: Path) -> None:
+    """`run --check --include-fuzzy` after a run the config's way (fuzzy left out) said
+    to run `miss-i18n run`, which builds the pages without the fuzzy translations again
+    and leaves the gate failing; the advice names the option, as it names -l."""
+    assert invoke("run", "--no-translate")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path))
+    entry = po.find("Overview", msgctxt="minimally-invasive-spine-surgery:#overview/h2")
+    assert entry is not None
+    entry.msgstr, entry.flags = "Überblick", ["fuzzy"]
+    po.save(str(path))
+    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("run", "--check", "--include-fuzzy", "--no-translate")
+    assert code == 3
+    assert output.rstrip().endswith("run `miss-i18n run --include-fuzzy`"), output
+    assert invoke("run", "--include-fuzzy", "--no-translate")[0] == 0
+    assert invoke("run", "--check", "--include-fuzzy", "--no-translate")[0] == 0

@@ -160,13 +160,17 @@ class Project:
             catalogs_apart(self.config)
             yield Snapshot()
 
-    def _command(self, command: str) -> str:
+    def _command(self, command: str, include_fuzzy: bool | None = None) -> str:
         """The command as the stale gate names it: narrowed as this one was (a narrowed
-        build reports only its locales, so a full one would not satisfy this gate)."""
+        build reports only its locales, so a full one would not satisfy this gate), and
+        with its --include-fuzzy/--exclude-fuzzy where that is not the config's (pages
+        built the config's way would not satisfy it either)."""
         config = self.config
-        if config.targets == config.locales:
-            return command
-        return " ".join([command, *(f"-l {locale}" for locale in config.targets)])
+        words = [command, *(f"-l {locale}" for locale in config.targets
+                            if config.targets != config.locales)]
+        if include_fuzzy is not None and include_fuzzy != config.include_fuzzy:
+            words.append("--include-fuzzy" if include_fuzzy else "--exclude-fuzzy")
+        return " ".join(words)
 
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
                 also: Sequence[Path] = (), staged: Sequence[Staged] = (), *, sweep: bool = True
@@ -258,7 +262,8 @@ class Project:
             # the manifest, last; its folder's leftovers were swept with index.html's
             writes += self._commit(built.outputs[-1:], check, seen, sweep=False)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
-                           command=self._command("build"), rejected=rejected_lines(built.reports),
+                           command=self._command("build", include_fuzzy),
+                           rejected=rejected_lines(built.reports),
                            kept=list(pruned.kept))
 
     def status(self, *, least_confident: int = 0) -> more.StatusResult:
@@ -368,7 +373,7 @@ class Project:
             w for w in writes if not w.removed]
         waiting = translating.waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check,
-                           command=self._command("run"),
+                           command=self._command("run", include_fuzzy),
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
                            waiting=waiting, rejected=rejected_lines(built.reports),
