@@ -312,3 +312,30 @@ def test_another_charset_is_read_and_written_as_utf8_as_msgconv_does(tmp_path: P
     shown = subprocess.run(["msgunfmt", "--no-wrap", str(mo)], capture_output=True,
                            check=True).stdout
     assert shown == converted
+
+
+FLAG_LINES = ["no-wrap, c-format", "fuzzy, fuzzy", "python-format, fuzzy",
+              "range: 0..10, c-format, no-c-format", "impossible-c-format",
+              "range: 0..10, range: 2..3", "range: 10..0", "c-format, no-c-format, c-format",
+              "no-wrap, wrap", "wrap, no-wrap, possible-python-format", "fuzzy, range: 1..5"]
+
+
+@needs_gettext
+@pytest.mark.parametrize("flags", FLAG_LINES)
+def test_flags_are_written_as_msgcat_writes_them(tmp_path: Path, flags: str) -> None:
+    """A hand-written flag line (`#, no-wrap, c-format`, `#, fuzzy, fuzzy`) was written back
+    as it was, where msgcat --no-wrap orders the flags, keeps one of each, the last of a
+    format's or the wrap's, and leaves out what says nothing (`impossible-`, `wrap`)."""
+    path = tmp_path / "flags.po"
+    path.write_bytes(H + f'#, {flags}\nmsgid "a"\nmsgstr "b"\n'.encode())
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert catalog.to_bytes(catalog.load(path)) == canonical
+
+
+def test_a_flag_gettext_does_not_know_is_kept_once_after_the_others() -> None:
+    """msgcat drops a flag it does not know (a tool's own, `read-only`; a misspelt
+    `Fuzzy`): kept instead, once, after the ones it writes, never lost."""
+    assert catalog.flag_list(["read-only", "no-wrap", "fuzzy", "Fuzzy", "read-only",
+                              "c-format"]) == ("fuzzy", "c-format", "no-wrap", "read-only",
+                                               "Fuzzy")

@@ -342,6 +342,59 @@ def is_fresh(entry: polib.POEntry) -> bool:
                 or entry.previous_msgid_plural is not None)
 
 
+FORMATS = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
+    "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
+    "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace",
+    "php", "gcc-internal", "gfc-internal", "ycp")
+"""The format flags GNU gettext knows, in the order msgcat writes them."""
+_FORMAT_FLAG = re.compile(r"(no-|possible-|impossible-)?([a-z-]+)-format")
+_RANGE = re.compile(r"range: ([0-9]+)\.\.([0-9]+)")
+
+
+@lru_cache(maxsize=256)
+def _flags_of(flags: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_normalized_flags(flags))
+
+
+def flag_list(flags: Sequence[str]) -> tuple[str, ...]:
+    """An entry's flags as msgcat writes them: ``fuzzy``, then each format flag GNU gettext
+    knows in its order (the last said of a format wins; ``possible-`` is written as the
+    flag, ``impossible-`` not at all), a valid ``range: a..b`` (the last), ``no-wrap``
+    where the last of ``wrap``/``no-wrap`` says so; then any other flag, once each, in
+    its order (msgcat drops those: a tool's own flag is kept, never lost)."""
+    return _flags_of(tuple(flags))
+
+
+def _normalized_flags(flags: tuple[str, ...]) -> list[str]:
+    formats: dict[str, str] = {}
+    known = set(FORMATS)
+    ranged: str | None = None
+    wrap: str | None = None
+    others: list[str] = []
+    for flag in flags:
+        found = _FORMAT_FLAG.fullmatch(flag)
+        if found is not None and found.group(2) in known:
+            formats[found.group(2)] = found.group(1) or ""
+        elif flag.startswith("range:"):
+            bounds = _RANGE.fullmatch(flag)
+            if bounds is not None and int(bounds.group(1)) <= int(bounds.group(2)):
+                ranged = flag
+        elif flag in ("wrap", "no-wrap"):
+            wrap = flag
+        elif flag != "fuzzy" and flag not in others:
+            others.append(flag)
+    written = ["fuzzy"] if "fuzzy" in flags else []
+    for name in FORMATS:
+        state = formats.get(name)
+        if state in ("", "possible-"):
+            written.append(f"{name}-format")
+        elif state == "no-":
+            written.append(f"no-{name}-format")
+    written += [*([ranged] if ranged else []), *(["no-wrap"] if wrap == "no-wrap" else [])]
+    return written + others
+
+
 def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     """An entry's lines: comments, previous strings, then its own strings.
 
@@ -359,8 +412,10 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     if is_fresh(entry):
         lines += _untranslated_lines(entry.msgctxt, entry.msgid)  # most of a new catalog
         return
-    if entry.flags:  # fuzzy first, as msgcat writes it; the others as they are
-        lines.append("#, " + ", ".join(sorted(entry.flags, key=lambda flag: flag != "fuzzy")))
+    if entry.flags:
+        flags = flag_list(entry.flags)
+        if flags:
+            lines.append("#, " + ", ".join(flags))
     prefix, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
     if entry.previous_msgctxt is not None:
         _add_string(lines, previous, "msgctxt", entry.previous_msgctxt)
