@@ -103,9 +103,8 @@ def _old_entry_lines(entry: polib.POEntry) -> list[str]:
     lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")] if entry.comment else []
     if entry.occurrences:  # an obsolete entry's too, as msgcat writes them
         lines.append("#: " + " ".join(f"{p}:{n}" if n else p for p, n in entry.occurrences))
-    if entry.flags:  # fuzzy first, as msgcat writes it
-        lines.append("#, " + ", ".join([flag for flag in entry.flags if flag == "fuzzy"] + [
-            flag for flag in entry.flags if flag != "fuzzy"]))
+    if catalog.flag_list(entry.flags):  # as msgcat writes them (test_po_syntax's oracle)
+        lines.append("#, " + ", ".join(catalog.flag_list(entry.flags)))
     prefix = "#~ " if entry.obsolete else ""
     previous = "#~| " if entry.obsolete else "#| "
     for keyword in ("msgctxt", "msgid", "msgid_plural"):
