@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Collection
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -19,10 +20,17 @@ _ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), 
                       " or contains(., '..')]/..")
 """The elements with an attribute that may be a root-relative URL (``/about.html``), or
 a relative one that leaves the source folder (``../index.html``)."""
-_ROOTED_OR_ABSOLUTE = etree.XPath(
-    "descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or contains(., '..') or "
-    "starts-with(translate(normalize-space(.), 'HTPS', 'htps'), 'http')]/..")
-"""The same, and those with one that may be an absolute URL into the site."""
+@lru_cache(maxsize=8)
+def _rooted_or_absolute(host: str) -> etree.XPath:
+    """The same, and those with one that may be an absolute URL into the site at ``host``
+    (``//host`` in it, as the host is written in the base-url: ``relink`` then checks
+    the scheme and host), not the links to other sites, most of a page's: a search in C,
+    where lowering every attribute's letters (``translate``) cost five times as much."""
+    written = "".join(c for c in host if c not in "'\"")  # (a host holds neither)
+    return etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or "
+                       f"contains(., '..') or contains(., '//{written}')]/..")
+
+
 _REFRESH = etree.XPath(
     "descendant-or-self::meta[translate(@http-equiv, 'REFSH', 'refsh') = 'refresh']")
 """A redirect stub's ``<meta http-equiv="refresh" content="0; url=…">``."""
@@ -70,11 +78,14 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     rebase = _rebaser(base, source_dir) if base is not None else None
     only_rooted = not assets and base is None  # then a relative link stays as it is
     host = urlsplit(site_url).netloc.lower() if site_url else None
+    depth = source_dir.count("/") + 1 if source_dir else 0
 
     def relink(url: str) -> str:
-        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") and ".." not in url \
+        if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") \
+                and url.count("..") <= depth \
                 and not (host and url.lstrip(HTML_SPACE)[:4].lower() == "http"):
-            return url  # (most links: another page's, relative, stays as it is)
+            return url  # (most links: another page's, relative, stays as it is; one with
+            # no more '..' than the page is deep cannot leave the source folder)
         if rebase is not None:
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
@@ -115,7 +126,7 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         # only the elements that may hold a root-relative (or absolute, or outgoing) URL: a
         # page has thousands of elements, and most pages none; each relinked once (a link
         # out of the folder would leave it again)
-        rooted = _ROOTED_OR_ABSOLUTE if host else _ROOTED
+        rooted = _rooted_or_absolute(host) if host else _ROOTED
         found: dict[etree._Element, None] = {}
         for query in (rooted, _REFRESH, _CSS):
             hits = query(root)
