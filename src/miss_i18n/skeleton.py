@@ -12,9 +12,10 @@ here with libxml2's escaping, which is checked against libxml2 itself once per p
 element (``_escapes_alike``).
 
 A page the skeleton cannot express is built the old way (``compile`` returns None): a page
-whose text holds the marker characters, whose URLs libxml2 rewrites, whose text starts
-directly in ``<body>`` or that has no ``<body>``, where a language mark would change an
-attribute in place, or whose structured data (JSON-LD) holds texts or a language. The
+whose text holds the marker characters, whose URLs libxml2 rewrites, that has no
+``<body>``, where a language mark would change an attribute in place, or whose structured
+data (JSON-LD) holds texts or a language (a body whose text starts in it is expressed:
+the menu and notices go before that text, as build._decorate puts them). The
 caller also builds the page once through ``build.localize`` and keeps the skeleton only if
 both give the same bytes (``verified``).
 """
@@ -252,8 +253,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
         run = slot.run
         if run is None:
             continue
-        if run.parent is body and run.prev is None:
-            return None  # the menu would go inside the run's text
+        if run.parent is body and run.prev is None and _spaced(body.text):
+            return None  # the menu goes after the spacing where the run is marked English
         marked = fallback_element(run, slot.element)
         compiled = _compile_run(run, marked, slot.placeholders, slot.opaque)
         if compiled is None:
@@ -271,11 +272,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if not _page_places(root, site):
         return None
     root.set("dir", _marker(ROOT_DIR))
-    if len(head):
-        head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
-    else:
-        head.text = (head.text or "") + _marker(HEAD)
-    body.text = (body.text or "") + _marker(BODY)
+    _chrome_places(head, body)
     found = _parts(serialize(tree, plain=True).decode("utf-8"))
     if found is None:
         return None
@@ -289,6 +286,27 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
                     runs, sources, attributes, (title_slot, source_title), claims, values,
                     items, og_locales, kept)
+
+
+def _spaced(text: str | None) -> bool:
+    """Whether ``text`` starts with spacing: a run starting so in ``<body>`` leaves only
+    that spacing there once it is marked as English (build.localize), and the menu goes
+    after it, yet before the same text translated: no one place for it."""
+    return text is not None and text != "" and text[0] in HTML_SPACE
+
+
+def _chrome_places(head: etree._Element, body: etree._Element) -> None:
+    """The places of the head's additions (after its last element) and of the body's menu
+    and notices: first in the body, before any text of its own (a run's, maybe), as
+    build._decorate puts them."""
+    if len(head):
+        head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
+    else:
+        head.text = (head.text or "") + _marker(HEAD)
+    if (body.text or "").strip(HTML_SPACE):
+        body.text = _marker(BODY) + (body.text or "")
+    else:
+        body.text = (body.text or "") + _marker(BODY)
 
 
 def _kept_places(root: etree._Element, slots: Sequence[Slot]) -> list[tuple[bool, bool]]:
