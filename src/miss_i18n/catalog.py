@@ -27,10 +27,10 @@ from .provenance import (
     as_history,
     edited,
     is_accepted,
-    is_draft,
     is_edited,
     is_from_memory,
     is_machine,
+    settled_comment,
     unwrapped,
 )
 
@@ -760,8 +760,7 @@ def _keep(entry: polib.POEntry, found: polib.POEntry) -> None:
     a translator's own ``msgmerge`` would otherwise make it a fuzzy machine draft of an
     earlier source again, which the next ``translate`` replaces."""
     entry.msgstr = found.msgstr
-    entry.tcomment = as_history(found) if is_accepted(found) and is_draft(found) \
-        else found.tcomment
+    entry.tcomment = settled_comment(found)
     entry.flags = list(found.flags)
     if found.fuzzy:
         entry.previous_msgctxt = found.previous_msgctxt

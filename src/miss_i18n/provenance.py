@@ -284,6 +284,15 @@ def as_history(entry: polib.POEntry) -> str:
     return edited(entry.tcomment) if _not_the_drafts(entry) else accepted(entry.tcomment)
 
 
+def settled_comment(entry: polib.POEntry) -> str:
+    """The translator comment an entry keeps as it stands: a draft a person accepted
+    (fuzzy cleared, its draft line still there) has the line made history now
+    (``as_history``), so that no later tool (a translator's own ``msgmerge``, which would
+    make it a fuzzy draft of an earlier source) turns it back into a draft an engine may
+    replace; any other entry keeps its comment."""
+    return as_history(entry) if is_accepted(entry) and is_draft(entry) else entry.tcomment
+
+
 def is_engine_text(entry: polib.POEntry) -> bool:
     """A fuzzy machine draft still as the engine wrote it: no person edited it (``is_edited``;
     an older line without a digest cannot tell, and is taken as the engine's). Such a draft

@@ -84,6 +84,7 @@ from .provenance import (
     is_engine_text,
     is_from_memory,
     is_machine,
+    settled_comment,
 )
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -666,8 +667,7 @@ def _set(entry: polib.POEntry, text: str, kind: str) -> None:
         entry.flags = others
         entry.previous_msgctxt = entry.previous_msgid = None
     entry.msgstr = text
-    if kind != "fuzzy" and text and is_draft(entry):  # accepted: its draft line is history
-        entry.tcomment = as_history(entry)  # now, as update makes it (catalog._keep)
+    entry.tcomment = settled_comment(entry)  # accepted: its draft line is history now
 
 
 def _fuzzy_comment(entry: polib.POEntry, text: str) -> str:
