@@ -69,9 +69,10 @@ def with_language(text: str, tag: str) -> str:
     as it was where it is not JSON we can replace in."""
     if _loaded(text) is None:
         return text
-    for pointer, _span in sorted(_spans(text).items(), key=lambda item: -item[1][0]):
-        if pointer.rsplit("/", 1)[-1] == LANGUAGE_KEY:
-            text = replaced(text, pointer, tag) or text
+    places = sorted((span for pointer, span in _spans(text).items()
+                     if pointer.rsplit("/", 1)[-1] == LANGUAGE_KEY), reverse=True)
+    for start, end in places:  # from the end: the spans before stay where they were
+        text = text[:start] + _literal(tag) + text[end:]
     return text
 
 
