@@ -617,6 +617,12 @@ def _take_out(element: etree._Element) -> None:
     parent.remove(element)
 
 
+def has_own_text(body: etree._Element) -> bool:
+    """Whether the body starts with text of its own (not spacing) before any element: the
+    menu and notices go before that text (``_decorate``; ``skeleton`` places them so)."""
+    return bool(body.text and body.text.strip(HTML_SPACE))
+
+
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
               chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
     head = prepare_head(root)
@@ -664,8 +670,8 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         nav.set("lang", marks["lang"])
         nav[0][0].set("lang", bcp47(locale))
     body.insert(0, nav)
-    if body.text and body.text.strip(HTML_SPACE):  # text of the body's own: the menu and
-        last = body[len(notices)]  # notices go before its sentence, not into it
+    if has_own_text(body):  # the menu and notices go before its sentence, not into it
+        last = body[len(notices)]
         last.tail = (last.tail or "") + body.text
         body.text = None
 

@@ -39,6 +39,7 @@ from .build import (
     content_languages,
     fallback_element,
     fallback_mark,
+    has_own_text,
     inherited_lang,
     localize,
     notices_of,
@@ -303,7 +304,7 @@ def _chrome_places(head: etree._Element, body: etree._Element) -> None:
         head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
     else:
         head.text = (head.text or "") + _marker(HEAD)
-    if (body.text or "").strip(HTML_SPACE):
+    if has_own_text(body):
         body.text = _marker(BODY) + (body.text or "")
     else:
         body.text = (body.text or "") + _marker(BODY)
