@@ -426,6 +426,38 @@ def test_html5_void_elements_hold_nothing() -> None:
     assert body == VOIDS[VOIDS.index(b"<p>Line"):-14].replace(b"<wbr></wbr>", b"<wbr>")
 
 
+IMAGES = (b'<!DOCTYPE html><html><head><title>T</title></head><body>\n'
+          b'<p>A <image src="cat.png" alt="A sleeping cat"> here</p>\n'
+          b'<image src="dog.png" alt="A dog">\n<p>After</p>\n'
+          b'<svg><image href="x.png"><title>Photo</title></image><text>Drawn</text></svg>\n'
+          b'</body></html>')
+
+
+def test_an_image_element_is_an_img() -> None:
+    """A browser reads <image> as <img>; libxml2 read it as a container: its alt text
+    was never extracted, the text after it was cut into an entry of its own and the rest
+    of the page nested in it, written back with </image> end tags. Its alt is now an
+    image's, the text around it one sentence, and the page keeps its <image> markup; an
+    <svg>'s own <image> keeps its content and its end tag."""
+    located = Located.of(parse_page(IMAGES), "i.html")
+    msgids = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert msgids == {"i:head/title": "T", "i:body/p": "A <1/> here",
+                      "i:body/p/image@alt": "A sleeping cat", "i:body/image@alt": "A dog",
+                      "i:body/p[2]": "After", "i:body/svg/image/title": "Photo",
+                      "i:body/svg/text": "Drawn"}
+    found = {(c, m): f"DE {m}" for c, m in msgids.items()}
+    built = build_with(IMAGES, "i.html", "de", found)
+    assert b'<p>DE A <image src="cat.png" alt="DE A sleeping cat"> here</p>\n' \
+           b'<image src="dog.png" alt="DE A dog">\n<p>DE After</p>\n' \
+           b'<svg><image href="x.png"><title>DE Photo</title></image><text>DE Drawn</text>' \
+           b'</svg>\n</body></html>' in built
+    assert built.count(b"</image>") == 1
+    site = Site(["i.html"], "en", ["de"])
+    skeleton = compile_page(located, "i.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site)[0] == built
+
+
 REDIRECT = (b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta http-equiv="refresh" '
             b'content="0; url=index.html"><meta name="description" content="Moved away">'
             b'<title>Moved</title></head></html>\n')

@@ -303,12 +303,24 @@ UNKNOWN_VOID = ("wbr", "source", "track", "embed", "keygen", "bgsound")
 """Void elements (HTML standard) that libxml2's HTML4 parser reads as containers: it nests
 what follows them, up to their parent's end, inside them, and writes them with an end tag
 (``writer.written`` leaves that out)."""
+IMAGE = "image"
+"""``<image>``, which a browser's parser reads as ``<img>`` (void), outside an ``<svg>`` or
+``<math>``: so is it here (``unknown_voids``), its name kept. Inside a graphic it is SVG's
+own element, which may hold a ``<title>`` and needs its end tag: left as it is."""
+
+
+def unknown_voids(node: etree._Element | etree._ElementTree) -> list[etree._Element]:
+    """The elements at or below ``node`` that a browser reads as void and libxml2 does not
+    (UNKNOWN_VOID, and an HTML ``<image>``), in document order."""
+    return [element for element in node.iter(*UNKNOWN_VOID, IMAGE)
+            if element.tag != IMAGE or not any(
+                above.tag in ("svg", "math") for above in element.iterancestors())]
 
 
 def hoist_voids(root: etree._Element) -> None:
     """Move what libxml2 nested in a void element out after it, where a browser's parser
     leaves it: the text after ``<wbr>`` is the paragraph's, to extract and to translate."""
-    for element in list(root.iter(*UNKNOWN_VOID)):
+    for element in unknown_voids(root):
         parent = element.getparent()
         if parent is None or (element.text is None and not len(element)):
             continue

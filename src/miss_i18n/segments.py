@@ -32,7 +32,7 @@ INLINE = frozenset(
 # Elements kept whole: inside a block they become <n/>; their content is never extracted
 # (but a list's options and a datalist's fallback content: walk_options, walk_datalist).
 OPAQUE = frozenset(
-    "area audio br canvas datalist embed iframe img input math meter object output "
+    "area audio br canvas datalist embed iframe image img input math meter object output "
     "picture progress script select style svg template textarea video wbr".split()
 )
 # Never walked into at block level either.
@@ -50,6 +50,7 @@ _DOUBLE_SPACE = re.compile(r"  +")
 ANY_ELEMENT_ATTRIBUTES = ("title", "aria-label")
 ELEMENT_ATTRIBUTES = {
     "img": ("alt",),
+    "image": ("alt",),  # an <img> to a browser's parser (pages.IMAGE)
     "area": ("alt",),
     "input": ("alt", "placeholder"),
     "textarea": ("placeholder",),
@@ -583,7 +584,7 @@ def _visible_text(node: etree._Element) -> Iterator[str]:
 def _describe_whole(number: int, node: etree._Element) -> str:
     if node.tag == "br":
         return f"<{number}/> is a line break"
-    if node.tag == "img":
+    if node.tag in ("img", "image"):
         return f"<{number}/> is an image"
     if node.tag == "select":
         return f"<{number}/> is a list to choose from (<select>), its options entries of their own"

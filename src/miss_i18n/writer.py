@@ -8,7 +8,7 @@ import re
 
 from lxml import etree, html
 
-from .pages import UNKNOWN_VOID
+from .pages import unknown_voids
 
 # What libxml2's HTML serializer leaves alone in href, src, action and <a name>; it
 # percent-encodes everything else there (spaces, non-ASCII: Bézier → B%C3%A9zier).
@@ -87,7 +87,7 @@ def written(node: etree._Element | etree._ElementTree, *, doctype: str | None = 
         return str(html.tostring(node, doctype=doctype, encoding="unicode", method="html",
                                  with_tail=with_tail))
 
-    voids = [e for e in node.iter(*UNKNOWN_VOID) if e.text is None and not len(e)]
+    voids = [e for e in unknown_voids(node) if e.text is None and not len(e)]
     raws = [e for e in node.iter(*RAW_TEXT) if e.text and not len(e)
             and any(char in e.text for char in "&<>") and not _ends(e.text, str(e.tag))]
     if not voids and not raws:
