@@ -548,6 +548,40 @@ def test_content_between_the_end_of_body_and_html_goes_into_body() -> None:
     assert [s.segment.msgid for s in locate(parse_page(empty), "e.html")] == ["T", "Text alone"]
 
 
+IN_HEAD = (b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>T</title>\n'
+           b'<select name="size"><option>Small</option><option>Large</option></select>\n'
+           b'<nav>Menu text</nav>\n<meta name="description" content="About">\n'
+           b'<script>x()</script>\n</head><body class="c">\n<p>Body</p>\n</body></html>')
+
+
+def test_content_a_page_writes_in_its_head_goes_into_body() -> None:
+    """A browser ends the head at its first element that is not head content (a
+    <select>, a <nav>) and shows it in the body; libxml2 kept those in <head>, where
+    their text was never extracted: every locale showed it in English. It now moves to
+    the start of <body>, with what follows it but the metadata (title, meta, link, base),
+    extracted and built; the build's own head links then stay in the head too."""
+    located = Located.of(parse_page(IN_HEAD), "h.html")
+    msgids = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert msgids == {"h:head/title": "T", "h:head/meta[description]@content": "About",
+                      "h:body/select/option": "Small", "h:body/select/option[2]": "Large",
+                      "h:body/nav": "Menu text", "h:body/p": "Body"}
+    found = {(c, m): f"DE {m}" for c, m in msgids.items()}
+    built = build_with(IN_HEAD, "h.html", "de", found)
+    head, body = built.split(b"</head>")
+    assert b'<title>DE T</title>\n<meta name="description" content="DE About">\n<link ' in head
+    assert b"<select" not in head and b"<script>" not in head
+    assert body.endswith(b'</nav>\n<select name="size"><option value="Small">DE Small</option>'
+                         b'<option value="Large">DE Large</option></select>\n'
+                         b'<nav>DE Menu text</nav>\n<script>x()</script>\n\n'
+                         b'<p>DE Body</p>\n</body></html>\n')
+    site = Site(["h.html"], "en", ["de"])
+    skeleton = compile_page(located, "h.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site)[0] == built
+    alone = b"<html><head><title>T</title><button>Go</button></head></html>"
+    assert [s.segment.msgid for s in locate(parse_page(alone), "a.html")] == ["T", "Go"]
+
+
 @pytest.mark.parametrize("tail", [b"<head><title>Two</title></head>",
                                   b'<body class="x"><p>Suite</p></body>',
                                   b"<p>Suite</p><body><p>Encore</p></body>",

@@ -161,6 +161,7 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)
+    gather_from_head(root)
     gather_after_body(root, path)  # first: it comes before what follows </html>
     gather_trailing(root, path)
     hoist_voids(root)
@@ -251,6 +252,41 @@ def gather_trailing(root: etree._Element, path: Path | None = None) -> None:
                 body.text = (body.text or "") + extra.text
         for child in list(extra):
             body.append(child)  # its tail goes with it
+
+
+HEAD_CONTENT = frozenset("base basefont bgsound link meta noframes noscript script style "
+                         "template title".split())
+"""The elements a browser's parser keeps in ``<head>`` (its "in head" insertion mode)."""
+METADATA = ("base", "link", "meta", "title")
+"""Of those, the ones that show nothing and that the build reads and writes in the head."""
+
+
+def gather_from_head(root: etree._Element) -> None:
+    """Move what a browser shows out of ``<head>`` to the start of ``<body>``, where its
+    parser puts it: the first element it does not keep in the head (HEAD_CONTENT) ends
+    the head, and that element and what follows it go into the body.
+
+    libxml2 keeps many there (``<select>``, ``<button>``, ``<nav>``, ``<details>``, a
+    custom element): their text was shown but never extracted, so every locale showed
+    it in the source language. What follows them moves too, in its order (a script
+    after a ``<select>`` finds it), but for the metadata (METADATA), which shows nothing
+    wherever it is and which the build reads and writes in the head."""
+    head = root.find("head")
+    if head is None:
+        return
+    start = next((at for at, node in enumerate(head)
+                  if isinstance(node.tag, str) and node.tag not in HEAD_CONTENT), None)
+    if start is None:
+        return
+    moved = [node for node in list(head)[start:] if node.tag not in METADATA]
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    text, body.text = body.text, None
+    for at, node in enumerate(moved):
+        body.insert(at, node)  # its tail goes with it
+    if text:
+        moved[-1].tail = (moved[-1].tail or "") + text
 
 
 def gather_after_body(root: etree._Element, path: Path | None = None) -> None:
