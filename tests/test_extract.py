@@ -255,14 +255,15 @@ def test_the_text_of_an_inline_svg_is_extracted() -> None:
     """An inline chart's <title>, <desc> and <text> labels, and an icon's <title>, were
     kept whole with the <svg>: English on every translated page. Each that holds text
     alone is now an entry (a <text> with <tspan> parts stays as it is, as does what is
-    marked translate="no" and a <foreignObject>'s content), built by localize and the
-    skeleton alike."""
+    marked translate="no"; a <foreignObject>'s HTML is a page's: test_html_in_an_svg_is_
+    extracted), built by localize and the skeleton alike."""
     located = Located.of(parse_page(SVG_PAGE), "x.html")
     segments = {s.segment.context: s.segment.msgid for s in located.slots}
     assert segments == {
         "x:head/title": "T", "x:body/svg@aria-label": "Chart", "x:body/svg/title": "Growth",
         "x:body/svg/desc": "Bars per year", "x:body/svg/g/text": "Year & count",
-        "x:body/p": "See <1/> here.", "x:body/p/svg/title": "Icon"}
+        "x:body/svg/foreignobject/p": "Inner", "x:body/p": "See <1/> here.",
+        "x:body/p/svg/title": "Icon"}
     found = {(c, m): f"DE {m}" for c, m in segments.items()}
     site = Site(["x.html"], "en", ["de"])
     built, _ = localize(parse_page(SVG_PAGE), "x.html", "de", found, site=site)
@@ -276,6 +277,45 @@ def test_the_text_of_an_inline_svg_is_extracted() -> None:
     again = Located.planned(parse_page(SVG_PAGE), [s.segment for s in located.slots],
                             located.plan())
     assert [s.segment for s in again.slots] == [s.segment for s in located.slots]
+
+
+FOREIGN = (b'<!DOCTYPE html><html><head><title>T</title></head><body>\n'
+           b'<svg viewBox="0 0 200 100"><rect width="200" height="100" fill="#eee"></rect>'
+           b'<foreignObject x="10" y="10" width="180" height="80"><p>Hello <b>world</b></p>'
+           b'<div class="n">Div text</div></foreignObject><text x="5">Drawn</text></svg>\n'
+           b'<p>See <svg><foreignObject><div>Inner</div></foreignObject></svg> here.</p>\n'
+           b'</body></html>')
+
+
+def test_html_in_an_svg_is_extracted() -> None:
+    """The HTML a <foreignObject> holds (a chart's <p> and <div> labels) is shown as a
+    page's, and was never extracted: English on every translated page. It is now walked
+    as a block's content, in an <svg> of a text's run too; the rest of the graphic is
+    written as it was, and text left untranslated is marked as a page's is."""
+    located = Located.of(parse_page(FOREIGN), "f.html")
+    msgids = {s.segment.context: s.segment.msgid for s in located.slots}
+    assert msgids == {"f:head/title": "T", "f:body/svg/foreignobject/p": "Hello <1>world</1>",
+                      "f:body/svg/foreignobject/div": "Div text", "f:body/svg/text": "Drawn",
+                      "f:body/p": "See <1/> here.", "f:body/p/svg/foreignobject/div": "Inner"}
+    found = {(c, m): f"DE {m}" for c, m in msgids.items() if m != "Div text"}
+    built = build_with(FOREIGN, "f.html", "de", found)
+    assert built.endswith(
+        b'<svg viewbox="0 0 200 100"><rect width="200" height="100" fill="#eee"></rect>'
+        b'<foreignobject x="10" y="10" width="180" height="80"><p>DE Hello <b>world</b></p>'
+        b'<div class="n" lang="en">Div text</div></foreignobject><text x="5">DE Drawn</text>'
+        b'</svg>\n<p>DE See <svg><foreignobject><div>DE Inner</div></foreignobject></svg> '
+        b'here.</p>\n</body></html>\n')
+    site = Site(["f.html"], "en", ["de"])
+    # A run inside a run's element is not the skeleton's: that page is built by localize.
+    assert compile_page(located, "f.html", site) is None
+    alone = FOREIGN[:FOREIGN.index(b"<p>See")] + b"</body></html>"
+    skeleton = compile_page(Located.of(parse_page(alone), "f.html"), "f.html", site)
+    assert skeleton is not None
+    assert render(skeleton, "de", found, site=site)[0] == build_with(alone, "f.html", "de", found)
+    same = build_with(FOREIGN, "f.html", "de", identity_catalog(FOREIGN, "f.html"))
+    svg = built.index(b"<svg")
+    assert same[same.index(b"<svg"):] == built[svg:].replace(b"DE ", b"").replace(
+        b' lang="en"', b"")
 
 
 MATH = ('<html><head><title>T</title></head><body><p>Let <math><mi>f</mi><mo>=</mo><mn>1'

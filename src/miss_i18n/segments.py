@@ -385,13 +385,17 @@ class _Walker:
     def walk_svg(self, parent: etree._Element, translatable: bool,
                  texts: dict[str, str]) -> None:
         """An inline graphic's names, descriptions and drawn text (SVG_TEXT), or a
-        formula's words (MATH_TEXT), and its parts' attributes; not what a
-        ``<foreignObject>`` holds."""
+        formula's words (MATH_TEXT), and its parts' attributes; what a
+        ``<foreignObject>`` holds is HTML (``<p>``, ``<div>``), walked as a block's."""
         for child in parent:
-            if not is_element(child) or child.tag == "foreignobject":
+            if not is_element(child):
                 continue
             flag = _translate_flag(child, translatable)
             if not flag:
+                continue
+            if child.tag == "foreignobject":
+                preserve = any(a.tag in PRESERVE_WHITESPACE for a in child.iterancestors())
+                self.walk_block(child, flag, preserve)
                 continue
             self.attributes(child)
             if child.tag in texts:
