@@ -1371,3 +1371,35 @@ def test_text_between_thousands_of_blocks_or_comments_is_built_in_order(
         assert b"<b>b</b><!-- c0 --><!-- c1 -->" in built and b"<!-- c19999 --> </p>" in built
     else:
         assert b'<span lang="en">text 19999</span> <div lang="en">block 19999</div>' in built
+
+
+QUIRKS = {
+    "quirks.html": b"<html><head><title>Old</title></head><body><p>An old page</p></body>"
+                   b"</html>\n",
+    "legacy.html": b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n<html>'
+                   b"<head><title>Legacy</title></head><body><p>A legacy page</p></body></html>\n",
+    "strict.html": b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+                   b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html><head><title>'
+                   b"Strict</title></head><body><p>A strict page</p></body></html>\n",
+}
+
+
+def test_a_built_page_keeps_its_sources_doctype(project: Path) -> None:
+    """A page without a doctype, or with HTML 4.01 Transitional's without its system id,
+    is shown in quirks mode; every built page got <!DOCTYPE html>, which switches it to
+    standards mode: its layout changed (box sizes, table fonts, line heights). A built
+    page now has its source's doctype, or none, in every locale; the index and the report
+    the build writes keep <!DOCTYPE html>."""
+    for name, data in QUIRKS.items():
+        (project / "source" / name).write_bytes(data)
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    for locale in ("en", "de", "ar", "pt-BR"):
+        for name, data in QUIRKS.items():
+            built = (project / "site" / locale / name).read_bytes()
+            doctype = data[:data.index(b"<html>")]
+            assert built.startswith(doctype + b"<html lang="), (locale, name, built[:120])
+        article = (project / "site" / locale / ARTICLE.name).read_bytes()
+        assert article.startswith(b"<!DOCTYPE html>\n<html lang=")
+    for name in ("index.html", "report.html"):
+        assert (project / "site" / name).read_bytes().startswith(b"<!DOCTYPE html>\n")
+    assert invoke("build", "--check")[0] == 0

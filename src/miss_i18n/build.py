@@ -194,7 +194,8 @@ def localize(
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
               notices=notices_of(report))
-    return serialize(tree, plain=plain_uris and plain_url(site.base_url or "")), report
+    return serialize(tree, plain=plain_uris and plain_url(site.base_url or ""),
+                     own_doctype=True), report
 
 
 def _name_language(root: etree._Element, locale: str, *, own: bool) -> None:

@@ -146,8 +146,11 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     # etree's parser, not lxml.html's: its elements are the same libxml2 nodes, but lxml.html
     # asks a Python class lookup for every element Python touches (a third of copying a
     # page per locale), for methods the pipeline never calls.
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_blank_text=False,
-                              huge_tree=True)
+    # default_doctype: libxml2 otherwise gives a page without a doctype HTML 4.0's, and the
+    # build writes the tree's own (writer.serialize): a page in quirks mode stays in it.
+    parser = etree.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
+        encoding="utf-8", remove_comments=False, remove_blank_text=False, huge_tree=True,
+        default_doctype=False)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except etree.ParserError as exc:  # libxml2's word for a file with nothing to parse

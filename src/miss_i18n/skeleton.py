@@ -274,7 +274,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
         return None
     root.set("dir", _marker(ROOT_DIR))
     _chrome_places(head, body)
-    found = _parts(serialize(tree, plain=True).decode("utf-8"))
+    found = _parts(serialize(tree, plain=True, own_doctype=True).decode("utf-8"))
     if found is None:
         return None
     parts, sources = found

@@ -42,24 +42,29 @@ def plain_uris(tree: etree._ElementTree) -> bool:
     return not _risky(tree)
 
 
-def serialize(tree: etree._ElementTree, *, plain: bool = False) -> bytes:
+def serialize(tree: etree._ElementTree, *, plain: bool = False, own_doctype: bool = False
+              ) -> bytes:
     """The page as UTF-8 HTML, every attribute value exactly as in the tree.
 
     URL attributes that libxml2 would percent-encode are swapped for ASCII tokens while it
     writes, then put back escaped as HTML attribute text: a page's own links come out
     byte for byte as written (and links we write are already encoded). ``plain``: the
-    caller knows there are none (``plain_uris``).
+    caller knows there are none (``plain_uris``). ``own_doctype``: the tree's doctype
+    (a source page's, as ``pages.parse_page`` read it), or none where it has none, not
+    ``<!DOCTYPE html>``: a doctype decides a browser's rendering mode (no doctype, or an
+    old one, is quirks mode), so a built page keeps its source's.
     """
+    doctype = None if own_doctype else "<!DOCTYPE html>"
     kept: dict[str, str] = {}
     risky = [] if plain else _risky(tree)
     if risky:
-        before = _tostring(tree)
+        before = _tostring(tree, doctype)
         nonce = next(n for n in range(len(before) + 1) if f"miss-i18n-uri-{n}-" not in before)
         for index, (element, name) in enumerate(risky):
             token = f"miss-i18n-uri-{nonce}-{index}"
             kept[token] = element.get(name) or ""
             element.set(name, token)
-    text = _tostring(tree)
+    text = _tostring(tree, doctype)
     for element, name in risky:
         token = element.get(name) or ""
         element.set(name, kept[token])
@@ -67,8 +72,8 @@ def serialize(tree: etree._ElementTree, *, plain: bool = False) -> bytes:
     return (text if text.endswith("\n") else f"{text}\n").encode("utf-8")
 
 
-def _tostring(tree: etree._ElementTree) -> str:
-    return written(tree, doctype="<!DOCTYPE html>")
+def _tostring(tree: etree._ElementTree, doctype: str | None) -> str:
+    return written(tree, doctype=doctype)
 
 
 RAW_TEXT = ("xmp", "noembed", "noframes", "iframe", "plaintext")
