@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import polib
 import pytest
@@ -20,6 +22,7 @@ from miss_i18n.build import localize
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
 from miss_i18n.pages import parse_page
+from miss_i18n.relink import URL_ATTRIBUTES
 from miss_i18n.segments import locate
 from miss_i18n.summary import translations_of
 from miss_i18n.website import Site
@@ -53,13 +56,16 @@ def visible_text(data: bytes) -> str:
     return re.sub(r"[ \t\n\r\f]+", " ", "".join(parts)).strip()
 
 
-def structure(data: bytes, ignore: tuple[str, ...] = ()
+def structure(data: bytes, ignore: tuple[str, ...] = (), at: tuple[str, str] | None = None
               ) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     """Every body element with its attributes, in document order, build additions left out.
 
     ``ignore`` names attributes to leave out (``lang``/``dir`` that mark source-language
     fallback text on a partly translated page); a ``<span>`` left with none is left out
-    too (the span around fallback text that shares its element with blocks).
+    too (the span around fallback text that shares its element with blocks). ``at``: the
+    page's file below the site root and its locale's folder (``("de/a/p.html", "de/")``,
+    ``("a/p.html", "")``): a relative URL is then the path it leads to, that folder taken
+    off (the build relinks a page's links to files from its locale folder).
     """
     out = []
     for element in _body(data).iter():
@@ -67,12 +73,23 @@ def structure(data: bytes, ignore: tuple[str, ...] = ()
             continue
         if any(a.get(MARK) is not None for a in (element, *element.iterancestors())):
             continue
-        attributes = {name: value for name, value in element.attrib.items()
-                      if name not in ignore}
+        attributes = {name: value if at is None or name not in URL_ATTRIBUTES
+                      else _leads_to(value, *at)
+                      for name, value in element.attrib.items() if name not in ignore}
         if ignore and element.tag == "span" and not attributes:
             continue
         out.append((element.tag, tuple(sorted(attributes.items()))))
     return out
+
+
+def _leads_to(url: str, here: str, folder: str) -> str:
+    """Where a relative ``url`` of the file ``here`` leads below the site root, ``folder``
+    taken off; any other URL as it is."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return url
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(here), unquote(parts.path)))
+    return urlunsplit(("", "", target.removeprefix(folder), parts.query, parts.fragment))
 
 
 def identity_catalog(data: bytes, page: str) -> dict[tuple[str | None, str], str]:

@@ -43,13 +43,14 @@ FALLBACK = ("lang", "dir")
 def test_identity_translation_rebuilds_the_same_page(path: Path) -> None:
     """With msgstr = msgid (what msgen makes), the page shows the same text and elements;
     none of them says it is English any more (texinfo's <body lang="en">, DocBook's
-    <div lang="en">): all of its text is translated. (Two folders down: a real page's
-    ``../std/index.html`` stays in the source folder, so it is kept as written.)"""
+    <div lang="en">): all of its text is translated, and every link leads where it led.
+    (Two folders down: a real page's ``../std/index.html`` stays in the source folder.)"""
     data = path.read_bytes()
     page = f"docs/{path.stem}/{path.name}"
     built = build_with(data, page, "de", identity_catalog(data, page))
     assert visible_text(built) == visible_text(data)
-    assert structure(built, FALLBACK) == structure(data, FALLBACK)
+    assert structure(built, FALLBACK, (f"de/{page}", "de/")) == structure(data, FALLBACK,
+                                                                         (page, ""))
     assert [e.tag for e in parse_page(built).iter()
             if e.get("lang") == "en" and e.get(MARK) is None
             and not e.xpath("ancestor-or-self::*[@translate='no' or @class='notranslate']")
@@ -117,7 +118,8 @@ def test_any_text_survives_as_text(words: list[str]) -> None:
     translation = (f"{text[0]}<1/>{text[1]}<2>{text[2]}</2><3>{text[3]}<4>x</4></3>"
                    f"<5/>{text[4]}")
     built = build_with(data, "t.html", "de", {("t:body/p", slot.segment.msgid): translation})
-    assert structure(built, FALLBACK) == structure(data, FALLBACK)
+    assert structure(built, FALLBACK, ("de/t.html", "de/")) == structure(data, FALLBACK,
+                                                                        ("t.html", ""))
 
 
 def test_rtl_page_and_links() -> None:
@@ -248,7 +250,8 @@ def test_the_sources_canonical_and_hreflang_links_give_way_to_the_builds(locale:
     hreflang alternates got the build's as well: two canonicals, the German page's naming
     the English one (search engines then drop it). The build's are now the only ones;
     other links stay: a stylesheet, and a feed, though its hreflang says the language of
-    the feed (it was taken out as if it were one of the page's alternates)."""
+    the feed (it was taken out as if it were one of the page's alternates), each leading
+    where it led from the locale folder."""
     site = Site(["a.html"], "en", ["de"], base_url="https://x.example/")
     located = Located.of(parse_page(SEO), "a.html")
     found = {("a:body/p", "Text"): "Text DE"}
@@ -258,7 +261,8 @@ def test_the_sources_canonical_and_hreflang_links_give_way_to_the_builds(locale:
     assert f'<link rel="canonical" href="https://x.example/{locale}/a.html"' in head
     assert "fr.example" not in head and head.count('hreflang="') == 4  # en, de, x-default
     assert ('<title>T</title>\n<link rel="alternate" type="application/rss+xml" '
-            'hreflang="en" href="feed.xml">\n<link rel="stylesheet" href="s.css">\n') in head
+            'hreflang="en" href="../feed.xml">\n<link rel="stylesheet" href="../s.css">\n'
+            ) in head
     skeleton = compile_page(located, "a.html", site)
     assert skeleton is not None
     assert render(skeleton, locale, found, site=site)[0] == built
@@ -574,6 +578,36 @@ def test_relative_links_that_leave_the_source_folder_lead_where_they_led(
         assert "url(../../../img/bg.png)" in nested
 
 
+def test_relative_links_to_files_beside_the_site_lead_where_they_led(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page links ``feed.xml`` or ``downloads/x.zip``, files another tool puts beside the
+    site, not in the source folder: kept as written one folder down (``de/…``), such a link
+    led to nothing (``de/feed.xml``). It is now written from the locale folder, to lead
+    where it led, as an asset's is; links named as pages, to folders, or names without a
+    suffix (a server's URL of a page) stay within the locale."""
+    root = make_project(tmp_path / "p", ("de",))
+    (root / "source" / "sub").mkdir()
+    (root / "source" / "a.html").write_text(
+        '<html><head><link rel="alternate" type="application/rss+xml" href="feed.xml">'
+        '</head><body><p><a href="feed.xml">feed</a> <a href="sub/b">B</a> '
+        '<a href="./">here</a> <a href="sub/b.html?x=1">B</a> <a href="c.html">C</a> '
+        '<a href="docs/">docs</a> <a href="files/Report.PDF#page=2">PDF</a></p>'
+        '</body></html>')
+    (root / "source" / "sub" / "b.html").write_text(
+        '<html><body><p><a href="../downloads/x.zip">zip</a> <a href="../a.html">A</a> '
+        '<img src="../logo.svg" alt="logo"></p></body></html>')
+    for locale, built in zip(("en", "de"), _built_in_en_and_de(root, "a.html", monkeypatch),
+                             strict=True):
+        assert 'type="application/rss+xml" href="../feed.xml">' in built
+        assert 'href="../feed.xml">feed' in built
+        assert 'href="../files/Report.PDF#page=2"' in built
+        assert 'href="sub/b"' in built and 'href="./"' in built and 'href="docs/"' in built
+        assert 'href="sub/b.html?x=1"' in built and 'href="c.html"' in built
+        nested = (root / "site" / locale / "sub" / "b.html").read_text()
+        assert 'href="../../downloads/x.zip"' in nested and 'href="../a.html"' in nested
+        assert 'src="../../logo.svg"' in nested
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     ("0; url=/docs/new.html", "0; url=../new.html"),
     ("0; url=/docs/new.html#x", "0; url=../new.html#x"),
@@ -667,7 +701,7 @@ def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
         assert 'xlink:href="../../../img/b.svg#i"' in built
         assert 'href="../../../img/a.png"' in built
         assert 'href="..%2F..%2Fimg/a.png"' in built  # one name, not a path: as it was
-        assert 'href="../../img/missing.png"' in built  # no such asset: as it was
+        assert 'href="../../../img/missing.png"' in built  # not in the source: as it led
 
 
 @pytest.mark.parametrize("case", [

@@ -16,10 +16,16 @@ from .markup import HTML_SPACE
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "cite", "background",
                   "xlink:href")
+_FILE = ("(contains(., '.') and (" + " or ".join(f"name() = '{name}'" for name in URL_ATTRIBUTES)
+         + ") and not(contains(substring-before(concat(substring-before(concat(., '#'), '#'),"
+         " '?'), '?'), '.htm')))")
+"""A URL attribute that may name a file beside the site (beside_the_site): a name with a
+suffix, not a page's (which ``.htm`` finds in C, sparing most links their look in Python)."""
 _ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')"
-                      " or contains(., '..')]/..")
-"""The elements with an attribute that may be a root-relative URL (``/about.html``), or
-a relative one that leaves the source folder (``../index.html``)."""
+                      f" or contains(., '..') or {_FILE}]/..")
+"""The elements with an attribute that may be a root-relative URL (``/about.html``), a
+relative one that leaves the source folder (``../index.html``), or one to a file beside
+the site (``feed.xml``)."""
 @lru_cache(maxsize=8)
 def _rooted_or_absolute(host: str) -> etree.XPath:
     """The same, and those with one that may be an absolute URL into the site at ``host``
@@ -28,7 +34,17 @@ def _rooted_or_absolute(host: str) -> etree.XPath:
     where lowering every attribute's letters (``translate``) cost five times as much."""
     written = "".join(c for c in host if c not in "'\"")  # (a host holds neither)
     return etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or "
-                       f"contains(., '..') or contains(., '//{written}')]/..")
+                       f"contains(., '..') or contains(., '//{written}') or {_FILE}]/..")
+
+
+def beside_the_site(path: str) -> bool:
+    """Whether a relative link's ``path`` names a file that is no page (``feed.xml``,
+    ``downloads/x.zip``; not ``about.html``, a folder, or a name without a suffix, which
+    may be a page's URL on a server that leaves ``.html`` off): unless it is an asset, no
+    locale folder holds it; the source had it beside the site, at the output's root."""
+    name = path.rpartition("/")[2]
+    suffix = posixpath.splitext(name)[1].lower()
+    return bool(suffix) and suffix not in (".html", ".htm") and name not in (".", "..")
 
 
 _REFRESH = etree.XPath(
@@ -65,7 +81,9 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     leaves the site, and stays as it is. An absolute URL into the site (``site_url``'s
     host, http or https: ``https://example.org/docs/about.html``) is taken as its path.
     A relative link out of the source folder (``../index.html``: the larger site it is
-    served in) is written from the locale folder, to lead where it led.
+    served in), or to a file that is neither named as a page nor an asset of it
+    (``feed.xml``, ``downloads/x.zip``: another tool puts it beside the site),
+    is written from the locale folder, to lead where it led.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
@@ -76,14 +94,16 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     source_dir = posixpath.dirname(page)
     out_dir = posixpath.dirname(here)
     rebase = _rebaser(base, source_dir) if base is not None else None
-    only_rooted = not assets and base is None  # then a relative link stays as it is
+    only_rooted = not assets and base is None  # then a link to a page stays as it is
     host = urlsplit(site_url).netloc.lower() if site_url else None
     depth = source_dir.count("/") + 1 if source_dir else 0
 
     def relink(url: str) -> str:
         if only_rooted and not url.lstrip(HTML_SPACE).startswith("/") \
                 and url.count("..") <= depth \
-                and not (host and url.lstrip(HTML_SPACE)[:4].lower() == "http"):
+                and not (host and url.lstrip(HTML_SPACE)[:4].lower() == "http") \
+                and not beside_the_site(unquote(url.split("#", 1)[0].split("?", 1)[0])
+                                        .strip(HTML_SPACE)):
             return url  # (most links: another page's, relative, stays as it is; one with
             # no more '..' than the page is deep cannot leave the source folder)
         if rebase is not None:
@@ -104,7 +124,7 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
             moved = posixpath.relpath(target, source_dir or ".")
             return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
         out = not rooted and (target == ".." or target.startswith("../"))
-        if target not in assets and not out:
+        if target not in assets and not out and (rooted or not beside_the_site(path)):
             return url
         moved = posixpath.relpath(target, out_dir or ".")
         if out and path.endswith(("/", "/.", "/..", ".")) and not moved.endswith("/"):
@@ -123,9 +143,9 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         return _CSS_URL.sub(one, css) if "url(" in lowered or "@import" in lowered else css
 
     if only_rooted:
-        # only the elements that may hold a root-relative (or absolute, or outgoing) URL: a
-        # page has thousands of elements, and most pages none; each relinked once (a link
-        # out of the folder would leave it again)
+        # only the elements that may hold a root-relative (or absolute, or outgoing) URL, or
+        # one to a file beside the site: a page has thousands of elements, and most pages
+        # few; each relinked once (a link out of the folder would leave it again)
         rooted = _rooted_or_absolute(host) if host else _ROOTED
         found: dict[etree._Element, None] = {}
         for query in (rooted, _REFRESH, _CSS):
