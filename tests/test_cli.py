@@ -365,6 +365,35 @@ def test_a_narrowed_build_links_only_pages_that_exist(project: Path) -> None:
     assert {name: (project / "site" / name).read_text() for name in names} == full
 
 
+def test_a_narrowed_build_keeps_a_locale_whose_catalog_is_broken_linked_and_says_so(
+        project: Path) -> None:
+    """`run -l de` while pt_BR's catalog (published, its pages built) has a syntax error:
+    pt_BR silently left every menu, the hreflang links and the sitemap, as if a preview,
+    though its pages stayed on the site. It is now linked as the last build left it
+    (published), and a warning names the catalog's line and what to do; a preview (ar)
+    stays a preview."""
+    base = ("--base-url", "https://example.org/")
+    path = project / "locales" / "pt_BR" / "LC_MESSAGES" / "miss.po"
+    assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+    po = catalog.load(path)
+    for entry in po:
+        entry.msgstr = f"{entry.msgid} [pt]"  # a person's translation of everything
+    path.write_bytes(catalog.to_bytes(po))
+    assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+    names = ("de/minimally-invasive-spine-surgery.html", "index.html", "sitemap.xml")
+    full = {name: (project / "site" / name).read_text() for name in names}
+    assert 'hreflang="pt-BR"' in full[names[0]] and 'hreflang="pt-BR"' in full[names[2]]
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines) + b'msgid "broken\n')
+    code, output = invoke("run", "--no-translate", "-l", "de", *base)
+    assert code == 0, output
+    assert {name: (project / "site" / name).read_text() for name in names} == full
+    assert (f"warning: locales/pt_BR/LC_MESSAGES/miss.po:{len(lines) + 1}: "
+            in output), output
+    assert "pt_BR is linked as the last build left it (published, 100%)" in output
+    assert "ar is linked" not in output
+
+
 def test_quiet_prints_nothing_on_success(project: Path) -> None:
     """-q prints only errors: not the table, not the locales waiting for a model."""
     result = CliRunner().invoke(main, ["run", "-q"])

@@ -263,7 +263,7 @@ class Project:
             writes += self._commit(built.outputs[-1:], check, seen, sweep=False)
         return BuildResult(writes=[*built.pages, *writes, *pruned.removed], check=check,
                            command=self._command("build", include_fuzzy),
-                           rejected=rejected_lines(built.reports),
+                           rejected=[*built.warnings, *rejected_lines(built.reports)],
                            kept=list(pruned.kept))
 
     def status(self, *, least_confident: int = 0) -> more.StatusResult:
@@ -376,7 +376,8 @@ class Project:
                            command=self._command("run", include_fuzzy),
                            stats=[s.stats for s in summaries.values()],
                            translations=translations,
-                           waiting=waiting, rejected=rejected_lines(built.reports),
+                           waiting=waiting,
+                           rejected=[*built.warnings, *rejected_lines(built.reports)],
                            advice=found.advice(waiting),
                            kept=list(pruned.kept), site_compared=compared)
         if inputs is not None and not result.failed:  # a failed locale is retried next run

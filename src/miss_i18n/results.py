@@ -95,7 +95,8 @@ class CompileResult(Written):
 @dataclass(frozen=True, kw_only=True)
 class BuildResult(Written):
     rejected: list[str] = field(default_factory=list)
-    """One line per translation a page could not use (the source text was kept)."""
+    """One line per translation a page could not use (the source text was kept), after a
+    line per linked locale whose catalog could not be read (a narrowed build's)."""
     kept: list[str] = field(default_factory=list)
     """Files an earlier build wrote that are no longer built but were changed since: kept."""
 

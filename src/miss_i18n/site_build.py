@@ -5,6 +5,7 @@ then the index page, the sitemap, the report and the manifest, left for ``commit
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import re
@@ -37,9 +38,19 @@ from .files import (
     stage,
     would_change,
 )
-from .languages import learn, locale_names
+from .languages import bcp47, learn, locale_names
 from .model import Key, Segment, WriteResult
-from .outputs import SITE_FILES, Output, Recorded, clean, digest, displayed, native, new_manifest
+from .outputs import (
+    SITE_FILES,
+    Output,
+    Recorded,
+    clean,
+    digest,
+    display,
+    displayed,
+    native,
+    new_manifest,
+)
 from .pages import parse_page
 from .parallel import jobs_for, map_shared
 from .report import REPORT, report_page
@@ -215,6 +226,8 @@ class SiteOutputs:
     reports: list[PageReport]
     gone: list[Recorded]
     """Files of the last build that this one no longer makes (to prune)."""
+    warnings: list[str] = field(default_factory=list)
+    """Lines about the site as a whole (a linked locale's catalog that cannot be read)."""
 
 
 def site_outputs(
@@ -231,7 +244,8 @@ def site_outputs(
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets),
                 unindexed=_unindexed(config, pages))
-    site = _linked(config, site, summaries)
+    warnings: list[str] = []
+    site = _linked(config, site, summaries, warnings)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
     # every page of every locale by name, as strings: a Path each costs more than a rerun
@@ -282,7 +296,7 @@ def site_outputs(
                                        titles=titles, digests=digests, seen=seen,
                                        staged=staged)
     outputs += [*made, manifest]
-    return SiteOutputs(outputs, written, staged, digests, cache, reports, gone)
+    return SiteOutputs(outputs, written, staged, digests, cache, reports, gone, warnings)
 
 
 def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
@@ -401,17 +415,18 @@ def _unindexed(config: Config, pages: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _linked(config: Config, site: Site, summaries: Mapping[str, Summary]) -> Site:
+def _linked(config: Config, site: Site, summaries: Mapping[str, Summary],
+            warnings: list[str]) -> Site:
     """The site with the locales its pages link and how much each shows translated. A
     narrowed build (-l) links the locales it builds and those an earlier build left in the
     output folder, never pages that do not exist; the latter's catalogs say whether they
-    are published (``_shown_elsewhere``)."""
+    are published (``_shown_elsewhere``, which adds to ``warnings``)."""
     linked = [locale for locale in config.locales if locale in config.targets or all(
         (config.output_dir / site.path(locale, page)).is_file() for page in site.pages)]
     progress = {locale: summary.shown for locale, summary in summaries.items()}
     progress.update(_shown_elsewhere(config, [
         locale for locale in linked if locale not in progress
-        and locale != config.source_locale]))
+        and locale != config.source_locale], warnings))
     return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
 
 
@@ -436,20 +451,59 @@ def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str
     return untranslated
 
 
-def _shown_elsewhere(config: Config, locales: Sequence[str]) -> dict[str, float]:
+def _shown_elsewhere(config: Config, locales: Sequence[str],
+                     warnings: list[str]) -> dict[str, float]:
     """How much a narrowed build's (``-l``) other linked locales show translated, from their
     catalogs as they are: what the menus, hreflang links and sitemap need to tell a
     published locale from a preview (without it, every other locale counted as
-    published). A catalog that cannot be read counts as a preview."""
+    published). A missing catalog counts as a preview. One that cannot be read (a syntax
+    error) keeps the locale as the last build's index.html showed it, published or a
+    preview (else a preview), with a line in ``warnings`` naming the catalog: its pages,
+    which this build does not touch, were published, and leaving them out of every
+    other page's menu, hreflang links and the sitemap would unpublish them unseen."""
     found: dict[str, float] = {}
     for locale in locales:
         try:
             po = catalog.load_optional(config.po_path(locale))
-        except MissI18nError:
-            po = None
+        except MissI18nError as error:
+            where = "" if error.path is None else display(error.path, config.root) + (
+                "" if error.line is None else f":{error.line}") + ": "
+            found[locale], published = _last_shown(config, locale)
+            warnings.append(
+                f"warning: {where}{error.message}; {locale} is linked as the last build "
+                f"left it ({'published' if published else 'a preview'}, "
+                f"{found[locale]:.0f}%): fix the catalog, then build {locale} again")
+            continue
         found[locale] = 0.0 if po is None else shown_of(
             po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary)
     return found
+
+
+def _last_shown(config: Config, locale: str) -> tuple[float, bool]:
+    """How much ``locale`` showed translated and whether it was published, as the last
+    build's index.html lists it (its first list: the published locales; the next, the
+    previews); (0, False) where it does not."""
+    try:
+        data = (config.output_dir / "index.html").read_bytes()
+    except OSError:
+        data = b""
+    root = etree.HTML(data) if data.strip() else None
+    lists = [] if root is None else root.xpath(
+        "//main/ul[@data-miss-i18n='languages']")
+    assert isinstance(lists, list)
+    for number, listing in enumerate(lists):
+        for item in listing.iterchildren("li") if isinstance(listing, etree._Element) else ():
+            if item.get("lang") != bcp47(locale):
+                continue
+            try:
+                shown = float(item.findtext("span", "").strip().rstrip("%"))
+            except ValueError:
+                break
+            threshold = config.publish_threshold
+            if number == 0 or threshold <= 0:
+                return max(shown, threshold), True
+            return min(shown, math.nextafter(threshold, 0.0)), False
+    return 0.0, False
 
 
 def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:
