@@ -348,13 +348,15 @@ OG_LOCALE = (b'<html><head><title>T</title><meta property="og:locale" content="e
 
 
 @pytest.mark.parametrize(("locale", "shown"), [
-    ("en", "en_GB"), ("de", "de_DE"), ("zh", "zh_CN"), ("pt_BR", "pt_BR"), ("ar", "ar_EG")])
+    ("en", "en_GB"), ("de", "de_DE"), ("zh", "zh_CN"), ("pt_BR", "pt_BR"), ("ar", "ar_EG"),
+    ("pt", "pt_PT")])
 def test_an_og_locale_names_the_pages_locale(locale: str, shown: str) -> None:
     """<meta property="og:locale" content="en_GB"> stayed on every translated page: a
     shared German page said it was British English. It now names the page's locale as
-    Open Graph writes one (language_TERRITORY, the territory CLDR finds likely); the
-    source's own pages keep the source's."""
-    site = Site(["a.html"], "en", ["de", "zh", "pt_BR", "ar"])
+    Open Graph writes one (language_TERRITORY, the territory CLDR finds likely, but for
+    ``pt``: European Portuguese, beside ``pt_BR``, not ``pt_BR`` as CLDR's likely
+    Portuguese made it); the source's own pages keep the source's."""
+    site = Site(["a.html"], "en", ["de", "zh", "pt_BR", "ar", "pt"])
     built, _ = localize(parse_page(OG_LOCALE), "a.html", locale, {}, site=site)
     assert f'<meta property="og:locale" content="{shown}">' in built.decode()
     builder = PageBuilder(Located.of(parse_page(OG_LOCALE), "a.html"), "a.html", site,

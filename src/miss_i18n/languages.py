@@ -51,13 +51,22 @@ def direction(locale: str) -> str:
     return locale_names(locale)[1]
 
 
+_OPEN_GRAPH = {"pt": "pt_PT"}
+"""Where a bare language names another territory than CLDR's likely one: ``pt`` is
+European Portuguese in gettext's use (and the translation platforms'), beside ``pt_BR``;
+CLDR's likely Portuguese is Brazil's, which made ``pt``'s pages say ``pt_BR`` too."""
+
+
 @cache
 def open_graph_locale(locale: str) -> str:
     """The locale as Open Graph names one, language_TERRITORY: ``de`` → ``de_DE``,
-    ``zh`` → ``zh_CN``, ``pt_BR`` as it is (the territory CLDR finds likely)."""
+    ``zh`` → ``zh_CN``, ``pt_BR`` as it is (the territory CLDR finds likely; ``pt`` →
+    ``pt_PT``, _OPEN_GRAPH)."""
     parts = re.split("[-_]", locale)
     if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()):
         return f"{parts[0].lower()}_{parts[-1].upper()}"
+    if locale in _OPEN_GRAPH:
+        return _OPEN_GRAPH[locale]
     likely: Mapping[str, str] = get_global("likely_subtags")
     found = likely.get(locale) or likely.get(parts[0]) or ""
     territory = found.split("_")[-1] if found.count("_") else ""
