@@ -100,6 +100,30 @@ def test_a_narrowed_gate_names_the_narrowed_command(project: Path) -> None:
     assert invoke("run", "--check", "-l", "de", "--no-translate")[0] == 0
 
 
+@pytest.mark.parametrize(("option", "advised"), [
+    ("", '--base-url ""'), ("https://x.example/a&b/", "--base-url 'https://x.example/a&b/'")])
+def test_a_gate_with_its_own_base_url_names_it_in_its_command(
+        project: Path, option: str, advised: str) -> None:
+    """`run --check --base-url ""` (a site built without a base URL, the config naming
+    one) advised `miss-i18n run`, which builds with the config's base URL (a sitemap,
+    absolute hreflang links), so the gate failed again after the advice was followed. The
+    advice now names the --base-url it was checked with, as the README spells it."""
+    with project.joinpath("pyproject.toml").open("a") as config:
+        config.write('base-url = "https://example.org/"\n')
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    code, output = invoke("run", "--check", "--no-translate", "--base-url", option)
+    assert code == 3
+    assert output.rstrip().endswith(f"run `miss-i18n run {advised}`"), output
+    code, output = invoke("build", "--check", "-l", "de", "--base-url", option)
+    assert output.rstrip().endswith(f"run `miss-i18n build -l de {advised}`"), output
+    assert invoke("run", "--no-translate", "--base-url", option)[0] == 0  # the advice
+    assert invoke("run", "--check", "--no-translate", "--base-url", option)[0] == 0
+    assert invoke("run", "--check", "--no-translate", "--base-url", "https://example.org/"
+                  )[0] == 3
+    code, output = invoke("run", "--check", "--no-translate")
+    assert output.rstrip().endswith("run `miss-i18n run`"), output  # the config's: none
+
+
 def test_human_translation_survives_a_source_change(project: Path) -> None:
     assert invoke("run", "-l", "de")[0] == 0
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"

@@ -75,6 +75,9 @@ class Config:
     targets: tuple[str, ...] = ()
     """The locales this run works on (all of ``locales`` unless narrowed with --locale)."""
     base_url: str | None = None
+    base_url_option: str | None = field(default=None, repr=False)
+    """The --base-url given (``""``: none) where it overrides the file's base-url, for
+    the stale gate to name with its command. Not in ``repr``: ``base_url`` is."""
     models_dir: Path = Path(".miss-i18n/models")
     memory_path: Path = Path(".miss-i18n/memory.sqlite3")
     glossary: Glossary = field(default_factory=Glossary)
@@ -264,8 +267,15 @@ def load_config(
                             f"[tool.{TABLE}] source-locale", pyproject)
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
     targets = narrow(locales, only_locales)
+    option = base_url
     base_url = _base_url(table.get("base-url"), f"[tool.{TABLE}] base-url", pyproject) \
-        if base_url is None else _base_url(base_url or None, "--base-url", None)
+        if option is None else _base_url(option or None, "--base-url", None)
+    if option is not None:
+        try:
+            written = _base_url(table.get("base-url"), "", pyproject)
+        except ConfigError:
+            written = None if base_url is not None else ""  # (never equal to base_url)
+        option = None if written == base_url else option
     domain = _string(table, "domain", "miss", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
@@ -290,6 +300,7 @@ def load_config(
         locales=locales,
         targets=targets,
         base_url=base_url,
+        base_url_option=option,
         models_dir=folders["models-dir"],
         memory_path=memory,
         glossary=_glossary(table, pyproject),

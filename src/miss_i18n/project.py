@@ -17,6 +17,7 @@ parses options, calls one method, renders the result and raises its ``error``.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -163,13 +164,17 @@ class Project:
     def _command(self, command: str, include_fuzzy: bool | None = None) -> str:
         """The command as the stale gate names it: narrowed as this one was (a narrowed
         build reports only its locales, so a full one would not satisfy this gate), and
-        with its --include-fuzzy/--exclude-fuzzy where that is not the config's (pages
-        built the config's way would not satisfy it either)."""
+        with its --include-fuzzy/--exclude-fuzzy and --base-url (``--base-url ""``: none)
+        where those are not the config's (pages built the config's way would not satisfy
+        it either)."""
         config = self.config
         words = [command, *(f"-l {locale}" for locale in config.targets
                             if config.targets != config.locales)]
         if include_fuzzy is not None and include_fuzzy != config.include_fuzzy:
             words.append("--include-fuzzy" if include_fuzzy else "--exclude-fuzzy")
+        option = config.base_url_option
+        if command in ("build", "run") and option is not None:
+            words += ["--base-url", shlex.quote(option) if option else '""']
         return " ".join(words)
 
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
