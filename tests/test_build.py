@@ -580,6 +580,35 @@ def test_relative_links_that_leave_the_source_folder_lead_where_they_led(
         assert "url(../../../img/bg.png)" in nested
 
 
+def test_the_source_locales_pages_take_the_menus_label_from_its_catalog(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A French source's own pages named their language menu "Languages", in English,
+    while each locale's pages take its name from their catalog. The source's pages now
+    take it from a catalog of the source locale where there is one (msginit's from the
+    template; its translated entries of the build's own text alone), a rerun seeing
+    an edit of it; without one, or with a fuzzy entry, it stays English, marked so."""
+    root = make_project(tmp_path / "p", ("de",), extra='source-locale = "fr"\n')
+    text = (root / "pyproject.toml").read_text().replace('source-locale = "en"\n', "")
+    (root / "pyproject.toml").write_text(text)
+    monkeypatch.chdir(root)
+    page = root / "site" / "fr" / "minimally-invasive-spine-surgery.html"
+    assert CliRunner().invoke(main, ["run", "--no-translate", "-q"]).exit_code == 0
+    assert '<nav data-miss-i18n="languages" aria-label="Languages" lang="en">' in \
+        page.read_text()
+    own = root / "locales" / "fr" / "LC_MESSAGES" / "miss.po"
+    own.parent.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entry = 'msgctxt "miss-i18n:language-menu"\nmsgid "Languages"\nmsgstr "Langues"\n'
+    for flags, label in (("", ' aria-label="Langues">'),
+                         ("#, fuzzy\n", ' aria-label="Languages" lang="en">')):
+        own.write_text(header + flags + entry)
+        result = CliRunner().invoke(main, ["run", "--no-translate"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert f'<nav data-miss-i18n="languages"{label}' in page.read_text()
+    assert 'aria-label="Languages" lang="en">' in (
+        root / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+
+
 def test_relative_links_to_files_beside_the_site_lead_where_they_led(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page links ``feed.xml`` or ``downloads/x.zip``, files another tool puts beside the

@@ -103,7 +103,8 @@ class Inputs:
         known = known or {}
         hasher = hashlib.sha256(self.static.encode())
         config = self.config
-        for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
+        for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets),
+                     config.po_path(config.source_locale)]:  # (updating.own_chrome)
             sha = known.get(str(path.absolute())) or _catalog_digest(path)
             hasher.update(f"catalog:{path}\0{sha}\0".encode())
         return hasher.hexdigest()

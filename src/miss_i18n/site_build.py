@@ -62,6 +62,7 @@ from .summary import (
     Summary,
     shown_of,
 )
+from .updating import own_chrome
 from .website import Site, listed_title
 from .writer import plain_uris
 
@@ -258,6 +259,7 @@ def site_outputs(
     written = clean(page_files, check=check, config=config)
     lookups = {locale: (summaries[locale].translations, summaries[locale].review)
                if locale in summaries else ({}, Review()) for locale in locales}
+    lookups[config.source_locale] = (own_chrome(config), Review())
     cache = PageCache.of(config.root, store=not check) if index is None else index
     salts = {locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}
     work = _SiteWork(config, site, locales, lookups, salts, cache, check, output_root, folders,

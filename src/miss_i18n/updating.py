@@ -17,6 +17,7 @@ import polib
 
 from . import catalog, incremental, mo_file
 from .checks import CheckContext
+from .chrome import CHROME
 from .config import Config
 from .facts import Delta, Fact, Lookups, PackedLines, counted, summary_from
 from .facts import pack as pack_lines
@@ -86,6 +87,20 @@ def _catalog_bytes(config: Config, locale: str, *, required: bool) -> bytes | No
     if not path.exists():
         catalog.refuse_other_spelling(path)
     return catalog.read_data(path) if required or path.exists() else None
+
+
+def own_chrome(config: Config) -> dict[tuple[str | None, str], str]:
+    """The build's own text (chrome.CHROME: the language menu's label) in the source's
+    language, for the source's pages, as each locale's pages take it from their catalog:
+    from a catalog of the source locale where there is one (``locales/fr/LC_MESSAGES/
+    miss.po`` for a French source, as ``msginit`` makes it from the template; read as any
+    catalog is, its translated entries of that text alone). Else none: the English msgids."""
+    _held, po = _read_catalog(config, config.source_locale, required=False)
+    wanted = {(segment.context, segment.msgid) for segment in CHROME}
+    return {} if po is None else {
+        (entry.msgctxt, entry.msgid): entry.msgstr for entry in po
+        if entry.msgstr and not entry.obsolete and not entry.fuzzy
+        and (entry.msgctxt, entry.msgid) in wanted}
 
 
 def parsed_catalog(config: Config, locale: str) -> tuple[str, None]:
