@@ -493,9 +493,10 @@ def test_an_image_element_is_an_img() -> None:
                       "i:body/svg/text": "Drawn"}
     found = {(c, m): f"DE {m}" for c, m in msgids.items()}
     built = build_with(IMAGES, "i.html", "de", found)
-    assert b'<p>DE A <image src="cat.png" alt="DE A sleeping cat"> here</p>\n' \
-           b'<image src="dog.png" alt="DE A dog">\n<p>DE After</p>\n' \
-           b'<svg><image href="x.png"><title>DE Photo</title></image><text>DE Drawn</text>' \
+    # (the images are not in the site: each leads where it led, beside it, from de/)
+    assert b'<p>DE A <image src="../cat.png" alt="DE A sleeping cat"> here</p>\n' \
+           b'<image src="../dog.png" alt="DE A dog">\n<p>DE After</p>\n' \
+           b'<svg><image href="../x.png"><title>DE Photo</title></image><text>DE Drawn</text>' \
            b'</svg>\n</body></html>' in built
     assert built.count(b"</image>") == 1
     site = Site(["i.html"], "en", ["de"])
