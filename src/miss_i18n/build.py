@@ -673,7 +673,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
     body.insert(0, nav)
     if has_own_text(body):  # the menu and notices go before its sentence, not into it
         last = body[len(notices)]
-        last.tail = (last.tail or "") + body.text
+        last.tail = (last.tail or "") + (body.text or "")
         body.text = None
 
 
