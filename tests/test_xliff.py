@@ -441,7 +441,11 @@ def test_cli_export_one_locale_elsewhere_and_check(translated: Path) -> None:
     code, output = invoke("xliff", "export", "-l", "pt_BR", "--output-dir", "out", "--check")
     assert code == 3
     assert "would change: out/pt_BR.xlf" in output
-    assert "run `miss-i18n xliff export`" in output
+    # the advice is the command that satisfies this gate: narrowed and into the same folder
+    # (a bare `xliff export` writes build/xliff/ for every locale and leaves out/ stale)
+    assert "run `miss-i18n xliff export -l pt_BR --output-dir out`" in output
+    assert invoke("xliff", "export", "-l", "pt_BR", "--output-dir", "out", "-q")[0] == 0
+    assert invoke("xliff", "export", "-l", "pt_BR", "--output-dir", "out", "--check")[0] == 0
 
 
 def test_cli_import_of_an_accepted_edit(translated: Path) -> None:
@@ -452,6 +456,7 @@ def test_cli_import_of_an_accepted_edit(translated: Path) -> None:
     before = po.read_text()
     code, output = invoke("xliff", "import", "--check", str(xlf))
     assert code == 3 and "would change: locales/es/LC_MESSAGES/miss.po" in output
+    assert f"run `miss-i18n xliff import {xlf}` and commit the result" in output  # its files
     assert po.read_text() == before
     code, output = invoke("xliff", "import", str(xlf))
     assert code == 0, output

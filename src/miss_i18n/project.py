@@ -511,7 +511,9 @@ class Project:
                                  locale=locale, original=original)
                 files.append(outputs.Output(folder / f"{locale}.xlf", data))
             writes = self._commit(files, check, seen, also=[folder])
-        return more.XliffExportResult(writes=writes, check=check)
+        command = self._command("xliff export") + (
+            f" --output-dir {shlex.quote(str(output_dir))}" if output_dir is not None else "")
+        return more.XliffExportResult(writes=writes, check=check, command=command)
 
     def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> more.XliffImportResult:
         """Translations and states from XLIFF files back into their catalogs. Every file
@@ -533,7 +535,9 @@ class Project:
                                         stale=list(result.stale),
                                         conflicts=list(result.conflicts)))
             writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
-        return more.XliffImportResult(writes=writes, check=check, imports=done)
+        command = " ".join(["xliff import", *(shlex.quote(str(path)) for path in files)])
+        return more.XliffImportResult(writes=writes, check=check, imports=done,
+                                      command=command)
 
     # -- the translation memory ---------------------------------------------------------
     def import_tm(self, files: Sequence[Path]) -> more.TmImportResult:
