@@ -40,6 +40,12 @@ def test_every_command_has_help(command: str) -> None:
     assert (command in STAGES) == ("--locale" in output)
 
 
+def test_build_help_names_what_it_writes_at_the_top_of_the_site() -> None:
+    """README's pipeline table: the pages, index.html, report.html, sitemap.xml."""
+    output = " ".join(invoke("build", "--help")[1].split())
+    assert "index.html, report.html and (with a base URL) sitemap.xml" in output
+
+
 def test_run_builds_the_site_and_a_second_run_changes_nothing(project: Path) -> None:
     code, output = invoke("run")
     assert code == 0, output

@@ -362,8 +362,8 @@ def compile_command(project: Project, *, check: bool, quiet: bool) -> None:
 @jobs_option
 @with_project
 def build(project: Project, *, check: bool, include_fuzzy: bool | None, quiet: bool) -> None:
-    """Build the localized pages, index.html and (with a base URL) sitemap.xml into the
-    output folder."""
+    """Build the localized pages, index.html, report.html and (with a base URL)
+    sitemap.xml into the output folder."""
     result = project.build(check=check, include_fuzzy=include_fuzzy)
     _warn_kept(result.kept)
     _warn(result.rejected)
