@@ -48,7 +48,7 @@ class TranslateSettings:
     intra_threads: int = 1
     beam_size: int = 4
     batch_sentences: int = 8
-    """Sentences per CTranslate2 batch (12 measured fastest here: bench/README.md)."""
+    """Sentences per CTranslate2 batch (8 measured fastest here: README, "Benchmarks")."""
     max_batch_tokens: int = 2048
     scheduler: str | None = None
     """A Dask scheduler (``tcp://host:8786``) to send the engine work to; None: this
