@@ -130,6 +130,26 @@ def test_a_gate_with_its_own_base_url_names_it_in_its_command(
     assert output.rstrip().endswith("run `miss-i18n run`"), output  # the config's: none
 
 
+def test_a_gate_with_overrides_names_them_in_its_advice(project: Path) -> None:
+    """`build --check --base-url URL` (or --output-dir, --source-dir, --locales-dir,
+    --config): the advice repeats them. A bare `miss-i18n build` builds the config's way
+    and leaves this gate failing."""
+    assert invoke("run", "--no-translate")[0] == 0
+    given = ["--config", "pyproject.toml", "--output-dir", "other site",
+             "--base-url", "https://other.example/"]
+    code, output = invoke("build", "--check", *given)
+    assert code == 3
+    advice = "run `miss-i18n build --config pyproject.toml --output-dir 'other site' " \
+             "--base-url https://other.example/`"
+    assert output.rstrip().endswith(advice), output
+    assert invoke("build", *given)[0] == 0  # what it says, from the same folder
+    assert invoke("build", "--check", *given)[0] == 0
+    code, output = invoke("run", "--check", "-l", "de", "--base-url", "https://x.example/")
+    assert code == 3
+    assert output.rstrip().endswith(
+        "run `miss-i18n run -l de --base-url https://x.example/`"), output
+
+
 def test_human_translation_survives_a_source_change(project: Path) -> None:
     assert invoke("run", "-l", "de")[0] == 0
     po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"

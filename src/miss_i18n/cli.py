@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import click
 
 from . import __version__
-from .config import ENGINES, Config, load_config
+from .config import ENGINES, Config, load_config, typed_overrides
 from .errors import MissI18nError
 from .model import CatalogStats, Issue, Severity
 from .project import ProgressFactory, Project
@@ -116,6 +116,9 @@ def fuzzy_option(function: F) -> F:
 
 
 def _config(options: dict[str, Any]) -> Config:
+    typed = typed_overrides(config=options["config_path"], source_dir=options["source_dir"],
+                            locales_dir=options["locales_dir"], output_dir=options["output_dir"],
+                            base_url=options.get("base_url"))
     return load_config(
         options.pop("config_path"),
         source_dir=options.pop("source_dir"),
@@ -125,6 +128,7 @@ def _config(options: dict[str, Any]) -> Config:
         base_url=options.pop("base_url", None),
         scheduler=options.pop("scheduler", None),
         jobs=options.pop("jobs", None),
+        typed=typed,
     )
 
 
@@ -614,7 +618,8 @@ def xliff_group() -> None:
 def xliff_export(*, config_path: Path | None, locales_dir: Path | None, quiet: bool,
                  check: bool, locales: tuple[str, ...], output_dir: Path | None) -> None:
     """Write one XLIFF 2.0 file per locale (<locale>.xlf) for CAT tools."""
-    project = Project.load(config_path, locales_dir=locales_dir, only_locales=locales)
+    project = Project.load(config_path, locales_dir=locales_dir, only_locales=locales,
+                           typed=typed_overrides(config=config_path, locales_dir=locales_dir))
     _report_writes(project.export_xliff(output_dir=output_dir, check=check), quiet)
 
 
@@ -653,7 +658,8 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
     Every file is read and checked before any catalog is written: a malformed file or a
     translation with broken placeholders writes nothing.
     """
-    project = Project.load(config_path, locales_dir=locales_dir)
+    project = Project.load(config_path, locales_dir=locales_dir,
+                           typed=typed_overrides(config=config_path, locales_dir=locales_dir))
     result = project.import_xliff(files, check=check)
     for done in result.imports:
         if not quiet:

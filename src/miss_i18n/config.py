@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shlex
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -75,9 +76,6 @@ class Config:
     targets: tuple[str, ...] = ()
     """The locales this run works on (all of ``locales`` unless narrowed with --locale)."""
     base_url: str | None = None
-    base_url_option: str | None = field(default=None, repr=False)
-    """The --base-url given (``""``: none) where it overrides the file's base-url, for
-    the stale gate to name with its command. Not in ``repr``: ``base_url`` is."""
     models_dir: Path = Path(".miss-i18n/models")
     memory_path: Path = Path(".miss-i18n/memory.sqlite3")
     glossary: Glossary = field(default_factory=Glossary)
@@ -91,6 +89,10 @@ class Config:
     """Processes for the per-locale and per-page work (1: in this process; None: chosen by
     the size of the work, see parallel.py). Not in ``repr``: outputs do not depend on it,
     so a rerun with another count is still an unchanged rerun."""
+    given: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    """The command line's overrides of the file, as typed (``--output-dir site2``; the CLI
+    sets them), for the stale gate's advice to repeat: a command without them would not
+    satisfy the gate."""
 
     @property
     def pot_path(self) -> Path:
@@ -218,6 +220,18 @@ def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
     return Glossary(do_not_translate=tuple(keep), preferred=preferred)
 
 
+def typed_overrides(**values: Path | str | None) -> tuple[str, ...]:
+    """Options as the command line typed them (``--output-dir 'my site'``), for Config.given:
+    the values given, each quoted for a shell (an empty one as ``""``: ``--base-url ""``,
+    as README spells "no base URL")."""
+    return tuple(f"--{name.replace('_', '-')} {_quoted(str(value))}"
+                 for name, value in values.items() if value is not None)
+
+
+def _quoted(value: str) -> str:
+    return shlex.quote(value) if value else '""'
+
+
 def load_config(
     pyproject: Path | None = None,
     *,
@@ -230,6 +244,7 @@ def load_config(
     base_url: str | None = None,
     scheduler: str | None = None,
     jobs: int | None = None,
+    typed: Sequence[str] = (),
 ) -> Config:
     """Read and validate the configuration; command-line values win over the file."""
     here = (cwd or Path.cwd()).resolve()
@@ -267,15 +282,8 @@ def load_config(
                             f"[tool.{TABLE}] source-locale", pyproject)
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
     targets = narrow(locales, only_locales)
-    option = base_url
     base_url = _base_url(table.get("base-url"), f"[tool.{TABLE}] base-url", pyproject) \
-        if option is None else _base_url(option or None, "--base-url", None)
-    if option is not None:
-        try:
-            written = _base_url(table.get("base-url"), "", pyproject)
-        except ConfigError:
-            written = None if base_url is not None else ""  # (never equal to base_url)
-        option = None if written == base_url else option
+        if base_url is None else _base_url(base_url or None, "--base-url", None)
     domain = _string(table, "domain", "miss", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
@@ -300,7 +308,6 @@ def load_config(
         locales=locales,
         targets=targets,
         base_url=base_url,
-        base_url_option=option,
         models_dir=folders["models-dir"],
         memory_path=memory,
         glossary=_glossary(table, pyproject),
@@ -308,6 +315,7 @@ def load_config(
         include_fuzzy=_flag(table, "include-fuzzy", pyproject),
         publish_threshold=_percent(table, "publish-threshold", 50.0, pyproject),
         jobs=_jobs(table, pyproject) if jobs is None else jobs,
+        given=tuple(typed),
     )
 
 

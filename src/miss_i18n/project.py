@@ -164,17 +164,14 @@ class Project:
     def _command(self, command: str, include_fuzzy: bool | None = None) -> str:
         """The command as the stale gate names it: narrowed as this one was (a narrowed
         build reports only its locales, so a full one would not satisfy this gate), and
-        with its --include-fuzzy/--exclude-fuzzy and --base-url (``--base-url ""``: none)
-        where those are not the config's (pages built the config's way would not satisfy
-        it either)."""
+        with the overrides of the config it was given (``Config.given``: ``--base-url ""``
+        for none, ``--output-dir``, …) and its --include-fuzzy/--exclude-fuzzy where that
+        is not the config's (pages built the config's way would not satisfy it either)."""
         config = self.config
         words = [command, *(f"-l {locale}" for locale in config.targets
-                            if config.targets != config.locales)]
+                            if config.targets != config.locales), *config.given]
         if include_fuzzy is not None and include_fuzzy != config.include_fuzzy:
             words.append("--include-fuzzy" if include_fuzzy else "--exclude-fuzzy")
-        option = config.base_url_option
-        if command in ("build", "run") and option is not None:
-            words += ["--base-url", shlex.quote(option) if option else '""']
         return " ".join(words)
 
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
@@ -195,7 +192,8 @@ class Project:
             writes = self._commit([output], check, seen)
             index.add_template(digest_of(output.data), pot.metadata, pot.header)
             index.save(config.output_dir, full=False)
-        return ExtractResult(writes=writes, check=check, command="extract",
+        return ExtractResult(writes=writes, check=check,
+                             command=" ".join(["extract", *config.given]),
                              template=shown(config.pot_path, config.root), entries=len(pot))
 
     def update(self, *, check: bool = False) -> UpdateResult:
@@ -535,7 +533,8 @@ class Project:
                                         stale=list(result.stale),
                                         conflicts=list(result.conflicts)))
             writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
-        command = " ".join(["xliff import", *(shlex.quote(str(path)) for path in files)])
+        command = " ".join([self._command("xliff import"),
+                            *(shlex.quote(str(path)) for path in files)])
         return more.XliffImportResult(writes=writes, check=check, imports=done,
                                       command=command)
 
