@@ -18,7 +18,7 @@ from miss_i18n.build import localize
 from miss_i18n.errors import ExtractError
 from miss_i18n.markup import shape
 from miss_i18n.model import Segment
-from miss_i18n.pages import page_encoding, parse_page
+from miss_i18n.pages import decode_page, page_encoding, parse_page
 from miss_i18n.segments import Located, extract, extract_page, locate
 from miss_i18n.skeleton import compile_page, render
 from miss_i18n.website import Site
@@ -138,10 +138,11 @@ def test_an_id_a_catalog_line_cannot_hold_is_no_anchor(project: Path) -> None:
     """An element's id names its texts' ``#:`` line (``page.html#id``): an id holding a line
     break (a newline or CR, which libxml2 reads as one) ended that line, and msgfmt and
     ``check`` refused the catalogs the run had just written. As with file names, an id
-    holding a control character or a line or paragraph separator anchors nothing."""
+    holding a control character or a line or paragraph separator anchors nothing. (A C1
+    control, such as NEL, refuses the page: test_bad_input.)"""
     (project / "source" / "ids.html").write_bytes(
         "<html><body><p id='new\nline'>One</p><p id='cr\rid'>Two</p><p id='tab\tid'>"
-        "Three</p><p id='ls\u2028id'>Four</p><p id='nel\x85id'>Five</p><p id='fine'>Six</p>"
+        "Three</p><p id='ls\u2028id'>Four</p><p id='ps\u2029id'>Five</p><p id='fine'>Six</p>"
         "</body></html>".encode())
     assert invoke("run", "--no-translate", "-q")[0] == 0
     assert invoke("check")[0] == 0
@@ -844,6 +845,27 @@ def test_an_attribute_quote_never_closed_does_not_stall_the_end_tag_br_pass() ->
     data = b"<html><body><p>a</br>b</p>" + b'<a title="x' * 10001
     tree = parse_page(data)  # (finishes at all: it is no unit test's to time it)
     assert tree.find("body/p/br") is not None
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "cp1250", "cp1253", "cp1255", "cp874"])
+def test_a_byte_windows_leaves_undefined_is_the_c1_control_a_browser_reads(codec: str) -> None:
+    """The Encoding Standard's windows-125x and windows-874 decoders read a byte 0x80-0x9F
+    that Microsoft's table leaves undefined as the C1 control of that number (0x81 is
+    U+0081); Python's codecs do not, and such a byte was read as U+FFFD. Another byte no
+    table defines is U+FFFD, as in a browser."""
+    undefined = [byte for byte in range(0x80, 0xA0) if _undefined(bytes([byte]), codec)]
+    assert undefined  # each of these codecs leaves some undefined
+    data = b"<p>" + bytes(undefined) + "\u20ac".encode(codec) + b"</p>"
+    assert decode_page(data, codec) == "<p>" + "".join(map(chr, undefined)) + "\u20ac</p>"
+    assert decode_page(b"\xff\xfe", "utf-8") == "\ufffd\ufffd"
+
+
+def _undefined(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def test_many_metas_never_closed_do_not_stall_the_charset_search() -> None:

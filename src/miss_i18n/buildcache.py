@@ -53,7 +53,7 @@ from .files import signature, still_holds, write_if_changed
 from .languages import known_names, learn
 from .markup import HTML_SPACE
 from .model import Key, Segment
-from .pages import page_encoding
+from .pages import decode_page, page_encoding
 from .segments import Plan
 from .website import Site
 
@@ -105,7 +105,7 @@ def rooted_pages(data: bytes, pages: frozenset[str], root_path: str = "/") -> by
     served, website.served_path):
     its build depends on them existing. All of them under a ``<base>``, which may make any
     link root-relative."""
-    text = data.decode(page_encoding(data), errors="replace")
+    text = decode_page(data, page_encoding(data))
     if _BASE.search(text):
         return "\0".join(sorted(pages)).encode()
     found = ("/" + unquote(html.unescape("".join(paths).rstrip(HTML_SPACE)))

@@ -135,11 +135,34 @@ def _declared(data: bytes) -> str:
     return info.name
 
 
+# The windows-125x and windows-874 codecs: the Encoding Standard reads a byte 0x80-0x9F
+# that Microsoft's table leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D of windows-1252) as
+# the C1 control of that number, as Windows itself does; Python's codecs leave it undefined.
+_C1_FOR_UNDEFINED = {"cp874", *(f"cp125{digit}" for digit in range(9))}
+
+
+def _c1_or_replacement(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    byte = error.object[error.start]
+    return (chr(byte) if 0x80 <= byte < 0xA0 else "\ufffd"), error.start + 1
+
+
+codecs.register_error("miss-i18n-c1", _c1_or_replacement)
+
+
+def decode_page(data: bytes, encoding: str) -> str:
+    """A page's bytes as text, as a browser decodes them in ``encoding`` (page_encoding):
+    what no table defines is U+FFFD, but a windows codec's undefined 0x80-0x9F bytes are
+    the C1 controls a browser reads (which parse_page then refuses, as other controls)."""
+    return data.decode(encoding, errors="miss-i18n-c1" if encoding in _C1_FOR_UNDEFINED
+                       else "replace")
+
+
 def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
     is the same whatever the page's charset, and every page is written as UTF-8."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
-    text = data.decode(page_encoding(data), errors="replace")
+    text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
         text = _MARKUP.sub(_br_for_end_br, text)
     # huge_tree: libxml2 otherwise drops, silently, whatever is nested over 256 deep.
@@ -172,11 +195,15 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
 
 
 # What lxml refuses to put in a tree from Python (XML's rule), though libxml2's parser puts it
-# there: the C0 controls but tab, newline and CR; U+FFFE and U+FFFF. Written raw, or as a
-# character reference (``&#1;``, ``&#x1B;``: the gate need not be exact, ``_hold`` is).
-_UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_UNHOLDABLE_REFERENCE = re.compile(r"&#(?:0*(?:\d|[12]\d|3[01]|6553[45])(?!\d)"
-                                   r"|[xX]0*(?:1?[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]))")
+# there: the C0 controls but tab, newline and CR; U+FFFE and U+FFFF. And the other controls
+# (DEL, C1: HTML calls them parse errors too) a catalog or page cannot hold (markup's
+# _UNUSABLE). Written raw, or as a character reference (``&#1;``, ``&#x1B;``, ``&#129;``;
+# libxml2 reads ``&#150;`` as windows-1252's U+2013, as browsers do: the gate need not be
+# exact, ``_hold`` is).
+_UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_UNHOLDABLE_REFERENCE = re.compile(r"&#(?:0*(?:\d|[12]\d|3[01]|1[2-5]\d|6553[45])(?!\d)"
+                                   r"|[xX]0*(?:1?[0-9a-fA-F]|[7-9][0-9a-fA-F]|[fF]{3}[eEfF])"
+                                   r"(?![0-9a-fA-F]))")
 
 
 def _hold(root: etree._Element, path: Path | None) -> None:
@@ -189,7 +216,7 @@ def _hold(root: etree._Element, path: Path | None) -> None:
         found = _UNHOLDABLE.search(text)
         if found:
             char = found.group()
-            kind = "control character" if char < "\x20" else "noncharacter"
+            kind = "control character" if char <= "\x9f" else "noncharacter"
             line = node.sourceline if isinstance(node.sourceline, int) else None
             raise ExtractError(f"the page holds the {kind} U+{ord(char):04X}, which a web page "
                                "cannot hold; remove it", path=path, line=line)
