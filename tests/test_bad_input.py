@@ -255,6 +255,28 @@ def test_a_form_feed_in_a_page_is_the_space_it_shows_as(project: Path) -> None:
     assert "int x;\n \nint y;</pre>" in built
 
 
+def test_a_carriage_return_reference_is_the_space_it_shows_as(project: Path) -> None:
+    """The parser reads a CR written in a page as a newline, but ``&#13;`` put a CR in the
+    tree: in a msgid where the text keeps its spaces (``<pre>``, a tooltip, ``<textarea>``)
+    as ``\\r``, which xgettext warns of in its input, and on the built page written raw, where a
+    browser reads it as a newline: a line break in a ``<pre>`` that showed none. A CR is
+    HTML whitespace a browser shows as a space (CSS), read as one, as a form feed is."""
+    (project / "source" / "cr.html").write_bytes(
+        b"<html><body><p title='a&#13;b'>One&#13;two &#xD;&#10;three</p>\n"
+        b"<pre>int x;&#13;int y;</pre><textarea>q&#13;r</textarea></body></html>")
+    code, output = invoke("run", "--no-translate", "-q")
+    assert code == 0, output
+    for catalog in [project / "locales" / "miss.pot",
+                    *(project / "locales").glob("*/LC_MESSAGES/miss.po")]:
+        text = catalog.read_text(encoding="utf-8")
+        assert "\\r" not in text and "\r" not in text
+        assert 'msgid "int x; int y;"' in text and 'msgid "a b"' in text
+    built = (project / "site" / "de" / "cr.html").read_bytes()
+    assert b"\r" not in built
+    assert b'<p title="a b" lang="en">One two  \nthree</p>' in built
+    assert b"<pre lang=\"en\">int x; int y;</pre>" in built
+
+
 @pytest.mark.parametrize("written, named", [
     (b"ESC \x1b[31m red", "the control character U+001B"),
     (b"a reference &#1; to it", "the control character U+0001"),

@@ -201,6 +201,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
 # libxml2 reads ``&#150;`` as windows-1252's U+2013, as browsers do: the gate need not be
 # exact, ``_hold`` is).
 _UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# What _hold changes: those, and a CR, which only a reference (``&#13;``) puts in the tree
+# (the parser reads one written raw as a newline, as browsers do).
+_HELD = re.compile("[\r" + _UNHOLDABLE.pattern[1:])
 _UNHOLDABLE_REFERENCE = re.compile(r"&#(?:0*(?:\d|[12]\d|3[01]|1[2-5]\d|6553[45])(?!\d)"
                                    r"|[xX]0*(?:1?[0-9a-fA-F]|[7-9][0-9a-fA-F]|[fF]{3}[eEfF])"
                                    r"(?![0-9a-fA-F]))")
@@ -208,11 +211,12 @@ _UNHOLDABLE_REFERENCE = re.compile(r"&#(?:0*(?:\d|[12]\d|3[01]|1[2-5]\d|6553[45]
 
 def _hold(root: etree._Element, path: Path | None) -> None:
     """Make the tree's text what the build can set again: the build stopped with lxml's
-    traceback at a page holding such a character. A form feed is HTML whitespace, shown as
-    a space, and read as one; the others (ESC, ``&#1;``, U+FFFE) are errors in HTML that
-    no page shows, refused by the line of their element."""
+    traceback at a page holding such a character. A form feed, or a CR written ``&#13;``,
+    is HTML whitespace, shown as a space, and read as one (a CR went into msgids as
+    ``\\r``, and onto built pages raw, read there as a newline); the others (ESC, ``&#1;``,
+    U+FFFE) are errors in HTML that no page shows, refused by the line of their element."""
     def held(node: etree._Element, text: str) -> str:
-        text = text.replace("\x0c", " ")
+        text = text.replace("\x0c", " ").replace("\r", " ")
         found = _UNHOLDABLE.search(text)
         if found:
             char = found.group()
@@ -223,14 +227,14 @@ def _hold(root: etree._Element, path: Path | None) -> None:
         return text
 
     for node in root.iter():
-        if node.tail and _UNHOLDABLE.search(node.tail):
+        if node.tail and _HELD.search(node.tail):
             node.tail = held(node, node.tail)
         if not isinstance(node.tag, str):
             continue  # a comment's own text is never set again
-        if node.text and _UNHOLDABLE.search(node.text):
+        if node.text and _HELD.search(node.text):
             node.text = held(node, node.text)
         for name, value in node.attrib.items():
-            if _UNHOLDABLE.search(str(value)):
+            if _HELD.search(str(value)):
                 node.set(name, held(node, str(value)))
 
 
