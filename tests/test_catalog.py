@@ -352,3 +352,55 @@ def test_update_writes_no_plural_forms_msgfmt_check_refuses(
     subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", "/dev/null", str(path)],
                    check=True, capture_output=True)
     assert merged[0].msgstr == "Hallo"
+
+
+@needs_gettext
+def test_a_page_name_with_a_space_is_one_reference_everywhere(project: Path) -> None:
+    """A page named ``my page.html`` was written raw on the ``#:`` lines, which gettext,
+    ``status --format json`` and the XLIFF notes read as two references, ``my`` and
+    ``page.html#lead``. It is written as GNU gettext writes such a name, between U+2068 and
+    U+2069 (which msgcat and msgmerge keep), and read back whole."""
+    import json  # noqa: PLC0415
+    from xml.etree import ElementTree  # noqa: PLC0415
+
+    (project / "source" / "my page.html").write_text(
+        "<html><head><title>Mine</title></head><body><p id='lead'>Spaced out</p></body></html>")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    pot = project / "locales" / "miss.pot"
+    de = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    assert "\n#: \u2068my page.html#lead\u2069\n" in pot.read_text(encoding="utf-8")
+    for path in (pot, de):
+        assert subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                              check=True).stdout == path.read_bytes()
+    merged = subprocess.run(["msgmerge", "-q", "--no-wrap", str(de), str(pot)],
+                            capture_output=True, check=True).stdout.decode()
+    assert "\n#: \u2068my page.html#lead\u2069\n" in merged
+    po = catalog.load(de)
+    [entry] = [e for e in po if e.msgid == "Spaced out"]
+    assert entry.occurrences == [("my page.html#lead", "")]
+    entry.msgstr, entry.flags = "Ausgespart", ["fuzzy"]
+    entry.tcomment = "machine-translated: argos m 1.0 (en→de); confidence 0.50"
+    de.write_bytes(catalog.to_bytes(po))
+    code, output = invoke("status", "--least-confident", "1", "-l", "de", "--format", "json")
+    assert code == 0, output
+    [row] = json.loads(output)
+    assert [d["references"] for d in row["least_confident"]] == [["my page.html#lead"]]
+    assert invoke("xliff", "export", "-l", "de", "-q")[0] == 0
+    notes = [note.text for note in ElementTree.parse(project / "build" / "xliff" / "de.xlf")
+             .iter("{urn:oasis:names:tc:xliff:document:2.0}note")
+             if note.get("category") == "po:reference"]
+    assert "my page.html#lead" in notes and "my" not in notes
+
+
+def test_a_reference_line_is_read_as_gnu_gettext_reads_it(tmp_path: Path) -> None:
+    """Names between U+2068 and U+2069 are whole (a line number after them); others end at
+    a space."""
+    path = tmp_path / "de.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    "#: \u2068a b.c\u2069:12 other.c:3 \u2068x y.html#z\u2069 plain.html\n"
+                    'msgid "a"\nmsgstr ""\n', encoding="utf-8")
+    [entry] = catalog.load(path)
+    assert entry.occurrences == [("a b.c", "12"), ("other.c", "3"), ("x y.html#z", ""),
+                                 ("plain.html", "")]
+    line = "#: \u2068a b.c\u2069:12 other.c:3 \u2068x y.html#z\u2069 plain.html\n"
+    assert line in catalog.to_bytes(catalog.load(path)).decode()

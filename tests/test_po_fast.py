@@ -52,6 +52,36 @@ def _old_reference(text: str) -> tuple[str, str]:
     return (path, line) if path and line.isdigit() else (text, "")
 
 
+def _old_references(text: str) -> list[tuple[str, str]]:
+    """A ``#:`` line's places as GNU gettext reads them (read-catalog-abstract.c): names end
+    at a space or tab; one that starts with U+2068 runs to U+2069, ``:line`` after it."""
+    places: list[tuple[str, str]] = []
+    rest = text.lstrip(" \t")
+    while rest:
+        if rest.startswith("\u2068"):
+            name, closed, rest = rest[1:].partition("\u2069")
+            end = next((i for i, c in enumerate(rest) if c in " \t"), len(rest))
+            number = rest[1:end]
+            if closed and rest[:1] == ":" and number.isdigit() and number.isascii():
+                places.append((name, number))
+                rest = rest[end:]
+            else:
+                places.append((name, ""))
+        else:
+            end = next((i for i, c in enumerate(rest) if c in " \t"), len(rest))
+            places.append(_old_reference(rest[:end]))
+            rest = rest[end:]
+        rest = rest.lstrip(" \t")
+    return places
+
+
+def _old_place(path: str, line: str) -> str:
+    """As msgcat writes a place: a name holding a space or tab between U+2068 and U+2069."""
+    if " " in path or "\t" in path:
+        path = f"\u2068{path}\u2069"
+    return f"{path}:{line}" if line else path
+
+
 def _old_entry(entry: PoEntry) -> polib.POEntry:
     translator: list[str] = []
     extracted: list[str] = []
@@ -63,7 +93,7 @@ def _old_entry(entry: PoEntry) -> polib.POEntry:
         if kind == ",":
             flags += [f.strip() for f in rest.split(",") if f.strip()]
         elif kind == ":":
-            references += [_old_reference(r) for r in rest.split()]
+            references += _old_references(rest)
         elif kind == ".":
             extracted.append(rest[1:] if rest.startswith(" ") else rest)
         else:  # a person's words: trailing spaces kept, as msgcat keeps them
@@ -102,7 +132,7 @@ def _old_entry_lines(entry: polib.POEntry) -> list[str]:
               ] if entry.tcomment else []
     lines += [f"#. {line}".rstrip() for line in entry.comment.split("\n")] if entry.comment else []
     if entry.occurrences:  # an obsolete entry's too, as msgcat writes them
-        lines.append("#: " + " ".join(f"{p}:{n}" if n else p for p, n in entry.occurrences))
+        lines.append("#: " + " ".join(_old_place(p, n) for p, n in entry.occurrences))
     if catalog.flag_list(entry.flags):  # as msgcat writes them (test_po_syntax's oracle)
         lines.append("#, " + ", ".join(catalog.flag_list(entry.flags)))
     prefix = "#~ " if entry.obsolete else ""

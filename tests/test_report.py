@@ -285,11 +285,15 @@ def test_the_report_is_english_and_marks_the_sources_language_where_it_shows(
         assert "besides English, 1 page:" in page and "<td>Source text</td>" in page
 
 
-def test_a_draft_on_a_page_whose_name_has_a_space_links_to_its_page(project: Path) -> None:
-    """A page named ``about us.html`` is written raw on a catalog's ``#:`` line, which a
+@pytest.mark.parametrize("raw", [False, True])
+def test_a_draft_on_a_page_whose_name_has_a_space_links_to_its_page(project: Path,
+                                                                   raw: bool) -> None:
+    """A page named ``about us.html`` was written raw on a catalog's ``#:`` line, which a
     reader splits at spaces (``about``, ``us.html#intro``): the report's "Drafts to review
     first" listed such a draft without any link to its page. The parts are joined again
-    into the site's page names."""
+    into the site's page names (a catalog written so before); the name is now written as
+    GNU gettext writes it, between U+2068 and U+2069, which polib (here) does not know
+    either, but keeps."""
     (project / "source" / "about us.html").write_text(
         '<html><head><title>About</title></head><body><p id="intro">Hello there.</p>'
         "</body></html>")
@@ -297,12 +301,15 @@ def test_a_draft_on_a_page_whose_name_has_a_space_links_to_its_page(project: Pat
     path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
     po = polib.pofile(str(path), wrapwidth=0)
     [draft] = [entry for entry in po if entry.msgid == "Hello there."]
-    assert draft.occurrences == [("about", ""), ("us.html#intro", "")]
+    assert draft.occurrences == [("\u2068about", ""), ("us.html#intro\u2069", "")]
     draft.msgstr = "Hallo."
     draft.flags.append("fuzzy")
     draft.tcomment = machine_line("fake-engine test 1.0 (en→de)", confidence=0.2,
                                   text=draft.msgstr)
     po.save(str(path))
+    if raw:  # as earlier versions wrote it
+        path.write_text(path.read_text().replace("\u2068about us.html#intro\u2069",
+                                                 "about us.html#intro"))
     assert invoke("build", "-q")[0] == 0
     page = (project / "site" / "report.html").read_text()
     rows = page.split('<table data-miss-i18n="least-confident"')[1].split("<tr>")[2:]

@@ -154,7 +154,7 @@ class _Comments:
             if kind == ",":
                 flags += _flags(text)
             elif kind == ":":
-                references += [_reference(r) for r in text[1:].split()]
+                references += _references(text[1:])
             elif kind == ".":
                 extracted.append(text[2:] if text[1:2] == " " else text[1:])
             else:  # a person's words: trailing spaces kept, as msgcat keeps them
@@ -176,6 +176,28 @@ def _flags(text: str) -> tuple[str, ...]:
 def _reference(text: str) -> tuple[str, str]:
     path, _, line = text.rpartition(":")
     return (path, line) if path and line.isdigit() else (text, "")
+
+
+# The places on a ``#:`` line, as GNU gettext reads them: names end at a space or tab, but
+# one that starts with U+2068 runs to U+2069 (how gettext writes a name holding a space), a
+# line number after it.
+_ISOLATED = re.compile("\u2068([^\u2069]*)(?:\u2069(?::([0-9]+)(?![^ \t]))?|$)|([^ \t]+)")
+
+
+def _references(text: str) -> list[tuple[str, str]]:
+    """The places a ``#:`` line (``text`` from the colon on) names."""
+    if "\u2068" not in text:
+        return [_reference(r) for r in text.replace("\t", " ").split(" ") if r]
+    return [(found[1], found[2] or "") if found[3] is None else _reference(found[3])
+            for found in _ISOLATED.finditer(text)]
+
+
+def _place(path: str, line: str) -> str:
+    """A place as GNU gettext writes it on a ``#:`` line: a name with a space in it
+    between U+2068 and U+2069 (gettext would read it as two)."""
+    if " " in path or "\t" in path:
+        path = f"\u2068{path}\u2069"
+    return f"{path}:{line}" if line else path
 
 
 def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
@@ -309,8 +331,7 @@ def _source_lines(comment: str, places: tuple[tuple[str, str], ...]) -> tuple[st
     """An entry's extracted comment and places, as the template gives every locale."""
     lines = [f"#. {line}".rstrip() for line in comment.split("\n")] if comment else []
     if places:
-        lines.append("#: " + " ".join([f"{path}:{line}" if line else path
-                                       for path, line in places]))
+        lines.append("#: " + " ".join([_place(path, line) for path, line in places]))
     return tuple(lines)
 
 

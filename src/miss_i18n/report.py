@@ -351,8 +351,9 @@ def markdown_status(rows: Sequence[CatalogStats], published: Mapping[str, bool])
 
 def _places(references: Sequence[str], pages: Collection[str]) -> list[tuple[str, str]]:
     """The (page, anchor) each ``page.html#anchor`` reference names, among ``pages``. A
-    page name is written raw on a catalog's ``#:`` line, which its readers split at spaces
-    (``about us.html`` reads as ``about``, ``us.html``): the parts are joined again."""
+    page name with a space was written raw on a catalog's ``#:`` line (before it was
+    written between U+2068 and U+2069, as gettext writes it), which its readers split at
+    spaces (``about us.html`` reads as ``about``, ``us.html``): the parts are joined again."""
     places: list[tuple[str, str]] = []
     pending = ""
     for part in references:
