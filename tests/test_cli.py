@@ -532,12 +532,16 @@ def test_utf8_file_names_read_the_same_under_a_legacy_locale(project: Path) -> N
     assert 'href="de/%C3%BCber-uns.html"' in (project / "site" / "index.html").read_text()
 
 
-@pytest.mark.parametrize("epoch", ["1.5", "abc", "99999999999999", "100000000000000000000"])
+@pytest.mark.parametrize("epoch", ["1.5", "abc", "99999999999999", "100000000000000000000",
+                                   # before 1970, or not as `date +%s` writes a number (which
+                                   # int() took: a 1969 date, '1_000', Arabic-Indic digits)
+                                   "-5", "+5", "1_000", " 5", "\u0661\u0662"])
 def test_a_source_date_epoch_that_names_no_date_is_one_line(project: Path, epoch: str,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     # a CI sets it for reproducible dates; one far out of range raised OverflowError (a
-    # traceback, exit 1), one a little less so was said not to be an integer
+    # traceback, exit 1), one a little less so was said not to be an integer; a negative
+    # one was taken (a date before 1970)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert invoke("extract", "-q") == (
         2, f"error: SOURCE_DATE_EPOCH={epoch!r}: not a date; set it to a whole number of "

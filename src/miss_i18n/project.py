@@ -101,6 +101,8 @@ def now() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
+            if not epoch.isascii() or not epoch.isdigit():  # as `date +%s` writes it, from
+                raise ValueError(epoch)  # 1970 on (int() takes -5, "1_000", " 5", "١٢")
             return datetime.fromtimestamp(int(epoch), tz=UTC)
         except (ValueError, OverflowError, OSError):  # not a number, or no date (year 10000)
             raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r}: not a date; set it to a whole "
