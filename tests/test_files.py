@@ -10,6 +10,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -988,3 +989,44 @@ def test_a_leftover_beside_the_manifest_is_named_once(project: Path) -> None:
                           f"miss-i18n.tmp); run `miss-i18n {command}`\n")
     assert invoke("build", "-q") == (0, "")
     assert not left.exists()
+
+
+_TERMINATED_RUN = """\
+import os, signal, sys
+from pathlib import Path
+from miss_i18n import cli, site_build
+
+original = site_build.index_page
+
+
+def terminated(*args, **kwargs):
+    # the pages are staged (written beside theirs, not yet in place): a CI's timeout,
+    # `kill` or systemd stops the run here
+    Path("staged").write_text(str(len(list(Path(".").rglob("*.miss-i18n.tmp")))))
+    os.kill(os.getpid(), signal.SIGTERM)
+    return original(*args, **kwargs)
+
+
+site_build.index_page = terminated
+sys.argv = ["miss-i18n", "run", "-q", "--no-translate"]
+cli.script()
+"""
+
+
+def test_a_run_stopped_by_sigterm_leaves_no_temporary_file(project: Path) -> None:
+    """SIGTERM (a CI's timeout, `kill`, systemd stopping a job) ended the run at once, its
+    files being written left behind (the next run removed them); it now stops the run as
+    Ctrl-C does, removing them, and the process still ends by the signal."""
+    assert invoke("run", "-q", "--no-translate")[0] == 0
+    _change_source(project)
+    before = tree(project)
+    script = project.parent / "terminated.py"
+    script.write_text(_TERMINATED_RUN)
+    done = subprocess.run([sys.executable, str(script)], cwd=project, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+                          check=False)
+    assert int((project / "staged").read_text()) > 0  # it was stopped while writing
+    (project / "staged").unlink()
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert not [p for p in project.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+    assert tree(project) == before

@@ -9,6 +9,7 @@ import gc
 import io
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -796,19 +797,34 @@ def _in_utf8_mode() -> None:
     os.execve(sys.executable, sys.orig_argv, env)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI's timeout, ``kill``, systemd stopping a job), raised where the run is,
+    as Ctrl-C's KeyboardInterrupt is: the files being written are removed the same way
+    (SIGTERM's default ended the process at once and left them to the next run)."""
+
+
+def _terminate(_signal: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process at once
+    raise Terminated
+
+
 def script() -> None:
     """The ``miss-i18n`` command: ``main`` in a process of its own. At exit, Python's last
     collection walked every object the run left (a first run of bench/bench.py's 128
     pages: 40 ms of 1.1 s); frozen, they are skipped, and still freed. Not in ``main``,
-    which tests call in one long process."""
+    which tests call in one long process. Stopped by SIGTERM, it cleans up as after
+    Ctrl-C, then ends by the signal, as its sender expects."""
     _in_utf8_mode()
     for stream in (sys.stdout, sys.stderr):  # a legacy locale's terminal (Latin-1): a
         if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
             stream.reconfigure(errors="backslashreplace")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         main()
     finally:
         gc.freeze()
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # _terminate ran
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,6 +67,9 @@ def jobs_for(asked: int | None, units: int) -> int:
 
 
 def _hold(function: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
+    # SIGTERM ends a worker at once, as the pool expects (not the run's cli._terminate,
+    # inherited through the fork): the run removes what its workers staged.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with(parent)
     _held["work"] = (function, shared)
 
