@@ -70,13 +70,35 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = parallel.map_shared
 
     def counting(function: Callable[[Any, Any], Any], shared: Any, keys: Sequence[Any],
-                 jobs: int) -> list[Any]:
+                 jobs: int, cost: Callable[[Any], float] | None = None) -> list[Any]:
         used.append(min(jobs, len(keys)))
-        return real(function, shared, keys, jobs)
+        return real(function, shared, keys, jobs, cost)
 
     for stage in (extracting, updating, site_build):
         monkeypatch.setattr(stage, "map_shared", counting)
     return used
+
+
+def _work(shared: dict[str, int], key: str) -> str:
+    if key in shared:
+        raise ValueError(f"{key} fails")
+    return f"{key}:done"
+
+
+@needs_fork
+def test_work_sent_largest_first_comes_back_in_the_order_asked() -> None:
+    """With a cost, the largest keys go out first (their chunks small), so that no large
+    chunk is left to one process at the end; the results, and the error raised where
+    two keys fail, are those of the in-process run, in the order of the keys."""
+    keys = [f"page{n:03}" for n in range(200)]
+    cost = {key: float(n % 7) for n, key in enumerate(keys)}.__getitem__
+    found = parallel.map_shared(_work, {}, keys, 2, cost)
+    assert [item.split(":")[0] for item in found] == keys
+    shared = {"page146": 1, "page021": 1}  # page146 weighs more than page021: sent first
+    assert cost("page146") > cost("page021")
+    for jobs in (1, 2):
+        with pytest.raises(ValueError, match="page021 fails"):
+            parallel.map_shared(_work, shared, keys, jobs, cost)
 
 
 @needs_fork

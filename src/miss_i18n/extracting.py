@@ -53,13 +53,18 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
         index = PageCache.of(config.root, store=False)
     names = frozenset(pages)
     root_path = served_path(config.base_url)
-    keys = [index.key_of(page, read(config.source_dir, page), names, root_path)
-            for page in pages]
+    sizes: dict[str, float] = {}
+    keys = []
+    for page in pages:
+        data = read(config.source_dir, page)
+        sizes[page] = len(data)
+        keys.append(index.key_of(page, data, names, root_path))
     by_page = dict(zip(pages, keys, strict=True))
     missing = [page for page, key in by_page.items() if index.segments(key) is None]
     found = dict(zip(missing, map_shared(
         _extracted, config.source_dir, [(page, by_page[page]) for page in missing],
-        jobs_for(config.jobs, EXTRACT_UNITS * len(missing))) if missing else [], strict=True))
+        jobs_for(config.jobs, EXTRACT_UNITS * len(missing)),
+        cost=lambda item: sizes[item[0]]) if missing else [], strict=True))
     recorded = _recorded_template(config, seen, index)  # before the index learns this run's
     segments: list[Segment] = []
     spans: dict[str, tuple[int, int]] = {}  # each page's entries in the template, by key

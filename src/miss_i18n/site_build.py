@@ -9,7 +9,7 @@ import math
 import os
 import posixpath
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -272,7 +272,7 @@ def site_outputs(
     digests: dict[str, str] = {}
     staged: list[Staged] = []
     try:
-        builds = map_shared(_build_page, work, pages, jobs)
+        builds = map_shared(_build_page, work, pages, jobs, cost=_size_in(config.source_dir))
     except BaseException:
         clean(page_files, check=False, config=config)  # what the workers staged
         raise
@@ -506,6 +506,17 @@ def _last_shown(config: Config, locale: str) -> tuple[float, bool]:
                 return max(shown, threshold), True
             return min(shown, math.nextafter(threshold, 0.0)), False
     return 0.0, False
+
+
+def _size_in(folder: Path) -> Callable[[str], float]:
+    """A page's work, roughly, for spreading pages over processes: its size in bytes (0
+    where it cannot be read: its own build says why)."""
+    def size(page: str) -> float:
+        try:
+            return float(os.stat(os.path.join(folder, page)).st_size)  # noqa: PTH116, PTH118
+        except OSError:
+            return 0.0
+    return size
 
 
 def _know_locales(site: Site, summaries: Mapping[str, Summary]) -> None:
