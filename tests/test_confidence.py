@@ -178,17 +178,18 @@ def catalog_of(*msgids: str) -> polib.POFile:
 
 
 def draft(engine: object, memory: Memory, *msgids: str) -> dict[str, str]:
-    """The provenance line of each drafted entry, by msgid, without the digest of its text
-    (checked here: provenance.is_edited reads it)."""
+    """The provenance line of each drafted entry, by msgid, without the digests of its
+    source and text (checked here: provenance.is_edited and is_of_earlier_source read
+    them)."""
     po = catalog_of(*msgids)
     translate_catalog(po, "de", lambda _locale: (engine, MODEL), memory,  # type: ignore[arg-type, return-value]
                       now=NOW)
     lines = {}
     for entry in po:
         if entry.msgstr:
-            digest = f"; msgstr {text_digest(entry.msgstr)}"
-            assert digest in entry.tcomment
-            lines[entry.msgid] = entry.tcomment.replace(digest, "")
+            digests = f"; msgid {text_digest(entry.msgid)}; msgstr {text_digest(entry.msgstr)}"
+            assert digests in entry.tcomment
+            lines[entry.msgid] = entry.tcomment.replace(digests, "")
     return lines
 
 

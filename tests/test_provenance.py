@@ -18,6 +18,7 @@ from miss_i18n.provenance import (
     is_engine_text,
     is_from_memory,
     is_machine,
+    is_of_earlier_source,
     machine_line,
     memory_line,
     parse_line,
@@ -165,3 +166,25 @@ def test_a_provenance_line_a_tool_wrapped_is_read_as_one() -> None:
     made.wrapwidth = 24  # a piecewise draft's line in 13 lines (and a person's in two)
     [read] = catalog.to_polib(catalog.parse_syntax(str(made).encode(), None))
     assert line in read.tcomment.split("\n") and is_edited(read)
+
+
+def test_a_draft_of_another_msgid_is_of_an_earlier_source_without_previous() -> None:
+    """``msgmerge`` without ``--previous`` leaves no ``#| msgid``: a machine draft whose
+    line names another msgid's digest is still one of an earlier source; its own msgid's,
+    or none (an older line), is not; nor is a person's translation marked fuzzy."""
+    line = machine_line("argos m 1 (en→de)", source="Old text.", text="Alter Text.")
+    assert parse_line(line) is not None and parse_line(line).source == text_digest("Old text.")
+    assert parse_line(line).model == "argos m 1 (en→de)"
+    merged = polib.POEntry(msgid="New text.", msgstr="Alter Text.", flags=["fuzzy"],
+                           tcomment=line)
+    assert is_of_earlier_source(merged)
+    same = polib.POEntry(msgid="Old text.", msgstr="Alter Text.", flags=["fuzzy"],
+                         tcomment=line)
+    older = polib.POEntry(msgid="New text.", msgstr="Alter Text.", flags=["fuzzy"],
+                          tcomment=machine_line("argos m 1 (en→de)", text="Alter Text."))
+    person = polib.POEntry(msgid="New text.", msgstr="Mein Text.", flags=["fuzzy"])
+    accepted = polib.POEntry(msgid="New text.", msgstr="Alter Text.", tcomment=line)
+    assert not any(map(is_of_earlier_source, (same, older, person, accepted)))
+    moved = polib.POEntry(msgid="New text.", msgstr="Alter Text.", flags=["fuzzy"],
+                          tcomment=line, previous_msgid="New text.")
+    assert not is_of_earlier_source(moved)  # the #| says: the same text, moved

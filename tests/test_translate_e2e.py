@@ -29,8 +29,10 @@ from miss_i18n.engines.argos import ArgosEngine
 from miss_i18n.engines.store import ModelStore
 from miss_i18n.markup import shape
 from miss_i18n.memory import Memory
+from miss_i18n.provenance import Kind, is_of_earlier_source, text_digest
+from miss_i18n.provenance import read as read_line
 from miss_i18n.summary import held_back
-from miss_i18n.translate import LocaleResult, translate_catalog
+from miss_i18n.translate import LocaleResult, needs_translation, translate_catalog
 from oracle import OracleEngine
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
@@ -435,6 +437,36 @@ def test_an_accepted_draft_survives_a_translators_msgmerge(project: Path) -> Non
     assert 'msgstr "Ventajas"' in kept and "#, fuzzy" in kept
     assert "# accepted machine draft: argos translate-en_es-1_0 1.0 (en→es)" in kept
     assert "machine-translated" not in kept
+
+
+@pytest.mark.skipif(shutil.which("msgmerge") is None, reason="gettext is not installed")
+def test_a_draft_merged_onto_a_changed_source_without_previous_is_drafted_again(
+        project: Path) -> None:
+    """A translator's plain `msgmerge` (no `--previous`) carried a machine draft onto its
+    changed source: fuzzy, its machine line intact, no `#| msgid`, so the draft of the old
+    text read as the current text's and stayed. The line names the digest of the msgid it
+    translated, so the run drafts the new text (and status counted it as earlier)."""
+    assert invoke("run", "-l", "es")[0] == 0
+    path = project / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    old = entry_block(path.read_text(), "Advantages")
+    assert f"; msgid {text_digest('Advantages')}; msgstr " in old
+    page = project / "source" / PAGE
+    page.write_text(page.read_text().replace("<h2>Advantages</h2>",
+                                             "<h2>Advantages of MISS</h2>"))
+    assert invoke("extract")[0] == 0
+    subprocess.run(["msgmerge", "--no-wrap", "-q", "-o", str(path), str(path),
+                    str(project / "locales" / "miss.pot")], check=True)
+    merged = entry_block(path.read_text(), "Advantages of MISS")
+    assert "#| msgid" not in merged and 'msgstr "Ventajas"' in merged
+    assert "#, fuzzy" in merged and "# machine-translated: argos" in merged
+    [entry] = [e for e in polib.pofile(str(path)) if e.msgid == "Advantages of MISS"]
+    assert is_of_earlier_source(entry) and needs_translation(entry)
+    assert invoke("run", "-l", "es")[0] == 0
+    [entry] = [e for e in polib.pofile(str(path)) if e.msgid == "Advantages of MISS"]
+    line = read_line(entry, Kind.MACHINE)
+    assert line is not None and line.source == text_digest("Advantages of MISS")
+    assert line.digest == text_digest(entry.msgstr) and entry.fuzzy
+    assert not is_of_earlier_source(entry) and not needs_translation(entry)
 
 
 def test_locales_that_need_the_same_model_share_one_advice_line(

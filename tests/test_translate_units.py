@@ -118,10 +118,11 @@ FAKE_MODEL = ModelInfo("fake", "reverse-upper", "1", "en", "de", "de")
 FAKE_LINE = "machine-translated: fake reverse-upper 1 (en→de)"
 
 
-def fake_line(text: str) -> str:
-    """The fake engine's line for a draft of ``text``: it names the text's digest, so that
-    a person's edit of the draft is told from it (provenance.is_edited)."""
-    return f"{FAKE_LINE}; msgstr {text_digest(text)}"
+def fake_line(text: str, source: str) -> str:
+    """The fake engine's line for a draft ``text`` of ``source``: it names both digests, so
+    that a person's edit of the draft is told from it (provenance.is_edited), and a draft
+    merged onto another text without ``#|`` from a current one (is_of_earlier_source)."""
+    return f"{FAKE_LINE}; msgid {text_digest(source)}; msgstr {text_digest(text)}"
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -294,7 +295,7 @@ def test_only_untranslated_entries_and_stale_drafts_get_drafts_and_the_rest_is_u
     assert engine.calls == [["Call us today.", "Read the guide."]]
     assert [fresh.msgstr, stale.msgstr] == ["GUIDE. THE READ", "TODAY. US CALL"]
     assert [(e.flags, e.tcomment) for e in (fresh, stale)] == [
-        (["fuzzy"], fake_line(e.msgstr)) for e in (fresh, stale)]
+        (["fuzzy"], fake_line(e.msgstr, e.msgid)) for e in (fresh, stale)]
     assert [str(e) for e in others] == before
     assert (result.waiting, result.drafted, result.failed, result.from_engine) == (2, 2, 0, 2)
     assert po.metadata["PO-Revision-Date"] == "2025-01-01 00:00+0000"
@@ -307,7 +308,7 @@ def test_a_draft_is_fuzzy_with_one_provenance_line_and_a_persons_comment_kept() 
     po = catalog_of(stale)
     run(po, FakeEngine())
     assert stale.flags == ["fuzzy", "no-wrap"]
-    assert stale.tcomment == f"ask Ana first\n{fake_line(stale.msgstr)}"
+    assert stale.tcomment == f"ask Ana first\n{fake_line(stale.msgstr, stale.msgid)}"
     assert stale.previous_msgid is None and stale.previous_msgctxt is None
 
 
@@ -315,7 +316,7 @@ def test_placeholders_come_back_around_the_words_they_held() -> None:
     entry = polib.POEntry(msgid="Read <1>the guide</1> now.<2/>Then call.")
     run(catalog_of(entry), FakeEngine())
     assert entry.msgstr == "NOW. <1>GUIDE THE</1> READ<2/>CALL. THEN"
-    assert entry.tcomment == fake_line(entry.msgstr)
+    assert entry.tcomment == fake_line(entry.msgstr, entry.msgid)
 
 
 def test_markup_not_found_again_in_the_whole_translation_is_put_back_piece_by_piece(
@@ -325,7 +326,7 @@ def test_markup_not_found_again_in_the_whole_translation_is_put_back_piece_by_pi
     entry = polib.POEntry(msgid="Go <1>go</1>.")
     result = run(catalog_of(entry), FakeEngine())
     assert entry.msgstr == "GO <1>GO</1>."
-    assert entry.tcomment == f"{fake_line(entry.msgstr)}; {PIECEWISE_NOTE}"
+    assert entry.tcomment == f"{fake_line(entry.msgstr, entry.msgid)}; {PIECEWISE_NOTE}"
     assert (result.drafted, result.piecewise) == (1, 1)
 
 
@@ -483,9 +484,9 @@ def test_a_draft_that_fails_an_error_check_is_kept_and_named_held_back(tmp_path:
                  keep=("WikiMD",))
     assert url.msgstr == "TODAY. HTTPS://EXAMPLE.ORG/SPINE VISIT"
     assert term.msgstr == "HELPS. WIKIMD"
-    assert url.tcomment == f"{fake_line(url.msgstr)}; fails: urls"
-    assert term.tcomment == f"{fake_line(term.msgstr)}; fails: do-not-translate"
-    assert fine.tcomment == fake_line(fine.msgstr)
+    assert url.tcomment == f"{fake_line(url.msgstr, url.msgid)}; fails: urls"
+    assert term.tcomment == f"{fake_line(term.msgstr, term.msgid)}; fails: do-not-translate"
+    assert fine.tcomment == fake_line(fine.msgstr, fine.msgid)
     assert [e.fuzzy for e in po] == [True] * 3
     held = summary.held_back(po, CheckContext("de", "", Glossary(do_not_translate=("WikiMD",))))
     assert [(e.msgctxt, e.msgid) in held for e in po] == [True, True, False]
@@ -503,9 +504,10 @@ def test_a_held_back_draft_is_never_looked_up_but_a_persons_version_of_it_is() -
     untranslated (the page keeps the source text); once a person edits it, leaving it
     fuzzy, or accepts it, it shows like any translation."""
     held = polib.POEntry(msgid="WikiMD helps.", msgstr="HELPS. WIKIMD", flags=["fuzzy"],
-                         tcomment=f"{fake_line('HELPS. WIKIMD')}; fails: do-not-translate")
+                         tcomment=f"{fake_line('HELPS. WIKIMD', 'WikiMD helps.')}; "
+                                  "fails: do-not-translate")
     fine = polib.POEntry(msgid="Read the guide.", msgstr="GUIDE. THE READ", flags=["fuzzy"],
-                         tcomment=fake_line("GUIDE. THE READ"))
+                         tcomment=fake_line("GUIDE. THE READ", "Read the guide."))
     po = catalog_of(held, fine)
     context = CheckContext("de", "", Glossary(do_not_translate=("WikiMD",)))
 

@@ -4,13 +4,15 @@ Every draft carries one line saying who made it, in the entry's translator comme
 comment, not a flag: GNU msgcat and msgmerge drop flags they do not know, and every tool
 keeps translator comments)::
 
-    # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42; msgstr 5f1c09ab
+    # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42; msgid 9d3a41c0; …
     # machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; markup: …
     # translation memory: old-site.tmx; msgstr 0c4f7e21
 
 A line's first words say its kind (``Kind``); an engine draft's rest is the model
 (``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
-machine's confidence (see confidence.py), a digest of the text it wrote (``msgstr
+machine's confidence (see confidence.py), a digest of the msgid it translated (``msgid
+9d3a41c0``: a draft merged onto another text without ``#| msgid`` is still one of an
+earlier source, is_of_earlier_source), a digest of the text it wrote (``msgstr
 5f1c09ab``: a fuzzy draft whose msgstr no longer has it was edited by a person, in the PO
 file, and is theirs; drafts written before the digest have none), the error-level checks
 that text failed when it was made (``fails: do-not-translate, urls``: for the reviewer;
@@ -69,6 +71,8 @@ CONFIDENCE_LABEL = "confidence"
 _CONFIDENCE = re.compile(rf"; {CONFIDENCE_LABEL} ([01]\.\d\d)(?=;|$)")
 DIGEST_LABEL = "msgstr"
 _DIGEST = re.compile(rf"; {DIGEST_LABEL} ([0-9a-f]{{8}})(?=;|$)")
+SOURCE_LABEL = "msgid"
+_SOURCE = re.compile(rf"; {SOURCE_LABEL} ([0-9a-f]{{8}})(?=;|$)")
 FAILS_LABEL = "fails:"
 _CHECK_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _FAILS = re.compile(rf"; {FAILS_LABEL} ({_CHECK_NAME}(?:, {_CHECK_NAME})*)(?=;|$)")
@@ -145,14 +149,19 @@ def fails_note(checks: Sequence[str]) -> str:
 
 
 def machine_line(model: str, *, piecewise: bool = False, confidence: float | None = None,
-                 text: str | None = None, fails: Sequence[str] = ()) -> str:
-    """``machine-translated: <model>[; confidence 0.42][; msgstr <digest of text>]
-    [; fails: <checks>][; <piecewise note>]``. ``fails`` needs ``text``: the note is
-    about that text (what it failed when it was made; whether the pages show it is decided
-    at each build, summary.held_back)."""
+                 source: str | None = None, text: str | None = None,
+                 fails: Sequence[str] = ()) -> str:
+    """``machine-translated: <model>[; confidence 0.42][; msgid <digest of source>]
+    [; msgstr <digest of text>][; fails: <checks>][; <piecewise note>]``. ``fails`` needs
+    ``text``: the note is about that text (what it failed when it was made; whether the
+    pages show it is decided at each build, summary.held_back). ``source``: the msgid the
+    draft translates, so that a draft of another text reads so however a tool merged it
+    (``msgmerge`` without ``--previous`` leaves no ``#| msgid``: is_of_earlier_source)."""
     line = f"{MACHINE_MARK} {model}"
     if confidence is not None:
         line = f"{line}; {confidence_note(confidence)}"
+    if source is not None:
+        line = f"{line}; {SOURCE_LABEL} {text_digest(source)}"
     if text is not None:
         line = f"{line}; {DIGEST_LABEL} {text_digest(text)}"
         if fails:
@@ -205,6 +214,8 @@ class Provenance:
     piecewise: bool = False
     digest: str | None = None
     """The digest of the text the engine wrote (``text_digest``); None on older lines."""
+    source: str | None = None
+    """The digest of the msgid the engine translated; None on older lines."""
     fails: tuple[str, ...] = ()
     """The error-level checks the engine's text failed when it was written (``fails:``)."""
 
@@ -219,6 +230,8 @@ class Provenance:
             text = text.removesuffix(f"; {fails_note(self.fails)}")
         if self.digest is not None:
             text = text.removesuffix(f"; {DIGEST_LABEL} {self.digest}")
+        if self.source is not None:
+            text = text.removesuffix(f"; {SOURCE_LABEL} {self.source}")
         if self.confidence is not None:
             text = text.removesuffix(f"; {confidence_note(self.confidence)}")
         return text
@@ -232,11 +245,13 @@ def parse_line(line: str) -> Provenance | None:
     text = line[len(kind.value):].strip()
     found = _CONFIDENCE.search(line)
     digest = _DIGEST.search(line)
+    source = _SOURCE.search(line)
     fails = _FAILS.search(line)
     return Provenance(kind=kind, text=text,
                       confidence=float(found.group(1)) if found else None,
                       piecewise=line.endswith(f"; {PIECEWISE_NOTE}"),
                       digest=digest.group(1) if digest else None,
+                      source=source.group(1) if source else None,
                       fails=tuple(fails.group(1).split(", ")) if fails else ())
 
 
@@ -309,9 +324,17 @@ def is_of_earlier_source(entry: polib.POEntry) -> bool:
     """A fuzzy entry made for an earlier version of its source text: its ``#| msgid`` (what
     ``catalog.merge`` and ``msgmerge --previous`` write) is another text. Not a person's own
     translation they marked fuzzy (Poedit's "Needs work": no ``#|``), nor one whose
-    ``#| msgid`` is its msgid (the same text, moved to another context)."""
-    return entry.fuzzy and entry.previous_msgid is not None \
-        and entry.previous_msgid != entry.msgid
+    ``#| msgid`` is its msgid (the same text, moved to another context). Without a ``#|``
+    (``msgmerge`` without ``--previous`` writes none), a machine draft whose line names the
+    digest of another msgid than its own (``machine_line``'s ``source``) is one too:
+    merged onto a changed text, it would otherwise read as the current text's draft."""
+    if not entry.fuzzy:
+        return False
+    if entry.previous_msgid is not None:
+        return entry.previous_msgid != entry.msgid
+    found = read(entry, Kind.MACHINE) if is_machine(entry) else None
+    return found is not None and found.source is not None \
+        and found.source != text_digest(entry.msgid)
 
 
 def is_draft(entry: polib.POEntry) -> bool:

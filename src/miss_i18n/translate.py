@@ -40,6 +40,7 @@ from .provenance import (
     is_edited,
     is_from_memory,
     is_machine,
+    is_of_earlier_source,
     machine_line,
     memory_line,
     with_line,
@@ -51,15 +52,15 @@ Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
 
 def needs_translation(entry: polib.POEntry) -> bool:
     """Untranslated, or a fuzzy machine draft whose source changed since it was made
-    (not one a person edited: ``is_edited``). A draft whose text only moved (``#|
+    (``is_of_earlier_source``: by its ``#| msgid``, else by its line's msgid digest; not
+    one a person edited: ``is_edited``). A draft whose text only moved (``#|
     msgctxt``, ``#| msgid`` its own msgid: an item inserted above renumbered it) is still
     the draft of its text."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
-    return entry.fuzzy and is_machine(entry) and entry.previous_msgid is not None \
-        and entry.previous_msgid != entry.msgid and not is_edited(entry)
+    return is_machine(entry) and is_of_earlier_source(entry) and not is_edited(entry)
 
 
 @dataclass(frozen=True)
@@ -619,7 +620,8 @@ def _record(entry: polib.POEntry, text: str, model: ModelInfo, piecewise: bool,
             score: float | None = None, *, fails: Sequence[str] = ()) -> None:
     shown = None if score is None else confidence(score)
     _record_line(entry, text, machine_line(model.provenance, piecewise=piecewise,
-                                           confidence=shown, text=text, fails=fails))
+                                           confidence=shown, source=entry.msgid, text=text,
+                                           fails=fails))
 
 
 def _record_line(entry: polib.POEntry, text: str, provenance: str) -> None:
