@@ -62,7 +62,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 6
+FORMAT = 7
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -190,7 +190,8 @@ def _report_row(built: PageReport) -> dict[str, Any]:
     return {"segments": built.segments, "translated": built.translated,
             "drafts": built.drafts, "stale": built.stale, "memory": built.memory,
             "rejected": [[r.context, r.reason] for r in built.rejected],
-            "title_translated": built.title_translated}
+            "title_translated": built.title_translated,
+            "misnested": [[line, tag] for line, tag in built.misnested]}
 
 
 def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | None:
@@ -200,7 +201,8 @@ def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | N
             translated=int(row["translated"]), drafts=int(row["drafts"]),
             stale=int(row["stale"]), memory=int(row["memory"]),
             rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]],
-            title_translated=bool(row["title_translated"]))
+            title_translated=bool(row["title_translated"]),
+            misnested=[(int(line), str(tag)) for line, tag in row["misnested"]])
     except (TypeError, ValueError, KeyError):
         return None
 

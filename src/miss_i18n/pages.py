@@ -158,9 +158,25 @@ def decode_page(data: bytes, encoding: str) -> str:
                        else "replace")
 
 
-def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
+FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+"""The HTML standard's formatting elements: a browser carries one that markup closes out
+of order on (its "adoption agency"), libxml2 ends it there."""
+_MISNESTED = re.compile(r"Unexpected end tag : (\w+)"
+                        r"|Opening and ending tag mismatch: \w+ and (\w+)")
+
+Misnested = tuple[int, str]
+"""Where (line) a formatting element (its tag) is closed out of order in a page."""
+
+
+def parse_page(data: bytes, path: Path | None = None,
+               misnested: list[Misnested] | None = None) -> etree._ElementTree:
     """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
-    is the same whatever the page's charset, and every page is written as UTF-8."""
+    is the same whatever the page's charset, and every page is written as UTF-8.
+
+    ``misnested`` gets each formatting element (FORMATTING) the markup closes out of order
+    (``<b>one<p>two</b></p>``, ``<a><table>…</table></a>``): a browser keeps its text bold
+    (or linked), libxml2's HTML 4 parser ends the element there, so the built pages show
+    the text after it plain; the build warns of each (build.PageReport.misnested)."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
@@ -183,6 +199,12 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if root is None:
         raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
                            "its content or remove the file", path=path)
+    if misnested is not None:
+        for entry in parser.error_log:
+            found = _MISNESTED.fullmatch(entry.message)
+            tag = found and (found[1] or found[2]).lower()
+            if tag in FORMATTING and (entry.line, tag) not in misnested:
+                misnested.append((entry.line, tag))
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
