@@ -561,21 +561,17 @@ def test_relative_links_that_leave_the_source_folder_lead_where_they_led(
     same place as before; links within the source folder stay as they are."""
     root = make_project(tmp_path / "p", ("de",),
                         extra='base-url = "https://example.org/docs/"\n')
-    (root / "source" / "guide").mkdir()
-    (root / "source" / "a.html").write_text(
-        '<html><head><link rel="stylesheet" href="../theme/site.css"></head><body><p>'
-        '<a href="../index.html">home</a> <a href="../shop/?q=1#top">shop</a> '
-        '<a href="guide/b.html">B</a> <a href="guide/../../x%20y.html">x</a></p>'
-        '</body></html>')
-    (root / "source" / "guide" / "b.html").write_text(
-        '<html><body><p><a href="../../blog/">blog</a> <a href="../a.html">A</a> '
-        '<span style="background: url(../../img/bg.png)">bg</span></p></body></html>')
-    for locale, built in zip(("en", "de"), _built_in_en_and_de(root, "a.html", monkeypatch),
-                             strict=True):
+    pages = {"a.html": '<html><head><link rel="stylesheet" href="../theme/site.css"></head>'
+             '<body><p><a href="../index.html">home</a> <a href="../shop/?q=1#top">shop</a> '
+             '<a href="guide/b.html">B</a> <a href="guide/../../x%20y.html">x</a></p>'
+             '</body></html>',
+             "guide/b.html": '<html><body><p><a href="../../blog/">blog</a> '
+             '<a href="../a.html">A</a> <span style="background: url(../../img/bg.png)">bg'
+             '</span></p></body></html>'}
+    for built, nested in _built_with_nested(root, pages, monkeypatch):
         assert 'href="../../theme/site.css"' in built
         assert 'href="../../index.html"' in built and 'href="../../shop/?q=1#top"' in built
         assert 'href="guide/b.html"' in built and 'href="../../x%20y.html"' in built
-        nested = (root / "site" / locale / "guide" / "b.html").read_text()
         assert 'href="../../../blog/"' in nested and 'href="../a.html"' in nested
         assert "url(../../../img/bg.png)" in nested
 
@@ -617,24 +613,19 @@ def test_relative_links_to_files_beside_the_site_lead_where_they_led(
     where it led, as an asset's is; links named as pages, to folders, or names without a
     suffix (a server's URL of a page) stay within the locale."""
     root = make_project(tmp_path / "p", ("de",))
-    (root / "source" / "sub").mkdir()
-    (root / "source" / "a.html").write_text(
-        '<html><head><link rel="alternate" type="application/rss+xml" href="feed.xml">'
-        '</head><body><p><a href="feed.xml">feed</a> <a href="sub/b">B</a> '
-        '<a href="./">here</a> <a href="sub/b.html?x=1">B</a> <a href="c.html">C</a> '
-        '<a href="docs/">docs</a> <a href="files/Report.PDF#page=2">PDF</a></p>'
-        '</body></html>')
-    (root / "source" / "sub" / "b.html").write_text(
-        '<html><body><p><a href="../downloads/x.zip">zip</a> <a href="../a.html">A</a> '
-        '<img src="../logo.svg" alt="logo"></p></body></html>')
-    for locale, built in zip(("en", "de"), _built_in_en_and_de(root, "a.html", monkeypatch),
-                             strict=True):
+    pages = {"a.html": '<html><head><link rel="alternate" type="application/rss+xml" '
+             'href="feed.xml"></head><body><p><a href="feed.xml">feed</a> <a href="sub/b">B'
+             '</a> <a href="./">here</a> <a href="sub/b.html?x=1">B</a> <a href="c.html">C'
+             '</a> <a href="docs/">docs</a> <a href="files/Report.PDF#page=2">PDF</a></p>'
+             '</body></html>',
+             "sub/b.html": '<html><body><p><a href="../downloads/x.zip">zip</a> '
+             '<a href="../a.html">A</a> <img src="../logo.svg" alt="logo"></p></body></html>'}
+    for built, nested in _built_with_nested(root, pages, monkeypatch):
         assert 'type="application/rss+xml" href="../feed.xml">' in built
         assert 'href="../feed.xml">feed' in built
         assert 'href="../files/Report.PDF#page=2"' in built
         assert 'href="sub/b"' in built and 'href="./"' in built and 'href="docs/"' in built
         assert 'href="sub/b.html?x=1"' in built and 'href="c.html"' in built
-        nested = (root / "site" / locale / "sub" / "b.html").read_text()
         assert 'href="../../downloads/x.zip"' in nested and 'href="../a.html"' in nested
         assert 'src="../../logo.svg"' in nested
 
@@ -703,6 +694,19 @@ def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(main, ["run", "--no-translate", "-q"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return [(root / "site" / locale / page).read_text() for locale in ("en", "de")]
+
+
+def _built_with_nested(root: Path, pages: dict[str, str], monkeypatch: pytest.MonkeyPatch
+                       ) -> list[tuple[str, str]]:
+    """``pages`` (a page at the top, then one in a folder) written into the project's
+    source; ``_built_in_en_and_de`` of the first, each beside the second as built in that
+    locale."""
+    for name, text in pages.items():
+        (root / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "source" / name).write_text(text)
+    page, nested = pages
+    return [(built, (root / "site" / locale / nested).read_text()) for locale, built in zip(
+        ("en", "de"), _built_in_en_and_de(root, page, monkeypatch), strict=True)]
 
 
 def test_asset_links_in_css_svg_and_padded_urls_work_from_every_locale(
