@@ -16,12 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import polib
-from babel import Locale
 from babel.messages.plurals import get_plural
 
 from . import __version__, mo_file, po_fast, po_syntax
 from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
+from .languages import english_name
 from .model import CatalogStats, Key, Segment
 from .provenance import (
     as_history,
@@ -611,7 +611,7 @@ def plural_forms(locale: str) -> str:
 
 
 def language_name(locale: str) -> str:
-    return Locale.parse(locale).get_display_name("en") or locale
+    return english_name(locale)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@ direction its text left in the source language needs, and code's (left to right)
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 
+import babel
 from babel import Locale
 from babel.core import get_global
 from lxml import etree
@@ -29,11 +32,52 @@ def locale_names(locale: str) -> tuple[str, str]:
     """The locale's name in itself, and its direction (``ltr`` or ``rtl``)."""
     found = _LOCALES.get(locale)
     if found is None:
-        parsed = Locale.parse(locale)
-        found = _LOCALES[locale] = (
-            parsed.get_display_name(locale) or locale,
-            "rtl" if parsed.character_order == "right-to-left" else "ltr")
+        known = _table().get(locale)
+        found = _LOCALES[locale] = known[:2] if known is not None else _from_babel(locale)[:2]
     return found
+
+
+def english_name(locale: str) -> str:
+    """The locale's name in English (a catalog's ``Language-Team``)."""
+    known = _table().get(locale)
+    return known[2] if known is not None else _from_babel(locale)[2]
+
+
+def _from_babel(locale: str) -> tuple[str, str, str]:
+    """What Babel says of ``locale``: its name in itself, direction and English name
+    (loading the locale's CLDR data: 3 to 25 ms each, per process)."""
+    parsed = Locale.parse(locale)
+    return (parsed.get_display_name(locale) or locale,
+            "rtl" if parsed.character_order == "right-to-left" else "ltr",
+            parsed.get_display_name("en") or locale)
+
+
+NAMES_TABLE = Path(__file__).with_name("locale_names.json")
+"""``_from_babel`` of every locale Babel knows, written for one Babel version (``names_table``;
+tests/test_languages.py holds it to Babel's): a run that names nine locales loaded each
+one's CLDR data in every process that asked (a tenth of an edit's run, bench/bench.py).
+With another Babel installed it is not used."""
+
+
+@cache
+def _table() -> Mapping[str, tuple[str, str, str]]:
+    try:
+        data = json.loads(NAMES_TABLE.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("babel") != babel.__version__:
+        return {}
+    return {locale: (str(own), str(way), str(english))
+            for locale, (own, way, english) in data["names"].items()}
+
+
+def names_table() -> bytes:
+    """NAMES_TABLE's content for the installed Babel (one line per locale, sorted)."""
+    from babel.localedata import locale_identifiers  # noqa: PLC0415 - the test's alone
+    rows = [f"{json.dumps(locale)}: {json.dumps(list(_from_babel(locale)), ensure_ascii=False)}"
+            for locale in sorted(locale_identifiers())]
+    return (f'{{"babel": {json.dumps(babel.__version__)}, "names": {{\n'
+            + ",\n".join(rows) + "\n}}\n").encode()
 
 
 def learn(known: Mapping[str, tuple[str, str]]) -> None:
