@@ -22,7 +22,7 @@ from helpers import (
     structure,
     visible_text,
 )
-from miss_i18n import site_pages
+from miss_i18n import relink, site_pages
 from miss_i18n.build import Rejection, Review, localize, shows
 from miss_i18n.chrome import MARK
 from miss_i18n.cli import main
@@ -1472,3 +1472,21 @@ def test_a_built_page_keeps_its_sources_doctype(project: Path) -> None:
     for name in ("index.html", "report.html"):
         assert (project / "site" / name).read_bytes().startswith(b"<!DOCTYPE html>\n")
     assert invoke("build", "--check")[0] == 0
+
+
+_PART = st.sampled_from(["a", "b", "de", "x.png", "sub", "ü b"])
+
+
+@given(st.lists(st.sampled_from(["..", "a", "b", "x.zip"]), min_size=1, max_size=5),
+       st.lists(_PART, max_size=4))
+def test_relative_paths_are_posixpaths_relpaths(target: list[str], start: list[str]) -> None:
+    """relink._relative, by names alone, is posixpath.relpath for the paths relinking asks
+    about (a normalized target, maybe out of the folder, from a folder without ``..``),
+    both taken deep enough below the root: relpath of relative paths resolves them in the
+    process's working folder, so a link out of the source folder came out one ``..``
+    short where that was near the root (``/``: ``../x.zip`` from ``de`` was ``../x.zip``)."""
+    path = posixpath.normpath("/".join(target))
+    folder = "/".join(start) or "."
+    deep = "/r/" + "/".join("d" * 8)
+    expected = posixpath.relpath(posixpath.join(deep, path), posixpath.join(deep, folder))
+    assert relink._relative(path, folder) == expected

@@ -37,6 +37,19 @@ def _rooted_or_absolute(host: str) -> etree.XPath:
                        f"contains(., '..') or contains(., '//{written}') or {_FILE}]/..")
 
 
+def _relative(target: str, start: str) -> str:
+    """``posixpath.relpath(target, start)`` for a normalized relative ``target`` (which may
+    start with ``..``) and a normalized relative folder ``start`` without ``..``, as every
+    page's and locale folder's is: by their names alone, where relpath asks the process's
+    working folder twice a call (thousands of calls a page set)."""
+    to = [part for part in target.split("/") if part not in ("", ".")]
+    at = [part for part in start.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
 def beside_the_site(path: str) -> bool:
     """Whether a relative link's ``path`` names a file that is no page (``feed.xml``,
     ``downloads/x.zip``; not ``about.html``, a folder, or a name without a suffix, which
@@ -121,12 +134,12 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         target = posixpath.normpath(path[len(root_path):] if rooted
                                     else posixpath.join(source_dir, path))
         if rooted and target in pages:  # the same locale's page
-            moved = posixpath.relpath(target, source_dir or ".")
+            moved = _relative(target, source_dir or ".")
             return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
         out = not rooted and (target == ".." or target.startswith("../"))
         if target not in assets and not out and (rooted or not beside_the_site(path)):
             return url
-        moved = posixpath.relpath(target, out_dir or ".")
+        moved = _relative(target, out_dir or ".")
         if out and path.endswith(("/", "/.", "/..", ".")) and not moved.endswith("/"):
             moved += "/"  # a folder (``../shop/``) stays one
         return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
@@ -229,7 +242,7 @@ def _rebaser(base: str, source_dir: str) -> Callable[[str], str]:
         else:
             target = posixpath.normpath(posixpath.join(folder, found.path))
             query = found.query
-        written = posixpath.relpath(target, source_dir or ".")
+        written = _relative(target, source_dir or ".")
         if found.path.endswith("/") or (not found.path and parts.path.endswith("/")):
             written += "/"
         return urlunsplit(("", "", written, query, found.fragment))
