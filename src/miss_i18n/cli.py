@@ -62,7 +62,9 @@ CONFIG_OPTION = path_option(
     text="pyproject.toml holding [tool.miss-i18n] (default: nearest one).")
 LOCALES_DIR_OPTION = path_option(
     "--locales-dir", text="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs.")
-QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+QUIET_OPTION = click.option(
+    "-q", "--quiet", is_flag=True,
+    help="Print only errors (and a command's own result: status, engines, models list).")
 
 
 def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
@@ -77,7 +79,8 @@ def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 
 project_options = options(
     CONFIG_OPTION,
-    path_option("--source-dir", text="Folder of source .html pages (overrides the config)."),
+    path_option("--source-dir",
+                text="Folder of source .html/.htm pages (overrides the config)."),
     LOCALES_DIR_OPTION,
     path_option("--output-dir", text="Folder the localized site is built into."),
     click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
