@@ -64,7 +64,8 @@ LOCALES_DIR_OPTION = path_option(
     "--locales-dir", text="Folder of the POT and the <locale>/LC_MESSAGES/*.po catalogs.")
 QUIET_OPTION = click.option(
     "-q", "--quiet", is_flag=True,
-    help="Print only errors (and a command's own result: status, engines, models list).")
+    help="Print only errors and warnings (and a command's own result: status, engines, "
+         "models list).")
 
 
 def options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
