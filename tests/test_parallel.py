@@ -97,8 +97,11 @@ def test_work_sent_largest_first_comes_back_in_the_order_asked() -> None:
     shared = {"page146": 1, "page021": 1}  # page146 weighs more than page021: sent first
     assert cost("page146") > cost("page021")
     for jobs in (1, 2):
-        with pytest.raises(ValueError, match="page021 fails"):
+        with pytest.raises(ValueError, match="page021 fails") as raised:
             parallel.map_shared(_work, shared, keys, jobs, cost)
+    # a bug's traceback shows where in the worker it was raised (pickling drops that)
+    assert isinstance(raised.value.__cause__, parallel.WorkerTraceback)
+    assert 'in _work\n    raise ValueError(f"{key} fails")' in str(raised.value.__cause__)
 
 
 @needs_fork

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -91,15 +92,24 @@ def _die_with(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+class WorkerTraceback(Exception):
+    """Where in a worker an error was raised: the cause of the error raised again in the
+    run (as concurrent.futures gives one), so that a bug's traceback shows the worker's
+    frames, which pickling the error drops."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}" if self.args else ""
+
+
 def _call(key: Any) -> tuple[bool, Any]:
-    """``(True, result)``, or ``(False, the error)`` that the key's work raised: sent back
-    as a value, so that the run raises the first error in the order of the keys, as the
-    in-process run does, whatever order the work went out in."""
+    """``(True, result)``, or ``(False, (the error, its traceback))`` that the key's work
+    raised: sent back as a value, so that the run raises the first error in the order of
+    the keys, as the in-process run does, whatever order the work went out in."""
     function, shared = _held["work"]
     try:
         return True, function(shared, key)
     except Exception as error:  # raised again in the run, as itself
-        return False, error
+        return False, (error, "".join(traceback.format_exception(error)))
 
 
 def map_shared(function: Callable[[S, K], R], shared: S, keys: Sequence[K],
@@ -135,5 +145,6 @@ def map_shared(function: Callable[[S, K], R], shared: S, keys: Sequence[K],
         results[at] = result
     for done, value in results:
         if not done:
-            raise value
+            error, where = value
+            raise error from WorkerTraceback(where)
     return [value for _done, value in results]
