@@ -610,10 +610,6 @@ def plural_forms(locale: str) -> str:
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
-def language_name(locale: str) -> str:
-    return english_name(locale)
-
-
 @dataclass(frozen=True)
 class MergeResult:
     catalog: polib.POFile
@@ -667,7 +663,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     catalog = polib.POFile(wrapwidth=0)
     catalog.metadata = _merged_metadata(template, old, locale)
     catalog.header = old.header if old is not None and old.header else (
-        f"{language_name(locale)} translation of miss-i18n.\n"
+        f"{english_name(locale)} translation of miss-i18n.\n"
         "Machine drafts are marked fuzzy and carry their provenance; review them."
     )
 
@@ -748,7 +744,7 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
     metadata.setdefault("Last-Translator", "")
     # asked of Babel only where the catalog has none (its locale data: a millisecond each)
     if "Language-Team" not in metadata:
-        metadata["Language-Team"] = language_name(locale)
+        metadata["Language-Team"] = english_name(locale)
     metadata["Language"] = locale
     if "Plural-Forms" not in metadata or refused_plural(metadata["Plural-Forms"]) is not None:
         metadata["Plural-Forms"] = plural_forms(locale)  # none msgfmt --check refuses

@@ -32,15 +32,19 @@ def locale_names(locale: str) -> tuple[str, str]:
     """The locale's name in itself, and its direction (``ltr`` or ``rtl``)."""
     found = _LOCALES.get(locale)
     if found is None:
-        known = _table().get(locale)
-        found = _LOCALES[locale] = known[:2] if known is not None else _from_babel(locale)[:2]
+        found = _LOCALES[locale] = _names(locale)[:2]
     return found
 
 
 def english_name(locale: str) -> str:
     """The locale's name in English (a catalog's ``Language-Team``)."""
-    known = _table().get(locale)
-    return known[2] if known is not None else _from_babel(locale)[2]
+    return _names(locale)[2]
+
+
+def _names(locale: str) -> tuple[str, str, str]:
+    """The locale's name in itself, direction and English name: from the table written
+    for the installed Babel (NAMES_TABLE), else from Babel itself."""
+    return _table().get(locale) or _from_babel(locale)
 
 
 def _from_babel(locale: str) -> tuple[str, str, str]:

@@ -140,9 +140,8 @@ def map_shared(function: Callable[[S, K], R], shared: S, keys: Sequence[K],
             found = list(pool.map(_call, [keys[at] for at in order], chunksize=chunk))
     finally:
         gc.unfreeze()
-    results: list[tuple[bool, Any]] = [found[0]] * len(keys)
-    for at, result in zip(order, found, strict=True):
-        results[at] = result
+    by_key = dict(zip(order, found, strict=True))
+    results = [by_key[at] for at in range(len(keys))]
     for done, value in results:
         if not done:
             error, where = value

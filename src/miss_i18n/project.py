@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lazy, rerun
-from .config import Config, load_config
+from .config import Config, load_config, typed_overrides
 from .engines import store_for
 from .errors import CatalogError, ConfigError, ModelPackageError, TmxError
 from .files import (
@@ -516,8 +516,8 @@ class Project:
                                  locale=locale, original=original)
                 files.append(outputs.Output(folder / f"{locale}.xlf", data))
             writes = self._commit(files, check, seen, also=[folder])
-        command = self._command("xliff export") + (
-            f" --output-dir {shlex.quote(str(output_dir))}" if output_dir is not None else "")
+        command = " ".join([self._command("xliff export"),
+                            *typed_overrides(output_dir=output_dir)])
         return more.XliffExportResult(writes=writes, check=check, command=command)
 
     def import_xliff(self, files: Sequence[Path], *, check: bool = False) -> more.XliffImportResult:

@@ -58,22 +58,18 @@ def serialize(tree: etree._ElementTree, *, plain: bool = False, own_doctype: boo
     kept: dict[str, str] = {}
     risky = [] if plain else _risky(tree)
     if risky:
-        before = _tostring(tree, doctype)
+        before = written(tree, doctype=doctype)
         nonce = next(n for n in range(len(before) + 1) if f"miss-i18n-uri-{n}-" not in before)
         for index, (element, name) in enumerate(risky):
             token = f"miss-i18n-uri-{nonce}-{index}"
             kept[token] = element.get(name) or ""
             element.set(name, token)
-    text = _tostring(tree, doctype)
+    text = written(tree, doctype=doctype)
     for element, name in risky:
         token = element.get(name) or ""
         element.set(name, kept[token])
         text = text.replace(f'"{token}"', f'"{_attribute_text(kept[token])}"', 1)
     return (text if text.endswith("\n") else f"{text}\n").encode("utf-8")
-
-
-def _tostring(tree: etree._ElementTree, doctype: str | None) -> str:
-    return written(tree, doctype=doctype)
 
 
 RAW_TEXT = ("xmp", "noembed", "noframes", "iframe", "plaintext")
