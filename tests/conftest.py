@@ -11,6 +11,9 @@ PAGES = Path(__file__).resolve().parent / "pages"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ARTICLE = ROOT / "source" / "minimally-invasive-spine-surgery.html"
 REGENERATE = os.environ.get("MISS_I18N_REGENERATE_GOLDEN") == "1"
+# every page a test builds through a skeleton is built through lxml too, and must agree
+# (skeleton.VERIFY); set before miss_i18n is imported, and for the commands tests start
+os.environ["MISS_I18N_VERIFY_SKELETON"] = "1"
 
 PYPROJECT = """\
 [tool.miss-i18n]

@@ -144,7 +144,7 @@ def test_pages_a_skeleton_cannot_express_are_built_through_lxml() -> None:
         assert builder.skeleton is None
 
 
-def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
+def test_a_page_builder_compiles_a_page_built_at_least_three_times() -> None:
     located = Located.of(parse_page(ARTICLE.read_bytes()), ARTICLE.name)
     site = Site([ARTICLE.name], "en", ["de", "ar"])
     few = PageBuilder(located, ARTICLE.name, site, plain=True, due=2)
@@ -155,6 +155,39 @@ def test_a_page_builder_switches_to_the_skeleton_once_it_agrees() -> None:
     assert many.skeleton is not None
     assert first == _localized(located, ARTICLE.name, "en", {}, site=site,
                                 review=Review())
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_a_run_builds_each_locale_as_the_verified_build_does(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run renders a compiled page from its first locale on; the suite (VERIFY) builds
+    that locale through lxml too: the same bytes, reports and titles either way."""
+    data = path.read_bytes()
+    site = _site(path, 1)
+    keys = compile_page(Located.of(parse_page(data), path.name), path.name, site)
+    assert keys is not None
+    found, review = _translations(keys.keys, 7)
+    built = {}
+    for verify in (True, False):
+        monkeypatch.setattr(skeleton, "VERIFY", verify)
+        builder = PageBuilder(Located.of(parse_page(data), path.name), path.name, site,
+                              plain=True, due=len(site.all_locales) + 1,
+                              reload=lambda: Located.of(parse_page(data), path.name))
+        built[verify] = [builder.build(locale, found, review)
+                         for locale in ("en", *site.all_locales)]
+        assert builder.skeleton is not None
+    assert built[True] == built[False]
+
+
+def test_a_skeleton_that_builds_a_page_otherwise_fails_the_verified_build(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(skeleton, "VERIFY", True)
+    monkeypatch.setattr(skeleton, "render", lambda *_a, **_k: (b"other", None, "t"))
+    site = Site([ARTICLE.name], "en", ["de", "ar"])
+    builder = PageBuilder(Located.of(parse_page(ARTICLE.read_bytes()), ARTICLE.name),
+                          ARTICLE.name, site, plain=True, due=3)
+    with pytest.raises(skeleton.SkeletonMismatch, match="in de: the skeleton built it"):
+        builder.build("de", {}, Review())
 
 
 def test_a_skeleton_marks_fallback_text_of_an_rtl_source_as_localize_does() -> None:

@@ -15,13 +15,18 @@ A page the skeleton cannot express is built the old way (``compile`` returns Non
 whose text holds the marker characters, whose URLs libxml2 rewrites, that has no
 ``<body>``, where a language mark would change an attribute in place, or whose structured
 data (JSON-LD) holds texts or a language (a body whose text starts in it is expressed:
-the menu and notices go before that text, as build._decorate puts them). The
-caller also builds the page once through ``build.localize`` and keeps the skeleton only if
-both give the same bytes (``verified``).
+the menu and notices go before that text, as build._decorate puts them).
+
+Where ``VERIFY`` is set (the test suite sets it), the first locale of each page is also
+built through ``build.localize``, and a skeleton that gives other bytes, report or title
+is an error (``SkeletonMismatch``): every page the suite builds holds both ways to the
+same result, which a run does not pay for again (a second build of each page, 8% of a
+first run at 8 locales).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -917,10 +922,20 @@ COMPILE_FROM = 3
 worth it from this many builds of the page on."""
 
 
+VERIFY = os.environ.get("MISS_I18N_VERIFY_SKELETON") == "1"
+"""Build each compiled page's first locale through lxml as well and raise
+``SkeletonMismatch`` where the two differ (tests/conftest.py sets the variable)."""
+
+
+class SkeletonMismatch(AssertionError):
+    """A skeleton built a page otherwise than ``build.localize``: a bug in this module."""
+
+
 class PageBuilder:
-    """One source page built in each locale it needs: through ``build.localize`` at first;
-    where at least ``COMPILE_FROM`` builds are due, the page is compiled and, once the
-    skeleton gave the same bytes, report and title as that first build, through it."""
+    """One source page built in each locale it needs: where at least ``COMPILE_FROM``
+    builds are due, through the page compiled (from the first on); else, or where the page
+    has no skeleton (``compile_page``) or a translation it cannot express, through
+    ``build.localize``."""
 
     def __init__(self, located: Located, page: str, site: Site, *, plain: bool,
                  due: int, reload: Callable[[], Located] | None = None) -> None:
@@ -937,32 +952,55 @@ class PageBuilder:
         needs that."""
         self.skeleton: Skeleton | None = None
         self.compile = plain and due >= COMPILE_FROM
-        """Whether the next lxml build is to be checked against a skeleton."""
+        """Whether the page is yet to be compiled."""
 
     def build(self, locale: str, translations: Translations, review: Review
               ) -> tuple[bytes, PageReport, str]:
+        if self.compile:
+            self.compile = False
+            made = self._localized(locale, translations, review) if VERIFY else None
+            self.skeleton = self._compiled()
+            if made is not None:
+                return self._verified(made, locale, translations, review)
         if self.skeleton is not None:
             try:
                 return render(self.skeleton, locale, translations, site=self.site,
                               review=review)
             except _Inexpressible:
                 self.skeleton = None
-        located = self.located if self.located is not None else self.reload()
-        self.located = located
-        tree, slots = located.fresh()
+        return self._localized(locale, translations, review)
+
+    def _compiled(self) -> Skeleton | None:
+        skeleton = compile_page(self._located(), self.page, self.site, own=self.own,
+                                plain=self.plain)
+        if self.own:  # its tree now holds the skeleton's marks
+            self.located = None
+        return skeleton
+
+    def _located(self) -> Located:
+        if self.located is None:
+            self.located = self.reload()
+        return self.located
+
+    def _localized(self, locale: str, translations: Translations, review: Review
+                   ) -> tuple[bytes, PageReport, str]:
+        tree, slots = self._located().fresh()
         data, report = localize(tree, self.page, locale, translations, site=self.site,
                                 review=review, slots=slots, plain_uris=self.plain)
-        made = (data, report, listed_title(tree.getroot().findtext("head/title"), self.page))
-        if self.compile:
-            self.compile = False
-            skeleton = compile_page(located, self.page, self.site, own=self.own,
-                                    plain=self.plain)
-            if self.own:
-                self.located = None
-            try:
-                if skeleton is not None and render(
-                        skeleton, locale, translations, site=self.site, review=review) == made:
-                    self.skeleton = skeleton
-            except _Inexpressible:
-                pass
+        return data, report, listed_title(tree.getroot().findtext("head/title"), self.page)
+
+    def _verified(self, made: tuple[bytes, PageReport, str], locale: str,
+                  translations: Translations, review: Review) -> tuple[bytes, PageReport, str]:
+        """``made`` (the page built through lxml), once the skeleton built it alike."""
+        if self.skeleton is None:
+            return made
+        try:
+            rendered = render(self.skeleton, locale, translations, site=self.site,
+                              review=review)
+        except _Inexpressible:
+            self.skeleton = None
+            return made
+        if rendered != made:
+            raise SkeletonMismatch(f"{self.page} in {locale}: the skeleton built it "
+                                   "otherwise than build.localize")
         return made
