@@ -611,21 +611,28 @@ def test_relative_links_to_files_beside_the_site_lead_where_they_led(
     site, not in the source folder: kept as written one folder down (``de/…``), such a link
     led to nothing (``de/feed.xml``). It is now written from the locale folder, to lead
     where it led, as an asset's is; links named as pages, to folders, or names without a
-    suffix (a server's URL of a page) stay within the locale."""
+    suffix (a server's URL of a page) stay within the locale, as do names with a dot that
+    are the source's own: a folder of its pages (``v1.2``), a page with ``.html`` left off
+    (``release-2.0``)."""
     root = make_project(tmp_path / "p", ("de",))
     pages = {"a.html": '<html><head><link rel="alternate" type="application/rss+xml" '
              'href="feed.xml"></head><body><p><a href="feed.xml">feed</a> <a href="sub/b">B'
              '</a> <a href="./">here</a> <a href="sub/b.html?x=1">B</a> <a href="c.html">C'
-             '</a> <a href="docs/">docs</a> <a href="files/Report.PDF#page=2">PDF</a></p>'
-             '</body></html>',
+             '</a> <a href="docs/">docs</a> <a href="files/Report.PDF#page=2">PDF</a> '
+             '<a href="v1.2">v1.2</a> <a href="sub/release-2.0#new">2.0</a> '
+             '<a href="notes.v2">notes</a></p></body></html>',
              "sub/b.html": '<html><body><p><a href="../downloads/x.zip">zip</a> '
-             '<a href="../a.html">A</a> <img src="../logo.svg" alt="logo"></p></body></html>'}
+             '<a href="../a.html">A</a> <img src="../logo.svg" alt="logo"></p></body></html>',
+             "v1.2/index.html": "<html><body><p>Version 1.2</p></body></html>",
+             "sub/release-2.0.html": "<html><body><p>Release 2.0</p></body></html>"}
     for built, nested in _built_with_nested(root, pages, monkeypatch):
         assert 'type="application/rss+xml" href="../feed.xml">' in built
         assert 'href="../feed.xml">feed' in built
         assert 'href="../files/Report.PDF#page=2"' in built
         assert 'href="sub/b"' in built and 'href="./"' in built and 'href="docs/"' in built
         assert 'href="sub/b.html?x=1"' in built and 'href="c.html"' in built
+        assert 'href="v1.2">' in built and 'href="sub/release-2.0#new"' in built
+        assert 'href="../notes.v2"' in built
         assert 'href="../../downloads/x.zip"' in nested and 'href="../a.html"' in nested
         assert 'src="../../logo.svg"' in nested
 
@@ -698,13 +705,13 @@ def _built_in_en_and_de(root: Path, page: str, monkeypatch: pytest.MonkeyPatch) 
 
 def _built_with_nested(root: Path, pages: dict[str, str], monkeypatch: pytest.MonkeyPatch
                        ) -> list[tuple[str, str]]:
-    """``pages`` (a page at the top, then one in a folder) written into the project's
-    source; ``_built_in_en_and_de`` of the first, each beside the second as built in that
-    locale."""
+    """``pages`` (a page at the top, then one in a folder, then any others) written into
+    the project's source; ``_built_in_en_and_de`` of the first, each beside the second as
+    built in that locale."""
     for name, text in pages.items():
         (root / "source" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "source" / name).write_text(text)
-    page, nested = pages
+    page, nested = list(pages)[:2]
     return [(built, (root / "site" / locale / nested).read_text()) for locale, built in zip(
         ("en", "de"), _built_in_en_and_de(root, page, monkeypatch), strict=True)]
 

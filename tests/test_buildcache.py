@@ -239,6 +239,29 @@ def test_a_new_page_rebuilds_the_pages_whose_root_relative_links_name_it(
     assert 'href="/new.html#top"' in (project / "site" / "de" / "links.html").read_text()
 
 
+def test_a_new_page_rebuilds_the_pages_whose_relative_links_name_it_without_html(
+        project: Path, built: list[tuple[str, str]]) -> None:
+    """``release-2.0`` (a page with ``.html`` left off) is the site's own once
+    release-2.0.html is a page, else a file beside the site (relink): the page linking it
+    is built again when it comes and when it goes; the others are not."""
+    linking = project / "source" / "links.html"
+    linking.write_text('<html><body><p><a href="release-2.0">New</a></p></body></html>')
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert 'href="../release-2.0"' in (project / "site" / "de" / "links.html").read_text()
+    built.clear()
+    new = project / "source" / "release-2.0.html"
+    new.write_text("<html><body><p>New page</p></body></html>")
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert sorted(built) == sorted((page, locale) for page in ("links.html", new.name)
+                                   for locale in LOCALES)
+    assert 'href="release-2.0"' in (project / "site" / "de" / "links.html").read_text()
+    built.clear()
+    new.unlink()
+    assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+    assert sorted(built) == sorted(("links.html", locale) for locale in LOCALES)
+    assert 'href="../release-2.0"' in (project / "site" / "de" / "links.html").read_text()
+
+
 def test_the_folder_of_format_2_is_removed_but_not_what_is_not_ours(
         project: Path, built: list[tuple[str, str]]) -> None:
     legacy = project / ".miss-i18n" / "pages"

@@ -193,7 +193,7 @@ def localize(
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
-                  root_path=site.root_path, site_url=site.base_url)
+                  folders=site.folders, root_path=site.root_path, site_url=site.base_url)
     _name_language(root, locale, own=locale == site.source_locale)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),

@@ -38,7 +38,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -104,7 +104,9 @@ def rooted_pages(data: bytes, pages: frozenset[str], root_path: str = "/") -> by
     may name (relink.relink_assets makes those relative; ``root_path``: where the site is
     served, website.served_path):
     its build depends on them existing. All of them under a ``<base>``, which may make any
-    link root-relative."""
+    link root-relative. Then the names with a dot that the site's pages make its own
+    (``_dotted``) and that the page may link: relink leaves a relative link to one as it
+    is, and writes one to a name that is not from the locale folder."""
     text = decode_page(data, page_encoding(data))
     if _BASE.search(text):
         return "\0".join(sorted(pages)).encode()
@@ -112,7 +114,27 @@ def rooted_pages(data: bytes, pages: frozenset[str], root_path: str = "/") -> by
              for paths in [*_ROOTED.findall(text), *_ABSOLUTE.findall(text)])
     named = {posixpath.normpath(path[len(root_path):]) for path in found
              if path.startswith(root_path)}
-    return "\0".join(sorted(named & pages)).encode()
+    own = [name for name, last in _dotted(pages) if last in text]
+    return "\0".join([*sorted(named & pages), *(["", *own] if own else [])]).encode()
+
+
+@lru_cache(maxsize=4)
+def _dotted(pages: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """The site's own names with a dot in their last part, which relink tells from a file
+    beside the site by the pages alone: a folder of pages (``docs/v1.2``), a page's name
+    with ``.html`` left off (``release-2.0``); each with that last part, which a page
+    linking it holds. None on most sites."""
+    names: set[str] = set()
+    for page in pages:
+        for suffix in (".html", ".htm"):
+            if page.endswith(suffix) and "." in page[:-len(suffix)].rpartition("/")[2]:
+                names.add(page[:-len(suffix)])
+        folder = posixpath.dirname(page)
+        while folder and folder not in names:
+            if "." in folder.rpartition("/")[2]:
+                names.add(folder)
+            folder = posixpath.dirname(folder)
+    return tuple(sorted((name, name.rpartition("/")[2]) for name in names))
 
 
 _PAGE_ROW = b'["page","'

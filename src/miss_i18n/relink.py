@@ -54,7 +54,9 @@ def beside_the_site(path: str) -> bool:
     """Whether a relative link's ``path`` names a file that is no page (``feed.xml``,
     ``downloads/x.zip``; not ``about.html``, a folder, or a name without a suffix, which
     may be a page's URL on a server that leaves ``.html`` off): unless it is an asset, no
-    locale folder holds it; the source had it beside the site, at the output's root."""
+    locale folder holds it; the source had it beside the site, at the output's root.
+    ``relink_assets`` then asks the site whether such a name is a folder of its own or one
+    of its pages with ``.html`` left off (``v1.2``, ``release-2.0``)."""
     name = path.rpartition("/")[2]
     suffix = posixpath.splitext(name)[1].lower()
     return bool(suffix) and suffix not in (".html", ".htm") and name not in (".", "..")
@@ -81,8 +83,8 @@ _CSS_URL = re.compile(
 
 
 def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[str],
-                  *, pages: Collection[str] = (), root_path: str = "/",
-                  site_url: str | None = None) -> None:
+                  *, pages: Collection[str] = (), folders: Collection[str] = (),
+                  root_path: str = "/", site_url: str | None = None) -> None:
     """Relative links to copied assets, made to work from the page's locale folder.
 
     Links between pages stay as they are: each locale folder mirrors the source folder.
@@ -95,8 +97,9 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     host, http or https: ``https://example.org/docs/about.html``) is taken as its path.
     A relative link out of the source folder (``../index.html``: the larger site it is
     served in), or to a file that is neither named as a page nor an asset of it
-    (``feed.xml``, ``downloads/x.zip``: another tool puts it beside the site),
-    is written from the locale folder, to lead where it led.
+    (``feed.xml``, ``downloads/x.zip``: another tool puts it beside the site; not one of
+    the source's ``folders``, ``v1.2``, nor a page with ``.html`` left off), is written
+    from the locale folder, to lead where it led.
     A page's ``<base href>`` would make its links, the build's own (the language menu) and
     the assets' new ones resolve against another folder: every relative URL is written as
     the base made it resolve, and the base's href taken off.
@@ -137,7 +140,9 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
             moved = _relative(target, source_dir or ".")
             return urlunsplit(("", "", quote(moved), parts.query, parts.fragment))
         out = not rooted and (target == ".." or target.startswith("../"))
-        if target not in assets and not out and (rooted or not beside_the_site(path)):
+        if target not in assets and not out and (
+                rooted or not beside_the_site(path) or target in folders
+                or f"{target}.html" in pages or f"{target}.htm" in pages):
             return url
         moved = _relative(target, out_dir or ".")
         if out and path.endswith(("/", "/.", "/..", ".")) and not moved.endswith("/"):

@@ -237,7 +237,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if _MARKER_CHARS.search(etree.tostring(tree, encoding="unicode")):
         return None
     relink_assets(root, page, site.path(site.source_locale, page), site.assets,
-                  pages=site.page_set, root_path=site.root_path, site_url=site.base_url)
+                  pages=site.page_set, folders=site.folders, root_path=site.root_path,
+                  site_url=site.base_url)
     head = prepare_head(root)
     body = root.find("body")
     if body is None:

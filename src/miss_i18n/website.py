@@ -38,6 +38,18 @@ class Site:
         return frozenset(self.pages)
 
     @cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder below the source folder that holds a page or an asset, however
+        deep (``docs``, ``docs/v1.2``): a link to one stays a link into the site."""
+        found: set[str] = set()
+        for name in (*self.pages, *self.assets):
+            folder = posixpath.dirname(name)
+            while folder and folder not in found:
+                found.add(folder)
+                folder = posixpath.dirname(folder)
+        return frozenset(found)
+
+    @cached_property
     def root_path(self) -> str:
         """served_path of ``base_url``."""
         return served_path(self.base_url)
