@@ -114,10 +114,6 @@ class PageReport:
     """Fuzzy entries that are drafts from the translation memory (TMX), shown."""
     title_translated: bool = False
     """Whether the page's title (its head's first ``<title>``) shows translated."""
-    misnested: list[tuple[int, str]] = field(default_factory=list)
-    """The source locale's report only: each formatting element the page's markup closes
-    out of order, by line and tag (pages.parse_page), whose formatting the built pages
-    lose where a browser keeps it."""
 
 
 def untranslated_titles(site: Site, reports: Iterable[PageReport]

@@ -6,7 +6,8 @@ it wrote, a digest of everything that build read, and the output file it wrote (
 SHA-256, and its size and times as the file system gave them after the write):
 
 - the page's source bytes and name, the site's pages its root-relative links name, and
-  the code that builds it (this package's modules, lxml's, libxml2's and Babel's versions);
+  the code that builds it (this package's modules, lxml's, libxml2's, Babel's and
+  html5lib's versions);
 - for each entry the page uses, in order: its context, msgid, the translation the build
   shows (or none), and whether that is a machine draft, a stale translation or a memory
   draft;
@@ -39,6 +40,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -62,7 +64,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 7
+FORMAT = 8
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -74,7 +76,8 @@ def code_digest() -> str:
         data = path.read_bytes()
         hasher.update(f"{path.relative_to(_PACKAGE).as_posix()}\0{len(data)}\0".encode())
         hasher.update(data)
-    hasher.update(repr((etree.LXML_VERSION, etree.LIBXML_VERSION, babel.__version__)).encode())
+    hasher.update(repr((etree.LXML_VERSION, etree.LIBXML_VERSION, babel.__version__,
+                        metadata.version("html5lib"))).encode())  # (not imported: slow)
     return hasher.hexdigest()
 
 
@@ -212,8 +215,7 @@ def _report_row(built: PageReport) -> dict[str, Any]:
     return {"segments": built.segments, "translated": built.translated,
             "drafts": built.drafts, "stale": built.stale, "memory": built.memory,
             "rejected": [[r.context, r.reason] for r in built.rejected],
-            "title_translated": built.title_translated,
-            "misnested": [[line, tag] for line, tag in built.misnested]}
+            "title_translated": built.title_translated}
 
 
 def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | None:
@@ -223,8 +225,7 @@ def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | N
             translated=int(row["translated"]), drafts=int(row["drafts"]),
             stale=int(row["stale"]), memory=int(row["memory"]),
             rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]],
-            title_translated=bool(row["title_translated"]),
-            misnested=[(int(line), str(tag)) for line, tag in row["misnested"]])
+            title_translated=bool(row["title_translated"]))
     except (TypeError, ValueError, KeyError):
         return None
 

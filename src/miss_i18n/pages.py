@@ -10,6 +10,7 @@ import codecs
 import re
 from pathlib import Path
 from typing import NoReturn
+from xml.etree import ElementTree
 
 from lxml import etree
 
@@ -164,19 +165,15 @@ of order on (its "adoption agency"), libxml2 ends it there."""
 _MISNESTED = re.compile(r"Unexpected end tag : (\w+)"
                         r"|Opening and ending tag mismatch: \w+ and (\w+)")
 
-Misnested = tuple[int, str]
-"""Where (line) a formatting element (its tag) is closed out of order in a page."""
 
-
-def parse_page(data: bytes, path: Path | None = None,
-               misnested: list[Misnested] | None = None) -> etree._ElementTree:
+def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
     is the same whatever the page's charset, and every page is written as UTF-8.
 
-    ``misnested`` gets each formatting element (FORMATTING) the markup closes out of order
-    (``<b>one<p>two</b></p>``, ``<a><table>…</table></a>``): a browser keeps its text bold
-    (or linked), libxml2's HTML 4 parser ends the element there, so the built pages show
-    the text after it plain; the build warns of each (build.PageReport.misnested)."""
+    Where the markup closes a formatting element (FORMATTING) out of order
+    (``<b>one<p>two</b></p>``, ``<a><table>…</table></a>``), libxml2's HTML 4 parser ends
+    the element there, where a browser carries it on: such a page is read again as a
+    browser reads it (``browser_tree``), so its text stays bold (or linked)."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
@@ -187,9 +184,7 @@ def parse_page(data: bytes, path: Path | None = None,
     # page per locale), for methods the pipeline never calls.
     # default_doctype: libxml2 otherwise gives a page without a doctype HTML 4.0's, and the
     # build writes the tree's own (writer.serialize): a page in quirks mode stays in it.
-    parser = etree.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
-        encoding="utf-8", remove_comments=False, remove_blank_text=False, huge_tree=True,
-        default_doctype=False)
+    parser = _parser()
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except etree.ParserError as exc:  # libxml2's word for a file with nothing to parse
@@ -199,21 +194,120 @@ def parse_page(data: bytes, path: Path | None = None,
     if root is None:
         raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
                            "its content or remove the file", path=path)
-    if misnested is not None:
-        for entry in parser.error_log:
-            found = _MISNESTED.fullmatch(entry.message)
-            tag = found and (found[1] or found[2]).lower()
-            if tag in FORMATTING and (entry.line, tag) not in misnested:
-                misnested.append((entry.line, tag))
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
-        _hold(root, path)
+        _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
+    if any(_formatting_misnested(entry.message) for entry in parser.error_log):
+        gather_after_body(root, path)  # their refusals, as for any page
+        gather_trailing(root, path)
+        browser_tree(text, root, path)
     gather_from_head(root)
     gather_after_body(root, path)  # first: it comes before what follows </html>
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+def _parser() -> etree.HTMLParser:
+    return etree.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
+        encoding="utf-8", remove_comments=False, remove_blank_text=False, huge_tree=True,
+        default_doctype=False)
+
+
+def _formatting_misnested(message: str) -> bool:
+    """Whether libxml2's error ``message`` is a formatting element closed out of order."""
+    found = _MISNESTED.fullmatch(message)
+    return found is not None and (found[1] or found[2]).lower() in FORMATTING
+
+
+_FOREIGN_ATTRIBUTE = {"http://www.w3.org/1999/xlink": "xlink:",
+                      "http://www.w3.org/XML/1998/namespace": "xml:",
+                      "http://www.w3.org/2000/xmlns/": "xmlns:"}
+"""The prefix of an attribute html5lib puts in a namespace (in SVG and MathML), which
+libxml2 keeps as a plain name (``xlink:href``)."""
+_FIRST_NEWLINE_DROPPED = ("pre", "listing", "textarea")
+"""Where a parser drops a newline that starts the text, as html5lib did: one that starts
+its text is written after another, which a browser drops (libxml2 keeps the first)."""
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def browser_tree(text: str, root: etree._Element, path: Path | None = None) -> None:
+    """Make ``root``, libxml2's reading of the page's ``text``, what a browser's parser
+    builds of it (html5lib follows the HTML standard, its "adoption agency" for misnested
+    formatting included), held as libxml2's HTML parser holds a page: in its document
+    (its doctype as libxml2 read it, or none), names lowercase and without namespaces
+    (``foreignobject``, ``viewbox``, ``xlink:href``), the comments before and after
+    ``<html>`` there.
+
+    Slow (pure Python): only for pages that need it. Its elements have no source line."""
+    import html5lib  # type: ignore[import-untyped]  # noqa: PLC0415  # (only here: slow)
+
+    builder = html5lib.getTreeBuilder("etree", fullTree=True)  # names and comments as read
+    document = html5lib.HTMLParser(tree=builder, namespaceHTMLElements=False).parse(text)
+    gone = etree.Element("gone")
+    for node in [*root.itersiblings(preceding=True), *root.itersiblings()]:
+        gone.append(node)  # out of the document (lxml removes none at its top)
+    root.clear()
+    html_at = next(at for at, node in enumerate(document) if node.tag == "html")
+    for node in document[:html_at]:
+        if node.tag is ElementTree.Comment:
+            root.addprevious(_comment(node.text, path))
+    for node in reversed(document[html_at + 1:]):
+        if node.tag is ElementTree.Comment:
+            root.addnext(_comment(node.text, path))
+    stack = [(document[html_at], root)]
+    while stack:
+        read, made = stack.pop()
+        for name, value in read.attrib.items():
+            made.set(_attribute_name(name), _held(None, value, path))
+        made.text = _held(None, read.text, path) if read.text else None
+        if read.tag in _FIRST_NEWLINE_DROPPED and made.text and made.text[0] == "\n":
+            made.text = "\n" + made.text
+        for child in read:
+            if child.tag is ElementTree.Comment:
+                node = _comment(child.text, path)
+                made.append(node)
+            else:
+                node = _element(made, _local(child.tag), path)
+                stack.append((child, node))
+            node.tail = _held(None, child.tail, path) if child.tail else None
+
+
+def _local(name: str) -> str:
+    """A name as libxml2 holds it: without html5lib's namespace, ASCII lowercase."""
+    return name.rpartition("}")[2].translate(_ASCII_LOWER)
+
+
+def _attribute_name(name: str) -> str:
+    namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+    prefix = _FOREIGN_ATTRIBUTE.get(namespace, "")
+    return _local("xmlns" if prefix == "xmlns:" and local == "xmlns" else prefix + local)
+
+
+def _comment(text: str | None, path: Path | None) -> etree._Comment:
+    """A comment holding ``text`` as read, ``--`` too (``etree.Comment`` refuses it)."""
+    node = etree.Comment()
+    node.text = _held(None, text, path) if text else ""
+    return node
+
+
+def _element(parent: etree._Element, tag: str, path: Path | None) -> etree._Element:
+    """A new last child ``tag`` of ``parent``; a name lxml refuses to make (``a<b``, from a
+    typo, which libxml2's parser holds) made by libxml2's parser."""
+    try:
+        return etree.SubElement(parent, tag)
+    except ValueError:
+        pass
+    try:
+        read = etree.fromstring(f"<{tag}>".encode(), parser=_parser())
+    except (etree.LxmlError, ValueError):
+        read = None
+    made = None if read is None else next((n for n in read.iter() if n.tag == tag), None)
+    if made is None:
+        raise ExtractError(f"the tag <{tag}> cannot be read; correct its name", path=path)
+    parent.append(made)
+    return made
 
 
 # What lxml refuses to put in a tree from Python (XML's rule), though libxml2's parser puts it
@@ -237,27 +331,29 @@ def _hold(root: etree._Element, path: Path | None) -> None:
     is HTML whitespace, shown as a space, and read as one (a CR went into msgids as
     ``\\r``, and onto built pages raw, read there as a newline); the others (ESC, ``&#1;``,
     U+FFFE) are errors in HTML that no page shows, refused by the line of their element."""
-    def held(node: etree._Element, text: str) -> str:
-        text = text.replace("\x0c", " ").replace("\r", " ")
-        found = _UNHOLDABLE.search(text)
-        if found:
-            char = found.group()
-            kind = "control character" if char <= "\x9f" else "noncharacter"
-            line = node.sourceline if isinstance(node.sourceline, int) else None
-            raise ExtractError(f"the page holds the {kind} U+{ord(char):04X}, which a web page "
-                               "cannot hold; remove it", path=path, line=line)
-        return text
-
     for node in root.iter():
         if node.tail and _HELD.search(node.tail):
-            node.tail = held(node, node.tail)
+            node.tail = _held(node, node.tail, path)
         if not isinstance(node.tag, str):
             continue  # a comment's own text is never set again
         if node.text and _HELD.search(node.text):
-            node.text = held(node, node.text)
+            node.text = _held(node, node.text, path)
         for name, value in node.attrib.items():
             if _HELD.search(str(value)):
-                node.set(name, held(node, str(value)))
+                node.set(name, _held(node, str(value), path))
+
+
+def _held(node: etree._Element | None, text: str, path: Path | None) -> str:
+    """``text`` as ``_hold`` makes it, refused by its ``node``'s line where it has one."""
+    text = text.replace("\x0c", " ").replace("\r", " ")
+    found = _UNHOLDABLE.search(text)
+    if found:
+        char = found.group()
+        kind = "control character" if char <= "\x9f" else "noncharacter"
+        line = node.sourceline if node is not None and isinstance(node.sourceline, int) else None
+        raise ExtractError(f"the page holds the {kind} U+{ord(char):04X}, which a web page "
+                           "cannot hold; remove it", path=path, line=line)
+    return text
 
 
 _END_BR_HINT = re.compile(r"</br[\t\n\f\r />]", re.IGNORECASE)

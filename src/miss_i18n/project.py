@@ -134,15 +134,10 @@ def outside_folders(config: Config, path: Path, option: str) -> None:
 
 
 def rejected_lines(pages: Sequence[PageReport]) -> list[str]:
-    """One warning line per formatting element a source page closes out of order (its
-    source locale's report says where), then per translation a page could not use."""
-    return [*(f"warning: {report.page}:{line}: <{tag}> closed out of order (misnested or "
-              f"stray tags): a browser may keep its formatting or link on text the built "
-              f"pages show without it; close the tags in the order they were opened"
-              for report in pages for line, tag in report.misnested),
-            *(f"warning: {report.locale}/{report.page}: translation of {rejected.context} "
-              f"{rejected.reason}; the source text was kept"
-              for report in pages for rejected in report.rejected)]
+    """One warning line per translation a page could not use."""
+    return [f"warning: {report.locale}/{report.page}: translation of {rejected.context} "
+            f"{rejected.reason}; the source text was kept"
+            for report in pages for rejected in report.rejected]
 
 
 class Project:

@@ -162,9 +162,8 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     segments = cache.segments(source_key)
     plan: Plan | None = None  # the index's, read only where a locale is built
     done = _PageBuilds([], source_key, None, None, {})
-    misnested: list[tuple[int, str]] = []  # from the parse, for the source locale's report
     if segments is None:
-        located = Located.of(parse_page(source, config.source_dir / page, misnested), page)
+        located = Located.of(parse_page(source, config.source_dir / page), page)
         segments = done.segments = [slot.segment for slot in located.slots]
         plan = done.plan = located.plan()
     page_keys = _page_keys(work, source_key, segments)
@@ -180,8 +179,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     found_segments = segments
 
     def relocated() -> Located:  # where the template's extraction found them: no walk
-        misnested.clear()  # (the same page parsed again: the same findings)
-        tree = parse_page(source, config.source_dir / page, misnested)
+        tree = parse_page(source, config.source_dir / page)
         known = plan if plan is not None else cache.plan(source_key)
         return Located.of(tree, page) if known is None else Located.planned(
             tree, found_segments, known)
@@ -194,8 +192,6 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
                                   due=len(due), reload=relocated)
         found, review = work.lookups[locale]
         data, report, title = builder.build(locale, found, review)
-        if locale == work.site.source_locale:
-            report.misnested = list(misnested)
         path = config.output_dir / name
         if work.check:
             changed = would_change(path, data, config.output_dir)

@@ -1,0 +1,194 @@
+"""Misnested formatting (a <b> closed in a <p> it was not opened in, an <a> around a
+<table>) is built as a browser reads it: the HTML standard's parser (html5lib) is the
+oracle of what a browser shows bold, italic or linked."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree
+
+import html5lib  # type: ignore[import-untyped]
+import pytest
+
+from conftest import ARTICLE, PAGES
+from helpers import build_with, identity_catalog, invoke
+from miss_i18n import pages
+from miss_i18n.chrome import MARK
+from miss_i18n.errors import ExtractError
+from miss_i18n.pages import parse_page
+from miss_i18n.segments import Located
+from miss_i18n.writer import serialize, written
+
+Shown = list[tuple[str, tuple[str, ...]]]
+
+
+def shown(page: bytes) -> Shown:
+    """Each text of the page's body as a browser reads it (html5lib), spaces collapsed,
+    with the elements around it (``a`` with its link): what shows bold, italic or linked.
+    The build's additions (its language menu) are left out."""
+    builder = html5lib.getTreeBuilder("etree")
+    root = html5lib.HTMLParser(tree=builder, namespaceHTMLElements=False).parse(page)
+    out: Shown = []
+
+    def add(text: str | None, around: tuple[str, ...]) -> None:
+        words = " ".join((text or "").split())
+        if words:
+            out.append((words, around))
+
+    def walk(element: ElementTree.Element, around: tuple[str, ...]) -> None:
+        add(element.text, around)
+        for child in element:
+            if isinstance(child.tag, str) and child.get(MARK) is None:
+                name = f"a href={child.get('href')}" if child.tag == "a" else child.tag
+                walk(child, (*around, name))
+            add(child.tail, around)
+
+    body = root.find("body")
+    assert body is not None
+    walk(body, ())
+    return out
+
+
+def page_of(body: str) -> bytes:
+    return (f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>\n{body}\n'
+            "</body></html>\n").encode()
+
+
+EXAMPLES = [
+    # a <b> closed in the next paragraph: "two" is bold there too
+    ("<p>Intro <b>one<p>two</b> plain</p>", ["Intro <1>one</1>", "<1>two</1> plain"]),
+    # an <a> around a <table>: libxml2 closed it before the table
+    ('<a href="x.html"><table><tr><td>a linked cell</td></tr></table></a>',
+     ["a linked cell"]),
+    # WordPress: a <strong> never closed runs on into the next paragraph
+    ("<p><strong>Strong text</p><p>next</p>", ["Strong text", "next"]),
+    # an <i> across <li>s
+    ("<ul><li><i>one</li><li>two</i></li></ul><p>after</p>", ["one", "two", "after"]),
+    # an <a> around a <div> (libxml2 reads it as a browser does)
+    ('<a href="x.html"><div>block</div></a>', ["block"]),
+    # <b><i> closed in the wrong order: "y" stays italic
+    ("<p><b><i>x</b>y</i>z</p>", ["<1><2>x</2></1><3>y</3>z"]),
+]
+
+
+@pytest.mark.parametrize("body, msgids", EXAMPLES)
+def test_misnested_formatting_is_built_as_a_browser_reads_it(body: str,
+                                                             msgids: list[str]) -> None:
+    """libxml2's HTML 4 parser ended a formatting element where the markup closed it out
+    of order, so every built page (the source locale's too) showed "two" plain, the cell
+    unlinked, where a browser shows them bold or linked. Such a page is now read as a
+    browser reads it: each built page shows what the source shows, and the msgids carry
+    the placeholders of that formatting."""
+    page = page_of(body)
+    located = Located.of(parse_page(page), "x.html")
+    assert [slot.segment.msgid for slot in located.slots][1:] == msgids
+    for locale, found in (("de", identity_catalog(page, "x.html")), ("en", {})):
+        built = build_with(page, "x.html", locale, found)
+        assert shown(built) == shown(page)
+
+
+MISNESTED = ('<!DOCTYPE html><html lang="en"><head><title>Tags</title></head><body>\n'
+             '<p>Intro <b>bold\n<p>still bold</b> plain</p>\n'
+             '<a href="other.html"><table><tr><td>a linked cell</td></tr></table></a>\n'
+             '<p>Fine <em>x</em> and <b>y</b>.</p>\n</body></html>\n')
+
+
+def test_a_misnested_page_through_the_cli(project: Path) -> None:
+    """The run warned of each misnested tag ("closed out of order"), and every built page
+    showed the text plain or unlinked. The page is now built as a browser shows it, in
+    every locale and from the index alike, with nothing to warn of; its catalogs pass
+    msgfmt --check."""
+    (project / "source" / "tags.html").write_text(MISNESTED)
+    for command in (["run", "--no-translate"], ["build"]):
+        code, output = invoke(*command)
+        assert code == 0, output
+        assert "warning" not in output, output
+        for locale in ("en", "de", "ar", "pt-BR"):
+            built = (project / "site" / locale / "tags.html").read_bytes()
+            assert shown(built) == shown(MISNESTED.encode()), locale
+    for catalog in [project / "locales" / "miss.pot",
+                    *(project / "locales").glob("*/LC_MESSAGES/miss.po")]:
+        assert 'msgid "<1>still bold</1> plain"' in catalog.read_text(encoding="utf-8")
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(catalog)], check=True)
+
+
+# A page libxml2 reads as a browser does but for its <b>: read again, the rest is as
+# libxml2 held it (names lowercase and without namespaces, the doctype as written).
+REST = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" '
+        '"http://www.w3.org/TR/html4/strict.dtd">\n<!-- before --><!-- 2 -->\n'
+        '<html lang="en"><head><title>T</title></head><body>\n'
+        '<svg viewBox="0 0 10 10" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<foreignObject width="5" height="5"><p>in a graphic</p></foreignObject>'
+        '<a xlink:href="#x"><text x="1">Axis</text></a></svg>\n'
+        '<math><mi>x</mi><mtext> if </mtext></math>\n'
+        '<template><p>Later <em>on</em></p></template>\n'
+        '<!-- a -- comment with dashes -->\n'
+        '<p title="Tip">Text<wbr>more &amp; more</p>\n'
+        '{misnested}</body></html>\n<!-- after --><!-- 2 -->\n')
+
+
+def test_a_misnested_page_is_held_as_libxml2_holds_any_page() -> None:
+    """The tree html5lib builds (camel-cased, namespaced SVG names, no doctype of its
+    own) is what the pipeline expects of libxml2's: the parts of the page that are not
+    misnested come out byte for byte as libxml2 reads them."""
+    well = parse_page(REST.format(misnested="").encode())
+    mis = parse_page(REST.format(misnested="<p>Intro <b>bold<p>still bold</b></p>\n").encode())
+    assert [e.tag for e in mis.getroot().iter("b")] == ["b", "b"]  # read again
+    mine, libxml2s = serialize(mis, own_doctype=True), serialize(well, own_doctype=True)
+    assert mine.split(b"<html", 1)[0] == libxml2s.split(b"<html", 1)[0] == (
+        b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" '
+        b'"http://www.w3.org/TR/html4/strict.dtd">\n<!-- before --><!-- 2 -->')
+    assert mine.rsplit(b"</html>", 1)[1] == libxml2s.rsplit(b"</html>", 1)[1] == (
+        b"<!-- after --><!-- 2 -->\n")
+    for tag in ("svg", "math", "template", "p"):
+        assert written(next(mis.iter(tag)), with_tail=False) == written(
+            next(well.iter(tag)), with_tail=False)
+    assert written(mis.getroot().find("head")) == written(well.getroot().find("head"))
+    body = mis.getroot().find("body")
+    assert body is not None
+    assert "<!-- a -- comment with dashes -->" in written(body)
+    assert [s.segment.msgid for s in Located.of(mis, "x.html").slots][:6] == [
+        s.segment.msgid for s in Located.of(well, "x.html").slots][:6]
+
+
+def test_a_control_character_in_a_misnested_page_is_refused_by_line() -> None:
+    page = b"<html><body>\n<p><b>one<p>two</b></p>\n<p>ESC \x1b here</p></body></html>"
+    with pytest.raises(ExtractError) as error:
+        parse_page(page, Path("bad.html"))
+    assert str(error.value) == ("bad.html:3: the page holds the control character U+001B, "
+                                "which a web page cannot hold; remove it")
+
+
+def test_a_form_feed_in_a_misnested_page_is_a_space() -> None:
+    tree = parse_page(b"<p title='a\x0cb'><b>one<p>two\x0cthree &#13;four</b></p>")
+    assert [(p.get("title"), "".join(p.itertext())) for p in tree.iter("p")] == [
+        ("a b", "one"), (None, "two three  four")]
+
+
+def test_a_tag_name_lxml_refuses_is_held_as_libxml2_holds_it() -> None:
+    tree = parse_page(b'<p><b>one<p>two</b><x"y>z</x"y></p>')
+    assert [e.tag for e in tree.iter()][-2:] == ["b", 'x"y']
+
+
+def test_only_misnested_pages_are_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """html5lib is slow: a page libxml2 reads as a browser does is never given to it."""
+    def refused(*_: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(pages, "browser_tree", refused)
+    for path in [ARTICLE, *sorted(PAGES.glob("*.html"))]:
+        parse_page(path.read_bytes(), path)
+    with pytest.raises(AssertionError):
+        parse_page(page_of("<p><b>one<p>two</b></p>"))
+
+
+def test_a_line_a_pre_starts_with_is_kept() -> None:
+    """A parser drops the newline right after <pre> (and <textarea>): html5lib had, so
+    the blank line that starts the text was written as that newline, and dropped."""
+    tree = parse_page(b"<pre>\n\nx</pre><textarea>\ny</textarea><p><b>a<p>b</b></p>")
+    written_page = serialize(tree)
+    assert b"<pre>\n\nx</pre><textarea>y</textarea>" in written_page
+    builder = html5lib.getTreeBuilder("etree")
+    read = html5lib.HTMLParser(tree=builder, namespaceHTMLElements=False).parse(written_page)
+    assert [e.text for e in read.iter("pre")] == ["\nx"]
