@@ -198,6 +198,21 @@ def test_a_persons_comment_lines_are_kept_as_msgcat_keeps_them(tmp_path: Path) -
 
 
 @needs_gettext
+def test_a_comment_line_of_two_hashes_keeps_them_as_msgcat_does(tmp_path: Path) -> None:
+    """A translator's ``## TODO: check the term`` (or ``##`` in the header's comment) is
+    their words: msgcat --no-wrap writes it ``# # TODO: …``; it was written ``# TODO: …``,
+    a ``#`` lost and the file differing from what gettext tools write of it."""
+    path = tmp_path / "de.po"
+    path.write_bytes(b"## Team notes\n#\nmsgid \"\"\nmsgstr \"\"\n"
+                     b"\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                     b"## TODO: check the term\n###\n##x\nmsgid \"a\"\nmsgstr \"b\"\n")
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert catalog.to_bytes(catalog.load(path)) == canonical
+    assert catalog.load(path)[0].tcomment == "# TODO: check the term\n##\n#x"
+
+
+@needs_gettext
 def test_a_page_with_nothing_to_translate_leaves_the_catalogs_canonical(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page without text has no entries: the template and the catalogs `run` writes

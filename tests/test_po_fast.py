@@ -97,7 +97,7 @@ def _old_entry(entry: PoEntry) -> polib.POEntry:
         elif kind == ".":
             extracted.append(rest[1:] if rest.startswith(" ") else rest)
         else:  # a person's words: trailing spaces kept, as msgcat keeps them
-            words = line.rstrip("\r\n").lstrip("#")
+            words = line.rstrip("\r\n")
             translator.append(words[1:] if words.startswith(" ") else words)
     return polib.POEntry(
         msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=entry.msgstr or "",

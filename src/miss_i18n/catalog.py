@@ -158,7 +158,7 @@ class _Comments:
             elif kind == ".":
                 extracted.append(text[2:] if text[1:2] == " " else text[1:])
             else:  # a person's words: trailing spaces kept, as msgcat keeps them
-                words = line.rstrip("\r\n").lstrip("#")
+                words = line.rstrip("\r\n")
                 translator.append(words[1:] if words[:1] == " " else words)
         if len(translator) > 1:  # a provenance line a tool wrapped: one line again
             translator = unwrapped(translator)
