@@ -212,8 +212,10 @@ PIECES = ["a", "spine", " ", "  ", "\n", "\n\n", "\t", "\\", '"', "\\n", "\\\"",
 TEXT = st.one_of(st.lists(st.sampled_from(PIECES), max_size=5).map("".join),
                  st.text(st.characters(codec="utf-8"), max_size=8))
 # Comment lines hold no carriage return: the reader refuses one alone (classic Mac line
-# ends), so a catalog never holds one, and nothing we make does.
-COMMENT = TEXT.map(lambda text: text.replace("\r", ""))
+# ends), so a catalog never holds one, and nothing we make does. Nor does one end in a
+# backslash: gettext, and so the reader, joins the next line to it.
+COMMENT = TEXT.map(lambda text: re.sub(r"\\+([^\S\n]*)$", r"\1", text.replace("\r", ""),
+                                       flags=re.MULTILINE))
 LINE = COMMENT.map(lambda text: text.replace("\n", " "))  # for flags and references
 OPTIONAL = st.none() | TEXT
 

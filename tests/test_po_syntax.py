@@ -83,6 +83,10 @@ CORPUS: dict[str, bytes] = {
     "iso-8859-2 lower case": head("iso-8859-2") + OK,
     "SHIFT_JIS with a backslash byte": head("SHIFT_JIS") + b'msgid "a"\nmsgstr "\x95\x5c"\n',
     "CP1252": head("CP1252") + b'msgid "a"\nmsgstr "\x80"\n',
+    "a backslash before a line end joins the lines": H + b'msg\\\nid "a"\n'
+                                                         b'msgstr "b\\\nc" \\\n"d"\n',
+    "a comment ending in a backslash joins the next comment": H + b'# a\\\n# b\\\\\n'
+                                                                  b'#, fuzzy\n' + OK,
     # refused
     "unterminated string": H + b'msgid "a"\nmsgstr "unterminated\n',
     "unquoted msgstr": H + 'msgid "a"\nmsgstr Größe\n'.encode(),
@@ -125,6 +129,7 @@ CORPUS: dict[str, bytes] = {
     "UTF-16": (H + OK).decode().encode("utf-16"),
     "UTF-16 without a byte order mark": (H + OK).decode().encode("utf-16-le"),
     "NUL in a first comment (not UTF-16)": b"#\x00 c\n" + H + OK,
+    "a comment ending in a backslash swallows the msgid": H + b'# see C:\\\n' + OK,
     "a merge conflict left in": H + b'msgid "a"\n<<<<<<< HEAD\nmsgstr "b"\n=======\nmsgstr "c"\n'
                                     b'>>>>>>> theirs\n',
     "bad UTF-8 in a string": H + b'msgid "a"\nmsgstr "b\xff"\n',
@@ -200,6 +205,10 @@ def test_escapes_mean_what_msgfmt_says() -> None:
     latin = parse(CORPUS["ISO-8859-1"])
     assert (latin.charset, latin.entries[1].msgstr) == ("ISO-8859-1", "Größe")
     assert parse(CORPUS["SHIFT_JIS with a backslash byte"]).entries[1].msgstr == "表"
+    joined = parse(CORPUS["a backslash before a line end joins the lines"]).entries[1]
+    assert (joined.line, joined.msgid, joined.msgstr) == (5, "a", "bcd")
+    comment = parse(CORPUS["a comment ending in a backslash joins the next comment"]).entries[1]
+    assert (comment.line, comment.comments) == (8, (" a# b\\#, fuzzy",))  # not fuzzy: one line
 
 
 def test_entries_keep_every_field() -> None:
@@ -244,6 +253,9 @@ REFUSED_MESSAGES = {
                   "UTF-8"),
     "UTF-16 without a byte order mark": (1, "the file looks like UTF-16 (NUL bytes between its "
                                             "characters); save it as UTF-8"),
+    "a comment ending in a backslash swallows the msgid": (
+        5, "this comment ends with a backslash, which joins the next line to it (gettext reads "
+           "line 6 as part of the comment); remove the backslash or put a space after it"),
     "a merge conflict left in": (6, "a version-control conflict marker (<<<<<<<): the file "
                                     "holds both sides of a merge; keep one side's lines and "
                                     "delete the marker lines"),

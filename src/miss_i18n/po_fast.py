@@ -48,7 +48,8 @@ class _NotCanonical(Exception):
 
 def parse(data: bytes) -> PoFile | None:
     """What ``po_syntax.parse(data)`` returns, or None where only it can tell."""
-    if data.startswith(BOM) or not data.endswith(b"\n") or b"\r" in data:
+    if data.startswith(BOM) or not data.endswith(b"\n") or b"\r" in data \
+            or b"\\\n" in data:  # (a backslash before a line end joins lines: po_syntax)
         return None  # (our writer escapes a CR: one in the file is po_syntax's to judge)
     try:
         text = data.decode(_CODEC)

@@ -6,7 +6,8 @@ catalog used to be read as something else and silently rewritten. This module re
 raw bytes first, the way msgfmt's lexer and grammar do, and stops at the first problem
 with its line and what to do. One pass over the lines, linear in the file's size.
 
-What it enforces, as msgfmt does: quoted strings closed on their line; the escapes
+What it enforces, as msgfmt does (a backslash before a line end joins the next line on,
+anywhere, as gettext's lexer reads it): quoted strings closed on their line; the escapes
 ``\\n \\t \\b \\r \\f \\v \\a \\\\ \\" \\ooo \\xhh`` and no other; keywords in the order
 ``[#| previous] [msgctxt] msgid [msgid_plural] msgstr | msgstr[0] msgstr[1]…``; comments
 only between entries; ``#~`` on every line of an obsolete entry or none; no second entry
@@ -118,9 +119,27 @@ class _Token:
     previous: bool
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of ``text`` with their numbers, as gettext's lexer reads them: a backslash
+    before a line end joins the next line on, wherever it stands (in a string, a keyword or
+    a comment), the backslash and line end dropped."""
+    lines = text.split("\n")
+    if "\\\n" not in text:
+        yield from enumerate(lines, start=1)
+        return
+    at = 0
+    while at < len(lines):
+        first, line = at + 1, lines[at]
+        while line.endswith("\\") and at + 1 < len(lines):
+            at += 1
+            line = line[:-1] + lines[at]
+        yield first, line
+        at += 1
+
+
 def _tokens(text: str, codec: str) -> Iterator[_Token]:
     """The tokens of ``text``, line by line."""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in _lines(text):
         obsolete = previous = False
         position = len(line) - len(line.lstrip(_SPACE))
         if line.startswith("#~", position):
@@ -382,6 +401,11 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+_SWALLOWED = re.compile(rb"^[ \t\r\f\v]*#(?![~|])[^\n]*\\\n[ \t\r\f\v]*[^#\s]",
+                        re.MULTILINE)
+"""A comment line ending in a backslash before a line that is not a comment (a keyword's,
+a string's): gettext reads that line as part of the comment."""
+
 _CONFLICT = re.compile(rb"^(?:<{7}|={7}|>{7}|\|{7})(?:[ \r\n]|$)", re.MULTILINE)
 """A line git, hg or svn writes into a file a merge could not settle."""
 
@@ -420,10 +444,18 @@ def parse(data: bytes) -> PoFile:
                                 "save it as UTF-8", 1)
     try:
         return _parse(data)
-    except PoSyntaxError:
+    except PoSyntaxError as error:
         if b"\x00" in data[:2]:  # Notepad's "Unicode" without its mark: say what it is
             raise PoSyntaxError("the file looks like UTF-16 (NUL bytes between its "
                                 "characters); save it as UTF-8", 1) from None
+        swallowed = [_line_of(data, found.start()) for found in _SWALLOWED.finditer(data)]
+        swallowed = [line for line in swallowed if error.line is None or line <= error.line]
+        if swallowed:  # a person's note ending in a backslash, as "# see C:\\"
+            line = swallowed[-1]
+            raise PoSyntaxError("this comment ends with a backslash, which joins the next "
+                                f"line to it (gettext reads line {line + 1} as part of the "
+                                "comment); remove the backslash or put a space after it",
+                                line) from None
         marker = _CONFLICT.search(data)
         if marker is not None:  # a merge left both sides: what the parser met is a symptom
             raise PoSyntaxError("a version-control conflict marker (<<<<<<<): the file holds "
