@@ -16,6 +16,7 @@ from conftest import PAGES
 from helpers import invoke, invoke_unprivileged
 from miss_i18n import catalog, outputs
 from miss_i18n.cli import _progress, main
+from miss_i18n.provenance import machine_line
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
 COMMANDS = sorted(
@@ -213,6 +214,36 @@ def test_a_persons_own_translation_marked_fuzzy_is_not_called_an_earlier_version
         assert 'data-miss-i18n="memory-notice"' not in built
         page.write_text(page.read_text().replace(f"<li>Shorter hospital stays{'!' * n}",
                                                  f"<li>Shorter hospital stays{'!' * (n + 1)}"))
+
+
+def test_a_draft_edited_in_the_po_file_is_no_machine_draft(project: Path) -> None:
+    """A machine draft a person edits in Poedit and leaves fuzzy ("Needs work") is theirs
+    (its text is not the one its line's digest names): status counted it as a machine
+    draft, listed it with the machine's confidence among the drafts to review first, and
+    pages showing it said "machine-translated"."""
+    assert invoke("run", "--no-translate", "-l", "de")[0] == 0
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    item = ('msgctxt "minimally-invasive-spine-surgery:#advantages/ul/li[7]"\n'
+            'msgid "Smaller scars"\nmsgstr ""')
+    line = machine_line("argos m 1.0 (en→de)", confidence=0.4, source="Smaller scars",
+                        text="Kleinere Narben")
+    text = po.read_text()
+    assert item in text
+    po.write_text(text.replace(item, f"# {line}\n#, fuzzy\n" + item.replace(
+        'msgstr ""', 'msgstr "Kleine Narben, von Hand"')))
+    for command in ("status", "run"):  # as saved, then as update leaves it
+        if command == "run":
+            code, output = invoke("run", "--no-translate", "-l", "de")
+            assert code == 0, output
+        code, output = invoke("status", "-l", "de", "--least-confident", "5",
+                              "--format", "json")
+        assert code == 0, output
+        [row] = json.loads(output)
+        assert (row["fuzzy"], row["machine"], row["least_confident"]) == (1, 0, [])
+    assert invoke("build", "-l", "de", "--include-fuzzy")[0] == 0
+    built = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+    assert "<li>Kleine Narben, von Hand</li>" in built
+    assert 'data-miss-i18n="machine-notice"' not in built
 
 
 @needs_gettext

@@ -28,8 +28,8 @@ from .provenance import (
     edited,
     is_accepted,
     is_edited,
+    is_engine_text,
     is_from_memory,
-    is_machine,
     settled_comment,
     unwrapped,
 )
@@ -844,7 +844,7 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         translated=len(translated),
         fuzzy=len(fuzzy),
         untranslated=len(active) - len(translated) - len(fuzzy),
-        machine=sum(1 for e in fuzzy if is_machine(e)),
+        machine=sum(1 for e in fuzzy if is_engine_text(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
         memory=sum(1 for e in fuzzy if is_from_memory(e)),
     )

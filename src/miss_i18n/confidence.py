@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polib
 
 from .model import Key
-from .provenance import draft_confidence, is_machine
+from .provenance import draft_confidence, is_engine_text
 
 
 def confidence(score: float) -> float:
@@ -65,7 +65,7 @@ def scored_drafts(po: polib.POFile, held: Collection[Key] = frozenset()) -> list
     of those held back from the pages."""
     found = []
     for position, entry in enumerate(po):
-        if entry.obsolete or not entry.msgstr or not entry.fuzzy or not is_machine(entry):
+        if entry.obsolete or not is_engine_text(entry):
             continue
         value = draft_confidence(entry)
         if value is None:

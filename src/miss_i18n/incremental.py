@@ -64,6 +64,7 @@ from .model import Key, Severity
 from .provenance import (
     draft_confidence,
     is_accepted,
+    is_edited,
     is_engine_text,
     is_from_memory,
     is_machine,
@@ -81,7 +82,7 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
     ctx = replace(ctx, header=Header.of(po))
     found: list[Fact] = []
     for entry in po:
-        machine = is_machine(entry)
+        machine = is_machine(entry) and not is_edited(entry)  # a person's edit: theirs
         errors = warnings = 0
         if not entry.obsolete and entry.msgid:
             for issue in entry_issues(entry, ctx):

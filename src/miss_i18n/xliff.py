@@ -83,7 +83,6 @@ from .provenance import (
     is_edited,
     is_engine_text,
     is_from_memory,
-    is_machine,
     settled_comment,
 )
 
@@ -134,7 +133,7 @@ def export_state(entry: polib.POEntry) -> tuple[str, str | None]:
     if not entry.msgstr:
         return "initial", None
     if entry.fuzzy:
-        return "translated", MACHINE_SUBSTATE if is_machine(entry) else None
+        return "translated", MACHINE_SUBSTATE if is_engine_text(entry) else None
     return "final", None
 
 
