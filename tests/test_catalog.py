@@ -323,6 +323,38 @@ def test_a_plural_entry_not_in_the_template_is_kept_obsolete_whole(project: Path
 
 
 @needs_gettext
+def test_a_note_on_an_untranslated_entry_outlives_a_source_change(project: Path) -> None:
+    """A translator's note on an entry they have not translated yet (``# TODO: ask the
+    author``) was dropped when the source text changed (the new entry took nothing from
+    the old one) or went (only translated entries became obsolete): it stays, on the
+    changed entry or on an obsolete one, as msgcat keeps such an entry."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    page = project / "source" / ARTICLE.name
+    notes = {"Overview": "TODO: ask the author", "Smaller scars": "Begriff klären"}
+    text = path.read_text("utf-8")
+    for msgid, note in notes.items():
+        assert text.count(f'\nmsgid "{msgid}"\nmsgstr ""\n') == 1
+        start = text.rindex("\n\n", 0, text.index(f'\nmsgid "{msgid}"\n')) + 2
+        text = f"{text[:start]}# {note}\n{text[start:]}"
+    path.write_text(text, "utf-8")
+    assert invoke("run", "--no-translate", "-q")[0] == 0  # the catalog as edited, whole
+    html = page.read_text()
+    page.write_text(html.replace("<h2>Overview</h2>", "<h2>An overview</h2>")
+                    .replace("<li>Smaller scars</li>", ""))
+    for _ in range(2):  # the update from the record (incremental), then an unchanged rerun
+        assert invoke("run", "--no-translate", "-q")[0] == 0
+        text = path.read_text("utf-8")
+        assert '# TODO: ask the author\n#. Section heading\n' in text
+        assert 'msgid "An overview"' in text.split("# TODO: ask the author\n", 1)[1][:200]
+        assert text.endswith('\n\n# Begriff klären\n#~ msgctxt "minimally-invasive-spine-'
+                             'surgery:#advantages/ul/li[7]"\n#~ msgid "Smaller scars"\n'
+                             '#~ msgstr ""\n')
+        # (msgcat would drop that entry, note and all: kept here, as on reading)
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+
+
+@needs_gettext
 def test_a_plural_entry_of_a_template_key_keeps_its_forms(project: Path) -> None:
     assert invoke("run", "--no-translate", "-q")[0] == 0
     path = _catalog_path(project)

@@ -702,7 +702,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                                             and before.previous_msgid is not None
                                             else before.msgid)
                     fuzzied += 1
-                else:
+                else:  # untranslated: a person's note on it stays
+                    entry.tcomment = before.tcomment
                     added += 1
             elif source.msgid in by_msgid:
                 twin = by_msgid[source.msgid]
@@ -754,7 +755,8 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
 def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
     """Translated entries whose source vanished, kept as ``#~`` so no work is lost: with
     their plural forms, translator comment, flags and previous strings, as msgmerge keeps
-    them (it drops places and extracted comments).
+    them (it drops places and extracted comments). So is an untranslated one that holds a
+    person's note (``# TODO: ask the author``), which msgmerge drops and msgcat keeps.
 
     msgmerge also drops a plural entry whose ``msgstr[0]`` is empty whatever its other
     forms hold; here any translated form keeps it (msgcat would drop it: a person's work
@@ -766,7 +768,7 @@ def _newly_obsolete(entries: Iterable[polib.POEntry]) -> list[polib.POEntry]:
                       previous_msgctxt=e.previous_msgctxt, previous_msgid=e.previous_msgid,
                       previous_msgid_plural=e.previous_msgid_plural)
         for e in entries
-        if e.msgstr or any(e.msgstr_plural.values())
+        if e.msgstr or any(e.msgstr_plural.values()) or e.tcomment
     ]
 
 
