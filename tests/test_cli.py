@@ -16,7 +16,7 @@ from conftest import PAGES
 from helpers import invoke, invoke_unprivileged
 from miss_i18n import catalog, outputs
 from miss_i18n.cli import _progress, main
-from miss_i18n.provenance import machine_line
+from miss_i18n.provenance import machine_line, memory_line
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
 COMMANDS = sorted(
@@ -244,6 +244,33 @@ def test_a_draft_edited_in_the_po_file_is_no_machine_draft(project: Path) -> Non
     built = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
     assert "<li>Kleine Narben, von Hand</li>" in built
     assert 'data-miss-i18n="machine-notice"' not in built
+
+
+def test_a_memory_draft_edited_in_the_po_file_is_no_memory_draft(project: Path) -> None:
+    """The same for a draft from the translation memory: edited and left fuzzy, it is the
+    person's (README), but status counted it as the memory's and pages showing it said it
+    came from a translation memory."""
+    assert invoke("run", "--no-translate", "-l", "de")[0] == 0
+    po = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    item = ('msgctxt "minimally-invasive-spine-surgery:#advantages/ul/li[7]"\n'
+            'msgid "Smaller scars"\nmsgstr ""')
+    text = po.read_text()
+    assert item in text
+    po.write_text(text.replace(item, f"# {memory_line('old.tmx', text='Kleinere Narben')}"
+                               "\n#, fuzzy\n" + item.replace(
+                                   'msgstr ""', 'msgstr "Kleine Narben, von Hand"')))
+    for command in ("status", "run"):  # as saved, then as update leaves it
+        if command == "run":
+            code, output = invoke("run", "--no-translate", "-l", "de")
+            assert code == 0, output
+        code, output = invoke("status", "-l", "de", "--format", "json")
+        assert code == 0, output
+        [row] = json.loads(output)
+        assert (row["fuzzy"], row["memory"]) == (1, 0)
+    assert invoke("build", "-l", "de", "--include-fuzzy")[0] == 0
+    built = (project / "site" / "de" / "minimally-invasive-spine-surgery.html").read_text()
+    assert "<li>Kleine Narben, von Hand</li>" in built
+    assert 'data-miss-i18n="memory-notice"' not in built
 
 
 @needs_gettext

@@ -848,5 +848,5 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         untranslated=len(active) - len(translated) - len(fuzzy),
         machine=sum(1 for e in fuzzy if is_engine_text(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
-        memory=sum(1 for e in fuzzy if is_from_memory(e)),
+        memory=sum(1 for e in fuzzy if is_from_memory(e) and not is_edited(e)),
     )

@@ -82,7 +82,9 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
     ctx = replace(ctx, header=Header.of(po))
     found: list[Fact] = []
     for entry in po:
-        machine = is_machine(entry) and not is_edited(entry)  # a person's edit: theirs
+        edited = is_edited(entry)  # a draft a person edited is theirs, no longer a draft
+        machine = is_machine(entry) and not edited
+        memory = is_from_memory(entry) and not edited
         errors = warnings = 0
         if not entry.obsolete and entry.msgid:
             for issue in entry_issues(entry, ctx):
@@ -92,7 +94,7 @@ def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
                     warnings += 1
         flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
                  | TRANSLATED * entry.translated() | MACHINE * machine
-                 | MEMORY * is_from_memory(entry) | NEEDS * needs_translation(entry)
+                 | MEMORY * memory | NEEDS * needs_translation(entry)
                  | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
                  | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
                  | HELD * bool(errors and machine and is_engine_text(entry))
