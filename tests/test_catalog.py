@@ -355,6 +355,37 @@ def test_a_note_on_an_untranslated_entry_outlives_a_source_change(project: Path)
 
 
 @needs_gettext
+def test_no_comment_line_is_written_ending_in_a_backslash(project: Path) -> None:
+    """gettext joins a line ending in a backslash to the next one: a ``#:`` line naming an
+    element ``id="x\\"``, or a translator's note ending in one (kept from a CRLF file,
+    where gettext does not join), was written so, and msgfmt, Poedit (and, reading it as
+    gettext does, the next run) took the entry's msgctxt or ``#, fuzzy`` line for part of
+    the comment. Such a line is written with a space after the backslash."""
+    (project / "source" / "id.html").write_text(
+        '<!doctype html><html lang="en"><head><title>T</title></head><body>'
+        '<p id="x\\">Hello there</p></body></html>\n')
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    data = path.read_bytes().replace(b'msgid "Hello there"\nmsgstr ""',
+                                     b'msgid "Hello there"\nmsgstr "Hallo"')
+    start = data.index(b"\n\n", data.index(b"#. Main heading") - 200) + 2
+    data = data[:start] + b"# siehe C:\\\n" + data[start:]  # a note ending in a backslash
+    path.write_bytes(data.replace(b"\n", b"\r\n"))  # from a CRLF editor: not joined there
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    for _ in range(2):
+        assert invoke("run", "--no-translate", "-q")[0] == 0
+        for written in (path, project / "locales" / "miss.pot"):
+            subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(written)], check=True)
+            assert b"\\\n" not in written.read_bytes()
+        text = path.read_text("utf-8")
+        assert '#: id.html#x\\ \nmsgctxt "id:#x\\\\"\nmsgid "Hello there"\nmsgstr "Hallo"' in text
+        assert "# siehe C:\\ \n#. Main heading\n" in text
+        found = {e.msgid: e for e in catalog.load(path)}
+        assert (found["Hello there"].msgctxt, found["Hello there"].translated()) == (
+            "id:#x\\", True)
+
+
+@needs_gettext
 def test_a_plural_entry_of_a_template_key_keeps_its_forms(project: Path) -> None:
     assert invoke("run", "--no-translate", "-q")[0] == 0
     path = _catalog_path(project)

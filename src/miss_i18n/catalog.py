@@ -326,12 +326,20 @@ _SHARED_LINES = 1 << 17
 """Rendered template lines kept (about two per entry): every locale's catalog has them."""
 
 
+def _unjoined(line: str) -> str:
+    """A comment line as written: one ending in a backslash (a note's ``C:\\``, a place
+    ``page.html#x\\`` of an ``id="x\\"``) gets a space after it, else gettext, and so
+    po_syntax, reads the next line (an entry's msgctxt, its ``#, fuzzy``) as part of it."""
+    return f"{line} " if line.endswith("\\") else line
+
+
 @lru_cache(maxsize=_SHARED_LINES)
 def _source_lines(comment: str, places: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """An entry's extracted comment and places, as the template gives every locale."""
-    lines = [f"#. {line}".rstrip() for line in comment.split("\n")] if comment else []
+    lines = [_unjoined(f"#. {line}".rstrip()) for line in comment.split("\n")] if comment \
+        else []
     if places:
-        lines.append("#: " + " ".join([_place(path, line) for path, line in places]))
+        lines.append(_unjoined("#: " + " ".join([_place(path, line) for path, line in places])))
     return tuple(lines)
 
 
@@ -423,7 +431,7 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     msgid) are rendered once per process and reused: the catalogs of a run are mostly
     those."""
     if entry.tcomment:
-        lines += [f"# {line}" if line else "#" for line in entry.tcomment.split("\n")]
+        lines += [_unjoined(f"# {line}") if line else "#" for line in entry.tcomment.split("\n")]
     places = entry.occurrences  # an obsolete entry's too, as msgcat keeps them
     if entry.comment or places:
         try:
@@ -436,7 +444,7 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     if entry.flags:
         flags = flag_list(entry.flags)
         if flags:
-            lines.append("#, " + ", ".join(flags))
+            lines.append(_unjoined("#, " + ", ".join(flags)))
     prefix, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
     if entry.previous_msgctxt is not None:
         _add_string(lines, previous, "msgctxt", entry.previous_msgctxt)
