@@ -94,6 +94,9 @@ CORPUS: dict[str, bytes] = {
                                       '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
                                       'msgid "a"\nmsgstr "b"\n').encode(),
     "unknown keyword": H + OK + b'nonsense here\n',
+    "a quote typed in a string": H + b'msgid "a"\nmsgstr "Er sagte "Hallo" heute"\n',
+    "a quote typed before a number": H + b'msgid "a"\nmsgstr "Seite "1" von 2"\n',
+    "a quote typed before a sign": H + b'msgid "a"\nmsgstr "Klicken Sie auf "+""\n',
     "upper-case keyword": H + b'MSGID "a"\nmsgstr "b"\n',
     "string ends in a backslash": H + b'msgid "a"\nmsgstr "b\\"\n',
     "bad escape q": H + b'msgid "a"\nmsgstr "b\\q"\n',
@@ -234,6 +237,12 @@ REFUSED_MESSAGES = {
     # not each byte as a Latin-1 character ('GrÃ¶Ã\x9fe')
     "unquoted msgstr in the header": (2, "unknown keyword 'Größe'; put text in quotes (the "
                                          "keywords are msgctxt, msgid, msgid_plural, msgstr)"),
+    "a quote typed in a string": (6, "the string ends at the quote (\") before 'Hallo'; write "
+                                     "a quote inside a text as \\\""),
+    "a quote typed before a number": (6, "the string ends at the quote (\") before '1'; write a "
+                                         "quote inside a text as \\\""),
+    "a quote typed before a sign": (6, "the string ends at the quote (\") before '+'; write a "
+                                       "quote inside a text as \\\""),
     "bad escape q": (6, "invalid escape '\\q' in a string; write a backslash as '\\\\'"),
     "msgstr before msgid": (5, "msgstr where msgid is due; write [msgctxt] msgid [msgid_plural] "
                                "msgstr, comments between entries"),

@@ -159,22 +159,21 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
             yield _Token("string", _unescape(body, number, codec), number, obsolete, previous)
             continue
         end = len(line)
+        strung = False  # a string was closed on this line: what follows it may be the text
         while position < end:
             match = _TOKEN.match(line, position)
             if match is None:
-                char = line[position]
-                if char == '"':
-                    raise PoSyntaxError('a string is not closed on its line; end it with "',
-                                        number)
-                raise PoSyntaxError(f"unexpected {char!r} outside a string; put text in quotes",
-                                    number)
+                raise _stray(line[position], strung, number)
             position = match.end()
             kind = match.lastgroup
             if kind == "space":
                 continue
+            if strung and (kind == "number" or (kind == "word" and match.group() not in KEYWORDS)):
+                raise _typed_quote(match.group(), number)
             if kind == "string":
                 value = _unescape(match.group("string"), number, codec)
                 yield _Token("string", value, number, obsolete, previous)
+                strung = True
             elif kind == "word":
                 word = match.group()
                 if word == "domain":
@@ -193,6 +192,23 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
             else:
                 yield _Token(match.group() if kind == "bracket" else "number", match.group(),
                              number, obsolete, previous)
+
+
+def _stray(char: str, strung: bool, line: int) -> PoSyntaxError:
+    """The error for a character no token starts with (``strung``: after a string closed
+    on its line)."""
+    if strung and char != '"':
+        return _typed_quote(char, line)
+    if char == '"':
+        return PoSyntaxError('a string is not closed on its line; end it with "', line)
+    return PoSyntaxError(f"unexpected {char!r} outside a string; put text in quotes", line)
+
+
+def _typed_quote(after: str, line: int) -> PoSyntaxError:
+    """The error for text after a string on its line: a quote typed in a translation
+    (``msgstr "Er sagte "Hallo""``) ended the string there."""
+    return PoSyntaxError(f'the string ends at the quote (") before {after!r}; write a quote '
+                         'inside a text as \\"', line)
 
 
 def _comment(text: str, line: int) -> str:
