@@ -482,3 +482,24 @@ def test_a_reference_line_is_read_as_gnu_gettext_reads_it(tmp_path: Path) -> Non
                                  ("plain.html", "")]
     line = "#: \u2068a b.c\u2069:12 other.c:3 \u2068x y.html#z\u2069 plain.html\n"
     assert line in catalog.to_bytes(catalog.load(path)).decode()
+
+
+@needs_gettext
+def test_an_entry_with_two_flag_lines_has_the_last_ones_flags_as_gettext_reads_it(
+        tmp_path: Path) -> None:
+    """gettext takes an entry's flags from its last ``#,`` line alone (msgfmt --statistics
+    counts ``#, fuzzy`` then ``#, no-wrap`` translated, msgcat keeps ``#, no-wrap``): a
+    hand edit that added a second line read as fuzzy here, so a translation msgfmt
+    compiles was left off the pages, and was written back with both flags."""
+    path = tmp_path / "de.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    '#, fuzzy\n#, no-wrap\nmsgid "a"\nmsgstr "b"\n\n'
+                    '#, no-wrap\n#, fuzzy\nmsgid "c"\nmsgstr "d"\n')
+    stats = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(path)],
+                           capture_output=True, text=True, check=True).stderr
+    assert "1 translated message, 1 fuzzy translation" in stats
+    po = catalog.load(path)
+    assert [(e.msgid, e.flags) for e in po] == [("a", ["no-wrap"]), ("c", ["fuzzy"])]
+    canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                               check=True).stdout
+    assert catalog.render(po).encode() == canonical

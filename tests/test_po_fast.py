@@ -90,8 +90,8 @@ def _old_entry(entry: PoEntry) -> polib.POEntry:
     for line in entry.comments:
         text = line.rstrip()
         kind, rest = text[:1], text[1:]
-        if kind == ",":
-            flags += [f.strip() for f in rest.split(",") if f.strip()]
+        if kind == ",":  # the last such line's alone, as gettext reads them
+            flags = [f.strip() for f in rest.split(",") if f.strip()]
         elif kind == ":":
             references += _old_references(rest)
         elif kind == ".":

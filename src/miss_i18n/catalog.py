@@ -151,8 +151,8 @@ class _Comments:
         for line in entry.comments:
             text = line.rstrip()
             kind = text[:1]
-            if kind == ",":
-                flags += _flags(text)
+            if kind == ",":  # the last such line holds them all, as gettext reads them
+                flags = list(_flags(text))
             elif kind == ":":
                 references += _references(text[1:])
             elif kind == ".":
