@@ -166,6 +166,103 @@ _MISNESTED = re.compile(r"Unexpected end tag : (\w+)"
                         r"|Opening and ending tag mismatch: \w+ and (\w+)")
 
 
+_SPECIAL = frozenset("""address applet area article aside base basefont bgsound blockquote
+body br button caption center col colgroup command dd details dir div dl dt embed fieldset
+figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html
+iframe image img input isindex keygen li link listing main marquee menu meta nav noembed
+noframes noscript object ol p param plaintext pre script search section select source style
+summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp mi mo mn ms
+mtext annotation-xml foreignobject desc""".split())
+"""The HTML standard's "special" elements (and html5lib's older ones), names as libxml2
+holds them (lowercase, without namespace)."""
+_SCOPE = frozenset("""applet caption html table td th marquee object template mi mo mn ms
+mtext annotation-xml foreignobject desc title""".split())
+"""The elements that bound the standard's "scope": a browser closes no ``p`` or ``button``
+above one."""
+_CLOSES_P = frozenset("""address article aside blockquote center details dialog dir div dl
+fieldset figcaption figure footer header hgroup main menu nav ol p search section summary ul
+h1 h2 h3 h4 h5 h6 pre listing form li dd dt plaintext hr xmp""".split())
+"""The elements whose start tag closes an open ``p`` (in "button scope") in a browser
+(and ``table`` in a page not in quirks mode: left out)."""
+_LIST_STOP = _SPECIAL - {"address", "div", "p"}
+"""Where a browser's parser stops looking for an ``li`` (``dd``, ``dt``) to close."""
+_BUTTON_SCOPE = _SCOPE | {"button"}
+_USUAL_PARENTS = {"li": ("ul", "ol", "menu"), "dd": ("dl",), "dt": ("dl",), "button": (),
+                  "option": ("select", "optgroup", "datalist"),
+                  "tr": ("table", "thead", "tbody", "tfoot"), "td": ("tr",), "th": ("tr",)}
+"""Parents that a browser's parser may give these elements, where none is misplaced."""
+_IN_PARAGRAPH = etree.XPath("//p/*//*")
+"""What paragraphs hold inside their elements: in most pages a few inline elements. (A
+block right in a ``<p>``, ``<p>a <section>b</section>``, which libxml2 does not know to end
+the paragraph, is written as it was read, and read alike again.)"""
+_Known = dict[tuple[str, ...], dict[etree._Element, bool]]
+
+
+def _misshapen(root: etree._Element) -> bool:
+    """Whether libxml2's tree holds a shape a browser's parser never builds, which libxml2
+    builds without a word where an element whose end tag may be left out starts inside
+    another (often a formatting one) that a browser would close first: an ``li`` in an
+    ``li`` (``<li><i>one<li>two</i> three``), ``dd`` or ``dt`` in either, a ``p`` or
+    another block that ends a paragraph in a ``p``, a ``button`` in a ``button``, an
+    ``option`` in an ``option``, a row or cell out of its table's structure
+    (``<td>a <span>x<tr><td>y</span>``). Written as it is, its text would land elsewhere
+    than a browser shows it, or in other msgids. Cheap: most pages have few such
+    elements, and those in their usual parent."""
+    known: _Known = {}
+    for node in root.iter(*_USUAL_PARENTS):
+        parent = node.getparent()
+        if (parent is not None and parent.tag not in _USUAL_PARENTS[str(node.tag)]
+                and _never_built(node, known)):
+            return True
+    held = _IN_PARAGRAPH(root)
+    assert isinstance(held, list)
+    return any(isinstance(node, etree._Element) and node.tag in _CLOSES_P
+               and _within(node, ("p",), _BUTTON_SCOPE, known) for node in held)
+
+
+def _never_built(node: etree._Element, known: _Known) -> bool:
+    """Whether a browser's parser never puts ``node`` (a list item, a button, an option, a
+    row or a cell) where libxml2 put it."""
+    tag = node.tag
+    if tag == "li":
+        return _within(node, ("li",), _LIST_STOP, known)
+    if tag in ("dd", "dt"):
+        return _within(node, ("dd", "dt"), _LIST_STOP, known)
+    if tag == "button":
+        return _within(node, ("button",), _SCOPE, known)
+    if tag == "option":  # in an option in a <select> (outside one, a browser nests them)
+        return (_within(node, ("option",), frozenset({"select"}), known)
+                and _within(node, ("select",), frozenset(), known))
+    parent = node.getparent()
+    if parent is None or parent.tag in (("table", "thead", "tbody", "tfoot", "template")
+                                        if tag == "tr" else ("tr", "template")):
+        return False
+    return not _within(node, ("svg", "math"), frozenset(), known)
+
+
+def _within(node: etree._Element, names: tuple[str, ...], stops: frozenset[str],
+            known: _Known) -> bool:
+    """Whether the nearest of ``node``'s ancestors named one of ``names`` or ``stops`` is
+    one of ``names``. ``known`` keeps what the walk up found (for each ``names``: all pass
+    the same stops), so a deep page is walked once, not once per element."""
+    found = known.setdefault(names, {})
+    passed = []
+    answer = False
+    for above in node.iterancestors():
+        if above in found:
+            answer = found[above]
+            break
+        if above.tag in names:
+            answer = True
+            break
+        if above.tag in stops:
+            break
+        passed.append(above)
+    for above in passed:
+        found[above] = answer
+    return answer
+
+
 def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     """Parse a page's bytes: decoded as a browser would (``page_encoding``), so the tree
     is the same whatever the page's charset, and every page is written as UTF-8.
@@ -173,7 +270,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     Where the markup closes a formatting element (FORMATTING) out of order
     (``<b>one<p>two</b></p>``, ``<a><table>…</table></a>``), libxml2's HTML 4 parser ends
     the element there, where a browser carries it on: such a page is read again as a
-    browser reads it (``browser_tree``), so its text stays bold (or linked)."""
+    browser reads it (``browser_tree``), so its text stays bold (or linked). So is a page
+    whose tree holds a shape no browser builds, which libxml2 makes without a word
+    (``_misshapen``: ``<li><i>one<li>two</i> three``), so its text stays in its item."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
@@ -198,7 +297,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
-    if any(_formatting_misnested(entry.message) for entry in parser.error_log):
+    if (any(_formatting_misnested(entry.message) for entry in parser.error_log)
+            or _misshapen(root)):
         gather_after_body(root, path)  # their refusals, as for any page
         gather_trailing(root, path)
         browser_tree(text, root, path)
