@@ -762,3 +762,47 @@ def test_a_tool_that_writes_no_state_changes_no_state(hostile: Path) -> None:
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     changed = entry(xliff.apply(po, xliff.read(data, Path("ar.xlf"))).catalog, "page:#accepted")
     assert (changed.msgstr, changed.flags) == ("مسودة معدلة", ["fuzzy"])
+
+
+def segmented(data: bytes, name: str, parts: str) -> bytes:
+    """The document with one unit's segment replaced by ``parts`` (a CAT tool's own
+    sentence segmentation: segments and ignorables)."""
+    root = etree.fromstring(data)
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == name)
+    unit.remove(unit.find(X + "segment"))
+    wrapper = etree.fromstring(f'<unit xmlns="urn:oasis:names:tc:xliff:document:2.0">'
+                               f'{parts}</unit>')
+    unit.extend(list(wrapper))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_space_between_segments_a_tool_split_is_kept_in_the_translation(
+        tmp_path: Path) -> None:
+    """A CAT tool that splits a unit into sentences puts the space between them in an
+    <ignorable>, often with no <target> (XLIFF 2.0 makes it optional): the translation
+    came back with its sentences run together ("Eins.Zwei."). An ignorable without a
+    target keeps its source's text in the translation."""
+    path = tmp_path / "de.po"
+    canonical(path, 'msgctxt "p"\nmsgid "One. Two."\nmsgstr ""\n')
+    po = catalog.load(path)
+    exported = xliff.export(po, source_locale="en", locale="de", original="x")
+    data = segmented(exported, "p", '<segment state="final"><source>One.</source>'
+                                '<target>Eins.</target></segment>'
+                                '<ignorable><source> </source></ignorable>'
+                                '<segment state="final"><source>Two.</source>'
+                                '<target>Zwei.</target></segment>')
+    result = xliff.apply(po, xliff.read(data, Path("de.xlf")))
+    assert (entry(result.catalog, "p").msgstr, result.stale) == ("Eins. Zwei.", [])
+    # an ignorable with its own target gives that; a unit with no target at all none
+    data = segmented(exported, "p", '<segment><source>One.</source><target>Eins.</target>'
+                                '</segment><ignorable><source> </source>'
+                                '<target>\u3000</target></ignorable>'
+                                '<segment><source>Two.</source><target>Zwei.</target>'
+                                '</segment>')
+    assert entry(xliff.apply(po, xliff.read(data, Path("de.xlf"))).catalog,
+                 "p").msgstr == "Eins.\u3000Zwei."
+    data = segmented(exported, "p", '<segment><source>One.</source></segment><ignorable>'
+                                '<source> </source></ignorable><segment><source>Two.'
+                                '</source></segment>')
+    assert catalog.to_bytes(xliff.apply(po, xliff.read(data, Path("de.xlf"))).catalog) == \
+        path.read_bytes()

@@ -513,7 +513,8 @@ def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
 
 def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple[str, bool]:
     """The source or target text of a unit's segments (and ignorables) joined, and whether
-    any segment has one."""
+    any segment has one. An ignorable without a target (XLIFF 2.0 makes it optional: the
+    space a tool's sentence segmentation put between segments) gives its source's text."""
     parts: list[str] = []
     found = False
     for part in unit:
@@ -522,8 +523,11 @@ def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple
         element = part.find(_X + what)
         if element is not None:
             found = True
+        elif part.tag == _X + "ignorable":
+            element = part.find(_X + "source")
+        if element is not None:
             parts.append(_decode(element, markup, path))
-    return "".join(parts), found
+    return ("".join(parts), True) if found else ("", False)
 
 
 def _unit_state(unit: etree._Element, path: Path) -> str:
