@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -806,3 +807,29 @@ def test_a_space_between_segments_a_tool_split_is_kept_in_the_translation(
                                 '</source></segment>')
     assert catalog.to_bytes(xliff.apply(po, xliff.read(data, Path("de.xlf"))).catalog) == \
         path.read_bytes()
+
+
+def test_a_target_a_tool_indented_keeps_the_sources_spaces_at_its_ends(
+        hostile: Path, tmp_path: Path) -> None:
+    """A CAT tool that writes a target without xml:space="preserve" may lay it out on lines
+    of its own, indented: the indentation came back into the translation ("\\n   مرحبا\\n  "),
+    accepted, and the catalog no longer passed msgfmt --check (msgid and msgstr do not both
+    begin with a newline). Where the target does not preserve space, a run of white space
+    with a line break at either end is layout: the source's own white space there is kept."""
+    po = import_edit(hostile, "page:#empty", "\n          لا شيء بعد\n        ", "final")
+    assert entry(po, "page:#empty").msgstr == "لا شيء بعد"
+    po = import_edit(hostile, None, "\n    بلا سياق\nوسطران\n  ", "final")
+    assert entry(po, None).msgstr == "بلا سياق\nوسطران\n"
+    path = tmp_path / "ar.po"
+    path.write_bytes(catalog.to_bytes(po))
+    assert subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
+                          check=False, capture_output=True).returncode == 0
+    # white space with no line break, and white space the target preserves, are text
+    po = import_edit(hostile, "page:#empty", " لا شيء بعد ", "final")
+    assert entry(po, "page:#empty").msgstr == " لا شيء بعد "
+    po = catalog.load(hostile)
+    data = edited(xliff.export(po, source_locale="en", locale="ar", original="x"), None,
+                  "\n    بلا سياق\nوسطران\n  ", "final").replace(
+        b"<target>", b'<target xml:space="preserve">')
+    imported = xliff.apply(po, xliff.read(data, Path("ar.xlf"))).catalog
+    assert entry(imported, None).msgstr == "\n    بلا سياق\nوسطران\n  "

@@ -525,9 +525,42 @@ def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple
             found = True
         elif part.tag == _X + "ignorable":
             element = part.find(_X + "source")
-        if element is not None:
-            parts.append(_decode(element, markup, path))
+        if element is None:
+            continue
+        text = _decode(element, markup, path)
+        source = part.find(_X + "source")
+        if what == "target" and source is not None and not _preserves_space(element):
+            text = _without_layout(text, _decode(source, False, path))
+        parts.append(text)
     return ("".join(parts), True) if found else ("", False)
+
+
+def _preserves_space(element: etree._Element) -> bool:
+    """Whether ``xml:space="preserve"`` applies to the element (it is inherited)."""
+    for holder in (element, *element.iterancestors()):
+        value = holder.get(_SPACE)
+        if value is not None:
+            return value == "preserve"
+    return False
+
+
+_WHITE = " \t\r\n"  # XML's white space
+
+
+def _without_layout(text: str, source: str) -> str:
+    """A target written without preserved space: a tool may have laid it out on lines of its
+    own, indented. A run of white space with a line break at its start or end is layout,
+    replaced by the source's own white space there (msgfmt --check wants a newline at
+    either end exactly where the msgid has one)."""
+    body = text.strip(_WHITE)
+    if not body:
+        return "" if "\n" in text else text
+    start, end = text[:len(text) - len(text.lstrip(_WHITE))], text[len(text.rstrip(_WHITE)):]
+    if "\n" in start:
+        start = source[:len(source) - len(source.lstrip(_WHITE))]
+    if "\n" in end:
+        end = source[len(source.rstrip(_WHITE)):]
+    return start + body + end
 
 
 def _unit_state(unit: etree._Element, path: Path) -> str:
