@@ -829,7 +829,30 @@ def test_a_target_a_tool_indented_keeps_the_sources_spaces_at_its_ends(
     assert entry(po, "page:#empty").msgstr == " لا شيء بعد "
     po = catalog.load(hostile)
     data = edited(xliff.export(po, source_locale="en", locale="ar", original="x"), None,
-                  "\n    بلا سياق\nوسطران\n  ", "final").replace(
+                  "  بلا سياق\nوسطران\n", "final").replace(
         b"<target>", b'<target xml:space="preserve">')
     imported = xliff.apply(po, xliff.read(data, Path("ar.xlf"))).catalog
-    assert entry(imported, None).msgstr == "\n    بلا سياق\nوسطران\n  "
+    assert entry(imported, None).msgstr == "  بلا سياق\nوسطران\n"
+
+
+@pytest.mark.parametrize(("target", "side"), [("\nVentajas", "begins"),
+                                              ("Ventajas\n", "ends")])
+def test_cli_a_preserved_line_break_msgfmt_refuses_is_refused(
+        translated: Path, target: str, side: str) -> None:
+    """A target that keeps its space and begins (ends) with a line break where the source
+    does not was imported, and the catalog then failed msgfmt --check (and `check`): it is
+    refused before anything is written, as a broken placeholder is."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, target, "final").replace(
+        b"<target>", b'<target xml:space="preserve">'))
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == ADVANTAGES)
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(xlf))
+    assert (code, output) == (4, f"error: {xlf}:{unit.sourceline}: unit {unit.get('id')} "
+                                 f"({ADVANTAGES}): the translation {side} with a line break "
+                                 "where the source does not, which msgfmt --check refuses; "
+                                 "in your CAT tool, make it begin and end as the source does "
+                                 "and import again; nothing was imported\n")
+    assert snapshot(translated) == before

@@ -732,6 +732,19 @@ def _refuse_unusable(path: Path, unit: Unit) -> None:
                           "in your CAT tool and import again; nothing was imported", unit.line)
 
 
+def _refuse_line_breaks(path: Path, unit: Unit, source: str) -> None:
+    """GNU ``msgfmt --check`` refuses a translation that begins (ends) with a newline where
+    its msgid does not, or the other way round (``check``'s ``newlines``)."""
+    for side, has in (("begins", str.startswith), ("ends", str.endswith)):
+        if has(unit.target, "\n") != has(source, "\n"):
+            how = (f"{side} with a line break where the source does not" if has(unit.target, "\n")
+                   else f"does not {side[:-1]} with a line break where the source does")
+            raise _fail(path, f"unit {unit.id} ({unit.msgctxt}): the translation {how}, which "
+                              "msgfmt --check refuses; in your CAT tool, make it begin and end "
+                              "as the source does and import again; nothing was imported",
+                    unit.line)
+
+
 def apply(po: polib.POFile, document: Document) -> ImportResult:
     """The catalog with the document's targets and states (``po`` is not changed).
 
@@ -770,6 +783,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
                 continue
         if unit.target != entry.msgstr:
             _refuse_unusable(document.path, unit)
+            if unit.target:
+                _refuse_line_breaks(document.path, unit, entry.msgid)
         problem = _placeholder_problem(entry, unit.target) if unit.target else None
         if problem is not None:
             refused.append((unit, problem))
