@@ -528,3 +528,29 @@ def test_units_translating_a_text_differently_give_it_no_translation() -> None:
     assert [(t.locale, t.target) for t in found.translations] == [
         ("pt_BR", "Cicatrizes menores")]
     assert found.skipped == {"de": {tmx.SEVERAL_UNITS: 2}}
+
+
+def test_paired_codes_a_translation_reorders_match_by_x_not_by_i() -> None:
+    """TMX 1.4b pairs a <bpt> with its <ept> by ``i``, unique only within one segment, and
+    matches codes across a unit's languages by ``x``: a tool that numbers ``i`` in each
+    segment's own order (and gives ``x``) had a translation that swaps two codes read with
+    the placeholders on the wrong words, as a human translation. A code with ``x`` is
+    matched by it; one without keeps ``i``."""
+    data = HEAD + """\
+    <tu><tuv xml:lang="en"><seg><bpt i="1" x="1">&lt;b&gt;</bpt>Vertebroplasty<ept i="1">\
+&lt;/b&gt;</ept> and <bpt i="2" x="2">&lt;i&gt;</bpt>Kyphoplasty<ept i="2">&lt;/i&gt;</ept>\
+</seg></tuv>
+        <tuv xml:lang="de"><seg><bpt i="1" x="2">&lt;i&gt;</bpt>Kyphoplastie<ept i="1">\
+&lt;/i&gt;</ept> und <bpt i="2" x="1">&lt;b&gt;</bpt>Vertebroplastie<ept i="2">&lt;/b&gt;\
+</ept></seg></tuv>
+        <tuv xml:lang="pt-BR"><seg><bpt i="2">&lt;i&gt;</bpt>Cifoplastia<ept i="2">&lt;/i&gt;\
+</ept> e <bpt i="1">&lt;b&gt;</bpt>Vertebroplastia<ept i="1">&lt;/b&gt;</ept></seg></tuv></tu>
+""" + TAIL
+    found = tmx.read(data.encode(), Path("x.tmx"), source_locale="en",
+                     locales=("de", "pt_BR"))
+    assert [(t.locale, t.source, t.target) for t in found.translations] == [
+        ("de", "<1>Vertebroplasty</1> and <2>Kyphoplasty</2>",
+         "<2>Kyphoplastie</2> und <1>Vertebroplastie</1>"),
+        ("pt_BR", "<1>Vertebroplasty</1> and <2>Kyphoplasty</2>",
+         "<2>Cifoplastia</2> e <1>Vertebroplastia</1>")]
+    assert found.skipped == {}

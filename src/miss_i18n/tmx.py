@@ -15,8 +15,9 @@ well-formed or not TMX is refused whole, naming file:line.
 Inline codes become our placeholders where that is exact: in the source segment, in order
 of appearance, each paired ``<bpt i="n">…<ept i="n">`` becomes ``<k>…</k>`` and each
 ``<ph>`` becomes ``<k/>`` (k = 1, 2, … as our msgids number inline elements); in a
-translation, the same ``i`` (and, for ``<ph>``, the same ``x``, else the same position
-among the ``<ph>``) stands for the same placeholder, and its placeholders must be the
+translation, the same ``x`` (TMX's match across languages; else, for a ``<bpt>``, the same
+``i``, for a ``<ph>``, the same position among the ``<ph>``) stands for the same
+placeholder, and its placeholders must be the
 source's, nested the same way. The codes' own content (the native markup) is never read.
 Anything else is skipped and counted: isolated or unpaired codes (``<it>``, a ``<bpt>``
 without its ``<ept>``), ``<hi>``, ``<sub>``, ``<ut>``, codes a translation does not share.
@@ -170,7 +171,8 @@ class _Codes:
     """How a unit's source numbered its inline codes; a translation reads them back."""
 
     pairs: dict[str, int] = field(default_factory=dict)
-    """``<bpt>``/``<ept>`` ``i`` → placeholder number."""
+    """``<bpt>`` ``x`` (as ``x…``) and ``i`` (as ``i…``, for a translation without ``x``)
+    → placeholder number. ``i`` pairs a ``<bpt>`` with its ``<ept>`` within a segment."""
     points: dict[str, int] = field(default_factory=dict)
     """``<ph>`` ``x`` (or ``#position``) → placeholder number."""
     count: int = 0
@@ -183,7 +185,7 @@ class _Unmapped(Exception):
 def _content(seg: etree._Element, codes: _Codes, numbering: bool) -> str:
     """A segment as msgid text: escaped text, and its codes as placeholders."""
     out: list[str] = [escape_text(seg.text or "")]
-    opened: list[int] = []
+    opened: list[tuple[str, int]] = []  # the open <bpt>s: their i (pairs an <ept>), number
     points = 0
 
     def number(table: dict[str, int], key: str) -> int:
@@ -199,12 +201,18 @@ def _content(seg: etree._Element, codes: _Codes, numbering: bool) -> str:
     for child in seg:
         name = child.tag if isinstance(child.tag, str) else ""  # "": an entity left as is
         if name == "bpt":
-            opened.append(number(codes.pairs, child.get("i", "")))
-            out.append(f"<{opened[-1]}>")
-        elif name == "ept":
-            if not opened or codes.pairs.get(child.get("i", "")) != opened[-1]:
+            pair, match = child.get("i", ""), child.get("x")
+            if not pair:
                 raise _Unmapped(INLINE)
-            out.append(f"</{opened.pop()}>")
+            matched = bool(match) and (numbering or f"x{match}" in codes.pairs)
+            opened.append((pair, number(codes.pairs, f"x{match}" if matched else f"i{pair}")))
+            if numbering and matched:  # a translation without x is matched by i
+                codes.pairs.setdefault(f"i{pair}", opened[-1][1])
+            out.append(f"<{opened[-1][1]}>")
+        elif name == "ept":
+            if not opened or child.get("i", "") != opened[-1][0]:
+                raise _Unmapped(INLINE)
+            out.append(f"</{opened.pop()[1]}>")
         elif name == "ph":
             points += 1
             out.append(f"<{number(codes.points, child.get('x') or f'#{points}')}/>")
