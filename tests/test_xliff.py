@@ -856,3 +856,24 @@ def test_cli_a_preserved_line_break_msgfmt_refuses_is_refused(
                                  "in your CAT tool, make it begin and end as the source does "
                                  "and import again; nothing was imported\n")
     assert snapshot(translated) == before
+
+
+def test_a_source_and_target_a_tool_indented_are_the_entrys(hostile: Path) -> None:
+    """A tool that lays out targets without xml:space="preserve" lays out sources too:
+    each such unit was reported as one whose source was edited in the CAT tool, and the
+    translation not imported (and the target's ends were taken from the laid-out source).
+    The layout at either end of a source is not text either."""
+    po = catalog.load(hostile)
+    data = edited(xliff.export(po, source_locale="en", locale="ar", original="x"), None,
+                  "\n      بلا سياق\nسطران\n    ", "final")
+    root = etree.fromstring(data)
+    for source in root.iter(X + "source"):
+        del source.attrib["{http://www.w3.org/XML/1998/namespace}space"]
+        source.text = "\n        " + (source.text or "")
+        if len(source):
+            source[-1].tail = (source[-1].tail or "") + "\n      "
+        else:
+            source.text += "\n      "
+    result = xliff.apply(po, xliff.read(etree.tostring(root), Path("ar.xlf")))
+    assert (result.stale, result.updated) == ([], 1)
+    assert entry(result.catalog, None).msgstr == "بلا سياق\nسطران\n"

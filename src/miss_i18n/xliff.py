@@ -58,7 +58,7 @@ import copy
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -374,6 +374,9 @@ class Unit:
     """The least advanced of its segments' states; "" where none has one."""
     exported: str | None = None
     """``mi:exported``: the digest of the entry's kind and text when it was exported."""
+    layout: tuple[bool, bool] = (False, False)
+    """Whether the source, the target, leave their space unpreserved: white space with a
+    line break at either end is then a tool's layout (``_without_layout``)."""
 
 
 @dataclass
@@ -511,12 +514,14 @@ def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
     return entry
 
 
-def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple[str, bool]:
-    """The source or target text of a unit's segments (and ignorables) joined, and whether
-    any segment has one. An ignorable without a target (XLIFF 2.0 makes it optional: the
-    space a tool's sentence segmentation put between segments) gives its source's text."""
+def _content(unit: etree._Element, what: str, markup: bool,
+             path: Path) -> tuple[str, bool, bool]:
+    """The source or target text of a unit's segments (and ignorables) joined, whether any
+    segment has one, and whether any of them leaves its space unpreserved. An ignorable
+    without a target (XLIFF 2.0 makes it optional: the space a tool's sentence segmentation
+    put between segments) gives its source's text."""
     parts: list[str] = []
-    found = False
+    found = loose = False
     for part in unit:
         if part.tag not in (_X + "segment", _X + "ignorable"):
             continue
@@ -525,14 +530,10 @@ def _content(unit: etree._Element, what: str, markup: bool, path: Path) -> tuple
             found = True
         elif part.tag == _X + "ignorable":
             element = part.find(_X + "source")
-        if element is None:
-            continue
-        text = _decode(element, markup, path)
-        source = part.find(_X + "source")
-        if what == "target" and source is not None and not _preserves_space(element):
-            text = _without_layout(text, _decode(source, False, path))
-        parts.append(text)
-    return ("".join(parts), True) if found else ("", False)
+        if element is not None:
+            parts.append(_decode(element, markup, path))
+            loose = loose or not _preserves_space(element)
+    return ("".join(parts), True, loose) if found else ("", False, False)
 
 
 def _preserves_space(element: etree._Element) -> bool:
@@ -547,11 +548,20 @@ def _preserves_space(element: etree._Element) -> bool:
 _WHITE = " \t\r\n"  # XML's white space
 
 
+def _laid_out(unit: Unit, msgid: str) -> Unit:
+    """The unit without the layout a tool gave a source or target whose space it does not
+    preserve (``Unit.layout``)."""
+    loose_source, loose_target = unit.layout
+    return replace(unit, msgid=_without_layout(unit.msgid, msgid) if loose_source else
+                   unit.msgid,
+                   target=_without_layout(unit.target, msgid) if loose_target else unit.target)
+
+
 def _without_layout(text: str, source: str) -> str:
-    """A target written without preserved space: a tool may have laid it out on lines of its
-    own, indented. A run of white space with a line break at its start or end is layout,
-    replaced by the source's own white space there (msgfmt --check wants a newline at
-    either end exactly where the msgid has one)."""
+    """A source or target written without preserved space: a tool may have laid it out on
+    lines of its own, indented. A run of white space with a line break at its start or end
+    is layout, replaced by the msgid's own white space there (msgfmt --check wants a
+    newline at either end exactly where the msgid has one)."""
     body = text.strip(_WHITE)
     if not body:
         return "" if "\n" in text else text
@@ -621,13 +631,15 @@ def read(data: bytes, path: Path) -> Document:
                               "the file again", _line(unit))
         seen.add(unit_id)
         plain = set(unit.get(_MI + "plain", "").split())
-        source, _ = _content(unit, "source", "source" not in plain, path)
-        target, has_target = _content(unit, "target", "target" not in plain, path)
+        source, _, loose_source = _content(unit, "source", "source" not in plain, path)
+        target, has_target, loose_target = _content(unit, "target", "target" not in plain,
+                                                    path)
         entry = _entry(unit, source, target)
         po.append(entry)
         units.append(Unit(id=unit_id, line=_line(unit), msgctxt=entry.msgctxt, msgid=source,
                           target=target, has_target=has_target,
-                          state=_unit_state(unit, path), exported=unit.get(_MI + "exported")))
+                          state=_unit_state(unit, path), exported=unit.get(_MI + "exported"),
+                          layout=(loose_source, loose_target)))
     return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
                     original=file.get("original"), units=units, catalog=po)
 
@@ -755,11 +767,12 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
     entries = _entries(result.catalog)
     by_id: Mapping[str, polib.POEntry] = dict(zip(unit_ids(entries), entries, strict=True))
     refused: list[tuple[Unit, str]] = []
-    for unit in document.units:
-        entry = by_id.get(unit.id)
+    for sent in document.units:
+        entry = by_id.get(sent.id)
         if entry is None:
-            result.unknown.append(unit)
+            result.unknown.append(sent)
             continue
+        unit = _laid_out(sent, entry.msgid)
         if unit.msgid != entry.msgid:
             result.stale.append(unit)
             continue
