@@ -877,3 +877,27 @@ def test_a_source_and_target_a_tool_indented_are_the_entrys(hostile: Path) -> No
     result = xliff.apply(po, xliff.read(etree.tostring(root), Path("ar.xlf")))
     assert (result.stale, result.updated) == ([], 1)
     assert entry(result.catalog, None).msgstr == "بلا سياق\nسطران\n"
+
+
+def test_cli_a_regional_tag_a_tool_wrote_is_the_projects_locale(translated: Path) -> None:
+    """A CAT tool whose project is German (Germany), English (United States) writes its
+    own tags back (trgLang="es-ES", srcLang="en-US"): the file was refused as one for a
+    locale the project lacks, and the translator's work could not be imported. The tags
+    match the project's locales as `tm import` matches them (never across territories or
+    scripts: pt-PT is not pt_BR)."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    data = edited(xlf.read_bytes(), ADVANTAGES, "Ventajas hoy", "final")
+    xlf.write_bytes(data.replace(b'trgLang="es"', b'trgLang="es-ES"').replace(
+        b'srcLang="en"', b'srcLang="en-US"'))
+    assert invoke("xliff", "import", str(xlf), "-q") == (0, "")
+    po = catalog.load(translated / "locales" / "es" / "LC_MESSAGES" / "miss.po")
+    assert entry(po, ADVANTAGES).msgstr == "Ventajas hoy"
+    assert invoke("xliff", "export", "-l", "pt_BR", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "pt_BR.xlf"
+    xlf.write_bytes(xlf.read_bytes().replace(b'trgLang="pt-BR"', b'trgLang="pt-PT"'))
+    before = snapshot(translated)
+    assert invoke("xliff", "import", str(xlf)) == (
+        4, f"error: {xlf}: trgLang 'pt-PT' is not one of the project's locales; add it to "
+           "the config or export the right locale\n")
+    assert snapshot(translated) == before

@@ -85,6 +85,7 @@ from .provenance import (
     is_from_memory,
     settled_comment,
 )
+from .tmx import match_locale
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -835,12 +836,11 @@ def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) 
     """The configured locale a document's trgLang names; its srcLang must be the source's,
     and the catalog it was exported from that locale's (a relabelled trgLang would put
     one language's translations into another's catalog)."""
-    if document.source_lang.lower() != language_tag(source_locale).lower():
+    if match_locale(document.source_lang, (source_locale,)) is None:
         raise _fail(document.path, f"srcLang {document.source_lang!r} is not the project's "
                                    f"source locale {language_tag(source_locale)!r}; export "
                                    "the file again from this project")
-    found = {language_tag(loc).lower(): loc for loc in locales}.get(
-        document.target_lang.lower())
+    found = match_locale(document.target_lang, locales)  # de-DE is de, pt-PT not pt_BR
     if found is None:
         raise _fail(document.path, f"trgLang {document.target_lang!r} is not one of the "
                                    "project's locales; add it to the config or export the "
