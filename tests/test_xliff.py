@@ -901,3 +901,25 @@ def test_cli_a_regional_tag_a_tool_wrote_is_the_projects_locale(translated: Path
         4, f"error: {xlf}: trgLang 'pt-PT' is not one of the project's locales; add it to "
            "the config or export the right locale\n")
     assert snapshot(translated) == before
+
+
+def test_segments_a_translation_reorders_with_order_keep_their_new_order(
+        tmp_path: Path) -> None:
+    """XLIFF 2.0 lets a translation put a unit's segments in another order (``order`` on
+    a <target>: its place among the unit's segments and ignorables): the sentences came
+    back in the source's order, which the translator had changed. A repeated or
+    impossible place is one clear error."""
+    path = tmp_path / "de.po"
+    canonical(path, 'msgctxt "p"\nmsgid "One. Two."\nmsgstr ""\n')
+    po = catalog.load(path)
+    exported = xliff.export(po, source_locale="en", locale="de", original="x")
+    parts = ('<segment state="final"><source>One.</source><target order="{0}">Eins.</target>'
+             '</segment><ignorable><source> </source></ignorable><segment state="final">'
+             '<source>Two.</source><target order="{1}">Zwei.</target></segment>')
+    data = segmented(exported, "p", parts.format(3, 1))
+    assert entry(xliff.apply(po, xliff.read(data, Path("de.xlf"))).catalog,
+                 "p").msgstr == "Zwei. Eins."
+    for first, second in ((1, 1), (4, 1), ("x", 1), ("1" * 5000, 1)):
+        with pytest.raises(CatalogError, match=r"^de\.xlf:\d+: a <target> has order=.*, not "
+                                               r"a free place among its unit's 3 segments"):
+            xliff.read(segmented(exported, "p", parts.format(first, second)), Path("de.xlf"))

@@ -520,21 +520,36 @@ def _content(unit: etree._Element, what: str, markup: bool,
     """The source or target text of a unit's segments (and ignorables) joined, whether any
     segment has one, and whether any of them leaves its space unpreserved. An ignorable
     without a target (XLIFF 2.0 makes it optional: the space a tool's sentence segmentation
-    put between segments) gives its source's text."""
-    parts: list[str] = []
+    put between segments) gives its source's text. A target's ``order`` is its place
+    among the unit's segments and ignorables (a translation may reorder sentences)."""
+    children = [part for part in unit if part.tag in (_X + "segment", _X + "ignorable")]
+    parts: list[tuple[int, bool, str]] = []  # place, whether an ignorable's source, text
+    taken: set[int] = set()
     found = loose = False
-    for part in unit:
-        if part.tag not in (_X + "segment", _X + "ignorable"):
-            continue
+    for index, part in enumerate(children, 1):
         element = part.find(_X + what)
+        place = index
         if element is not None:
             found = True
+            order = element.get("order") if what == "target" else None
+            if order is not None:
+                place = int(order) if order.isascii() and order.isdigit() and \
+                    len(order) < 10 else 0
+            if not 1 <= place <= len(children) or place in taken:
+                given = f"has order={order!r}" if order is not None else \
+                    f"without order is in place {place}"
+                raise _fail(path, f"a <target> {given}, not a free place among its unit's "
+                                  f"{len(children)} segments and ignorables; fix the order "
+                                  "in your CAT tool", _line(element))
+            taken.add(place)
         elif part.tag == _X + "ignorable":
             element = part.find(_X + "source")
         if element is not None:
-            parts.append(_decode(element, markup, path))
+            parts.append((place, part.find(_X + what) is None, _decode(element, markup, path)))
             loose = loose or not _preserves_space(element)
-    return ("".join(parts), True, loose) if found else ("", False, False)
+    if not found:
+        return "", False, False
+    return "".join(text for *_, text in sorted(parts, key=lambda p: p[:2])), True, loose
 
 
 def _preserves_space(element: etree._Element) -> bool:
