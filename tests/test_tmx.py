@@ -218,6 +218,9 @@ def test_importing_twice_adds_nothing(started: Path) -> None:
              "declarations and type the text itself; nothing was imported"),
     ("<xliff version='2.0'/>", "bad.tmx:1: not a TMX file (its root element is <xliff>, not "
                                "<tmx>); nothing was imported"),
+    ("<tmx xmlns='urn:x' version='1.4'><header/><body/></tmx>",  # it said "<tmx>, not <tmx>"
+     "bad.tmx:1: not a TMX file (its root element is <tmx> in namespace 'urn:x', not TMX "
+     "1.4's <tmx>, which has none); nothing was imported"),
     ("", "bad.tmx:1: not well-formed XML (no element found); fix the file or export it "
          "again from your CAT tool; nothing was imported"),
     ("<tmx version='1.4'>\n<header/>\n</tmx>", "bad.tmx:1: not a TMX file (no <body>); "

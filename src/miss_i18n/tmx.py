@@ -128,9 +128,14 @@ def _check_root(root: etree._Element, data: bytes, path: Path) -> None:
         raise TmxError(f"declares entities ({', '.join(e.name for e in declared)}), which "
                        "are never expanded; remove the declarations and type the text "
                        "itself; nothing was imported", path=path, line=line)
-    if etree.QName(root).localname != "tmx" or etree.QName(root).namespace is not None:
-        raise TmxError(f"not a TMX file (its root element is <{etree.QName(root).localname}>, "
-                       "not <tmx>); nothing was imported", path=path, line=_line(root))
+    name = etree.QName(root)
+    if name.namespace is not None:
+        raise TmxError(f"not a TMX file (its root element is <{name.localname}> in namespace "
+                       f"{name.namespace!r}, not TMX 1.4's <tmx>, which has none); nothing was "
+                       "imported", path=path, line=_line(root))
+    if name.localname != "tmx":
+        raise TmxError(f"not a TMX file (its root element is <{name.localname}>, not <tmx>); "
+                       "nothing was imported", path=path, line=_line(root))
 
 
 def _units(data: bytes, path: Path) -> Iterator[etree._Element]:
