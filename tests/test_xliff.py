@@ -923,3 +923,35 @@ def test_segments_a_translation_reorders_with_order_keep_their_new_order(
         with pytest.raises(CatalogError, match=r"^de\.xlf:\d+: a <target> has order=.*, not "
                                                r"a free place among its unit's 3 segments"):
             xliff.read(segmented(exported, "p", parts.format(first, second)), Path("de.xlf"))
+
+
+def test_segments_a_tool_laid_out_one_by_one_join_without_the_layout(
+        tmp_path: Path) -> None:
+    """A tool that splits a unit into sentences and lays out each segment's source and
+    target on lines of their own (no xml:space="preserve") had the indentation between
+    the sentences in the joined source: the unit was reported as one whose source was
+    edited, and the translation not imported."""
+    path = tmp_path / "de.po"
+    canonical(path, 'msgctxt "p"\nmsgid "One. Two."\nmsgstr ""\n')
+    po = catalog.load(path)
+    exported = xliff.export(po, source_locale="en", locale="de", original="x")
+    data = segmented(exported, "p", '''
+      <segment state="final">
+        <source>
+          One.
+        </source>
+        <target>
+          Eins.
+        </target>
+      </segment>
+      <ignorable><source> </source></ignorable>
+      <segment state="final">
+        <source>
+          Two.
+        </source>
+        <target>
+          Zwei.
+        </target>
+      </segment>''')
+    result = xliff.apply(po, xliff.read(data, Path("de.xlf")))
+    assert (result.stale, entry(result.catalog, "p").msgstr) == ([], "Eins. Zwei.")

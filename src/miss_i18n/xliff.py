@@ -523,7 +523,8 @@ def _content(unit: etree._Element, what: str, markup: bool,
     put between segments) gives its source's text. A target's ``order`` is its place
     among the unit's segments and ignorables (a translation may reorder sentences)."""
     children = [part for part in unit if part.tag in (_X + "segment", _X + "ignorable")]
-    parts: list[tuple[int, bool, str]] = []  # place, whether an ignorable's source, text
+    parts: list[tuple[int, bool, str, bool]] = []  # place, an ignorable's source?, text,
+    # and whether it is a segment's text a tool may have laid out
     taken: set[int] = set()
     found = loose = False
     for index, part in enumerate(children, 1):
@@ -545,11 +546,29 @@ def _content(unit: etree._Element, what: str, markup: bool,
         elif part.tag == _X + "ignorable":
             element = part.find(_X + "source")
         if element is not None:
-            parts.append((place, part.find(_X + what) is None, _decode(element, markup, path)))
-            loose = loose or not _preserves_space(element)
+            free = not _preserves_space(element)
+            parts.append((place, part.find(_X + what) is None, _decode(element, markup, path),
+                          free and part.tag == _X + "segment"))
+            loose = loose or free
     if not found:
         return "", False, False
-    return "".join(text for *_, text in sorted(parts, key=lambda p: p[:2])), True, loose
+    ordered = sorted(parts, key=lambda p: p[:2])
+    return "".join(_inner_layout(text, n > 0, n < len(ordered) - 1) if laid_out else text
+                   for n, (_, _, text, laid_out) in enumerate(ordered)), True, loose
+
+
+def _inner_layout(text: str, start: bool, end: bool) -> str:
+    """A segment's text without the layout (white space with a line break) at its start
+    (``start``) and end (``end``) where another segment or ignorable joins it: the unit's
+    own ends are left to ``_without_layout``."""
+    body = text.strip(_WHITE)
+    head = text[:len(text) - len(text.lstrip(_WHITE))]
+    tail = text[len(text.rstrip(_WHITE)):] if body else ""
+    if start and "\n" in head:
+        head = ""
+    if end and "\n" in tail:
+        tail = ""
+    return head + body + tail
 
 
 def _preserves_space(element: etree._Element) -> bool:
