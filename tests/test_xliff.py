@@ -955,3 +955,98 @@ def test_segments_a_tool_laid_out_one_by_one_join_without_the_layout(
       </segment>''')
     result = xliff.apply(po, xliff.read(data, Path("de.xlf")))
     assert (result.stale, entry(result.catalog, "p").msgstr) == ([], "Eins. Zwei.")
+
+
+def with_notes(data: bytes, name: str, *notes: str) -> bytes:
+    """The document with a translator's notes (XML, as a CAT tool writes them) on a unit."""
+    root = etree.fromstring(data)
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == name)
+    holder = unit.find(X + "notes")
+    if holder is None:
+        holder = etree.Element(X + "notes")
+        unit.insert(0, holder)
+    for note in notes:
+        holder.append(etree.fromstring(
+            f'<note xmlns="urn:oasis:names:tc:xliff:document:2.0" {note}</note>'))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_cli_a_translators_notes_become_comment_lines_and_travel_back(
+        translated: Path) -> None:
+    """A note a translator added in the CAT tool was dropped by import: it is now a `#`
+    line of its entry (one per line), added once, and exported back as po:translator."""
+    assert invoke("xliff", "export", "-l", "es")[0] == 0
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(with_notes(
+        xlf.read_bytes(), ADVANTAGES, ">ask the client about this term",
+        'category="comment" appliesTo="target" priority="2" id="n1">\n  line one\r\n'
+        '  line two\n', 'category="x-omegat">  Vorsicht &amp; <![CDATA[<b>]]>',
+        ">in C:\\dir\\",
+        ">a\u2028b\u0085c", ">  \n  \n"))
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    before = po.read_text()
+    code, output = invoke("xliff", "import", "--check", str(xlf))
+    assert code == 3 and "would change: locales/es/LC_MESSAGES/miss.po" in output
+    assert po.read_text() == before
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert "0 entries updated, 0 accepted, 0 not found, 0 with another source, 1 with new " \
+           "notes\n" in output
+    line = "# machine-translated: apertium eng-spa 0.8.1-2 (en→es); rule-based draft\n"
+    place = '#. Section heading\n#: minimally-invasive-spine-surgery.html#advantages\n'
+    assert before.count(line + place) == 1
+    assert po.read_text() == before.replace(line + place, line + "# ask the client about "
+                                            "this term\n# line one\n# line two\n"
+                                            "# Vorsicht & <b>\n# in C:\\dir\\ \n"
+                                            "# a\n# b\n# c\n" + place)
+    found = entry(catalog.load(po), ADVANTAGES)
+    assert found.fuzzy and provenance.is_engine_text(found)  # still the engine's draft
+    subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po)], check=True)
+    assert invoke("update", "--check")[0] == 0
+    after = po.read_bytes()
+    assert invoke("xliff", "import", "--check", str(xlf))[0] == 0  # idempotent
+    assert invoke("xliff", "import", str(xlf))[1].endswith("0 file(s) written, 1 unchanged\n")
+    assert invoke("xliff", "export", "-l", "es")[0] == 0  # the round trip
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == ADVANTAGES)
+    assert [n.text for n in unit.iter(X + "note") if n.get("category") == "po:translator"] \
+        == [line[2:] + "ask the client about this term\nline one\nline two\nVorsicht & <b>\n"
+           "in C:\\dir\\ \na\nb\nc"]
+    assert invoke("xliff", "import", str(xlf))[0] == 0 and po.read_bytes() == after
+
+
+@pytest.mark.parametrize("note", [
+    "machine-translated: argos translate-en_ar-1_0 9.9 (en→ar); confidence 0.99",
+    "  translation memory: old.tmx",
+    "fine\nedited machine draft: x",
+])
+def test_a_note_that_reads_as_a_provenance_line_forges_none(hostile: Path, note: str) -> None:
+    """A person's note must not make a person's fuzzy translation an engine's draft (which
+    an engine may replace) or rename a draft's line: it is kept behind ``note:``."""
+    po = catalog.load(hostile)
+    data = with_notes(xliff.export(po, source_locale="en", locale="ar", original="x"),
+                      "page:#broken", f">{note}")
+    data = with_notes(data, "page:#x", f'category="comment">{note}')
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert result.noted == 2 and result.updated == 0
+    broken, draft = entry(result.catalog, "page:#broken"), entry(result.catalog, "page:#x")
+    assert broken.fuzzy and not provenance.is_draft(broken)
+    assert provenance.read(broken) is None
+    assert broken.tcomment.split("\n")[-1] == "note: " + note.splitlines()[-1].strip()
+    was = entry(po, "page:#x")
+    assert draft.fuzzy and draft.msgstr == was.msgstr
+    assert provenance.read(draft) == provenance.read(was)
+    assert draft.tcomment.startswith(was.tcomment + "\n")
+    assert all(provenance.parse_line(line) is None
+               for line in draft.tcomment.split("\n")[len(was.tcomment.split("\n")):])
+
+
+def test_a_tool_that_sends_our_translator_note_back_in_its_own_category_adds_nothing(
+        hostile: Path) -> None:
+    """The entry's own comment, provenance line and all, is already there: not a new note."""
+    po = catalog.load(hostile)
+    was = entry(po, "page:#x")
+    data = with_notes(xliff.export(po, source_locale="en", locale="ar", original="x"),
+                      "page:#x", f'category="comment">{was.tcomment}')
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert result.noted == 0 and entry(result.catalog, "page:#x").tcomment == was.tcomment

@@ -680,6 +680,7 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                            "stays, not imported; compare the two and make the change in one "
                            "place")
         both = f", {len(done.conflicts)} changed in both" if done.conflicts else ""
+        both += f", {done.noted} with new notes" if done.noted else ""
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found, "
                     f"{len(done.stale)} with another source{both}")

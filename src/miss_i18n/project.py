@@ -533,7 +533,8 @@ class Project:
                                         accepted=result.accepted,
                                         unknown=list(result.unknown),
                                         stale=list(result.stale),
-                                        conflicts=list(result.conflicts)))
+                                        conflicts=list(result.conflicts),
+                                        noted=result.noted))
             writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
         command = " ".join([self._command("xliff import"),
                             *(shlex.quote(str(path)) for path in files)])

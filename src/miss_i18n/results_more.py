@@ -167,6 +167,8 @@ class XliffImport:
     conflicts: list[Unit] = field(default_factory=list)
     """Units changed in the file whose entry a person changed in the catalog since the
     export: not imported."""
+    noted: int = 0
+    """Entries that took a translator's own note from the file as ``#`` lines."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,9 +30,10 @@ The mapping (README "XLIFF for CAT tools"):
   ``translated`` with ``subState="miss-i18n:machine"``; any other fuzzy entry →
   ``translated``; not fuzzy → ``final``.
 
-Importing reads only targets and states back, into the project's current catalog; the
-catalog keeps its own comments and references. A unit whose target and state are what the
-export wrote leaves its entry untouched, so export + import changes no byte. Otherwise:
+Importing reads targets and states back (and a translator's notes, below), into the
+project's current catalog; the catalog keeps its own comments and references. A unit whose
+target and state are what the export wrote leaves its entry untouched, so export + import
+changes no byte. Otherwise:
 ``final`` or ``reviewed`` is the translator's acceptance (fuzzy and ``#|`` cleared, the
 entry is human work from then on, its provenance line kept as history); ``translated`` or
 ``initial`` with a target is a draft (fuzzy), but for a copy of the source left
@@ -50,6 +51,11 @@ their entry's msgid (edited in the file), are reported, not imported. A unit's
 ``mi:exported`` (a digest of its entry's kind and text at the export) tells work done in
 the catalog since: a unit left as exported keeps the catalog's newer entry, and one a
 translator changed whose entry a person changed too is reported, not imported.
+
+A note a translator added to a unit in the CAT tool (any category but the ones export
+writes) becomes ``#`` lines of its entry, after the ones it has, unless they are there
+already, so a second import adds nothing (``_with_notes``); a line that reads as a
+provenance line is kept as a plain note behind ``note:``, never one.
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ from .markup import (
     unusable_characters,
 )
 from .provenance import (
+    Kind,
     as_history,
     edited,
     is_accepted,
@@ -378,6 +385,8 @@ class Unit:
     layout: tuple[bool, bool] = (False, False)
     """Whether the source, the target, leave their space unpreserved: white space with a
     line break at either end is then a tool's layout (``_without_layout``)."""
+    notes: tuple[str, ...] = ()
+    """The texts of the unit's notes that are not ours: a translator's, from the CAT tool."""
 
 
 @dataclass
@@ -489,6 +498,54 @@ def _decode(element: etree._Element, markup: bool, path: Path) -> str:
 def _notes(unit: etree._Element) -> list[tuple[str, str]]:
     return [(note.get("category", ""), note.text or "")
             for note in unit.iterfind(f"{_X}notes/{_X}note")]
+
+
+_OURS = frozenset({"po:translator", "po:extracted", "po:reference", "po:flags",
+                   "po:previous-msgctxt", "po:previous-msgid", "miss-i18n:plain-text"})
+NOTE_MARK = "note:"
+"""What a translator's note line that reads like a provenance line is kept behind, so
+that it stays a person's words and never makes (or renames) a draft."""
+
+
+def _their_notes(unit: etree._Element) -> tuple[str, ...]:
+    """The texts of a unit's notes a translator (or their CAT tool) added: any category
+    but the ones export writes."""
+    return tuple("".join(str(text) for text in note.itertext())
+                 for note in unit.iterfind(f"{_X}notes/{_X}note")
+                 if note.get("category", "") not in _OURS)
+
+
+def _note_lines(text: str) -> list[str]:
+    """A note's lines (any line break, so none is left inside a ``#`` line), the layout
+    around each dropped, empty ones left out."""
+    return [line for line in (line.strip(_WHITE) for line in text.splitlines()) if line]
+
+
+def _plain(line: str) -> str:
+    """A note line as a translator-comment line: one that reads as a provenance line is
+    kept as a plain note (``note: machine-translated: …``), as a person's words never say
+    what made a draft."""
+    return f"{NOTE_MARK} {line}" if line.startswith(tuple(k.value for k in Kind)) else line
+
+
+def _with_notes(entry: polib.POEntry, notes: tuple[str, ...]) -> bool:
+    """Add each note not already in the entry's translator comment (as it is, or as it
+    would be added) after its lines, so a second import of the same file adds nothing, nor
+    a tool that sends the ``po:translator`` note back in a category of its own; whether any
+    was added. Lines compare without white space at their end: the catalog writes a space
+    after a line's final backslash."""
+    added = False
+    for note in notes:
+        given = _note_lines(note)
+        lines = [_plain(line) for line in given]
+        have = entry.tcomment.split("\n") if entry.tcomment else []
+        bare = [line.rstrip(_WHITE) for line in have]
+        if not lines or any(bare[i:i + len(lines)] in (lines, given)
+                            for i in range(len(bare))):
+            continue
+        entry.tcomment = "\n".join([*have, *lines])
+        added = True
+    return added
 
 
 def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
@@ -674,7 +731,8 @@ def read(data: bytes, path: Path) -> Document:
         units.append(Unit(id=unit_id, line=_line(unit), msgctxt=entry.msgctxt, msgid=source,
                           target=target, has_target=has_target,
                           state=_unit_state(unit, path), exported=unit.get(_MI + "exported"),
-                          layout=(loose_source, loose_target)))
+                          layout=(loose_source, loose_target),
+                          notes=_their_notes(unit)))
     return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
                     original=file.get("original"), units=units, catalog=po)
 
@@ -693,6 +751,8 @@ class ImportResult:
     updated: int = 0
     accepted: int = 0
     """Of the updated: entries the translator marked final/reviewed that were not before."""
+    noted: int = 0
+    """Entries that took a translator's note from the CAT tool as translator comment lines."""
     unknown: list[Unit] = field(default_factory=list)
     """Units the catalog has no entry for (its source changed or vanished since export)."""
     stale: list[Unit] = field(default_factory=list)
@@ -807,6 +867,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         if entry is None:
             result.unknown.append(sent)
             continue
+        if _with_notes(entry, sent.notes):  # a person's words, whatever becomes of the target
+            result.noted += 1
         unit = _laid_out(sent, entry.msgid)
         if unit.msgid != entry.msgid:
             result.stale.append(unit)
