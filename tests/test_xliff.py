@@ -575,18 +575,29 @@ def test_cli_a_character_no_catalog_or_page_can_hold_is_refused(
         translated: Path, value: str, shown: str) -> None:
     """adv2 #8: a NUL was written raw into the catalog (GNU gettext cuts the string there);
     what `check` (unusable-characters) rejects is refused before anything is written."""
-    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
-    xlf = translated / "build" / "xliff" / "es.xlf"
-    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, f'A<cp hex="{value}"/>B', "final"))
-    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
-                if u.get("name") == ADVANTAGES)
-    before = snapshot(translated)
-    code, output = invoke("xliff", "import", str(xlf))
+    xlf, unit, code, output = _imported_unwritten(translated, f'A<cp hex="{value}"/>B')
     assert (code, output) == (4, f"error: {xlf}:{unit.sourceline}: unit {unit.get('id')} "
                                  f"({ADVANTAGES}): the translation holds characters a catalog "
                                  f"or web page cannot hold ({shown}); remove them in your CAT "
                                  "tool and import again; nothing was imported\n")
+
+
+def _imported_unwritten(translated: Path, target: str, *, preserve: bool = False
+                        ) -> tuple[Path, etree._Element, int, str]:
+    """Export es, give ADVANTAGES's unit ``target`` as final (``preserve``: its space kept)
+    and import the file: the file, the unit, the import's exit code and output, once it is
+    checked that the import wrote nothing."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    data = edited(xlf.read_bytes(), ADVANTAGES, target, "final")
+    xlf.write_bytes(data.replace(b"<target>", b'<target xml:space="preserve">') if preserve
+                    else data)
+    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
+                if u.get("name") == ADVANTAGES)
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", str(xlf))
     assert snapshot(translated) == before
+    return xlf, unit, code, output
 
 
 def test_cli_a_cp_of_a_usable_character_is_that_character(translated: Path) -> None:
@@ -842,20 +853,12 @@ def test_cli_a_preserved_line_break_msgfmt_refuses_is_refused(
     """A target that keeps its space and begins (ends) with a line break where the source
     does not was imported, and the catalog then failed msgfmt --check (and `check`): it is
     refused before anything is written, as a broken placeholder is."""
-    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
-    xlf = translated / "build" / "xliff" / "es.xlf"
-    xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, target, "final").replace(
-        b"<target>", b'<target xml:space="preserve">'))
-    unit = next(u for u in etree.fromstring(xlf.read_bytes()).iter(X + "unit")
-                if u.get("name") == ADVANTAGES)
-    before = snapshot(translated)
-    code, output = invoke("xliff", "import", str(xlf))
+    xlf, unit, code, output = _imported_unwritten(translated, target, preserve=True)
     assert (code, output) == (4, f"error: {xlf}:{unit.sourceline}: unit {unit.get('id')} "
                                  f"({ADVANTAGES}): the translation {side} with a line break "
                                  "where the source does not, which msgfmt --check refuses; "
                                  "in your CAT tool, make it begin and end as the source does "
                                  "and import again; nothing was imported\n")
-    assert snapshot(translated) == before
 
 
 def test_a_source_and_target_a_tool_indented_are_the_entrys(hostile: Path) -> None:
