@@ -16,8 +16,8 @@ from lxml import etree
 from helpers import invoke
 from miss_i18n import Project, catalog, provenance, tmx
 from miss_i18n.cli import main
+from miss_i18n.languages import match_locale
 from miss_i18n.memory import Added
-from miss_i18n.tmx import match_locale
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
 OVERVIEW = "minimally-invasive-spine-surgery:#overview/h2"

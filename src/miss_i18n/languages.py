@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import babel
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from lxml import etree
 
@@ -185,3 +186,45 @@ def code_left_to_right(root: etree._Element) -> None:
         if element.get("dir") is None:
             element.set("dir", "ltr")
 
+
+def _locale(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def _script(locale: Locale) -> str | None:
+    """The locale's script, or the one CLDR says is likely (zh → Hans, zh_TW → Hant)."""
+    if locale.script:
+        return str(locale.script)
+    likely: Any = get_global("likely_subtags")
+    for key in (f"{locale.language}_{locale.territory}", str(locale.language)):
+        if key in likely:
+            parts = str(likely[key]).split("_")
+            return next((p for p in parts[1:] if len(p) == 4), None)
+    return None
+
+
+@lru_cache(maxsize=512)
+def match_locale(tag: str, locales: tuple[str, ...]) -> str | None:
+    """The project locale a language tag stands for, or None.
+
+    The same locale in any case and separator (``pt-br`` → ``pt_BR``); else the
+    project's locale of that language with no territory and the same script
+    (``zh-CN`` → ``zh``, ``de-AT`` → ``de``), never one of another script (``zh-TW``
+    is not ``zh``) or another territory (``pt-PT`` is not ``pt_BR``).
+    """
+    wanted = _locale(tag)
+    if wanted is None:
+        return None
+    exact = tag.strip().replace("-", "_").casefold()
+    for locale in locales:
+        if locale.casefold() == exact or str(_locale(locale) or "") == str(wanted):
+            return locale
+    for locale in locales:
+        have = _locale(locale)
+        if have is not None and have.language == wanted.language and \
+                have.territory is None and _script(have) == _script(wanted):
+            return locale
+    return None

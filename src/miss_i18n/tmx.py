@@ -25,18 +25,16 @@ without its ``<ept>``), ``<hi>``, ``<sub>``, ``<ut>``, codes a translation does 
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
 from lxml import etree
 
 from .errors import TmxError
+from .languages import match_locale
 from .markup import MarkupError, escape_text, plain_text, shape, unusable_characters
 from .memory import HumanTranslation
 from .segments import normalize_space
@@ -66,50 +64,6 @@ class TmxFile:
     def skip(self, where: str, reason: str) -> None:
         reasons = self.skipped.setdefault(where, {})
         reasons[reason] = reasons.get(reason, 0) + 1
-
-
-# -- languages ----------------------------------------------------------------------------
-def _locale(tag: str) -> Locale | None:
-    try:
-        return Locale.parse(tag.strip().replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return None
-
-
-def _script(locale: Locale) -> str | None:
-    """The locale's script, or the one CLDR says is likely (zh → Hans, zh_TW → Hant)."""
-    if locale.script:
-        return str(locale.script)
-    likely: Any = get_global("likely_subtags")
-    for key in (f"{locale.language}_{locale.territory}", str(locale.language)):
-        if key in likely:
-            parts = str(likely[key]).split("_")
-            return next((p for p in parts[1:] if len(p) == 4), None)
-    return None
-
-
-@functools.lru_cache(maxsize=512)
-def match_locale(tag: str, locales: tuple[str, ...]) -> str | None:
-    """The project locale a language tag stands for, or None.
-
-    The same locale in any case and separator (``pt-br`` → ``pt_BR``); else the
-    project's locale of that language with no territory and the same script
-    (``zh-CN`` → ``zh``, ``de-AT`` → ``de``), never one of another script (``zh-TW``
-    is not ``zh``) or another territory (``pt-PT`` is not ``pt_BR``).
-    """
-    wanted = _locale(tag)
-    if wanted is None:
-        return None
-    exact = tag.strip().replace("-", "_").casefold()
-    for locale in locales:
-        if locale.casefold() == exact or str(_locale(locale) or "") == str(wanted):
-            return locale
-    for locale in locales:
-        have = _locale(locale)
-        if have is not None and have.language == wanted.language and \
-                have.territory is None and _script(have) == _script(wanted):
-            return locale
-    return None
 
 
 # -- reading ------------------------------------------------------------------------------

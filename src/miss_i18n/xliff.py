@@ -72,6 +72,7 @@ import polib
 from lxml import etree
 
 from .errors import CatalogError
+from .languages import bcp47, match_locale
 from .markup import (
     MarkupError,
     Node,
@@ -92,7 +93,6 @@ from .provenance import (
     is_from_memory,
     settled_comment,
 )
-from .tmx import match_locale
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -111,11 +111,6 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STATES = ("initial", "translated", "reviewed", "final")
 _HEX = re.compile("[0-9A-Fa-f]{1,8}")
-
-
-def language_tag(locale: str) -> str:
-    """The BCP 47 tag of a Babel locale code (``pt_BR`` → ``pt-BR``)."""
-    return locale.replace("_", "-")
 
 
 def unit_ids(entries: list[polib.POEntry]) -> list[str]:
@@ -335,8 +330,8 @@ def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) 
     """
     root = etree.Element(_X + "xliff", nsmap=NSMAP)  # type: ignore[arg-type]
     root.set("version", "2.0")
-    root.set("srcLang", language_tag(source_locale))
-    root.set("trgLang", language_tag(locale))
+    root.set("srcLang", bcp47(source_locale))
+    root.set("trgLang", bcp47(locale))
     file = etree.SubElement(root, _X + "file", id=FILE_ID, original=original,
                             canResegment="no")
     header = polib.POEntry(msgid="")
@@ -934,7 +929,7 @@ def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) 
     one language's translations into another's catalog)."""
     if match_locale(document.source_lang, (source_locale,)) is None:
         raise _fail(document.path, f"srcLang {document.source_lang!r} is not the project's "
-                                   f"source locale {language_tag(source_locale)!r}; export "
+                                   f"source locale {bcp47(source_locale)!r}; export "
                                    "the file again from this project")
     found = match_locale(document.target_lang, locales)  # de-DE is de, pt-PT not pt_BR
     if found is None:
@@ -942,10 +937,10 @@ def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) 
                                    "project's locales; add it to the config or export the "
                                    "right locale")
     for locale, where in _exported_as(document):
-        if language_tag(locale).lower() != language_tag(found).lower():
+        if bcp47(locale).lower() != bcp47(found).lower():
             raise _fail(document.path, f"trgLang {document.target_lang!r} does not match the "
                                        f"catalog it was exported from ({where}); import a "
                                        f"file exported for {found}, or set trgLang back to "
-                                       f"{language_tag(locale)!r}; nothing was imported")
+                                       f"{bcp47(locale)!r}; nothing was imported")
     return found
 
