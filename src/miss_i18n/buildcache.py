@@ -57,7 +57,7 @@ from .markup import HTML_SPACE
 from .model import Key, Segment
 from .pages import decode_page, page_encoding
 from .segments import Plan
-from .website import Site
+from .website import Site, folders_of
 
 INDEX = Path(".miss-i18n") / "pages.json"
 LEGACY = Path(".miss-i18n") / "pages"
@@ -131,16 +131,9 @@ def _dotted(pages: frozenset[str]) -> tuple[tuple[str, str], ...]:
     beside the site by the pages alone: a folder of pages (``docs/v1.2``), a page's name
     with ``.html`` left off (``release-2.0``); each with that last part, which a page
     linking it holds. None on most sites."""
-    names: set[str] = set()
-    for page in pages:
-        for suffix in (".html", ".htm"):
-            if page.endswith(suffix) and "." in page[:-len(suffix)].rpartition("/")[2]:
-                names.add(page[:-len(suffix)])
-        folder = posixpath.dirname(page)
-        while folder and folder not in names:
-            if "." in folder.rpartition("/")[2]:
-                names.add(folder)
-            folder = posixpath.dirname(folder)
+    stems = {page[:-len(suffix)] for page in pages for suffix in (".html", ".htm")
+             if page.endswith(suffix)}
+    names = {name for name in (*stems, *folders_of(pages)) if "." in name.rpartition("/")[2]}
     return tuple(sorted((name, name.rpartition("/")[2]) for name in names))
 
 

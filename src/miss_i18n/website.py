@@ -5,12 +5,24 @@ locales are published, and the paths, URLs and links between its pages.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 from .languages import bcp47
+
+
+def folders_of(names: Iterable[str]) -> frozenset[str]:
+    """Every folder that holds one of ``names`` (paths below the source folder), however
+    deep: ``docs/v1.2/index.html`` gives ``docs`` and ``docs/v1.2``."""
+    found: set[str] = set()
+    for name in names:
+        folder = posixpath.dirname(name)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -41,13 +53,7 @@ class Site:
     def folders(self) -> frozenset[str]:
         """Every folder below the source folder that holds a page or an asset, however
         deep (``docs``, ``docs/v1.2``): a link to one stays a link into the site."""
-        found: set[str] = set()
-        for name in (*self.pages, *self.assets):
-            folder = posixpath.dirname(name)
-            while folder and folder not in found:
-                found.add(folder)
-                folder = posixpath.dirname(folder)
-        return frozenset(found)
+        return folders_of((*self.pages, *self.assets))
 
     @cached_property
     def root_path(self) -> str:
