@@ -29,7 +29,7 @@ from .provenance import (
     is_accepted,
     is_edited,
     is_engine_text,
-    is_from_memory,
+    is_memory_draft,
     settled_comment,
     unwrapped,
 )
@@ -856,5 +856,5 @@ def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
         untranslated=len(active) - len(translated) - len(fuzzy),
         machine=sum(1 for e in fuzzy if is_engine_text(e)),
         obsolete=sum(1 for e in catalog if e.obsolete),
-        memory=sum(1 for e in fuzzy if is_from_memory(e) and not is_edited(e)),
+        memory=sum(1 for e in fuzzy if is_memory_draft(e)),
     )

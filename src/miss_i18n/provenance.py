@@ -320,6 +320,12 @@ def is_from_memory(entry: polib.POEntry) -> bool:
     return _has(entry, TM_MARK)
 
 
+def is_memory_draft(entry: polib.POEntry) -> bool:
+    """A draft from the translation memory still as it was taken: no person edited it
+    (``is_edited``), as ``is_engine_text`` is for an engine's."""
+    return is_from_memory(entry) and not is_edited(entry)
+
+
 def is_of_earlier_source(entry: polib.POEntry) -> bool:
     """A fuzzy entry made for an earlier version of its source text: its ``#| msgid`` (what
     ``catalog.merge`` and ``msgmerge --previous`` write) is another text. Not a person's own

@@ -27,7 +27,7 @@ from .confidence import WeakDraft, least_confident
 from .config import Glossary
 from .files import Pending, Staged, digest_of, discard, stage, would_change
 from .model import CatalogStats, Key, Severity
-from .provenance import is_edited, is_engine_text, is_from_memory, is_of_earlier_source
+from .provenance import is_engine_text, is_memory_draft, is_of_earlier_source
 from .report import REPORT_DRAFTS, Findings, findings_of
 from .translate import needs_translation
 
@@ -237,7 +237,7 @@ def lookup(po: polib.POFile, include_fuzzy: bool, held: Collection[Key] = frozen
     and which of them await review, of what kind."""
     fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
     drafts = {(e.msgctxt, e.msgid) for e in fuzzy if is_engine_text(e)}
-    memory = {(e.msgctxt, e.msgid) for e in fuzzy if is_from_memory(e) and not is_edited(e)}
+    memory = {(e.msgctxt, e.msgid) for e in fuzzy if is_memory_draft(e)}
     stale = {(e.msgctxt, e.msgid) for e in fuzzy if is_of_earlier_source(e)} - drafts - memory
     return translations_of(po, include_fuzzy, held), Review(drafts=drafts, stale=stale,
                                                             memory=memory)

@@ -88,9 +88,8 @@ from .provenance import (
     edited,
     is_accepted,
     is_draft,
-    is_edited,
     is_engine_text,
-    is_from_memory,
+    is_memory_draft,
     settled_comment,
 )
 
@@ -882,8 +881,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             # the catalog changed since the export: its work is newer than an untouched unit
             if not unit.has_target or unit.exported == _as_exported(kind, unit.target):
                 continue
-            if entry.msgstr and not (entry.fuzzy and (is_engine_text(entry) or (
-                    is_from_memory(entry) and not is_edited(entry)))):
+            if entry.msgstr and not (entry.fuzzy and (is_engine_text(entry)
+                                                      or is_memory_draft(entry))):
                 result.conflicts.append(unit)  # a person's work on both sides
                 continue
         if unit.target != entry.msgstr:
