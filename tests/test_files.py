@@ -1030,3 +1030,28 @@ def test_a_run_stopped_by_sigterm_leaves_no_temporary_file(project: Path) -> Non
     assert done.returncode == -signal.SIGTERM, done.stderr
     assert not [p for p in project.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
     assert tree(project) == before
+
+
+def test_catalogs_are_flushed_to_disk_only_where_they_replace_one(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog or template that replaces one is on the disk before its rename (a power
+    cut leaves the old one or the new); a new one, which holds nothing the project's other
+    files do not, is not waited for (a first run's nine catalogs of megabytes each)."""
+    flushed: list[str] = []
+    real = os.fsync
+
+    def fsync(handle: int) -> None:
+        temp = Path(f"/proc/self/fd/{handle}").readlink()  # .<name>.<random> TEMP_SUFFIX
+        flushed.append(str(temp.with_name(temp.name[1:].rsplit(".", 3)[0])))
+        real(handle)
+
+    monkeypatch.setattr(files_module.os, "fsync", fsync)
+    assert invoke("run", "-q", "--no-translate", "--jobs", "1")[0] == 0
+    assert flushed == []
+    _change_source(project)
+    assert invoke("run", "-q", "--no-translate", "--jobs", "1")[0] == 0
+    locales = project / "locales"
+    assert sorted(flushed) == sorted(
+        str(path) for path in [locales / "miss.pot",
+                               *(locales / loc / "LC_MESSAGES" / "miss.po"
+                                 for loc in ("de", "ar", "pt_BR"))])

@@ -300,7 +300,10 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
 
     ``durable`` (catalogs, the template: files that hold people's work) also flushes the
     data to the disk before the rename, so that even a power cut leaves the old file or
-    the new one. Outputs made from those (pages, .mo files, caches) skip it: a rename is
+    the new one. Only where there is an old file: a new catalog holds nothing the
+    project's other files do not (the template, a memory, an XLIFF file, all still
+    there), and a first run waited on nine flushes of megabytes each (half a second on a
+    busy disk). Outputs made from those (pages, .mo files, caches) skip it: a rename is
     still atomic for every reader, and a file a power cut left empty is not what the run
     wrote, so the next run writes it again.
     """
@@ -390,7 +393,7 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
                 written = 0
                 while written < len(view):
                     written += os.write(handle, view[written:])
-            if durable:
+            if durable and found is not None:  # write_if_changed: an old file to keep
                 os.fsync(handle)
         finally:
             os.close(handle)
