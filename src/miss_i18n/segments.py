@@ -455,7 +455,7 @@ class _Walker:
         if cached is None:
             cached = self.whole_cache[node] = (
                 node.tag in OPAQUE or not _translate_flag(node, inherited=True)
-                or (not has_letters(_all_text(node)) and not any(is_element(c) for c in node)))
+                or (not any(is_element(c) for c in node) and not has_letters(_all_text(node))))
         return cached
 
     def unwrap(self, run: Run) -> Run:
@@ -571,7 +571,7 @@ def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._E
 
 
 def _all_text(node: etree._Element) -> str:
-    return "".join(str(text) for text in node.itertext())
+    return "".join(map(str, node.itertext()))
 
 
 def _visible_text(node: etree._Element) -> Iterator[str]:
