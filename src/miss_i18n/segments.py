@@ -486,44 +486,59 @@ class _Walker:
         return False
 
     def add_run(self, block: etree._Element, run: Run, path: str) -> None:
-        placeholders: dict[int, etree._Element] = {}
-        opaque: set[int] = set()
-        legend: list[str] = []
-
-        def text(value: str | None) -> str:
-            value = value or ""
-            return escape_text(value if run.preserve else normalize_space(value))
-
-        def render(nodes: list[etree._Element], depth: int = 1) -> str:
-            out: list[str] = []
-            for node in nodes:
-                if is_element(node):
-                    number = len(placeholders) + 1
-                    placeholders[number] = node
-                    if self.keeps_whole(node):
-                        opaque.add(number)
-                        out.append(f"<{number}/>")
-                        legend.append(_describe_whole(number, node))
-                    elif depth > MAX_DEPTH:  # no translation of it could be read
-                        raise _TooDeep(node.sourceline)
-                    else:
-                        legend.append(f"<{number}>…</{number}> is <{node.tag}>")
-                        inner = render(list(node), depth + 1)
-                        out.append(f"<{number}>{text(node.text)}{inner}</{number}>")
-                out.append(text(node.tail))
-            return "".join(out)
-
-        body = text(run.start_text()) + render(run.nodes)
+        marked = _Marked(run.preserve)
+        body = marked.text(run.start_text()) + self.render(run.nodes, marked)
         if not run.preserve:  # a comment between two spaces leaves two
             body = _DOUBLE_SPACE.sub(" ", body)
         msgid = body.strip(HTML_SPACE)
         kind = KIND.get(block.tag, f"Text in <{block.tag}>")
         if run.parent is not block:
             kind += f" (all of it inside <{run.parent.tag}>)"
+        legend = marked.legend
         comment = kind + (". Markup: " + "; ".join(legend) + "." if legend else "")
         segment = Segment(self.page, self.context(path), msgid, self.anchor(block), comment)
-        self.slots.append(Slot(segment, block, run=run, placeholders=placeholders,
-                               opaque=frozenset(opaque)))
+        self.slots.append(Slot(segment, block, run=run, placeholders=marked.placeholders,
+                               opaque=frozenset(marked.opaque)))
+
+    def render(self, nodes: list[etree._Element], marked: _Marked, depth: int = 1) -> str:
+        """A run's nodes as its msgid writes them, each element numbered in ``marked``.
+
+        A method, not a closure of add_run calling itself: that closure and its cell
+        held each other, and through them the walker, its slots and the page's tree, which
+        then waited for the cyclic collector (a pass over 80,000 objects in each worker
+        of an extraction of the bench's 128 pages)."""
+        out: list[str] = []
+        for node in nodes:
+            if is_element(node):
+                number = len(marked.placeholders) + 1
+                marked.placeholders[number] = node
+                if self.keeps_whole(node):
+                    marked.opaque.add(number)
+                    out.append(f"<{number}/>")
+                    marked.legend.append(_describe_whole(number, node))
+                elif depth > MAX_DEPTH:  # no translation of it could be read
+                    raise _TooDeep(node.sourceline)
+                else:
+                    marked.legend.append(f"<{number}>…</{number}> is <{node.tag}>")
+                    inner = self.render(list(node), marked, depth + 1)
+                    out.append(f"<{number}>{marked.text(node.text)}{inner}</{number}>")
+            out.append(marked.text(node.tail))
+        return "".join(out)
+
+
+@dataclass
+class _Marked:
+    """What writing a run's msgid numbers (_Walker.render): its elements by number, those
+    kept whole, and the comment's legend of them."""
+
+    preserve: bool
+    placeholders: dict[int, etree._Element] = field(default_factory=dict)
+    opaque: set[int] = field(default_factory=set)
+    legend: list[str] = field(default_factory=list)
+
+    def text(self, value: str | None) -> str:
+        value = value or ""
+        return escape_text(value if self.preserve else normalize_space(value))
 
 
 def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._Element]:
@@ -548,17 +563,6 @@ def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._E
         if slot.run is not None:
             inline.update(slot.run.nodes)
     kept: list[etree._Element] = []
-
-    def keep(element: etree._Element) -> None:
-        if element not in holders:
-            if element.tag not in SKIP and has_letters("".join(
-                    str(text) for text in element.itertext(tag=etree.Element))):
-                kept.append(element)
-            return
-        for child in element:  # its text beside a translatable block stays unmarked
-            if is_element(child):
-                keep(child)
-
     for element in found:
         chain = [element, *element.iterancestors()]
         flag = True
@@ -566,8 +570,22 @@ def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._E
             flag = _translate_flag(ancestor, flag)
         if flag and not _translate_flag(element, flag) and not inline.intersection(chain) \
                 and not any(node.tag in SKIP for node in chain[1:]):  # an svg's, a list's
-            keep(element)
+            _keep(element, holders, kept)
     return kept
+
+
+def _keep(element: etree._Element, holders: set[etree._Element],
+          kept: list[etree._Element]) -> None:
+    """``element`` into ``kept`` (kept_in_source) if it holds no slot and has text; else
+    its children that way (a function, not a closure calling itself: _Walker.render)."""
+    if element not in holders:
+        if element.tag not in SKIP and has_letters("".join(
+                str(text) for text in element.itertext(tag=etree.Element))):
+            kept.append(element)
+        return
+    for child in element:  # its text beside a translatable block stays unmarked
+        if is_element(child):
+            _keep(child, holders, kept)
 
 
 def _all_text(node: etree._Element) -> str:

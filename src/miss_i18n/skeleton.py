@@ -810,24 +810,27 @@ def _run_text(run: _Run, nodes: Sequence[str | Placeholder], filled: _Filled,
               skeleton: Skeleton) -> list[str]:
     """A translated run as build._fill leaves it, written."""
     out = [run.lead, run.leading]
-
-    def emit(nodes: Sequence[str | Placeholder]) -> None:
-        for node in nodes:
-            if isinstance(node, str):
-                out.append(_text(node))
-                continue
-            element = run.element(node.number)
-            if node.children is None:
-                out.extend(_resolved(element.whole, filled, skeleton))
-            else:
-                out.extend(_resolved(element.start, filled, skeleton))
-                emit(node.children)
-                out.append(element.comments)
-                out.append(element.end)
-
-    emit(nodes)
+    _emit(nodes, run, filled, skeleton, out)
     out += [run.later, run.trail]
     return out
+
+
+def _emit(nodes: Sequence[str | Placeholder], run: _Run, filled: _Filled, skeleton: Skeleton,
+          out: list[str]) -> None:
+    """``nodes`` of a translated run, written onto ``out`` (a function calling itself, not
+    a closure that would hold itself and all it sees in a cycle: segments._Walker.render)."""
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(_text(node))
+            continue
+        element = run.element(node.number)
+        if node.children is None:
+            out.extend(_resolved(element.whole, filled, skeleton))
+        else:
+            out.extend(_resolved(element.start, filled, skeleton))
+            _emit(node.children, run, filled, skeleton, out)
+            out.append(element.comments)
+            out.append(element.end)
 
 
 def _head(site: Site, locale: str, page: str, here: str) -> str:

@@ -451,42 +451,46 @@ def _code_point(element: etree._Element, path: Path) -> str:
 def _decode(element: etree._Element, markup: bool, path: Path) -> str:
     """Source or target content as a catalog string (our placeholders, our escapes)."""
     out: list[str] = []
-
-    def text(value: str | None) -> None:
-        if value:
-            out.append(escape_text(value) if markup else value)
-
-    def walk(parent: etree._Element) -> None:
-        text(parent.text)
-        for child in parent:
-            if not isinstance(child.tag, str):  # an entity reference left unexpanded
-                raise _fail(path, "an entity reference in a translation is refused; type "
-                                  "the character itself", _line(child))
-            name = child.tag
-            if name == _X + "pc":
-                number = _number(child, "id", path)
-                out.append(f"<{number}>")
-                walk(child)
-                out.append(f"</{number}>")
-            elif name == _X + "ph":
-                out.append(f"<{_number(child, 'id', path)}/>")
-            elif name == _X + "sc":
-                out.append(f"<{_number(child, 'id', path)}>")
-            elif name == _X + "ec":
-                out.append(f"</{_number(child, 'startRef', path)}>")
-            elif name == _X + "cp":
-                out.append(_code_point(child, path))
-            elif name == _X + "mrk":  # an annotation around text: keep the text
-                walk(child)
-            elif name in (_X + "sm", _X + "em"):  # annotation markers carry no text
-                pass
-            else:
-                raise _fail(path, f"unknown inline element {_qname(child)} in a translation; "
-                                  "keep only text and the source's codes", _line(child))
-            text(child.tail)
-
-    walk(element)
+    _decode_into(element, markup, path, out)
     return "".join(out)
+
+
+def _text_into(value: str | None, markup: bool, out: list[str]) -> None:
+    if value:
+        out.append(escape_text(value) if markup else value)
+
+
+def _decode_into(parent: etree._Element, markup: bool, path: Path, out: list[str]) -> None:
+    """``parent``'s content onto ``out`` (_decode): a function calling itself, not a closure
+    that would hold itself in a cycle (segments._Walker.render)."""
+    _text_into(parent.text, markup, out)
+    for child in parent:
+        if not isinstance(child.tag, str):  # an entity reference left unexpanded
+            raise _fail(path, "an entity reference in a translation is refused; type "
+                              "the character itself", _line(child))
+        name = child.tag
+        if name == _X + "pc":
+            number = _number(child, "id", path)
+            out.append(f"<{number}>")
+            _decode_into(child, markup, path, out)
+            out.append(f"</{number}>")
+        elif name == _X + "ph":
+            out.append(f"<{_number(child, 'id', path)}/>")
+        elif name == _X + "sc":
+            out.append(f"<{_number(child, 'id', path)}>")
+        elif name == _X + "ec":
+            out.append(f"</{_number(child, 'startRef', path)}>")
+        elif name == _X + "cp":
+            out.append(_code_point(child, path))
+        elif name == _X + "mrk":  # an annotation around text: keep the text
+            _decode_into(child, markup, path, out)
+        elif name in (_X + "sm", _X + "em"):  # annotation markers carry no text
+            pass
+        else:
+            raise _fail(path, f"unknown inline element {_qname(child)} in a translation; "
+                              "keep only text and the source's codes", _line(child))
+        _text_into(child.tail, markup, out)
+
 
 
 def _notes(unit: etree._Element) -> list[tuple[str, str]]:
