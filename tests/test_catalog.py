@@ -503,3 +503,28 @@ def test_an_entry_with_two_flag_lines_has_the_last_ones_flags_as_gettext_reads_i
     canonical = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
                                check=True).stdout
     assert catalog.render(po).encode() == canonical
+
+
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_a_lone_hash_comment_line_is_kept_as_msgcat_keeps_it(
+        project: Path, command: tuple[str, ...]) -> None:
+    """A ``#`` with no text (a blank line a translator typed in their comment) as the only
+    comment line of an entry, or of the header, was dropped on rewrite (and the header's
+    then replaced by ours), where msgcat --no-wrap keeps it; one between other lines was
+    kept. Every rewrite keeps it as msgcat writes it."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    text = path.read_text("utf-8")
+    header_comment = text[:text.index('msgid ""\n')]
+    text = "#\n" + text[len(header_comment):]
+    for heading, comment in (("Overview", "#\n"), ("Advantages", "# first\n#\n# second\n")):
+        start = text.rindex("\n\n", 0, text.index(f'\nmsgid "{heading}"\n')) + 2
+        text = f"{text[:start]}{comment}{text[start:]}"
+    path.write_text(text, "utf-8")
+    _assert_gettext_accepts(path)  # as msgcat writes it
+    for _ in range(2):
+        assert invoke(*command)[0] == 0
+        assert path.read_text("utf-8") == text
+    assert catalog.load(path).header == ""
+    assert catalog.render(catalog.load(path)) == text

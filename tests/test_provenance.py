@@ -7,6 +7,7 @@ import pytest
 
 from miss_i18n import catalog
 from miss_i18n.engines.base import ModelInfo
+from miss_i18n.model import BLANK_COMMENT
 from miss_i18n.provenance import (
     PIECEWISE_NOTE,
     Kind,
@@ -80,6 +81,15 @@ def test_a_new_draft_line_replaces_the_old_one_and_keeps_peoples_comments() -> N
     assert is_from_memory(entry) and not is_machine(entry)
     found = read(entry)
     assert found is not None and (found.kind, found.text) == (Kind.MEMORY, "a.tmx")
+
+
+def test_a_draft_line_keeps_a_persons_empty_comment_lines() -> None:
+    """A ``#`` with no text among a person's comment lines (or alone) was dropped when a
+    draft's line was added; msgcat keeps it, and so does the rewrite."""
+    line = memory_line("a.tmx")
+    assert with_line("first\n\nsecond", line) == f"first\n\nsecond\n{line}"
+    assert with_line(BLANK_COMMENT, line) == f"\n{line}"
+    assert with_line("", line) == line
 
 
 def test_history_lines_mark_no_draft() -> None:

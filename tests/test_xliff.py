@@ -160,6 +160,18 @@ def test_every_repository_catalog_round_trips_byte_for_byte(path: Path) -> None:
     assert (result.updated, result.accepted, result.unknown) == (0, 0, [])
 
 
+def test_a_lone_hash_comment_round_trips(tmp_path: Path) -> None:
+    """A ``#`` alone (a header's or an entry's only comment line) was lost rebuilding the
+    catalog from the XLIFF: it travels as an empty note and comes back."""
+    path = tmp_path / "de.po"
+    original = canonical(path, '#\nmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"'
+                               '\n\n#\nmsgctxt "p:#a"\nmsgid "A"\nmsgstr "Ah"\n')
+    assert original.startswith(b"#\nmsgid") and b'\n\n#\nmsgctxt "p:#a"' in original
+    rebuilt, imported, _result = round_trip(path, "de")
+    assert rebuilt == original
+    assert imported == original
+
+
 def test_all_42_catalogs_are_covered() -> None:
     assert len(REPOSITORY) == 42
 

@@ -22,7 +22,7 @@ from . import __version__, mo_file, po_fast, po_syntax
 from .errors import CatalogError
 from .files import NOT_A_FILE, NOT_A_FOLDER, blocked_by
 from .languages import english_name
-from .model import CatalogStats, Key, Segment
+from .model import CatalogStats, Key, Segment, comment_text
 from .provenance import (
     as_history,
     edited,
@@ -211,7 +211,7 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
                                              po.metadata["Content-Type"])
     if header is not None:
         comments = _Comments.of(header)
-        po.header = "\n".join(comments.translator)
+        po.header = comment_text(comments.translator)
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
     make = _polib_entry if _BARE_POENTRY else _constructed_entry
     po.extend(_as_msgcat_keeps([make(entry) for entry in parsed.entries if entry is not header]))
@@ -257,7 +257,7 @@ def _polib_entry(entry: po_syntax.PoEntry) -> polib.POEntry:
     made.obsolete = entry.obsolete
     made.encoding = polib.default_encoding
     made.comment = "\n".join(comments.extracted)
-    made.tcomment = "\n".join(comments.translator)
+    made.tcomment = comment_text(comments.translator)
     made.occurrences = comments.references
     made.flags = comments.flags
     made.previous_msgctxt = entry.previous_msgctxt
@@ -275,7 +275,7 @@ def _constructed_entry(entry: po_syntax.PoEntry) -> polib.POEntry:
         msgid_plural=entry.msgid_plural or "",
         msgstr_plural=dict(enumerate(entry.msgstr_plural)),
         obsolete=entry.obsolete, flags=comments.flags,
-        tcomment="\n".join(comments.translator), comment="\n".join(comments.extracted),
+        tcomment=comment_text(comments.translator), comment="\n".join(comments.extracted),
         occurrences=comments.references, previous_msgctxt=entry.previous_msgctxt,
         previous_msgid=entry.previous_msgid,
         previous_msgid_plural=entry.previous_msgid_plural, linenum=entry.line,
@@ -431,7 +431,8 @@ def add_entry(lines: list[str], entry: polib.POEntry) -> None:
     msgid) are rendered once per process and reused: the catalogs of a run are mostly
     those."""
     if entry.tcomment:
-        lines += [_unjoined(f"# {line}") if line else "#" for line in entry.tcomment.split("\n")]
+        lines += [_unjoined(f"# {line}") if line != "" else "#"  # (a BlankComment: true)
+                  for line in entry.tcomment.split("\n")]
     places = entry.occurrences  # an obsolete entry's too, as msgcat keeps them
     if entry.comment or places:
         try:

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
 Key = tuple[str | None, str]
 """A catalog entry's identity, ``(msgctxt, msgid)``: what gettext looks a translation up by."""
+
+
+class BlankComment(str):
+    """A translator comment of one empty line (``#`` alone, as gettext keeps it): polib
+    holds a comment as its lines joined, and one empty line joined is ``""``, no comment
+    at all. This is that ``""``, yet true, so it is written back as ``#``. (Some str
+    methods give it back itself: its ``split`` is ``[BLANK_COMMENT]``.)"""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return True
+
+
+BLANK_COMMENT = BlankComment()
+
+
+def comment_text(lines: Sequence[str]) -> str:
+    """Translator-comment lines (each without its ``#``) as polib holds them: joined by
+    newlines, one empty line as BLANK_COMMENT."""
+    return BLANK_COMMENT if len(lines) == 1 and not lines[0] else "\n".join(lines)
 
 
 class Segment(NamedTuple):

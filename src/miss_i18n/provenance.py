@@ -178,9 +178,10 @@ def memory_line(origin: str, *, text: str | None = None) -> str:
 
 def with_line(tcomment: str, line: str) -> str:
     """A translator comment with ``line`` as its one draft provenance line (the earlier
-    draft's line replaced, a person's own comments and history lines kept)."""
+    draft's line replaced, a person's own comments, empty lines too, and history lines
+    kept)."""
     kept = [old for old in tcomment.split("\n")
-            if old and not old.startswith((MACHINE_MARK, TM_MARK))] if tcomment else []
+            if not old.startswith((MACHINE_MARK, TM_MARK))] if tcomment else []
     return "\n".join([*kept, line])
 
 

@@ -82,6 +82,7 @@ from .markup import (
     shape,
     unusable_characters,
 )
+from .model import comment_text
 from .provenance import (
     Kind,
     as_history,
@@ -565,7 +566,7 @@ def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
             entry.previous_msgctxt = text
         elif category == "po:previous-msgid":
             entry.previous_msgid = text
-    entry.tcomment = "\n".join(translator)
+    entry.tcomment = comment_text(translator)
     entry.comment = "\n".join(extracted)
     return entry
 
@@ -710,7 +711,8 @@ def read(data: bytes, path: Path) -> Document:
     po.metadata = {meta.get("type", ""): meta.text or "" for meta in file.iterfind(
         f"{_MDA}metadata/{_MDA}metaGroup[@category='{HEADER_GROUP}']/{_MDA}meta")}
     notes = dict(_notes(file))
-    po.header = notes.get("po:header-comment", "")
+    po.header = comment_text([notes["po:header-comment"]]) if "po:header-comment" in notes \
+        else ""
     po.metadata_is_fuzzy = "fuzzy" in notes.get("po:header-flags", "")
     units: list[Unit] = []
     seen: set[str] = set()
