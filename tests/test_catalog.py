@@ -528,3 +528,34 @@ def test_a_lone_hash_comment_line_is_kept_as_msgcat_keeps_it(
         assert path.read_text("utf-8") == text
     assert catalog.load(path).header == ""
     assert catalog.render(catalog.load(path)) == text
+
+
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_a_fuzzy_header_stays_fuzzy_as_msgmerge_keeps_it(
+        project: Path, command: tuple[str, ...]) -> None:
+    """``update`` (and ``run``) cleared a ``#, fuzzy`` flag on the header, which msgmerge
+    keeps with the header's comments (msgfmt compiles the header all the same; ``check``
+    reports it, for the person to clear). The flag and comments stay; our fields are
+    refreshed as before."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    text = path.read_text("utf-8")
+    text = text.replace('\nmsgid ""\n', '\n#, fuzzy\nmsgid ""\n', 1)
+    path.write_text(text, "utf-8")
+    _assert_gettext_accepts(path)
+    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                             str(project / "locales" / "miss.pot")],
+                            capture_output=True, check=True, text=True).stdout
+    assert "\n#, fuzzy\nmsgid \"\"\n" in merged
+    for _ in range(2):
+        invoke(*command)
+        assert path.read_text("utf-8") == text
+    assert catalog.load(path).metadata_is_fuzzy
+    code, output = invoke("check", "-q")
+    assert code == 1 and "header-fuzzy" in output
+    page = project / "source" / ARTICLE.name  # a source change: merged from the record
+    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert '\n#, fuzzy\nmsgid ""\n' in path.read_text("utf-8")
+    _assert_gettext_accepts(path)

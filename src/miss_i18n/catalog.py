@@ -675,6 +675,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
         f"{english_name(locale)} translation of miss-i18n.\n"
         "Machine drafts are marked fuzzy and carry their provenance; review them."
     )
+    # the header's fuzzy flag too, as msgmerge keeps it (msgfmt compiles the header anyway)
+    catalog.metadata_is_fuzzy = old is not None and bool(old.metadata_is_fuzzy)
 
     old_entries = [e for e in old if e.msgid] if old is not None else []
     exact = {key(e): e for e in old_entries}
