@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from conftest import make_project
 from helpers import invoke
 from miss_i18n import Project, catalog, provenance, tmx
 from miss_i18n.cli import main
@@ -557,3 +558,42 @@ def test_paired_codes_a_translation_reorders_match_by_x_not_by_i() -> None:
         ("pt_BR", "<1>Vertebroplasty</1> and <2>Kyphoplasty</2>",
          "<2>Cifoplastia</2> e <1>Vertebroplastia</1>")]
     assert found.skipped == {}
+
+
+def test_a_memory_in_the_source_language_is_read_whatever_territory_its_tags_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project whose source locale is ``en_US`` skipped every unit whose source segment
+    was tagged ``en`` (most TMX files) or ``en-GB``: 'no segment in the source language'.
+    It is English: such a segment is the source (its text must still be a msgid's, whole);
+    a segment tagged as the source locale itself comes first, the others then being
+    languages the project lacks, as before."""
+    root = make_project(tmp_path / "us", ("de",))
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace('source-locale = "en"',
+                                                 'source-locale = "en_US"'))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    (root / "us.tmx").write_text(HEAD + """\
+    <tu><tuv xml:lang="en"><seg>Overview</seg></tuv>
+        <tuv xml:lang="de"><seg>Überblick</seg></tuv></tu>
+    <tu><tuv xml:lang="en-GB"><seg>Advantages</seg></tuv>
+        <tuv xml:lang="de"><seg>Vorteile</seg></tuv></tu>
+    <tu><tuv xml:lang="en-GB"><seg>Smaller scars</seg></tuv>
+        <tuv xml:lang="EN-us"><seg>Less scarring</seg></tuv>
+        <tuv xml:lang="de"><seg>Kleinere Narben</seg></tuv></tu>
+    <tu><tuv xml:lang="fr"><seg>Aperçu</seg></tuv>
+        <tuv xml:lang="de"><seg>Überblick</seg></tuv></tu>
+""" + TAIL, encoding="utf-8")
+    assert invoke("tm", "import", "us.tmx") == (0, """\
+us.tmx: 4 unit(s)
+  de: 3 imported (3 new, 0 updated), 0 already in the memory; 1 skipped (1 no segment in \
+the source language)
+  en-GB: 1 skipped (1 not one of the project's locales)
+  fr: 1 skipped (1 not one of the project's locales)
+""")
+    assert human_rows(root) == [
+        ("en_US", "de", "Advantages", "Vorteile", "us.tmx"),
+        ("en_US", "de", "Less scarring", "Kleinere Narben", "us.tmx"),
+        ("en_US", "de", "Overview", "Überblick", "us.tmx"),
+    ]

@@ -228,3 +228,13 @@ def match_locale(tag: str, locales: tuple[str, ...]) -> str | None:
                 have.territory is None and _script(have) == _script(wanted):
             return locale
     return None
+
+
+@lru_cache(maxsize=512)
+def same_language(tag: str, locale: str) -> bool:
+    """Whether a language tag names ``locale``'s language in its script, whatever
+    territory either names (``en`` and ``en-GB`` are ``en_US``'s; ``zh-TW`` is not
+    ``zh``'s)."""
+    wanted, have = _locale(tag), _locale(locale)
+    return wanted is not None and have is not None and wanted.language == have.language \
+        and _script(wanted) == _script(have)

@@ -34,7 +34,7 @@ from typing import Any
 from lxml import etree
 
 from .errors import TmxError
-from .languages import match_locale
+from .languages import match_locale, same_language
 from .markup import MarkupError, escape_text, plain_text, shape, unusable_characters
 from .memory import HumanTranslation
 from .segments import normalize_space
@@ -245,12 +245,20 @@ def _unit(unit: etree._Element, result: TmxFile, source_locale: str,
     codes = _Codes()
     sources: set[tuple[str | None, str]] = set()
     targets: list[tuple[str, etree._Element]] = []
+    kin: list[tuple[str, etree._Element]] = []  # the source's language, another territory
+    own: list[etree._Element] = []
     for tuv in unit.iterfind("tuv"):
         tag = tuv.get(_LANG) or tuv.get("lang") or ""
-        if match_locale(tag, (source_locale,)) is not None:  # it numbers the codes
-            sources.add(_segment(tuv, codes if not sources else _Codes(), True))
+        if match_locale(tag, (source_locale,)) is not None:
+            own.append(tuv)
+        elif match_locale(tag, locales) is None and same_language(tag, source_locale):
+            kin.append((tag, tuv))
         else:
             targets.append((tag, tuv))
+    if own:  # a segment tagged as the source locale is the source; the others are not
+        targets += kin
+    for tuv in own or [tuv for _tag, tuv in kin]:  # the first numbers the codes
+        sources.add(_segment(tuv, codes if not sources else _Codes(), True))
     source, why = next(iter(sources)) if len(sources) == 1 else (
         None, NO_SOURCE if not sources else SEVERAL_SOURCES)
     expected = _shape(source) if source is not None else None
