@@ -1065,3 +1065,56 @@ def test_a_tool_that_sends_our_translator_note_back_in_its_own_category_adds_not
                       "page:#x", f'category="comment">{was.tcomment}')
     result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
     assert result.noted == 0 and entry(result.catalog, "page:#x").tcomment == was.tcomment
+
+
+def with_group_and_file_notes(data: bytes, names: tuple[str, ...], group_note: str,
+                              file_note: str) -> bytes:
+    """The document with the units ``names`` moved into a ``<group>`` holding a note, and a
+    note on the ``<file>`` (XML, as a CAT tool writes them)."""
+    root = etree.fromstring(data)
+    file = root.find(X + "file")
+    assert file is not None
+    units = [u for u in file.iter(X + "unit") if u.get("name") in names]
+    group = etree.Element(X + "group", id="g1")
+    units[0].addprevious(group)
+    group.append(etree.fromstring(
+        f'<notes xmlns="urn:oasis:names:tc:xliff:document:2.0"><note {group_note}</note>'
+        '</notes>'))
+    group.extend(units)
+    holder = file.find(X + "notes")
+    assert holder is not None
+    holder.append(etree.fromstring(
+        f'<note xmlns="urn:oasis:names:tc:xliff:document:2.0" {file_note}</note>'))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_cli_notes_on_a_group_or_the_file_are_kept_not_dropped(translated: Path) -> None:
+    """A note a translator added in the CAT tool on a ``<group>`` of units or on the
+    ``<file>`` was dropped silently by import: a group's note becomes ``#`` lines of each
+    unit's entry in the group, the file's of the catalog header's comment (the catalog's
+    own notes), once each, exported back with them."""
+    assert invoke("xliff", "export", "-l", "es")[0] == 0
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    xlf.write_bytes(with_group_and_file_notes(
+        xlf.read_bytes(), (ADVANTAGES, OVERVIEW), 'category="comment">\n  check the terms\n',
+        ">Whole file: use the formal register\nmachine-translated: by no one"))
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    before, was = po.read_text(), catalog.load(po)
+    code, output = invoke("xliff", "import", "--check", str(xlf))
+    assert code == 3 and "would change: locales/es/LC_MESSAGES/miss.po" in output
+    assert po.read_text() == before
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert "3 with new notes\n" in output
+    imported = catalog.load(po)
+    assert imported.header.split("\n")[-2:] == [
+        "Whole file: use the formal register", "note: machine-translated: by no one"]
+    for name in (ADVANTAGES, OVERVIEW):
+        assert entry(imported, name).tcomment.split("\n")[-1] == "check the terms"
+    assert [e.tcomment for e in imported if e.msgctxt not in (ADVANTAGES, OVERVIEW)] == [
+        e.tcomment for e in was if e.msgctxt not in (ADVANTAGES, OVERVIEW)]
+    subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po)], check=True)
+    after = po.read_bytes()
+    assert invoke("xliff", "import", "--check", str(xlf))[0] == 0  # idempotent
+    assert invoke("xliff", "export", "-l", "es")[0] == 0  # the round trip
+    assert invoke("xliff", "import", str(xlf))[0] == 0 and po.read_bytes() == after

@@ -55,7 +55,9 @@ translator changed whose entry a person changed too is reported, not imported.
 A note a translator added to a unit in the CAT tool (any category but the ones export
 writes) becomes ``#`` lines of its entry, after the ones it has, unless they are there
 already, so a second import adds nothing (``_with_notes``); a line that reads as a
-provenance line is kept as a plain note behind ``note:``, never one.
+provenance line is kept as a plain note behind ``note:``, never one. A note on a
+``<group>`` is one on each unit in it; a note on the ``<file>`` goes to the header's
+comment, the catalog's own.
 """
 
 from __future__ import annotations
@@ -381,7 +383,8 @@ class Unit:
     """Whether the source, the target, leave their space unpreserved: white space with a
     line break at either end is then a tool's layout (``_without_layout``)."""
     notes: tuple[str, ...] = ()
-    """The texts of the unit's notes that are not ours: a translator's, from the CAT tool."""
+    """The texts of the notes that are not ours, a translator's from the CAT tool: those of
+    the groups it is in (the outermost first), then its own."""
 
 
 @dataclass
@@ -394,6 +397,9 @@ class Document:
     original: str | None
     units: list[Unit]
     catalog: polib.POFile
+    notes: tuple[str, ...] = ()
+    """The texts of the ``<file>``'s notes that are not ours: a translator's, for the
+    catalog as a whole (they go to the header's comment)."""
 
 
 def _line(element: etree._Element) -> int | None:
@@ -500,18 +506,26 @@ def _notes(unit: etree._Element) -> list[tuple[str, str]]:
 
 
 _OURS = frozenset({"po:translator", "po:extracted", "po:reference", "po:flags",
-                   "po:previous-msgctxt", "po:previous-msgid", "miss-i18n:plain-text"})
+                   "po:previous-msgctxt", "po:previous-msgid", "miss-i18n:plain-text",
+                   "po:header-comment", "po:header-flags"})
 NOTE_MARK = "note:"
 """What a translator's note line that reads like a provenance line is kept behind, so
 that it stays a person's words and never makes (or renames) a draft."""
 
 
-def _their_notes(unit: etree._Element) -> tuple[str, ...]:
-    """The texts of a unit's notes a translator (or their CAT tool) added: any category
-    but the ones export writes."""
+def _their_notes(element: etree._Element) -> tuple[str, ...]:
+    """The texts of a unit's, a group's or the file's notes a translator (or their CAT
+    tool) added: any category but the ones export writes."""
     return tuple("".join(str(text) for text in note.itertext())
-                 for note in unit.iterfind(f"{_X}notes/{_X}note")
+                 for note in element.iterfind(f"{_X}notes/{_X}note")
                  if note.get("category", "") not in _OURS)
+
+
+def _group_notes(unit: etree._Element) -> tuple[str, ...]:
+    """The notes a translator added to the ``<group>`` elements a unit is in, outermost
+    first: each is about every unit of its group."""
+    groups = list(unit.iterancestors(_X + "group"))
+    return tuple(note for group in reversed(groups) for note in _their_notes(group))
 
 
 def _note_lines(text: str) -> list[str]:
@@ -528,23 +542,40 @@ def _plain(line: str) -> str:
 
 
 def _with_notes(entry: polib.POEntry, notes: tuple[str, ...]) -> bool:
-    """Add each note not already in the entry's translator comment (as it is, or as it
-    would be added) after its lines, so a second import of the same file adds nothing, nor
-    a tool that sends the ``po:translator`` note back in a category of its own; whether any
-    was added. Lines compare without white space at their end: the catalog writes a space
-    after a line's final backslash."""
-    added = False
+    """Add each note not already in the entry's translator comment (_noted); whether any
+    was added."""
+    comment = _noted(entry.tcomment, notes)
+    if comment == entry.tcomment:
+        return False
+    entry.tcomment = comment
+    return True
+
+
+def _with_file_notes(result: ImportResult, notes: tuple[str, ...]) -> None:
+    """A translator's notes on the ``<file>``, about the catalog as a whole: added to the
+    header's comment, the catalog's own (as ``_noted``)."""
+    header = _noted(result.catalog.header, notes)
+    if header != result.catalog.header:
+        result.catalog.header = header
+        result.noted += 1
+
+
+def _noted(comment: str, notes: tuple[str, ...]) -> str:
+    """A translator comment (an entry's, the header's) with each note not already in it
+    (as it is, or as it would be added) added after its lines, so a second import of the
+    same file adds nothing, nor a tool that sends the ``po:translator`` note back in a
+    category of its own. Lines compare without white space at their end: the catalog
+    writes a space after a line's final backslash."""
     for note in notes:
         given = _note_lines(note)
         lines = [_plain(line) for line in given]
-        have = entry.tcomment.split("\n") if entry.tcomment else []
+        have = comment.split("\n") if comment else []
         bare = [line.rstrip(_WHITE) for line in have]
         if not lines or any(bare[i:i + len(lines)] in (lines, given)
                             for i in range(len(bare))):
             continue
-        entry.tcomment = "\n".join([*have, *lines])
-        added = True
-    return added
+        comment = "\n".join([*have, *lines])
+    return comment
 
 
 def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
@@ -732,9 +763,10 @@ def read(data: bytes, path: Path) -> Document:
                           target=target, has_target=has_target,
                           state=_unit_state(unit, path), exported=unit.get(_MI + "exported"),
                           layout=(loose_source, loose_target),
-                          notes=_their_notes(unit)))
+                          notes=_group_notes(unit) + _their_notes(unit)))
     return Document(path=path, source_lang=root.get("srcLang", ""), target_lang=target_lang,
-                    original=file.get("original"), units=units, catalog=po)
+                    original=file.get("original"), units=units, catalog=po,
+                    notes=_their_notes(file))
 
 
 def to_catalog(document: Document) -> polib.POFile:
@@ -862,6 +894,7 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
     entries = _entries(result.catalog)
     by_id: Mapping[str, polib.POEntry] = dict(zip(unit_ids(entries), entries, strict=True))
     refused: list[tuple[Unit, str]] = []
+    _with_file_notes(result, document.notes)
     for sent in document.units:
         entry = by_id.get(sent.id)
         if entry is None:
