@@ -918,6 +918,41 @@ def test_cli_a_regional_tag_a_tool_wrote_is_the_projects_locale(translated: Path
     assert snapshot(translated) == before
 
 
+def test_cli_a_source_tag_of_the_sources_language_is_the_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project whose source locale is ``en_US`` refused a file whose srcLang a CAT tool
+    rewrote to ``en`` or ``en-GB`` ('is not the project's source locale'), and the
+    translator's work could not be imported. srcLang matches the source as `tm import`
+    matches a source segment: the source's language and script, whatever territory
+    (another language or script is still refused)."""
+    root = make_project(tmp_path / "us", ("es",))
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace('source-locale = "en"',
+                                                 'source-locale = "en_US"'))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = root / "build" / "xliff" / "es.xlf"
+    exported = xlf.read_bytes()
+    assert b'srcLang="en-US"' in exported
+    po = root / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    for tag, text in (("en", "Ventajas"), ("en-GB", "Ventajas hoy"), ("EN", "Beneficios")):
+        assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+        xlf.write_bytes(edited(xlf.read_bytes(), ADVANTAGES, text, "final").replace(
+            b'srcLang="en-US"', f'srcLang="{tag}"'.encode()))
+        assert invoke("xliff", "import", str(xlf), "-q") == (0, ""), tag
+        assert entry(catalog.load(po), ADVANTAGES).msgstr == text
+    before = snapshot(root / "locales")
+    for tag in ("fr", "en-Dsrt"):
+        xlf.write_bytes(edited(exported, ADVANTAGES, "Otra", "final").replace(
+            b'srcLang="en-US"', f'srcLang="{tag}"'.encode()))
+        assert invoke("xliff", "import", str(xlf)) == (
+            4, f"error: {xlf}: srcLang {tag!r} is not the project's source locale 'en-US'; "
+               "export the file again from this project\n")
+    assert snapshot(root / "locales") == before
+
+
 def test_segments_a_translation_reorders_with_order_keep_their_new_order(
         tmp_path: Path) -> None:
     """XLIFF 2.0 lets a translation put a unit's segments in another order (``order`` on

@@ -74,7 +74,7 @@ import polib
 from lxml import etree
 
 from .errors import CatalogError
-from .languages import bcp47, match_locale
+from .languages import bcp47, match_locale, same_language
 from .markup import (
     MarkupError,
     Node,
@@ -962,10 +962,12 @@ def _exported_as(document: Document) -> list[tuple[str, str]]:
 
 
 def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) -> str:
-    """The configured locale a document's trgLang names; its srcLang must be the source's,
-    and the catalog it was exported from that locale's (a relabelled trgLang would put
-    one language's translations into another's catalog)."""
-    if match_locale(document.source_lang, (source_locale,)) is None:
+    """The configured locale a document's trgLang names; its srcLang must be the source's
+    language and script, whatever territory (as `tm import` reads a source segment: a CAT
+    tool may write ``en`` or ``en-GB`` back for ``en_US``), and the catalog it was
+    exported from that locale's (a relabelled trgLang would put one language's
+    translations into another's catalog)."""
+    if not same_language(document.source_lang, source_locale):
         raise _fail(document.path, f"srcLang {document.source_lang!r} is not the project's "
                                    f"source locale {bcp47(source_locale)!r}; export "
                                    "the file again from this project")
