@@ -559,3 +559,77 @@ def test_a_fuzzy_header_stays_fuzzy_as_msgmerge_keeps_it(
     assert invoke("run", "--no-translate", "-q")[0] == 0
     assert '\n#, fuzzy\nmsgid ""\n' in path.read_text("utf-8")
     _assert_gettext_accepts(path)
+
+
+# A header as a translator's tools leave it: Poedit's fields, a team, a comment with an
+# empty line, and the extracted comment, places and format flags msgcat keeps on it.
+EDITED_HEADER = '''\
+# Jane's German catalog.
+#
+# Copyright (C) 2026 Jane Doe
+#. header note for translators
+#: somewhere.c:12 other.c
+#, fuzzy, c-format, no-wrap
+msgid ""
+'''
+
+
+def _translator_header(path: Path) -> str:
+    """The catalog with EDITED_HEADER's comments and a translator's fields; its text."""
+    text = path.read_text("utf-8")
+    start = text.index('msgid ""\n')
+    text = EDITED_HEADER + text[start + len('msgid ""\n'):]
+    text = text.replace('"Last-Translator: \\n"',
+                        '"Last-Translator: Jane Doe <jane@example.org>\\n"')
+    text = text.replace('"Language-Team: German\\n"', '"Language-Team: German <de@li.org>\\n"')
+    text = text.replace('plural=(n != 1);\\n"\n', 'plural=(n != 1);\\n"\n'
+                        '"X-Generator: Poedit 3.4\\n"\n"X-Poedit-Basepath: ..\\n"\n'
+                        '"X-Poedit-SearchPath-0: .\\n"\n', 1)
+    path.write_text(text, "utf-8")
+    _assert_gettext_accepts(path)
+    return text
+
+
+def _header(text: str) -> str:
+    return text[:text.index("\n\n")]
+
+
+@needs_gettext
+def test_a_header_a_translator_edited_survives_translate_and_xliff_import(
+        project: Path) -> None:
+    """``translate`` and ``xliff import`` rewrite a catalog as msgcat does (no merge): they
+    dropped the header's ``#.`` and ``#:`` lines and its flags other than fuzzy, which
+    msgcat keeps. The header now comes back as it was, fields and comments; ``update``
+    still writes it as msgmerge does (which drops them)."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    text = _translator_header(path)
+    assert "#. header note" in _header(text) and "X-Poedit-Basepath" in _header(text)
+    (project / "one.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="en" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Overview</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Überblick</seg></tuv></tu></body></tmx>\n', "utf-8")
+    assert invoke("tm", "import", "one.tmx", "-q") == (0, "")
+    code, output = invoke("translate", "--engine", "apertium", "-l", "de")
+    assert code == 0 and "1 draft(s) from human translations" in output, output
+    assert "Überblick" in path.read_text("utf-8")
+    assert _header(path.read_text("utf-8")) == _header(text)
+    _assert_gettext_accepts(path)
+
+    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
+    xlf = project / "build" / "xliff" / "de.xlf"
+    xlf.write_bytes(xlf.read_bytes().replace(
+        b'<source xml:space="preserve">Advantages</source>',
+        b'<source xml:space="preserve">Advantages</source><target>Vorteile</target>'))
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0 and "1 entries updated" in output, output
+    assert 'msgstr "Vorteile"' in path.read_text("utf-8")
+    assert _header(path.read_text("utf-8")) == _header(text)
+    _assert_gettext_accepts(path)
+
+    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                             str(project / "locales" / "miss.pot")],
+                            capture_output=True, check=True, text=True).stdout
+    assert invoke("update", "-q") == (0, "")
+    assert path.read_text("utf-8") == merged

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 from babel.messages.plurals import get_plural
@@ -200,6 +201,32 @@ def _place(path: str, line: str) -> str:
     return f"{path}:{line}" if line else path
 
 
+class HeaderNotes(NamedTuple):
+    """What a header carries besides its translator comment and fuzzy flag: its ``#.``
+    lines, ``#:`` places and other flags (``c-format``, ``no-wrap``), which msgcat keeps
+    and msgmerge drops. polib's POFile has no place for them: they ride on it as an
+    attribute (``header_notes``), which copies and pickles of it keep."""
+
+    extracted: str = ""
+    occurrences: tuple[tuple[str, str], ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+NO_HEADER_NOTES = HeaderNotes()
+_HEADER_NOTES = "miss_i18n_header_notes"
+
+
+def header_notes(po: polib.POFile) -> HeaderNotes:
+    """The catalog header's HeaderNotes (none for a catalog we made: ``merge`` drops
+    them, as msgmerge does)."""
+    notes: HeaderNotes = getattr(po, _HEADER_NOTES, NO_HEADER_NOTES)
+    return notes
+
+
+def set_header_notes(po: polib.POFile, notes: HeaderNotes) -> None:
+    setattr(po, _HEADER_NOTES, notes)
+
+
 def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
     """The polib form of a strictly read file (polib's own reader forgives too much and
     misreads ``\\a``, octal and hex escapes)."""
@@ -213,6 +240,10 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
         comments = _Comments.of(header)
         po.header = comment_text(comments.translator)
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
+        notes = HeaderNotes("\n".join(comments.extracted), tuple(comments.references),
+                            tuple(flag for flag in comments.flags if flag != "fuzzy"))
+        if notes != NO_HEADER_NOTES:  # kept as msgcat keeps them
+            set_header_notes(po, notes)
     make = _polib_entry if _BARE_POENTRY else _constructed_entry
     po.extend(_as_msgcat_keeps([make(entry) for entry in parsed.entries if entry is not header]))
     return po
@@ -486,6 +517,7 @@ def header_bytes(catalog: polib.POFile) -> bytes:
     header.metadata = catalog.metadata
     header.header = catalog.header
     header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    set_header_notes(header, header_notes(catalog))
     return render(header)[:-1].encode("utf-8")
 
 
@@ -497,9 +529,12 @@ def header_text(metadata: dict[str, str]) -> str:
 
 def render(catalog: polib.POFile) -> str:
     """The canonical text of a catalog (what ``msgcat --no-wrap`` would print)."""
+    notes = header_notes(catalog)
     header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata),
-                           tcomment=catalog.header,
-                           flags=["fuzzy"] if catalog.metadata_is_fuzzy else [])
+                           tcomment=catalog.header, comment=notes.extracted,
+                           occurrences=list(notes.occurrences),
+                           flags=[*(["fuzzy"] if catalog.metadata_is_fuzzy else []),
+                                  *notes.flags])
     lines: list[str] = []
     add_entry(lines, header)
     for entry in [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]:
