@@ -19,7 +19,7 @@ from babel.messages.plurals import get_plural
 
 from conftest import ROOT
 from miss_i18n import po_fast, po_syntax
-from miss_i18n.catalog import plural_forms
+from miss_i18n.catalog import load, mo_bytes, plural_forms
 from miss_i18n.checks import (
     CHECKS,
     ENTRY_CHECKS,
@@ -98,6 +98,11 @@ def run(tmp_path: Path, *entries: str, locale: str = "de", head: str | None = No
 
 HEADER_LINE = 1
 """Line of the header's msgid in ``header()`` (2 below its ``#, fuzzy``)."""
+
+
+HEADER_FUZZY = ("the header is marked fuzzy: GNU msgfmt and miss-i18n compile the catalog "
+                "all the same, but pybabel compile skips the whole catalog; once the header is "
+                "reviewed, remove 'fuzzy' from its '#,' line")
 
 
 def issue(check: str, severity: Severity, message: str, msgid: str | None, *,
@@ -262,9 +267,7 @@ HEADER_CASES = {
                         issue("header-plural-forms", ERROR,
                               f"Plural-Forms header is missing, CLDR says {DE_FORMS}", None)),
     "fuzzy header": (header(fuzzy=True),
-                     issue("header-fuzzy", ERROR,
-                           "the header is marked fuzzy, so compilers skip the whole file; remove "
-                           "the fuzzy flag from the header", None, line=HEADER_LINE + 1)),
+                     issue("header-fuzzy", ERROR, HEADER_FUZZY, None, line=HEADER_LINE + 1)),
 }
 
 
@@ -317,6 +320,27 @@ def test_a_header_finding_names_the_headers_line(tmp_path: Path) -> None:
     head = "# Hans Muster <hans@example.org>, 2026.\n" + header(language="fr", fuzzy=True)
     found = run(tmp_path, entry("Overview", "Überblick"), head=head)
     assert [(i.check, i.line) for i in found] == [("header-language", 3), ("header-fuzzy", 3)]
+
+
+@needs_msgfmt
+def test_what_the_header_fuzzy_message_says_compilers_do(tmp_path: Path) -> None:
+    """The message said "compilers skip the whole file": pybabel does, but GNU msgfmt and
+    miss-i18n's compile compile a catalog with a fuzzy header all the same (its header
+    too), so the message says which does what."""
+    path = write(tmp_path, entry("Overview", "Überblick"), head=header(fuzzy=True))
+    gnu = tmp_path / "gnu.mo"
+    subprocess.run(["msgfmt", "--check", "-o", str(gnu), str(path)], check=True)
+    assert polib.mofile(str(gnu)).find("Overview", msgctxt=CONTEXT).msgstr == "Überblick"
+    ours = tmp_path / "ours.mo"
+    ours.write_bytes(mo_bytes(load(path)))
+    assert polib.mofile(str(ours)).find("Overview", msgctxt=CONTEXT).msgstr == "Überblick"
+    babel = tmp_path / "babel.mo"
+    done = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-i",
+                           str(path), "-o", str(babel), "-l", "de"],
+                          capture_output=True, text=True, check=False)
+    assert "marked as fuzzy, skipping" in done.stderr + done.stdout and not babel.exists()
+    assert [i.message for i in run(tmp_path, entry("Overview", "Überblick"),
+                                   head=header(fuzzy=True))] == [HEADER_FUZZY]
 
 
 def test_header_with_other_flags_is_not_fuzzy(tmp_path: Path) -> None:

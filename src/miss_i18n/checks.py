@@ -209,8 +209,9 @@ def _squeeze(plural_forms: str) -> str:
 @header_check("header-fuzzy", _E, "the header is not fuzzy")
 def check_header_fuzzy(header: Header, ctx: CheckContext) -> Iterator[str]:
     if header.fuzzy:
-        yield ("the header is marked fuzzy, so compilers skip the whole file; remove the "
-               "fuzzy flag from the header")
+        yield ("the header is marked fuzzy: GNU msgfmt and miss-i18n compile the catalog all "
+               "the same, but pybabel compile skips the whole catalog; once the header is "
+               "reviewed, remove 'fuzzy' from its '#,' line")
 
 
 @header_check("plural-forms-cldr", _W, "the Plural-Forms header agrees with CLDR for the "
