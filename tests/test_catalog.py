@@ -633,3 +633,31 @@ def test_a_header_a_translator_edited_survives_translate_and_xliff_import(
                             capture_output=True, check=True, text=True).stdout
     assert invoke("update", "-q") == (0, "")
     assert path.read_text("utf-8") == merged
+
+
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_a_header_comment_a_person_removed_does_not_come_back(
+        project: Path, command: tuple[str, ...]) -> None:
+    """A catalog whose header has no comment (a person removed ours) got our two-line
+    default comment back on every update: a diff on every run, where msgmerge leaves the
+    header without one. Our comment is only a new catalog's now."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    made = path.read_text("utf-8")
+    assert made.startswith("# German translation of miss-i18n.\n# Machine drafts ")
+    text = made[made.index('msgid ""\n'):]
+    path.write_text(text, "utf-8")
+    _assert_gettext_accepts(path)
+    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                             str(project / "locales" / "miss.pot")],
+                            capture_output=True, check=True, text=True).stdout
+    assert merged == text
+    for _ in range(2):
+        assert invoke(*command)[0] == 0
+        assert path.read_text("utf-8") == text
+    page = project / "source" / ARTICLE.name  # a source change: merged from the record
+    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
+    assert invoke(*command)[0] == 0
+    assert path.read_text("utf-8").startswith('msgid ""\n')
+    _assert_gettext_accepts(path)

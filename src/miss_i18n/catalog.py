@@ -706,7 +706,9 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     """
     catalog = polib.POFile(wrapwidth=0)
     catalog.metadata = _merged_metadata(template, old, locale)
-    catalog.header = old.header if old is not None and old.header else (
+    # our comment is a new catalog's: one a person removed stays removed, as msgmerge
+    # leaves a header without a comment
+    catalog.header = old.header if old is not None else (
         f"{english_name(locale)} translation of miss-i18n.\n"
         "Machine drafts are marked fuzzy and carry their provenance; review them."
     )
