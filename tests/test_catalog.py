@@ -661,3 +661,28 @@ def test_a_header_comment_a_person_removed_does_not_come_back(
     assert invoke(*command)[0] == 0
     assert path.read_text("utf-8").startswith('msgid ""\n')
     _assert_gettext_accepts(path)
+
+
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_a_translators_header_fields_are_merged_as_msgmerge_merges_them(
+        project: Path, command: tuple[str, ...]) -> None:
+    """A Project-Id-Version a translator set (Poedit's "Project name and version") was
+    replaced by the template's on every update, where msgmerge keeps the catalog's (it
+    takes POT-Creation-Date and Report-Msgid-Bugs-To from the template). A header a
+    translator edited, Poedit's fields and all, now merges as msgmerge merges it."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    text = _translator_header(path).replace(
+        '"Project-Id-Version: miss-i18n 0.1.0\\n"', '"Project-Id-Version: Spine article 2\\n"'
+    ).replace('"Report-Msgid-Bugs-To: \\n"', '"Report-Msgid-Bugs-To: jane@example.org\\n"')
+    path.write_text(text, "utf-8")
+    page = project / "source" / ARTICLE.name
+    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
+    assert invoke("extract", "-q")[0] == 0
+    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                             str(project / "locales" / "miss.pot")],
+                            capture_output=True, check=True, text=True).stdout
+    assert '"Project-Id-Version: Spine article 2\\n"' in merged
+    assert invoke(*command)[0] == 0
+    assert path.read_text("utf-8") == merged

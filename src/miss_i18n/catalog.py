@@ -786,9 +786,11 @@ def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
                      locale: str) -> dict[str, str]:
-    """Header fields: the translators' own kept, the template's and the locale's set."""
+    """Header fields: the translators' own kept, the template's and the locale's set (a
+    Project-Id-Version the catalog has is its own, as msgmerge keeps it)."""
     metadata = dict(old.metadata) if old is not None else {}
-    metadata.update({k: v for k, v in template.metadata.items() if k != "PO-Revision-Date"})
+    metadata.update({k: v for k, v in template.metadata.items() if k != "PO-Revision-Date"
+                     and not (k == "Project-Id-Version" and k in metadata)})
     metadata.setdefault("PO-Revision-Date", template.metadata["POT-Creation-Date"])
     metadata.setdefault("Last-Translator", "")
     # asked of Babel only where the catalog has none (its locale data: a millisecond each)
