@@ -686,3 +686,84 @@ def test_a_translators_header_fields_are_merged_as_msgmerge_merges_them(
     assert '"Project-Id-Version: Spine article 2\\n"' in merged
     assert invoke(*command)[0] == 0
     assert path.read_text("utf-8") == merged
+
+
+# The header as Transifex orders it (Language after the encoding), with a Launchpad export's
+# own fields after it, not in our order; no PO-Revision-Date.
+OTHER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+               "Last-Translator", "Language-Team", "MIME-Version", "Content-Type",
+               "Content-Transfer-Encoding", "Language", "Plural-Forms",
+               "X-Launchpad-Export-Date", "X-Generator")
+
+
+def _fields(text: str) -> list[str]:
+    return [line[1:line.index(":")] for line in _header(text).split("\n")
+            if line.startswith('"') and ":" in line]
+
+
+@needs_gettext
+def test_a_headers_field_order_is_kept_as_msgcat_and_msgmerge_keep_it(project: Path) -> None:
+    """The header's fields were written in our order (and fields we do not know sorted by
+    name) on every rewrite: a catalog another tool wrote (Transifex puts Language after
+    the encoding, Launchpad its own fields before X-Generator) changed order on each
+    translate, xliff import and update, where msgcat and msgmerge keep the file's order.
+    The order is kept as they keep it (msgmerge puts the ten fields it knows first, in
+    their order); a field the file lacks goes where ours puts it (as msgmerge inserts
+    POT-Creation-Date), and a new catalog is written in our order as before."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    made = path.read_text("utf-8")
+    fields = {line[1:line.index(":")]: line for line in _header(made).split("\n")
+              if line.startswith('"')}
+    fields["X-Launchpad-Export-Date"] = '"X-Launchpad-Export-Date: 2026-01-01 00:00+0000\\n"'
+    fields["X-Generator"] = '"X-Generator: Launchpad (build 1)\\n"'
+    start = made.index('msgstr ""\n') + len('msgstr ""\n')
+    text = made[:start] + "\n".join(fields[name] for name in OTHER_ORDER) + \
+        made[made.index("\n\n"):]
+    path.write_text(text, "utf-8")
+    _assert_gettext_accepts(path)
+    assert _fields(text) == list(OTHER_ORDER)
+
+    (project / "one.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="en" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Overview</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Überblick</seg></tuv></tu></body></tmx>\n', "utf-8")
+    assert invoke("tm", "import", "one.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-l", "de")[0] == 0
+    drafted = path.read_text("utf-8")
+    assert "Überblick" in drafted
+    with_date = [*OTHER_ORDER[:3], "PO-Revision-Date", *OTHER_ORDER[3:]]  # the draft's
+    assert _fields(drafted) == with_date
+    _assert_gettext_accepts(path)
+
+    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
+    xlf = project / "build" / "xliff" / "de.xlf"
+    xlf.write_bytes(xlf.read_bytes().replace(
+        b'<source xml:space="preserve">Advantages</source>',
+        b'<source xml:space="preserve">Advantages</source><target>Vorteile</target>'))
+    assert invoke("xliff", "import", str(xlf), "-q") == (0, "")
+    imported = path.read_text("utf-8")
+    assert _header(imported) == _header(drafted) and 'msgstr "Vorteile"' in imported
+    _assert_gettext_accepts(path)
+
+    page = project / "source" / ARTICLE.name
+    before = project / "before.po"
+    for command, heading in ((("extract", "-q"), "Overview"), (("run", "--no-translate", "-q"),
+                                                               "Advantages")):
+        # run merges from its record (the last run's: it leaves the header as it is),
+        # update the whole catalog
+        if command[0] == "run":
+            assert invoke(*command)[0] == 0
+        before.write_bytes(path.read_bytes())
+        page.write_text(page.read_text().replace(f"<h2>{heading}</h2>", f"<h2>New {heading}</h2>"))
+        assert invoke(*command)[0] == 0
+        if command[0] == "extract":
+            assert invoke("update", "-q")[0] == 0
+        merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(before),
+                                 str(project / "locales" / "miss.pot")],
+                                capture_output=True, check=True, text=True).stdout
+        assert f'msgid "New {heading}"' in path.read_text("utf-8")
+        assert _header(path.read_text("utf-8")) == _header(merged)
+        assert _fields(merged) != list(OTHER_ORDER)  # msgmerge orders the fields it knows
+        _assert_gettext_accepts(path)

@@ -202,14 +202,17 @@ def _place(path: str, line: str) -> str:
 
 
 class HeaderNotes(NamedTuple):
-    """What a header carries besides its translator comment and fuzzy flag: its ``#.``
-    lines, ``#:`` places and other flags (``c-format``, ``no-wrap``), which msgcat keeps
-    and msgmerge drops. polib's POFile has no place for them: they ride on it as an
+    """What a header carries besides its fields, translator comment and fuzzy flag: its
+    ``#.`` lines, ``#:`` places and other flags (``c-format``, ``no-wrap``), which msgcat
+    keeps and msgmerge drops; and its fields' order in the file, where it is not ours,
+    which msgcat keeps (msgmerge too, but for the ten fields it knows). polib's POFile has
+    no place for them: they ride on it as an
     attribute (``header_notes``), which copies and pickles of it keep."""
 
     extracted: str = ""
     occurrences: tuple[tuple[str, str], ...] = ()
     flags: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
 
 
 NO_HEADER_NOTES = HeaderNotes()
@@ -217,8 +220,8 @@ _HEADER_NOTES = "miss_i18n_header_notes"
 
 
 def header_notes(po: polib.POFile) -> HeaderNotes:
-    """The catalog header's HeaderNotes (none for a catalog we made: ``merge`` drops
-    them, as msgmerge does)."""
+    """The catalog header's HeaderNotes (none for a catalog we made: ``merge`` keeps only
+    the fields' order, as msgmerge does)."""
     notes: HeaderNotes = getattr(po, _HEADER_NOTES, NO_HEADER_NOTES)
     return notes
 
@@ -241,7 +244,8 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
         po.header = comment_text(comments.translator)
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
         notes = HeaderNotes("\n".join(comments.extracted), tuple(comments.references),
-                            tuple(flag for flag in comments.flags if flag != "fuzzy"))
+                            tuple(flag for flag in comments.flags if flag != "fuzzy"),
+                            kept_field_order(po.metadata))
         if notes != NO_HEADER_NOTES:  # kept as msgcat keeps them
             set_header_notes(po, notes)
     make = _polib_entry if _BARE_POENTRY else _constructed_entry
@@ -521,16 +525,43 @@ def header_bytes(catalog: polib.POFile) -> bytes:
     return render(header)[:-1].encode("utf-8")
 
 
-def header_text(metadata: dict[str, str]) -> str:
-    ordered = [k for k in HEADER_ORDER if k in metadata]
-    ordered += sorted(k for k in metadata if k not in HEADER_ORDER)
-    return "".join(f"{k}: {metadata[k]}\n" for k in ordered)
+_RANKS = {name: rank for rank, name in enumerate(HEADER_ORDER)}
+_MSGMERGE_ORDERS = frozenset(HEADER_ORDER) - {"Plural-Forms"}
+
+
+def _rank(name: str) -> tuple[int, str]:
+    return (_RANKS[name], "") if name in _RANKS else (len(HEADER_ORDER), name)
+
+
+def field_order(names: Iterable[str], kept: Sequence[str] = ()) -> list[str]:
+    """Header field names in the order they are written: our order (HEADER_ORDER's, then
+    the others by name); or, where the file had another (``kept``), the file's, each field
+    it lacked where ours puts it, after the last one before it in our order (as msgmerge
+    inserts POT-Creation-Date)."""
+    ours = sorted(names, key=_rank)
+    present = set(ours)
+    order = [name for name in kept if name in present]
+    for name in ours:
+        if name not in order:
+            rank = _rank(name)
+            order.insert(max((at + 1 for at, have in enumerate(order) if _rank(have) < rank),
+                             default=0), name)
+    return order
+
+
+def kept_field_order(metadata: dict[str, str]) -> tuple[str, ...]:
+    """The fields' order, where it is not ours (for HeaderNotes.fields); else ()."""
+    return () if list(metadata) == field_order(metadata) else tuple(metadata)
+
+
+def header_text(metadata: dict[str, str], kept: Sequence[str] = ()) -> str:
+    return "".join(f"{k}: {metadata[k]}\n" for k in field_order(metadata, kept))
 
 
 def render(catalog: polib.POFile) -> str:
     """The canonical text of a catalog (what ``msgcat --no-wrap`` would print)."""
     notes = header_notes(catalog)
-    header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata),
+    header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata, notes.fields),
                            tcomment=catalog.header, comment=notes.extracted,
                            occurrences=list(notes.occurrences),
                            flags=[*(["fuzzy"] if catalog.metadata_is_fuzzy else []),
@@ -714,6 +745,7 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     )
     # the header's fuzzy flag too, as msgmerge keeps it (msgfmt compiles the header anyway)
     catalog.metadata_is_fuzzy = old is not None and bool(old.metadata_is_fuzzy)
+    set_header_notes(catalog, _merged_header_notes(old))
 
     old_entries = [e for e in old if e.msgid] if old is not None else []
     exact = {key(e): e for e in old_entries}
@@ -770,6 +802,16 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
     catalog.extend(gone)
     return MergeResult(catalog=catalog, added=added, fuzzied=fuzzied, obsoleted=len(gone))
+
+
+def _merged_header_notes(old: polib.POFile | None) -> HeaderNotes:
+    """What a merge keeps of the old header's HeaderNotes, as msgmerge keeps it: its
+    fields' order, the ten fields msgmerge knows first, in their order, then the others as
+    they were (its ``#.`` and ``#:`` lines and flags other than fuzzy are dropped)."""
+    kept = header_notes(old).fields if old is not None else ()
+    known = sorted((name for name in kept if name in _MSGMERGE_ORDERS), key=_rank)
+    return HeaderNotes(fields=(*known, *(name for name in kept
+                                         if name not in _MSGMERGE_ORDERS)))
 
 
 def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:

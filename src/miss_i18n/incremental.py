@@ -563,6 +563,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     header.metadata = merged.metadata
     header.header = merged.header
     header.metadata_is_fuzzy = merged.metadata_is_fuzzy
+    catalog.set_header_notes(header, catalog.header_notes(merged))
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
     parts: list[bytes | memoryview] = [catalog.header_bytes(header)]
     new_sizes = [len(parts[0])]
