@@ -172,6 +172,25 @@ def test_a_lone_hash_comment_round_trips(tmp_path: Path) -> None:
     assert imported == original
 
 
+@pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext missing")
+def test_a_headers_comments_flags_and_field_order_round_trip(tmp_path: Path) -> None:
+    """The header's ``#.`` and ``#:`` lines and flags other than fuzzy, and its fields in
+    another tool's order, which the catalog keeps as msgcat does, were lost rebuilding the
+    catalog from the XLIFF alone (its file notes had the comment and fuzzy only): they
+    travel as file notes and the fields' order as the metadata's, and come back."""
+    path = tmp_path / "de.po"
+    original = canonical(path, '# Jane\n#. a note\n#: a.c:12 b.c\n#, fuzzy, c-format, no-wrap\n'
+                               'msgid ""\nmsgstr ""\n"Language: de\\n"\n'
+                               '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                               '"X-Generator: Poedit 3.4\\n"\n"Project-Id-Version: x\\n"\n'
+                               '\nmsgctxt "p:#a"\nmsgid "A"\nmsgstr "Ah"\n')
+    assert original == subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                                      check=True).stdout
+    rebuilt, imported, _result = round_trip(path, "de")
+    assert rebuilt == original
+    assert imported == original
+
+
 def test_all_42_catalogs_are_covered() -> None:
     assert len(REPOSITORY) == 42
 

@@ -7,8 +7,8 @@ The mapping (README "XLIFF for CAT tools"):
 - One document per locale: ``<xliff version="2.0" srcLang="en" trgLang="pt-BR">`` (BCP 47
   tags: ``pt_BR`` → ``pt-BR``) holding one ``<file original="locales/…/miss.po">``.
 - The PO header travels in the file: its fields as ``<mda:meta type="Language">es</…>``
-  in an ``<mda:metadata>`` group (XLIFF's own metadata module), its comment and flags as
-  file-level notes.
+  in an ``<mda:metadata>`` group (XLIFF's own metadata module), in their order, its
+  comment, ``#.`` and ``#:`` lines and flags as file-level notes.
 - One ``<unit>`` per entry, obsolete (``#~``) ones included (``mi:obsolete="yes"`` and
   ``translate="no"``), but for obsolete plural entries: they are left out, as this mapping
   has no form for plural strings (an active plural entry is refused; miss-i18n's catalogs have
@@ -73,6 +73,7 @@ from typing import Any
 import polib
 from lxml import etree
 
+from .catalog import HeaderNotes, flag_list, header_notes, kept_field_order, set_header_notes
 from .errors import CatalogError
 from .languages import bcp47, match_locale, same_language
 from .markup import (
@@ -347,8 +348,14 @@ def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) 
     notes = etree.SubElement(file, _X + "notes")
     if po.header:
         _note(notes, "po:header-comment", po.header, header)
-    if po.metadata_is_fuzzy:
-        _note(notes, "po:header-flags", "fuzzy", header)
+    kept = header_notes(po)
+    if kept.extracted:
+        _note(notes, "po:header-extracted", kept.extracted, header)
+    for path, line in kept.occurrences:
+        _note(notes, "po:header-reference", f"{path}:{line}" if line else path, header)
+    flags = flag_list([*(["fuzzy"] if po.metadata_is_fuzzy else []), *kept.flags])
+    if flags:
+        _note(notes, "po:header-flags", ", ".join(flags), header)
     if not len(notes):
         file.remove(notes)
     entries = _exported(po)
@@ -507,7 +514,8 @@ def _notes(unit: etree._Element) -> list[tuple[str, str]]:
 
 _OURS = frozenset({"po:translator", "po:extracted", "po:reference", "po:flags",
                    "po:previous-msgctxt", "po:previous-msgid", "miss-i18n:plain-text",
-                   "po:header-comment", "po:header-flags"})
+                   "po:header-comment", "po:header-flags", "po:header-extracted",
+                   "po:header-reference"})
 NOTE_MARK = "note:"
 """What a translator's note line that reads like a provenance line is kept behind, so
 that it stays a person's words and never makes (or renames) a draft."""
@@ -578,6 +586,12 @@ def _noted(comment: str, notes: tuple[str, ...]) -> str:
     return comment
 
 
+def _reference(text: str) -> tuple[str, str]:
+    """A ``po:reference`` note's place: (path, line)."""
+    where, _, line = text.rpartition(":")
+    return (where, line) if where and line.isdigit() else (text, "")
+
+
 def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
     """The catalog entry a unit describes (the notes give what is not source or target)."""
     entry = polib.POEntry(msgctxt=unit.get("name"), msgid=source, msgstr=target,
@@ -589,8 +603,7 @@ def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
         elif category == "po:extracted":
             extracted.append(text)
         elif category == "po:reference":
-            where, _, line = text.rpartition(":")
-            entry.occurrences.append((where, line) if where and line.isdigit() else (text, ""))
+            entry.occurrences.append(_reference(text))
         elif category == "po:flags":
             entry.flags = [flag.strip() for flag in text.split(",") if flag.strip()]
         elif category == "po:previous-msgctxt":
@@ -741,10 +754,18 @@ def read(data: bytes, path: Path) -> Document:
     po = polib.POFile(wrapwidth=0)
     po.metadata = {meta.get("type", ""): meta.text or "" for meta in file.iterfind(
         f"{_MDA}metadata/{_MDA}metaGroup[@category='{HEADER_GROUP}']/{_MDA}meta")}
-    notes = dict(_notes(file))
+    listed = _notes(file)
+    notes = dict(listed)
     po.header = comment_text([notes["po:header-comment"]]) if "po:header-comment" in notes \
         else ""
-    po.metadata_is_fuzzy = "fuzzy" in notes.get("po:header-flags", "")
+    flags = [flag.strip() for flag in notes.get("po:header-flags", "").split(",")]
+    po.metadata_is_fuzzy = "fuzzy" in flags
+    set_header_notes(po, HeaderNotes(
+        notes.get("po:header-extracted", ""),
+        tuple(_reference(text) for category, text in listed
+              if category == "po:header-reference"),
+        tuple(flag for flag in flags if flag and flag != "fuzzy"),
+        kept_field_order(po.metadata)))
     units: list[Unit] = []
     seen: set[str] = set()
     for unit in file.iter(_X + "unit"):
