@@ -129,6 +129,44 @@ def test_misnesting_libxml2_does_not_log_is_built_as_a_browser_reads_it(
     assert not pages._misshapen(parse_page(page).getroot())  # no browser builds the shapes
 
 
+# A formatting element never closed, which libxml2 ends without a word at a start tag
+# (p, center, fieldset, table) where a browser carries it on: into the next paragraph
+# (the standard's "reconstruct the active formatting elements"), or around the block.
+UNCLOSED = [
+    ("<p><b>one<p>two</p>", ["one", "two"]),
+    ("<p>Intro <b>one<p>two<p>three</p>", ["Intro <1>one</1>", "two", "three"]),
+    ("<div><i>x<p>y</p></div>", ["x", "y"]),
+    ("<h1><b>Title<p>text</p>", ["Title", "text"]),
+    # the text after the table is linked (the cell is not: a new cell leaves it out)
+    ('<p><a href="x.html">link<table><tr><td>cell</table>after', ["link", "cell", "after"]),
+    ('<p><font color="red">x<center>y</center>', ["x", "y"]),
+    ("<div><b/><p>y</p></div>", ["y"]),  # "/>" closes no <b> in a browser
+]
+
+
+@pytest.mark.parametrize("body, msgids", UNCLOSED)
+def test_a_formatting_element_never_closed_is_built_as_a_browser_reads_it(
+        body: str, msgids: list[str]) -> None:
+    """libxml2 ended the bold (italic, link) at the next paragraph's start tag, without a
+    line in its log, so every built page showed "two" plain where a browser shows it
+    bold. Such an element (libxml2's tree ends it right before that start tag's element,
+    and the page has fewer end tags of its name than elements) now has the page read as
+    a browser reads it."""
+    assert_built_as_read(page_of(body), msgids)
+
+
+def test_an_anchor_never_closed_stays_on_libxml2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gtk-doc writes anchors as ``<a name="x"/>``, which a browser leaves open (the "/"
+    closes nothing) where libxml2 closes it: an ``a`` without ``href`` shows nothing, so
+    its page is not read again."""
+    def refused(*_: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(pages, "browser_tree", refused)
+    tree = parse_page(page_of('<div><a name="t"/><table><tr><td>x</td></tr></table></div>'))
+    assert [e.get("name") for e in tree.iter("a")] == ["t"]
+
+
 # Pages like those that libxml2 reads as a browser does, or whose tree, written as it was
 # read, a browser reads alike: they stay on libxml2 (html5lib is slow).
 AGREED = [
@@ -145,6 +183,8 @@ AGREED = [
     "<template><tr><td>x</td></tr></template>",
     "<ul><li><b>a<ul><li>b</ul>c</b></ul>",
     "<p><b>x<table><tr><td>y</table>z</b>",
+    "<p><b>one</b></p><p>two</p>",  # closed: libxml2's tree as for <p><b>one<p>two
+    "<table><tr><td><b>x<td>y</table>",  # a browser leaves the bold out of a new cell
 ]
 
 

@@ -196,6 +196,18 @@ _IN_PARAGRAPH = etree.XPath("//p/*//*")
 block right in a ``<p>``, ``<p>a <section>b</section>``, which libxml2 does not know to end
 the paragraph, is written as it was read, and read alike again.)"""
 _Known = dict[tuple[str, ...], dict[etree._Element, bool]]
+_HEADINGS = "h1 h2 h3 h4 h5 h6 "
+_ENDED_AT_START = {"p": frozenset((_HEADINGS + "b big i p s small strike tt u").split()),
+                   "center": frozenset("b font i p".split()),
+                   "fieldset": frozenset((_HEADINGS + "a legend listing p pre").split()),
+                   "table": frozenset((_HEADINGS + "a listing p pre").split())}
+"""The start tags at which libxml2 ends, without a word, a formatting element where a
+browser carries it on, each with what libxml2 ends there (the innermost open element,
+then its parent, while they are named here). At the others that end one (``td``, ``th``,
+an ``a`` ending an ``a``) a browser ends it too, or leaves it out of the new cell."""
+_ENDED_INLINE = sorted(FORMATTING & frozenset().union(*_ENDED_AT_START.values()) - {"a"})
+_END_TAG = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE)
+            for name in (*_ENDED_INLINE, "a")}
 
 
 def _misshapen(root: etree._Element) -> bool:
@@ -218,6 +230,53 @@ def _misshapen(root: etree._Element) -> bool:
     assert isinstance(held, list)
     return any(isinstance(node, etree._Element) and node.tag in _CLOSES_P
                and _within(node, ("p",), _BUTTON_SCOPE, known) for node in held)
+
+
+def _carried_on(root: etree._Element, text: str) -> bool:
+    """Whether libxml2 ended, at a start tag, a formatting element never closed that a
+    browser carries on: ``<p><b>one<p>two`` (a browser shows "two" bold: the standard's
+    "reconstruct the active formatting elements"), ``<div><i>x<p>y``, ``<h1><b>x<p>y``
+    (the paragraph in the italic, the bold), ``<a href=…>x<table>`` (the table in the
+    link). In libxml2's tree such an element ends right before that start tag's element
+    (``_ended_at_start``), as one closed there in the source does
+    (``<p><b>one</b></p><p>``): the page's end tags of its name, fewer than its elements,
+    tell them apart. Cheap: it looks at the few elements a ``<p>`` ends, and at what ends
+    right before a table. An ``a`` without ``href`` shows nothing and is left out: gtk-doc
+    writes its anchors ``<a name="x"/>``, which a browser leaves open (the ``/`` closes
+    nothing) and libxml2 closes. (An ``a``, ``code`` or ``nobr`` that an enclosing end tag
+    ends, ``<p><a href=…>x</p><p>y``, libxml2 ends without a word too, in a tree like one
+    closed in the source: only counting end tags in all the page would tell, too dear for
+    every page.)"""
+    names = set()
+    for found in root.iter(*_ENDED_INLINE, "table", "fieldset"):  # one walk: cheaper
+        if found.tag not in _ENDED_AT_START:
+            if found.tail is None and _ended_at_start(found):
+                names.add(found.tag)
+            continue
+        node = found.getprevious()  # what ends right before a table: an ``a``?
+        while node is not None and node.tail is None and "a" not in names:
+            if node.tag == "a" and node.get("href") is not None and _ended_at_start(node):
+                names.add("a")
+            node = node[-1] if len(node) else None
+    return any(sum(1 for _ in root.iter(name)) > len(_END_TAG[name].findall(text))
+               for name in names)
+
+
+def _ended_at_start(node: etree._Element) -> bool:
+    """Whether libxml2's tree ends ``node`` right before an element (no text between)
+    whose start tag ends it and each of its ancestors it ends with (_ENDED_AT_START)."""
+    chain = []
+    while node.tail is None:
+        chain.append(node.tag)
+        start = node.getnext()
+        if start is not None:
+            ended = _ENDED_AT_START.get(start.tag)
+            return ended is not None and ended.issuperset(chain)
+        above = node.getparent()
+        if above is None:
+            return False
+        node = above
+    return False
 
 
 def _never_built(node: etree._Element, known: _Known) -> bool:
@@ -272,7 +331,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     the element there, where a browser carries it on: such a page is read again as a
     browser reads it (``browser_tree``), so its text stays bold (or linked). So is a page
     whose tree holds a shape no browser builds, which libxml2 makes without a word
-    (``_misshapen``: ``<li><i>one<li>two</i> three``), so its text stays in its item."""
+    (``_misshapen``: ``<li><i>one<li>two</i> three``), so its text stays in its item, and
+    one with a formatting element never closed that libxml2 ends, without a word, at a
+    start tag where a browser carries it on (``_carried_on``: ``<p><b>one<p>two``)."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
@@ -298,7 +359,7 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
     if (any(_formatting_misnested(entry.message) for entry in parser.error_log)
-            or _misshapen(root)):
+            or _misshapen(root) or _carried_on(root, text)):
         gather_after_body(root, path)  # their refusals, as for any page
         gather_trailing(root, path)
         browser_tree(text, root, path)
