@@ -167,6 +167,42 @@ def test_an_anchor_never_closed_stays_on_libxml2(monkeypatch: pytest.MonkeyPatch
     assert [e.get("name") for e in tree.iter("a")] == ["t"]
 
 
+# A formatting element's end tag that ends a block opened inside it: libxml2 ends the
+# block there, a browser the formatting element alone, in the block (its "adoption
+# agency"), so the text after the end tag stays in the block.
+BLOCK_ENDED = [
+    # libxml2 logs only the heading's end tag, later, as one it did not expect
+    ("<div><b>x<h2>y</b> z</h2></div>", ["x", "<1>y</1> z"]),
+    ("<blockquote><i>x<blockquote>y</i> z</blockquote></blockquote>", ["x", "<1>y</1> z"]),
+    ("<div><code>x<p>y</code> z</p></div>", ["x", "<1>y</1> z"]),
+    ("<ul><li><em>x<dl><dt>y</em> z</dt></dl></ul>", ["x", "<1>y</1> z"]),
+    # libxml2 logs "Opening and ending tag mismatch: em and center": the block it ended
+    ("<div><em>x<center>y</em> z</center></div>", ["x", "<1>y</1> z"]),
+    ('<div><a href="x.html">x<div>y</a> z</div></div>', ["x", "<1>y</1> z"]),
+]
+
+
+@pytest.mark.parametrize("body, msgids", BLOCK_ENDED)
+def test_a_block_ended_by_a_formatting_end_tag_is_built_as_a_browser_reads_it(
+        body: str, msgids: list[str]) -> None:
+    """" z" showed after the heading (quote, paragraph, term, block) in every
+    built page, where a browser shows it in it, and went into the msgid of the text
+    around the block."""
+    assert_built_as_read(page_of(body), msgids)
+
+
+def test_a_block_ended_with_nothing_after_stays_on_libxml2(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its end tags swapped, a bold heading shows the same either way: bold, in the
+    heading; the page is not read again."""
+    def refused(*_: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(pages, "browser_tree", refused)
+    tree = parse_page(page_of("<div><b>Note<h2>Title</b></h2></div>"))
+    assert [e.tag for e in tree.iter("div", "b", "h2")] == ["div", "b", "h2"]
+
+
 # Pages like those that libxml2 reads as a browser does, or whose tree, written as it was
 # read, a browser reads alike: they stay on libxml2 (html5lib is slow).
 AGREED = [

@@ -163,7 +163,7 @@ FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".
 """The HTML standard's formatting elements: a browser carries one that markup closes out
 of order on (its "adoption agency"), libxml2 ends it there."""
 _MISNESTED = re.compile(r"Unexpected end tag : (\w+)"
-                        r"|Opening and ending tag mismatch: \w+ and (\w+)")
+                        r"|Opening and ending tag mismatch: (\w+) and (\w+)")
 
 
 _SPECIAL = frozenset("""address applet area article aside base basefont bgsound blockquote
@@ -333,7 +333,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     whose tree holds a shape no browser builds, which libxml2 makes without a word
     (``_misshapen``: ``<li><i>one<li>two</i> three``), so its text stays in its item, and
     one with a formatting element never closed that libxml2 ends, without a word, at a
-    start tag where a browser carries it on (``_carried_on``: ``<p><b>one<p>two``)."""
+    start tag where a browser carries it on (``_carried_on``: ``<p><b>one<p>two``), and one
+    whose formatting end tag ends a block opened in it (``<b>x<h2>y</b> z</h2>``), which
+    libxml2 logs only of the block's later end tag (``_block_ended``)."""
     source.sniff(data, path)  # bytes, not the name, say whether it is a page
     text = decode_page(data, page_encoding(data))
     if _END_BR_HINT.search(text):
@@ -358,7 +360,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
-    if (any(_formatting_misnested(entry.message) for entry in parser.error_log)
+    log = [entry.message for entry in parser.error_log]
+    if (any(_formatting_misnested(message) for message in log) or _block_ended(root, log)
             or _misshapen(root) or _carried_on(root, text)):
         gather_after_body(root, path)  # their refusals, as for any page
         gather_trailing(root, path)
@@ -377,9 +380,46 @@ def _parser() -> etree.HTMLParser:
 
 
 def _formatting_misnested(message: str) -> bool:
-    """Whether libxml2's error ``message`` is a formatting element closed out of order."""
+    """Whether libxml2's error ``message`` is a formatting element closed out of order:
+    an end tag it did not expect, or one that ended it (``</p>`` in ``<p><b>x</p>``), or
+    a formatting element's end tag that ended a block opened in it (``</b>`` in
+    ``<b>x<center>y</b>``; a browser ends the bold alone, in the block, its "adoption
+    agency")."""
     found = _MISNESTED.fullmatch(message)
-    return found is not None and (found[1] or found[2]).lower() in FORMATTING
+    if found is None:
+        return False
+    stray, end, ended = (name.lower() if name else "" for name in found.groups())
+    return (stray in FORMATTING or ended in FORMATTING
+            or (end in FORMATTING and ended in _SPECIAL))
+
+
+def _block_ended(root: etree._Element, messages: list[str]) -> bool:
+    """Whether a formatting element's end tag ended a block opened in it, which libxml2
+    does without a word for most blocks (``<h1><b>x<h2>y</b> z</h2>``): its log only says
+    "Unexpected end tag" of the block's own end tag, later, as of a stray ``</p>``. A
+    browser ends the bold alone, in the block (its "adoption agency"): " z" stays in the
+    heading, where libxml2 puts it after. In libxml2's tree such a block (of a name its
+    log gives so) is the last thing in its formatting element, and content follows that
+    element. Free on pages without such a line in the log."""
+    names = set()
+    for message in messages:
+        found = _MISNESTED.fullmatch(message)
+        if found is not None and found[1] and found[1].lower() in _SPECIAL:
+            names.add(found[1].lower())
+    return bool(names) and any(_ends_formatting(node) for node in root.iter(*names))
+
+
+def _ends_formatting(node: etree._Element) -> bool:
+    """Whether ``node`` (a block) ends the formatting element it is in, with nothing after
+    it there, and content after that element."""
+    while node.tail is None and node.getnext() is None:
+        above = node.getparent()
+        if above is None or above.tag in _SPECIAL:
+            return False
+        if above.tag in FORMATTING:
+            return _is_content(above.tail) or above.getnext() is not None
+        node = above
+    return False
 
 
 _FOREIGN_ATTRIBUTE = {"http://www.w3.org/1999/xlink": "xlink:",
