@@ -21,17 +21,17 @@ source-dir = "source"
 locales-dir = "locales"
 output-dir = "site"
 domain = "miss"
-source-locale = "en"
+source-locale = "{source}"
 locales = {locales}
 """
 
 
 def make_project(root: Path, locales: tuple[str, ...] = ("de", "ar", "pt_BR"),
-                 extra: str = "") -> Path:
+                 extra: str = "", source: str = "en") -> Path:
     (root / "source").mkdir(parents=True)
     shutil.copy(ARTICLE, root / "source" / ARTICLE.name)
     listed = "[" + ", ".join(f'"{loc}"' for loc in locales) + "]"
-    (root / "pyproject.toml").write_text(PYPROJECT.format(locales=listed) + extra)
+    (root / "pyproject.toml").write_text(PYPROJECT.format(locales=listed, source=source) + extra)
     return root
 
 

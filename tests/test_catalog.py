@@ -594,6 +594,28 @@ def _header(text: str) -> str:
     return text[:text.index("\n\n")]
 
 
+def _drafted_from_memory(project: Path) -> tuple[int, str]:
+    """``translate`` of de after a memory gave "Overview" its translation: the catalog
+    rewritten with one memory draft (and Apertium's)."""
+    (project / "one.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="en" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Overview</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Überblick</seg></tuv></tu></body></tmx>\n', "utf-8")
+    assert invoke("tm", "import", "one.tmx", "-q") == (0, "")
+    return invoke("translate", "--engine", "apertium", "-l", "de")
+
+
+def _imported_from_xliff(project: Path) -> tuple[int, str]:
+    """``xliff import`` of de's export with "Advantages" translated in it."""
+    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
+    xlf = project / "build" / "xliff" / "de.xlf"
+    xlf.write_bytes(xlf.read_bytes().replace(
+        b'<source xml:space="preserve">Advantages</source>',
+        b'<source xml:space="preserve">Advantages</source><target>Vorteile</target>'))
+    return invoke("xliff", "import", str(xlf))
+
+
 @needs_gettext
 def test_a_header_a_translator_edited_survives_translate_and_xliff_import(
         project: Path) -> None:
@@ -605,24 +627,13 @@ def test_a_header_a_translator_edited_survives_translate_and_xliff_import(
     path = _catalog_path(project)
     text = _translator_header(path)
     assert "#. header note" in _header(text) and "X-Poedit-Basepath" in _header(text)
-    (project / "one.tmx").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
-        'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="en" '
-        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Overview</seg></tuv>'
-        '<tuv xml:lang="de"><seg>Überblick</seg></tuv></tu></body></tmx>\n', "utf-8")
-    assert invoke("tm", "import", "one.tmx", "-q") == (0, "")
-    code, output = invoke("translate", "--engine", "apertium", "-l", "de")
+    code, output = _drafted_from_memory(project)
     assert code == 0 and "1 draft(s) from human translations" in output, output
     assert "Überblick" in path.read_text("utf-8")
     assert _header(path.read_text("utf-8")) == _header(text)
     _assert_gettext_accepts(path)
 
-    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
-    xlf = project / "build" / "xliff" / "de.xlf"
-    xlf.write_bytes(xlf.read_bytes().replace(
-        b'<source xml:space="preserve">Advantages</source>',
-        b'<source xml:space="preserve">Advantages</source><target>Vorteile</target>'))
-    code, output = invoke("xliff", "import", str(xlf))
+    code, output = _imported_from_xliff(project)
     assert code == 0 and "1 entries updated" in output, output
     assert 'msgstr "Vorteile"' in path.read_text("utf-8")
     assert _header(path.read_text("utf-8")) == _header(text)
@@ -724,25 +735,14 @@ def test_a_headers_field_order_is_kept_as_msgcat_and_msgmerge_keep_it(project: P
     _assert_gettext_accepts(path)
     assert _fields(text) == list(OTHER_ORDER)
 
-    (project / "one.tmx").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
-        'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="en" '
-        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Overview</seg></tuv>'
-        '<tuv xml:lang="de"><seg>Überblick</seg></tuv></tu></body></tmx>\n', "utf-8")
-    assert invoke("tm", "import", "one.tmx", "-q") == (0, "")
-    assert invoke("translate", "--engine", "apertium", "-l", "de")[0] == 0
+    assert _drafted_from_memory(project)[0] == 0
     drafted = path.read_text("utf-8")
     assert "Überblick" in drafted
     with_date = [*OTHER_ORDER[:3], "PO-Revision-Date", *OTHER_ORDER[3:]]  # the draft's
     assert _fields(drafted) == with_date
     _assert_gettext_accepts(path)
 
-    assert invoke("xliff", "export", "-l", "de", "-q") == (0, "")
-    xlf = project / "build" / "xliff" / "de.xlf"
-    xlf.write_bytes(xlf.read_bytes().replace(
-        b'<source xml:space="preserve">Advantages</source>',
-        b'<source xml:space="preserve">Advantages</source><target>Vorteile</target>'))
-    assert invoke("xliff", "import", str(xlf), "-q") == (0, "")
+    assert _imported_from_xliff(project)[0] == 0
     imported = path.read_text("utf-8")
     assert _header(imported) == _header(drafted) and 'msgstr "Vorteile"' in imported
     _assert_gettext_accepts(path)

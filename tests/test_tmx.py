@@ -567,10 +567,7 @@ def test_a_memory_in_the_source_language_is_read_whatever_territory_its_tags_nam
     It is English: such a segment is the source (its text must still be a msgid's, whole);
     a segment tagged as the source locale itself comes first, the others then being
     languages the project lacks, as before."""
-    root = make_project(tmp_path / "us", ("de",))
-    config = root / "pyproject.toml"
-    config.write_text(config.read_text().replace('source-locale = "en"',
-                                                 'source-locale = "en_US"'))
+    root = make_project(tmp_path / "us", ("de",), source="en_US")
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     assert invoke("run", "--no-translate", "-q")[0] == 0

@@ -944,10 +944,7 @@ def test_cli_a_source_tag_of_the_sources_language_is_the_source(
     translator's work could not be imported. srcLang matches the source as `tm import`
     matches a source segment: the source's language and script, whatever territory
     (another language or script is still refused)."""
-    root = make_project(tmp_path / "us", ("es",))
-    config = root / "pyproject.toml"
-    config.write_text(config.read_text().replace('source-locale = "en"',
-                                                 'source-locale = "en_US"'))
+    root = make_project(tmp_path / "us", ("es",), source="en_US")
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     assert invoke("run", "--no-translate", "-q")[0] == 0
