@@ -97,7 +97,9 @@ def is_element(node: object) -> bool:
 
 
 def normalize_space(text: str) -> str:
-    return _HTML_SPACE.sub(" ", text)
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text:
+        return _HTML_SPACE.sub(" ", text)
+    return text  # single spaces only (half the texts of real pages): no regex
 
 
 def _translate_flag(element: etree._Element, inherited: bool) -> bool:
@@ -158,7 +160,7 @@ class _Walker:
         self.root = tree.getroot()
         self.page = page
         self.prefix = page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
-        counts = Counter(el.get("id") for el in self.root.iter() if is_element(el))
+        counts = Counter(el.get("id") for el in self.root.iter(etree.Element))
         # An id holding "/" or "@" would read as a path (id="a/p": the context of <p> in
         # <div id="a">); one a "#:" line cannot hold would break it: neither anchors.
         self.unique_ids = {key for key, count in counts.items()
@@ -455,7 +457,8 @@ class _Walker:
         if cached is None:
             cached = self.whole_cache[node] = (
                 node.tag in OPAQUE or not _translate_flag(node, inherited=True)
-                or (not any(is_element(c) for c in node) and not has_letters(_all_text(node))))
+                or (not has_letters(node.text or "") if not len(node) else (
+                    not any(is_element(c) for c in node) and not has_letters(_all_text(node)))))
         return cached
 
     def unwrap(self, run: Run) -> Run:
