@@ -506,7 +506,6 @@ def _decode_into(parent: etree._Element, markup: bool, path: Path, out: list[str
         _text_into(child.tail, markup, out)
 
 
-
 def _notes(unit: etree._Element) -> list[tuple[str, str]]:
     return [(note.get("category", ""), note.text or "")
             for note in unit.iterfind(f"{_X}notes/{_X}note")]
