@@ -360,8 +360,9 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     # nothing but spaces, comments or a doctype is empty (above).
     if _UNHOLDABLE.search(text) or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
-    log = [entry.message for entry in parser.error_log]
-    if (any(_formatting_misnested(message) for message in log) or _block_ended(root, log)
+    log = [found.groups() for entry in parser.error_log
+           if (found := _MISNESTED.fullmatch(entry.message)) is not None]
+    if (any(_formatting_misnested(*names) for names in log) or _block_ended(root, log)
             or _misshapen(root) or _carried_on(root, text)):
         gather_after_body(root, path)  # their refusals, as for any page
         gather_trailing(root, path)
@@ -379,33 +380,27 @@ def _parser() -> etree.HTMLParser:
         default_doctype=False)
 
 
-def _formatting_misnested(message: str) -> bool:
-    """Whether libxml2's error ``message`` is a formatting element closed out of order:
-    an end tag it did not expect, or one that ended it (``</p>`` in ``<p><b>x</p>``), or
-    a formatting element's end tag that ended a block opened in it (``</b>`` in
-    ``<b>x<center>y</b>``; a browser ends the bold alone, in the block, its "adoption
-    agency")."""
-    found = _MISNESTED.fullmatch(message)
-    if found is None:
-        return False
-    stray, end, ended = (name.lower() if name else "" for name in found.groups())
+def _formatting_misnested(*names: str | None) -> bool:
+    """Whether libxml2's error (its _MISNESTED names) is a formatting element closed out
+    of order: an end tag it did not expect, or one that ended it (``</p>`` in
+    ``<p><b>x</p>``), or a formatting element's end tag that ended a block opened in it
+    (``</b>`` in ``<b>x<center>y</b>``; a browser ends the bold alone, in the block, its
+    "adoption agency")."""
+    stray, end, ended = (name.lower() if name else "" for name in names)
     return (stray in FORMATTING or ended in FORMATTING
             or (end in FORMATTING and ended in _SPECIAL))
 
 
-def _block_ended(root: etree._Element, messages: list[str]) -> bool:
+def _block_ended(root: etree._Element, log: list[tuple[str | None, ...]]) -> bool:
     """Whether a formatting element's end tag ended a block opened in it, which libxml2
     does without a word for most blocks (``<h1><b>x<h2>y</b> z</h2>``): its log only says
     "Unexpected end tag" of the block's own end tag, later, as of a stray ``</p>``. A
     browser ends the bold alone, in the block (its "adoption agency"): " z" stays in the
     heading, where libxml2 puts it after. In libxml2's tree such a block (of a name its
     log gives so) is the last thing in its formatting element, and content follows that
-    element. Free on pages without such a line in the log."""
-    names = set()
-    for message in messages:
-        found = _MISNESTED.fullmatch(message)
-        if found is not None and found[1] and found[1].lower() in _SPECIAL:
-            names.add(found[1].lower())
+    element. Free on pages without such a line in the log (``log``: the _MISNESTED names
+    of its lines)."""
+    names = {stray.lower() for stray, *_ in log if stray and stray.lower() in _SPECIAL}
     return bool(names) and any(_ends_formatting(node) for node in root.iter(*names))
 
 
