@@ -517,12 +517,17 @@ def written_from(catalog: polib.POFile, texts: Iterable[str]) -> bytes:
 def header_bytes(catalog: polib.POFile) -> bytes:
     """The catalog's header as written, without the newline that ends it: what comes
     before its entries, each after a blank line (``to_bytes`` of it without entries)."""
+    return render(header_only(catalog))[:-1].encode("utf-8")
+
+
+def header_only(catalog: polib.POFile) -> polib.POFile:
+    """The catalog without its entries: its fields, comment, fuzzy flag and HeaderNotes."""
     header = polib.POFile(wrapwidth=0)
     header.metadata = catalog.metadata
     header.header = catalog.header
     header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     set_header_notes(header, header_notes(catalog))
-    return render(header)[:-1].encode("utf-8")
+    return header
 
 
 _RANKS = {name: rank for rank, name in enumerate(HEADER_ORDER)}

@@ -559,11 +559,7 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     merged = catalog.merge(reduced, old_po, locale).catalog
     if context(locale, config.glossary, merged.metadata) != recorded:
         return None
-    header = polib.POFile(wrapwidth=0)
-    header.metadata = merged.metadata
-    header.header = merged.header
-    header.metadata_is_fuzzy = merged.metadata_is_fuzzy
-    catalog.set_header_notes(header, catalog.header_notes(merged))
+    header = catalog.header_only(merged)
     merged_facts = facts_of(merged, CheckContext(locale, locale, config.glossary))
     parts: list[bytes | memoryview] = [catalog.header_bytes(header)]
     new_sizes = [len(parts[0])]
