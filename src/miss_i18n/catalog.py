@@ -174,9 +174,15 @@ def _flags(text: str) -> tuple[str, ...]:
     return tuple(flag.strip() for flag in text[1:].split(",") if flag.strip())
 
 
-def _reference(text: str) -> tuple[str, str]:
+def reference(text: str) -> tuple[str, str]:
+    """A place's (path, line) from its text, ``path:line`` or ``path`` (place_text)."""
     path, _, line = text.rpartition(":")
     return (path, line) if path and line.isdigit() else (text, "")
+
+
+def place_text(path: str, line: str) -> str:
+    """A place as its text: ``path:line``, or ``path`` without a line (reference)."""
+    return f"{path}:{line}" if line else path
 
 
 # The places on a ``#:`` line, as GNU gettext reads them: names end at a space or tab, but
@@ -188,8 +194,8 @@ _ISOLATED = re.compile("\u2068([^\u2069]*)(?:\u2069(?::([0-9]+)(?![^ \t]))?|$)|(
 def _references(text: str) -> list[tuple[str, str]]:
     """The places a ``#:`` line (``text`` from the colon on) names."""
     if "\u2068" not in text:
-        return [_reference(r) for r in text.replace("\t", " ").split(" ") if r]
-    return [(found[1], found[2] or "") if found[3] is None else _reference(found[3])
+        return [reference(r) for r in text.replace("\t", " ").split(" ") if r]
+    return [(found[1], found[2] or "") if found[3] is None else reference(found[3])
             for found in _ISOLATED.finditer(text)]
 
 
@@ -198,7 +204,7 @@ def _place(path: str, line: str) -> str:
     between U+2068 and U+2069 (gettext would read it as two)."""
     if " " in path or "\t" in path:
         path = f"\u2068{path}\u2069"
-    return f"{path}:{line}" if line else path
+    return place_text(path, line)
 
 
 class HeaderNotes(NamedTuple):

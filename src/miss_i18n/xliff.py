@@ -73,7 +73,15 @@ from typing import Any
 import polib
 from lxml import etree
 
-from .catalog import HeaderNotes, flag_list, header_notes, kept_field_order, set_header_notes
+from .catalog import (
+    HeaderNotes,
+    flag_list,
+    header_notes,
+    kept_field_order,
+    place_text,
+    reference,
+    set_header_notes,
+)
 from .errors import CatalogError
 from .languages import bcp47, match_locale, same_language
 from .markup import (
@@ -279,7 +287,7 @@ def _unit(file: etree._Element, entry: polib.POEntry, unit_id: str) -> None:
     if entry.comment:
         _note(notes, "po:extracted", entry.comment, entry)
     for path, line in entry.occurrences:
-        _note(notes, "po:reference", f"{path}:{line}" if line else path, entry)
+        _note(notes, "po:reference", place_text(path, line), entry)
     if entry.flags:
         _note(notes, "po:flags", ", ".join(entry.flags), entry)
     if entry.previous_msgctxt is not None:
@@ -352,7 +360,7 @@ def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) 
     if kept.extracted:
         _note(notes, "po:header-extracted", kept.extracted, header)
     for path, line in kept.occurrences:
-        _note(notes, "po:header-reference", f"{path}:{line}" if line else path, header)
+        _note(notes, "po:header-reference", place_text(path, line), header)
     flags = flag_list([*(["fuzzy"] if po.metadata_is_fuzzy else []), *kept.flags])
     if flags:
         _note(notes, "po:header-flags", ", ".join(flags), header)
@@ -585,12 +593,6 @@ def _noted(comment: str, notes: tuple[str, ...]) -> str:
     return comment
 
 
-def _reference(text: str) -> tuple[str, str]:
-    """A ``po:reference`` note's place: (path, line)."""
-    where, _, line = text.rpartition(":")
-    return (where, line) if where and line.isdigit() else (text, "")
-
-
 def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
     """The catalog entry a unit describes (the notes give what is not source or target)."""
     entry = polib.POEntry(msgctxt=unit.get("name"), msgid=source, msgstr=target,
@@ -602,7 +604,7 @@ def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
         elif category == "po:extracted":
             extracted.append(text)
         elif category == "po:reference":
-            entry.occurrences.append(_reference(text))
+            entry.occurrences.append(reference(text))
         elif category == "po:flags":
             entry.flags = [flag.strip() for flag in text.split(",") if flag.strip()]
         elif category == "po:previous-msgctxt":
@@ -761,7 +763,7 @@ def read(data: bytes, path: Path) -> Document:
     po.metadata_is_fuzzy = "fuzzy" in flags
     set_header_notes(po, HeaderNotes(
         notes.get("po:header-extracted", ""),
-        tuple(_reference(text) for category, text in listed
+        tuple(reference(text) for category, text in listed
               if category == "po:header-reference"),
         tuple(flag for flag in flags if flag and flag != "fuzzy"),
         kept_field_order(po.metadata)))
