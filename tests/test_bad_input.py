@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import invoke
+from miss_i18n import pages
+from miss_i18n import source as page_source
 from miss_i18n.config import load_config
 from miss_i18n.po_syntax import parse
 
@@ -302,6 +304,21 @@ def test_a_control_character_in_a_page_is_one_line_exit_4(project: Path, written
     assert (code, output) == (4, f"error: {page}:3: the page holds "
                                  f"{named}, which a web page cannot hold; remove it\n")
     assert snapshot(project) == before
+
+
+def test_the_byte_gates_let_no_refused_character_through() -> None:
+    """parse_page and sniff search a page for such characters only where deleting every
+    byte none of them starts with leaves something: every character the search finds
+    must start with a byte the gate keeps (all of Unicode), and so must every binary
+    byte."""
+    kept = set(range(256)) - set(pages._HOLDABLE_BYTES)
+    refused = [code for code in range(0x110000) if not 0xd800 <= code <= 0xdfff
+               and pages._UNHOLDABLE.match(chr(code))]
+    assert len(refused) == 64
+    assert {chr(code).encode()[0] for code in refused} <= kept
+    assert kept == {*range(9), 11, 12, *range(14, 32), 127, 0xc2, 0xef}
+    binary = {byte for byte in range(256) if page_source._BINARY_BYTES.match(bytes([byte]))}
+    assert binary == set(range(256)) - set(page_source._TEXT_BYTES)
 
 
 @pytest.mark.parametrize("spelling", ["pt-BR", "pt_br"])

@@ -175,6 +175,9 @@ _BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # any ASCII-compatible encoding, or in ISO-2022 (which uses ESC), holds none of them.
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _BINARY_BYTES = re.compile(_BINARY.pattern.encode())
+_TEXT_BYTES = bytes(byte for byte in range(256) if not _BINARY_BYTES.match(bytes([byte])))
+"""Every other byte: deleting them (bytes.translate, a table lookup a byte) leaves nothing
+of a page, eight times faster than the search; the search runs where something is left."""
 
 
 def sniff(data: bytes, path: Path | None = None) -> None:
@@ -197,7 +200,7 @@ def sniff(data: bytes, path: Path | None = None) -> None:
             if found:
                 _binary(ord(found.group()), text.count("\n", 0, found.start()) + 1, path)
             return
-    hit = _BINARY_BYTES.search(data)
+    hit = _BINARY_BYTES.search(data) if data.translate(None, _TEXT_BYTES) else None
     if hit:
         _binary(hit.group()[0], data.count(b"\n", 0, hit.start()) + 1, path)
 
