@@ -329,9 +329,9 @@ def test_extraction_parses_only_the_pages_whose_bytes_changed(
     parsed: list[str] = []
     real = extracting.source_plan
 
-    def counting(source_dir: Path, page: str) -> Any:
+    def counting(source_dir: Path, page: str, data: bytes | None = None) -> Any:
         parsed.append(page)
-        return real(source_dir, page)
+        return real(source_dir, page, data)
 
     monkeypatch.setattr(extracting, "source_plan", counting)
     pot = project / "locales" / "miss.pot"

@@ -352,6 +352,11 @@ class PageCache:
         self.keyed[page] = (digest, pages, root_path, key)
         return key
 
+    def remember_key(self, page: str, sha256: bytes, pages: frozenset[str], root_path: str,
+                     key: str) -> None:
+        """What ``key_of`` remembers of a page keyed elsewhere (an extraction process)."""
+        self.keyed[page] = (sha256, pages, root_path, key)
+
     @staticmethod
     def page_key(source_key: str, salt: str, keys: Sequence[Key], *,
                  translations: Mapping[Key, str], review: Review) -> str:

@@ -7,7 +7,9 @@ there are enough pages); and the template on disk it replaces, with how the two 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -51,29 +53,38 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     pages = list_pages(config.source_dir, SITE_FILES)
     if index is None:
         index = PageCache.of(config.root, store=False)
-    names = frozenset(pages)
-    root_path = served_path(config.base_url)
+    sources = _Sources(config.source_dir, frozenset(pages), served_path(config.base_url))
     sizes: dict[str, float] = {}
-    keys = []
-    for page in pages:
-        data = read(config.source_dir, page)
-        sizes[page] = len(data)
-        keys.append(index.key_of(page, data, names, root_path))
-    by_page = dict(zip(pages, keys, strict=True))
-    missing = [page for page, key in by_page.items() if index.segments(key) is None]
+    by_page: dict[str, str] = {}
+    if index.sources:  # each page keyed here: the index may hold its segments
+        for page in pages:
+            data = read(config.source_dir, page)
+            sizes[page] = len(data)
+            by_page[page] = index.key_of(page, data, sources.pages, sources.root_path)
+    else:  # none found in an empty index (a first run): each keyed where it is extracted
+        sizes = {page: _size(config.source_dir / page) for page in pages}
+    missing = [page for page in pages
+               if page not in by_page or index.segments(by_page[page]) is None]
     found = dict(zip(missing, map_shared(
-        _extracted, config.source_dir, [(page, by_page[page]) for page in missing],
+        _extracted, sources, [(page, by_page.get(page)) for page in missing],
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing)),
         cost=lambda item: sizes[item[0]]) if missing else [], strict=True))
+    for page, extracted in found.items():
+        if extracted.sha256 is not None:  # keyed there: the build's key_of takes it
+            index.remember_key(page, extracted.sha256, sources.pages, sources.root_path,
+                               extracted.key)
+            by_page[page] = extracted.key
+    keys = [by_page[page] for page in pages]
     recorded = _recorded_template(config, seen, index)  # before the index learns this run's
     segments: list[Segment] = []
     spans: dict[str, tuple[int, int]] = {}  # each page's entries in the template, by key
     for page, key in zip(pages, keys, strict=True):
         known = index.segments(key)
         if known is None:
-            known, plan, text, line = found[page]
-            index.add_source(key, known, plan, line)
-            index.texts[key] = text
+            extracted = found[page]
+            known = extracted.segments
+            index.add_source(key, known, extracted.plan, extracted.line)
+            index.texts[key] = extracted.text
         else:
             index.use_source(key)
         spans[key] = (len(segments), len(known))
@@ -105,15 +116,52 @@ def _one_page_per_context(source_dir: Path, segments: Sequence[Segment]) -> None
                                path=source_dir / segment.page)
 
 
-def _extracted(source_dir: Path, page: tuple[str, str]
-               ) -> tuple[list[Segment], Plan, str, bytes]:
+@dataclass(frozen=True)
+class _Sources:
+    """What extracting a page reads besides the page: where the pages are, all their
+    names and the root path the site is served at (its source key's, PageCache.key_of)."""
+
+    folder: Path
+    pages: frozenset[str]
+    root_path: str
+
+
+@dataclass(frozen=True)
+class _Extracted:
     """A source page's segments and plan (segments.source_plan), and what the main process
-    would otherwise make of them on its own: the page's entries as the template writes
-    them, and its row in the index (``page``: its name and source key)."""
+    would otherwise make of them on its own: its source key (and, where the worker took
+    it, the SHA-256 of its bytes), its entries as the template writes them, and its row in
+    the index."""
+
+    key: str
+    sha256: bytes | None
+    segments: list[Segment]
+    plan: Plan
+    text: str
+    line: bytes
+
+
+def _extracted(sources: _Sources, page: tuple[str, str | None]) -> _Extracted:
+    """``page`` (its name, and its source key where the main process took it) extracted."""
     name, key = page
-    segments, plan = source_plan(source_dir, name)
-    return (segments, plan, "\n\n".join(map(catalog.segment_text, segments)),
-            source_line(key, segments, plan))
+    data = read(sources.folder, name)
+    sha256 = None
+    if key is None:
+        sha256 = hashlib.sha256(data).digest()
+        key = PageCache.source_key(name, data, sources.pages, sources.root_path)
+    segments, plan = source_plan(sources.folder, name, data)
+    return _Extracted(key, sha256, segments, plan,
+                      "\n\n".join(map(catalog.segment_text, segments)),
+                      source_line(key, segments, plan))
+
+
+def _size(path: Path) -> float:
+    """A page's size, to send the largest out first (0 where it cannot be told: reading it
+    says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 OnDisk = tuple[list[str], list[list[Segment]], dict[str, str], str]

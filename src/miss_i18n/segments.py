@@ -757,10 +757,13 @@ def extract_page(path: Path, page: str) -> list[Segment]:
     return [slot.segment for slot in locate(read_page(path), page, path)]
 
 
-def source_plan(source_dir: Path, page: str) -> tuple[list[Segment], Plan]:
-    """The segments of the source page ``page``, and where they are (Located.plan)."""
+def source_plan(source_dir: Path, page: str, data: bytes | None = None
+                ) -> tuple[list[Segment], Plan]:
+    """The segments of the source page ``page``, and where they are (Located.plan);
+    ``data``: its bytes, where the caller read them (source.read)."""
     path = source_dir / page
-    located = Located.of(parse_page(source.read(source_dir, page), path), page, path)
+    located = Located.of(parse_page(source.read(source_dir, page) if data is None else data,
+                                    path), page, path)
     return [slot.segment for slot in located.slots], located.plan()
 
 
