@@ -699,6 +699,35 @@ def test_a_translators_header_fields_are_merged_as_msgmerge_merges_them(
     assert path.read_text("utf-8") == merged
 
 
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_a_language_spelled_as_bcp_47_is_kept_as_msgmerge_keeps_it(
+        project: Path, command: tuple[str, ...]) -> None:
+    """Poedit and Weblate write ``Language: pt-BR``; every update rewrote it ``pt_BR``, a
+    change in the translator's file that msgmerge never makes (check accepts both). It is
+    kept; a Language that names another locale is still set to the catalog's."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project, "pt_BR")
+    text = path.read_text("utf-8")
+    assert '"Language: pt_BR\\n"' in text
+    path.write_text(text.replace('"Language: pt_BR\\n"', '"Language: pt-BR\\n"'), "utf-8")
+    page = project / "source" / ARTICLE.name
+    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
+    assert invoke("extract", "-q")[0] == 0
+    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                             str(project / "locales" / "miss.pot")],
+                            capture_output=True, check=True, text=True).stdout
+    assert '"Language: pt-BR\\n"' in _header(merged)
+    assert invoke(*command)[0] == 0
+    assert '"Language: pt-BR\\n"' in _header(path.read_text("utf-8"))
+    assert invoke("check", "-q")[0] == 0
+    other = _catalog_path(project)
+    other.write_text(other.read_text("utf-8").replace('"Language: de\\n"',
+                                                      '"Language: pt-BR\\n"'), "utf-8")
+    invoke(*command)
+    assert '"Language: de\\n"' in _header(other.read_text("utf-8"))
+
+
 # The header as Transifex orders it (Language after the encoding), with a Launchpad export's
 # own fields after it, not in our order; no PO-Revision-Date.
 OTHER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",

@@ -840,7 +840,8 @@ def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
                      locale: str) -> dict[str, str]:
     """Header fields: the translators' own kept, the template's and the locale's set (a
-    Project-Id-Version the catalog has is its own, as msgmerge keeps it)."""
+    Project-Id-Version the catalog has is its own, as msgmerge keeps it, and so is a
+    Language that names the locale otherwise spelled: ``pt-BR`` for ``pt_BR``)."""
     metadata = dict(old.metadata) if old is not None else {}
     metadata.update({k: v for k, v in template.metadata.items() if k != "PO-Revision-Date"
                      and not (k == "Project-Id-Version" and k in metadata)})
@@ -849,7 +850,8 @@ def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
     # asked of Babel only where the catalog has none (its locale data: a millisecond each)
     if "Language-Team" not in metadata:
         metadata["Language-Team"] = english_name(locale)
-    metadata["Language"] = locale
+    if metadata.get("Language", "").strip().replace("-", "_") != locale:
+        metadata["Language"] = locale  # kept where it names the locale as BCP 47 does (pt-BR)
     if "Plural-Forms" not in metadata or refused_plural(metadata["Plural-Forms"]) is not None:
         metadata["Plural-Forms"] = plural_forms(locale)  # none msgfmt --check refuses
     return metadata
