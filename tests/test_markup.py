@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from miss_i18n import markup
 from miss_i18n.markup import (
     MAX_DEPTH,
     MarkupError,
@@ -74,3 +75,14 @@ def test_unusable_characters_each_once_in_order() -> None:
     text = "a\x00b\x08\t\n\r\x7f\x85\ud800\ufdd0\U0001fffe\U0010ffff ok\u202e\x00 \u00a0é"
     assert unusable_characters(text) == [
         "\x00", "\x08", "\x7f", "\x85", "\ud800", "\ufdd0", "\U0001fffe", "\U0010ffff"]
+
+
+def test_no_character_a_page_cannot_hold_is_printable() -> None:
+    """unusable_characters answers a printable text (str.isprintable: most texts) without
+    its search: that is sound only if no character the search finds is printable, over all
+    of Unicode."""
+    found = [code for code in range(0x110000) if markup._UNUSABLE.match(chr(code))]
+    assert len(found) == 62 + 0x800 + 32 + 2 + 32  # C0 and C1, surrogates, noncharacters
+    assert not any(chr(code).isprintable() for code in found)
+    assert unusable_characters("Fine text, «quoted», 中文.") == []
+    assert unusable_characters("a\tb\u00a0c\x07d\ufffe") == ["\x07", "\ufffe"]

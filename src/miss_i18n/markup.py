@@ -41,6 +41,8 @@ def escape_text(text: str) -> str:
 
 
 def unescape_text(text: str) -> str:
+    if "&" not in text:  # most texts: no search
+        return text
     return _ESCAPED.sub(lambda m: "<" if m.group(1) == "lt" else "&", text)
 
 
@@ -57,6 +59,8 @@ Node = str | Placeholder
 
 def parse(text: str) -> list[Node]:
     """Parse text with placeholders into a tree. Raises MarkupError when unbalanced."""
+    if "<" not in text:  # no placeholder (each starts so): most texts, no search
+        return [unescape_text(text)] if text else []
     root: list[Node] = []
     stack: list[tuple[int, list[Node]]] = [(0, root)]
     position = 0
@@ -176,6 +180,8 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 
 def unusable_characters(text: str) -> list[str]:
     """The characters of text that a web page cannot hold, each once, in order."""
+    if text.isprintable():  # none of them is (controls, surrogates, noncharacters): most
+        return []           # texts, told at a byte's cost, not the search's
     return list(dict.fromkeys(_UNUSABLE.findall(text)))
 
 
