@@ -518,3 +518,35 @@ def test_a_page_is_extracted_compiled_and_rendered_without_reference_cycles(
         gc.set_debug(0)
         gc.garbage.clear()
         gc.enable()
+
+
+def _m(kind: str, number: int) -> str:
+    return f"\ue000{kind}{number}\ue001"
+
+
+@pytest.mark.parametrize("text, parts", [
+    # a run is one place; its source text is its parts; an attribute place in it keeps
+    # its name, the others in attributes take theirs, the language marks their whole
+    (f'<p{_m("l", 0)}>{_m("S", 0)}Hi <a href={_m("a", 1)}>x</a>{_m("E", 0)}</p>',
+     None),  # the mark is not in quotes: not as compiled
+    (f'<p lang="{_m("l", 0)}" dir="{_m("d", 0)}">{_m("S", 0)}Hi <a title="{_m("a", 1)}"'
+     f' lang="{_m("o", 2)}">x</a>{_m("E", 0)}</p>',
+     (["<p", ("l", 0), ("d", 0), ">", ("S", 0), "</p>"],
+      {0: ["Hi <a title=", ("a", 1), ("o", 2), ">x</a>"]})),
+    (f'{_m("S", 0)}a{_m("S", 1)}b{_m("E", 1)}{_m("E", 0)}', None),  # a run in a run
+    (f'{_m("S", 0)}a{_m("E", 1)}', None),
+    (f'{_m("S", 0)}a', None),  # never ended
+    (f'<p>\ue000{_m("S", 0)}{_m("E", 0)}</p>', None),  # a marker character left over
+    (f'<p{_m("b", 0)}>', (["<p", ("b", 0), ">"], {})),
+    (f'<p x="{_m("v", 0)}">', (["<p", ("v", 0), ">"], {})),  # ` x="…"`: the place
+    (f'x="{_m("v", 0)}"', None),  # no space before the attribute's name
+    (f'<p x={_m("a", 0)}>', None),  # a value not in quotes
+    (f'{_m("S", 0)}<p lang="{_m("l", 1)}">{_m("E", 0)}', None),  # a mark inside a run
+    ("", ([], {})),
+])
+def test_a_pages_markers_nest_into_parts_or_none(
+        text: str, parts: tuple[list[object], dict[int, list[object]]] | None) -> None:
+    """skeleton._parts: the serialized page's markers, read in one pass, as places; a
+    page whose markers do not nest as compiled has no skeleton (None: built through
+    lxml)."""
+    assert skeleton._parts(text) == parts
