@@ -863,11 +863,11 @@ def _menu(site: Site, locale: str, page: str, here: str, *, translations: Transl
     for other in site.all_locales:
         if other != locale and not site.is_published(other):
             continue
-        tag = _attribute(bcp47(other))  # quoted
+        tag, way, name = _menu_locale(other)
         current = ' aria-current="page"' if other == locale else ""
         out.append(f'<li {MARK}="item"><a href={_attribute(site.href(here, other, page))} '
-                   f'hreflang={tag} lang={tag} dir="{direction(other)}" {MARK}="link"'
-                   f'{current}>{_text(native_name(other))}</a></li>\n')
+                   f'hreflang={tag} lang={tag} dir="{way}" {MARK}="link"'
+                   f'{current}>{name}</a></li>\n')
     out.append("</ul></details></nav>\n")
     for notice in notices_of(report):
         translated = chrome_text(notice, translations)
@@ -876,6 +876,12 @@ def _menu(site: Site, locale: str, page: str, here: str, *, translations: Transl
         out.append(f'<p {MARK}={_attribute(notice.context.split(":", 1)[1])} role="note"'
                    f'{marks}>{_text(unescape_text(translated or notice.msgid))}</p>\n')
     return "".join(out)
+
+
+@cache
+def _menu_locale(locale: str) -> tuple[str, str, str]:
+    """A locale as every menu lists it: its tag (quoted), direction and name, written."""
+    return _attribute(bcp47(locale)), direction(locale), _text(native_name(locale))
 
 
 # -- escaping, as libxml2 writes an HTML page ----------------------------------------------
