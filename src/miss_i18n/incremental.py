@@ -69,9 +69,9 @@ from .provenance import (
     is_from_memory,
     is_machine,
     is_of_earlier_source,
+    needs_translation,
 )
 from .summary import Summary
-from .translate import needs_translation
 
 FORMAT = 6
 RECORDS = Path(".miss-i18n") / "catalogs"

@@ -48,6 +48,7 @@ from .results import (
     RunResult,
     TranslateResult,
     UpdateResult,
+    waiting_locales,
 )
 
 # The stages and what only some commands use, loaded on first use (lazy.py): an
@@ -219,7 +220,7 @@ class Project:
             translations = drafting.translate_all(
                 config, catalogs, found.choose, now=clock(), progress=progress)
             writes = self._commit(updating.catalog_outputs(config, catalogs), False, seen)
-        waiting = translating.waiting_locales(translations)
+        waiting = waiting_locales(translations)
         return TranslateResult(writes=writes, command="translate",
                                stats=updating.stats(catalogs), translations=translations,
                                waiting=waiting, advice=found.advice(waiting))
@@ -376,7 +377,7 @@ class Project:
         # what was removed first, by path; then the outputs in the order of the stages
         writes = sorted([*cleaned, *(w for w in writes if w.removed)], key=lambda w: w.path) + [
             w for w in writes if not w.removed]
-        waiting = translating.waiting_locales(translations)
+        waiting = waiting_locales(translations)
         result = RunResult(writes=[*writes, *pruned.removed], check=check,
                            command=self._command("run", include_fuzzy),
                            stats=[s.stats for s in summaries.values()],

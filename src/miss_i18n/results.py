@@ -19,7 +19,15 @@ from .errors import EngineError, MissI18nError, StaleError
 from .model import CatalogStats, WriteResult
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .translate import LocaleResult
+
+
+def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
+    """Locales that needed drafts but have no engine model (here, not in translate.py: a
+    run without drafts loads neither the engines' module nor the memory's)."""
+    return [r.locale for r in results if r.model is None and r.waiting]
 
 
 @dataclass(frozen=True, kw_only=True)

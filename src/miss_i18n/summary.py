@@ -27,9 +27,13 @@ from .confidence import WeakDraft, least_confident
 from .config import Glossary
 from .files import Pending, Staged, digest_of, discard, stage, would_change
 from .model import CatalogStats, Key, Severity
-from .provenance import is_engine_text, is_memory_draft, is_of_earlier_source
+from .provenance import (
+    is_engine_text,
+    is_memory_draft,
+    is_of_earlier_source,
+    needs_translation,
+)
 from .report import REPORT_DRAFTS, Findings, findings_of
-from .translate import needs_translation
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class Summary:
     weakest: list[WeakDraft]
     """Its least confident drafts, for the report."""
     needing: int
-    """Entries an engine would draft (translate.needs_translation)."""
+    """Entries an engine would draft (provenance.needs_translation)."""
     names: tuple[str, str] | None = field(default=None, compare=False)
     """The locale's name in itself and its direction (build.locale_names), where the
     process that made the summary knew them (not the catalog's: left out of ==)."""

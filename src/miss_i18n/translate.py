@@ -40,27 +40,14 @@ from .provenance import (
     is_edited,
     is_from_memory,
     is_machine,
-    is_of_earlier_source,
     machine_line,
     memory_line,
+    needs_translation,
     with_line,
 )
 from .sentences import joiner, split_sentences
 
 Chooser = Callable[[str], tuple[Engine, ModelInfo] | None]
-
-
-def needs_translation(entry: polib.POEntry) -> bool:
-    """Untranslated, or a fuzzy machine draft whose source changed since it was made
-    (``is_of_earlier_source``: by its ``#| msgid``, else by its line's msgid digest; not
-    one a person edited: ``is_edited``). A draft whose text only moved (``#|
-    msgctxt``, ``#| msgid`` its own msgid: an item inserted above renumbered it) is still
-    the draft of its text."""
-    if entry.obsolete or not entry.msgid or entry.msgid_plural:
-        return False
-    if not entry.msgstr:
-        return True
-    return is_machine(entry) and is_of_earlier_source(entry) and not is_edited(entry)
 
 
 @dataclass(frozen=True)
@@ -638,8 +625,3 @@ def failure_line(locale: str, model: ModelInfo, error: EngineError) -> str:
     """The one line naming a failed locale, its model and the two ways on."""
     return (f"{locale}: not drafted, {model.engine} {model.model} {model.version} failed: "
             f"{error}; or leave {locale} out with `-l` for each other locale")
-
-
-def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
-    """Locales that needed drafts but have no engine model."""
-    return [r.locale for r in results if r.model is None and r.waiting]
