@@ -344,7 +344,6 @@ def is_of_earlier_source(entry: polib.POEntry) -> bool:
         and found.source != text_digest(entry.msgid)
 
 
-
 def needs_translation(entry: polib.POEntry) -> bool:
     """Untranslated, or a fuzzy machine draft whose source changed since it was made
     (``is_of_earlier_source``: by its ``#| msgid``, else by its line's msgid digest; not
@@ -356,6 +355,7 @@ def needs_translation(entry: polib.POEntry) -> bool:
     if not entry.msgstr:
         return True
     return is_machine(entry) and is_of_earlier_source(entry) and not is_edited(entry)
+
 
 def is_draft(entry: polib.POEntry) -> bool:
     """A draft no person has touched: an engine's or one from the memory."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def waiting_locales(results: Iterable[LocaleResult]) -> list[str]:
     """Locales that needed drafts but have no engine model (here, not in translate.py: a
-    run without drafts loads neither the engines' module nor the memory's)."""
+    run without drafts loads neither it nor the translation memory)."""
     return [r.locale for r in results if r.model is None and r.waiting]
 
 
