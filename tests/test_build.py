@@ -24,7 +24,7 @@ from helpers import (
 )
 from miss_i18n import relink, site_pages
 from miss_i18n.build import Rejection, Review, localize, shows
-from miss_i18n.chrome import MARK
+from miss_i18n.chrome import MARK, UNTRANSLATED_NOTICE
 from miss_i18n.cli import main
 from miss_i18n.languages import bcp47
 from miss_i18n.markup import escape_text, unescape_text
@@ -144,7 +144,10 @@ RTL_SOURCE = (b"<html><head><title>Hello</title></head><body><h1>Hello <b>world<
 
 
 def _body_of(built: bytes) -> str:
-    return built.decode().split("</nav>\n", 1)[1]
+    """The page's own body: after the build's menu and notices (a page none of whose
+    text is translated says so)."""
+    return re.sub(r'^(<p data-miss-i18n="[a-z-]+-notice" role="note"[^>]*>[^<]*</p>\n)+', "",
+                  built.decode().split("</nav>\n", 1)[1])
 
 
 @pytest.mark.parametrize(("source", "locale", "marks"), [
@@ -183,6 +186,36 @@ def test_translated_text_beside_blocks_is_not_wrapped() -> None:
     assert _body_of(built).endswith(
         '<div>\nText <i>hier</i> <p lang="ar" dir="rtl">para</p> '
         '<span lang="ar" dir="rtl">tail text</span>\n</div></body></html>\n')
+
+
+@pytest.mark.parametrize("locale", ["de", "ar"])
+def test_a_page_none_of_whose_text_is_translated_says_so(locale: str) -> None:
+    """A page that showed nothing but its source text in another locale (a language
+    still in preview, one without a model; a page added since the last translation)
+    looked broken: English under a German or Arabic menu, with no word why. It says so in
+    a notice of its own, the build's English text (marked so) where the catalog leaves
+    that untranslated; the source's own page carries none, nor a page that shows one text
+    translated. The skeleton builds every one of them alike."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    slots = locate(parse_page(RTL_SOURCE), "t.html")
+    notice = (UNTRANSLATED_NOTICE.context, UNTRANSLATED_NOTICE.msgid)
+    heading = (slots[1].segment.context, slots[1].segment.msgid)
+    skeleton = compile_page(Located.of(parse_page(RTL_SOURCE), "t.html"), "t.html", site)
+    assert skeleton is not None
+    for page_locale, found, says in (
+            (locale, {}, f'<p {MARK}="untranslated-notice" role="note" lang="en" '
+                         f'dir="ltr">{UNTRANSLATED_NOTICE.msgid}</p>'),
+            (locale, {notice: "Noch nicht übersetzt."},
+             f'<p {MARK}="untranslated-notice" role="note">Noch nicht übersetzt.</p>'),
+            ("en", {}, None), (locale, {heading: "Hallo <1>Welt</1>"}, None)):
+        built, report = localize(parse_page(RTL_SOURCE), "t.html", page_locale, found,
+                                 site=site)
+        text = built.decode()
+        if says is None:
+            assert "untranslated-notice" not in text
+        else:
+            assert report.translated == 0 and says in text
+        assert render(skeleton, page_locale, found, site=site)[0] == built
 
 
 WRAPPED = (b'<html><head><title>T</title></head><body><main><ul>'
@@ -1411,7 +1444,8 @@ def test_the_language_menu_does_not_cut_a_sentence_the_body_begins_with(
     first = body.index(b">") + 1
     assert body[first:].startswith(b"<nav ")
     last = (b"translated by machine and not yet reviewed.</p>\n" if draft and translation
-            else b"</ul></details></nav>\n")
+            else b"</ul></details></nav>\n" if translation
+            else b"shown in its original language.</p>\n")
     text = (translation or "This page moved: see <1>").split("<1>")[0]
     shown = (b'<span lang="en">' if not translation else b"") + text.encode() + b"<a"
     assert last + shown in body, body

@@ -69,11 +69,11 @@ def test_the_report_shows_progress_state_findings_pages_and_rejections(project: 
     de = rows["locale-de"]
     counts = [_text(li) for li in de.iterfind(".//ul[@data-miss-i18n='counts']/li")]
     assert counts == ["2 translated", "1 drafts", "1 by a person, to review",
-                      "32 untranslated", "of 36 entries (6% translated)"]
+                      "33 untranslated", "of 37 entries (5% translated)"]
     bar = [(span.get("data-kind"), span.get("style"))
            for span in de.iterfind(".//div[@data-miss-i18n='bar']/span")]
-    assert bar == [("translated", "inline-size:5.56%"), ("drafts", "inline-size:2.78%"),
-                   ("stale", "inline-size:2.78%"), ("untranslated", "inline-size:88.89%")]
+    assert bar == [("translated", "inline-size:5.41%"), ("drafts", "inline-size:2.70%"),
+                   ("stale", "inline-size:2.70%"), ("untranslated", "inline-size:89.19%")]
     meter = de.find(".//meter")
     # 3 of 32 page texts shown: the rejected translation is not (the page keeps English)
     assert meter is not None and meter.get("value") == "9.4"
@@ -216,9 +216,9 @@ def test_status_markdown_table(project: Path) -> None:
     assert output == (
         "| locale | entries | translated | fuzzy | (machine) | untranslated | done | site |\n"
         "|---|---:|---:|---:|---:|---:|---:|---|\n"
-        "| de | 36 | 36 | 0 | 0 | 0 | 100% | published |\n"
-        "| ar | 36 | 0 | 0 | 0 | 36 | 0% | preview |\n"
-        "| pt_BR | 36 | 0 | 0 | 0 | 36 | 0% | preview |\n"
+        "| de | 37 | 37 | 0 | 0 | 0 | 100% | published |\n"
+        "| ar | 37 | 0 | 0 | 0 | 37 | 0% | preview |\n"
+        "| pt_BR | 37 | 0 | 0 | 0 | 37 | 0% | preview |\n"
     )
 
 

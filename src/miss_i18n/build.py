@@ -23,6 +23,7 @@ from .chrome import (
     MEMORY_NOTICE,
     REVIEW_NOTICE,
     STYLE,
+    UNTRANSLATED_NOTICE,
     chrome_marks,
 )
 from .languages import (
@@ -193,7 +194,7 @@ def localize(
     _name_language(root, locale, own=locale == site.source_locale)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
-              notices=notices_of(report))
+              notices=notices_of(report, site.source_locale))
     return serialize(tree, plain=plain_uris and plain_url(site.base_url or ""),
                      own_doctype=True), report
 
@@ -358,8 +359,13 @@ def _spacing(start: str, end: str) -> tuple[str, str]:
     return start[: len(start) - len(start.lstrip(HTML_SPACE))], end[len(end.rstrip(HTML_SPACE)):]
 
 
-def notices_of(report: PageReport) -> list[Segment]:
-    """The notices a page shows, in their order: what it shows that awaits review."""
+def notices_of(report: PageReport, source_locale: str) -> list[Segment]:
+    """The notices a page shows, in their order: what it shows that awaits review; or,
+    where none of its text shows translated in a locale other than the source's (a
+    language still in preview, a page added since the last translation), that it is
+    shown in its original language."""
+    if report.locale != source_locale and report.segments and not report.translated:
+        return [UNTRANSLATED_NOTICE]
     return [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
                                          (MEMORY_NOTICE, report.memory),
                                          (REVIEW_NOTICE, report.stale))

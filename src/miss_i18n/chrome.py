@@ -45,7 +45,14 @@ MEMORY_NOTICE = Segment(
     msgid="Parts of this page come from a translation memory and are not yet reviewed.",
     anchor="", comment="Notice the build adds to a page that shows drafts taken from a "
     "translation memory (translations imported from a TMX file), awaiting review")
-CHROME = (LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE, MEMORY_NOTICE)
+UNTRANSLATED_NOTICE = Segment(
+    page="", context="miss-i18n:untranslated-notice",
+    msgid="This page has not been translated into this language yet; it is shown in its "
+          "original language.",
+    anchor="", comment="Notice the build adds to a page none of whose text is translated "
+    "yet, which shows the source text (a language still in preview, a page added since "
+    "the last translation)")
+CHROME = (LANGUAGE_MENU, MACHINE_NOTICE, REVIEW_NOTICE, MEMORY_NOTICE, UNTRANSLATED_NOTICE)
 """In the template's order."""
 
 

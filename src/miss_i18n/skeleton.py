@@ -869,7 +869,7 @@ def _menu(site: Site, locale: str, page: str, here: str, *, translations: Transl
                    f'hreflang={tag} lang={tag} dir="{way}" {MARK}="link"'
                    f'{current}>{name}</a></li>\n')
     out.append("</ul></details></nav>\n")
-    for notice in notices_of(report):
+    for notice in notices_of(report, site.source_locale):
         translated = chrome_text(notice, translations)
         marks = "" if translated else "".join(
             f' {name}="{value}"' for name, value in chrome_marks(locale).items())
