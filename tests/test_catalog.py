@@ -674,6 +674,17 @@ def test_a_header_comment_a_person_removed_does_not_come_back(
     _assert_gettext_accepts(path)
 
 
+def _msgmerged_after_an_edit(project: Path, path: Path) -> str:
+    """What GNU msgmerge makes of the catalog ``path`` after a heading of the article
+    changed and ``extract`` wrote the template again: the merge to compare ours with."""
+    page = project / "source" / ARTICLE.name
+    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
+    assert invoke("extract", "-q")[0] == 0
+    return subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
+                           str(project / "locales" / "miss.pot")],
+                          capture_output=True, check=True, text=True).stdout
+
+
 @needs_gettext
 @pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
 def test_a_translators_header_fields_are_merged_as_msgmerge_merges_them(
@@ -688,12 +699,7 @@ def test_a_translators_header_fields_are_merged_as_msgmerge_merges_them(
         '"Project-Id-Version: miss-i18n 0.1.0\\n"', '"Project-Id-Version: Spine article 2\\n"'
     ).replace('"Report-Msgid-Bugs-To: \\n"', '"Report-Msgid-Bugs-To: jane@example.org\\n"')
     path.write_text(text, "utf-8")
-    page = project / "source" / ARTICLE.name
-    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
-    assert invoke("extract", "-q")[0] == 0
-    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
-                             str(project / "locales" / "miss.pot")],
-                            capture_output=True, check=True, text=True).stdout
+    merged = _msgmerged_after_an_edit(project, path)
     assert '"Project-Id-Version: Spine article 2\\n"' in merged
     assert invoke(*command)[0] == 0
     assert path.read_text("utf-8") == merged
@@ -711,12 +717,7 @@ def test_a_language_spelled_as_bcp_47_is_kept_as_msgmerge_keeps_it(
     text = path.read_text("utf-8")
     assert '"Language: pt_BR\\n"' in text
     path.write_text(text.replace('"Language: pt_BR\\n"', '"Language: pt-BR\\n"'), "utf-8")
-    page = project / "source" / ARTICLE.name
-    page.write_text(page.read_text().replace("<h2>Overview</h2>", "<h2>An overview</h2>"))
-    assert invoke("extract", "-q")[0] == 0
-    merged = subprocess.run(["msgmerge", "--no-wrap", "-q", "--previous", str(path),
-                             str(project / "locales" / "miss.pot")],
-                            capture_output=True, check=True, text=True).stdout
+    merged = _msgmerged_after_an_edit(project, path)
     assert '"Language: pt-BR\\n"' in _header(merged)
     assert invoke(*command)[0] == 0
     assert '"Language: pt-BR\\n"' in _header(path.read_text("utf-8"))

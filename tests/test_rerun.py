@@ -131,21 +131,27 @@ def test_installing_a_model_runs_again(project: Path) -> None:
     assert "de: " in output and "draft(s) by argos" in output
 
 
+def _loaded_by_a_run(project: Path) -> set[str]:
+    """The modules ``run --no-translate`` loaded in a process of its own (lazy.py leaves a
+    module object that runs its code on first use: those are not counted)."""
+    code = ("import sys, types; from miss_i18n import cli\n"
+            "try: cli.main(['run', '--no-translate', '-q'])\n"
+            "except SystemExit as done: assert not done.code, done.code\n"
+            "print(' '.join(sorted(n for n, m in sys.modules.items() "
+            "if type(m) is types.ModuleType)))")
+    env = {**os.environ, "PYTHONPATH": str(Path(rerun.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
+                          capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
 def test_an_unchanged_rerun_loads_neither_the_pipeline_nor_the_other_results(
         project: Path) -> None:
     """A skipped rerun needs the configuration, a few digests and its own result: the
     stages, lxml, polib and the other commands' results (results_more.py) stay unloaded
     (lazy.py leaves a module object that runs its code on first use)."""
     assert invoke("run", "--no-translate", "-q")[0] == 0
-    code = ("import sys, types; from miss_i18n import cli\n"
-            "try: cli.main(['run', '--no-translate', '-q'])\n"
-            "except SystemExit: pass\n"
-            "print(' '.join(sorted(n for n, m in sys.modules.items() "
-            "if type(m) is types.ModuleType)))")
-    env = {**os.environ, "PYTHONPATH": str(Path(rerun.__file__).parent.parent)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
-                          capture_output=True, text=True, check=True)
-    loaded = set(done.stdout.split())
+    loaded = _loaded_by_a_run(project)
     assert "miss_i18n.rerun" in loaded and "miss_i18n.results" in loaded
     assert not loaded & {"miss_i18n.extracting", "miss_i18n.updating", "miss_i18n.site_build",
                          "miss_i18n.outputs", "miss_i18n.results_more", "miss_i18n.build",
@@ -157,15 +163,7 @@ def test_a_run_without_drafts_loads_neither_the_drafting_nor_the_memory(
     """``run --no-translate`` (and a run whose locales have nothing to draft) needs the
     pipeline, not the drafting: translate.py, memory.py and sqlite3 stay unloaded (about
     10 ms of a start, serial)."""
-    code = ("import sys, types; from miss_i18n import cli\n"
-            "try: cli.main(['run', '--no-translate', '-q'])\n"
-            "except SystemExit as done: assert not done.code, done.code\n"
-            "print(' '.join(sorted(n for n, m in sys.modules.items() "
-            "if type(m) is types.ModuleType)))")
-    env = {**os.environ, "PYTHONPATH": str(Path(rerun.__file__).parent.parent)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=env,
-                          capture_output=True, text=True, check=True)
-    loaded = set(done.stdout.split())
+    loaded = _loaded_by_a_run(project)
     assert "miss_i18n.site_build" in loaded and "miss_i18n.incremental" in loaded
     assert not loaded & {"miss_i18n.translate", "miss_i18n.memory", "miss_i18n.drafting",
                          "sqlite3"}
