@@ -345,6 +345,8 @@ def check_placeholders(text: Text, ctx: CheckContext) -> Iterator[str]:
         expected = source_shape(text.source)
     except MarkupError:  # a hand-written msgid, or one nested past MAX_DEPTH: never usable
         return
+    if not expected and "<" not in text.target:  # none on either side: most texts
+        return
     try:
         found = shape(text.target)
     except MarkupError as exc:  # unbalanced, or a number used twice
@@ -387,6 +389,8 @@ _TAG_LIKE = re.compile(r"<!--.{0,200}?-->|<[/!?]?\s*[A-Za-z0-9][^<>]{0,200}>", r
 @entry_check("raw-markup", _E, "no raw '<' outside placeholders (no typed HTML tags)")
 def check_raw_markup(text: Text, ctx: CheckContext) -> Iterator[str]:
     """A raw ``<`` outside placeholders: a typed tag, or a ``<`` that should be ``&lt;``."""
+    if "<" not in text.target:  # most texts
+        return
     target = strip_placeholders(text.target)
     if "<" not in target:
         return
@@ -434,9 +438,11 @@ def _trim_url(url: str) -> str:
 @entry_check("urls", _E, "every URL and e-mail address of the source, unchanged")
 def check_urls(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every URL and e-mail address of the source appears unchanged in the translation."""
+    wanted = _source_addresses(text.plain_source)
+    if not wanted:  # most texts: the translation is not searched
+        return
     present = set(_addresses(text.plain_target))
-    missing = [address for address in _source_addresses(text.plain_source)
-               if address not in present]
+    missing = [address for address in wanted if address not in present]
     if missing:
         yield f"URL or e-mail address missing or changed: {_listed(missing)}"
 
@@ -500,9 +506,11 @@ def check_numbers(text: Text, ctx: CheckContext) -> Iterator[str]:
     Group and decimal separators may change with the locale (1,000 → 1.000, 3.5 → 3,5 or
     Arabic-Indic digits with the Arabic decimal separator).
     """
+    wanted = _source_numbers(text.plain_source)
+    if not wanted:  # most texts: the translation is not searched
+        return
     present = _numbers(text.plain_target)
-    missing = [shown for digits, shown in _source_numbers(text.plain_source).items()
-               if digits not in present]
+    missing = [shown for digits, shown in wanted.items() if digits not in present]
     if missing:
         yield f"number missing from the translation: {_listed(missing)}"
 
@@ -518,6 +526,8 @@ def _preferred(glossary: Glossary, ctx: CheckContext) -> dict[str, str]:
 @entry_check("preferred-term", _W, "glossary preferred renderings for the locale")
 def check_preferred_terms(text: Text, ctx: CheckContext) -> Iterator[str]:
     """A glossary term in the source (whole word, any case) uses the preferred rendering."""
+    if not ctx.glossary.preferred:  # no glossary: most projects
+        return
     source, target = text.plain_source, text.plain_target
     wanted = _preferred(ctx.glossary, ctx)
     missing = [f"{term!r} should be rendered as {rendering!r}"
@@ -589,6 +599,8 @@ _CLOSERS = (  # quotes and brackets that may follow the final mark, in any scrip
 def _ending(text: str, language: str) -> tuple[str, str] | None:
     """(kind, mark) of the sentence punctuation ending text, or None."""
     text = text.rstrip().rstrip(_CLOSERS).rstrip()
+    if text[-1:] not in _mark_ends(language):  # most texts: one set lookup
+        return None
     for mark, kind in _marks(language):
         if text.endswith(mark):
             return kind, mark
@@ -603,6 +615,12 @@ def _marks(language: str) -> tuple[tuple[str, str], ...]:
     """(mark, kind) of the language's end punctuation, longest marks first."""
     marks = _ENDINGS | _LOCAL_ENDINGS.get(language, {})
     return tuple((mark, marks[mark]) for mark in sorted(marks, key=len, reverse=True))
+
+
+@cache
+def _mark_ends(language: str) -> frozenset[str]:
+    """The last character of each of the language's end punctuation marks."""
+    return frozenset(mark[-1] for mark, _kind in _marks(language))
 
 
 @entry_check("end-punctuation", _W, "sentence-final punctuation as in the source")
@@ -665,7 +683,8 @@ _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 @entry_check("double-spaces", _W, "no run of spaces the source does not have")
 def check_double_spaces(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Two or more spaces between words where the source has none."""
-    if _SPACES.search(text.plain_target) and not _SPACES.search(text.plain_source):
+    if "  " in text.plain_target and _SPACES.search(text.plain_target) \
+            and not _SPACES.search(text.plain_source):
         yield "double space between words; use one"
 
 
