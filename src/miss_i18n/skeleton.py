@@ -502,48 +502,68 @@ def _enclose(run: Run, index: int) -> None:
         run.prev.tail = (run.prev.tail or "") + end
 
 
-def _split(text: str) -> list[Part] | None:
-    """Text and markers; None if a marker character is left over (an escaped marker)."""
-    parts: list[Part] = []
-    position = found = 0
-    for match in _MARKER.finditer(text):
-        start, end = match.span()
-        kind = match.group(1)
-        if kind in ATTRIBUTES:  # the place is the value with its quotes, after its `=`
-            if text[start - 2:start] != '="' or text[end:end + 1] != '"':
-                return None
-            start, end = start - 1, end + 1
-            if kind != ATTRIBUTE:  # the attribute, its name and the space before it
-                start = text.rfind(" ", 0, start)
-                if start < 0:
-                    return None
-        if start > position:
-            parts.append(text[position:start])
-        parts.append((kind, int(match.group(2))))
-        position = end
-        found += 1
-    if position < len(text):
-        parts.append(text[position:])
-    if text.count(_OPEN) != found or text.count(_CLOSE) != found:
+def _pieces(text: str) -> list[str] | None:
+    """The text around each marker and each marker's kind and number: ``[text, kind,
+    number, text, …]`` (re.split); None if a marker character is left over (an escaped
+    marker)."""
+    pieces = _MARKER.split(text)
+    count = len(pieces) // 3
+    return None if text.count(_OPEN) != count or text.count(_CLOSE) != count else pieces
+
+
+def _unquoted(kind: str, before: str, after: str) -> tuple[str, str] | None:
+    """The texts around a place in an attribute without what the place is: the value's
+    quotes, and for the places other than ATTRIBUTE the attribute's name and the space
+    before it; None where they are not there."""
+    if before[-2:] != '="' or after[:1] != '"':
         return None
+    before = before[:-1]
+    if kind != ATTRIBUTE:
+        cut = before.rfind(" ")
+        if cut < 0:
+            return None
+        before = before[:cut]
+    return before, after[1:]
+
+
+def _split(text: str) -> list[Part] | None:
+    """Text and markers; None if a marker character is left over (an escaped marker), or
+    a place in an attribute is not written as one (_unquoted)."""
+    pieces = _pieces(text)
+    if pieces is None:
+        return None
+    parts: list[Part] = []
+    before = pieces[0]
+    for at in range(1, len(pieces), 3):
+        kind, after = pieces[at], pieces[at + 2]
+        if kind in ATTRIBUTES:
+            found = _unquoted(kind, before, after)
+            if found is None:
+                return None
+            before, after = found
+        if before:
+            parts.append(before)
+        parts.append((kind, int(pieces[at + 1])))
+        before = after
+    if before:
+        parts.append(before)
     return parts
 
 
-_IN_QUOTES = {**dict.fromkeys(ATTRIBUTES, ""), LANG_MARK: ' lang="', DIR_MARK: ' dir="'}
-"""The places whose marker is an attribute's value in quotes: those in attributes (the
-place is the value with its quotes), and the language marks (the whole `` name="…"``)."""
+_MARK_OPENINGS = {LANG_MARK: ' lang="', DIR_MARK: ' dir="'}
+"""What comes before a language mark's marker: the mark's place is its whole attribute."""
 
 
 def _parts(text: str) -> tuple[list[Part], dict[int, list[Part]]] | None:
     """The page's parts, each run one place, and each run's source text as parts; each
     language mark's whole `` name="…"`` is its place, as is an attribute place's (its
-    value with its quotes, with its name for the places other than ATTRIBUTE: _split).
+    value with its quotes, with its name for the places other than ATTRIBUTE: _unquoted).
     None where the page's markers do not nest as compiled (an escaped marker, a run in a
     run, a mark not in a start tag). One pass over the markers (re.split), not one per
     step: a sixth of compiling a page went to splitting, nesting and joining apart. Each
     text is followed by a place (or ends the page): none is ever next to another."""
-    pieces = _MARKER.split(text)  # text, then (kind, number, text) per marker
-    if text.count(_OPEN) != len(pieces) // 3 or text.count(_CLOSE) != len(pieces) // 3:
+    pieces = _pieces(text)
+    if pieces is None:
         return None
     top: list[Part] = []
     sources: dict[int, list[Part]] = {}
@@ -551,24 +571,15 @@ def _parts(text: str) -> tuple[list[Part], dict[int, list[Part]]] | None:
     before = pieces[0]
     for at in range(1, len(pieces), 3):
         kind, after = pieces[at], pieces[at + 2]
-        opening = _IN_QUOTES.get(kind)
-        if opening is not None:
-            if after[:1] != '"':
+        if kind in ATTRIBUTES:
+            found = _unquoted(kind, before, after)
+            if found is None:
                 return None
-            after = after[1:]  # the closing quote: the place's
-            if not opening:  # in an attribute
-                if before[-2:] != '="':
-                    return None
-                before = before[:-1]
-                if kind != ATTRIBUTE:  # the attribute, its name and the space before it
-                    cut = before.rfind(" ")
-                    if cut < 0:
-                        return None
-                    before = before[:cut]
-            elif current is not top or not before.endswith(opening):
+            before, after = found
+        elif (opening := _MARK_OPENINGS.get(kind)) is not None:
+            if after[:1] != '"' or current is not top or not before.endswith(opening):
                 return None
-            else:
-                before = before[:-len(opening)]
+            before, after = before[:-len(opening)], after[1:]
         if before:
             current.append(before)
         if kind == RUN_START:
