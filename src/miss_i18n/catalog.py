@@ -236,6 +236,11 @@ def set_header_notes(po: polib.POFile, notes: HeaderNotes) -> None:
     setattr(po, _HEADER_NOTES, notes)
 
 
+def header_flags(po: polib.POFile) -> list[str]:
+    """The header's flags as its ``#,`` line gives them: fuzzy, then its HeaderNotes'."""
+    return [*(["fuzzy"] if po.metadata_is_fuzzy else []), *header_notes(po).flags]
+
+
 def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
     """The polib form of a strictly read file (polib's own reader forgives too much and
     misreads ``\\a``, octal and hex escapes)."""
@@ -575,8 +580,7 @@ def render(catalog: polib.POFile) -> str:
     header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata, notes.fields),
                            tcomment=catalog.header, comment=notes.extracted,
                            occurrences=list(notes.occurrences),
-                           flags=[*(["fuzzy"] if catalog.metadata_is_fuzzy else []),
-                                  *notes.flags])
+                           flags=header_flags(catalog))
     lines: list[str] = []
     add_entry(lines, header)
     for entry in [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]:

@@ -76,6 +76,7 @@ from lxml import etree
 from .catalog import (
     HeaderNotes,
     flag_list,
+    header_flags,
     header_notes,
     kept_field_order,
     place_text,
@@ -361,7 +362,7 @@ def export(po: polib.POFile, *, source_locale: str, locale: str, original: str) 
         _note(notes, "po:header-extracted", kept.extracted, header)
     for path, line in kept.occurrences:
         _note(notes, "po:header-reference", place_text(path, line), header)
-    flags = flag_list([*(["fuzzy"] if po.metadata_is_fuzzy else []), *kept.flags])
+    flags = flag_list(header_flags(po))
     if flags:
         _note(notes, "po:header-flags", ", ".join(flags), header)
     if not len(notes):
