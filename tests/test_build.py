@@ -419,11 +419,16 @@ def lxml_sitemap(site: Site) -> bytes:
 
 URL_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"))
                    | st.sampled_from("&<>\"'\t\n\r"), max_size=8)
+# A base URL as the configuration accepts it: no noncharacter (U+FFFE, unassigned: "Cn"),
+# which XML cannot hold and config._base_url refuses; a page name may hold any (it is
+# percent-encoded).
+BASE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
+                    | st.sampled_from("&<>\"'\t\n\r"), max_size=8)
 
 
 @settings(max_examples=200, deadline=None)
 @given(pages=st.lists(URL_TEXT.filter(bool), max_size=3, unique=True),
-       base=URL_TEXT, locales=st.lists(st.sampled_from(["de", "pt_BR", "he", "zh_Hant"]),
+       base=BASE_TEXT, locales=st.lists(st.sampled_from(["de", "pt_BR", "he", "zh_Hant"]),
                                        max_size=3, unique=True))
 def test_the_sitemap_is_lxmls_byte_for_byte(pages: list[str], base: str,
                                             locales: list[str]) -> None:
