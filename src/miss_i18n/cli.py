@@ -3,6 +3,7 @@ its result, raise its ``error``. The only module that prints; no pipeline logic 
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import functools
 import gc
@@ -11,9 +12,10 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 import click
 
@@ -816,9 +818,10 @@ def _terminate(_signal: int, _frame: object) -> None:
 def script() -> None:
     """The ``miss-i18n`` command: ``main`` in a process of its own. At exit, Python's last
     collection walked every object the run left (a first run of bench/bench.py's 128
-    pages: 40 ms of 1.1 s); frozen, they are skipped, and still freed. Not in ``main``,
-    which tests call in one long process. Stopped by SIGTERM, it cleans up as after
-    Ctrl-C, then ends by the signal, as its sender expects."""
+    pages: 40 ms of 1.1 s); frozen, they are skipped. Then it ends without Python's
+    teardown (``_exit``). Not in ``main``, which tests call in one long process. Stopped
+    by SIGTERM, it cleans up as after Ctrl-C, then ends by the signal, as its sender
+    expects."""
     _in_utf8_mode()
     for stream in (sys.stdout, sys.stderr):  # a legacy locale's terminal (Latin-1): a
         if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
@@ -826,10 +829,37 @@ def script() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         main()
+    except SystemExit as done:  # how click's standalone main always ends
+        code: str | int | None = done.code
+    else:
+        code = None
     finally:
         gc.freeze()
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # _terminate ran
             os.kill(os.getpid(), signal.SIGTERM)
+    _exit(code)
+
+
+def _exit(code: str | int | None) -> NoReturn:
+    """``sys.exit(code)``, less Python's teardown: freeing every object and module the run
+    left, one by one (a first run of bench/bench.py's 128 pages: about 15 ms), only for
+    the process to end. The exit handlers run and the output is flushed as at a normal
+    exit (a flush that fails exits 120, as Python does); where a thread that is not a
+    daemon still runs, the exit is Python's own, which waits for it."""
+    if any(not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        sys.exit(code)
+    status = code or 0
+    if isinstance(status, str):  # as sys.exit prints it
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`), a closed stream
+            status = status or 120
+    os._exit(status & 0xFF)
 
 
 if __name__ == "__main__":  # pragma: no cover
