@@ -540,6 +540,34 @@ def _previous_template(config: Config, index: PageCache) -> polib.POFile | None:
     return extracting._previous_of(config, extracting._recorded_template(config, Snapshot(), index))
 
 
+def test_a_run_without_the_index_parses_only_the_header_of_a_template_it_keeps(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone (no .miss-i18n/) needs the template on disk only to keep its dates:
+    where its entries are byte for byte the ones this run makes, only its header is parsed
+    (catalog.load is not called for it), and the run writes what it wrote; one entry
+    changed by hand and the whole template is read, and the run puts the entry back (the
+    template changed: dated anew)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later run: its dates differ
+    before = snapshot(recorded, "locales", "site")
+    loads: list[Path] = []
+    original = catalog.load
+
+    def load(path: Path) -> polib.POFile:
+        loads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(catalog, "load", load)
+    config = load_config(recorded / "pyproject.toml")
+    for changed in (False, True):
+        shutil.rmtree(recorded / ".miss-i18n")
+        if changed:
+            _replace(config.pot_path, b"\nmsgid \"", b"\nmsgid \"Changed by hand: ")
+        assert invoke("run", "--no-translate", "--jobs", "1")[0] == 0
+        assert (config.pot_path in loads) is changed
+        assert (snapshot(recorded, "locales", "site") == before) is not changed
+    assert b"Changed by hand" not in config.pot_path.read_bytes()
+
+
 def test_the_template_on_disk_is_made_again_from_the_index_not_read(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit needs the template it replaces: where the index recorded the template with
@@ -549,13 +577,13 @@ def test_the_template_on_disk_is_made_again_from_the_index_not_read(
     index = PageCache.of(config.root)
     read = catalog.load(config.pot_path)
     loads: list[Path] = []
-    original = catalog.load_optional
+    original = catalog.load
 
-    def load_optional(path: Path) -> polib.POFile | None:
+    def load(path: Path) -> polib.POFile:
         loads.append(path)
         return original(path)
 
-    monkeypatch.setattr(catalog, "load_optional", load_optional)
+    monkeypatch.setattr(catalog, "load", load)
     made = _previous_template(config, index)
     assert made is not None and loads == []
     assert _entries(made) == _entries(read)

@@ -518,13 +518,6 @@ def segment_text(segment: Segment) -> str:
                       *_untranslated_lines(segment.context, segment.msgid)])
 
 
-def written_from(catalog: polib.POFile, texts: Iterable[str]) -> bytes:
-    """``to_bytes(catalog)`` where ``texts`` are its entries as written, in order, a run of
-    them each (a page's; one without entries is empty, and adds nothing)."""
-    return b"\n\n".join([header_bytes(catalog), "\n\n".join(
-        text for text in texts if text).encode("utf-8")]) + b"\n"
-
-
 def header_bytes(catalog: polib.POFile) -> bytes:
     """The catalog's header as written, without the newline that ends it: what comes
     before its entries, each after a blank line (``to_bytes`` of it without entries)."""

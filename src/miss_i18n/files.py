@@ -506,8 +506,8 @@ def publish(staged: Staged, seen: Snapshot | None = None) -> None:
         discard(staged.temp)
         raise ConflictError("changed on disk while miss-i18n was writing; not overwritten (files "
                             "before it were written): run the command again", path=staged.path)
-    try:  # (Path.replace makes a Path of its target for its result: 10 µs a page)
-        os.replace(staged.temp, staged.path)
+    try:  # Path.replace makes a Path of its target for its result: 10 µs a page
+        os.replace(staged.temp, staged.path)  # noqa: PTH105
     except OSError as exc:
         discard(staged.temp)
         raise WriteError(f"cannot write ({exc.strerror}); check permissions and free space",
