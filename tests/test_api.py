@@ -57,6 +57,18 @@ def test_run_check_status_through_the_api(project: Path) -> None:
     assert fresh.site_compared and not fresh.changed and fresh.error is None
 
 
+def test_a_run_leaves_what_it_made_where_it_is_asked_to(project: Path) -> None:
+    """``kept`` (the command's, which ends without freeing anything): each run that works
+    leaves what it made there, an unchanged rerun nothing; without it, nothing is kept."""
+    kept: list[object] = []
+    api = Project.load(project / "pyproject.toml")
+    assert api.kept is None
+    keeping = Project(api.config, kept=kept)
+    assert keeping.run(translate=False).error is None and len(kept) == 1
+    assert keeping.run(translate=False).skipped and len(kept) == 1
+    assert keeping.run(check=True).error is None and len(kept) == 2
+
+
 def test_overrides_narrow_the_project(project: Path) -> None:
     api = Project.load(project / "pyproject.toml", only_locales=["de"])
     assert [row.locale for row in api.run(translate=False).stats] == ["de"]
@@ -214,9 +226,9 @@ def test_xliff_round_trip_and_site_export(project: Path) -> None:
 
 
 ALLOWED = {"__future__", "atexit", "codecs", "functools", "gc", "io", "json", "os", "signal",
-           "sys", "threading", "collections.abc", "pathlib", "typing", "click", "miss_i18n", "miss_i18n.config",
-           "miss_i18n.errors", "miss_i18n.model", "miss_i18n.project", "miss_i18n.results",
-           "miss_i18n.results_more"}
+           "sys", "threading", "collections.abc", "pathlib", "typing", "click", "miss_i18n",
+           "miss_i18n.config", "miss_i18n.errors", "miss_i18n.model", "miss_i18n.project",
+           "miss_i18n.results", "miss_i18n.results_more"}
 
 
 def test_the_cli_holds_no_pipeline() -> None:

@@ -139,11 +139,15 @@ def _config(options: dict[str, Any]) -> Config:
     )
 
 
+_kept: list[object] | None = None
+"""What a run made, where the process ends without freeing it (``script``)."""
+
+
 def with_project(function: Callable[..., None]) -> Callable[..., None]:
     """Load the configuration from the shared options and pass the command its Project."""
     @functools.wraps(function)
     def wrapper(**options: Any) -> None:
-        function(Project(_config(options)), **options)
+        function(Project(_config(options), kept=_kept), **options)
 
     return wrapper
 
@@ -827,6 +831,8 @@ def script() -> None:
         if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
             stream.reconfigure(errors="backslashreplace")
     signal.signal(signal.SIGTERM, _terminate)
+    global _kept  # noqa: PLW0603 - the process's own, set once as it starts
+    _kept = []
     try:
         main()
     except SystemExit as done:  # how click's standalone main always ends

@@ -148,8 +148,13 @@ class Project:
     nothing and compares instead), as the CLI commands do.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, kept: list[object] | None = None) -> None:
         self.config = config
+        self.kept = kept
+        """Where ``run`` leaves what it made (the template, the index, the summaries, the
+        site's outputs) instead of freeing it, object by object, as it returns: for a
+        process that ends without freeing anything (cli.script; 13 ms of a 128-page first
+        run). None: freed."""
 
     @classmethod
     def load(cls, pyproject: Path | None = None, **overrides: Any) -> Project:
@@ -397,6 +402,8 @@ class Project:
             rerun.save(inputs, made,
                        stats=result.stats, rejected=result.rejected, waiting=waiting,
                        advice=result.advice)
+        if self.kept is not None:
+            self.kept.append((index, pot, previous, state, summaries, built))
         return result
 
     # -- engines and models -------------------------------------------------------------
