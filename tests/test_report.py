@@ -8,6 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import make_project
@@ -314,3 +316,38 @@ def test_a_draft_on_a_page_whose_name_has_a_space_links_to_its_page(project: Pat
     page = (project / "site" / "report.html").read_text()
     rows = page.split('<table data-miss-i18n="least-confident"')[1].split("<tr>")[2:]
     assert 'href="de/about%20us.html#intro"' in rows[0]
+
+
+_TITLES = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
+                                blacklist_characters="\ufffe\uffff")
+                  | st.sampled_from("&<>\"'\t\n\r"), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pages=st.lists(st.text(min_size=1, max_size=6).filter(str.strip), min_size=1,
+                      max_size=4, unique=True),
+       locales=st.lists(st.sampled_from(["de", "pt_BR", "he", "zh_Hant", "ar"]), min_size=1,
+                        max_size=4, unique=True),
+       titles=st.lists(_TITLES, min_size=16, max_size=16),
+       shown=st.lists(st.none() | st.tuples(st.integers(0, 9), st.integers(0, 9)),
+                      min_size=16, max_size=16))
+def test_the_lists_of_pages_are_lxmls_byte_for_byte(
+        pages: list[str], locales: list[str], titles: list[str],
+        shown: list[tuple[int, int] | None]) -> None:
+    """Each locale's list of pages, written as text, is what lxml writes of it as elements
+    (the way taken where libxml2 escapes otherwise: escapes_alike); folded or not."""
+    site = Site(pages, "en", locales)
+    cells = [(locale, page) for locale in locales for page in pages]
+    named = dict(zip(cells, titles, strict=False))
+    reports = [PageReport(locale, page, segments=total, translated=count,
+                          title_translated=bool(count))
+               for (locale, page), counts in zip(cells, shown, strict=False)
+               if counts is not None for count, total in [counts]]
+    stats = [CatalogStats(locale, 3, 1, 1, 1) for locale in locales]
+    for folded in (0, 100):
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(report, "FOLDED_PAGES", folded)
+            text = report_page(site, stats, reports, named)
+            patched.setattr(report, "escapes_alike", lambda _tag: False)
+            assert text == report_page(site, stats, reports, named)
+        assert b"<!--" not in text

@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from lxml import etree, html
+from lxml import etree
 
 from .build import (
     PageReport,
@@ -82,6 +82,9 @@ from .segments import (
 from .structured import SLOT
 from .website import Site, listed_title
 from .writer import RAW_TEXT, plain_uris, plain_url, serialize, written
+from .writer import escapes_alike as _escapes_alike
+from .writer import html_attribute as _attribute
+from .writer import html_text as _text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile("\ue000([a-zA-Z])(\\d+)\ue001")
@@ -893,45 +896,6 @@ def _menu(site: Site, locale: str, page: str, here: str, *, translations: Transl
 def _menu_locale(locale: str) -> tuple[str, str, str]:
     """A locale as every menu lists it: its tag (quoted), direction and name, written."""
     return _attribute(bcp47(locale)), direction(locale), _text(native_name(locale))
-
-
-# -- escaping, as libxml2 writes an HTML page ----------------------------------------------
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(value: str) -> str:
-    """An attribute's value, quoted: in single quotes where it holds a double quote and
-    no single one, else in double quotes (a double quote in it escaped)."""
-    if '"' in value and "'" not in value:
-        return f"'{_text(value)}'"
-    return f'"{_text(value).replace(chr(34), "&quot;")}"'
-
-
-_PROBE = ("\n\t\r" + "".join(chr(c) for c in range(32, 127)) + "&{&amp;&#1;\xa0\xe9\u2028"
-          "\ufeff\U0001f600\ue002 ")
-
-
-_QUOTED = 'a "quoted" & <value>'
-
-
-@cache
-def _escapes_alike(tag: str) -> bool:
-    """Whether libxml2 writes text in ``tag``, and attribute values, as ``_text`` and
-    ``_attribute`` do (it writes script and style raw; versions differ)."""
-    parser = etree.HTMLParser(encoding="utf-8")
-    root = etree.fromstring(b"<html><head></head><body></body></html>", parser)
-    parent = root.find("head" if tag == "title" else "body")
-    if parent is None:
-        return False
-    try:
-        element = etree.SubElement(parent, tag, {"title": _PROBE, "alt": _QUOTED})
-    except ValueError:
-        return False
-    element.text = _PROBE
-    written = str(html.tostring(element, encoding="unicode", method="html", with_tail=False))
-    return written == (f"<{tag} title={_attribute(_PROBE)} alt={_attribute(_QUOTED)}>"
-                       f"{_text(_PROBE)}</{tag}>")
 
 
 # -- building a page in its locales -----------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 from lxml import etree, html
 
@@ -125,3 +126,43 @@ def _ends(text: str, tag: str) -> bool:
 def _attribute_text(value: str) -> str:
     return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
+
+
+# -- escaping, as libxml2 writes an HTML page ----------------------------------------------
+def html_text(value: str) -> str:
+    """Text as libxml2 writes it in an HTML element (not script or style: escapes_alike)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html_attribute(value: str) -> str:
+    """An attribute's value, quoted: in single quotes where it holds a double quote and
+    no single one, else in double quotes (a double quote in it escaped)."""
+    if '"' in value and "'" not in value:
+        return f"'{html_text(value)}'"
+    return f'"{html_text(value).replace(chr(34), "&quot;")}"'
+
+
+_PROBE = ("\n\t\r" + "".join(chr(c) for c in range(32, 127)) + "&{&amp;&#1;\xa0\xe9\u2028"
+          "\ufeff\U0001f600\ue002 ")
+
+
+_QUOTED = 'a "quoted" & <value>'
+
+
+@cache
+def escapes_alike(tag: str) -> bool:
+    """Whether libxml2 writes text in ``tag``, and attribute values, as ``html_text``
+    and ``html_attribute`` do (it writes script and style raw; versions differ)."""
+    parser = etree.HTMLParser(encoding="utf-8")
+    root = etree.fromstring(b"<html><head></head><body></body></html>", parser)
+    parent = root.find("head" if tag == "title" else "body")
+    if parent is None:
+        return False
+    try:
+        element = etree.SubElement(parent, tag, {"title": _PROBE, "alt": _QUOTED})
+    except ValueError:
+        return False
+    element.text = _PROBE
+    written = str(html.tostring(element, encoding="unicode", method="html", with_tail=False))
+    return written == (f"<{tag} title={html_attribute(_PROBE)} "
+                       f"alt={html_attribute(_QUOTED)}>{html_text(_PROBE)}</{tag}>")
