@@ -870,6 +870,30 @@ def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
     assert "<loc>https://example.org/de/open.html</loc>" in sitemap
 
 
+def test_a_page_keeps_itself_from_search_engines_on_an_edit_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which pages ask not to be indexed is told from the bytes extraction reads: in its
+    workers on a first run, in the run itself where the index holds the pages (an edit).
+    A page that comes to ask is left out of the sitemap, and stays out while another page
+    changes."""
+    root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n'
+                        "publish-threshold = 0\n")
+    (root / "source" / "b.html").write_text("<html><body><p>B.</p></body></html>")
+    _built_in_en_and_de(root, "b.html", monkeypatch)
+    assert "/de/b.html</loc>" in (root / "site" / "sitemap.xml").read_text()
+    (root / "source" / "b.html").write_text(
+        '<html><head><meta name="robots" content="noindex"></head><body><p>B.</p></body>'
+        "</html>")
+    for built in _built_in_en_and_de(root, "b.html", monkeypatch):
+        assert 'rel="canonical"' not in built
+    assert "b.html" not in (root / "site" / "sitemap.xml").read_text()
+    article = root / "source" / "minimally-invasive-spine-surgery.html"
+    article.write_bytes(article.read_bytes().replace(b"</p>", b" Edited.</p>", 1))
+    _built_in_en_and_de(root, "b.html", monkeypatch)
+    sitemap = (root / "site" / "sitemap.xml").read_text()
+    assert "b.html" not in sitemap and "/de/minimally-invasive-spine-surgery.html" in sitemap
+
+
 def test_a_redirect_stub_is_not_offered_to_search_engines(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A redirect stub (``<meta http-equiv="refresh" content="0; url=new.html">``: search

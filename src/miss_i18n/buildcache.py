@@ -264,6 +264,10 @@ class PageCache:
     lines: dict[str, bytes] = field(default_factory=dict)
     """By source key: its row as the index file holds it (read, or made by extraction):
     written again as it is."""
+    unlisted: frozenset[str] | None = None
+    """The pages whose bytes this run's extraction found naming robots or refresh
+    (source.may_stay_unlisted), where it read every page: the build parses only those to
+    tell which pages search engines are not to list (None: it reads every page)."""
     keyed: dict[str, tuple[bytes, frozenset[str], str, str]] = field(default_factory=dict)
     """By page: the SHA-256 of the bytes this run last keyed, the pages and root path it
     keyed them with, and the key (``key_of``): the build keys each page again after the

@@ -31,7 +31,7 @@ from .model import Segment
 from .outputs import SITE_FILES
 from .parallel import jobs_for, map_shared
 from .segments import Plan, source_plan
-from .source import list_pages, read
+from .source import list_pages, may_stay_unlisted, read
 from .website import served_path
 
 EXTRACT_UNITS = 2
@@ -56,11 +56,14 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     sources = _Sources(config.source_dir, frozenset(pages), served_path(config.base_url))
     sizes: dict[str, float] = {}
     by_page: dict[str, str] = {}
+    unlisted: set[str] = set()
     if index.sources:  # each page keyed here: the index may hold its segments
         for page in pages:
             data = read(config.source_dir, page)
             sizes[page] = len(data)
             by_page[page] = index.key_of(page, data, sources.pages, sources.root_path)
+            if may_stay_unlisted(data):
+                unlisted.add(page)
     else:  # none found in an empty index (a first run): each keyed where it is extracted
         sizes = {page: _size(config.source_dir / page) for page in pages}
     missing = [page for page in pages
@@ -70,10 +73,13 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing)),
         cost=lambda item: sizes[item[0]]) if missing else [], strict=True))
     for page, extracted in found.items():
+        if extracted.unlisted:
+            unlisted.add(page)
         if extracted.sha256 is not None:  # keyed there: the build's key_of takes it
             index.remember_key(page, extracted.sha256, sources.pages, sources.root_path,
                                extracted.key)
             by_page[page] = extracted.key
+    index.unlisted = frozenset(unlisted)  # every page was read, here or in a worker
     keys = [by_page[page] for page in pages]
     recorded = _recorded_template(config, seen, index)  # before the index learns this run's
     segments: list[Segment] = []
@@ -139,6 +145,8 @@ class _Extracted:
     plan: Plan
     text: str
     line: bytes
+    unlisted: bool
+    """source.may_stay_unlisted of its bytes."""
 
 
 def _extracted(sources: _Sources, page: tuple[str, str | None]) -> _Extracted:
@@ -152,7 +160,7 @@ def _extracted(sources: _Sources, page: tuple[str, str | None]) -> _Extracted:
     segments, plan = source_plan(sources.folder, name, data)
     return _Extracted(key, sha256, segments, plan,
                       "\n\n".join(map(catalog.segment_text, segments)),
-                      source_line(key, segments, plan))
+                      source_line(key, segments, plan), may_stay_unlisted(data))
 
 
 def _size(path: Path) -> float:

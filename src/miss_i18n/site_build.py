@@ -57,7 +57,7 @@ from .report import REPORT, report_page
 from .segments import Located, Plan
 from .site_pages import index_page, sitemaps
 from .skeleton import PageBuilder
-from .source import list_assets, list_pages, read
+from .source import list_assets, list_pages, may_stay_unlisted, read
 from .summary import (
     Summary,
     shown_of,
@@ -244,7 +244,7 @@ def site_outputs(
     pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets),
-                unindexed=_unindexed(config, pages))
+                unindexed=_unindexed(config, pages, None if index is None else index.unlisted))
     warnings: list[str] = []
     site = _linked(config, site, summaries, warnings)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
@@ -394,17 +394,20 @@ _INSTANT = re.compile(r"\s*[0.]+\s*[;,]?\s*[^\s;,]")
 """A refresh's content that leaves at once for a URL (``0; url=new.html``): a redirect."""
 
 
-def _unindexed(config: Config, pages: Sequence[str]) -> frozenset[str]:
+def _unindexed(config: Config, pages: Sequence[str], unlisted: Collection[str] | None = None
+               ) -> frozenset[str]:
     """The pages whose source asks search engines not to index them (a ``<meta
     name="robots">`` whose content says ``noindex`` or ``none``) or redirects at once (a
     ``<meta http-equiv="refresh" content="0; url=…">``, which they take as a permanent
-    redirect). Parsed only where the page's bytes name either, or are not ASCII-based."""
+    redirect). Parsed only where the page's bytes name either, or are not ASCII-based
+    (``unlisted``: those pages, where this run's extraction found them; else every page is
+    read: 10 ms of 128 pages, alone on one core)."""
     found = set()
     for page in pages:
+        if unlisted is not None and page not in unlisted:
+            continue
         data = read(config.source_dir, page)
-        lowered = data.lower()
-        if b"robots" not in lowered and b"refresh" not in lowered and not data.startswith(
-                (b"\xff\xfe", b"\xfe\xff")):
+        if not may_stay_unlisted(data):
             continue
         for meta in parse_page(data, config.source_dir / page).getroot().iter("meta"):
             content = meta.get("content") or ""

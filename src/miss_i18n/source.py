@@ -135,6 +135,15 @@ def read(source_dir: Path, name: str) -> bytes:
         raise ExtractError(f"cannot read ({exc.strerror}); check the file", path=path) from None
 
 
+def may_stay_unlisted(data: bytes) -> bool:
+    """Whether a page's bytes may ask search engines not to index it or send them on at
+    once (a ``<meta name="robots">`` or ``<meta http-equiv="refresh">``): they name
+    either, or are not ASCII-based (UTF-16), so only parsing tells (site_build)."""
+    lowered = data.lower()
+    return b"robots" in lowered or b"refresh" in lowered or data.startswith(
+        (b"\xff\xfe", b"\xfe\xff"))
+
+
 def _is_page(name: str) -> bool:
     return name.lower().endswith((".html", ".htm"))
 
