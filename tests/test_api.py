@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 import miss_i18n
-from miss_i18n import CheckResult, Project, RunResult
+from miss_i18n import CheckResult, Project, RunResult, catalog
 from miss_i18n.cli import main
 from miss_i18n.config import ENGINES
-from miss_i18n.errors import ConfigError, ExitCode, StaleError, ValidationFailed
+from miss_i18n.errors import CatalogError, ConfigError, ExitCode, StaleError, ValidationFailed
 from miss_i18n.model import Issue, Severity
 from miss_i18n.results import Multilingual, StatusResult
 
@@ -125,6 +125,29 @@ def test_check_gates_live_in_the_result(project: Path) -> None:
     assert gated.error.exit_code == ExitCode.CHECK_FAILED
     assert str(gated.error) == "check failed: below 50% translated: de, ar, pt_BR"
     assert not api.check(min_translated=0).failed
+
+
+def test_check_over_processes_finds_what_one_process_finds(project: Path) -> None:
+    """``check`` spreads the catalogs over processes where they are large enough (here:
+    forced, ``jobs``): the same issues, in the same order, and the same counts; a catalog
+    it cannot read is the same error."""
+    Project.load(project / "pyproject.toml").run(translate=False)
+    for locale, text in (("de", "Zwei  Leerzeichen <1>"), ("ar", "https://x.example 42")):
+        path = project / "locales" / locale / "LC_MESSAGES" / "miss.po"
+        po = catalog.load(path)
+        for entry in po[:5]:
+            entry.msgstr = text
+        path.write_bytes(catalog.to_bytes(po))
+    alone = Project.load(project / "pyproject.toml", jobs=1).check()
+    spread = Project.load(project / "pyproject.toml", jobs=2).check()
+    assert alone.issues and (spread.issues, spread.stats) == (alone.issues, alone.stats)
+    (project / "locales" / "ar" / "LC_MESSAGES" / "miss.po").write_text('msgid "x"\n')
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(CatalogError) as raised:
+            Project.load(project / "pyproject.toml", jobs=jobs).check()
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1]
 
 
 def test_strict_counts_warnings_as_errors() -> None:

@@ -851,8 +851,14 @@ def failed_errors(msgid: str, msgstr: str, ctx: CheckContext,
 def check_file(path: Path, locale: str, glossary: Glossary, shown_path: str) -> list[Issue]:
     """Read one catalog once (CatalogError on a syntax error) and run every check on it;
     the header's findings name the line of its msgid, as an entry's do."""
+    return checked_file(path, locale, glossary, shown_path)[0]
+
+
+def checked_file(path: Path, locale: str, glossary: Glossary, shown_path: str
+                 ) -> tuple[list[Issue], polib.POFile]:
+    """``check_file``'s issues, and the catalog it read."""
     parsed = read_syntax(path)
     line = None if parsed.header is None else parsed.header.line
+    po = to_polib(parsed)
     return [replace(issue, line=line) if issue.msgid is None else issue
-            for issue in check_catalog(to_polib(parsed), CheckContext(locale, shown_path,
-                                                                      glossary))]
+            for issue in check_catalog(po, CheckContext(locale, shown_path, glossary))], po
