@@ -18,6 +18,7 @@ from miss_i18n.cli import main
 from miss_i18n.config import ENGINES
 from miss_i18n.errors import CatalogError, ConfigError, ExitCode, StaleError, ValidationFailed
 from miss_i18n.model import Issue, Severity
+from miss_i18n.provenance import machine_line
 from miss_i18n.results import Multilingual, StatusResult
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
@@ -128,19 +129,29 @@ def test_check_gates_live_in_the_result(project: Path) -> None:
 
 
 def test_check_over_processes_finds_what_one_process_finds(project: Path) -> None:
-    """``check`` spreads the catalogs over processes where they are large enough (here:
-    forced, ``jobs``): the same issues, in the same order, and the same counts; a catalog
-    it cannot read is the same error."""
+    """``check``, ``status`` and ``compile`` spread the catalogs over processes where they
+    are large enough (here: forced, ``jobs``): the same issues, in the same order, counts,
+    drafts and .mo files; a catalog ``check`` cannot read is the same error."""
     Project.load(project / "pyproject.toml").run(translate=False)
     for locale, text in (("de", "Zwei  Leerzeichen <1>"), ("ar", "https://x.example 42")):
         path = project / "locales" / locale / "LC_MESSAGES" / "miss.po"
         po = catalog.load(path)
         for entry in po[:5]:
             entry.msgstr = text
+        for number, entry in enumerate(po[5:9]):
+            entry.msgstr = f"Entwurf {number}"
+            entry.flags.append("fuzzy")
+            entry.tcomment = machine_line("fake-engine test 1.0 (en→de)",
+                                          confidence=0.25 * number, source=entry.msgid,
+                                          text=entry.msgstr)
         path.write_bytes(catalog.to_bytes(po))
-    alone = Project.load(project / "pyproject.toml", jobs=1).check()
-    spread = Project.load(project / "pyproject.toml", jobs=2).check()
-    assert alone.issues and (spread.issues, spread.stats) == (alone.issues, alone.stats)
+    alone, spread = (Project.load(project / "pyproject.toml", jobs=jobs) for jobs in (1, 2))
+    assert alone.check().issues and (spread.check().issues, spread.check().stats) == (
+        alone.check().issues, alone.check().stats)
+    # status and compile read each catalog where they work on it, as check does
+    assert alone.status(least_confident=2).least_confident["de"]
+    assert spread.status(least_confident=2) == alone.status(least_confident=2)
+    assert spread.compile(check=True).writes == alone.compile(check=True).writes
     (project / "locales" / "ar" / "LC_MESSAGES" / "miss.po").write_text('msgid "x"\n')
     errors = []
     for jobs in (1, 2):

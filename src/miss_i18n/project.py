@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,17 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _status_of(least_confident: int, config: Config, po: polib.POFile, locale: str
+               ) -> tuple[CatalogStats, bool, tuple[int, list[confidence.WeakDraft]]]:
+    """A target locale's counts, whether the site publishes it, and how many machine drafts
+    carry a confidence with the ``least_confident`` of them (``status``, where the catalog
+    was read)."""
+    shown = summary.shown_of(po, locale, include_fuzzy=config.include_fuzzy,
+                             glossary=config.glossary) >= config.publish_threshold
+    drafts = confidence.scored_drafts(po) if least_confident else []
+    return catalog.stats(po, locale), shown, (len(drafts), drafts[:least_confident])
 
 
 def _checked(config: Config, locale: str) -> tuple[list[Issue], CatalogStats]:
@@ -279,8 +291,7 @@ class Project:
         """Each catalog compiled to a .mo file (fuzzy entries left out)."""
         config = self.config
         with self._locked(check) as seen:
-            catalogs = updating.load_catalogs(config, seen=seen)
-            writes = self._commit(updating.mo_outputs(config, catalogs), check, seen)
+            writes = self._commit(updating.mo_outputs(config, seen), check, seen)
         return CompileResult(writes=writes, check=check, command=self._command("compile"))
 
     def build(self, *, check: bool = False, include_fuzzy: bool | None = None
@@ -309,22 +320,21 @@ class Project:
         locale's least confident machine drafts (review those first)."""
         config = self.config
         catalogs_apart(config)
-        catalogs = updating.load_catalogs(config, seen=Snapshot())
-        published = {locale: summary.shown_of(po, locale, include_fuzzy=config.include_fuzzy,
-                                              glossary=config.glossary)
-                     >= config.publish_threshold for locale, po in catalogs.items()}
-        result = more.StatusResult(stats=updating.stats(catalogs), published=published)
+        found = updating.each_catalog(config, Snapshot(), partial(_status_of, least_confident))
+        result = more.StatusResult(
+            stats=[row for row, _shown, _drafts in found.values()],
+            published={locale: shown for locale, (_row, shown, _drafts) in found.items()})
         if not least_confident:
             return result
-        scored = {locale: confidence.scored_drafts(po) for locale, po in catalogs.items()}
         files = {}
-        for locale in catalogs:
+        for locale in found:
             path = config.po_path(locale)
             files[locale] = str(path.relative_to(config.root)) \
                 if path.is_relative_to(config.root) else str(path)
         return replace(result, least_confident={
-            locale: drafts[:least_confident] for locale, drafts in scored.items()},
-            scored={locale: len(drafts) for locale, drafts in scored.items()}, files=files)
+            locale: drafts[1] for locale, (_row, _shown, drafts) in found.items()},
+            scored={locale: drafts[0] for locale, (_row, _shown, drafts) in found.items()},
+            files=files)
 
     def run(self, *, check: bool = False, include_fuzzy: bool | None = None,
             engine: str | None = None, translate: bool = True,

@@ -268,6 +268,27 @@ BYTES_PER_UNIT = 25_000
 """About as much of a catalog file to read and summarize as building one page."""
 
 
+def each_catalog(config: Config, seen: Snapshot,
+                 function: Callable[[Config, polib.POFile, str], R]) -> dict[str, R]:
+    """``function(config, catalog, locale)`` of each target locale's catalog, read where
+    it runs: over processes where the catalogs are large enough (what ``function`` returns
+    is pickled back); what was read goes into ``seen``, as if read here."""
+    locales = list(config.targets)
+    sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
+             for locale in locales]
+    jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
+    return recorded(config, seen, locales, map_shared(_of_catalog, (config, function),
+                                                       locales, jobs))
+
+
+def _of_catalog(shared: tuple[Config, Callable[[Config, polib.POFile, str], R]], locale: str
+                ) -> tuple[str, R]:
+    config, function = shared
+    held, po = _read_catalog(config, locale, required=True)
+    assert po is not None  # required: read_data raised otherwise
+    return held, function(config, po, locale)
+
+
 def _loaded_summary(shared: tuple[Config, bool], locale: str) -> tuple[str, Summary]:
     config, include_fuzzy = shared
     held, po = _read_catalog(config, locale, required=True)
@@ -310,8 +331,14 @@ def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> lis
                                                                     strict=True)]
 
 
-def mo_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> list[Output]:
-    return [Output(config.mo_path(loc), catalog.mo_bytes(po)) for loc, po in catalogs.items()]
+def mo_outputs(config: Config, seen: Snapshot) -> list[Output]:
+    """Each target locale's .mo, made from its catalog where that was read (each_catalog)."""
+    return [Output(config.mo_path(locale), data)
+            for locale, data in each_catalog(config, seen, _mo_of).items()]
+
+
+def _mo_of(_config: Config, po: polib.POFile, _locale: str) -> bytes:
+    return catalog.mo_bytes(po)
 
 
 ENTRIES_PER_UNIT = 100
