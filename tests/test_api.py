@@ -129,9 +129,10 @@ def test_check_gates_live_in_the_result(project: Path) -> None:
 
 
 def test_check_over_processes_finds_what_one_process_finds(project: Path) -> None:
-    """``check``, ``status`` and ``compile`` spread the catalogs over processes where they
-    are large enough (here: forced, ``jobs``): the same issues, in the same order, counts,
-    drafts and .mo files; a catalog ``check`` cannot read is the same error."""
+    """``check``, ``status``, ``compile`` and ``xliff export`` spread the catalogs over
+    processes where they are large enough (here: forced, ``jobs``): the same issues, in the
+    same order, counts, drafts, .mo and XLIFF files; a catalog ``check`` cannot read is the
+    same error."""
     Project.load(project / "pyproject.toml").run(translate=False)
     for locale, text in (("de", "Zwei  Leerzeichen <1>"), ("ar", "https://x.example 42")):
         path = project / "locales" / locale / "LC_MESSAGES" / "miss.po"
@@ -152,6 +153,10 @@ def test_check_over_processes_finds_what_one_process_finds(project: Path) -> Non
     assert alone.status(least_confident=2).least_confident["de"]
     assert spread.status(least_confident=2) == alone.status(least_confident=2)
     assert spread.compile(check=True).writes == alone.compile(check=True).writes
+    for api, folder in ((alone, "one"), (spread, "two")):
+        assert api.export_xliff(output_dir=project.parent / folder).error is None
+    assert [p.read_bytes() for p in sorted((project.parent / "two").iterdir())] == [
+        p.read_bytes() for p in sorted((project.parent / "one").iterdir())]
     (project / "locales" / "ar" / "LC_MESSAGES" / "miss.po").write_text('msgid "x"\n')
     errors = []
     for jobs in (1, 2):

@@ -124,6 +124,15 @@ def _status_of(least_confident: int, config: Config, po: polib.POFile, locale: s
     return catalog.stats(po, locale), shown, (len(drafts), drafts[:least_confident])
 
 
+def _xliff_of(config: Config, po: polib.POFile, locale: str) -> bytes:
+    """A target locale's catalog as XLIFF (``export_xliff``, where the catalog was read)."""
+    path = config.po_path(locale)
+    original = path.relative_to(config.root).as_posix() if path.is_relative_to(
+        config.root) else path.name
+    return _exported(po, path, source_locale=config.source_locale, locale=locale,
+                     original=original)
+
+
 def _checked(config: Config, locale: str) -> tuple[list[Issue], CatalogStats]:
     """A target locale's catalog checked, and its counts, from one read of it (``check``,
     in a worker process where there are enough catalogs)."""
@@ -546,14 +555,8 @@ class Project:
             folder = output_dir.resolve() if output_dir is not None else config.root / XLIFF_DIR
             if output_dir is not None:
                 outside_folders(config, output_dir, "--output-dir")
-            files = []
-            for locale in config.targets:
-                path = updating.catalog_path(config, locale, seen)
-                original = path.relative_to(config.root).as_posix() if path.is_relative_to(
-                    config.root) else path.name
-                data = _exported(catalog.load(path), path, source_locale=config.source_locale,
-                                 locale=locale, original=original)
-                files.append(outputs.Output(folder / f"{locale}.xlf", data))
+            files = [outputs.Output(folder / f"{locale}.xlf", data) for locale, data
+                     in updating.each_catalog(config, seen, _xliff_of).items()]
             writes = self._commit(files, check, seen, also=[folder])
         command = " ".join([self._command("xliff export"),
                             *typed_overrides(output_dir=output_dir)])
