@@ -206,3 +206,17 @@ def snapshot(root: Path, *folders: str) -> dict[str, bytes]:
     """Every file below ``folders`` of ``root``, by path: to compare two runs' outputs."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for folder in folders for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def paths_passed(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[Path]:
+    """The paths ``module.name`` (a function of one path) is called with from now on, in
+    order; it still does its work."""
+    passed: list[Path] = []
+    real = getattr(module, name)
+
+    def counting(path: Path) -> object:
+        passed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(module, name, counting)
+    return passed

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import invoke, invoke_unprivileged, invoke_without_access
+from helpers import invoke, invoke_unprivileged, invoke_without_access, paths_passed
 from miss_i18n import files as files_module
 from miss_i18n import incremental, lock, mo_file, outputs, site_build, updating
 from miss_i18n.errors import ConflictError, PathError
@@ -925,15 +925,7 @@ def test_a_loop_of_links_is_refused(project: Path) -> None:
 
 # -- the snapshot: what the run read, checked before anything is replaced -----------------
 def _counting_hashes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    hashed: list[Path] = []
-    real = files_module._digest_of
-
-    def counting(path: Path) -> str:
-        hashed.append(path)
-        return real(path)
-
-    monkeypatch.setattr(files_module, "_digest_of", counting)
-    return hashed
+    return paths_passed(monkeypatch, files_module, "_digest_of")
 
 
 def test_a_file_settled_before_the_run_is_checked_by_its_signature(

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
-from helpers import invoke, snapshot
+from helpers import invoke, paths_passed, snapshot
 from miss_i18n import buildcache, catalog, extracting, incremental, languages, mo_file, site_build
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
@@ -540,6 +540,11 @@ def _previous_template(config: Config, index: PageCache) -> polib.POFile | None:
     return extracting._previous_of(config, extracting._recorded_template(config, Snapshot(), index))
 
 
+def _counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The paths catalog.load reads from now on, in order."""
+    return paths_passed(monkeypatch, catalog, "load")
+
+
 def test_a_run_without_the_index_parses_only_the_header_of_a_template_it_keeps(
         recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh clone (no .miss-i18n/) needs the template on disk only to keep its dates:
@@ -549,14 +554,7 @@ def test_a_run_without_the_index_parses_only_the_header_of_a_template_it_keeps(
     template changed: dated anew)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later run: its dates differ
     before = snapshot(recorded, "locales", "site")
-    loads: list[Path] = []
-    original = catalog.load
-
-    def load(path: Path) -> polib.POFile:
-        loads.append(path)
-        return original(path)
-
-    monkeypatch.setattr(catalog, "load", load)
+    loads = _counted_loads(monkeypatch)
     config = load_config(recorded / "pyproject.toml")
     for changed in (False, True):
         shutil.rmtree(recorded / ".miss-i18n")
@@ -576,14 +574,7 @@ def test_the_template_on_disk_is_made_again_from_the_index_not_read(
     config = load_config(recorded / "pyproject.toml")
     index = PageCache.of(config.root)
     read = catalog.load(config.pot_path)
-    loads: list[Path] = []
-    original = catalog.load
-
-    def load(path: Path) -> polib.POFile:
-        loads.append(path)
-        return original(path)
-
-    monkeypatch.setattr(catalog, "load", load)
+    loads = _counted_loads(monkeypatch)
     made = _previous_template(config, index)
     assert made is not None and loads == []
     assert _entries(made) == _entries(read)

@@ -25,6 +25,7 @@ from .errors import (
 from .files import (
     Snapshot,
     digest_of,
+    size_of,
 )
 from .incremental import Template
 from .model import Segment
@@ -54,7 +55,7 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
     if index is None:
         index = PageCache.of(config.root, store=False)
     sources = _Sources(config.source_dir, frozenset(pages), served_path(config.base_url))
-    sizes: dict[str, float] = {}
+    sizes: dict[str, int] = {}
     by_page: dict[str, str] = {}
     unlisted: set[str] = set()
     if index.sources:  # each page keyed here: the index may hold its segments
@@ -65,7 +66,7 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
             if may_stay_unlisted(data):
                 unlisted.add(page)
     else:  # none found in an empty index (a first run): each keyed where it is extracted
-        sizes = {page: _size(config.source_dir / page) for page in pages}
+        sizes = {page: size_of(config.source_dir / page) for page in pages}
     missing = [page for page in pages
                if page not in by_page or index.segments(by_page[page]) is None]
     found = dict(zip(missing, map_shared(
@@ -161,15 +162,6 @@ def _extracted(sources: _Sources, page: tuple[str, str | None]) -> _Extracted:
     return _Extracted(key, sha256, segments, plan,
                       "\n\n".join(map(catalog.segment_text, segments)),
                       source_line(key, segments, plan), may_stay_unlisted(data))
-
-
-def _size(path: Path) -> float:
-    """A page's size, to send the largest out first (0 where it cannot be told: reading it
-    says why)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 OnDisk = tuple[list[str], list[list[Segment]], dict[str, str], str]

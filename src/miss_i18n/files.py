@@ -58,6 +58,15 @@ def digest_of(data: bytes | None) -> str:
     return ABSENT if data is None else hashlib.sha256(data).hexdigest()
 
 
+def size_of(path: Path) -> int:
+    """A file's size, to send the largest work out first (0 where it cannot be told:
+    reading the file says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def signature(path: str | Path) -> list[int] | None:
     """What the file system says of a file, to tell cheaply that it was not touched since:
     size, modification and change times, inode (the change time cannot be set back by

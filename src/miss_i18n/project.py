@@ -38,6 +38,7 @@ from .files import (
     discard,
     remove_leftovers,
     resolved,
+    size_of,
     write_if_changed,
 )
 from .lock import project_lock
@@ -102,15 +103,6 @@ XLIFF_DIR = Path("build") / "xliff"
 CHECK_BYTES_PER_UNIT = 32_000
 """Checking this many bytes of catalogs costs about a page build (parallel.jobs_for):
 35 µs an entry of about 290 bytes."""
-
-
-def _size(path: Path) -> int:
-    """A file's size, to send the largest out first (0 where it cannot be told: reading it
-    says why)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _status_of(least_confident: int, config: Config, po: polib.POFile, locale: str
@@ -284,7 +276,7 @@ class Project:
         rows: list[CatalogStats] = []
         catalogs_apart(config)
         locales = list(config.targets)
-        sizes = {locale: _size(config.po_path(locale)) for locale in locales}
+        sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
         for found, row in parallel.map_shared(
                 _checked, config, locales,
                 parallel.jobs_for(config.jobs, sum(sizes.values()) // CHECK_BYTES_PER_UNIT),

@@ -29,6 +29,7 @@ from .files import (
     digest_of,
     ensure_inside,
     remove_leftovers,
+    size_of,
     stage,
 )
 from .incremental import Template
@@ -257,11 +258,10 @@ def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
                      ) -> dict[str, Summary]:
     """Each target locale's catalog read and summarized where it was read."""
     locales = list(config.targets)
-    sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
-             for locale in locales]
-    jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
+    sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
+    jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
     return recorded(config, seen, locales, map_shared(
-        _loaded_summary, (config, include_fuzzy), locales, jobs))
+        _loaded_summary, (config, include_fuzzy), locales, jobs, cost=sizes.__getitem__))
 
 
 BYTES_PER_UNIT = 25_000
@@ -274,11 +274,10 @@ def each_catalog(config: Config, seen: Snapshot,
     it runs: over processes where the catalogs are large enough (what ``function`` returns
     is pickled back); what was read goes into ``seen``, as if read here."""
     locales = list(config.targets)
-    sizes = [config.po_path(locale).stat().st_size if config.po_path(locale).is_file() else 0
-             for locale in locales]
-    jobs = jobs_for(config.jobs, sum(sizes) // BYTES_PER_UNIT)
+    sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
+    jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
     return recorded(config, seen, locales, map_shared(_of_catalog, (config, function),
-                                                       locales, jobs))
+                                                       locales, jobs, cost=sizes.__getitem__))
 
 
 def _of_catalog(shared: tuple[Config, Callable[[Config, polib.POFile, str], R]], locale: str
