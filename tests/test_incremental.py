@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 
 from conftest import PAGES, make_project
 from helpers import invoke, paths_passed, snapshot
-from miss_i18n import buildcache, catalog, extracting, incremental, languages, mo_file, site_build
+from miss_i18n import (
+    buildcache,
+    catalog,
+    extracting,
+    incremental,
+    languages,
+    mo_file,
+    site_build,
+    updating,
+)
 from miss_i18n.buildcache import PageCache
 from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
 from miss_i18n.config import Config, Glossary, load_config
@@ -538,6 +547,55 @@ def _previous_template(config: Config, index: PageCache) -> polib.POFile | None:
     """The template on disk as an edit's run takes it: made again from the index's
     record of it where it is the one recorded, else read."""
     return extracting._previous_of(config, extracting._recorded_template(config, Snapshot(), index))
+
+
+def test_a_build_alone_takes_the_summaries_from_the_records(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build`` (and the other commands that summarize the catalogs as they are) takes a
+    catalog's summary from its record where the record shows the catalog as a run wrote
+    it, merged with the template on disk: no catalog parsed, the same summaries (every
+    kind of entry, fuzzy shown or not) as parsing and checking them whole, but for the
+    drafts' line numbers; a catalog edited since, or a template changed since, is read
+    whole."""
+    config = load_config(recorded / "pyproject.toml")
+    parsed: list[Path] = []  # the catalogs parsed whole (an update parses its header)
+    parse = catalog.parse_syntax
+
+    def parse_syntax(data: bytes, path: Path) -> Any:
+        if path.is_file() and len(data) == path.stat().st_size:
+            parsed.append(path)
+        return parse(data, path)
+
+    monkeypatch.setattr(catalog, "parse_syntax", parse_syntax)
+
+    def summaries(fuzzy: bool) -> dict[str, Any]:
+        """By locale: the summary, less its drafts' lines in the file (a record holds none,
+        as an edit's run takes them; the report does not show them), and its basis."""
+        found = updating.loaded_summaries(config, seen=Snapshot(), include_fuzzy=fuzzy)
+        return {locale: (replace(summary, weakest=[replace(weak, line=None)
+                                                   for weak in summary.weakest]),
+                         summary.basis) for locale, summary in found.items()}
+
+    def parsed_catalogs() -> list[str]:
+        return [p.parent.parent.name for p in parsed if p.suffix == ".po"]
+
+    for fuzzy in (True, False):
+        parsed.clear()
+        taken = summaries(fuzzy)
+        assert parsed_catalogs() == []  # the template alone was parsed whole
+        with pytest.MonkeyPatch.context() as whole:
+            whole.setattr(updating, "_template_on_disk", lambda _config: None)
+            assert taken == summaries(fuzzy)
+        assert sorted(parsed_catalogs()) == sorted(LOCALES)
+    de = config.po_path("de")
+    _replace(de, b'msgstr "', b'msgstr "Edited: ')
+    parsed.clear()
+    summaries(True)
+    assert parsed_catalogs() == ["de"]
+    _replace(config.pot_path, b"msgid", b"# a note\nmsgid")
+    parsed.clear()
+    summaries(True)
+    assert sorted(parsed_catalogs()) == sorted(LOCALES)
 
 
 def _counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:

@@ -267,6 +267,12 @@ def _record(config: Config, locale: str) -> Path | None:
     return path
 
 
+def has_record(config: Config, locale: str) -> bool:
+    """Whether a record of the locale's catalog may be there to use."""
+    path = _record(config, locale)
+    return path is not None and path.is_file()
+
+
 def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes]] | None:
     """The record's head, and its active rows' lines as written, not decoded (None where
     the file is not laid out as ``save`` writes it)."""
