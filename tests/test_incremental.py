@@ -37,6 +37,7 @@ from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
 from miss_i18n.config import Config, Glossary, load_config
 from miss_i18n.facts import Delta, Lookups, counted, summary_from, tally_of, weak_of
 from miss_i18n.files import Snapshot, digest_of
+from miss_i18n.project import Project
 from miss_i18n.provenance import text_digest
 from miss_i18n.summary import summarize
 
@@ -596,6 +597,22 @@ def test_a_build_alone_takes_the_summaries_from_the_records(
     parsed.clear()
     summaries(True)
     assert sorted(parsed_catalogs()) == sorted(LOCALES)
+
+
+def test_status_takes_its_counts_from_the_records(recorded: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``status`` (without drafts to list) takes each catalog's counts and what it shows
+    from its record, as ``build`` does: the same answer as reading every catalog, fuzzy
+    shown or not."""
+    config = load_config(recorded / "pyproject.toml")
+    assert updating._template_on_disk(config) is not None  # (the records' way)
+    for fuzzy in (True, False):
+        project = Project(replace(config, include_fuzzy=fuzzy))
+        taken = project.status()
+        with pytest.MonkeyPatch.context() as whole:
+            whole.setattr(updating, "_template_on_disk", lambda _config: None)
+            assert project.status() == taken
+        assert len({row.locale for row in taken.stats}) == len(LOCALES)
 
 
 def _counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:

@@ -112,7 +112,7 @@ def _status_of(least_confident: int, config: Config, po: polib.POFile, locale: s
     was read)."""
     shown = summary.shown_of(po, locale, include_fuzzy=config.include_fuzzy,
                              glossary=config.glossary) >= config.publish_threshold
-    drafts = confidence.scored_drafts(po) if least_confident else []
+    drafts = confidence.scored_drafts(po)
     return catalog.stats(po, locale), shown, (len(drafts), drafts[:least_confident])
 
 
@@ -321,12 +321,16 @@ class Project:
         locale's least confident machine drafts (review those first)."""
         config = self.config
         catalogs_apart(config)
+        if not least_confident:  # the catalogs' records answer where they can
+            counts = updating.shown_counts(config, seen=Snapshot())
+            return more.StatusResult(
+                stats=[row for row, _shown in counts.values()],
+                published={locale: shown >= config.publish_threshold
+                           for locale, (_row, shown) in counts.items()})
         found = updating.each_catalog(config, Snapshot(), partial(_status_of, least_confident))
         result = more.StatusResult(
             stats=[row for row, _shown, _drafts in found.values()],
             published={locale: shown for locale, (_row, shown, _drafts) in found.items()})
-        if not least_confident:
-            return result
         files = {}
         for locale in found:
             path = config.po_path(locale)

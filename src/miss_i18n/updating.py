@@ -43,6 +43,7 @@ from .summary import (
     Summary,
     basis_of,
     pack,
+    shown_of,
     stage_files,
     summarize,
     unpack,
@@ -318,6 +319,36 @@ def _of_catalog(shared: tuple[Config, Callable[[Config, polib.POFile, str], R]],
     held, po = _read_catalog(config, locale, required=True)
     assert po is not None  # required: read_data raised otherwise
     return held, function(config, po, locale)
+
+
+def shown_counts(config: Config, *, seen: Snapshot) -> dict[str, tuple[CatalogStats, float]]:
+    """Each target locale's counts and how much of the pages' text it shows translated
+    (``summary.shown_of``, with the config's include-fuzzy): from its record where that
+    shows the catalog as a run wrote it (as ``loaded_summaries``), else from the catalog."""
+    locales = list(config.targets)
+    sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
+    jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
+    return recorded(config, seen, locales, map_shared(
+        _shown_counts, (config, _template_on_disk(config)), locales, jobs,
+        cost=sizes.__getitem__))
+
+
+def _shown_counts(shared: tuple[Config, Template | None], locale: str
+                  ) -> tuple[str, tuple[CatalogStats, float]]:
+    config, template = shared
+    data = _catalog_bytes(config, locale, required=True)
+    assert data is not None  # required: read_data raised otherwise
+    held = digest_of(data)
+    made = None if template is None else incremental.update(config, template, locale, data,
+                                                            held)
+    if made is not None and template is not None:
+        _written, header, facts, _rows = made
+        summary = _summary_of(config, template, locale, header, facts,
+                              include_fuzzy=config.include_fuzzy)[0]
+        return held, (summary.stats, summary.shown)
+    po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
+    return held, (catalog.stats(po, locale), shown_of(po, locale, glossary=config.glossary,
+                                                      include_fuzzy=config.include_fuzzy))
 
 
 def _loaded_summary(shared: tuple[Config, bool, Template | None], locale: str
