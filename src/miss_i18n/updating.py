@@ -336,15 +336,9 @@ def shown_counts(config: Config, *, seen: Snapshot) -> dict[str, tuple[CatalogSt
 def _shown_counts(shared: tuple[Config, Template | None], locale: str
                   ) -> tuple[str, tuple[CatalogStats, float]]:
     config, template = shared
-    data = _catalog_bytes(config, locale, required=True)
-    assert data is not None  # required: read_data raised otherwise
-    held = digest_of(data)
-    made = None if template is None else incremental.update(config, template, locale, data,
-                                                            held)
-    if made is not None and template is not None:
-        _written, header, facts, _rows = made
-        summary = _summary_of(config, template, locale, header, facts,
-                              include_fuzzy=config.include_fuzzy)[0]
+    held, data, summary = _from_record(config, template, locale,
+                                       include_fuzzy=config.include_fuzzy)
+    if summary is not None:
         return held, (summary.stats, summary.shown)
     po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
     return held, (catalog.stats(po, locale), shown_of(po, locale, glossary=config.glossary,
@@ -354,19 +348,28 @@ def _shown_counts(shared: tuple[Config, Template | None], locale: str
 def _loaded_summary(shared: tuple[Config, bool, Template | None], locale: str
                     ) -> tuple[str, Summary]:
     config, include_fuzzy, template = shared
+    held, data, summary = _from_record(config, template, locale, include_fuzzy=include_fuzzy)
+    if summary is None:
+        po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
+        summary = summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
+    return held, replace(summary, basis=basis_of(held, include_fuzzy))
+
+
+def _from_record(config: Config, template: Template | None, locale: str, *,
+                 include_fuzzy: bool) -> tuple[str, bytes, Summary | None]:
+    """A locale's catalog as read (its SHA-256, its bytes) and, where its record shows it
+    as a run wrote it, merged with ``template`` (``_template_on_disk``), its summary from
+    the record (None: the catalog must be read whole)."""
     data = _catalog_bytes(config, locale, required=True)
     assert data is not None  # required: read_data raised otherwise
     held = digest_of(data)
     made = None if template is None else incremental.update(config, template, locale, data,
                                                             held)
-    if made is not None and template is not None:
-        _written, header, facts, _rows = made
-        summary = _summary_of(config, template, locale, header, facts,
-                              include_fuzzy=include_fuzzy)[0]
-    else:
-        po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
-        summary = summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
-    return held, replace(summary, basis=basis_of(held, include_fuzzy))
+    if made is None or template is None:
+        return held, data, None
+    _written, header, facts, _rows = made
+    return held, data, _summary_of(config, template, locale, header, facts,
+                                   include_fuzzy=include_fuzzy)[0]
 
 
 def catalog_writes(config: Config, summaries: Mapping[str, Summary]
