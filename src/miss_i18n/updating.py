@@ -50,6 +50,7 @@ from .summary import (
 )
 
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 def merged(config: Config, pot: polib.POFile, *, seen: Snapshot) -> dict[str, polib.POFile]:
@@ -268,12 +269,20 @@ def loaded_summaries(config: Config, *, seen: Snapshot, include_fuzzy: bool
     """Each target locale's catalog read and summarized where it was read: from its record
     (incremental.py) where that shows the catalog as a run wrote it, merged with the
     template on disk; else parsed and checked whole."""
+    return _over_catalogs(config, seen, _loaded_summary,
+                          (config, include_fuzzy, _template_on_disk(config)))
+
+
+def _over_catalogs(config: Config, seen: Snapshot, function: Callable[[S, str], tuple[str, R]],
+                   shared: S) -> dict[str, R]:
+    """``function(shared, locale)`` for each target locale, each the digest of the catalog
+    it read and a result: over processes where the catalogs hold enough bytes, the largest
+    sent out first; what was read goes into ``seen``, as if read here."""
     locales = list(config.targets)
     sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
     jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
-    return recorded(config, seen, locales, map_shared(
-        _loaded_summary, (config, include_fuzzy, _template_on_disk(config)), locales, jobs,
-        cost=sizes.__getitem__))
+    return recorded(config, seen, locales, map_shared(function, shared, locales, jobs,
+                                                       cost=sizes.__getitem__))
 
 
 def _template_on_disk(config: Config) -> Template | None:
@@ -306,11 +315,7 @@ def each_catalog(config: Config, seen: Snapshot,
     """``function(config, catalog, locale)`` of each target locale's catalog, read where
     it runs: over processes where the catalogs are large enough (what ``function`` returns
     is pickled back); what was read goes into ``seen``, as if read here."""
-    locales = list(config.targets)
-    sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
-    jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
-    return recorded(config, seen, locales, map_shared(_of_catalog, (config, function),
-                                                       locales, jobs, cost=sizes.__getitem__))
+    return _over_catalogs(config, seen, _of_catalog, (config, function))
 
 
 def _of_catalog(shared: tuple[Config, Callable[[Config, polib.POFile, str], R]], locale: str
@@ -325,12 +330,7 @@ def shown_counts(config: Config, *, seen: Snapshot) -> dict[str, tuple[CatalogSt
     """Each target locale's counts and how much of the pages' text it shows translated
     (``summary.shown_of``, with the config's include-fuzzy): from its record where that
     shows the catalog as a run wrote it (as ``loaded_summaries``), else from the catalog."""
-    locales = list(config.targets)
-    sizes = {locale: size_of(config.po_path(locale)) for locale in locales}
-    jobs = jobs_for(config.jobs, sum(sizes.values()) // BYTES_PER_UNIT)
-    return recorded(config, seen, locales, map_shared(
-        _shown_counts, (config, _template_on_disk(config)), locales, jobs,
-        cost=sizes.__getitem__))
+    return _over_catalogs(config, seen, _shown_counts, (config, _template_on_disk(config)))
 
 
 def _shown_counts(shared: tuple[Config, Template | None], locale: str
