@@ -145,6 +145,23 @@ def test_an_edit_writes_the_index_rows_of_the_pages_it_did_not_touch_as_they_wer
         assert line == buildcache._json(["page", key, json.loads(line)[2]])
 
 
+def test_each_row_a_build_makes_holds_its_files_signature_as_a_whole_encoding_would(
+        project: Path) -> None:
+    """The build's workers write each row's line, its file's signature added once the file
+    is in place (save): whatever the page's title holds, the line is the one _json writes of
+    the row, and the signature is the file's (so the next build trusts it)."""
+    page = project / "source" / ARTICLE_PAGE
+    page.write_bytes(page.read_bytes().replace(
+        b"<title>", b'<title>,"stat":null,"title": \\" &quot;x&quot; ', 1))
+    assert invoke("run", "--no-translate", "--jobs", "2")[0] == 0
+    lines = _page_lines(project)
+    assert lines and any(b',\\"stat\\":null,\\"title\\"' in line for line in lines.values())
+    for key, line in lines.items():
+        row = json.loads(line)[2]
+        assert line == buildcache._json(["page", key, row])
+        assert row["stat"] == buildcache.signature(project / "site" / row["path"])
+
+
 def test_a_page_row_that_is_not_one_costs_only_its_page(
         project: Path, built: list[tuple[str, str]]) -> None:
     index = project / INDEX

@@ -189,8 +189,18 @@ class Built:
     """Whether the build wrote it (or, in check mode, would have)."""
     report: PageReport
     title: str
-    row: dict[str, Any] | None = None
+    row: Row | None = None
     """Its index row where this build made or changed it (None: the index's stands)."""
+
+
+Row = dict[str, Any] | tuple[str, bytes]
+"""A page's index row that a build made or changed: whole, or as the line the build's
+worker wrote for it with its file's name, the file's signature to be added once the file is
+in place (PageCache.row, save)."""
+
+_UNSIGNED = b',"stat":null,"title":'
+"""Where a made row's line holds its file's signature (its keys are sorted; no text in a
+line holds ``,"`` but its structure, where a quote is escaped)."""
 
 
 def _built_of(sources: Any, locales: Any) -> Built_ | None:
@@ -264,6 +274,9 @@ class PageCache:
     lines: dict[str, bytes] = field(default_factory=dict)
     """By source key: its row as the index file holds it (read, or made by extraction):
     written again as it is."""
+    unsigned: dict[str, str] = field(default_factory=dict)
+    """By page key: the file of each row this build made as a line (``add_page``), whose
+    signature ``save`` adds."""
     unlisted: frozenset[str] | None = None
     """The pages whose bytes this run's extraction found naming robots or refresh
     (source.may_stay_unlisted), where it read every page: the build parses only those to
@@ -442,8 +455,12 @@ class PageCache:
         return Built(name, str(row["sha256"]), False, report, str(row.get("title", page)),
                      None if now == row.get("stat") else {**row, "stat": now})
 
-    def add_page(self, key: str, row: dict[str, Any]) -> None:
-        self.pages[key] = row
+    def add_page(self, key: str, row: Row) -> None:
+        if isinstance(row, tuple):
+            self.unsigned[key], self.pages[key] = row
+        else:
+            self.unsigned.pop(key, None)
+            self.pages[key] = row
         self.used_pages.add(key)
 
     def use_pages(self, keys: Iterable[str]) -> None:
@@ -451,10 +468,12 @@ class PageCache:
         self.used_pages.update(keys)
 
     @staticmethod
-    def row(name: str, built: Built) -> dict[str, Any]:
-        """A page's row; its file's signature is taken once the file is in place (save)."""
-        return {"path": name, "sha256": built.digest, "stat": None,
-                "title": built.title, **_report_row(built.report)}
+    def row(key: str, name: str, built: Built) -> tuple[str, bytes]:
+        """A page's row as its line in the index file, made where the page is built (a
+        worker), and its file's name: its file's signature is added once the file is in
+        place (``save``)."""
+        return name, _json(["page", key, {"path": name, "sha256": built.digest, "stat": None,
+                                          "title": built.title, **_report_row(built.report)}])
 
     # -- the index file -------------------------------------------------------------------
     def save(self, output_dir: Path, *, full: bool) -> None:
@@ -463,11 +482,14 @@ class PageCache:
         only costs a rebuild."""
         if not self.store:
             return
-        folder = str(output_dir)
-        for key in self.used_pages:
-            row = self.pages[key]
-            if isinstance(row, dict) and row["stat"] is None:  # strings: once per page
-                row["stat"] = signature(os.path.join(folder, row["path"]))  # noqa: PTH118
+        below = os.path.join(output_dir, "")  # noqa: PTH118
+        for key, name in self.unsigned.items():
+            made = self.pages[key]
+            assert isinstance(made, bytes)
+            stat = signature(below + name)
+            self.pages[key] = made.replace(_UNSIGNED, b',"stat":' + (
+                b"null" if stat is None else b"[%d,%d,%d,%d]" % tuple(stat)) + b',"title":', 1)
+        self.unsigned = {}
         if full:
             self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
             self.plans = {k: v for k, v in self.plans.items() if k in self.used_sources}

@@ -188,8 +188,7 @@ def _previous_of(config: Config, recorded: OnDisk | None, made: polib.POFile | N
     entries are in it, by source key) has the very same entries: those of ``made`` are
     taken, not made again (and catalog.keep_dates then compares the headers alone)."""
     if recorded is None:
-        return _read_previous(config.pot_path, made, None if made is None or index is None
-                              else _entries_written(index))
+        return _read_previous(config.pot_path, made, None if made is None else index)
     keys, pages, metadata, comment = recorded
     if made is None or spans is None:
         return catalog.template_of([*(s for segments in pages for s in segments), *CHROME],
@@ -207,21 +206,23 @@ def _previous_of(config: Config, recorded: OnDisk | None, made: polib.POFile | N
     return previous
 
 
-def _read_previous(path: Path, made: polib.POFile | None, written: bytes | None
+def _read_previous(path: Path, made: polib.POFile | None, index: PageCache | None
                    ) -> polib.POFile | None:
     """The template at ``path`` (None if there is none), read. Where its entries are byte
-    for byte those of ``made`` as written (``written``, _entries_written), only its header
+    for byte those of ``made`` as written (_entries_written of the ``index``: joined only
+    where there is a template to compare, not on a first run), only its header
     is parsed, and its entries are ``made``'s own objects: the same entries, which
     catalog.keep_dates then compares by their headers alone. A run without the index (a
     fresh clone's, CI's) parsed the whole template it was about to write again, and
     rendered both to compare them: 170 ms of 8,600 entries, alone on one core."""
     if not path.exists():
         return None
-    if made is not None and written is not None:
+    if made is not None and index is not None:
         with contextlib.suppress(OSError):
             data = path.read_bytes()
             start = data.find(b"\n\n")
-            if start >= 0 and data[start + 2:-1] == written and data.endswith(b"\n"):
+            if start >= 0 and data.endswith(b"\n") and data[start + 2:-1] == _entries_written(
+                    index):
                 header = catalog.to_polib(catalog.parse_syntax(data[:start + 1], path))
                 if not len(header):
                     header.extend(made)

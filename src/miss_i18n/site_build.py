@@ -12,13 +12,12 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from . import catalog
 from .build import PageReport, Review, untranslated_titles
-from .buildcache import Built, PageCache, code_digest, site_salt
+from .buildcache import Built, PageCache, Row, code_digest, site_salt
 from .config import Config
 from .errors import (
     ExtractError,
@@ -104,7 +103,7 @@ class _PageBuilds:
     """The page's segments, where the index does not hold them yet."""
     plan: Plan | None
     """And where they are (segments.Located.plan)."""
-    rows: dict[str, dict[str, Any]]
+    rows: dict[str, Row]
     """The index rows this build made or changed, by page key."""
     keys: list[str] = field(default_factory=list)
     """Every locale's page key, in the order of the locales."""
@@ -201,7 +200,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
             changed = staged is not None
             done.staged += [staged] if staged else []
         made = Built(name, digest(data), changed, report, title)
-        built[where] = replace(made, row=cache.row(name, made))
+        built[where] = replace(made, row=cache.row(page_keys[where], name, made))
     done.built = [b for b in built if b is not None]
     done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
                  if b.row is not None}
