@@ -33,7 +33,7 @@ from miss_i18n import (
     updating,
 )
 from miss_i18n.buildcache import PageCache
-from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Text
+from miss_i18n.checks import EVERY_ENTRY_CHECKS, CheckContext, Header, Text
 from miss_i18n.config import Config, Glossary, load_config
 from miss_i18n.facts import Delta, Lookups, counted, summary_from, tally_of, weak_of
 from miss_i18n.files import Snapshot, digest_of
@@ -492,6 +492,34 @@ def test_only_babels_checks_meet_untranslated_entries() -> None:
             msgid="\none", msgid_plural="many\n", msgstr_plural={0: "", 1: ""})):
         assert list(newlines.run(Text(entry, entry.msgid, ""), CheckContext(
             "ar", "ar.po", Glossary()))) == []
+
+
+FORMAT_TEXT = st.text(st.sampled_from(list("a %s%d%(x)s%%\n<1></1>{0}é\u200f")), min_size=1,
+                      max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(msgid=FORMAT_TEXT, msgctxt=st.none() | st.text(max_size=8),
+       comment=st.text(max_size=8), line=st.none() | st.integers(1, 9),
+       locale=st.sampled_from(["ar", "ja", "de", "pl", "cy"]),
+       plural=st.sampled_from([None, "nplurals=1; plural=0;", "nplurals=2; plural=n != 1;",
+                               "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : 2;", "bogus"]))
+def test_an_entry_as_the_template_has_it_has_the_facts_the_whole_look_finds(
+        *, msgid: str, msgctxt: str | None, comment: str, line: int | None, locale: str,
+        plural: str | None) -> None:
+    """facts_of's shortcut (``fresh_fact``) for an entry as the template has it: the facts
+    its comments and every check would give, whatever its text (format strings, newlines,
+    placeholders), context, extracted comment and places, and its catalog's header."""
+    entry = polib.POEntry(msgid=msgid, msgctxt=msgctxt, comment=comment,
+                          occurrences=[("a.html", str(line) if line else "")])
+    assert catalog.is_fresh(entry)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": locale, **({"Plural-Forms": plural} if plural else {})}
+    po.append(entry)
+    ctx = replace(CheckContext(locale, f"{locale}.po", Glossary(do_not_translate=("MISS",))),
+                  header=Header.of(po))
+    assert incremental.facts_of(po, ctx) == [incremental.fact_of(entry, ctx)] == [
+        incremental.fresh_fact(entry)]
 
 
 def test_an_edit_takes_the_locales_names_from_the_index(

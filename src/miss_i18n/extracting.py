@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from . import catalog, incremental
-from .buildcache import PageCache, source_line
+from .buildcache import PageCache, code_digest, source_line
 from .chrome import CHROME
 from .config import Config
 from .errors import (
@@ -69,6 +69,8 @@ def template_and_previous(config: Config, now: datetime, *, seen: Snapshot,
         sizes = {page: size_of(config.source_dir / page) for page in pages}
     missing = [page for page in pages
                if page not in by_page or index.segments(by_page[page]) is None]
+    if missing:  # every source key holds it: made once, here, the workers inherit it (and
+        code_digest()  # so do those of the catalogs and the build), not made in each one
     found = dict(zip(missing, map_shared(
         _extracted, sources, [(page, by_page.get(page)) for page in missing],
         jobs_for(config.jobs, EXTRACT_UNITS * len(missing)),

@@ -78,37 +78,51 @@ RECORDS = Path(".miss-i18n") / "catalogs"
 
 # -- facts, and a summary from them --------------------------------------------------------
 def facts_of(po: polib.POFile, ctx: CheckContext) -> list[Fact]:
-    """Every entry's facts, in the catalog's order (what ``summary.summarize`` reads)."""
+    """Every entry's facts, in the catalog's order (what ``summary.summarize`` reads). An
+    entry as the template has it (``catalog.is_fresh``: most of a new catalog) needs no
+    look at its comments or checks: it needs a translation, and no check finds fault with
+    an empty one (``fresh_fact``; ``tests/test_incremental.py`` holds the two equal)."""
     ctx = replace(ctx, header=Header.of(po))
-    found: list[Fact] = []
-    for entry in po:
-        edited = is_edited(entry)  # a draft a person edited is theirs, no longer a draft
-        machine = is_machine(entry) and not edited
-        memory = is_from_memory(entry) and not edited
-        errors = warnings = 0
-        if not entry.obsolete and entry.msgid:
-            for issue in entry_issues(entry, ctx):
-                if issue.severity is Severity.ERROR:
-                    errors += 1
-                else:
-                    warnings += 1
-        flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
-                 | TRANSLATED * entry.translated() | MACHINE * machine
-                 | MEMORY * memory | NEEDS * needs_translation(entry)
-                 | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
-                 | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
-                 | HELD * bool(errors and machine and is_engine_text(entry))
-                 | EARLIER * is_of_earlier_source(entry))
-        sure = None
-        references: list[str] = []
-        if not entry.obsolete and entry.msgstr and entry.fuzzy and machine:
-            sure = draft_confidence(entry)
-            if sure is not None:
-                references = [path + (f":{line}" if line else "")
-                              for path, line in entry.occurrences]
-        found.append((entry.msgctxt, entry.msgid, entry.msgstr, flags, errors, warnings,
-                      sure, references))
-    return found
+    return [fresh_fact(entry) if entry.msgid and catalog.is_fresh(entry) else fact_of(entry, ctx)
+            for entry in po]
+
+
+def fresh_fact(entry: polib.POEntry) -> Fact:
+    """``fact_of`` an untranslated entry without flags, comments, previous strings or
+    plural, not obsolete (``catalog.is_fresh``), whatever its catalog's header: only
+    Babel's checks and the newlines check meet an untranslated entry, and they find
+    nothing in an empty translation (``checks.EVERY_ENTRY_CHECKS``)."""
+    return (entry.msgctxt, entry.msgid, "", NEEDS, 0, 0, None, [])
+
+
+def fact_of(entry: polib.POEntry, ctx: CheckContext) -> Fact:
+    """One entry's facts (``ctx.header``: its catalog's)."""
+    edited = is_edited(entry)  # a draft a person edited is theirs, no longer a draft
+    machine = is_machine(entry) and not edited
+    memory = is_from_memory(entry) and not edited
+    errors = warnings = 0
+    if not entry.obsolete and entry.msgid:
+        for issue in entry_issues(entry, ctx):
+            if issue.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+    flags = (OBSOLETE * entry.obsolete | FUZZY * entry.fuzzy
+             | TRANSLATED * entry.translated() | MACHINE * machine
+             | MEMORY * memory | NEEDS * needs_translation(entry)
+             | ACCEPTED * is_accepted(entry) | PLURAL * bool(entry.msgid_plural)
+             | UNUSABLE * bool(entry.msgstr and not shows(entry.msgstr, entry.msgid))
+             | HELD * bool(errors and machine and is_engine_text(entry))
+             | EARLIER * is_of_earlier_source(entry))
+    sure = None
+    references: list[str] = []
+    if not entry.obsolete and entry.msgstr and entry.fuzzy and machine:
+        sure = draft_confidence(entry)
+        if sure is not None:
+            references = [path + (f":{line}" if line else "")
+                          for path, line in entry.occurrences]
+    return (entry.msgctxt, entry.msgid, entry.msgstr, flags, errors, warnings, sure,
+            references)
 
 
 def header_findings(po: polib.POFile, ctx: CheckContext) -> tuple[int, int]:
