@@ -729,6 +729,29 @@ def test_a_language_spelled_as_bcp_47_is_kept_as_msgmerge_keeps_it(
     assert '"Language: de\\n"' in _header(other.read_text("utf-8"))
 
 
+@needs_gettext
+@pytest.mark.parametrize("command", [("update", "-q"), ("run", "--no-translate", "-q")])
+def test_header_fields_spelled_otherwise_are_kept_as_msgmerge_keeps_them(
+        project: Path, command: tuple[str, ...]) -> None:
+    """A field written otherwise than ``Name: value`` (spaces a translator left, no space
+    after the colon, a tab in a tool's own field) was rewritten on every update, where
+    msgmerge keeps each line as it is: kept, while its value stands."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = _catalog_path(project)
+    text = path.read_text("utf-8").replace(
+        '"Last-Translator: \\n"', '"Last-Translator:  Jane <jane@example.org>  \\n"').replace(
+        '"Language-Team: German\\n"', '"Language-Team:German\\n"').replace(
+        '"Content-Transfer-Encoding: 8bit\\n"',
+        '"Content-Transfer-Encoding: 8bit\\n"\n"X-Poedit-Flag:\\tyes\\t\\n"')
+    assert text.count("Jane") == text.count("X-Poedit-Flag") == text.count("Team:German") == 1
+    path.write_text(text, "utf-8")
+    merged = _msgmerged_after_an_edit(project, path)
+    assert '"Language-Team:German\\n"' in _header(merged)
+    assert invoke(*command)[0] == 0
+    assert path.read_text("utf-8") == merged
+    assert invoke("check", "-q")[0] == 0
+
+
 # The header as Transifex orders it (Language after the encoding), with a Launchpad export's
 # own fields after it, not in our order; no PO-Revision-Date.
 OTHER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",

@@ -163,9 +163,11 @@ def _old_entry_lines(entry: polib.POEntry) -> list[str]:
 
 def old_render(po: polib.POFile) -> str:
     """render before HeaderNotes: but for the header fields' order a read file had, where it
-    is not ours, which render keeps (catalog.kept_field_order)."""
-    kept = catalog.header_notes(po).fields
-    header = polib.POEntry(msgid="", msgstr=catalog.header_text(po.metadata, kept),
+    is not ours, and the fields it spelled otherwise than ``Name: value``, which render keeps
+    (catalog.kept_field_order, catalog.spelled_fields)."""
+    notes = catalog.header_notes(po)
+    header = polib.POEntry(msgid="", msgstr=catalog.header_text(po.metadata, notes.fields,
+                                                                notes.spelled),
                            tcomment=po.header, flags=["fuzzy"] if po.metadata_is_fuzzy else [])
     blocks = [_old_entry_lines(header)]
     blocks += [_old_entry_lines(e) for e in po if not e.obsolete]

@@ -121,17 +121,40 @@ def parse_syntax(data: bytes, path: Path) -> po_syntax.PoFile:
 
 def metadata(header: po_syntax.PoEntry | None) -> dict[str, str]:
     """The header's fields as polib reads them: ``Name: value`` lines, continuations joined."""
+    return {name: _field_value(raw) for name, raw in _raw_fields(header).items()}
+
+
+def _raw_fields(header: po_syntax.PoEntry | None) -> dict[str, str]:
+    """The header's fields as written: each name, and all after its colon, continuation
+    lines too (a name given twice: its last)."""
     fields: dict[str, str] = {}
     if header is None or not header.msgstr:
         return fields
     name = None
     for line in header.msgstr.splitlines():
         if ":" in line:
-            name, value = line.split(":", 1)
-            fields[name] = value.strip()
+            name, raw = line.split(":", 1)
+            fields[name] = raw
         elif name is not None:
-            fields[name] += "\n" + line.strip()
+            fields[name] += "\n" + line
     return fields
+
+
+def _field_value(raw: str) -> str:
+    """A field's value as polib reads it from what follows its colon: each line stripped."""
+    first, *more = raw.split("\n")
+    return "\n".join([first.strip(), *(line.strip() for line in more)])
+
+
+def spelled_fields(header: po_syntax.PoEntry | None) -> tuple[tuple[str, str], ...]:
+    """The fields a header writes otherwise than ``Name: value`` (``Last-Translator:  Ann
+    <a@b>  ``, ``X-Flag:\tz``), with all after their colons: kept as they are while their
+    values stand (``header_text``), as msgmerge and msgcat keep every line."""
+    if header is None:
+        return ()
+    text = f"\n{header.msgstr}\n"  # (a line break but \n, such as \f, is read as one)
+    return tuple((name, raw) for name, raw in _raw_fields(header).items()
+                 if raw != " " + _field_value(raw) and f"\n{name}:{raw}\n" in text)
 
 
 @dataclass
@@ -219,6 +242,8 @@ class HeaderNotes(NamedTuple):
     occurrences: tuple[tuple[str, str], ...] = ()
     flags: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
+    spelled: tuple[tuple[str, str], ...] = ()
+    """Fields written otherwise than ``Name: value``, as they are (``spelled_fields``)."""
 
 
 NO_HEADER_NOTES = HeaderNotes()
@@ -256,7 +281,7 @@ def to_polib(parsed: po_syntax.PoFile) -> polib.POFile:
         po.metadata_is_fuzzy = "fuzzy" in comments.flags
         notes = HeaderNotes("\n".join(comments.extracted), tuple(comments.references),
                             tuple(flag for flag in comments.flags if flag != "fuzzy"),
-                            kept_field_order(po.metadata))
+                            kept_field_order(po.metadata), spelled_fields(header))
         if notes != NO_HEADER_NOTES:  # kept as msgcat keeps them
             set_header_notes(po, notes)
     make = _polib_entry if _BARE_POENTRY else _constructed_entry
@@ -563,14 +588,20 @@ def kept_field_order(metadata: dict[str, str]) -> tuple[str, ...]:
     return () if list(metadata) == field_order(metadata) else tuple(metadata)
 
 
-def header_text(metadata: dict[str, str], kept: Sequence[str] = ()) -> str:
-    return "".join(f"{k}: {metadata[k]}\n" for k in field_order(metadata, kept))
+def header_text(metadata: dict[str, str], kept: Sequence[str] = (),
+                spelled: Sequence[tuple[str, str]] = ()) -> str:
+    """The header's msgstr: a ``Name: value`` line per field, in ``field_order``; a field
+    ``spelled`` otherwise in the file, as it was there while its value stands."""
+    raw = dict(spelled)
+    return "".join(f"{k}:{raw[k]}\n" if k in raw and _field_value(raw[k]) == metadata[k]
+                   else f"{k}: {metadata[k]}\n" for k in field_order(metadata, kept))
 
 
 def render(catalog: polib.POFile) -> str:
     """The canonical text of a catalog (what ``msgcat --no-wrap`` would print)."""
     notes = header_notes(catalog)
-    header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata, notes.fields),
+    header = polib.POEntry(msgid="", msgstr=header_text(catalog.metadata, notes.fields,
+                                                        notes.spelled),
                            tcomment=catalog.header, comment=notes.extracted,
                            occurrences=list(notes.occurrences),
                            flags=header_flags(catalog))
@@ -816,10 +847,12 @@ def _merged_header_notes(old: polib.POFile | None) -> HeaderNotes:
     """What a merge keeps of the old header's HeaderNotes, as msgmerge keeps it: its
     fields' order, the ten fields msgmerge knows first, in their order, then the others as
     they were (its ``#.`` and ``#:`` lines and flags other than fuzzy are dropped)."""
-    kept = header_notes(old).fields if old is not None else ()
+    notes = header_notes(old) if old is not None else NO_HEADER_NOTES
+    kept = notes.fields
     known = sorted((name for name in kept if name in _MSGMERGE_ORDERS), key=_rank)
     return HeaderNotes(fields=(*known, *(name for name in kept
-                                         if name not in _MSGMERGE_ORDERS)))
+                                         if name not in _MSGMERGE_ORDERS)),
+                       spelled=notes.spelled)
 
 
 def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
