@@ -643,6 +643,40 @@ def test_status_takes_its_counts_from_the_records(recorded: Path,
         assert len({row.locale for row in taken.stats}) == len(LOCALES)
 
 
+def test_compile_keeps_each_mo_its_catalogs_record_vouches_for(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``compile`` leaves a .mo as it is, its catalog unparsed, where the catalog's record
+    shows the catalog as the run wrote it and the .mo as the one it compiles to; a .mo
+    removed or changed, a catalog edited, a record gone or of other code: compiled, as
+    catalog.mo_bytes makes it (and msgfmt reads it)."""
+    config = load_config(recorded / "pyproject.toml")
+    made = {locale: config.mo_path(locale).read_bytes() for locale in LOCALES}
+    assert all(made[locale] == catalog.mo_bytes(catalog.load(config.po_path(locale)))
+               for locale in LOCALES)
+    parsed = paths_passed(monkeypatch, catalog, "to_polib")
+    assert invoke("compile", "-q")[0] == 0
+    assert parsed == []
+    de, ar, *_ = LOCALES
+    config.mo_path(de).unlink()
+    config.mo_path(ar).write_bytes(made[ar][:-1] + b"x")
+    assert invoke("compile", "-q")[0] == 0
+    assert len(parsed) == 2
+    assert all(config.mo_path(locale).read_bytes() == made[locale] for locale in LOCALES)
+    _replace(config.po_path(de), b'msgstr ""\n\n', b'msgstr "Von Hand"\n\n')
+    (recorded / incremental.RECORDS / f"{ar}.json").unlink()
+    parsed.clear()
+    assert invoke("compile", "-q")[0] == 0
+    assert len(parsed) == 2
+    for locale in (de, ar):
+        assert config.mo_path(locale).read_bytes() == catalog.mo_bytes(catalog.load(
+            config.po_path(locale)))
+    assert config.mo_path(de).read_bytes() != made[de]
+    monkeypatch.setattr(incremental, "code_digest", lambda: "other code")
+    parsed.clear()
+    assert invoke("compile", "-q")[0] == 0
+    assert len(parsed) == len(LOCALES)
+
+
 def _counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The paths catalog.load reads from now on, in order."""
     return paths_passed(monkeypatch, catalog, "load")

@@ -287,9 +287,29 @@ def has_record(config: Config, locale: str) -> bool:
     return path is not None and path.is_file()
 
 
-def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes]] | None:
-    """The record's head, and its active rows' lines as written, not decoded (None where
-    the file is not laid out as ``save`` writes it)."""
+def recorded_mo(config: Config, locale: str, data: bytes, held: str) -> str | None:
+    """The SHA-256 of the .mo that the catalog ``data`` (``locale``'s; ``held``: its
+    SHA-256) compiles to, where its record says so: the record of these very bytes, made by
+    this code with this glossary and plural forms, by the run that wrote the catalog and its
+    .mo. None where it cannot tell."""
+    loaded = _load(config, locale, rows=False)
+    end = data.find(b"\n\n")
+    if loaded is None or loaded[0].get("catalog") != held or end < 0 \
+            or not isinstance(loaded[0].get("mo"), str):
+        return None
+    try:
+        header = catalog.parse_syntax(data[:end + 1], config.po_path(locale)).header
+    except MissI18nError:
+        return None
+    if loaded[0].get("context") != context(locale, config.glossary, catalog.metadata(header)):
+        return None
+    return str(loaded[0]["mo"])
+
+
+def _load(config: Config, locale: str, *, rows: bool = True
+          ) -> tuple[dict[str, Any], list[bytes]] | None:
+    """The record's head, and its active rows' lines as written, not decoded (none
+    without ``rows``); None where the file is not laid out as ``save`` writes it."""
     path = _record(config, locale)
     if path is None:
         return None
@@ -307,7 +327,7 @@ def _load(config: Config, locale: str) -> tuple[dict[str, Any], list[bytes]] | N
                     and all(type(n) is int for n in head["tally"])) \
             or not isinstance(head.get("weak"), list):
         return None
-    body = raw[start + len(_ACTIVE):len(raw) - len(_END)]
+    body = raw[start + len(_ACTIVE):len(raw) - len(_END)] if rows else b""
     return head, body.split(b",\n") if body else []
 
 

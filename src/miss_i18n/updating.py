@@ -7,6 +7,7 @@ single commands (``update``, ``compile``) that work on them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -406,13 +407,27 @@ def catalog_outputs(config: Config, catalogs: Mapping[str, polib.POFile]) -> lis
 
 
 def mo_outputs(config: Config, seen: Snapshot) -> list[Output]:
-    """Each target locale's .mo, made from its catalog where that was read (each_catalog)."""
+    """Each target locale's .mo, made from its catalog where that was read (over processes,
+    as each_catalog): the .mo on disk as it is where the catalog's record shows it is what
+    the catalog compiles to (a catalog and .mo a run wrote), unread."""
     return [Output(config.mo_path(locale), data)
-            for locale, data in each_catalog(config, seen, _mo_of).items()]
+            for locale, data in _over_catalogs(config, seen, _mo_of, config).items()]
 
 
-def _mo_of(_config: Config, po: polib.POFile, _locale: str) -> bytes:
-    return catalog.mo_bytes(po)
+def _mo_of(config: Config, locale: str) -> tuple[str, bytes]:
+    data = _catalog_bytes(config, locale, required=True)
+    assert data is not None  # required: read_data raised otherwise
+    held = digest_of(data)
+    made = incremental.recorded_mo(config, locale, data, held)
+    if made is not None:
+        path = config.mo_path(locale)
+        with contextlib.suppress(OSError, MissI18nError):
+            ensure_inside(path, config.locales_dir)
+            kept = path.read_bytes()
+            if digest_of(kept) == made:
+                return held, kept
+    return held, catalog.mo_bytes(catalog.to_polib(catalog.parse_syntax(
+        data, config.po_path(locale))))
 
 
 ENTRIES_PER_UNIT = 100
