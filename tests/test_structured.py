@@ -201,3 +201,23 @@ def test_a_run_carries_them_through_catalogs_and_pages(project: Path) -> None:
     before = snapshot(project, "locales", "site")
     assert invoke("run", "--no-translate", "-q")[0] == 0
     assert snapshot(project, "locales", "site") == before
+
+
+@pytest.mark.parametrize("escaped", ["\\ud800 lone", "A\\u0000B", "Esc \\u001b here",
+                                     "C1 \\u0085 one", "\\uffff x"])
+def test_a_string_whose_escapes_make_a_character_no_page_holds_is_left_as_it_is(
+        project: Path, escaped: str) -> None:
+    """JSON lets a string escape a lone surrogate or a control character, which neither a
+    catalog (UTF-8 has no surrogate; msgfmt reads NUL as an end) nor a page can hold: the
+    run ended in a traceback (or wrote NUL into a msgid). Such a string is not extracted
+    and stays as it is, in valid JSON; the page's other texts are translated as before."""
+    page = PAGE.replace('"Spine surgery"', f'"{escaped}"')
+    (project / "source" / "page.html").write_text(page, encoding="utf-8")
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    template = (project / "locales" / "miss.pot").read_bytes()
+    assert b"/about/0/name" not in template and b"\0" not in template
+    assert b"Is it safe?" in template
+    built = _scripts((project / "site" / "de" / "page.html").read_bytes())
+    assert any(escaped in text for text in built)
+    assert all(json.loads(text) for text in built if "@context" in text)
+    assert invoke("check", "-q")[0] == 0

@@ -18,7 +18,7 @@ from lxml import etree
 
 from . import source
 from .errors import ExtractError
-from .markup import HTML_SPACE, MAX_DEPTH, escape_text, has_letters
+from .markup import HTML_SPACE, MAX_DEPTH, escape_text, has_letters, unusable_characters
 from .model import Segment
 from .pages import parse_page, read_page
 from .structured import SLOT, is_structured, key_of, texts
@@ -279,10 +279,12 @@ class _Walker:
 
     def structured(self, script: etree._Element) -> None:
         """One JSON-LD script's texts, each as its words (spaces collapsed): the build
-        writes the translation back into the string it came from."""
+        writes the translation back into the string it came from. A string whose escapes
+        make a character no catalog or page can hold (``\\u0000``, a lone ``\\ud800``) is
+        left as it is, untranslated: its page is valid, its JSON too."""
         for pointer, value in texts(script.text or ""):
             text = normalize_space(value).strip()
-            if not has_letters(text):
+            if not has_letters(text) or unusable_characters(text):
                 continue
             where = f"{SLOT}{pointer}"
             segment = Segment(self.page, self.context(f"{self.path(script)}@{where}"),
