@@ -338,3 +338,26 @@ def test_a_catalog_folder_spelled_otherwise_is_named_not_replaced_by_an_empty_on
                       f"another spelling of its name; rename the folder locales/{spelling} to "
                       "locales/pt_BR\n")
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("tag", ['<p {}="x">', '<p class="a"{x}y="1">', "<p/{}>",
+                                 '<p lang="en" {}="y">'])
+@pytest.mark.parametrize("misnested", [False, True])
+def test_an_attribute_name_that_starts_with_a_brace_is_one_line_exit_4(
+        project: Path, tag: str, misnested: bool) -> None:
+    """A browser keeps an attribute named ``{}``; lxml reads such a name as a namespace
+    and cannot set it again: a misnested page (read again as a browser reads it), a
+    translated one or one in the source's language ended in lxml's traceback. Refused,
+    by file and line; an attribute value with braces (Alpine.js's x-data) is fine."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    page = project / "source" / "bad.html"
+    inner = "<b>one<p>two</b>" if misnested else "Text."
+    page.write_text(f"<html><body>\n<p x-data=\"{{open: false}}\" @click=\"o = !o\">Fine.</p>"
+                    f"\n{tag}{inner}</p></body></html>", encoding="utf-8")
+    before = snapshot(project)
+    code, output = invoke("run", "--no-translate")
+    assert code == 4 and output.startswith(f"error: {page}:3: the attribute '{{")
+    assert output.endswith("rename or remove it\n") and output.count("\n") == 1
+    assert snapshot(project) == before
+    page.write_text(page.read_text("utf-8").replace(tag, "<p>"), encoding="utf-8")
+    assert invoke("run", "--no-translate", "-q")[0] == 0

@@ -386,6 +386,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if root is None:
         raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
                            "its content or remove the file", path=path)
+    if "{" in text:
+        _refuse_braced_names(root, path)
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
     # nothing but spaces, comments or a doctype is empty (above).
     if (encoded.translate(None, _HOLDABLE_BYTES) and _UNHOLDABLE.search(text)) \
@@ -403,6 +405,29 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+_BRACED = etree.XPath("//@*[starts-with(name(), '{')]/..")
+"""The elements with an attribute whose name starts with ``{`` (libxml2's search: a twentieth
+of parsing the page, where it has a brace at all)."""
+
+
+def _refuse_braced_names(root: etree._Element, path: Path | None) -> None:
+    """ExtractError where an attribute's name starts with ``{`` (``<p {}="x">``, ``{a}b``,
+    a template's leftover): a browser keeps it, but lxml reads such a name as a namespace
+    (``{uri}name``) and cannot set it again, and a build that copies the element ended in
+    a traceback. Said by the element's line, to rename or remove it."""
+    found = _BRACED(root)
+    assert isinstance(found, list)
+    for element in found:
+        if not isinstance(element, etree._Element):
+            continue
+        name = next(str(name) for name, _value in element.items() if str(name).startswith("{"))
+        line = element.sourceline
+        raise ExtractError(f"the attribute {name!r} of <{element.tag}> starts with '{{', "
+                           "which the build cannot copy (lxml reads it as a namespace); "
+                           "rename or remove it", path=path,
+                           line=line if isinstance(line, int) else None)
 
 
 def _parser() -> etree.HTMLParser:
