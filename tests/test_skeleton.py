@@ -333,6 +333,31 @@ def test_a_skeleton_takes_the_source_languages_claims_off_as_localize_does(
                 and '<p lang="fr">Bonjour</p><div lang="ar" dir="rtl">' in page)
 
 
+@pytest.mark.parametrize("element", [b'<span x" lang="en">', b"<span hidden lang=en>",
+                                     b'<span data-x="" lang="en" class="c">'])
+def test_attributes_written_without_a_value_before_a_claim_stay_so(element: bytes) -> None:
+    """An attribute the page writes without a value (``hidden``; ``x"``, a typo a
+    browser keeps) was set again by the skeleton with the claim after it, and written
+    ``x"=""``, where localize leaves it as the page has it: a page built otherwise by an
+    edit's run than by a first run (found by an adversarial run with the verified build)."""
+    data = (b"<html><head><title>T</title></head><body><p>Hello " + element
+            + b"world</span> now.</p></body></html>")
+    for built in _both_ways(data, "t.html", {1: "Hallo <1>Welt</1> jetzt."}):
+        assert b'=""lang' not in built and (b'x"=""' not in built)
+
+
+def test_an_empty_attribute_after_a_claim_sends_the_page_back_to_lxml() -> None:
+    """Set again after the claim, ``hidden`` would be written ``hidden=""``: such a page
+    is built through lxml, which leaves it as it is."""
+    data = (b"<html><head><title>T</title></head><body><p>Hello <span lang=en hidden>"
+            b"world</span> now.</p></body></html>")
+    located = Located.of(parse_page(data), "t.html")
+    assert compile_page(located, "t.html", Site(["t.html"], "en", ["de"])) is None
+    built = _localized(located, "t.html", "en", {}, site=Site(["t.html"], "en", ["de"]),
+                       review=Review())[0]
+    assert b'<span lang="en" hidden>world</span>' in built
+
+
 CODE = (b'<html><head><title>T</title></head><body><p>Call <code>puts()</code> now</p>'
         b'<pre class="example">int <b>main</b>() { return 0; }</pre>'
         b'<pre>Code <code translate="no">f()</code> here<div>block</div> after</pre>'

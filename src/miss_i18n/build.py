@@ -536,8 +536,11 @@ def _emit(parent: etree._Element, cursor: _Cursor,
             # and for the options' language marks (_mark_options).
             element = source
         else:
-            attributes: dict[str, str] = {str(k): str(v) for k, v in source.attrib.items()}
-            element = parent.makeelement(source.tag, attributes)
+            # its tag copied as the page has it: an attribute written without a value
+            # (``hidden``) stays so, where set again it would be written hidden=""
+            element = copy.copy(source)
+            element.text = None
+            del element[:]
             inside = _emit(element, _Cursor(element, tail=False), node.children, sources)
             _keep(element, inside, [c for c in source if not is_element(c)])
         element.tail = None

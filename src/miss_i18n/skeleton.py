@@ -247,6 +247,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if body is None:
         return None
     claims = _own_places(root, site.source_locale)
+    if claims is None:
+        return None
     kept = _kept_places(root, slots)  # after the claims: localize unclaims first
     og_locales = [_text(meta.get("content") or "").replace('"', "&quot;")
                   for meta in open_graph_locales(root)]
@@ -423,17 +425,46 @@ def _option_places(option: etree._Element, index: int, attributes: dict[int, tup
         option.set(f"{MARK}-value{index}", _marker(VALUE, index))
 
 
-def _own_places(root: etree._Element, source_locale: str) -> dict[int, str]:
+def _valueless(element: etree._Element, names: Sequence[str]) -> bool:
+    """Whether any of the attributes ``names`` (each empty) is written without a value
+    (``hidden``, not ``hidden=""``): libxml2 tells them apart, lxml does not, and one set
+    again gets a value. Told from the element's start tag as written, its content taken
+    out meanwhile."""
+    if not names:
+        return False
+    text, children = element.text, list(element)
+    element.text = None
+    for child in children:  # (each keeps its tail)
+        element.remove(child)
+    try:
+        start = written(element, with_tail=False)
+    finally:
+        element.text = text
+        element.extend(children)
+    return any(re.search(f" {re.escape(name)}(?=[ >/])", start) for name in names)
+
+
+def _own_places(root: etree._Element, source_locale: str) -> dict[int, str] | None:
     """Each attribute claiming the source language (languages.claiming) made an OWN place where
-    it is among its element's attributes; returns them, written, by place."""
+    it is among its element's attributes; returns them, written, by place. The attributes
+    from the first claim on are set again, in their order (those before it are left as
+    they are); None where one of them has no value (``_valueless``): set again,
+    ``<span lang="en" hidden>``'s would be written ``hidden=""``, where build.localize
+    leaves it as the page has it."""
     own: dict[int, str] = {}
     for element, names in claiming(root, source_locale):
-        attributes = list(element.attrib.items())
-        element.attrib.clear()
-        for name, value in attributes:
+        attributes = [(str(name), str(value)) for name, value in element.attrib.items()]
+        first = next(at for at, (name, _value) in enumerate(attributes) if name in names)
+        moved = attributes[first:]
+        if _valueless(element, [name for name, value in moved
+                                if not value and name not in names]):
+            return None
+        for name, _value in moved:
+            del element.attrib[name]
+        for name, value in moved:
             if name in names:
                 index = len(own)
-                own[index] = f" {name}={_attribute(str(value))}"
+                own[index] = f" {name}={_attribute(value)}"
                 element.set(f"{MARK}-own{index}", _marker(OWN, index))
             else:
                 element.set(name, value)
