@@ -315,6 +315,24 @@ def test_a_content_language_meta_says_the_pages_language(locale: str, tag: str) 
     assert render(skeleton, locale, {}, site=site)[0] == built
 
 
+PLAINTEXT = (b"<!DOCTYPE html>\n<html><head><title>T</title></head><body><p>Hello.</p>\n"
+             b"<plaintext>Tail <b>text</b> & more\n")
+
+
+def test_a_page_that_ends_in_plaintext_ends_in_its_text() -> None:
+    """A browser reads all after ``<plaintext>`` as text: the end tags libxml2 wrote after
+    it (``</plaintext></body></html>``) were shown at the foot of every build, the
+    English one too. Both ways of building leave them out."""
+    site = Site(["x.html"], "en", ["de"])
+    located = Located.of(parse_page(PLAINTEXT), "x.html")
+    builder = PageBuilder(located, "x.html", site, plain=True, due=9)
+    for locale in ("en", "de", "de"):
+        built = localize(parse_page(PLAINTEXT), "x.html", locale, {}, site=site)[0]
+        assert built.endswith(b"<plaintext>Tail <b>text</b> & more\n") or built.endswith(
+            b'<plaintext lang="en">Tail <b>text</b> & more\n')
+        assert builder.build(locale, {}, Review())[0] == built
+
+
 XMP = (b'<!DOCTYPE html>\n<html><head><title>T</title></head><body><p>Write this:</p>\n'
        b'<xmp><b>bold</b> & <i>italic</i></xmp>\n<noembed><p>No plugin</p></noembed>\n'
        b'<iframe src="m.html">Old <b>browser</b></iframe></body></html>')

@@ -70,8 +70,14 @@ def serialize(tree: etree._ElementTree, *, plain: bool = False, own_doctype: boo
         token = element.get(name) or ""
         element.set(name, kept[token])
         text = text.replace(f'"{token}"', f'"{_attribute_text(kept[token])}"', 1)
+    if "</plaintext>" in text:
+        text = _PLAINTEXT_END.sub("", text, count=1)
     return (text if text.endswith("\n") else f"{text}\n").encode("utf-8")
 
+
+_PLAINTEXT_END = re.compile(r"</plaintext>(?:\s*</(?:body|html)>)*\s*\Z")
+"""The end tags libxml2 writes after a ``<plaintext>``'s text at the end of the page: a
+browser reads everything after that start tag as text, and would show them on the page."""
 
 RAW_TEXT = ("xmp", "noembed", "noframes", "iframe", "plaintext")
 """Elements whose content is raw text, in libxml2's parse as in a browser's: ``<xmp><b>``
