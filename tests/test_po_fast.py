@@ -220,33 +220,38 @@ def test_the_locales_are_read_fast() -> None:
 
 # -- generated catalogs -------------------------------------------------------------------
 PIECES = ["a", "spine", " ", "  ", "\n", "\n\n", "\t", "\\", '"', "\\n", "\\\"", "\a", "\b",
-          "\f", "\v", "\r", "\x00", "\x7f", "é", "Wirbelsäule", "中文", "مرحبا", "😀", "\u2028",
-          "\x85", "#", "#~", "#|", "msgid ", "msgstr[0]", "\\303\\244", "%(n)d", "<1>", "</1>"]
-TEXT = st.one_of(st.lists(st.sampled_from(PIECES), max_size=5).map("".join),
-                 st.text(st.characters(codec="utf-8"), max_size=8))
+          "\f", "\v", "\r", "\x00", "\x04", "\x7f", "é", "Wirbelsäule", "中文", "مرحبا", "😀",
+          "\u2028", "\x85", "#", "#~", "#|", "msgid ", "msgstr[0]", "\\303\\244", "%(n)d", "<1>",
+          "</1>"]
+RAW = st.one_of(st.lists(st.sampled_from(PIECES), max_size=5).map("".join),
+                st.text(st.characters(codec="utf-8"), max_size=8))
+# No string holds an EOT (msgfmt refuses one: a .mo joins msgctxt and msgid with it), and
+# none but a translation a NUL (gettext would read another message, or a header cut short).
+TEXT = RAW.map(lambda text: text.replace("\x04", ""))
+KEY = TEXT.map(lambda text: text.replace("\x00", ""))
 # Comment lines hold no carriage return: the reader refuses one alone (classic Mac line
 # ends), so a catalog never holds one, and nothing we make does. Nor does one end in a
 # backslash: gettext, and so the reader, joins the next line to it.
-COMMENT = TEXT.map(lambda text: re.sub(r"\\+([^\S\n]*)$", r"\1", text.replace("\r", ""),
-                                       flags=re.MULTILINE))
+COMMENT = RAW.map(lambda text: re.sub(r"\\+([^\S\n]*)$", r"\1", text.replace("\r", ""),
+                                      flags=re.MULTILINE))
 LINE = COMMENT.map(lambda text: text.replace("\n", " "))  # for flags and references
-OPTIONAL = st.none() | TEXT
+OPTIONAL = st.none() | KEY
 
 
 @st.composite
 def entries(draw: st.DrawFn) -> polib.POEntry:
     entry = polib.POEntry(
-        msgctxt=draw(OPTIONAL), msgid=draw(TEXT), msgstr=draw(TEXT),
+        msgctxt=draw(OPTIONAL), msgid=draw(KEY), msgstr=draw(TEXT),
         obsolete=draw(st.booleans()), tcomment=draw(COMMENT), comment=draw(COMMENT),
         flags=draw(st.lists(st.sampled_from(["fuzzy", "python-format", "no-wrap"]) | LINE,
                             max_size=2)),
         occurrences=draw(st.lists(st.tuples(LINE, st.sampled_from(["", "3", "x"])),
                                   max_size=2)))
     if draw(st.booleans()):
-        entry.msgid_plural = draw(TEXT.filter(bool))
+        entry.msgid_plural = draw(KEY.filter(bool))
         entry.msgstr_plural = dict(enumerate(draw(st.lists(TEXT, min_size=1, max_size=3))))
     if draw(st.booleans()):
-        entry.previous_msgid = draw(TEXT)
+        entry.previous_msgid = draw(KEY)
         entry.previous_msgctxt = draw(OPTIONAL)
         entry.previous_msgid_plural = draw(OPTIONAL)
     return entry
@@ -257,9 +262,9 @@ def catalogs(draw: st.DrawFn) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
     po.header = draw(COMMENT)
     po.metadata_is_fuzzy = draw(st.booleans())
-    po.metadata = {"Project-Id-Version": draw(TEXT), "Language": "de",
+    po.metadata = {"Project-Id-Version": draw(KEY), "Language": "de",
                    "Content-Type": "text/plain; charset=UTF-8",
-                   "Plural-Forms": "nplurals=2; plural=(n != 1);", "X-Other": draw(TEXT)}
+                   "Plural-Forms": "nplurals=2; plural=(n != 1);", "X-Other": draw(KEY)}
     seen = {(None, "")}  # the header's key
     for entry in draw(st.lists(entries(), max_size=6)):
         if (entry.msgctxt, entry.msgid) not in seen:
@@ -337,6 +342,8 @@ TRICKY_LINES = [
     'msgid "\\', 'msgid "a" "b"', 'msgid  "x"', 'msgid"x"', '\tmsgid "x"', 'msgid "x" ',
     'msgid "x"\r', 'domain "d"', 'msgid "unterminated', "msgid", "msgstr", 'msgstr ""\r',
     '"Content-Type: text/plain; charset=ISO-8859-1\\n"', '#~msgid "x"', '#~|msgid "x"',
+    '#~ msgid "x" #~ msgstr "y"', 'msgstr[0] "z" msgstr[1] "z"', "# C:\\\\", '#| #, fuzzy',
+    'msgid "\\x04"', 'msgstr "\x04"', 'msgid "\x00"', 'msgctxt "\\0"', '#~ msgctxt "c"',
 ]
 CHARSETS = ["UTF-8", "utf-8", "Utf-8", "UTF8", "utf8", "ISO-8859-1", "ASCII", "latin1", "",
             "EUC-TW", "UTF-8 x", "UTF-8\\tx", "ſ"]
@@ -372,9 +379,30 @@ def test_the_sample_is_read_fast() -> None:
     b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n',  # no charset: UTF-8
     b'msgid "a"\nmsgstr "b"\n\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; '
     b'charset=UTF-8\\n"\n',  # the header not first
+    SAMPLE.replace("säulen", "s\x04ulen").encode(),  # EOT in a string: refused
+    SAMPLE.replace("säulen", "s\\x04ulen").encode(),
+    SAMPLE.replace("säulen", "s\\4ulen").encode(),
+    SAMPLE.replace('#| msgid ""', '#| msgid "\x04"').encode(),
+    SAMPLE.replace('msgid "empty"', 'msgid "em\x00pty"').encode(),  # NUL in a msgid: refused
+    SAMPLE.replace('msgid "empty"', 'msgid "em\\0pty"').encode(),
+    SAMPLE.replace('msgctxt "old"', 'msgctxt "\x00"').encode(),
+    SAMPLE.replace('"Language: de\\n"', '"Language: de\x00\\n"').encode(),  # in the header
+    SAMPLE.replace("säulen", "s\\0ulen").encode(),  # NUL written \0 in a translation
+    SAMPLE.replace('#~ msgid "gone"', 'msgid "gone"').encode(),  # partly obsolete
+    SAMPLE.replace('#~ msgctxt "c"', 'msgctxt "c"').encode(),
+    SAMPLE.replace("# kept\n", "# kept\\\\\n\n").encode(),  # two backslashes, a blank line
+    SAMPLE.replace("#, fuzzy\n#|", "#| #, fuzzy\n#|").encode(),  # a comment on a #| line
 ])
 def test_malformed_or_unusual_files(data: bytes) -> None:
     assert_agrees(data)
+
+
+@pytest.mark.parametrize("data", [
+    SAMPLE.replace("säulen", "s\x00ulen").encode(),  # NUL in a translation: `check`'s
+    SAMPLE.replace("# kept", "# k\x04ept").encode(),  # EOT in a comment: gettext's too
+])
+def test_what_msgfmt_takes_in_the_canonical_form_is_read_fast(data: bytes) -> None:
+    assert assert_agrees(data, must_read=True) is not None
 
 
 @pytest.mark.parametrize("charset", CHARSETS)

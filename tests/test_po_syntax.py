@@ -87,6 +87,21 @@ CORPUS: dict[str, bytes] = {
                                                          b'msgstr "b\\\nc" \\\n"d"\n',
     "a comment ending in a backslash joins the next comment": H + b'# a\\\n# b\\\\\n'
                                                                   b'#, fuzzy\n' + OK,
+    # one backslash per line end: "\\" before one is a backslash, then the next line joined
+    "a comment ending in two backslashes before a blank line": H + b'# C:\\\\\n\n#, fuzzy\n'
+                                                                   b'msgid "x"\nmsgstr "y"\n',
+    "two backslashes, a blank line, an entry": H + b'# C:\\\\\n\nmsgid "x"\nmsgstr "y"\n',
+    "#~ again after a token on its line": H + b'#~ msgid "a" #~ msgstr "b"\n',
+    "#~#~": H + b'#~#~msgid "a"\n#~msgstr "b"\n',
+    "#~ then #| after a space": H + b'#~ #| msgid "o"\n#~ msgid "a"\n#~ msgstr "b"\n',
+    "msgstr[1] after a string on its line": P + b'msgid "a"\nmsgid_plural "as"\n'
+                                                b'msgstr[0] "x" msgstr[1] "y"\n',
+    # a comment on a #| line takes its line end: the next line is read as #| too
+    "a comment on a #| line, then a blank line": H + b'#| # c\n\n' + OK,
+    "a comment on a #| line, then a #| line": H + b'#| #, fuzzy\n#| msgid "old"\n' + OK,
+    "a comment on a #~| line, then a blank line": H + b'#~| # c\n\n' + OK,
+    "a lone #| line": H + b"#|\n" + OK,
+    "EOT in a comment": H + b"# x\x04y\n" + OK,
     # refused
     "unterminated string": H + b'msgid "a"\nmsgstr "unterminated\n',
     "unquoted msgstr": H + 'msgid "a"\nmsgstr Größe\n'.encode(),
@@ -146,6 +161,31 @@ CORPUS: dict[str, bytes] = {
     "charset UTF-16": head("UTF-16") + OK,
     "charset CHARSET (a template's placeholder)": head("CHARSET") + OK,
     "charset in quotes": head('\\"UTF-8\\"') + OK,
+    "a string ending in two backslashes before a blank line": H + b'msgid "x"\n'
+                                                                  b'msgstr "y\\\\\n\n"\n',
+    "EOT escaped in a msgstr": H + b'msgid "Hello"\nmsgstr "Hallo\\x04"\n',
+    "EOT as octal in a msgctxt": H + b'msgctxt "c\\004"\nmsgid "a"\nmsgstr "b"\n',
+    "EOT written in a msgid": H + b'msgid "a\x04b"\nmsgstr "b"\n',
+    "EOT in a msgid_plural": P + b'msgid "a"\nmsgid_plural "a\\4s"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+    "EOT in a #| string": H + b'#| msgid "o\x04"\n' + OK,
+    "EOT in an obsolete entry": H + b'#~ msgid "a"\n#~ msgstr "\\x04"\n',
+    "EOT in the header": b'msgid ""\nmsgstr "X-A: \\x04\\n"\n',
+    "a NUL msgid is another msgid (a duplicate)": H + OK + b'\nmsgid "a\\0z"\nmsgstr "c"\n',
+    "a NUL msgid is another header": H + b'msgid "\\0"\nmsgstr "x"\n',
+    "a NUL msgid is the header (charset=)": b'msgid "\\0"\nmsgstr "charset="\n',
+    "partly obsolete: the msgid": H + b'msgctxt "c"\n#~ msgid "a"\nmsgstr "b"\n',
+    "partly obsolete: the msgid only": H + b'#~ msgctxt "c"\nmsgid "a"\n#~ msgstr "b"\n',
+    "partly obsolete: the msgid_plural": H + b'msgid "a"\n#~ msgid_plural "b"\nmsgstr[0] ""\n',
+    "partly obsolete: a plural form": P + b'#~ msgid "a"\n#~ msgid_plural "as"\n'
+                                          b'#~ msgstr[0] "b"\nmsgstr[1] "bs"\n',
+    "partly obsolete: a continuation": H + b'#~ msgid "a"\n#~ msgstr "b"\n"c"\n',
+    "partly obsolete: #| before #~": H + b'#| msgid "o"\n#~ msgid "a"\n#~ msgstr "b"\n',
+    "partly obsolete: #~| before an entry": H + b'#~| msgid "o"\n' + OK,
+    "partly obsolete: #~ after a token": H + b'msgid "a" #~ msgstr "b"\n',
+    "a comment after #| msgid": H + b'#| msgid "old" # note\n' + OK,
+    "a flag comment after #|": H + b"#| #, fuzzy\n" + OK,
+    "a comment after #~|": H + b"#~| # c\n" + OK,
+    "#| after a token on its line": H + b'#~ msgid "a" #| msgid "b"\n#~ msgstr "c"\n',
 }
 
 
@@ -185,13 +225,30 @@ STRICTER = {
     "a charset Python cannot decode (VISCII)": head("VISCII") + OK,
     "classic Mac (CR) line ends": (b"# a translator's comment\n" + H + OK).replace(b"\n", b"\r"),
     "a CR alone in a comment": H + b"# note\rmsgid \"x\"\n" + OK,
+    # gettext ends a string at a NUL: another message than written, or a header cut short
+    "a NUL in a msgid": H + b'msgid "a\\0z"\nmsgstr "b"\n',
+    "a NUL written in a msgctxt": H + b'msgctxt "c\x00"\n' + OK,
+    "a NUL in a #| msgid": H + b'#| msgid "o\\0"\n' + OK,
+    "a NUL in the header before its charset": b'msgid ""\nmsgstr "X: y\\0\\nContent-Type: '
+                                              b'text/plain; charset=foo\\n"\n\n' + OK,
+    # bytes msgfmt does not look at (before the header's charset, or without one) or that
+    # glibc's iconv takes where Python's codec does not: refused, we do not emulate iconv
+    "bad UTF-8 in the header before its charset": b'msgid ""\nmsgstr ""\n"X: \xc3\\n"\n'
+                                                  b'"Content-Type: text/plain; charset=UTF-8'
+                                                  b'\\n"\n\n' + OK,
+    "no charset, Latin-1 text": b'msgid "a"\nmsgstr "\xff"\n',
+    "bad UTF-8 in an entry before the header": b'msgid "a"\nmsgstr "\xff"\n\n' + H,
+    "a C1 byte in EUC-JP": head("EUC-JP") + b'msgid "a"\nmsgstr "\x85"\n',
+    "a C1 byte in EUC-KR": head("EUC-KR") + b'msgid "a"\nmsgstr "\x83"\n',
+    "BIG5 0x80": head("BIG5") + b'msgid "a"\nmsgstr "\x80I"\n',
 }
 
 
 @needs_gettext
 @pytest.mark.parametrize("case", list(STRICTER))
 def test_where_we_are_stricter_than_msgfmt(tmp_path: Path, case: str) -> None:
-    """Files msgfmt takes that we could not read as one domain of text: refused, said so."""
+    """Files msgfmt takes that we could not read as one domain of text, or where gettext
+    would read another message than the one written (a NUL): refused, said so."""
     path = tmp_path / "case.po"
     path.write_bytes(STRICTER[case])
     assert msgfmt_accepts(path)
@@ -214,6 +271,43 @@ def test_escapes_mean_what_msgfmt_says() -> None:
     assert (comment.line, comment.comments) == (8, (" a# b\\#, fuzzy",))  # not fuzzy: one line
 
 
+def test_a_comment_ending_in_a_backslash_leaves_the_next_entry_fuzzy(tmp_path: Path) -> None:
+    """``# C:\\\\`` and a blank line: gettext drops one backslash and the line end, and the
+    blank line ends the comment. Joining again ran ``#, fuzzy`` into the comment, and a
+    fuzzy translation was read (and written back) as accepted."""
+    data = CORPUS["a comment ending in two backslashes before a blank line"]
+    entry = parse(data).entries[-1]
+    assert (entry.line, entry.comments) == (8, (" C:\\", ", fuzzy"))
+    path = tmp_path / "case.po"
+    path.write_bytes(data)
+    [read] = catalog.load(path)
+    assert (read.tcomment, read.fuzzy) == ("C:\\", True)
+    path.write_bytes(catalog.to_bytes(catalog.load(path)))
+    [again] = catalog.load(path)  # written with a space after the backslash, so it ends none
+    assert (again.tcomment, again.fuzzy) == ("C:\\ ", True)
+    three = parse(H + b'# a\\\\\\\n# b\n\n' + OK).entries[1]  # "# a\\\" and "# b"
+    assert three.comments == (" a\\\\# b",)
+
+
+def test_a_comment_on_a_previous_line_makes_the_next_line_previous() -> None:
+    """``#| #, fuzzy`` then ``#| msgid "old"``: msgfmt takes it, the flag a comment of the
+    entry (fuzzy) and the next line a previous msgid, as gettext's lexer reads it."""
+    entry = parse(CORPUS["a comment on a #| line, then a #| line"]).entries[1]
+    assert (entry.comments, entry.previous_msgid, entry.msgid) == ((", fuzzy",), "old", "a")
+    entry = parse(CORPUS["#~ then #| after a space"]).entries[1]
+    assert (entry.obsolete, entry.previous_msgid, entry.msgid) == (True, "o", "a")
+    entry = parse(CORPUS["msgstr[1] after a string on its line"]).entries[1]
+    assert entry.msgstr_plural == ("x", "y")
+
+
+def test_a_nul_in_a_translation_is_kept_for_check() -> None:
+    """msgfmt takes a NUL in a msgstr (gettext ends the translation there): read as
+    written, and `check` reports it (unusable-characters); in a msgid it is refused."""
+    assert parse(H + b'msgid "a"\nmsgstr "x\\0y"\n').entries[1].msgstr == "x\x00y"
+    plural = parse(P + b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "\x00"\nmsgstr[1] ""\n')
+    assert plural.entries[1].msgstr_plural == ("\x00", "")
+
+
 def test_entries_keep_every_field() -> None:
     obsolete_plural = CORPUS["obsolete plural and previous"][len(P):].replace(b'"a"', b'"z"')
     parsed = parse(CORPUS["comments everywhere"] + obsolete_plural)
@@ -229,6 +323,14 @@ def test_entries_keep_every_field() -> None:
 CR_ALONE = ("a carriage return (CR) without a line feed ends a line in this comment (classic "
             "Mac line ends), so gettext reads the rest of the file as a comment; save the file "
             "with LF or CRLF line ends")
+EOT = ("a string holds the control character EOT (U+0004), which gettext keeps to join a "
+       "msgctxt to its msgid (msgfmt refuses it); remove it")
+NUL = ("the {} holds a NUL character (U+0000), where gettext ends the string, so it reads "
+       "another message than the one written; remove it")
+PARTLY_OBSOLETE = ("an entry is partly obsolete; put #~ before every line of an obsolete entry "
+                   "or none")
+CARRIED = ("a comment after #| on its line makes gettext read the next line as a #| line too; "
+           "put the comment on a line of its own, before the #| lines")
 REFUSED_MESSAGES = {
     "unterminated string": (6, 'a string is not closed on its line; end it with "'),
     "unquoted msgstr": (6, "unknown keyword 'Größe'; put text in quotes (the keywords are msgctxt, "
@@ -247,8 +349,7 @@ REFUSED_MESSAGES = {
     "msgstr before msgid": (5, "msgstr where msgid is due; write [msgctxt] msgid [msgid_plural] "
                                "msgstr, comments between entries"),
     "missing msgstr": (5, 'msgid has no msgstr; add msgstr "" after it'),
-    "partly obsolete": (6, "an entry is partly obsolete; put #~ before every line of an "
-                           "obsolete entry or none"),
+    "partly obsolete": (6, PARTLY_OBSOLETE),
     "duplicate": (8, "this msgctxt and msgid already appears at line 5; keep one of the two "
                      "entries"),
     "duplicate obsolete": (8, "this msgctxt and msgid already appears at line 5; keep one of "
@@ -286,6 +387,20 @@ REFUSED_MESSAGES = {
     "a CR alone in a comment": (5, CR_ALONE),
     "bad UTF-8 in a comment": (5, "bytes that are not valid UTF-8 (the header's charset); save "
                                   "the file as UTF-8 or declare its real charset"),
+    "no charset, Latin-1 text": (2, "bytes that are not valid UTF-8 (the header's charset); save "
+                                    "the file as UTF-8 or declare its real charset"),
+    "EOT escaped in a msgstr": (6, EOT),
+    "EOT written in a msgid": (5, EOT),
+    "a NUL msgid is another msgid (a duplicate)": (8, NUL.format("msgid")),
+    "a NUL written in a msgctxt": (6, NUL.format("msgctxt")),
+    "a NUL in a #| msgid": (6, NUL.format("#| msgid")),
+    "a NUL in the header before its charset": (1, "the header holds a NUL character (U+0000), "
+                                                  "where gettext ends it and reads no field "
+                                                  "after it; remove it"),
+    "partly obsolete: the msgid": (6, PARTLY_OBSOLETE),
+    "partly obsolete: #~ after a token": (5, PARTLY_OBSOLETE),
+    "a comment after #| msgid": (5, CARRIED),
+    "a flag comment after #|": (5, CARRIED),
 }
 
 
@@ -296,8 +411,12 @@ def test_each_refusal_names_the_line_and_what_to_do(case: str) -> None:
     assert (caught.value.line, caught.value.message) == REFUSED_MESSAGES[case]
 
 
+# Not a comment ending in a backslash: msgcat writes it as it is, and the next line joins
+# it when the file is read again; our writer puts a space after the backslash.
+ENDS_IN_A_BACKSLASH = {"a comment ending in two backslashes before a blank line",
+                       "two backslashes, a blank line, an entry"}
 ROUND_TRIP = [c for c in CORPUS if we_accept(CORPUS[c]) and CORPUS[c].startswith(H)
-              and "NUL" not in c]
+              and "NUL" not in c and c not in ENDS_IN_A_BACKSLASH]
 
 
 @needs_gettext

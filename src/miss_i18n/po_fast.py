@@ -23,7 +23,16 @@ from functools import lru_cache
 
 # po_syntax's own helpers, so that what both accept reads the same.
 from .po_syntax import _SIMPLE as _SIMPLE_ESCAPES
-from .po_syntax import BOM, PoEntry, PoFile, PoSyntaxError, _codec, _header_charset, _unescape
+from .po_syntax import (
+    BOM,
+    PoEntry,
+    PoFile,
+    PoSyntaxError,
+    _codec,
+    _header_charset,
+    _nul_error,
+    _unescape,
+)
 
 _CODEC = "utf-8"
 # A quoted string's body on one line: no bare quote, every backslash followed by a character.
@@ -68,7 +77,20 @@ def parse(data: bytes) -> PoFile | None:
         return None
     if len({(entry.msgctxt, entry.msgid) for entry in entries}) != len(entries):
         return None  # a duplicate: po_syntax names both lines
+    if b"\x04" in data and any(_holds_eot(entry) for entry in entries):
+        return None  # msgfmt refuses an EOT in a string (one in a comment is fine)
+    if b"\x00" in data and any(_nul_error(entry) for entry in entries):
+        return None  # a NUL where gettext would read another message: po_syntax says so
     return PoFile(entries, charset, _CODEC)
+
+
+def _holds_eot(entry: PoEntry) -> bool:
+    """Whether a string of ``entry`` holds an EOT written as itself (po_syntax refuses it;
+    an escaped one is declined by ``_text``)."""
+    strings = (entry.msgctxt, entry.msgid, entry.msgstr, entry.msgid_plural,
+               *entry.msgstr_plural, entry.previous_msgctxt, entry.previous_msgid,
+               entry.previous_msgid_plural)
+    return any(text is not None and "\x04" in text for text in strings)
 
 
 @lru_cache(maxsize=16)
@@ -112,10 +134,19 @@ def _text(body: str) -> str:
     try:
         return _ESCAPE.sub(_simple_escape, body)
     except KeyError:  # an octal or hex escape (or a bad one)
-        try:
-            return _unescape(body, 0, _CODEC)
-        except PoSyntaxError:
-            raise _NotCanonical from None
+        return _escaped_bytes(body)
+
+
+def _escaped_bytes(body: str) -> str:
+    """A string with octal or hex escapes, by po_syntax's function. One that makes a NUL
+    (``\\0``) is declined: whether it may stand there is po_syntax's to say."""
+    try:
+        text = _unescape(body, 0, _CODEC)
+    except PoSyntaxError:
+        raise _NotCanonical from None
+    if "\x00" in text:
+        raise _NotCanonical
+    return text
 
 
 def _simple_escape(match: re.Match[str]) -> str:

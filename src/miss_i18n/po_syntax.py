@@ -8,16 +8,21 @@ with its line and what to do. One pass over the lines, linear in the file's size
 
 What it enforces, as msgfmt does (a backslash before a line end joins the next line on,
 anywhere, as gettext's lexer reads it): quoted strings closed on their line; the escapes
-``\\n \\t \\b \\r \\f \\v \\a \\\\ \\" \\ooo \\xhh`` and no other; keywords in the order
-``[#| previous] [msgctxt] msgid [msgid_plural] msgstr | msgstr[0] msgstr[1]…``; comments
-only between entries; ``#~`` on every line of an obsolete entry or none; no second entry
+``\\n \\t \\b \\r \\f \\v \\a \\\\ \\" \\ooo \\xhh`` and no other; no EOT (U+0004) in a
+string; keywords in the order ``[#| previous] [msgctxt] msgid [msgid_plural] msgstr |
+msgstr[0] msgstr[1]…``; comments only between entries; ``#~`` on every token of an
+obsolete entry or none (``#~`` and ``#|`` mark the rest of their line wherever they
+stand, and a comment on a ``#|`` line makes the next line ``#|`` too); no second entry
 with the same msgctxt and msgid (obsolete ones included); a charset that gettext knows
 as portable (msgfmt warns about any other, and we could not read it as text) and bytes
 that decode in it. Stricter than msgfmt, and said so: a ``domain`` line; bytes that do
-not decode anywhere in the file (msgfmt only looks inside strings) or octal and hex
-escapes that do not make text; the three portable charsets Python has no codec for
-(EUC-TW, GEORGIAN-PS, VISCII); a carriage return alone inside a comment (classic Mac line
-ends, which gettext reads as one comment running to the end of the file).
+not decode anywhere in the file (msgfmt only looks inside strings, and not before the
+header's charset nor in a file without one) or in the declared charset where glibc's iconv
+takes them (C1 bytes in EUC-JP or EUC-KR); octal and hex escapes that do not make text;
+the three portable charsets Python has no codec for (EUC-TW, GEORGIAN-PS, VISCII); a
+carriage return alone inside a comment (classic Mac line ends, which gettext reads as one
+comment running to the end of the file); a NUL in the header or in any string but a
+translation (gettext ends a string there, and so reads another message: ``_nul_error``).
 
 Not here: what msgfmt checks per message after parsing (a msgid and msgstr that do not
 both end with a newline, format strings, plural counts); `check` reports those.
@@ -29,7 +34,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from .model import Key
@@ -121,8 +126,12 @@ class _Token:
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """The lines of ``text`` with their numbers, as gettext's lexer reads them: a backslash
-    before a line end joins the next line on, wherever it stands (in a string, a keyword or
-    a comment), the backslash and line end dropped."""
+    directly before a line end joins the next line on, wherever it stands (in a string, a
+    keyword or a comment), that backslash and line end dropped. One backslash per line end,
+    as gettext's character reader takes one backslash-newline pair at a time and never looks
+    again at what it joined: ``# C:\\\\`` before a blank line is the comment ``# C:\\``
+    and the blank line ends it (joining again would run the next entry's ``#, fuzzy`` into
+    that comment, and the entry would no longer be fuzzy)."""
     lines = text.split("\n")
     if "\\\n" not in text:
         yield from enumerate(lines, start=1)
@@ -130,7 +139,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
     at = 0
     while at < len(lines):
         first, line = at + 1, lines[at]
-        while line.endswith("\\") and at + 1 < len(lines):
+        while lines[at].endswith("\\") and at + 1 < len(lines):
             at += 1
             line = line[:-1] + lines[at]
         yield first, line
@@ -138,9 +147,16 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _tokens(text: str, codec: str) -> Iterator[_Token]:
-    """The tokens of ``text``, line by line."""
+    """The tokens of ``text``, line by line.
+
+    As gettext's lexer: ``#~`` makes the rest of its line obsolete and ``#|`` (or ``#~|``)
+    previous, wherever they stand on it; any other ``#`` starts a comment to the line's end.
+    A comment on a ``#|`` line takes its line end with it, so the ``#|`` holds on through
+    the next line too (msgfmt reads ``#| #, fuzzy`` and then ``msgid "a"`` as ``#| msgid
+    "a"``): its comment token is marked previous, and the next line read as ``#|``."""
+    carried = False
     for number, line in _lines(text):
-        obsolete = previous = False
+        obsolete, previous, carried = False, carried, False
         position = len(line) - len(line.lstrip(_SPACE))
         if line.startswith("#~", position):
             obsolete, position = True, position + 2
@@ -149,7 +165,9 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
         elif line.startswith("#|", position):
             previous, position = True, position + 2
         elif line.startswith("#", position):
-            yield _Token("comment", _comment(line[position + 1:], number), number, False, False)
+            yield _Token("comment", _comment(line[position + 1:], number), number, False,
+                         previous)
+            carried = previous
             continue
         simple = _SIMPLE_LINE.fullmatch(line, position)
         if simple is not None:  # the common line: [keyword] "string", at one match
@@ -158,40 +176,67 @@ def _tokens(text: str, codec: str) -> Iterator[_Token]:
                 yield _Token(keyword, keyword, number, obsolete, previous)
             yield _Token("string", _unescape(body, number, codec), number, obsolete, previous)
             continue
-        end = len(line)
-        strung = False  # a string was closed on this line: what follows it may be the text
-        while position < end:
-            match = _TOKEN.match(line, position)
-            if match is None:
-                raise _stray(line[position], strung, number)
-            position = match.end()
-            kind = match.lastgroup
-            if kind == "space":
+        carried = yield from _scan(line, position, number, codec, obsolete=obsolete,
+                                   previous=previous)
+
+
+def _scan(line: str, position: int, number: int, codec: str, *, obsolete: bool,
+          previous: bool) -> Generator[_Token, None, bool]:
+    """The tokens of ``line`` from ``position``, any line; returns whether a comment on a
+    ``#|`` line took its line end (the next line is ``#|`` too)."""
+    end = len(line)
+    strung = False  # a string was closed on this line: what follows it may be the text
+    while position < end:
+        match = _TOKEN.match(line, position)
+        if match is None:
+            raise _stray(line[position], strung, number)
+        position = match.end()
+        kind = match.lastgroup
+        if kind == "space":
+            continue
+        if strung and (kind == "number" or (kind == "word" and match.group() not in KEYWORDS)):
+            raise _typed_quote(match.group(), number)
+        if kind == "string":
+            value = _unescape(match.group("string"), number, codec)
+            yield _Token("string", value, number, obsolete, previous)
+            strung = True
+        elif kind == "word":
+            yield _keyword(line, match, number, obsolete, previous)
+            strung = False  # msgstr[1] "y" may follow msgstr[0] "x" on its line
+        elif kind == "comment":
+            marks = _MARKS.match(line, match.start())
+            if marks is not None:  # "#~" or "#|" after a token: for the rest of the line
+                obsolete = obsolete or marks.group(1) is not None
+                previous = previous or marks.group(2) is not None
+                position = marks.end()
                 continue
-            if strung and (kind == "number" or (kind == "word" and match.group() not in KEYWORDS)):
-                raise _typed_quote(match.group(), number)
-            if kind == "string":
-                value = _unescape(match.group("string"), number, codec)
-                yield _Token("string", value, number, obsolete, previous)
-                strung = True
-            elif kind == "word":
-                word = match.group()
-                if word == "domain":
-                    raise PoSyntaxError("a 'domain' line is not supported; keep one domain "
-                                        "per catalog and remove the line", number)
-                if word not in KEYWORDS:
-                    bare = _BARE.match(line, match.start())
-                    word = bare.group() if bare else word  # the whole bare word, for the message
-                    raise PoSyntaxError(f"unknown keyword {word!r}; put text in quotes (the "
-                                        f"keywords are {', '.join(KEYWORDS)})", number)
-                yield _Token(word, word, number, obsolete, previous)
-            elif kind == "comment":  # "#~ # text" comments an obsolete entry, as msgcat reads it
-                text = _comment(match.group()[1:], number)
-                if not previous:
-                    yield _Token("comment", text, number, False, False)
-            else:
-                yield _Token(match.group() if kind == "bracket" else "number", match.group(),
-                             number, obsolete, previous)
+            # "#~ # text" comments an obsolete entry, as msgcat reads it
+            yield _Token("comment", _comment(match.group()[1:], number), number, False,
+                         previous)
+            return previous
+        else:
+            yield _Token(match.group() if kind == "bracket" else "number", match.group(),
+                         number, obsolete, previous)
+    return False
+
+
+_MARKS = re.compile(r"#(?=[~|])(~)?(\|)?")
+"""gettext's marks after ``#``: obsolete (``#~``), previous (``#|``) or both (``#~|``)."""
+
+
+def _keyword(line: str, match: re.Match[str], number: int, obsolete: bool,
+             previous: bool) -> _Token:
+    """The token of a word on ``line``: a keyword, else the error msgfmt stops at."""
+    word = match.group()
+    if word == "domain":
+        raise PoSyntaxError("a 'domain' line is not supported; keep one domain per catalog "
+                            "and remove the line", number)
+    if word not in KEYWORDS:
+        bare = _BARE.match(line, match.start())
+        word = bare.group() if bare else word  # the whole bare word, for the message
+        raise PoSyntaxError(f"unknown keyword {word!r}; put text in quotes (the keywords "
+                            f"are {', '.join(KEYWORDS)})", number)
+    return _Token(word, word, number, obsolete, previous)
 
 
 def _stray(char: str, strung: bool, line: int) -> PoSyntaxError:
@@ -223,9 +268,20 @@ def _comment(text: str, line: int) -> str:
 
 
 def _unescape(body: str, line: int, codec: str) -> str:
-    """A string's value; msgfmt's escapes only. Octal and hex escapes are bytes."""
-    if "\\" not in body:
-        return body
+    """A string's value; msgfmt's escapes only. Octal and hex escapes are bytes.
+
+    An EOT (U+0004), written or escaped, is refused in any string, as msgfmt refuses it:
+    a .mo file joins a msgctxt to its msgid with it, so it cannot stand in a text."""
+    value = _escaped(body, line, codec) if "\\" in body else body
+    if "\x04" in value:
+        raise PoSyntaxError("a string holds the control character EOT (U+0004), which gettext "
+                            "keeps to join a msgctxt to its msgid (msgfmt refuses it); remove "
+                            "it", line)
+    return value
+
+
+def _escaped(body: str, line: int, codec: str) -> str:
+    """The value of a string ``body`` that holds a backslash."""
     pieces: list[str | int] = []
     position = 0
     for match in _ESCAPE.finditer(body):
@@ -262,6 +318,30 @@ def _join_bytes(pieces: list[str | int], line: int, codec: str) -> str:
                             "write the characters themselves", line) from None
 
 
+def _nul_error(entry: PoEntry) -> PoSyntaxError | None:
+    """The error for a NUL where gettext would read another entry than the one written, or
+    None. gettext's strings end at a NUL (C strings): in a msgctxt, msgid, msgid_plural or
+    ``#|`` string that makes another message than the one written (msgid "a\\0z" is a
+    second msgid "a"; msgid "\\0" a second header), and in the header the fields after
+    it are not read. Stricter than msgfmt, which reads such a file cut short: no text we
+    extract holds a NUL. One in a translation is left to ``check`` (unusable-characters),
+    as msgfmt takes it."""
+    if entry.msgctxt is None and entry.msgid == "" and not entry.obsolete \
+            and entry.msgstr is not None and "\x00" in entry.msgstr:
+        return PoSyntaxError("the header holds a NUL character (U+0000), where gettext ends "
+                             "it and reads no field after it; remove it", entry.line)
+    fields = (("msgctxt", entry.msgctxt), ("msgid", entry.msgid),
+              ("msgid_plural", entry.msgid_plural), ("#| msgctxt", entry.previous_msgctxt),
+              ("#| msgid", entry.previous_msgid),
+              ("#| msgid_plural", entry.previous_msgid_plural))
+    for keyword, value in fields:
+        if value is not None and "\x00" in value:
+            return PoSyntaxError(f"the {keyword} holds a NUL character (U+0000), where gettext "
+                                 "ends the string, so it reads another message than the one "
+                                 "written; remove it", entry.line)
+    return None
+
+
 # -- parsing ------------------------------------------------------------------------------
 class _Parser:
     """msgfmt's grammar over the tokens, one entry at a time."""
@@ -269,14 +349,25 @@ class _Parser:
     def __init__(self, tokens: Iterator[_Token]) -> None:
         self._tokens = tokens
         self._next: _Token | None = None
+        self._obsolete: bool | None = None
+        """While an entry is read: whether its first token is obsolete (``#~``)."""
+        self._carried: int | None = None
+        """The line of a comment on a ``#|`` line just before the entry being read."""
+        self._nul = False
+        """Whether a string of the entry being read holds a NUL (then ``_nul_error``)."""
         self._advance()
 
     def _advance(self) -> None:
         self._next = next(self._tokens, None)
 
     def _take(self) -> _Token:
+        """The next token; in an entry, with ``#~`` where the entry's first token has it,
+        as msgfmt checks every keyword, bracket, number and string of an entry."""
         token = self._next
         assert token is not None
+        if self._obsolete is not None and token.obsolete != self._obsolete:
+            raise PoSyntaxError("an entry is partly obsolete; put #~ before every line of an "
+                                "obsolete entry or none", token.line)
         self._advance()
         return token
 
@@ -284,18 +375,14 @@ class _Parser:
         parts: list[str] = []
         while (token := self._next) is not None and token.kind == "string" \
                 and token.previous == previous:
-            self._check_same(keyword, token)
             parts.append(self._take().value)
         if not parts:
             raise PoSyntaxError(f"{keyword.value} is not followed by a quoted string; "
                                 f"write {keyword.value} \"…\"", keyword.line)
-        return "".join(parts)
-
-    @staticmethod
-    def _check_same(first: _Token, token: _Token) -> None:
-        if token.obsolete != first.obsolete:
-            raise PoSyntaxError("an entry is partly obsolete; put #~ before every line of an "
-                                "obsolete entry or none", token.line)
+        text = "".join(parts)
+        if "\x00" in text:
+            self._nul = True
+        return text
 
     def _is(self, kind: str, previous: bool = False) -> bool:
         token = self._next
@@ -305,12 +392,23 @@ class _Parser:
         comments: list[str] = []
         while (token := self._next) is not None:
             if token.kind == "comment":
+                self._carried = token.line if token.previous else None
                 comments.append(self._take().value)
                 continue
-            yield self._entry(token, tuple(comments))
+            self._obsolete = token.obsolete
+            entry = self._entry(token, tuple(comments))
+            self._obsolete = self._carried = None
+            if self._nul:
+                self._nul = False
+                error = _nul_error(entry)
+                if error is not None:
+                    raise error
+            yield entry
             comments = []
 
     def _entry(self, first: _Token, comments: tuple[str, ...]) -> PoEntry:
+        if not first.previous:
+            self._carried = None  # a line between: the #| comment carried to no token here
         fields: dict[str, str | None] = {}
         if first.previous:
             if self._is("msgctxt", True):
@@ -320,8 +418,6 @@ class _Parser:
             fields["previous_msgid"] = self._strings(self._take(), True)
             if self._is("msgid_plural", True):
                 fields["previous_msgid_plural"] = self._strings(self._take(), True)
-        if self._next is not None:
-            self._check_same(first, self._next)
         if self._is("msgctxt"):
             fields["msgctxt"] = self._strings(self._take(), False)
         if not self._is("msgid"):
@@ -342,7 +438,6 @@ class _Parser:
             raise PoSyntaxError('msgid has no msgstr; add msgstr "" after it',
                                 msgid_token.line)
         keyword = self._take()
-        self._check_same(first, keyword)
         if self._is("["):
             raise PoSyntaxError('msgstr[n] without msgid_plural; write msgstr "…"',
                                 msgid_token.line)
@@ -359,7 +454,6 @@ class _Parser:
         forms: list[str] = []
         while self._is("msgstr"):
             keyword = self._take()
-            self._check_same(msgid, keyword)
             if not self._is("["):
                 raise PoSyntaxError("msgid_plural with a plain msgstr; write msgstr[0], "
                                     "msgstr[1]…", keyword.line)
@@ -380,6 +474,12 @@ class _Parser:
 
     def _unexpected(self, wanted: str) -> PoSyntaxError:
         token = self._next
+        carried = token.line if token is not None and token.kind == "comment" \
+            and token.previous else self._carried
+        if carried is not None:  # "#| #, fuzzy" then "msgid": gettext reads #| msgid
+            return PoSyntaxError("a comment after #| on its line makes gettext read the next "
+                                 "line as a #| line too; put the comment on a line of its "
+                                 "own, before the #| lines", carried)
         if token is None:
             return PoSyntaxError(f"the file ends where {wanted} is due; complete the entry",
                                  None)
