@@ -145,10 +145,10 @@ def normalize_locale(code: str) -> str:
         # Babel reads "C"/"POSIX" as en_US_POSIX and "und" as en_US, and keeps "root" and a
         # POSIX "@modifier", which no lang attribute can carry: none is a target language.
         language = re.split(r"[-_.@]", text, maxsplit=1)[0].lower()
-        alias = str(get_global("language_aliases").get(language) or "").split("_")[0]
         if locale.modifier or locale.language == "root" or (
-                locale.language not in (language, alias)):
-            raise ValueError(code)
+                locale.language != language and locale.language != str(  # (Babel's global
+                    get_global("language_aliases").get(language) or "").split("_")[0]):
+            raise ValueError(code)  # data, 4 ms to load, only where the language differs)
         return str(locale)
     except (UnknownLocaleError, ValueError, TypeError):
         raise ConfigError(
