@@ -86,3 +86,14 @@ def test_no_character_a_page_cannot_hold_is_printable() -> None:
     assert not any(chr(code).isprintable() for code in found)
     assert unusable_characters("Fine text, «quoted», 中文.") == []
     assert unusable_characters("a\tb\u00a0c\x07d\ufffe") == ["\x07", "\ufffe"]
+
+
+def test_a_placeholder_number_of_thousands_of_digits_is_text() -> None:
+    """int() refuses a string of over 4,300 digits: a translation holding ``<99…9>`` that
+    long ended check, build, run and status in a traceback. A number of more than nine
+    digits makes no placeholder: it is text, whose ``<`` check calls raw markup."""
+    long = "9" * 5000
+    text = f"Hallo <{long}>Welt</{long}> <{long}/>"
+    assert parse(text) == [text]
+    assert list(markup.tokens(text)) == [text]
+    assert parse("<123456789>x</123456789>") == [Placeholder(123456789, ["x"])]

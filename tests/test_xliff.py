@@ -773,6 +773,75 @@ def test_cli_an_acceptance_in_the_po_file_after_the_export_is_kept(translated: P
     assert snapshot(translated / "locales") == before
 
 
+def test_cli_a_unit_without_its_export_digest_leaves_a_persons_translation(
+        translated: Path) -> None:
+    """A CAT tool that drops our attributes (or a file from an older export) sends units
+    without ``mi:exported``: a unit left as exported then overwrote the translation a
+    person made in the PO file since (and made it the old text, accepted). Where the entry
+    holds a person's translation the file cannot tell which is newer: it is named, kept."""
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    text = po.read_text().replace(f'#, fuzzy\nmsgctxt "{OVERVIEW}"', f'msgctxt "{OVERVIEW}"')
+    po.write_text(text.replace('msgstr "Visión general"', 'msgstr "Resumen"'))
+    root = etree.fromstring(xlf.read_bytes())
+    for unit in root.iter(X + "unit"):
+        del unit.attrib[MI + "exported"]
+    xlf.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    unit = next(u for u in root.iter(X + "unit") if u.get("name") == OVERVIEW)
+    before = snapshot(translated / "locales")
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0, output
+    assert output.startswith(
+        f"warning: {xlf}:{unit.sourceline}: unit {unit.get('id')} ({OVERVIEW}) carries no "
+        "mi:exported (the CAT tool dropped it, or the file is from an older export)")
+    assert output.endswith("0 entries updated, 0 accepted, 0 not found, 0 with another "
+                           "source, 1 not told apart\n0 file(s) written, 1 unchanged\n")
+    assert snapshot(translated / "locales") == before
+
+
+def test_cli_an_import_that_changes_nothing_leaves_a_catalog_in_another_form_as_it_is(
+        translated: Path) -> None:
+    """A catalog another tool wrote in another form (wrapped, as msgcat and msgmerge
+    write by default) was written again by an import that changed nothing, and ``--check``
+    said it would change (exit 3)."""
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    lines = po.read_text().split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith('msgstr "') and len(line) > 60)
+    lines[at:at + 1] = ['msgstr ""', lines[at][7:40] + '"', '"' + lines[at][40:]]
+    po.write_text("\n".join(lines))
+    before = snapshot(translated / "locales")
+    assert invoke("xliff", "export", "-l", "es", "-q") == (0, "")
+    xlf = translated / "build" / "xliff" / "es.xlf"
+    assert invoke("xliff", "import", "--check", str(xlf))[0] == 0
+    code, output = invoke("xliff", "import", str(xlf))
+    assert code == 0 and output.endswith("0 file(s) written, 1 unchanged\n"), output
+    assert snapshot(translated / "locales") == before
+
+
+def test_a_code_id_of_thousands_of_digits_is_one_clear_error(hostile: Path) -> None:
+    """Python's int() refuses a string of over 4,300 digits: the id of an inline code
+    that long ended the import in a traceback. It is a code no source has."""
+    po = catalog.load(hostile)
+    data = xliff.export(po, source_locale="en", locale="de", original="h.po")
+    at = data.index(b'<pc id="1"', data.index(b"<target"))  # a translation's code
+    data = data[:at] + b'<pc id="' + b"9" * 5000 + data[at + len(b'<pc id="1'):]
+    with pytest.raises(CatalogError) as caught:
+        xliff.apply(po, xliff.read(data, Path("x.xlf")))
+    assert "\n" not in str(caught.value)
+    assert "the translation's placeholders do not match the source's" in str(caught.value)
+
+
+def test_a_note_of_many_lines_is_added_once_in_linear_time() -> None:
+    """Each note was looked for line by line at every line of the comment: a note of
+    300,000 lines took minutes. It is one search now; a second import adds nothing."""
+    note = "\n".join(f"line {n}" for n in range(300_000))
+    comment = xliff._noted("a person's note", (note, note))
+    assert comment == "a person's note\n" + note
+    assert xliff._noted(comment, (note, "line 7\nline 8", "line 7 and more")) == (
+        comment + "\nline 7 and more")
+
+
 def test_a_copy_of_the_source_left_initial_is_no_translation(hostile: Path) -> None:
     """CAT tools fill untranslated targets with a copy of the source ("copy source"),
     state initial: that is no one's translation. It made every such entry a person's fuzzy

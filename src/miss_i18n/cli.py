@@ -685,7 +685,13 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                            "entry in the catalog since the export: the catalog's translation "
                            "stays, not imported; compare the two and make the change in one "
                            "place")
+            _unit_warnings(done.path, done.unproven, "carries no mi:exported (the CAT tool "
+                           "dropped it, or the file is from an older export), so the file "
+                           "cannot tell whether its entry's translation, a person's, is newer: "
+                           "the catalog's stays, not imported; make the change in the PO file, "
+                           "or export again and redo it")
         both = f", {len(done.conflicts)} changed in both" if done.conflicts else ""
+        both += f", {len(done.unproven)} not told apart" if done.unproven else ""
         both += f", {done.noted} with new notes" if done.noted else ""
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found, "

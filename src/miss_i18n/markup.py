@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-_TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")
+_TOKEN = re.compile(r"<(\d{1,9})/>|<(\d{1,9})>|</(\d{1,9})>")
+"""A placeholder: its number has at most nine digits (a page's texts number theirs from 1;
+int() refuses a string of over 4,300 digits, which a hostile translation may hold: such a
+``<99…9>`` is text, and ``check`` calls its ``<`` raw markup)."""
 MAX_DEPTH = 100
 """Placeholders nested deeper than this make a string invalid: no real page comes near
 it, and everything that walks a parsed string stays far from Python's recursion limit."""

@@ -564,6 +564,7 @@ class Project:
         config = self.config
         with self._locked(check) as seen:
             catalogs: dict[str, Any] = {}
+            changed: set[str] = set()  # the others stay as they are, not written again
             done: list[more.XliffImport] = []
             for path in files:
                 document = xliff.read(_read(path), path)
@@ -572,13 +573,20 @@ class Project:
                     updating.catalog_path(config, locale, seen))
                 result = xliff.apply(current, document)
                 catalogs[locale] = result.catalog
+                if result.updated or result.noted:
+                    changed.add(locale)
                 done.append(more.XliffImport(path=path, locale=locale, updated=result.updated,
                                         accepted=result.accepted,
                                         unknown=list(result.unknown),
                                         stale=list(result.stale),
                                         conflicts=list(result.conflicts),
+                                        unproven=list(result.unproven),
                                         noted=result.noted))
-            writes = self._commit(updating.catalog_outputs(config, catalogs), check, seen)
+            made = {output.path: output for output in updating.catalog_outputs(
+                config, {locale: catalogs[locale] for locale in catalogs if locale in changed})}
+            writes = self._commit([made.get(config.po_path(locale)) or outputs.Output(
+                config.po_path(locale), config.po_path(locale).read_bytes())
+                for locale in catalogs], check, seen)
         command = " ".join([self._command("xliff import"),
                             *(shlex.quote(str(path)) for path in files)])
         return more.XliffImportResult(writes=writes, check=check, imports=done,

@@ -167,6 +167,9 @@ class XliffImport:
     conflicts: list[Unit] = field(default_factory=list)
     """Units changed in the file whose entry a person changed in the catalog since the
     export: not imported."""
+    unproven: list[Unit] = field(default_factory=list)
+    """Units without the digest of what they were exported as, whose entry holds a
+    person's translation: not imported."""
     noted: int = 0
     """Entries that took a translator's own note from the file as ``#`` lines."""
 

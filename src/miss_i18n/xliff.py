@@ -457,7 +457,7 @@ def _number(element: etree._Element, attribute: str, path: Path) -> str:
         raise _fail(path, f"inline code {_qname(element)} has {attribute}={value!r}, not one "
                           "of this unit's placeholder numbers; restore the codes of the "
                           "source", _line(element))
-    return str(int(value))
+    return value.lstrip("0") or "0"  # (not int(): 4,300 digits and more raise ValueError)
 
 
 def _code_point(element: etree._Element, path: Path) -> str:
@@ -582,16 +582,18 @@ def _noted(comment: str, notes: tuple[str, ...]) -> str:
     same file adds nothing, nor a tool that sends the ``po:translator`` note back in a
     category of its own. Lines compare without white space at their end: the catalog
     writes a space after a line's final backslash."""
-    for note in notes:
+    have = comment.split("\n") if comment else []
+    bare = "".join(f"\n{line.rstrip(_WHITE)}" for line in have) + "\n"  # each line framed:
+    added = False  # a run of whole lines is found by one search (a note of 300,000 lines
+    for note in notes:  # compared line by line at every line took minutes)
         given = _note_lines(note)
         lines = [_plain(line) for line in given]
-        have = comment.split("\n") if comment else []
-        bare = [line.rstrip(_WHITE) for line in have]
-        if not lines or any(bare[i:i + len(lines)] in (lines, given)
-                            for i in range(len(bare))):
+        if not lines or any("\n" + "\n".join(form) + "\n" in bare for form in (lines, given)):
             continue
-        comment = "\n".join([*have, *lines])
-    return comment
+        have += lines
+        bare += "".join(f"{line.rstrip(_WHITE)}\n" for line in lines)
+        added = True
+    return "\n".join(have) if added else comment
 
 
 def _entry(unit: etree._Element, source: str, target: str) -> polib.POEntry:
@@ -816,6 +818,10 @@ class ImportResult:
     conflicts: list[Unit] = field(default_factory=list)
     """Units a translator changed whose entry a person also changed in the catalog since
     the export: neither is newer, so the catalog's stays and the unit is named."""
+    unproven: list[Unit] = field(default_factory=list)
+    """Units without ``mi:exported`` (a tool dropped it, or an older export) that would
+    change an entry holding a person's translation, which may be newer than the unit: the
+    catalog's stays and the unit is named."""
 
 
 def _as_exported(kind: str, text: str) -> str:
@@ -939,14 +945,11 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
             continue  # the CAT tool's copy of the source ("copy source"), no translation
         if unit.target == entry.msgstr and kind == _current(entry):
             continue
-        if unit.exported not in (None, _as_exported(_current(entry), entry.msgstr)):
-            # the catalog changed since the export: its work is newer than an untouched unit
-            if not unit.has_target or unit.exported == _as_exported(kind, unit.target):
-                continue
-            if entry.msgstr and not (entry.fuzzy and (is_engine_text(entry)
-                                                      or is_memory_draft(entry))):
-                result.conflicts.append(unit)  # a person's work on both sides
-                continue
+        verdict = _against_catalog(unit, entry, kind)
+        if verdict is not None:
+            if verdict != "kept":
+                (result.conflicts if verdict == "conflict" else result.unproven).append(unit)
+            continue
         if unit.target != entry.msgstr:
             _refuse_unusable(document.path, unit)
             if unit.target:
@@ -967,6 +970,29 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
                                    f"{others}; keep the source's inline codes in your CAT tool "
                                    "and import again; nothing was imported", unit.line)
     return result
+
+
+def _against_catalog(unit: Unit, entry: polib.POEntry, kind: str) -> str | None:
+    """What the catalog's work since the export makes of a unit that would change its
+    entry: ``"kept"`` (the catalog changed since, the unit is as exported: the catalog's
+    entry is newer), ``"conflict"`` (a person's work on both sides), ``"unproven"`` (a
+    person's entry where what the unit was exported as is unknown: a tool dropped
+    ``mi:exported``, or an older export, and the unit may be older than the entry), None
+    (import the unit)."""
+    if unit.exported is None:
+        return "unproven" if _persons(entry) else None
+    if unit.exported == _as_exported(_current(entry), entry.msgstr):
+        return None
+    if not unit.has_target or unit.exported == _as_exported(kind, unit.target):
+        return "kept"
+    return "conflict" if _persons(entry) else None
+
+
+def _persons(entry: polib.POEntry) -> bool:
+    """Whether the entry holds a person's translation: not an engine's or the memory's
+    draft as it was made."""
+    return bool(entry.msgstr) and not (entry.fuzzy and (is_engine_text(entry)
+                                                         or is_memory_draft(entry)))
 
 
 def _exported_as(document: Document) -> list[tuple[str, str]]:
