@@ -241,3 +241,23 @@ def test_a_link_to_a_folder_planted_after_a_run_stops_the_next_one(project: Path
         code, output = invoke("run", "--no-translate", "-q")
         assert (code, output) == (4, f"error: {link}: a link to {outside}, outside the source "
                                      "folder; copy the file in or remove the link\n")
+
+
+def test_a_state_folder_linked_out_of_the_project_is_neither_written_nor_read(
+        project: Path, tmp_path: Path) -> None:
+    """A ``.miss-i18n`` that is a link (one planted in a clone may point anywhere) is not
+    used at all: every writing command truncated a ``lock`` file behind it and wrote its
+    number there, and ``run`` replaced a ``last-run.json`` there with its record. The
+    project folder itself is locked instead; no record is kept (each run is a full one)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("lock", "last-run.json", "pages.json"):
+        (elsewhere / name).write_text("USER DATA\n")
+    (project / ".miss-i18n").symlink_to(elsewhere)
+    for command in (["run", "--no-translate"], ["extract"], ["update"], ["build"],
+                    ["run", "--no-translate"], ["run", "--check"]):
+        assert invoke(*command, "-q")[0] == 0, command
+        assert sorted(p.name for p in elsewhere.iterdir()) == [
+            "last-run.json", "lock", "pages.json"]
+        assert all((elsewhere / name).read_text() == "USER DATA\n"
+                   for name in ("lock", "last-run.json", "pages.json"))

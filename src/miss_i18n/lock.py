@@ -26,9 +26,16 @@ WAIT = 10.0
 
 @contextlib.contextmanager
 def project_lock(root: Path, *, shared: bool, wait: float | None = None) -> Iterator[None]:
+    """The project's lock, held while the block runs. Where ``.miss-i18n`` is a link (not
+    used at all: one planted in a clone may point anywhere), the project folder itself is
+    locked, and nothing is written: the lock file lived behind the link, which the run
+    truncated and wrote its number into."""
     path = root / LOCK
+    linked = path.parent.is_symlink()
     try:
-        if shared:  # a check writes nothing, not even the lock: no lock file, no writer yet
+        if linked:
+            handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        elif shared:  # a check writes nothing, not even the lock: no lock file, no writer yet
             handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         else:
             path.parent.mkdir(exist_ok=True)
@@ -52,10 +59,11 @@ def project_lock(root: Path, *, shared: bool, wait: float | None = None) -> Iter
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise ConflictError(
-                        f"another miss-i18n run{_holder(path)} is working on this project; "
-                        "run again when it has finished", path=path) from None
+                        f"another miss-i18n run{'' if linked else _holder(path)} is working "
+                        "on this project; run again when it has finished",
+                        path=root if linked else path) from None
                 time.sleep(0.05)
-        held = not shared
+        held = not shared and not linked
         if held:  # who holds it, for the message a waiting run gives
             os.ftruncate(handle, 0)
             os.write(handle, f"{os.getpid()}\n".encode())

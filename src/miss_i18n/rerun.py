@@ -211,14 +211,20 @@ _NOTHING = hashlib.sha256().hexdigest()
 """Memory.human_digest of a memory without human translations."""
 
 
-def _record_path(config: Config) -> Path:
-    return config.root / RECORD
+def _record_path(config: Config) -> Path | None:
+    """Where the record is; None where ``.miss-i18n`` is a link (not used at all: a folder
+    linked out of the project, planted in a clone, is never read or written through)."""
+    path = config.root / RECORD
+    return None if path.parent.is_symlink() or path.is_symlink() else path
 
 
 def load(config: Config) -> LastRun | None:
     """The last run's record, or None (none, damaged, or from another version)."""
+    path = _record_path(config)
+    if path is None:
+        return None
     try:
-        data = json.loads(_record_path(config).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
         if data.get("format") != FORMAT:
             return None
         return LastRun(inputs=str(data["inputs"]),
@@ -270,6 +276,8 @@ def save(inputs: Inputs, outputs: Mapping[str, str], *,
         "advice": list(advice),
     }
     path = _record_path(inputs.config)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
