@@ -195,6 +195,27 @@ def test_a_locale_folder_linked_to_another_locale_is_refused(project: Path) -> N
     assert tree(project) == before
 
 
+def test_a_site_folder_linked_to_another_locales_is_refused(project: Path) -> None:
+    """``site/de -> ar`` stays inside the output folder, but both locales' pages went into
+    one folder, the German ones over the Arabic (exit 0), and the next unchanged run was
+    skipped for good while ``run --check`` said the pages would change: refused, naming the
+    link, before a page is written."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    site = next(p.parent for p in project.rglob("index.html") if (p.parent / "ar").is_dir())
+    de = site / "de"
+    shutil.rmtree(de)
+    de.symlink_to("ar")
+    before = tree(project)
+    message = (f"error: {de}: a link that makes ar and de one folder, whose pages would "
+               "overwrite each other; replace the link with a folder of its own\n")
+    for command in (["run", "--no-translate"], ["build"]):
+        assert invoke(*command) == (4, message), command
+    assert tree(project) == before
+    de.unlink()
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    assert invoke("run", "--check")[0] == 0
+
+
 def test_a_linked_folder_of_the_site_never_makes_the_build_write_outside(
         project: Path, outside: Path) -> None:
     assert invoke("run", "-q")[0] == 0

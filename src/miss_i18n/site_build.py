@@ -22,6 +22,7 @@ from .config import Config
 from .errors import (
     ExtractError,
     MissI18nError,
+    PathError,
     WriteError,
 )
 from .files import (
@@ -380,12 +381,19 @@ def _page_folders(output_dir: Path, names: Sequence[str], output_root: Path, *, 
     with the first page in it (``check``: only checked, and none returned)."""
     firsts = {posixpath.dirname(name): name for name in reversed(names)}
     folders: dict[Path, FolderId] = {}
+    owners: dict[FolderId, Path] = {}
     for folder, first in sorted((output_dir / name, output_dir / first)
                                 for name, first in firsts.items()):
         ensure_inside(first, output_dir, output_root)  # the rest when written
         if not check:
             _make_folder(folder)
-            folders[folder] = checked_folder(folder, output_dir, output_root)
+            found = folders[folder] = checked_folder(folder, output_dir, output_root)
+            other = owners.setdefault(found, folder)
+            if other != folder:  # (a link inside the output folder: site/de -> ar)
+                raise PathError(f"a link that makes {other.relative_to(output_dir)} and "
+                                f"{folder.relative_to(output_dir)} one folder, whose pages "
+                                "would overwrite each other; replace the link with a folder "
+                                "of its own", path=folder if folder.is_symlink() else other)
     return folders
 
 
