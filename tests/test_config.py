@@ -55,6 +55,21 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     # refuses it in every page's alternates and the sitemap)
     ('locales = ["de"]\nbase-url = "https://ex.org/a\\u0001b/"', "base-url must be an absolute"),
     ('locales = ["de"]\nbase-url = "https://ex.org/\\ufffe/"', "base-url must be an absolute"),
+    # an IPv6 address never closed: urlsplit raised, the command ended in a traceback
+    ('locales = ["de"]\nbase-url = "https://[example.org/"', "base-url must be an absolute"),
+    # a NUL no path holds (tracebacks), a line break in a name written one a line
+    ('locales = ["de"]\nsource-dir = "a\\u0000b"',
+     "[tool.miss-i18n] source-dir holds the control character U+0000; write the name"),
+    ('locales = ["de"]\noutput-dir = "a\\nb"', "output-dir holds the control character U+000A"),
+    ('locales = ["de"]\ndomain = "a\\u0000b"', "domain holds the control character U+0000"),
+    ('locales = ["de"]\nmemory = "m\\u0085.sqlite3"', "memory holds the control character U+0085"),
+    # a memory that names the project's own files: a failed open said to delete it
+    ('locales = ["de"]\nmemory = "locales/de/LC_MESSAGES/miss.po"',
+     "memory (locales/de/LC_MESSAGES/miss.po) names a file the project keeps for itself"),
+    ('locales = ["de"]\nmemory = "locales/miss.pot"', "memory (locales/miss.pot) names a file"),
+    ('locales = ["de"]\nmemory = "pyproject.toml"', "memory (pyproject.toml) names a file"),
+    ('locales = ["de"]\nmemory = ".miss-i18n/lock"', "memory (.miss-i18n/lock) names a file"),
+    ('locales = ["de"]\nmemory = ".miss-i18n/catalogs/de.json"', "names a file the project"),
     ('locales = ["de"]\ninclude-fuzzy = "yes"', "include-fuzzy must be true or false"),
     ('locales = ["de"]\npublish-threshold = 120',
      "publish-threshold must be a percentage from 0 to 100"),

@@ -191,6 +191,21 @@ def _string(table: Mapping[str, Any], key: str, default: str, path: Path) -> str
     return value
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""What no file or folder name the configuration gives may hold: a NUL (which no path can
+hold: the run ended in a traceback), a line break or another control character (files
+named so, written one a line in the manifest and on the catalogs' ``#:`` lines)."""
+
+
+def _plain_name(value: str, where: str, path: Path | None) -> str:
+    """``value``, a name of a file or folder, where it holds no control character."""
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise ConfigError(f"{where} holds the control character U+{ord(found.group()):04X}; "
+                          "write the name without it", path=path)
+    return value
+
+
 def _string_list(table: Mapping[str, Any], key: str, path: Path,
                  where: str = f"[tool.{TABLE}]") -> list[str]:
     value = table.get(key, [])
@@ -270,8 +285,9 @@ def load_config(
     _known_keys(table, KEYS, f"[tool.{TABLE}]", pyproject)
 
     def folder(key: str, default: str, override: Path | None) -> Path:
-        written = here / override if override is not None else \
-            root / _string(table, key, default, pyproject)
+        written = here / _plain_name(str(override), f"--{key}", None) \
+            if override is not None else root / _plain_name(
+                _string(table, key, default, pyproject), f"[tool.{TABLE}] {key}", pyproject)
         if key == "models-dir":  # a model store linked in from elsewhere, shared: fine
             return written.resolve()
         if override is not None:  # the command line's: an error names the option
@@ -284,7 +300,8 @@ def load_config(
     targets = narrow(locales, only_locales)
     base_url = _base_url(table.get("base-url"), f"[tool.{TABLE}] base-url", pyproject) \
         if base_url is None else _base_url(base_url or None, "--base-url", None)
-    domain = _string(table, "domain", "miss", pyproject)
+    domain = _plain_name(_string(table, "domain", "miss", pyproject),
+                         f"[tool.{TABLE}] domain", pyproject)
     if "/" in domain or domain.startswith("."):
         raise ConfigError(f"[tool.{TABLE}] domain must be a plain file name", path=pyproject)
     folders = {key: folder(key, default, override) for key, default, override in (
@@ -296,8 +313,12 @@ def load_config(
              if override is not None}
     given |= {NLLB_STORE} if "models-dir" in given else set()
     _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject, given)
-    memory = root / _string(table, "memory", ".miss-i18n/memory.sqlite3", pyproject)
+    memory = root / _plain_name(_string(table, "memory", ".miss-i18n/memory.sqlite3",
+                                        pyproject), f"[tool.{TABLE}] memory", pyproject)
     _unpublished(memory, folders, root, pyproject, given)
+    _not_ours(memory, [folders["locales-dir"] / f"{domain}.pot", *(
+        folders["locales-dir"] / locale / "LC_MESSAGES" / f"{domain}.{kind}"
+        for locale in (source_locale, *locales) for kind in ("po", "mo"))], root, pyproject)
     return Config(
         root=root,
         source_dir=folders["source-dir"],
@@ -335,7 +356,10 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
     if value is None:
         return None
     text = value if isinstance(value, str) else ""
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "https://[example.org/": an IPv6 address not closed
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or "?" in text \
             or "#" in text or any(c.isspace() or c in "\"'<>\\" or not c.isprintable()
                                   for c in text):
@@ -443,6 +467,25 @@ def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
                               f"({_shown(folder, root)}): it would be published with the "
                               "site; move it out of that folder or below a hidden one (the "
                               "default is .miss-i18n/memory.sqlite3)", path=pyproject)
+
+
+_STATE = frozenset({"lock", "last-run.json", "pages.json", "catalogs", "models", "pages"})
+"""The names of the tool's own files and folders in ``.miss-i18n``."""
+
+
+def _not_ours(memory: Path, catalogs: Sequence[Path], root: Path, pyproject: Path) -> None:
+    """The translation memory must be a file of its own: not a catalog, its .mo or the
+    template, the configuration, or one of the tool's own files in ``.miss-i18n``. Named
+    so, a failed open said to delete it, "only a cache"."""
+    lexical = Path(os.path.normpath(memory))
+    real = lexical.parent.resolve() / lexical.name
+    state = (root / ".miss-i18n").resolve()
+    if real in {path.parent.resolve() / path.name for path in catalogs} or real == pyproject or (
+            real.is_relative_to(state) and real != state
+            and real.relative_to(state).parts[0] in _STATE):
+        raise ConfigError(f"[tool.{TABLE}] memory ({_shown(real, root)}) names a file the "
+                          "project keeps for itself; name a file of its own (the default is "
+                          ".miss-i18n/memory.sqlite3)", path=pyproject)
 
 
 def _hidden_store(key: str, inner: Path, outer: Path) -> bool:
