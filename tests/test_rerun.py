@@ -261,3 +261,33 @@ def test_a_state_folder_linked_out_of_the_project_is_neither_written_nor_read(
             "last-run.json", "lock", "pages.json"]
         assert all((elsewhere / name).read_text() == "USER DATA\n"
                    for name in ("lock", "last-run.json", "pages.json"))
+
+
+def test_a_killed_runs_temporary_files_among_the_caches_are_swept(project: Path) -> None:
+    """A run killed while it wrote the build index or a catalog's record left its temporary
+    file in ``.miss-i18n`` for good (about 7 MB a translated locale's record): the next run,
+    unchanged or not, removes it, and ``run --check`` names it."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    state = project / ".miss-i18n"
+    left = [state / ".pages.json.abcdefgh.miss-i18n.tmp",
+            state / "catalogs" / ".de.json.abcdefgh.miss-i18n.tmp"]
+    for edit in (False, True):
+        for path in left:
+            path.write_bytes(b"half a record")
+        code, output = invoke("run", "--check")
+        assert code == 3 and all(f"would remove: {p.relative_to(project)}" in output
+                                 for p in left), output
+        if edit:
+            page = next((project / "source").glob("*.html"))
+            page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>New.</p></body>", 1))
+        code, output = invoke("run", "--no-translate")
+        assert code == 0 and all(f"removed {p.relative_to(project)}" in output
+                                 for p in left), output
+        assert not any(p.exists() for p in left)
+        assert invoke("run", "--check")[0] == 0
+
+
+def test_the_caches_the_project_sweeps_are_the_ones_the_stages_write() -> None:
+    from miss_i18n import buildcache, incremental, project  # noqa: PLC0415
+
+    assert project.CACHES == (buildcache.INDEX, incremental.RECORDS)

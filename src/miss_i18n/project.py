@@ -133,6 +133,20 @@ def _checked(config: Config, locale: str) -> tuple[list[Issue], CatalogStats]:
     return found, catalog.stats(po, locale)
 
 
+CACHES = (Path(".miss-i18n") / "pages.json", Path(".miss-i18n") / "catalogs")
+"""buildcache.INDEX and incremental.RECORDS, named here: an unchanged rerun sweeps their
+folders too, and imports neither (tests/test_rerun.py holds them equal)."""
+
+
+def _caches(config: Config) -> list[Path]:
+    """The run's cache files in ``.miss-i18n`` (the build index, each target's catalog
+    record), where neither it nor its catalogs folder is a link (then they are not used)."""
+    index, records = (config.root / path for path in CACHES)
+    if index.parent.is_symlink() or records.is_symlink():
+        return []
+    return [index, *(records / f"{locale}.json" for locale in config.targets)]
+
+
 def now() -> datetime:
     """The clock for date headers; SOURCE_DATE_EPOCH makes it reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -362,7 +376,7 @@ class Project:
                     # a run killed before it replaced anything changed no output, but
                     # may have left its temporary files
                     removed = [WriteResult(shown(path, config.root), True, removed=True)
-                               for path in remove_leftovers(last.outputs,
+                               for path in remove_leftovers([*last.outputs, *_caches(config)],
                                                             check=False)]
                     unchanged = [WriteResult(name, False) for name in last.outputs]
                     return RunResult(writes=[*removed, *unchanged], stats=last.stats,
@@ -387,10 +401,11 @@ class Project:
         state = extracting.template_state(config, pot, previous, data, seen, diff=diff)
         index.add_template(state.digest, pot.metadata, pot.header)
         fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
-        # a killed run's temporary files, before the catalogs are written beside theirs
-        cleaned = outputs.clean([path for locale in config.targets
-                                  for path in (config.po_path(locale), config.mo_path(locale))],
-                                 check=check, config=config)
+        # a killed run's temporary files, before the catalogs (and the caches: the index,
+        # the catalogs' records, where .miss-i18n is no link) are written beside theirs
+        cleaned = outputs.clean([*(path for locale in config.targets
+                                   for path in (config.po_path(locale), config.mo_path(locale))),
+                                 *_caches(config)], check=check, config=config)
         translations: list[translating.LocaleResult] = []
         found = registry.Engines(config, forced=engine)
         if not check and translate:  # one catalog held at a time, however many locales
