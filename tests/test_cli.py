@@ -623,3 +623,11 @@ def test_the_gate_names_a_fuzzy_option_other_than_the_config_s(project: Path) ->
     assert output.rstrip().endswith("run `miss-i18n run --include-fuzzy`"), output
     assert invoke("run", "--include-fuzzy", "--no-translate")[0] == 0
     assert invoke("run", "--check", "--include-fuzzy", "--no-translate")[0] == 0
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-1", "101"])
+def test_min_translated_is_a_percentage_not_nan(value: str) -> None:
+    """click's range let NaN through (no comparison with it is true): every locale would
+    then pass, or fail, alike. A usage error, exit 2."""
+    result = CliRunner().invoke(main, ["check", "--min-translated", value])
+    assert result.exit_code == 2 and "--min-translated" in result.output

@@ -9,6 +9,7 @@ import functools
 import gc
 import io
 import json
+import math
 import os
 import signal
 import sys
@@ -52,6 +53,26 @@ class Group(click.Group):
             ctx.exit(exc.exit_code)
         finally:
             gc.set_threshold(*before)
+
+
+class Percent(click.FloatRange):
+    """A percentage from 0 to 100: not NaN, which click's range lets through (no
+    comparison with it is true), and every locale would then pass or fail alike."""
+
+    name = "percentage"
+
+    def __init__(self) -> None:
+        super().__init__(0, 100)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from 0 to 100.", param, ctx)
+        return number
+
+
+PERCENT = Percent()
 
 
 def path_option(*names: str, text: str) -> Callable[[F], F]:
@@ -328,7 +349,7 @@ def _ascii_only() -> bool:
 @project_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", help="Output for people, or JSON for machines.")
-@click.option("--min-translated", type=click.FloatRange(0, 100), default=None,
+@click.option("--min-translated", type=PERCENT, default=None,
               metavar="PCT", help="Fail when a locale has less than PCT% translated.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @with_project

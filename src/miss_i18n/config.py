@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -358,6 +358,7 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
     text = value if isinstance(value, str) else ""
     try:
         parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is no number (":abc") raises, as one out of range
     except ValueError:  # "https://[example.org/": an IPv6 address not closed
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or "?" in text \
@@ -372,7 +373,7 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
             f"{where} has a host name beyond ASCII ({parts.netloc}), which a sitemap and "
             "search engines take only in its ASCII form; write that form (xn--…, as the "
             "domain's registrar or `idn2` gives it)", path=path)
-    if "//" in parts.path or any(part in (".", "..") for part in parts.path.split("/")):
+    if "//" in parts.path or any(unquote(part) in (".", "..") for part in parts.path.split("/")):
         raise ConfigError(
             f"{where} has an empty, '.' or '..' folder in its path ({parts.path}), which every "
             "page's URL would repeat; write the folder the site is served at, such as "
