@@ -301,6 +301,10 @@ def test_an_index_folder_linked_elsewhere_is_not_used(project: Path, tmp_path: P
     elsewhere = tmp_path / "elsewhere"
     shutil.move(project / ".miss-i18n", elsewhere)
     (project / ".miss-i18n").symlink_to(elsewhere)
+    pyproject = project / "pyproject.toml"  # (the model stores and memory: not behind it)
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.miss-i18n]\n", f'[tool.miss-i18n]\nmodels-dir = "{tmp_path / "models"}"\n'
+        f'memory = "{tmp_path / "tm.sqlite3"}"\n', 1))
     before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
     assert invoke("build", "--jobs", "1")[0] == 0
     assert len(built) == 3 * len(LOCALES)  # nothing read from it

@@ -3,8 +3,12 @@ and plain about models no locale will use (and `engines` with them)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import struct
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -328,3 +332,118 @@ def test_a_folder_with_no_model_says_what_to_give(project: Path, tmp_path: Path)
     assert output == (f"error: {empty}: no *.argosmodel files in this folder, and no "
                       "NLLB-200 / M2M-100 model (model.bin); give .argosmodel files, or a "
                       "converted model folder (see README)\n")
+
+
+def test_a_model_folder_in_the_store_that_is_a_link_is_neither_read_nor_written(
+        tmp_path: Path) -> None:
+    """A folder linked into a store (planted there, it may point anywhere) was read as a
+    model, and ``models list`` and ``engines`` wrote its digest file behind the link."""
+    config = project(tmp_path, '"de", "es", "fr"')
+    assert invoke("models", "install", str(NLLB_TINY), str(DE), "-q",
+                  "--config", str(config)) == (0, "")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    for store in sorted((tmp_path / ".miss-i18n").iterdir()):
+        if store.is_dir() and store.name.startswith("models"):
+            model = next(store.iterdir())
+            shutil.copytree(model, elsewhere / store.name)
+            (store / "planted").symlink_to(elsewhere / store.name)
+    for digest in elsewhere.rglob("miss-i18n.json"):
+        digest.unlink()
+    before = snapshot(elsewhere)
+    for command in (["models", "list"], ["engines"]):
+        code, output = invoke(*command, "--config", str(config))
+        assert code == 0 and "planted" not in output, output
+    assert snapshot(elsewhere) == before
+
+
+def test_a_store_reached_through_a_linked_state_folder_is_refused(tmp_path: Path) -> None:
+    """The model stores' default is in ``.miss-i18n``: one that is a link sent installs
+    and removals behind it. Every command refuses, naming the link, until it is a folder
+    or the stores are set elsewhere."""
+    config = project(tmp_path)
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-state"
+    elsewhere.mkdir()
+    (tmp_path / ".miss-i18n").symlink_to(elsewhere)
+    for command in (["models", "install", str(DE)], ["models", "remove", "x"], ["engines"]):
+        code, output = invoke(*command, "--config", str(config))
+        assert code == 2 and ".miss-i18n is a link" in output, (command, output)
+    assert list(elsewhere.iterdir()) == []
+
+
+def _rewritten(source: Path, target: Path, change: Any) -> Path:
+    """``source`` (a zip) written again as ``target``, each entry through ``change``
+    (which returns the entry and its bytes)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            new.writestr(*change(info, old.read(info)))
+    return target
+
+
+def _flagged(path: Path, name: str, *, method: int | None = None, flag: int = 0) -> Path:
+    """The zip at ``path`` with entry ``name``'s compression method or flag bits set in its
+    local and central headers (zipfile writes neither a deflate64 entry nor an encrypted
+    one)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        local = archive.getinfo(name).header_offset
+    places = [(local + 6, local + 8)]
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + length] == name.encode():
+            places.append((at + 8, at + 10))
+        at = data.find(b"PK\x01\x02", at + 4)
+    for flags, kind in places:
+        struct.pack_into("<H", data, flags, struct.unpack_from("<H", data, flags)[0] | flag)
+        if method is not None:
+            struct.pack_into("<H", data, kind, method)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _in_metadata(extra: bytes) -> Any:
+    def change(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+        return info, (data.rstrip()[:-1] + b', "x": ' + extra + b"}"
+                      if info.filename.endswith("metadata.json") else data)
+    return change
+
+
+def _as_folder(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    if info.filename.endswith("metadata.json"):
+        folder = zipfile.ZipInfo(info.filename + "/")
+        folder.external_attr = 0o40755 << 16
+        return folder, b""
+    return info, data
+
+
+@pytest.mark.parametrize("kind", ["deflate64", "encrypted", "bigint", "deep", "folder"])
+def test_a_hostile_archive_is_one_line_exit_4_and_installs_nothing(tmp_path: Path,
+                                                                   kind: str) -> None:
+    """Each ended the install in a traceback: an entry compressed by a method zipfile
+    lacks (deflate64), an encrypted one, a metadata.json holding a number of 5,000 digits
+    or nested 100,000 deep, or one that is a folder."""
+    config = project(tmp_path)
+    made = tmp_path / "made" / DE.name
+    made.parent.mkdir()
+    metadata = f"{TOP}/metadata.json"
+    if kind in ("deflate64", "encrypted"):
+        _flagged(_rewritten(DE, made, lambda info, data: (info, data)), metadata,
+                 method=9 if kind == "deflate64" else None, flag=1 if kind == "encrypted" else 0)
+    elif kind == "folder":
+        _rewritten(DE, made, _as_folder)
+    else:
+        _rewritten(DE, made, _in_metadata(b"9" * 5000 if kind == "bigint"
+                                          else b"[" * 100_000 + b"]" * 100_000))
+    code, output = invoke("models", "install", str(made), "--config", str(config))
+    assert code == 4 and output.startswith(f"error: {made}: ") and output.count("\n") == 1, output
+    assert store_state(tmp_path) == {"lock": b""}
+
+
+def test_an_nllb_folder_holding_a_name_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    config = project(tmp_path, '"de", "es", "fr"')
+    folder = tmp_path / "made" / "nllb-tiny"
+    shutil.copytree(NLLB_TINY, folder)
+    Path(os.fsdecode(os.fsencode(folder) + b"/caf\xff.txt")).write_bytes(b"x")
+    code, output = invoke("models", "install", str(folder), "--config", str(config))
+    assert (code, output) == (4, f"error: {folder}: a file name that is not UTF-8 "
+                                 "(b'caf\\xff.txt'); rename or remove the file\n")

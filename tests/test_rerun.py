@@ -248,12 +248,23 @@ def test_a_state_folder_linked_out_of_the_project_is_neither_written_nor_read(
     """A ``.miss-i18n`` that is a link (one planted in a clone may point anywhere) is not
     used at all: every writing command truncated a ``lock`` file behind it and wrote its
     number there, and ``run`` replaced a ``last-run.json`` there with its record. The
-    project folder itself is locked instead; no record is kept (each run is a full one)."""
+    project folder itself is locked instead; no record is kept (each run is a full one).
+    The model stores and the memory, whose defaults are in it, must then be elsewhere:
+    else every command refuses (installing and removing models acted behind the link)."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     for name in ("lock", "last-run.json", "pages.json"):
         (elsewhere / name).write_text("USER DATA\n")
     (project / ".miss-i18n").symlink_to(elsewhere)
+    code, output = invoke("run", "--no-translate")
+    assert code == 2 and output.startswith(
+        f"error: {project / 'pyproject.toml'}: .miss-i18n is a link ({elsewhere}), through "
+        "which models-dir (.miss-i18n/models) would be written; replace the link with a "
+        "folder of its own, or set models-dir elsewhere"), output
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.miss-i18n]\n", f'[tool.miss-i18n]\nmodels-dir = "{tmp_path / "models"}"\n'
+        f'memory = "{tmp_path / "tm.sqlite3"}"\n', 1))
     for command in (["run", "--no-translate"], ["extract"], ["update"], ["build"],
                     ["run", "--no-translate"], ["run", "--check"]):
         assert invoke(*command, "-q")[0] == 0, command

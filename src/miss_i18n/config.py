@@ -289,6 +289,7 @@ def load_config(
             if override is not None else root / _plain_name(
                 _string(table, key, default, pyproject), f"[tool.{TABLE}] {key}", pyproject)
         if key == "models-dir":  # a model store linked in from elsewhere, shared: fine
+            _not_through_state_link(key, written, root, pyproject)
             return written.resolve()
         if override is not None:  # the command line's: an error names the option
             return _real_folder(f"--{key}", written, root, None)
@@ -315,6 +316,7 @@ def load_config(
     _apart({**folders, NLLB_STORE: store_for(folders["models-dir"])}, root, pyproject, given)
     memory = root / _plain_name(_string(table, "memory", ".miss-i18n/memory.sqlite3",
                                         pyproject), f"[tool.{TABLE}] memory", pyproject)
+    _not_through_state_link("memory", memory, root, pyproject)
     _unpublished(memory, folders, root, pyproject, given)
     _not_ours(memory, [folders["locales-dir"] / f"{domain}.pot", *(
         folders["locales-dir"] / locale / "LC_MESSAGES" / f"{domain}.{kind}"
@@ -468,6 +470,18 @@ def _unpublished(memory: Path, folders: Mapping[str, Path], root: Path,
                               f"({_shown(folder, root)}): it would be published with the "
                               "site; move it out of that folder or below a hidden one (the "
                               "default is .miss-i18n/memory.sqlite3)", path=pyproject)
+
+
+def _not_through_state_link(key: str, path: Path, root: Path, pyproject: Path) -> None:
+    """ConfigError where ``path`` (the model store, the memory: the defaults are in
+    ``.miss-i18n``) would be reached through a ``.miss-i18n`` that is a link: one planted
+    in a clone may point anywhere, and installing or removing a model, or drafting, wrote
+    and deleted there. Refused rather than followed, as a link out of the source folder."""
+    state = root / ".miss-i18n"
+    if Path(os.path.normpath(path)).is_relative_to(state) and state.is_symlink():
+        raise ConfigError(f".miss-i18n is a link ({state.readlink()}), through which {key} "
+                          f"({_shown(path, root)}) would be written; replace the link with a "
+                          f"folder of its own, or set {key} elsewhere", path=pyproject)
 
 
 _STATE = frozenset({"lock", "last-run.json", "pages.json", "catalogs", "models", "pages"})

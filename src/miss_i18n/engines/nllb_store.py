@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from miss_i18n.engines.store import (
+    ARCHIVE_ERRORS,
     DIGEST_FILE,
     SAFE_NAME,
     FolderStore,
@@ -154,6 +155,7 @@ class NllbStore(FolderStore[InstalledNllb]):
         folder = _unpack(path, work, self.root.parent) if path.is_file() else path
         name = _name(path if folder.name == UNPACKED else folder, path)
         _refuse_links(folder, path)
+        _refuse_undecodable_names(folder, path)
         info = _check(folder, path)
         new = work / "new" / name
         _copy(folder, new, path, self.root.parent)
@@ -196,7 +198,7 @@ def _read(folder: Path) -> InstalledNllb:
             name=folder.name, path=folder, family=str(info["family"]),
             languages=frozenset(str(t) for t in info["languages"]),
             digest=_current_digest(folder, info), tokenizer=str(info["tokenizer"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         raise ModelPackageError(f"not a complete model folder (no readable {INFO}), and every "
                                 "folder in the NLLB model store must be one: remove it "
                                 f"(`miss-i18n models remove {folder.name}`), or install the "
@@ -266,7 +268,7 @@ def _check(folder: Path, given: Path) -> dict[str, Any]:
                                 f"{', '.join(missing)}; {_HOW_TO_MAKE}", path=given)
     try:
         config = json.loads((folder / CONFIG).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise ModelPackageError(f"{CONFIG} is not valid JSON ({error}); {_HOW_TO_MAKE}",
                                 path=given) from None
     if not isinstance(config, dict):
@@ -301,8 +303,8 @@ def _vocabulary(path: Path, given: Path) -> set[str]:
                 raise ValueError("not a JSON list of tokens")
             return set(tokens)
         return set(text.splitlines())
-    except (OSError, ValueError) as error:
-        raise ModelPackageError(f"unreadable vocabulary {path.name} ({error}); "
+    except (OSError, ValueError, RecursionError) as error:
+        raise ModelPackageError(f"unreadable vocabulary {path.name} ({one_line(error)}); "
                                 f"{_HOW_TO_MAKE}", path=given) from None
 
 
@@ -329,6 +331,18 @@ def _current_digest(folder: Path, info: dict[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=16)
+def _refuse_undecodable_names(folder: Path, given: Path) -> None:
+    """ModelPackageError where a file's name is not UTF-8 (``caf\\xff.txt``): the store's
+    record of the files names each in UTF-8, and hashing it ended in a traceback."""
+    for found in folder.rglob("*"):
+        try:
+            found.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ModelPackageError(f"a file name that is not UTF-8 "
+                                    f"({found.name.encode('utf-8', 'surrogateescape')!r}); "
+                                    "rename or remove the file", path=given) from None
+
+
 def _digest(folder: Path, stamp: Stamp) -> str:
     """SHA-256 over the stamped files' relative names and contents, in name order."""
     digest = hashlib.sha256()
@@ -378,7 +392,7 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, lzma.LZMAError,
-            zlib.error) as error:  # zlib's: a garbled deflate or gzip stream
+            zlib.error, *ARCHIVE_ERRORS) as error:  # zlib's: a garbled deflate or gzip stream
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",
                                 path=archive) from None
     entries = list(into.iterdir())

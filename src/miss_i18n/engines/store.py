@@ -57,6 +57,12 @@ MAX_METADATA_BYTES = 1 << 20
 DIGEST_FILE = "miss-i18n.json"
 """Beside metadata.json in an installed package: the digest of its files (``package_digest``);
 argostranslate reads no file it does not know."""
+ARCHIVE_ERRORS = (NotImplementedError, RuntimeError, UnicodeError, KeyError, ValueError,
+                  RecursionError)
+"""What reading a hostile archive raises beside the archive modules' own errors: an entry
+compressed by a method zipfile lacks (deflate64), or encrypted; a name flagged UTF-8 that
+is not; a member that is no file; a number or nesting json refuses. Each ended the
+install in a traceback: the archive is damaged, not the tool."""
 MAX_BINARY_VERSION = 255
 """CTranslate2 writes 6 (4.x); far above that is not a model file."""
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -166,10 +172,11 @@ class FolderStore(Generic[Model]):
         return [self._read(f) for f in self._folders()]
 
     def _folders(self) -> list[Path]:
-        """Every folder in the store, in name order, damaged ones too."""
+        """Every folder in the store, in name order, damaged ones too; not a link (one
+        planted there may point anywhere: reading a model writes its digest file in it)."""
         if not self.root.is_dir():
             return []
-        return sorted(f for f in self.root.iterdir() if f.is_dir())
+        return sorted(f for f in self.root.iterdir() if f.is_dir() and not f.is_symlink())
 
     def _readable(self) -> list[Model]:
         """Every model that can be read. A damaged folder is skipped, so that it does not
@@ -446,8 +453,9 @@ def _check_archive(path: Path) -> _Archive:
             members = tuple(archive.infolist())
             top = _check_members(members)
             metadata = _read_zip_metadata(archive, f"{top}/{METADATA}")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as error:
-        raise ModelPackageError(f"unreadable zip archive ({error}); {_HOW_TO_GET}",
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError,
+            *ARCHIVE_ERRORS) as error:
+        raise ModelPackageError(f"unreadable zip archive ({one_line(error)}); {_HOW_TO_GET}",
                                 path=path) from None
     except ModelPackageError as error:
         raise ModelPackageError(error.message, path=path) from None
@@ -528,7 +536,7 @@ def _check_metadata(data: bytes, name: str) -> dict[str, Any]:
     """Parsed metadata with the keys argostranslate and this project rely on."""
     try:
         metadata = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # (a number of 5,000 digits: ValueError)
         raise ModelPackageError(f"{name} is not valid JSON ({error}); {_HOW_TO_GET}") from None
     if not isinstance(metadata, dict):
         raise ModelPackageError(f"{name} is not a JSON object; {_HOW_TO_GET}")
@@ -589,7 +597,7 @@ def package_digest(folder: Path) -> str:
         known = json.loads((folder / DIGEST_FILE).read_text("utf-8"))
         if known["files"] == [list(item) for item in stamp]:
             return str(known["sha256"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         pass
     try:
         digest = _hashed(folder, stamp)
@@ -723,9 +731,9 @@ def _extract(archive: _Archive, into: Path) -> None:
             for member in archive.members:
                 extract_member(into, _safe_parts(member), member.is_dir(),
                                functools.partial(zf.open, member))
-    except (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError) as error:
-        raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
-                                path=archive.path) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, *ARCHIVE_ERRORS) as error:
+        raise ModelPackageError(f"corrupt data in the archive ({one_line(error)}); "
+                                f"{_HOW_TO_GET}", path=archive.path) from None
     except OSError as error:
         if error.errno is None:  # bz2's garbled data ("Invalid data stream"), not the disk
             raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
