@@ -88,6 +88,24 @@ def test_serve_answers_the_site_and_nothing_outside_it(server: SiteServer, site:
     assert get(server, "/index.html", "HEAD")[:2] == (200, b"")
 
 
+def test_serve_answers_no_hidden_file_through_a_link_and_no_traceback(
+        server: SiteServer, site: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A link in the site to the manifest or a hidden folder served them (the check looked
+    at the name asked for only); a name too long for the file system, and a loop of
+    links, ended the request in a traceback and no reply."""
+    (site / "manifest.html").symlink_to(".miss-i18n-files")
+    hidden = site / ".hid"
+    hidden.mkdir()
+    (hidden / "index.html").write_text("HIDDEN")
+    (site / "hidlink").symlink_to(".hid", target_is_directory=True)
+    (site / "loop.html").symlink_to("loop.html")
+    for path in ("/manifest.html", "/hidlink/", "/hidlink/index.html", "/hidlink", "/.hid/",
+                 "/loop.html", "/" + "a" * 300, "/de/" + "b" * 5000):
+        status, body, _headers = get(server, path)
+        assert status == 404 and b"HIDDEN" not in body, path
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_serve_needs_a_built_site_and_a_free_port(project: Path) -> None:
     code, output = invoke("serve")
     assert (code, output) == (4, f"error: {project}/site: no built site here; run "
@@ -204,6 +222,18 @@ def test_export_refuses_a_file_name_that_is_not_utf8(site: Path, archive: str) -
     assert invoke("export", "-o", archive) == (
         4, f"error: {site}/de/caf\\xe9.txt: the file name holds the byte \\xe9, which is not "
            "UTF-8; an archive cannot name it: rename or remove the file\n")
+    assert not (site.parent / archive).exists()
+
+
+@pytest.mark.parametrize("archive", ["site.zip", "site.tar.gz"])
+def test_export_refuses_a_file_name_with_a_backslash(site: Path, archive: str) -> None:
+    """``a\\..\\..\\evil.css`` (an asset the build copies): extractors on Windows read a
+    backslash as a folder's end, and would write the file above the folder unpacked in."""
+    evil = site / "de" / "a\\..\\..\\..\\evil.css"
+    evil.write_bytes(b"x")
+    assert invoke("export", "-o", archive) == (
+        4, f"error: {evil}: the file name holds a backslash, which extractors on Windows read "
+           "as a folder's end (an archive's names use /): rename the file\n")
     assert not (site.parent / archive).exists()
 
 

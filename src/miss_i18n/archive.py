@@ -59,8 +59,10 @@ def site_files(folder: Path, *, skip: Path | None = None) -> list[str]:
 
 
 def _check_name(path: Path, name: str) -> None:
-    """Raise unless ``name`` is UTF-8: a zip entry's name must be, and tar would write raw
-    bytes most tools warn about (the build keeps such a file someone left there)."""
+    """Raise unless ``name`` is UTF-8 (a zip entry's name must be, and tar would write raw
+    bytes most tools warn about: the build keeps such a file someone left there) and holds
+    no backslash: extractors on Windows read one as a folder's end, and ``a\\..\\..\\x.css``
+    would land outside the folder the archive is unpacked in."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -69,6 +71,10 @@ def _check_name(path: Path, name: str) -> None:
         raise MissI18nError(f"the file name holds the byte \\x{byte:02x}, which is not UTF-8; "
                             "an archive cannot name it: rename or remove the file",
                             path=Path(shown)) from None
+    if "\\" in name:
+        raise MissI18nError("the file name holds a backslash, which extractors on Windows "
+                            "read as a folder's end (an archive's names use /): rename the "
+                            "file", path=path)
 
 
 def _unlisted(error: OSError) -> None:

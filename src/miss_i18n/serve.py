@@ -32,14 +32,18 @@ class _Handler(SimpleHTTPRequestHandler):
     def send_head(self) -> BinaryIO | None:
         parts = urlsplit(self.path)
         target = Path(self.translate_path(self.path))
-        if target.is_dir() and not parts.path.endswith("/"):  # like a web server: add "/"
+        try:
+            folder = target.is_dir() and self._inside(target, folder=True) is not None
+        except (OSError, RuntimeError):  # a name too long (pathlib lets ENAMETOOLONG out)
+            folder = False
+        if folder and not parts.path.endswith("/"):  # like a web server: add "/"
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", urlunsplit(
                 ("", "", "/" + parts.path.lstrip("/") + "/", parts.query, "")))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        if target.is_dir():
+        if folder:
             target = target / "index.html"
         elif parts.path.endswith("/"):  # a file named as a folder (/de/a.html/): as a server
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
@@ -64,18 +68,19 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         return handle
 
-    def _inside(self, target: Path) -> Path | None:
-        """The file ``target`` names, if it is a visible file inside the site."""
+    def _inside(self, target: Path, *, folder: bool = False) -> Path | None:
+        """The file (``folder``: the folder) ``target`` names, if it is a visible one inside
+        the site: by the name asked for and by where its links lead (a link in the site to
+        the manifest or a hidden folder served them)."""
         try:
             relative = target.relative_to(self.root)
             found = target.resolve(strict=True)
-        except (ValueError, OSError):
+            resolved = found.relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):  # (a loop of links: RuntimeError < 3.13)
             return None
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in (*relative.parts, *resolved.parts)):
             return None
-        if not found.is_relative_to(self.root) or not found.is_file():
-            return None
-        return found
+        return found if (found.is_dir() if folder else found.is_file()) else None
 
     def list_directory(self, path: str | Any) -> None:
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
