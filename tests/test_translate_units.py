@@ -524,3 +524,14 @@ def test_a_held_back_draft_is_never_looked_up_but_a_persons_version_of_it_is() -
     held.msgstr = "HELPS. WIKIMD"
     held.flags = []  # accepted as it is: a person's call
     assert shown(include_fuzzy=False)[0] == {(None, held.msgid): held.msgstr}
+
+
+def test_a_msgid_that_uses_a_placeholder_twice_is_left_to_people() -> None:
+    """``<1/><1/>`` (a hand-edited template: msgfmt takes it) parses, but has no shape:
+    the draft's check of its placeholders raised, and translate ended in a traceback. Such
+    an entry is left untranslated; the others are drafted."""
+    twice = [polib.POEntry(msgctxt="a", msgid="<1/><1/>"),
+             polib.POEntry(msgctxt="b", msgid="A <1>b</1> and <1>c</1>.")]
+    po = catalog_of(*twice, polib.POEntry(msgctxt="c", msgid="Read the guide."))
+    run(po, FakeEngine())
+    assert [entry.msgstr for entry in po] == ["", "", "GUIDE. THE READ"]

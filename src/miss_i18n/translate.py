@@ -398,9 +398,11 @@ def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Nod
     parsed: list[tuple[polib.POEntry, list[Node]]] = []
     for entry in jobs:
         try:
-            parsed.append((entry, parse(entry.msgid)))
+            nodes = parse(entry.msgid)
+            shape(entry.msgid)  # a placeholder used twice (<1/><1/>) parses, and has none
         except MarkupError:  # a hand-edited template; leave the entry to people
             continue
+        parsed.append((entry, nodes))
     return parsed
 
 
