@@ -77,6 +77,25 @@ def test_markup_that_cannot_be_found_falls_back_to_pieces() -> None:
     assert assemble_piecewise(nodes, table.__getitem__) == "Etwa <1>MRT</1>s."
 
 
+def test_markup_never_closes_inside_a_word_the_source_does_not_cut() -> None:
+    """An inflected word (Spanish plurals and genders: "fast" -> "rápido", the sentence's
+    "rápidos") holds the inner text: the placeholder closed before the word's ending
+    (``<1>rápido</1>s``). Found only as whole words now, else drafted piece by piece; a
+    source that cuts a word itself (``<1>MRI</1>s``) still may be cut alike, and a script
+    without case (Chinese) anywhere."""
+    table = {"The fast cars.": "Los coches rápidos.", "fast": "rápido",
+             "The ": "Los ", " cars.": " coches."}
+    nodes = parse("The <1>fast</1> cars.")
+    assert assemble_whole(nodes, table.__getitem__) is None
+    assert assemble_piecewise(nodes, table.__getitem__) == "Los <1>rápido</1> coches."
+    table = {"Red cars and red vans.": "Coches rojos y furgonetas rojas.", "red": "rojas"}
+    assert assemble_whole(parse("Red cars and <1>red</1> vans."), table.__getitem__) == (
+        "Coches rojos y furgonetas <1>rojas</1>.")
+    table = {"Use the fast mode.": "使用快速模式。", "fast": "快速"}
+    assert assemble_whole(parse("Use the <1>fast</1> mode."), table.__getitem__) == (
+        "使用<1>快速</1>模式。")
+
+
 def test_engine_output_that_looks_like_markup_stays_text() -> None:
     nodes = parse("Plain")
     assert assemble_whole(nodes, lambda _: "<1>evil</1> <script>") == (

@@ -181,7 +181,7 @@ def assemble_whole(nodes: Sequence[Node], tr: Lookup) -> str | None:
             if any(isinstance(c, Placeholder) for c in pair.children or []):
                 return None
             inner = tr(_plain(pair.children or [])).strip()
-            found = _find_once(full, inner, position)
+            found = _find_once(full, inner, position, _cuts(section, pair))
             if found is None:
                 return None
             spans.append((found, found + len(inner), pair.number))
@@ -197,17 +197,46 @@ def assemble_whole(nodes: Sequence[Node], tr: Lookup) -> str | None:
     return "".join(out)
 
 
-def _find_once(text: str, part: str, start: int) -> int | None:
-    """Where ``part`` occurs in ``text`` after ``start``, if exactly once (any case)."""
+def _find_once(text: str, part: str, start: int,
+               cuts: tuple[bool, bool] = (False, False)) -> int | None:
+    """Where ``part`` occurs in ``text`` after ``start``, if exactly once (any case); not
+    cutting a word at an end where the source's placeholder does not (``cuts``: at its
+    start, at its end): "rápido" in "rápidos" would close the placeholder before the
+    word's ending (``<1>rápido</1>s``), and the entry is then drafted piece by piece."""
     if not part:
         return None
     for haystack, needle in ((text, part), (text.casefold(), part.casefold())):
         if len(haystack) != len(text):
             return None  # case folding changed lengths: positions would not map back
-        first = haystack.find(needle, start)
-        if first >= 0 and haystack.find(needle, first + 1) < 0:
-            return first
+        found: list[int] = []
+        at = haystack.find(needle, start)
+        while at >= 0 and len(found) < 2:
+            end = at + len(needle)
+            if (cuts[0] or at == 0 or not _joined(text[at - 1], text[at])) and (
+                    cuts[1] or end == len(text) or not _joined(text[end - 1], text[end])):
+                found.append(at)
+            at = haystack.find(needle, at + 1)
+        if len(found) == 1:
+            return found[0]
     return None
+
+
+def _joined(left: str, right: str) -> bool:
+    """Whether a cut between these two characters would cut a word: both letters of a
+    cased script (Latin, Greek, Cyrillic…). Scripts written without spaces between words
+    (Chinese, Japanese, Thai) have no case: a cut there is anywhere."""
+    return left.lower() != left.upper() and right.lower() != right.upper()
+
+
+def _cuts(section: Sequence[Node], pair: Placeholder) -> tuple[bool, bool]:
+    """Whether the source's placeholder ``pair`` cuts a word at its start, at its end
+    (``Such as <1>MRI</1>s``): its translation may too."""
+    at = next(n for n, node in enumerate(section) if node is pair)
+    inner = _plain(pair.children or [])
+    left = section[at - 1] if at > 0 and isinstance(section[at - 1], str) else ""
+    right = section[at + 1] if at + 1 < len(section) and isinstance(section[at + 1], str) else ""
+    return (bool(left and inner) and _joined(str(left)[-1], inner[0]),
+            bool(right and inner) and _joined(inner[-1], str(right)[0]))
 
 
 def assemble_piecewise(nodes: Sequence[Node], tr: Lookup) -> str:
