@@ -237,6 +237,23 @@ def test_export_refuses_a_file_name_with_a_backslash(site: Path, archive: str) -
     assert not (site.parent / archive).exists()
 
 
+@pytest.mark.parametrize("archive", ["notes.zip", "notes.tar.gz"])
+def test_export_replaces_no_file_that_is_not_an_archive(site: Path, archive: str) -> None:
+    """``-o notes.zip`` naming a file of notes by mistake replaced it: what it held was
+    lost. An archive (an earlier export) is replaced as before."""
+    notes = site.parent / archive
+    notes.write_text("my notes\n")
+    code, output = invoke("export", "-o", archive)
+    kind = "zip" if archive.endswith(".zip") else "tar.gz"
+    assert (code, output) == (4, f"error: {archive}: exists and is not a {kind} archive, "
+                                 "which an export would replace, and what it holds would be "
+                                 "lost; name another file, or remove this one\n")
+    assert notes.read_text() == "my notes\n"
+    notes.unlink()
+    assert invoke("export", "-o", archive, "-q")[0] == 0
+    assert invoke("export", "-o", archive, "-q")[0] == 0
+
+
 @pytest.mark.parametrize(("option", "where", "why"), [
     ("site/inside.zip", "output folder (site)", "the next export would ship it in the site"),
     ("site/de/../x.tar.gz", "output folder (site)",

@@ -30,6 +30,27 @@ def archive_format(path: Path) -> str:
     raise ConfigError(f"--output {path}: name the archive *.zip or *.tar.gz")
 
 
+_MAGIC = {"zip": (b"PK\x03\x04", b"PK\x05\x06"), "tar.gz": (b"\x1f\x8b",)}
+"""How an archive of each format starts (an empty zip is its end record alone)."""
+
+
+def replaceable(path: Path, kind: str) -> None:
+    """MissI18nError where ``path`` holds a file that is not an archive of ``kind``: a
+    file someone named by mistake (``-o notes.zip``) was replaced, and what it held lost.
+    None there, or an archive (an export's, to be replaced by the new one): fine."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # (a folder, a file it cannot read: writing it says why)
+    if not any(start.startswith(magic) for magic in _MAGIC[kind]):
+        raise MissI18nError(f"exists and is not a {kind} archive, which an export would "
+                            "replace, and what it holds would be lost; name another file, or "
+                            "remove this one", path=path)
+
+
 def site_files(folder: Path, *, skip: Path | None = None) -> list[str]:
     """The site's files as sorted ``/``-separated names: what the build writes.
 

@@ -638,8 +638,9 @@ class Project:
         target = output if output is not None else config.output_dir.with_name(
             f"{config.output_dir.name}.zip")
         outside_folders(config, target, "--output")
-        data, count = archive.site_archive(config.output_dir, archive.archive_format(target),
-                                           skip=target)
+        kind = archive.archive_format(target)
+        archive.replaceable(target, kind)
+        data, count = archive.site_archive(config.output_dir, kind, skip=target)
         changed = write_if_changed(target.absolute(), data, target.absolute().parent)
         return more.ExportResult(archive=shown(target, config.root), changed=changed, files=count,
                             size=len(data))
