@@ -554,3 +554,14 @@ def test_a_msgid_that_uses_a_placeholder_twice_is_left_to_people() -> None:
     po = catalog_of(*twice, polib.POEntry(msgctxt="c", msgid="Read the guide."))
     run(po, FakeEngine())
     assert [entry.msgstr for entry in po] == ["", "", "GUIDE. THE READ"]
+
+
+def test_a_text_holding_a_thousand_characters_without_a_space_is_left_to_people() -> None:
+    """Data, not a sentence (a base64 blob): Apertium took minutes on one word of 100,000
+    characters and timed out, and the whole locale went without drafts."""
+    engine = FakeEngine()
+    po = catalog_of(polib.POEntry(msgctxt="a", msgid="Blob " + "A" * 1000 + " end."),
+                    polib.POEntry(msgctxt="b", msgid="Read the guide."))
+    run(po, engine)
+    assert [entry.msgstr for entry in po] == ["", "GUIDE. THE READ"]
+    assert not any("A" * 1000 in sentence for call in engine.calls for sentence in call)

@@ -423,9 +423,17 @@ DRAFT_CHECKS = tuple(check for check in ERROR_ENTRY_CHECKS if check.name != "pla
 ``_draft`` has verified already (a draft is only made with its source's placeholders)."""
 
 
+_UNBROKEN = re.compile(r"\S{1000}")
+"""A thousand characters without a space: no word of a sentence, but data (a base64 blob,
+minified code), which no engine translates; Apertium took minutes on one of 100,000 (its
+time grows with a word's length), timed out, and the whole locale went without drafts."""
+
+
 def _parsed(jobs: Iterable[polib.POEntry]) -> list[tuple[polib.POEntry, list[Node]]]:
     parsed: list[tuple[polib.POEntry, list[Node]]] = []
     for entry in jobs:
+        if _UNBROKEN.search(entry.msgid):  # data, not a sentence: left to people
+            continue
         try:
             nodes = parse(entry.msgid)
             shape(entry.msgid)  # a placeholder used twice (<1/><1/>) parses, and has none

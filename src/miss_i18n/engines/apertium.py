@@ -257,8 +257,9 @@ def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:
             stdout, stderr = process.communicate(data, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(process)
-            raise EngineError(f"apertium {command[-1]} timed out after {timeout:.0f} s; "
-                              "translate fewer sentences at once or raise the timeout") from exc
+            raise EngineError(f"apertium {command[-1]} timed out after {timeout:.0f} s; check "
+                              f"that `echo hello | apertium {command[-1]}` answers at once, or "
+                              "draft this locale with another engine (--engine)") from exc
     if process.returncode != 0:
         message = (stderr or stdout).decode("utf-8", errors="replace").strip()
         first = message.splitlines()[0] if message else "no message"
