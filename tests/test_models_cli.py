@@ -408,20 +408,24 @@ def _in_metadata(extra: bytes) -> Any:
     return change
 
 
-def _as_folder(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
-    if info.filename.endswith("metadata.json"):
-        folder = zipfile.ZipInfo(info.filename + "/")
-        folder.external_attr = 0o40755 << 16
-        return folder, b""
-    return info, data
+def _as_folder(name: str) -> Any:
+    def change(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+        if info.filename.endswith(name):
+            folder = zipfile.ZipInfo(info.filename + "/")
+            folder.external_attr = 0o40755 << 16
+            return folder, b""
+        return info, data
+    return change
 
 
-@pytest.mark.parametrize("kind", ["deflate64", "encrypted", "bigint", "deep", "folder"])
+@pytest.mark.parametrize("kind", ["deflate64", "encrypted", "bigint", "deep", "folder",
+                                  "tokenizer folder", "long name"])
 def test_a_hostile_archive_is_one_line_exit_4_and_installs_nothing(tmp_path: Path,
                                                                    kind: str) -> None:
     """Each ended the install in a traceback: an entry compressed by a method zipfile
     lacks (deflate64), an encrypted one, a metadata.json holding a number of 5,000 digits
-    or nested 100,000 deep, or one that is a folder."""
+    or nested 100,000 deep, or one that is a folder. A sentencepiece.model that is a folder
+    was installed; a name over 255 bytes was exit 7, the disk's (it is the archive's)."""
     config = project(tmp_path)
     made = tmp_path / "made" / DE.name
     made.parent.mkdir()
@@ -429,8 +433,13 @@ def test_a_hostile_archive_is_one_line_exit_4_and_installs_nothing(tmp_path: Pat
     if kind in ("deflate64", "encrypted"):
         _flagged(_rewritten(DE, made, lambda info, data: (info, data)), metadata,
                  method=9 if kind == "deflate64" else None, flag=1 if kind == "encrypted" else 0)
-    elif kind == "folder":
-        _rewritten(DE, made, _as_folder)
+    elif kind in ("folder", "tokenizer folder"):
+        _rewritten(DE, made, _as_folder("metadata.json" if kind == "folder"
+                                        else "sentencepiece.model"))
+    elif kind == "long name":
+        _rewritten(DE, made, lambda info, data: (info, data))
+        with zipfile.ZipFile(made, "a") as archive:
+            archive.writestr(f"{TOP}/" + "x" * 300, b"1")
     else:
         _rewritten(DE, made, _in_metadata(b"9" * 5000 if kind == "bigint"
                                           else b"[" * 100_000 + b"]" * 100_000))

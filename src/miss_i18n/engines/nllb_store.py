@@ -386,7 +386,12 @@ def _unpack(archive: Path, staging: Path, where: Path) -> Path:
             raise ModelPackageError(f"the archive's entries clash: one is a file inside "
                                     f"another file ({error.strerror}); get a fresh copy",
                                     path=archive) from None
-        if error.filename is not None and Path(error.filename).is_relative_to(into):
+        if error.errno == errno.ENAMETOOLONG:  # the archive's name, not the disk
+            raise ModelPackageError(f"an entry's name is too long to unpack "
+                                    f"({error.strerror}); get a fresh copy",
+                                    path=archive) from None
+        if error.errno in (errno.ENOSPC, errno.EDQUOT) or (
+                error.filename is not None and Path(error.filename).is_relative_to(into)):
             raise WriteError(f"cannot unpack the archive here ({error.strerror}); check free "
                              "disk space and permissions", path=where) from None
         raise ModelPackageError(f"unreadable archive ({one_line(error)}); get a fresh copy",

@@ -27,6 +27,7 @@ Only ``zipfile`` and ``json``: no argostranslate, no network.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib
@@ -63,6 +64,9 @@ ARCHIVE_ERRORS = (NotImplementedError, RuntimeError, UnicodeError, KeyError, Val
 compressed by a method zipfile lacks (deflate64), or encrypted; a name flagged UTF-8 that
 is not; a member that is no file; a number or nesting json refuses. Each ended the
 install in a traceback: the archive is damaged, not the tool."""
+ARCHIVE_FAULTS = (errno.ENAMETOOLONG, errno.EEXIST, errno.ENOTDIR, errno.EISDIR)
+"""Unpacking errors an archive causes, not the disk: a name over 255 bytes, or entries
+that clash (a file ``top/model`` and a folder of that name)."""
 MAX_BINARY_VERSION = 255
 """CTranslate2 writes 6 (4.x); far above that is not a model file."""
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -317,6 +321,10 @@ class ModelStore(FolderStore[InstalledModel]):
             into = staging / f"new-{number}"
             _extract(archive, into)
             check_weights(into / archive.top / "model", archive.path, _HOW_TO_GET)
+            for tokenizer in TOKENIZERS:  # a folder of the name is no tokenizer
+                if (into / archive.top / tokenizer).is_dir():
+                    raise ModelPackageError(f"{tokenizer} is a folder, not a tokenizer model; "
+                                            f"{_HOW_TO_GET}", path=archive.path)
             if (into / archive.top / TOKENIZERS[0]).is_file():  # bpe.model is no SentencePiece
                 check_tokenizer(into / archive.top / TOKENIZERS[0], archive.path, _HOW_TO_GET)
             (into / archive.top / DIGEST_FILE).unlink(missing_ok=True)  # never the archive's
@@ -737,6 +745,10 @@ def _extract(archive: _Archive, into: Path) -> None:
     except OSError as error:
         if error.errno is None:  # bz2's garbled data ("Invalid data stream"), not the disk
             raise ModelPackageError(f"corrupt data in the archive ({error}); {_HOW_TO_GET}",
+                                    path=archive.path) from None
+        if error.errno in ARCHIVE_FAULTS:  # the archive's names, not the disk
+            raise ModelPackageError(f"the archive's entries cannot be unpacked "
+                                    f"({error.strerror}); {_HOW_TO_GET}",
                                     path=archive.path) from None
         raise WriteError(f"cannot extract {archive.path.name} here ({error.strerror}); check "
                          "free disk space and permissions", path=into.parent.parent) from None
