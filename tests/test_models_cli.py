@@ -3,6 +3,7 @@ and plain about models no locale will use (and `engines` with them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -418,8 +419,16 @@ def _as_folder(name: str) -> Any:
     return change
 
 
+def _versioned(version: str) -> Any:
+    def change(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+        if info.filename.endswith("metadata.json"):
+            return info, json.dumps({**json.loads(data), "package_version": version}).encode()
+        return info, data
+    return change
+
+
 @pytest.mark.parametrize("kind", ["deflate64", "encrypted", "bigint", "deep", "folder",
-                                  "tokenizer folder", "long name"])
+                                  "tokenizer folder", "long name", "control"])
 def test_a_hostile_archive_is_one_line_exit_4_and_installs_nothing(tmp_path: Path,
                                                                    kind: str) -> None:
     """Each ended the install in a traceback: an entry compressed by a method zipfile
@@ -436,6 +445,8 @@ def test_a_hostile_archive_is_one_line_exit_4_and_installs_nothing(tmp_path: Pat
     elif kind in ("folder", "tokenizer folder"):
         _rewritten(DE, made, _as_folder("metadata.json" if kind == "folder"
                                         else "sentencepiece.model"))
+    elif kind == "control":  # printed on a line of its own: "error: injected" followed
+        _rewritten(DE, made, _versioned("1.0\nerror: injected"))
     elif kind == "long name":
         _rewritten(DE, made, lambda info, data: (info, data))
         with zipfile.ZipFile(made, "a") as archive:

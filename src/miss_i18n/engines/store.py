@@ -553,6 +553,10 @@ def _check_metadata(data: bytes, name: str) -> dict[str, Any]:
     if missing:
         raise ModelPackageError(f"{name} lacks {', '.join(missing)} (or they are not "
                                 f"text); {_HOW_TO_GET}")
+    for key in REQUIRED_KEYS:  # shown on a line of their own, and on each draft's line
+        if not metadata[key].isprintable() or len(metadata[key]) > 200:
+            raise ModelPackageError(f"{name}: {key} holds a control character or is over "
+                                    f"200 characters long; {_HOW_TO_GET}")
     kind = metadata.get("type", "translate")
     if kind != "translate":
         raise ModelPackageError(f"{name} says type {kind!r}: not a translation package; "
