@@ -23,6 +23,10 @@ from .errors import ConfigError, MissI18nError
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    timeout = 60
+    """Seconds a connection may wait for its request: one never finished held its thread
+    for good (a browser sends its request at once)."""
+
     def __init__(self, *args: Any, root: Path, log: Callable[[str], None] | None,
                  **kwargs: Any) -> None:
         self.root = root
