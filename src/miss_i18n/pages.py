@@ -419,15 +419,14 @@ def _refuse_braced_names(root: etree._Element, path: Path | None) -> None:
     a traceback. Said by the element's line, to rename or remove it."""
     found = _BRACED(root)
     assert isinstance(found, list)
-    for element in found:
-        if not isinstance(element, etree._Element):
-            continue
-        name = next(str(name) for name, _value in element.items() if str(name).startswith("{"))
-        line = element.sourceline
-        raise ExtractError(f"the attribute {name!r} of <{element.tag}> starts with '{{', "
-                           "which the build cannot copy (lxml reads it as a namespace); "
-                           "rename or remove it", path=path,
-                           line=line if isinstance(line, int) else None)
+    element = next((e for e in found if isinstance(e, etree._Element)), None)
+    if element is None:
+        return
+    name = next(str(name) for name, _value in element.items() if str(name).startswith("{"))
+    line = element.sourceline
+    raise ExtractError(f"the attribute {name!r} of <{element.tag}> starts with '{{', which "
+                       "the build cannot copy (lxml reads it as a namespace); rename or "
+                       "remove it", path=path, line=line if isinstance(line, int) else None)
 
 
 def _parser() -> etree.HTMLParser:

@@ -80,8 +80,19 @@ def _read_catalog(config: Config, locale: str, *, required: bool
     """A locale's catalog (None: there is none yet, where not ``required``), and the
     Snapshot's digest of the very bytes parsed."""
     data = _catalog_bytes(config, locale, required=required)
-    return digest_of(data), (None if data is None else catalog.to_polib(
-        catalog.parse_syntax(data, config.po_path(locale))))
+    return digest_of(data), None if data is None else _parsed(config, locale, data)
+
+
+def _held(config: Config, locale: str) -> tuple[str, bytes]:
+    """A locale's catalog file as it is (required), and its SHA-256."""
+    data = _catalog_bytes(config, locale, required=True)
+    assert data is not None  # required: read_data raised otherwise
+    return digest_of(data), data
+
+
+def _parsed(config: Config, locale: str, data: bytes) -> polib.POFile:
+    """The bytes of a locale's catalog, read strictly (CatalogError naming its line)."""
+    return catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
 
 
 def _catalog_bytes(config: Config, locale: str, *, required: bool) -> bytes | None:
@@ -166,8 +177,7 @@ def _merged_summary_of(config: Config, template: Template, locale: str, *,
             read=data, made=rows)
         return held, summary if data is None else replace(
             summary, since=basis_of(held, include_fuzzy))
-    old = None if data is None else catalog.to_polib(
-        catalog.parse_syntax(data, config.po_path(locale)))
+    old = None if data is None else _parsed(config, locale, data)
     po = catalog.merge(template.pot, old, locale).catalog
     return held, summary_and_files(config, po, locale, include_fuzzy=include_fuzzy,
                                     check=check, expected=held, template=template)
@@ -341,7 +351,7 @@ def _shown_counts(shared: tuple[Config, Template | None], locale: str
                                        include_fuzzy=config.include_fuzzy)
     if summary is not None:
         return held, (summary.stats, summary.shown)
-    po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
+    po = _parsed(config, locale, data)
     return held, (catalog.stats(po, locale), shown_of(po, locale, glossary=config.glossary,
                                                       include_fuzzy=config.include_fuzzy))
 
@@ -351,7 +361,7 @@ def _loaded_summary(shared: tuple[Config, bool, Template | None], locale: str
     config, include_fuzzy, template = shared
     held, data, summary = _from_record(config, template, locale, include_fuzzy=include_fuzzy)
     if summary is None:
-        po = catalog.to_polib(catalog.parse_syntax(data, config.po_path(locale)))
+        po = _parsed(config, locale, data)
         summary = summarize(po, locale, include_fuzzy=include_fuzzy, glossary=config.glossary)
     return held, replace(summary, basis=basis_of(held, include_fuzzy))
 
@@ -361,9 +371,7 @@ def _from_record(config: Config, template: Template | None, locale: str, *,
     """A locale's catalog as read (its SHA-256, its bytes) and, where its record shows it
     as a run wrote it, merged with ``template`` (``_template_on_disk``), its summary from
     the record (None: the catalog must be read whole)."""
-    data = _catalog_bytes(config, locale, required=True)
-    assert data is not None  # required: read_data raised otherwise
-    held = digest_of(data)
+    held, data = _held(config, locale)
     made = None if template is None else incremental.update(config, template, locale, data,
                                                             held)
     if made is None or template is None:
@@ -415,9 +423,7 @@ def mo_outputs(config: Config, seen: Snapshot) -> list[Output]:
 
 
 def _mo_of(config: Config, locale: str) -> tuple[str, bytes]:
-    data = _catalog_bytes(config, locale, required=True)
-    assert data is not None  # required: read_data raised otherwise
-    held = digest_of(data)
+    held, data = _held(config, locale)
     made = incremental.recorded_mo(config, locale, data, held)
     if made is not None:
         path = config.mo_path(locale)
@@ -426,8 +432,7 @@ def _mo_of(config: Config, locale: str) -> tuple[str, bytes]:
             kept = path.read_bytes()
             if digest_of(kept) == made:
                 return held, kept
-    return held, catalog.mo_bytes(catalog.to_polib(catalog.parse_syntax(
-        data, config.po_path(locale))))
+    return held, catalog.mo_bytes(_parsed(config, locale, data))
 
 
 ENTRIES_PER_UNIT = 100
