@@ -82,6 +82,13 @@ CORPUS: dict[str, bytes] = {
     "ISO-8859-1": head("ISO-8859-1") + b'msgid "a"\nmsgstr "Gr\xf6\xdfe"\n',
     "iso-8859-2 lower case": head("iso-8859-2") + OK,
     "SHIFT_JIS with a backslash byte": head("SHIFT_JIS") + b'msgid "a"\nmsgstr "\x95\x5c"\n',
+    # bytes Python's codecs decode and glibc's iconv refuses: refused by both
+    "a C1 byte in TIS-620": head("TIS-620") + b'msgid "a"\nmsgstr "x\x85y"\n',
+    "Thai in TIS-620": head("TIS-620") + b'msgid "a"\nmsgstr "\xa1\xd2"\n',
+    "CP932 0x80": head("CP932") + b'msgid "a"\nmsgstr "x\x80y"\n',
+    "CP932 0xA0": head("CP932") + b'msgid "a"\nmsgstr "x\xa0y"\n',
+    "CP932 0xFD": head("CP932") + b'msgid "a"\nmsgstr "\xfd"\n',
+    "CP932 text": head("CP932") + b'msgid "a"\nmsgstr "\x95\x5c\x87\x40"\n',
     "CP1252": head("CP1252") + b'msgid "a"\nmsgstr "\x80"\n',
     "a backslash before a line end joins the lines": H + b'msg\\\nid "a"\n'
                                                          b'msgstr "b\\\nc" \\\n"d"\n',

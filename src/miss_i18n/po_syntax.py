@@ -53,6 +53,13 @@ PORTABLE_CHARSETS = frozenset({
 })
 
 
+_ICONV_REFUSES = {"tis-620": re.compile("[\x80-\x9f]"),
+                  "cp932": re.compile("[\x80\uf8f0-\uf8f3]")}
+"""Per codec, what Python decodes from bytes glibc's iconv (so msgfmt) refuses: TIS-620's
+C1 bytes, CP932's 0x80, 0xA0 and 0xFD-0xFF (which Python maps to U+0080 and private use).
+No other portable charset's single bytes differ so."""
+
+
 class PoSyntaxError(ValueError):
     """The first thing msgfmt would refuse: a line (1-based, or None) and a message."""
 
@@ -595,6 +602,12 @@ def _parse(data: bytes) -> PoFile:
         raise PoSyntaxError(f"bytes that are not valid {charset} (the header's charset); save "
                             f"the file as {charset} or declare its real charset",
                             _line_of(data, exc.start)) from None
+    refused = _ICONV_REFUSES.get(codec)
+    found = refused.search(text) if refused else None
+    if found is not None:
+        raise PoSyntaxError(f"bytes that are not valid {charset} (the header's charset); save "
+                            f"the file as {charset} or declare its real charset",
+                            text.count("\n", 0, found.start()) + 1)
     parser = _Parser(_tokens(text, codec))
     entries = tuple(parser.entries())
     seen: dict[Key, int] = {}
