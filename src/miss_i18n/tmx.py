@@ -117,12 +117,22 @@ def _units(data: bytes, path: Path) -> Iterator[etree._Element]:
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        reason = str(exc.msg).split(" (line ")[0].split(", line ")[0]
+        reason, line = _syntax_error(exc, events.error_log)
         raise TmxError(f"not well-formed XML ({reason}); fix the file or export it again "
                        "from your CAT tool; nothing was imported", path=path,
-                       line=exc.lineno or 1) from None
+                       line=line) from None
     if not body:
         raise TmxError("not a TMX file (no <body>); nothing was imported", path=path, line=1)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, log: etree._ListErrorLog) -> tuple[str, int]:
+    """Why and where libxml2 first stopped: the first error in this parse's own log, where
+    it has one (iterparse's message can be a later symptom: an undeclared ``&nbsp;`` reads
+    as "no element found" at line 0; the exception's log also holds earlier parses')."""
+    first = next(iter(log), None)
+    if first is not None and first.message:
+        return first.message.strip(), first.line or 1
+    return str(exc.msg).split(" (line ")[0].split(", line ")[0], exc.lineno or 1
 
 
 @dataclass
