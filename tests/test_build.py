@@ -606,7 +606,8 @@ def test_absolute_links_into_the_base_url_work_from_every_locale(
     """Pages that link their own site absolutely (``https://example.org/docs/b.html``, as
     WordPress exports do, or through ``<base href="https://example.org/docs/">``) kept
     those links: the page they named moved to ``…/docs/de/b.html``, so the link led to
-    nothing once deployed, and from disk to the web. Under the base-url they are now made
+    nothing once deployed, and from disk to the web (``//example.org/docs/b.html``, the
+    scheme left off, too). Under the base-url they are now made
     relative as root-relative links are; another host, or a path outside, stays. A page
     named so only later rebuilds the pages that link to it."""
     root = make_project(tmp_path / "p", ("de",),
@@ -618,7 +619,9 @@ def test_absolute_links_into_the_base_url_work_from_every_locale(
         '<a href="http://EXAMPLE.org/docs/minimally-invasive-spine-surgery.html">M</a> '
         '<a href="https://example.org/docs/c.html">C</a> '
         '<a href="https://example.org/b.html">out</a> '
-        '<a href="https://other.example/docs/b.html">other</a></p></body></html>')
+        '<a href="https://other.example/docs/b.html">other</a> '
+        '<a href="//example.org/docs/b.html">same scheme</a> '
+        '<a href="//other.example/docs/b.html">other, same scheme</a></p></body></html>')
     (root / "source" / "b.html").write_text(
         '<html><head><base href="https://example.org/docs/"></head><body><p>'
         '<a href="a.html">A</a> <img src="style.css" alt="x"></p></body></html>')
@@ -629,6 +632,8 @@ def test_absolute_links_into_the_base_url_work_from_every_locale(
         assert 'href="https://example.org/docs/c.html"' in built  # no such page (yet)
         assert 'href="https://example.org/b.html"' in built
         assert 'href="https://other.example/docs/b.html"' in built
+        assert built.count('href="b.html"') == 1 and 'href="b.html">same scheme' in built
+        assert 'href="//other.example/docs/b.html"' in built
     for locale in ("en", "de"):
         based = (root / "site" / locale / "b.html").read_text()
         assert 'href="a.html"' in based and 'src="../style.css"' in based

@@ -94,7 +94,8 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
     folder is taken as served at ``root_path`` (website.served_path: ``/docs/`` for a
     base-url of ``https://example.org/docs/``): a root-relative link elsewhere (``/shop/``)
     leaves the site, and stays as it is. An absolute URL into the site (``site_url``'s
-    host, http or https: ``https://example.org/docs/about.html``) is taken as its path.
+    host, http or https or protocol-relative: ``https://example.org/docs/about.html``,
+    ``//example.org/docs/about.html``) is taken as its path.
     A relative link out of the source folder (``../index.html``: the larger site it is
     served in), or to a file that is neither named as a page nor an asset of it
     (``feed.xml``, ``downloads/x.zip``: another tool puts it beside the site; not one of
@@ -126,7 +127,7 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
             url = rebase(url)
         # a browser strips the spaces around a URL; an encoded slash is part of a name
         parts = urlsplit(url.strip(HTML_SPACE))
-        if host and parts.scheme.lower() in ("http", "https") and parts.netloc.lower() == host:
+        if host and parts.scheme.lower() in ("http", "https", "") and parts.netloc.lower() == host:
             parts = parts._replace(scheme="", netloc="", path=parts.path or "/")
         if parts.scheme or parts.netloc or not parts.path or "%2f" in parts.path.lower():
             return url
