@@ -870,7 +870,8 @@ def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
     results page) was listed in sitemap.xml and given hreflang alternates and a canonical
     link, offering search engines a page they are told not to index (they report such a
     sitemap URL and such alternates as errors). It is now left out of the sitemap and gets
-    none of them, as a preview is; people still reach it from the language menu."""
+    none of them, as a preview is; people still reach it from the language menu. So is a
+    page that tells Google's crawler alone (``<meta name="googlebot">``)."""
     root = make_project(tmp_path / "p", ("de",), extra='base-url = "https://example.org/"\n'
                         "publish-threshold = 0\n")
     (root / "source" / "draft.html").write_text(
@@ -878,10 +879,12 @@ def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
         "<body><p>Draft.</p></body></html>")
     (root / "source" / "none.html").write_text(
         '<html><head><meta name="robots" content="none"></head><body><p>N</p></body></html>')
+    (root / "source" / "google.html").write_text(  # Google's crawler told alone
+        '<html><head><meta name="googlebot" content="noindex"></head><body><p>G</p></body>')
     (root / "source" / "open.html").write_text(
         '<html><head><!-- <meta name="robots" content="noindex"> --><meta name="robots" '
         'content="index, follow"></head><body><p>Open.</p></body></html>')
-    for page in ("draft.html", "none.html"):
+    for page in ("draft.html", "none.html", "google.html"):
         for built in _built_in_en_and_de(root, page, monkeypatch):
             assert 'rel="alternate"' not in built and 'rel="canonical"' not in built
             assert 'hreflang="de"' in built  # the language menu
@@ -890,6 +893,7 @@ def test_a_page_its_source_keeps_from_search_engines_is_not_offered_to_them(
         assert '<link rel="canonical"' in built
     sitemap = (root / "site" / "sitemap.xml").read_text()
     assert "draft.html" not in sitemap and "none.html" not in sitemap
+    assert "google.html" not in sitemap
     assert "<loc>https://example.org/de/open.html</loc>" in sitemap
 
 

@@ -57,7 +57,7 @@ from .report import REPORT, report_page
 from .segments import Located, Plan
 from .site_pages import index_page, sitemaps
 from .skeleton import PageBuilder
-from .source import list_assets, list_pages, may_stay_unlisted, read
+from .source import ROBOTS, list_assets, list_pages, may_stay_unlisted, read
 from .summary import (
     Summary,
     shown_of,
@@ -404,7 +404,9 @@ _INSTANT = re.compile(r"\s*[0.]+\s*[;,]?\s*[^\s;,]")
 def _unindexed(config: Config, pages: Sequence[str], unlisted: Collection[str] | None = None
                ) -> frozenset[str]:
     """The pages whose source asks search engines not to index them (a ``<meta
-    name="robots">`` whose content says ``noindex`` or ``none``) or redirects at once (a
+    name="robots">``, or one naming Google's or Bing's crawler, whose content says
+    ``noindex`` or ``none``: the sitemap is every engine's, and an engine's console flags a
+    page it lists and may not index) or redirects at once (a
     ``<meta http-equiv="refresh" content="0; url=…">``, which they take as a permanent
     redirect). Parsed only where the page's bytes name either, or are not ASCII-based
     (``unlisted``: those pages, where this run's extraction found them; else every page is
@@ -419,7 +421,7 @@ def _unindexed(config: Config, pages: Sequence[str], unlisted: Collection[str] |
         for meta in parse_page(data, config.source_dir / page).getroot().iter("meta"):
             content = meta.get("content") or ""
             words = set(content.lower().replace(",", " ").split())
-            if ((meta.get("name") or "").strip().lower() == "robots"
+            if ((meta.get("name") or "").strip().lower() in ROBOTS
                     and words & {"noindex", "none"}) or (
                     (meta.get("http-equiv") or "").strip().lower() == "refresh"
                     and _INSTANT.match(content)):

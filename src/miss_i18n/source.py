@@ -135,13 +135,18 @@ def read(source_dir: Path, name: str) -> bytes:
         raise ExtractError(f"cannot read ({exc.strerror}); check the file", path=path) from None
 
 
+ROBOTS = frozenset({"robots", "googlebot", "bingbot"})
+"""The ``<meta name>`` values that tell search engines (all, Google's, Bing's) whether to
+index a page."""
+
+
 def may_stay_unlisted(data: bytes) -> bool:
     """Whether a page's bytes may ask search engines not to index it or send them on at
-    once (a ``<meta name="robots">`` or ``<meta http-equiv="refresh">``): they name
-    either, or are not ASCII-based (UTF-16), so only parsing tells (site_build)."""
+    once (a ``<meta name="robots">`` (``ROBOTS``) or ``<meta http-equiv="refresh">``): they
+    name either, or are not ASCII-based (UTF-16), so only parsing tells (site_build)."""
     lowered = data.lower()
-    return b"robots" in lowered or b"refresh" in lowered or data.startswith(
-        (b"\xff\xfe", b"\xfe\xff"))
+    return any(name.encode() in lowered for name in ROBOTS) or b"refresh" in lowered \
+        or data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def _is_page(name: str) -> bool:
