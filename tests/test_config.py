@@ -49,6 +49,9 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     ('locales = ["de"]\nbase-url = "https://ex.org//"', "an empty, '.' or '..' folder in its"),
     ('locales = ["de"]\nbase-url = "https://bücher.example/"',
      "a host name beyond ASCII (bücher.example), which a sitemap"),
+    # credentials went into every page's canonical and hreflang links and the sitemap
+    ('locales = ["de"]\nbase-url = "https://u:secret@ex.org:8080/"',
+     "base-url holds a user name or password (before an '@'), which every page"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a//b/"', "'.' or '..' folder in its path"),
     ('locales = ["de"]\nbase-url = "https://ex.org/a/../b"', "path (/a/../b), which every"),
     # a control character or a noncharacter crashed the build with a traceback (lxml

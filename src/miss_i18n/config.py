@@ -371,6 +371,12 @@ def _base_url(value: object, where: str, path: Path | None) -> str | None:
             f"{where} must be an absolute http(s) URL with no query or "
             "fragment, such as 'https://example.org/docs/' (an empty --base-url means none)",
             path=path)
+    if "@" in parts.netloc:
+        raise ConfigError(
+            f"{where} holds a user name or password (before an '@'), which every page, the "
+            "sitemap and the hreflang links would publish; write the "
+            "URL the site is served at without it, such as 'https://example.org/docs/'",
+            path=path)
     if not parts.netloc.isascii():
         raise ConfigError(
             f"{where} has a host name beyond ASCII ({parts.netloc}), which a sitemap and "
