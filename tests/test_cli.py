@@ -502,6 +502,38 @@ def test_a_narrowed_build_keeps_a_locale_whose_catalog_is_broken_linked_and_says
     assert "ar is linked" not in output
 
 
+def _site_bytes(project: Path) -> dict[str, bytes]:
+    return {path.relative_to(project).as_posix(): path.read_bytes()
+            for path in sorted((project / "site").rglob("*")) if path.is_file()}
+
+
+def test_a_narrowed_build_that_publishes_a_locale_relists_it_on_every_page(
+        project: Path) -> None:
+    """`run -l de` as de crossed the publish threshold (a person translated it, then
+    emptied it again): de's pages and the sitemap changed, while the other locales' pages,
+    not built, kept their menus and hreflang links as before (naming a preview, or leaving
+    out a published locale: not reciprocal, and not the sitemap's). The other locales are
+    now built too where their pages list other languages: the site is a full build's."""
+    base = ("--base-url", "https://example.org/")
+    assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    before = path.read_bytes()
+    po = catalog.load(path)
+    for entry in po:
+        entry.msgstr = f"{entry.msgid} [de]"  # a person's translation of everything
+    path.write_bytes(catalog.to_bytes(po))
+    page = "minimally-invasive-spine-surgery.html"
+    for published in (True, False):
+        assert invoke("run", "--no-translate", "-q", "-l", "de", *base)[0] == 0
+        for locale in ("ar", "pt-BR"):
+            built = (project / "site" / locale / page).read_text()
+            assert (f'href="../de/{page}" hreflang="de"' in built) is published, locale
+        narrowed = _site_bytes(project)
+        assert invoke("build", "-q", *base)[0] == 0
+        assert _site_bytes(project) == narrowed
+        path.write_bytes(before)
+
+
 def test_quiet_prints_nothing_on_success(project: Path) -> None:
     """-q prints only errors: not the table, not the locales waiting for a model."""
     result = CliRunner().invoke(main, ["run", "-q"])

@@ -147,6 +147,27 @@ def _caches(config: Config) -> list[Path]:
     return [index, *(records / f"{locale}.json" for locale in config.targets)]
 
 
+def _more(config: Config, seen: Snapshot, include_fuzzy: bool) -> site_build.Summaries:
+    """How a narrowed build loads the summaries of other locales it must build too (their
+    pages list other languages than the site now publishes): as ``build`` loads its own;
+    a locale whose catalog cannot be read is left as it is (the build warns of it)."""
+    def more(locales: Sequence[str]) -> dict[str, summary.Summary]:
+        def load(these: Sequence[str]) -> dict[str, summary.Summary]:
+            return updating.loaded_summaries(replace(config, targets=tuple(these)), seen=seen,
+                                             include_fuzzy=include_fuzzy)
+        try:
+            return load(locales)
+        except CatalogError:
+            found: dict[str, summary.Summary] = {}
+            for locale in locales:
+                try:
+                    found.update(load([locale]))
+                except CatalogError:
+                    continue
+            return found
+    return more
+
+
 def now() -> datetime:
     """The clock for date headers; SOURCE_DATE_EPOCH makes it reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -318,7 +339,8 @@ class Project:
         with self._locked(check) as seen:
             fuzzy = config.include_fuzzy if include_fuzzy is None else include_fuzzy
             summaries = updating.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
-            built = site_build.site_outputs(config, summaries, seen=seen, check=check)
+            built = site_build.site_outputs(config, summaries, seen=seen, check=check,
+                                            more=_more(config, seen, fuzzy))
             writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = outputs.prune(config, built.gone, check=check)
@@ -418,7 +440,7 @@ class Project:
         catalog_writes, staged = updating.catalog_writes(config, summaries)
         try:
             built = site_build.site_outputs(config, summaries, seen=seen, check=check,
-                                          index=index)
+                                          index=index, more=_more(config, seen, fuzzy))
         except BaseException:
             for left in staged:
                 discard(left.temp)

@@ -231,15 +231,25 @@ class SiteOutputs:
     """Lines about the site as a whole (a linked locale's catalog that cannot be read)."""
 
 
+Summaries = Callable[[Sequence[str]], Mapping[str, Summary]]
+"""The summaries of more locales' catalogs, as the build's own were made: those of the
+locales whose catalogs could be read."""
+
+
 def site_outputs(
     config: Config, summaries: Mapping[str, Summary], *, seen: Snapshot, check: bool = False,
-    index: PageCache | None = None
+    index: PageCache | None = None, more: Summaries | None = None
 ) -> SiteOutputs:
     """Build the site: every page is written (``check``: compared) as soon as it is made,
     so that the site is never held in memory; the rest is returned to commit.
 
     Pages whose inputs are unchanged and whose output is still what the last build wrote
     are neither built nor written (buildcache.py); ``check`` only reads the index.
+
+    A narrowed build (-l) also builds the other linked locales whose pages list other
+    languages than the site now publishes (``_relisted``: a locale it builds crossed the
+    publish threshold, or was built for the first time), with their summaries from
+    ``more``: else their menus and hreflang links named a language the sitemap did not.
     """
     pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
@@ -247,6 +257,8 @@ def site_outputs(
                 unindexed=_unindexed(config, pages, None if index is None else index.unlisted))
     warnings: list[str] = []
     site = _linked(config, site, summaries, warnings)
+    if more is not None:
+        config, summaries = _widened(config, site, summaries, more)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
     locales = [config.source_locale, *config.targets]
     # every page of every locale by name, as strings: a Path each costs more than a rerun
@@ -442,6 +454,52 @@ def _linked(config: Config, site: Site, summaries: Mapping[str, Summary],
         locale for locale in linked if locale not in progress
         and locale != config.source_locale], warnings))
     return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+
+
+def _widened(config: Config, site: Site, summaries: Mapping[str, Summary], more: Summaries
+              ) -> tuple[Config, Mapping[str, Summary]]:
+    """The locales to build and their summaries: a narrowed build's, and the ``_relisted``
+    ones whose summaries ``more`` gives."""
+    relisted = _relisted(config, site)
+    if not relisted:
+        return config, summaries
+    summaries = {**summaries, **more(relisted)}
+    return replace(config, targets=tuple(locale for locale in config.locales
+                                         if locale in summaries)), summaries
+
+
+def _relisted(config: Config, site: Site) -> list[str]:
+    """The locales a narrowed build (-l) links but does not build whose pages (the first
+    page each, as the last build wrote it) list other languages in their menu than this
+    build's pages will: every language the site publishes, and their own."""
+    if config.targets == config.locales or not site.pages:
+        return []
+    found = []
+    for locale in site.locales:
+        if locale in config.targets:
+            continue
+        listed = [bcp47(other) for other in site.all_locales
+                  if other == locale or site.is_published(other)]
+        menu = _menu_on_disk(config, site, locale)
+        if menu is not None and menu != listed:
+            found.append(locale)
+    return found
+
+
+def _menu_on_disk(config: Config, site: Site, locale: str) -> list[str] | None:
+    """The languages (tags) the language menu of a locale's first page that has one lists,
+    as the last build wrote it; None where none has (a frameset page has no body)."""
+    for page in site.pages:
+        try:
+            data = (config.output_dir / site.path(locale, page)).read_bytes()
+        except OSError:
+            return None
+        root = etree.HTML(data) if data.strip() else None
+        menu = None if root is None else root.xpath(
+            "//nav[@data-miss-i18n='languages']//a[@data-miss-i18n='link']/@hreflang")
+        if menu:
+            return [str(tag) for tag in menu] if isinstance(menu, list) else None
+    return None
 
 
 def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str], str],
