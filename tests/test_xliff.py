@@ -713,6 +713,24 @@ def test_cli_a_relabelled_target_language_is_refused(
     assert snapshot(translated) == before
 
 
+@pytest.mark.parametrize("language", ["es_ES", "es-ES"])
+def test_cli_a_header_language_with_a_territory_names_its_locale(
+        translated: Path, language: str) -> None:
+    """Poedit writes ``Language: es_ES`` into es's catalog (msgfmt takes it): its export,
+    untouched, came back refused (``trgLang 'es' does not match … the header's Language
+    'es_ES'``, and setting trgLang to 'es-ES' as advised did not help). The header names
+    the locale as trgLang does: es-ES is es."""
+    po = translated / "locales" / "es" / "LC_MESSAGES" / "miss.po"
+    po.write_bytes(po.read_bytes().replace(b'"Language: es\\n"', f'"Language: {language}'
+                                           '\\n"'.encode()))
+    assert f"Language: {language}" in po.read_text()
+    assert invoke("xliff", "export", "-q", "-l", "es") == (0, "")
+    before = snapshot(translated)
+    code, output = invoke("xliff", "import", "-q", str(translated / "build" / "xliff" / "es.xlf"))
+    assert (code, output) == (0, "")
+    assert snapshot(translated) == before
+
+
 def test_a_catalog_edit_since_the_export_is_not_undone_by_an_untouched_unit(
         hostile: Path) -> None:
     """A reviewer accepts a draft and fixes a translation in the PO file after the XLIFF

@@ -184,9 +184,10 @@ def _listed(items: Iterable[str]) -> str:
 def check_header_language(header: Header, ctx: CheckContext) -> Iterator[str]:
     language = header.fields.get("Language", "").strip()
     if not language:
-        yield f"Language header is missing, expected {ctx.locale!r}"
+        yield f"Language header is missing, expected {ctx.locale!r} (`miss-i18n update` sets it)"
     elif language.replace("-", "_") != ctx.locale:
-        yield f"Language header is {language!r}, expected {ctx.locale!r}"
+        yield (f"Language header is {language!r}, expected {ctx.locale!r} (`miss-i18n update` "
+               "sets it)")
 
 
 @header_check("header-plural-forms", _E, "the Plural-Forms header is there, with a number of "

@@ -1025,8 +1025,8 @@ def locale_of(document: Document, source_locale: str, locales: tuple[str, ...]) 
         raise _fail(document.path, f"trgLang {document.target_lang!r} is not one of the "
                                    "project's locales; add it to the config or export the "
                                    "right locale")
-    for locale, where in _exported_as(document):
-        if bcp47(locale).lower() != bcp47(found).lower():
+    for locale, where in _exported_as(document):  # (Poedit writes Language: de_DE for de)
+        if match_locale(locale, locales) != found:
             raise _fail(document.path, f"trgLang {document.target_lang!r} does not match the "
                                        f"catalog it was exported from ({where}); import a "
                                        f"file exported for {found}, or set trgLang back to "
