@@ -289,6 +289,17 @@ def entry(po: polib.POFile, msgctxt: str | None) -> polib.POEntry:
     return next(e for e in po if e.msgctxt == msgctxt and not e.obsolete)
 
 
+def test_an_obsolete_units_changed_target_is_named_not_imported(hostile: Path) -> None:
+    """An obsolete entry's unit goes out ``translate="no"``; a CAT tool that let its target
+    be changed all the same overwrote the ``#~`` msgstr, counted as an entry updated."""
+    po = catalog.load(hostile)
+    data = xliff.export(po, source_locale="en", locale="ar", original="x")
+    result = xliff.apply(po, xliff.read(edited(data, "gone:#old", "جديد", "final"),
+                                        Path("ar.xlf")))
+    assert (result.updated, [unit.msgctxt for unit in result.obsolete]) == (0, ["gone:#old"])
+    assert catalog.to_bytes(result.catalog) == catalog.to_bytes(po)
+
+
 def test_final_accepts_an_edited_draft(hostile: Path) -> None:
     po = import_edit(hostile, "page:#x", 'جديد <pc id="1">غامق <pc id="2">و <ph id="3"/>'
                      '</pc></pc> &lt;tag&gt; &amp;', "final")

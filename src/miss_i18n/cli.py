@@ -711,9 +711,13 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                            "cannot tell whether its entry's translation, a person's, is newer: "
                            "the catalog's stays, not imported; make the change in the PO file, "
                            "or export again and redo it")
+            _unit_warnings(done.path, done.obsolete, "is of an obsolete entry (#~: no page "
+                           "shows its source any more; translate=\"no\"), yet its target was "
+                           "changed: not imported")
         both = f", {len(done.conflicts)} changed in both" if done.conflicts else ""
         both += f", {len(done.unproven)} not told apart" if done.unproven else ""
         both += f", {done.noted} with new notes" if done.noted else ""
+        both += f", {len(done.obsolete)} obsolete" if done.obsolete else ""
         _say(quiet, f"{done.path} → {done.locale}: {done.updated} entries updated, "
                     f"{done.accepted} accepted, {len(done.unknown)} not found, "
                     f"{len(done.stale)} with another source{both}")

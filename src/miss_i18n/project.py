@@ -618,7 +618,8 @@ class Project:
                                         stale=list(result.stale),
                                         conflicts=list(result.conflicts),
                                         unproven=list(result.unproven),
-                                        noted=result.noted))
+                                        noted=result.noted,
+                                        obsolete=list(result.obsolete)))
             made = {output.path: output for output in updating.catalog_outputs(
                 config, {locale: catalogs[locale] for locale in catalogs if locale in changed})}
             writes = self._commit([made.get(config.po_path(locale)) or outputs.Output(

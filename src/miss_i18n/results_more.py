@@ -172,6 +172,9 @@ class XliffImport:
     person's translation: not imported."""
     noted: int = 0
     """Entries that took a translator's own note from the file as ``#`` lines."""
+    obsolete: list[Unit] = field(default_factory=list)
+    """Units of obsolete entries (``translate="no"``) whose target was changed: not
+    imported."""
 
 
 @dataclass(frozen=True, kw_only=True)

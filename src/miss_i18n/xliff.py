@@ -822,6 +822,9 @@ class ImportResult:
     """Units without ``mi:exported`` (a tool dropped it, or an older export) that would
     change an entry holding a person's translation, which may be newer than the unit: the
     catalog's stays and the unit is named."""
+    obsolete: list[Unit] = field(default_factory=list)
+    """Units of obsolete (``#~``) entries, exported ``translate="no"``, whose target was
+    changed all the same: not imported (no page shows the entry), and named."""
 
 
 def _as_exported(kind: str, text: str) -> str:
@@ -944,6 +947,9 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         if unit.state in ("initial", "") and unit.target == entry.msgid:
             continue  # the CAT tool's copy of the source ("copy source"), no translation
         if unit.target == entry.msgstr and kind == _current(entry):
+            continue
+        if entry.obsolete:
+            result.obsolete.append(unit)
             continue
         verdict = _against_catalog(unit, entry, kind)
         if verdict is not None:
