@@ -296,6 +296,40 @@ def test_a_users_files_survive_a_tampered_manifest(project: Path) -> None:
     assert invoke("build", "-q") == (0, "")  # no longer named: nothing to say
 
 
+@pytest.mark.parametrize(("command", "then"), [("run", "edit"), ("build", "edit"),
+                                                ("run", "remove")])
+def test_a_build_stopped_among_its_renames_leaves_its_pages_named(
+        project: Path, monkeypatch: pytest.MonkeyPatch, command: str, then: str) -> None:
+    """Ctrl-C (or a kill) after a new page was renamed into place, before the manifest
+    named it: every later build refused the page as someone's own file (exit 7, until it
+    was deleted by hand), or, the page's source removed, never pruned it. The manifest now
+    names what the build is about to place before the first rename."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    source = project / "source" / "b.html"
+    source.write_text("<html><body><p>Bee.</p></body></html>")
+    site = project / "site"
+    real = outputs.publish
+
+    def interrupted(staged: Staged, seen: Snapshot | None = None) -> None:
+        real(staged, seen)
+        if staged.path == site / "de" / "b.html":
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(outputs, "publish", interrupted)
+        assert invoke(command, "-q")[0] == 1  # click: "Aborted!"
+    assert (site / "de" / "b.html").is_file()
+    if then == "edit":
+        source.write_text("<html><body><p>Bees.</p></body></html>")
+        assert invoke(command, "-q") == (0, "")
+        assert "Bees." in (site / "de" / "b.html").read_text()
+    else:
+        source.unlink()
+        assert invoke(command, "-q") == (0, "")
+        assert not (site / "de" / "b.html").exists() and not (site / "en" / "b.html").exists()
+    assert invoke(command, "--check", "-q")[0] == 0
+
+
 @pytest.mark.parametrize("command", ["build", "run"])
 def test_a_file_the_build_did_not_write_is_never_replaced(project: Path,
                                                           command: str) -> None:
@@ -942,6 +976,22 @@ def test_a_loop_of_links_is_refused(project: Path) -> None:
     assert invoke("run", "-q") == (4, f"error: {project / 'source' / 'a.html'}: a loop of "
                                       "links; remove the link\n")
     assert not (project / "locales").exists() and not (project / "site").exists()
+
+
+def test_an_interrupt_before_the_rename_leaves_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM, which the CLI raises as an exception) after a file was staged,
+    before it was renamed over the old one: the temporary file stayed beside it."""
+    path = tmp_path / "de.po"
+    path.write_bytes(b"old")
+
+    def interrupted(staged: Staged, seen: Snapshot | None = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files_module, "publish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        files_module.write_if_changed(path, b"new", tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["de.po"] and path.read_bytes() == b"old"
 
 
 # -- the snapshot: what the run read, checked before anything is replaced -----------------

@@ -129,6 +129,12 @@ class Snapshot:
             self.digests[path] = digest
             self._settle(path)
 
+    def wrote(self, path: Path, data: bytes) -> None:
+        """Record that the run itself wrote ``data`` to ``path`` (a file it writes twice):
+        its next write there replaces no one's change."""
+        self.digests[path] = digest_of(data)
+        self.signatures.pop(path, None)
+
     def _settle(self, path: Path) -> None:
         try:
             info = os.lstat(path)
@@ -319,7 +325,11 @@ def write_if_changed(path: Path, data: bytes, within: Path, expected: str | None
     staged = stage(path, data, within, expected, durable=durable)
     if staged is None:
         return False
-    publish(staged)
+    try:
+        publish(staged)
+    except BaseException:  # Ctrl-C, SIGTERM between the two: no temporary file left
+        discard(staged.temp)
+        raise
     return True
 
 

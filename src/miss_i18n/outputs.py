@@ -49,11 +49,13 @@ class Output:
 
 def commit(outputs: Iterable[Output], *, check: bool, config: Config,
            seen: Snapshot, also: Sequence[Path] = (), staged: Sequence[Staged] = (),
-           sweep: bool = True) -> list[WriteResult]:
+           sweep: bool = True, first: Output | None = None) -> list[WriteResult]:
     """Write every output that differs (atomically), then rename the ``staged`` files
     (pages written as they were built) into place; in check mode only compare. With
     ``sweep``, a killed run's leftovers beside the outputs go first (clean); without, an
     earlier commit of the run has swept their folder, and they are not named twice.
+    ``first``: a file written before any other (an interim manifest, Manifests), not
+    listed, which the run may write again.
 
     Every output lives in the locales or the output folder (or a folder of ``also``, such
     as the XLIFF folder), and never leaves it through a link: all are checked before the
@@ -75,6 +77,10 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                                     path=path)
         results = clean([o.path for o in outputs], check=check, config=config,
                         keep={s.temp for s in pending}) if sweep else []
+        if first is not None and not check:
+            write_if_changed(first.path, first.data, _folder_of(config, first.path),
+                             seen.digests.get(first.path), durable=False)
+            seen.wrote(first.path, first.data)
         for output in outputs:
             name = display(output.path, config.root)
             within = _folder_of(config, output.path, also)
@@ -123,19 +129,19 @@ MANIFEST = SITE_FILES[-1]
 """In the output folder: every file the last build wrote, with the SHA-256 of what it
 wrote (``sha256sum`` format), so a later build can remove those it no longer makes (a
 dropped page or locale) and nothing else: a file whose content differs (a user's edit, a
-user's own ``CNAME``) is not ours and is kept."""
+user's own ``CNAME``) is not ours and is kept. While a build puts its pages in place, a
+name may stand on two lines, its old digest and its new (``new_manifest``'s interim)."""
 _ENTRY = re.compile(r"([0-9a-f]{64})  (.+)")
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """A manifest line: a file name and the digest of what the build wrote there.
-
-    ``digest`` is None for a line of the old format (names only): not provably ours.
-    """
+    """A manifest's name and the digests of what a build wrote there (two where a build
+    stopped while putting its pages in place); none for a line of the old format (names
+    only): not provably ours."""
 
     name: str
-    digest: str | None
+    digests: frozenset[str]
 
 
 @dataclass
@@ -150,37 +156,63 @@ def digest(data: bytes) -> str:
 
 
 def _read_manifest(config: Config, seen: Snapshot, made: Collection[str] = frozenset()
-                   ) -> dict[str, str | None]:
+                   ) -> dict[str, frozenset[str]]:
     """The last build's manifest: the files it recorded inside the output folder (links
-    followed), by name. The names of ``made`` (written by this build, so inside) are
-    taken as they are; only the others are resolved."""
+    followed), by name, each with its digests. The names of ``made`` (written by this
+    build, so inside) are taken as they are; only the others are resolved."""
     path = seen.read(config.output_dir / MANIFEST)
     if not path.is_file():
         return {}
     ensure_inside(path, config.output_dir)
     root = resolved(config.output_dir)
-    entries: dict[str, str | None] = {}
+    entries: dict[str, frozenset[str]] = {}
     for line in read_bytes(path).decode("utf-8", "replace").splitlines():
         match = _ENTRY.fullmatch(line)
         name, recorded = (match.group(2), match.group(1)) if match else (line, None)
         if name in made or _inside(root, name):  # never outside it
-            entries[name] = recorded
+            entries[name] = entries.get(name, frozenset()) | (
+                {recorded} if recorded is not None else set())
     return entries
 
 
-def new_manifest(config: Config, digests: Mapping[str, str], seen: Snapshot
-              ) -> tuple[Output, list[Recorded]]:
+@dataclass(frozen=True)
+class Manifests:
+    """What ``new_manifest`` makes of a build."""
+
+    final: Output
+    """The new manifest, to write once the old files are pruned."""
+    interim: Output | None
+    """The old manifest with the names and digests of what the build is about to put in
+    place besides, to write before the first page is renamed: a build stopped among its
+    renames (Ctrl-C, a kill) leaves every file it placed named, so the next build replaces
+    or prunes it (unnamed, a page was someone's own file: exit 7 from then on). None where
+    the old manifest already names everything."""
+    gone: list[Recorded]
+    """The files of the old manifest that the build no longer makes."""
+
+
+def new_manifest(config: Config, digests: Mapping[str, str], seen: Snapshot) -> Manifests:
     """The new manifest (of the files the build made: their SHA-256 by name below the
-    output folder), and the files of the old one that the build no longer makes."""
-    new = dict(digests)
+    output folder), the interim one, and the files of the old one that the build no
+    longer makes."""
+    new = {name: frozenset({sha}) for name, sha in digests.items()}
     old = _read_manifest(config, seen, new)
     if seen.read(config.output_dir / MANIFEST).is_file():
-        _replaces_nothing_else(config, {n: d for n, d in new.items() if n not in old})
+        _replaces_nothing_else(config, {n: d for n, d in digests.items() if n not in old})
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
-        new = {name: sha for name, sha in old.items() if sha is not None} | new
-    listing = "".join(f"{new[name]}  {name}\n" for name in sorted(new)).encode("utf-8")
-    return Output(config.output_dir / MANIFEST, listing), [
-        Recorded(name, sha) for name, sha in sorted(old.items()) if name not in new]
+        new = {name: shas for name, shas in old.items() if shas} | new
+    both = {name: old.get(name, frozenset()) | new.get(name, frozenset())
+            for name in old.keys() | new.keys()}
+    return Manifests(
+        Output(config.output_dir / MANIFEST, _listing(new)),
+        None if all(shas <= old.get(name, frozenset()) for name, shas in new.items())
+        else Output(config.output_dir / MANIFEST, _listing(both)),
+        [Recorded(name, shas) for name, shas in sorted(old.items()) if name not in new])
+
+
+def _listing(entries: Mapping[str, frozenset[str]]) -> bytes:
+    return "".join(f"{sha}  {name}\n" for name in sorted(entries)
+                   for sha in sorted(entries[name])).encode("utf-8")
 
 
 def _replaces_nothing_else(config: Config, digests: Mapping[str, str]) -> None:
@@ -222,7 +254,7 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
         if target.is_symlink() or not target.is_file():
             continue
         shown = display(target, config.root)
-        if entry.digest is None or digest(read_bytes(target)) != entry.digest:
+        if digest(read_bytes(target)) not in entry.digests:
             pruned.kept.append(shown)
             continue
         if not check:

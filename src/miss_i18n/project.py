@@ -254,10 +254,10 @@ class Project:
         return " ".join(words)
 
     def _commit(self, made: Sequence[outputs.Output], check: bool, seen: Snapshot,
-                also: Sequence[Path] = (), staged: Sequence[Staged] = (), *, sweep: bool = True
-                ) -> list[WriteResult]:
+                also: Sequence[Path] = (), staged: Sequence[Staged] = (), *, sweep: bool = True,
+                first: outputs.Output | None = None) -> list[WriteResult]:
         return outputs.commit(made, check=check, config=self.config, seen=seen, also=also,
-                              staged=staged, sweep=sweep)
+                              staged=staged, sweep=sweep, first=first)
 
     # -- the stages ---------------------------------------------------------------------
     def extract(self, *, check: bool = False,
@@ -341,7 +341,8 @@ class Project:
             summaries = updating.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
             built = site_build.site_outputs(config, summaries, seen=seen, check=check,
                                             more=_more(config, seen, fuzzy))
-            writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged)
+            writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged,
+                                  first=built.interim)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = outputs.prune(config, built.gone, check=check)
             # the manifest, last; its folder's leftovers were swept with index.html's
@@ -448,7 +449,8 @@ class Project:
         compared = not check or config.output_dir.exists()
         site = built.outputs if compared else []
         writes = self._commit([template, *site[:-1]], check, seen,
-                              staged=[*staged, *built.staged])
+                              staged=[*staged, *built.staged],
+                              first=built.interim if compared else None)
         index.save(config.output_dir, full=config.targets == config.locales)
         pruned = outputs.prune(config, built.gone if compared else [], check=check)
         writes += self._commit(site[-1:], check, seen,  # the manifest, once pruned

@@ -42,6 +42,7 @@ from .languages import bcp47, learn, locale_names
 from .model import Key, Segment, WriteResult
 from .outputs import (
     SITE_FILES,
+    Manifests,
     Output,
     Recorded,
     clean,
@@ -227,6 +228,8 @@ class SiteOutputs:
     reports: list[PageReport]
     gone: list[Recorded]
     """Files of the last build that this one no longer makes (to prune)."""
+    interim: Output | None = None
+    """The manifest to write before the first page is renamed into place (Manifests)."""
     warnings: list[str] = field(default_factory=list)
     """Lines about the site as a whole (a linked locale's catalog that cannot be read)."""
 
@@ -306,17 +309,17 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
-    made, manifest, gone = _site_files(config, site, summaries, reports=reports,
-                                       titles=titles, digests=digests, seen=seen,
-                                       staged=staged)
-    outputs += [*made, manifest]
-    return SiteOutputs(outputs, written, staged, digests, cache, reports, gone, warnings)
+    made, manifests = _site_files(config, site, summaries, reports=reports, titles=titles,
+                                  digests=digests, seen=seen, staged=staged)
+    outputs += [*made, manifests.final]
+    return SiteOutputs(outputs, written, staged, digests, cache, reports, manifests.gone,
+                       manifests.interim, warnings)
 
 
 def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
                 reports: Sequence[PageReport], titles: dict[tuple[str, str], str],
                 digests: dict[str, str], seen: Snapshot, staged: Sequence[Staged]
-                ) -> tuple[list[Output], Output, list[Recorded]]:
+                ) -> tuple[list[Output], Manifests]:
     """index.html, the sitemap and report.html (their digests added to ``digests``), the
     new manifest and what the old one names that the build no longer makes. Where one
     cannot be made, the ``staged`` pages are removed: none takes its place."""
@@ -330,12 +333,12 @@ def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
                     {locale: s.findings for locale, s in summaries.items()},
                     weakest={locale: s.weakest for locale, s in summaries.items()}))]
         digests.update((name, digest(data)) for name, data in made)
-        manifest, gone = new_manifest(config, digests, seen)
+        manifests = new_manifest(config, digests, seen)
     except BaseException:
         for left in staged:
             discard(left.temp)
         raise
-    return [Output(config.output_dir / name, data) for name, data in made], manifest, gone
+    return [Output(config.output_dir / name, data) for name, data in made], manifests
 
 
 def _sitemap_files(config: Config, site: Site, assets: Collection[str]
