@@ -1060,13 +1060,14 @@ from pathlib import Path
 from miss_i18n import cli, site_build
 
 original = site_build.index_page
+STOP = getattr(signal, sys.argv[1])
 
 
 def terminated(*args, **kwargs):
     # the pages are staged (written beside theirs, not yet in place): a CI's timeout,
     # `kill` or systemd stops the run here
     Path("staged").write_text(str(len(list(Path(".").rglob("*.miss-i18n.tmp")))))
-    os.kill(os.getpid(), signal.SIGTERM)
+    os.kill(os.getpid(), STOP)
     return original(*args, **kwargs)
 
 
@@ -1076,21 +1077,24 @@ cli.script()
 """
 
 
-def test_a_run_stopped_by_sigterm_leaves_no_temporary_file(project: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_a_run_stopped_by_a_signal_leaves_no_temporary_file(project: Path, stop: str) -> None:
     """SIGTERM (a CI's timeout, `kill`, systemd stopping a job) ended the run at once, its
     files being written left behind (the next run removed them); it now stops the run as
-    Ctrl-C does, removing them, and the process still ends by the signal."""
+    Ctrl-C does, removing them, and the process still ends by the signal. Ctrl-C ended
+    with exit 1 (click's), which is also check's for errors found: it ends by the signal
+    too (130 to a shell)."""
     assert invoke("run", "-q", "--no-translate")[0] == 0
     _change_source(project)
     before = tree(project)
     script = project.parent / "terminated.py"
     script.write_text(_TERMINATED_RUN)
-    done = subprocess.run([sys.executable, str(script)], cwd=project, capture_output=True,
-                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-                          check=False)
+    done = subprocess.run([sys.executable, str(script), stop], cwd=project,
+                          capture_output=True, check=False,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert int((project / "staged").read_text()) > 0  # it was stopped while writing
     (project / "staged").unlink()
-    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert done.returncode == -getattr(signal, stop), done.stderr
     assert not [p for p in project.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
     assert tree(project) == before
 

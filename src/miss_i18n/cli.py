@@ -845,6 +845,17 @@ class Terminated(KeyboardInterrupt):
     (SIGTERM's default ended the process at once and left them to the next run)."""
 
 
+_interrupted = False
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    """Ctrl-C: a KeyboardInterrupt, as Python's own handler raises, remembered so that the
+    process ends by the signal once it has cleaned up."""
+    global _interrupted  # noqa: PLW0603 - the process's own
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
 def _terminate(_signal: int, _frame: object) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process at once
     raise Terminated
@@ -862,6 +873,8 @@ def script() -> None:
         if isinstance(stream, io.TextIOWrapper):  # character it lacks shows as \u2192
             stream.reconfigure(errors="backslashreplace")
     signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not one ignored)
+        signal.signal(signal.SIGINT, _interrupt)
     global _kept  # noqa: PLW0603 - the process's own, set once as it starts
     _kept = []
     try:
@@ -874,6 +887,9 @@ def script() -> None:
         gc.freeze()
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # _terminate ran
             os.kill(os.getpid(), signal.SIGTERM)
+    if _interrupted and code:  # a command Ctrl-C stopped (click said "Aborted!"), not
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # serve, which it ends normally
+        os.kill(os.getpid(), signal.SIGINT)  # exit 130 to a shell, not check's 1
     _exit(code)
 
 
