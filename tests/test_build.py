@@ -395,6 +395,7 @@ def test_an_og_url_names_the_pages_own_url(locale: str, base_url: str | None) ->
 
 
 OG_LOCALE = (b'<html><head><title>T</title><meta property="og:locale" content="en_GB">'
+             b'<meta property="og:locale:alternate" content="fr_FR">'
              b'</head><body><p>Text</p></body></html>')
 
 
@@ -406,10 +407,12 @@ def test_an_og_locale_names_the_pages_locale(locale: str, shown: str) -> None:
     shared German page said it was British English. It now names the page's locale as
     Open Graph writes one (language_TERRITORY, the territory CLDR finds likely, but for
     ``pt``: European Portuguese, beside ``pt_BR``, not ``pt_BR`` as CLDR's likely
-    Portuguese made it); the source's own pages keep the source's."""
+    Portuguese made it); the source's own pages keep the source's. The source's
+    og:locale:alternate (a language of the site it came from) is taken off."""
     site = Site(["a.html"], "en", ["de", "zh", "pt_BR", "ar", "pt"])
     built, _ = localize(parse_page(OG_LOCALE), "a.html", locale, {}, site=site)
     assert f'<meta property="og:locale" content="{shown}">' in built.decode()
+    assert b"fr_FR" not in built  # the source site's other language: not this site's
     builder = PageBuilder(Located.of(parse_page(OG_LOCALE), "a.html"), "a.html", site,
                           plain=True, due=9)
     for other in ("en", "de", locale):

@@ -562,6 +562,9 @@ def prepare_head(root: etree._Element) -> etree._Element:
     for link in head.findall("link"):
         if _search_link(link):
             _take_out(link)
+    for meta in head.findall("meta"):  # the source site's other languages, not this one's
+        if (meta.get("property") or "").strip().lower() == "og:locale:alternate":
+            _take_out(meta)
     if len(head) and not (head[-1].tail or "").endswith("\n"):
         head[-1].tail = (head[-1].tail or "") + "\n"
     return head
