@@ -276,6 +276,17 @@ def test_the_manifest_records_a_digest_of_each_file(project: Path) -> None:
         assert hashlib.sha256((project / "site" / name).read_bytes()).hexdigest() == digest
 
 
+def test_the_manifest_is_said_written_where_the_build_made_it(project: Path) -> None:
+    """The manifest is written twice (Manifests.interim, before the pages are placed): the
+    second write found the first's bytes, and a first build said it left it unchanged."""
+    for command in (["run", "--no-translate"], ["build"]):
+        shutil.rmtree(project / "site", ignore_errors=True)
+        code, output = invoke(*command)
+        assert code == 0 and "  wrote site/.miss-i18n-files\n" in output, output
+    code, output = invoke("build")
+    assert code == 0 and ".miss-i18n-files" not in output
+
+
 def test_a_users_files_survive_a_tampered_manifest(project: Path) -> None:
     assert invoke("run", "-q")[0] == 0
     site = project / "site"

@@ -114,6 +114,8 @@ class Snapshot:
         self.digests: dict[Path, str] = {}
         self.signatures: dict[Path, list[int]] = {}
         self.started = time.time_ns()
+        self.before: dict[Path, str] = {}
+        """What a file the run wrote twice held before its first write (``wrote``)."""
 
     def read(self, path: Path) -> Path:
         """Record ``path`` as read now (the first read counts) and return it."""
@@ -131,7 +133,9 @@ class Snapshot:
 
     def wrote(self, path: Path, data: bytes) -> None:
         """Record that the run itself wrote ``data`` to ``path`` (a file it writes twice):
-        its next write there replaces no one's change."""
+        its next write there replaces no one's change, and is said to change the file
+        where it differs from what the run found there (``before``)."""
+        self.before.setdefault(path, self.digests.get(path, ABSENT))
         self.digests[path] = digest_of(data)
         self.signatures.pop(path, None)
 

@@ -88,9 +88,12 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                 results.append(WriteResult(name, would_change(output.path, output.data,
                                                               within)))
             else:
-                results.append(WriteResult(name, write_if_changed(
-                    output.path, output.data, within, seen.digests.get(output.path),
-                    durable=_holds_work(config, output.path))))
+                changed = write_if_changed(output.path, output.data, within,
+                                           seen.digests.get(output.path),
+                                           durable=_holds_work(config, output.path))
+                if output.path in seen.before:  # written first by this run (``first``)
+                    changed = digest(output.data) != seen.before[output.path]
+                results.append(WriteResult(name, changed))
         for staged_file in pending:
             publish(staged_file, seen)
             published += 1
