@@ -439,6 +439,30 @@ def test_the_translate_attribute_and_the_notranslate_class(markup: str, extracte
     assert "A tooltip" not in texts  # a translate="no" element's attributes stay too
 
 
+@pytest.mark.parametrize(("markup", "msgids"), [
+    ('<blockquote lang="fr"><p>Bonjour tout le monde.</p></blockquote>', []),
+    ('<p>The motto <i lang="la">primum non nocere</i> says it.</p>',
+     ["The motto <1/> says it."]),
+    ('<ul><li><a lang="de-DE" hreflang="de" href="/de/">Deutsch</a></li></ul>', []),
+    ('<p lang="EN-gb">Colour</p><p lang="en_US">Color</p>', ["Colour", "Color"]),
+    ('<p lang="fr" translate="yes">Traduire</p>', ["Traduire"]),
+    ('<p lang="">Unknown</p><p lang="und">Undetermined</p><p lang="12">No tag</p>',
+     ["Unknown", "Undetermined", "No tag"]),
+    ('<p xml:lang="fr">Oui</p>', []),
+    ('<p><span lang="fr" title="Un titre">oui</span> and yes</p>', ["<1/> and yes"]),
+])
+def test_text_said_to_be_in_another_language_is_kept(markup: str, msgids: list[str]) -> None:
+    """Text whose element says, by its own lang, it is in another language than the page's
+    ``<html lang>`` (a French quotation, a Latin phrase, the source site's own language
+    menu: "Deutsch" became "German" in every language) is kept as it is, as
+    translate="no" keeps text, its attributes too; a lang naming the page's language (any
+    region), or no one language, changes nothing, and translate="yes" wins."""
+    tree = parse_page(f'<html lang="en"><body>{markup}</body></html>'.encode())
+    assert [slot.segment.msgid for slot in locate(tree, "p.html")] == msgids
+    unmarked = parse_page(f"<html><body>{markup}</body></html>".encode())  # no page lang
+    assert len(locate(unmarked, "p.html")) >= len(msgids)
+
+
 VOIDS = (b'<!DOCTYPE html><html><head><title>T</title></head><body>\n'
          b'<p>Line<br>break<wbr>here <b>now</b></p>\n'
          b'<picture><source srcset="a.webp"><img src="a.png" alt="A"></picture>\n'

@@ -262,6 +262,19 @@ def _both_ways(data: bytes, page: str, translated: dict[int, str]) -> list[bytes
     return built
 
 
+def test_text_in_another_language_stays_as_written_on_every_page() -> None:
+    """A French quotation and a Latin phrase (their own lang, not the page's) are kept as
+    written, with their lang: a translated page does not mark them English either."""
+    data = (b'<html lang="en"><head><title>T</title></head><body><blockquote lang="fr"><p>'
+            b'Bonjour.</p></blockquote><p>The motto <i lang="la">primum non nocere</i> says '
+            b"it.</p><p>Untranslated <i lang=\"la\">ibidem</i> here.</p></body></html>")
+    english, german = _both_ways(data, "q.html", {1: "Das Motto <1/> sagt es."})
+    assert b'<blockquote lang="fr"><p>Bonjour.</p></blockquote>' in english
+    assert (b'<blockquote lang="fr"><p>Bonjour.</p></blockquote><p>Das Motto <i lang="la">'
+            b'primum non nocere</i> sagt es.</p><p lang="en">Untranslated <i lang="la">ibidem'
+            b'</i> here.</p>') in german
+
+
 def test_a_skeleton_writes_void_elements_libxml2_does_not_know() -> None:
     """<wbr>, <source>, <embed> come out void from the skeleton too, as localize writes
     them: in the page, and as a translation's placeholders."""
@@ -444,7 +457,8 @@ def test_a_datalists_fallback_content_is_built_through_lxml() -> None:
     assert compile_page(Located.of(parse_page(data), "t.html"), "t.html", site) is None
 
 
-LISTS = (b'<html lang="en"><head><title>T</title></head><body><div>Pick <select name="a">'
+# no <html lang>: the elements' own langs mark them, none keeps its text from translation
+LISTS = (b'<html><head><title>T</title></head><body><div>Pick <select name="a">'
          b'<optgroup label="Warm"><option>Red</option><option label="">Orange</option>'
          b'<optgroup label="Inner"><option value="y">Yellow</option></optgroup></optgroup>'
          b'<option lang="fr">Rouge</option><option dir="rtl">Mixed</option>'

@@ -102,7 +102,12 @@ def normalize_space(text: str) -> str:
     return text  # single spaces only (half the texts of real pages): no regex
 
 
-def _translate_flag(element: etree._Element, inherited: bool) -> bool:
+def _translate_flag(element: etree._Element, inherited: bool, language: str | None) -> bool:
+    """Whether an element's text is to be translated: ``translate="yes"``/``"no"``, the
+    notranslate class, or a ``lang`` of its own naming another language than the page's
+    (``language``, its ``<html lang>``'s primary subtag: a quotation in French, a phrase
+    in Latin, the source site's own language menu, ``<a lang="de">Deutsch</a>``, are
+    kept as written, as translate="no" keeps text); else as its parent."""
     value = element.get("translate")
     if value is not None:
         value = value.strip().lower()
@@ -113,7 +118,29 @@ def _translate_flag(element: etree._Element, inherited: bool) -> bool:
     names = element.get("class")
     if names is not None and "notranslate" in names.split():
         return False
+    if language is not None:
+        own = language_of(element)
+        if own is not None and own != language:
+            return False
     return inherited
+
+
+_PRIMARY = re.compile("[a-z]{2,3}")
+_NO_LANGUAGE = frozenset({"und", "mul", "mis"})
+"""Undetermined, several, uncoded: no one language."""
+
+
+def language_of(element: etree._Element) -> str | None:
+    """The primary language subtag an element's own ``lang`` (or ``xml:lang``) names
+    (``fr`` for ``fr-CA``); None where it has none, or it names no one language (empty,
+    not a language tag, ``und``)."""
+    for name in ("lang", "xml:lang"):
+        value = element.get(name)
+        if value is not None:
+            primary = re.split("[-_]", value.strip(), maxsplit=1)[0].lower()
+            return primary if _PRIMARY.fullmatch(primary) and primary not in _NO_LANGUAGE \
+                else None
+    return None
 
 
 @dataclass
@@ -171,6 +198,9 @@ class _Walker:
         self.inline_cache: dict[etree._Element, bool] = {}
         self.whole_cache: dict[etree._Element, bool] = {}
         self.slots: list[Slot] = []
+        self.language = language_of(self.root)
+        """The page's language (its ``<html lang>``): text below said to be in another
+        is not translated (_translate_flag)."""
 
     # -- identity ---------------------------------------------------------------------
     def path(self, element: etree._Element) -> str:
@@ -237,7 +267,7 @@ class _Walker:
             self.walk_head(head)
         body = self.root.find("body")
         if body is not None:
-            self.walk_block(body, _translate_flag(self.root, inherited=True), preserve=False)
+            self.walk_block(body, _translate_flag(self.root, True, None), preserve=False)
         self.walk_structured()
         return self.slots
 
@@ -273,7 +303,7 @@ class _Walker:
                 continue
             translatable = True
             for element in [*reversed(above), script]:
-                translatable = _translate_flag(element, translatable)
+                translatable = _translate_flag(element, translatable, self.language)
             if translatable:
                 self.structured(script)
 
@@ -324,7 +354,7 @@ class _Walker:
         if block.tag in SKIP:
             self.walk_inline_attributes(block, translatable)
             return
-        translatable = _translate_flag(block, translatable)
+        translatable = _translate_flag(block, translatable, self.language)
         preserve = preserve or block.tag in PRESERVE_WHITESPACE
         if translatable:
             self.attributes(block)
@@ -370,7 +400,7 @@ class _Walker:
     def walk_inline_attributes(self, node: etree._Element, translatable: bool) -> None:
         if not is_element(node) or (node.tag in SKIP and node.tag not in SKIP_WITH_ATTRIBUTES):
             return
-        translatable = _translate_flag(node, translatable)
+        translatable = _translate_flag(node, translatable, self.language)
         if not translatable:
             return
         self.attributes(node)
@@ -394,7 +424,7 @@ class _Walker:
         for child in parent:
             if not is_element(child):
                 continue
-            flag = _translate_flag(child, translatable)
+            flag = _translate_flag(child, translatable, self.language)
             if not flag:
                 continue
             if child.tag == "foreignobject":
@@ -423,7 +453,7 @@ class _Walker:
 
     def walk_option(self, child: etree._Element, translatable: bool) -> None:
         """An option's or a group's label, and an option's text or a group's options."""
-        flag = _translate_flag(child, translatable)
+        flag = _translate_flag(child, translatable, self.language)
         if not flag:
             return
         self.attributes(child)
@@ -458,7 +488,7 @@ class _Walker:
         cached = self.whole_cache.get(node)
         if cached is None:
             cached = self.whole_cache[node] = (
-                node.tag in OPAQUE or not _translate_flag(node, inherited=True)
+                node.tag in OPAQUE or not _translate_flag(node, True, self.language)
                 or (not has_letters(node.text or "") if not len(node) else (
                     not any(is_element(c) for c in node) and not has_letters(_all_text(node)))))
         return cached
@@ -486,7 +516,7 @@ class _Walker:
             if has_letters(node.tail or ""):
                 return True
             if (is_element(node) and not self.keeps_whole(node)
-                    and has_letters("".join(_visible_text(node)))):
+                    and has_letters("".join(_visible_text(node, self.language)))):
                 return True
         return False
 
@@ -568,12 +598,14 @@ def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._E
         if slot.run is not None:
             inline.update(slot.run.nodes)
     kept: list[etree._Element] = []
+    language = language_of(root)
     for element in found:
         chain = [element, *element.iterancestors()]
         flag = True
         for ancestor in reversed(chain[1:]):
-            flag = _translate_flag(ancestor, flag)
-        if flag and not _translate_flag(element, flag) and not inline.intersection(chain) \
+            flag = _translate_flag(ancestor, flag, language)
+        if flag and not _translate_flag(element, flag, language) \
+                and not inline.intersection(chain) \
                 and not any(node.tag in SKIP for node in chain[1:]):  # an svg's, a list's
             _keep(element, holders, kept)
     return kept
@@ -597,13 +629,14 @@ def _all_text(node: etree._Element) -> str:
     return "".join(map(str, node.itertext()))
 
 
-def _visible_text(node: etree._Element) -> Iterator[str]:
+def _visible_text(node: etree._Element, language: str | None) -> Iterator[str]:
     """Text of an inline element, leaving out what is kept whole or not translated."""
     if node.text:
         yield node.text
     for child in node:
-        if is_element(child) and child.tag not in OPAQUE and _translate_flag(child, True):
-            yield from _visible_text(child)
+        if is_element(child) and child.tag not in OPAQUE \
+                and _translate_flag(child, True, language):
+            yield from _visible_text(child, language)
         if child.tail:
             yield child.tail
 
