@@ -11,7 +11,7 @@ from babel.messages.plurals import get_plural
 
 from conftest import ARTICLE, make_project
 from helpers import invoke
-from miss_i18n import catalog, provenance
+from miss_i18n import catalog, provenance, summary
 from miss_i18n.errors import CatalogError
 from miss_i18n.model import Segment
 from miss_i18n.segments import extract_page
@@ -167,6 +167,22 @@ def test_stats_never_count_fuzzy_as_translated() -> None:
     po[1].msgstr, po[1].flags = "B?", ["fuzzy"]
     stats = catalog.stats(po, "de")
     assert (stats.total, stats.translated, stats.fuzzy, stats.untranslated) == (3, 1, 1, 1)
+
+
+def test_a_persons_plural_entry_counts_as_msgfmt_counts_it() -> None:
+    """A plural entry a person added (the template has none): fuzzy with its forms filled
+    counted as untranslated (msgfmt --statistics: fuzzy), and, translated, it kept a
+    fully translated locale a preview (no page shows it, yet it counted as text not shown:
+    45% of a catalog with 12 of them)."""
+    po = catalog.merge(pot(seg("a", "A")), None, "de").catalog
+    po[0].msgstr = "A!"
+    po.append(polib.POEntry(msgid="pear", msgid_plural="pears", flags=["fuzzy"],
+                            msgstr_plural={0: "Birne", 1: "Birnen"}))
+    po.append(polib.POEntry(msgid="apple", msgid_plural="apples",
+                            msgstr_plural={0: "Apfel", 1: "Äpfel"}))
+    stats = catalog.stats(po, "de")
+    assert (stats.total, stats.translated, stats.fuzzy, stats.untranslated) == (3, 2, 1, 0)
+    assert summary.shown_percent(po, include_fuzzy=False) == 100.0
 
 
 @needs_gettext

@@ -973,7 +973,8 @@ def _fuzzy_flags(flags: Sequence[str]) -> list[str]:
 
 def stats(catalog: polib.POFile, locale: str) -> CatalogStats:
     active = [e for e in catalog if not e.obsolete and e.msgid]
-    fuzzy = [e for e in active if e.fuzzy and e.msgstr]
+    fuzzy = [e for e in active  # (a plural entry a person added: its forms)
+             if e.fuzzy and (e.msgstr or any(e.msgstr_plural.values()))]
     translated = [e for e in active if e.translated()]
     return CatalogStats(
         locale=locale,

@@ -227,8 +227,9 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool,
     translated: what decides whether it is published. A translation the build cannot
     use (``build.shows``: placeholders unlike the source's, characters a page cannot
     hold) is not shown, nor is a draft held back (``held``: ``held_back``): the page
-    keeps the source text there."""
-    entries = [e for e in po if e.msgid and not e.obsolete
+    keeps the source text there. A plural entry (a person's: the template has none) is
+    no page's text."""
+    entries = [e for e in po if e.msgid and not e.obsolete and not e.msgid_plural
                and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
     shown = sum(1 for e in entries if shown_entry(e, include_fuzzy, held)
                 and shows(e.msgstr, e.msgid))
