@@ -20,7 +20,7 @@ from miss_i18n.checks import check_file
 from miss_i18n.cli import main
 from miss_i18n.confidence import WeakDraft
 from miss_i18n.config import load_config
-from miss_i18n.model import CatalogStats, Severity
+from miss_i18n.model import CatalogStats, Severity, whole
 from miss_i18n.pages import parse_page
 from miss_i18n.provenance import MACHINE_MARK, machine_line
 from miss_i18n.report import Findings, count_findings, report_page
@@ -351,3 +351,15 @@ def test_the_lists_of_pages_are_lxmls_byte_for_byte(
             patched.setattr(report, "escapes_alike", lambda _tag: False)
             assert text == report_page(site, stats, reports, named)
         assert b"<!--" not in text
+
+
+def test_percentages_are_rounded_down_where_people_read_them() -> None:
+    """204 of 205 entries showed as 100% (an incomplete locale looked done, and failed a
+    100% gate beside that 100%); 49.5% shown as 50% under "less than 50% translated"; the
+    JSON's 2001 of 2002 as 100.0. Shown whole, and to a tenth in JSON, rounded down."""
+    almost = CatalogStats("de", total=205, translated=204, fuzzy=0, untranslated=1)
+    assert (whole(almost.percent), almost.tenths) == ("99%", 99.5)
+    assert CatalogStats("de", 2002, 2001, 0, 1).tenths == 99.9
+    assert (whole(49.5), whole(100.0), whole(0.49), whole(57.0)) == ("49%", "100%", "0%", "57%")
+    assert CatalogStats("de", 0, 0, 0, 0).tenths == 100.0
+    assert "| 99% |" in report.markdown_status([almost], {"de": True})

@@ -23,7 +23,7 @@ import click
 from . import __version__
 from .config import ENGINES, Config, load_config, typed_overrides
 from .errors import MissI18nError
-from .model import CatalogStats, Issue, Severity
+from .model import CatalogStats, Issue, Severity, whole
 from .project import ProgressFactory, Project
 from .results import TranslateResult, Written
 
@@ -208,7 +208,7 @@ def _table(rows: Sequence[CatalogStats], quiet: bool) -> None:
                f"{'(machine)':>9} {'untranslated':>12} {'done':>6}")
     for row in rows:
         click.echo(f"{row.locale:<8} {row.total:>7} {row.translated:>10} {row.fuzzy:>6} "
-                   f"{row.machine:>9} {row.untranslated:>12} {row.percent:>5.0f}%")
+                   f"{row.machine:>9} {row.untranslated:>12} {whole(row.percent):>6}")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -419,7 +419,7 @@ def _warn(lines: Sequence[str]) -> None:
 
 
 def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
-    return [vars(r) | {"percent": round(r.percent, 1)} for r in rows]
+    return [vars(r) | {"percent": r.tenths} for r in rows]
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -94,6 +95,18 @@ class CatalogStats:
     @property
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def tenths(self) -> float:
+        """``percent`` to a tenth, rounded down (from the counts: no float's error)."""
+        return 1000 * self.translated // self.total / 10 if self.total else 100.0
+
+
+def whole(percent: float) -> str:
+    """A percentage as tables and pages show it: whole, rounded down, so that nothing
+    incomplete shows 100% nor anything below a threshold the threshold (99.6: 99%, 49.5:
+    49%)."""
+    return f"{math.floor(percent)}%"
 
 
 @dataclass(frozen=True)

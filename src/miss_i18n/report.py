@@ -20,7 +20,7 @@ from .chrome import CHROME_LANGUAGE, SCRIPT_FONTS, chrome_marks
 from .confidence import WeakDraft, excerpt
 from .config import Glossary
 from .languages import bcp47, direction, native_name
-from .model import CatalogStats, Issue, Severity
+from .model import CatalogStats, Issue, Severity, whole
 from .site_pages import shell
 from .website import Site
 from .writer import escapes_alike, html_attribute, html_text, serialize
@@ -239,17 +239,17 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
     listing = _add(cell, "ul", data_miss_i18n="counts")
     for kind, label, _meaning in KINDS:
         _add(listing, "li", f"{counts[kind]} {label}", data_kind=kind)
-    _add(listing, "li", f"of {row.total} entries ({row.percent:.0f}% translated)")
+    _add(listing, "li", f"of {row.total} entries ({whole(row.percent)} translated)")
 
     state = _add(tr, "td", data_miss_i18n="site")
     shown = site.progress.get(locale, 100.0)
     is_published = site.is_published(locale)
     _add(state, "span", "Published" if is_published else "Preview",
          data_state="published" if is_published else "preview").tail = " "
-    meter = _add(state, "meter", f"{shown:.0f}%", min="0", max="100",
+    meter = _add(state, "meter", whole(shown), min="0", max="100",
                  low=f"{site.threshold:g}", optimum="100", value=f"{shown:.1f}")
     meter.set("aria-label", "Text shown translated")
-    meter.tail = f" {shown:.0f}% shown"
+    meter.tail = f" {whole(shown)} shown"
 
     issues = _add(tr, "td")
     if found is None:
@@ -383,7 +383,7 @@ def markdown_status(rows: Sequence[CatalogStats], published: Mapping[str, bool])
     for row in rows:
         state = "published" if published.get(row.locale, True) else "preview"
         lines.append(f"| {row.locale} | {row.total} | {row.translated} | {row.fuzzy} | "
-                     f"{row.machine} | {row.untranslated} | {row.percent:.0f}% | {state} |")
+                     f"{row.machine} | {row.untranslated} | {whole(row.percent)} | {state} |")
     return "\n".join(lines) + "\n"
 
 

@@ -39,7 +39,7 @@ from .files import (
     would_change,
 )
 from .languages import bcp47, learn, locale_names
-from .model import Key, Segment, WriteResult
+from .model import Key, Segment, WriteResult, whole
 from .outputs import (
     SITE_FILES,
     Manifests,
@@ -547,7 +547,7 @@ def _shown_elsewhere(config: Config, locales: Sequence[str],
             warnings.append(
                 f"warning: {where}{error.message}; {locale} is linked as the last build "
                 f"left it ({'published' if published else 'a preview'}, "
-                f"{found[locale]:.0f}%): fix the catalog, then build {locale} again")
+                f"{whole(found[locale])}): fix the catalog, then build {locale} again")
             continue
         found[locale] = 0.0 if po is None else shown_of(
             po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary)

@@ -10,6 +10,7 @@ from lxml import etree
 
 from .chrome import MARK, SCRIPT_FONTS, chrome_marks
 from .languages import bcp47, direction, native_name
+from .model import whole
 from .website import Site
 from .writer import escapes_alike, html_attribute, html_text, serialize
 
@@ -99,7 +100,7 @@ def _language_items(site: Site, locales: Sequence[str], titles: Mapping[tuple[st
     for other in locales:
         tag, way = html_attribute(bcp47(other)), html_attribute(direction(other))
         yield (f"<li lang={tag}><span data-miss-i18n=\"progress\" lang=\"zxx\">"
-               f"{html_text(f'{site.progress.get(other, 100.0):.0f}%')}</span> ")
+               f"{html_text(whole(site.progress.get(other, 100.0)))}</span> ")
         name = html_text(native_name(other))
         if len(site.pages) == 1:
             href = html_attribute(site.href("index.html", other, site.pages[0]))
@@ -128,7 +129,7 @@ def _language_list(parent: etree._Element, site: Site, locales: Sequence[str],
     for other in locales:
         item = etree.SubElement(listing, "li", {"lang": bcp47(other)})
         progress = etree.SubElement(item, "span", {MARK: "progress", "lang": "zxx"})
-        progress.text = f"{site.progress.get(other, 100.0):.0f}%"
+        progress.text = whole(site.progress.get(other, 100.0))
         progress.tail = " "
         if len(site.pages) == 1:
             link = etree.SubElement(item, "a", {
