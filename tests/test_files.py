@@ -506,7 +506,8 @@ def test_leftovers_are_removed_even_when_the_rerun_is_skipped(project: Path) -> 
     code, output = invoke("run")
     assert code == 0
     assert output.endswith("  removed locales/de/LC_MESSAGES/.miss.po.k3j2h1g0.miss-i18n.tmp\n"
-                           "nothing changed since the last run: 1 file(s) written, 14 unchanged\n")
+                           "nothing changed since the last run: 0 file(s) written, 1 removed, "
+                           "14 unchanged\n")  # (it said "1 file(s) written")
     assert not left.exists()
 
 

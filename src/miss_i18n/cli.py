@@ -500,7 +500,8 @@ def run(project: Project, *, check: bool, include_fuzzy: bool | None, engine: st
         changed = [w for w in result.writes if w.changed]
         for write in changed:
             _say(quiet, f"  removed {write.path}")
-        _say(quiet, f"nothing changed since the last run: {len(changed)} file(s) written, "
+        removed = f", {len(changed)} removed" if changed else ""  # a killed run's temp files
+        _say(quiet, f"nothing changed since the last run: 0 file(s) written{removed}, "
                     f"{len(result.writes) - len(changed)} unchanged")
         return
     _report_writes(result, quiet)
