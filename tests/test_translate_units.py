@@ -44,7 +44,7 @@ def entry(msgstr: str = "", flags: tuple[str, ...] = (), tcomment: str = "",
                          previous_msgid=previous)
 
 
-def test_only_untranslated_entries_and_stale_machine_drafts_are_chosen() -> None:
+def test_only_untranslated_entries_and_stale_drafts_are_chosen() -> None:
     machine = f"{MACHINE_MARK} argos x 1.0 (en→de)"
     assert needs_translation(entry())
     assert not needs_translation(entry("Hallo"))  # human
@@ -53,6 +53,12 @@ def test_only_untranslated_entries_and_stale_machine_drafts_are_chosen() -> None
     assert needs_translation(entry("Hallo", ("fuzzy",), machine, previous="Hi"))
     assert not needs_translation(entry("Hallo", ("fuzzy",), machine, previous="Hello"))  # moved
     assert not needs_translation(entry("Hallo", (), machine, previous="Hi"))  # reviewed
+    # a memory draft of an earlier source is redrafted too (it kept the old text's
+    # translation, labelled a memory draft, where a machine draft was redrafted)
+    memory = "translation memory: old-site.tmx"
+    assert not needs_translation(entry("Hallo", ("fuzzy",), memory))
+    assert needs_translation(entry("Hallo", ("fuzzy",), memory, previous="Hi"))
+    assert not needs_translation(entry("Hallo", ("fuzzy",), f"edited {memory}", previous="Hi"))
 
 
 def test_units_never_contain_placeholders() -> None:

@@ -345,16 +345,16 @@ def is_of_earlier_source(entry: polib.POEntry) -> bool:
 
 
 def needs_translation(entry: polib.POEntry) -> bool:
-    """Untranslated, or a fuzzy machine draft whose source changed since it was made
-    (``is_of_earlier_source``: by its ``#| msgid``, else by its line's msgid digest; not
-    one a person edited: ``is_edited``). A draft whose text only moved (``#|
-    msgctxt``, ``#| msgid`` its own msgid: an item inserted above renumbered it) is still
-    the draft of its text."""
+    """Untranslated, or a fuzzy draft (an engine's or the memory's) whose source changed
+    since it was made (``is_of_earlier_source``: by its ``#| msgid``, else by its line's
+    msgid digest; not one a person edited: ``is_edited``). A draft whose text only moved
+    (``#| msgctxt``, ``#| msgid`` its own msgid: an item inserted above renumbered it) is
+    still the draft of its text."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
         return True
-    return is_machine(entry) and is_of_earlier_source(entry) and not is_edited(entry)
+    return is_draft(entry) and is_of_earlier_source(entry) and not is_edited(entry)
 
 
 def is_draft(entry: polib.POEntry) -> bool:
