@@ -99,9 +99,9 @@ def test_run_drafts_what_the_model_says(project: Path) -> None:
         assert result.drafted >= 20
         assert summary(result) in output
         assert_same_drafts(catalog(project, locale), po)
-    assert ("not drafted, for want of a model: 1 locale(s), fr; they stay untranslated (see "
-            "`miss-i18n engines`):\n  fr: add an en→fr .argosmodel (`miss-i18n models install "
-            "PATH.argosmodel`)\n") in output
+    assert ("not drafted, for want of a model: 1 locale(s), fr; what the translation memory "
+            "did not draft stays untranslated (see `miss-i18n engines`):\n  fr: add an en→fr "
+            ".argosmodel (`miss-i18n models install PATH.argosmodel`)\n") in output
     assert "machine-translated" not in po_text(project, "fr")
 
 

@@ -319,7 +319,8 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
                     f"{result.from_memory} from memory, {result.from_engine} translated")
     if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
         _say(quiet, f"not drafted, for want of a model: {len(waiting)} locale(s), "
-                    f"{', '.join(waiting)}; they stay untranslated (see `miss-i18n engines`):",
+                    f"{', '.join(waiting)}; what the translation memory did not draft stays "
+                    "untranslated (see `miss-i18n engines`):",
              fg="yellow", err=True)
         for line in translated.advice:
             _say(quiet, f"  {line}", fg="yellow", err=True)
