@@ -112,6 +112,22 @@ def test_a_batch_translates_each_sentence_as_if_alone() -> None:
 
 
 @needs_apertium
+@pytest.mark.parametrize("setting", [("LANG", "en_US.UTF-8"), ("LC_ALL", "xx_YY.UTF-8"),
+                                     ("TMPDIR", "/nonexistent")])
+def test_a_locale_or_temp_folder_this_machine_lacks_changes_nothing(
+        monkeypatch: pytest.MonkeyPatch, setting: tuple[str, str]) -> None:
+    """A locale named but not installed (Docker images' LANG=en_US.UTF-8) or a TMPDIR
+    that is no folder made the pipeline's tools abort while the script exited 0: "returned
+    0 sentences for 1 …; report this", exit 5. The pipeline runs in C.UTF-8, without
+    such a TMPDIR: the same drafts as anywhere."""
+    assert SPANISH is not None
+    expected = ENGINE.translate(SPANISH, SENTENCES[:3])
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv(*setting)
+    assert ENGINE.translate(SPANISH, SENTENCES[:3]) == expected
+
+
+@needs_apertium
 def test_one_call_starts_one_apertium_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SPANISH is not None
     started = apertium_runs(monkeypatch)
@@ -244,6 +260,9 @@ def test_the_protocol_runs_end_to_end_through_one_process(
 @pytest.mark.parametrize(("body", "message"), [
     ("head -n 1", "returned 1 sentences for 2"),
     ("echo 'Error: Mode broken' >&2; exit 3", r"failed \(exit 3\): Error: Mode broken"),
+    # a tool of the pipeline aborted, the script exited 0: its message, not "0 sentences"
+    ("cat >/dev/null; echo 'terminate called: locale::facet' >&2",
+     "gave no output: terminate called: locale::facet"),
 ])
 def test_a_wrong_answer_is_an_engine_error(tmp_path: Path, body: str, message: str) -> None:
     engine = ApertiumEngine(executable=fake_apertium(tmp_path, body),

@@ -245,11 +245,25 @@ def unwrap(document: str, count: int, *, markup: bool = False) -> list[str]:
     return [text.strip() if markup else html.unescape(text).strip() for _, text in blocks]
 
 
+def _environment() -> dict[str, str]:
+    """The pipeline's environment: this one, in the C.UTF-8 locale (every glibc has it; a
+    locale named but not installed, as Docker images' ``LANG=en_US.UTF-8``, made the
+    tools abort mid-pipeline while the script still exited 0), without a ``TMPDIR`` that
+    is no writable folder (the same)."""
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    env.pop("LANGUAGE", None)
+    temp = env.get("TMPDIR")
+    if temp is not None and not (Path(temp).is_dir() and os.access(temp, os.W_OK | os.X_OK)):
+        del env["TMPDIR"]
+    return env
+
+
 def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:
     """Run ``command`` in its own process group so a timeout kills the whole pipeline."""
     try:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+                                   stderr=subprocess.PIPE, start_new_session=True,
+                                   env=_environment())
     except OSError as exc:
         raise EngineError(f"cannot run {command[0]} ({exc.strerror}): {INSTALL_HINT}") from exc
     with process:  # closes every pipe, whatever happens
@@ -265,6 +279,10 @@ def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:
         first = message.splitlines()[0] if message else "no message"
         raise EngineError(f"apertium {command[-1]} failed (exit {process.returncode}): "
                           f"{first}; check that `apertium -l` lists it")
+    if data.strip() and not stdout.strip() and stderr.strip():  # a tool of the pipeline
+        first = stderr.decode("utf-8", errors="replace").strip().splitlines()[0]  # failed
+        raise EngineError(f"apertium {command[-1]} gave no output: {first}; check that "
+                          f"`echo hello | apertium {command[-1]}` translates")
     return stdout
 
 
