@@ -71,6 +71,28 @@ def test_a_closed_pipe_ends_as_click_ends_it() -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_output_to_a_full_device_is_one_line(tmp_path: Path, unbuffered: str) -> None:
+    """``miss-i18n --help > /dev/full`` (a full disk): a traceback from click.echo's
+    flush, exit 1 unbuffered (as CI runs); one line now, and Python's 120."""
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run([sys.executable, "-c", SCRIPT, "--help"], cwd=tmp_path,
+                              stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+                              env={**ENV, "PYTHONUNBUFFERED": unbuffered})
+    assert (done.returncode, done.stderr) == (
+        120, "error: cannot write the output (No space left on device)\n")
+
+
+def test_a_command_started_without_its_output_ends_well(tmp_path: Path) -> None:
+    """``miss-i18n … >&-``: sys.stdout is None; the exit's flush raised AttributeError."""
+    done = subprocess.run([sys.executable, "-c", SCRIPT, "--version"], cwd=tmp_path,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env=ENV, check=False, close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_exit_handlers_run_and_the_code_is_kept() -> None:
     done = python("import atexit\nfrom miss_i18n import cli\n"
                   "atexit.register(print, 'handler ran')\n"

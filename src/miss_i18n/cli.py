@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import contextlib
+import errno
 import functools
 import gc
 import io
@@ -883,6 +885,12 @@ def script() -> None:
         main()
     except SystemExit as done:  # how click's standalone main always ends
         code: str | int | None = done.code
+    except OSError as error:  # the output itself (`> /dev/full`): every file the run
+        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # writes says
+            raise  # why it failed as a MissI18nError, so only printing got here
+        with contextlib.suppress(OSError, ValueError):
+            print(f"error: cannot write the output ({error.strerror})", file=sys.stderr)
+        code = 120  # as Python exits where its last flush fails
     else:
         code = None
     finally:
@@ -911,7 +919,8 @@ def _exit(code: str | int | None) -> NoReturn:
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None: started with it closed (`>&-`)
+                stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head`), a closed stream
             status = status or 120
     os._exit(status & 0xFF)
