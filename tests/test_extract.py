@@ -172,8 +172,15 @@ def test_deep_pages_lose_nothing_or_fail_clearly() -> None:
 
     [slot] = locate(parse_page(page(300)), "p.html")  # libxml2 alone drops it past 256
     assert slot.segment.msgid == "deep <1>text</1>"
-    with pytest.raises(ExtractError, match="nested too deeply to walk"):
+    [slot] = locate(parse_page(page(2040)), "p.html")  # (Python's limit: 320 at most)
+    assert slot.segment.msgid == "deep <1>text</1>"
+    with pytest.raises(ExtractError, match="nested over 2,048 deep"):
         locate(parse_page(page(3000)), "p.html")
+    # void elements libxml2 does not know stay open: it dropped the rest without a word
+    wbr = f"<html><body><p>{'w<wbr>' * 2100}end</p><h2>After</h2></body></html>".encode()
+    with pytest.raises(ExtractError, match="nested over 2,048 deep") as raised:
+        parse_page(wbr)
+    assert raised.value.line == 1
 
 
 def test_twenty_thousand_siblings_each_get_their_position() -> None:

@@ -386,6 +386,7 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if root is None:
         raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
                            "its content or remove the file", path=path)
+    _refuse_too_deep(parser, path)
     if "{" in text:
         _refuse_braced_names(root, path)
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
@@ -405,6 +406,21 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     gather_trailing(root, path)
     hoist_voids(root)
     return root.getroottree()
+
+
+def _refuse_too_deep(parser: etree.HTMLParser, path: Path | None) -> None:
+    """ExtractError where libxml2 stopped reading the page: elements nested deeper than it
+    goes (2,048, even with huge_tree), after which it drops the rest of the page without
+    failing. Void elements its HTML 4 parser does not know (``<wbr>``, ``<embed>``,
+    ``<source>``, ``<track>``) stay open until their block ends: 2,046 ``<wbr>`` in one
+    paragraph are that deep."""
+    for entry in parser.error_log:
+        if entry.message.startswith("Excessive depth"):
+            raise ExtractError("elements are nested over 2,048 deep as the HTML parser reads "
+                               "the page (each <wbr>, <embed>, <source> or <track> counts as "
+                               "open until its block ends), and what follows would be lost; "
+                               "flatten the page's markup or split the block",
+                               path=path, line=entry.line or None)
 
 
 _BRACED = etree.XPath("//@*[starts-with(name(), '{')]/..")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -699,12 +700,21 @@ class _TooDeep(Exception):
         self.line = line if isinstance(line, int) else None
 
 
+WALK_FRAMES = 12_000
+"""The recursion limit the walk runs under: a few frames an element, for the 2,048 levels
+the parser reads (pages.parse_page refuses deeper ones). Under Python's default (1,000)
+a page 320 deep was walked in one process and refused in a worker, whose stack starts
+deeper: the verdict hung on --jobs."""
+
+
 def locate(tree: etree._ElementTree, page: str, path: Path | None = None) -> list[Slot]:
     """Every segment of a parsed page with the place it lives, in document order
     (``path``: the page's file, where known, for an error to name)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, WALK_FRAMES))
     try:
         slots = _Walker(tree, page).walk()
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - the parser refuses pages this deep first
         raise ExtractError("elements are nested too deeply to walk; flatten the page's "
                            "markup", path=Path(page) if path is None else path) from None
     except _TooDeep as deep:
@@ -712,6 +722,8 @@ def locate(tree: etree._ElementTree, page: str, path: Path | None = None) -> lis
                            "deeper than a translation may nest its placeholders; flatten the "
                            "page's markup", path=Path(page) if path is None else path,
                            line=deep.line) from None
+    finally:
+        sys.setrecursionlimit(limit)
     seen: set[str] = set()
     for slot in slots:
         if slot.segment.context in seen:  # pragma: no cover - paths are unique by construction
