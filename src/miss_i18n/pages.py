@@ -423,7 +423,7 @@ def _refuse_too_deep(parser: etree.HTMLParser, path: Path | None) -> None:
                                path=path, line=entry.line or None)
 
 
-_BRACED = etree.XPath("//@*[starts-with(name(), '{')]/..")
+_BRACED = etree.XPath("//*[@*[starts-with(name(), '{')]]")
 """The elements with an attribute whose name starts with ``{`` (libxml2's search: a twentieth
 of parsing the page, where it has a brace at all)."""
 
