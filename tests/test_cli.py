@@ -403,6 +403,11 @@ def test_every_option_can_be_set_from_the_environment_by_its_name(project: Path,
     result = runner.invoke(main, ["models", "list"], env={"MISS_I18N_MODELS_LIST_CONFIG":
                                                           str(missing)})
     assert result.exit_code == 2
+    # empty, as --base-url "": no base URL (click read an empty variable as none set)
+    assert invoke("build", "-q", "--base-url", "https://example.org/")[0] == 0
+    assert (project / "site" / "sitemap.xml").is_file()
+    result = runner.invoke(main, ["build", "-q"], env={"MISS_I18N_BUILD_BASE_URL": ""})
+    assert result.exit_code == 0 and not (project / "site" / "sitemap.xml").exists()
 
 
 def test_progress_bars_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:

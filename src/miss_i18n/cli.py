@@ -122,9 +122,20 @@ def check_option(function: F) -> F:
         help="Write nothing; exit 3 naming every file that would change.")(function)
 
 
+def _empty_from_environment(_context: click.Context, param: click.Parameter,
+                            value: str | None) -> str | None:
+    """click reads an empty environment variable as none set: ``MISS_I18N_BUILD_BASE_URL=``
+    kept the config's base-url, where README says it clears it, as ``--base-url ""``."""
+    if value is None:
+        names = [param.envvar] if isinstance(param.envvar, str) else param.envvar or []
+        if any(os.environ.get(name) == "" for name in names):
+            return ""
+    return value
+
+
 def base_url_option(function: F) -> F:
     return click.option(
-        "--base-url", metavar="URL",
+        "--base-url", metavar="URL", callback=_empty_from_environment,
         help="Absolute URL the site is published at, for hreflang, canonical and sitemap "
              "links; sitemap.xml is written only with one (overrides base-url in the "
              "config; an empty value clears it). Links people click are always "
