@@ -559,6 +559,21 @@ def test_a_replaced_file_keeps_its_permission_bits(project: Path) -> None:
         == 0o644
 
 
+def test_new_files_follow_the_umask_as_new_folders_do(project: Path) -> None:
+    """Under umask 077 the new folders were 0700 and the pages in them 0644 (a web server
+    of another user reached neither, where 0644 meant to let it read them): a new file
+    is now what the umask leaves of 0666, as any tool's."""
+    done = subprocess.run([sys.executable, "-m", "miss_i18n.cli", "run", "--no-translate",
+                           "-q"], cwd=project, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+                          preexec_fn=lambda: os.umask(0o027))
+    assert done.returncode == 0, done.stderr
+    for path in (project / "site" / "de" / PAGE, project / "locales" / "miss.pot",
+                 project / ".miss-i18n" / "pages.json"):
+        assert path.stat().st_mode & 0o777 == 0o640, path
+    assert (project / "site" / "de").stat().st_mode & 0o777 == 0o750
+
+
 @pytest.mark.parametrize("name", ["locales/de/LC_MESSAGES/miss.po", f"site/ar/{PAGE}"])
 def test_a_read_only_file_is_not_replaced(project: Path, name: str) -> None:
     """Git never makes a file read-only: whoever did meant "do not write" (as a Perforce

@@ -430,13 +430,25 @@ def stage(path: Path, data: bytes, within: Path, expected: str | None = None, *,
     return Staged(temp, path, expected)
 
 
+def _umask() -> int:
+    """The process's umask (read once, as the process starts: reading it sets it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def _mode_for(path: Path, found: os.stat_result | None) -> int:
     """The permission bits of the file replacing ``path``: those of the file there (a
-    private 0600 catalog stays private, as msgmerge, editors and git keep them); 0644 for
-    a new file or a link (the link is replaced, not its target). A file whose owner may
-    not write it was made read-only on purpose (git never does): not replaced."""
+    private 0600 catalog stays private, as msgmerge, editors and git keep them); for a new
+    file or a link (the link is replaced, not its target), what the umask leaves of 0666,
+    as any tool's new file (0644 under the usual 022; 0644 whatever the umask made new
+    folders 0700 and their pages 0644 under 077). A file whose owner may not write it was
+    made read-only on purpose (git never does): not replaced."""
     if found is None or not stat.S_ISREG(found.st_mode):
-        return 0o644
+        return 0o666 & ~_UMASK
     mode = found.st_mode & 0o777
     if not mode & stat.S_IWUSR:
         raise WriteError(f"read-only (mode {mode:04o}), so not replaced; make it writable "
