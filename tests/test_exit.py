@@ -93,6 +93,20 @@ def test_a_command_started_without_its_output_ends_well(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_a_command_run_from_a_removed_folder_says_so(tmp_path: Path) -> None:
+    """The shell's folder removed under it (a checkout deleted, then the command run
+    again): os.getcwd's traceback, even with an absolute --config; one line now."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", f"import os; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r})"
+         f"\n{SCRIPT}", "status", "--config", str(tmp_path / "pyproject.toml")],
+        capture_output=True, text=True, env=ENV, check=False)
+    assert (done.returncode, done.stderr) == (
+        2, "error: the current folder no longer exists (removed since the shell entered it); "
+           "cd into the project folder and run again\n")
+
+
 def test_exit_handlers_run_and_the_code_is_kept() -> None:
     done = python("import atexit\nfrom miss_i18n import cli\n"
                   "atexit.register(print, 'handler ran')\n"

@@ -262,7 +262,11 @@ def load_config(
     typed: Sequence[str] = (),
 ) -> Config:
     """Read and validate the configuration; command-line values win over the file."""
-    here = (cwd or Path.cwd()).resolve()
+    try:
+        here = (cwd or Path.cwd()).resolve()
+    except FileNotFoundError:  # removed under the shell (`rm -rf` of a checkout, then run)
+        raise ConfigError("the current folder no longer exists (removed since the shell "
+                          "entered it); cd into the project folder and run again") from None
     if pyproject is None:
         pyproject = find_pyproject(here)
         if pyproject is None:
