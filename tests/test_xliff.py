@@ -289,6 +289,24 @@ def entry(po: polib.POFile, msgctxt: str | None) -> polib.POEntry:
     return next(e for e in po if e.msgctxt == msgctxt and not e.obsolete)
 
 
+def test_a_tool_that_drops_note_categories_adds_no_comments(hostile: Path) -> None:
+    """A CAT tool that keeps notes but drops their categories sent the entries' own notes
+    (``#.``, ``#:``, flags, ``#|``) back as a translator's: each became ``#`` lines of
+    every entry, for good. A note that is one of the entry's own adds nothing."""
+    po = catalog.load(hostile)
+    root = etree.fromstring(xliff.export(po, source_locale="en", locale="ar", original="x"))
+    dropped = 0
+    for note in root.iter(X + "note"):
+        if (note.get("category") or "").startswith("po:"):
+            del note.attrib["category"]
+            dropped += 1
+    assert dropped > 10
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    result = xliff.apply(po, xliff.read(data, Path("ar.xlf")))
+    assert result.noted == 0
+    assert catalog.to_bytes(result.catalog) == catalog.to_bytes(po)
+
+
 def test_an_obsolete_units_changed_target_is_named_not_imported(hostile: Path) -> None:
     """An obsolete entry's unit goes out ``translate="no"``; a CAT tool that let its target
     be changed all the same overwrote the ``#~`` msgstr, counted as an entry updated."""

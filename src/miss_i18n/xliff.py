@@ -557,6 +557,15 @@ def _plain(line: str) -> str:
     return f"{NOTE_MARK} {line}" if line.startswith(tuple(k.value for k in Kind)) else line
 
 
+def _not_echoes(entry: polib.POEntry, notes: tuple[str, ...]) -> tuple[str, ...]:
+    """The notes that are not the entry's own ``po:*`` notes come back without their
+    category (a CAT tool that drops categories): its ``#.`` comment, a ``#:`` reference,
+    its flags, its ``#|`` lines, which became ``#`` lines of every entry."""
+    own = {entry.comment, ", ".join(entry.flags), entry.previous_msgctxt,
+           entry.previous_msgid, *(place_text(path, line) for path, line in entry.occurrences)}
+    return tuple(note for note in notes if note.strip() not in own)
+
+
 def _with_notes(entry: polib.POEntry, notes: tuple[str, ...]) -> bool:
     """Add each note not already in the entry's translator comment (_noted); whether any
     was added."""
@@ -932,7 +941,8 @@ def apply(po: polib.POFile, document: Document) -> ImportResult:
         if entry is None:
             result.unknown.append(sent)
             continue
-        if _with_notes(entry, sent.notes):  # a person's words, whatever becomes of the target
+        if _with_notes(entry, _not_echoes(entry, sent.notes)):  # a person's words, whatever
+            # becomes of the target
             result.noted += 1
         unit = _laid_out(sent, entry.msgid)
         if unit.msgid != entry.msgid:
