@@ -264,8 +264,9 @@ def test_xliff_round_trip_and_site_export(project: Path) -> None:
         assert preview.folder == "site" and server.url.startswith("http://127.0.0.1:")
 
 
-ALLOWED = {"__future__", "atexit", "codecs", "functools", "gc", "io", "json", "math", "os",
-           "signal", "sys", "threading", "collections.abc", "pathlib", "typing", "click",
+ALLOWED = {"__future__", "atexit", "codecs", "contextlib", "errno", "functools", "gc", "io",
+           "json", "math", "os", "signal", "sys", "threading", "collections.abc", "pathlib",
+           "typing", "click",
            "miss_i18n", "miss_i18n.config", "miss_i18n.errors", "miss_i18n.model",
            "miss_i18n.project", "miss_i18n.results", "miss_i18n.results_more"}
 
