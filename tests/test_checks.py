@@ -667,6 +667,31 @@ def test_numbers_in_other_digit_systems(tmp_path: Path, locale: str, msgstr: str
                locale=locale) == []
 
 
+@pytest.mark.parametrize(("msgid", "msgstr", "missing"), [
+    ("The dose is 2.5 mg.", "Die Dosis beträgt 25 mg.", "2.5"),  # a tenfold dose passed
+    ("The temperature is 37.5 °C.", "Die Temperatur beträgt 375 °C.", "37.5"),
+    ("About 95 % of patients", "Etwa 9,5 % der Patienten", "95"),
+    ("The dose is 2.5 mg.", "Die Dosis beträgt 2,5 mg.", None),
+    ("For 1,000 patients", "Für 1.000 Patienten", None),
+    ("For 1,000 patients", "Pour 1 000 patients", None),
+    ("For 1,000,000 patients", "Für 1.000.000 Patienten", None),
+    ("A 1,000.5 g sample", "Eine Probe von 1.000,5 g", None),
+    ("A 1,000.5 g sample", "Eine Probe von 10.005 g", "1,000.5"),
+    ("Take 2.50 ml", "2,5 ml einnehmen", None),
+    # a space groups digits in French, not in English: two numbers, found in parts
+    ("Take 2 500 mg tablets", "Nehmen Sie 2 Tabletten zu je 500 mg", None),
+    ("Take 2 tablets of 500 mg", "Nehmen Sie 2 500-mg-Tabletten", None),
+])
+def test_a_number_keeps_its_value_whatever_its_separators(
+        tmp_path: Path, msgid: str, msgstr: str, missing: str | None) -> None:
+    """Numbers were keyed by their digits alone: 2.5 and 25 were the same number, so a
+    tenfold dose passed. The last separator is the decimal one, unless it groups (three
+    digits after it: 1,000 is a thousand, or one in German: either passes)."""
+    expected = [] if missing is None else [
+        issue("numbers", WARNING, f"number missing from the translation: {missing}", msgid)]
+    assert one(tmp_path, msgid, msgstr) == expected
+
+
 # -- translations msgcat joined -------------------------------------------------------------
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext is not installed")
 def test_two_translations_msgcat_joined_are_an_error(tmp_path: Path) -> None:

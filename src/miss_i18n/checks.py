@@ -485,16 +485,60 @@ def check_unusable_characters(text: Text, ctx: CheckContext) -> Iterator[str]:
 _NUMBER = re.compile(
     r"\d+(?:(?:[.,'\u2019\u066b\u066c\uff0c\uff0e\u00a0\u202f\u2009]|\x20(?=\d{3}(?!\d)))\d+)*"
 )
+_SEPARATOR = re.compile(r"[^\d]")
+_GROUPING = frozenset("'\u2019\u066c\u00a0\u202f\u2009 ")
+"""Separators that only ever group digits (a space, an apostrophe, the Arabic thousands
+separator); the Arabic decimal separator (U+066B) only ever ends the whole part."""
 
 
-def _numbers(text: str) -> dict[str, str]:
-    """Numbers in text, keyed by their digits in ASCII (separators left out)."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class _Number:
+    """A number as written: the values it may mean, and, where spaces group it ("2 500",
+    which in English is two numbers), its space-separated parts' values."""
+
+    shown: str
+    values: frozenset[str]
+    parts: tuple[frozenset[str], ...] = ()
+
+
+def _value(whole: str, fraction: str = "") -> str:
+    """A number's value written alike: ``0012.50`` and ``12.5`` are ``12.5``."""
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _values(text: str) -> frozenset[str]:
+    """What a number may mean, its separators read as a locale's: the last one is the
+    decimal separator unless it groups (a space, an apostrophe, one used before it too)
+    or may (three digits after it: "1,000" is a thousand or, in German, one); those before
+    it group. "2.5" and "2,5" mean 2.5, never 25."""
+    digits = "".join(str(unicodedata.decimal(char)) if unicodedata.decimal(char, None)
+                     is not None else "|" for char in text)
+    groups = digits.split("|")
+    seps = _SEPARATOR.findall(text)
+    if not seps:
+        return frozenset({_value(groups[0])})
+    last = seps[-1]
+    grouped = _value("".join(groups))
+    if last == "\u066b":
+        return frozenset({_value("".join(groups[:-1]), groups[-1])})
+    if last in _GROUPING or last in seps[:-1]:
+        return frozenset({grouped})
+    decimal = _value("".join(groups[:-1]), groups[-1])
+    if len(groups[-1]) == 3 and not (len(seps) > 1 and seps[0] != last):
+        return frozenset({grouped, decimal})
+    return frozenset({decimal})
+
+
+def _numbers(text: str) -> tuple[_Number, ...]:
+    """Numbers in text (any digit system), with what each may mean."""
+    found = []
     for match in _NUMBER.finditer(text):
-        digits = "".join(str(unicodedata.decimal(char)) for char in match.group()
-                         if unicodedata.decimal(char, None) is not None)
-        found.setdefault(digits, match.group())
-    return found
+        shown = match.group()
+        parts = shown.split(" ")
+        found.append(_Number(shown, _values(shown), tuple(_values(part) for part in parts)
+                             if len(parts) > 1 else ()))
+    return tuple(found)
 
 
 _source_numbers = lru_cache(maxsize=SOURCE_TEXTS)(_numbers)
@@ -505,15 +549,23 @@ def check_numbers(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Every number of the source appears in the translation, in any digit system.
 
     Group and decimal separators may change with the locale (1,000 → 1.000, 3.5 → 3,5 or
-    Arabic-Indic digits with the Arabic decimal separator).
+    Arabic-Indic digits with the Arabic decimal separator), the value may not (2.5 mg →
+    25 mg is a tenfold dose). A number spaces group ("2 500 mg tablets", two numbers in
+    English) is found whole or in its parts, on either side.
     """
     wanted = _source_numbers(text.plain_source)
     if not wanted:  # most texts: the translation is not searched
         return
-    present = _numbers(text.plain_target)
-    missing = [shown for digits, shown in wanted.items() if digits not in present]
+    present: set[str] = set()
+    for number in _numbers(text.plain_target):
+        present.update(number.values)
+        for part in number.parts:
+            present.update(part)
+    missing = [number.shown for number in wanted
+               if not (number.values & present or (number.parts and all(
+                   part & present for part in number.parts)))]
     if missing:
-        yield f"number missing from the translation: {_listed(missing)}"
+        yield f"number missing from the translation: {_listed(list(dict.fromkeys(missing)))}"
 
 
 def _preferred(glossary: Glossary, ctx: CheckContext) -> dict[str, str]:
