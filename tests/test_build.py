@@ -23,7 +23,7 @@ from helpers import (
     visible_text,
 )
 from miss_i18n import relink, site_pages
-from miss_i18n.build import Rejection, Review, localize, shows
+from miss_i18n.build import BLANK, Rejection, Review, localize, shows
 from miss_i18n.chrome import MARK, UNTRANSLATED_NOTICE
 from miss_i18n.cli import main
 from miss_i18n.languages import bcp47
@@ -94,7 +94,7 @@ def test_mismatched_placeholders_keep_the_source(bad: str) -> None:
     assert visible_text(built) == visible_text(data)
 
 
-@pytest.mark.parametrize("blank", [" ", "\t", "\u00a0", " \u3000 "])
+@pytest.mark.parametrize("blank", [" ", "\t", "\u00a0", " \u3000 ", "\u200b", "\u2060\u200f"])
 def test_a_translation_of_spaces_alone_keeps_the_source(blank: str) -> None:
     """A msgstr of spaces (a slip in an editor) would blank the paragraph or heading on
     the page, and count as translated: the source is kept, and the entry named."""
@@ -103,7 +103,7 @@ def test_a_translation_of_spaces_alone_keeps_the_source(blank: str) -> None:
     site = Site(["t.html"], "en", ["de"])
     built, report = localize(parse_page(data), "t.html", "de",
                              {("t:body/p", slot.segment.msgid): blank}, site=site)
-    assert report.rejected == [Rejection("t:body/p", "is only spaces")]
+    assert report.rejected == [Rejection("t:body/p", BLANK)]
     assert visible_text(built) == visible_text(data)
     assert not shows(blank, slot.segment.msgid) and shows("Text", "Source")
 

@@ -19,6 +19,7 @@ from babel.messages.plurals import get_plural
 
 from conftest import ROOT
 from miss_i18n import po_fast, po_syntax
+from miss_i18n.build import shows
 from miss_i18n.catalog import load, mo_bytes, plural_forms
 from miss_i18n.checks import (
     CHECKS,
@@ -135,7 +136,8 @@ SPEC = {
     "plural-forms-cldr": WARNING,
     "babel": ERROR, "newlines": ERROR, "joined-translations": ERROR, "placeholders": ERROR,
     "raw-markup": ERROR, "urls": ERROR,
-    "do-not-translate": ERROR, "unusable-characters": ERROR, "numbers": WARNING,
+    "do-not-translate": ERROR, "unusable-characters": ERROR, "blank": ERROR,
+    "numbers": WARNING,
     "preferred-term": WARNING, "whitespace": WARNING, "end-punctuation": WARNING,
     "bidi-controls": WARNING, "repeated-words": WARNING, "double-spaces": WARNING,
     "html-entity": WARNING, "untranslated": WARNING, "script": WARNING,
@@ -147,7 +149,7 @@ def test_every_check_has_a_stable_name_and_a_fixed_severity() -> None:
     assert [check.name for check in CHECKS] == list(SPEC)  # report order, errors first
     # (in each kind: the header's, then the entries')
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in SPEC)
-    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 18
+    assert len(ENTRY_CHECKS) == len(set(ENTRY_CHECKS)) == 19
     assert [check.name for check in HEADER_CHECKS] == list(SPEC)[:4]
     assert all(check.summary and "\n" not in check.summary for check in CHECKS)
 
@@ -164,7 +166,7 @@ def test_readme_names_every_check_with_its_severity() -> None:
 def test_a_second_check_of_the_same_name_is_refused() -> None:
     with pytest.raises(ValueError, match="two checks are named 'urls'"):
         entry_check("urls", WARNING, "again")(lambda text, ctx: iter(()))
-    assert len(ENTRY_CHECKS) == 18
+    assert len(ENTRY_CHECKS) == 19
 
 
 def test_check_context_keeps_its_positional_form() -> None:
@@ -690,6 +692,20 @@ def test_a_number_keeps_its_value_whatever_its_separators(
     expected = [] if missing is None else [
         issue("numbers", WARNING, f"number missing from the translation: {missing}", msgid)]
     assert one(tmp_path, msgid, msgstr) == expected
+
+
+@pytest.mark.parametrize("msgstr", [" ", "\u00a0", "\u200b", "\u2060", "\u200f "])
+def test_a_translation_that_shows_nothing_is_an_error(tmp_path: Path, msgstr: str) -> None:
+    """A zero-width space alone passed every check and blanked the paragraph on the page;
+    a space alone was a whitespace warning while the build kept the source text (a CI
+    gate on check passed, the pages showed English). Both are errors now, as the build
+    treats them."""
+    found = [i for i in one(tmp_path, "Oxford", msgstr) if i.severity is ERROR]
+    seen = "".join(f" U+{ord(char):04X}" for char in dict.fromkeys(msgstr))
+    assert found == [issue("blank", ERROR, f"the translation shows nothing (only{seen}); the "
+                           "page keeps the source text: write the translation, or empty it",
+                           "Oxford")]
+    assert not shows(msgstr, "Oxford")
 
 
 # -- translations msgcat joined -------------------------------------------------------------

@@ -43,6 +43,7 @@ from .markup import (
     has_placeholders,
     parse,
     shape_of,
+    shows_nothing,
     source_shape,
     unescape_text,
     unusable_characters,
@@ -75,7 +76,7 @@ class Rejection:
 
 
 MISMATCH = "does not match its placeholders"
-BLANK = "is only spaces"
+BLANK = "shows nothing (spaces or invisible characters alone)"
 
 
 @dataclass(frozen=True)
@@ -419,9 +420,10 @@ def shows(translation: str, msgid: str) -> bool:
 
 
 def _blank(translation: str, msgid: str) -> bool:
-    """A translation of spaces alone (a tab, a no-break space) for a text that has more:
-    shown, it would blank a heading or a link; a slip, never a translation."""
-    return not translation.strip() and bool(msgid.strip())
+    """A translation that shows nothing (spaces, a zero-width space: markup.shows_nothing)
+    for a text that shows something: shown, it would blank a heading or a link; a slip,
+    never a translation."""
+    return shows_nothing(translation) and not shows_nothing(msgid)
 
 
 def attribute_value(old: str, value: str) -> str:

@@ -43,6 +43,7 @@ from .markup import (
     describe,
     plain_text,
     shape,
+    shows_nothing,
     source_shape,
     strip_placeholders,
     unusable_characters,
@@ -477,6 +478,17 @@ def check_unusable_characters(text: Text, ctx: CheckContext) -> Iterator[str]:
     if found:
         yield (f"the translation holds characters a web page cannot hold ({describe(found)}); "
                "remove them")
+
+
+@entry_check("blank", _E, "a translation that shows something where its source does")
+def check_blank(text: Text, ctx: CheckContext) -> Iterator[str]:
+    """A translation of spaces or invisible characters alone (a slip: a space typed, a
+    zero-width space pasted) shows nothing where the source shows text: the build keeps
+    the source text there, as for any translation it cannot use."""
+    if shows_nothing(text.target) and not shows_nothing(text.source):
+        seen = "".join(f" U+{ord(char):04X}" for char in dict.fromkeys(text.target))
+        yield (f"the translation shows nothing (only{seen}); the page keeps the source "
+               "text: write the translation, or empty it")
 
 
 # Digits of any decimal system (\d is Unicode), grouped by . , ' and the right single

@@ -9,6 +9,7 @@ translation can only reorder and fill the placeholders its source has.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -179,6 +180,12 @@ def has_letters(text: str) -> bool:
 
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether text holds no character a reader sees: spaces (a tab, a no-break space) and
+    invisible format characters alone (a zero-width space, a word joiner, a bidi mark)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
 def unusable_characters(text: str) -> list[str]:
