@@ -128,6 +128,17 @@ def test_a_locale_or_temp_folder_this_machine_lacks_changes_nothing(
 
 
 @needs_apertium
+def test_a_tilde_keeps_its_place() -> None:
+    """Apertium's HTML deformatter drops every ``~`` (and ``&#126;``): "5~10 mg" came back
+    "510 mg", a tenfold range on a page, with only a numbers warning."""
+    assert SPANISH is not None
+    [plain] = ENGINE.translate(SPANISH, ["Take ~5 mg daily; the range is 5~10 mg."])
+    assert "~5" in plain and "5~10" in plain
+    [marked] = ENGINE.translate_markup(SPANISH, ["Take <1>~5</1> mg; 5~10 <2/> mg."])
+    assert "<1>~5</1>" in marked and "5~10" in marked
+
+
+@needs_apertium
 def test_one_call_starts_one_apertium_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SPANISH is not None
     started = apertium_runs(monkeypatch)

@@ -189,10 +189,16 @@ class ApertiumEngine:
 
 # -- the wire format ---------------------------------------------------------------
 
+_TILDE = "<miss-tilde></miss-tilde>"
+"""A ``~`` as sent: Apertium's HTML deformatter drops every one (``&#126;`` too), so "5~10
+mg" came back "510 mg"; an empty element it keeps in its place, put back (``unwrap``)."""
+
+
 def wrap(sentences: Iterable[str], *, markup: bool = False) -> str:
     """Each sentence as its own numbered block, escaped so that its text stays text
     (``markup``: the sentences are HTML already, made by ``to_html``)."""
-    return "".join(f'<p id="s{i}">{s if markup else html.escape(s, quote=False)}</p>\n'
+    return "".join(f'<p id="s{i}">'
+                   f'{(s if markup else html.escape(s, quote=False)).replace("~", _TILDE)}</p>\n'
                    for i, s in enumerate(sentences))
 
 
@@ -236,7 +242,7 @@ def from_html(document: str) -> str:
 
 def unwrap(document: str, count: int, *, markup: bool = False) -> list[str]:
     """The blocks back, in order; exactly ``count`` of them numbered 0..count-1."""
-    blocks = _BLOCK.findall(document)
+    blocks = _BLOCK.findall(document.replace(_TILDE, "~"))
     numbers = [int(number) for number, _ in blocks]
     if numbers != list(range(count)):
         raise EngineError(f"apertium returned {len(blocks)} sentences for {count} "
