@@ -33,6 +33,7 @@ from miss_i18n.translate import (
     translate_catalog,
     units_piecewise,
     units_whole,
+    wants_human,
 )
 
 MODEL = ModelInfo("argos", "translate-en_de-1_0", "1.0", "en", "de", "de")
@@ -59,6 +60,12 @@ def test_only_untranslated_entries_and_stale_drafts_are_chosen() -> None:
     assert not needs_translation(entry("Hallo", ("fuzzy",), memory))
     assert needs_translation(entry("Hallo", ("fuzzy",), memory, previous="Hi"))
     assert not needs_translation(entry("Hallo", ("fuzzy",), f"edited {memory}", previous="Hi"))
+    # a person's own note that merely starts as a draft's line marks no draft: an engine
+    # or the memory replaced such a fuzzy translation (and its note)
+    for note in ("machine-translated: by Google, then reviewed by Anna",
+                 "machine-translated: DeepL, checked", "translation memory: I checked it"):
+        assert not needs_translation(entry("Hallo", ("fuzzy",), note, previous="Hi"))
+        assert wants_human(entry("Hallo", ("fuzzy",), note)) is False
 
 
 def test_units_never_contain_placeholders() -> None:

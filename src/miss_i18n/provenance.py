@@ -89,6 +89,16 @@ _DIGESTED = tuple(kind.value for kind in (Kind.MACHINE, Kind.ACCEPTED_MACHINE,
 of one): only those are joined. A memory line written before it had a digest ends
 otherwise, and the lines after it are a person's: so memory lines are never joined (one
 wrapped, for a long file name, reads as having no digest, as an older one does)."""
+_AS_WRITTEN = {
+    Kind.MACHINE: re.compile(r"machine-translated: \S+ .*?\S \([^()\n→]+→[^()\n→]+\)"
+                             r"(?:; [^\n]*)?"),
+    Kind.MEMORY: re.compile(r"translation memory: (?:[^\n]*\.[tT][mM][xX]|[^\n]*; "
+                            rf"{DIGEST_LABEL} [0-9a-f]{{8}})"),
+}
+"""A draft's line as this tool writes it (``machine_line``: a model named with its
+language pair; ``memory_line``: a TMX file, or the text's digest): a person's comment that
+merely starts so (``machine-translated: by Google, then reviewed by Anna``) marks no draft,
+which an engine or the memory would replace."""
 _ACCEPTED = {Kind.MACHINE: Kind.ACCEPTED_MACHINE, Kind.MEMORY: Kind.ACCEPTED_MEMORY}
 _EDITED = {Kind.MACHINE: Kind.EDITED_MACHINE, Kind.MEMORY: Kind.EDITED_MEMORY}
 
@@ -239,9 +249,13 @@ class Provenance:
 
 
 def parse_line(line: str) -> Provenance | None:
-    """The provenance a translator-comment line states, or None for any other line."""
+    """The provenance a translator-comment line states, or None for any other line (a
+    draft's line not as this tool writes it: ``_AS_WRITTEN``)."""
     kind = next((k for k in Kind if line.startswith(k.value)), None)
     if kind is None:
+        return None
+    written = _AS_WRITTEN.get(kind)
+    if written is not None and written.fullmatch(line) is None:
         return None
     text = line[len(kind.value):].strip()
     found = _CONFIDENCE.search(line)
@@ -265,14 +279,20 @@ def read(entry: polib.POEntry, *kinds: Kind) -> Provenance | None:
     return None
 
 
-def _has(entry: polib.POEntry, mark: str) -> bool:
+def _has(entry: polib.POEntry, kind: Kind) -> bool:
+    """Whether the entry's comment has a draft line of ``kind`` as written (``_AS_WRITTEN``;
+    a search for its mark first, as most comments have none)."""
     comment = entry.tcomment
-    return bool(comment) and (comment.startswith(mark) or f"\n{mark}" in comment)
+    mark = kind.value
+    if not comment or not (comment.startswith(mark) or f"\n{mark}" in comment):
+        return False
+    written = _AS_WRITTEN[kind]
+    return any(written.fullmatch(line) for line in comment.split("\n") if line.startswith(mark))
 
 
 def is_machine(entry: polib.POEntry) -> bool:
     """An engine's draft: its translator comment carries a machine line."""
-    return _has(entry, MACHINE_MARK)
+    return _has(entry, Kind.MACHINE)
 
 
 def is_edited(entry: polib.POEntry) -> bool:
@@ -318,7 +338,7 @@ def is_engine_text(entry: polib.POEntry) -> bool:
 
 def is_from_memory(entry: polib.POEntry) -> bool:
     """A draft taken from an imported human translation (``translation memory: …``)."""
-    return _has(entry, TM_MARK)
+    return _has(entry, Kind.MEMORY)
 
 
 def is_memory_draft(entry: polib.POEntry) -> bool:
