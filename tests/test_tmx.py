@@ -166,7 +166,8 @@ def test_imported_translations_become_fuzzy_drafts_with_their_own_provenance(
             drafted = entry(started, locale, msgctxt)
             assert drafted.msgstr == text
             assert drafted.flags == ["fuzzy"]
-            assert drafted.tcomment == provenance.memory_line("people.tmx", text=text)
+            assert drafted.tcomment == provenance.memory_line("people.tmx", text=text,
+                                                              source=drafted.msgid)
             assert not provenance.is_machine(drafted)
         po = catalog.load(started / "locales" / locale / "LC_MESSAGES" / "miss.po")
         assert catalog.stats(po, locale).machine == 0
@@ -300,7 +301,8 @@ def test_only_untranslated_entries_and_machine_drafts_take_a_human_translation(
     replaced = entry(started, "de", ADVANTAGES)
     assert (replaced.msgstr, replaced.flags, replaced.tcomment) == (
         "Vorteile & Nutzen", ["fuzzy"],
-        "a note\n" + provenance.memory_line("people.tmx", text="Vorteile & Nutzen"))
+        "a note\n" + provenance.memory_line("people.tmx", text="Vorteile & Nutzen",
+                                             source=replaced.msgid))
     # a second translate changes nothing
     before = path.read_bytes()
     assert invoke("translate", "--engine", "apertium", "-l", "de")[0] == 0
@@ -315,7 +317,7 @@ def _change_the_overview_heading(project: Path) -> None:
     assert code == 0, output
 
 
-WAS = provenance.memory_line("people.tmx", text="Überblick")
+WAS = provenance.memory_line("people.tmx", text="Überblick", source="Overview")
 """The line of the memory's draft of the Overview heading."""
 NEW_OVERVIEW = HEAD + """\
     <tu><tuv xml:lang="en"><seg>Overview of the method</seg></tuv>
@@ -338,7 +340,35 @@ def test_a_draft_from_the_memory_whose_source_changed_takes_the_new_translation(
     fresh = entry(started, "de", OVERVIEW)
     assert (fresh.msgid, fresh.msgstr, fresh.flags, fresh.previous_msgid, fresh.tcomment) == (
         "Overview of the method", "Überblick über die Methode", ["fuzzy"], None,
-        provenance.memory_line("new.tmx", text="Überblick über die Methode"))
+        provenance.memory_line("new.tmx", text="Überblick über die Methode",
+                               source="Overview of the method"))
+
+
+def test_a_memory_draft_a_plain_msgmerge_carried_to_a_changed_text_is_drafted_again(
+        started: Path) -> None:
+    """A translator's ``msgmerge`` without ``--previous`` moves a memory draft onto the
+    changed text with no ``#| msgid``: it kept the old text's translation, counted and
+    shown as a memory draft of the new one, though the memory holds the new text's. Its
+    line names the digest of the text it translated now, as a machine draft's does."""
+    (started / "people.tmx").write_text(PEOPLE, encoding="utf-8")
+    assert invoke("tm", "import", "people.tmx", "-q") == (0, "")
+    assert invoke("translate", "--engine", "apertium", "-q")[0] == 0
+    path = started / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    [merged] = [e for e in po if e.msgctxt == OVERVIEW]
+    merged.msgid = "Overview of the method"  # as msgmerge leaves it: fuzzy, no #| msgid
+    path.write_bytes(catalog.to_bytes(po))
+    page = started / "source" / "minimally-invasive-spine-surgery.html"
+    page.write_text(page.read_text("utf-8").replace("<h2>Overview</h2>",
+                                                    "<h2>Overview of the method</h2>"), "utf-8")
+    (started / "new.tmx").write_text(NEW_OVERVIEW, encoding="utf-8")
+    assert invoke("tm", "import", "new.tmx", "-q") == (0, "")
+    assert invoke("run", "--engine", "apertium", "-q")[0] == 0
+    fresh = entry(started, "de", OVERVIEW)
+    assert (fresh.msgstr, fresh.tcomment) == (
+        "Überblick über die Methode",
+        provenance.memory_line("new.tmx", text="Überblick über die Methode",
+                               source="Overview of the method"))
 
 
 def test_a_draft_from_the_memory_a_person_edited_is_theirs_when_its_source_changes(

@@ -6,7 +6,7 @@ keeps translator comments)::
 
     # machine-translated: argos translate-en_de-1_0 1.0 (en→de); confidence 0.42; msgid 9d3a41c0; …
     # machine-translated: apertium eng-spa 1.0 (en→es); rule-based draft; markup: …
-    # translation memory: old-site.tmx; msgstr 0c4f7e21
+    # translation memory: old-site.tmx; msgid 9d3a41c0; msgstr 0c4f7e21
 
 A line's first words say its kind (``Kind``); an engine draft's rest is the model
 (``ModelInfo.provenance``: engine, model, version, language pair and a note), then the
@@ -179,10 +179,13 @@ def machine_line(model: str, *, piecewise: bool = False, confidence: float | Non
     return f"{line}; {PIECEWISE_NOTE}" if piecewise else line
 
 
-def memory_line(origin: str, *, text: str | None = None) -> str:
-    """``translation memory: <file>[; msgstr <digest of text>]``: a draft from an imported
-    human translation (the digest tells a person's edit of it, as a machine line's does)."""
+def memory_line(origin: str, *, text: str | None = None, source: str | None = None) -> str:
+    """``translation memory: <file>[; msgid <digest of source>][; msgstr <digest of
+    text>]``: a draft from an imported human translation (the digests tell a draft merged
+    onto another text, and a person's edit of it, as a machine line's do)."""
     line = f"{TM_MARK} {origin}"
+    if source is not None:
+        line = f"{line}; {SOURCE_LABEL} {text_digest(source)}"
     return line if text is None else f"{line}; {DIGEST_LABEL} {text_digest(text)}"
 
 
@@ -352,14 +355,14 @@ def is_of_earlier_source(entry: polib.POEntry) -> bool:
     ``catalog.merge`` and ``msgmerge --previous`` write) is another text. Not a person's own
     translation they marked fuzzy (Poedit's "Needs work": no ``#|``), nor one whose
     ``#| msgid`` is its msgid (the same text, moved to another context). Without a ``#|``
-    (``msgmerge`` without ``--previous`` writes none), a machine draft whose line names the
-    digest of another msgid than its own (``machine_line``'s ``source``) is one too:
-    merged onto a changed text, it would otherwise read as the current text's draft."""
+    (``msgmerge`` without ``--previous`` writes none), a draft whose line names the digest
+    of another msgid than its own (``machine_line``'s, ``memory_line``'s ``source``) is one
+    too: merged onto a changed text, it would otherwise read as the current text's draft."""
     if not entry.fuzzy:
         return False
     if entry.previous_msgid is not None:
         return entry.previous_msgid != entry.msgid
-    found = read(entry, Kind.MACHINE) if is_machine(entry) else None
+    found = read(entry, Kind.MACHINE, Kind.MEMORY) if is_draft(entry) else None
     return found is not None and found.source is not None \
         and found.source != text_digest(entry.msgid)
 

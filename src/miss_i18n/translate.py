@@ -40,6 +40,7 @@ from .provenance import (
     is_edited,
     is_from_memory,
     is_machine,
+    is_of_earlier_source,
     machine_line,
     memory_line,
     needs_translation,
@@ -88,8 +89,7 @@ def wants_human(entry: polib.POEntry) -> bool:
     if not entry.msgstr:
         return True
     return "fuzzy" in entry.flags and not is_edited(entry) and (is_machine(entry) or (
-        is_from_memory(entry) and entry.previous_msgid is not None
-        and entry.previous_msgid != entry.msgid))
+        is_from_memory(entry) and is_of_earlier_source(entry)))
 
 
 def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale: str,
@@ -115,7 +115,7 @@ def human_drafts(po: polib.POFile, locale: str, memory: Memory, *, source_locale
             continue
         if not text.strip() or not _same_shape(text, expected):
             continue
-        _record_line(entry, text, memory_line(origin, text=text))
+        _record_line(entry, text, memory_line(origin, text=text, source=entry.msgid))
         done += 1
     if done:
         po.metadata["PO-Revision-Date"] = format_date(now)
