@@ -296,8 +296,13 @@ def reads_as_format(text: str) -> bool:
     """Whether ``text`` holds a python-format placeholder (``%s``, ``%(name)d``, ``%5.2f``).
     Babel's own test also takes a percent sign, a space and a letter for one (``% o``,
     its "space" flag), so that "5% of patients" or "20% off", which a page's text often
-    holds, would have to keep "% o" in every translation: such a match does not count."""
-    return any(" " not in (found.group(2) or "") for found in PYTHON_FORMAT.finditer(text))
+    holds, would have to keep "% o" in every translation: such a match does not count.
+    Nor does text mixing named and positional placeholders (``%(name)s has %d``: code shown
+    on a page), which Python cannot format: Babel's error on it ("mixes positional and
+    named placeholders") was the source's, no translation could mend it."""
+    found = [match for match in PYTHON_FORMAT.finditer(text) if " " not in (match.group(2) or "")]
+    kinds = {match.group(1) is not None for match in found if match.group(3) != "%"}
+    return bool(found) and len(kinds) < 2
 
 
 @entry_check("newlines", _E, "a newline at the start and end where the source has one, "
