@@ -660,6 +660,47 @@ def test_preferred_rendering_of_the_language_applies_to_its_regions(tmp_path: Pa
                glossary=GLOSSARY) == []
 
 
+TERMS = Glossary(do_not_translate=("Git", "MISS"),
+                 preferred={"de": {"doctor": "Arzt", "spine": "Wirbelsäule"},
+                            "pt": {"MRI": "RM"}, "ru": {"surgery": "операция"}})
+
+
+@pytest.mark.parametrize(("locale", "msgid", "msgstr", "finding"), [
+    # a term only the start of another word was kept: "Git" in "Gitter", "RM" in "normal"
+    ("de", "Is Git a brand?", "Ist das Wort Gitter eine Marke?",
+     "do-not-translate term changed or missing: 'Git'"),
+    ("de", "MISS works.", "Die MISSION funktioniert.",
+     "do-not-translate term changed or missing: 'MISS'"),
+    ("pt_BR", "A normal MRI.", "Uma ressonância magnética normal.",
+     "preferred rendering missing: 'MRI' should be rendered as 'RM'"),
+    ("de", "Git-based, MISS'in", "Git-basiert, MISS-Verfahren", None),
+    ("zh", "Use Git here.", "在这里使用Git。", None),
+    # the source's plural says the term too; a URL's words are no term
+    ("de", "Ask your doctors.", "Fragen Sie Ihren Apotheker.",
+     "preferred rendering missing: 'doctor' should be rendered as 'Arzt'"),
+    ("de", "Visit https://example.org/spine for details.",
+     "Details unter https://example.org/spine.", None),
+    # an inflected rendering: its stem
+    ("ru", "After surgery.", "После операции.", None),
+])
+def test_glossary_terms_begin_words(tmp_path: Path, locale: str, msgid: str, msgstr: str,
+                                    finding: str | None) -> None:
+    found = [i.message for i in one(tmp_path, msgid, msgstr, locale=locale, glossary=TERMS)
+             if i.check in ("do-not-translate", "preferred-term")]
+    assert found == ([] if finding is None else [finding])
+
+
+@pytest.mark.parametrize(("locale", "msgstr"), [
+    ("ar", "تحذير: لا تتوقف.\u200f"), ("he", "אזהרה: אל תפסיק!\u200f"), ("de", "Halt.\u200b")])
+def test_an_invisible_mark_after_the_end_punctuation_is_no_lack_of_it(
+        tmp_path: Path, locale: str, msgstr: str) -> None:
+    """A right-to-left mark after an Arabic full stop, which translators add: the end
+    punctuation was reported missing."""
+    msgid = "Warning: do not stop!" if locale == "he" else "Warning: do not stop."
+    assert [i for i in one(tmp_path, msgid, msgstr, locale=locale)
+            if i.check == "end-punctuation"] == []
+
+
 # -- numbers --------------------------------------------------------------------------------
 def test_number_missing(tmp_path: Path) -> None:
     msgid = "Recovery takes 3.5 to 6 weeks for 1,000 patients"
@@ -912,7 +953,7 @@ def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
      "the translation is the source text, untranslated; translate it (or keep it and say "
      "why in a comment)"),
     ("zh", "Lower risk of infection", "Lower risk of 感染", "script",
-     "11 of 13 letters are Latin, but zh is written in Cjk script; translate the Latin text"),
+     "11 of 13 letters are Latin, but zh is written in CJK (Han) script; translate the Latin text"),
     ("ar", "Recovery", "Recuperation", "script",
      "12 of 12 letters are Latin, but ar is written in Arabic script; translate the Latin "
      "text"),

@@ -455,21 +455,66 @@ def check_urls(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 
 def _has_word(term: str, text: str, flags: int = 0) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags) is not None
+    """Whether text holds the term as a word of its own, or with an English plural's
+    ending ("doctors", "MRIs": the source says the term all the same)."""
+    return re.search(rf"(?<!\w){re.escape(term)}(?:e?s)?(?!\w)", text, flags) is not None
+
+
+def _kind(char: str) -> str:
+    """What a letter or digit is written in, as Unicode names it (LATIN, CYRILLIC, CJK,
+    DIGIT, …)."""
+    return unicodedata.name(char, "").partition(" ")[0]
+
+
+def _begins_a_word(term: str, text: str, *, any_case: bool = False,
+                   whole: bool = False) -> bool:
+    """Whether text holds ``term`` at the start of a word: not right after a letter or
+    digit of the same kind ("RM" is not in "normal"; a term is in CJK text beside it).
+    What follows may be anything (an ending, a compound's other words), but with
+    ``whole``: then not a letter of the same kind, unless the term ends in a capital or
+    digit and a small letter follows ("Git" is not in "Gitter", "MISS" not in "MISSION";
+    "MISS'in", "Git-Repository", "MRIs" hold theirs)."""
+    if any_case:
+        term, text = term.casefold(), text.casefold()
+    if not term:
+        return False
+    at = text.find(term)
+    while at >= 0:
+        before = text[at - 1] if at else ""
+        after = text[at + len(term):at + len(term) + 1]
+        if (not before.isalnum() or _kind(before) != _kind(term[0])) and (
+                not whole or not after.isalpha() or _kind(after) != _kind(term[-1])
+                or (not term[-1].islower() and after.islower())):
+            return True
+        at = text.find(term, at + 1)
+    return False
+
+
+def _rendered(rendering: str, text: str) -> bool:
+    """Whether text holds a preferred rendering (``_begins_a_word``, any case), or, for a
+    single word of six letters or more, its stem (all but its last two letters: the
+    Russian "операции" of "операция", the German "Wirbelsäulen…" of a compound's
+    case)."""
+    if _begins_a_word(rendering, text, any_case=True):
+        return True
+    return len(rendering) >= 6 and rendering.isalpha() and _begins_a_word(
+        rendering[:-2], text, any_case=True)
 
 
 @entry_check("do-not-translate", _E, "glossary do-not-translate terms, unchanged")
 def check_do_not_translate(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Glossary terms found in the source (whole word, same case) stay unchanged.
 
-    In the translation the term only has to occur as written, so an inflected form
-    (MISS'in, MISS-Verfahren) or one next to CJK text counts.
+    In the translation the term only has to stand as written (``_begins_a_word``, whole),
+    so an inflected form (MISS'in, MISS-Verfahren) or one next to CJK text counts; the
+    start of another word ("Gitter" for "Git", "MISSION") does not.
     """
     if not ctx.glossary.do_not_translate:
         return
     source, target = text.plain_source, text.plain_target
     missing = [term for term in dict.fromkeys(ctx.glossary.do_not_translate)
-               if term and _has_word(term, source) and term not in target]
+               if term and _has_word(term, source)
+               and not _begins_a_word(term, target, whole=True)]
     if missing:
         yield "do-not-translate term changed or missing: " + _listed(
             repr(term) for term in missing)
@@ -595,15 +640,16 @@ def _preferred(glossary: Glossary, ctx: CheckContext) -> dict[str, str]:
 
 @entry_check("preferred-term", _W, "glossary preferred renderings for the locale")
 def check_preferred_terms(text: Text, ctx: CheckContext) -> Iterator[str]:
-    """A glossary term in the source (whole word, any case) uses the preferred rendering."""
+    """A glossary term in the source (a word of its own or its plural, any case; not in a
+    URL) uses the preferred rendering (``_rendered``: beginning a word, or its stem)."""
     if not ctx.glossary.preferred:  # no glossary: most projects
         return
-    source, target = text.plain_source, text.plain_target
+    source, target = _without_addresses(text.plain_source), text.plain_target
     wanted = _preferred(ctx.glossary, ctx)
     missing = [f"{term!r} should be rendered as {rendering!r}"
                for term, rendering in wanted.items()
                if term and _has_word(term, source, re.IGNORECASE)
-               and rendering.casefold() not in target.casefold()]
+               and not _rendered(rendering, target)]
     if missing:
         yield "preferred rendering missing: " + "; ".join(missing)
 
@@ -667,8 +713,12 @@ _CLOSERS = (  # quotes and brackets that may follow the final mark, in any scrip
 
 
 def _ending(text: str, language: str) -> tuple[str, str] | None:
-    """(kind, mark) of the sentence punctuation ending text, or None."""
+    """(kind, mark) of the sentence punctuation ending text, or None (invisible format
+    characters after it aside: a right-to-left mark after an Arabic full stop)."""
     text = text.rstrip().rstrip(_CLOSERS).rstrip()
+    if text and unicodedata.category(text[-1]) == "Cf":
+        text = "".join(char for char in text if unicodedata.category(char) != "Cf").rstrip()
+        text = text.rstrip(_CLOSERS).rstrip()
     if text[-1:] not in _mark_ends(language):  # most texts: one set lookup
         return None
     for mark, kind in _marks(language):
@@ -772,6 +822,11 @@ def _without_kept(text: str, ctx: CheckContext) -> str:
     for term in ctx.glossary.do_not_translate:
         if term:
             text = text.replace(term, " ")
+    return _without_addresses(text)
+
+
+def _without_addresses(text: str) -> str:
+    """The text less its URLs and e-mail addresses (which hold words: "…/spine")."""
     for address in _addresses(text):
         text = text.replace(address, " ")
     return text
@@ -847,6 +902,11 @@ _SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _script_name(name: str) -> str:
+    """A script's name as people write it: ``Cyrillic``, ``CJK`` (Chinese characters)."""
+    return "CJK (Han)" if name == "CJK" else name.title()
+
+
 @entry_check("script", _W, "written in the locale's script (no Latin-only text in zh, ar, "
              "hi…)")
 def check_script(text: Text, ctx: CheckContext) -> Iterator[str]:
@@ -864,7 +924,7 @@ def check_script(text: Text, ctx: CheckContext) -> Iterator[str]:
     latin = sum(map(_is_latin, letters))
     if latin * 2 > len(letters):
         yield (f"{latin} of {len(letters)} letters are Latin, but {ctx.locale} is written in "
-               f"{scripts[0].title()} script; translate the Latin text")
+               f"{_script_name(scripts[0])} script; translate the Latin text")
 
 
 HEADER_CHECKS: tuple[HeaderCheck, ...] = tuple(_HEADER_CHECKS)
