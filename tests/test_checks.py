@@ -943,6 +943,12 @@ def test_shipped_catalog_passes_msgfmt_check(path: Path) -> None:
      "repeated word: 'Die die', 'und und'"),
     ("de", "Recovery", " ".join(["Genesung"] * 300), "repeated-words",  # named once, not 300 times
      "repeated word: 'Genesung Genesung'"),
+    # words with vowel signs and points (combining marks, which \\w lacks): never seen
+    ("hi", "The patient was discharged", "रोगी को को छुट्टी दी गई", "repeated-words",
+     "repeated word: 'को को'"),
+    ("th", "The patient went home", "ผู้ป่วย ผู้ป่วย กลับบ้าน", "repeated-words",
+     "repeated word: 'ผู้ป่วย ผู้ป่วย'"),
+    ("ar", "He left", "خَرَجَ خَرَجَ", "repeated-words", "repeated word: 'خَرَجَ خَرَجَ'"),
     ("es", "Small incisions", "Incisiones  pequeñas", "double-spaces",
      "double space between words; use one"),
     ("fr", "Lower risk", "Risque&nbsp;moindre &#8211; &lt;b&gt; &amp; &copy; &foo;",

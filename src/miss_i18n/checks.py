@@ -777,13 +777,25 @@ def check_bidi_controls(text: Text, ctx: CheckContext) -> Iterator[str]:
 
 
 # -- draft QA: what machine drafts get wrong (pofilter's and Weblate's checks) -------------
-_REPEATED = re.compile(r"(?<!\w)(([^\W\d_]+)\s+\2)(?:\s+\2)*(?!\w)", re.IGNORECASE)
-
-
 def _repeats(text: str) -> list[str]:
     """Each word said twice or more in a row, as its first two ("e e"; a run of 300 is
-    named by its first two words)."""
-    return [match.group(1) for match in _REPEATED.finditer(text)]
+    named by its first two words). A word is letters and combining marks alone (Python's
+    ``\\w`` holds no mark: a Hindi, Thai or vocalized Arabic word was cut at its first
+    vowel sign, and its doubling never seen), between spaces."""
+    found: list[str] = []
+    tokens = text.split()
+    for at in range(1, len(tokens)):
+        word = tokens[at]
+        if word.casefold() == tokens[at - 1].casefold() and (
+                at < 2 or tokens[at - 2].casefold() != word.casefold()) and _is_word(word):
+            found.append(f"{tokens[at - 1]} {word}")
+    return found
+
+
+def _is_word(token: str) -> bool:
+    """Letters and combining marks alone (no digit, punctuation or symbol)."""
+    return token[:1].isalpha() and all(
+        char.isalpha() or unicodedata.category(char)[0] == "M" for char in token)
 
 
 @entry_check("repeated-words", _W, "no word doubled ('e e', 'the the') unless the source "
