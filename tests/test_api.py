@@ -121,10 +121,11 @@ def test_check_gates_live_in_the_result(project: Path) -> None:
     assert [row.locale for row in passed.stats] == ["de", "ar", "pt_BR"]
     gated = api.check(min_translated=50)
     assert gated.below_min_translated == ["de", "ar", "pt_BR"]
-    assert gated.failed and gated.reasons == ["below 50% translated: de, ar, pt_BR"]
+    assert gated.failed and gated.reasons == [
+        "below 50% translated: de (0%), ar (0%), pt_BR (0%)"]  # each its own figure
     assert isinstance(gated.error, ValidationFailed)
     assert gated.error.exit_code == ExitCode.CHECK_FAILED
-    assert str(gated.error) == "check failed: below 50% translated: de, ar, pt_BR"
+    assert str(gated.error) == "check failed: below 50% translated: de (0%), ar (0%), pt_BR (0%)"
     assert not api.check(min_translated=0).failed
 
 

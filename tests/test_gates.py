@@ -60,7 +60,7 @@ def test_min_translated_names_the_locales_below_it(built: Path) -> None:
     translate_all(built, "de")
     code, output = invoke("check", "--min-translated", "50")
     assert code == 1
-    assert "check failed: below 50% translated: ar, pt_BR" in output
+    assert "check failed: below 50% translated: ar (0%), pt_BR (0%)" in output
     assert invoke("check", "--min-translated", "50", "-l", "de")[0] == 0
     assert invoke("check", "--min-translated", "150")[0] == 2  # not a percentage
 

@@ -9,7 +9,7 @@ The Python API is ``Project``: one method per command, each returning a frozen r
     project.run(translate=False)                    # extract, update, compile, build
     result = project.check(min_translated=80)       # CheckResult
     if result.failed:
-        print(result.reasons)                       # ['below 80% translated: de']
+        print(result.reasons)                       # ['below 80% translated: de (61.5%)']
 
 A result's ``error`` is the exception its command fails with (``StaleError`` for a
 ``check=True`` run that found stale files, ``ValidationFailed`` for a failed check), or

@@ -54,9 +54,10 @@ class CheckResult:
                            "counts as errors")
         elif errors:
             reasons.append(f"{errors} error(s)")
-        if self.below_min_translated:
-            reasons.append(f"below {self.min_translated:g}% translated: "
-                           f"{', '.join(self.below_min_translated)}")
+        if self.below_min_translated:  # each with its own figure (a tenth, rounded down)
+            shown = {row.locale: f" ({row.tenths:g}%)" for row in self.stats}
+            reasons.append(f"below {self.min_translated:g}% translated: " + ", ".join(
+                f"{locale}{shown.get(locale, '')}" for locale in self.below_min_translated))
         return reasons
 
     @property
