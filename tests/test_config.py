@@ -89,6 +89,14 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
     # named as in [tool.miss-i18n]: the user looked for it in the wrong table
     ('locales = ["de"]\n[tool.miss-i18n.glossary]\ndo-not-translate = "MISS"',
      "[tool.miss-i18n.glossary] do-not-translate must be a list of strings"),
+    # an empty rendering or term turned its check off without a word
+    ('locales = ["de"]\n[tool.miss-i18n.glossary.preferred]\nde = { MRI = "" }',
+     "[tool.miss-i18n.glossary.preferred.de] has an empty term or rendering ('MRI' = ''); "
+     "write both, or remove the line"),
+    ('locales = ["de"]\n[tool.miss-i18n.glossary.preferred]\nde = { " " = "X" }',
+     "has an empty term or rendering"),
+    ('locales = ["de"]\n[tool.miss-i18n.glossary]\ndo-not-translate = ["MISS", ""]',
+     "[tool.miss-i18n.glossary] do-not-translate lists an empty term; remove it"),
 ])
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:

@@ -231,7 +231,16 @@ def _glossary(table: Mapping[str, Any], path: Path) -> Glossary:
             raise ConfigError(
                 f"[tool.{TABLE}.glossary.preferred.{locale}] must map terms to strings", path=path
             )
+        blank = next((f"{k!r} = {v!r}" for k, v in terms.items()
+                      if not k.strip() or not v.strip()), None)
+        if blank is not None:  # an empty rendering turned the check off without a word
+            raise ConfigError(f"[tool.{TABLE}.glossary.preferred.{locale}] has an empty term "
+                              f"or rendering ({blank}); write both, or remove the line",
+                              path=path)
         preferred[_locale(locale, f"[tool.{TABLE}.glossary.preferred]", path)] = dict(terms)
+    if any(not term.strip() for term in keep):
+        raise ConfigError(f"[tool.{TABLE}.glossary] do-not-translate lists an empty term; "
+                          "remove it", path=path)
     return Glossary(do_not_translate=tuple(keep), preferred=preferred)
 
 
