@@ -621,6 +621,24 @@ def test_email_changed(tmp_path: Path) -> None:
               "https://example.org/contact, info@example.org", msgid)]
 
 
+def test_an_address_the_source_does_not_have_is_named(tmp_path: Path) -> None:
+    msgid = "Ask your doctor."
+    assert one(tmp_path, msgid, "Fragen Sie https://evil.example/x oder a@b.example.") == [
+        issue("urls", ERROR, "URL or e-mail address the source does not have: "
+              "https://evil.example/x, a@b.example", msgid)]
+
+
+def test_an_engines_loop_is_a_repeated_word(tmp_path: Path) -> None:
+    """The same word three times or more, commas between: an engine's loop (twice is a
+    writer's "very, very")."""
+    msgid = "He was discharged."
+    assert [i.message for i in one(tmp_path, msgid, "Er wurde entlassen, entlassen, "
+                                   "entlassen, entlassen.") if i.check == "repeated-words"] \
+        == ["repeated word: 'entlassen, entlassen,'"]
+    assert [i for i in one(tmp_path, "Very, very good.", "Sehr, sehr gut.")
+            if i.check == "repeated-words"] == []
+
+
 def test_url_next_to_cjk_text_and_punctuation(tmp_path: Path) -> None:
     assert one(tmp_path, "See https://example.org/a_(b).", "参见https://example.org/a_(b)。",
                locale="zh") == []

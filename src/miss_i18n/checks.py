@@ -444,14 +444,19 @@ def _trim_url(url: str) -> str:
 
 @entry_check("urls", _E, "every URL and e-mail address of the source, unchanged")
 def check_urls(text: Text, ctx: CheckContext) -> Iterator[str]:
-    """Every URL and e-mail address of the source appears unchanged in the translation."""
+    """Every URL and e-mail address of the source appears unchanged in the translation,
+    and no other."""
     wanted = _source_addresses(text.plain_source)
-    if not wanted:  # most texts: the translation is not searched
+    target = text.plain_target
+    if not wanted and not _URL_HINT.search(target) and "@" not in target:  # most texts
         return
-    present = set(_addresses(text.plain_target))
+    present = _addresses(target)
     missing = [address for address in wanted if address not in present]
+    added = [address for address in present if address not in wanted]
     if missing:
         yield f"URL or e-mail address missing or changed: {_listed(missing)}"
+    elif added:  # (an address to elsewhere slipped into the text)
+        yield f"URL or e-mail address the source does not have: {_listed(added)}"
 
 
 def _has_word(term: str, text: str, flags: int = 0) -> bool:
@@ -789,7 +794,22 @@ def _repeats(text: str) -> list[str]:
         if word.casefold() == tokens[at - 1].casefold() and (
                 at < 2 or tokens[at - 2].casefold() != word.casefold()) and _is_word(word):
             found.append(f"{tokens[at - 1]} {word}")
+    # an engine's loop: the same word three times or more, commas between ("entlassen,
+    # entlassen, entlassen"; twice is a writer's "very, very")
+    bare = [token.rstrip(_LOOP_PUNCTUATION).casefold() for token in tokens]
+    at = 0
+    while at < len(bare):
+        end = at + 1
+        while end < len(bare) and bare[end] == bare[at]:
+            end += 1
+        if end - at >= 3 and _is_word(bare[at]) and any(
+                tokens[n][-1:] in _LOOP_PUNCTUATION for n in range(at, end - 1)):
+            found.append(f"{tokens[at]} {tokens[at + 1]}")
+        at = end
     return found
+
+
+_LOOP_PUNCTUATION = ",;.،、，；。"
 
 
 def _is_word(token: str) -> bool:
