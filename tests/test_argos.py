@@ -210,6 +210,15 @@ def test_long_unseen_input_terminates(engine: ArgosEngine) -> None:
     assert len(output) < 2000
 
 
+def test_a_sentence_the_model_would_cut_gets_no_draft(engine: ArgosEngine) -> None:
+    """CTranslate2 cuts an input past 1,024 tokens (and an output at the decoding limit)
+    without a word: such a sentence's draft dropped words. It gets none (counted failed
+    by the caller); the others of the call are translated as alone."""
+    long = " ".join(["Overview"] * 1100)
+    outputs = engine.translate(model(engine, "es"), ["Overview", long, "Smaller scars\n" + long])
+    assert outputs == [engine.translate(model(engine, "es"), ["Overview"])[0], "", ""]
+
+
 def test_missing_model_is_model_not_found(engine: ArgosEngine) -> None:
     gone = ModelInfo("argos", "translate-en_fr-1_0", "1.0", "en", "fr", "fr")
     with pytest.raises(ModelNotFound, match="translate-en_fr-1_0 is not installed"):

@@ -35,6 +35,11 @@ from miss_i18n.errors import EngineError, one_line
 NAME = "argos"
 LENGTH_PENALTY = 0.2  # argostranslate 1.11, translate.apply_packaged_translation
 MAX_DECODING_LENGTH = 256  # CTranslate2's default, which argostranslate keeps
+MAX_INPUT_LENGTH = 1024
+"""CTranslate2's default input limit, past which it cuts a sentence without a word: such a
+line (a few hundred words), or one whose translation reached ``MAX_DECODING_LENGTH``
+(cut off too), gives its sentence no draft (counted failed, left untranslated) rather
+than one that drops words."""
 SPACE_MARKER = "▁"  # SentencePiece's word-start marker (U+2581)
 
 # Babel locales that one argos code serves exactly (argos's index uses pb and zt).
@@ -178,8 +183,10 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
         tokens: list[list[str]] = loaded.tokenizer.encode(lines, out_type=str)
         outputs = [""] * len(lines)
         scores: list[float | None] = [None] * len(lines)
-        tracker = _Progress(owners, [not t for t in tokens], progress)
-        order = sorted((i for i in range(len(lines)) if tokens[i]), key=lambda i: len(tokens[i]))
+        cut = {i for i, t in enumerate(tokens) if len(t) > MAX_INPUT_LENGTH}  # (truncated)
+        tracker = _Progress(owners, [not t or i in cut for i, t in enumerate(tokens)], progress)
+        order = sorted((i for i in range(len(lines)) if tokens[i] and i not in cut),
+                       key=lambda i: len(tokens[i]))
         chunks = list(ct2.batches(order, [len(t) + 1 for t in tokens],  # + </s>
                                   max_tokens=self.max_batch_tokens,
                                   max_sentences=self.batch_sentences))
@@ -190,6 +197,9 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
                         loaded, [tokens[i] for i in chunk], size),
                     max_sentences=self.batch_sentences):
                 for index, hypothesis, raw in done:
+                    if len(hypothesis) >= MAX_DECODING_LENGTH:  # cut off: not a translation
+                        cut.add(index)
+                        continue
                     outputs[index] = _detokenize(loaded, hypothesis)
                     scores[index] = ct2.mean_log_prob(
                         raw, hypothesis, prefix=prefix,
@@ -202,12 +212,14 @@ class ArgosEngine(ct2.Ct2Engine[_Loaded]):
         tracker.report_end()
         joined: list[list[str]] = [[] for _ in sentences]
         least: list[list[float]] = [[] for _ in sentences]
+        failed = {owners[index] for index in cut}
         for owner, output, score in zip(owners, outputs, scores, strict=True):
             joined[owner].append(output)
             if score is not None:
                 least[owner].append(score)
-        return [Scored("\n".join(parts), min(found, default=None))
-                for parts, found in zip(joined, least, strict=True)]
+        return [Scored("", None) if n in failed else
+                Scored("\n".join(parts), min(found, default=None))
+                for n, (parts, found) in enumerate(zip(joined, least, strict=True))]
 
     def _submit(self, loaded: _Loaded, batch: list[list[str]], size: int) -> list[Any]:
         """Queue one call, cut into batches of ``size`` (0: one batch); CTranslate2's
