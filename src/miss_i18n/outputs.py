@@ -189,7 +189,7 @@ class Manifests:
     place besides, to write before the first page is renamed: a build stopped among its
     renames (Ctrl-C, a kill) leaves every file it placed named, so the next build replaces
     or prunes it (unnamed, a page was someone's own file: exit 7 from then on). None where
-    the old manifest already names everything."""
+    the old manifest already names everything, or there is none (``_interim``)."""
     gone: list[Recorded]
     """The files of the old manifest that the build no longer makes."""
 
@@ -204,13 +204,20 @@ def new_manifest(config: Config, digests: Mapping[str, str], seen: Snapshot) -> 
         _replaces_nothing_else(config, {n: d for n, d in digests.items() if n not in old})
     if config.targets != config.locales:  # a narrowed build keeps the other locales' files
         new = {name: shas for name, shas in old.items() if shas} | new
+    return Manifests(
+        Output(config.output_dir / MANIFEST, _listing(new)), _interim(config, old, new),
+        [Recorded(name, shas) for name, shas in sorted(old.items()) if name not in new])
+
+
+def _interim(config: Config, old: Mapping[str, frozenset[str]],
+             new: Mapping[str, frozenset[str]]) -> Output | None:
+    """``Manifests.interim``: None where the old manifest names everything the build
+    places, or there is none (nothing is refused or pruned without one: a first build)."""
+    if not old or all(shas <= old.get(name, frozenset()) for name, shas in new.items()):
+        return None
     both = {name: old.get(name, frozenset()) | new.get(name, frozenset())
             for name in old.keys() | new.keys()}
-    return Manifests(
-        Output(config.output_dir / MANIFEST, _listing(new)),
-        None if all(shas <= old.get(name, frozenset()) for name, shas in new.items())
-        else Output(config.output_dir / MANIFEST, _listing(both)),
-        [Recorded(name, shas) for name, shas in sorted(old.items()) if name not in new])
+    return Output(config.output_dir / MANIFEST, _listing(both))
 
 
 def _listing(entries: Mapping[str, frozenset[str]]) -> bytes:
