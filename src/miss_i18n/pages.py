@@ -386,7 +386,8 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if root is None:
         raise ExtractError("an empty page: nothing but spaces, comments or a doctype; write "
                            "its content or remove the file", path=path)
-    _refuse_too_deep(parser, path)
+    errors = parser.error_log  # (a copy each time it is asked for)
+    _refuse_too_deep(errors, path)
     if "{" in text:
         _refuse_braced_names(root, path)
     # A page may have no <body> (it is optional: a redirect stub is a head alone); one with
@@ -394,7 +395,7 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     if (encoded.translate(None, _HOLDABLE_BYTES) and _UNHOLDABLE.search(text)) \
             or _UNHOLDABLE_REFERENCE.search(text):
         _hold(root, path)  # by line, on libxml2's tree: html5lib's elements have none
-    log = [found.groups() for entry in parser.error_log
+    log = [found.groups() for entry in errors
            if (found := _MISNESTED.fullmatch(entry.message)) is not None]
     if (any(_formatting_misnested(*names) for names in log) or _block_ended(root, log)
             or _misshapen(root) or _carried_on(root, text) or _end_tag_missing(root, text)):
@@ -408,13 +409,13 @@ def parse_page(data: bytes, path: Path | None = None) -> etree._ElementTree:
     return root.getroottree()
 
 
-def _refuse_too_deep(parser: etree.HTMLParser, path: Path | None) -> None:
+def _refuse_too_deep(errors: etree._ListErrorLog, path: Path | None) -> None:
     """ExtractError where libxml2 stopped reading the page: elements nested deeper than it
     goes (2,048, even with huge_tree), after which it drops the rest of the page without
     failing. Void elements its HTML 4 parser does not know (``<wbr>``, ``<embed>``,
     ``<source>``, ``<track>``) stay open until their block ends: 2,046 ``<wbr>`` in one
     paragraph are that deep."""
-    for entry in parser.error_log:
+    for entry in errors:
         if entry.message.startswith("Excessive depth"):
             raise ExtractError("elements are nested over 2,048 deep as the HTML parser reads "
                                "the page (each <wbr>, <embed>, <source> or <track> counts as "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
@@ -21,12 +21,13 @@ _FILE = ("(contains(., '.') and (" + " or ".join(f"name() = '{name}'" for name i
          " '?'), '?'), '.htm')))")
 """A URL attribute that may name a file beside the site (beside_the_site): a name with a
 suffix, not a page's (which ``.htm`` finds in C, sparing most links their look in Python)."""
-_ROOTED = etree.XPath("descendant-or-self::*[@*[starts-with(normalize-space(.), '/')"
-                      f" or contains(., '..') or {_FILE}]]")
-"""The elements with an attribute that may be a root-relative URL (``/about.html``), a
-relative one that leaves the source folder (``../index.html``), or one to a file beside
-the site (``feed.xml``). Each element asked of its attributes, not the attributes' parents
-(``@*[…]/..``), which libxml2 merged in quadratic time: 40,000 links, 1.4 s a locale."""
+_ROOTED = etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/')"
+                      f" or contains(., '..') or {_FILE}]")
+"""The attributes that may be a root-relative URL (``/about.html``), a relative one that
+leaves the source folder (``../index.html``), or one to a file beside the site
+(``feed.xml``): their elements are taken in Python (``_holders``), not by XPath's
+``/..``, which libxml2 merges in quadratic time (40,000 links: 1.4 s a locale); asking
+each element of its attributes instead (``*[@*[…]]``) cost a tenth more on every page."""
 @lru_cache(maxsize=8)
 def _rooted_or_absolute(host: str) -> etree.XPath:
     """The same, and those with one that may be an absolute URL into the site at ``host``
@@ -34,8 +35,22 @@ def _rooted_or_absolute(host: str) -> etree.XPath:
     the scheme and host), not the links to other sites, most of a page's: a search in C,
     where lowering every attribute's letters (``translate``) cost five times as much."""
     written = "".join(c for c in host if c not in "'\"")  # (a host holds neither)
-    return etree.XPath("descendant-or-self::*[@*[starts-with(normalize-space(.), '/') or "
-                       f"contains(., '..') or contains(., '//{written}') or {_FILE}]]")
+    return etree.XPath("descendant-or-self::*/@*[starts-with(normalize-space(.), '/') or "
+                       f"contains(., '..') or contains(., '//{written}') or {_FILE}]")
+
+
+def _holders(hits: object) -> Iterator[etree._Element]:
+    """The elements an XPath found, or whose attributes it found (lxml's attribute
+    results know their element)."""
+    assert isinstance(hits, list)
+    for hit in hits:
+        if isinstance(hit, etree._Element):
+            yield hit
+        else:
+            parent = getattr(hit, "getparent", None)
+            holder = parent() if parent is not None else None
+            if isinstance(holder, etree._Element):
+                yield holder
 
 
 def _relative(target: str, start: str) -> str:
@@ -70,10 +85,13 @@ _REFRESH_URL = re.compile(
     r"""\s*[0-9.]+\s*[;,]?\s*(?:url\s*=\s*)?(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*""",
     re.IGNORECASE | re.DOTALL)
 """Its content: a delay, then (after ``;`` or ``,``, maybe ``url=`` and a quote) a URL."""
-_CSS = etree.XPath(
-    "descendant-or-self::*[@srcset or @style[contains(., 'url(') or contains(., '@import')]]"
-    " | descendant-or-self::style[contains(., 'url(') or contains(., '@import')]")
-"""The elements with URLs inside a value: a srcset, CSS (relinked each: idempotent)."""
+_SRCSET = etree.XPath("descendant-or-self::*[@srcset]")
+_STYLED = etree.XPath("descendant-or-self::*/@style[contains(., 'url(') or contains(., "
+                      "'@import')]")
+_STYLESHEETS = etree.XPath(
+    "descendant-or-self::style[contains(., 'url(') or contains(., '@import')]")
+"""With _SRCSET and _STYLED (attributes: ``_holders``), the elements with URLs inside a
+value: a srcset, CSS (relinked each: idempotent)."""
 _CSS_URL = re.compile(
     r"""(?P<head>url\(\s*)(?:"(?P<dq>[^"\\\n]*)"|'(?P<sq>[^'\\\n]*)'|(?P<bare>[^)'"\s\\]+))"""
     r"""(?=\s*\))|(?P<imp>@import\s+)(?:"(?P<idq>[^"\\\n]*)"|'(?P<isq>[^'\\\n]*)')""",
@@ -167,10 +185,8 @@ def relink_assets(root: etree._Element, page: str, here: str, assets: frozenset[
         # few; each relinked once (a link out of the folder would leave it again)
         rooted = _rooted_or_absolute(host) if host else _ROOTED
         found: dict[etree._Element, None] = {}
-        for query in (rooted, _REFRESH, _CSS):
-            hits = query(root)
-            assert isinstance(hits, list)
-            found.update(dict.fromkeys(e for e in hits if isinstance(e, etree._Element)))
+        for query in (rooted, _REFRESH, _SRCSET, _STYLED, _STYLESHEETS):
+            found.update(dict.fromkeys(_holders(query(root))))
         for element in found:
             _relink_element(element, relink, relink_css)
         return

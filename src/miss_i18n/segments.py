@@ -10,7 +10,7 @@ import copy
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,13 @@ def normalize_space(text: str) -> str:
     return text  # single spaces only (half the texts of real pages): no regex
 
 
-def _translate_flag(element: etree._Element, inherited: bool, language: str | None) -> bool:
+def _translate_flag(element: etree._Element, inherited: bool,
+                    foreign: Collection[etree._Element]) -> bool:
     """Whether an element's text is to be translated: ``translate="yes"``/``"no"``, the
     notranslate class, or a ``lang`` of its own naming another language than the page's
-    (``language``, its ``<html lang>``'s primary subtag: a quotation in French, a phrase
-    in Latin, the source site's own language menu, ``<a lang="de">Deutsch</a>``, are
-    kept as written, as translate="no" keeps text); else as its parent."""
+    (``foreign``: such elements, ``foreign_elements``: a quotation in French, a phrase in
+    Latin, the source site's own language menu, ``<a lang="de">Deutsch</a>``, are kept as
+    written, as translate="no" keeps text); else as its parent."""
     value = element.get("translate")
     if value is not None:
         value = value.strip().lower()
@@ -119,16 +120,31 @@ def _translate_flag(element: etree._Element, inherited: bool, language: str | No
     names = element.get("class")
     if names is not None and "notranslate" in names.split():
         return False
-    if language is not None:
-        own = language_of(element)
-        if own is not None and own != language:
-            return False
+    if foreign and element in foreign:
+        return False
     return inherited
 
 
 _PRIMARY = re.compile("[a-z]{2,3}")
 _NO_LANGUAGE = frozenset({"und", "mul", "mis"})
 """Undetermined, several, uncoded: no one language."""
+
+
+_WITH_LANG = etree.XPath('//body/descendant-or-self::*[@lang or @*[name()="xml:lang"]]')
+
+
+def foreign_elements(root: etree._Element) -> frozenset[etree._Element]:
+    """The elements below ``<body>`` whose own ``lang`` names another language than the
+    page's ``<html lang>`` (none where it has none): found once, in C, for a page's walk
+    (most pages have none, and asking each element of its attributes cost a twentieth of
+    the extraction)."""
+    language = language_of(root)
+    if language is None:
+        return frozenset()
+    found = _WITH_LANG(root)
+    assert isinstance(found, list)
+    return frozenset(element for element in found if isinstance(element, etree._Element)
+                     and (language_of(element) or language) != language)
 
 
 def language_of(element: etree._Element) -> str | None:
@@ -199,9 +215,8 @@ class _Walker:
         self.inline_cache: dict[etree._Element, bool] = {}
         self.whole_cache: dict[etree._Element, bool] = {}
         self.slots: list[Slot] = []
-        self.language = language_of(self.root)
-        """The page's language (its ``<html lang>``): text below said to be in another
-        is not translated (_translate_flag)."""
+        self.foreign = foreign_elements(self.root)
+        """Elements said to be in another language than the page's: not translated."""
 
     # -- identity ---------------------------------------------------------------------
     def path(self, element: etree._Element) -> str:
@@ -268,7 +283,7 @@ class _Walker:
             self.walk_head(head)
         body = self.root.find("body")
         if body is not None:
-            self.walk_block(body, _translate_flag(self.root, True, None), preserve=False)
+            self.walk_block(body, _translate_flag(self.root, True, ()), preserve=False)
         self.walk_structured()
         return self.slots
 
@@ -304,7 +319,7 @@ class _Walker:
                 continue
             translatable = True
             for element in [*reversed(above), script]:
-                translatable = _translate_flag(element, translatable, self.language)
+                translatable = _translate_flag(element, translatable, self.foreign)
             if translatable:
                 self.structured(script)
 
@@ -355,7 +370,7 @@ class _Walker:
         if block.tag in SKIP:
             self.walk_inline_attributes(block, translatable)
             return
-        translatable = _translate_flag(block, translatable, self.language)
+        translatable = _translate_flag(block, translatable, self.foreign)
         preserve = preserve or block.tag in PRESERVE_WHITESPACE
         if translatable:
             self.attributes(block)
@@ -401,7 +416,7 @@ class _Walker:
     def walk_inline_attributes(self, node: etree._Element, translatable: bool) -> None:
         if not is_element(node) or (node.tag in SKIP and node.tag not in SKIP_WITH_ATTRIBUTES):
             return
-        translatable = _translate_flag(node, translatable, self.language)
+        translatable = _translate_flag(node, translatable, self.foreign)
         if not translatable:
             return
         self.attributes(node)
@@ -425,7 +440,7 @@ class _Walker:
         for child in parent:
             if not is_element(child):
                 continue
-            flag = _translate_flag(child, translatable, self.language)
+            flag = _translate_flag(child, translatable, self.foreign)
             if not flag:
                 continue
             if child.tag == "foreignobject":
@@ -454,7 +469,7 @@ class _Walker:
 
     def walk_option(self, child: etree._Element, translatable: bool) -> None:
         """An option's or a group's label, and an option's text or a group's options."""
-        flag = _translate_flag(child, translatable, self.language)
+        flag = _translate_flag(child, translatable, self.foreign)
         if not flag:
             return
         self.attributes(child)
@@ -489,7 +504,7 @@ class _Walker:
         cached = self.whole_cache.get(node)
         if cached is None:
             cached = self.whole_cache[node] = (
-                node.tag in OPAQUE or not _translate_flag(node, True, self.language)
+                node.tag in OPAQUE or not _translate_flag(node, True, self.foreign)
                 or (not has_letters(node.text or "") if not len(node) else (
                     not any(is_element(c) for c in node) and not has_letters(_all_text(node)))))
         return cached
@@ -517,7 +532,7 @@ class _Walker:
             if has_letters(node.tail or ""):
                 return True
             if (is_element(node) and not self.keeps_whole(node)
-                    and has_letters("".join(_visible_text(node, self.language)))):
+                    and has_letters("".join(_visible_text(node, self.foreign)))):
                 return True
         return False
 
@@ -599,13 +614,13 @@ def kept_in_source(root: etree._Element, slots: Sequence[Slot]) -> list[etree._E
         if slot.run is not None:
             inline.update(slot.run.nodes)
     kept: list[etree._Element] = []
-    language = language_of(root)
+    foreign = foreign_elements(root)
     for element in found:
         chain = [element, *element.iterancestors()]
         flag = True
         for ancestor in reversed(chain[1:]):
-            flag = _translate_flag(ancestor, flag, language)
-        if flag and not _translate_flag(element, flag, language) \
+            flag = _translate_flag(ancestor, flag, foreign)
+        if flag and not _translate_flag(element, flag, foreign) \
                 and not inline.intersection(chain) \
                 and not any(node.tag in SKIP for node in chain[1:]):  # an svg's, a list's
             _keep(element, holders, kept)
@@ -630,14 +645,15 @@ def _all_text(node: etree._Element) -> str:
     return "".join(map(str, node.itertext()))
 
 
-def _visible_text(node: etree._Element, language: str | None) -> Iterator[str]:
+def _visible_text(node: etree._Element, foreign: Collection[etree._Element]
+                  ) -> Iterator[str]:
     """Text of an inline element, leaving out what is kept whole or not translated."""
     if node.text:
         yield node.text
     for child in node:
         if is_element(child) and child.tag not in OPAQUE \
-                and _translate_flag(child, True, language):
-            yield from _visible_text(child, language)
+                and _translate_flag(child, True, foreign):
+            yield from _visible_text(child, foreign)
         if child.tail:
             yield child.tail
 
