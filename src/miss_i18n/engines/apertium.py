@@ -183,22 +183,35 @@ class ApertiumEngine:
         timeout = self.timeout_s if self.timeout_s is not None \
             else BASE_TIMEOUT_S + PER_SENTENCE_TIMEOUT_S * len(sentences)
         command = [self.executable, "-d", str(self.datadir), "-f", "html", "-u", mode]
-        output = _communicate(command, wrap(sentences, markup=markup).encode("utf-8"), timeout)
-        return unwrap(output.decode("utf-8", errors="replace"), len(sentences), markup=markup)
+        tilde = tilde_for(sentences)
+        output = _communicate(command, wrap(sentences, markup=markup, tilde=tilde).encode(
+            "utf-8"), timeout)
+        return unwrap(output.decode("utf-8", errors="replace"), len(sentences), markup=markup,
+                      tilde=tilde)
 
 
 # -- the wire format ---------------------------------------------------------------
 
-_TILDE = "<miss-tilde></miss-tilde>"
+SWUNG = "\u2053"
 """A ``~`` as sent: Apertium's HTML deformatter drops every one (``&#126;`` too), so "5~10
-mg" came back "510 mg"; an empty element it keeps in its place, put back (``unwrap``)."""
+mg" came back "510 mg". Sent as the swung dash (⁓), which it keeps in place like any
+symbol, and put back (``unwrap``); in a batch that holds a swung dash of its own, as an
+empty element (``ELEMENT``), also kept in place, though the word after it comes back
+capitalized ("~user page": "~Página de usuario")."""
+ELEMENT = "<miss-tilde></miss-tilde>"
 
 
-def wrap(sentences: Iterable[str], *, markup: bool = False) -> str:
+def tilde_for(sentences: Iterable[str]) -> str:
+    """What a batch's ``~`` is sent as (``SWUNG``, else ``ELEMENT``)."""
+    return ELEMENT if any(SWUNG in sentence for sentence in sentences) else SWUNG
+
+
+def wrap(sentences: Iterable[str], *, markup: bool = False, tilde: str = SWUNG) -> str:
     """Each sentence as its own numbered block, escaped so that its text stays text
-    (``markup``: the sentences are HTML already, made by ``to_html``)."""
+    (``markup``: the sentences are HTML already, made by ``to_html``); ``~`` as
+    ``tilde``."""
     return "".join(f'<p id="s{i}">'
-                   f'{(s if markup else html.escape(s, quote=False)).replace("~", _TILDE)}</p>\n'
+                   f'{(s if markup else html.escape(s, quote=False)).replace("~", tilde)}</p>\n'
                    for i, s in enumerate(sentences))
 
 
@@ -240,9 +253,10 @@ def from_html(document: str) -> str:
     return "".join(out).strip()
 
 
-def unwrap(document: str, count: int, *, markup: bool = False) -> list[str]:
+def unwrap(document: str, count: int, *, markup: bool = False, tilde: str = SWUNG
+           ) -> list[str]:
     """The blocks back, in order; exactly ``count`` of them numbered 0..count-1."""
-    blocks = _BLOCK.findall(document.replace(_TILDE, "~"))
+    blocks = _BLOCK.findall(document.replace(tilde, "~"))
     numbers = [int(number) for number, _ in blocks]
     if numbers != list(range(count)):
         raise EngineError(f"apertium returned {len(blocks)} sentences for {count} "
