@@ -680,19 +680,22 @@ def test_preferred_rendering_of_the_language_applies_to_its_regions(tmp_path: Pa
 
 TERMS = Glossary(do_not_translate=("Git", "MISS"),
                  preferred={"de": {"doctor": "Arzt", "spine": "Wirbelsäule"},
-                            "pt": {"MRI": "RM"}, "ru": {"surgery": "операция"}})
+                            "pt": {"MRI": "RM"}, "ru": {"surgery": "операция"},
+                            "zh": {"surgery": "手术"}})
 
 
 @pytest.mark.parametrize(("locale", "msgid", "msgstr", "finding"), [
-    # a term only the start of another word was kept: "Git" in "Gitter", "RM" in "normal"
-    ("de", "Is Git a brand?", "Ist das Wort Gitter eine Marke?",
+    # a term inside another word was kept: "Git" in "Digit", "RM" in "normal"
+    ("de", "Is Git a brand?", "Ist Digit eine Marke?",
      "do-not-translate term changed or missing: 'Git'"),
-    ("de", "MISS works.", "Die MISSION funktioniert.",
-     "do-not-translate term changed or missing: 'MISS'"),
     ("pt_BR", "A normal MRI.", "Uma ressonância magnética normal.",
      "preferred rendering missing: 'MRI' should be rendered as 'RM'"),
     ("de", "Git-based, MISS'in", "Git-basiert, MISS-Verfahren", None),
     ("zh", "Use Git here.", "在这里使用Git。", None),
+    # case endings and compounds: correct, never an error
+    ("fi", "Install Git first.", "Asenna ensin Gitin uusin versio.", None),
+    ("zh", "Spine surgery.", "脊柱手术。", None),
+    ("de", "Lumbar spine.", "Lendenwirbelsäule.", None),
     # the source's plural says the term too; a URL's words are no term
     ("de", "Ask your doctors.", "Fragen Sie Ihren Apotheker.",
      "preferred rendering missing: 'doctor' should be rendered as 'Arzt'"),

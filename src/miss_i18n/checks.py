@@ -471,14 +471,12 @@ def _kind(char: str) -> str:
     return unicodedata.name(char, "").partition(" ")[0]
 
 
-def _begins_a_word(term: str, text: str, *, any_case: bool = False,
-                   whole: bool = False) -> bool:
+def _begins_a_word(term: str, text: str, *, any_case: bool = False) -> bool:
     """Whether text holds ``term`` at the start of a word: not right after a letter or
-    digit of the same kind ("RM" is not in "normal"; a term is in CJK text beside it).
-    What follows may be anything (an ending, a compound's other words), but with
-    ``whole``: then not a letter of the same kind, unless the term ends in a capital or
-    digit and a small letter follows ("Git" is not in "Gitter", "MISS" not in "MISSION";
-    "MISS'in", "Git-Repository", "MRIs" hold theirs)."""
+    digit of the same kind ("Git" is not in "Digit", "RM" not in "normal"; a term is in
+    CJK text beside it). What follows may be anything: a case ending ("Gitin",
+    "Pythonu", "MISS'in"), a compound's other words; so "Gitter" holds "Git" too, which
+    only a dictionary could tell."""
     if any_case:
         term, text = term.casefold(), text.casefold()
     if not term:
@@ -486,40 +484,39 @@ def _begins_a_word(term: str, text: str, *, any_case: bool = False,
     at = text.find(term)
     while at >= 0:
         before = text[at - 1] if at else ""
-        after = text[at + len(term):at + len(term) + 1]
-        if (not before.isalnum() or _kind(before) != _kind(term[0])) and (
-                not whole or not after.isalpha() or _kind(after) != _kind(term[-1])
-                or (not term[-1].islower() and after.islower())):
+        if not before.isalnum() or _kind(before) != _kind(term[0]):
             return True
         at = text.find(term, at + 1)
     return False
 
 
 def _rendered(rendering: str, text: str) -> bool:
-    """Whether text holds a preferred rendering (``_begins_a_word``, any case), or, for a
-    single word of six letters or more, its stem (all but its last two letters: the
-    Russian "операции" of "операция", the German "Wirbelsäulen…" of a compound's
-    case)."""
-    if _begins_a_word(rendering, text, any_case=True):
+    """Whether text holds a preferred rendering, any case: anywhere in it (CJK and Thai
+    write no spaces between words, German puts it at a compound's end: "Lendenwirbelsäule"),
+    but for an abbreviation of three letters or fewer in a script with capitals, which
+    must begin a word ("RM" is not in "normal"); or, for a single word of six letters or
+    more, its stem (all but its last two letters: "операции" of "операция")."""
+    folded = text.casefold()
+    short = len(rendering) <= 3 and any(char.isupper() or char.islower() for char in rendering)
+    if _begins_a_word(rendering, text, any_case=True) if short \
+            else rendering.casefold() in folded:
         return True
-    return len(rendering) >= 6 and rendering.isalpha() and _begins_a_word(
-        rendering[:-2], text, any_case=True)
+    return len(rendering) >= 6 and rendering.isalpha() and rendering[:-2].casefold() in folded
 
 
 @entry_check("do-not-translate", _E, "glossary do-not-translate terms, unchanged")
 def check_do_not_translate(text: Text, ctx: CheckContext) -> Iterator[str]:
     """Glossary terms found in the source (whole word, same case) stay unchanged.
 
-    In the translation the term only has to stand as written (``_begins_a_word``, whole),
-    so an inflected form (MISS'in, MISS-Verfahren) or one next to CJK text counts; the
-    start of another word ("Gitter" for "Git", "MISSION") does not.
+    In the translation the term only has to begin a word as written (``_begins_a_word``),
+    so an inflected form (MISS'in, Gitin, MISS-Verfahren) or one next to CJK text counts;
+    the inside of another word ("Digit" for "Git") does not.
     """
     if not ctx.glossary.do_not_translate:
         return
     source, target = text.plain_source, text.plain_target
     missing = [term for term in dict.fromkeys(ctx.glossary.do_not_translate)
-               if term and _has_word(term, source)
-               and not _begins_a_word(term, target, whole=True)]
+               if term and _has_word(term, source) and not _begins_a_word(term, target)]
     if missing:
         yield "do-not-translate term changed or missing: " + _listed(
             repr(term) for term in missing)
