@@ -757,6 +757,10 @@ def test_numbers_in_other_digit_systems(tmp_path: Path, locale: str, msgstr: str
     # a space groups digits in French, not in English: two numbers, found in parts
     ("Take 2 500 mg tablets", "Nehmen Sie 2 Tabletten zu je 500 mg", None),
     ("Take 2 tablets of 500 mg", "Nehmen Sie 2 500-mg-Tabletten", None),
+    # the source read as English: "2,500" is two thousand five hundred, never 2.5
+    ("Give 2,500 mg daily.", "Geben Sie täglich 2,5 mg.", "2,500"),
+    ("For 1,000 dollars", "Für 1 Dollar", "1,000"),
+    ("Give 2,500 mg daily.", "Geben Sie täglich 2.500 mg.", None),
 ])
 def test_a_number_keeps_its_value_whatever_its_separators(
         tmp_path: Path, msgid: str, msgstr: str, missing: str | None) -> None:

@@ -571,11 +571,12 @@ def _value(whole: str, fraction: str = "") -> str:
     return f"{whole}.{fraction}" if fraction else whole
 
 
-def _values(text: str) -> frozenset[str]:
+def _values(text: str, english: bool = False) -> frozenset[str]:
     """What a number may mean, its separators read as a locale's: the last one is the
     decimal separator unless it groups (a space, an apostrophe, one used before it too)
-    or may (three digits after it: "1,000" is a thousand or, in German, one); those before
-    it group. "2.5" and "2,5" mean 2.5, never 25."""
+    or may (three digits after it: "1,000" is a thousand or, in German, one; read as
+    English, ``english``, a comma groups there and a point ends the whole part); those
+    before it group. "2.5" and "2,5" mean 2.5, never 25."""
     digits = "".join(str(unicodedata.decimal(char)) if unicodedata.decimal(char, None)
                      is not None else "|" for char in text)
     groups = digits.split("|")
@@ -590,22 +591,29 @@ def _values(text: str) -> frozenset[str]:
         return frozenset({grouped})
     decimal = _value("".join(groups[:-1]), groups[-1])
     if len(groups[-1]) == 3 and not (len(seps) > 1 and seps[0] != last):
+        if english and last in ",.":
+            return frozenset({grouped if last == "," else decimal})
         return frozenset({grouped, decimal})
     return frozenset({decimal})
 
 
-def _numbers(text: str) -> tuple[_Number, ...]:
-    """Numbers in text (any digit system), with what each may mean."""
+def _numbers(text: str, english: bool = False) -> tuple[_Number, ...]:
+    """Numbers in text (any digit system), with what each may mean (``_values``)."""
     found = []
     for match in _NUMBER.finditer(text):
         shown = match.group()
         parts = shown.split(" ")
-        found.append(_Number(shown, _values(shown), tuple(_values(part) for part in parts)
-                             if len(parts) > 1 else ()))
+        found.append(_Number(shown, _values(shown, english), tuple(
+            _values(part, english) for part in parts) if len(parts) > 1 else ()))
     return tuple(found)
 
 
-_source_numbers = lru_cache(maxsize=SOURCE_TEXTS)(_numbers)
+@lru_cache(maxsize=SOURCE_TEXTS)
+def _source_numbers(text: str) -> tuple[_Number, ...]:
+    """A source text's numbers, read as English ("2,500 mg" is 2,500 mg there, so "2,5 mg"
+    does not keep it; the sources of most projects are; a source in a language with a
+    decimal comma may see a warning where three decimals follow it)."""
+    return _numbers(text, english=True)
 
 
 @entry_check("numbers", _W, "every number of the source (any digit system)")
