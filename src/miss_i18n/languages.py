@@ -157,12 +157,29 @@ def source_claims(element: etree._Element, source_locale: str) -> list[str]:
 def claiming(root: etree._Element, source_locale: str
              ) -> list[tuple[etree._Element, list[str]]]:
     """The elements below the root that claim the source language (source_claims), with
-    the attributes that do."""
+    the attributes that do; not one inside an element of another language (``<blockquote
+    lang="fr">… <span lang="en">``: its text is kept as written, segments.foreign_elements,
+    and its claim is what keeps it read as English)."""
     found = _WITH_LANG(root)
     assert isinstance(found, list)
+    primary = re.split("[-_]", source_locale)[0].lower()
     return [(element, names) for element in found
             if isinstance(element, etree._Element) and element is not root
-            and (names := source_claims(element, source_locale))]
+            and (names := source_claims(element, source_locale))
+            and not _inside_another_language(element, root, primary)]
+
+
+def _inside_another_language(element: etree._Element, root: etree._Element,
+                             primary: str) -> bool:
+    """Whether the nearest ancestor below ``root`` with a lang names a language other than
+    ``primary`` (none: not)."""
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return False
+        value = ancestor.get("lang") or ancestor.get("xml:lang")
+        if value and value.strip():
+            return re.split("[-_]", value.strip())[0].lower() != primary
+    return False
 
 
 def unclaim(root: etree._Element, source_locale: str) -> None:
