@@ -260,6 +260,7 @@ def site_outputs(
                 unindexed=_unindexed(config, pages, None if index is None else index.unlisted))
     warnings: list[str] = []
     site = _linked(config, site, summaries, warnings)
+    reported = summaries  # report.html: the locales asked for, as an unwidened build has it
     if more is not None:
         config, summaries = _widened(config, site, summaries, more)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
@@ -309,7 +310,7 @@ def site_outputs(
             written.append(WriteResult(shown(built.name), built.changed))
     digests.update((name, digest(output.data))
                    for name, output in zip(assets, outputs, strict=True))
-    made, manifests = _site_files(config, site, summaries, reports=reports, titles=titles,
+    made, manifests = _site_files(config, site, reported, reports=reports, titles=titles,
                                   digests=digests, seen=seen, staged=staged)
     outputs += [*made, manifests.final]
     return SiteOutputs(outputs, written, staged, digests, cache, reports, manifests.gone,
@@ -322,14 +323,18 @@ def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
                 ) -> tuple[list[Output], Manifests]:
     """index.html, the sitemap and report.html (their digests added to ``digests``), the
     new manifest and what the old one names that the build no longer makes. Where one
-    cannot be made, the ``staged`` pages are removed: none takes its place."""
+    cannot be made, the ``staged`` pages are removed: none takes its place. The report is
+    of the locales of ``summaries`` (a widened build's, those asked for: as the same
+    build unwidened has it, so that running it again changes nothing)."""
+    reported = [report for report in reports
+                if report.locale in summaries or report.locale == site.source_locale]
     try:
         untranslated = _with_titles_on_disk(config, site, titles,
                                             set(untranslated_titles(site, reports)))
         made = [("index.html", index_page(site, titles, untranslated)),
                 *_sitemap_files(config, site, site.assets),
                 (REPORT, report_page(
-                    site, [s.stats for s in summaries.values()], reports, titles,
+                    site, [s.stats for s in summaries.values()], reported, titles,
                     {locale: s.findings for locale, s in summaries.items()},
                     weakest={locale: s.weakest for locale, s in summaries.items()}))]
         digests.update((name, digest(data)) for name, data in made)
