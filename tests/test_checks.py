@@ -772,7 +772,8 @@ def test_a_number_keeps_its_value_whatever_its_separators(
     assert one(tmp_path, msgid, msgstr) == expected
 
 
-@pytest.mark.parametrize("msgstr", [" ", "\u00a0", "\u200b", "\u2060", "\u200f "])
+@pytest.mark.parametrize("msgstr", [" ", "\u00a0", "\u200b", "\u2060", "\u200f ", "\u3164",
+                                    "\u2800"])
 def test_a_translation_that_shows_nothing_is_an_error(tmp_path: Path, msgstr: str) -> None:
     """A zero-width space alone passed every check and blanked the paragraph on the page;
     a space alone was a whitespace warning while the build kept the source text (a CI

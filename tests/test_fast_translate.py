@@ -166,6 +166,8 @@ def test_a_long_text_is_sent_in_parts_cut_after_clauses() -> None:
     words = " ".join(["word"] * 90)  # no clause: cut between words
     assert module.in_parts(words, recording) == words.upper() and len(sent) > 1
     assert module.in_parts("Short text.", lambda text: "x " * 50) == ""  # ran away
+    broken = LIST.replace(", condition number 11", ",\ncondition number 11")
+    assert "\n" in module.in_parts(broken, str.upper)  # the line break cut at, kept
     assert module.in_parts(LIST, lambda text: "" if "20" in text else "y") == ""
 
 

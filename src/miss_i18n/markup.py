@@ -182,10 +182,17 @@ def has_letters(text: str) -> bool:
 _ASCII_LETTER = re.compile("[A-Za-z]")
 
 
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u2800\u3164\uffa0")
+"""Characters that draw nothing though Unicode does not call them spaces or format
+characters: the combining grapheme joiner, the Hangul fillers, the blank Braille pattern."""
+
+
 def shows_nothing(text: str) -> bool:
-    """Whether text holds no character a reader sees: spaces (a tab, a no-break space) and
-    invisible format characters alone (a zero-width space, a word joiner, a bidi mark)."""
-    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+    """Whether text holds no character a reader sees: spaces (a tab, a no-break space),
+    invisible format characters (a zero-width space, a word joiner, a bidi mark) and
+    ``_BLANK_LETTERS`` alone."""
+    return all(char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
+               for char in text)
 
 
 def unusable_characters(text: str) -> list[str]:

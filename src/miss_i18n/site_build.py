@@ -501,7 +501,7 @@ def _menu_on_disk(config: Config, site: Site, locale: str) -> list[str] | None:
         try:
             data = (config.output_dir / site.path(locale, page)).read_bytes()
         except OSError:
-            return None
+            continue
         root = etree.HTML(data) if data.strip() else None
         menu = None if root is None else root.xpath(
             "//nav[@data-miss-i18n='languages']//a[@data-miss-i18n='link']/@hreflang")

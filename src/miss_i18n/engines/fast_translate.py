@@ -69,8 +69,10 @@ def in_parts(text: str, translate: Callable[[str], str]) -> str:
     cuts = [found.end() for found in _CLAUSE.finditer(text, start, end)] or [
         found.end() for found in _BETWEEN.finditer(text, start, end)]
     cut = min(cuts, key=lambda at: abs(at - middle))
-    left, right = in_parts(text[:cut].rstrip(), translate), in_parts(text[cut:], translate)
-    return f"{left} {right}" if left.strip() and right.strip() else ""
+    head = text[:cut].rstrip()
+    left, right = in_parts(head, translate), in_parts(text[cut:], translate)
+    between = text[len(head):cut]  # the spacing cut at, a line break kept
+    return f"{left}{between}{right}" if left.strip() and right.strip() else ""
 
 
 class _Translator(Protocol):
