@@ -1065,6 +1065,17 @@ def test_a_file_changed_just_before_the_run_is_hashed_again(
     assert path.read_bytes() == b"two" and not staged.temp.exists()
 
 
+def test_build_removes_a_killed_builds_leftover_beside_its_index(project: Path) -> None:
+    """`build` writes the build index (.miss-i18n/pages.json) too: a build killed just
+    before renaming it left its temporary file there for good."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    left = project / ".miss-i18n" / ".pages.json.abcdefgh.miss-i18n.tmp"
+    left.write_bytes(b"partial")
+    assert invoke("build", "--check", "-q")[0] == 3
+    assert invoke("build", "-q") == (0, "")
+    assert not left.exists()
+
+
 def test_a_leftover_beside_the_manifest_is_named_once(project: Path) -> None:
     """The build commits the manifest apart, last, in the same folder as index.html: a
     killed run's leftover there was named (and counted) twice by `build --check`."""

@@ -341,8 +341,10 @@ class Project:
             summaries = updating.loaded_summaries(config, seen=seen, include_fuzzy=fuzzy)
             built = site_build.site_outputs(config, summaries, seen=seen, check=check,
                                             more=_more(config, seen, fuzzy))
-            writes = self._commit(built.outputs[:-1], check, seen, staged=built.staged,
-                                  first=built.interim)
+            # a killed build's temporary file beside the build index, which it writes too
+            writes = outputs.clean(_caches(config)[:1], check=check, config=config)
+            writes += self._commit(built.outputs[:-1], check, seen, staged=built.staged,
+                                   first=built.interim)
             built.index.save(config.output_dir, full=config.targets == config.locales)
             pruned = outputs.prune(config, built.gone, check=check)
             # the manifest, last; its folder's leftovers were swept with index.html's
