@@ -607,25 +607,20 @@ def test_bidi_controls_of_the_source_and_rtl_marks_are_fine(tmp_path: Path) -> N
 
 
 # -- URLs and e-mail addresses ---------------------------------------------------------------
-def test_url_changed(tmp_path: Path) -> None:
-    msgid = "See https://example.org/guide (or www.who.int)."
-    assert one(tmp_path, msgid, "Siehe https://example.org/anleitung (oder www.who.int).") == [
-        issue("urls", ERROR, "URL or e-mail address missing or changed: "
-              "https://example.org/guide", msgid)]
-
-
-def test_email_changed(tmp_path: Path) -> None:
-    msgid = "Write to info@example.org or https://example.org/contact."
-    assert one(tmp_path, msgid, "Schreiben Sie an info@beispiel.de.") == [
-        issue("urls", ERROR, "URL or e-mail address missing or changed: "
-              "https://example.org/contact, info@example.org", msgid)]
-
-
-def test_an_address_the_source_does_not_have_is_named(tmp_path: Path) -> None:
-    msgid = "Ask your doctor."
-    assert one(tmp_path, msgid, "Fragen Sie https://evil.example/x oder a@b.example.") == [
-        issue("urls", ERROR, "URL or e-mail address the source does not have: "
-              "https://evil.example/x, a@b.example", msgid)]
+@pytest.mark.parametrize(("msgid", "msgstr", "message"), [
+    ("See https://example.org/guide (or www.who.int).",
+     "Siehe https://example.org/anleitung (oder www.who.int).",
+     "missing or changed: https://example.org/guide"),
+    ("Write to info@example.org or https://example.org/contact.",
+     "Schreiben Sie an info@beispiel.de.",
+     "missing or changed: https://example.org/contact, info@example.org"),
+    # an address the source does not have (an injected link passed)
+    ("Ask your doctor.", "Fragen Sie https://evil.example/x oder a@b.example.",
+     "the source does not have: https://evil.example/x, a@b.example"),
+], ids=["url-changed", "email-changed", "added"])
+def test_urls_and_addresses(tmp_path: Path, msgid: str, msgstr: str, message: str) -> None:
+    assert one(tmp_path, msgid, msgstr) == [
+        issue("urls", ERROR, f"URL or e-mail address {message}", msgid)]
 
 
 def test_an_engines_loop_is_a_repeated_word(tmp_path: Path) -> None:
