@@ -66,6 +66,9 @@ def test_only_untranslated_entries_and_stale_drafts_are_chosen() -> None:
                  "machine-translated: DeepL, checked", "translation memory: I checked it"):
         assert not needs_translation(entry("Hallo", ("fuzzy",), note, previous="Hi"))
         assert wants_human(entry("Hallo", ("fuzzy",), note)) is False
+    # one of ours that a tool wrapped right after its language pair still is a draft
+    wrapped = "machine-translated: nllb nllb-200 1.0 (en→de);\nconfidence 0.50"
+    assert needs_translation(entry("Hallo", ("fuzzy",), wrapped, previous="Hi"))
 
 
 def test_units_never_contain_placeholders() -> None:

@@ -91,7 +91,7 @@ otherwise, and the lines after it are a person's: so memory lines are never join
 wrapped, for a long file name, reads as having no digest, as an older one does)."""
 _AS_WRITTEN = {
     Kind.MACHINE: re.compile(r"machine-translated: \S+ .*?\S \([^()\n→]+→[^()\n→]+\)"
-                             r"(?:; [^\n]*)?"),
+                             r"(?:;[^\n]*)?"),  # (";" alone: a line a tool wrapped after it)
     Kind.MEMORY: re.compile(r"translation memory: (?:[^\n]*\.[tT][mM][xX]|[^\n]*; "
                             rf"{DIGEST_LABEL} [0-9a-f]{{8}})"),
 }
