@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import babel
 from babel.localedata import locale_identifiers
+from lxml import etree
 
 from conftest import REGENERATE
 from miss_i18n import languages
 from miss_i18n.languages import NAMES_TABLE, english_name, locale_names, names_table
+from miss_i18n.segments import primary_subtag
 
 
 def test_the_names_table_is_what_babel_says_of_every_locale() -> None:
@@ -35,3 +37,19 @@ def test_names_and_directions_of_the_target_locales() -> None:
             ("zh", "中文", "ltr", "Chinese")):
         assert locale_names(locale) == (own, way) == languages._from_babel(locale)[:2]
         assert english_name(locale) == english == languages._from_babel(locale)[2]
+
+
+def test_a_claim_inside_another_languages_element_stays_and_one_inside_no_language_goes(
+        ) -> None:
+    """English inside a French quotation keeps its lang="en" (it is what keeps it read as
+    English there); inside an element whose lang names no one language (``und``, empty,
+    not a tag), which extraction reads as the page's language, the claim is taken off like
+    any other. One rule reads the tags for both (segments.primary_subtag)."""
+    root = etree.fromstring(
+        '<html lang="en"><body><blockquote lang="fr-CA"><span lang="en">a</span></blockquote>'
+        '<div lang="und"><span lang="EN_gb">b</span></div>'
+        '<div lang="12"><span lang="en">c</span></div><p lang="en-US">d</p></body></html>')
+    assert [element.text or element[0].text for element, _ in
+            languages.claiming(root, "en")] == ["b", "c", "d"]
+    assert [primary_subtag(tag) for tag in ("fr-CA", "EN_gb", "und", "", "12", "fil")] == [
+        "fr", "en", None, None, None, "fil"]

@@ -654,7 +654,7 @@ def check_preferred_terms(text: Text, ctx: CheckContext) -> Iterator[str]:
     URL) uses the preferred rendering (``_rendered``: beginning a word, or its stem)."""
     if not ctx.glossary.preferred:  # no glossary: most projects
         return
-    source, target = _without_addresses(text.plain_source), text.plain_target
+    source, target = _source_without_addresses(text.plain_source), text.plain_target
     wanted = _preferred(ctx.glossary, ctx)
     missing = [f"{term!r} should be rendered as {rendering!r}"
                for term, rendering in wanted.items()
@@ -867,6 +867,9 @@ def _without_addresses(text: str) -> str:
     for address in _addresses(text):
         text = text.replace(address, " ")
     return text
+
+
+_source_without_addresses = lru_cache(maxsize=SOURCE_TEXTS)(_without_addresses)
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

@@ -17,6 +17,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from lxml import etree
 
+from .segments import primary_subtag
+
 
 def bcp47(locale: str) -> str:
     """The language tag for ``lang``, ``hreflang`` and URLs: ``pt_BR`` → ``pt-BR``."""
@@ -143,9 +145,9 @@ def source_claims(element: etree._Element, source_locale: str) -> list[str]:
     Once the text is translated they are wrong: screen readers would read German with an
     English voice, and browsers lay Arabic out left to right. ``<body>``'s dir, the whole
     page's direction as the root's is, is one with no lang too."""
-    primary = re.split("[-_]", source_locale)[0].lower()
+    primary = primary_subtag(source_locale)
     names = [name for name in LANG_ATTRIBUTES
-             if re.split("[-_]", (element.get(name) or "").strip())[0].lower() == primary]
+             if primary_subtag(element.get(name) or "") == primary]
     others = [name for name in LANG_ATTRIBUTES
               if name not in names and element.get(name) is not None]
     if (names or element.tag == "body") and not others and (
@@ -162,7 +164,7 @@ def claiming(root: etree._Element, source_locale: str
     and its claim is what keeps it read as English)."""
     found = _WITH_LANG(root)
     assert isinstance(found, list)
-    primary = re.split("[-_]", source_locale)[0].lower()
+    primary = primary_subtag(source_locale)
     return [(element, names) for element in found
             if isinstance(element, etree._Element) and element is not root
             and (names := source_claims(element, source_locale))
@@ -170,15 +172,16 @@ def claiming(root: etree._Element, source_locale: str
 
 
 def _inside_another_language(element: etree._Element, root: etree._Element,
-                             primary: str) -> bool:
+                             primary: str | None) -> bool:
     """Whether the nearest ancestor below ``root`` with a lang names a language other than
-    ``primary`` (none: not)."""
+    ``primary`` (none, or a lang naming no one language such as ``und``: not, as
+    segments.foreign_elements reads them)."""
     for ancestor in element.iterancestors():
         if ancestor is root:
             return False
         value = ancestor.get("lang") or ancestor.get("xml:lang")
         if value and value.strip():
-            return re.split("[-_]", value.strip())[0].lower() != primary
+            return primary_subtag(value) not in (None, primary)
     return False
 
 

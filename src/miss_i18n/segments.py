@@ -154,10 +154,16 @@ def language_of(element: etree._Element) -> str | None:
     for name in ("lang", "xml:lang"):
         value = element.get(name)
         if value is not None:
-            primary = re.split("[-_]", value.strip(), maxsplit=1)[0].lower()
-            return primary if _PRIMARY.fullmatch(primary) and primary not in _NO_LANGUAGE \
-                else None
+            return primary_subtag(value)
     return None
+
+
+def primary_subtag(tag: str) -> str | None:
+    """A language tag's primary subtag, lower case (``fr`` for ``fr-CA``, ``en`` for
+    ``EN_gb``); None where the tag names no one language (empty, not a language tag,
+    ``und``)."""
+    primary = re.split("[-_]", tag.strip(), maxsplit=1)[0].lower()
+    return primary if _PRIMARY.fullmatch(primary) and primary not in _NO_LANGUAGE else None
 
 
 @dataclass
