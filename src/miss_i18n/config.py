@@ -18,6 +18,7 @@ from babel.core import get_global
 
 from .engines import store_for
 from .errors import ConfigError
+from .errors import shown as _shown
 
 TABLE = "miss-i18n"
 NLLB_STORE = "models-dir's NLLB store"
@@ -535,10 +536,6 @@ def _hidden_store(key: str, inner: Path, outer: Path) -> bool:
     "."): reading sources, the export and the preview all skip hidden names, so fine."""
     return key in ("models-dir", NLLB_STORE) and any(
         part.startswith(".") for part in inner.relative_to(outer).parts)
-
-
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _flag(table: Mapping[str, Any], key: str, path: Path) -> bool:

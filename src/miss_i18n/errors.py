@@ -10,6 +10,13 @@ import re
 from pathlib import Path
 
 
+def shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to ``root`` (the project's, or the working
+    folder) when inside it, so that a log reads the same on every machine; else as it is."""
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
+
+
 def one_line(error: BaseException) -> str:
     """An exception's message on one line (a library's may span several)."""
     return re.sub(r"\s+", " ", str(error)).strip() or type(error).__name__
@@ -40,10 +47,16 @@ class MissI18nError(Exception):
         self.line = line
 
     def __str__(self) -> str:
+        return self.shown()
+
+    def shown(self, root: Path | None = None) -> str:
+        """The message after the file and line it is about, the file relative to ``root``
+        where it is inside it (``shown``)."""
         if self.path is None:
             return self.message
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        where = str(self.path) if root is None else shown(self.path, root)
+        return f"{where}: {self.message}" if self.line is None else \
+            f"{where}:{self.line}: {self.message}"
 
 
 class ConfigError(MissI18nError):

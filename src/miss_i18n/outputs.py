@@ -24,6 +24,7 @@ from .errors import (
     ConflictError,
     PathError,
     WriteError,
+    shown,
 )
 from .files import (
     Snapshot,
@@ -82,7 +83,7 @@ def commit(outputs: Iterable[Output], *, check: bool, config: Config,
                              seen.digests.get(first.path), durable=False)
             seen.wrote(first.path, first.data)
         for output in outputs:
-            name = display(output.path, config.root)
+            name = shown(output.path, config.root)
             within = _folder_of(config, output.path, also)
             if check:
                 results.append(WriteResult(name, would_change(output.path, output.data,
@@ -113,7 +114,7 @@ def clean(paths: Iterable[str | Path], *, check: bool, config: Config,
           keep: Collection[Path] = ()) -> list[WriteResult]:
     """Remove (in check mode: report) temporary files a killed run left beside ``paths``
     (``keep``: files this run staged there)."""
-    return [WriteResult(display(path, config.root), True, removed=True)
+    return [WriteResult(shown(path, config.root), True, removed=True)
             for path in remove_leftovers(paths, check=check, keep=keep)]
 
 
@@ -263,9 +264,9 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
             continue
         if target.is_symlink() or not target.is_file():
             continue
-        shown = display(target, config.root)
+        name = shown(target, config.root)
         if digest(read_bytes(target)) not in entry.digests:
-            pruned.kept.append(shown)
+            pruned.kept.append(name)
             continue
         if not check:
             try:
@@ -279,7 +280,7 @@ def prune(config: Config, gone: Sequence[Recorded], *, check: bool) -> Pruned:
                     if folder == config.output_dir or any(folder.iterdir()):
                         break
                     folder.rmdir()
-        pruned.removed.append(WriteResult(shown, True, removed=True))
+        pruned.removed.append(WriteResult(name, True, removed=True))
     return pruned
 
 
@@ -289,17 +290,12 @@ def native(name: str) -> str:
 
 
 def displayed(folder: Path, root: Path) -> Callable[[str], str]:
-    """``display`` of a file below ``folder`` by its name there, without a Path each."""
-    shown = display(folder, root)
-    if shown == ".":
+    """``errors.shown`` of a file below ``folder`` by its name there, without a Path each."""
+    prefix = shown(folder, root)
+    if prefix == ".":
         return lambda name: name
     if not folder.is_relative_to(root):
-        return lambda name: display(folder / name, root)
-    return lambda name: f"{shown}/{name}"
+        return lambda name: shown(folder / name, root)
+    return lambda name: f"{prefix}/{name}"
 
 
-def display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

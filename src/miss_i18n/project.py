@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from . import lazy, rerun
 from .config import Config, load_config, typed_overrides
 from .engines import store_for
-from .errors import CatalogError, ConfigError, ModelPackageError, TmxError
+from .errors import CatalogError, ConfigError, ModelPackageError, TmxError, shown
 from .files import (
     Snapshot,
     Staged,
@@ -181,12 +181,6 @@ def now() -> datetime:
                               "number of seconds since 1970-01-01 UTC, as `git log -1 "
                               "--format=%ct` prints it") from None
     return datetime.now(tz=UTC)
-
-
-def shown(path: Path, root: Path) -> str:
-    """A path as messages show it: relative to the project root when inside it."""
-    absolute = path.absolute()
-    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else str(path)
 
 
 def outside_folders(config: Config, path: Path, option: str) -> None:

@@ -47,7 +47,6 @@ from .outputs import (
     Recorded,
     clean,
     digest,
-    display,
     displayed,
     native,
     new_manifest,
@@ -546,11 +545,9 @@ def _shown_elsewhere(config: Config, locales: Sequence[str],
         try:
             po = catalog.load_optional(config.po_path(locale))
         except MissI18nError as error:
-            where = "" if error.path is None else display(error.path, config.root) + (
-                "" if error.line is None else f":{error.line}") + ": "
             found[locale], published = _last_shown(config, locale)
             warnings.append(
-                f"warning: {where}{error.message}; {locale} is linked as the last build "
+                f"warning: {error.shown(config.root)}; {locale} is linked as the last build "
                 f"left it ({'published' if published else 'a preview'}, "
                 f"{whole(found[locale])}): fix the catalog, then build {locale} again")
             continue

@@ -20,7 +20,7 @@ from . import catalog, incremental, mo_file
 from .checks import CheckContext
 from .chrome import CHROME
 from .config import Config
-from .errors import MissI18nError
+from .errors import MissI18nError, shown
 from .facts import Delta, Fact, Lookups, PackedLines, counted, summary_from
 from .facts import pack as pack_lines
 from .facts import unpack as unpack_lines
@@ -37,7 +37,7 @@ from .files import (
 from .incremental import Template
 from .languages import locale_names
 from .model import CatalogStats, WriteResult
-from .outputs import Output, display
+from .outputs import Output
 from .parallel import jobs_for, map_shared
 from .summary import (
     Packed,
@@ -387,7 +387,7 @@ def catalog_writes(config: Config, summaries: Mapping[str, Summary]
     the files they left for commit to rename."""
     files = [f for s in summaries.values() for f in s.files if f.path.suffix != ".mo"]
     files += [f for s in summaries.values() for f in s.files if f.path.suffix == ".mo"]
-    return ([WriteResult(display(f.path, config.root), f.changed) for f in files],
+    return ([WriteResult(shown(f.path, config.root), f.changed) for f in files],
             [f.staged for f in files if f.staged is not None])
 
 
