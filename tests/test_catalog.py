@@ -72,7 +72,7 @@ def test_an_accepted_draft_s_history_says_whether_a_person_changed_its_text(
             f"{provenance.text_digest('Überblick')}")
     old = catalog.merge(pot(seg("h", "Overview")), None, "de").catalog
     old[0].msgstr, old[0].tcomment = text, line
-    [entry] = catalog.merge(pot(seg("h", "Overview of the method")), old, "de").catalog
+    [entry] = catalog.merge(pot(seg("h", "An overview")), old, "de").catalog
     assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (text, True, "Overview")
     assert entry.tcomment == kind + line.removeprefix("machine-translated: ")
     assert not provenance.is_draft(entry)  # no engine or memory replaces it
@@ -101,20 +101,34 @@ def test_a_source_changed_twice_keeps_the_source_its_translation_was_made_for(
 
 def test_a_list_item_removed_leaves_each_later_item_its_own_translation() -> None:
     """Removing one list item renumbers the later items' contexts: an item whose text a
-    person translated keeps that translation (fuzzy, ``#| msgctxt``), not the one its new
-    place held, and no translation of a text still on the page becomes obsolete."""
+    person translated keeps that translation as it was (it only moved among the list's
+    items), an untranslated one that moved into the removed item's place does not take
+    that item's translation (another text's), which becomes obsolete, and no translation
+    of a text still on the page does."""
     old = catalog.merge(pot(seg("li", "Alpha"), seg("li[2]", "Bravo"), seg("li[3]", "Charlie"),
                             seg("li[4]", "Delta")), None, "de").catalog
     for entry, text in zip(old, ["Alfa", "", "Charlie!", "Delta!"], strict=True):
         entry.msgstr = text
     new = catalog.merge(pot(seg("li", "Bravo"), seg("li[2]", "Charlie"), seg("li[3]", "Delta")),
                         old, "de")
-    bravo, charlie, delta = new.catalog
-    assert (bravo.msgstr, bravo.previous_msgid) == ("Alfa", "Alpha")  # its place's, as before
-    assert (charlie.msgstr, charlie.flags, charlie.previous_msgctxt) == (
-        "Charlie!", ["fuzzy"], "p:li[3]")
-    assert (delta.msgstr, delta.flags, delta.previous_msgctxt) == ("Delta!", ["fuzzy"], "p:li[4]")
-    assert (new.fuzzied, new.obsoleted) == (3, 0)
+    bravo, charlie, delta, alpha = new.catalog
+    assert (bravo.msgstr, bravo.fuzzy, bravo.previous_msgid) == ("", False, None)
+    assert (charlie.msgstr, charlie.flags, charlie.previous_msgctxt) == ("Charlie!", [], None)
+    assert (delta.msgstr, delta.flags, delta.previous_msgctxt) == ("Delta!", [], None)
+    assert (alpha.msgid, alpha.msgstr, alpha.obsolete) == ("Alpha", "Alfa", True)
+    assert (new.fuzzied, new.obsoleted) == (0, 1)
+
+
+def test_a_text_moved_to_another_kind_of_place_or_page_is_for_review() -> None:
+    """A translation follows its text as it was only among the same kind of elements of
+    one page (``li[3]`` to ``li[2]``); to a heading, or to another page, it is fuzzy with
+    ``#| msgctxt`` naming where it was, as msgmerge makes it."""
+    old = catalog.merge(pot(seg("li", "Alpha"), seg("li[2]", "Bravo")), None, "de").catalog
+    old[0].msgstr, old[1].msgstr = "Alfa", "Brav"
+    template = pot(seg("h2", "Alpha"), Segment("q.html", "q:li[2]", "Bravo", "", "Item"))
+    alpha, bravo = catalog.merge(template, old, "de").catalog
+    assert (alpha.msgstr, alpha.flags, alpha.previous_msgctxt) == ("Alfa", ["fuzzy"], "p:li")
+    assert (bravo.msgstr, bravo.flags, bravo.previous_msgctxt) == ("Brav", ["fuzzy"], "p:li[2]")
 
 
 def test_an_item_inserted_above_leaves_each_draft_with_its_own_text() -> None:
@@ -836,3 +850,107 @@ def test_a_headers_field_order_is_kept_as_msgcat_and_msgmerge_keep_it(project: P
         assert _header(path.read_text("utf-8")) == _header(merged)
         assert _fields(merged) != list(OTHER_ORDER)  # msgmerge orders the fields it knows
         _assert_gettext_accepts(path)
+
+
+def _msgmerged(tmp_path: Path, old: polib.POFile, template: polib.POFile) -> polib.POFile:
+    """What ``msgmerge --previous`` makes of a catalog and a template."""
+    (tmp_path / "old.po").write_bytes(catalog.to_bytes(old))
+    (tmp_path / "new.pot").write_bytes(catalog.to_bytes(template))
+    merged = subprocess.run(["msgmerge", "--previous", "-q", "-o", "-", "old.po", "new.pot"],
+                            cwd=tmp_path, capture_output=True, check=True).stdout
+    return polib.pofile(merged.decode())
+
+
+def _kinds(po: polib.POFile) -> list[tuple[str, str, bool, bool]]:
+    return [(e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in po]
+
+
+@needs_gettext
+def test_a_deleted_paragraphs_translation_is_kept_not_given_to_the_text_below(
+        tmp_path: Path) -> None:
+    """A translated paragraph deleted: the untranslated one below moves into its place
+    (``body/p[2]`` to ``body/p``). It took the deleted text's translation (fuzzy), which
+    the page then showed for it, and that translation was lost from the catalog; as
+    msgmerge does, it takes none, and the deleted one's is kept as ``#~``."""
+    old = catalog.merge(pot(seg("p", "Keep the lid closed."), seg("p[2]", "Call us on Monday.")),
+                        None, "de").catalog
+    old[0].msgstr = "Halten Sie den Deckel geschlossen."
+    template = pot(seg("p", "Call us on Monday."))
+    new = catalog.merge(template, old, "de")
+    assert _kinds(new.catalog) == [
+        ("Call us on Monday.", "", False, False),
+        ("Keep the lid closed.", "Halten Sie den Deckel geschlossen.", False, True)]
+    assert (new.added, new.fuzzied, new.obsoleted) == (1, 0, 1)
+    assert _kinds(_msgmerged(tmp_path, old, template)) == _kinds(new.catalog)
+
+
+@needs_gettext
+def test_a_changed_text_elsewhere_takes_the_translation_of_the_text_it_is_an_edit_of(
+        tmp_path: Path) -> None:
+    """A text whose place held no text that is gone takes the translation of the old
+    text it is an edit of, as msgmerge's fuzzy matching finds it (alike by 0.6): a
+    paragraph moved to a list and its comma dropped keeps its own; one unlike any takes
+    none."""
+    old = catalog.merge(pot(seg("p", "Keep the lid closed."),
+                            seg("p[2]", "Call us on Monday, or write to us.")), None, "de").catalog
+    old[0].msgstr, old[1].msgstr = "Halten Sie den Deckel geschlossen.", "Rufen Sie uns an."
+    template = pot(seg("p", "Keep the lid closed."), seg("ul/li", "Call us on Monday or write."),
+                   seg("ul/li[2]", "Our offices open at nine every weekday."))
+    new = catalog.merge(template, old, "de").catalog
+    assert _kinds(new) == [
+        ("Keep the lid closed.", "Halten Sie den Deckel geschlossen.", False, False),
+        ("Call us on Monday or write.", "Rufen Sie uns an.", True, False),
+        ("Our offices open at nine every weekday.", "", False, False)]
+    assert (new[1].previous_msgctxt, new[1].previous_msgid) == (
+        "p:p[2]", "Call us on Monday, or write to us.")
+    assert _kinds(_msgmerged(tmp_path, old, template)) == _kinds(new)
+
+
+@needs_gettext
+def test_paragraphs_swapped_and_one_edited_each_keep_their_translation(
+        tmp_path: Path) -> None:
+    """Two paragraphs swapped and one of them edited in the same change: the edited one
+    lost its translation (its place's old entry had gone to the other paragraph). It
+    takes its own, fuzzy, with the text and place it was made for (``#| msgctxt``,
+    ``#| msgid``); the one only moved keeps its own as it was."""
+    old = catalog.merge(pot(seg("p", "Keep the lid closed."), seg("p[2]", "Call us on Monday.")),
+                        None, "de").catalog
+    old[0].msgstr, old[1].msgstr = "Halten Sie den Deckel geschlossen.", "Rufen Sie uns an."
+    template = pot(seg("p", "Call us on Monday."), seg("p[2]", "Keep the lid shut."))
+    call, keep = catalog.merge(template, old, "de").catalog
+    assert (call.msgstr, call.flags, call.previous_msgid) == ("Rufen Sie uns an.", [], None)
+    assert (keep.msgstr, keep.fuzzy, keep.previous_msgctxt, keep.previous_msgid) == (
+        "Halten Sie den Deckel geschlossen.", True, "p:p", "Keep the lid closed.")
+    merged = _msgmerged(tmp_path, old, template)
+    assert [(e.msgstr, e.previous_msgid) for e in merged][1] == (
+        keep.msgstr, keep.previous_msgid)
+
+
+@needs_gettext
+def test_an_obsolete_translation_comes_back_with_its_text_elsewhere(tmp_path: Path) -> None:
+    """A page deleted (its entries obsolete) and restored in another folder, or a
+    paragraph removed and added again at another place: its translations came back
+    nowhere; as msgmerge does, the text takes its obsolete translation, fuzzy, naming the
+    place it had (``#| msgctxt``), and the ``#~`` entry is gone."""
+    old = catalog.merge(pot(seg("p", "About us")), None, "de").catalog
+    old[0].msgstr = "Über uns"
+    gone = catalog.merge(pot(seg("q", "Other")), old, "de").catalog
+    assert _kinds(gone)[1] == ("About us", "Über uns", False, True)
+    template = pot(seg("q", "Other"), Segment("info/p.html", "info/p:p", "About us", "", "P"))
+    back = catalog.merge(template, gone, "de").catalog
+    assert _kinds(back) == [("Other", "", False, False), ("About us", "Über uns", True, False)]
+    assert (back[1].previous_msgctxt, back[1].previous_msgid) == ("p:p", "About us")
+    assert _kinds(_msgmerged(tmp_path, gone, template)) == _kinds(back)
+
+
+def test_a_review_names_the_place_and_text_its_translation_was_made_for_together() -> None:
+    """A fuzzy translation that moves again keeps naming the source it was made for:
+    ``#| msgctxt`` and ``#| msgid`` of one entry, not the latest place with the first
+    text."""
+    old = catalog.merge(pot(seg("p", "Tomatoes need sun.")), None, "de").catalog
+    old[0].msgstr = "Tomaten brauchen Sonne."
+    once = catalog.merge(pot(seg("h2", "Tomatoes need sun daily.")), old, "de").catalog
+    assert (once[0].previous_msgctxt, once[0].previous_msgid) == ("p:p", "Tomatoes need sun.")
+    twice = catalog.merge(pot(seg("h3", "Tomatoes need sun daily.")), once, "de").catalog
+    assert (twice[0].msgstr, twice[0].fuzzy) == ("Tomaten brauchen Sonne.", True)
+    assert (twice[0].previous_msgctxt, twice[0].previous_msgid) == ("p:p", "Tomatoes need sun.")

@@ -356,14 +356,16 @@ def _template(entries: list[polib.POEntry]) -> polib.POFile:
 
 def _edited(rng: random.Random, entries: list[polib.POEntry], words: list[str]
             ) -> list[polib.POEntry]:
-    """A template's entries after one to three random edits: a text or a comment changed,
-    an entry removed, added, or moved to another context."""
+    """A template's entries after one to three random edits: a text changed or rewritten,
+    a comment changed, an entry removed, added, or moved to another context."""
     edited = [_entry(e.msgctxt or "", e.msgid, e.comment) for e in entries]
     for _ in range(rng.randrange(1, 4)):
         n = rng.randrange(len(edited))
-        edit = rng.randrange(5)
+        edit = rng.randrange(6)
         if edit == 0:
             edited[n].msgid += " changed"
+        elif edit == 5:  # rewritten (most unlike the text before, some alike another)
+            edited[n].msgid = f"{rng.choice(words)} {rng.choice(words)} {rng.randrange(9)}"
         elif edit == 1:
             edited[n].comment += " Changed."
         elif edit == 2 and len(edited) > 1:
@@ -376,7 +378,7 @@ def _edited(rng: random.Random, entries: list[polib.POEntry], words: list[str]
     return edited
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(seed=st.integers(0, 2**32))
 def test_random_edits_update_as_the_whole_merge_does(seed: int, tmp_path_factory: Any) -> None:
     """Random templates, catalogs (accepted, drafts, stale, obsolete, untranslated) and

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ from .provenance import (
     settled_comment,
     unwrapped,
 )
+from .similar import Nearest
 
 PROJECT = "miss-i18n"
 DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
@@ -766,13 +768,19 @@ def _fresh_entry(msgctxt: str | None, msgid: str, occurrences: list[tuple[str, s
 def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> MergeResult:
     """The catalog for ``locale``: the template's entries with every translation kept.
 
-    Exact (context, msgid) matches keep their translation and flags. An entry whose
-    source changed keeps its old translation, marked fuzzy with the old msgid (``#|``).
-    A msgid moved to a new context reuses a translation (or draft) of the same text, marked
-    fuzzy, before the translation of the text its new context held.
-    Vanished translated entries become obsolete (``#~``); nothing translated is dropped.
-    A plural entry (a person's: the template has none) never lends its forms to another
-    entry: it becomes obsolete whole, unless its own key is the template's (``_unplural``).
+    Exact (context, msgid) matches keep their translation and flags (an obsolete one's
+    comes back). A text that moved (its msgid elsewhere in the old catalog, or obsolete
+    there) takes that translation: as it was where a person accepted it and it only
+    moved among its page's elements of the same kind (a paragraph inserted above
+    renumbers the rest: ``body/p[3]`` is ``body/p[4]`` now), else fuzzy with ``#|
+    msgctxt``. A text that changed takes the translation of the text its place held, if
+    that is gone (an id anchors a heading: "Advantages" rewritten "Benefits" is still its
+    heading), else of the old text it is most like (``similar``, as msgmerge's fuzzy
+    matching finds it) of those no other entry kept, fuzzy with the old text as ``#|
+    msgid``; a text that moved untranslated into another's place takes none. Vanished
+    translated entries become obsolete (``#~``); nothing translated is dropped. A plural
+    entry (a person's: the template has none) never lends its forms to another entry: it
+    becomes obsolete whole, unless its own key is the template's (``_unplural``).
     """
     catalog = polib.POFile(wrapwidth=0)
     catalog.metadata = _merged_metadata(template, old, locale)
@@ -792,55 +800,89 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     for entry in old_entries:
         if not entry.msgid_plural:
             by_context.setdefault(entry.msgctxt, []).append(entry)
-    by_msgid = _twins(old_entries)
-    # A text still in the template (moved: a list item removed above it renumbers its
-    # context) keeps its own translation: never lent to the context it left.
-    used = {id(by_msgid[s.msgid]) for s in template
-            if key(s) not in exact and s.msgid in by_msgid}
+    by_msgid = _twins(e for e in old_entries if not e.obsolete)
+    back = _twins(e for e in old_entries if e.obsolete)  # a text returning takes these
+    moved = {e.msgid for e in old_entries if not e.obsolete}
+    # Neither a text kept nor a text still in the template (moved: a list item removed
+    # above it renumbers its context) lends its translation to another text.
+    used = {id(found) for s in template if (found := exact.get(key(s))) is not None}
+    used.update(id(twin) for s in template if key(s) not in exact
+                and (twin := by_msgid.get(s.msgid) or back.get(s.msgid)) is not None)
+    edits = Nearest([e for e in old_entries if e.msgstr and not e.msgid_plural
+                     and id(e) not in used], attrgetter("msgid"))
     added = fuzzied = 0
     for source in template:
         found = exact.get(key(source))
         entry = _template_entry(source)
         if found is not None:
-            used.add(id(found))
             if found.msgid_plural:
                 fuzzied += _unplural(entry, found)
             else:
                 _keep(entry, found)
-        else:
-            changed = [e for e in by_context.get(source.msgctxt, []) if id(e) not in used]
-            if changed and source.msgid not in by_msgid:
-                before = changed[0]
-                used.add(id(before))
-                if before.msgstr:
-                    entry.msgstr = before.msgstr
-                    entry.tcomment = _carried_comment(before)
-                    entry.flags = _fuzzy_flags(before.flags)
-                    # made for an earlier source still: name that one (msgmerge --previous)
-                    entry.previous_msgid = (before.previous_msgid if before.fuzzy
-                                            and before.previous_msgid is not None
-                                            else before.msgid)
-                    fuzzied += 1
-                else:  # untranslated: a person's note on it stays
-                    entry.tcomment = before.tcomment
-                    added += 1
-            elif source.msgid in by_msgid:
-                twin = by_msgid[source.msgid]
-                entry.msgstr = twin.msgstr
-                entry.tcomment = _carried_comment(twin)
-                entry.flags = _fuzzy_flags(twin.flags)
-                entry.previous_msgctxt = twin.msgctxt
-                # a draft of an earlier source still names that source
-                entry.previous_msgid = (twin.previous_msgid if twin.fuzzy
-                                        and twin.previous_msgid is not None else twin.msgid)
-                fuzzied += 1
+        elif (twin := by_msgid.get(source.msgid) or back.get(source.msgid)) is not None:
+            if is_accepted(twin) and not twin.obsolete and _same_place(twin, source):
+                _keep(entry, twin)
             else:
-                added += 1
+                _take(entry, twin)
+                fuzzied += 1
+        elif source.msgid in moved:  # moved, untranslated: no other text's translation
+            added += 1
+        elif _edited(entry, by_context.get(source.msgctxt, ()), edits, used):
+            fuzzied += 1
+        else:
+            added += 1
         catalog.append(entry)
     catalog.extend(e for e in old_entries if e.obsolete and id(e) not in used)
     gone = _newly_obsolete(e for e in old_entries if not e.obsolete and id(e) not in used)
     catalog.extend(gone)
     return MergeResult(catalog=catalog, added=added, fuzzied=fuzzied, obsoleted=len(gone))
+
+
+def _edited(entry: polib.POEntry, here: Iterable[polib.POEntry],
+            edits: Nearest[polib.POEntry], used: set[int]) -> bool:
+    """Give ``entry`` (a text new to the catalog) the translation of the old text it is
+    an edit of: the one at its place (``here``: its element's text, changed, as an id
+    anchors it, or whatever text stood at that place and is gone), else the most alike
+    other (``edits``), as ``used`` (ids) leaves them; True where it took one. An
+    untranslated old text at its place gives it its note (a person's ``# TODO``)."""
+    before = next((e for e in here if id(e) not in used), None)
+    if before is not None and not before.msgstr:
+        used.add(id(before))
+        entry.tcomment = before.tcomment
+        before = None
+    if before is None:
+        before = edits.nearest(entry.msgid, used)
+    if before is None:
+        return False
+    used.add(id(before))
+    _take(entry, before)
+    return True
+
+
+def _take(entry: polib.POEntry, before: polib.POEntry) -> None:
+    """``before``'s translation on ``entry``, fuzzy, naming the source it was made for as
+    msgmerge --previous does (``#| msgctxt`` where that was elsewhere): for a fuzzy one
+    that still names an earlier source, that one, context and text together."""
+    entry.msgstr = before.msgstr
+    entry.tcomment = _carried_comment(before)
+    entry.flags = _fuzzy_flags(before.flags)
+    if before.fuzzy and before.previous_msgid is not None:
+        context = before.msgctxt if before.previous_msgctxt is None \
+            else before.previous_msgctxt
+        entry.previous_msgid = before.previous_msgid
+    else:
+        context, entry.previous_msgid = before.msgctxt, before.msgid
+    entry.previous_msgctxt = None if context == entry.msgctxt else context
+
+
+_POSITION = re.compile(r"\[\d+\]")
+
+
+def _same_place(old: polib.POEntry, new: polib.POEntry) -> bool:
+    """Whether two contexts name the same kind of place on one page, but for elements'
+    positions among their siblings (``page:body/p[3]`` and ``page:body/p[4]``)."""
+    return old.msgctxt is not None and new.msgctxt is not None and \
+        _POSITION.sub("", old.msgctxt) == _POSITION.sub("", new.msgctxt)
 
 
 def _merged_header_notes(old: polib.POFile | None) -> HeaderNotes:
@@ -856,11 +898,11 @@ def _merged_header_notes(old: polib.POFile | None) -> HeaderNotes:
 
 
 def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
-    """Per msgid, the active entry whose translation a moved text takes: the first a person
+    """Per msgid, the entry whose translation a moved text takes: the first a person
     accepted, else the first draft (none plural: their msgstr is empty)."""
     twins: dict[str, polib.POEntry] = {}
     for entry in entries:
-        if entry.msgstr and not entry.obsolete:
+        if entry.msgstr:
             found = twins.get(entry.msgid)
             if found is None or (is_accepted(entry) and not is_accepted(found)):
                 twins[entry.msgid] = entry

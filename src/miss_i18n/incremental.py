@@ -591,8 +591,10 @@ def _update(config: Config, locale: str, pot: polib.POFile, diff: Diff, *, data:
     keys = {(e.msgctxt, e.msgid) for e in old_po}
     new_ids = {e.msgid for e in todo if (e.msgctxt, e.msgid) not in keys}
     by_msgid = diff.by_msgid if new_ids else {}
-    if any(old.fact(diff, n)[2] for msgid in new_ids for n in by_msgid.get(msgid, ())):
-        return None  # it could take a twin's translation from anywhere: the whole merge
+    merged_too = set(gone)
+    if any(old.fact(diff, n)[2] or n not in merged_too
+           for msgid in new_ids for n in by_msgid.get(msgid, ())):
+        return None  # a twin's translation from anywhere, or a kept text's: the whole merge
     reduced = polib.POFile(wrapwidth=0)
     reduced.metadata = pot.metadata
     reduced.extend(todo)
