@@ -179,11 +179,12 @@ def test_an_installed_version_is_what_importlib_metadata_says(name: str) -> None
     assert rerun.installed_version(name) == expected
 
 
-def test_a_page_changed_while_the_run_reads_it_makes_the_next_run_a_full_one(
+def test_a_page_saved_after_its_text_was_extracted_stops_the_run_and_the_next_takes_it(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The record holds the inputs as the run found them when it started: a page saved
-    after the extraction read it (here, as the build starts) leaves a record that no
-    longer matches, and the next run takes the change in instead of skipping."""
+    """A page saved after the extraction read it (here, as the build starts): the run
+    built the new page from catalogs of the old one (its new text in English, the old
+    one's drafts unused) and exited 0. The build reads it again: it stops (exit 6, as for
+    a catalog saved during a run), and the next run takes the change in, not skipped."""
     page = project / "source" / PAGE
     real = site_build.site_outputs
 
@@ -192,11 +193,52 @@ def test_a_page_changed_while_the_run_reads_it_makes_the_next_run_a_full_one(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(site_build, "site_outputs", saved_meanwhile)
-    assert invoke("run", "--no-translate")[0] == 0
+    code, output = invoke("run", "--no-translate")
+    assert (code, output) == (6, f"error: {page}: changed on disk while miss-i18n was running "
+                                 "(after its text was extracted): run the command again\n")
     monkeypatch.setattr(site_build, "site_outputs", real)
     code, again = invoke("run", "--no-translate")
     assert code == 0 and SKIPPED not in again
     assert "Saved meanwhile." in (project / "locales" / "miss.pot").read_text("utf-8")
+    assert "Saved meanwhile." in (project / "site" / "de" / PAGE).read_text("utf-8")
+    assert invoke("run", "--check")[0] == 0
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_a_catalog_saved_after_the_run_placed_it_is_built_by_the_next_run(
+        project: Path, monkeypatch: pytest.MonkeyPatch, locale: str) -> None:
+    """A translator's save just after a run replaced their catalog (de), or of the source
+    locale's own catalog, which the run reads for its menu's words (en), before the run
+    recorded what it wrote: the record took the saved file for the run's, every later run
+    was skipped ("nothing changed") and the page never showed the save, while `run
+    --check` said it was stale. Now such a run keeps no record, and the next builds it."""
+    pot = project / "locales" / "miss.pot"
+    po = project / "locales" / locale / "LC_MESSAGES" / "miss.po"
+    if locale == "en":
+        po.parent.mkdir(parents=True)
+        po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                      'msgctxt "miss-i18n:language-menu"\nmsgid "Languages"\n'
+                      'msgstr "Pick a language"\n')
+    assert invoke("run", "--no-translate")[0] == 0
+    real = rerun.save
+
+    def saved_meanwhile(*args: Any, **kwargs: Any) -> None:
+        text = po.read_text()
+        po.write_text(text.replace('msgid "Advantages"\nmsgstr ""',
+                                   'msgid "Advantages"\nmsgstr "Vorteile"')
+                      .replace('msgstr "Pick a language"', 'msgstr "Other languages"'))
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(rerun, "save", saved_meanwhile)
+    _edit_page(project)  # the run rewrites every catalog
+    assert invoke("run", "--no-translate")[0] == 0
+    monkeypatch.setattr(rerun, "save", real)
+    code, again = invoke("run", "--no-translate")
+    assert code == 0 and SKIPPED not in again
+    built = (project / "site" / locale / PAGE).read_text("utf-8")
+    assert ("Vorteile" if locale == "de" else "Other languages") in built
+    assert invoke("run", "--check")[0] == 0 and pot.is_file()
+    assert SKIPPED in invoke("run", "--no-translate")[1]
 
 
 @pytest.mark.parametrize("name", [PAGE, "img.png", "sub/other.html"])

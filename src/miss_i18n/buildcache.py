@@ -50,7 +50,7 @@ from lxml import etree
 
 from .build import PageReport, Rejection, Review
 from .chrome import CHROME
-from .errors import MissI18nError
+from .errors import ConflictError, MissI18nError
 from .files import signature, still_holds, write_if_changed
 from .languages import known_names, learn
 from .markup import HTML_SPACE
@@ -355,6 +355,15 @@ class PageCache:
         or removing a page rebuilds only the pages that link to it so."""
         return _digest(b"source", code_digest().encode(), page.encode("utf-8"), data,
                        root_path.encode("utf-8"), rooted_pages(data, pages, root_path))
+
+    def read_again(self, page: str, data: bytes, path: Path) -> None:
+        """Refuse (exit 6) a page read again (by the build) that does not hold the bytes
+        this run keyed (the template stage): a writer saved it meanwhile, and its pages
+        would show a text the catalogs do not hold, with no word of it."""
+        known = self.keyed.get(page)
+        if known is not None and known[0] != hashlib.sha256(data).digest():
+            raise ConflictError("changed on disk while miss-i18n was running (after its "
+                                "text was extracted): run the command again", path=path)
 
     def key_of(self, page: str, data: bytes, pages: frozenset[str] = frozenset(),
                root_path: str = "/") -> str:

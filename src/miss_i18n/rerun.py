@@ -16,12 +16,14 @@ fails leaves the record as it was: what it changed no longer matches it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -93,20 +95,24 @@ class Inputs:
 
     def __init__(self, config: Config, options: Mapping[str, Any]) -> None:
         self.config = config
+        self.started = time.time_ns()
         self.static = static_digest(config, options)
         """The digest of every input but the catalogs."""
+        own = config.po_path(config.source_locale)  # (updating.own_chrome): no run writes it
+        self.own = f"catalog:{own}\0{_catalog_digest(own)}\0"
 
     def digest(self, known: Mapping[str, str] | None = None) -> str:
         """One digest of everything a run's outputs depend on. The catalogs count by
         their SHA-256, taken from ``known`` (what the run just wrote there, by absolute
-        path) where it has them."""
+        path) where it has them; the source locale's, which the run reads and never
+        writes, as it was when the run started."""
         known = known or {}
         hasher = hashlib.sha256(self.static.encode())
         config = self.config
-        for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets),
-                     config.po_path(config.source_locale)]:  # (updating.own_chrome)
+        for path in [config.pot_path, *(config.po_path(locale) for locale in config.targets)]:
             sha = known.get(str(path.absolute())) or _catalog_digest(path)
             hasher.update(f"catalog:{path}\0{sha}\0".encode())
+        hasher.update(self.own.encode())
         return hasher.hexdigest()
 
 
@@ -211,6 +217,19 @@ _NOTHING = hashlib.sha256().hexdigest()
 """Memory.human_digest of a memory without human translations."""
 
 
+_CLOCKS_APART = 2_000_000_000
+"""How far (ns) a file system's times may lag the clock: a file changed this long before
+a run started is read again too (as git reads a file as new as its index)."""
+
+
+def forget(config: Config) -> None:
+    """Remove the last run's record: the next run is a full one."""
+    path = _record_path(config)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def _record_path(config: Config) -> Path | None:
     """Where the record is; None where ``.miss-i18n`` is a link (not used at all: a folder
     linked out of the project, planted in a clone, is never read or written through)."""
@@ -263,8 +282,19 @@ def save(inputs: Inputs, outputs: Mapping[str, str], *,
          advice: Sequence[str]) -> None:
     """Record a successful run (after it wrote everything): ``outputs``, by absolute path,
     the SHA-256 of what it left in each file (known from writing them: not read again).
-    Best effort: a record that cannot be written only costs the next run its shortcut."""
+    Best effort: a record that cannot be written only costs the next run its shortcut.
+
+    A file changed since the run started (the run's own writes) is read again: one a
+    person saved after the run put it in place (a translator's catalog) must not be
+    recorded as the run's, or every later run would be skipped and never build it; then
+    no record is kept (the next run is a full one)."""
     signatures = {name: signature(name) for name in outputs}
+    since = inputs.started - _CLOCKS_APART
+    for name, sha in outputs.items():
+        seen = signatures[name]
+        if seen is not None and seen[2] >= since and still_holds(name, sha, None) is None:
+            forget(inputs.config)
+            return
     record = {
         "format": FORMAT,
         "inputs": inputs.digest(outputs),

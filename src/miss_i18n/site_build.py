@@ -157,6 +157,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
     config = work.config
     cache = work.cache
     source = read(config.source_dir, page)
+    cache.read_again(page, source, config.source_dir / page)
     source_key = cache.key_of(page, source, work.site.page_set, work.site.root_path)
     located: Located | None = None
     segments = cache.segments(source_key)
