@@ -297,6 +297,10 @@ def test_bad_input_gives_one_line_and_an_exit_code(project: Path) -> None:
     code, output = invoke("run", "-l", "fr")
     assert (code, output) == (2, "error: --locale fr: not a configured target locale; add it "
                                  "to [tool.miss-i18n] locales first\n")
+    code, output = invoke("run", "-l", "en")  # (whose advice the configuration refused)
+    assert (code, output) == (2, "error: --locale en: the source locale, which is not "
+                                 "translated (its pages are the source's, built with every "
+                                 "locale); name target locales only\n")
     (project / "pyproject.toml").write_text('[tool.miss-i18n]\nlocales = ["de", "klingon"]\n')
     code, output = invoke("status")
     assert code == 2

@@ -372,6 +372,19 @@ def test_a_bad_scheduler_is_a_usage_error(project: Path) -> None:
         "scheduler address such as 'tcp://host:8786'\n"))
 
 
+def test_an_empty_scheduler_variable_clears_the_configs_as_an_empty_option_does(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MISS_I18N_TRANSLATE_SCHEDULER=`` kept the configuration's scheduler (click reads
+    an empty variable as none set), where ``--scheduler ""`` clears it: the two agree."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "shard-sentences = 16", 'scheduler = "tcp://127.0.0.1:9"'))
+    assert invoke("run", "--no-translate", "--config", str(pyproject), "-q")[0] == 0
+    monkeypatch.setenv("MISS_I18N_TRANSLATE_SCHEDULER", "")
+    code, output = invoke("translate", "--config", str(pyproject), "-l", "de", "-q")
+    assert (code, output) == (0, "")  # drafted here, not sent to the unreachable scheduler
+
+
 def test_shards_are_even_and_in_order() -> None:
     spec = EngineSpec("argos", Path("models"), "en", 1, 1, 4, 12, 2048)
     model = ModelInfo("argos", "m", "1", "en", "de", "de")

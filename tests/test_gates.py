@@ -54,6 +54,10 @@ def test_strict_makes_warnings_fail(built: Path) -> None:
     # (said as what they are: warnings, which --strict fails on)
     assert code == 1 and output.rstrip().endswith(
         "check failed: 1 warning(s), which --strict counts as errors")
+    # -q prints what fails the check: under --strict, the warnings too, not bare "failed"
+    code, quiet = invoke("check", "-l", "de", "--strict", "-q")
+    assert code == 1 and "warning[double-spaces]" in quiet and "translated" not in quiet
+    assert "warning[" not in invoke("check", "-l", "de", "-q")[1]
 
 
 def test_min_translated_names_the_locales_below_it(built: Path) -> None:

@@ -590,6 +590,8 @@ def test_cli_reports_units_the_catalog_lost_and_a_wrong_locale(translated: Path)
     assert (f"warning: {xlf}:{unit.sourceline}: unit u0000000000000000 "
             f"({unit.get('name')}) is not in the ar catalog any more") in output
     assert "0 entries updated, 0 accepted, 1 not found" in output
+    quiet = invoke("xliff", "import", str(xlf), "-q")  # a warning: -q prints it too
+    assert quiet[0] == 0 and quiet[1].startswith(f"warning: {xlf}:{unit.sourceline}: unit ")
     # many such units: a few named, the rest counted, and no '(None)' for a unit unnamed
     units = list(root.iter(X + "unit"))
     for number, each in enumerate(units):

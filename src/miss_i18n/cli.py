@@ -267,7 +267,7 @@ def engine_option(function: F) -> F:
 
 def scheduler_option(function: F) -> F:
     return click.option(
-        "--scheduler", metavar="ADDRESS", default=None,
+        "--scheduler", metavar="ADDRESS", default=None, callback=_empty_from_environment,
         help="Send the engine work to this Dask scheduler (tcp://host:8786; needs the "
              "[dask] extra); catalogs and the translation memory stay here [default: "
              "scheduler in [tool.miss-i18n.translate], else this process].")(function)
@@ -330,7 +330,7 @@ def _report_translations(translated: TranslateResult, quiet: bool) -> None:
         _say(quiet, f"{result.locale}: {result.drafted} draft(s) by {result.model.provenance}"
                     f"{detail}{failed}{held}; {result.texts} text(s): "
                     f"{result.from_memory} from memory, {result.from_engine} translated")
-    if waiting := translated.waiting:  # a warning, not an error: -q prints only errors
+    if waiting := translated.waiting:  # a notice (-q: not printed; `engines` says it)
         _say(quiet, f"not drafted, for want of a model: {len(waiting)} locale(s), "
                     f"{', '.join(waiting)}; what the translation memory did not draft stays "
                     "untranslated (see `miss-i18n engines`):",
@@ -369,7 +369,10 @@ def _ascii_only() -> bool:
 @with_project
 def check_command(project: Project, *, output_format: str, min_translated: float | None,
                   strict: bool, quiet: bool) -> None:
-    """Validate catalogs with Babel and the QA checks; exit 1 if any error is found."""
+    """Validate catalogs with Babel and the QA checks; exit 1 if any error is found.
+
+    With -q, only what fails the check is printed: the errors, and the warnings under
+    --strict."""
     result = project.check(strict=strict, min_translated=min_translated)
     if output_format == "json":
         click.echo(json.dumps({
@@ -378,7 +381,7 @@ def check_command(project: Project, *, output_format: str, min_translated: float
             "below_min_translated": result.below_min_translated,
         }, ensure_ascii=_ascii_only(), indent=2))
     else:
-        _print_issues(result.issues, quiet)
+        _print_issues(result.issues, quiet and not strict)  # (--strict fails on warnings)
         _table(result.stats, quiet)
     _fail(result.error)
 
@@ -709,26 +712,26 @@ def xliff_import(files: tuple[Path, ...], *, config_path: Path | None,
                            typed=typed_overrides(config=config_path, locales_dir=locales_dir))
     result = project.import_xliff(files, check=check)
     for done in result.imports:
-        if not quiet:
-            _unit_warnings(done.path, done.unknown, f"is not in the {done.locale} catalog any "
-                           "more (its source changed or vanished): not imported; export again "
-                           "and redo it")
-            _unit_warnings(done.path, done.stale, "has a source text that is not the one "
-                           "exported (edited in the file): its translation is of another "
-                           "text, not imported; restore the source (edit the page to change "
-                           "it) and import again")
-            _unit_warnings(done.path, done.conflicts, "was changed in the file, and its "
-                           "entry in the catalog since the export: the catalog's translation "
-                           "stays, not imported; compare the two and make the change in one "
-                           "place")
-            _unit_warnings(done.path, done.unproven, "carries no mi:exported (the CAT tool "
-                           "dropped it, or the file is from an older export), so the file "
-                           "cannot tell whether its entry's translation, a person's, is newer: "
-                           "the catalog's stays, not imported; make the change in the PO file, "
-                           "or export again and redo it")
-            _unit_warnings(done.path, done.obsolete, "is of an obsolete entry (#~: no page "
-                           "shows its source any more; translate=\"no\"), yet its target was "
-                           "changed: not imported")
+        # warnings: -q prints them too
+        _unit_warnings(done.path, done.unknown, f"is not in the {done.locale} catalog any "
+                       "more (its source changed or vanished): not imported; export again "
+                       "and redo it")
+        _unit_warnings(done.path, done.stale, "has a source text that is not the one "
+                       "exported (edited in the file): its translation is of another "
+                       "text, not imported; restore the source (edit the page to change "
+                       "it) and import again")
+        _unit_warnings(done.path, done.conflicts, "was changed in the file, and its "
+                       "entry in the catalog since the export: the catalog's translation "
+                       "stays, not imported; compare the two and make the change in one "
+                       "place")
+        _unit_warnings(done.path, done.unproven, "carries no mi:exported (the CAT tool "
+                       "dropped it, or the file is from an older export), so the file "
+                       "cannot tell whether its entry's translation, a person's, is newer: "
+                       "the catalog's stays, not imported; make the change in the PO file, "
+                       "or export again and redo it")
+        _unit_warnings(done.path, done.obsolete, "is of an obsolete entry (#~: no page "
+                       "shows its source any more; translate=\"no\"), yet its target was "
+                       "changed: not imported")
         both = f", {len(done.conflicts)} changed in both" if done.conflicts else ""
         both += f", {len(done.unproven)} not told apart" if done.unproven else ""
         both += f", {done.noted} with new notes" if done.noted else ""

@@ -312,7 +312,7 @@ def load_config(
     source_locale = _locale(_string(table, "source-locale", "en", pyproject),
                             f"[tool.{TABLE}] source-locale", pyproject)
     locales = _validate_locales(_string_list(table, "locales", pyproject), source_locale, pyproject)
-    targets = narrow(locales, only_locales)
+    targets = narrow(locales, only_locales, source_locale)
     base_url = _base_url(table.get("base-url"), f"[tool.{TABLE}] base-url", pyproject) \
         if base_url is None else _base_url(base_url or None, "--base-url", None)
     domain = _plain_name(_string(table, "domain", "miss", pyproject),
@@ -620,13 +620,19 @@ def _validate_locales(codes: Iterable[str], source_locale: str, path: Path) -> t
     return tuple(seen)
 
 
-def narrow(locales: tuple[str, ...], only: Sequence[str]) -> tuple[str, ...]:
-    """The configured locales restricted to ``only`` (all of them when ``only`` is empty)."""
+def narrow(locales: tuple[str, ...], only: Sequence[str], source: str | None = None
+           ) -> tuple[str, ...]:
+    """The configured locales restricted to ``only`` (all of them when ``only`` is empty);
+    ``source``: the source locale, which is never a target."""
     if not only:
         return locales
     chosen: list[str] = []
     for code in only:
         locale = normalize_locale(code)
+        if locale == source:
+            raise ConfigError(
+                f"--locale {code}: the source locale, which is not translated (its pages are "
+                "the source's, built with every locale); name target locales only")
         if locale not in locales:
             raise ConfigError(
                 f"--locale {code}: not a configured target locale; add it to "
