@@ -489,3 +489,45 @@ def test_english_on_an_urdu_page_is_not_drawn_with_nastaliq_punctuation(tmp_path
     seen = probe(page, WIDTHS)
     assert abs(seen["en"] - seen["latin"]) < 1, seen
     assert abs(seen["ur"] - seen["naskh"]) > 5, seen
+
+
+TABLE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Steps</title></head>
+<body><main><table><tr><th>Step</th><th>Action</th><th>Time</th></tr>
+<tr><td>First</td><td>Wash hands</td><td></td></tr></table>
+<table><tr><th>Step</th><th>Action</th></tr></table></main></body></html>
+"""
+
+CELLS = """
+<script>
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify([...document.querySelectorAll("main table")].map((table) =>
+  ({direction: getComputedStyle(table).direction,
+    order: [...table.querySelectorAll("th")].sort((a, b) =>
+      a.getBoundingClientRect().left - b.getBoundingClientRect().left)
+      .map((th) => th.textContent)})));
+document.body.append(out);
+</script>
+"""
+
+
+def test_an_english_table_on_an_rtl_page_keeps_its_columns_in_order(tmp_path: Path) -> None:
+    """A table left all in English on a Hebrew page showed its columns reversed ("Time |
+    Action | Step"): each cell said it was English, the table took the page's direction.
+    One whose cells with text are all English is laid out as English; one with a cell
+    translated keeps the page's direction."""
+    root = make_project(tmp_path / "p", ("he",), extra="publish-threshold = 0\n")
+    (root / "source" / "steps.html").write_text(TABLE)
+    po = root / "locales" / "he" / "LC_MESSAGES" / "miss.po"
+    for translated in (False, True):
+        if translated:
+            po.write_bytes(po.read_bytes().replace(
+                b'"steps:body/main/table[2]/tr/th[2]"\nmsgid "Action"\nmsgstr ""',
+                '"steps:body/main/table[2]/tr/th[2]"\nmsgid "Action"\nmsgstr "פעולה"'.encode()))
+        result = CliRunner().invoke(main, ["run", "--config", str(root / "pyproject.toml"),
+                                           "--no-translate", "-q"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    first, second = probe(root / "site" / "he" / "steps.html", CELLS)
+    assert first == {"direction": "ltr", "order": ["Step", "Action", "Time"]}
+    assert second == {"direction": "rtl", "order": ["פעולה", "Step"]}

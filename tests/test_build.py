@@ -218,6 +218,27 @@ def test_a_page_none_of_whose_text_is_translated_says_so(locale: str) -> None:
         assert render(skeleton, page_locale, found, site=site)[0] == built
 
 
+def test_a_page_whose_only_translated_text_no_reader_sees_says_it_is_untranslated() -> None:
+    """A page whose description alone was translated (a meta tag, structured data: text
+    for search engines) showed its title, headings and paragraphs in English without the
+    notice; a reader sees nothing translated, so it says so. A translated title counts:
+    it is seen (the tab, the history)."""
+    data = (b'<html lang="en"><head><title>Apple page</title><meta name="description" '
+            b'content="All about apples"></head><body><h1>Apples</h1><p>Tasty.</p></body>'
+            b'</html>')
+    site = Site(["t.html"], "en", ["he"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(data), "t.html")}
+    skeleton = compile_page(Located.of(parse_page(data), "t.html"), "t.html", site)
+    assert skeleton is not None
+    for found, notice in (({keys["All about apples"]: "הכל על תפוחים"}, True),
+                          ({keys["Apple page"]: "דף תפוחים"}, False)):
+        built, report = localize(parse_page(data), "t.html", "he", found, site=site)
+        assert ("untranslated-notice" in built.decode()) is notice
+        assert report.translated == 1
+        assert render(skeleton, "he", found, site=site)[0] == built
+
+
 WRAPPED = (b'<html><head><title>T</title></head><body><main><ul>'
            b'<li><a href="x.html">Lumbar discectomy</a></li>'
            b'<li> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'

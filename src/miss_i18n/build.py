@@ -104,6 +104,8 @@ class PageReport:
     """Texts the page has (and the build's own)."""
     translated: int = 0
     """Of those, shown translated (drafts included where the build shows them)."""
+    unseen: int = 0
+    """Of the translated, those no reader sees on the page (``unseen``: a description)."""
     rejected: list[Rejection] = field(default_factory=list)
     """Translations not used (placeholders that do not match, characters a page cannot
     hold): the source text stays."""
@@ -174,6 +176,7 @@ def localize(
             if slot.attribute is not None:
                 shown.add(index)
             report.translated += 1
+            report.unseen += unseen(slot.segment.context)
             report.title_translated |= slot.attribute == "" and slot.element is title
             key = (slot.segment.context, slot.segment.msgid)
             report.drafts += key in review.drafts
@@ -372,15 +375,24 @@ def _spacing(start: str, end: str) -> tuple[str, str]:
 
 def notices_of(report: PageReport, source_locale: str) -> list[Segment]:
     """The notices a page shows, in their order: what it shows that awaits review; or,
-    where none of its text shows translated in a locale other than the source's (a
-    language still in preview, a page added since the last translation), that it is
-    shown in its original language."""
-    if report.locale != source_locale and report.segments and not report.translated:
+    where none of its text a reader sees shows translated in a locale other than the
+    source's (a language still in preview, a page added since the last translation), that
+    it is shown in its original language."""
+    if report.locale != source_locale and report.segments \
+            and report.translated == report.unseen:
         return [UNTRANSLATED_NOTICE]
     return [notice for notice, shown in ((MACHINE_NOTICE, report.drafts),
                                          (MEMORY_NOTICE, report.memory),
                                          (REVIEW_NOTICE, report.stale))
             if shown]
+
+
+def unseen(context: str) -> bool:
+    """Whether the text of ``context`` is one no reader sees on the page: the head's but
+    its title (a description, structured data for search engines). A page whose only
+    translated texts are such shows its original language, and says so."""
+    path = context.partition(":")[2]
+    return path.startswith("head/") and not path.startswith("head/title")
 
 
 def chrome_text(segment: Segment, translations: Translations) -> str | None:

@@ -64,7 +64,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 8
+FORMAT = 9
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -220,7 +220,8 @@ def _built_of(sources: Any, locales: Any) -> Built_ | None:
 
 def _report_row(built: PageReport) -> dict[str, Any]:
     return {"segments": built.segments, "translated": built.translated,
-            "drafts": built.drafts, "stale": built.stale, "memory": built.memory,
+            "unseen": built.unseen, "drafts": built.drafts, "stale": built.stale,
+            "memory": built.memory,
             "rejected": [[r.context, r.reason] for r in built.rejected],
             "title_translated": built.title_translated}
 
@@ -229,7 +230,8 @@ def _report_of(row: Mapping[str, Any], locale: str, page: str) -> PageReport | N
     try:
         return PageReport(
             locale=locale, page=page, segments=int(row["segments"]),
-            translated=int(row["translated"]), drafts=int(row["drafts"]),
+            translated=int(row["translated"]), unseen=int(row["unseen"]),
+            drafts=int(row["drafts"]),
             stale=int(row["stale"]), memory=int(row["memory"]),
             rejected=[Rejection(str(c), str(r)) for c, r in row["rejected"]],
             title_translated=bool(row["title_translated"]))

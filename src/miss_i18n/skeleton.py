@@ -54,6 +54,7 @@ from .build import (
     run_comments,
     shown_text,
     structured_data,
+    unseen,
     usable,
 )
 from .chrome import LANGUAGE_MENU, MARK, STYLE, chrome_marks
@@ -751,6 +752,7 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
                 filled.marked.add(index)
             continue
         report.translated += 1
+        report.unseen += unseen(key[0] or "")
         report.drafts += key in review.drafts
         report.stale += key in review.stale
         report.memory += key in review.memory

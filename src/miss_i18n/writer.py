@@ -98,29 +98,43 @@ def written(node: etree._Element | etree._ElementTree, *, doctype: str | None = 
     voids = [e for e in unknown_voids(node) if e.text is None and not len(e)]
     raws = [e for e in node.iter(*RAW_TEXT) if e.text and not len(e)
             and any(char in e.text for char in "&<>") and not _ends(e.text, str(e.tag))]
-    if not voids and not raws:
+    open_items = [e for e in node.iter("li") if e.text is None and not len(e)
+                  and _swallows(e)]
+    if not voids and not raws and not open_items:
         return write()
     texts = [e.text or "" for e in raws]
     for nonce in itertools.count():  # a token the page does not hold: one try, mostly
         token = f"miss-i18n-void-{nonce}"
-        for element in voids:
+        for element in [*voids, *open_items]:
             element.text = token
         for number, element in enumerate(raws):
             element.text = f"{token}-{number}-"
         try:
             text = write()
         finally:
-            for element in voids:
+            for element in [*voids, *open_items]:
                 element.text = None
             for element, raw in zip(raws, texts, strict=True):
                 element.text = raw
-        if text.count(token) == len(voids) + len(raws):
+        if text.count(token) == len(voids) + len(raws) + len(open_items):
             break
     for tag in {str(e.tag) for e in voids}:
         text = text.replace(f">{token}</{tag}>", ">")
+    if open_items:
+        text = text.replace(f">{token}</li>", "></li>")
     for number, raw in enumerate(texts):
         text = text.replace(f">{token}-{number}-<", f">{raw}<", 1)
     return text
+
+
+def _swallows(item: etree._Element) -> bool:
+    """Whether an empty ``<li>``, which libxml2 writes without its end tag, would take in
+    what follows it when the page is read again: anything but another item (which ends
+    it) or the end of its parent (``<li></li><div>`` read back as the div inside it)."""
+    following = item.getnext()
+    if following is None:
+        return bool(item.tail and not item.tail.isspace())
+    return following.tag != "li" or bool(item.tail)  # (a space after it: it would hold it)
 
 
 def _ends(text: str, tag: str) -> bool:
