@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
@@ -363,3 +364,25 @@ def test_percentages_are_rounded_down_where_people_read_them() -> None:
     assert (whole(49.5), whole(100.0), whole(0.49), whole(57.0)) == ("49%", "100%", "0%", "57%")
     assert CatalogStats("de", 0, 0, 0, 0).tenths == 100.0
     assert "| 99% |" in report.markdown_status([almost], {"de": True})
+
+
+def test_status_says_published_as_a_build_with_the_same_fuzzy_option_does(project: Path) -> None:
+    """A locale drafted whole (fuzzy) is published by a build that shows drafts and a
+    preview by one that does not: `status` said published whatever `build
+    --exclude-fuzzy` had made; it takes the same option, and answers as that build."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    path = project / "locales" / "de" / "LC_MESSAGES" / "miss.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    for entry in po:
+        entry.msgstr, entry.flags = entry.msgid, ["fuzzy"]
+    po.save(str(path))
+    for option, state in (("--include-fuzzy", "published"), ("--exclude-fuzzy", "preview")):
+        assert invoke("build", option, "-q")[0] == 0
+        index = (project / "site" / "index.html").read_text("utf-8")
+        previews = index[index.index("Preview"):] if "Preview" in index else ""
+        assert ("Deutsch" in previews) is (state == "preview")
+        for fresh in (False, True):  # from the records, and from the catalogs
+            if fresh:
+                shutil.rmtree(project / ".miss-i18n")
+            output = invoke("status", "--format", "markdown", option, "-l", "de")[1]
+            assert f"| {state} |" in output.splitlines()[2], output

@@ -449,10 +449,14 @@ def _stats_json(rows: Sequence[CatalogStats]) -> list[dict[str, Any]]:
               metavar="N", help="Also list each locale's N machine drafts the engine was "
                                 "least sure of (file:line, confidence, text): review those "
                                 "first.")
+@fuzzy_option
 @with_project
-def status(project: Project, *, output_format: str, least: int, quiet: bool) -> None:
-    """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts."""
-    result = project.status(least_confident=least)
+def status(project: Project, *, output_format: str, least: int, include_fuzzy: bool | None,
+           quiet: bool) -> None:
+    """Show entries, translated, fuzzy (machine drafts among them) and untranslated counts,
+    and whether the site publishes each locale (as `build` with the same --include-fuzzy
+    or --exclude-fuzzy does)."""
+    result = project.status(least_confident=least, include_fuzzy=include_fuzzy)
     weakest = result.least_confident
     if output_format == "json":
         found = _stats_json(result.stats)

@@ -348,11 +348,14 @@ class Project:
                            rejected=[*built.warnings, *rejected_lines(built.reports)],
                            kept=list(pruned.kept))
 
-    def status(self, *, least_confident: int = 0) -> more.StatusResult:
+    def status(self, *, least_confident: int = 0, include_fuzzy: bool | None = None
+               ) -> more.StatusResult:
         """Entries, translated, fuzzy and untranslated counts per target locale, and
-        whether the site publishes each; with ``least_confident``, that many of each
-        locale's least confident machine drafts (review those first)."""
-        config = self.config
+        whether the site publishes each (built with ``include_fuzzy``, None: the
+        config's); with ``least_confident``, that many of each locale's least confident
+        machine drafts (review those first)."""
+        config = self.config if include_fuzzy is None else replace(
+            self.config, include_fuzzy=include_fuzzy)
         catalogs_apart(config)
         if not least_confident:  # the catalogs' records answer where they can
             counts = updating.shown_counts(config, seen=Snapshot())
