@@ -239,6 +239,39 @@ def test_a_page_whose_only_translated_text_no_reader_sees_says_it_is_untranslate
         assert render(skeleton, "he", found, site=site)[0] == built
 
 
+SKIP_LINK = (b'<html lang="en"><head><title>T</title></head><body>\n'
+             b'<a class="skip" href="#main">Skip to <b>content</b></a>\n'
+             b'<nav aria-label="Site"><a href="t.html">Home</a></nav>'
+             b'<main id="main"><h1>Apples</h1><p>Text.</p></main></body></html>')
+
+
+@pytest.mark.parametrize("locale", ["de", "ar", "en"])
+@pytest.mark.parametrize("translated", [False, True])
+def test_a_skip_link_stays_the_first_thing_a_keyboard_reaches(locale: str,
+                                                            translated: bool) -> None:
+    """The language menu went first in the body, before the page's own skip link: the
+    first Tab reached the menu. It follows the skip link (and the mark's span around an
+    untranslated one), with the notices; the skeleton builds it alike. A link that is
+    part of a sentence, or is not to a place on the page, is no skip link."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(SKIP_LINK), "t.html")}
+    found = {keys["Skip to <1>content</1>"]: "Zum <1>Inhalt</1>"} if translated else {}
+    built, _ = localize(parse_page(SKIP_LINK), "t.html", locale, found, site=site)
+    body = parse_page(built).getroot().find("body")
+    first = next(body.iter("a", "summary"))
+    assert (first.tag, first.get("href")) == ("a", "#main")
+    order = [e.tag if e.get(MARK) is None else e.get(MARK) for e in body]
+    assert order.index("languages") == 1 and order[-2:] == ["nav", "main"]
+    skeleton = compile_page(Located.of(parse_page(SKIP_LINK), "t.html"), "t.html", site)
+    assert skeleton is not None
+    assert render(skeleton, locale, found, site=site)[0] == built
+    for other in (SKIP_LINK.replace(b"\n<nav", b" now<nav"),
+                  SKIP_LINK.replace(b'href="#main"', b'href="other.html"')):
+        built, _ = localize(parse_page(other), "t.html", locale, found, site=site)
+        assert parse_page(built).getroot().find("body")[0].get(MARK) == "languages"
+
+
 WRAPPED = (b'<html><head><title>T</title></head><body><main><ul>'
            b'<li><a href="x.html">Lumbar discectomy</a></li>'
            b'<li> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'

@@ -51,6 +51,8 @@ from .markup import (
 from .model import Key, Segment
 from .relink import relink_assets
 from .segments import (
+    INLINE,
+    OPAQUE,
     Run,
     Slot,
     in_graphic,
@@ -159,6 +161,7 @@ def localize(
     source_tag = bcp47(site.source_locale)
     source_dir = fallback_dir(site.source_locale, locale)
     title = tree.getroot().find("head/title")
+    skip = skip_link(tree.getroot().find("body"))  # before marks wrap it
     if locale != site.source_locale:
         unclaim(tree.getroot(), site.source_locale)
     kept = kept_in_source(tree.getroot(), slots) if locale != site.source_locale else []
@@ -198,7 +201,7 @@ def localize(
     _name_language(root, locale, own=locale == site.source_locale)
     root.set("dir", "rtl" if rtl else "ltr")
     _decorate(root, page, locale, site=site, chrome=lambda s: chrome_text(s, translations),
-              notices=notices_of(report, site.source_locale))
+              notices=notices_of(report, site.source_locale), skip=skip)
     return serialize(tree, plain=plain_uris and plain_url(site.base_url or ""),
                      own_doctype=True), report
 
@@ -660,8 +663,29 @@ def has_own_text(body: etree._Element) -> bool:
     return bool(body.text and body.text.strip(HTML_SPACE))
 
 
+def skip_link(body: etree._Element | None) -> etree._Element | None:
+    """The body's skip link, where it begins with one (``<a href="#main">Skip to
+    content</a>``, no text of the body's own before it, a block or nothing after it): the
+    first thing a keyboard reaches, which the language menu and notices follow rather
+    than precede."""
+    if body is None or not len(body) or has_own_text(body):
+        return None
+    first = body[0]
+    href = first.get("href") or ""
+    if first.tag != "a" or len(href) < 2 or href[0] != "#" or (
+            first.tail and first.tail.strip(HTML_SPACE)) or any(
+            isinstance(child.tag, str) and child.tag not in INLINE and child.tag not in OPAQUE
+            for child in first.iterdescendants()):
+        return None
+    following = first.getnext()
+    return first if following is None or (isinstance(following.tag, str) and following.tag
+                                          not in INLINE and following.tag not in OPAQUE) \
+        else None
+
+
 def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
-              chrome: Callable[[Segment], str | None], notices: Sequence[Segment]) -> None:
+              chrome: Callable[[Segment], str | None], notices: Sequence[Segment],
+              skip: etree._Element | None = None) -> None:
     head = prepare_head(root)
     here = site.path(locale, page)
     for meta in open_graph_urls(root):
@@ -689,6 +713,11 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
     if body is None:  # a head alone (a redirect stub): nothing shown, no menu to add
         return
     add("style", {}, STYLE)
+    at = 0
+    if skip is not None:  # after it (or the mark's span around it: the body's child)
+        while (parent := skip.getparent()) is not None and parent is not body:
+            skip = parent
+        at = body.index(skip) + 1 if skip.getparent() is body else 0
     for notice in reversed(notices):
         note = body.makeelement("p", {MARK: notice.context.split(":", 1)[1], "role": "note"})
         translated = chrome(notice)
@@ -697,7 +726,7 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
             for name, value in chrome_marks(locale).items():
                 note.set(name, value)
         note.tail = "\n"
-        body.insert(0, note)
+        body.insert(at, note)
     label = chrome(LANGUAGE_MENU)
     nav = switcher(body, here, locale, page, site=site,
                    label=unescape_text(label or LANGUAGE_MENU.msgid))
@@ -706,8 +735,8 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         # menu keeps the page's language (and the nav its direction: it sits at the end)
         nav.set("lang", marks["lang"])
         nav[0][0].set("lang", bcp47(locale))
-    body.insert(0, nav)
-    if has_own_text(body):  # the menu and notices go before its sentence, not into it
+    body.insert(at, nav)
+    if not at and has_own_text(body):  # the menu and notices go before its sentence
         last = body[len(notices)]
         last.tail = (last.tail or "") + (body.text or "")
         body.text = None

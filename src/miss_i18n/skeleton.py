@@ -53,6 +53,7 @@ from .build import (
     prepare_head,
     run_comments,
     shown_text,
+    skip_link,
     structured_data,
     unseen,
     usable,
@@ -247,6 +248,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     body = root.find("body")
     if body is None:
         return None
+    skip = skip_link(body)  # before the runs' markers
     claims = _own_places(root, site.source_locale)
     if claims is None:
         return None
@@ -285,7 +287,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if not _page_places(root, site):
         return None
     root.set("dir", _marker(ROOT_DIR))
-    _chrome_places(head, body)
+    _chrome_places(head, body, skip)
     found = _parts(serialize(tree, plain=True, own_doctype=True).decode("utf-8"))
     if found is None:
         return None
@@ -308,15 +310,19 @@ def _spaced(text: str | None) -> bool:
     return text is not None and text != "" and text[0] in HTML_SPACE
 
 
-def _chrome_places(head: etree._Element, body: etree._Element) -> None:
+def _chrome_places(head: etree._Element, body: etree._Element,
+                   skip: etree._Element | None) -> None:
     """The places of the head's additions (after its last element) and of the body's menu
-    and notices: first in the body, before any text of its own (a run's, maybe), as
-    build._decorate puts them."""
+    and notices: first in the body, before any text of its own (a run's, maybe), or after
+    its skip link (``skip``: the run around it ends in its tail), as build._decorate puts
+    them."""
     if len(head):
         head[-1].tail = (head[-1].tail or "") + _marker(HEAD)
     else:
         head.text = (head.text or "") + _marker(HEAD)
-    if has_own_text(body):
+    if skip is not None:
+        skip.tail = (skip.tail or "") + _marker(BODY)
+    elif has_own_text(body):
         body.text = _marker(BODY) + (body.text or "")
     else:
         body.text = (body.text or "") + _marker(BODY)
