@@ -272,6 +272,49 @@ def test_a_skip_link_stays_the_first_thing_a_keyboard_reaches(locale: str,
         assert parse_page(built).getroot().find("body")[0].get(MARK) == "languages"
 
 
+SHOWN_ATTRIBUTES = (b'<html lang="en"><head><title>T</title></head><body><main>'
+                    b'<p>Look <img src="a.png" alt="A red apple"> here.</p>'
+                    b'<p><input type="submit" value="Send now"> <input type="text" '
+                    b'placeholder="Your name"> <input type="image" src="b.png" alt="Go"></p>'
+                    b'<div><img src="c.png" alt="A green pear"></div></main></body></html>')
+
+
+@pytest.mark.parametrize(("locale", "marks"), [("ar", ' lang="en" dir="ltr"'),
+                                               ("de", ' lang="en"')])
+def test_an_image_or_button_says_the_language_of_the_text_it_shows(locale: str,
+                                                                   marks: str) -> None:
+    """An image's alt, a button's value left in English on a translated page were read
+    in the page's language (and laid out rtl): the element says it is English, as text
+    left untranslated does; an alt translated inside text left in English says the
+    page's language. A text field's placeholder is not marked (a lang on the field would
+    be that of what a person types in it). The skeleton builds them alike."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(SHOWN_ATTRIBUTES), "t.html")}
+    found = {keys["Look <1/> here."]: "Schau <1/> hier.", keys["A green pear"]: "Birne",
+             keys["Your name"]: "Name"}
+    built, _ = localize(parse_page(SHOWN_ATTRIBUTES), "t.html", locale, found, site=site)
+    body = parse_page(built).getroot().find("body/main")
+    images = {e.get("alt"): (e.get("lang"), e.get("dir")) for e in body.iter("img", "input")
+              if e.get("alt")}
+    tag, direction = ("en", "ltr" if locale == "ar" else None)
+    assert images["A red apple"] == (tag, direction)
+    assert images["Birne"] == (None, None)  # (its block is translated: inherits the page's)
+    inputs = {e.get("type"): e.get("lang") for e in body.iter("input")}
+    assert inputs["text"] is None
+    text = built.decode()
+    assert f'<input type="submit" value="Send now"{marks}>' in text or \
+        inputs["submit"] is None  # (in a paragraph left in English: it inherits it)
+    skeleton = compile_page(Located.of(parse_page(SHOWN_ATTRIBUTES), "t.html"), "t.html",
+                            site)
+    assert skeleton is not None
+    assert render(skeleton, locale, found, site=site)[0] == built
+    english = {keys["A red apple"]: "Apfel"}  # its sentence left in English
+    built, _ = localize(parse_page(SHOWN_ATTRIBUTES), "t.html", locale, english, site=site)
+    assert f'<p{marks}>Look <img src="../a.png" alt="Apfel" lang="{locale}"' in built.decode()
+    assert render(skeleton, locale, english, site=site)[0] == built
+
+
 WRAPPED = (b'<html><head><title>T</title></head><body><main><ul>'
            b'<li><a href="x.html">Lumbar discectomy</a></li>'
            b'<li> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'

@@ -928,6 +928,7 @@ def test_a_second_run_waits_then_refuses(project: Path,
                                          f"miss-i18n run (process {holder.pid}) is working on "
                                          "this project; run again when it has finished\n")
         assert invoke("run", "--check", "-q")[0] == 6  # a check waits for a writer too
+        assert invoke("export", "-q")[0] == 6  # (it would archive a site half written)
         assert invoke("status")[0] == 0 and invoke("check", "-q")[0] == 0  # pure reads
     finally:
         _release(holder)

@@ -305,13 +305,27 @@ def in_list(element: etree._Element) -> bool:
 
 
 def shown_text(slot: Slot) -> bool:
-    """Whether the slot is the text a list shows for its option or group: a group's
-    label, an option's label where it has one (not empty), else its text."""
+    """Whether the slot is the text an element with none of its own shows in its place:
+    a list's option or group (a group's label, an option's label where it has one, not
+    empty, else its text), an image's ``alt``, a button input's ``value``. Its element says
+    that text's language where it differs from the one it inherits (_mark_items)."""
     element = slot.element
-    if slot.attribute is None or element.tag not in LIST_ITEMS or not in_list(element):
+    if slot.attribute is None:
         return False
-    label = element.tag == "optgroup" or bool(element.get("label"))
-    return slot.attribute == ("label" if label else "")
+    if element.tag in LIST_ITEMS:
+        if not in_list(element):
+            return False
+        label = element.tag == "optgroup" or bool(element.get("label"))
+        return slot.attribute == ("label" if label else "")
+    return slot.attribute == _SHOWN.get((str(element.tag), (
+        element.get("type") or "").strip(HTML_SPACE).lower() if element.tag == "input" else ""))
+
+
+_SHOWN = {("img", ""): "alt", ("area", ""): "alt", ("input", "image"): "alt",
+          ("input", "submit"): "value", ("input", "reset"): "value",
+          ("input", "button"): "value"}
+"""The attribute whose text an element without text of its own shows (an input's by its
+type; a text field's placeholder is not one: a lang on the field would be its input's)."""
 
 
 def inherited_lang(element: etree._Element) -> str | None:
@@ -327,8 +341,9 @@ def inherited_lang(element: etree._Element) -> str | None:
 
 def _mark_items(slots: Sequence[Slot], shown: Collection[int], tags: tuple[str, str],
                 dirs: tuple[str, str] | None) -> None:
-    """A list's option or group says the language of the text it shows where it differs
-    from the one it inherits, as other text does (_mark_fallback): left untranslated,
+    """A list's option or group, an image or a button (shown_text) says the language of
+    the text it shows where it differs from the one it inherits, as other text does
+    (_mark_fallback): left untranslated,
     the source's (``tags[0]``); translated in a list kept whole in a run left in the
     source language, the page's (``tags[1]``); ``dirs`` likewise where the page's
     direction is not the source's. In document order: a group's mark is its options'."""

@@ -657,14 +657,16 @@ class Project:
     # -- the built site -----------------------------------------------------------------
     def export_site(self, output: Path | None = None) -> more.ExportResult:
         """The built site as one reproducible archive (*.zip or *.tar.gz; default: the
-        output folder's name plus .zip, next to it)."""
+        output folder's name plus .zip, next to it), read while no command writes it (the
+        project's lock, shared)."""
         config = self.config
         target = output if output is not None else config.output_dir.with_name(
             f"{config.output_dir.name}.zip")
         outside_folders(config, target, "--output")
         kind = archive.archive_format(target)
         archive.replaceable(target, kind)
-        data, count = archive.site_archive(config.output_dir, kind, skip=target)
+        with project_lock(config.root, shared=True):  # not a site a build is writing
+            data, count = archive.site_archive(config.output_dir, kind, skip=target)
         changed = write_if_changed(target.absolute(), data, target.absolute().parent)
         return more.ExportResult(archive=shown(target, config.root), changed=changed, files=count,
                             size=len(data))
