@@ -677,3 +677,16 @@ def test_min_translated_is_a_percentage_not_nan(value: str) -> None:
     then pass, or fail, alike. A usage error, exit 2."""
     result = CliRunner().invoke(main, ["check", "--min-translated", value])
     assert result.exit_code == 2 and "--min-translated" in result.output
+
+
+def test_every_command_that_spreads_work_over_cores_takes_jobs(project: Path) -> None:
+    """`check`, `extract`, `update` and `compile` use the cores as `build` and `run` do
+    (the `jobs` setting) but took no -j: each does now, and its result is the same."""
+    assert invoke("run", "--no-translate", "-q")[0] == 0
+    before = {p: p.read_bytes() for p in sorted(project.rglob("*.po*"))}
+    for command in ("extract", "update", "compile", "check", "build", "run"):
+        for jobs in ("1", "2"):
+            code, output = invoke(command, "-j", jobs, "-q",
+                                  *(["--no-translate"] if command == "run" else []))
+            assert code == 0, (command, output)
+    assert {p: p.read_bytes() for p in sorted(project.rglob("*.po*"))} == before

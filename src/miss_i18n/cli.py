@@ -145,8 +145,9 @@ def base_url_option(function: F) -> F:
 def jobs_option(function: F) -> F:
     return click.option(
         "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-        help="Processes for building pages and catalogs (1: in this process) [default: "
-             "jobs in the config, else one per core when the work is large enough].")(function)
+        help="Processes for the work spread over the cores (pages, catalogs, checks; 1: in "
+             "this process) [default: jobs in the config, else one per core when the work is "
+             "large enough].")(function)
 
 
 def fuzzy_option(function: F) -> F:
@@ -238,7 +239,8 @@ def main() -> None:
 def stage_command(name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
     """A command that runs one stage: the shared options, --check, and its Project."""
     def make(function: Callable[..., None]) -> click.Command:
-        return main.command(name=name)(project_options(check_option(with_project(function))))
+        return main.command(name=name)(project_options(check_option(jobs_option(
+            with_project(function)))))
 
     return make
 
@@ -366,6 +368,7 @@ def _ascii_only() -> bool:
 @click.option("--min-translated", type=PERCENT, default=None,
               metavar="PCT", help="Fail when a locale has less than PCT% translated.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@jobs_option
 @with_project
 def check_command(project: Project, *, output_format: str, min_translated: float | None,
                   strict: bool, quiet: bool) -> None:
