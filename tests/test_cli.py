@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import polib
 import pytest
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ import miss_i18n
 from conftest import PAGES
 from helpers import invoke, invoke_unprivileged
 from miss_i18n import catalog, outputs
-from miss_i18n.cli import _progress, main
+from miss_i18n.cli import EXAMPLES, _progress, main
 from miss_i18n.provenance import machine_line, memory_line
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
@@ -690,3 +692,18 @@ def test_every_command_that_spreads_work_over_cores_takes_jobs(project: Path) ->
                                   *(["--no-translate"] if command == "run" else []))
             assert code == 0, (command, output)
     assert {p: p.read_bytes() for p in sorted(project.rglob("*.po*"))} == before
+
+
+def test_every_example_in_the_help_parses() -> None:
+    """The examples each --help shows are commands click accepts as written (options
+    that exist, values of their types): help that is wrong is worse than none."""
+    for names, lines in EXAMPLES.items():
+        command: click.Command = main
+        for name in names:
+            assert isinstance(command, click.Group)
+            command = command.commands[name]
+        assert command.epilog and all(line in command.epilog for line in lines)
+        for line in lines:
+            words = shlex.split(line.split("  #")[0].split(" >>")[0])
+            assert words[: len(names) + 1] == ["miss-i18n", *names], line
+            command.make_context(" ".join(names), words[len(names) + 1:])

@@ -947,5 +947,42 @@ def _exit(code: str | int | None) -> NoReturn:
     os._exit(status & 0xFF)
 
 
+EXAMPLES = {
+    ("run",): ["miss-i18n run                      # every stage, every locale",
+               "miss-i18n run --no-translate -q    # no machine drafts; errors only",
+               "miss-i18n run -l de -l fr          # those locales only",
+               "miss-i18n run --check              # exit 3 if anything would change (CI)"],
+    ("check",): ["miss-i18n check --strict          # warnings fail too (exit 1)",
+                 "miss-i18n check --min-translated 80 --format json"],
+    ("status",): ["miss-i18n status --least-confident 5",
+                  'miss-i18n status --format markdown >> "$GITHUB_STEP_SUMMARY"'],
+    ("translate",): ["miss-i18n translate -l de         # drafts for de, marked fuzzy",
+                     "miss-i18n translate --engine apertium -l es"],
+    ("build",): ["miss-i18n build --base-url https://example.org/docs/   # with a sitemap",
+                 "miss-i18n build --exclude-fuzzy   # drafts awaiting review left out"],
+    ("models", "install"): [
+        "miss-i18n models install ~/Downloads/translate-en_de-1_0.argosmodel",
+        "miss-i18n models install nllb-600m  # a converted NLLB-200 folder"],
+    ("xliff", "export"): ["miss-i18n xliff export -l es --output-dir handoff/"],
+    ("xliff", "import"): ["miss-i18n xliff import handoff/es.xlf"],
+    ("tm", "import"): ["miss-i18n tm import memory.tmx"],
+    ("export",): ["miss-i18n export -o site.tar.gz"],
+    ("serve",): ["miss-i18n serve --port 8080"],
+}
+"""Each command's examples, shown under its --help (README.md says more)."""
+
+
+def _add_examples() -> None:
+    for names, lines in EXAMPLES.items():
+        command: click.Command = main
+        for name in names:
+            assert isinstance(command, click.Group)
+            command = command.commands[name]
+        command.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+_add_examples()
+
+
 if __name__ == "__main__":  # pragma: no cover
     script()
