@@ -707,3 +707,15 @@ def test_every_example_in_the_help_parses() -> None:
             words = shlex.split(line.split("  #")[0].split(" >>")[0])
             assert words[: len(names) + 1] == ["miss-i18n", *names], line
             command.make_context(" ".join(names), words[len(names) + 1:])
+
+
+def test_a_bad_value_from_the_environment_names_its_variable(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MISS_I18N_RUN_JOBS=0 was reported as a bad --jobs, an option no one had typed."""
+    monkeypatch.setenv("MISS_I18N_RUN_JOBS", "0")
+    code, output = invoke("run")
+    assert code == 2 and output.endswith(
+        "Error: Invalid value for MISS_I18N_RUN_JOBS (for --jobs / -j): 0 is not in the "
+        "range x>=1.\n")
+    monkeypatch.delenv("MISS_I18N_RUN_JOBS")
+    assert "Invalid value for '--jobs' / '-j'" in invoke("run", "-j", "0")[1]

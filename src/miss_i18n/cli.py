@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .config import ENGINES, Config, load_config, typed_overrides
@@ -53,6 +54,16 @@ class Group(click.Group):
         except MissI18nError as exc:
             click.secho(f"error: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except click.BadParameter as exc:  # a value from the environment: name its variable
+            param, made = exc.param, exc.ctx
+            if param is not None and made is not None and param.name and isinstance(
+                    param, click.Option) and made.get_parameter_source(
+                    param.name) is ParameterSource.ENVIRONMENT:
+                names = [param.envvar] if isinstance(param.envvar, str) else param.envvar or []
+                found = next((name for name in names if name in os.environ), None)
+                if found is not None:
+                    exc.param_hint = f"{found} (for {' / '.join(param.opts)})"
+            raise
         finally:
             gc.set_threshold(*before)
 
