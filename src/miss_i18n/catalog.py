@@ -775,9 +775,9 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     renumbers the rest: ``body/p[3]`` is ``body/p[4]`` now), else fuzzy with ``#|
     msgctxt``. A text that changed takes the translation of the text its place held, if
     that is gone (an id anchors a heading: "Advantages" rewritten "Benefits" is still its
-    heading), else of the old text it is most like (``similar``, as msgmerge's fuzzy
-    matching finds it) of those no other entry kept, fuzzy with the old text as ``#|
-    msgid``; a text that moved untranslated into another's place takes none. Vanished
+    heading), else of the old text of its page it is most like (``similar``, as
+    msgmerge's fuzzy matching finds it) of those no other entry kept, fuzzy with the old
+    text as ``#| msgid``; a text that moved untranslated into another's place takes none. Vanished
     translated entries become obsolete (``#~``); nothing translated is dropped. A plural
     entry (a person's: the template has none) never lends its forms to another entry: it
     becomes obsolete whole, unless its own key is the template's (``_unplural``).
@@ -808,8 +808,8 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     used = {id(found) for s in template if (found := exact.get(key(s))) is not None}
     used.update(id(twin) for s in template if key(s) not in exact
                 and (twin := by_msgid.get(s.msgid) or back.get(s.msgid)) is not None)
-    edits = Nearest([e for e in old_entries if e.msgstr and not e.msgid_plural
-                     and id(e) not in used], attrgetter("msgid"))
+    edits = Nearest((e for e in old_entries if e.msgstr and not e.msgid_plural
+                     and id(e) not in used), attrgetter("msgid"), _page_of)
     added = fuzzied = 0
     for source in template:
         found = exact.get(key(source))
@@ -851,7 +851,7 @@ def _edited(entry: polib.POEntry, here: Iterable[polib.POEntry],
         entry.tcomment = before.tcomment
         before = None
     if before is None:
-        before = edits.nearest(entry.msgid, used)
+        before = edits.nearest(entry.msgid, _page_of(entry), used)
     if before is None:
         return False
     used.add(id(before))
@@ -873,6 +873,11 @@ def _take(entry: polib.POEntry, before: polib.POEntry) -> None:
     else:
         context, entry.previous_msgid = before.msgctxt, before.msgid
     entry.previous_msgctxt = None if context == entry.msgctxt else context
+
+
+def _page_of(entry: polib.POEntry) -> str:
+    """The page an entry's text is on (its msgctxt's part before the path)."""
+    return (entry.msgctxt or "").partition(":")[0]
 
 
 _POSITION = re.compile(r"\[\d+\]")
