@@ -969,3 +969,18 @@ def test_a_page_added_as_another_goes_finds_no_translation_in_the_other_page() -
                      "", "P") for n in range(300)]
     new = catalog.merge(pot(*added), old, "de")
     assert (new.added, new.fuzzied, new.obsoleted) == (300, 0, 300)
+
+
+def test_a_text_translated_two_ways_that_moved_is_for_review() -> None:
+    """A person translated one text two ways at two places ("Open": "Offen", "Öffnen");
+    both moved (a paragraph inserted above): which way each place wants is a person's to
+    say, so each takes one, in order, for review (fuzzy), none as accepted, and neither
+    is lost."""
+    old = catalog.merge(pot(seg("p[3]", "Open"), seg("p[5]", "Open")), None, "de").catalog
+    old[0].msgstr, old[1].msgstr = "Offen", "Öffnen"
+    new = catalog.merge(pot(seg("p[4]", "Open"), seg("p[6]", "Open")), old, "de").catalog
+    assert [(e.msgstr, e.fuzzy, e.obsolete) for e in new] == [
+        ("Offen", True, False), ("Öffnen", True, False)]
+    once = catalog.merge(pot(seg("p[4]", "Open")), old, "de").catalog  # one place left
+    assert [(e.msgstr, e.fuzzy, e.obsolete) for e in once] == [
+        ("Offen", True, False), ("Öffnen", False, True)]

@@ -770,17 +770,18 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
 
     Exact (context, msgid) matches keep their translation and flags (an obsolete one's
     comes back). A text that moved (its msgid elsewhere in the old catalog, or obsolete
-    there) takes that translation: as it was where a person accepted it and it only
-    moved among its page's elements of the same kind (a paragraph inserted above
-    renumbers the rest: ``body/p[3]`` is ``body/p[4]`` now), else fuzzy with ``#|
-    msgctxt``. A text that changed takes the translation of the text its place held, if
-    that is gone (an id anchors a heading: "Advantages" rewritten "Benefits" is still its
-    heading), else of the old text of its page it is most like (``similar``, as
-    msgmerge's fuzzy matching finds it) of those no other entry kept, fuzzy with the old
-    text as ``#| msgid``; a text that moved untranslated into another's place takes none. Vanished
-    translated entries become obsolete (``#~``); nothing translated is dropped. A plural
-    entry (a person's: the template has none) never lends its forms to another entry: it
-    becomes obsolete whole, unless its own key is the template's (``_unplural``).
+    there) takes that translation (``_Twins``): as it was where a person accepted it, it
+    only moved among its page's elements of the same kind (a paragraph inserted above
+    renumbers the rest: ``body/p[3]`` is ``body/p[4]`` now) and the text has no other
+    translation at another place, else fuzzy with ``#| msgctxt``. A text that changed
+    takes the translation of the text its place held, if that is gone (an id anchors a
+    heading: "Advantages" rewritten "Benefits" is still its heading), else of the old text
+    of its page it is most like (``similar``, as msgmerge's fuzzy matching finds it) of
+    those no other entry kept, fuzzy with the old text as ``#| msgid``; a text that moved
+    untranslated into another's place takes none. Vanished translated entries become
+    obsolete (``#~``); nothing translated is dropped. A plural entry (a person's: the
+    template has none) never lends its forms to another entry: it becomes obsolete whole,
+    unless its own key is the template's (``_unplural``).
     """
     catalog = polib.POFile(wrapwidth=0)
     catalog.metadata = _merged_metadata(template, old, locale)
@@ -800,16 +801,19 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     for entry in old_entries:
         if not entry.msgid_plural:
             by_context.setdefault(entry.msgctxt, []).append(entry)
-    by_msgid = _twins(e for e in old_entries if not e.obsolete)
-    back = _twins(e for e in old_entries if e.obsolete)  # a text returning takes these
+    by_msgid = _Twins(e for e in old_entries if not e.obsolete)
+    back = _Twins(e for e in old_entries if e.obsolete)  # a text returning takes these
     moved = {e.msgid for e in old_entries if not e.obsolete}
     # Neither a text kept nor a text still in the template (moved: a list item removed
     # above it renumbers its context) lends its translation to another text.
     used = {id(found) for s in template if (found := exact.get(key(s))) is not None}
-    used.update(id(twin) for s in template if key(s) not in exact
-                and (twin := by_msgid.get(s.msgid) or back.get(s.msgid)) is not None)
+    # ... and those of a text still in the template (moved), taken or not: one not taken
+    # (a text that was at two places is at one) becomes obsolete, lent to no other text
+    apart = {id(twin) for s in template if key(s) not in exact
+             for twin in by_msgid.found.get(s.msgid) or back.found.get(s.msgid) or []}
     edits = Nearest((e for e in old_entries if e.msgstr and not e.msgid_plural
-                     and id(e) not in used), attrgetter("msgid"), _page_of)
+                     and id(e) not in used and id(e) not in apart), attrgetter("msgid"),
+                    _page_of)
     added = fuzzied = 0
     for source in template:
         found = exact.get(key(source))
@@ -819,15 +823,18 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                 fuzzied += _unplural(entry, found)
             else:
                 _keep(entry, found)
-        elif (twin := by_msgid.get(source.msgid) or back.get(source.msgid)) is not None:
-            if is_accepted(twin) and not twin.obsolete and _same_place(twin, source):
+        elif (twin := by_msgid.take(source.msgid) or back.take(source.msgid)) is not None:
+            used.add(id(twin))
+            if is_accepted(twin) and not twin.obsolete and _same_place(twin, source) and len(
+                    {e.msgstr for e in by_msgid.found[twin.msgid]}) == 1:  # one way only
                 _keep(entry, twin)
             else:
                 _take(entry, twin)
                 fuzzied += 1
         elif source.msgid in moved:  # moved, untranslated: no other text's translation
             added += 1
-        elif _edited(entry, by_context.get(source.msgctxt, ()), edits, used):
+        elif _edited(entry, [e for e in by_context.get(source.msgctxt, ())
+                             if id(e) not in apart], edits, used):
             fuzzied += 1
         else:
             added += 1
@@ -902,16 +909,27 @@ def _merged_header_notes(old: polib.POFile | None) -> HeaderNotes:
                        spelled=notes.spelled)
 
 
-def _twins(entries: Iterable[polib.POEntry]) -> dict[str, polib.POEntry]:
-    """Per msgid, the entry whose translation a moved text takes: the first a person
-    accepted, else the first draft (none plural: their msgstr is empty)."""
-    twins: dict[str, polib.POEntry] = {}
-    for entry in entries:
-        if entry.msgstr:
-            found = twins.get(entry.msgid)
-            if found is None or (is_accepted(entry) and not is_accepted(found)):
-                twins[entry.msgid] = entry
-    return twins
+class _Twins:
+    """Per msgid, the entries whose translation a moved text takes, those a person
+    accepted first, then drafts, each in the catalog's order (none plural: their msgstr is
+    empty). Each moved text takes the next one (a text translated two ways at two places
+    keeps both ways, in order), the first again once all are taken."""
+
+    def __init__(self, entries: Iterable[polib.POEntry]) -> None:
+        self.found: dict[str, list[polib.POEntry]] = {}
+        for entry in entries:
+            if entry.msgstr:
+                self.found.setdefault(entry.msgid, []).append(entry)
+        for twins in self.found.values():
+            twins.sort(key=lambda entry: not is_accepted(entry))  # (stable: in order)
+        self.taken: dict[str, int] = {}
+
+    def take(self, msgid: str) -> polib.POEntry | None:
+        twins = self.found.get(msgid)
+        if not twins:
+            return None
+        taken = self.taken[msgid] = self.taken.get(msgid, 0) + 1
+        return twins[taken - 1] if taken <= len(twins) else twins[0]
 
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,
