@@ -984,3 +984,34 @@ def test_a_text_translated_two_ways_that_moved_is_for_review() -> None:
     once = catalog.merge(pot(seg("p[4]", "Open")), old, "de").catalog  # one place left
     assert [(e.msgstr, e.fuzzy, e.obsolete) for e in once] == [
         ("Offen", True, False), ("Öffnen", False, True)]
+
+
+def test_a_text_at_two_places_moved_at_one_keeps_that_places_translation() -> None:
+    """"Open" translated "Offen" in the first item and "Öffnen" in the third; an item
+    inserted above the third moved it to the fourth: it took "Offen", accepted, and the
+    page showed it with no notice. It takes its own place's "Öffnen" (fuzzy: the text has
+    two translations, which place wants which is a person's to say)."""
+    texts = ["Open", "Doors marked like this are unlocked.", "Open", "Press the button."]
+    old = catalog.merge(pot(*(seg("li" if n == 0 else f"li[{n + 1}]", text)
+                              for n, text in enumerate(texts))), None, "de").catalog
+    old[0].msgstr, old[2].msgstr = "Offen", "Öffnen"
+    texts.insert(1, "New item.")
+    new = catalog.merge(pot(*(seg("li" if n == 0 else f"li[{n + 1}]", text)
+                              for n, text in enumerate(texts))), old, "de").catalog
+    assert [(e.msgstr, e.fuzzy) for e in new if e.msgid == "Open"] == [
+        ("Offen", False), ("Öffnen", True)]
+    assert not [e for e in new if e.obsolete]
+
+
+def test_a_note_on_a_changed_untranslated_text_stays_when_it_takes_a_translation() -> None:
+    """A person's note (# TODO) on an untranslated text: the text changed and took the
+    translation of a text of its page it is an edit of; the note was lost."""
+    old = catalog.merge(pot(seg("#x", "Hello world from here"),
+                            seg("#y", "The spine surgery recovery period is quick")),
+                        None, "de").catalog
+    old[0].tcomment = "TODO: ask the author"
+    old[1].msgstr = "Die Erholung nach der Operation ist kurz"
+    [entry] = catalog.merge(pot(seg("#x", "The spine surgery recovery period is quicker")),
+                            old, "de").catalog
+    assert (entry.msgstr, entry.fuzzy) == ("Die Erholung nach der Operation ist kurz", True)
+    assert entry.tcomment.splitlines()[0] == "TODO: ask the author"

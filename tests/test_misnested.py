@@ -381,6 +381,7 @@ def test_a_line_a_pre_starts_with_is_kept() -> None:
 @pytest.mark.parametrize("body", [
     "<p><section></section><li></li></p><div><li></li></div>",
     "<ul><li></li>tail<li>b</li></ul>", "<ul><li></li>\n<li>b</li></ul>",
+    "<ul><li>One</li><li></li>&nbsp;</ul>", "<ul><li></li>\u3000</ul>",
     "<div><li></li><span>x</span></div>"])
 def test_an_empty_list_item_keeps_what_follows_it_outside(body: str) -> None:
     """libxml2 writes an empty <li> without its end tag: what followed it (a div, text)

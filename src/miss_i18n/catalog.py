@@ -801,16 +801,20 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
     for entry in old_entries:
         if not entry.msgid_plural:
             by_context.setdefault(entry.msgctxt, []).append(entry)
-    by_msgid = _Twins(e for e in old_entries if not e.obsolete)
-    back = _Twins(e for e in old_entries if e.obsolete)  # a text returning takes these
     moved = {e.msgid for e in old_entries if not e.obsolete}
     # Neither a text kept nor a text still in the template (moved: a list item removed
     # above it renumbers its context) lends its translation to another text.
     used = {id(found) for s in template if (found := exact.get(key(s))) is not None}
-    # ... and those of a text still in the template (moved), taken or not: one not taken
-    # (a text that was at two places is at one) becomes obsolete, lent to no other text
+    # A moved text takes the translation of its own old place (one no text kept), else
+    # of a place it left earlier (obsolete), else of a place it is still at (a text now
+    # at one more place): each in order, paired as they come.
+    free = _Twins(e for e in old_entries if not e.obsolete and id(e) not in used)
+    back = _Twins(e for e in old_entries if e.obsolete)
+    kept = _Twins(e for e in old_entries if not e.obsolete and id(e) in used)
+    # ... and those of a moved text not taken (a text that was at two places is at one)
+    # become obsolete, lent to no other text
     apart = {id(twin) for s in template if key(s) not in exact
-             for twin in by_msgid.found.get(s.msgid) or back.found.get(s.msgid) or []}
+             for twin in free.found.get(s.msgid) or back.found.get(s.msgid) or []}
     edits = Nearest((e for e in old_entries if e.msgstr and not e.msgid_plural
                      and id(e) not in used and id(e) not in apart), attrgetter("msgid"),
                     _page_of)
@@ -823,10 +827,11 @@ def merge(template: polib.POFile, old: polib.POFile | None, locale: str) -> Merg
                 fuzzied += _unplural(entry, found)
             else:
                 _keep(entry, found)
-        elif (twin := by_msgid.take(source.msgid) or back.take(source.msgid)) is not None:
+        elif (twin := _twin_of(source.msgid, free, back, kept)) is not None:
             used.add(id(twin))
             if is_accepted(twin) and not twin.obsolete and _same_place(twin, source) and len(
-                    {e.msgstr for e in by_msgid.found[twin.msgid]}) == 1:  # one way only
+                    {e.msgstr for twins in (free, kept)
+                     for e in twins.found.get(twin.msgid, ())}) == 1:  # one way only
                 _keep(entry, twin)
             else:
                 _take(entry, twin)
@@ -871,7 +876,8 @@ def _take(entry: polib.POEntry, before: polib.POEntry) -> None:
     msgmerge --previous does (``#| msgctxt`` where that was elsewhere): for a fuzzy one
     that still names an earlier source, that one, context and text together."""
     entry.msgstr = before.msgstr
-    entry.tcomment = _carried_comment(before)
+    # a person's note its place held (``_edited``) stays, before the translation's
+    entry.tcomment = "\n".join(filter(None, (entry.tcomment, _carried_comment(before))))
     entry.flags = _fuzzy_flags(before.flags)
     if before.fuzzy and before.previous_msgid is not None:
         context = before.msgctxt if before.previous_msgctxt is None \
@@ -930,6 +936,24 @@ class _Twins:
             return None
         taken = self.taken[msgid] = self.taken.get(msgid, 0) + 1
         return twins[taken - 1] if taken <= len(twins) else twins[0]
+
+    def accepted_next(self, msgid: str) -> bool:
+        """Whether the next ``take`` gives a person's translation."""
+        twins = self.found.get(msgid)
+        if not twins:
+            return False
+        taken = self.taken.get(msgid, 0)
+        return is_accepted(twins[taken] if taken < len(twins) else twins[0])
+
+
+def _twin_of(msgid: str, *pools: _Twins) -> polib.POEntry | None:
+    """The translation a moved text takes from ``pools`` (its own old places, the places
+    it left earlier, those it is still at): a person's first, wherever it is, then a
+    draft, in the pools' order."""
+    for pool in pools:
+        if pool.accepted_next(msgid):
+            return pool.take(msgid)
+    return next((found for pool in pools if (found := pool.take(msgid)) is not None), None)
 
 
 def _merged_metadata(template: polib.POFile, old: polib.POFile | None,

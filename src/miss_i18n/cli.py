@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 import click
-from click.core import ParameterSource
 
 from . import __version__
 from .config import ENGINES, Config, load_config, typed_overrides
@@ -58,7 +57,7 @@ class Group(click.Group):
             param, made = exc.param, exc.ctx
             if param is not None and made is not None and param.name and isinstance(
                     param, click.Option) and made.get_parameter_source(
-                    param.name) is ParameterSource.ENVIRONMENT:
+                    param.name) is click.core.ParameterSource.ENVIRONMENT:
                 names = [param.envvar] if isinstance(param.envvar, str) else param.envvar or []
                 found = next((name for name in names if name in os.environ), None)
                 if found is not None:

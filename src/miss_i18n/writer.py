@@ -9,6 +9,7 @@ from functools import cache
 
 from lxml import etree, html
 
+from .markup import HTML_SPACE
 from .pages import unknown_voids
 
 # What libxml2's HTML serializer leaves alone in href, src, action and <a name>; it
@@ -133,7 +134,7 @@ def _swallows(item: etree._Element) -> bool:
     it) or the end of its parent (``<li></li><div>`` read back as the div inside it)."""
     following = item.getnext()
     if following is None:
-        return bool(item.tail and not item.tail.isspace())
+        return bool(item.tail and item.tail.strip(HTML_SPACE))  # (a no-break space is text)
     return following.tag != "li" or bool(item.tail)  # (a space after it: it would hold it)
 
 
