@@ -150,5 +150,6 @@ page whose direction is not the source's: one left all in the source's language 
 out in the source's direction
 (``:where``: no specificity, so a page's own rule wins); in one partly translated, the
 untranslated items keep their markers inside, so none stands outside the column. So is a
-table all of whose cells with text are left in the source's language: its columns in the
-source's order ("Step | Action | Time", not reversed)."""
+table all of whose cells are left in the source's language (but empty ones): its columns
+in the source's order ("Step | Action | Time", not reversed). A cell of numbers alone, or
+of spaces, says no language and keeps its table in the page's direction."""
