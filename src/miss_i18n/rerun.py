@@ -284,16 +284,20 @@ def save(inputs: Inputs, outputs: Mapping[str, str], *,
     the SHA-256 of what it left in each file (known from writing them: not read again).
     Best effort: a record that cannot be written only costs the next run its shortcut.
 
-    A file changed since the run started (the run's own writes) is read again: one a
-    person saved after the run put it in place (a translator's catalog) must not be
-    recorded as the run's, or every later run would be skipped and never build it; then
-    no record is kept (the next run is a full one)."""
+    A catalog changed since the run started (the run's own writes) is read again: one a
+    translator saved after the run put it in place must not be recorded as the run's, or
+    every later run would be skipped and never build it; then no record is kept (the
+    next run is a full one). (The pages are not: reading back every page cost a twentieth
+    of a first run, and no one edits a built page.)"""
     signatures = {name: signature(name) for name in outputs}
     since = inputs.started - _CLOCKS_APART
-    for name, sha in outputs.items():
-        seen = signatures[name]
-        if seen is not None and seen[2] >= since and still_holds(name, sha, None) is None:
-            forget(inputs.config)
+    config = inputs.config
+    for written in (config.pot_path, *map(config.po_path, config.targets)):
+        name = str(written.absolute())
+        seen, sha = signatures.get(name), outputs.get(name)
+        if seen is not None and sha is not None and seen[2] >= since \
+                and still_holds(name, sha, None) is None:
+            forget(config)
             return
     record = {
         "format": FORMAT,
