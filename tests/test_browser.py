@@ -494,7 +494,7 @@ def test_english_on_an_urdu_page_is_not_drawn_with_nastaliq_punctuation(tmp_path
 TABLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Steps</title></head>
 <body><main><table><tr><th>Step</th><th>Action</th><th>Time</th></tr>
-<tr><td>First</td><td>Wash hands</td><td></td></tr></table>
+<tr><td>1</td><td>Wash hands</td><td> </td></tr></table>
 <table><tr><th>Step</th><th>Action</th></tr></table></main></body></html>
 """
 
@@ -515,8 +515,9 @@ document.body.append(out);
 def test_an_english_table_on_an_rtl_page_keeps_its_columns_in_order(tmp_path: Path) -> None:
     """A table left all in English on a Hebrew page showed its columns reversed ("Time |
     Action | Step"): each cell said it was English, the table took the page's direction.
-    One whose cells with text are all English is laid out as English; one with a cell
-    translated keeps the page's direction."""
+    One none of whose text is translated is laid out as English, whatever cells of
+    numbers alone or spaces it has; one with a cell translated keeps the page's
+    direction."""
     root = make_project(tmp_path / "p", ("he",), extra="publish-threshold = 0\n")
     (root / "source" / "steps.html").write_text(TABLE)
     po = root / "locales" / "he" / "LC_MESSAGES" / "miss.po"

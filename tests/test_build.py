@@ -340,13 +340,14 @@ def test_a_block_all_of_whose_text_is_one_inline_element_says_its_language(
     found = {keys["Laminectomy"]: "Laminektomie" if locale == "de" else "استئصال الصفيحة"}
     built, _ = localize(parse_page(WRAPPED), "t.html", locale, found, site=site)
     code = ' dir="ltr"' if locale == "ar" else ""  # code on an rtl page, as before
+    table = code  # (a table left all in English: its columns in English order)
     assert _body_of(built) == (
         f'<main><ul><li{marks}><a href="x.html">Lumbar discectomy</a></li>'
         f'<li{marks}> <a href="y.html"><strong>Spinal fusion</strong></a> </li>'
         f'<li><a href="z.html">{found[keys["Laminectomy"]]}</a></li>'
         f'<li><a href="w.html"{marks}>Nested</a><ul><li{marks}>Inner</li></ul></li></ul>'
         f'<p{marks}><em>All of it</em></p><p{marks}>Some <a href="m.html">mixed</a> text</p>'
-        f'<table><tr><th{marks}><code{code}>a_b</code></th>'
+        f'<table{table}><tr><th{marks}><code{code}>a_b</code></th>'
         f'<td dir="auto"><b{marks}>Own dir</b></td></tr></table></main></body></html>\n')
     skeleton = compile_page(Located.of(parse_page(WRAPPED), "t.html"), "t.html", site)
     assert skeleton is not None
@@ -1716,3 +1717,29 @@ def test_relative_paths_are_posixpaths_relpaths(target: list[str], start: list[s
     deep = "/r/" + "/".join("d" * 8)
     expected = posixpath.relpath(posixpath.join(deep, path), posixpath.join(deep, folder))
     assert relink._relative(path, folder) == expected
+
+
+NUMBERS = (b'<html lang="en"><head><title>T</title></head><body><table id="t">'
+           b'<tr><th>Step</th><th>Time</th></tr><tr><td>1</td><td>5 min</td></tr></table>'
+           b'<table><tr><td><table><tr><td>Inner</td></tr></table></td></tr></table>'
+           b'</body></html>')
+
+
+@pytest.mark.parametrize("locale", ["ar", "de", "en"])
+def test_a_table_none_of_whose_text_is_translated_takes_the_sources_direction(
+        locale: str) -> None:
+    """On a page of the other direction, a table whose text is all left in English gets
+    the source's dir, cells of numbers alone or not (they say no language): its columns
+    in English order; one with a cell translated (the outer table, through its inner
+    one) keeps the page's. The skeleton builds it alike."""
+    site = Site(["t.html"], "en", ["de", "ar"])
+    keys = {s.segment.msgid: (s.segment.context, s.segment.msgid)
+            for s in locate(parse_page(NUMBERS), "t.html")}
+    skeleton = compile_page(Located.of(parse_page(NUMBERS), "t.html"), "t.html", site)
+    assert skeleton is not None
+    for found, dirs in (({}, ["ltr", "ltr", "ltr"]),
+                        ({keys["Inner"]: "داخلي"}, ["ltr", None, None])):
+        built, _ = localize(parse_page(NUMBERS), "t.html", locale, found, site=site)
+        tables = list(parse_page(built).getroot().iter("table"))
+        assert [t.get("dir") for t in tables] == (dirs if locale == "ar" else [None] * 3)
+        assert render(skeleton, locale, found, site=site)[0] == built

@@ -162,10 +162,12 @@ def localize(
     source_dir = fallback_dir(site.source_locale, locale)
     title = tree.getroot().find("head/title")
     skip = skip_link(tree.getroot().find("body"))  # before marks wrap it
+    tables = table_runs(tree.getroot(), slots) if source_dir is not None else []
     if locale != site.source_locale:
         unclaim(tree.getroot(), site.source_locale)
     kept = kept_in_source(tree.getroot(), slots) if locale != site.source_locale else []
     shown: set[int] = set()  # the slots of list items' shown text that are translated
+    applied: set[int] = set()  # the runs shown translated
     # Attributes first: runs copy their inline elements, attributes included.
     for index in sorted(range(len(slots)), key=lambda i: slots[i].run is not None):
         slot = slots[index]
@@ -176,8 +178,7 @@ def localize(
             continue
         reason = _apply(slot, found)
         if reason is None:
-            if slot.attribute is not None:
-                shown.add(index)
+            (shown if slot.attribute is not None else applied).add(index)
             report.translated += 1
             report.unseen += unseen(slot.segment.context)
             report.title_translated |= slot.attribute == "" and slot.element is title
@@ -194,6 +195,7 @@ def localize(
         _mark_items(slots, shown, (source_tag, tag),
                     None if source_dir is None else (source_dir, direction(locale)))
     _mark_kept(kept, source_tag, source_dir)
+    _source_tables(tables, applied, source_dir)
     if rtl and locale != site.source_locale:
         code_left_to_right(root)
     relink_assets(root, page, site.path(locale, page), site.assets, pages=site.page_set,
@@ -676,6 +678,41 @@ def has_own_text(body: etree._Element) -> bool:
     """Whether the body starts with text of its own (not spacing) before any element: the
     menu and notices go before that text (``_decorate``; ``skeleton`` places them so)."""
     return bool(body.text and body.text.strip(HTML_SPACE))
+
+
+def table_runs(root: etree._Element, slots: Sequence[Slot]
+               ) -> list[tuple[etree._Element, frozenset[int]]]:
+    """Each table of the body that says no language or direction of its own (read before
+    the source's claims are taken off), with the runs inside it (any depth), by slot:
+    where none shows translated on a page of the other direction, the table is laid out
+    in the source's (its columns in the source's order, as its cells say they are in
+    the source's language: "Step | Action | Time", not reversed), whatever cells of
+    numbers alone it has, which say no language."""
+    body = root.find("body")
+    if body is None:
+        return []
+    tables = [table for table in body.iter("table") if not any(
+        table.get(name) is not None for name in ("dir", "lang", "xml:lang"))]
+    if not tables:
+        return []
+    inside: dict[etree._Element, set[int]] = {table: set() for table in tables}
+    for index, slot in enumerate(slots):
+        if slot.run is None:
+            continue
+        for ancestor in (slot.element, *slot.element.iterancestors("table")):
+            if ancestor in inside:
+                inside[ancestor].add(index)
+    return [(table, frozenset(inside[table])) for table in tables]
+
+
+def _source_tables(tables: Sequence[tuple[etree._Element, frozenset[int]]],
+                   applied: set[int], source_dir: str | None) -> None:
+    """The source's ``dir`` on each table (table_runs) none of whose runs shows
+    translated."""
+    for table, runs in tables:
+        if source_dir is not None and runs and applied.isdisjoint(runs) \
+                and table.get("dir") is None:
+            table.set("dir", source_dir)
 
 
 def skip_link(body: etree._Element | None) -> etree._Element | None:

@@ -140,8 +140,6 @@ background:rgba(59,130,246,.09);border:1px solid rgba(59,130,246,.28)}
 :is(ul,ol,menu):dir(ltr):has(>li:not([dir=rtl]))>li[dir=rtl]{list-style-position:inside}
 :where(:is(ul,ol,menu):dir(rtl):has(>li):not(:has(>li:not([dir=ltr])))){direction:ltr}
 :where(:is(ul,ol,menu):dir(ltr):has(>li):not(:has(>li:not([dir=rtl])))){direction:rtl}
-:where(table:dir(rtl):has(:is(td,th)[dir=ltr]):not(:has(:is(td,th):not([dir=ltr]):not(:empty)))){direction:ltr}
-:where(table:dir(ltr):has(:is(td,th)[dir=rtl]):not(:has(:is(td,th):not([dir=rtl]):not(:empty)))){direction:rtl}
 """.strip() + "\n" + SCRIPT_FONTS
 """The style the build adds to every page. The language menu is left out of a printed
 page (a button on paper). Its boxes take the page's text colour and tint
@@ -149,7 +147,5 @@ its background (translucent), so they read on a dark page as on a light one. Lis
 page whose direction is not the source's: one left all in the source's language is laid
 out in the source's direction
 (``:where``: no specificity, so a page's own rule wins); in one partly translated, the
-untranslated items keep their markers inside, so none stands outside the column. So is a
-table all of whose cells are left in the source's language (but empty ones): its columns
-in the source's order ("Step | Action | Time", not reversed). A cell of numbers alone, or
-of spaces, says no language and keeps its table in the page's direction."""
+untranslated items keep their markers inside, so none stands outside the column. (A table
+left so gets the source's dir from the build: build.table_runs.)"""

@@ -55,6 +55,7 @@ from .build import (
     shown_text,
     skip_link,
     structured_data,
+    table_runs,
     unseen,
     usable,
 )
@@ -106,8 +107,8 @@ LANG_MARK, DIR_MARK, ROOT_LANG, ROOT_DIR, HEAD, BODY = "l", "d", "R", "D", "h", 
 PAGE_URL, OG_LOCALE = "u", "g"
 """The page's own URL (an og:url's, build.open_graph_urls); an og:locale's value, the
 source's in the source locale (build.open_graph_locales)."""
-OWN, CODE, VALUE, ITEM, KEPT = "o", "c", "v", "m", "k"
-ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM, KEPT)
+OWN, CODE, VALUE, ITEM, KEPT, TABLE = "o", "c", "v", "m", "k", "T"
+ATTRIBUTES = (ATTRIBUTE, OWN, CODE, VALUE, ITEM, KEPT, TABLE)
 """The places in attributes, which may be inside a run or one of its elements."""
 INSIDE = (*ATTRIBUTES, TITLE)
 """The places that may be inside a run or one of its elements: an option's text too (a
@@ -205,6 +206,9 @@ class Skeleton:
     kept: Sequence[tuple[bool, bool]] = ()
     """By KEPT place (text translate="no" keeps in the source language, build.localize
     marks it): whether its element has a dir of its own, and whether it is code."""
+    tables: Sequence[frozenset[int]] = ()
+    """By TABLE place (build.table_runs): the runs inside the table, which gets the
+    source's dir where none shows translated."""
     static: list[str] = field(init=False, compare=False, repr=False)
     """``parts`` with every place empty: a locale's page is a copy with its places filled."""
     places: list[tuple[int, str, int]] = field(init=False, compare=False, repr=False)
@@ -249,6 +253,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     if body is None:
         return None
     skip = skip_link(body)  # before the runs' markers
+    tables = table_runs(root, slots)  # before the claims' places
     claims = _own_places(root, site.source_locale)
     if claims is None:
         return None
@@ -263,6 +268,8 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
             return None
     for index in items:  # after a VALUE place, as localize sets lang after value
         slots[index].element.set(f"{MARK}-item{index}", _marker(ITEM, index))
+    for number, (table, _runs) in enumerate(tables):  # its dir: after all it has
+        table.set(f"{MARK}-table", _marker(TABLE, number))
     runs: dict[int, _Run] = {}
     for index, slot in enumerate(slots):
         run = slot.run
@@ -300,7 +307,7 @@ def compile_page(located: Located, page: str, site: Site, *, own: bool = False,
     order = sorted(range(len(slots)), key=lambda i: slots[i].run is not None)
     return Skeleton(page, parts, [(s.segment.context, s.segment.msgid) for s in slots], order,
                     runs, sources, attributes, (title_slot, source_title), claims, values,
-                    items, og_locales, kept)
+                    items, og_locales, kept, [runs for _table, runs in tables])
 
 
 def _spaced(text: str | None) -> bool:
@@ -691,6 +698,10 @@ def render(skeleton: Skeleton, locale: str, translations: Translations, *, site:
                 out[position] = f' dir="{source_dir}"'
             elif code_dir and skeleton.runs[index].code:
                 out[position] = ' dir="ltr"'
+        elif kind == TABLE:
+            runs = skeleton.tables[index]
+            out[position] = f' dir="{source_dir}"' if source_dir is not None and runs \
+                and filled.applied.isdisjoint(runs) else ""
         elif kind == KEPT:
             out[position] = "" if locale == site.source_locale else _kept_mark(
                 skeleton.kept[index], source_tag, source_dir, code_dir)
@@ -730,6 +741,8 @@ class _Filled:
     nothing)."""
     shown: set[int] = field(default_factory=set)
     """The list items (Skeleton.items) whose shown text is translated."""
+    applied: set[int] = field(default_factory=set)
+    """The runs shown translated."""
     variant: tuple[bool, bool] = (False, False)
     """What those places depend on: whether the locale is the source (OWN places), and
     whether its code is written left to right against the page (CODE places)."""
@@ -764,6 +777,7 @@ def _fill(filled: _Filled, skeleton: Skeleton, locale: str, translations: Transl
         report.memory += key in review.memory
         if run is not None:  # written once the list items' marks are known (below)
             translated.append((index, run, nodes))
+            filled.applied.add(index)
             continue
         name, old = skeleton.attributes[index]
         value = unescape_text(found)
