@@ -605,6 +605,26 @@ def test_sitemap_and_index() -> None:
     assert 'hreflang="he" dir="auto">B</a>' in index
 
 
+def test_a_withheld_page_is_left_out_of_its_pages_alternates_and_the_sitemap() -> None:
+    """A page of a published locale that shows too little translated (Site.withheld) is
+    a preview: noindex, no alternates; its other languages' pages and the sitemap leave
+    it out; the locale's other pages and its menu links stay."""
+    site = Site(["a.html", "b.html"], "en", ["de", "fr"], base_url="https://x.example/",
+                withheld=frozenset({("de", "b.html")}))
+    assert site.listed("a.html") == ["en", "de", "fr"] and site.listed("b.html") == ["en", "fr"]
+    xml = sitemap(site).decode()
+    assert "/de/a.html</loc>" in xml and "/de/b.html" not in xml and "/fr/b.html</loc>" in xml
+    data = (PAGES / "tricky.html").read_bytes()
+    pages = {(locale, page): localize(parse_page(data), page, locale, {}, site=site)[0]
+             for locale in ("de", "fr") for page in ("a.html", "b.html")}
+    assert b'content="noindex"' in pages[("de", "b.html")]
+    assert b'rel="alternate"' not in pages[("de", "b.html")]
+    assert b'hreflang="de"' in pages[("de", "b.html")]  # the menu
+    assert b'rel="alternate" hreflang="de"' not in pages[("fr", "b.html")]
+    assert b'rel="alternate" hreflang="de"' in pages[("fr", "a.html")]
+    assert b'noindex' not in pages[("de", "a.html")]
+
+
 def test_assets_are_copied_once_and_linked_from_every_locale(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:

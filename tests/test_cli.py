@@ -550,6 +550,66 @@ def test_a_narrowed_build_that_publishes_a_locale_relists_it_on_every_page(
         path.write_bytes(before)
 
 
+def _translate_page(project: Path, locale: str, page: str) -> None:
+    """A person's translation of every entry of ``page`` (by its contexts) in ``locale``."""
+    path = project / "locales" / locale / "LC_MESSAGES" / "miss.po"
+    po = catalog.load(path)
+    for entry in po:
+        if (entry.msgctxt or "").startswith(page.removesuffix(".html") + ":"):
+            entry.msgstr = f"{entry.msgid} [{locale}]"
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.previous_msgid = entry.previous_msgctxt = None
+    path.write_bytes(catalog.to_bytes(po))
+
+
+def test_a_page_added_since_the_translation_is_kept_from_search_engines(
+        project: Path) -> None:
+    """de and pt_BR are published (a person translated the article); a page added since
+    shows English in both: those two pages are previews (noindex, no hreflang links, not
+    in the sitemap), while the rest of each locale stays published. Translated in pt_BR,
+    its page is listed, and names only the languages that list it; translated in de too,
+    a build of de alone (-l de) builds pt_BR's page again, whose hreflang links now name
+    de, as a full build's do."""
+    base = ("--base-url", "https://example.org/")
+    article = "minimally-invasive-spine-surgery.html"
+    for locale in ("de", "pt_BR"):
+        assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+        _translate_page(project, locale, article)
+    (project / "source" / "added.html").write_text(
+        "<!DOCTYPE html><html lang=en><head><title>Recovery</title></head><body>"
+        "<h1>Recovery</h1><p>Most patients walk the same day.</p></body></html>")
+    assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+    site = project / "site"
+    added = (site / "de" / "added.html").read_text()
+    assert '<meta name="robots" content="noindex"' in added and 'rel="alternate"' not in added
+    assert 'aria-current="page"' in added  # its menu still shows where the reader is
+    assert 'hreflang="de"' in (site / "de" / article).read_text()  # de is published
+    source = (site / "en" / "added.html").read_text()
+    assert 'rel="alternate" hreflang="en"' in source and 'rel="alternate" hreflang="de"' \
+        not in source
+    sitemap = (site / "sitemap.xml").read_text()
+    assert f"/de/{article}" in sitemap and "/de/added.html" not in sitemap
+    assert "/en/added.html" in sitemap
+    assert "3 shown translated; a preview, below 50%" in (site / "report.html").read_text()
+    _translate_page(project, "pt_BR", "added.html")
+    assert invoke("run", "--no-translate", "-q", *base)[0] == 0
+    brazil = (site / "pt-BR" / "added.html").read_text()
+    assert 'rel="alternate" hreflang="pt-BR"' in brazil and 'noindex' not in brazil
+    assert 'rel="alternate" hreflang="de"' not in brazil
+    assert "/pt-BR/added.html" in (site / "sitemap.xml").read_text()
+    assert 'hreflang="pt-BR"' in (site / "en" / "added.html").read_text()
+    _translate_page(project, "de", "added.html")
+    assert invoke("run", "--no-translate", "-q", "-l", "de", *base)[0] == 0
+    assert 'rel="alternate" hreflang="de"' in (site / "pt-BR" / "added.html").read_text()
+    assert invoke("build", "--check", "-q", "-l", "de", *base)[0] == 0
+    narrowed = _site_bytes(project)
+    assert invoke("build", "-q", *base)[0] == 0
+    apart = ("site/report.html", "site/.miss-i18n-files")
+    assert {k: v for k, v in _site_bytes(project).items() if k not in apart} == {
+        k: v for k, v in narrowed.items() if k not in apart}
+    assert invoke("build", "--check", "-q", *base)[0] == 0
+
+
 def test_quiet_prints_nothing_on_success(project: Path) -> None:
     """-q prints only errors: not the table, not the locales waiting for a model."""
     result = CliRunner().invoke(main, ["run", "-q"])

@@ -751,10 +751,10 @@ def _decorate(root: etree._Element, page: str, locale: str, *, site: Site,
         element.text = text
         element.tail = "\n"
 
-    if not site.is_published(locale):  # a preview: mostly source text under another lang
+    if not site.is_listed(locale, page):  # a preview: mostly source text under another lang
         add("meta", {"name": "robots", "content": "noindex", MARK: "preview"})
     elif page not in site.unindexed:
-        for other in [*site.published, None]:
+        for other in [*site.listed(page), None]:
             add("link", {"rel": "alternate",
                          "hreflang": "x-default" if other is None else bcp47(other),
                          "href": site.alternate(here, other or site.source_locale, page),

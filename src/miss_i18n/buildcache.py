@@ -15,6 +15,10 @@ SHA-256, and its size and times as the file system gave them after the write):
   site: the locales linked and those published, the base URL, the assets, and the
   translations of the build's own text.
 
+Which locales search engines are told the page is in (Site.listed: a page of a published
+locale that shows too little translated is a preview) depends on the page's entries in
+every locale: its row holds them, and a page whose row names others is built again.
+
 A later build with the same digest for a page whose output file is still what it wrote
 (same size and times, as ``git status`` decides; else the same SHA-256) neither builds nor
 writes it. The output is its own cache: nothing is stored twice, and a page someone
@@ -64,7 +68,7 @@ LEGACY = Path(".miss-i18n") / "pages"
 """Where format 2 kept whole pages (one file each): removed, ours only, on the first write."""
 _LEGACY_BUCKET = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:html|keys)|\.[a-z0-9_]{8}\.tmp")
-FORMAT = 9
+FORMAT = 10
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -283,6 +287,10 @@ class PageCache:
     """The pages whose bytes this run's extraction found naming robots or refresh
     (source.may_stay_unlisted), where it read every page: the build parses only those to
     tell which pages search engines are not to list (None: it reads every page)."""
+    listed: dict[str, list[str]] | None = None
+    """By page name: the locales whose page the last build told search engines of
+    (Site.listed), as recorded; this build's, once it is done (a narrowed build that
+    changes a page's goes on to the other linked locales: site_build.site_outputs)."""
     keyed: dict[str, tuple[bytes, frozenset[str], str, str]] = field(default_factory=dict)
     """By page: the SHA-256 of the bytes this run last keyed, the pages and root path it
     keyed them with, and the key (``key_of``): the build keys each page again after the
@@ -314,6 +322,7 @@ class PageCache:
             pages: dict[str, dict[str, Any] | bytes] = {}
             template = None
             built = None
+            listed: dict[str, list[str]] | None = None
             names: dict[str, tuple[str, str]] = {}
             lines: dict[str, bytes] = {}
             for line in rest.splitlines():
@@ -339,10 +348,14 @@ class PageCache:
                                 {str(k): str(v) for k, v in dict(metadata).items()}, str(comment))
                 elif kind == "built":
                     built = _built_of(key, value[0])
+                elif kind == "listed":
+                    listed = {str(page): [str(locale) for locale in locales]
+                              for page, locales in dict(key).items()}
                 else:
                     pages[str(key)] = dict(value[0])
             self.sources, self.plans, self.pages = sources, plans, pages
             self.template, self.lines, self.built = template, lines, built
+            self.listed = listed
             learn(names)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.sources, self.plans, self.pages, self.template = {}, {}, {}, None
@@ -449,13 +462,18 @@ class PageCache:
         """Keep a source's row on a full save: this run used it as it was."""
         self.used_sources.add(source_key)
 
-    def get(self, key: str, path: str, name: str, locale: str, page: str) -> Built | None:
-        """The page of ``key`` if the output file ``path`` (``name`` below the output
-        folder) is still what the build that recorded it wrote; with a row only where its
-        file's signature changed."""
+    def row_of(self, key: str) -> dict[str, Any] | None:
+        """The row of the page of ``key`` (None: the index has none)."""
         found = self.pages.get(key)
-        row = _page_row(found) if isinstance(found, bytes) else found
-        if row is None or row.get("path") != name:
+        return _page_row(found) if isinstance(found, bytes) else found
+
+    def get(self, key: str, path: str, name: str, locale: str, page: str, *,
+            listed: Sequence[str], row: dict[str, Any] | None) -> Built | None:
+        """The page of ``key`` (its ``row``: ``row_of``) if the output file ``path``
+        (``name`` below the output folder) is still what the build that recorded it wrote,
+        for a page that search engines are told of in the locales ``listed``; with a row
+        only where its file's signature changed."""
+        if row is None or row.get("path") != name or row.get("listed") != list(listed):
             return None
         report = _report_of(row, locale, page)
         if report is None:
@@ -479,12 +497,13 @@ class PageCache:
         self.used_pages.update(keys)
 
     @staticmethod
-    def row(key: str, name: str, built: Built) -> tuple[str, bytes]:
+    def row(key: str, name: str, built: Built, listed: Sequence[str]) -> tuple[str, bytes]:
         """A page's row as its line in the index file, made where the page is built (a
         worker), and its file's name: its file's signature is added once the file is in
         place (``save``)."""
         return name, _json(["page", key, {"path": name, "sha256": built.digest, "stat": None,
-                                          "title": built.title, **_report_row(built.report)}])
+                                          "title": built.title, "listed": list(listed),
+                                          **_report_row(built.report)}])
 
     # -- the index file -------------------------------------------------------------------
     def save(self, output_dir: Path, *, full: bool) -> None:
@@ -516,6 +535,7 @@ class PageCache:
             *([] if self.template is None or not set(self.template[1]) <= set(kept)
               else [_json(["template", *self.template])]),
             *([] if self.built is None else [_json(["built", *self.built])]),
+            *([] if self.listed is None else [_json(["listed", self.listed])]),
             _json(["names", babel.__version__, {locale: list(names) for locale, names in
                                                 sorted(known_names().items())}])])
         data = _json({"format": FORMAT, "code": code_digest(), "digest": _digest(rows)}) + (

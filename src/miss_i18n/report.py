@@ -209,7 +209,7 @@ def _page_items(site: Site, locale: str, by_page: Mapping[tuple[str, str], PageR
         report = by_page.get((locale, page))
         if report is not None:
             yield (f'<span data-miss-i18n="shown">{report.translated} of {report.segments} '
-                   "shown translated</span>")
+                   f"shown translated{_preview(site, locale, page)}</span>")
         yield "</li>"
 
 
@@ -284,8 +284,15 @@ def _locale_row(parent: etree._Element, row: CatalogStats, *, site: Site,
                 ).text = titles.get((locale, page), page)
         report = by_page.get((locale, page))
         if report is not None:
-            element(item, "span", source).text = \
-                f"{report.translated} of {report.segments} shown translated"
+            element(item, "span", source).text = (f"{report.translated} of {report.segments} "
+                                                   f"shown translated"
+                                                   f"{_preview(site, locale, page)}")
+
+
+def _preview(site: Site, locale: str, page: str) -> str:
+    """What a page's line adds where its locale is published but the page is not
+    (Site.withheld: it shows less than the threshold translated)."""
+    return f"; a preview, below {site.threshold:g}%" if (locale, page) in site.withheld else ""
 
 
 def _source(site: Site) -> dict[str, str]:

@@ -10,7 +10,7 @@ import copy
 import re
 import sys
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,11 +205,29 @@ class Slot:
     opaque: frozenset[int] = frozenset()
 
 
+def context_prefix(page: str) -> str:
+    """What the contexts of a page's entries start with, before a ``:`` and the place:
+    its name without ``.html`` (``docs/a`` for ``docs/a.html``)."""
+    return page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
+
+
+def page_of_context(context: str, prefixes: Mapping[str, str]) -> str | None:
+    """The page whose entry has ``context``, of the pages ``prefixes`` maps each
+    ``context_prefix`` to (a page name may hold a ``:``: the shortest prefix that is one)."""
+    start = 0
+    while (at := context.find(":", start)) >= 0:
+        page = prefixes.get(context[:at])
+        if page is not None:
+            return page
+        start = at + 1
+    return None
+
+
 class _Walker:
     def __init__(self, tree: etree._ElementTree, page: str) -> None:
         self.root = tree.getroot()
         self.page = page
-        self.prefix = page.rsplit(".", 1)[0] if page.endswith((".html", ".htm")) else page
+        self.prefix = context_prefix(page)
         counts = Counter(el.get("id") for el in self.root.iter(etree.Element))
         # An id holding "/" or "@" would read as a path (id="a/p": the context of <p> in
         # <div id="a">); one a "#:" line cannot hold would break it: neither anchors.

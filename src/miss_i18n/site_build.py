@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from . import catalog
-from .build import PageReport, Review, untranslated_titles
+from .build import PageReport, Review, shows, untranslated_titles
 from .buildcache import Built, PageCache, Row, code_digest, site_salt
 from .config import Config
 from .errors import (
@@ -58,10 +59,7 @@ from .segments import Located, Plan
 from .site_pages import index_page, sitemaps
 from .skeleton import PageBuilder
 from .source import ROBOTS, list_assets, list_pages, may_stay_unlisted, read
-from .summary import (
-    Summary,
-    shown_of,
-)
+from .summary import Summary, shown_by_page
 from .updating import own_chrome
 from .website import Site, listed_title
 from .writer import plain_uris
@@ -92,6 +90,9 @@ class _SiteWork:
     keys: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Per locale whose page keys are the last build's for every page whose source it
     had (``_known_keys``): those keys, in the order of ``known``."""
+    elsewhere: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
+    """Per linked locale a narrowed build (-l) does not build, whose catalog it read: per
+    page, its entries shown translated and its entries (summary.shown_by_page)."""
 
 
 @dataclass
@@ -110,6 +111,8 @@ class _PageBuilds:
     """Every locale's page key, in the order of the locales."""
     staged: list[Staged] = field(default_factory=list)
     """The pages that changed, written beside their files (commit renames them)."""
+    withheld: frozenset[tuple[str, str]] = frozenset()
+    """The page's (locale, page) of Site.withheld."""
 
 
 LOOKUPS_PER_UNIT = 16
@@ -168,11 +171,16 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         segments = done.segments = [slot.segment for slot in located.slots]
         plan = done.plan = located.plan()
     page_keys = _page_keys(work, source_key, segments)
+    rows = [cache.row_of(key) for key in page_keys]
+    done.withheld = _withheld(work, page, segments, rows)
+    site = replace(work.site, withheld=done.withheld) if done.withheld else work.site
+    listed = site.listed(page)
     built: list[Built | None] = []
     due: list[tuple[int, str, str]] = []  # (where, locale, output name)
-    for locale, key in zip(work.locales, page_keys, strict=True):
-        name = work.site.path(locale, page)
-        hit = cache.get(key, work.below + native(name), name, locale, page)
+    for locale, key, row in zip(work.locales, page_keys, rows, strict=True):
+        name = site.path(locale, page)
+        hit = cache.get(key, work.below + native(name), name, locale, page, listed=listed,
+                        row=row)
         if hit is None:
             due.append((len(built), locale, name))
         built.append(hit)
@@ -189,7 +197,7 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
         if builder is None:
             if located is None:
                 located = relocated()
-            builder = PageBuilder(located, page, work.site, plain=plain_uris(located.tree),
+            builder = PageBuilder(located, page, site, plain=plain_uris(located.tree),
                                   due=len(due), reload=relocated)
         found, review = work.lookups[locale]
         data, report, title = builder.build(locale, found, review)
@@ -202,12 +210,61 @@ def _build_page(work: _SiteWork, page: str) -> _PageBuilds:
             changed = staged is not None
             done.staged += [staged] if staged else []
         made = Built(name, digest(data), changed, report, title)
-        built[where] = replace(made, row=cache.row(page_keys[where], name, made))
+        built[where] = replace(made, row=cache.row(page_keys[where], name, made, listed))
     done.built = [b for b in built if b is not None]
     done.rows = {key: b.row for key, b in zip(page_keys, done.built, strict=True)
                  if b.row is not None}
     done.keys = page_keys
     return done
+
+
+def _unbuilt_relisted(site: Site, cache: PageCache, built: Collection[str]) -> list[str]:
+    """The linked locales a narrowed build (-l) does not build, where its pages changed
+    which locales some page's hreflang links name (Site.listed) from what the last build
+    recorded: their pages of it name the others, the sitemap these (none where it
+    changed nothing, or where no build recorded them)."""
+    unbuilt = [locale for locale in site.locales if locale not in built]
+    if not unbuilt or cache.listed is None:
+        return []
+    last = cache.listed
+    return unbuilt if any(last.get(page, listed) != listed
+                          for page in site.pages if (listed := site.listed(page))) else []
+
+
+def _withheld(work: _SiteWork, page: str, segments: Sequence[Segment],
+              rows: Sequence[dict[str, Any] | None]) -> frozenset[tuple[str, str]]:
+    """The page's (locale, page) of Site.withheld: in each published locale, whether the
+    page shows less than the publish threshold translated. Counted as its build counts
+    (PageReport.translated of its segments): from the index's row of its key (``rows``,
+    in the order of the locales built), else looked up; for a locale a narrowed build does
+    not build, from its catalog (``elsewhere``; one it could not read is as published)."""
+    site = work.site
+    built = dict(zip(work.locales, rows, strict=True))
+    found = []
+    for locale in site.locales:
+        if not site.is_published(locale):
+            continue
+        if locale in built:
+            row = built[locale]
+            counts = (int(row["translated"]), int(row["segments"])) if row is not None \
+                and "translated" in row else _counts(segments, work.lookups[locale][0])
+        elif locale in work.elsewhere:
+            counts = work.elsewhere[locale].get(page, (0, 0))
+        else:
+            continue
+        shown, total = counts
+        if total and 100.0 * shown / total < site.threshold:
+            found.append((locale, page))
+    return frozenset(found)
+
+
+def _counts(segments: Sequence[Segment], translations: Mapping[Key, str]) -> tuple[int, int]:
+    """How many of ``segments`` a page shows translated (build.shows), of how many."""
+    shown = 0
+    for segment in segments:
+        found = translations.get((segment.context, segment.msgid))
+        shown += bool(found) and shows(found or "", segment.msgid)
+    return shown, len(segments)
 
 
 @dataclass
@@ -241,7 +298,8 @@ locales whose catalogs could be read."""
 
 def site_outputs(
     config: Config, summaries: Mapping[str, Summary], *, seen: Snapshot, check: bool = False,
-    index: PageCache | None = None, more: Summaries | None = None
+    index: PageCache | None = None, more: Summaries | None = None,
+    reported: Mapping[str, Summary] | None = None
 ) -> SiteOutputs:
     """Build the site: every page is written (``check``: compared) as soon as it is made,
     so that the site is never held in memory; the rest is returned to commit.
@@ -253,14 +311,18 @@ def site_outputs(
     languages than the site now publishes (``_relisted``: a locale it builds crossed the
     publish threshold, or was built for the first time), with their summaries from
     ``more``: else their menus and hreflang links named a language the sitemap did not.
+    So does one that changes which locales a page's hreflang links name (a page of a
+    locale it builds crossed the threshold: Site.withheld), for that page's sake: it
+    builds again, every linked locale (``reported``: the locales its report is of).
     """
     pages = list_pages(config.source_dir, SITE_FILES)
     assets = list_assets(config.source_dir)
     site = Site(pages, config.source_locale, config.locales, config.base_url, frozenset(assets),
                 unindexed=_unindexed(config, pages, None if index is None else index.unlisted))
     warnings: list[str] = []
-    site = _linked(config, site, summaries, warnings)
-    reported = summaries  # report.html: the locales asked for, as an unwidened build has it
+    site, elsewhere = _linked(config, site, summaries, warnings)
+    # report.html: the locales asked for, as an unwidened build has it
+    reported = summaries if reported is None else reported
     if more is not None:
         config, summaries = _widened(config, site, summaries, more)
     outputs = [Output(config.output_dir / name, read(config.source_dir, name)) for name in assets]
@@ -279,21 +341,50 @@ def site_outputs(
     cache = PageCache.of(config.root, store=not check) if index is None else index
     salts = {locale: site_salt(site, locale, lookups[locale][0]) for locale in locales}
     work = _SiteWork(config, site, locales, lookups, salts, cache, check, output_root, folders,
-                     below, *_known_keys(cache, summaries, salts, config.source_locale))
+                     below, *_known_keys(cache, summaries, salts, config.source_locale),
+                     elsewhere={locale: counts for locale, counts in elsewhere.items()
+                                if locale not in lookups})
     jobs = jobs_for(config.jobs, _units(work, pages))
     _know_locales(site, summaries)
     code_digest()
-    reports: list[PageReport] = []
-    titles: dict[tuple[str, str], str] = {}
-    digests: dict[str, str] = {}
-    staged: list[Staged] = []
     try:
         builds = map_shared(_build_page, work, pages, jobs, cost=_size_in(config.source_dir))
     except BaseException:
         clean(page_files, check=False, config=config)  # what the workers staged
         raise
-    shown = displayed(config.output_dir, config.root)
+    site = replace(site, withheld=frozenset().union(*(done.withheld for done in builds)))
+    unbuilt = _unbuilt_relisted(site, cache, lookups) if more is not None else []
+    if unbuilt and more is not None:
+        clean(page_files, check=False, config=config)  # what this round staged
+        widened = {**summaries, **more(unbuilt)}
+        return site_outputs(replace(config, targets=tuple(
+            locale for locale in config.locales if locale in widened)), widened, seen=seen,
+            check=check, index=cache, reported=reported)
     _record_keys(cache, builds, locales, summaries, salts)
+    cache.listed = {page: site.listed(page) for page in pages}
+    reports, titles, digests, staged = _recorded(
+        cache, pages, builds, locales, written=written,
+        shown=displayed(config.output_dir, config.root))
+    digests.update((name, digest(output.data))
+                   for name, output in zip(assets, outputs, strict=True))
+    made, manifests = _site_files(config, site, reported, reports=reports, titles=titles,
+                                  digests=digests, seen=seen, staged=staged)
+    outputs += [*made, manifests.final]
+    return SiteOutputs(outputs, written, staged, digests, cache, reports, manifests.gone,
+                       manifests.interim, warnings)
+
+
+def _recorded(cache: PageCache, pages: Sequence[str], builds: Sequence[_PageBuilds],
+              locales: Sequence[str], *, written: list[WriteResult],
+              shown: Callable[[str], str]
+              ) -> tuple[list[PageReport], dict[tuple[str, str], str], dict[str, str],
+                         list[Staged]]:
+    """The pages' builds added to the index and to ``written`` (by their ``shown`` names):
+    their reports, titles by (locale, page), digests by file name and staged files."""
+    reports: list[PageReport] = []
+    titles: dict[tuple[str, str], str] = {}
+    digests: dict[str, str] = {}
+    staged: list[Staged] = []
     for page, done in zip(pages, builds, strict=True):
         staged += done.staged
         if done.segments is not None and done.plan is not None:
@@ -308,13 +399,7 @@ def site_outputs(
             digests[built.name] = built.digest
             reports.append(built.report)
             written.append(WriteResult(shown(built.name), built.changed))
-    digests.update((name, digest(output.data))
-                   for name, output in zip(assets, outputs, strict=True))
-    made, manifests = _site_files(config, site, reported, reports=reports, titles=titles,
-                                  digests=digests, seen=seen, staged=staged)
-    outputs += [*made, manifests.final]
-    return SiteOutputs(outputs, written, staged, digests, cache, reports, manifests.gone,
-                       manifests.interim, warnings)
+    return reports, titles, digests, staged
 
 
 def _site_files(config: Config, site: Site, summaries: Mapping[str, Summary], *,
@@ -450,18 +535,22 @@ def _unindexed(config: Config, pages: Sequence[str], unlisted: Collection[str] |
 
 
 def _linked(config: Config, site: Site, summaries: Mapping[str, Summary],
-            warnings: list[str]) -> Site:
+            warnings: list[str]) -> tuple[Site, dict[str, dict[str, tuple[int, int]]]]:
     """The site with the locales its pages link and how much each shows translated. A
     narrowed build (-l) links the locales it builds and those an earlier build left in the
     output folder, never pages that do not exist; the latter's catalogs say whether they
-    are published (``_shown_elsewhere``, which adds to ``warnings``)."""
+    are published, and how much of each page they show translated (``_shown_elsewhere``,
+    which adds to ``warnings``)."""
     linked = [locale for locale in config.locales if locale in config.targets or all(
         (config.output_dir / site.path(locale, page)).is_file() for page in site.pages)]
     progress = {locale: summary.shown for locale, summary in summaries.items()}
-    progress.update(_shown_elsewhere(config, [
+    elsewhere = _shown_elsewhere(config, [
         locale for locale in linked if locale not in progress
-        and locale != config.source_locale], warnings))
-    return replace(site, locales=linked, progress=progress, threshold=config.publish_threshold)
+        and locale != config.source_locale], site.pages, warnings)
+    progress.update((locale, shown) for locale, (shown, _pages) in elsewhere.items())
+    return replace(site, locales=linked, progress=progress,
+                   threshold=config.publish_threshold), {
+        locale: pages for locale, (_shown, pages) in elsewhere.items() if pages is not None}
 
 
 def _widened(config: Config, site: Site, summaries: Mapping[str, Summary], more: Summaries
@@ -531,8 +620,9 @@ def _with_titles_on_disk(config: Config, site: Site, titles: dict[tuple[str, str
     return untranslated
 
 
-def _shown_elsewhere(config: Config, locales: Sequence[str],
-                     warnings: list[str]) -> dict[str, float]:
+def _shown_elsewhere(config: Config, locales: Sequence[str], pages: Sequence[str],
+                     warnings: list[str]
+                     ) -> dict[str, tuple[float, dict[str, tuple[int, int]] | None]]:
     """How much a narrowed build's (``-l``) other linked locales show translated, from their
     catalogs as they are: what the menus, hreflang links and sitemap need to tell a
     published locale from a preview (without it, every other locale counted as
@@ -540,20 +630,23 @@ def _shown_elsewhere(config: Config, locales: Sequence[str],
     error) keeps the locale as the last build's index.html showed it, published or a
     preview (else a preview), with a line in ``warnings`` naming the catalog: its pages,
     which this build does not touch, were published, and leaving them out of every
-    other page's menu, hreflang links and the sitemap would unpublish them unseen."""
-    found: dict[str, float] = {}
+    other page's menu, hreflang links and the sitemap would unpublish them unseen. With
+    each, how much of each page of ``pages`` it shows translated (summary.shown_by_page;
+    None where the catalog could not be read)."""
+    found: dict[str, tuple[float, dict[str, tuple[int, int]] | None]] = {}
     for locale in locales:
         try:
             po = catalog.load_optional(config.po_path(locale))
         except MissI18nError as error:
-            found[locale], published = _last_shown(config, locale)
+            shown, published = _last_shown(config, locale)
+            found[locale] = (shown, None)
             warnings.append(
                 f"warning: {error.shown(config.root)}; {locale} is linked as the last build "
                 f"left it ({'published' if published else 'a preview'}, "
-                f"{whole(found[locale])}): fix the catalog, then build {locale} again")
+                f"{whole(shown)}): fix the catalog, then build {locale} again")
             continue
-        found[locale] = 0.0 if po is None else shown_of(
-            po, locale, include_fuzzy=config.include_fuzzy, glossary=config.glossary)
+        found[locale] = (0.0, {}) if po is None else shown_by_page(
+            po, locale, pages, include_fuzzy=config.include_fuzzy, glossary=config.glossary)
     return found
 
 

@@ -207,12 +207,13 @@ def _url_blocks(site: Site) -> list[str]:
     at 42. The bytes are those of lxml's pretty-printed tree (``tests/test_build.py``
     holds them to it), escaped as libxml2 escapes."""
     assert site.base_url, "a sitemap's URLs must be absolute"
-    languages = [*map(bcp47, site.published), "x-default"]
     blocks: list[str] = []
     for page in site.pages:
         if page in site.unindexed:
             continue
-        urls = [site.url(locale, page) for locale in site.published]
+        listed = site.listed(page)
+        languages = [*map(bcp47, listed), "x-default"]
+        urls = [site.url(locale, page) for locale in listed]
         alternates = "".join(
             f'    <xhtml:link rel="alternate" hreflang="{_attribute(language)}" '
             f'href="{_attribute(href)}"/>\n'

@@ -900,10 +900,10 @@ def _emit(nodes: Sequence[str | Placeholder], run: _Run, filled: _Filled, skelet
 def _head(site: Site, locale: str, page: str, here: str) -> str:
     """What build._decorate adds to the head."""
     out = []
-    if not site.is_published(locale):
+    if not site.is_listed(locale, page):
         out.append(f'<meta name="robots" content="noindex" {MARK}="preview">\n')
     elif page not in site.unindexed:
-        for other in [*site.published, None]:
+        for other in [*site.listed(page), None]:
             tag = "x-default" if other is None else bcp47(other)
             href = site.alternate(here, other or site.source_locale, page)
             out.append(f'<link rel="alternate" hreflang={_attribute(tag)} '

@@ -34,6 +34,7 @@ from .provenance import (
     needs_translation,
 )
 from .report import REPORT_DRAFTS, Findings, findings_of
+from .segments import context_prefix, page_of_context
 
 
 @dataclass(frozen=True)
@@ -229,11 +230,38 @@ def shown_percent(po: polib.POFile, include_fuzzy: bool,
     hold) is not shown, nor is a draft held back (``held``: ``held_back``): the page
     keeps the source text there. A plural entry (a person's: the template has none) is
     no page's text."""
-    entries = [e for e in po if e.msgid and not e.obsolete and not e.msgid_plural
-               and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
-    shown = sum(1 for e in entries if shown_entry(e, include_fuzzy, held)
-                and shows(e.msgstr, e.msgid))
+    entries = _page_entries(po)
+    shown = sum(1 for e in entries if _shown(e, include_fuzzy, held))
     return 100.0 * shown / len(entries) if entries else 100.0
+
+
+def shown_by_page(po: polib.POFile, locale: str, pages: Sequence[str], *, include_fuzzy: bool,
+                  glossary: Glossary) -> tuple[float, dict[str, tuple[int, int]]]:
+    """``shown_of`` the catalog, and per page of ``pages`` (by its entries' contexts:
+    segments.page_of_context) how many of its entries it shows translated, of how many,
+    as ``shown_percent`` counts them: what keeps a page of a published locale from search
+    engines (site_build), where the build does not build that locale."""
+    held = held_back(po, CheckContext(locale, locale, glossary)) if include_fuzzy \
+        else frozenset()
+    prefixes = {context_prefix(page): page for page in pages}
+    counts: dict[str, tuple[int, int]] = {}
+    for entry in _page_entries(po):
+        page = page_of_context(entry.msgctxt or "", prefixes)
+        if page is not None:
+            shown, total = counts.get(page, (0, 0))
+            counts[page] = (shown + _shown(entry, include_fuzzy, held), total + 1)
+    return shown_percent(po, include_fuzzy, held), counts
+
+
+def _page_entries(po: polib.POFile) -> list[polib.POEntry]:
+    """The entries of the pages' text: a plural entry (a person's: the template has none)
+    and the build's own are no page's."""
+    return [e for e in po if e.msgid and not e.obsolete and not e.msgid_plural
+            and not (e.msgctxt or "").startswith(CHROME_CONTEXT)]
+
+
+def _shown(entry: polib.POEntry, include_fuzzy: bool, held: Collection[Key]) -> bool:
+    return shown_entry(entry, include_fuzzy, held) and shows(entry.msgstr, entry.msgid)
 
 
 def lookup(po: polib.POFile, include_fuzzy: bool, held: Collection[Key] = frozenset()

@@ -43,6 +43,10 @@ class Site:
     unindexed: frozenset[str] = frozenset()
     """Pages whose source asks search engines not to index them (``<meta name="robots"
     content="noindex">``): no hreflang alternates or canonical link, not in the sitemap."""
+    withheld: frozenset[tuple[str, str]] = frozenset()
+    """(locale, page) of a published locale whose page shows less than ``threshold``
+    translated (a page added since the last translation): built as a preview, as a
+    preview locale's pages are (``is_listed``)."""
 
     @cached_property
     def page_set(self) -> frozenset[str]:
@@ -71,6 +75,15 @@ class Site:
     def published(self) -> list[str]:
         """The locales search engines and the language menu are told about."""
         return [locale for locale in self.all_locales if self.is_published(locale)]
+
+    def is_listed(self, locale: str, page: str) -> bool:
+        """Whether search engines are told of ``page`` in ``locale``: its locale is
+        published and the page is not ``withheld``."""
+        return self.is_published(locale) and (locale, page) not in self.withheld
+
+    def listed(self, page: str) -> list[str]:
+        """The locales whose ``page`` its hreflang alternates and the sitemap name."""
+        return [locale for locale in self.published if (locale, page) not in self.withheld]
 
     def path(self, locale: str, page: str) -> str:
         """The output file's path below the site root (a file name, not a URL)."""
