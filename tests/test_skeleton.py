@@ -278,6 +278,24 @@ def test_text_in_another_language_stays_as_written_on_every_page() -> None:
             b'Untranslated <i lang="la">ibidem</i> here.</p>') in german
 
 
+def test_a_tracks_name_in_the_players_menu_is_translated() -> None:
+    """A ``<track label>`` (a video's or an audio's captions, in every player's menu) is
+    an entry, at block level or in a sentence; the media's fallback content is kept."""
+    data = (b'<html lang="en"><head><title>T</title></head><body><video controls src="a.mp4">'
+            b'<track kind="captions" src="a.vtt" srclang="en" label="English captions">'
+            b'<p>No video here.</p></video><p>Listen: <audio src="a.ogg"><track '
+            b'kind="descriptions" label="Audio description"></audio> now.</p></body></html>')
+    located = Located.of(parse_page(data), "m.html")
+    assert [slot.segment.msgid for slot in located.slots] == [
+        "T", "English captions", "Listen: <1/> now.", "Audio description"]
+    _english, german = _both_ways(data, "m.html", {1: "Englische Untertitel",
+                                                   2: "Hören Sie: <1/> jetzt.",
+                                                   3: "Audiodeskription"})
+    assert b'label="Englische Untertitel"><p>No video here.</p></video>' in german
+    assert b'<p>H\xc3\xb6ren Sie: <audio src="../a.ogg"><track kind="descriptions" ' \
+        b'label="Audiodeskription"></audio> jetzt.</p>' in german
+
+
 def test_a_skeleton_writes_void_elements_libxml2_does_not_know() -> None:
     """<wbr>, <source>, <embed> come out void from the skeleton too, as localize writes
     them: in the page, and as a translation's placeholders."""

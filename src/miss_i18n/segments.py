@@ -58,6 +58,7 @@ ELEMENT_ATTRIBUTES = {
     "option": ("label",),
     "optgroup": ("label",),
     "th": ("abbr",),
+    "track": ("label",),
 }
 META_NAMES = frozenset(
     {"description", "og:title", "og:description", "og:image:alt", "twitter:title",
@@ -90,6 +91,8 @@ ATTRIBUTE_KIND = {
     "label": "Label shown in the list (label)",
     "abbr": "Short name of the header (abbr), read by screen readers with each cell,",
     "content": "Page metadata",
+    "track@label": "Name of a captions, subtitles or descriptions track, shown in the "
+                   "player's menu (label),",
 }
 
 
@@ -385,7 +388,7 @@ class _Walker:
         tag = element.tag
         for attribute in (*ELEMENT_ATTRIBUTES.get(tag, ()), *ANY_ELEMENT_ATTRIBUTES):
             if element.get(attribute) is not None:
-                what = ATTRIBUTE_KIND[attribute]
+                what = ATTRIBUTE_KIND.get(f"{tag}@{attribute}") or ATTRIBUTE_KIND[attribute]
                 self.add_attribute(element, attribute, f"{what} of <{tag}>")
         if tag == "input" and (element.get("type") or "").lower() in {"submit", "button", "reset"}:
             self.add_attribute(element, "value", "Button label (value of <input>)")
@@ -452,6 +455,10 @@ class _Walker:
             self.walk_svg(node, translatable, SVG_TEXT)
         elif node.tag == "math":
             self.walk_svg(node, translatable, MATH_TEXT)
+        elif node.tag in ("video", "audio"):  # its tracks' names; its fallback is kept
+            for child in node:
+                if is_element(child) and child.tag == "track":
+                    self.walk_inline_attributes(child, translatable)
         elif node.tag not in OPAQUE:
             for child in node:
                 self.walk_inline_attributes(child, translatable)
